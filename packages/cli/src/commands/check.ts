@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { type Diagnostic, findProjectRoot, loadProject, type LoadResult } from '@specfirst/spec-core';
+import { displayPath, formatDiagnostic, plural, type TextOptions } from '../format.js';
+import type { Output } from '../output.js';
+
+export interface CheckOptions {
+  format: 'text' | 'json';
+}
+
+/**
+ * Checks each project (or standalone OpenAPI document) named by `targets`. Several files of the
+ * same project (as lint-staged passes them) check that project once.
+ */
+export async function checkCommand(targets: string[], options: CheckOptions, out: Output): Promise<number> {
+  const cwd = process.cwd();
+  const unique = new Map<string, string>();
+  for (const target of targets.length > 0 ? targets : ['.']) {
+    const root = findProjectRoot(path.resolve(target));
+    unique.set(root ?? path.resolve(target), target);
+  }
+  const results: { target: string; result: LoadResult }[] = [];
+  for (const target of unique.values()) results.push({ target, result: await loadProject(target, { cache: false }) });
+
+  const all = results.flatMap(({ result }) => result.diagnostics.map((d) => ({ d, root: result.root })));
+  const errors = all.filter(({ d }) => d.severity === 'error').length;
+  const warnings = all.length - errors;
+
+  if (options.format === 'json') {
+    const diagnostics = all.map(({ d, root }) => ({ ...d, file: displayPath(root, d.file, cwd) }) satisfies Diagnostic);
+    out.stdout(JSON.stringify({ diagnostics, errorCount: errors, warningCount: warnings }, null, 2));
+    return exitCode(results.map((r) => r.result), errors);
+  }
+
+  const text: TextOptions = { colors: out.colors, codeFrame: out.isTTY, cwd };
+  for (const { d, root } of all) out.stdout(`${formatDiagnostic(d, root, text)}\n`);
+  for (const { target, result } of results) {
+    if (result.diagnostics.some((d) => d.severity === 'error')) continue;
+    const ir = result.ir;
+    const operations = ir.services.reduce((n, s) => n + s.operations.length, 0);
+    const declared = ir.models.filter((m) => m.variant === 'model').length;
+    out.stdout(
+      out.colors.green('✓ ') +
+        `${target}: ` +
+        `${plural(ir.services.length, 'service')}, ${plural(operations, 'operation')}, ${plural(declared, 'model')}` +
+        (ir.topics.length > 0 ? `, ${plural(ir.topics.length, 'topic')}` : '') +
+        (ir.tasks.length > 0 ? `, ${plural(ir.tasks.length, 'task')}` : ''),
+    );
+  }
+  if (all.length > 0) {
+    const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+    out.stdout(errors > 0 ? out.colors.red(`✖ ${summary}`) : out.colors.yellow(`⚠ ${summary}`));
+  }
+  return exitCode(results.map((r) => r.result), errors);
+}
+
+/** 2 when a path named nothing checkable (a usage error), 1 for spec errors, else 0. */
+function exitCode(results: LoadResult[], errors: number): number {
+  if (results.some((r) => r.usageError)) return 2;
+  return errors > 0 ? 1 : 0;
+}

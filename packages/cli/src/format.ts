@@ -1,0 +1,72 @@
+/**
+ * How diagnostics look on a terminal: `file:line:col  error  SF1203  message`, a hint line,
+ * and (on a terminal) a code frame of the offending line.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Colors } from 'picocolors/types.js';
+import type { Diagnostic } from '@specfirst/spec-core';
+
+export interface TextOptions {
+  colors: Colors;
+  /** Show the source line under each diagnostic. */
+  codeFrame: boolean;
+  /** Directory the printed paths are relative to. */
+  cwd: string;
+}
+
+/** Path of a diagnostic's file as the user should see it (relative to where they are). */
+export function displayPath(root: string, file: string, cwd: string): string {
+  const absolute = path.isAbsolute(file) ? file : path.join(root, file);
+  const rel = path.relative(cwd, absolute);
+  return rel.startsWith('..') && path.isAbsolute(file) ? absolute : rel || '.';
+}
+
+export function formatDiagnostic(d: Diagnostic, root: string, options: TextOptions): string {
+  const c = options.colors;
+  const where = d.line > 0 ? `${displayPath(root, d.file, options.cwd)}:${d.line}:${d.column}` : displayPath(root, d.file, options.cwd);
+  const severity = d.severity === 'error' ? c.red('error') : c.yellow('warning');
+  const lines = [`${c.bold(where)}  ${severity}  ${c.dim(d.code)}  ${d.message}`];
+  if (options.codeFrame && d.line > 0) {
+    const frame = codeFrame(path.isAbsolute(d.file) ? d.file : path.join(root, d.file), d, c);
+    if (frame) lines.push(frame);
+  }
+  if (d.hint) lines.push(`  ${c.cyan('hint:')} ${d.hint}`);
+  for (const r of d.related ?? []) lines.push(`  ${c.dim(`${displayPath(root, r.file, options.cwd)}:${r.line}:${r.column}: ${r.message}`)}`);
+  return lines.join('\n');
+}
+
+const fileCache = new Map<string, string[] | null>();
+
+function sourceLines(file: string): string[] | null {
+  if (!fileCache.has(file)) {
+    try {
+      fileCache.set(file, readFileSync(file, 'utf8').split(/\r?\n/));
+    } catch {
+      fileCache.set(file, null);
+    }
+  }
+  return fileCache.get(file) ?? null;
+}
+
+function codeFrame(file: string, d: Diagnostic, c: Colors): string | undefined {
+  const lines = sourceLines(file);
+  const text = lines?.[d.line - 1];
+  if (lines === null || text === undefined) return undefined;
+  const gutterWidth = String(d.line + 1).length;
+  const out: string[] = [];
+  const show = (n: number, marker: boolean): void => {
+    const line = lines[n - 1];
+    if (line === undefined) return;
+    out.push(`${marker ? c.red('>') : ' '} ${c.dim(String(n).padStart(gutterWidth))} | ${line}`);
+  };
+  if (d.line > 1) show(d.line - 1, false);
+  show(d.line, true);
+  const width = d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column ? d.endColumn - d.column : 1;
+  out.push(`  ${' '.repeat(gutterWidth)} | ${' '.repeat(Math.max(0, d.column - 1))}${c.red('^'.repeat(Math.min(width, Math.max(1, text.length - d.column + 1))))}`);
+  return out.join('\n');
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

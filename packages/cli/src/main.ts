@@ -1,0 +1,63 @@
+/**
+ * The `specfirst` command. Exit codes: 0 clean, 1 spec errors, 2 usage or internal error.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { checkCommand } from './commands/check.js';
+import { graphCommand } from './commands/graph.js';
+import { irCommand } from './commands/ir.js';
+import { type Output, processOutput } from './output.js';
+
+export const EXIT = { ok: 0, specErrors: 1, usage: 2 } as const;
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function buildProgram(out: Output, setExit: (code: number) => void): Command {
+  const program = new Command('specfirst')
+    .description('Spec-first APIs for TypeScript: check the spec, generate code, keep services on it.')
+    .version(version, '-v, --version')
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => out.stdout(s.trimEnd()), writeErr: (s) => out.stderr(s.trimEnd()) })
+    .exitOverride();
+
+  program
+    .command('check')
+    .description('Validate a project (or a standalone OpenAPI 3.0/3.1 document) and report every problem.')
+    .argument('[paths...]', 'project folders, files inside projects, or OpenAPI documents (default: the current folder)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (paths: string[], options: { format: 'text' | 'json' }) => setExit(await checkCommand(paths, options, out)));
+
+  program
+    .command('ir')
+    .description('Print the intermediate representation (IR) as JSON.')
+    .argument('[path]', 'project folder or OpenAPI document', '.')
+    .option('--pretty', 'indent the JSON', false)
+    .action(async (target: string, options: { pretty: boolean }) => setExit(await irCommand(target, options, out)));
+
+  program
+    .command('graph')
+    .description('Show which service talks to which: calls, events and tasks.')
+    .argument('[path]', 'project folder', '.')
+    .action(async (target: string) => setExit(await graphCommand(target, out)));
+
+  return program;
+}
+
+/** Runs the command line and returns the exit code; never throws. */
+export async function main(argv: string[], out: Output = processOutput()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(out, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    out.stderr(`specfirst: internal error: ${(error as Error).message ?? String(error)}`);
+    out.stderr('This is a bug in SpecFirst, not in your spec; please report it with the command you ran.');
+    if (process.env.SPECFIRST_DEBUG) out.stderr((error as Error).stack ?? '');
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * State shared by the stages of one load: the project root, the diagnostics collected so far,
+ * the model registry and the list of files read.
+ */
+import path from 'node:path';
+import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
+import type { IRLocation } from './ir.js';
+import { diagnosticAtLoc, irLoc } from './location.js';
+import type { FileResult, Loader } from './io.js';
+import { ModelRegistry } from './models.js';
+import type { SchemaDialect } from './schema-convert.js';
+import { validateSpecFile, type SpecFileKind } from './schema-validate.js';
+import type { IRSchemaBase } from './ir.js';
+import { joinPointer, type SourceFile } from './yaml-source.js';
+
+export interface BuildContext {
+  /** Absolute project root; no file outside it is ever read. */
+  root: string;
+  diagnostics: Diagnostic[];
+  models: ModelRegistry;
+  /** Every file read successfully, by relative name. */
+  sources: Map<string, SourceFile>;
+}
+
+export function createContext(root: string): BuildContext {
+  return { root, diagnostics: [], models: new ModelRegistry(), sources: new Map() };
+}
+
+/** The file name diagnostics and the IR use: relative to the root, `/`-separated. */
+export function relativeName(ctx: BuildContext, absPath: string): string {
+  const rel = path.relative(ctx.root, absPath);
+  return rel.split(path.sep).join('/');
+}
+
+/** Resolves `ref` against `fromDir`; undefined (after reporting at `where`) when it leaves the root. */
+export function resolveInsideRoot(ctx: BuildContext, fromDir: string, ref: string, where: IRLocation | undefined, what: string): string | undefined {
+  const absPath = path.resolve(fromDir, ref);
+  const rel = path.relative(ctx.root, absPath);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    report(ctx, where, 'SF0004', `${what} \`${ref}\` is outside the project root`, 'keep every spec file inside the folder that holds specfirst.yaml (or the OpenAPI document)');
+    return undefined;
+  }
+  return absPath;
+}
+
+export function report(ctx: BuildContext, where: IRLocation | undefined, code: DiagnosticCode, message: string, hint?: string): void {
+  const loc = where ?? { file: 'specfirst.yaml', pointer: '', line: 0, column: 0 };
+  ctx.diagnostics.push(diagnosticAtLoc(loc, { code, message, hint }));
+}
+
+export interface ReadOptions {
+  kind?: SpecFileKind;
+  required: boolean;
+  referencedFrom?: IRLocation;
+  what?: string;
+}
+
+/**
+ * Reads and parses a spec file, validating it against its JSON Schema when `kind` is given.
+ * Returns undefined when it is missing (reported only when `required`) or unparsable.
+ */
+export function* readSpecFile(ctx: BuildContext, absPath: string, options: ReadOptions): Loader<SourceFile | undefined> {
+  const file = relativeName(ctx, absPath);
+  return acceptSpecFile(ctx, file, yield { absPath, file }, options);
+}
+
+/** Records what a read gave: diagnostics for failures, parse errors and schema violations. */
+export function acceptSpecFile(ctx: BuildContext, file: string, result: FileResult, options: ReadOptions): SourceFile | undefined {
+  if (!result.ok) {
+    if (result.missing && !options.required) return undefined;
+    const where = options.referencedFrom ?? { file, pointer: '', line: 0, column: 0 };
+    report(
+      ctx,
+      where,
+      result.missing ? 'SF0002' : 'SF0003',
+      `${options.what ?? 'spec file'} \`${file}\`: ${result.message}`,
+      result.missing ? 'check the path; it is relative to the file that names it' : undefined,
+    );
+    return undefined;
+  }
+  const source = result.source;
+  ctx.sources.set(source.file, source);
+  ctx.diagnostics.push(...source.diagnostics);
+  if (source.value === undefined) return undefined;
+  if (options.kind) ctx.diagnostics.push(...validateSpecFile(options.kind, source));
+  return source;
+}
+
+/** The location of a key below an already located node (`loc` + `/key/index`). */
+export function locBelow(ctx: BuildContext, loc: IRLocation, ...segments: (string | number)[]): IRLocation {
+  const pointer = segments.reduce<string>((p, s) => joinPointer(p, s), loc.pointer);
+  const source = ctx.sources.get(loc.file);
+  return source ? irLoc(source, pointer) : { ...loc, pointer };
+}
+
+/** Our dialect: `$ref: User` and short forms name models directly. */
+export function specfirstDialect(ctx: BuildContext): SchemaDialect {
+  return {
+    name: 'specfirst',
+    resolveRef: (ref: string, _source: SourceFile, _pointer: string, base: IRSchemaBase) => ctx.models.ref(ref, base),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * File access for the loader. The loader is written once as a generator that yields read
+ * requests; a sync driver (for ESLint rules) and an async driver (for the CLI and servers) answer
+ * them. Both consult the same parse cache, keyed by a stat fingerprint, so a long-lived process
+ * re-parses only the files that changed.
+ */
+import { readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { parseYamlSource, type SourceFile } from './yaml-source.js';
+
+export interface ReadRequest {
+  absPath: string;
+  /** How diagnostics name the file (relative to the project root). */
+  file: string;
+}
+
+export type FileResult =
+  | { ok: true; source: SourceFile }
+  | { ok: false; missing: boolean; message: string };
+
+export type Loader<T> = Generator<ReadRequest, T, FileResult>;
+
+/** Fingerprint of a file: changes whenever its content may have changed. `-` when absent. */
+export type Stamp = string;
+
+export const MISSING: Stamp = '-';
+
+export function stampOf(stats: BigIntStats): Stamp {
+  return `${stats.mtimeNs}:${stats.ctimeNs}:${stats.size}:${stats.ino}`;
+}
+
+interface CachedParse {
+  stamp: Stamp;
+  source: SourceFile;
+}
+
+/** Parsed files by `file` name and absolute path. Shared by every load in the process. */
+const parseCache = new Map<string, CachedParse>();
+
+export function clearParseCache(): void {
+  parseCache.clear();
+}
+
+/** Stamps of every file a load asked for, absent ones included (so creating one is noticed). */
+export type StampLog = Map<string, Stamp>;
+
+function fromCacheOrParse(request: ReadRequest, stamp: Stamp, read: () => string): FileResult {
+  const key = `${request.file}\0${request.absPath}`;
+  const cached = parseCache.get(key);
+  if (cached && cached.stamp === stamp) return { ok: true, source: cached.source };
+  const text = read();
+  const source = parseYamlSource(request.file, request.absPath, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  parseCache.set(key, { stamp, source });
+  return { ok: true, source };
+}
+
+function describeError(error: unknown): { missing: boolean; message: string } {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: true, message: 'file not found' };
+  if (code === 'EISDIR') return { missing: false, message: 'is a folder, not a file' };
+  return { missing: false, message: `cannot read the file (${code ?? (error as Error).message})` };
+}
+
+export function readSync(request: ReadRequest, log: StampLog): FileResult {
+  try {
+    const stats = statSync(request.absPath, { bigint: true });
+    if (!stats.isFile()) {
+      log.set(request.absPath, stampOf(stats));
+      return { ok: false, missing: false, message: 'is a folder, not a file' };
+    }
+    const stamp = stampOf(stats);
+    log.set(request.absPath, stamp);
+    return fromCacheOrParse(request, stamp, () => readFileSync(request.absPath, 'utf8'));
+  } catch (error) {
+    log.set(request.absPath, MISSING);
+    return { ok: false, ...describeError(error) };
+  }
+}
+
+export async function readAsync(request: ReadRequest, log: StampLog): Promise<FileResult> {
+  try {
+    const stats = await stat(request.absPath, { bigint: true });
+    const stamp = stampOf(stats);
+    log.set(request.absPath, stamp);
+    if (!stats.isFile()) return { ok: false, missing: false, message: 'is a folder, not a file' };
+    const key = `${request.file}\0${request.absPath}`;
+    const cached = parseCache.get(key);
+    if (cached && cached.stamp === stamp) return { ok: true, source: cached.source };
+    const text = await readFile(request.absPath, 'utf8');
+    return fromCacheOrParse(request, stamp, () => text);
+  } catch (error) {
+    log.set(request.absPath, MISSING);
+    return { ok: false, ...describeError(error) };
+  }
+}
+
+export function runSync<T>(loader: Loader<T>, log: StampLog): T {
+  let step = loader.next();
+  while (!step.done) step = loader.next(readSync(step.value, log));
+  return step.value;
+}
+
+export async function runAsync<T>(loader: Loader<T>, log: StampLog): Promise<T> {
+  let step = loader.next();
+  while (!step.done) step = loader.next(await readAsync(step.value, log));
+  return step.value;
+}
+
+/** True when every logged file still has the stamp it had. */
+export function stampsUnchanged(log: StampLog): boolean {
+  for (const [absPath, stamp] of log) {
+    let current: Stamp;
+    try {
+      current = stampOf(statSync(absPath, { bigint: true }));
+    } catch {
+      current = MISSING;
+    }
+    if (current !== stamp) return false;
+  }
+  return true;
+}

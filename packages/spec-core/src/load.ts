@@ -1,0 +1,288 @@
+/**
+ * The public entry points: `loadProject` / `loadProjectSync` turn a project folder (or a
+ * standalone OpenAPI document) into `{ ir, diagnostics }`, with a process-wide cache.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { findProjectRoot, PROJECT_FILE, readProjectConfig } from './config.js';
+import { acceptSpecFile, type BuildContext, createContext, readSpecFile, relativeName, report, resolveInsideRoot, specfirstDialect } from './context.js';
+import { compareStrings, type Diagnostic, sortDiagnostics } from './diagnostics.js';
+import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from './io.js';
+import { IR_VERSION, type IRProject, type IRService, type SpecIR } from './ir.js';
+import { irLoc } from './location.js';
+import { checkMessaging, readTasks, readTopics } from './messaging.js';
+import { toFileName, toPascalCase } from './names.js';
+import { importOpenApi } from './openapi.js';
+import { checkService } from './service-checks.js';
+import { buildRestDescription, type RestDescription } from './rest.js';
+import { checkSchemaConsistency, convertSchema, isRecord } from './schema-convert.js';
+import type { SpecFileKind } from './schema-validate.js';
+import { linkServices, readServices } from './services.js';
+import { joinPointer, type SourceFile } from './yaml-source.js';
+
+export interface LoadResult {
+  /** Always present; partial when there are errors (check {@link LoadResult.diagnostics}). */
+  ir: SpecIR;
+  /** Sorted by file, line and column. */
+  diagnostics: Diagnostic[];
+  /** Absolute project root (the folder of specfirst.yaml, or of the standalone document). */
+  root: string;
+  /** Absolute paths of every file read, for watchers. */
+  files: string[];
+  /** Set when the path given names no project and no document (a usage error, exit code 2). */
+  usageError?: true;
+}
+
+export interface LoadOptions {
+  /** Reuse the result of an earlier load when no file it read has changed (default true). */
+  cache?: boolean;
+}
+
+type Target =
+  | { mode: 'project'; root: string }
+  | { mode: 'openapi'; root: string; file: string }
+  | { mode: 'invalid'; root: string; diagnostic: Diagnostic };
+
+/** What a path given by a user means: a project (found by walking up), or a standalone document. */
+function resolveTarget(target: string): Target {
+  const absolute = path.resolve(target);
+  let isFile: boolean;
+  try {
+    isFile = statSync(absolute).isFile();
+  } catch {
+    return {
+      mode: 'invalid',
+      root: path.dirname(absolute),
+      diagnostic: { code: 'SF0002', severity: 'error', message: `\`${target}\` does not exist`, hint: 'pass a project folder, its specfirst.yaml, or an OpenAPI document', file: absolute, line: 0, column: 0 },
+    };
+  }
+  const root = findProjectRoot(absolute);
+  if (root !== undefined) return { mode: 'project', root };
+  if (isFile) return { mode: 'openapi', root: path.dirname(absolute), file: absolute };
+  return {
+    mode: 'invalid',
+    root: absolute,
+    diagnostic: {
+      code: 'SF0001',
+      severity: 'error',
+      message: `no ${PROJECT_FILE} in \`${target}\` or any folder above it`,
+      hint: `create one with \`specfirst init\`, or pass an OpenAPI document to check it on its own`,
+      file: absolute,
+      line: 0,
+      column: 0,
+    },
+  };
+}
+
+const projectCache = new Map<string, { log: StampLog; result: LoadResult }>();
+
+/** Forgets every cached load (tests, or a tool that wants a cold start). */
+export function clearProjectCache(): void {
+  projectCache.clear();
+}
+
+function cacheKey(target: Target): string {
+  return target.mode === 'openapi' ? `openapi:${target.file}` : `${target.mode}:${target.root}`;
+}
+
+/** Loads synchronously: for ESLint rules and other callers that cannot await. */
+export function loadProjectSync(target: string, options: LoadOptions = {}): LoadResult {
+  const resolved = resolveTarget(target);
+  if (resolved.mode === 'invalid') return invalidResult(resolved);
+  const key = cacheKey(resolved);
+  const cached = options.cache === false ? undefined : projectCache.get(key);
+  if (cached && stampsUnchanged(cached.log)) return cached.result;
+  const log: StampLog = new Map();
+  const result = runSync(loaderFor(resolved), log);
+  projectCache.set(key, { log, result });
+  return result;
+}
+
+/** Loads without blocking the event loop on file reads. Same cache and result as the sync form. */
+export async function loadProject(target: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const resolved = resolveTarget(target);
+  if (resolved.mode === 'invalid') return invalidResult(resolved);
+  const key = cacheKey(resolved);
+  const cached = options.cache === false ? undefined : projectCache.get(key);
+  if (cached && stampsUnchanged(cached.log)) return cached.result;
+  const log: StampLog = new Map();
+  const result = await runAsync(loaderFor(resolved), log);
+  projectCache.set(key, { log, result });
+  return result;
+}
+
+function loaderFor(target: Exclude<Target, { mode: 'invalid' }>): Loader<LoadResult> {
+  return target.mode === 'project' ? loadProjectFiles(target.root) : loadStandaloneOpenApi(target.root, target.file);
+}
+
+function invalidResult(target: Extract<Target, { mode: 'invalid' }>): LoadResult {
+  const project: IRProject = {
+    name: path.basename(target.root),
+    specDir: 'spec',
+    outputDir: 'generated',
+    servicesDir: 'services',
+    apps: [],
+    lint: { allowAdhocSchemas: [], allowManualRouters: [] },
+    kind: 'project',
+  };
+  return { ir: emptyIr(project), diagnostics: [target.diagnostic], root: target.root, files: [], usageError: true };
+}
+
+function emptyIr(project: IRProject): SpecIR {
+  return { irVersion: IR_VERSION, project, models: [], services: [], topics: [], tasks: [], graph: [], sources: [] };
+}
+
+/** `spec/<name>.yaml`, or `spec/<name>.yml` when there is no `.yaml`. */
+function* readYamlVariant(ctx: BuildContext, dir: string, name: string, kind: SpecFileKind, required: boolean): Loader<SourceFile | undefined> {
+  for (const extension of ['.yaml', '.yml']) {
+    const absPath = path.join(dir, name + extension);
+    const file = relativeName(ctx, absPath);
+    const result = yield { absPath, file };
+    if (!result.ok && result.missing) continue;
+    return acceptSpecFile(ctx, file, result, { kind, required });
+  }
+  if (required) {
+    const file = relativeName(ctx, path.join(dir, `${name}.yaml`));
+    report(ctx, { file, pointer: '', line: 0, column: 0 }, 'SF0002', `\`${file}\` not found`, `every project needs ${name}.yaml in its spec folder; see docs/spec-format.md`);
+  }
+  return undefined;
+}
+
+function* loadProjectFiles(root: string): Loader<LoadResult> {
+  const ctx = createContext(root);
+  const configSource = yield* readSpecFile(ctx, path.join(root, PROJECT_FILE), { kind: 'specfirst', required: true });
+  const project = readProjectConfig(ctx, configSource);
+  const specDir = path.resolve(root, project.specDir);
+
+  const modelsSource = yield* readYamlVariant(ctx, specDir, 'models', 'models', false);
+  if (modelsSource) declareModels(ctx, modelsSource);
+
+  const servicesSource = yield* readYamlVariant(ctx, specDir, 'services', 'services', true);
+  const drafts = servicesSource ? readServices(ctx, servicesSource) : [];
+  for (const draft of drafts) {
+    const rest = draft.restFile;
+    if (!rest) continue;
+    const absPath = resolveInsideRoot(ctx, specDir, rest.path, rest.loc, 'REST description');
+    if (absPath === undefined) continue;
+    const source = yield* readSpecFile(ctx, absPath, {
+      ...(rest.format === 'specfirst' ? { kind: 'rest' as const } : {}),
+      required: true,
+      referencedFrom: rest.loc,
+      what: rest.format === 'specfirst' ? 'REST description' : 'OpenAPI document',
+    });
+    if (!source) continue;
+    const description =
+      rest.format === 'specfirst' ? buildRestDescription(ctx, source, draft.service.name) : yield* importOpenApi(ctx, source, draft.service.name);
+    if (description) applyRest(draft.service, description, { format: rest.format, file: source.file });
+  }
+
+  const topics = readTopics(yield* readYamlVariant(ctx, specDir, 'events', 'events', false));
+  const tasks = readTasks(ctx, yield* readYamlVariant(ctx, specDir, 'tasks', 'tasks', false));
+  const services = drafts.map((d) => d.service).sort((a, b) => compareStrings(a.name, b.name));
+  return finish(ctx, project, services, topics, tasks, () => {
+    checkMessaging(ctx, topics, tasks, services);
+    return linkServices(ctx, drafts, topics, tasks);
+  });
+}
+
+function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> {
+  const ctx = createContext(root);
+  const source = yield* readSpecFile(ctx, file, { required: true, what: 'OpenAPI document' });
+  const name = serviceNameForDocument(file);
+  const service: IRService = {
+    name,
+    identifier: toPascalCase(name),
+    type: 'http',
+    basePath: '',
+    tags: [],
+    operations: [],
+    securitySchemes: [],
+    access: [],
+    consumes: { operations: [], topics: [], tasks: [] },
+    loc: source ? irLoc(source, '') : { file: path.basename(file), pointer: '', line: 1, column: 1 },
+  };
+  if (source) {
+    const description = yield* importOpenApi(ctx, source, name);
+    if (description) {
+      applyRest(service, description, { format: 'openapi', file: source.file });
+      if (description.title !== undefined) service.description = description.title;
+    }
+  }
+  const project: IRProject = {
+    name,
+    specDir: '.',
+    outputDir: 'generated',
+    servicesDir: 'services',
+    apps: [],
+    lint: { allowAdhocSchemas: [], allowManualRouters: [] },
+    kind: 'openapi',
+  };
+  return finish(ctx, project, [service], [], [], () => []);
+}
+
+/** `petstore-expanded.yaml` → `petstore-expanded`; generic names (`openapi.yml`) → `api`. */
+export function serviceNameForDocument(file: string): string {
+  const stem = toFileName(path.basename(file).replace(/\.(ya?ml|json)$/i, ''));
+  return stem === '' || /^(openapi|swagger|spec|index|schema)$/.test(stem) || !/^[a-z]/.test(stem) ? 'api' : stem;
+}
+
+function declareModels(ctx: BuildContext, source: SourceFile): void {
+  const models = isRecord(source.value) && isRecord(source.value.models) ? source.value.models : {};
+  const convert = { dialect: specfirstDialect(ctx), diagnostics: ctx.diagnostics };
+  for (const [name, raw] of Object.entries(models)) {
+    const pointer = joinPointer('/models', name);
+    checkSchemaConsistency(raw, source, pointer, ctx.diagnostics);
+    const schema = convertSchema(raw, source, pointer, convert);
+    ctx.models.declare(
+      { name, identifier: name, variant: 'model', schema, ...(schema.description !== undefined ? { description: schema.description } : {}), loc: irLoc(source, pointer) },
+      ctx.diagnostics,
+    );
+  }
+}
+
+function applyRest(service: IRService, description: RestDescription, rest: NonNullable<IRService['rest']>): void {
+  service.rest = rest;
+  service.basePath = description.basePath;
+  service.securitySchemes = description.securitySchemes;
+  service.tags = [...description.tags].sort((a, b) => compareStrings(a.fileName, b.fileName) || compareStrings(a.name, b.name));
+  const tagOrder = new Map(service.tags.map((t, i) => [t.name, i]));
+  const sourceOrder = new Map(description.operations.map((o, i) => [o, i]));
+  service.operations = [...description.operations].sort(
+    (a, b) => (tagOrder.get(a.tag) ?? 0) - (tagOrder.get(b.tag) ?? 0) || (sourceOrder.get(a) ?? 0) - (sourceOrder.get(b) ?? 0),
+  );
+}
+
+function finish(
+  ctx: BuildContext,
+  project: IRProject,
+  services: IRService[],
+  topics: SpecIR['topics'],
+  tasks: SpecIR['tasks'],
+  link: () => SpecIR['graph'],
+): LoadResult {
+  for (const service of services) checkService(ctx, service);
+  const models = ctx.models.finish(ctx.diagnostics);
+  const graph = link();
+  const ir: SpecIR = {
+    irVersion: IR_VERSION,
+    project,
+    models,
+    services,
+    topics,
+    tasks,
+    graph,
+    sources: [...ctx.sources.keys()].sort(compareStrings),
+  };
+  const files = [...ctx.sources.values()].map((s) => s.absPath).sort(compareStrings);
+  return { ir, diagnostics: dedupe(sortDiagnostics(ctx.diagnostics)), root: ctx.root, files };
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}\0${d.file}\0${d.line}\0${d.column}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

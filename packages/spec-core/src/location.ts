@@ -1,0 +1,54 @@
+import type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
+import type { IRLocation } from './ir.js';
+import { locate, type SourceFile } from './yaml-source.js';
+
+/** The IR location of `pointer` in `source`. */
+export function irLoc(source: SourceFile, pointer: string): IRLocation {
+  const pos = locate(source, pointer);
+  return { file: source.file, pointer, line: pos.line, column: pos.column };
+}
+
+export interface DiagnosticInput {
+  code: DiagnosticCode;
+  message: string;
+  hint?: string | undefined;
+  severity?: Severity;
+  related?: Diagnostic['related'];
+}
+
+/** A diagnostic at `pointer` of `source` (on the key when `on` is `key`, for names). */
+export function diagnosticAt(source: SourceFile, pointer: string, input: DiagnosticInput, on: 'key' | 'value' = 'value'): Diagnostic {
+  const pos = locate(source, pointer, on);
+  return {
+    code: input.code,
+    severity: input.severity ?? 'error',
+    message: input.message,
+    ...(input.hint ? { hint: input.hint } : {}),
+    file: source.file,
+    line: pos.line,
+    column: pos.column,
+    endLine: pos.endLine,
+    endColumn: pos.endColumn,
+    pointer,
+    ...(input.related ? { related: input.related } : {}),
+  };
+}
+
+/** A diagnostic at an IR location (for checks that run on the assembled IR). */
+export function diagnosticAtLoc(loc: IRLocation, input: DiagnosticInput): Diagnostic {
+  return {
+    code: input.code,
+    severity: input.severity ?? 'error',
+    message: input.message,
+    ...(input.hint ? { hint: input.hint } : {}),
+    file: loc.file,
+    line: loc.line,
+    column: loc.column,
+    pointer: loc.pointer,
+    ...(input.related ? { related: input.related } : {}),
+  };
+}
+
+export function relatedAt(loc: IRLocation, message: string): NonNullable<Diagnostic['related']>[number] {
+  return { file: loc.file, line: loc.line, column: loc.column, message };
+}

@@ -1,0 +1,296 @@
+/**
+ * The model registry: collects declared models from every source (models.yaml, OpenAPI
+ * components), resolves references by name, rejects impossible cycles, and derives the
+ * `Create`/`Update` variants.
+ */
+import type { Diagnostic } from './diagnostics.js';
+import { compareStrings } from './diagnostics.js';
+import type { IRLocation, IRModel, IRRefSchema, IRSchema, IRSchemaBase } from './ir.js';
+import { diagnosticAtLoc, relatedAt } from './location.js';
+import { RESERVED_TYPE_NAMES } from './names.js';
+import { didYouMean } from './suggest.js';
+
+const UNRESOLVED: IRLocation = { file: '', pointer: '', line: 0, column: 0 };
+
+export const VARIANT_SUFFIXES = { create: 'Create', update: 'Update' } as const;
+
+export class ModelRegistry {
+  private readonly declared = new Map<string, IRModel>();
+  private readonly refs: IRRefSchema[] = [];
+
+  /** A reference to model `name`; its target is filled in by {@link finish}. */
+  ref(name: string, base: IRSchemaBase): IRRefSchema {
+    const node: IRRefSchema = { ...base, kind: 'ref', model: name, target: UNRESOLVED };
+    this.refs.push(node);
+    return node;
+  }
+
+  declare(model: IRModel, diagnostics: Diagnostic[]): void {
+    const existing = this.declared.get(model.name);
+    if (existing) {
+      diagnostics.push(
+        diagnosticAtLoc(model.loc, {
+          code: 'SF2004',
+          message: `model \`${model.name}\` is defined twice`,
+          hint: 'rename one of them; model names are shared by the whole project',
+          related: [relatedAt(existing.loc, 'first defined here')],
+        }),
+      );
+      return;
+    }
+    this.declared.set(model.name, model);
+  }
+
+  has(name: string): boolean {
+    return this.declared.has(name) || this.variantBase(name) !== undefined;
+  }
+
+  get(name: string): IRModel | undefined {
+    return this.declared.get(name);
+  }
+
+  /** All names a reference may use: declared models and their variants. */
+  allNames(): string[] {
+    const names: string[] = [];
+    for (const name of this.declared.keys()) names.push(name, name + VARIANT_SUFFIXES.create, name + VARIANT_SUFFIXES.update);
+    return names;
+  }
+
+  private variantBase(name: string): string | undefined {
+    for (const suffix of Object.values(VARIANT_SUFFIXES)) {
+      if (name.endsWith(suffix) && this.declared.has(name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
+    }
+    return undefined;
+  }
+
+  /** Reports unknown references at the place they are used, with a suggestion. */
+  checkReference(name: string, loc: IRLocation, diagnostics: Diagnostic[], what = 'model'): boolean {
+    if (this.has(name)) return true;
+    diagnostics.push(
+      diagnosticAtLoc(loc, {
+        code: 'SF2001',
+        message: `unknown ${what} \`${name}\``,
+        hint: didYouMean(name, this.allNames(), 'model'),
+      }),
+    );
+    return false;
+  }
+
+  /** Resolves references, checks names and cycles, and returns every model with its variants, sorted. */
+  finish(diagnostics: Diagnostic[]): IRModel[] {
+    this.checkNames(diagnostics);
+    for (const ref of this.refs) {
+      if (this.checkReference(ref.model, ref.loc, diagnostics)) ref.target = this.targetLoc(ref.model);
+    }
+    this.checkCycles(diagnostics);
+
+    const affected = this.modelsWithReadonly();
+    const models: IRModel[] = [];
+    for (const model of this.declared.values()) {
+      models.push(model);
+      for (const variant of ['create', 'update'] as const) {
+        models.push({
+          name: model.name + VARIANT_SUFFIXES[variant],
+          identifier: model.identifier + VARIANT_SUFFIXES[variant],
+          variant,
+          variantOf: model.name,
+          schema: this.deriveVariant(model.schema, variant, true, affected),
+          ...(model.description !== undefined ? { description: model.description } : {}),
+          ...(model.fromService !== undefined ? { fromService: model.fromService } : {}),
+          loc: model.loc,
+        });
+      }
+    }
+    return models.sort((a, b) => compareStrings(a.name, b.name));
+  }
+
+  private targetLoc(name: string): IRLocation {
+    const model = this.declared.get(name) ?? this.declared.get(this.variantBase(name) ?? '');
+    return model ? model.loc : UNRESOLVED;
+  }
+
+  private checkNames(diagnostics: Diagnostic[]): void {
+    const byIdentifier = new Map<string, IRModel>();
+    for (const model of this.declared.values()) {
+      const base = this.variantBase(model.name);
+      if (base !== undefined) {
+        diagnostics.push(
+          diagnosticAtLoc(model.loc, {
+            code: 'SF2003',
+            message: `model \`${model.name}\` clashes with the generated variant of \`${base}\``,
+            hint: `every model X gets XCreate and XUpdate; rename \`${model.name}\` (or use the generated \`${model.name}\` directly)`,
+            related: [relatedAt(this.declared.get(base)!.loc, `\`${base}\` is defined here`)],
+          }),
+        );
+      }
+      if (model.fromService === undefined && RESERVED_TYPE_NAMES.has(model.name)) {
+        diagnostics.push(
+          diagnosticAtLoc(model.loc, {
+            code: 'SF2005',
+            message: `model name \`${model.name}\` would shadow the built-in TypeScript type of that name`,
+            hint: `rename it, e.g. \`${model.name}Info\``,
+          }),
+        );
+      }
+      const other = byIdentifier.get(model.identifier);
+      if (other) {
+        diagnostics.push(
+          diagnosticAtLoc(model.loc, {
+            code: 'SF2005',
+            message: `models \`${other.name}\` and \`${model.name}\` both become the TypeScript type \`${model.identifier}\``,
+            hint: 'rename one of them',
+            related: [relatedAt(other.loc, `\`${other.name}\` is defined here`)],
+          }),
+        );
+      } else byIdentifier.set(model.identifier, model);
+    }
+  }
+
+  /**
+   * A model that is only another name for itself (`A: $ref B`, `B: $ref A`, or the same through
+   * allOf/oneOf/anyOf) has no finite type. Recursion through properties or items is fine.
+   */
+  private checkCycles(diagnostics: Diagnostic[]): void {
+    const edges = new Map<string, string[]>();
+    for (const [name, model] of this.declared) edges.set(name, topLevelRefs(model.schema).map((r) => this.variantBase(r) ?? r));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const reported = new Set<string>();
+    const visit = (name: string, path: string[]): void => {
+      if (state.get(name) === 'done') return;
+      if (state.get(name) === 'visiting') {
+        const cycle = path.slice(path.indexOf(name));
+        const first = [...cycle].sort()[0]!;
+        if (!reported.has(first)) {
+          reported.add(first);
+          const model = this.declared.get(first)!;
+          diagnostics.push(
+            diagnosticAtLoc(model.loc, {
+              code: 'SF2002',
+              message: `models refer to each other in a cycle without an object in between: ${[...cycle, name].join(' → ')}`,
+              hint: 'one of them must be an object whose property refers to the next; a model cannot be only another name for itself',
+            }),
+          );
+        }
+        return;
+      }
+      state.set(name, 'visiting');
+      for (const next of edges.get(name) ?? []) if (this.declared.has(next)) visit(next, [...path, name]);
+      state.set(name, 'done');
+    };
+    for (const name of [...this.declared.keys()].sort()) visit(name, []);
+  }
+
+  /** Models whose variants differ from the model: they (or a model they embed) have readonly properties. */
+  private modelsWithReadonly(): Set<string> {
+    const direct = new Map<string, { readonly: boolean; refs: string[] }>();
+    for (const [name, model] of this.declared) direct.set(name, scanReadonly(model.schema));
+    const affected = new Set<string>();
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const [name, info] of direct) {
+        if (affected.has(name)) continue;
+        if (info.readonly || info.refs.some((r) => affected.has(r))) {
+          affected.add(name);
+          changed = true;
+        }
+      }
+    }
+    return affected;
+  }
+
+  /**
+   * `Create`: readonly properties removed everywhere; references to affected models point at
+   * their `Create` variant. `Update`: the same, and the model's own properties become optional
+   * (at the top level and through allOf) — nested objects and union members are replaced whole.
+   */
+  private deriveVariant(schema: IRSchema, variant: 'create' | 'update', top: boolean, affected: Set<string>): IRSchema {
+    switch (schema.kind) {
+      case 'ref': {
+        if (this.variantBase(schema.model) !== undefined) return schema;
+        const suffix = variant === 'update' && top ? VARIANT_SUFFIXES.update : affected.has(schema.model) ? VARIANT_SUFFIXES.create : '';
+        return suffix === '' ? schema : { ...schema, model: schema.model + suffix };
+      }
+      case 'object':
+        return {
+          ...schema,
+          properties: schema.properties
+            .filter((p) => !p.readonly)
+            .map((p) => ({
+              ...p,
+              required: variant === 'update' && top ? false : p.required,
+              schema: this.deriveVariant(p.schema, variant, false, affected),
+            })),
+          ...(typeof schema.additionalProperties === 'object'
+            ? { additionalProperties: this.deriveVariant(schema.additionalProperties, variant, false, affected) }
+            : {}),
+        };
+      case 'array':
+        return { ...schema, items: this.deriveVariant(schema.items, variant, false, affected) };
+      case 'allOf':
+        return { ...schema, parts: schema.parts.map((p) => this.deriveVariant(p, variant, top, affected)) };
+      case 'oneOf':
+      case 'anyOf': {
+        // A union member is replaced whole, never patched field by field: its discriminator
+        // and required fields stay, so `Update` of a union is the union of the `Create` forms.
+        const variants = schema.variants.map((v) => this.deriveVariant(v, variant, false, affected));
+        if (!schema.discriminator) return { ...schema, variants };
+        const renamed = new Map<string, string>();
+        schema.variants.forEach((v, i) => {
+          const derived = variants[i];
+          if (v.kind === 'ref' && derived?.kind === 'ref') renamed.set(v.model, derived.model);
+        });
+        const mapping = schema.discriminator.mapping.map((m) => ({ value: m.value, model: renamed.get(m.model) ?? m.model }));
+        return { ...schema, variants, discriminator: { ...schema.discriminator, mapping } };
+      }
+      default:
+        return schema;
+    }
+  }
+}
+
+function topLevelRefs(schema: IRSchema): string[] {
+  switch (schema.kind) {
+    case 'ref':
+      return [schema.model];
+    case 'allOf':
+      return schema.parts.flatMap(topLevelRefs);
+    case 'oneOf':
+    case 'anyOf':
+      return schema.variants.flatMap(topLevelRefs);
+    default:
+      return [];
+  }
+}
+
+function scanReadonly(schema: IRSchema): { readonly: boolean; refs: string[] } {
+  const result = { readonly: false, refs: [] as string[] };
+  const walk = (s: IRSchema): void => {
+    switch (s.kind) {
+      case 'ref':
+        result.refs.push(s.model);
+        return;
+      case 'object':
+        for (const p of s.properties) {
+          if (p.readonly) result.readonly = true;
+          walk(p.schema);
+        }
+        if (typeof s.additionalProperties === 'object') walk(s.additionalProperties);
+        return;
+      case 'array':
+        walk(s.items);
+        return;
+      case 'allOf':
+        s.parts.forEach(walk);
+        return;
+      case 'oneOf':
+      case 'anyOf':
+        s.variants.forEach(walk);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(schema);
+  return result;
+}

@@ -1,0 +1,76 @@
+/**
+ * Names from a spec end up as TypeScript identifiers and file names. This module turns them into
+ * safe ones, and says when it cannot. Nothing from a spec is used as a path without going
+ * through {@link toFileName}.
+ */
+
+const RESERVED_WORDS = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'as implements interface let package private protected public static yield any boolean constructor declare get ' +
+    'module require number set string symbol type from of namespace async await unknown never object bigint undefined ' +
+    'keyof readonly infer is asserts satisfies accessor out override abstract global'
+  ).split(' '),
+);
+
+/** Type names generated code relies on; a model must not shadow them. */
+export const RESERVED_TYPE_NAMES = new Set([
+  'Array', 'ReadonlyArray', 'Record', 'Partial', 'Required', 'Readonly', 'Pick', 'Omit', 'Exclude', 'Extract',
+  'NonNullable', 'ReturnType', 'Parameters', 'Awaited', 'Promise', 'PromiseLike', 'Map', 'Set', 'Date', 'RegExp',
+  'Object', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Function', 'JSON', 'Math', 'Uint8Array', 'Buffer',
+  'Request', 'Response', 'Headers', 'URL', 'AbortSignal',
+]);
+
+/** Names that are dangerous as object keys or method names in generated code. */
+const DANGEROUS_MEMBER_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
+
+export function isIdentifier(name: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && !RESERVED_WORDS.has(name);
+}
+
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** `User and Authentication` → `UserAndAuthentication`; `order-items` → `OrderItems`. */
+export function toPascalCase(name: string): string {
+  return words(name)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** `get-user` → `getUser`; `CreateUser` → `createUser`. */
+export function toCamelCase(name: string): string {
+  const pascal = toPascalCase(name);
+  return pascal.length === 0 ? '' : pascal[0]!.toLowerCase() + pascal.slice(1);
+}
+
+/** `User and Authentication` → `user-and-authentication`. Only `[a-z0-9-]`, so always one safe path segment. */
+export function toFileName(name: string): string {
+  return words(name)
+    .map((w) => w.toLowerCase())
+    .join('-');
+}
+
+/** A type identifier for an imported (OpenAPI) name, or undefined when none can be made. */
+export function typeIdentifierFor(name: string): string | undefined {
+  let id = isIdentifier(name) && /^[A-Z]/.test(name) ? name : toPascalCase(name);
+  if (id === '' || !/^[A-Za-z]/.test(id)) return undefined;
+  if (RESERVED_TYPE_NAMES.has(id)) id = `${id}Model`;
+  return id;
+}
+
+/**
+ * A method identifier for an operationId (kept as is when already safe). Reserved words are fine
+ * as member names (`controller.delete()`); members that shadow `Object.prototype` are not.
+ */
+export function methodIdentifierFor(operationId: string): string | undefined {
+  const id = /^[a-z][A-Za-z0-9]*$/.test(operationId) ? operationId : toCamelCase(operationId);
+  if (id === '' || !/^[a-z]/.test(id) || DANGEROUS_MEMBER_NAMES.has(id)) return undefined;
+  return id;
+}

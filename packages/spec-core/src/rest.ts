@@ -1,0 +1,268 @@
+/**
+ * Our REST format (`spec/rest/<service>.yaml`) → tags, operations and security schemes.
+ */
+import { type BuildContext, specfirstDialect } from './context.js';
+import type { Diagnostic } from './diagnostics.js';
+import type {
+  HttpMethod,
+  IRBody,
+  IROperation,
+  IRParameter,
+  IRResponse,
+  IRResponseHeader,
+  IRSecurityRequirement,
+  IRSecurityScheme,
+  IRTag,
+} from './ir.js';
+import { diagnosticAt, irLoc } from './location.js';
+import { toFileName, toPascalCase } from './names.js';
+import { assignExpressNames } from './paths.js';
+import { checkSchemaConsistency, type ConvertContext, convertSchema, isMarkedOptional, isRecord } from './schema-convert.js';
+import { didYouMean } from './suggest.js';
+import { joinPointer, type SourceFile } from './yaml-source.js';
+
+export interface RestDescription {
+  basePath: string;
+  tags: IRTag[];
+  operations: IROperation[];
+  securitySchemes: IRSecurityScheme[];
+}
+
+const REASON_PHRASES: Record<string, string> = {
+  '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No Content', '301': 'Moved Permanently', '302': 'Found',
+  '304': 'Not Modified', '400': 'Bad Request', '401': 'Unauthorized', '403': 'Forbidden', '404': 'Not Found',
+  '405': 'Method Not Allowed', '409': 'Conflict', '410': 'Gone', '412': 'Precondition Failed', '413': 'Content Too Large',
+  '415': 'Unsupported Media Type', '422': 'Unprocessable Content', '429': 'Too Many Requests',
+  '500': 'Internal Server Error', '502': 'Bad Gateway', '503': 'Service Unavailable', default: 'Unexpected error',
+};
+
+export function reasonPhrase(status: string): string {
+  return REASON_PHRASES[status] ?? `Status ${status}`;
+}
+
+export function buildRestDescription(ctx: BuildContext, source: SourceFile, service: string): RestDescription {
+  const doc = isRecord(source.value) ? source.value : {};
+  const convert: ConvertContext = { dialect: specfirstDialect(ctx), diagnostics: ctx.diagnostics };
+  const securitySchemes = readSecuritySchemes(source, doc.securitySchemes);
+  const schemeNames = securitySchemes.map((s) => s.name);
+  const defaultSecurity = readSecurity(source, '/security', doc.security, schemeNames, ctx.diagnostics) ?? [];
+  const basePath = typeof doc.basePath === 'string' ? doc.basePath : '';
+
+  const tags: IRTag[] = [];
+  const operations: IROperation[] = [];
+  const tagsRaw = isRecord(doc.tags) ? doc.tags : {};
+  for (const [tagName, tagRaw] of Object.entries(tagsRaw)) {
+    const tagPointer = joinPointer('/tags', tagName);
+    const tag: IRTag = {
+      name: tagName,
+      identifier: toPascalCase(tagName),
+      fileName: toFileName(tagName),
+      operations: [],
+      loc: irLoc(source, tagPointer),
+    };
+    if (isRecord(tagRaw) && typeof tagRaw.description === 'string') tag.description = tagRaw.description;
+    tags.push(tag);
+    const opsRaw = isRecord(tagRaw) && isRecord(tagRaw.operations) ? tagRaw.operations : {};
+    for (const [operationId, opRaw] of Object.entries(opsRaw)) {
+      if (!isRecord(opRaw)) continue;
+      const op = buildOperation(ctx, convert, source, joinPointer(joinPointer(tagPointer, 'operations'), operationId), {
+        service,
+        tag: tagName,
+        operationId,
+        raw: opRaw,
+        schemeNames,
+        defaultSecurity,
+      });
+      tag.operations.push(operationId);
+      operations.push(op);
+    }
+  }
+  return { basePath, tags, operations, securitySchemes };
+}
+
+interface OperationInput {
+  service: string;
+  tag: string;
+  operationId: string;
+  raw: Record<string, unknown>;
+  schemeNames: string[];
+  defaultSecurity: IRSecurityRequirement[];
+}
+
+function buildOperation(ctx: BuildContext, convert: ConvertContext, source: SourceFile, pointer: string, input: OperationInput): IROperation {
+  const { raw } = input;
+  const method = (typeof raw.method === 'string' ? raw.method : 'get') as HttpMethod;
+  const path = typeof raw.path === 'string' ? raw.path : '/';
+  const parameters = readParameters(ctx, convert, source, pointer, raw.params);
+  const op: IROperation = {
+    operationId: input.operationId,
+    identifier: input.operationId,
+    service: input.service,
+    tag: input.tag,
+    method,
+    path,
+    expressPath: assignExpressNames(path, parameters),
+    deprecated: raw.deprecated === true,
+    parameters,
+    responses: readResponses(ctx, convert, source, joinPointer(pointer, 'responses'), raw.responses),
+    security: readSecurity(source, joinPointer(pointer, 'security'), raw.security, input.schemeNames, ctx.diagnostics) ?? input.defaultSecurity,
+    loc: irLoc(source, pointer),
+  };
+  if (typeof raw.summary === 'string') op.summary = raw.summary;
+  if (typeof raw.description === 'string') op.description = raw.description;
+  if (raw.body !== undefined) {
+    const bodyPointer = joinPointer(pointer, 'body');
+    checkSchemaConsistency(raw.body, source, bodyPointer, ctx.diagnostics);
+    const schema = convertSchema(raw.body, source, bodyPointer, convert);
+    const body: IRBody = {
+      contentType: typeof raw.contentType === 'string' ? raw.contentType : 'application/json',
+      required: !isMarkedOptional(raw.body),
+      schema,
+      loc: irLoc(source, bodyPointer),
+    };
+    if (schema.description !== undefined) body.description = schema.description;
+    op.body = body;
+    if (method === 'get' || method === 'head') {
+      ctx.diagnostics.push(
+        diagnosticAt(source, bodyPointer, {
+          code: 'SF3013',
+          message: `a ${method.toUpperCase()} request cannot have a body`,
+          hint: 'send the data as query parameters, or use POST',
+        }, 'key'),
+      );
+    }
+  }
+  return op;
+}
+
+const PARAM_LOCATIONS = [
+  ['path', 'path'],
+  ['query', 'query'],
+  ['headers', 'header'],
+] as const;
+
+function readParameters(ctx: BuildContext, convert: ConvertContext, source: SourceFile, opPointer: string, raw: unknown): IRParameter[] {
+  const parameters: IRParameter[] = [];
+  if (!isRecord(raw)) return parameters;
+  for (const [group, location] of PARAM_LOCATIONS) {
+    const map = raw[group];
+    if (!isRecord(map)) continue;
+    for (const [name, schemaRaw] of Object.entries(map)) {
+      const pointer = joinPointer(joinPointer(joinPointer(opPointer, 'params'), group), name);
+      checkSchemaConsistency(schemaRaw, source, pointer, ctx.diagnostics);
+      const schema = convertSchema(schemaRaw, source, pointer, convert);
+      const param: IRParameter = {
+        name,
+        in: location,
+        required: !isMarkedOptional(schemaRaw),
+        schema,
+        loc: irLoc(source, pointer),
+      };
+      if (schema.description !== undefined) param.description = schema.description;
+      if (schema.deprecated) param.deprecated = true;
+      parameters.push(param);
+    }
+  }
+  return parameters;
+}
+
+function readResponses(ctx: BuildContext, convert: ConvertContext, source: SourceFile, pointer: string, raw: unknown): IRResponse[] {
+  const responses: IRResponse[] = [];
+  if (!isRecord(raw)) return responses;
+  for (const [status, value] of Object.entries(raw)) {
+    const responsePointer = joinPointer(pointer, status);
+    const response: IRResponse = {
+      status: status === 'default' ? 'default' : Number(status),
+      description: reasonPhrase(status),
+      headers: [],
+      loc: irLoc(source, responsePointer),
+    };
+    if (typeof value === 'string') {
+      response.schema = convertSchema(value, source, responsePointer, convert);
+      response.contentType = 'application/json';
+    } else if (isRecord(value)) {
+      if (typeof value.description === 'string') response.description = value.description;
+      if (value.body !== undefined) {
+        const bodyPointer = joinPointer(responsePointer, 'body');
+        checkSchemaConsistency(value.body, source, bodyPointer, ctx.diagnostics);
+        response.schema = convertSchema(value.body, source, bodyPointer, convert);
+        response.contentType = typeof value.contentType === 'string' ? value.contentType : 'application/json';
+      }
+      if (isRecord(value.headers)) {
+        for (const [name, headerRaw] of Object.entries(value.headers)) {
+          const headerPointer = joinPointer(joinPointer(responsePointer, 'headers'), name);
+          const schema = convertSchema(headerRaw, source, headerPointer, convert);
+          const header: IRResponseHeader = { name, required: !isMarkedOptional(headerRaw), schema, loc: irLoc(source, headerPointer) };
+          if (schema.description !== undefined) header.description = schema.description;
+          response.headers.push(header);
+        }
+      }
+    }
+    responses.push(response);
+  }
+  return sortResponses(responses);
+}
+
+export function sortResponses(responses: IRResponse[]): IRResponse[] {
+  const rank = (s: IRResponse['status']): number => (typeof s === 'number' ? s : s === 'default' ? 1000 : Number(s[0]) * 100 + 99);
+  return responses.sort((a, b) => rank(a.status) - rank(b.status));
+}
+
+function readSecuritySchemes(source: SourceFile, raw: unknown): IRSecurityScheme[] {
+  const schemes: IRSecurityScheme[] = [];
+  if (!isRecord(raw)) return schemes;
+  for (const [name, value] of Object.entries(raw)) {
+    if (!isRecord(value)) continue;
+    schemes.push(securitySchemeFrom(name, value, irLoc(source, joinPointer('/securitySchemes', name))));
+  }
+  return schemes;
+}
+
+/** Shared with the OpenAPI importer: both formats spell security schemes the same way. */
+export function securitySchemeFrom(name: string, value: Record<string, unknown>, loc: IRSecurityScheme['loc']): IRSecurityScheme {
+  const scheme: IRSecurityScheme = { name, type: String(value.type) as IRSecurityScheme['type'], loc };
+  if (typeof value.scheme === 'string') scheme.scheme = value.scheme.toLowerCase();
+  if (typeof value.bearerFormat === 'string') scheme.bearerFormat = value.bearerFormat;
+  if (value.in === 'header' || value.in === 'query' || value.in === 'cookie') scheme.in = value.in;
+  if (typeof value.name === 'string') scheme.paramName = value.name;
+  if (typeof value.description === 'string') scheme.description = value.description;
+  return scheme;
+}
+
+/**
+ * `security: [bearer, [apiKey, mtls], { oauth: [read] }]` → alternatives of requirements.
+ * Undefined when absent (so the caller applies the default); `[]` means public.
+ */
+function readSecurity(source: SourceFile, pointer: string, raw: unknown, schemeNames: string[], diagnostics: Diagnostic[]): IRSecurityRequirement[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  return raw.map((alternative, i) => {
+    const itemPointer = joinPointer(pointer, i);
+    const schemes: IRSecurityRequirement['schemes'] = [];
+    if (typeof alternative === 'string') schemes.push({ scheme: alternative, scopes: [] });
+    else if (Array.isArray(alternative)) for (const s of alternative) schemes.push({ scheme: String(s), scopes: [] });
+    else if (isRecord(alternative)) {
+      for (const [s, scopes] of Object.entries(alternative)) schemes.push({ scheme: s, scopes: Array.isArray(scopes) ? scopes.map(String) : [] });
+    }
+    checkSchemeNames(source, itemPointer, schemes, schemeNames, diagnostics);
+    return { schemes };
+  });
+}
+
+export function checkSchemeNames(
+  source: SourceFile,
+  pointer: string,
+  schemes: IRSecurityRequirement['schemes'],
+  schemeNames: string[],
+  diagnostics: Diagnostic[],
+): void {
+  for (const { scheme } of schemes) {
+    if (schemeNames.includes(scheme)) continue;
+    diagnostics.push(
+      diagnosticAt(source, pointer, {
+        code: 'SF3007',
+        message: `unknown security scheme \`${scheme}\``,
+        hint: schemeNames.length > 0 ? didYouMean(scheme, schemeNames, 'security scheme') : 'declare it under `securitySchemes`',
+      }),
+    );
+  }
+}

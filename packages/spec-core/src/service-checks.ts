@@ -1,0 +1,66 @@
+/**
+ * Checks that apply to one assembled service whatever format described it: path templates,
+ * parameters, uniqueness of operations, and tag names that become file names.
+ */
+import type { BuildContext } from './context.js';
+import type { IRService } from './ir.js';
+import { diagnosticAtLoc, relatedAt } from './location.js';
+import { checkOperationUniqueness, checkPathParameters, parsePathTemplate } from './paths.js';
+
+export function checkService(ctx: BuildContext, service: IRService): void {
+  const { diagnostics } = ctx;
+  for (const op of service.operations) {
+    const parsed = parsePathTemplate(op.path);
+    if (parsed.error !== undefined) {
+      diagnostics.push(diagnosticAtLoc(op.loc, { code: 'SF3010', message: parsed.error, hint: 'write parameters as `{name}`, e.g. `/users/{id}`' }));
+    }
+    checkPathParameters(op, parsed, diagnostics);
+    const seen = new Map<string, (typeof op.parameters)[number]>();
+    for (const param of op.parameters) {
+      // Header names are case-insensitive; everything else is compared as written.
+      const key = `${param.in}:${param.in === 'header' ? param.name.toLowerCase() : param.name}`;
+      const first = seen.get(key);
+      if (first) {
+        diagnostics.push(
+          diagnosticAtLoc(param.loc, {
+            code: 'SF3011',
+            message: `${param.in} parameter \`${param.name}\` is declared twice for \`${op.operationId}\``,
+            hint: 'remove one of them',
+            related: [relatedAt(first.loc, 'first declared here')],
+          }),
+        );
+      } else seen.set(key, param);
+    }
+    if (op.responses.length === 0) {
+      diagnostics.push(
+        diagnosticAtLoc(op.loc, { code: 'SF3012', message: `operation \`${op.operationId}\` declares no responses`, hint: 'declare at least the success response, e.g. `200: User`' }),
+      );
+    }
+  }
+  checkOperationUniqueness(service.operations, diagnostics);
+
+  const byFileName = new Map<string, (typeof service.tags)[number]>();
+  for (const tag of service.tags) {
+    if (tag.fileName === '' || tag.identifier === '' || !/^[A-Za-z]/.test(tag.identifier)) {
+      diagnostics.push(
+        diagnosticAtLoc(tag.loc, {
+          code: 'SF3008',
+          message: `tag \`${tag.name}\` cannot become a file name and a TypeScript name`,
+          hint: 'use a tag made of letters, digits, spaces or `-`, starting with a letter',
+        }),
+      );
+      continue;
+    }
+    const other = byFileName.get(tag.fileName);
+    if (other) {
+      diagnostics.push(
+        diagnosticAtLoc(tag.loc, {
+          code: 'SF3009',
+          message: `tags \`${other.name}\` and \`${tag.name}\` both become \`routers/${service.name}/${tag.fileName}.ts\``,
+          hint: 'rename one of them, or merge them into one tag',
+          related: [relatedAt(other.loc, `\`${other.name}\` is here`)],
+        }),
+      );
+    } else byFileName.set(tag.fileName, tag);
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * Parses one YAML (or JSON) file into a plain JS value plus a map from JSON pointer to source
+ * offsets, so any later stage can report `file:line:col` for any node it looks at.
+ *
+ * We walk the `yaml` library's AST ourselves instead of calling `toJS()` because we need the
+ * positions, and because we enforce our own limits: a bounded expansion budget against alias
+ * bombs, a nesting limit, and no prototype pollution through `__proto__` keys.
+ */
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
+
+/** Files above this size are refused before parsing. */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Deepest nesting we accept; real specs stay far below (OpenAPI documents rarely pass 20). */
+export const MAX_DEPTH = 128;
+/** Most nodes one file may expand to, aliases included; a 9,000-line spec has about 40,000. */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface NodeSpans {
+  /** The key of a mapping entry, when the node is a mapping value. */
+  key?: Span;
+  value: Span;
+}
+
+export interface SourceFile {
+  /** Relative to the project root, `/`-separated. */
+  file: string;
+  absPath: string;
+  text: string;
+  /** Undefined when the file could not be parsed at all. */
+  value: unknown;
+  spans: Map<string, NodeSpans>;
+  lineStarts: number[];
+  /** Problems found while parsing (syntax, duplicate keys, limits). */
+  diagnostics: Diagnostic[];
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export function escapePointerSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function unescapePointerSegment(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function joinPointer(pointer: string, segment: string | number): string {
+  return `${pointer}/${typeof segment === 'number' ? segment : escapePointerSegment(segment)}`;
+}
+
+/** Converts a 0-based offset to a 1-based line and column. */
+export function positionAt(lineStarts: readonly number[], offset: number): Position {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((lineStarts[mid] ?? 0) <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 };
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * The location of `pointer` in the file. When the node itself has no recorded span (the pointer
+ * names a key that is missing), the nearest existing ancestor is used.
+ * `on: 'key'` points at the mapping key instead of the value (for "unknown key" errors).
+ */
+export function locate(source: SourceFile, pointer: string, on: 'key' | 'value' = 'value'): Position & { endLine: number; endColumn: number } {
+  let current = pointer;
+  for (;;) {
+    const spans = source.spans.get(current);
+    if (spans) {
+      const span = on === 'key' && spans.key && current === pointer ? spans.key : spans.value;
+      const start = positionAt(source.lineStarts, span.start);
+      const end = positionAt(source.lineStarts, span.end);
+      return { ...start, endLine: end.line, endColumn: end.column };
+    }
+    if (current === '') return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    current = current.slice(0, current.lastIndexOf('/'));
+  }
+}
+
+class LimitExceeded extends Error {
+  constructor(
+    readonly code: DiagnosticCode,
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses YAML text. Never throws: every problem becomes a diagnostic on the returned file. */
+export function parseYamlSource(file: string, absPath: string, text: string): SourceFile {
+  const lineStarts = computeLineStarts(text);
+  const source: SourceFile = { file, absPath, text, value: undefined, spans: new Map(), lineStarts, diagnostics: [] };
+  const report = (code: DiagnosticCode, offset: number, message: string, hint?: string): void => {
+    const pos = positionAt(lineStarts, Math.max(0, Math.min(offset, text.length)));
+    source.diagnostics.push({ code, severity: 'error', message, file, line: pos.line, column: pos.column, ...(hint ? { hint } : {}) });
+  };
+
+  if (text.length > MAX_FILE_BYTES) {
+    report('SF1005', 0, `file is ${text.length} bytes; the limit is ${MAX_FILE_BYTES}`, 'split the spec into several files');
+    return source;
+  }
+  const nestingOffset = findExcessiveFlowNesting(text);
+  if (nestingOffset !== -1) {
+    report('SF1004', nestingOffset, `nesting deeper than ${MAX_DEPTH} levels`, 'flatten the structure or move parts into named models');
+    return source;
+  }
+
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false, strict: true });
+  } catch (error) {
+    // The parser recurses per nesting level; a stack overflow means absurd nesting.
+    if (error instanceof RangeError) {
+      report('SF1004', 0, `nesting too deep to parse`, 'flatten the structure or move parts into named models');
+      return source;
+    }
+    throw error;
+  }
+
+  for (const error of doc.errors) {
+    const code: DiagnosticCode = error.code === 'DUPLICATE_KEY' ? 'SF1002' : 'SF1001';
+    const message = firstLine(error.message);
+    const hint = code === 'SF1002' ? 'each key may appear once per mapping; remove or rename one of them' : 'fix the YAML syntax at this position';
+    report(code, error.pos[0], message, hint);
+  }
+  if (source.diagnostics.length > 0) return source;
+
+  try {
+    const context: ConvertContext = { source, doc, nodes: 0, resolving: new Set() };
+    source.value = doc.contents ? convert(doc.contents, '', 0, context) : null;
+  } catch (error) {
+    if (error instanceof LimitExceeded) {
+      report(error.code, error.offset, error.message, error.code === 'SF1003' ? 'do not build large structures out of YAML aliases; write them out or use $ref' : 'flatten the structure or move parts into named models');
+      source.value = undefined;
+      source.spans.clear();
+      return source;
+    }
+    throw error;
+  }
+  return source;
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * A cheap pre-scan for deeply nested flow collections (`[[[[...`), which would make the YAML
+ * parser recurse until the stack overflows. Block nesting is bounded by indentation and checked
+ * during conversion.
+ */
+function findExcessiveFlowNesting(text: string): number {
+  let depth = 0;
+  let inQuote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inQuote !== null) {
+      if (inQuote === '"' && ch === 92 /* backslash */) i++;
+      else if (text[i] === inQuote) inQuote = null;
+      else if (ch === 10) inQuote = null; // a stray quote in a plain scalar must not hide the rest
+      continue;
+    }
+    if (ch === 91 /* [ */ || ch === 123 /* { */) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (ch === 93 /* ] */ || ch === 125 /* } */) {
+      if (depth > 0) depth--;
+    } else if (ch === 34 /* " */ || ch === 39 /* ' */) {
+      inQuote = text[i] ?? null;
+    } else if (ch === 35 /* # */) {
+      const end = text.indexOf('\n', i);
+      if (end === -1) break;
+      i = end;
+    }
+  }
+  return -1;
+}
+
+interface ConvertContext {
+  source: SourceFile;
+  doc: Document;
+  /** Nodes produced so far, alias expansions included. */
+  nodes: number;
+  /** Anchors being expanded, to catch an alias inside its own anchor. */
+  resolving: Set<YamlNode>;
+}
+
+function convert(node: YamlNode, pointer: string, depth: number, context: ConvertContext): unknown {
+  const { source, resolving } = context;
+  const start = node.range?.[0] ?? 0;
+  if (++context.nodes > MAX_EXPANDED_NODES) {
+    throw new LimitExceeded('SF1003', start, `the document expands to more than ${MAX_EXPANDED_NODES} nodes`);
+  }
+  if (depth > MAX_DEPTH) throw new LimitExceeded('SF1004', start, `nesting deeper than ${MAX_DEPTH} levels`);
+
+  recordValueSpan(source, pointer, node);
+
+  if (isAlias(node)) {
+    const target = node.resolve(context.doc) as YamlNode | undefined;
+    if (!target) throw new LimitExceeded('SF1003', start, `alias *${node.source} has no anchor`);
+    if (resolving.has(target)) throw new LimitExceeded('SF1003', start, `alias *${node.source} refers to itself`);
+    resolving.add(target);
+    const value = convert(target, pointer, depth, context);
+    resolving.delete(target);
+    recordValueSpan(source, pointer, node);
+    return value;
+  }
+  if (isScalar(node)) return node.value;
+  if (isMap(node)) {
+    const result: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as YamlNode | null;
+      const key = keyNode && isScalar(keyNode) ? String(keyNode.value) : keyNode === null ? '' : String(keyNode);
+      const childPointer = joinPointer(pointer, key);
+      const value = pair.value === null ? null : convert(pair.value as YamlNode, childPointer, depth + 1, context);
+      if (pair.value === null && keyNode?.range) recordValueSpan(source, childPointer, keyNode);
+      if (keyNode?.range) {
+        const spans = source.spans.get(childPointer);
+        if (spans) spans.key = { start: keyNode.range[0], end: keyNode.range[1] };
+      }
+      // Define instead of assign, so a `__proto__` key stays an ordinary property.
+      Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return result;
+  }
+  if (isSeq(node)) {
+    return node.items.map((item, index) =>
+      item === null ? null : convert(item as YamlNode, joinPointer(pointer, index), depth + 1, context),
+    );
+  }
+  return null;
+}
+
+function recordValueSpan(source: SourceFile, pointer: string, node: YamlNode): void {
+  const range = node.range;
+  if (!range) return;
+  const existing = source.spans.get(pointer);
+  const value = { start: range[0], end: range[1] };
+  if (existing) existing.value = value;
+  else source.spans.set(pointer, { value });
+}
