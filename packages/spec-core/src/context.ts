@@ -97,6 +97,7 @@ export function locBelow(ctx: BuildContext, loc: IRLocation, ...segments: (strin
 export function specfirstDialect(ctx: BuildContext): SchemaDialect {
   return {
     name: 'specfirst',
-    resolveRef: (ref: string, _source: SourceFile, _pointer: string, base: IRSchemaBase) => ctx.models.ref(ref, base),
+    // The reference is located at the model name itself (`Usr` in `$ref: Usr` or `owner: Usr`).
+    resolveRef: (ref: string, source: SourceFile, pointer: string, base: IRSchemaBase) => ctx.models.ref(ref, { ...base, loc: irLoc(source, pointer) }),
   };
 }

@@ -29,7 +29,11 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = distance;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  // A renamed-by-extension name (`getUser` → `getUserById`) is far in edits but obvious to a reader.
+  const lower = word.toLowerCase();
+  const extended = [...candidates].filter((c) => lower.length >= 3 && (c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase())));
+  return extended.length === 1 ? extended[0] : undefined;
 }
 
 /** A hint naming the closest candidate, or listing a few valid ones when nothing is close. */

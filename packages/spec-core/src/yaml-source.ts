@@ -15,6 +15,11 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const MAX_DEPTH = 128;
 /** Most nodes one file may expand to, aliases included; a 9,000-line spec has about 40,000. */
 export const MAX_EXPANDED_NODES = 1_000_000;
+/**
+ * Most nodes that alias expansion may add. Real specs reuse a few small anchors; a "billion
+ * laughs" document needs millions, and is refused after this many without further work.
+ */
+export const MAX_ALIAS_EXPANSION_NODES = 50_000;
 
 export interface Span {
   start: number;
@@ -25,6 +30,8 @@ export interface NodeSpans {
   /** The key of a mapping entry, when the node is a mapping value. */
   key?: Span;
   value: Span;
+  /** The value is a mapping or a sequence (a definition, rather than a single scalar). */
+  collection: boolean;
 }
 
 export interface SourceFile {
@@ -46,6 +53,8 @@ export interface Position {
 }
 
 export function escapePointerSegment(segment: string): string {
+  // Most keys need no escaping; skip the regexes for them (this runs once per YAML node).
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -78,14 +87,17 @@ function computeLineStarts(text: string): number[] {
 /**
  * The location of `pointer` in the file. When the node itself has no recorded span (the pointer
  * names a key that is missing), the nearest existing ancestor is used.
- * `on: 'key'` points at the mapping key instead of the value (for "unknown key" errors).
+ * `on: 'key'` points at the mapping key instead of the value (for "unknown key" errors);
+ * `on: 'auto'` points at the key of a mapping or sequence (a definition such as `User:`) and at
+ * the value of a scalar (such as the `Usr` of `owner: Usr`).
  */
-export function locate(source: SourceFile, pointer: string, on: 'key' | 'value' = 'value'): Position & { endLine: number; endColumn: number } {
+export function locate(source: SourceFile, pointer: string, on: 'key' | 'value' | 'auto' = 'value'): Position & { endLine: number; endColumn: number } {
   let current = pointer;
   for (;;) {
     const spans = source.spans.get(current);
     if (spans) {
-      const span = on === 'key' && spans.key && current === pointer ? spans.key : spans.value;
+      const useKey = current === pointer && spans.key !== undefined && (on === 'key' || (on === 'auto' && spans.collection));
+      const span = useKey && spans.key ? spans.key : spans.value;
       const start = positionAt(source.lineStarts, span.start);
       const end = positionAt(source.lineStarts, span.end);
       return { ...start, endLine: end.line, endColumn: end.column };
@@ -145,11 +157,16 @@ export function parseYamlSource(file: string, absPath: string, text: string): So
   if (source.diagnostics.length > 0) return source;
 
   try {
-    const context: ConvertContext = { source, doc, nodes: 0, resolving: new Set() };
+    const context: ConvertContext = { source, doc, nodes: 0, aliasNodes: 0, aliasDepth: 0, resolving: new Set() };
     source.value = doc.contents ? convert(doc.contents, '', 0, context) : null;
   } catch (error) {
     if (error instanceof LimitExceeded) {
-      report(error.code, error.offset, error.message, error.code === 'SF1003' ? 'do not build large structures out of YAML aliases; write them out or use $ref' : 'flatten the structure or move parts into named models');
+      const hints: Partial<Record<DiagnosticCode, string>> = {
+        SF1003: 'do not build large structures out of YAML aliases; write them out or use $ref',
+        SF1004: 'flatten the structure or move parts into named models',
+        SF1005: 'split the spec into several files',
+      };
+      report(error.code, error.offset, error.message, hints[error.code]);
       source.value = undefined;
       source.spans.clear();
       return source;
@@ -200,6 +217,10 @@ interface ConvertContext {
   doc: Document;
   /** Nodes produced so far, alias expansions included. */
   nodes: number;
+  /** Nodes produced inside alias expansions. */
+  aliasNodes: number;
+  /** How many alias expansions enclose the node being converted. */
+  aliasDepth: number;
   /** Anchors being expanded, to catch an alias inside its own anchor. */
   resolving: Set<YamlNode>;
 }
@@ -208,7 +229,10 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
   const { source, resolving } = context;
   const start = node.range?.[0] ?? 0;
   if (++context.nodes > MAX_EXPANDED_NODES) {
-    throw new LimitExceeded('SF1003', start, `the document expands to more than ${MAX_EXPANDED_NODES} nodes`);
+    throw new LimitExceeded('SF1005', start, `the document has more than ${MAX_EXPANDED_NODES} nodes`);
+  }
+  if (context.aliasDepth > 0 && ++context.aliasNodes > MAX_ALIAS_EXPANSION_NODES) {
+    throw new LimitExceeded('SF1003', start, `aliases expand to more than ${MAX_ALIAS_EXPANSION_NODES} nodes`);
   }
   if (depth > MAX_DEPTH) throw new LimitExceeded('SF1004', start, `nesting deeper than ${MAX_DEPTH} levels`);
 
@@ -219,7 +243,9 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
     if (!target) throw new LimitExceeded('SF1003', start, `alias *${node.source} has no anchor`);
     if (resolving.has(target)) throw new LimitExceeded('SF1003', start, `alias *${node.source} refers to itself`);
     resolving.add(target);
+    context.aliasDepth++;
     const value = convert(target, pointer, depth, context);
+    context.aliasDepth--;
     resolving.delete(target);
     recordValueSpan(source, pointer, node);
     return value;
@@ -238,8 +264,10 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
         const spans = source.spans.get(childPointer);
         if (spans) spans.key = { start: keyNode.range[0], end: keyNode.range[1] };
       }
-      // Define instead of assign, so a `__proto__` key stays an ordinary property.
-      Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+      // Assigning `__proto__` would replace the prototype; define it as an ordinary property.
+      // (Only then: defineProperty on every key would push V8 into slow dictionary objects.)
+      if (key === '__proto__') Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+      else result[key] = value;
     }
     return result;
   }
@@ -256,6 +284,9 @@ function recordValueSpan(source: SourceFile, pointer: string, node: YamlNode): v
   if (!range) return;
   const existing = source.spans.get(pointer);
   const value = { start: range[0], end: range[1] };
-  if (existing) existing.value = value;
-  else source.spans.set(pointer, { value });
+  const collection = isMap(node) || isSeq(node);
+  if (existing) {
+    existing.value = value;
+    existing.collection = collection;
+  } else source.spans.set(pointer, { value, collection });
 }

@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
+const SHARED = process.env.SPECFIRST_SHARED ?? path.resolve(REPO, '../shared');
+const REALWORLD = path.join(SHARED, 'corpus/realworld/openapi.yml');
+
+const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-cli-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+/** Runs the built command as a user would, from `cwd`. */
+function run(args: string[], cwd = REPO): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe('specfirst check', () => {
+  it('passes a clean project with a one-line summary and exit code 0', () => {
+    const { code, stdout, stderr } = run(['check', 'fixtures/shop']);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe('✓ fixtures/shop: 4 services, 13 operations, 16 models, 3 topics, 2 tasks');
+    expect(code).toBe(0);
+  });
+
+  it('checks a standalone OpenAPI document as a one-service project', () => {
+    if (!existsSync(REALWORLD)) throw new Error(`missing corpus file ${REALWORLD}`);
+    const { code, stdout } = run(['check', REALWORLD]);
+    expect(stdout).toContain('1 service, 19 operations, 11 models');
+    expect(code).toBe(0);
+  });
+
+  it('reports every problem as file:line:col  error  CODE  message, with hints, and exits 1', () => {
+    const project = path.join(temp, 'broken');
+    cpSync(path.join(REPO, 'fixtures/small'), project, { recursive: true });
+    writeFileSync(
+      path.join(project, 'spec/models.yaml'),
+      'models:\n  Todo:\n    properties:\n      id: { type: string, readOnly: true }\n      owner: Usr\n  User:\n    properties:\n      name: string\n',
+    );
+    const { code, stdout } = run(['check', '.'], project);
+    expect(code).toBe(1);
+    const lines = stdout.split('\n');
+    expect(lines).toContain('spec/models.yaml:4:27  error  SF1201  unknown key `readOnly` at models.Todo.properties.id');
+    expect(lines).toContain('  hint: did you mean `readonly`?');
+    expect(lines).toContain('spec/models.yaml:5:14  error  SF2001  unknown model `Usr`');
+    expect(lines).toContain('  hint: did you mean `User`?');
+    expect(lines.at(-2)).toMatch(/^✖ \d+ errors?, 0 warnings$/);
+    expect(stdout).not.toMatch(STACK_FRAME);
+  });
+
+  it('prints JSON with --format json', () => {
+    const project = path.join(temp, 'json');
+    cpSync(path.join(REPO, 'fixtures/small'), project, { recursive: true });
+    writeFileSync(path.join(project, 'spec/services.yaml'), 'services:\n  todo:\n    type: http\n    port: 3000\n    rest: rest/missing.yaml\n');
+    const { code, stdout } = run(['check', '--format', 'json', project]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as { diagnostics: { code: string; file: string; line: number }[]; errorCount: number };
+    expect(report.errorCount).toBe(1);
+    expect(report.diagnostics).toMatchObject([{ code: 'SF0002', line: 5, severity: 'error' }]);
+    expect(report.diagnostics[0]!.file).toBe(path.relative(REPO, path.join(project, 'spec/services.yaml')));
+  });
+
+  it('exits 2 for a path that names nothing, and for an unknown option', () => {
+    const missing = run(['check', 'no/such/place']);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain('SF0002');
+    const noProject = run(['check', temp]);
+    expect(noProject.code).toBe(2);
+    expect(noProject.stdout).toContain('SF0001');
+    const badOption = run(['check', '--formt']);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(/unknown option '--formt'/);
+    expect(badOption.stderr).toMatch(/Did you mean --format\?/);
+  });
+
+  it('never prints a stack trace for a hostile document', () => {
+    const file = path.join(temp, 'bomb.yaml');
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    writeFileSync(file, `openapi: 3.1.0\n${levels.join('\n')}\n`);
+    const { code, stdout, stderr } = run(['check', file]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('SF1003');
+    expect(stdout + stderr).not.toMatch(STACK_FRAME);
+  });
+});
+
+describe('specfirst ir and graph', () => {
+  it('prints the IR as JSON', () => {
+    const { code, stdout } = run(['ir', 'fixtures/small']);
+    expect(code).toBe(0);
+    const ir = JSON.parse(stdout) as { irVersion: number; services: { name: string }[] };
+    expect(ir.irVersion).toBe(1);
+    expect(ir.services.map((s) => s.name)).toEqual(['todo']);
+  });
+
+  it('prints who talks to whom', () => {
+    const { code, stdout } = run(['graph', 'fixtures/shop']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('orders (http :3002, 5 operations)');
+    expect(stdout).toContain('  calls users via getUser');
+    expect(stdout).toContain('  enqueues on mailer via sendReceipt');
+  });
+});
+
+describe('installation', () => {
+  it('is on PATH through `pnpm exec specfirst` at the repository root', () => {
+    const result = spawnSync('pnpm', ['exec', 'specfirst', '--version'], { cwd: REPO, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadProjectSync } from '@specfirst/spec-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { plannedFiles } from '../src/index.js';
+
+const SHOP = fileURLToPath(new URL('../../../fixtures/shop', import.meta.url));
+const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-codegen-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe('plannedFiles', () => {
+  it('plans one router per service and tag, plus index, client and OpenAPI document per http service', () => {
+    const { ir } = loadProjectSync(SHOP, { cache: false });
+    const paths = plannedFiles(ir).map((f) => f.path);
+    expect(paths).toContain('routers/orders/admin-orders.ts');
+    expect(paths).toContain('routers/users/sessions.ts');
+    expect(paths).toContain('clients/billing.ts');
+    expect(paths).toContain('openapi/users.json');
+    // The mailer is a worker: no HTTP files.
+    expect(paths.some((p) => p.includes('mailer'))).toBe(false);
+  });
+
+  it('keeps hostile tag names inside the output folder', () => {
+    const file = path.join(temp, 'evil.yaml');
+    writeFileSync(
+      file,
+      `openapi: 3.1.0\ninfo: { title: T, version: '1' }\npaths:\n  /a:\n    get: { operationId: a, tags: ['../../../tmp/owned'], responses: { '200': { description: ok } } }\n`,
+    );
+    const { ir } = loadProjectSync(file, { cache: false });
+    const routers = plannedFiles(ir).filter((f) => f.kind === 'router');
+    expect(routers.map((f) => f.path)).toEqual(['routers/evil/tmp-owned.ts']);
+  });
+});

@@ -1,0 +1,40 @@
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const FIXTURES = path.join(REPO_ROOT, 'fixtures');
+
+/** The read-only corpus of public specs. Missing means a broken checkout: fail, never skip. */
+export function sharedCorpus(): string {
+  const shared = process.env.SPECFIRST_SHARED ?? path.resolve(REPO_ROOT, '../shared');
+  const corpus = path.join(shared, 'corpus');
+  if (!existsSync(corpus)) throw new Error(`the shared corpus is missing at ${corpus}; set SPECFIRST_SHARED to the folder holding corpus/`);
+  return corpus;
+}
+
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder holding `files` (path → content), removed after the test. */
+export function tempProject(files: Record<string, string>, copyFrom?: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'specfirst-'));
+  temps.push(dir);
+  if (copyFrom) cpSync(copyFrom, dir, { recursive: true });
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), content);
+  }
+  return dir;
+}
+
+/** The line (1-based) of the first line of `text` containing `needle`. */
+export function lineOf(text: string, needle: string): number {
+  const index = text.split('\n').findIndex((line) => line.includes(needle));
+  if (index === -1) throw new Error(`\`${needle}\` not found`);
+  return index + 1;
+}

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type IRModel, type IRObjectSchema, loadProject, loadProjectSync, type SpecIR } from '../src/index.js';
+import { FIXTURES, lineOf } from './helpers.js';
+
+const shop = path.join(FIXTURES, 'shop');
+
+function model(ir: SpecIR, name: string): IRModel {
+  const found = ir.models.find((m) => m.name === name);
+  if (!found) throw new Error(`no model ${name}`);
+  return found;
+}
+
+function props(ir: SpecIR, name: string): string[] {
+  const schema = model(ir, name).schema as IRObjectSchema;
+  return schema.properties.map((p) => `${p.name}${p.required ? '' : '?'}`);
+}
+
+describe('loading the shop project', () => {
+  const { ir, diagnostics } = loadProjectSync(shop, { cache: false });
+
+  it('has no diagnostics and reads every spec file', () => {
+    expect(diagnostics).toEqual([]);
+    expect(ir.sources).toEqual([
+      'spec/events.yaml',
+      'spec/models.yaml',
+      'spec/rest/billing.yaml',
+      'spec/rest/orders.yaml',
+      'spec/rest/users.yaml',
+      'spec/services.yaml',
+      'spec/tasks.yaml',
+      'specfirst.yaml',
+    ]);
+  });
+
+  it('reads the project settings', () => {
+    expect(ir.project).toMatchObject({ name: 'shop', specDir: 'spec', outputDir: 'generated', servicesDir: 'services', kind: 'project' });
+    expect(ir.project.lint.allowAdhocSchemas).toEqual(['services/*/scripts/**']);
+  });
+
+  it('derives Create and Update variants without readonly fields', () => {
+    expect(props(ir, 'User')).toEqual(['id', 'email', 'name', 'role?', 'password', 'address?', 'createdAt']);
+    expect(props(ir, 'UserCreate')).toEqual(['email', 'name', 'role?', 'password', 'address?']);
+    expect(props(ir, 'UserUpdate')).toEqual(['email?', 'name?', 'role?', 'password?', 'address?']);
+    expect(model(ir, 'UserUpdate')).toMatchObject({ variant: 'update', variantOf: 'User', identifier: 'UserUpdate' });
+    // Order's readonly status/total/id/createdAt are gone; what remains keeps its constraints.
+    expect(props(ir, 'OrderCreate')).toEqual(['userId', 'items', 'shippingAddress', 'note?']);
+    const items = (model(ir, 'OrderCreate').schema as IRObjectSchema).properties[1]!.schema;
+    expect(items).toMatchObject({ kind: 'array', minItems: 1, maxItems: 50, items: { kind: 'ref', model: 'OrderItem' } });
+  });
+
+  it('keeps a union whole in its Update variant, so the discriminator still works', () => {
+    const update = model(ir, 'PaymentMethodUpdate').schema;
+    expect(update).toMatchObject({ kind: 'oneOf', discriminator: { propertyName: 'method' } });
+    expect(update.kind === 'oneOf' && update.variants.map((v) => (v.kind === 'ref' ? v.model : v.kind))).toEqual(['CardPayment', 'BankTransfer']);
+  });
+
+  it('points nested references of Create variants at models whose own variants differ', () => {
+    const invoice = model(ir, 'InvoiceCreate').schema as IRObjectSchema;
+    // Money and PaymentMethod have no readonly fields: the Create form refers to them as they are.
+    expect(invoice.properties.map((p) => (p.schema.kind === 'ref' ? p.schema.model : p.schema.kind))).toEqual(['string', 'Money', 'PaymentMethod']);
+  });
+
+  it('sorts models, services, topics and tasks by name', () => {
+    const names = ir.models.map((m) => m.name);
+    expect(names).toEqual([...names].sort());
+    expect(ir.services.map((s) => s.name)).toEqual(['billing', 'mailer', 'orders', 'users']);
+    expect(ir.topics.map((t) => t.name)).toEqual(['invoice.paid', 'order.created', 'order.created.dead']);
+    expect(ir.tasks.map((t) => t.name)).toEqual(['purgeCarts', 'sendReceipt']);
+  });
+
+  it('gives operations an Express path, tags a safe file name, and resolves security', () => {
+    const orders = ir.services.find((s) => s.name === 'orders')!;
+    expect(orders.basePath).toBe('/api');
+    expect(orders.tags.map((t) => [t.name, t.fileName, t.identifier])).toEqual([
+      ['admin-orders', 'admin-orders', 'AdminOrders'],
+      ['orders', 'orders', 'Orders'],
+    ]);
+    const refund = orders.operations.find((o) => o.operationId === 'refundOrder')!;
+    expect(refund.expressPath).toBe('/admin/orders/:orderId/refund');
+    expect(refund.security).toEqual([{ schemes: [{ scheme: 'bearer', scopes: [] }, { scheme: 'apiKey', scopes: [] }] }]);
+    const place = orders.operations.find((o) => o.operationId === 'placeOrder')!;
+    expect(place.security).toEqual([{ schemes: [{ scheme: 'bearer', scopes: [] }] }, { schemes: [{ scheme: 'apiKey', scopes: [] }] }]);
+    expect(place.parameters).toMatchObject([{ name: 'Idempotency-Key', in: 'header', required: false }]);
+    expect(place.responses.map((r) => [r.status, r.headers.map((h) => h.name)])).toEqual([[201, ['Location']], [422, []]]);
+    const users = ir.services.find((s) => s.name === 'users')!;
+    expect(users.operations.find((o) => o.operationId === 'createUser')!.security).toEqual([]);
+  });
+
+  it('applies query parameter rules: defaults make a parameter optional', () => {
+    const list = ir.services.find((s) => s.name === 'users')!.operations.find((o) => o.operationId === 'listUsers')!;
+    expect(list.parameters.map((p) => [p.name, p.required, p.schema.default])).toEqual([
+      ['limit', false, 20],
+      ['cursor', false, undefined],
+      ['role', false, undefined],
+    ]);
+  });
+
+  it('builds the service graph from consumes, topics and tasks', () => {
+    expect(ir.graph).toEqual([
+      { from: 'billing', to: 'mailer', kind: 'topic', via: 'invoice.paid' },
+      { from: 'billing', to: 'orders', kind: 'topic', via: 'invoice.paid' },
+      { from: 'orders', to: 'billing', kind: 'operation', via: 'createInvoice' },
+      { from: 'orders', to: 'billing', kind: 'topic', via: 'order.created' },
+      { from: 'orders', to: 'mailer', kind: 'task', via: 'sendReceipt' },
+      { from: 'orders', to: 'users', kind: 'operation', via: 'getUser' },
+    ]);
+    // A topic's consumers are its own list plus services naming it under consumes.topics.
+    expect(ir.topics.find((t) => t.name === 'invoice.paid')!.consumers).toEqual(['mailer', 'orders']);
+  });
+
+  it('fills retry defaults for topics and tasks', () => {
+    expect(ir.topics.find((t) => t.name === 'invoice.paid')!.retry).toEqual({ attempts: 5, backoff: 'exponential', delayMs: 1000 });
+    expect(ir.tasks.find((t) => t.name === 'purgeCarts')).toMatchObject({ worker: 'mailer', args: 'PurgeCartsArgs', schedule: '0 3 * * *', retry: { attempts: 3 } });
+  });
+
+  it('locates nodes at their line in the source file, and references at both ends', () => {
+    const text = readFileSync(path.join(shop, 'spec/models.yaml'), 'utf8');
+    const order = model(ir, 'Order').schema as IRObjectSchema;
+    const status = order.properties.find((p) => p.name === 'status')!;
+    expect(status.loc).toMatchObject({ file: 'spec/models.yaml', pointer: '/models/Order/properties/status', line: lineOf(text, 'status: { $ref: OrderStatus') });
+    expect(status.schema.kind === 'ref' && status.schema.target).toMatchObject({ file: 'spec/models.yaml', pointer: '/models/OrderStatus', line: lineOf(text, 'OrderStatus:') });
+    const restText = readFileSync(path.join(shop, 'spec/rest/users.yaml'), 'utf8');
+    const getUser = ir.services.find((s) => s.name === 'users')!.operations.find((o) => o.operationId === 'getUser')!;
+    expect(getUser.loc.line).toBe(lineOf(restText, 'getUser:'));
+  });
+
+  it('is JSON-serialisable and byte-stable across loads, sync and async alike', async () => {
+    const again = loadProjectSync(shop, { cache: false });
+    const viaAsync = await loadProject(shop, { cache: false });
+    const json = JSON.stringify(ir);
+    expect(JSON.stringify(again.ir)).toBe(json);
+    expect(JSON.stringify(viaAsync.ir)).toBe(json);
+    expect(JSON.parse(json)).toEqual(ir);
+  });
+});
+
+describe('finding the project', () => {
+  it('walks up from a file or folder inside the project', () => {
+    const fromFile = loadProjectSync(path.join(shop, 'spec/rest/users.yaml'), { cache: false });
+    const fromDir = loadProjectSync(path.join(shop, 'spec'), { cache: false });
+    expect(fromFile.root).toBe(shop);
+    expect(fromDir.root).toBe(shop);
+    expect(fromFile.ir.services).toHaveLength(4);
+  });
+
+  it('loads the small project with every setting at its default', () => {
+    const { ir, diagnostics } = loadProjectSync(path.join(FIXTURES, 'small'), { cache: false });
+    expect(diagnostics).toEqual([]);
+    expect(ir.project).toMatchObject({ name: 'todo', specDir: 'spec', outputDir: 'generated', servicesDir: 'services', apps: ['services/*/src/app.ts'] });
+    expect(ir.services[0]!.tags.map((t) => t.fileName)).toEqual(['health', 'todos']);
+  });
+});

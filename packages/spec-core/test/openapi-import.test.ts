@@ -1,0 +1,211 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type IRObjectSchema, loadProjectSync } from '../src/index.js';
+import { sharedCorpus, tempProject } from './helpers.js';
+
+const corpus = sharedCorpus();
+const corpusDocuments = [
+  path.join(corpus, 'realworld/openapi.yml'),
+  ...readdirSync(path.join(corpus, 'openapi')).map((f) => path.join(corpus, 'openapi', f)),
+];
+
+describe('the public corpus', () => {
+  it('has the documents the issue names', () => {
+    expect(corpusDocuments.map((f) => path.basename(f)).sort()).toEqual([
+      'api-with-examples.yaml',
+      'callback-example.yaml',
+      'link-example.yaml',
+      'openapi.yml',
+      'petstore-expanded.yaml',
+      'petstore.yaml',
+      'uspto.yaml',
+    ]);
+  });
+
+  it.each(corpusDocuments)('%s loads with no diagnostics and at least one operation', (file) => {
+    const { ir, diagnostics } = loadProjectSync(file, { cache: false });
+    expect(diagnostics).toEqual([]);
+    expect(ir.project.kind).toBe('openapi');
+    expect(ir.services).toHaveLength(1);
+    expect(ir.services[0]!.operations.length).toBeGreaterThan(0);
+  });
+
+  it('imports RealWorld: tags become files, servers give the base path, security carries over', () => {
+    const { ir } = loadProjectSync(path.join(corpus, 'realworld/openapi.yml'), { cache: false });
+    const api = ir.services[0]!;
+    expect(api.name).toBe('api');
+    expect(api.basePath).toBe('/api');
+    expect(api.tags.map((t) => `${t.fileName}:${t.identifier}`)).toEqual([
+      'articles:Articles',
+      'comments:Comments',
+      'favorites:Favorites',
+      'profile:Profile',
+      'tags:Tags',
+      'user-and-authentication:UserAndAuthentication',
+    ]);
+    expect(api.operations).toHaveLength(19);
+    expect(api.securitySchemes).toMatchObject([{ name: 'Token', type: 'apiKey', in: 'header', paramName: 'Authorization' }]);
+    const login = api.operations.find((o) => o.operationId === 'Login')!;
+    expect(login).toMatchObject({ identifier: 'login', method: 'post', path: '/users/login', tag: 'User and Authentication', security: [] });
+    expect(login.body).toMatchObject({ contentType: 'application/json', required: true });
+    const feed = api.operations.find((o) => o.operationId === 'GetArticlesFeed')!;
+    expect(feed.security).toEqual([{ schemes: [{ scheme: 'Token', scopes: [] }] }]);
+    const getArticle = api.operations.find((o) => o.operationId === 'GetArticle')!;
+    expect(getArticle.expressPath).toBe('/articles/:slug');
+    // components/responses and requestBodies are resolved to their schemas.
+    expect(getArticle.responses.map((r) => r.status)).toEqual([200, 422]);
+    expect(getArticle.responses[1]!.schema).toMatchObject({ kind: 'ref', model: 'GenericErrorModel' });
+    expect(ir.models.filter((m) => m.variant === 'model').map((m) => m.name)).toContain('NewUser');
+  });
+});
+
+const openapi31 = `openapi: 3.1.0
+info: { title: Pets, version: '1' }
+servers: [{ url: 'https://example.test/v2/' }]
+security: [{ key: [] }]
+paths:
+  /pets/{petId}:
+    parameters:
+      - { name: petId, in: path, required: true, schema: { type: string } }
+      - { name: verbose, in: query, schema: { type: boolean } }
+    get:
+      parameters:
+        - { name: verbose, in: query, required: true, schema: { type: integer } }
+      responses:
+        '200':
+          description: ok
+          content: { application/json: { schema: { $ref: 'models.yaml#/components/schemas/Pet' } } }
+        4XX: { description: client error }
+    delete:
+      operationId: remove-pet
+      tags: [Pet Store, other]
+      security: []
+      responses: { '204': { description: gone } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Key }
+`;
+
+const models31 = `components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: { type: string, readOnly: true }
+        name: { type: [string, 'null'] }
+        kind: { type: [string, integer] }
+        owner: { $ref: '#/components/schemas/Owner' }
+    Owner:
+      type: object
+      properties:
+        email: { type: string, format: email }
+`;
+
+describe('importing OpenAPI features', () => {
+  it('resolves relative file $refs, merges path-level parameters and derives missing operationIds', () => {
+    const dir = tempProject({ 'api/pets.yaml': openapi31, 'api/models.yaml': models31 });
+    const { ir, diagnostics } = loadProjectSync(path.join(dir, 'api/pets.yaml'), { cache: false });
+    expect(diagnostics).toEqual([]);
+    const service = ir.services[0]!;
+    expect(service.name).toBe('pets');
+    expect(service.basePath).toBe('/v2');
+    const get = service.operations.find((o) => o.method === 'get')!;
+    expect(get.operationId).toBe('getPetsPetId');
+    expect(get.tag).toBe('default');
+    // The operation's own `verbose` replaces the path-level one.
+    expect(get.parameters.map((p) => `${p.in}:${p.name}:${p.schema.kind}:${p.required}`)).toEqual(['path:petId:string:true', 'query:verbose:integer:true']);
+    expect(get.responses.map((r) => r.status)).toEqual([200, '4XX']);
+    expect(get.security).toEqual([{ schemes: [{ scheme: 'key', scopes: [] }] }]);
+    const remove = service.operations.find((o) => o.method === 'delete')!;
+    expect(remove).toMatchObject({ operationId: 'remove-pet', identifier: 'removePet', tag: 'Pet Store', security: [] });
+    expect(service.tags.map((t) => t.fileName)).toEqual(['default', 'pet-store']);
+  });
+
+  it('reads 3.1 type arrays as nullable or as unions, and readOnly as readonly', () => {
+    const dir = tempProject({
+      'pets.yaml': `openapi: 3.1.0
+info: { title: Pets, version: '1' }
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Pet' } } } }
+      responses: { '201': { description: created } }
+${models31}`,
+    });
+    const { ir, diagnostics } = loadProjectSync(path.join(dir, 'pets.yaml'), { cache: false });
+    expect(diagnostics).toEqual([]);
+    const pet = ir.models.find((m) => m.name === 'Pet')!.schema as IRObjectSchema;
+    const byName = Object.fromEntries(pet.properties.map((p) => [p.name, p]));
+    expect(byName.id).toMatchObject({ readonly: true, required: true });
+    expect(byName.name!.schema).toMatchObject({ kind: 'string', nullable: true });
+    expect(byName.kind!.schema).toMatchObject({ kind: 'anyOf', variants: [{ kind: 'string' }, { kind: 'integer' }] });
+    expect(byName.owner!.schema).toMatchObject({ kind: 'ref', model: 'Owner' });
+    expect((ir.models.find((m) => m.name === 'PetCreate')!.schema as IRObjectSchema).properties.map((p) => p.name)).toEqual(['name', 'kind', 'owner']);
+    // OpenAPI request bodies are optional unless they say `required: true`.
+    expect(ir.services[0]!.operations[0]!.body).toMatchObject({ required: false, schema: { kind: 'ref', model: 'Pet' } });
+  });
+
+  it('reads 3.0 nullable and records both ends of a $ref across files', () => {
+    const dir = tempProject({
+      'spec.yaml': `openapi: 3.0.3
+info: { title: T, version: '1' }
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: './schemas/thing.yaml#/Thing' }
+components:
+  schemas:
+    Named:
+      type: object
+      properties:
+        name: { type: string, nullable: true }
+`,
+      'schemas/thing.yaml': `Thing:
+  type: object
+  properties:
+    parent: { $ref: '../spec.yaml#/components/schemas/Named' }
+`,
+    });
+    const { ir, diagnostics } = loadProjectSync(path.join(dir, 'spec.yaml'), { cache: false });
+    expect(diagnostics).toEqual([]);
+    expect(ir.sources).toEqual(['schemas/thing.yaml', 'spec.yaml']);
+    const named = ir.models.find((m) => m.name === 'Named')!.schema as IRObjectSchema;
+    expect(named.properties[0]!.schema).toMatchObject({ kind: 'string', nullable: true });
+    // Thing is not under components/schemas: it is inlined, and its `parent` refers to the model.
+    const schema = ir.services[0]!.operations[0]!.responses[0]!.schema as IRObjectSchema;
+    const parent = schema.properties[0]!.schema;
+    expect(parent).toMatchObject({
+      kind: 'ref',
+      model: 'Named',
+      loc: { file: 'schemas/thing.yaml', line: 4 },
+      target: { file: 'spec.yaml', pointer: '/components/schemas/Named', line: 15 },
+    });
+  });
+
+  it('never turns a tag into a path: `../x` becomes a plain file name', () => {
+    const dir = tempProject({
+      'evil.yaml': `openapi: 3.1.0
+info: { title: T, version: '1' }
+paths:
+  /a:
+    get: { operationId: a, tags: ['../../etc/passwd'], responses: { '200': { description: ok } } }
+  /b:
+    get: { operationId: b, tags: ['..'], responses: { '200': { description: ok } } }
+`,
+    });
+    const { ir, diagnostics } = loadProjectSync(path.join(dir, 'evil.yaml'), { cache: false });
+    expect(ir.services[0]!.tags.map((t) => t.fileName)).toEqual(['', 'etc-passwd']);
+    // `..` has no letters at all: refused with a located error rather than guessed at.
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['SF3008', 7]]);
+    for (const tag of ir.services[0]!.tags) expect(tag.fileName).toMatch(/^[a-z0-9-]*$/);
+  });
+});
