@@ -120,11 +120,55 @@ export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTa
   }
 }
 
-const CRON_FIELD = /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?)*$/;
+interface CronField {
+  name: string;
+  min: number;
+  max: number;
+  /** Names standing for `min`, `min + 1`, ... (`JAN` is month 1, `SUN` is day 0). */
+  names?: readonly string[];
+  /** Forms beyond values and ranges that BullMQ's cron-parser accepts in this field (`L`, `5#2`). */
+  special?: RegExp;
+}
 
+const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+const CRON_SECOND: CronField = { name: 'second', min: 0, max: 59 };
+const CRON_FIELDS: readonly CronField[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31, special: /^L$/i },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { name: 'day of week', min: 0, max: 7, names: DAY_NAMES, special: new RegExp(`^(L|([0-7]|${DAY_NAMES.join('|')})(L|#[1-5]))$`, 'i') },
+];
+
+/** Why `expression` is not a cron expression BullMQ can run, or undefined when it is one. */
 function cronProblem(expression: string): string | undefined {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) return `expected 5 or 6 fields, found ${fields.length}`;
-  const bad = fields.find((f) => !CRON_FIELD.test(f));
-  return bad !== undefined ? `field \`${bad}\` is not valid` : undefined;
+  const parts = expression.trim().split(/\s+/);
+  if (parts.length !== 5 && parts.length !== 6) return `expected 5 or 6 fields, found ${parts.length}`;
+  const fields = parts.length === 6 ? [CRON_SECOND, ...CRON_FIELDS] : CRON_FIELDS;
+  for (const [i, part] of parts.entries()) {
+    const field = fields[i]!;
+    if (part.split(',').every((item) => isCronItem(item, field))) continue;
+    const names = field.names ? ` or ${field.names[0]}–${field.names[field.names.length - 1]}` : '';
+    return `\`${part}\` is not a valid ${field.name} (${field.min}–${field.max}${names})`;
+  }
+  return undefined;
+}
+
+/** `*`, `?`, a value or a range `a-b`, each with an optional step `/n`; or the field's special form. */
+function isCronItem(item: string, field: CronField): boolean {
+  if (field.special?.test(item)) return true;
+  const [range = '', step, ...rest] = item.split('/');
+  if (rest.length > 0 || (step !== undefined && !/^[1-9][0-9]*$/.test(step))) return false;
+  if (range === '*' || range === '?') return true;
+  const bounds = range.split('-').map((text) => cronValue(text, field));
+  if (bounds.length > 2 || bounds.some((b) => b === undefined)) return false;
+  return bounds.length === 1 || bounds[0]! <= bounds[1]!;
+}
+
+function cronValue(text: string, field: CronField): number | undefined {
+  const named = field.names?.indexOf(text.toUpperCase()) ?? -1;
+  if (named !== -1) return field.min + named;
+  if (!/^[0-9]{1,2}$/.test(text)) return undefined;
+  const value = Number(text);
+  return value >= field.min && value <= field.max ? value : undefined;
 }

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from './diagnostics.js';
 import { compareStrings } from './diagnostics.js';
-import type { IRLocation, IRModel, IRRefSchema, IRSchema, IRSchemaBase } from './ir.js';
+import type { IRLocation, IRModel, IRProperty, IRRefSchema, IRSchema, IRSchemaBase } from './ir.js';
 import { diagnosticAtLoc, relatedAt } from './location.js';
 import { RESERVED_TYPE_NAMES } from './names.js';
 import { didYouMean } from './suggest.js';
@@ -83,6 +83,7 @@ export class ModelRegistry {
       if (this.checkReference(ref.model, ref.loc, diagnostics)) ref.target = this.targetLoc(ref.model);
     }
     this.checkCycles(diagnostics);
+    this.checkDiscriminators(diagnostics);
 
     const affected = this.modelsWithReadonly();
     const models: IRModel[] = [];
@@ -180,6 +181,50 @@ export class ModelRegistry {
     for (const name of [...this.declared.keys()].sort()) visit(name, []);
   }
 
+  /**
+   * A discriminated union must name its members (refs to models), map only to those members,
+   * and each member must have the discriminator as a required property — otherwise no value
+   * can be told apart and generated code cannot narrow it.
+   */
+  private checkDiscriminators(diagnostics: Diagnostic[]): void {
+    for (const model of this.declared.values()) {
+      walkSchemas(model.schema, (schema) => {
+        if ((schema.kind !== 'oneOf' && schema.kind !== 'anyOf') || !schema.discriminator) return;
+        const { propertyName, mapping } = schema.discriminator;
+        const members = schema.variants.filter((v): v is IRRefSchema => v.kind === 'ref').map((v) => v.model);
+        if (members.length !== schema.variants.length) {
+          diagnostics.push(diagnosticAtLoc(schema.loc, { code: 'SF2007', message: `a discriminated \`${schema.kind}\` must list named models only`, hint: 'move each inline member into a model and refer to it by name' }));
+          return;
+        }
+        for (const entry of mapping) {
+          if (!members.includes(entry.model)) {
+            diagnostics.push(
+              diagnosticAtLoc(schema.loc, {
+                code: 'SF2007',
+                message: `discriminator value \`${entry.value}\` maps to \`${entry.model}\`, which is not a member of the union`,
+                hint: `members: ${members.map((m) => `\`${m}\``).join(', ')}`,
+              }),
+            );
+          }
+        }
+        for (const member of members) {
+          const target = this.declared.get(member);
+          if (!target) continue; // unknown models are reported already
+          const property = findProperty(target.schema, propertyName, this.declared);
+          if (!property || !property.required) {
+            diagnostics.push(
+              diagnosticAtLoc(target.loc, {
+                code: 'SF2007',
+                message: `\`${member}\` is a member of a union discriminated by \`${propertyName}\`, but has ${property ? 'it only as an optional property' : 'no such property'}`,
+                hint: `add a required \`${propertyName}\` (e.g. \`${propertyName}: { const: ${mapping.find((m) => m.model === member)?.value ?? member} }\`)`,
+              }),
+            );
+          }
+        }
+      });
+    }
+  }
+
   /** Models whose variants differ from the model: they (or a model they embed) have readonly properties. */
   private modelsWithReadonly(): Set<string> {
     const direct = new Map<string, { readonly: boolean; refs: string[] }>();
@@ -246,6 +291,51 @@ export class ModelRegistry {
       default:
         return schema;
     }
+  }
+}
+
+/** Calls `visit` on `schema` and every schema nested in it. */
+function walkSchemas(schema: IRSchema, visit: (schema: IRSchema) => void): void {
+  visit(schema);
+  switch (schema.kind) {
+    case 'object':
+      for (const p of schema.properties) walkSchemas(p.schema, visit);
+      if (typeof schema.additionalProperties === 'object') walkSchemas(schema.additionalProperties, visit);
+      return;
+    case 'array':
+      walkSchemas(schema.items, visit);
+      return;
+    case 'allOf':
+      schema.parts.forEach((p) => walkSchemas(p, visit));
+      return;
+    case 'oneOf':
+    case 'anyOf':
+      schema.variants.forEach((v) => walkSchemas(v, visit));
+      return;
+    default:
+      return;
+  }
+}
+
+/** The property `name` of an object model, looking through allOf parts and model references. */
+function findProperty(schema: IRSchema, name: string, models: ReadonlyMap<string, IRModel>, seen = new Set<string>()): IRProperty | undefined {
+  switch (schema.kind) {
+    case 'object':
+      return schema.properties.find((p) => p.name === name);
+    case 'allOf':
+      for (const part of schema.parts) {
+        const found = findProperty(part, name, models, seen);
+        if (found) return found;
+      }
+      return undefined;
+    case 'ref': {
+      const target = models.get(schema.model);
+      if (!target || seen.has(schema.model)) return undefined;
+      seen.add(schema.model);
+      return findProperty(target.schema, name, models, seen);
+    }
+    default:
+      return undefined;
   }
 }
 

@@ -372,7 +372,13 @@ class OpenApiImporter {
       const status = parseStatus(statusKey);
       if (status === undefined) continue;
       const resolved = this.deref(value, source, joinPointer(pointer, statusKey));
-      if (!resolved || !isRecord(resolved.value)) continue;
+      if (!resolved) {
+        // The broken `$ref` is reported where it is written; the status is still declared, so keep
+        // it (without a body) instead of making the operation look as if it had no responses.
+        responses.push({ status, description: reasonPhrase(statusKey), headers: [], loc: irLoc(source, joinPointer(pointer, statusKey)) });
+        continue;
+      }
+      if (!isRecord(resolved.value)) continue;
       const r = resolved.value;
       const response: IRResponse = {
         status,

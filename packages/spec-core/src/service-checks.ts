@@ -3,7 +3,8 @@
  * parameters, uniqueness of operations, and tag names that become file names.
  */
 import type { BuildContext } from './context.js';
-import type { IRService } from './ir.js';
+import { compareStrings } from './diagnostics.js';
+import type { IRLocation, IRService } from './ir.js';
 import { diagnosticAtLoc, relatedAt } from './location.js';
 import { checkOperationUniqueness, checkPathParameters, parsePathTemplate } from './paths.js';
 
@@ -37,10 +38,10 @@ export function checkService(ctx: BuildContext, service: IRService): void {
       );
     }
   }
-  checkOperationUniqueness(service.operations, diagnostics);
+  checkOperationUniqueness(inSourceOrder(service.operations), diagnostics);
 
   const byFileName = new Map<string, (typeof service.tags)[number]>();
-  for (const tag of service.tags) {
+  for (const tag of inSourceOrder(service.tags)) {
     if (tag.fileName === '' || tag.identifier === '' || !/^[A-Za-z]/.test(tag.identifier)) {
       diagnostics.push(
         diagnosticAtLoc(tag.loc, {
@@ -63,4 +64,12 @@ export function checkService(ctx: BuildContext, service: IRService): void {
       );
     } else byFileName.set(tag.fileName, tag);
   }
+}
+
+/**
+ * The IR lists operations and tags by tag file name; clash checks walk them as written instead,
+ * so the second definition in the file is the one reported and "first ... here" points above it.
+ */
+function inSourceOrder<T extends { loc: IRLocation }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
 }

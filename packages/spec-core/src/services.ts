@@ -60,16 +60,19 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
         diagnosticAt(source, joinPointer(pointer, 'openapi'), { code: 'SF4003', message: `service \`${name}\` has both \`rest\` and \`openapi\``, hint: 'a service has one REST description: keep one of them' }, 'key'),
       );
     }
+    // A missing or misspelt `type`, or a `port` of the wrong type, is already a schema error; the
+    // kind checks below would only add errors that follow from the guess ("http service has no port").
+    const typeKnown = raw.type === 'http' || raw.type === 'worker';
     if (type === 'http') {
-      if (!hasRest && !hasOpenApi) {
+      if (hasRest || hasOpenApi) {
+        const key = hasRest ? 'rest' : 'openapi';
+        draft.restFile = { format: hasRest ? 'specfirst' : 'openapi', path: String(raw[key]), loc: irLoc(source, joinPointer(pointer, key)) };
+      } else if (typeKnown) {
         ctx.diagnostics.push(
           diagnosticAt(source, pointer, { code: 'SF4003', message: `http service \`${name}\` has no REST description`, hint: `add \`rest: rest/${name}.yaml\` (or \`openapi: <file>\`), or make it \`type: worker\`` }, 'key'),
         );
-      } else {
-        const key = hasRest ? 'rest' : 'openapi';
-        draft.restFile = { format: hasRest ? 'specfirst' : 'openapi', path: String(raw[key]), loc: irLoc(source, joinPointer(pointer, key)) };
       }
-      if (service.port === undefined) {
+      if (typeKnown && raw.port === undefined) {
         ctx.diagnostics.push(diagnosticAt(source, pointer, { code: 'SF4003', message: `http service \`${name}\` has no \`port\``, hint: 'add `port: <number>` (e.g. 3000)' }, 'key'));
       }
     } else {

@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { SCHEMAS_DIR } from '../src/index.js';
+import { FIXTURES } from './helpers.js';
+
+const schemaFiles = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.schema.json'));
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) return yamlFiles(full);
+    return /\.ya?ml$/.test(entry) ? [full] : [];
+  });
+}
+
+describe('the shipped JSON Schemas', () => {
+  it('cover every spec file kind', () => {
+    expect(schemaFiles.sort()).toEqual(['events', 'models', 'rest', 'services', 'specfirst', 'tasks'].map((k) => `${k}.schema.json`));
+  });
+
+  it('compile under ajv strict mode, cross-file references included', () => {
+    const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
+    for (const file of schemaFiles) ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as object, `https://example.test/${file}`);
+    for (const file of schemaFiles) expect(() => ajv.getSchema(`https://example.test/${file}`)).not.toThrow();
+  });
+
+  it('describe every key, so editors show hover text', () => {
+    const undocumented: string[] = [];
+    const visit = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) node.forEach((n, i) => visit(n, `${where}/${i}`));
+      else if (node && typeof node === 'object') {
+        const record = node as Record<string, unknown>;
+        if (record.properties && typeof record.properties === 'object') {
+          for (const [key, value] of Object.entries(record.properties as Record<string, Record<string, unknown>>)) {
+            const documented = typeof value.description === 'string' || typeof value.$ref === 'string' || ['description', 'title', 'summary'].includes(key);
+            if (!documented && !['type', 'examples', 'const', 'default', 'enum'].includes(key)) undocumented.push(`${where}/properties/${key}`);
+          }
+        }
+        for (const [key, value] of Object.entries(record)) visit(value, `${where}/${key}`);
+      }
+    };
+    for (const file of ['specfirst.schema.json', 'services.schema.json', 'events.schema.json', 'tasks.schema.json']) {
+      visit(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')), file);
+    }
+    expect(undocumented).toEqual([]);
+  });
+
+  it('are what the fixtures point editors at with `# yaml-language-server: $schema=`', () => {
+    const files = [...yamlFiles(path.join(FIXTURES, 'shop')), ...yamlFiles(path.join(FIXTURES, 'small'))];
+    expect(files.length).toBeGreaterThan(8);
+    for (const file of files) {
+      const first = readFileSync(file, 'utf8').split('\n')[0] ?? '';
+      const match = /^# yaml-language-server: \$schema=(.+)$/.exec(first);
+      expect(match, `${file} starts with a $schema line`).not.toBeNull();
+      const target = path.resolve(path.dirname(file), match![1]!);
+      expect(path.dirname(target)).toBe(path.resolve(SCHEMAS_DIR));
+      const kind = path.basename(file).replace(/\.ya?ml$/, '');
+      const expected = path.dirname(file).endsWith('rest') ? 'rest' : kind;
+      expect(path.basename(target)).toBe(`${expected}.schema.json`);
+    }
+  });
+});
