@@ -11,7 +11,7 @@ import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from '
 import { IR_VERSION, type IRProject, type IRService, type SpecIR } from './ir.js';
 import { irLoc } from './location.js';
 import { checkMessaging, readTasks, readTopics } from './messaging.js';
-import { toFileName, toPascalCase } from './names.js';
+import { NAME_PATTERNS, toFileName, toPascalCase } from './names.js';
 import { importOpenApi } from './openapi.js';
 import { checkService } from './service-checks.js';
 import { buildRestDescription, type RestDescription } from './rest.js';
@@ -230,6 +230,7 @@ function declareModels(ctx: BuildContext, source: SourceFile): void {
   const models = isRecord(source.value) && isRecord(source.value.models) ? source.value.models : {};
   const convert = { dialect: specfirstDialect(ctx), diagnostics: ctx.diagnostics };
   for (const [name, raw] of Object.entries(models)) {
+    if (!NAME_PATTERNS.model.test(name)) continue; // reported by the schema check
     const pointer = joinPointer('/models', name);
     checkSchemaConsistency(raw, source, pointer, ctx.diagnostics);
     const schema = convertSchema(raw, source, pointer, convert);

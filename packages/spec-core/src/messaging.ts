@@ -6,7 +6,7 @@ import { type BuildContext, locBelow } from './context.js';
 import { compareStrings } from './diagnostics.js';
 import type { IRLocation, IRRetryPolicy, IRService, IRTask, IRTopic } from './ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc } from './location.js';
-import { toCamelCase } from './names.js';
+import { NAME_PATTERNS, toCamelCase } from './names.js';
 import { isRecord } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
@@ -30,7 +30,7 @@ export function readTopics(source: SourceFile | undefined): IRTopic[] {
   const doc = source && isRecord(source.value) && isRecord(source.value.topics) ? source.value.topics : {};
   const topics: IRTopic[] = [];
   for (const [name, raw] of Object.entries(doc)) {
-    if (!isRecord(raw) || !source) continue;
+    if (!isRecord(raw) || !source || !NAME_PATTERNS.topic.test(name)) continue;
     const topic: IRTopic = {
       name,
       message: typeof raw.message === 'string' ? raw.message : '',
@@ -50,7 +50,7 @@ export function readTasks(ctx: BuildContext, source: SourceFile | undefined): IR
   const doc = source && isRecord(source.value) && isRecord(source.value.tasks) ? source.value.tasks : {};
   const tasks: IRTask[] = [];
   for (const [name, raw] of Object.entries(doc)) {
-    if (!isRecord(raw) || !source) continue;
+    if (!isRecord(raw) || !source || !NAME_PATTERNS.task.test(name)) continue;
     const pointer = joinPointer('/tasks', name);
     const task: IRTask = {
       name,

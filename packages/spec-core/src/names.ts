@@ -22,6 +22,20 @@ export const RESERVED_TYPE_NAMES = new Set([
   'Request', 'Response', 'Headers', 'URL', 'AbortSignal',
 ]);
 
+/**
+ * Name rules of our own format. The JSON Schemas state the same patterns (a test keeps them
+ * equal); the loader also applies them, so a name that fails never reaches the IR, even when a
+ * consumer ignores the diagnostics.
+ */
+export const NAME_PATTERNS = {
+  model: /^[A-Z][A-Za-z0-9]*$/,
+  service: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+  tag: /^[A-Za-z][A-Za-z0-9_-]*$/,
+  operationId: /^[a-z][A-Za-z0-9]*$/,
+  topic: /^[a-z][a-z0-9]*([._-][a-z0-9]+)*$/,
+  task: /^[a-z][A-Za-z0-9]*$/,
+} as const;
+
 /** Names that are dangerous as object keys or method names in generated code. */
 const DANGEROUS_MEMBER_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
 

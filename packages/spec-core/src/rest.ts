@@ -15,7 +15,7 @@ import type {
   IRTag,
 } from './ir.js';
 import { diagnosticAt, irLoc } from './location.js';
-import { toFileName, toPascalCase } from './names.js';
+import { NAME_PATTERNS, toFileName, toPascalCase } from './names.js';
 import { assignExpressNames } from './paths.js';
 import { checkSchemaConsistency, type ConvertContext, convertSchema, isMarkedOptional, isRecord } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
@@ -52,6 +52,7 @@ export function buildRestDescription(ctx: BuildContext, source: SourceFile, serv
   const operations: IROperation[] = [];
   const tagsRaw = isRecord(doc.tags) ? doc.tags : {};
   for (const [tagName, tagRaw] of Object.entries(tagsRaw)) {
+    if (!NAME_PATTERNS.tag.test(tagName)) continue; // reported by the schema check
     const tagPointer = joinPointer('/tags', tagName);
     const tag: IRTag = {
       name: tagName,
@@ -64,7 +65,7 @@ export function buildRestDescription(ctx: BuildContext, source: SourceFile, serv
     tags.push(tag);
     const opsRaw = isRecord(tagRaw) && isRecord(tagRaw.operations) ? tagRaw.operations : {};
     for (const [operationId, opRaw] of Object.entries(opsRaw)) {
-      if (!isRecord(opRaw)) continue;
+      if (!isRecord(opRaw) || !NAME_PATTERNS.operationId.test(operationId)) continue;
       const op = buildOperation(ctx, convert, source, joinPointer(joinPointer(tagPointer, 'operations'), operationId), {
         service,
         tag: tagName,

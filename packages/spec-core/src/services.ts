@@ -5,7 +5,7 @@ import type { BuildContext } from './context.js';
 import { compareStrings } from './diagnostics.js';
 import type { IRGraphEdge, IRLocation, IRService, IRTask, IRTopic } from './ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc, relatedAt } from './location.js';
-import { toPascalCase } from './names.js';
+import { NAME_PATTERNS, toPascalCase } from './names.js';
 import { isRecord } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
@@ -23,7 +23,7 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
   const drafts: ServiceDraft[] = [];
   const ports = new Map<number, IRService>();
   for (const [name, raw] of Object.entries(doc)) {
-    if (!isRecord(raw)) continue;
+    if (!isRecord(raw) || !NAME_PATTERNS.service.test(name)) continue; // reported by the schema check
     const pointer = joinPointer('/services', name);
     const type = raw.type === 'worker' ? 'worker' : 'http';
     const consumes = isRecord(raw.consumes) ? raw.consumes : {};

@@ -6,7 +6,7 @@
  * positions, and because we enforce our own limits: a bounded expansion budget against alias
  * bombs, a nesting limit, and no prototype pollution through `__proto__` keys.
  */
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode, type YAMLError } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 
 /** Files above this size are refused before parsing. */
@@ -19,7 +19,7 @@ export const MAX_EXPANDED_NODES = 1_000_000;
  * Most nodes that alias expansion may add. Real specs reuse a few small anchors; a "billion
  * laughs" document needs millions, and is refused after this many without further work.
  */
-export const MAX_ALIAS_EXPANSION_NODES = 50_000;
+export const MAX_ALIAS_EXPANSION_NODES = 20_000;
 
 export interface Span {
   start: number;
@@ -152,7 +152,7 @@ export function parseYamlSource(file: string, absPath: string, text: string): So
     const code: DiagnosticCode = error.code === 'DUPLICATE_KEY' ? 'SF1002' : 'SF1001';
     const message = firstLine(error.message);
     const hint = code === 'SF1002' ? 'each key may appear once per mapping; remove or rename one of them' : 'fix the YAML syntax at this position';
-    report(code, error.pos[0], message, hint);
+    report(code, errorOffset(doc, error), message, hint);
   }
   if (source.diagnostics.length > 0) return source;
 
@@ -174,6 +174,22 @@ export function parseYamlSource(file: string, absPath: string, text: string): So
     throw error;
   }
   return source;
+}
+
+/**
+ * Where to report a parse error. The parser notices an unclosed quote only where the text runs
+ * out (often the end of the file); the quote that opened it is where the user has to look.
+ */
+function errorOffset(doc: Document, error: YAMLError): number {
+  const offset = error.pos[0];
+  if (error.code !== 'MISSING_CHAR' || !error.message.includes('closing')) return offset;
+  let opening = offset;
+  visit(doc, {
+    Scalar(_key, node) {
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === offset) opening = node.range[0];
+    },
+  });
+  return opening;
 }
 
 function firstLine(message: string): string {

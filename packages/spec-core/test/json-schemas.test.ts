@@ -62,3 +62,17 @@ describe('the shipped JSON Schemas', () => {
     }
   });
 });
+
+describe('name rules', () => {
+  it('are the same in the JSON Schemas and in the loader', async () => {
+    const { NAME_PATTERNS } = await import('../src/names.js');
+    const read = (file: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as Record<string, unknown>;
+    const at = (node: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], node);
+    expect(at(read('models.schema.json'), 'properties', 'models', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.model.source);
+    expect(at(read('services.schema.json'), 'properties', 'services', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.service.source);
+    expect(at(read('rest.schema.json'), 'properties', 'tags', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.tag.source);
+    expect(at(read('rest.schema.json'), '$defs', 'tag', 'properties', 'operations', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.operationId.source);
+    expect(at(read('events.schema.json'), 'properties', 'topics', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.topic.source);
+    expect(at(read('tasks.schema.json'), 'properties', 'tasks', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.task.source);
+  });
+});

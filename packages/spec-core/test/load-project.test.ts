@@ -152,3 +152,29 @@ describe('finding the project', () => {
     expect(ir.services[0]!.tags.map((t) => t.fileName)).toEqual(['health', 'todos']);
   });
 });
+
+describe('names that cannot be used safely', () => {
+  it('are reported and kept out of the IR, so no consumer can turn them into code or paths', async () => {
+    const { tempProject } = await import('./helpers.js');
+    const dir = tempProject({
+      'specfirst.yaml': 'name: hostile\n',
+      'spec/models.yaml': 'models:\n  "User<script>": { properties: { a: string } }\n  Fine: { properties: { "__proto__": string, "x\\"); evil(": string } }\n',
+      'spec/services.yaml': 'services:\n  "../evil":\n    type: worker\n  good:\n    type: http\n    port: 1\n    rest: rest/good.yaml\n',
+      'spec/rest/good.yaml': 'tags:\n  "a/../b":\n    operations: {}\n  ok:\n    operations:\n      "constructor()": { method: get, path: /x, responses: { 200: null } }\n      fine: { method: get, path: /y, responses: { 200: Fine } }\n',
+    });
+    const { ir, diagnostics } = loadProjectSync(dir, { cache: false });
+    expect(diagnostics.filter((d) => d.code === 'SF1204').map((d) => [d.file, d.line])).toEqual([
+      ['spec/models.yaml', 2],
+      ['spec/rest/good.yaml', 2],
+      ['spec/rest/good.yaml', 6],
+      ['spec/services.yaml', 2],
+    ]);
+    expect(ir.models.map((m) => m.name)).toEqual(['Fine', 'FineCreate', 'FineUpdate']);
+    expect(ir.services.map((s) => s.name)).toEqual(['good']);
+    expect(ir.services[0]!.tags.map((t) => t.name)).toEqual(['ok']);
+    expect(ir.services[0]!.operations.map((o) => o.operationId)).toEqual(['fine']);
+    // Property names are data, not identifiers: kept exactly, for consumers to quote.
+    const fine = ir.models.find((m) => m.name === 'Fine')!.schema;
+    expect(fine.kind === 'object' && fine.properties.map((p) => p.name)).toEqual(['__proto__', 'x"); evil(']);
+  });
+});
