@@ -37,7 +37,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
   program
     .command('graph')
     .description('Show which service talks to which: calls, events and tasks.')
-    .argument('[path]', 'project folder', '.')
+    .argument('[path]', 'project folder (or an OpenAPI document)', '.')
     .action(async (target: string) => setExit(await graphCommand(target, out)));
 
   return program;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { type BuildContext, report } from './context.js';
 import type { IRLocation, IRProject } from './ir.js';
 import { irLoc } from './location.js';
+import { toFileName } from './names.js';
 import { isRecord } from './schema-convert.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
 
@@ -46,7 +47,7 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
       return DEFAULT_DIRS[key];
     }
     if (rel === '' && key === 'output') {
-      report(ctx, at(key), 'SF0004', '`output` cannot be the project root: `specfirst sync` owns and rewrites that folder', 'use a folder of its own, e.g. `generated`');
+      report(ctx, at(key), 'SF0004', '`output` cannot be the project root: generated code owns and rewrites that folder', 'use a folder of its own, e.g. `generated`');
       return DEFAULT_DIRS[key];
     }
     return rel === '' ? '.' : rel;
@@ -60,7 +61,8 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
   const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   const lint = isRecord(raw.lint) ? raw.lint : {};
   return {
-    name: typeof raw.name === 'string' ? raw.name : path.basename(ctx.root),
+    // The folder name may hold anything (`My Project`); the IR's name is always kebab-case.
+    name: typeof raw.name === 'string' ? raw.name : toFileName(path.basename(ctx.root)) || 'project',
     specDir: spec,
     outputDir: output,
     servicesDir: services,

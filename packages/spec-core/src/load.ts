@@ -27,7 +27,10 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
   /** Absolute project root (the folder of specfirst.yaml, or of the standalone document). */
   root: string;
-  /** Absolute paths of every file read, for watchers. */
+  /**
+   * Absolute paths of every file the load read or looked for (an optional file that does not
+   * exist yet is listed too), so a watcher also notices `spec/events.yaml` being created.
+   */
   files: string[];
   /** Set when the path given names no project and no document (a usage error, exit code 2). */
   usageError?: true;
@@ -66,7 +69,7 @@ function resolveTarget(target: string): Target {
       code: 'SF0001',
       severity: 'error',
       message: `no ${PROJECT_FILE} in \`${target}\` or any folder above it`,
-      hint: `create one with \`specfirst init\`, or pass an OpenAPI document to check it on its own`,
+      hint: `create a ${PROJECT_FILE} at the project root (see docs/spec-format.md), or pass an OpenAPI document to check it on its own`,
       file: absolute,
       line: 0,
       column: 0,
@@ -93,7 +96,7 @@ export function loadProjectSync(target: string, options: LoadOptions = {}): Load
   const cached = options.cache === false ? undefined : projectCache.get(key);
   if (cached && stampsUnchanged(cached.log)) return cached.result;
   const log: StampLog = new Map();
-  const result = runSync(loaderFor(resolved), log);
+  const result = withWatchedFiles(runSync(loaderFor(resolved), log), log);
   projectCache.set(key, { log, result });
   return result;
 }
@@ -106,8 +109,13 @@ export async function loadProject(target: string, options: LoadOptions = {}): Pr
   const cached = options.cache === false ? undefined : projectCache.get(key);
   if (cached && stampsUnchanged(cached.log)) return cached.result;
   const log: StampLog = new Map();
-  const result = await runAsync(loaderFor(resolved), log);
+  const result = withWatchedFiles(await runAsync(loaderFor(resolved), log), log);
   projectCache.set(key, { log, result });
+  return result;
+}
+
+function withWatchedFiles(result: LoadResult, log: StampLog): LoadResult {
+  result.files = [...log.keys()].sort(compareStrings);
   return result;
 }
 
@@ -274,8 +282,7 @@ function finish(
     graph,
     sources: [...ctx.sources.keys()].sort(compareStrings),
   };
-  const files = [...ctx.sources.values()].map((s) => s.absPath).sort(compareStrings);
-  return { ir, diagnostics: dedupe(sortDiagnostics(ctx.diagnostics)), root: ctx.root, files };
+  return { ir, diagnostics: dedupe(sortDiagnostics(ctx.diagnostics)), root: ctx.root, files: [] };
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -81,6 +81,17 @@ export function readTasks(ctx: BuildContext, source: SourceFile | undefined): IR
   return tasks.sort((a, b) => compareStrings(a.name, b.name));
 }
 
+/** The chain of topics from `topic` back to itself through `deadLetter`, if there is one. */
+function deadLetterLoop(topic: IRTopic, topics: IRTopic[]): string[] | undefined {
+  const chain = [topic.name];
+  for (let next = topic.deadLetter; next !== undefined; next = topics.find((t) => t.name === next)?.deadLetter) {
+    if (next === topic.name) return chain;
+    if (chain.includes(next)) return undefined; // a loop further on; reported at its own topics
+    chain.push(next);
+  }
+  return undefined;
+}
+
 /** Checks the model and service names that topics and tasks refer to. */
 export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTask[], services: IRService[]): void {
   const serviceNames = services.map((s) => s.name);
@@ -97,8 +108,10 @@ export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTa
     topic.producers.forEach((p, i) => checkService(p, at(topic.loc, 'producers', i), `as producer of \`${topic.name}\``));
     topic.consumers.forEach((c, i) => checkService(c, at(topic.loc, 'consumers', i), `as consumer of \`${topic.name}\``));
     if (topic.deadLetter !== undefined) {
-      if (topic.deadLetter === topic.name) {
-        ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5005', message: `topic \`${topic.name}\` is its own dead-letter topic`, hint: `failed messages would loop forever; use e.g. \`${topic.name}.dead\`` }));
+      const loop = deadLetterLoop(topic, topics);
+      if (loop) {
+        const message = loop.length === 1 ? `topic \`${topic.name}\` is its own dead-letter topic` : `dead-letter topics loop: ${[...loop, topic.name].map((t) => `\`${t}\``).join(' → ')}`;
+        ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5005', message, hint: `failed messages would circle forever; end the chain with a topic that has no \`deadLetter\`, e.g. \`${topic.name}.dead\`` }));
       } else if (!topicNames.includes(topic.deadLetter)) {
         ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5001', message: `unknown dead-letter topic \`${topic.deadLetter}\``, hint: didYouMean(topic.deadLetter, topicNames, 'topic') }));
       }

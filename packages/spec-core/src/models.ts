@@ -261,11 +261,13 @@ export class ModelRegistry {
           ...schema,
           properties: schema.properties
             .filter((p) => !p.readonly)
-            .map((p) => ({
-              ...p,
-              required: variant === 'update' && top ? false : p.required,
-              schema: this.deriveVariant(p.schema, variant, false, affected),
-            })),
+            .map((p) => {
+              const schema = this.deriveVariant(p.schema, variant, false, affected);
+              if (variant !== 'update' || !top) return { ...p, schema };
+              // A PATCH leaves absent fields as they are: applying `default` would reset them.
+              const { default: _dropped, ...withoutDefault } = schema;
+              return { ...p, required: false, schema: withoutDefault as IRSchema };
+            }),
           ...(typeof schema.additionalProperties === 'object'
             ? { additionalProperties: this.deriveVariant(schema.additionalProperties, variant, false, affected) }
             : {}),

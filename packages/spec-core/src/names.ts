@@ -58,10 +58,10 @@ export function toPascalCase(name: string): string {
     .join('');
 }
 
-/** `get-user` → `getUser`; `CreateUser` → `createUser`. */
+/** `get-user` → `getUser`; `CreateUser` → `createUser`; `HTTPServer` → `httpServer`. */
 export function toCamelCase(name: string): string {
-  const pascal = toPascalCase(name);
-  return pascal.length === 0 ? '' : pascal[0]!.toLowerCase() + pascal.slice(1);
+  const [first = '', ...rest] = words(name);
+  return first.toLowerCase() + rest.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
 /** `User and Authentication` → `user-and-authentication`. Only `[a-z0-9-]`, so always one safe path segment. */

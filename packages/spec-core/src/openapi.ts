@@ -237,7 +237,9 @@ class OpenApiImporter {
     const modelName = modelMatch ? unescapePointerSegment(modelMatch[1] ?? '') : target.pointer === '' && target.source !== this.root ? toPascalCase(path.basename(target.source.file).replace(/\.[^.]+$/, '')) : undefined;
     if (modelName !== undefined && modelName !== '') {
       this.declareModel(target.source, modelName, target.pointer);
-      return this.ctx.models.ref(modelName, base);
+      // Located at the `$ref` itself, as in our own format, so "unknown model" and "go to
+      // definition" start from the reference.
+      return this.ctx.models.ref(modelName, { ...base, loc: irLoc(from, refPointer) });
     }
     const key = `${target.source.absPath}#${target.pointer}`;
     if (this.inlining.has(key)) {
@@ -247,7 +249,8 @@ class OpenApiImporter {
     this.inlining.add(key);
     const schema = convertSchema(target.value, target.source, target.pointer, this.convert);
     this.inlining.delete(key);
-    return { ...schema, ...(base.description !== undefined ? { description: base.description } : {}), loc: base.loc };
+    // Siblings of `$ref` (3.1 allows them; 3.0 documents use `nullable` there in practice) refine the target.
+    return { ...schema, ...(base.description !== undefined ? { description: base.description } : {}), nullable: schema.nullable || base.nullable, loc: base.loc };
   }
 
   private declareModel(source: SourceFile, name: string, pointer: string): void {

@@ -15,7 +15,7 @@ import type {
   IRTag,
 } from './ir.js';
 import { diagnosticAt, irLoc } from './location.js';
-import { NAME_PATTERNS, toFileName, toPascalCase } from './names.js';
+import { methodIdentifierFor, NAME_PATTERNS, toFileName, toPascalCase } from './names.js';
 import { assignExpressNames } from './paths.js';
 import { checkSchemaConsistency, type ConvertContext, convertSchema, isMarkedOptional, isRecord } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
@@ -66,6 +66,16 @@ export function buildRestDescription(ctx: BuildContext, source: SourceFile, serv
     const opsRaw = isRecord(tagRaw) && isRecord(tagRaw.operations) ? tagRaw.operations : {};
     for (const [operationId, opRaw] of Object.entries(opsRaw)) {
       if (!isRecord(opRaw) || !NAME_PATTERNS.operationId.test(operationId)) continue;
+      if (methodIdentifierFor(operationId) !== operationId) {
+        ctx.diagnostics.push(
+          diagnosticAt(source, joinPointer(joinPointer(tagPointer, 'operations'), operationId), {
+            code: 'SF2005',
+            message: `operationId \`${operationId}\` would shadow a built-in member of every JavaScript object`,
+            hint: `rename it, e.g. \`${operationId}Operation\``,
+          }, 'key'),
+        );
+        continue;
+      }
       const op = buildOperation(ctx, convert, source, joinPointer(joinPointer(tagPointer, 'operations'), operationId), {
         service,
         tag: tagName,
@@ -123,15 +133,6 @@ function buildOperation(ctx: BuildContext, convert: ConvertContext, source: Sour
     };
     if (schema.description !== undefined) body.description = schema.description;
     op.body = body;
-    if (method === 'get' || method === 'head') {
-      ctx.diagnostics.push(
-        diagnosticAt(source, bodyPointer, {
-          code: 'SF3013',
-          message: `a ${method.toUpperCase()} request cannot have a body`,
-          hint: 'send the data as query parameters, or use POST',
-        }, 'key'),
-      );
-    }
   }
   return op;
 }

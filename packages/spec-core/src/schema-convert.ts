@@ -44,13 +44,25 @@ export function isMarkedOptional(raw: unknown): boolean {
 
 export function convertSchema(raw: unknown, source: SourceFile, pointer: string, ctx: ConvertContext): IRSchema {
   const loc = irLoc(source, pointer);
-  if (typeof raw === 'string') return convertShortForm(raw, source, pointer, loc, ctx);
+  if (typeof raw === 'string') {
+    if (ctx.dialect.name === 'specfirst') return convertShortForm(raw, source, pointer, loc, ctx);
+    // Short forms are ours; in OpenAPI a bare string is a mistake, not a silent `any`.
+    ctx.diagnostics.push(
+      diagnosticAt(source, pointer, {
+        code: 'SF1202',
+        message: `expected a schema object, got the string ${JSON.stringify(raw)}`,
+        hint: BUILTIN_SHORT_TYPES.has(raw) ? `write \`{ type: ${raw} }\`` : `refer to a schema with \`{ $ref: '#/components/schemas/${raw}' }\``,
+      }),
+    );
+    return { kind: 'any', nullable: false, loc };
+  }
   if (raw === true || raw === undefined || !isRecord(raw)) return { kind: 'any', nullable: false, loc };
 
   const base = baseOf(raw, loc, ctx.dialect.name);
 
   if (typeof raw.$ref === 'string') {
-    // In OpenAPI 3.0 siblings of $ref are ignored; 3.1 and our dialect allow description etc.
+    // Siblings such as `description` and `nullable` refine the reference (OpenAPI 3.1 and our
+    // format allow them; 3.0 documents write them anyway and mean the same).
     return ctx.dialect.resolveRef(raw.$ref, source, joinPointer(pointer, '$ref'), base);
   }
 

@@ -4,8 +4,10 @@
  * the YAML position of the offending key or value.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type * as AjvModule from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, locate, type SourceFile } from './yaml-source.js';
@@ -45,20 +47,31 @@ const PATTERN_MEANINGS: Record<string, string> = {
   '^[a-z][a-z0-9]*(-[a-z0-9]+)*\\.[^.\\s]+$': '`service.operationId`, e.g. `billing.createInvoice`',
 };
 
-let validators: Map<SpecFileKind, ValidateFunction> | undefined;
+/** ajv is required on first use, not imported: loading it takes about as long as loading yaml. */
+const requireCjs = createRequire(import.meta.url);
+let ajv: Ajv2020 | undefined;
+const validators = new Map<SpecFileKind, ValidateFunction>();
 
-/** Compiled lazily: a standalone OpenAPI check never pays for it. */
+/**
+ * Loaded and compiled lazily, one kind at a time: a standalone OpenAPI check never loads ajv, and
+ * a project without events.yaml never compiles its schema. ajv does not check our schemas against
+ * the JSON Schema meta-schema here (compiling the meta-schema costs more than compiling all of
+ * ours); test/json-schemas.test.ts does that, under strict mode.
+ */
 function getValidator(kind: SpecFileKind): ValidateFunction {
-  if (!validators) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+  let validate = validators.get(kind);
+  if (validate) return validate;
+  if (!ajv) {
+    const { Ajv2020: Ajv } = requireCjs('ajv/dist/2020.js') as typeof AjvModule;
+    ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
     for (const file of Object.values(SCHEMA_FILES)) {
       const schema = JSON.parse(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8')) as object;
       ajv.addSchema(schema, BASE + file);
     }
-    validators = new Map();
-    for (const [k, file] of Object.entries(SCHEMA_FILES)) validators.set(k as SpecFileKind, ajv.getSchema(BASE + file) as ValidateFunction);
   }
-  return validators.get(kind) as ValidateFunction;
+  validate = ajv.getSchema(BASE + SCHEMA_FILES[kind]) as ValidateFunction;
+  validators.set(kind, validate);
+  return validate;
 }
 
 /** Validates a parsed spec file; returns located diagnostics (empty when valid). */
@@ -81,7 +94,8 @@ function dropBranchNoise(errors: ErrorObject[]): ErrorObject[] {
       ),
   );
   // propertyNames reports the inner failure and a wrapper; keep the inner one (it names the key).
-  return kept.filter((e) => e.keyword !== 'propertyNames');
+  // `if`/`then` failures likewise wrap the missing key that the inner error names.
+  return kept.filter((e) => e.keyword !== 'propertyNames' && e.keyword !== 'if');
 }
 
 function toDiagnostic(error: ErrorObject, source: SourceFile): Diagnostic {

@@ -8,6 +8,9 @@ import type { IRLocation, IRService } from './ir.js';
 import { diagnosticAtLoc, relatedAt } from './location.js';
 import { checkOperationUniqueness, checkPathParameters, parsePathTemplate } from './paths.js';
 
+/** Generated routers of a service sit beside its `index.ts`; a tag cannot take that name. */
+const RESERVED_TAG_FILE = 'index';
+
 export function checkService(ctx: BuildContext, service: IRService): void {
   const { diagnostics } = ctx;
   for (const op of service.operations) {
@@ -32,6 +35,15 @@ export function checkService(ctx: BuildContext, service: IRService): void {
         );
       } else seen.set(key, param);
     }
+    if (op.body && (op.method === 'get' || op.method === 'head')) {
+      diagnostics.push(
+        diagnosticAtLoc(op.body.loc, {
+          code: 'SF3013',
+          message: `a ${op.method.toUpperCase()} request cannot have a body`,
+          hint: 'send the data as query parameters, or use POST',
+        }),
+      );
+    }
     if (op.responses.length === 0) {
       diagnostics.push(
         diagnosticAtLoc(op.loc, { code: 'SF3012', message: `operation \`${op.operationId}\` declares no responses`, hint: 'declare at least the success response, e.g. `200: User`' }),
@@ -42,6 +54,16 @@ export function checkService(ctx: BuildContext, service: IRService): void {
 
   const byFileName = new Map<string, (typeof service.tags)[number]>();
   for (const tag of inSourceOrder(service.tags)) {
+    if (tag.fileName === RESERVED_TAG_FILE) {
+      diagnostics.push(
+        diagnosticAtLoc(tag.loc, {
+          code: 'SF3008',
+          message: `tag \`${tag.name}\` would become \`routers/${service.name}/index.ts\`, the file that composes the service`,
+          hint: 'rename the tag, e.g. `home` or `root`',
+        }),
+      );
+      continue;
+    }
     if (tag.fileName === '' || tag.identifier === '' || !/^[A-Za-z]/.test(tag.identifier)) {
       diagnostics.push(
         diagnosticAtLoc(tag.loc, {

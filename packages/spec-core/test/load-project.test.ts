@@ -50,6 +50,14 @@ describe('loading the shop project', () => {
     expect(items).toMatchObject({ kind: 'array', minItems: 1, maxItems: 50, items: { kind: 'ref', model: 'OrderItem' } });
   });
 
+  it('drops defaults from Update variants, so a PATCH never resets a field it leaves out', () => {
+    const role = (name: string) => (model(ir, name).schema as IRObjectSchema).properties.find((p) => p.name === 'role')!.schema;
+    expect(role('User').default).toBe('customer');
+    expect(role('UserCreate').default).toBe('customer');
+    expect(role('UserUpdate').default).toBeUndefined();
+    expect(role('UserUpdate')).toMatchObject({ kind: 'string', enum: ['customer', 'admin'] });
+  });
+
   it('keeps a union whole in its Update variant, so the discriminator still works', () => {
     const update = model(ir, 'PaymentMethodUpdate').schema;
     expect(update).toMatchObject({ kind: 'oneOf', discriminator: { propertyName: 'method' } });

@@ -26,7 +26,14 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
   const warnings = all.length - errors;
 
   if (options.format === 'json') {
-    const diagnostics = all.map(({ d, root }) => ({ ...d, file: displayPath(root, d.file, cwd) }) satisfies Diagnostic);
+    const diagnostics = all.map(
+      ({ d, root }) =>
+        ({
+          ...d,
+          file: displayPath(root, d.file, cwd),
+          ...(d.related ? { related: d.related.map((r) => ({ ...r, file: displayPath(root, r.file, cwd) })) } : {}),
+        }) satisfies Diagnostic,
+    );
     out.stdout(JSON.stringify({ diagnostics, errorCount: errors, warningCount: warnings }, null, 2));
     return exitCode(results.map((r) => r.result), errors);
   }

@@ -3,7 +3,11 @@ import type { Output } from '../output.js';
 
 /** Prints who talks to whom, one service per block. */
 export async function graphCommand(target: string, out: Output): Promise<number> {
-  const { ir, diagnostics } = await loadProject(target, { cache: false });
+  const { ir, diagnostics, usageError } = await loadProject(target, { cache: false });
+  if (usageError) {
+    out.stderr(`specfirst: ${diagnostics[0]?.message ?? 'nothing to load'}`);
+    return 2;
+  }
   if (hasErrors(diagnostics)) {
     out.stderr('specfirst: the spec has errors; run `specfirst check` to see them');
     return 1;
