@@ -11,6 +11,11 @@ export interface Output {
 
 export function processOutput(): Output {
   const isTTY = process.stdout.isTTY === true;
+  // `specfirst check | head` closes the pipe early: stop quietly, as other Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),

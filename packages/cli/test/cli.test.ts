@@ -109,6 +109,14 @@ describe('specfirst ir and graph', () => {
   });
 });
 
+describe('in a pipeline', () => {
+  it('stops quietly when the reader closes the pipe early', () => {
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ir fixtures/shop --pretty | head -n 1`], { cwd: REPO, encoding: 'utf8' });
+    expect(result.stdout).toBe('{\n');
+    expect(result.stderr).toBe('');
+  });
+});
+
 describe('installation', () => {
   it('is on PATH through `pnpm exec specfirst` at the repository root', () => {
     const result = spawnSync('pnpm', ['exec', 'specfirst', '--version'], { cwd: REPO, encoding: 'utf8' });
