@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { parseYamlSource, type SourceFile } from './yaml-source.js';
+import { MAX_FILE_BYTES, parseYamlSource, type SourceFile } from './yaml-source.js';
 
 export interface ReadRequest {
   absPath: string;
@@ -54,6 +54,22 @@ function fromCacheOrParse(request: ReadRequest, stamp: Stamp, read: () => string
   return { ok: true, source };
 }
 
+/** A file too large to read at all: refused from its size, before a byte is read into memory. */
+function tooLarge(request: ReadRequest, size: bigint): FileResult {
+  const source = parseYamlSource(request.file, request.absPath, '');
+  source.value = undefined;
+  source.diagnostics.push({
+    code: 'SF1005',
+    severity: 'error',
+    message: `file is ${size} bytes; the limit is ${MAX_FILE_BYTES}`,
+    hint: 'split the spec into several files',
+    file: request.file,
+    line: 1,
+    column: 1,
+  });
+  return { ok: true, source };
+}
+
 function describeError(error: unknown): { missing: boolean; message: string } {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: true, message: 'file not found' };
@@ -70,6 +86,7 @@ export function readSync(request: ReadRequest, log: StampLog): FileResult {
     }
     const stamp = stampOf(stats);
     log.set(request.absPath, stamp);
+    if (stats.size > BigInt(MAX_FILE_BYTES)) return tooLarge(request, stats.size);
     return fromCacheOrParse(request, stamp, () => readFileSync(request.absPath, 'utf8'));
   } catch (error) {
     log.set(request.absPath, MISSING);
@@ -83,6 +100,7 @@ export async function readAsync(request: ReadRequest, log: StampLog): Promise<Fi
     const stamp = stampOf(stats);
     log.set(request.absPath, stamp);
     if (!stats.isFile()) return { ok: false, missing: false, message: 'is a folder, not a file' };
+    if (stats.size > BigInt(MAX_FILE_BYTES)) return tooLarge(request, stats.size);
     const key = `${request.file}\0${request.absPath}`;
     const cached = parseCache.get(key);
     if (cached && cached.stamp === stamp) return { ok: true, source: cached.source };

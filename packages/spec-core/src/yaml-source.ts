@@ -11,6 +11,8 @@ import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 
 /** Files above this size are refused before parsing. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Syntax errors reported per file (duplicate keys are always all reported). */
+export const MAX_SYNTAX_ERRORS = 5;
 /** Deepest nesting we accept; real specs stay far below (OpenAPI documents rarely pass 20). */
 export const MAX_DEPTH = 128;
 /** Most nodes one file may expand to, aliases included; a 9,000-line spec has about 40,000. */
@@ -128,7 +130,7 @@ export function parseYamlSource(file: string, absPath: string, text: string): So
   };
 
   if (text.length > MAX_FILE_BYTES) {
-    report('SF1005', 0, `file is ${text.length} bytes; the limit is ${MAX_FILE_BYTES}`, 'split the spec into several files');
+    report('SF1005', 0, `file has ${text.length} characters; the limit is ${MAX_FILE_BYTES}`, 'split the spec into several files');
     return source;
   }
   const nestingOffset = findExcessiveFlowNesting(text);
@@ -149,7 +151,13 @@ export function parseYamlSource(file: string, absPath: string, text: string): So
     throw error;
   }
 
+  // After the first syntax error the parser often reports a cascade of follow-on errors (one
+  // unquoted `{id}` in a flow mapping gave 61); the first few distinct lines are what helps.
+  const reportedLines = new Set<number>();
   for (const error of doc.errors) {
+    const line = positionAt(lineStarts, error.pos[0]).line;
+    if (error.code !== 'DUPLICATE_KEY' && (reportedLines.has(line) || reportedLines.size >= MAX_SYNTAX_ERRORS)) continue;
+    reportedLines.add(line);
     const code: DiagnosticCode = error.code === 'DUPLICATE_KEY' ? 'SF1002' : 'SF1001';
     const message = firstLine(error.message);
     const hint = code === 'SF1002' ? 'each key may appear once per mapping; remove or rename one of them' : 'fix the YAML syntax at this position';

@@ -186,3 +186,16 @@ describe('names that cannot be used safely', () => {
     expect(fine.kind === 'object' && fine.properties.map((p) => p.name)).toEqual(['__proto__', 'x"); evil(']);
   });
 });
+
+describe('oversized files', () => {
+  it('are refused from their size, before being read', async () => {
+    const { truncateSync } = await import('node:fs');
+    const { MAX_FILE_BYTES } = await import('../src/yaml-source.js');
+    const { tempProject } = await import('./helpers.js');
+    const dir = tempProject({ 'huge.yaml': '' });
+    // A sparse file: as large as it gets on paper, without writing 16 MiB in a test.
+    truncateSync(path.join(dir, 'huge.yaml'), MAX_FILE_BYTES + 1);
+    const { diagnostics } = loadProjectSync(path.join(dir, 'huge.yaml'), { cache: false });
+    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([['SF1005', 1, `file is ${MAX_FILE_BYTES + 1} bytes; the limit is ${MAX_FILE_BYTES}`]]);
+  });
+});
