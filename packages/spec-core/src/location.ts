@@ -1,10 +1,10 @@
 import type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
 import type { IRLocation } from './ir.js';
-import { locate, type SourceFile } from './yaml-source.js';
+import { locate, type SourceFile, startOf } from './yaml-source.js';
 
 /** The IR location of `pointer` in `source`: the key of a definition, the value of a scalar. */
 export function irLoc(source: SourceFile, pointer: string): IRLocation {
-  const pos = locate(source, pointer, 'auto');
+  const pos = startOf(source, pointer, 'auto');
   return { file: source.file, pointer, line: pos.line, column: pos.column };
 }
 

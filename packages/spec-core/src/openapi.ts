@@ -83,14 +83,13 @@ function* loadReferencedFiles(ctx: BuildContext, rootSource: SourceFile): Loader
   const files = new Map<string, SourceFile>([[rootSource.absPath, rootSource]]);
   const queue = [rootSource];
   for (let source = queue.shift(); source; source = queue.shift()) {
-    for (const { ref, pointer } of collectRefs(source.value)) {
+    for (const { ref, pointer } of collectNonLocalRefs(source.value)) {
       const loc = irLoc(source, pointer);
       if (/^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('//')) {
         report(ctx, loc, 'SF6002', `remote $ref \`${ref}\` refused: SpecFirst never fetches specs over the network`, 'download the file into the project and refer to it by a relative path');
         continue;
       }
       const filePart = ref.split('#')[0] ?? '';
-      if (filePart === '') continue;
       const absPath = resolveInsideRoot(ctx, path.dirname(source.absPath), decodeURIComponent(filePart), loc, '$ref');
       if (absPath === undefined || files.has(absPath)) continue;
       const loaded = yield* readSpecFile(ctx, absPath, { required: true, referencedFrom: loc, what: '$ref target' });
@@ -103,16 +102,31 @@ function* loadReferencedFiles(ctx: BuildContext, rootSource: SourceFile): Loader
   return files;
 }
 
-function collectRefs(root: unknown): { ref: string; pointer: string }[] {
+interface WalkEntry {
+  value: unknown;
+  parent: WalkEntry | undefined;
+  key: string | number;
+}
+
+/**
+ * The `$ref`s that name another file or a remote document (`#/...` ones need no loading). The
+ * JSON pointer of each is built only for those found, from parent links: building one for every
+ * node of a 9,000-line document cost more than the walk itself.
+ */
+function collectNonLocalRefs(root: unknown): { ref: string; pointer: string }[] {
   const refs: { ref: string; pointer: string }[] = [];
-  const stack: [unknown, string][] = [[root, '']];
+  const pointerOf = (entry: WalkEntry | undefined): string => (entry?.parent ? joinPointer(pointerOf(entry.parent), entry.key) : '');
+  const stack: WalkEntry[] = [{ value: root, parent: undefined, key: '' }];
   while (stack.length > 0) {
-    const [value, pointer] = stack.pop()!;
-    if (Array.isArray(value)) value.forEach((item, i) => stack.push([item, joinPointer(pointer, i)]));
+    const entry = stack.pop()!;
+    const value = entry.value;
+    if (Array.isArray(value)) value.forEach((item, i) => typeof item === 'object' && item !== null && stack.push({ value: item, parent: entry, key: i }));
     else if (isRecord(value)) {
-      for (const [key, child] of Object.entries(value)) {
-        if (key === '$ref' && typeof child === 'string') refs.push({ ref: child, pointer: joinPointer(pointer, key) });
-        else if (typeof child === 'object' && child !== null) stack.push([child, joinPointer(pointer, key)]);
+      for (const key in value) {
+        const child = value[key];
+        if (key === '$ref' && typeof child === 'string') {
+          if (!child.startsWith('#')) refs.push({ ref: child, pointer: joinPointer(pointerOf(entry), key) });
+        } else if (typeof child === 'object' && child !== null) stack.push({ value: child, parent: entry, key });
       }
     }
   }

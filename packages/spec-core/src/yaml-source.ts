@@ -6,8 +6,9 @@
  * positions, and because we enforce our own limits: a bounded expansion budget against alias
  * bombs, a nesting limit, and no prototype pollution through `__proto__` keys.
  */
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode, type YAMLError } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node as YamlNode, type YAMLError } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
+import { fastParse } from './fast-yaml.js';
 
 /** Files above this size are refused before parsing. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -47,6 +48,8 @@ export interface SourceFile {
   lineStarts: number[];
   /** Problems found while parsing (syntax, duplicate keys, limits). */
   diagnostics: Diagnostic[];
+  /** Which parser read it: the fast path, or the `yaml` library (errors, aliases, tags). */
+  engine: 'js-yaml' | 'yaml';
 }
 
 export interface Position {
@@ -110,6 +113,20 @@ export function locate(source: SourceFile, pointer: string, on: 'key' | 'value' 
   }
 }
 
+/** Where the node at `pointer` starts (same rules as {@link locate}); the IR needs only this. */
+export function startOf(source: SourceFile, pointer: string, on: 'key' | 'value' | 'auto'): Position {
+  let current = pointer;
+  for (;;) {
+    const spans = source.spans.get(current);
+    if (spans) {
+      const useKey = current === pointer && spans.key !== undefined && (on === 'key' || (on === 'auto' && spans.collection));
+      return positionAt(source.lineStarts, useKey && spans.key ? spans.key.start : spans.value.start);
+    }
+    if (current === '') return { line: 1, column: 1 };
+    current = current.slice(0, current.lastIndexOf('/'));
+  }
+}
+
 class LimitExceeded extends Error {
   constructor(
     readonly code: DiagnosticCode,
@@ -121,9 +138,9 @@ class LimitExceeded extends Error {
 }
 
 /** Parses YAML text. Never throws: every problem becomes a diagnostic on the returned file. */
-export function parseYamlSource(file: string, absPath: string, text: string): SourceFile {
+export function parseYamlSource(file: string, absPath: string, text: string, options: { engine?: 'yaml' } = {}): SourceFile {
   const lineStarts = computeLineStarts(text);
-  const source: SourceFile = { file, absPath, text, value: undefined, spans: new Map(), lineStarts, diagnostics: [] };
+  const source: SourceFile = { file, absPath, text, value: undefined, spans: new Map(), lineStarts, diagnostics: [], engine: 'yaml' };
   const report = (code: DiagnosticCode, offset: number, message: string, hint?: string): void => {
     const pos = positionAt(lineStarts, Math.max(0, Math.min(offset, text.length)));
     source.diagnostics.push({ code, severity: 'error', message, file, line: pos.line, column: pos.column, ...(hint ? { hint } : {}) });
@@ -139,9 +156,19 @@ export function parseYamlSource(file: string, absPath: string, text: string): So
     return source;
   }
 
+  if (options.engine !== 'yaml') {
+    const fast = fastParse(text, MAX_DEPTH);
+    if (fast) {
+      source.value = fast.value;
+      source.spans = fast.spans;
+      source.engine = 'js-yaml';
+      return source;
+    }
+  }
+
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true, prettyErrors: false, strict: true });
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
   } catch (error) {
     // The parser recurses per nesting level; a stack overflow means absurd nesting.
     if (error instanceof RangeError) {
