@@ -52,8 +52,11 @@ interface Frame {
   kind: string | null;
   result: unknown;
   anchored: boolean;
+  /** Nested nodes in source order; shared empty array for leaves (most nodes are scalars). */
   children: Frame[];
 }
+
+const NO_CHILDREN: Frame[] = [];
 
 interface ListenerState {
   position: number;
@@ -68,7 +71,7 @@ class Mismatch extends Error {}
 export function fastParse(text: string, maxDepth: number): { value: unknown; spans: Map<string, NodeSpans> } | undefined {
   jsyaml ??= requireCjs('js-yaml') as typeof JsYaml;
   schema ??= coreSchema(jsyaml);
-  const root: Frame = { start: 0, end: 0, kind: null, result: undefined, anchored: false, children: [] };
+  const root: Frame = { start: 0, end: 0, kind: null, result: undefined, anchored: false, children: NO_CHILDREN };
   const stack: Frame[] = [root];
   let value: unknown;
   try {
@@ -76,8 +79,10 @@ export function fastParse(text: string, maxDepth: number): { value: unknown; spa
       schema,
       listener: ((event: 'open' | 'close', state: ListenerState) => {
         if (event === 'open') {
-          const frame: Frame = { start: state.position, end: state.position, kind: null, result: undefined, anchored: false, children: [] };
-          stack[stack.length - 1]!.children.push(frame);
+          const frame: Frame = { start: state.position, end: state.position, kind: null, result: undefined, anchored: false, children: NO_CHILDREN };
+          const parent = stack[stack.length - 1]!;
+          if (parent.children === NO_CHILDREN) parent.children = [frame];
+          else parent.children.push(frame);
           stack.push(frame);
         } else {
           const frame = stack.pop()!;
@@ -109,8 +114,8 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
-/** The node's own text: js-yaml opens a node before skipping the whitespace and comments ahead of it. */
-function trim(text: string, start: number, end: number): { start: number; end: number } {
+/** The node's first character: js-yaml opens a node before skipping the blanks and comments ahead of it. */
+function skipBlank(text: string, start: number, end: number): number {
   let s = start;
   while (s < end) {
     const code = text.charCodeAt(s);
@@ -120,9 +125,14 @@ function trim(text: string, start: number, end: number): { start: number; end: n
       s = newline === -1 || newline > end ? end : newline + 1;
     } else break;
   }
+  return s;
+}
+
+/** Just past the node's last character (js-yaml closes it after the blanks that follow). */
+function trimEnd(text: string, start: number, end: number): number {
   let e = end;
-  while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
-  return { start: s, end: e };
+  while (e > start && isSpace(text.charCodeAt(e - 1))) e--;
+  return e;
 }
 
 function escapeSegment(segment: string): string {
@@ -149,7 +159,7 @@ function record(
   outer: Frame,
   value: unknown,
   pointer: string,
-  keySpan: { start: number; end: number } | undefined,
+  keyFrame: Frame | undefined,
   spans: Map<string, NodeSpans>,
   depth: number,
   maxDepth: number,
@@ -157,11 +167,17 @@ function record(
   const frame = unwrap(outer);
   if (depth > maxDepth || frame.anchored || outer.anchored) throw new Mismatch();
   if (frame.result !== value && !(Number.isNaN(frame.result) && Number.isNaN(value))) throw new Mismatch();
-  const trimmed = trim(text, frame.start, frame.end);
-  // An empty value (`key:` and nothing) sits where it would have started, right after the colon.
-  const span = trimmed.start < trimmed.end ? trimmed : { start: outer.start, end: outer.start };
+  const start = skipBlank(text, frame.start, frame.end);
+  const end = trimEnd(text, start, frame.end);
   const isCollection = frame.kind === 'mapping' || frame.kind === 'sequence';
-  spans.set(pointer, keySpan ? { key: keySpan, value: span, collection: isCollection } : { value: span, collection: isCollection });
+  spans.set(pointer, {
+    // An empty value (`key:` and nothing) sits where it would have started, right after the colon.
+    start: start < end ? start : outer.start,
+    end: start < end ? end : outer.start,
+    keyStart: keyFrame ? skipBlank(text, keyFrame.start, keyFrame.end) : -1,
+    keyEnd: keyFrame ? trimEnd(text, keyFrame.start, keyFrame.end) : -1,
+    collection: isCollection,
+  });
 
   if (frame.kind === 'sequence') {
     if (!Array.isArray(value) || frame.children.length !== value.length) throw new Mismatch();
@@ -177,7 +193,7 @@ function record(
       if (keyFrame.kind !== 'scalar' || keyFrame.anchored) throw new Mismatch();
       const key = String(keyFrame.result);
       if (!Object.hasOwn(record_, key)) throw new Mismatch();
-      record(text, valueFrame, record_[key], `${pointer}/${escapeSegment(key)}`, trim(text, keyFrame.start, keyFrame.end), spans, depth + 1, maxDepth);
+      record(text, valueFrame, record_[key], `${pointer}/${escapeSegment(key)}`, keyFrame, spans, depth + 1, maxDepth);
     }
   } else if (frame.children.length > 0 || (typeof value === 'object' && value !== null)) {
     throw new Mismatch();

@@ -83,7 +83,7 @@ function* loadReferencedFiles(ctx: BuildContext, rootSource: SourceFile): Loader
   const files = new Map<string, SourceFile>([[rootSource.absPath, rootSource]]);
   const queue = [rootSource];
   for (let source = queue.shift(); source; source = queue.shift()) {
-    for (const { ref, pointer } of collectNonLocalRefs(source.value)) {
+    for (const { ref, pointer } of mayReferToOtherFiles(source.text) ? collectNonLocalRefs(source.value) : []) {
       const loc = irLoc(source, pointer);
       if (/^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('//')) {
         report(ctx, loc, 'SF6002', `remote $ref \`${ref}\` refused: SpecFirst never fetches specs over the network`, 'download the file into the project and refer to it by a relative path');
@@ -100,6 +100,18 @@ function* loadReferencedFiles(ctx: BuildContext, rootSource: SourceFile): Loader
     }
   }
   return files;
+}
+
+/**
+ * False when every `$ref` in the text is a local `#...` one, so the walk can be skipped (most
+ * documents are single files). Conservative: anything it cannot read at a glance says true.
+ */
+function mayReferToOtherFiles(text: string): boolean {
+  const localRef = /^\$ref['"]?[ \t]*:[ \t]*['"]?#/;
+  for (let i = text.indexOf('$ref'); i !== -1; i = text.indexOf('$ref', i + 4)) {
+    if (!localRef.test(text.slice(i, i + 24))) return true;
+  }
+  return false;
 }
 
 interface WalkEntry {

@@ -6,9 +6,19 @@
  * positions, and because we enforce our own limits: a bounded expansion budget against alias
  * bombs, a nesting limit, and no prototype pollution through `__proto__` keys.
  */
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node as YamlNode, type YAMLError } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
+import type { Document, Node as YamlNode, YAMLError } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import { fastParse } from './fast-yaml.js';
+
+/**
+ * The yaml library reads what the fast path leaves to it (errors, anchors, tags). It is required
+ * on first use: most files never need it, and loading it costs a one-shot command ~40 ms.
+ */
+const requireCjs = createRequire(import.meta.url);
+let yamlLib: typeof YamlModule | undefined;
+const Y = (): typeof YamlModule => (yamlLib ??= requireCjs('yaml') as typeof YamlModule);
 
 /** Files above this size are refused before parsing. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -29,10 +39,16 @@ export interface Span {
   end: number;
 }
 
+/**
+ * Where one node is, as offsets into the text. Flat on purpose: a 9,000-line spec has ~28,000
+ * nodes, and nested span objects tripled the allocations of a load.
+ */
 export interface NodeSpans {
-  /** The key of a mapping entry, when the node is a mapping value. */
-  key?: Span;
-  value: Span;
+  start: number;
+  end: number;
+  /** The key of a mapping entry; -1 when the node is not a mapping value. */
+  keyStart: number;
+  keyEnd: number;
   /** The value is a mapping or a sequence (a definition, rather than a single scalar). */
   collection: boolean;
 }
@@ -101,8 +117,8 @@ export function locate(source: SourceFile, pointer: string, on: 'key' | 'value' 
   for (;;) {
     const spans = source.spans.get(current);
     if (spans) {
-      const useKey = current === pointer && spans.key !== undefined && (on === 'key' || (on === 'auto' && spans.collection));
-      const span = useKey && spans.key ? spans.key : spans.value;
+      const useKey = current === pointer && spans.keyStart !== -1 && (on === 'key' || (on === 'auto' && spans.collection));
+      const span = useKey ? { start: spans.keyStart, end: spans.keyEnd } : spans;
       const start = positionAt(source.lineStarts, span.start);
       const end = positionAt(source.lineStarts, span.end);
       // Spelled out: spreading `start` made this the hottest line of a load (≈4x slower in V8).
@@ -119,8 +135,8 @@ export function startOf(source: SourceFile, pointer: string, on: 'key' | 'value'
   for (;;) {
     const spans = source.spans.get(current);
     if (spans) {
-      const useKey = current === pointer && spans.key !== undefined && (on === 'key' || (on === 'auto' && spans.collection));
-      return positionAt(source.lineStarts, useKey && spans.key ? spans.key.start : spans.value.start);
+      const useKey = current === pointer && spans.keyStart !== -1 && (on === 'key' || (on === 'auto' && spans.collection));
+      return positionAt(source.lineStarts, useKey ? spans.keyStart : spans.start);
     }
     if (current === '') return { line: 1, column: 1 };
     current = current.slice(0, current.lastIndexOf('/'));
@@ -168,7 +184,7 @@ export function parseYamlSource(file: string, absPath: string, text: string, opt
 
   let doc;
   try {
-    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+    doc = Y().parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
   } catch (error) {
     // The parser recurses per nesting level; a stack overflow means absurd nesting.
     if (error instanceof RangeError) {
@@ -220,7 +236,7 @@ function errorOffset(doc: Document, error: YAMLError): number {
   const offset = error.pos[0];
   if (error.code !== 'MISSING_CHAR' || !error.message.includes('closing')) return offset;
   let opening = offset;
-  visit(doc, {
+  Y().visit(doc, {
     Scalar(_key, node) {
       if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === offset) opening = node.range[0];
     },
@@ -290,6 +306,7 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
 
   recordValueSpan(source, pointer, node);
 
+  const { isAlias, isMap, isPair, isScalar, isSeq } = Y();
   if (isAlias(node)) {
     const target = node.resolve(context.doc) as YamlNode | undefined;
     if (!target) throw new LimitExceeded('SF1003', start, `alias *${node.source} has no anchor`);
@@ -314,7 +331,10 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
       if (pair.value === null && keyNode?.range) recordValueSpan(source, childPointer, keyNode);
       if (keyNode?.range) {
         const spans = source.spans.get(childPointer);
-        if (spans) spans.key = { start: keyNode.range[0], end: keyNode.range[1] };
+        if (spans) {
+          spans.keyStart = keyNode.range[0];
+          spans.keyEnd = keyNode.range[1];
+        }
       }
       // Assigning `__proto__` would replace the prototype; define it as an ordinary property.
       // (Only then: defineProperty on every key would push V8 into slow dictionary objects.)
@@ -335,10 +355,10 @@ function recordValueSpan(source: SourceFile, pointer: string, node: YamlNode): v
   const range = node.range;
   if (!range) return;
   const existing = source.spans.get(pointer);
-  const value = { start: range[0], end: range[1] };
-  const collection = isMap(node) || isSeq(node);
+  const collection = Y().isMap(node) || Y().isSeq(node);
   if (existing) {
-    existing.value = value;
+    existing.start = range[0];
+    existing.end = range[1];
     existing.collection = collection;
-  } else source.spans.set(pointer, { value, collection });
+  } else source.spans.set(pointer, { start: range[0], end: range[1], keyStart: -1, keyEnd: -1, collection });
 }

@@ -18,15 +18,16 @@ function expectSameReading(text: string, fast: SourceFile, slow: SourceFile): vo
   expect([...fast.spans.keys()].sort()).toEqual([...slow.spans.keys()].sort());
   for (const [pointer, expected] of slow.spans) {
     const actual = fast.spans.get(pointer)!;
-    expect({ pointer, start: actual.value.start, key: actual.key?.start, collection: actual.collection }).toEqual({
+    expect({ pointer, start: actual.start, key: actual.keyStart, keyEnd: actual.keyEnd, collection: actual.collection }).toEqual({
       pointer,
-      start: expected.value.start,
-      key: expected.key?.start,
+      start: expected.start,
+      key: expected.keyStart,
+      keyEnd: expected.keyEnd,
       collection: expected.collection,
     });
     if (!expected.collection) {
       // Scalars cover the same text (the yaml library also counts a block scalar's final newline).
-      expect(text.slice(actual.value.start, actual.value.end).trimEnd()).toBe(text.slice(expected.value.start, expected.value.end).trimEnd());
+      expect(text.slice(actual.start, actual.end).trimEnd()).toBe(text.slice(expected.start, expected.end).trimEnd());
     }
   }
 }
