@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Diagnostic, findProjectRoot, loadProject, type LoadResult } from '@specfirst/spec-core';
+import { type Diagnostic, findProjectRoot, loadProjectSync, type LoadResult } from '@specfirst/spec-core';
 import { displayPath, formatDiagnostic, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
 
@@ -19,7 +19,8 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
     unique.set(root ?? path.resolve(target), target);
   }
   const results: { target: string; result: LoadResult }[] = [];
-  for (const target of unique.values()) results.push({ target, result: await loadProject(target, { cache: false }) });
+  // A one-shot command has nothing to do while it waits for the disk: read synchronously.
+  for (const target of unique.values()) results.push({ target, result: loadProjectSync(target, { cache: false }) });
 
   const all = results.flatMap(({ result }) => result.diagnostics.map((d) => ({ d, root: result.root })));
   const errors = all.filter(({ d }) => d.severity === 'error').length;
