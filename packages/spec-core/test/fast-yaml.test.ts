@@ -1,16 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseYamlSource, type SourceFile } from '../src/yaml-source.js';
-import { FIXTURES, sharedCorpus } from './helpers.js';
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) return yamlFiles(full);
-    return /\.ya?ml$/.test(entry) ? [full] : [];
-  });
-}
+import { FIXTURES, sharedCorpus, yamlFiles } from './helpers.js';
 
 /** Both engines must agree on the value and on where every node starts. */
 function expectSameReading(text: string, fast: SourceFile, slow: SourceFile): void {
