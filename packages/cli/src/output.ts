@@ -9,13 +9,18 @@ export interface Output {
   isTTY: boolean;
 }
 
+let quietOnClosedPipe = false;
+
 export function processOutput(): Output {
   const isTTY = process.stdout.isTTY === true;
-  // `specfirst check | head` closes the pipe early: stop quietly, as other Unix tools do.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  if (!quietOnClosedPipe) {
+    quietOnClosedPipe = true;
+    // `specfirst check | head` closes the pipe early: stop quietly, as other Unix tools do.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   return {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),

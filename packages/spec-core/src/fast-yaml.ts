@@ -66,19 +66,28 @@ interface ListenerState {
 }
 
 class Mismatch extends Error {}
+class TooManyNodes extends Error {}
 
 /** Parses `text`, or returns undefined when the `yaml` path must handle it. */
-export function fastParse(text: string, maxDepth: number): { value: unknown; spans: Map<string, NodeSpans> } | undefined {
+export function fastParse(
+  text: string,
+  limits: { maxDepth: number; maxNodes: number },
+): { value: unknown; spans: Map<string, NodeSpans> } | 'too-many-nodes' | undefined {
+  // A `%YAML 1.1` directive changes how scalars read (`yes` is true); only the yaml library honours it.
+  if (/^%YAML/m.test(text)) return undefined;
   jsyaml ??= requireCjs('js-yaml') as typeof JsYaml;
   schema ??= coreSchema(jsyaml);
   const root: Frame = { start: 0, end: 0, kind: null, result: undefined, anchored: false, children: NO_CHILDREN };
   const stack: Frame[] = [root];
+  let nodes = 0;
   let value: unknown;
   try {
     value = jsyaml.load(text, {
       schema,
       listener: ((event: 'open' | 'close', state: ListenerState) => {
         if (event === 'open') {
+          // Stop a huge document early instead of building it (each node opens once, or twice when wrapped).
+          if (++nodes > limits.maxNodes * 2) throw new TooManyNodes();
           const frame: Frame = { start: state.position, end: state.position, kind: null, result: undefined, anchored: false, children: NO_CHILDREN };
           const parent = stack[stack.length - 1]!;
           if (parent.children === NO_CHILDREN) parent.children = [frame];
@@ -93,7 +102,8 @@ export function fastParse(text: string, maxDepth: number): { value: unknown; spa
         }
       }) as unknown as NonNullable<JsYaml.LoadOptions['listener']>,
     });
-  } catch {
+  } catch (error) {
+    if (error instanceof TooManyNodes) return 'too-many-nodes';
     return undefined; // syntax errors and duplicate keys: the yaml path words them better
   }
   if (value === undefined) value = null; // an empty document, as the yaml path reads it
@@ -101,11 +111,12 @@ export function fastParse(text: string, maxDepth: number): { value: unknown; spa
   if (!document || root.children.length !== 1) return value === undefined || value === null ? { value: null, spans: new Map() } : undefined;
   const spans = new Map<string, NodeSpans>();
   try {
-    record(text, document, value, '', undefined, spans, 0, maxDepth);
+    record(text, document, value, '', undefined, spans, 0, limits.maxDepth);
   } catch (error) {
     if (error instanceof Mismatch) return undefined;
     throw error;
   }
+  if (spans.size > limits.maxNodes) return 'too-many-nodes';
   return { value, spans };
 }
 

@@ -125,7 +125,7 @@ function loaderFor(target: Exclude<Target, { mode: 'invalid' }>): Loader<LoadRes
 
 function invalidResult(target: Extract<Target, { mode: 'invalid' }>): LoadResult {
   const project: IRProject = {
-    name: path.basename(target.root),
+    name: toFileName(path.basename(target.root)) || 'project',
     specDir: 'spec',
     outputDir: 'generated',
     servicesDir: 'services',

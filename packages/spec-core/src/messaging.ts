@@ -113,7 +113,9 @@ export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTa
         const message = loop.length === 1 ? `topic \`${topic.name}\` is its own dead-letter topic` : `dead-letter topics loop: ${[...loop, topic.name].map((t) => `\`${t}\``).join(' → ')}`;
         ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5005', message, hint: `failed messages would circle forever; end the chain with a topic that has no \`deadLetter\`, e.g. \`${topic.name}.dead\`` }));
       } else if (!topicNames.includes(topic.deadLetter)) {
-        ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5001', message: `unknown dead-letter topic \`${topic.deadLetter}\``, hint: didYouMean(topic.deadLetter, topicNames, 'topic') }));
+        // The topic itself is never a good suggestion: that would be a loop.
+        const candidates = topicNames.filter((t) => t !== topic.name);
+        ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5001', message: `unknown dead-letter topic \`${topic.deadLetter}\``, hint: didYouMean(topic.deadLetter, candidates, 'topic') }));
       }
     }
   }

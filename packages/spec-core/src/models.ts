@@ -197,6 +197,10 @@ export class ModelRegistry {
           return;
         }
         for (const entry of mapping) {
+          if (!this.has(entry.model)) {
+            this.checkReference(entry.model, schema.loc, diagnostics);
+            continue;
+          }
           if (!members.includes(entry.model)) {
             diagnostics.push(
               diagnosticAtLoc(schema.loc, {

@@ -107,6 +107,8 @@ function* loadReferencedFiles(ctx: BuildContext, rootSource: SourceFile): Loader
  * documents are single files). Conservative: anything it cannot read at a glance says true.
  */
 function mayReferToOtherFiles(text: string): boolean {
+  // A key can spell `$` as an escape (`"\x24ref"` in YAML, `"\u0024ref"` in JSON): then walk.
+  if (/\\(x24|u0024)/i.test(text)) return true;
   const localRef = /^\$ref['"]?[ \t]*:[ \t]*['"]?#/;
   for (let i = text.indexOf('$ref'); i !== -1; i = text.indexOf('$ref', i + 4)) {
     if (!localRef.test(text.slice(i, i + 24))) return true;

@@ -173,7 +173,11 @@ export function parseYamlSource(file: string, absPath: string, text: string, opt
   }
 
   if (options.engine !== 'yaml') {
-    const fast = fastParse(text, MAX_DEPTH);
+    const fast = fastParse(text, { maxDepth: MAX_DEPTH, maxNodes: MAX_EXPANDED_NODES });
+    if (fast === 'too-many-nodes') {
+      report('SF1005', 0, `the document has more than ${MAX_EXPANDED_NODES} nodes`, 'split the spec into several files');
+      return source;
+    }
     if (fast) {
       source.value = fast.value;
       source.spans = fast.spans;
@@ -184,7 +188,8 @@ export function parseYamlSource(file: string, absPath: string, text: string, opt
 
   let doc;
   try {
-    doc = Y().parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+    // Known tags such as !!binary and !!timestamp would make Buffers and Dates; the IR is plain JSON.
+    doc = Y().parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, resolveKnownTags: false });
   } catch (error) {
     // The parser recurses per nesting level; a stack overflow means absurd nesting.
     if (error instanceof RangeError) {
@@ -319,7 +324,12 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
     recordValueSpan(source, pointer, node);
     return value;
   }
-  if (isScalar(node)) return node.value;
+  if (isScalar(node)) {
+    const value = node.value;
+    // Plain JSON only: anything else a tag produced is kept as the text the user wrote.
+    if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
+    return typeof value === 'bigint' ? Number(value) : source.text.slice(node.range?.[0] ?? 0, node.range?.[1] ?? 0);
+  }
   if (isMap(node)) {
     const result: Record<string, unknown> = {};
     for (const pair of node.items) {

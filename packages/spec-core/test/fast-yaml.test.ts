@@ -78,3 +78,16 @@ describe('the fast YAML path (js-yaml with a node listener)', () => {
     expect(source.engine).toBe('yaml');
   });
 });
+
+describe('what only the yaml library reads', () => {
+  it('honours a %YAML 1.1 directive (where `yes` is true) by leaving the file to it', () => {
+    const source = parseYamlSource('v.yaml', '/v.yaml', '%YAML 1.1\n---\na: yes\n');
+    expect(source.engine).toBe('yaml');
+  });
+
+  it('keeps explicitly tagged binaries and timestamps as strings, so the IR stays plain JSON', () => {
+    const source = parseYamlSource('t.yaml', '/t.yaml', 'a: &x 1\nb: !!binary aGVsbG8=\nc: !!timestamp 2001-12-14\n');
+    expect(source.value).toEqual({ a: 1, b: 'aGVsbG8=', c: '2001-12-14' });
+    expect(JSON.parse(JSON.stringify(source.value))).toEqual(source.value);
+  });
+});

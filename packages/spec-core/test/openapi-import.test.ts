@@ -209,3 +209,17 @@ paths:
     for (const tag of ir.services[0]!.tags) expect(tag.fileName).toMatch(/^[a-z0-9-]*$/);
   });
 });
+
+describe('remote references in disguise', () => {
+  it('are refused even when the key spells `$` as an escape', () => {
+    const dir = tempProject({
+      'api.json': JSON.stringify({
+        openapi: '3.1.0',
+        info: { title: 'T', version: '1' },
+        paths: { '/a': { get: { operationId: 'a', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: 'https://example.test/x.json' } } } } } } } },
+      }).replace('"$ref"', '"\\u0024ref"'),
+    });
+    const { diagnostics } = loadProjectSync(path.join(dir, 'api.json'), { cache: false });
+    expect(diagnostics.map((d) => d.code)).toEqual(['SF6002']);
+  });
+});
