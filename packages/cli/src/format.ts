@@ -22,17 +22,26 @@ export function displayPath(root: string, file: string, cwd: string): string {
   return rel.startsWith('..') && path.isAbsolute(file) ? absolute : rel || '.';
 }
 
+/**
+ * Text from a spec (a key, a value) is shown escaped when it holds control characters, so a spec
+ * cannot move the cursor, retitle the window or clear the screen of whoever checks it.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export function formatDiagnostic(d: Diagnostic, root: string, options: TextOptions): string {
   const c = options.colors;
   const where = d.line > 0 ? `${displayPath(root, d.file, options.cwd)}:${d.line}:${d.column}` : displayPath(root, d.file, options.cwd);
   const severity = d.severity === 'error' ? c.red('error') : c.yellow('warning');
-  const lines = [`${c.bold(where)}  ${severity}  ${c.dim(d.code)}  ${d.message}`];
+  const lines = [`${c.bold(printable(where))}  ${severity}  ${c.dim(d.code)}  ${printable(d.message)}`];
   if (options.codeFrame && d.line > 0) {
     const frame = codeFrame(path.isAbsolute(d.file) ? d.file : path.join(root, d.file), d, c);
     if (frame) lines.push(frame);
   }
-  if (d.hint) lines.push(`  ${c.cyan('hint:')} ${d.hint}`);
-  for (const r of d.related ?? []) lines.push(`  ${c.dim(`${displayPath(root, r.file, options.cwd)}:${r.line}:${r.column}: ${r.message}`)}`);
+  if (d.hint) lines.push(`  ${c.cyan('hint:')} ${printable(d.hint)}`);
+  for (const r of d.related ?? []) lines.push(`  ${c.dim(printable(`${displayPath(root, r.file, options.cwd)}:${r.line}:${r.column}: ${r.message}`))}`);
   return lines.join('\n');
 }
 
@@ -58,7 +67,7 @@ function codeFrame(file: string, d: Diagnostic, c: Colors): string | undefined {
   const show = (n: number, marker: boolean): void => {
     const line = lines[n - 1];
     if (line === undefined) return;
-    out.push(`${marker ? c.red('>') : ' '} ${c.dim(String(n).padStart(gutterWidth))} | ${line}`);
+    out.push(`${marker ? c.red('>') : ' '} ${c.dim(String(n).padStart(gutterWidth))} | ${printable(line)}`);
   };
   if (d.line > 1) show(d.line - 1, false);
   show(d.line, true);

@@ -91,6 +91,27 @@ describe('specfirst check', () => {
   });
 });
 
+describe('specfirst check, hardened', () => {
+  it('reports a missing path whatever the order of the arguments', () => {
+    for (const args of [['fixtures/shop/spec/typo.yaml', 'fixtures/shop'], ['fixtures/shop', 'fixtures/shop/spec/typo.yaml']]) {
+      const { code, stdout } = run(['check', ...args]);
+      expect(code).toBe(2);
+      expect(stdout).toContain('SF0002');
+      expect(stdout).toContain('✓ fixtures/shop: 4 services');
+    }
+  });
+
+  it('shows control characters from a spec escaped, never raw to the terminal', () => {
+    const project = path.join(temp, 'escapes');
+    cpSync(path.join(REPO, 'fixtures/small'), project, { recursive: true });
+    writeFileSync(path.join(project, 'spec/models.yaml'), 'models:\n  "A\\e]0;pwned\\a\\e[2J": {}\n');
+    const { code, stdout } = run(['check', project]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('A\\x1b]0;pwned\\x07\\x1b[2J');
+    expect(stdout.includes(String.fromCharCode(27))).toBe(false);
+  });
+});
+
 describe('specfirst ir and graph', () => {
   it('prints the IR as JSON', () => {
     const { code, stdout } = run(['ir', 'fixtures/small']);

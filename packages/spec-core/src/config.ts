@@ -6,7 +6,7 @@ import path from 'node:path';
 import { type BuildContext, report } from './context.js';
 import type { IRLocation, IRProject } from './ir.js';
 import { irLoc } from './location.js';
-import { toFileName } from './names.js';
+import { NAME_PATTERNS, toFileName } from './names.js';
 import { isRecord } from './schema-convert.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
 
@@ -42,7 +42,7 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
     const value = typeof raw[key] === 'string' ? (raw[key] as string) : DEFAULT_DIRS[key];
     const absPath = path.resolve(ctx.root, value);
     const rel = path.relative(ctx.root, absPath).split(path.sep).join('/');
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) {
       report(ctx, at(key), 'SF0004', `\`${key}: ${value}\` points outside the project root`, 'use a folder inside the project, e.g. `' + DEFAULT_DIRS[key] + '`');
       return DEFAULT_DIRS[key];
     }
@@ -62,7 +62,7 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
   const lint = isRecord(raw.lint) ? raw.lint : {};
   return {
     // The folder name may hold anything (`My Project`); the IR's name is always kebab-case.
-    name: typeof raw.name === 'string' ? raw.name : toFileName(path.basename(ctx.root)) || 'project',
+    name: typeof raw.name === 'string' && NAME_PATTERNS.project.test(raw.name) ? raw.name : toFileName(path.basename(ctx.root)) || 'project',
     specDir: spec,
     outputDir: output,
     servicesDir: services,

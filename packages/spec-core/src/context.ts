@@ -2,6 +2,7 @@
  * State shared by the stages of one load: the project root, the diagnostics collected so far,
  * the model registry and the list of files read.
  */
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import type { IRLocation } from './ir.js';
@@ -16,6 +17,8 @@ import { joinPointer, type SourceFile } from './yaml-source.js';
 export interface BuildContext {
   /** Absolute project root; no file outside it is ever read. */
   root: string;
+  /** The root with symlinks resolved, to compare real paths against. */
+  realRoot: string;
   diagnostics: Diagnostic[];
   models: ModelRegistry;
   /** Every file read successfully, by relative name. */
@@ -23,7 +26,31 @@ export interface BuildContext {
 }
 
 export function createContext(root: string): BuildContext {
-  return { root, diagnostics: [], models: new ModelRegistry(), sources: new Map() };
+  return { root, realRoot: realPathOf(root), diagnostics: [], models: new ModelRegistry(), sources: new Map() };
+}
+
+/** The real path of `p`, or of its nearest existing ancestor joined with the rest (for files not there yet). */
+function realPathOf(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    const parent = path.dirname(p);
+    return parent === p ? p : path.join(realPathOf(parent), path.basename(p));
+  }
+}
+
+/** Is `target` the root or inside it? `..spec` is a name inside; `../spec` is not. */
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/**
+ * True when `absPath` is inside the root both as written and once symlinks are resolved: a link
+ * inside the project must not lead the loader to a file elsewhere.
+ */
+export function isInsideRoot(ctx: BuildContext, absPath: string): boolean {
+  return isInside(ctx.root, absPath) && isInside(ctx.realRoot, realPathOf(absPath));
 }
 
 /** The file name diagnostics and the IR use: relative to the root, `/`-separated. */
@@ -35,8 +62,7 @@ export function relativeName(ctx: BuildContext, absPath: string): string {
 /** Resolves `ref` against `fromDir`; undefined (after reporting at `where`) when it leaves the root. */
 export function resolveInsideRoot(ctx: BuildContext, fromDir: string, ref: string, where: IRLocation | undefined, what: string): string | undefined {
   const absPath = path.resolve(fromDir, ref);
-  const rel = path.relative(ctx.root, absPath);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (absPath === ctx.root || !isInsideRoot(ctx, absPath)) {
     report(ctx, where, 'SF0004', `${what} \`${ref}\` is outside the project root`, 'keep every spec file inside the folder that holds specfirst.yaml (or the OpenAPI document)');
     return undefined;
   }
@@ -61,6 +87,10 @@ export interface ReadOptions {
  */
 export function* readSpecFile(ctx: BuildContext, absPath: string, options: ReadOptions): Loader<SourceFile | undefined> {
   const file = relativeName(ctx, absPath);
+  if (!isInsideRoot(ctx, absPath)) {
+    report(ctx, options.referencedFrom, 'SF0004', `\`${file}\` leads outside the project root (through a symbolic link)`, 'keep spec files inside the project; copy the file in instead of linking to it');
+    return undefined;
+  }
   return acceptSpecFile(ctx, file, yield { absPath, file }, options);
 }
 

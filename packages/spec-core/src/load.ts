@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { findProjectRoot, PROJECT_FILE, readProjectConfig } from './config.js';
-import { acceptSpecFile, type BuildContext, createContext, readSpecFile, relativeName, report, resolveInsideRoot, specfirstDialect } from './context.js';
+import { acceptSpecFile, type BuildContext, createContext, isInsideRoot, readSpecFile, relativeName, report, resolveInsideRoot, specfirstDialect } from './context.js';
 import { compareStrings, type Diagnostic, sortDiagnostics } from './diagnostics.js';
 import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from './io.js';
 import { IR_VERSION, type IRProject, type IRService, type SpecIR } from './ir.js';
@@ -15,7 +15,7 @@ import { NAME_PATTERNS, toFileName, toPascalCase } from './names.js';
 import { importOpenApi } from './openapi.js';
 import { checkService } from './service-checks.js';
 import { buildRestDescription, type RestDescription } from './rest.js';
-import { checkSchemaConsistency, convertSchema, isRecord } from './schema-convert.js';
+import { convertSchema, isRecord } from './schema-convert.js';
 import type { SpecFileKind } from './schema-validate.js';
 import { linkServices, readServices } from './services.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
@@ -145,6 +145,10 @@ function* readYamlVariant(ctx: BuildContext, dir: string, name: string, kind: Sp
   for (const extension of ['.yaml', '.yml']) {
     const absPath = path.join(dir, name + extension);
     const file = relativeName(ctx, absPath);
+    if (!isInsideRoot(ctx, absPath)) {
+      report(ctx, { file, pointer: '', line: 0, column: 0 }, 'SF0004', `\`${file}\` leads outside the project root (through a symbolic link)`, 'keep spec files inside the project; copy them in instead of linking');
+      return undefined;
+    }
     const result = yield { absPath, file };
     if (!result.ok && result.missing) continue;
     return acceptSpecFile(ctx, file, result, { kind, required });
@@ -164,13 +168,15 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
 
   const modelsSource = yield* readYamlVariant(ctx, specDir, 'models', 'models', false);
   if (modelsSource) declareModels(ctx, modelsSource);
+  // models.yaml exists but did not parse: its syntax errors are reported; every use of its models is not.
+  else if ([...ctx.sources.keys()].some((f) => /(^|\/)models\.ya?ml$/.test(f))) ctx.models.markIncomplete();
 
   const servicesSource = yield* readYamlVariant(ctx, specDir, 'services', 'services', true);
   const drafts = servicesSource ? readServices(ctx, servicesSource) : [];
   for (const draft of drafts) {
     const rest = draft.restFile;
     if (!rest) continue;
-    const absPath = resolveInsideRoot(ctx, specDir, rest.path, rest.loc, 'REST description');
+    const absPath = resolveInsideRoot(ctx, specDir, rest.path, rest.loc, rest.format === 'openapi' ? 'OpenAPI document' : 'REST description');
     if (absPath === undefined) continue;
     const source = yield* readSpecFile(ctx, absPath, {
       ...(rest.format === 'specfirst' ? { kind: 'rest' as const } : {}),
@@ -240,7 +246,6 @@ function declareModels(ctx: BuildContext, source: SourceFile): void {
   for (const [name, raw] of Object.entries(models)) {
     if (!NAME_PATTERNS.model.test(name)) continue; // reported by the schema check
     const pointer = joinPointer('/models', name);
-    checkSchemaConsistency(raw, source, pointer, ctx.diagnostics);
     const schema = convertSchema(raw, source, pointer, convert);
     ctx.models.declare(
       { name, identifier: name, variant: 'model', schema, ...(schema.description !== undefined ? { description: schema.description } : {}), loc: irLoc(source, pointer) },

@@ -6,7 +6,7 @@ import { type BuildContext, locBelow } from './context.js';
 import { compareStrings } from './diagnostics.js';
 import type { IRLocation, IRRetryPolicy, IRService, IRTask, IRTopic } from './ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc } from './location.js';
-import { NAME_PATTERNS, toCamelCase } from './names.js';
+import { methodIdentifierFor, NAME_PATTERNS, toCamelCase } from './names.js';
 import { isRecord } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
@@ -54,12 +54,17 @@ export function readTasks(ctx: BuildContext, source: SourceFile | undefined): IR
     const pointer = joinPointer('/tasks', name);
     const task: IRTask = {
       name,
-      identifier: toCamelCase(name),
+      identifier: methodIdentifierFor(name) ?? toCamelCase(name),
       worker: typeof raw.worker === 'string' ? raw.worker : '',
       args: typeof raw.args === 'string' ? raw.args : '',
       retry: readRetry(raw.retry, DEFAULT_TASK_RETRY),
       loc: irLoc(source, pointer),
     };
+    if (methodIdentifierFor(name) === undefined) {
+      ctx.diagnostics.push(
+        diagnosticAt(source, pointer, { code: 'SF2005', message: `task name \`${name}\` would shadow a built-in member of every JavaScript object`, hint: `rename it, e.g. \`${name}Task\`` }, 'key'),
+      );
+    }
     if (typeof raw.result === 'string') task.result = raw.result;
     if (typeof raw.description === 'string') task.description = raw.description;
     if (typeof raw.timeoutMs === 'number') task.timeoutMs = raw.timeoutMs;

@@ -17,6 +17,12 @@ export const VARIANT_SUFFIXES = { create: 'Create', update: 'Update' } as const;
 export class ModelRegistry {
   private readonly declared = new Map<string, IRModel>();
   private readonly refs: IRRefSchema[] = [];
+  /** Set when a file of models could not be read: "unknown model" would then be noise. */
+  private incomplete = false;
+
+  markIncomplete(): void {
+    this.incomplete = true;
+  }
 
   /** A reference to model `name`; its target is filled in by {@link finish}. */
   ref(name: string, base: IRSchemaBase): IRRefSchema {
@@ -27,6 +33,8 @@ export class ModelRegistry {
 
   declare(model: IRModel, diagnostics: Diagnostic[]): void {
     const existing = this.declared.get(model.name);
+    // The same definition reached twice (one OpenAPI document shared by two services) is one model.
+    if (existing && existing.loc.file === model.loc.file && existing.loc.pointer === model.loc.pointer) return;
     if (existing) {
       diagnostics.push(
         diagnosticAtLoc(model.loc, {
@@ -66,6 +74,7 @@ export class ModelRegistry {
   /** Reports unknown references at the place they are used, with a suggestion. */
   checkReference(name: string, loc: IRLocation, diagnostics: Diagnostic[], what = 'model'): boolean {
     if (this.has(name)) return true;
+    if (this.incomplete) return false;
     diagnostics.push(
       diagnosticAtLoc(loc, {
         code: 'SF2001',
@@ -112,6 +121,8 @@ export class ModelRegistry {
 
   private checkNames(diagnostics: Diagnostic[]): void {
     const byIdentifier = new Map<string, IRModel>();
+    // A model named like another's variant is reported once, as SF2003, not again as a type clash.
+    const clashing = new Set([...this.declared.keys()].filter((name) => this.variantBase(name) !== undefined));
     for (const model of this.declared.values()) {
       const base = this.variantBase(model.name);
       if (base !== undefined) {
@@ -133,17 +144,23 @@ export class ModelRegistry {
           }),
         );
       }
-      const other = byIdentifier.get(model.identifier);
-      if (other) {
-        diagnostics.push(
-          diagnosticAtLoc(model.loc, {
-            code: 'SF2005',
-            message: `models \`${other.name}\` and \`${model.name}\` both become the TypeScript type \`${model.identifier}\``,
-            hint: 'rename one of them',
-            related: [relatedAt(other.loc, `\`${other.name}\` is defined here`)],
-          }),
-        );
-      } else byIdentifier.set(model.identifier, model);
+      // Variants take type names too: `Foo` gives `FooCreate`, which another model may already be.
+      if (clashing.has(model.name)) continue;
+      for (const identifier of [model.identifier, model.identifier + VARIANT_SUFFIXES.create, model.identifier + VARIANT_SUFFIXES.update]) {
+        const other = byIdentifier.get(identifier);
+        if (other && other !== model) {
+          diagnostics.push(
+            diagnosticAtLoc(model.loc, {
+              code: 'SF2005',
+              message: `models \`${other.name}\` and \`${model.name}\` both give the TypeScript type \`${identifier}\``,
+              hint: 'rename one of them',
+              related: [relatedAt(other.loc, `\`${other.name}\` is defined here`)],
+            }),
+          );
+          break;
+        }
+        byIdentifier.set(identifier, model);
+      }
     }
   }
 

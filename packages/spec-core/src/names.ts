@@ -34,6 +34,7 @@ export const NAME_PATTERNS = {
   operationId: /^[a-z][A-Za-z0-9]*$/,
   topic: /^[a-z][a-z0-9]*([._-][a-z0-9]+)*$/,
   task: /^[a-z][A-Za-z0-9]*$/,
+  project: /^[a-z0-9][a-z0-9._-]*$/,
 } as const;
 
 /** Names that are dangerous as object keys or method names in generated code. */

@@ -22,16 +22,28 @@ import type {
   IRSecurityScheme,
   IRTag,
 } from './ir.js';
-import { irLoc } from './location.js';
+import { diagnosticAtLoc, irLoc } from './location.js';
 import { methodIdentifierFor, toFileName, toPascalCase, typeIdentifierFor } from './names.js';
 import { assignExpressNames } from './paths.js';
 import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from './rest.js';
-import { checkSchemaConsistency, type ConvertContext, convertSchema, isRecord, type SchemaDialect } from './schema-convert.js';
+import { type ConvertContext, convertSchema, isRecord, type SchemaDialect } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, type SourceFile, unescapePointerSegment } from './yaml-source.js';
 
 const METHODS: HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const MAX_REF_HOPS = 32;
+const MAX_INLINE_DEPTH = 64;
+const MAX_INLINED_SCHEMAS = 20_000;
+const REMOTE_REF = /^[a-z][a-z0-9+.-]*:|^\/\//i;
+
+/** `decodeURIComponent` without the throw: a malformed `%` escape gives undefined. */
+function decodeRefPart(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
 
 type Raw = Record<string, unknown>;
 
@@ -85,12 +97,17 @@ function* loadReferencedFiles(ctx: BuildContext, rootSource: SourceFile): Loader
   for (let source = queue.shift(); source; source = queue.shift()) {
     for (const { ref, pointer } of mayReferToOtherFiles(source.text) ? collectNonLocalRefs(source.value) : []) {
       const loc = irLoc(source, pointer);
-      if (/^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('//')) {
+      if (REMOTE_REF.test(ref)) {
         report(ctx, loc, 'SF6002', `remote $ref \`${ref}\` refused: SpecFirst never fetches specs over the network`, 'download the file into the project and refer to it by a relative path');
         continue;
       }
       const filePart = ref.split('#')[0] ?? '';
-      const absPath = resolveInsideRoot(ctx, path.dirname(source.absPath), decodeURIComponent(filePart), loc, '$ref');
+      const decoded = decodeRefPart(filePart);
+      if (decoded === undefined) {
+        report(ctx, loc, 'SF6003', `cannot resolve $ref \`${ref}\`: malformed %-escape in the file name`, 'write `%25` for a literal `%`');
+        continue;
+      }
+      const absPath = resolveInsideRoot(ctx, path.dirname(source.absPath), decoded, loc, '$ref');
       if (absPath === undefined || files.has(absPath)) continue;
       const loaded = yield* readSpecFile(ctx, absPath, { required: true, referencedFrom: loc, what: '$ref target' });
       if (loaded) {
@@ -107,8 +124,8 @@ function* loadReferencedFiles(ctx: BuildContext, rootSource: SourceFile): Loader
  * documents are single files). Conservative: anything it cannot read at a glance says true.
  */
 function mayReferToOtherFiles(text: string): boolean {
-  // A key can spell `$` as an escape (`"\x24ref"` in YAML, `"\u0024ref"` in JSON): then walk.
-  if (/\\(x24|u0024)/i.test(text)) return true;
+  // A key can spell any of its letters as an escape (`"\x24ref"`, `"$\u0072ef"`): then walk.
+  if (/\\[xuU]/.test(text)) return true;
   const localRef = /^\$ref['"]?[ \t]*:[ \t]*['"]?#/;
   for (let i = text.indexOf('$ref'); i !== -1; i = text.indexOf('$ref', i + 4)) {
     if (!localRef.test(text.slice(i, i + 24))) return true;
@@ -153,6 +170,7 @@ class OpenApiImporter {
   private readonly declaredModels = new Set<string>();
   /** Schemas being inlined, to catch `$ref` cycles that no named model breaks. */
   private readonly inlining = new Set<string>();
+  private inlinedCount = 0;
 
   constructor(
     private readonly ctx: BuildContext,
@@ -169,7 +187,7 @@ class OpenApiImporter {
     const doc = this.root.value as Raw;
     const components = isRecord(doc.components) ? doc.components : {};
     const schemas = isRecord(components.schemas) ? components.schemas : {};
-    for (const name of Object.keys(schemas)) this.declareModel(this.root, name, joinPointer('/components/schemas', name));
+    for (const [name, raw] of Object.entries(schemas)) this.declareModel(this.root, name, joinPointer('/components/schemas', name), raw);
 
     const securitySchemes = this.readSecuritySchemes(components.securitySchemes);
     const schemeNames = securitySchemes.map((s) => s.name);
@@ -206,10 +224,10 @@ class OpenApiImporter {
     const [filePart = '', fragment = ''] = ref.split('#', 2);
     let source = from;
     if (filePart !== '') {
-      if (/^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('//')) return undefined; // refused while loading
-      const absPath = path.resolve(path.dirname(from.absPath), decodeURIComponent(filePart));
-      const loaded = this.files.get(absPath);
-      if (!loaded) return undefined; // missing or outside the root: reported while loading
+      if (REMOTE_REF.test(ref)) return undefined; // refused while loading
+      const decoded = decodeRefPart(filePart);
+      const loaded = decoded === undefined ? undefined : this.files.get(path.resolve(path.dirname(from.absPath), decoded));
+      if (!loaded) return undefined; // malformed, missing or outside the root: reported while loading
       source = loaded;
     }
     let value: unknown = source.value;
@@ -220,7 +238,12 @@ class OpenApiImporter {
       return undefined;
     }
     for (const raw of segments) {
-      const segment = unescapePointerSegment(decodeURIComponent(raw));
+      const decoded = decodeRefPart(raw);
+      if (decoded === undefined) {
+        report(this.ctx, irLoc(from, refPointer), 'SF6003', `cannot resolve $ref \`${ref}\`: malformed %-escape in \`${raw}\``, 'write `%25` for a literal `%`');
+        return undefined;
+      }
+      const segment = unescapePointerSegment(decoded);
       const next = Array.isArray(value) ? value[Number(segment)] : isRecord(value) && Object.hasOwn(value, segment) ? value[segment] : undefined;
       if (next === undefined) {
         const available = isRecord(value) ? Object.keys(value) : [];
@@ -245,8 +268,12 @@ class OpenApiImporter {
     const seen = new Set<string>();
     for (let hops = 0; isRecord(current.value) && typeof current.value.$ref === 'string'; hops++) {
       const key = `${current.source.absPath}#${current.pointer}`;
-      if (seen.has(key) || hops > MAX_REF_HOPS) {
+      if (seen.has(key)) {
         report(this.ctx, irLoc(current.source, current.pointer), 'SF2002', `$ref chain loops back on itself at \`${current.pointer}\``, 'point the $ref at the object itself');
+        return undefined;
+      }
+      if (hops > MAX_REF_HOPS) {
+        report(this.ctx, irLoc(current.source, current.pointer), 'SF1004', `$ref chain longer than ${MAX_REF_HOPS} hops`, 'point the $ref at the object itself instead of at another $ref');
         return undefined;
       }
       seen.add(key);
@@ -264,12 +291,18 @@ class OpenApiImporter {
     const modelMatch = /^\/components\/schemas\/([^/]+)$/.exec(target.pointer);
     const modelName = modelMatch ? unescapePointerSegment(modelMatch[1] ?? '') : target.pointer === '' && target.source !== this.root ? toPascalCase(path.basename(target.source.file).replace(/\.[^.]+$/, '')) : undefined;
     if (modelName !== undefined && modelName !== '') {
-      this.declareModel(target.source, modelName, target.pointer);
+      this.declareModel(target.source, modelName, target.pointer, target.value);
       // Located at the `$ref` itself, as in our own format, so "unknown model" and "go to
       // definition" start from the reference.
       return this.ctx.models.ref(modelName, { ...base, loc: irLoc(from, refPointer) });
     }
     const key = `${target.source.absPath}#${target.pointer}`;
+    // Inlining copies the target: bound how deep and how often, or a few kilobytes of nested
+    // `$ref`s could expand exponentially or overflow the stack.
+    if (this.inlining.size >= MAX_INLINE_DEPTH || ++this.inlinedCount > MAX_INLINED_SCHEMAS) {
+      report(this.ctx, irLoc(from, refPointer), this.inlining.size >= MAX_INLINE_DEPTH ? 'SF1004' : 'SF1003', `$ref \`${ref}\` inlines schemas ${this.inlining.size >= MAX_INLINE_DEPTH ? `more than ${MAX_INLINE_DEPTH} levels deep` : `more than ${MAX_INLINED_SCHEMAS} times`}`, 'move the schemas it reaches under `components/schemas`, so they are referenced by name instead of copied');
+      return { ...base, kind: 'any' };
+    }
     if (this.inlining.has(key)) {
       report(this.ctx, irLoc(from, refPointer), 'SF2002', `$ref \`${ref}\` refers back to a schema that contains it, and no named model breaks the cycle`, 'move the recursive schema under `components/schemas` so it becomes a named model');
       return { ...base, kind: 'any' };
@@ -281,17 +314,15 @@ class OpenApiImporter {
     return { ...schema, ...(base.description !== undefined ? { description: base.description } : {}), nullable: schema.nullable || base.nullable, loc: base.loc };
   }
 
-  private declareModel(source: SourceFile, name: string, pointer: string): void {
+  private declareModel(source: SourceFile, name: string, pointer: string, raw: unknown): void {
     const key = `${source.absPath}#${name}`;
     if (this.declaredModels.has(key)) return;
     this.declaredModels.add(key);
-    const raw = pointer === '' ? source.value : (this.resolve(`#${pointer}`, source, pointer)?.value ?? {});
     const loc = irLoc(source, pointer);
     const identifier = typeIdentifierFor(name);
     if (identifier === undefined) {
       report(this.ctx, loc, 'SF2005', `schema name \`${name}\` cannot become a TypeScript type name`, 'rename it to start with a letter, e.g. `Model' + toPascalCase(name) + '`');
     }
-    checkSchemaConsistency(raw, source, pointer, this.ctx.diagnostics);
     const schema = convertSchema(raw, source, pointer, this.convert);
     this.ctx.models.declare(
       {
@@ -363,7 +394,6 @@ class OpenApiImporter {
       const media = this.pickMedia(p.content, resolved.source, joinPointer(resolved.pointer, 'content'));
       const schemaPointer = media ? joinPointer(media.pointer, 'schema') : joinPointer(resolved.pointer, 'schema');
       const schemaRaw = media ? media.value.schema : p.schema;
-      checkSchemaConsistency(schemaRaw, resolved.source, schemaPointer, this.ctx.diagnostics);
       const param: IRParameter = {
         name: p.name,
         in: location,
@@ -385,7 +415,6 @@ class OpenApiImporter {
     const media = this.pickMedia(resolved.value.content, resolved.source, joinPointer(resolved.pointer, 'content'));
     if (!media) return undefined;
     const schemaPointer = joinPointer(media.pointer, 'schema');
-    checkSchemaConsistency(media.value.schema, resolved.source, schemaPointer, this.ctx.diagnostics);
     const body: IRBody = {
       contentType: media.contentType,
       required: resolved.value.required === true,
@@ -422,7 +451,6 @@ class OpenApiImporter {
         response.contentType = media.contentType;
         if (media.value.schema !== undefined) {
           const schemaPointer = joinPointer(media.pointer, 'schema');
-          checkSchemaConsistency(media.value.schema, resolved.source, schemaPointer, this.ctx.diagnostics);
           response.schema = convertSchema(media.value.schema, resolved.source, schemaPointer, this.convert);
         }
       }
@@ -509,7 +537,18 @@ class OpenApiImporter {
     const withoutOrigin = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/^\{[^}]*\}:\/\/[^/]*/, '');
     const pathOnly = withoutOrigin.split(/[?#]/)[0] ?? '';
     const trimmed = pathOnly.replace(/\/+$/, '');
-    return trimmed === '' || !trimmed.startsWith('/') || /[{}]/.test(trimmed) ? '' : trimmed;
+    // Only a plain path is used as the mount point; anything else (a variable left over, odd
+    // characters) is ignored rather than carried into generated code.
+    if (/^(\/[A-Za-z0-9._~-]+)*$/.test(trimmed)) return trimmed;
+    this.ctx.diagnostics.push(
+      diagnosticAtLoc(irLoc(this.root, '/servers/0/url'), {
+        code: 'SF3010',
+        severity: 'warning',
+        message: `the path of the first server URL, \`${trimmed}\`, is not a plain path; routes are mounted at \`/\``,
+        hint: 'use a path of letters, digits, `.`, `_`, `~` and `-` segments, e.g. `https://api.example.com/v1`',
+      }),
+    );
+    return '';
   }
 }
 

@@ -37,6 +37,9 @@ export function parsePathTemplate(path: string): ParsedPath {
   shape += rest;
   if (!path.startsWith('/')) error ??= `path \`${path}\` must start with \`/\``;
   if (/[?#]/.test(path)) error ??= `path \`${path}\` must not contain a query string or fragment; declare query parameters instead`;
+  // Paths end up in generated code and URLs: no blanks, quotes, backslashes or control characters.
+  // eslint-disable-next-line no-control-regex
+  if (/[\s"'`\\\u0000-\u001f\u007f]/.test(path)) error ??= `path \`${JSON.stringify(path).slice(1, -1)}\` contains a blank, quote, backslash or control character`;
   return { params, shape, ...(error ? { error } : {}) };
 }
 

@@ -17,7 +17,7 @@ import type {
 import { diagnosticAt, irLoc } from './location.js';
 import { methodIdentifierFor, NAME_PATTERNS, toFileName, toPascalCase } from './names.js';
 import { assignExpressNames } from './paths.js';
-import { checkSchemaConsistency, type ConvertContext, convertSchema, isMarkedOptional, isRecord } from './schema-convert.js';
+import { type ConvertContext, convertSchema, isMarkedOptional, isRecord } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
 
@@ -37,7 +37,7 @@ const REASON_PHRASES: Record<string, string> = {
 };
 
 export function reasonPhrase(status: string): string {
-  return REASON_PHRASES[status] ?? `Status ${status}`;
+  return Object.hasOwn(REASON_PHRASES, status) ? REASON_PHRASES[status]! : `Status ${status}`;
 }
 
 export function buildRestDescription(ctx: BuildContext, source: SourceFile, service: string): RestDescription {
@@ -104,7 +104,7 @@ function buildOperation(ctx: BuildContext, convert: ConvertContext, source: Sour
   const { raw } = input;
   const method = (typeof raw.method === 'string' ? raw.method : 'get') as HttpMethod;
   const path = typeof raw.path === 'string' ? raw.path : '/';
-  const parameters = readParameters(ctx, convert, source, pointer, raw.params);
+  const parameters = readParameters(convert, source, pointer, raw.params);
   const op: IROperation = {
     operationId: input.operationId,
     identifier: input.operationId,
@@ -115,7 +115,7 @@ function buildOperation(ctx: BuildContext, convert: ConvertContext, source: Sour
     expressPath: assignExpressNames(path, parameters),
     deprecated: raw.deprecated === true,
     parameters,
-    responses: readResponses(ctx, convert, source, joinPointer(pointer, 'responses'), raw.responses),
+    responses: readResponses(convert, source, joinPointer(pointer, 'responses'), raw.responses),
     security: readSecurity(source, joinPointer(pointer, 'security'), raw.security, input.schemeNames, ctx.diagnostics) ?? input.defaultSecurity,
     loc: irLoc(source, pointer),
   };
@@ -123,7 +123,6 @@ function buildOperation(ctx: BuildContext, convert: ConvertContext, source: Sour
   if (typeof raw.description === 'string') op.description = raw.description;
   if (raw.body !== undefined) {
     const bodyPointer = joinPointer(pointer, 'body');
-    checkSchemaConsistency(raw.body, source, bodyPointer, ctx.diagnostics);
     const schema = convertSchema(raw.body, source, bodyPointer, convert);
     const body: IRBody = {
       contentType: typeof raw.contentType === 'string' ? raw.contentType : 'application/json',
@@ -143,7 +142,7 @@ const PARAM_LOCATIONS = [
   ['headers', 'header'],
 ] as const;
 
-function readParameters(ctx: BuildContext, convert: ConvertContext, source: SourceFile, opPointer: string, raw: unknown): IRParameter[] {
+function readParameters(convert: ConvertContext, source: SourceFile, opPointer: string, raw: unknown): IRParameter[] {
   const parameters: IRParameter[] = [];
   if (!isRecord(raw)) return parameters;
   for (const [group, location] of PARAM_LOCATIONS) {
@@ -151,7 +150,6 @@ function readParameters(ctx: BuildContext, convert: ConvertContext, source: Sour
     if (!isRecord(map)) continue;
     for (const [name, schemaRaw] of Object.entries(map)) {
       const pointer = joinPointer(joinPointer(joinPointer(opPointer, 'params'), group), name);
-      checkSchemaConsistency(schemaRaw, source, pointer, ctx.diagnostics);
       const schema = convertSchema(schemaRaw, source, pointer, convert);
       const param: IRParameter = {
         name,
@@ -168,10 +166,11 @@ function readParameters(ctx: BuildContext, convert: ConvertContext, source: Sour
   return parameters;
 }
 
-function readResponses(ctx: BuildContext, convert: ConvertContext, source: SourceFile, pointer: string, raw: unknown): IRResponse[] {
+function readResponses(convert: ConvertContext, source: SourceFile, pointer: string, raw: unknown): IRResponse[] {
   const responses: IRResponse[] = [];
   if (!isRecord(raw)) return responses;
   for (const [status, value] of Object.entries(raw)) {
+    if (!/^([1-5][0-9][0-9]|default)$/.test(status)) continue; // reported by the schema check
     const responsePointer = joinPointer(pointer, status);
     const response: IRResponse = {
       status: status === 'default' ? 'default' : Number(status),
@@ -186,7 +185,6 @@ function readResponses(ctx: BuildContext, convert: ConvertContext, source: Sourc
       if (typeof value.description === 'string') response.description = value.description;
       if (value.body !== undefined) {
         const bodyPointer = joinPointer(responsePointer, 'body');
-        checkSchemaConsistency(value.body, source, bodyPointer, ctx.diagnostics);
         response.schema = convertSchema(value.body, source, bodyPointer, convert);
         response.contentType = typeof value.contentType === 'string' ? value.contentType : 'application/json';
       }

@@ -9,6 +9,7 @@
 import type { Diagnostic } from './diagnostics.js';
 import type { IRDiscriminator, IRLocation, IRProperty, IRSchema, IRSchemaBase, JsonValue } from './ir.js';
 import { diagnosticAt, irLoc } from './location.js';
+import { toPascalCase } from './names.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
 
 export interface SchemaDialect {
@@ -57,6 +58,7 @@ export function convertSchema(raw: unknown, source: SourceFile, pointer: string,
     return { kind: 'any', nullable: false, loc };
   }
   if (raw === true || raw === undefined || !isRecord(raw)) return { kind: 'any', nullable: false, loc };
+  checkSchemaConsistency(raw, source, pointer, ctx.diagnostics);
 
   const base = baseOf(raw, loc, ctx.dialect.name);
 
@@ -217,7 +219,7 @@ function convertDiscriminator(raw: unknown, variants: IRSchema[]): IRDiscriminat
   const mapping: IRDiscriminator['mapping'] = [];
   if (isRecord(raw.mapping)) {
     for (const [value, target] of Object.entries(raw.mapping)) {
-      const model = String(target).replace(/^.*\//, '');
+      const model = mappingTarget(String(target));
       mapping.push({ value, model });
     }
   } else {
@@ -225,6 +227,17 @@ function convertDiscriminator(raw: unknown, variants: IRSchema[]): IRDiscriminat
     for (const variant of variants) if (variant.kind === 'ref') mapping.push({ value: variant.model, model: variant.model });
   }
   return { propertyName: raw.propertyName, mapping };
+}
+
+/**
+ * A discriminator mapping names a model directly, by `#/components/schemas/Name`, or by a file
+ * (`./cat.yaml` is the model `Cat`, as a whole-file `$ref` is).
+ */
+function mappingTarget(target: string): string {
+  const hash = target.indexOf('#');
+  if (hash !== -1) return target.slice(target.lastIndexOf('/') + 1);
+  if (/\.(ya?ml|json)$/i.test(target)) return toPascalCase(target.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
+  return target;
 }
 
 function typeList(type: unknown): string[] {
@@ -260,13 +273,17 @@ function exclusiveBounds(raw: Raw): { exclusiveMinimum?: number; exclusiveMaximu
 
 function pick(raw: Raw, keys: string[], type: 'string' | 'number' | 'boolean'): Record<string, never> {
   const out: Record<string, unknown> = {};
-  for (const key of keys) if (typeof raw[key] === type) out[key] = raw[key];
+  // Numbers must be finite: `.inf` in YAML has no JSON form.
+  for (const key of keys) if (typeof raw[key] === type && (type !== 'number' || Number.isFinite(raw[key]))) out[key] = raw[key];
   return out as Record<string, never>;
 }
 
-/** Reports a schema-level inconsistency (e.g. `minimum` above `maximum`). */
-export function checkSchemaConsistency(raw: unknown, source: SourceFile, pointer: string, diagnostics: Diagnostic[]): void {
-  if (!isRecord(raw)) return;
+/**
+ * Reports what no value could satisfy (`minimum` above `maximum`) or what cannot run (an invalid
+ * `pattern`). Called by {@link convertSchema} for each schema object, so every schema (bodies,
+ * parameters, headers, models) is checked exactly once, where it is converted.
+ */
+function checkSchemaConsistency(raw: Raw, source: SourceFile, pointer: string, diagnostics: Diagnostic[]): void {
   const pairs: [string, string][] = [
     ['minimum', 'maximum'],
     ['minLength', 'maxLength'],
@@ -298,15 +315,5 @@ export function checkSchemaConsistency(raw: unknown, source: SourceFile, pointer
         }),
       );
     }
-  }
-  for (const key of ['properties'] as const) {
-    const props = raw[key];
-    if (isRecord(props)) for (const [name, child] of Object.entries(props)) checkSchemaConsistency(child, source, joinPointer(joinPointer(pointer, key), name), diagnostics);
-  }
-  if (raw.items !== undefined) checkSchemaConsistency(raw.items, source, joinPointer(pointer, 'items'), diagnostics);
-  if (isRecord(raw.additionalProperties)) checkSchemaConsistency(raw.additionalProperties, source, joinPointer(pointer, 'additionalProperties'), diagnostics);
-  for (const keyword of ['oneOf', 'anyOf', 'allOf'] as const) {
-    const list = raw[keyword];
-    if (Array.isArray(list)) list.forEach((item, i) => checkSchemaConsistency(item, source, joinPointer(joinPointer(pointer, keyword), i), diagnostics));
   }
 }

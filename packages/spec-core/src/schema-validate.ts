@@ -63,7 +63,8 @@ function getValidator(kind: SpecFileKind): ValidateFunction {
   if (validate) return validate;
   if (!ajv) {
     const { Ajv2020: Ajv } = requireCjs('ajv/dist/2020.js') as typeof AjvModule;
-    ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+    // strictNumbers: `.inf` and `.nan` are YAML numbers but not JSON ones; the IR is plain JSON.
+    ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, verbose: true, validateSchema: false });
     for (const file of Object.values(SCHEMA_FILES)) {
       const schema = JSON.parse(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8')) as object;
       ajv.addSchema(schema, BASE + file);
@@ -90,7 +91,7 @@ function dropBranchNoise(errors: ErrorObject[]): ErrorObject[] {
   const kept = errors.filter(
     (e) =>
       !combinators.some(
-        (c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath),
+        (c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`)),
       ),
   );
   // propertyNames reports the inner failure and a wrapper; keep the inner one (it names the key).

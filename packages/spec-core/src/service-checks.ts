@@ -53,6 +53,7 @@ export function checkService(ctx: BuildContext, service: IRService): void {
   checkOperationUniqueness(inSourceOrder(service.operations), diagnostics);
 
   const byFileName = new Map<string, (typeof service.tags)[number]>();
+  const byIdentifier = new Map<string, (typeof service.tags)[number]>();
   for (const tag of inSourceOrder(service.tags)) {
     if (tag.fileName === RESERVED_TAG_FILE) {
       diagnostics.push(
@@ -74,17 +75,23 @@ export function checkService(ctx: BuildContext, service: IRService): void {
       );
       continue;
     }
-    const other = byFileName.get(tag.fileName);
+    const other = byFileName.get(tag.fileName) ?? byIdentifier.get(tag.identifier);
     if (other) {
       diagnostics.push(
         diagnosticAtLoc(tag.loc, {
           code: 'SF3009',
-          message: `tags \`${other.name}\` and \`${tag.name}\` both become \`routers/${service.name}/${tag.fileName}.ts\``,
+          message:
+            other.fileName === tag.fileName
+              ? `tags \`${other.name}\` and \`${tag.name}\` both become \`routers/${service.name}/${tag.fileName}.ts\``
+              : `tags \`${other.name}\` and \`${tag.name}\` both become \`${tag.identifier}Controller\``,
           hint: 'rename one of them, or merge them into one tag',
           related: [relatedAt(other.loc, `\`${other.name}\` is here`)],
         }),
       );
-    } else byFileName.set(tag.fileName, tag);
+    } else {
+      byFileName.set(tag.fileName, tag);
+      byIdentifier.set(tag.identifier, tag);
+    }
   }
 }
 

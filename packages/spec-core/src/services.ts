@@ -22,6 +22,7 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
   const doc = isRecord(source.value) && isRecord(source.value.services) ? source.value.services : {};
   const drafts: ServiceDraft[] = [];
   const ports = new Map<number, IRService>();
+  const identifiers = new Map<string, IRService>();
   for (const [name, raw] of Object.entries(doc)) {
     if (!isRecord(raw) || !NAME_PATTERNS.service.test(name)) continue; // reported by the schema check
     const pointer = joinPointer('/services', name);
@@ -39,9 +40,10 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
       securitySchemes: [],
       access: list(raw.access),
       consumes: {
-        operations: list(consumes.operations).map((ref, i) => {
+        // Entries without `service.` are reported by the schema check; guessing a service from them misleads.
+        operations: list(consumes.operations).flatMap((ref, i) => {
           const dot = ref.indexOf('.');
-          return { service: ref.slice(0, dot), operationId: ref.slice(dot + 1), loc: at('operations', i) };
+          return dot <= 0 ? [] : [{ service: ref.slice(0, dot), operationId: ref.slice(dot + 1), loc: at('operations', i) }];
         }),
         topics: list(consumes.topics).map((topic, i) => ({ topic, loc: at('topics', i) })),
         tasks: list(consumes.tasks).map((task, i) => ({ task, loc: at('tasks', i) })),
@@ -84,6 +86,17 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
         }
       }
     }
+    const sameIdentifier = identifiers.get(service.identifier);
+    if (sameIdentifier) {
+      ctx.diagnostics.push(
+        diagnosticAt(source, pointer, {
+          code: 'SF2005',
+          message: `services \`${sameIdentifier.name}\` and \`${name}\` both become \`${service.identifier}\` in generated names`,
+          hint: 'rename one of them',
+          related: [relatedAt(sameIdentifier.loc, `\`${sameIdentifier.name}\` is defined here`)],
+        }, 'key'),
+      );
+    } else identifiers.set(service.identifier, service);
     if (service.port !== undefined) {
       const other = ports.get(service.port);
       if (other) {

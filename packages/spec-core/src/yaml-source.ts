@@ -203,6 +203,11 @@ export function parseYamlSource(file: string, absPath: string, text: string, opt
   // unquoted `{id}` in a flow mapping gave 61); the first few distinct lines are what helps.
   const reportedLines = new Set<number>();
   for (const error of doc.errors) {
+    // The yaml library turns its own stack overflow on absurd nesting into a syntax error.
+    if (/call stack/i.test(error.message)) {
+      report('SF1004', error.pos[0], 'nesting too deep to parse', 'flatten the structure or move parts into named models');
+      return source;
+    }
     const line = positionAt(lineStarts, error.pos[0]).line;
     if (error.code !== 'DUPLICATE_KEY' && (reportedLines.has(line) || reportedLines.size >= MAX_SYNTAX_ERRORS)) continue;
     reportedLines.add(line);
@@ -222,6 +227,7 @@ export function parseYamlSource(file: string, absPath: string, text: string, opt
         SF1003: 'do not build large structures out of YAML aliases; write them out or use $ref',
         SF1004: 'flatten the structure or move parts into named models',
         SF1005: 'split the spec into several files',
+        SF1002: 'quote both or neither, and keep one of them',
       };
       report(error.code, error.offset, error.message, hints[error.code]);
       source.value = undefined;
@@ -262,25 +268,34 @@ function firstLine(message: string): string {
 function findExcessiveFlowNesting(text: string): number {
   let depth = 0;
   let inQuote: string | null = null;
+  // The last non-blank character before this one on the line (10 = at the line start). A bracket
+  // opens a flow node only after an indicator; in prose ("a ratio in [0, 1)") it is just text.
+  let previous = 10;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inQuote !== null) {
       if (inQuote === '"' && ch === 92 /* backslash */) i++;
       else if (text[i] === inQuote) inQuote = null;
       else if (ch === 10) inQuote = null; // a stray quote in a plain scalar must not hide the rest
+      if (inQuote === null) previous = 34;
       continue;
     }
     if (ch === 91 /* [ */ || ch === 123 /* { */) {
-      if (++depth > MAX_DEPTH) return i;
+      const opensNode = previous === 10 || previous === 58 || previous === 45 || previous === 44 || previous === 91 || previous === 123 || previous === 63;
+      if (opensNode && ++depth > MAX_DEPTH) return i;
     } else if (ch === 93 /* ] */ || ch === 125 /* } */) {
       if (depth > 0) depth--;
-    } else if (ch === 34 /* " */ || ch === 39 /* ' */) {
+    } else if ((ch === 34 /* " */ || ch === 39) /* ' */ && (previous === 10 || previous === 58 || previous === 45 || previous === 44 || previous === 91 || previous === 123)) {
       inQuote = text[i] ?? null;
-    } else if (ch === 35 /* # */) {
+      continue;
+    } else if (ch === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 10)) {
       const end = text.indexOf('\n', i);
       if (end === -1) break;
       i = end;
+      previous = 10;
+      continue;
     }
+    if (ch !== 32 && ch !== 9 && ch !== 13) previous = ch;
   }
   return -1;
 }
@@ -348,6 +363,10 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
       }
       // Assigning `__proto__` would replace the prototype; define it as an ordinary property.
       // (Only then: defineProperty on every key would push V8 into slow dictionary objects.)
+      if (Object.hasOwn(result, key)) {
+        // `201` and `'201'` are different YAML keys but the same property: a silent overwrite.
+        throw new LimitExceeded('SF1002', keyNode?.range?.[0] ?? 0, `key \`${key}\` appears twice (once quoted, once not)`);
+      }
       if (key === '__proto__') Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
       else result[key] = value;
     }

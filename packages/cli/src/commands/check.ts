@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Diagnostic, findProjectRoot, loadProjectSync, type LoadResult } from '@specfirst/spec-core';
 import { displayPath, formatDiagnostic, plural, type TextOptions } from '../format.js';
@@ -13,10 +14,14 @@ export interface CheckOptions {
  */
 export async function checkCommand(targets: string[], options: CheckOptions, out: Output): Promise<number> {
   const cwd = process.cwd();
+  // Paths that exist are grouped by project; a path that does not is kept on its own, so it is
+  // reported whatever the order of the arguments.
   const unique = new Map<string, string>();
   for (const target of targets.length > 0 ? targets : ['.']) {
-    const root = findProjectRoot(path.resolve(target));
-    unique.set(root ?? path.resolve(target), target);
+    const absolute = path.resolve(target);
+    const root = existsSync(absolute) ? findProjectRoot(absolute) : undefined;
+    const key = root ?? `path:${absolute}`;
+    if (!unique.has(key)) unique.set(key, target);
   }
   const results: { target: string; result: LoadResult }[] = [];
   // A one-shot command has nothing to do while it waits for the disk: read synchronously.
