@@ -7,7 +7,7 @@ import { type BuildContext, report } from './context.js';
 import type { IRLocation, IRProject } from './ir.js';
 import { irLoc } from './location.js';
 import { NAME_PATTERNS, toFileName } from './names.js';
-import { isRecord } from './schema-convert.js';
+import { isRecord, stringList } from './schema-convert.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
 
 export const PROJECT_FILE = 'specfirst.yaml';
@@ -58,7 +58,6 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
   if (output === spec || output === services || spec.startsWith(`${output}/`) || services.startsWith(`${output}/`)) {
     report(ctx, at('output'), 'SF0004', `\`output: ${output}\` overlaps the spec or services folder; sync would overwrite hand-written files`, 'give generated code a folder of its own, e.g. `generated`');
   }
-  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   const lint = isRecord(raw.lint) ? raw.lint : {};
   return {
     // The folder name may hold anything (`My Project`); the IR's name is always kebab-case.
@@ -66,8 +65,8 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
     specDir: spec,
     outputDir: output,
     servicesDir: services,
-    apps: Array.isArray(raw.apps) ? strings(raw.apps) : [`${services}/*/src/app.ts`],
-    lint: { allowAdhocSchemas: strings(lint.allowAdhocSchemas), allowManualRouters: strings(lint.allowManualRouters) },
+    apps: Array.isArray(raw.apps) ? stringList(raw.apps) : [`${services}/*/src/app.ts`],
+    lint: { allowAdhocSchemas: stringList(lint.allowAdhocSchemas), allowManualRouters: stringList(lint.allowManualRouters) },
     kind: 'project',
   };
 }

@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
-import type { NodeSpans } from './yaml-source.js';
+import { escapePointerSegment, type NodeSpans } from './yaml-source.js';
 
 /** js-yaml is CommonJS; required on first use so that importing spec-core stays cheap. */
 const requireCjs = createRequire(import.meta.url);
@@ -146,11 +146,6 @@ function trimEnd(text: string, start: number, end: number): number {
   return e;
 }
 
-function escapeSegment(segment: string): string {
-  if (!segment.includes('~') && !segment.includes('/')) return segment;
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /**
  * js-yaml composes a sequence item (and a compact mapping) through a nested call that emits its
  * own open/close pair around the same node; the inner frame is the node itself.
@@ -204,7 +199,7 @@ function record(
       if (keyFrame.kind !== 'scalar' || keyFrame.anchored) throw new Mismatch();
       const key = String(keyFrame.result);
       if (!Object.hasOwn(record_, key)) throw new Mismatch();
-      record(text, valueFrame, record_[key], `${pointer}/${escapeSegment(key)}`, keyFrame, spans, depth + 1, maxDepth);
+      record(text, valueFrame, record_[key], `${pointer}/${escapePointerSegment(key)}`, keyFrame, spans, depth + 1, maxDepth);
     }
   } else if (frame.children.length > 0 || (typeof value === 'object' && value !== null)) {
     throw new Mismatch();

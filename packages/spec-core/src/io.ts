@@ -44,13 +44,21 @@ export function clearParseCache(): void {
 /** Stamps of every file a load asked for, absent ones included (so creating one is noticed). */
 export type StampLog = Map<string, Stamp>;
 
+function cacheKey(request: ReadRequest): string {
+  return `${request.file}\0${request.absPath}`;
+}
+
+function cachedParse(request: ReadRequest, stamp: Stamp): SourceFile | undefined {
+  const cached = parseCache.get(cacheKey(request));
+  return cached && cached.stamp === stamp ? cached.source : undefined;
+}
+
 function fromCacheOrParse(request: ReadRequest, stamp: Stamp, read: () => string): FileResult {
-  const key = `${request.file}\0${request.absPath}`;
-  const cached = parseCache.get(key);
-  if (cached && cached.stamp === stamp) return { ok: true, source: cached.source };
+  const cached = cachedParse(request, stamp);
+  if (cached) return { ok: true, source: cached };
   const text = read();
   const source = parseYamlSource(request.file, request.absPath, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  parseCache.set(key, { stamp, source });
+  parseCache.set(cacheKey(request), { stamp, source });
   return { ok: true, source };
 }
 
@@ -101,9 +109,8 @@ export async function readAsync(request: ReadRequest, log: StampLog): Promise<Fi
     log.set(request.absPath, stamp);
     if (!stats.isFile()) return { ok: false, missing: false, message: 'is a folder, not a file' };
     if (stats.size > BigInt(MAX_FILE_BYTES)) return tooLarge(request, stats.size);
-    const key = `${request.file}\0${request.absPath}`;
-    const cached = parseCache.get(key);
-    if (cached && cached.stamp === stamp) return { ok: true, source: cached.source };
+    const cached = cachedParse(request, stamp);
+    if (cached) return { ok: true, source: cached };
     const text = await readFile(request.absPath, 'utf8');
     return fromCacheOrParse(request, stamp, () => text);
   } catch (error) {

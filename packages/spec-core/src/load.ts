@@ -88,35 +88,39 @@ function cacheKey(target: Target): string {
   return target.mode === 'openapi' ? `openapi:${target.file}` : `${target.mode}:${target.root}`;
 }
 
-/** Loads synchronously: for ESLint rules and other callers that cannot await. */
-export function loadProjectSync(target: string, options: LoadOptions = {}): LoadResult {
+/** A load either answered at once (cache hit, usage error) or still to run. */
+type Prepared = { result: LoadResult } | { key: string; loader: Loader<LoadResult> };
+
+function prepare(target: string, options: LoadOptions): Prepared {
   const resolved = resolveTarget(target);
-  if (resolved.mode === 'invalid') return invalidResult(resolved);
+  if (resolved.mode === 'invalid') return { result: invalidResult(resolved) };
   const key = cacheKey(resolved);
   const cached = options.cache === false ? undefined : projectCache.get(key);
-  if (cached && stampsUnchanged(cached.log)) return cached.result;
-  const log: StampLog = new Map();
-  const result = withWatchedFiles(runSync(loaderFor(resolved), log), log);
+  if (cached && stampsUnchanged(cached.log)) return { result: cached.result };
+  return { key, loader: loaderFor(resolved) };
+}
+
+/** Records what the load read (for the cache and for watchers) and caches the result. */
+function remember(key: string, log: StampLog, result: LoadResult): LoadResult {
+  result.files = [...log.keys()].sort(compareStrings);
   projectCache.set(key, { log, result });
   return result;
+}
+
+/** Loads synchronously: for ESLint rules and other callers that cannot await. */
+export function loadProjectSync(target: string, options: LoadOptions = {}): LoadResult {
+  const prepared = prepare(target, options);
+  if ('result' in prepared) return prepared.result;
+  const log: StampLog = new Map();
+  return remember(prepared.key, log, runSync(prepared.loader, log));
 }
 
 /** Loads without blocking the event loop on file reads. Same cache and result as the sync form. */
 export async function loadProject(target: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const resolved = resolveTarget(target);
-  if (resolved.mode === 'invalid') return invalidResult(resolved);
-  const key = cacheKey(resolved);
-  const cached = options.cache === false ? undefined : projectCache.get(key);
-  if (cached && stampsUnchanged(cached.log)) return cached.result;
+  const prepared = prepare(target, options);
+  if ('result' in prepared) return prepared.result;
   const log: StampLog = new Map();
-  const result = withWatchedFiles(await runAsync(loaderFor(resolved), log), log);
-  projectCache.set(key, { log, result });
-  return result;
-}
-
-function withWatchedFiles(result: LoadResult, log: StampLog): LoadResult {
-  result.files = [...log.keys()].sort(compareStrings);
-  return result;
+  return remember(prepared.key, log, await runAsync(prepared.loader, log));
 }
 
 function loaderFor(target: Exclude<Target, { mode: 'invalid' }>): Loader<LoadResult> {

@@ -7,7 +7,7 @@ import { compareStrings } from './diagnostics.js';
 import type { IRLocation, IRRetryPolicy, IRService, IRTask, IRTopic } from './ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc } from './location.js';
 import { methodIdentifierFor, NAME_PATTERNS, toCamelCase } from './names.js';
-import { isRecord } from './schema-convert.js';
+import { isRecord, stringList } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
 
@@ -24,7 +24,6 @@ function readRetry(raw: unknown, defaults: IRRetryPolicy): IRRetryPolicy {
   return retry;
 }
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 export function readTopics(source: SourceFile | undefined): IRTopic[] {
   const doc = source && isRecord(source.value) && isRecord(source.value.topics) ? source.value.topics : {};
@@ -34,8 +33,8 @@ export function readTopics(source: SourceFile | undefined): IRTopic[] {
     const topic: IRTopic = {
       name,
       message: typeof raw.message === 'string' ? raw.message : '',
-      producers: strings(raw.producers),
-      consumers: strings(raw.consumers),
+      producers: stringList(raw.producers),
+      consumers: stringList(raw.consumers),
       retry: readRetry(raw.retry, DEFAULT_TOPIC_RETRY),
       loc: irLoc(source, joinPointer('/topics', name)),
     };

@@ -30,6 +30,11 @@ type Raw = Record<string, unknown>;
 
 const BUILTIN_SHORT_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'object', 'any', 'null']);
 
+/** The strings of a list (anything else is a schema error, reported elsewhere). */
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
 export function isRecord(value: unknown): value is Raw {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

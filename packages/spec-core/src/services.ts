@@ -6,7 +6,7 @@ import { compareStrings } from './diagnostics.js';
 import type { IRGraphEdge, IRLocation, IRService, IRTask, IRTopic } from './ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc, relatedAt } from './location.js';
 import { NAME_PATTERNS, toPascalCase } from './names.js';
-import { isRecord } from './schema-convert.js';
+import { isRecord, stringList } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
 
@@ -28,7 +28,6 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
     const pointer = joinPointer('/services', name);
     const type = raw.type === 'worker' ? 'worker' : 'http';
     const consumes = isRecord(raw.consumes) ? raw.consumes : {};
-    const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
     const at = (key: string, i: number): IRLocation => irLoc(source, joinPointer(joinPointer(joinPointer(pointer, 'consumes'), key), i));
     const service: IRService = {
       name,
@@ -38,21 +37,21 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
       tags: [],
       operations: [],
       securitySchemes: [],
-      access: list(raw.access),
+      access: stringList(raw.access),
       consumes: {
         // Entries without `service.` are reported by the schema check; guessing a service from them misleads.
-        operations: list(consumes.operations).flatMap((ref, i) => {
+        operations: stringList(consumes.operations).flatMap((ref, i) => {
           const dot = ref.indexOf('.');
           return dot <= 0 ? [] : [{ service: ref.slice(0, dot), operationId: ref.slice(dot + 1), loc: at('operations', i) }];
         }),
-        topics: list(consumes.topics).map((topic, i) => ({ topic, loc: at('topics', i) })),
-        tasks: list(consumes.tasks).map((task, i) => ({ task, loc: at('tasks', i) })),
+        topics: stringList(consumes.topics).map((topic, i) => ({ topic, loc: at('topics', i) })),
+        tasks: stringList(consumes.tasks).map((task, i) => ({ task, loc: at('tasks', i) })),
       },
       loc: irLoc(source, pointer),
     };
     if (typeof raw.port === 'number') service.port = raw.port;
     if (typeof raw.description === 'string') service.description = raw.description;
-    if (Array.isArray(raw.exposes)) service.exposes = list(raw.exposes);
+    if (Array.isArray(raw.exposes)) service.exposes = stringList(raw.exposes);
 
     const draft: ServiceDraft = { service, exposesLocs: (service.exposes ?? []).map((_, i) => irLoc(source, joinPointer(joinPointer(pointer, 'exposes'), i))) };
     const hasRest = typeof raw.rest === 'string';
