@@ -3,31 +3,17 @@
  * editors use through `# yaml-language-server: $schema=`), with every ajv error mapped back to
  * the YAML position of the offending key or value.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type * as AjvModule from 'ajv/dist/2020.js';
-import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, locate, type SourceFile } from './yaml-source.js';
 
 export type SpecFileKind = 'specfirst' | 'models' | 'services' | 'rest' | 'events' | 'tasks';
 
-const SCHEMA_FILES: Record<SpecFileKind, string> = {
-  specfirst: 'specfirst.schema.json',
-  models: 'models.schema.json',
-  services: 'services.schema.json',
-  rest: 'rest.schema.json',
-  events: 'events.schema.json',
-  tasks: 'tasks.schema.json',
-};
-
 /** Folder of the shipped schemas, for tools and docs that want to point editors at them. */
 export const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
-
-/** Base URI the schemas are registered under, so their relative `$ref`s resolve inside ajv. */
-const BASE = 'https://specfirst.invalid/schemas/';
 
 /** What a name pattern means, for hints. */
 const PATTERN_MEANINGS: Record<string, string> = {
@@ -49,30 +35,18 @@ const PATTERN_MEANINGS: Record<string, string> = {
 
 /** ajv is required on first use, not imported: loading it takes about as long as loading yaml. */
 const requireCjs = createRequire(import.meta.url);
-let ajv: Ajv2020 | undefined;
-const validators = new Map<SpecFileKind, ValidateFunction>();
+let validators: Record<SpecFileKind, ValidateFunction> | undefined;
 
 /**
- * Loaded and compiled lazily, one kind at a time: a standalone OpenAPI check never loads ajv, and
- * a project without events.yaml never compiles its schema. ajv does not check our schemas against
- * the JSON Schema meta-schema here (compiling the meta-schema costs more than compiling all of
- * ours); test/json-schemas.test.ts does that, under strict mode.
+ * The validators were compiled from the shipped schemas when they were last edited
+ * (scripts/compile-schemas.mjs, with `allErrors`, `verbose` and `strictNumbers`), so no schema is
+ * compiled at start-up; a test keeps the file in step with the schemas. Required on first use:
+ * a standalone OpenAPI check never loads them.
  */
 function getValidator(kind: SpecFileKind): ValidateFunction {
-  let validate = validators.get(kind);
-  if (validate) return validate;
-  if (!ajv) {
-    const { Ajv2020: Ajv } = requireCjs('ajv/dist/2020.js') as typeof AjvModule;
-    // strictNumbers: `.inf` and `.nan` are YAML numbers but not JSON ones; the IR is plain JSON.
-    ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, verbose: true, validateSchema: false });
-    for (const file of Object.values(SCHEMA_FILES)) {
-      const schema = JSON.parse(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8')) as object;
-      ajv.addSchema(schema, BASE + file);
-    }
-  }
-  validate = ajv.getSchema(BASE + SCHEMA_FILES[kind]) as ValidateFunction;
-  validators.set(kind, validate);
-  return validate;
+  // `../src/generated` is the same folder seen from src/ (tests) and from dist/ (the package).
+  validators ??= requireCjs(fileURLToPath(new URL('../src/generated/schema-validators.cjs', import.meta.url))) as Record<SpecFileKind, ValidateFunction>;
+  return validators[kind];
 }
 
 /** Validates a parsed spec file; returns located diagnostics (empty when valid). */

@@ -69,3 +69,12 @@ describe('name rules', () => {
     expect(at(read('tasks.schema.json'), 'properties', 'tasks', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.task.source);
   });
 });
+
+describe('the precompiled validators', () => {
+  it('are in step with the schemas (run `pnpm --filter @specfirst/spec-core compile-schemas` after editing one)', async () => {
+    // @ts-expect-error: a plain .mjs script without type declarations
+    const { compileSchemas } = (await import('../scripts/compile-schemas.mjs')) as { compileSchemas: () => string };
+    const committed = readFileSync(new URL('../src/generated/schema-validators.cjs', import.meta.url), 'utf8');
+    expect(committed === compileSchemas()).toBe(true);
+  });
+});
