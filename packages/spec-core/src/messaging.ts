@@ -63,6 +63,7 @@ export function readTasks(ctx: BuildContext, source: SourceFile | undefined): IR
       ctx.diagnostics.push(
         diagnosticAt(source, pointer, { code: 'SF2005', message: `task name \`${name}\` would shadow a built-in member of every JavaScript object`, hint: `rename it, e.g. \`${name}Task\`` }, 'key'),
       );
+      continue; // like an operation of that name, it stays out of the IR
     }
     if (typeof raw.result === 'string') task.result = raw.result;
     if (typeof raw.description === 'string') task.description = raw.description;
@@ -119,7 +120,8 @@ export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTa
       } else if (!topicNames.includes(topic.deadLetter)) {
         // The topic itself is never a good suggestion: that would be a loop.
         const candidates = topicNames.filter((t) => t !== topic.name);
-        ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5001', message: `unknown dead-letter topic \`${topic.deadLetter}\``, hint: didYouMean(topic.deadLetter, candidates, 'topic') }));
+        const hint = candidates.length > 0 ? didYouMean(topic.deadLetter, candidates, 'topic') : `declare \`${topic.deadLetter}\` under \`topics\``;
+        ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5001', message: `unknown dead-letter topic \`${topic.deadLetter}\``, hint }));
       }
     }
   }

@@ -272,7 +272,7 @@ class OpenApiImporter {
         report(this.ctx, irLoc(current.source, current.pointer), 'SF2002', `$ref chain loops back on itself at \`${current.pointer}\``, 'point the $ref at the object itself');
         return undefined;
       }
-      if (hops > MAX_REF_HOPS) {
+      if (hops >= MAX_REF_HOPS) {
         report(this.ctx, irLoc(current.source, current.pointer), 'SF1004', `$ref chain longer than ${MAX_REF_HOPS} hops`, 'point the $ref at the object itself instead of at another $ref');
         return undefined;
       }
@@ -300,6 +300,8 @@ class OpenApiImporter {
     // Inlining copies the target: bound how deep and how often, or a few kilobytes of nested
     // `$ref`s could expand exponentially or overflow the stack.
     if (this.inlining.size >= MAX_INLINE_DEPTH || ++this.inlinedCount > MAX_INLINED_SCHEMAS) {
+      // Past the budget every further $ref would say the same: report it once.
+      if (this.inlinedCount > MAX_INLINED_SCHEMAS + 1) return { ...base, kind: 'any' };
       report(this.ctx, irLoc(from, refPointer), this.inlining.size >= MAX_INLINE_DEPTH ? 'SF1004' : 'SF1003', `$ref \`${ref}\` inlines schemas ${this.inlining.size >= MAX_INLINE_DEPTH ? `more than ${MAX_INLINE_DEPTH} levels deep` : `more than ${MAX_INLINED_SCHEMAS} times`}`, 'move the schemas it reaches under `components/schemas`, so they are referenced by name instead of copied');
       return { ...base, kind: 'any' };
     }

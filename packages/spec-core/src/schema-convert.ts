@@ -30,6 +30,16 @@ type Raw = Record<string, unknown>;
 
 const BUILTIN_SHORT_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'object', 'any', 'null']);
 
+const NUMERIC_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties'];
+
+/** Plain JSON: no `Infinity` or `NaN` anywhere inside. */
+function isJson(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJson);
+  if (isRecord(value)) return Object.values(value).every(isJson);
+  return true;
+}
+
 /** The strings of a list (anything else is a schema error, reported elsewhere). */
 export function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
@@ -64,6 +74,21 @@ export function convertSchema(raw: unknown, source: SourceFile, pointer: string,
   }
   if (raw === true || raw === undefined || !isRecord(raw)) return { kind: 'any', nullable: false, loc };
   checkSchemaConsistency(raw, source, pointer, ctx.diagnostics);
+  // Our spec files' numeric keywords are checked by their JSON Schema; OpenAPI documents are not.
+  const numeric = ctx.dialect.name === 'openapi' ? NUMERIC_KEYWORDS : [];
+  for (const key of ['default', 'const', 'enum', 'examples', 'example', ...numeric]) {
+    if (raw[key] !== undefined && !isJson(raw[key])) {
+      ctx.diagnostics.push(
+        diagnosticAt(source, joinPointer(pointer, key), {
+          code: 'SF1202',
+          message: `\`${key}\` holds a number with no JSON form (\`.inf\` or \`.nan\`)`,
+          hint: 'use finite numbers: the IR and every generated file are JSON',
+        }),
+      );
+      const { [key]: _dropped, ...rest } = raw;
+      return convertSchema(rest, source, pointer, ctx);
+    }
+  }
 
   const base = baseOf(raw, loc, ctx.dialect.name);
 

@@ -101,6 +101,9 @@ function toDiagnostic(error: ErrorObject, source: SourceFile): Diagnostic {
       return make('SF1203', `missing required key \`${key}\`${context}`, `add \`${key}:\``, at(pointer, 'key'));
     }
     case 'type': {
+      if (typeof error.data === 'number' && !Number.isFinite(error.data)) {
+        return make('SF1202', `\`${String(error.data)}\` is not a JSON number${context}`, 'use a finite number (YAML `.inf` and `.nan` have no JSON form)', at(pointer));
+      }
       const expected = Array.isArray(error.schema) ? (error.schema as string[]).join(' or ') : String(error.schema);
       return make('SF1202', `expected ${expected}, got ${describeValue(error.data)}${context}`, undefined, at(pointer));
     }

@@ -16,7 +16,7 @@ export function checkService(ctx: BuildContext, service: IRService): void {
   for (const op of service.operations) {
     const parsed = parsePathTemplate(op.path);
     if (parsed.error !== undefined) {
-      diagnostics.push(diagnosticAtLoc(op.loc, { code: 'SF3010', message: parsed.error, hint: 'write parameters as `{name}`, e.g. `/users/{id}`' }));
+      diagnostics.push(diagnosticAtLoc(op.loc, { code: 'SF3010', message: parsed.error, hint: 'write a plain path of `/`-separated segments, with parameters as `{name}`, e.g. `/users/{id}`' }));
     }
     checkPathParameters(op, parsed, diagnostics);
     const seen = new Map<string, (typeof op.parameters)[number]>();

@@ -106,3 +106,12 @@ describe('odd but harmless input', () => {
     expect(ir.models.filter((m) => m.name === 'X')).toHaveLength(1);
   });
 });
+
+describe('numbers with no JSON form', () => {
+  it('are refused in OpenAPI documents too, so the IR never holds Infinity or NaN', () => {
+    const dir = tempProject({ 'api.yaml': openapi(`  /a:\n    get: { operationId: a, responses: { '200': { description: ok } } }`, '    A: { type: number, default: .nan, maximum: .inf, enum: [1, .inf] }\n') });
+    const { diagnostics, ir } = loadProjectSync(path.join(dir, 'api.yaml'), { cache: false });
+    expect(diagnostics.map((d) => d.code)).toEqual(['SF1202', 'SF1202', 'SF1202']);
+    expect(JSON.parse(JSON.stringify(ir))).toEqual(ir);
+  });
+});
