@@ -34,11 +34,6 @@ export const MAX_EXPANDED_NODES = 1_000_000;
  */
 export const MAX_ALIAS_EXPANSION_NODES = 20_000;
 
-export interface Span {
-  start: number;
-  end: number;
-}
-
 /**
  * Where one node is, as offsets into the text. Flat on purpose: a 9,000-line spec has ~28,000
  * nodes, and nested span objects tripled the allocations of a load.
