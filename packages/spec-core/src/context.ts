@@ -49,7 +49,7 @@ function isInside(root: string, target: string): boolean {
  * True when `absPath` is inside the root both as written and once symlinks are resolved: a link
  * inside the project must not lead the loader to a file elsewhere.
  */
-export function isInsideRoot(ctx: BuildContext, absPath: string): boolean {
+function isInsideRoot(ctx: BuildContext, absPath: string): boolean {
   return isInside(ctx.root, absPath) && isInside(ctx.realRoot, realPathOf(absPath));
 }
 
@@ -62,7 +62,8 @@ export function relativeName(ctx: BuildContext, absPath: string): string {
 /** Resolves `ref` against `fromDir`; undefined (after reporting at `where`) when it leaves the root. */
 export function resolveInsideRoot(ctx: BuildContext, fromDir: string, ref: string, where: IRLocation | undefined, what: string): string | undefined {
   const absPath = path.resolve(fromDir, ref);
-  if (absPath === ctx.root || !isInsideRoot(ctx, absPath)) {
+  // As written here; where symbolic links lead is checked once, when the file is read.
+  if (absPath === ctx.root || !isInside(ctx.root, absPath)) {
     report(ctx, where, 'SF0004', `${what} \`${ref}\` is outside the project root`, 'keep every spec file inside the folder that holds specfirst.yaml (or the OpenAPI document)');
     return undefined;
   }
@@ -86,12 +87,21 @@ export interface ReadOptions {
  * Returns undefined when it is missing (reported only when `required`) or unparsable.
  */
 export function* readSpecFile(ctx: BuildContext, absPath: string, options: ReadOptions): Loader<SourceFile | undefined> {
+  const result = yield* requestFile(ctx, absPath, options.referencedFrom);
+  return result ? acceptSpecFile(ctx, relativeName(ctx, absPath), result, options) : undefined;
+}
+
+/**
+ * Asks the driver for a file, unless it lies outside the root once symbolic links are followed
+ * (then it is reported and undefined is returned). Every read of a load goes through here.
+ */
+export function* requestFile(ctx: BuildContext, absPath: string, referencedFrom?: IRLocation): Loader<FileResult | undefined> {
   const file = relativeName(ctx, absPath);
   if (!isInsideRoot(ctx, absPath)) {
-    report(ctx, options.referencedFrom, 'SF0004', `\`${file}\` leads outside the project root (through a symbolic link)`, 'keep spec files inside the project; copy the file in instead of linking to it');
+    report(ctx, referencedFrom ?? { file, pointer: '', line: 0, column: 0 }, 'SF0004', `\`${file}\` leads outside the project root (through a symbolic link)`, 'keep spec files inside the project; copy the file in instead of linking to it');
     return undefined;
   }
-  return acceptSpecFile(ctx, file, yield { absPath, file }, options);
+  return yield { absPath, file };
 }
 
 /** Records what a read gave: diagnostics for failures, parse errors and schema violations. */

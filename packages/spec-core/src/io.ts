@@ -53,13 +53,23 @@ function cachedParse(request: ReadRequest, stamp: Stamp): SourceFile | undefined
   return cached && cached.stamp === stamp ? cached.source : undefined;
 }
 
-function fromCacheOrParse(request: ReadRequest, stamp: Stamp, read: () => string): FileResult {
-  const cached = cachedParse(request, stamp);
-  if (cached) return { ok: true, source: cached };
-  const text = read();
+function parseAndCache(request: ReadRequest, stamp: Stamp, text: string): FileResult {
   const source = parseYamlSource(request.file, request.absPath, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   parseCache.set(cacheKey(request), { stamp, source });
   return { ok: true, source };
+}
+
+/**
+ * What the stat alone decides, logged for the cache: a folder, a file too large to read, or a
+ * file already parsed with this stamp. Otherwise the stamp, and the caller reads the file.
+ */
+function fromStat(request: ReadRequest, stats: BigIntStats, log: StampLog): FileResult | Stamp {
+  const stamp = stampOf(stats);
+  log.set(request.absPath, stamp);
+  if (!stats.isFile()) return { ok: false, missing: false, message: 'is a folder, not a file' };
+  if (stats.size > BigInt(MAX_FILE_BYTES)) return tooLarge(request, stats.size);
+  const cached = cachedParse(request, stamp);
+  return cached ? { ok: true, source: cached } : stamp;
 }
 
 /** A file too large to read at all: refused from its size, before a byte is read into memory. */
@@ -87,15 +97,8 @@ function describeError(error: unknown): { missing: boolean; message: string } {
 
 export function readSync(request: ReadRequest, log: StampLog): FileResult {
   try {
-    const stats = statSync(request.absPath, { bigint: true });
-    if (!stats.isFile()) {
-      log.set(request.absPath, stampOf(stats));
-      return { ok: false, missing: false, message: 'is a folder, not a file' };
-    }
-    const stamp = stampOf(stats);
-    log.set(request.absPath, stamp);
-    if (stats.size > BigInt(MAX_FILE_BYTES)) return tooLarge(request, stats.size);
-    return fromCacheOrParse(request, stamp, () => readFileSync(request.absPath, 'utf8'));
+    const known = fromStat(request, statSync(request.absPath, { bigint: true }), log);
+    return typeof known === 'string' ? parseAndCache(request, known, readFileSync(request.absPath, 'utf8')) : known;
   } catch (error) {
     log.set(request.absPath, MISSING);
     return { ok: false, ...describeError(error) };
@@ -104,15 +107,8 @@ export function readSync(request: ReadRequest, log: StampLog): FileResult {
 
 export async function readAsync(request: ReadRequest, log: StampLog): Promise<FileResult> {
   try {
-    const stats = await stat(request.absPath, { bigint: true });
-    const stamp = stampOf(stats);
-    log.set(request.absPath, stamp);
-    if (!stats.isFile()) return { ok: false, missing: false, message: 'is a folder, not a file' };
-    if (stats.size > BigInt(MAX_FILE_BYTES)) return tooLarge(request, stats.size);
-    const cached = cachedParse(request, stamp);
-    if (cached) return { ok: true, source: cached };
-    const text = await readFile(request.absPath, 'utf8');
-    return fromCacheOrParse(request, stamp, () => text);
+    const known = fromStat(request, await stat(request.absPath, { bigint: true }), log);
+    return typeof known === 'string' ? parseAndCache(request, known, await readFile(request.absPath, 'utf8')) : known;
   } catch (error) {
     log.set(request.absPath, MISSING);
     return { ok: false, ...describeError(error) };

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { findProjectRoot, PROJECT_FILE, readProjectConfig } from './config.js';
-import { acceptSpecFile, type BuildContext, createContext, isInsideRoot, readSpecFile, relativeName, report, resolveInsideRoot, specfirstDialect } from './context.js';
+import { acceptSpecFile, type BuildContext, createContext, readSpecFile, requestFile, relativeName, report, resolveInsideRoot, specfirstDialect } from './context.js';
 import { compareStrings, type Diagnostic, sortDiagnostics } from './diagnostics.js';
 import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from './io.js';
 import { IR_VERSION, type IRProject, type IRService, type SpecIR } from './ir.js';
@@ -148,14 +148,10 @@ function emptyIr(project: IRProject): SpecIR {
 function* readYamlVariant(ctx: BuildContext, dir: string, name: string, kind: SpecFileKind, required: boolean): Loader<SourceFile | undefined> {
   for (const extension of ['.yaml', '.yml']) {
     const absPath = path.join(dir, name + extension);
-    const file = relativeName(ctx, absPath);
-    if (!isInsideRoot(ctx, absPath)) {
-      report(ctx, { file, pointer: '', line: 0, column: 0 }, 'SF0004', `\`${file}\` leads outside the project root (through a symbolic link)`, 'keep spec files inside the project; copy them in instead of linking');
-      return undefined;
-    }
-    const result = yield { absPath, file };
+    const result = yield* requestFile(ctx, absPath);
+    if (!result) return undefined;
     if (!result.ok && result.missing) continue;
-    return acceptSpecFile(ctx, file, result, { kind, required });
+    return acceptSpecFile(ctx, relativeName(ctx, absPath), result, { kind, required });
   }
   if (required) {
     const file = relativeName(ctx, path.join(dir, `${name}.yaml`));
