@@ -169,7 +169,7 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
   const modelsSource = yield* readYamlVariant(ctx, specDir, 'models', 'models', false);
   if (modelsSource) declareModels(ctx, modelsSource);
   // models.yaml exists but did not parse: its syntax errors are reported; every use of its models is not.
-  else if ([...ctx.sources.keys()].some((f) => /(^|\/)models\.ya?ml$/.test(f))) ctx.models.markIncomplete();
+  else if (['models.yaml', 'models.yml'].some((f) => ctx.sources.has(relativeName(ctx, path.join(specDir, f))))) ctx.models.markIncomplete();
 
   const servicesSource = yield* readYamlVariant(ctx, specDir, 'services', 'services', true);
   const drafts = servicesSource ? readServices(ctx, servicesSource) : [];

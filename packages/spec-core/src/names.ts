@@ -72,6 +72,11 @@ export function toFileName(name: string): string {
     .join('-');
 }
 
+/** The model a whole-file `$ref` (or a discriminator mapping to a file) names: `./pet-owner.yaml` → `PetOwner`. */
+export function modelNameForFile(file: string): string {
+  return toPascalCase(file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, ''));
+}
+
 /** A type identifier for an imported (OpenAPI) name, or undefined when none can be made. */
 export function typeIdentifierFor(name: string): string | undefined {
   let id = isIdentifier(name) && /^[A-Z]/.test(name) ? name : toPascalCase(name);

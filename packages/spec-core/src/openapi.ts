@@ -23,7 +23,7 @@ import type {
   IRTag,
 } from './ir.js';
 import { diagnosticAtLoc, irLoc } from './location.js';
-import { methodIdentifierFor, toFileName, toPascalCase, typeIdentifierFor } from './names.js';
+import { methodIdentifierFor, modelNameForFile, toFileName, toPascalCase, typeIdentifierFor } from './names.js';
 import { assignExpressNames } from './paths.js';
 import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from './rest.js';
 import { type ConvertContext, convertSchema, isRecord, type SchemaDialect } from './schema-convert.js';
@@ -289,7 +289,7 @@ class OpenApiImporter {
     const target = this.resolve(ref, from, refPointer);
     if (!target) return { ...base, kind: 'any' };
     const modelMatch = /^\/components\/schemas\/([^/]+)$/.exec(target.pointer);
-    const modelName = modelMatch ? unescapePointerSegment(modelMatch[1] ?? '') : target.pointer === '' && target.source !== this.root ? toPascalCase(path.basename(target.source.file).replace(/\.[^.]+$/, '')) : undefined;
+    const modelName = modelMatch ? unescapePointerSegment(modelMatch[1] ?? '') : target.pointer === '' && target.source !== this.root ? modelNameForFile(target.source.file) : undefined;
     if (modelName !== undefined && modelName !== '') {
       this.declareModel(target.source, modelName, target.pointer, target.value);
       // Located at the `$ref` itself, as in our own format, so "unknown model" and "go to

@@ -9,7 +9,7 @@
 import type { Diagnostic } from './diagnostics.js';
 import type { IRDiscriminator, IRLocation, IRProperty, IRSchema, IRSchemaBase, JsonValue } from './ir.js';
 import { diagnosticAt, irLoc } from './location.js';
-import { toPascalCase } from './names.js';
+import { modelNameForFile } from './names.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
 
 export interface SchemaDialect {
@@ -266,7 +266,7 @@ function convertDiscriminator(raw: unknown, variants: IRSchema[]): IRDiscriminat
 function mappingTarget(target: string): string {
   const hash = target.indexOf('#');
   if (hash !== -1) return target.slice(target.lastIndexOf('/') + 1);
-  if (/\.(ya?ml|json)$/i.test(target)) return toPascalCase(target.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
+  if (/\.(ya?ml|json)$/i.test(target)) return modelNameForFile(target);
   return target;
 }
 
