@@ -30,6 +30,29 @@ type Raw = Record<string, unknown>;
 
 const BUILTIN_SHORT_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'object', 'any', 'null']);
 
+/**
+ * The schema without keywords that hold `.inf` or `.nan` (each reported): YAML has them, JSON has
+ * not, and the IR is JSON. Our spec files' numeric keywords are checked by their JSON Schema
+ * already; OpenAPI documents are not, so theirs are checked here too.
+ */
+function withoutNonJsonNumbers(raw: Raw, source: SourceFile, pointer: string, ctx: ConvertContext): Raw {
+  const numeric = ctx.dialect.name === 'openapi' ? NUMERIC_KEYWORDS : [];
+  let clean = raw;
+  for (const key of ['default', 'const', 'enum', 'examples', 'example', ...numeric]) {
+    if (clean[key] === undefined || isJson(clean[key])) continue;
+    ctx.diagnostics.push(
+      diagnosticAt(source, joinPointer(pointer, key), {
+        code: 'SF1202',
+        message: `\`${key}\` holds a number with no JSON form (\`.inf\` or \`.nan\`)`,
+        hint: 'use finite numbers: the IR and every generated file are JSON',
+      }),
+    );
+    const { [key]: _dropped, ...rest } = clean;
+    clean = rest;
+  }
+  return clean;
+}
+
 const NUMERIC_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties'];
 
 /** Plain JSON: no `Infinity` or `NaN` anywhere inside. */
@@ -58,37 +81,23 @@ export function isMarkedOptional(raw: unknown): boolean {
   return isRecord(raw) && (raw.optional === true || raw.default !== undefined);
 }
 
-export function convertSchema(raw: unknown, source: SourceFile, pointer: string, ctx: ConvertContext): IRSchema {
+export function convertSchema(rawInput: unknown, source: SourceFile, pointer: string, ctx: ConvertContext): IRSchema {
   const loc = irLoc(source, pointer);
-  if (typeof raw === 'string') {
-    if (ctx.dialect.name === 'specfirst') return convertShortForm(raw, source, pointer, loc, ctx);
+  if (typeof rawInput === 'string') {
+    if (ctx.dialect.name === 'specfirst') return convertShortForm(rawInput, source, pointer, loc, ctx);
     // Short forms are ours; in OpenAPI a bare string is a mistake, not a silent `any`.
     ctx.diagnostics.push(
       diagnosticAt(source, pointer, {
         code: 'SF1202',
-        message: `expected a schema object, got the string ${JSON.stringify(raw)}`,
-        hint: BUILTIN_SHORT_TYPES.has(raw) ? `write \`{ type: ${raw} }\`` : `refer to a schema with \`{ $ref: '#/components/schemas/${raw}' }\``,
+        message: `expected a schema object, got the string ${JSON.stringify(rawInput)}`,
+        hint: BUILTIN_SHORT_TYPES.has(rawInput) ? `write \`{ type: ${rawInput} }\`` : `refer to a schema with \`{ $ref: '#/components/schemas/${rawInput}' }\``,
       }),
     );
     return { kind: 'any', nullable: false, loc };
   }
-  if (raw === true || raw === undefined || !isRecord(raw)) return { kind: 'any', nullable: false, loc };
+  if (rawInput === true || rawInput === undefined || !isRecord(rawInput)) return { kind: 'any', nullable: false, loc };
+  const raw = withoutNonJsonNumbers(rawInput, source, pointer, ctx);
   checkSchemaConsistency(raw, source, pointer, ctx.diagnostics);
-  // Our spec files' numeric keywords are checked by their JSON Schema; OpenAPI documents are not.
-  const numeric = ctx.dialect.name === 'openapi' ? NUMERIC_KEYWORDS : [];
-  for (const key of ['default', 'const', 'enum', 'examples', 'example', ...numeric]) {
-    if (raw[key] !== undefined && !isJson(raw[key])) {
-      ctx.diagnostics.push(
-        diagnosticAt(source, joinPointer(pointer, key), {
-          code: 'SF1202',
-          message: `\`${key}\` holds a number with no JSON form (\`.inf\` or \`.nan\`)`,
-          hint: 'use finite numbers: the IR and every generated file are JSON',
-        }),
-      );
-      const { [key]: _dropped, ...rest } = raw;
-      return convertSchema(rest, source, pointer, ctx);
-    }
-  }
 
   const base = baseOf(raw, loc, ctx.dialect.name);
 
