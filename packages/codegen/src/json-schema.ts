@@ -1,0 +1,206 @@
+import type { IRModel, IRObjectSchema, IRSchema, JsonValue, SpecIR } from '@specfirst/spec-core';
+
+/**
+ * IR schemas → JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1 and of ajv's 2020 mode).
+ * One converter serves both consumers, so the validators and the published OpenAPI documents can
+ * never disagree about what a schema means. They differ only in the {@link JsonSchemaMode}.
+ */
+export type JsonSchema = { [key: string]: JsonValue | JsonSchema | JsonSchema[] } | boolean;
+
+export interface JsonSchemaMode {
+  /** How a reference to a model is written: `#/components/schemas/User`, `/m/User`... */
+  ref(model: string, open: boolean): string;
+  /**
+   * `describe`: the schema as the spec states it (OpenAPI output; annotations kept).
+   * `request`: validation of input; objects without `additionalProperties` reject unknown keys,
+   *   and readonly fields of a model are refused in its `Create`/`Update` variants.
+   * `response`: validation of output; like `describe` without annotations, and without defaults
+   *   (a validator must never change what the controller returned).
+   */
+  purpose: 'describe' | 'request' | 'response';
+}
+
+/** Models by name, to find what a variant derives from. */
+export type ModelIndex = ReadonlyMap<string, IRModel>;
+
+export function indexModels(ir: SpecIR): ModelIndex {
+  return new Map(ir.models.map((m) => [m.name, m]));
+}
+
+interface Walk {
+  mode: JsonSchemaMode;
+  models: ModelIndex;
+  /** The model whose schema is being converted (to refuse its base model's readonly fields). */
+  model?: IRModel | undefined;
+  /** Set on direct `allOf` parts: an open part lets the other parts' properties through. */
+  open: boolean;
+}
+
+/** The JSON Schema of a model, closed for requests unless `open` (used as an `allOf` part). */
+export function modelToJsonSchema(model: IRModel, models: ModelIndex, mode: JsonSchemaMode, open = false): JsonSchema {
+  const schema = convert(model.schema, { mode, models, model, open });
+  if (mode.purpose === 'describe' && model.description !== undefined && typeof schema === 'object' && schema.description === undefined) {
+    schema.description = model.description;
+  }
+  return schema;
+}
+
+/** The JSON Schema of an inline schema (a parameter, a body, a response). */
+export function schemaToJsonSchema(schema: IRSchema, models: ModelIndex, mode: JsonSchemaMode): JsonSchema {
+  return convert(schema, { mode, models, open: false });
+}
+
+/** Every model a schema refers to, directly or through other models (sorted). */
+export function referencedModels(schemas: Iterable<IRSchema>, models: ModelIndex): string[] {
+  const seen = new Set<string>();
+  const visit = (schema: IRSchema): void => {
+    switch (schema.kind) {
+      case 'ref': {
+        if (seen.has(schema.model)) return;
+        seen.add(schema.model);
+        const target = models.get(schema.model);
+        if (target) visit(target.schema);
+        return;
+      }
+      case 'array':
+        visit(schema.items);
+        return;
+      case 'object':
+        for (const p of schema.properties) visit(p.schema);
+        if (typeof schema.additionalProperties === 'object') visit(schema.additionalProperties);
+        return;
+      case 'allOf':
+        schema.parts.forEach(visit);
+        return;
+      case 'oneOf':
+      case 'anyOf':
+        schema.variants.forEach(visit);
+        if (schema.discriminator) for (const m of schema.discriminator.mapping) visit({ kind: 'ref', model: m.model, nullable: false, loc: schema.loc, target: schema.loc });
+        return;
+      default:
+        return;
+    }
+  };
+  for (const schema of schemas) visit(schema);
+  return [...seen].sort();
+}
+
+function convert(schema: IRSchema, walk: Walk): JsonSchema {
+  const { purpose } = walk.mode;
+  const out: Record<string, JsonValue | JsonSchema | JsonSchema[]> = {};
+  if (purpose === 'describe') {
+    if (schema.title !== undefined) out.title = schema.title;
+    if (schema.description !== undefined) out.description = schema.description;
+    if (schema.deprecated) out.deprecated = true;
+    if (schema.examples !== undefined) out.examples = schema.examples;
+  }
+  if (schema.default !== undefined && purpose !== 'response') out.default = schema.default;
+
+  switch (schema.kind) {
+    case 'string':
+    case 'number':
+    case 'integer':
+    case 'boolean':
+    case 'null': {
+      out.type = schema.nullable && schema.kind !== 'null' ? [schema.kind, 'null'] : schema.kind;
+      copy(schema, out, ['format', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
+      if ('enum' in schema && schema.enum !== undefined) out.enum = schema.nullable ? [...schema.enum, null] : [...schema.enum];
+      if ('const' in schema && schema.const !== undefined) {
+        if (schema.nullable) out.enum = [schema.const, null];
+        else out.const = schema.const;
+      }
+      return out;
+    }
+    case 'literal':
+      out.enum = schema.nullable && !schema.values.includes(null) ? [...schema.values, null] : [...schema.values];
+      return out;
+    case 'any':
+      return Object.keys(out).length === 0 ? true : out;
+    case 'array':
+      out.type = schema.nullable ? ['array', 'null'] : 'array';
+      out.items = convert(schema.items, { ...walk, model: undefined, open: false });
+      copy(schema, out, ['minItems', 'maxItems', 'uniqueItems']);
+      return out;
+    case 'object':
+      return objectSchema(schema, walk, out);
+    case 'ref': {
+      const target = walk.models.get(schema.model);
+      const ref = { $ref: walk.mode.ref(schema.model, walk.open && purpose === 'request') };
+      if (schema.nullable) {
+        out.anyOf = [ref, { type: 'null' }];
+        return out;
+      }
+      // An annotation next to `$ref` is fine in 2020-12; validators want the bare reference.
+      if (Object.keys(out).length === 0 || target === undefined) return ref;
+      return { ...ref, ...out };
+    }
+    case 'allOf': {
+      out.allOf = schema.parts.map((part) => convert(part, { ...walk, model: undefined, open: true }));
+      // The parts are open, so the whole closes itself: keys no part knows are refused.
+      if (purpose === 'request' && !walk.open) out.unevaluatedProperties = false;
+      if (schema.nullable) return { anyOf: [out, { type: 'null' }] };
+      return out;
+    }
+    case 'oneOf':
+    case 'anyOf': {
+      const variants = schema.variants.map((v) => convert(v, { ...walk, model: undefined, open: false }));
+      if (schema.nullable) variants.push({ type: 'null' });
+      out[schema.kind] = variants;
+      if (schema.discriminator && purpose === 'describe') {
+        const mapping: Record<string, string> = {};
+        for (const { value, model } of schema.discriminator.mapping) mapping[value] = walk.mode.ref(model, false);
+        out.discriminator = { propertyName: schema.discriminator.propertyName, mapping };
+      }
+      return out;
+    }
+  }
+}
+
+function objectSchema(schema: IRObjectSchema, walk: Walk, out: Record<string, JsonValue | JsonSchema | JsonSchema[]>): JsonSchema {
+  const { purpose } = walk.mode;
+  out.type = schema.nullable ? ['object', 'null'] : 'object';
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const property of schema.properties) {
+    let converted = convert(property.schema, { ...walk, model: undefined, open: false });
+    if (purpose === 'describe' && typeof converted === 'object') {
+      if (property.readonly) converted = { ...converted, readOnly: true };
+      if (property.writeonly) converted = { ...converted, writeOnly: true };
+    }
+    // A default on `__proto__` would make a validator assign an object's prototype.
+    if (property.name === '__proto__' && typeof converted === 'object') delete converted.default;
+    defineOwn(properties, property.name, converted);
+    // A write-only field is never returned, so a response must not be required to carry it.
+    const requiredHere = property.required && !(property.writeonly && purpose === 'response');
+    if (requiredHere) required.push(property.name);
+  }
+  if (purpose === 'request' && walk.model?.variantOf !== undefined) {
+    // `UserCreate` has no `id`, and sending one is an error, not something silently dropped.
+    const base = walk.models.get(walk.model.variantOf);
+    if (base?.schema.kind === 'object') {
+      for (const p of base.schema.properties) if (p.readonly && !Object.hasOwn(properties, p.name)) defineOwn(properties, p.name, false);
+    }
+  }
+  if (Object.keys(properties).length > 0) out.properties = properties;
+  if (required.length > 0) out.required = required;
+  if (schema.additionalProperties !== undefined) {
+    out.additionalProperties =
+      typeof schema.additionalProperties === 'boolean' ? schema.additionalProperties : convert(schema.additionalProperties, { ...walk, model: undefined, open: false });
+  } else if (purpose === 'request' && !walk.open) {
+    out.additionalProperties = false;
+  }
+  copy(schema, out, ['minProperties', 'maxProperties']);
+  return out;
+}
+
+function copy<T extends object>(from: T, to: Record<string, unknown>, keys: string[]): void {
+  for (const key of keys) {
+    const value = (from as Record<string, unknown>)[key];
+    if (value !== undefined) to[key] = value;
+  }
+}
+
+/** Spec property names may be `__proto__`: define, never assign. */
+function defineOwn(target: Record<string, JsonSchema>, key: string, value: JsonSchema): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
