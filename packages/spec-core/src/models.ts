@@ -121,6 +121,7 @@ export class ModelRegistry {
 
   private checkNames(diagnostics: Diagnostic[]): void {
     const byIdentifier = new Map<string, IRModel>();
+    this.nameImported(byIdentifier);
     // A model named like another's variant is reported once, as SF2003, not again as a type clash.
     const clashing = new Set([...this.declared.keys()].filter((name) => this.variantBase(name) !== undefined));
     for (const model of this.declared.values()) {
@@ -146,6 +147,11 @@ export class ModelRegistry {
       }
       // Variants take type names too: `Foo` gives `FooCreate`, which another model may already be.
       if (clashing.has(model.name)) continue;
+      if (model.fromService !== undefined) {
+        // An imported document cannot always be edited: `user` and `User` both become `User`, so the
+        // later one takes the first free `User2`, `User3`... (`ordered` puts exact names first).
+        continue;
+      }
       for (const identifier of [model.identifier, model.identifier + VARIANT_SUFFIXES.create, model.identifier + VARIANT_SUFFIXES.update]) {
         const other = byIdentifier.get(identifier);
         if (other && other !== model) {
@@ -161,6 +167,21 @@ export class ModelRegistry {
         }
         byIdentifier.set(identifier, model);
       }
+    }
+  }
+
+  /**
+   * Identifiers of imported (OpenAPI) models, made unique. Models whose name already is their
+   * identifier keep it; the others, in source order, take the first free numbered form.
+   */
+  private nameImported(byIdentifier: Map<string, IRModel>): void {
+    const imported = [...this.declared.values()].filter((m) => m.fromService !== undefined);
+    const ordered = [...imported.filter((m) => m.name === m.identifier), ...imported.filter((m) => m.name !== m.identifier)];
+    const taken = (id: string) => [id, id + VARIANT_SUFFIXES.create, id + VARIANT_SUFFIXES.update].some((t) => byIdentifier.has(t) || (this.declared.has(t) && this.declared.get(t)!.fromService === undefined));
+    for (const model of ordered) {
+      const base = model.identifier;
+      for (let n = 2; taken(model.identifier); n++) model.identifier = `${base}${n}`;
+      for (const id of [model.identifier, model.identifier + VARIANT_SUFFIXES.create, model.identifier + VARIANT_SUFFIXES.update]) byIdentifier.set(id, model);
     }
   }
 

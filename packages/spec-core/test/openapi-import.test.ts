@@ -208,6 +208,31 @@ paths:
     expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['SF3008', 7]]);
     for (const tag of ir.services[0]!.tags) expect(tag.fileName).toMatch(/^[a-z0-9-]*$/);
   });
+
+  it('gives schemas that normalise to the same type numbered identifiers instead of failing', () => {
+    const dir = tempProject({
+      'api.yaml': `openapi: 3.1.0
+info: { title: T, version: '1' }
+paths: {}
+components:
+  schemas:
+    user: { type: object }
+    User: { type: object }
+    Foo: { type: object }
+    foo_create: { type: object }
+    Promise: { type: object }
+    PromiseModelUpdate: { type: object }
+`,
+    });
+    const { ir, diagnostics } = loadProjectSync(path.join(dir, 'api.yaml'), { cache: false });
+    expect(diagnostics).toEqual([]);
+    const identifiers = Object.fromEntries(ir.models.filter((m) => m.variant === 'model').map((m) => [m.name, m.identifier]));
+    // Names that already are their identifier keep it; the others take the first free number,
+    // counting every model's Create/Update variants.
+    expect(identifiers).toEqual({ user: 'User2', User: 'User', Foo: 'Foo', foo_create: 'FooCreate2', Promise: 'PromiseModel2', PromiseModelUpdate: 'PromiseModelUpdate' });
+    const all = ir.models.map((m) => m.identifier);
+    expect(new Set(all).size).toBe(all.length);
+  });
 });
 
 describe('remote references in disguise', () => {
