@@ -1,5 +1,22 @@
 /**
- * @specfirst/runtime: what generated code imports at run time. It starts with RFC 9457 problem
- * details; routers, validation glue and clients arrive with the code generator.
+ * @specfirst/runtime: what SpecFirst-generated servers import at run time. Generated files hold
+ * only types and operation definitions; the request pipeline (authentication, validation,
+ * controller call, response check, problems) lives here. Clients use `@specfirst/runtime/client`,
+ * which does not load Express.
  */
 export { HttpProblem, isHttpProblem, type ProblemDetails } from './problem.js';
+export { createServiceApp, type ServiceDefinition, type ServiceOptions, type ServiceTag } from './app.js';
+export { createOperationsRouter, resolveOptions, type ResolvedOptions, type RouterOptions } from './router.js';
+export type { OperationDefinition, OperationResult } from './operation.js';
+export type { OperationContext } from './context.js';
+export type { Authenticator, Authenticators, PrincipalOf, Principals } from './auth.js';
+export { jsonLogger, type Logger } from './logger.js';
+export {
+  MAX_REPORTED_FAILURES,
+  VALIDATION_PROBLEM_TYPE,
+  type CompiledValidator,
+  type ValidationFailure,
+  type ValidationProblem,
+} from './validation.js';
+export { PROBLEM_CONTENT_TYPE } from './respond.js';
+export type { Express, Request, Response, Router } from 'express';

@@ -1,0 +1,73 @@
+import express, { type Express, type Request, type Response, type Router } from 'express';
+import type { OperationDefinition } from './operation.js';
+import { requestIdOf, sendError, sendProblem } from './respond.js';
+import { resolveOptions, type ResolvedOptions, type RouterOptions } from './router.js';
+
+/** One tag of a service: its operations and the function that builds its router. */
+export interface ServiceTag {
+  operations: readonly OperationDefinition[];
+  createRouter(options: ResolvedOptions): Router;
+}
+
+export interface ServiceDefinition {
+  /** Prefix of every path: `''` or e.g. `/api`. */
+  basePath: string;
+  tags: readonly ServiceTag[];
+}
+
+export type ServiceOptions = RouterOptions & {
+  /** An existing app to mount the service on (its own middleware runs first). Default: a new one. */
+  app?: Express;
+};
+
+/**
+ * Composes a service: request ids, the tag routers under the base path, 405 with `Allow` for a
+ * known path asked with another method, a 404 problem for anything else, and one error handler.
+ * Generated `create<Service>App` functions call this.
+ */
+export function createServiceApp(service: ServiceDefinition, options: ServiceOptions = {}): Express {
+  const resolved = resolveOptions(options);
+  const app = options.app ?? express();
+  if (!options.app) {
+    app.disable('x-powered-by');
+    // Query strings are parsed flat (`?a=1&a=2` → ['1', '2']): the spec declares every shape.
+    app.set('query parser', 'simple');
+  }
+  const mount = service.basePath === '' ? '/' : service.basePath;
+  const routers = service.tags.map((tag) => tag.createRouter(resolved));
+  app.use(mount, ...routers);
+  app.use(mount, methodNotAllowed(service.tags.flatMap((tag) => tag.operations)));
+  app.use((req: Request, res: Response) => {
+    requestIdOf(req, res);
+    sendProblem(res, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no operation at ${req.method} ${req.path}` });
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: express.NextFunction) => {
+    sendError(error, req, res, resolved.logger, requestIdOf(req, res));
+  });
+  return app;
+}
+
+/** A path the spec knows, asked with a method it does not declare there: 405 and the methods it does. */
+function methodNotAllowed(operations: readonly OperationDefinition[]): Router {
+  const router = express.Router();
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const op of operations) {
+    const methods = methodsByPath.get(op.path) ?? new Set<string>();
+    methods.add(op.httpMethod.toUpperCase());
+    if (op.httpMethod === 'get') methods.add('HEAD');
+    methodsByPath.set(op.path, methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...methods].sort().join(', ');
+    router.all(path, (req: Request, res: Response) => {
+      requestIdOf(req, res);
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Allow', allow);
+        res.status(204).end();
+        return;
+      }
+      sendProblem(res, { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${path} accepts ${allow}` }, { Allow: allow });
+    });
+  }
+  return router;
+}

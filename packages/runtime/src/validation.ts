@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module';
+
+/**
+ * What generated validators need at run time. Validators are ajv "standalone" code compiled by
+ * `specfirst sync`; the few helpers that code calls are re-exported here, so a generated project
+ * depends on `@specfirst/runtime` alone and never compiles a schema at start-up.
+ */
+
+/** One failure as ajv reports it (the subset SpecFirst reads). */
+export interface ValidatorError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** A precompiled validator: true when `data` is valid; otherwise `errors` says why. */
+export interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: ValidatorError[] | null;
+}
+
+const require = createRequire(import.meta.url);
+
+// ajv ships these as CommonJS with a `default` export; the standalone code calls them directly.
+export const ucs2length: (value: string) => number = (require('ajv/dist/runtime/ucs2length') as { default: (v: string) => number }).default;
+export const equal: (a: unknown, b: unknown) => boolean = (require('ajv/dist/runtime/equal') as { default: (a: unknown, b: unknown) => boolean }).default;
+export const uri: unknown = (require('ajv/dist/runtime/uri') as { default: unknown }).default;
+/** ajv-formats' full format set: regular expressions and functions the validators test against. */
+export const fullFormats: Record<string, unknown> = (require('ajv-formats/dist/formats') as { fullFormats: Record<string, unknown> }).fullFormats;
+
+/** Where in the request a value was read from: the keys of the controller's request object. */
+export type RequestPart = 'params' | 'query' | 'headers' | 'body';
+
+/** One validation failure, as it appears in a 400 problem response. */
+export interface ValidationFailure {
+  /** JSON pointer into the request object the controller would have seen: `/body/address/city`. */
+  pointer: string;
+  message: string;
+}
+
+/** RFC 9457 body of a request that failed validation. */
+export interface ValidationProblem {
+  type: string;
+  title: string;
+  status: 400;
+  detail: string;
+  errors: ValidationFailure[];
+  [extension: string]: unknown;
+}
+
+export const VALIDATION_PROBLEM_TYPE = 'https://specfirst.dev/problems/validation-failed';
+/** A request can fail in many ways at once; past this many the list is cut, and `detail` says so. */
+export const MAX_REPORTED_FAILURES = 20;
+
+function escapePointerSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** ajv's errors → failures with pointers that name the offending value itself, not its parent. */
+export function failuresFrom(errors: readonly ValidatorError[], part: string): ValidationFailure[] {
+  const failures: ValidationFailure[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    let pointer = `/${part}${error.instancePath}`;
+    let message = error.message ?? `fails \`${error.keyword}\``;
+    const { params } = error;
+    if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
+      pointer += `/${escapePointerSegment(params.missingProperty)}`;
+      message = 'is required';
+    } else if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+      pointer += `/${escapePointerSegment(params.additionalProperty)}`;
+      message = 'is not allowed here';
+    } else if (error.keyword === 'unevaluatedProperties' && typeof params.unevaluatedProperty === 'string') {
+      pointer += `/${escapePointerSegment(params.unevaluatedProperty)}`;
+      message = 'is not allowed here';
+    } else if (error.keyword === 'false schema') {
+      message = 'is not allowed here';
+    } else if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+      message = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    }
+    // anyOf/oneOf report each branch and then themselves; one line per pointer and message is enough.
+    const key = `${pointer}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    failures.push({ pointer, message });
+  }
+  return failures;
+}
+
+export function validationProblem(failures: ValidationFailure[], instance?: string): ValidationProblem {
+  const shown = failures.slice(0, MAX_REPORTED_FAILURES);
+  const count = failures.length;
+  const more = count > shown.length ? ` (the first ${shown.length} are listed)` : '';
+  return {
+    type: VALIDATION_PROBLEM_TYPE,
+    title: 'The request is not valid',
+    status: 400,
+    detail: `${count} ${count === 1 ? 'problem' : 'problems'} in the request${more}`,
+    ...(instance !== undefined ? { instance } : {}),
+    errors: shown,
+  };
+}
