@@ -88,13 +88,14 @@ export function referencedModels(schemas: Iterable<IRSchema>, models: ModelIndex
 function convert(schema: IRSchema, walk: Walk): JsonSchema {
   const { purpose } = walk.mode;
   const out: Record<string, JsonValue | JsonSchema | JsonSchema[]> = {};
+  // Values are cloned: the IR is shared through spec-core's load cache, and callers may edit the output.
   if (purpose === 'describe') {
     if (schema.title !== undefined) out.title = schema.title;
     if (schema.description !== undefined) out.description = schema.description;
     if (schema.deprecated) out.deprecated = true;
-    if (schema.examples !== undefined) out.examples = schema.examples;
+    if (schema.examples !== undefined) out.examples = structuredClone(schema.examples);
   }
-  if (schema.default !== undefined && purpose !== 'response') out.default = schema.default;
+  if (schema.default !== undefined && purpose !== 'response') out.default = structuredClone(schema.default);
 
   switch (schema.kind) {
     case 'string':
@@ -112,7 +113,7 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
       return out;
     }
     case 'literal':
-      out.enum = schema.nullable && !schema.values.includes(null) ? [...schema.values, null] : [...schema.values];
+      out.enum = schema.nullable && !schema.values.includes(null) ? [...structuredClone(schema.values), null] : structuredClone(schema.values);
       return out;
     case 'any':
       return Object.keys(out).length === 0 ? true : out;
@@ -147,8 +148,8 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
       if (schema.nullable) variants.push({ type: 'null' });
       out[schema.kind] = variants;
       if (schema.discriminator && purpose === 'describe') {
-        const mapping: Record<string, string> = {};
-        for (const { value, model } of schema.discriminator.mapping) mapping[value] = walk.mode.ref(model, false);
+        // fromEntries defines own keys, so a discriminator value `__proto__` stays a mapping entry.
+        const mapping = Object.fromEntries(schema.discriminator.mapping.map(({ value, model }) => [value, walk.mode.ref(model, false)]));
         out.discriminator = { propertyName: schema.discriminator.propertyName, mapping };
       }
       return out;

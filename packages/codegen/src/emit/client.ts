@@ -1,0 +1,85 @@
+import type { IROperation, IRParameter, IRService } from '@specfirst/spec-core';
+import type { ModelIndex } from '../json-schema.js';
+import { resultTypeName } from './responses.js';
+import { docComment, indent, propertyKey, str, upperFirst } from './ts.js';
+import { typeOf, type TypeNaming } from './types.js';
+
+/**
+ * `clients/<service>.ts`: a typed fetch client with the controller's operation names. Inputs
+ * leave out what the server fills in (defaults, optional parts); results are the server's own
+ * status-discriminated unions, plus the response headers.
+ */
+export function emitClient(service: IRService, models: ModelIndex): string {
+  const naming: TypeNaming = { models, modelType: (name) => `M.${models.get(name)!.identifier}` };
+  const ops = service.operations;
+  const out: string[] = [];
+  out.push(`import { createClient, type CallOptions, type ClientOperation, type ClientOptions, type ClientResult } from '@specfirst/runtime/client';`);
+  const modelsImport = out.length;
+  const byTag = new Map<string, IROperation[]>();
+  for (const op of ops) byTag.set(op.tag, [...(byTag.get(op.tag) ?? []), op]);
+  for (const tag of service.tags) {
+    const tagOps = byTag.get(tag.name);
+    if (!tagOps) continue;
+    out.push(`import type { ${tagOps.flatMap((op) => [resultTypeName(op)]).join(', ')} } from '../routers/${service.name}/${tag.fileName}.js';`);
+  }
+  out.push('');
+  for (const op of ops) out.push(emitInputType(op, naming));
+  const table = ops.map((op) => {
+    const fields = [
+      `method: ${str(op.method)}`,
+      `path: ${str(op.path)}`,
+      `statuses: [${op.responses.map((r) => str(String(r.status))).join(', ')}]`,
+      ...(op.body ? [`bodyContentType: ${str(op.body.contentType)}`] : []),
+    ];
+    return `${op.identifier}: { ${fields.join(', ')} },`;
+  });
+  out.push(`const operations: Readonly<Record<string, ClientOperation>> = {\n${indent(table.join('\n'))}\n};\n`);
+  const methods = ops.map((op) => {
+    const input = inputTypeName(op);
+    const optional = inputIsOptional(op);
+    const doc = docComment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
+    return `${doc}${op.identifier}(input${optional ? '?' : ''}: ${input}, options?: CallOptions): Promise<ClientResult<${resultTypeName(op)}>>;`;
+  });
+  out.push(`${docComment([`A typed client of \`${service.name}\`.`])}export interface ${service.identifier}Client {\n${indent(methods.join('\n'))}\n}\n`);
+  out.push(
+    `${docComment([`Calls \`${service.name}\` over HTTP: \`create${service.identifier}Client({ baseUrl: 'http://localhost:3000' })\`.`])}` +
+      `export function create${service.identifier}Client(options: ClientOptions): ${service.identifier}Client {\n` +
+      `  // The table and the interface are generated from the same operations, so the cast only restores their types.\n` +
+      `  return createClient(operations, ${str(service.basePath)}, options) as unknown as ${service.identifier}Client;\n}\n`,
+  );
+  // Import the models only when a type uses them: an unused import fails strict compilation.
+  if (out.some((block) => /\bM\./.test(block))) out.splice(modelsImport, 0, `import type * as M from '../models.js';`);
+  return out.join('\n');
+}
+
+function inputTypeName(op: IROperation): string {
+  return `${upperFirst(op.identifier)}Input`;
+}
+
+/** A parameter the caller may leave out: not required, or the server has a default for it. */
+function callerMustSend(p: IRParameter): boolean {
+  return p.in === 'path' || (p.required && p.schema.default === undefined);
+}
+
+function inputParts(op: IROperation, naming: TypeNaming): { key: string; type: string; required: boolean }[] {
+  const parts: { key: string; type: string; required: boolean }[] = [];
+  for (const [key, location] of [['params', 'path'], ['query', 'query'], ['headers', 'header']] as const) {
+    const params = op.parameters.filter((p) => p.in === location);
+    if (params.length === 0) continue;
+    const members = params.map((p) => `${docComment([p.description])}${propertyKey(p.name)}${callerMustSend(p) ? '' : '?'}: ${typeOf(p.schema, naming)};`);
+    parts.push({ key, type: `{\n${indent(members.join('\n'))}\n}`, required: params.some(callerMustSend) });
+  }
+  if (op.body) parts.push({ key: 'body', type: typeOf(op.body.schema, naming), required: op.body.required });
+  return parts;
+}
+
+function inputIsOptional(op: IROperation): boolean {
+  return !op.parameters.some(callerMustSend) && !(op.body?.required ?? false);
+}
+
+function emitInputType(op: IROperation, naming: TypeNaming): string {
+  const parts = inputParts(op, naming);
+  const doc = docComment([`What a caller sends to \`${op.identifier}\`.`]);
+  if (parts.length === 0) return `${doc}export type ${inputTypeName(op)} = Record<string, never>;\n`;
+  return `${doc}export interface ${inputTypeName(op)} {\n${indent(parts.map((p) => `${p.key}${p.required ? '' : '?'}: ${p.type};`).join('\n'))}\n}\n`;
+}

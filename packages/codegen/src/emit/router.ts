@@ -1,0 +1,130 @@
+import type { IROperation, IRParameter, IRSecurityScheme, IRService, IRTag } from '@specfirst/spec-core';
+import type { ModelIndex } from '../json-schema.js';
+import { emitReplyHelpers, emitResultType, resultTypeName } from './responses.js';
+import { docComment, indent, lowerFirst, propertyKey, str, upperFirst } from './ts.js';
+import { typeOf, type TypeNaming } from './types.js';
+import type { OperationValidators } from './validators.js';
+
+/**
+ * `routers/<service>/<tag>.ts`: for one tag, the request and result types of each operation, the
+ * controller interface, reply helpers, the operation definitions the runtime executes, and
+ * `create<Tag>Router`. Models come in as `M.*`, so no model name can shadow anything here.
+ */
+export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex, validators: Map<string, OperationValidators>): string {
+  const naming: TypeNaming = { models, modelType: (name) => `M.${models.get(name)!.identifier}` };
+  const operations = tag.operations.map((id) => service.operations.find((op) => op.operationId === id)!);
+  const out: string[] = [];
+  for (const op of operations) {
+    out.push(emitRequestType(op, naming), emitResultType(op, naming), emitReplyHelpers(op, naming));
+  }
+  out.push(emitControllerInterface(tag, operations));
+  out.push(emitDefinitions(service, tag, operations, validators));
+  const controller = `${tag.identifier}Controller`;
+  out.push(
+    `${docComment([`The Express router of the \`${tag.name}\` operations of \`${service.name}\`. Mount it under the base path \`${service.basePath || '/'}\`, or let \`create${service.identifier}App\` do it.`])}` +
+      `export function create${tag.identifier}Router(controller: ${controller}, options: RouterOptions | ResolvedOptions = {}): Router {\n` +
+      `  return createOperationsRouter(${operationsConst(tag)}, controller, options);\n}\n`,
+  );
+  const body = out.join('\n');
+  // Import only what the body uses: an unused import fails strict compilation.
+  const imports = [
+    `import { createOperationsRouter, type OperationContext, type OperationDefinition, type ResolvedOptions, type Router, type RouterOptions } from '@specfirst/runtime';`,
+  ];
+  if (/\bM\./.test(body)) imports.push(`import type * as M from '../../models.js';`);
+  if (/\bv\./.test(body)) imports.push(`import * as v from '../../validators/${service.name}.js';`);
+  return `${imports.join('\n')}\n\n${body}`;
+}
+
+export function operationsConst(tag: IRTag): string {
+  return `${lowerFirst(tag.identifier)}Operations`;
+}
+
+export function requestTypeName(op: IROperation): string {
+  return `${upperFirst(op.identifier)}Request`;
+}
+
+/** Parameters as the controller sees them: after defaults, so a defaulted one is always there. */
+function parametersType(parameters: IRParameter[], naming: TypeNaming): string {
+  if (parameters.length === 0) return 'Record<string, never>';
+  const members = parameters.map((p) => {
+    const present = p.in === 'path' || p.required || p.schema.default !== undefined;
+    return `${docComment([p.description, p.deprecated ? '@deprecated' : undefined])}${propertyKey(p.name)}${present ? '' : '?'}: ${typeOf(p.schema, naming)};`;
+  });
+  return `{\n${indent(members.join('\n'))}\n}`;
+}
+
+function emitRequestType(op: IROperation, naming: TypeNaming): string {
+  const by = (location: IRParameter['in']) => op.parameters.filter((p) => p.in === location);
+  const body = op.body ? (op.body.required ? typeOf(op.body.schema, naming) : `${typeOf(op.body.schema, naming)} | undefined`) : 'undefined';
+  const doc = docComment([`What the controller receives for \`${op.method.toUpperCase()} ${op.path}\`, validated.`]);
+  return (
+    `${doc}export interface ${requestTypeName(op)} {\n` +
+    indent(
+      [
+        `params: ${parametersType(by('path'), naming)};`,
+        `query: ${parametersType(by('query'), naming)};`,
+        `headers: ${parametersType(by('header'), naming)};`,
+        `${docComment([op.body?.description])}body: ${body};`,
+      ].join('\n'),
+    ) +
+    '\n}\n'
+  );
+}
+
+function securitySchemesOf(op: IROperation): string {
+  const schemes = [...new Set(op.security.flatMap((r) => r.schemes.map((s) => s.scheme)))].sort();
+  return schemes.length === 0 ? 'never' : schemes.map(str).join(' | ');
+}
+
+function emitControllerInterface(tag: IRTag, operations: IROperation[]): string {
+  const methods = operations.map((op) => {
+    const doc = docComment([op.summary, op.description, `\`${op.method.toUpperCase()} ${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
+    const result = resultTypeName(op);
+    return `${doc}${op.identifier}(request: ${requestTypeName(op)}, context: OperationContext<${securitySchemesOf(op)}>): ${result} | Promise<${result}>;`;
+  });
+  const doc = docComment([tag.description, `Implement this in \`services/\` and pass it to \`create${tag.identifier}Router\` (or the service's app).`]);
+  return `${doc}export interface ${tag.identifier}Controller {\n${indent(methods.join('\n'))}\n}\n`;
+}
+
+function challenge(scheme: IRSecurityScheme | undefined): string | undefined {
+  if (scheme?.type !== 'http' || scheme.scheme === undefined) return undefined;
+  const name = scheme.scheme.toLowerCase();
+  if (name === 'bearer') return 'Bearer';
+  if (name === 'basic') return 'Basic realm="api"';
+  return /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(scheme.scheme) ? scheme.scheme : undefined;
+}
+
+function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation[], validators: Map<string, OperationValidators>): string {
+  const schemes = new Map(service.securitySchemes.map((s) => [s.name, s]));
+  const items = operations.map((op) => {
+    const v = validators.get(op.operationId) ?? { responses: new Map<string, string>() };
+    const by = (location: IRParameter['in']) => op.parameters.filter((p) => p.in === location);
+    const validate = (['params', 'query', 'headers', 'body'] as const).filter((k) => v[k] !== undefined).map((k) => `${k}: v.${v[k]!}`);
+    const responses = op.responses.map((r) => {
+      const fields: string[] = [];
+      const name = v.responses.get(String(r.status));
+      if (name !== undefined) fields.push(`validate: v.${name}`);
+      if (r.contentType !== undefined) fields.push(`contentType: ${str(r.contentType)}`);
+      return `${str(String(r.status))}: { ${fields.join(', ')} },`;
+    });
+    const security = op.security.map((req) => `[${req.schemes.map((s) => `{ scheme: ${str(s.scheme)}, scopes: [${s.scopes.map(str).join(', ')}] }`).join(', ')}]`);
+    const challenges = [...new Set(op.security.flatMap((r) => r.schemes.map((s) => challenge(schemes.get(s.scheme)))).filter((c): c is string => c !== undefined))].sort();
+    const fields = [
+      `operationId: ${str(op.operationId)},`,
+      `method: ${str(op.identifier)},`,
+      `httpMethod: ${str(op.method)},`,
+      `path: ${str(op.expressPath)},`,
+      `pathParams: [${by('path').map((p) => `{ name: ${str(p.name)}, expressName: ${str(p.expressName ?? p.name)} }`).join(', ')}],`,
+      `queryParams: [${by('query').map((p) => str(p.name)).join(', ')}],`,
+      `headerParams: [${by('header').map((p) => str(p.name)).join(', ')}],`,
+      `validate: { ${validate.join(', ')} },`,
+      ...(op.body ? [`body: { contentType: ${str(op.body.contentType)}, required: ${op.body.required} },`] : []),
+      `responses: {\n${indent(responses.join('\n'))}\n},`,
+      `security: [${security.join(', ')}],`,
+      `challenges: [${challenges.map(str).join(', ')}],`,
+    ];
+    return `{\n${indent(fields.join('\n'))}\n},`;
+  });
+  const doc = docComment([`What the runtime needs to serve each \`${tag.name}\` operation.`]);
+  return `${doc}export const ${operationsConst(tag)}: readonly OperationDefinition[] = [\n${indent(items.join('\n'))}\n];\n`;
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { IRService, SpecIR } from '@specfirst/spec-core';
+import { resultTypeName } from './responses.js';
+import { requestTypeName } from './router.js';
+import { docComment, indent, str } from './ts.js';
+
+/** A controller skeleton: `path` is relative to the project root. It belongs to the user once written. */
+export interface ScaffoldFile {
+  path: string;
+  service: string;
+  tag: string;
+  contents: string;
+}
+
+/**
+ * Controller skeletons for `specfirst scaffold`: one class per service and tag in
+ * `<services>/<service>/src/controllers/<tag>.ts` implementing the generated interface, each method
+ * answering 501 until it is written. Only paths are planned here; the CLI writes those that do not exist.
+ */
+export function scaffoldFiles(ir: SpecIR, only?: string): ScaffoldFile[] {
+  const files: ScaffoldFile[] = [];
+  for (const service of ir.services) {
+    if (service.type !== 'http' || (only !== undefined && service.name !== only)) continue;
+    for (const tag of service.tags) {
+      if (tag.operations.length === 0) continue;
+      const file = `${ir.project.servicesDir}/${service.name}/src/controllers/${tag.fileName}.ts`;
+      const generated = `${ir.project.outputDir}/routers/${service.name}/${tag.fileName}.js`;
+      let specifier = path.posix.relative(path.posix.dirname(file), generated);
+      if (!specifier.startsWith('.')) specifier = `./${specifier}`;
+      files.push({ path: file, service: service.name, tag: tag.name, contents: skeleton(service, tag.name, specifier) });
+    }
+  }
+  return files;
+}
+
+function skeleton(service: IRService, tagName: string, specifier: string): string {
+  const tag = service.tags.find((t) => t.name === tagName)!;
+  const ops = tag.operations.map((id) => service.operations.find((op) => op.operationId === id)!);
+  const typeImports = [`${tag.identifier}Controller`, ...ops.flatMap((op) => [requestTypeName(op), resultTypeName(op)])];
+  const methods = ops.map((op) => {
+    const schemes = [...new Set(op.security.flatMap((r) => r.schemes.map((s) => s.scheme)))].sort();
+    const context = `OperationContext<${schemes.length === 0 ? 'never' : schemes.map(str).join(' | ')}>`;
+    const doc = docComment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``]);
+    return (
+      `${doc}async ${op.identifier}(_request: ${requestTypeName(op)}, _context: ${context}): Promise<${resultTypeName(op)}> {\n` +
+      `  throw notImplemented(${str(op.operationId)});\n}`
+    );
+  });
+  return [
+    `// The \`${tag.name}\` operations of \`${service.name}\`. Written once by \`specfirst scaffold\`; this file is yours.`,
+    `import { HttpProblem, type OperationContext } from '@specfirst/runtime';`,
+    `import type { ${typeImports.join(', ')} } from ${str(specifier)};`,
+    '',
+    `function notImplemented(operationId: string): HttpProblem {`,
+    `  return new HttpProblem(501, 'Not Implemented', { detail: \`\${operationId} is not implemented yet\` });`,
+    `}`,
+    '',
+    `export class ${tag.identifier}ControllerImpl implements ${tag.identifier}Controller {`,
+    indent(methods.join('\n\n')),
+    `}`,
+    '',
+  ].join('\n');
+}

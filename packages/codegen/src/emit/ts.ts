@@ -1,0 +1,60 @@
+/**
+ * Writing TypeScript source safely. Every string that comes from a spec reaches generated code
+ * through one of these functions, so no name, description or enum value can end a comment,
+ * a string or a template and start code.
+ */
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A string literal: JSON's escaping, plus the two line terminators JSON leaves raw. */
+export function str(value: string): string {
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** A literal type or value for a JSON scalar (enum members, consts). */
+export function literal(value: unknown): string {
+  if (typeof value === 'string') return str(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'number';
+  if (typeof value === 'boolean' || value === null) return String(value);
+  return 'unknown';
+}
+
+/**
+ * A property name in a type or interface. Quoted unless it is a plain identifier; a quoted
+ * `"__proto__"` is an ordinary member in a type (only object *literals* give it meaning, and
+ * generated code never writes spec names into object literals).
+ */
+export function propertyKey(name: string): string {
+  return IDENTIFIER.test(name) ? name : str(name);
+}
+
+/** Text safe inside a block comment: no star-slash can close it early. */
+function commentText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n').replace(/\*\//g, '*\\/');
+}
+
+/** A JSDoc block for the given lines (empty when there is nothing to say). */
+export function docComment(lines: (string | undefined)[], indent = ''): string {
+  const text = lines.filter((l): l is string => l !== undefined && l.trim() !== '').map(commentText).join('\n\n');
+  if (text === '') return '';
+  const body = text.split('\n');
+  if (body.length === 1) return `${indent}/** ${body[0]!.trim()} */\n`;
+  return `${indent}/**\n${body.map((l) => `${indent} *${l.trimEnd() === '' ? '' : ` ${l.trimEnd()}`}`).join('\n')}\n${indent} */\n`;
+}
+
+/** Indents every non-empty line of a block. */
+export function indent(block: string, by = '  '): string {
+  return block
+    .split('\n')
+    .map((line) => (line === '' ? line : by + line))
+    .join('\n');
+}
+
+/** `createUser` → `CreateUser`. Operation identifiers are camelCase identifiers already. */
+export function upperFirst(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+export function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}

@@ -1,0 +1,203 @@
+import { createRequire } from 'node:module';
+import type { IROperation, IRParameter, IRSchema, IRService, SpecIR } from '@specfirst/spec-core';
+import type { Ajv2020 as Ajv2020Class, Options as AjvOptions } from 'ajv/dist/2020.js';
+import {
+  indexModels,
+  modelToJsonSchema,
+  referencedModels,
+  schemaToJsonSchema,
+  type JsonSchema,
+  type JsonSchemaMode,
+  type ModelIndex,
+} from '../json-schema.js';
+import { isJsonContentType, responseKey } from './naming.js';
+
+/**
+ * `validators/<service>.js`: every request and response check of a service as ajv "standalone"
+ * code, compiled now so the service compiles no schema when it starts. Three ajv set-ups, one per
+ * purpose, end up in one module:
+ * - parameters: strings from the URL and headers are coerced to the declared types, defaults filled in;
+ * - bodies: JSON as sent (no coercion), defaults filled in, unknown keys refused unless the spec allows them;
+ * - responses: checked as returned, nothing filled in (a check must not change the answer).
+ */
+
+type AjvClass = typeof Ajv2020Class;
+type Ajv2020Type = InstanceType<AjvClass>;
+
+// ajv and ajv-formats are CommonJS; requiring them avoids the default-export dance of ESM interop.
+const require = createRequire(import.meta.url);
+const Ajv2020 = (require('ajv/dist/2020.js') as { default: AjvClass }).default;
+const addFormats = (require('ajv-formats') as { default: (ajv: Ajv2020Type) => void }).default;
+const standaloneCode = (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv2020Type, refs: Record<string, string>) => string }).default;
+const { _ } = require('ajv') as { _: (strings: TemplateStringsArray) => unknown };
+const KNOWN_FORMATS = new Set(Object.keys((require('ajv-formats/dist/formats.js') as { fullFormats: object }).fullFormats));
+
+/** What ajv's output may `require`, and the runtime export standing in for it. */
+const RUNTIME_HELPERS: Record<string, string> = {
+  'require("ajv/dist/runtime/ucs2length").default': 'ucs2length',
+  'require("ajv/dist/runtime/equal").default': 'equal',
+  'require("ajv/dist/runtime/uri").default': 'uri',
+  'require("ajv-formats/dist/formats").fullFormats': 'fullFormats',
+};
+
+export interface ValidatorModule {
+  js: string;
+  dts: string;
+  /** Export names, by operation and part, for the router generator. */
+  names: Map<string, OperationValidators>;
+}
+
+export interface OperationValidators {
+  params?: string;
+  query?: string;
+  headers?: string;
+  body?: string;
+  /** By response key (`201`, `4XX`, `default`). */
+  responses: Map<string, string>;
+}
+
+type Purpose = 'params' | 'bodies' | 'responses';
+
+export function emitValidators(ir: SpecIR, service: IRService): ValidatorModule {
+  const models = indexModels(ir);
+  const exports: Record<Purpose, Map<string, JsonSchema>> = { params: new Map(), bodies: new Map(), responses: new Map() };
+  const roots: Record<Purpose, IRSchema[]> = { params: [], bodies: [], responses: [] };
+  const names = new Map<string, OperationValidators>();
+
+  for (const op of service.operations) {
+    const entry: OperationValidators = { responses: new Map() };
+    names.set(op.operationId, entry);
+    for (const [part, location] of [['params', 'path'], ['query', 'query'], ['headers', 'header']] as const) {
+      const parameters = op.parameters.filter((p) => p.in === location);
+      if (parameters.length === 0) continue;
+      const name = `${op.identifier}${part[0]!.toUpperCase()}${part.slice(1)}`;
+      exports.params.set(name, parametersSchema(parameters, models, location === 'path'));
+      roots.params.push(...parameters.map((p) => p.schema));
+      entry[part] = name;
+    }
+    if (op.body && isJsonContentType(op.body.contentType)) {
+      const name = `${op.identifier}Body`;
+      exports.bodies.set(name, schemaToJsonSchema(op.body.schema, models, modeFor('request')));
+      roots.bodies.push(op.body.schema);
+      entry.body = name;
+    }
+    for (const response of op.responses) {
+      if (!response.schema || !isJsonContentType(response.contentType ?? 'application/json')) continue;
+      const name = `${op.identifier}Response${responseKey(response.status)}`;
+      exports.responses.set(name, schemaToJsonSchema(response.schema, models, modeFor('response')));
+      roots.responses.push(response.schema);
+      entry.responses.set(String(response.status), name);
+    }
+  }
+
+  const parts: string[] = [];
+  const helpers = new Set<string>();
+  const exportLines: string[] = [];
+  for (const purpose of ['params', 'bodies', 'responses'] as const) {
+    if (exports[purpose].size === 0) continue;
+    const code = compile(purpose, exports[purpose], referencedModels(roots[purpose], models), models, helpers);
+    parts.push(`const ${purpose} = (() => {\n  const exports = {};\n${code}\n  return exports;\n})();\n`);
+    for (const name of [...exports[purpose].keys()].sort()) exportLines.push(`export const ${name} = ${purpose}.${name};`);
+  }
+  const imports = helpers.size > 0 ? `import { ${[...helpers].sort().join(', ')} } from '@specfirst/runtime/validation';\n\n` : '';
+  const allNames = [...Object.values(exports)].flatMap((m) => [...m.keys()]).sort();
+  // ajv's output is machine-made JavaScript whose idioms (unused destructured options, `var`
+  // re-declarations, coercion reassignments) trip lint rules; which ones depends on the schemas, so
+  // the whole module opts out rather than listing rules that may go unused. Everything else that
+  // sync writes, this module's `.d.ts` included, is linted in full.
+  const lintNote = '/* eslint-disable -- ajv standalone output */\n';
+  const js = `${lintNote}${imports}${parts.join('\n')}\n${exportLines.join('\n')}\n`;
+  const dts =
+    allNames.length === 0
+      ? 'export {};\n'
+      : `import type { CompiledValidator } from '@specfirst/runtime/validation';\n\n${allNames.map((n) => `export declare const ${n}: CompiledValidator;`).join('\n')}\n`;
+  return { js, dts, names };
+}
+
+function modeFor(purpose: 'request' | 'response'): JsonSchemaMode {
+  return { purpose, ref: (model, open) => `/${open ? 'o' : 'm'}/${model}` };
+}
+
+/** Path, query or header parameters as one object (keys as the spec names them). */
+function parametersSchema(parameters: IRParameter[], models: ModelIndex, allRequired: boolean): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const p of parameters) {
+    Object.defineProperty(properties, p.name, { value: schemaToJsonSchema(p.schema, models, modeFor('request')), enumerable: true });
+    if (p.required || allRequired) required.push(p.name);
+  }
+  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
+}
+
+function ajvFor(purpose: Purpose): Ajv2020Type {
+  const options: AjvOptions = {
+    allErrors: true,
+    // `constructor`, `toString`... are properties a spec may declare; only own keys count, or
+    // every plain object would seem to carry them (inherited from Object.prototype).
+    ownProperties: true,
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    allowUnionTypes: true,
+    useDefaults: purpose !== 'responses',
+    coerceTypes: purpose === 'params' ? 'array' : false,
+    code: { source: true, esm: false, lines: true, formats: _`require("ajv-formats/dist/formats").fullFormats` as never },
+  };
+  const ajv = new Ajv2020(options);
+  addFormats(ajv);
+  return ajv;
+}
+
+function compile(purpose: Purpose, schemas: Map<string, JsonSchema>, modelNames: string[], models: ModelIndex, helpers: Set<string>): string {
+  const ajv = ajvFor(purpose);
+  const mode = modeFor(purpose === 'responses' ? 'response' : 'request');
+  const formats = new Set<string>();
+  for (const name of modelNames) {
+    const model = models.get(name)!;
+    for (const open of [false, true]) {
+      const schema = modelToJsonSchema(model, models, mode, open);
+      collectFormats(schema, formats);
+      ajv.addSchema(typeof schema === 'boolean' ? schema : { ...schema, $id: `/${open ? 'o' : 'm'}/${name}` }, typeof schema === 'boolean' ? `/${open ? 'o' : 'm'}/${name}` : undefined);
+    }
+  }
+  const refs: Record<string, string> = {};
+  for (const [name, schema] of schemas) {
+    collectFormats(schema, formats);
+    ajv.addSchema(schema, `/x/${name}`);
+    refs[name] = `/x/${name}`;
+  }
+  // Formats ajv-formats does not know (`int32` is known; `phone` is not) are annotations, as JSON Schema says.
+  for (const format of [...formats].sort()) if (!KNOWN_FORMATS.has(format)) ajv.addFormat(format, true);
+  let code = standaloneCode(ajv, refs);
+  code = code.replace(/^"use strict";\s*/, '');
+  code = code.replace(/require\("[^"]+"\)(?:\.\w+)?/g, (call) => {
+    const helper = RUNTIME_HELPERS[call];
+    if (helper === undefined) throw new Error(`ajv's standalone code needs ${call}, which @specfirst/runtime does not provide`);
+    helpers.add(helper);
+    return helper;
+  });
+  return indentCode(code);
+}
+
+function collectFormats(schema: unknown, into: Set<string>): void {
+  if (Array.isArray(schema)) {
+    for (const item of schema) collectFormats(item, into);
+  } else if (typeof schema === 'object' && schema !== null) {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'format' && typeof value === 'string') into.add(value);
+      else collectFormats(value, into);
+    }
+  }
+}
+
+function indentCode(code: string): string {
+  return code
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+}
+
+export function operationNeedsValidators(op: IROperation): boolean {
+  return op.parameters.length > 0 || op.body !== undefined || op.responses.some((r) => r.schema !== undefined);
+}

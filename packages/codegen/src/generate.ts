@@ -1,0 +1,61 @@
+import type { IRService, SpecIR } from '@specfirst/spec-core';
+import { emitClient } from './emit/client.js';
+import { emitModels } from './emit/models.js';
+import { emitTagRouter } from './emit/router.js';
+import { emitServiceIndex } from './emit/service-index.js';
+import { emitValidators } from './emit/validators.js';
+import { indexModels, referencedModels } from './json-schema.js';
+import { openApiDocument } from './openapi/document.js';
+import { stampCode, stampJson } from './write/stamp.js';
+
+/** A file `specfirst sync` owns: its path relative to the output folder, and its full text. */
+export interface GeneratedFile {
+  path: string;
+  contents: string;
+}
+
+/**
+ * Everything `specfirst sync` writes for a project, in a fixed order. Pure: the same IR gives the
+ * same files, byte for byte. Paths come only from names spec-core has made safe (service names are
+ * kebab-case, tag file names `[a-z0-9-]`); the writer checks them again before touching the disk.
+ */
+export function generate(ir: SpecIR): GeneratedFile[] {
+  const models = indexModels(ir);
+  const modelFiles = unique(ir.models.map((m) => m.loc.file));
+  const files: GeneratedFile[] = [{ path: 'models.ts', contents: stampCode(modelFiles, emitModels(ir)) }];
+  for (const service of ir.services) {
+    if (service.type !== 'http' || service.operations.length === 0) continue;
+    const sources = serviceSources(ir, service);
+    const validators = emitValidators(ir, service);
+    files.push(
+      { path: `validators/${service.name}.js`, contents: stampCode(sources, validators.js) },
+      { path: `validators/${service.name}.d.ts`, contents: stampCode(sources, validators.dts) },
+    );
+    for (const tag of service.tags) {
+      if (tag.operations.length === 0) continue;
+      files.push({ path: `routers/${service.name}/${tag.fileName}.ts`, contents: stampCode(sources, emitTagRouter(service, tag, models, validators.names)) });
+    }
+    files.push(
+      { path: `routers/${service.name}/index.ts`, contents: stampCode(sources, emitServiceIndex(service)) },
+      { path: `clients/${service.name}.ts`, contents: stampCode(sources, emitClient(service, models)) },
+      { path: `openapi/${service.name}.json`, contents: stampJson(sources, openApiDocument(ir, service)) },
+    );
+  }
+  return files;
+}
+
+/** The spec files a service's generated code derives from: its declaration, its REST file and its models' files. */
+function serviceSources(ir: SpecIR, service: IRService): string[] {
+  const models = indexModels(ir);
+  const schemas = service.operations.flatMap((op) => [
+    ...op.parameters.map((p) => p.schema),
+    ...(op.body ? [op.body.schema] : []),
+    ...op.responses.flatMap((r) => [...(r.schema ? [r.schema] : []), ...r.headers.map((h) => h.schema)]),
+  ]);
+  const used = referencedModels(schemas, models).map((name) => models.get(name)!.loc.file);
+  return unique([service.loc.file, ...(service.rest ? [service.rest.file] : []), ...used]);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}

@@ -1,0 +1,186 @@
+import type { HttpMethod, IROperation, IRParameter, IRResponse, IRSchema, IRSecurityScheme, IRService, SpecIR } from '@specfirst/spec-core';
+import { indexModels, modelToJsonSchema, referencedModels, schemaToJsonSchema, type JsonSchema, type JsonSchemaMode, type ModelIndex } from '../json-schema.js';
+
+/** The subset of an OpenAPI 3.1 document this emitter writes: plain JSON, nothing else. */
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description?: string };
+  servers?: { url: string }[];
+  tags: { name: string; description?: string }[];
+  paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, OpenApiSecurityScheme> };
+}
+
+export interface OpenApiOperation {
+  operationId: string;
+  tags: string[];
+  summary?: string;
+  description?: string;
+  deprecated?: true;
+  parameters?: OpenApiParameter[];
+  requestBody?: { description?: string; required: boolean; content: Record<string, OpenApiMediaType> };
+  responses?: Record<string, OpenApiResponse>;
+  /** Always written: `[]` states that the operation is public. */
+  security: Record<string, string[]>[];
+}
+
+export interface OpenApiParameter {
+  name: string;
+  in: IRParameter['in'];
+  description?: string;
+  required: boolean;
+  deprecated?: true;
+  schema: JsonSchema;
+}
+
+export interface OpenApiMediaType {
+  schema?: JsonSchema;
+}
+
+export interface OpenApiResponse {
+  description: string;
+  headers?: Record<string, { description?: string; required: boolean; schema: JsonSchema }>;
+  content?: Record<string, OpenApiMediaType>;
+}
+
+export interface OpenApiSecurityScheme {
+  type: IRSecurityScheme['type'];
+  description?: string;
+  scheme?: string;
+  bearerFormat?: string;
+  name?: string;
+  in?: 'header' | 'query' | 'cookie';
+  flows?: Record<string, never>;
+  openIdConnectUrl?: string;
+}
+
+/**
+ * The IR keeps no API version (our spec format has none, and the OpenAPI importer drops
+ * `info.version`), so every document says `1.0.0`: a fixed value keeps the output deterministic.
+ */
+const API_VERSION = '1.0.0';
+
+/**
+ * The IR keeps no `openIdConnectUrl`, which the 3.1 schema requires as an absolute URI. `.invalid`
+ * (RFC 2606) never resolves, so a client fails loudly instead of trusting a made-up issuer.
+ */
+const UNKNOWN_OPENID_CONNECT_URL = 'https://openid-connect-url.invalid/.well-known/openid-configuration';
+
+const METHOD_ORDER: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/**
+ * The OpenAPI 3.1 document of one HTTP service. Every object whose keys come from the spec (paths,
+ * header names, content types, scheme names) is built with `Object.fromEntries`, which defines own
+ * properties: a key `__proto__` stays an ordinary key and reaches the JSON output.
+ */
+export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument {
+  const models = indexModels(ir);
+  const mode: JsonSchemaMode = { purpose: 'describe', ref: (name) => `#/components/schemas/${componentKey(models, name)}` };
+  const schema = (s: IRSchema): JsonSchema => schemaToJsonSchema(s, models, mode);
+
+  const byPath = new Map<string, IROperation[]>();
+  for (const op of service.operations) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
+  const paths = Object.fromEntries(
+    [...byPath].map(([path, ops]) => [
+      path,
+      Object.fromEntries(ops.toSorted((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method)).map((op) => [op.method, operation(op, schema)])),
+    ]),
+  );
+
+  const used = referencedModels(service.operations.flatMap(operationSchemas), models).flatMap((name) => models.get(name) ?? []);
+  return {
+    openapi: '3.1.0',
+    info: { title: service.name, version: API_VERSION, ...optional('description', service.description) },
+    // The IR keeps only the path of the server URL; a relative server URL is valid OpenAPI.
+    ...(service.basePath !== '' ? { servers: [{ url: service.basePath }] } : {}),
+    tags: service.tags.map((tag) => ({ name: tag.name, ...optional('description', tag.description) })),
+    paths,
+    components: {
+      schemas: Object.fromEntries(used.map((model) => [componentKey(models, model.name), modelToJsonSchema(model, models, mode)])),
+      securitySchemes: Object.fromEntries(service.securitySchemes.map((s) => [s.name, securityScheme(s)])),
+    },
+  };
+}
+
+/**
+ * Component keys must match `^[a-zA-Z0-9._-]+$`. IR identifiers are TypeScript identifiers, so the
+ * only character outside that set is `$`; `.` never occurs in an identifier, so `$` → `.` keeps
+ * distinct models distinct. An unknown model (an IR with errors) keeps its name: the reference dangles.
+ */
+function componentKey(models: ModelIndex, name: string): string {
+  return (models.get(name)?.identifier ?? name).replaceAll('$', '.');
+}
+
+function operation(op: IROperation, schema: (s: IRSchema) => JsonSchema): OpenApiOperation {
+  return {
+    operationId: op.operationId,
+    tags: [op.tag],
+    ...optional('summary', op.summary),
+    ...optional('description', op.description),
+    ...(op.deprecated ? { deprecated: true } : {}),
+    ...(op.parameters.length > 0 ? { parameters: op.parameters.map((p) => parameter(p, schema)) } : {}),
+    ...(op.body
+      ? { requestBody: { ...optional('description', op.body.description), required: op.body.required, content: Object.fromEntries([[op.body.contentType, { schema: schema(op.body.schema) }]]) } }
+      : {}),
+    // A Responses Object must not be empty; without responses it is left out (optional in 3.1).
+    ...(op.responses.length > 0 ? { responses: Object.fromEntries(op.responses.map((r) => [String(r.status), response(r, schema)])) } : {}),
+    security: op.security.map((requirement) => Object.fromEntries(requirement.schemes.map((s) => [s.scheme, [...s.scopes]]))),
+  };
+}
+
+function parameter(p: IRParameter, schema: (s: IRSchema) => JsonSchema): OpenApiParameter {
+  return {
+    name: p.name,
+    in: p.in,
+    ...optional('description', p.description),
+    // OpenAPI requires `required: true` on every path parameter.
+    required: p.in === 'path' || p.required,
+    ...(p.deprecated ? { deprecated: true } : {}),
+    schema: schema(p.schema),
+  };
+}
+
+function response(r: IRResponse, schema: (s: IRSchema) => JsonSchema): OpenApiResponse {
+  const out: OpenApiResponse = { description: r.description };
+  if (r.headers.length > 0) {
+    out.headers = Object.fromEntries(r.headers.map((h) => [h.name, { ...optional('description', h.description), required: h.required, schema: schema(h.schema) }]));
+  }
+  // A content type without a schema (a body of any shape) is still stated; a schema without one
+  // (the IR type allows it) gets spec-core's default content type.
+  if (r.contentType !== undefined || r.schema !== undefined) {
+    out.content = Object.fromEntries([[r.contentType ?? 'application/json', r.schema ? { schema: schema(r.schema) } : {}]]);
+  }
+  return out;
+}
+
+function securityScheme(s: IRSecurityScheme): OpenApiSecurityScheme {
+  const out: OpenApiSecurityScheme = { type: s.type, ...optional('description', s.description) };
+  switch (s.type) {
+    case 'http':
+      return { ...out, ...optional('scheme', s.scheme), ...optional('bearerFormat', s.bearerFormat) };
+    case 'apiKey':
+      return { ...out, ...optional('name', s.paramName), ...optional('in', s.in) };
+    case 'oauth2':
+      // The IR keeps no flows (their URLs and scopes); an empty Flows Object is valid and claims none.
+      return { ...out, flows: {} };
+    case 'openIdConnect':
+      return { ...out, openIdConnectUrl: UNKNOWN_OPENID_CONNECT_URL };
+    case 'mutualTLS':
+    default:
+      // `default` too: the OpenAPI importer copies `type` unchecked, so the IR may hold another string.
+      return out;
+  }
+}
+
+function operationSchemas(op: IROperation): IRSchema[] {
+  return [
+    ...op.parameters.map((p) => p.schema),
+    ...(op.body ? [op.body.schema] : []),
+    ...op.responses.flatMap((r) => [...(r.schema ? [r.schema] : []), ...r.headers.map((h) => h.schema)]),
+  ];
+}
+
+/** `{ key: value }` when the value is present, else `{}` (exactOptionalPropertyTypes forbids `undefined`). */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}

@@ -1,0 +1,198 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ESLint } from 'eslint';
+import type { Express } from 'express';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generate, scaffoldFiles } from '../src/index.js';
+import { listen, send } from './support/http.js';
+import { buildProject, compile, loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
+
+const SHARED = process.env.SPECFIRST_SHARED ?? path.resolve(REPO_ROOT, '../shared');
+const GOLDEN = path.join(import.meta.dirname, 'golden/small');
+const servers: Server[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+describe('golden output', () => {
+  // Run with UPDATE_GOLDEN=1 to accept a deliberate change, then review the diff in git.
+  it('generates exactly the reviewed files for fixtures/small', () => {
+    const files = generate(loadIR(path.join(REPO_ROOT, 'fixtures/small')));
+    if (process.env.UPDATE_GOLDEN === '1') {
+      rmSync(GOLDEN, { recursive: true, force: true });
+      for (const file of files) {
+        mkdirSync(path.dirname(path.join(GOLDEN, file.path)), { recursive: true });
+        writeFileSync(path.join(GOLDEN, file.path), file.contents);
+      }
+    }
+    const golden = listFiles(GOLDEN);
+    expect(files.map((f) => f.path).sort()).toEqual(golden);
+    for (const file of files) expect(file.contents, file.path).toBe(readFileSync(path.join(GOLDEN, file.path), 'utf8'));
+  });
+
+  it('is deterministic: two generations from two loads are byte-identical', () => {
+    const a = generate(loadIR(path.join(REPO_ROOT, 'fixtures/shop')));
+    const b = generate(loadIR(path.join(REPO_ROOT, 'fixtures/shop')));
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});
+
+function listFiles(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .sort();
+}
+
+describe('the compiler holds controllers to the spec', () => {
+  const controller = (body: string) => `
+import type { TodosController } from '../generated/routers/todo/todos.js';
+export const todos: Pick<TodosController, 'updateTodo'> = {
+  updateTodo: (request) => ${body},
+};
+`;
+
+  it('a correct controller compiles; an undeclared status or a wrong body does not', async () => {
+    const built = await buildProject('types-ok', path.join(REPO_ROOT, 'fixtures/small'), {
+      extraFiles: { 'src/ok.ts': controller(`({ status: 404, body: { type: 'about:blank', title: 'No todo ' + request.params.id, status: 404 } })`) },
+    });
+    expect(existsSync(path.join(built.dist, 'src/ok.js'))).toBe(true);
+
+    for (const [name, body, code] of [
+      ['undeclared-status', `({ status: 418, body: { type: 'about:blank', title: 'teapot', status: 418 } })`, 'TS2322'],
+      ['wrong-body', `({ status: 200, body: { title: 42 } })`, 'TS2322'],
+      ['missing-body', `({ status: 200 })`, 'TS2322'],
+    ] as const) {
+      const root = path.join(OUT_ROOT, 'types-ok');
+      writeFileSync(path.join(root, 'src/ok.ts'), controller(body));
+      const errors = compile(root, { emit: false });
+      expect(errors.length, name).toBeGreaterThan(0);
+      expect(errors.join('\n'), name).toMatch(new RegExp(`^src/ok\\.ts:\\d+:\\d+ ${code}`, 'm'));
+    }
+  }, 120_000);
+});
+
+describe('generated code passes the repository lint', () => {
+  it('for the shop and for the hostile spec', async () => {
+    const shop = path.join(OUT_ROOT, 'lint-shop');
+    const hostile = path.join(OUT_ROOT, 'lint-hostile');
+    for (const [dir, spec] of [
+      [shop, 'fixtures/shop'],
+      [hostile, 'fixtures/hostile/openapi.yaml'],
+    ] as const) {
+      rmSync(dir, { recursive: true, force: true });
+      for (const file of generate(loadIR(path.join(REPO_ROOT, spec)))) {
+        mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+        writeFileSync(path.join(dir, file.path), file.contents);
+      }
+    }
+    // `ignore: false`: the repository ignores test output; here that output is the subject.
+    const eslint = new ESLint({ cwd: REPO_ROOT, ignore: false });
+    const results = await eslint.lintFiles([`${shop}/**/*.{ts,js}`, `${hostile}/**/*.{ts,js}`]);
+    expect(results.length).toBeGreaterThan(20);
+    const problems = results.flatMap((r) => r.messages.map((m) => `${path.relative(OUT_ROOT, r.filePath)}:${m.line}:${m.column} ${m.ruleId ?? ''} ${m.message}`));
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+describe('a hostile spec', () => {
+  const spec = path.join(REPO_ROOT, 'fixtures/hostile/openapi.yaml');
+
+  it('keeps every file inside the output folder and escapes every spec string', () => {
+    const files = generate(loadIR(spec));
+    for (const file of files) expect(file.path).toMatch(/^(models\.ts|(routers\/api|clients|openapi|validators)\/[a-z0-9.-]+\.(ts|js|d\.ts|json)|routers\/api\/[a-z0-9-]+\.ts)$/);
+    expect(files.map((f) => f.path)).toContain('routers/api/x.ts');
+    const models = files.find((f) => f.path === 'models.ts')!.contents;
+    // `*/` from a description is neutralised inside its comment; enum values are JSON string literals.
+    expect(models).toContain('closes the comment *\\/ and opens');
+    expect(models).toContain('"${process.exit(1)}"');
+    expect(models).toContain('"line\\nbreak"');
+    expect(models).toContain('"\\u2028"');
+    expect(models).toMatch(/export interface User2 \{/);
+  });
+
+  it('compiles under strict tsc and serves requests without pollution or injection', async () => {
+    const built = await buildProject('hostile', spec, { sources: path.join(import.meta.dirname, 'projects/hostile/src') });
+    const { hostileApp } = (await import(pathToFileURL(path.join(built.dist, 'src/app.js')).href)) as {
+      hostileApp(): { app: Express; seen: { protoIntact: boolean; ownKeys: string[] }[] };
+    };
+    const { app, seen } = hostileApp();
+    const { server, url } = await listen(app);
+    servers.push(server);
+
+    const body = '{"a-b": "dash", "1st": true, "with space": "s", "": "empty", "constructor": 3, "toString": "t", "kind": "${process.exit(1)}"}';
+    const created = await send(url, 'POST', '/things', { raw: body, headers: { 'content-type': 'application/json' } });
+    expect(created.status).toBe(201);
+    expect(seen[0]).toEqual({ protoIntact: true, ownKeys: ['', '1st', 'a-b', 'constructor', 'kind', 'toString', 'with space'] });
+    expect(JSON.parse(created.text)).toEqual(JSON.parse(body));
+
+    // ajv refuses a `__proto__` key whatever the schema says, string or object: nothing can reach
+    // an object's prototype through a body.
+    for (const proto of ['"p"', '{"admin": true}']) {
+      const polluting = await send(url, 'POST', '/things', { raw: `{"__proto__": ${proto}, "a-b": "x"}`, headers: { 'content-type': 'application/json' } });
+      expect(polluting.status).toBe(400);
+      expect((polluting.json as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/body/__proto__']);
+    }
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+
+    const kinds = ["it's", 'say "hi"', '`tick`', 'line\nbreak', '*/', '\u2028'];
+    for (const kind of kinds) {
+      const response = await send(url, 'POST', '/things', { json: { 'a-b': 'x', kind } });
+      expect(response.status, kind).toBe(201);
+    }
+    expect((await send(url, 'POST', '/things', { json: { 'a-b': 'x', kind: 'other' } })).status).toBe(400);
+
+    // A query parameter named `__proto__` arrives as an own property, not as a prototype.
+    const thing = await send(url, 'GET', '/things/t-1?constructor=7&__proto__=q');
+    expect(thing.status).toBe(200);
+    expect(thing.json).toEqual({ 'a-b': 't-1', 'with space': 'q/7' });
+    expect((await send(url, 'GET', '/things/t-1?constructor=seven')).status).toBe(400);
+    expect((await send(url, 'GET', '/globals')).status).toBe(200);
+  }, 120_000);
+});
+
+describe('scaffolded controllers', () => {
+  it('compile against the generated interfaces and answer 501 until written', async () => {
+    const ir = loadIR(path.join(REPO_ROOT, 'fixtures/small'));
+    const extraFiles: Record<string, string> = {};
+    for (const file of scaffoldFiles(ir)) {
+      // Scaffold paths are project-relative (`services/todo/src/controllers/todos.ts`); the test
+      // project compiles `src/`, so the same relative layout is kept under it.
+      extraFiles[`src/${file.path}`] = file.contents.replace(/"(\.\.\/)+generated\//, '"../../../../../generated/');
+    }
+    extraFiles['src/main.ts'] = `
+import { createTodoApp } from '../generated/routers/todo/index.js';
+import { TodosControllerImpl } from './services/todo/src/controllers/todos.js';
+import { HealthControllerImpl } from './services/todo/src/controllers/health.js';
+export const app = createTodoApp({ todos: new TodosControllerImpl(), health: new HealthControllerImpl() });
+`;
+    const built = await buildProject('scaffold', path.join(REPO_ROOT, 'fixtures/small'), { extraFiles });
+    const { app } = (await import(pathToFileURL(path.join(built.dist, 'src/main.js')).href)) as { app: Express };
+    const { server, url } = await listen(app);
+    servers.push(server);
+    const response = await send(url, 'GET', '/health');
+    expect(response.status).toBe(501);
+    expect(response.json).toMatchObject({ status: 501, title: 'Not Implemented', detail: 'getHealth is not implemented yet' });
+  }, 120_000);
+});
+
+describe('the corpus', () => {
+  const documents = [
+    ...readdirSync(path.join(SHARED, 'corpus/openapi')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(SHARED, 'corpus/openapi', f)),
+    path.join(SHARED, 'corpus/realworld/openapi.yml'),
+  ];
+
+  it('is there (the tests below need ../shared/corpus)', () => {
+    expect(documents.length).toBeGreaterThanOrEqual(7);
+    for (const doc of documents) expect(existsSync(doc), doc).toBe(true);
+  });
+
+  for (const doc of documents) {
+    it(`generates and compiles: ${path.relative(SHARED, doc)}`, async () => {
+      const built = await buildProject(`corpus-${path.basename(path.dirname(doc))}-${path.basename(doc).replace(/\.\w+$/, '')}`, doc);
+      expect(existsSync(path.join(built.dist, 'generated/models.js'))).toBe(true);
+    }, 120_000);
+  }
+});

