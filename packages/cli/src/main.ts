@@ -6,6 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { graphCommand } from './commands/graph.js';
 import { irCommand } from './commands/ir.js';
+import { scaffoldCommand } from './commands/scaffold.js';
+import { syncCommand } from './commands/sync.js';
 import { type Output, processOutput } from './output.js';
 
 export const EXIT = { ok: 0, specErrors: 1, usage: 2 } as const;
@@ -39,6 +41,22 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .description('Show which service talks to which: calls, events and tasks.')
     .argument('[path]', 'project folder (or an OpenAPI document)', '.')
     .action(async (target: string) => setExit(await graphCommand(target, out)));
+
+  program
+    .command('sync')
+    .description('Generate models, validators, routers, clients and OpenAPI documents from the spec.')
+    .argument('[path]', 'project folder or OpenAPI document', '.')
+    .option('-o, --out <dir>', 'output folder (default: the project\'s `output`, usually generated/)')
+    .option('--check', 'write nothing; exit 1 and name the files when the output is stale or was edited', false)
+    .option('-w, --watch', 'sync again whenever a spec file changes', false)
+    .action(async (target: string, options: { out?: string; check: boolean; watch: boolean }) => setExit(await syncCommand(target, options, out)));
+
+  program
+    .command('scaffold')
+    .description('Write controller skeletons (services/<service>/src/controllers/<tag>.ts) where none exist yet.')
+    .argument('[service]', 'only this service (default: every HTTP service)')
+    .option('-p, --project <path>', 'project folder', '.')
+    .action(async (service: string | undefined, options: { project: string }) => setExit(await scaffoldCommand(service, options, out)));
 
   return program;
 }

@@ -1,0 +1,160 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
+const SHARED = process.env.SPECFIRST_SHARED ?? path.resolve(REPO, '../shared');
+const REALWORLD = path.join(SHARED, 'corpus/realworld/openapi.yml');
+
+const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-sync-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function shopCopy(name: string): string {
+  const dir = path.join(temp, name);
+  cpSync(path.join(REPO, 'fixtures/shop'), dir, { recursive: true });
+  return dir;
+}
+
+/** Every file under a folder with its size, modification time and contents. */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(dir, full), `${statSync(full).mtimeMs} ${readFileSync(full, 'utf8')}`);
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe('specfirst sync', () => {
+  it('writes every generated file once; a second run writes nothing and says so', () => {
+    const project = shopCopy('twice');
+    const first = run(['sync'], project);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('created  generated/routers/orders/admin-orders.ts');
+    expect(first.stdout).toMatch(/✓ generated: 21 files written/);
+    const before = snapshot(path.join(project, 'generated'));
+    const second = run(['sync'], project);
+    expect(second.code).toBe(0);
+    expect(second.stdout.trim()).toBe('✓ generated is up to date (21 files); nothing written');
+    expect(snapshot(path.join(project, 'generated'))).toEqual(before);
+    for (const [file, entry] of before) expect(entry, file).toMatch(/specfirst from spec\//);
+  });
+
+  it('--check passes on a fresh output and fails naming the files that were edited, are missing or stale', () => {
+    const project = shopCopy('check');
+    expect(run(['sync', '--check'], project).code).toBe(1);
+    run(['sync'], project);
+    expect(run(['sync', '--check'], project)).toMatchObject({ code: 0 });
+    const models = path.join(project, 'generated/models.ts');
+    writeFileSync(models, readFileSync(models, 'utf8').replace('export interface Address', 'export interface Adress'));
+    rmSync(path.join(project, 'generated/clients/users.ts'));
+    const checked = run(['sync', '--check'], project);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain('generated/models.ts: edited by hand');
+    expect(checked.stderr).toContain('generated/clients/users.ts: missing');
+    expect(checked.stderr).toContain('run `specfirst sync`');
+    // --check changed nothing.
+    expect(existsSync(path.join(project, 'generated/clients/users.ts'))).toBe(false);
+    expect(readFileSync(models, 'utf8')).toContain('Adress');
+  });
+
+  it('removes files it generated that the spec no longer implies, and never touches files it did not generate', () => {
+    const project = shopCopy('stale');
+    run(['sync'], project);
+    const mine = path.join(project, 'generated/routers/orders/notes.md');
+    writeFileSync(mine, 'my notes\n');
+    const rest = path.join(project, 'spec/rest/orders.yaml');
+    const spec = readFileSync(rest, 'utf8');
+    writeFileSync(rest, spec.slice(0, spec.indexOf('  admin-orders:')));
+    const synced = run(['sync'], project);
+    expect(synced.code).toBe(0);
+    expect(synced.stdout).toContain('removed  generated/routers/orders/admin-orders.ts');
+    expect(existsSync(path.join(project, 'generated/routers/orders/admin-orders.ts'))).toBe(false);
+    expect(readFileSync(mine, 'utf8')).toBe('my notes\n');
+  });
+
+  it('refuses to overwrite a file it did not generate, and writes nothing at all', () => {
+    const project = shopCopy('foreign');
+    mkdirSync(path.join(project, 'generated'), { recursive: true });
+    writeFileSync(path.join(project, 'generated/models.ts'), 'export type Mine = 1;\n');
+    const synced = run(['sync'], project);
+    expect(synced.code).toBe(1);
+    expect(synced.stderr).toContain('models.ts');
+    expect(readdirSync(path.join(project, 'generated'))).toEqual(['models.ts']);
+  });
+
+  it('a spec with errors is reported with locations and nothing is written', () => {
+    const project = shopCopy('broken');
+    const models = path.join(project, 'spec/models.yaml');
+    writeFileSync(models, readFileSync(models, 'utf8').replace('address: { $ref: Address, optional: true }', 'address: { $ref: Adress, optional: true }'));
+    const synced = run(['sync'], project);
+    expect(synced.code).toBe(1);
+    expect(synced.stderr).toMatch(/spec\/models\.yaml:\d+:\d+ +error +SF\d{4}/);
+    expect(synced.stderr).toContain('Address');
+    expect(synced.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(path.join(project, 'generated'))).toBe(false);
+  });
+
+  it('generates for a standalone OpenAPI document into --out', () => {
+    if (!existsSync(REALWORLD)) throw new Error(`missing corpus file ${REALWORLD}`);
+    const out = path.join(temp, 'realworld-out');
+    const synced = run(['sync', REALWORLD, '--out', out], temp);
+    expect(synced.code).toBe(0);
+    expect(readdirSync(path.join(out, 'routers/api')).sort()).toContain('articles.ts');
+    expect(existsSync(path.join(out, 'openapi/api.json'))).toBe(true);
+    expect(run(['sync', REALWORLD, '--out', out], temp).stdout).toContain('nothing written');
+  });
+
+  it('--watch regenerates when a spec file changes', async () => {
+    const project = shopCopy('watch');
+    const child = spawn(process.execPath, [BIN, 'sync', '--watch'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const waitFor = async (predicate: () => boolean, what: string) => {
+      for (let i = 0; i < 200 && !predicate(); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!predicate()) throw new Error(`timed out waiting for ${what}; output so far:\n${stdout}`);
+    };
+    try {
+      await waitFor(() => stdout.includes('watching'), 'the watcher to start');
+      const models = path.join(project, 'spec/models.yaml');
+      writeFileSync(models, readFileSync(models, 'utf8').replace('An amount in the smallest unit of a currency.', 'Money, in cents.'));
+      const generated = path.join(project, 'generated/models.ts');
+      await waitFor(() => readFileSync(generated, 'utf8').includes('Money, in cents.'), 'models.ts to be regenerated');
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect(child.exitCode ?? 0).toBe(0);
+  });
+});
+
+describe('specfirst scaffold', () => {
+  it('writes controller skeletons only where none exist, never overwriting', () => {
+    const project = shopCopy('scaffold');
+    const mine = path.join(project, 'services/users/src/controllers/users.ts');
+    mkdirSync(path.dirname(mine), { recursive: true });
+    writeFileSync(mine, '// my controller\n');
+    const scaffolded = run(['scaffold'], project);
+    expect(scaffolded.code).toBe(0);
+    expect(scaffolded.stdout).toContain('kept     services/users/src/controllers/users.ts (exists)');
+    expect(readFileSync(mine, 'utf8')).toBe('// my controller\n');
+    const sessions = readFileSync(path.join(project, 'services/users/src/controllers/sessions.ts'), 'utf8');
+    expect(sessions).toContain('export class SessionsControllerImpl implements SessionsController');
+    expect(sessions).toContain('../../../../generated/routers/users/sessions.js');
+    expect(run(['scaffold', 'nope'], project)).toMatchObject({ code: 2 });
+  });
+});
