@@ -44,11 +44,11 @@ describe('specfirst sync', () => {
     const first = run(['sync'], project);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('created  generated/routers/orders/admin-orders.ts');
-    expect(first.stdout).toMatch(/✓ generated: 21 files written/);
+    expect(first.stdout).toMatch(/✓ generated: 22 files written/);
     const before = snapshot(path.join(project, 'generated'));
     const second = run(['sync'], project);
     expect(second.code).toBe(0);
-    expect(second.stdout.trim()).toBe('✓ generated is up to date (21 files); nothing written');
+    expect(second.stdout.trim()).toBe('✓ generated is up to date (22 files); nothing written');
     expect(snapshot(path.join(project, 'generated'))).toEqual(before);
     for (const [file, entry] of before) expect(entry, file).toMatch(/specfirst from spec\//);
   });
@@ -74,6 +74,10 @@ describe('specfirst sync', () => {
   it('removes files it generated that the spec no longer implies, and never touches files it did not generate', () => {
     const project = shopCopy('stale');
     run(['sync'], project);
+    // With the spec unchanged, a stale generated file (here a copy under an old name) is still
+    // noticed: the manifest lists exactly the files sync made.
+    cpSync(path.join(project, 'generated/clients/users.ts'), path.join(project, 'generated/clients/old-users.ts'));
+    expect(run(['sync'], project).stdout).toContain('removed  generated/clients/old-users.ts');
     const mine = path.join(project, 'generated/routers/orders/notes.md');
     writeFileSync(mine, 'my notes\n');
     const rest = path.join(project, 'spec/rest/orders.yaml');

@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { generate, OutputRefusedError, writeOutput, type OutputReport } from '@specfirst/codegen';
+import { OutputRefusedError, syncOutput, type OutputReport } from '@specfirst/codegen';
 import { loadProject, type LoadResult } from '@specfirst/spec-core';
 import { formatDiagnostic, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
@@ -46,10 +46,9 @@ async function syncOnce(target: string, options: SyncOptions, out: Output): Prom
 
   const outDir = options.out !== undefined ? path.resolve(options.out) : path.resolve(result.root, result.ir.project.outputDir);
   const shown = path.relative(cwd, outDir) || '.';
-  const files = generate(result.ir);
   let report: OutputReport;
   try {
-    report = await writeOutput(outDir, files, { check: options.check });
+    report = await syncOutput(result.ir, outDir, { check: options.check });
   } catch (error) {
     if (error instanceof OutputRefusedError) {
       out.stderr(`specfirst sync: ${error.message}`);

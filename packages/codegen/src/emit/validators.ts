@@ -24,13 +24,27 @@ import { isJsonContentType, responseKey } from './naming.js';
 type AjvClass = typeof Ajv2020Class;
 type Ajv2020Type = InstanceType<AjvClass>;
 
-// ajv and ajv-formats are CommonJS; requiring them avoids the default-export dance of ESM interop.
+// ajv and ajv-formats are CommonJS; requiring them avoids the default-export dance of ESM
+// interop. They load on first use: a `sync` that finds its output current never needs them.
 const require = createRequire(import.meta.url);
-const Ajv2020 = (require('ajv/dist/2020.js') as { default: AjvClass }).default;
-const addFormats = (require('ajv-formats') as { default: (ajv: Ajv2020Type) => void }).default;
-const standaloneCode = (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv2020Type, refs: Record<string, string>) => string }).default;
-const { _ } = require('ajv') as { _: (strings: TemplateStringsArray) => unknown };
-const KNOWN_FORMATS = new Set(Object.keys((require('ajv-formats/dist/formats.js') as { fullFormats: object }).fullFormats));
+interface AjvModules {
+  Ajv2020: AjvClass;
+  addFormats: (ajv: Ajv2020Type) => void;
+  standaloneCode: (ajv: Ajv2020Type, refs: Record<string, string>) => string;
+  code: (strings: TemplateStringsArray) => unknown;
+  knownFormats: Set<string>;
+}
+let loaded: AjvModules | undefined;
+function ajvModules(): AjvModules {
+  loaded ??= {
+    Ajv2020: (require('ajv/dist/2020.js') as { default: AjvClass }).default,
+    addFormats: (require('ajv-formats') as { default: (ajv: Ajv2020Type) => void }).default,
+    standaloneCode: (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv2020Type, refs: Record<string, string>) => string }).default,
+    code: (require('ajv') as { _: (strings: TemplateStringsArray) => unknown })._,
+    knownFormats: new Set(Object.keys((require('ajv-formats/dist/formats.js') as { fullFormats: object }).fullFormats)),
+  };
+  return loaded;
+}
 
 /** What ajv's output may `require`, and the runtime export standing in for it. */
 const RUNTIME_HELPERS: Record<string, string> = {
@@ -77,14 +91,14 @@ export function emitValidators(ir: SpecIR, service: IRService): ValidatorModule 
     }
     if (op.body && isJsonContentType(op.body.contentType)) {
       const name = `${op.identifier}Body`;
-      exports.bodies.set(name, schemaToJsonSchema(op.body.schema, models, modeFor('request')));
+      exports.bodies.set(name, schemaToJsonSchema(op.body.schema, models, modeFor('request', models)));
       roots.bodies.push(op.body.schema);
       entry.body = name;
     }
     for (const response of op.responses) {
       if (!response.schema || !isJsonContentType(response.contentType ?? 'application/json')) continue;
       const name = `${op.identifier}Response${responseKey(response.status)}`;
-      exports.responses.set(name, schemaToJsonSchema(response.schema, models, modeFor('response')));
+      exports.responses.set(name, schemaToJsonSchema(response.schema, models, modeFor('response', models)));
       roots.responses.push(response.schema);
       entry.responses.set(String(response.status), name);
     }
@@ -114,8 +128,13 @@ export function emitValidators(ir: SpecIR, service: IRService): ValidatorModule 
   return { js, dts, names };
 }
 
-function modeFor(purpose: 'request' | 'response'): JsonSchemaMode {
-  return { purpose, ref: (model, open) => `/${open ? 'o' : 'm'}/${model}` };
+/** Models are known to ajv by their identifier, a safe URI segment whatever the model's name is. */
+function modelId(models: ModelIndex, model: string, open: boolean): string {
+  return `/${open ? 'o' : 'm'}/${models.get(model)?.identifier ?? 'unknown'}`;
+}
+
+function modeFor(purpose: 'request' | 'response', models: ModelIndex): JsonSchemaMode {
+  return { purpose, ref: (model, open) => modelId(models, model, open) };
 }
 
 /** Path, query or header parameters as one object (keys as the spec names them). */
@@ -123,7 +142,7 @@ function parametersSchema(parameters: IRParameter[], models: ModelIndex, allRequ
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const p of parameters) {
-    Object.defineProperty(properties, p.name, { value: schemaToJsonSchema(p.schema, models, modeFor('request')), enumerable: true });
+    Object.defineProperty(properties, p.name, { value: schemaToJsonSchema(p.schema, models, modeFor('request', models)), enumerable: true });
     if (p.required || allRequired) required.push(p.name);
   }
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
@@ -135,6 +154,9 @@ function ajvFor(purpose: Purpose): Ajv2020Type {
     // `constructor`, `toString`... are properties a spec may declare; only own keys count, or
     // every plain object would seem to carry them (inherited from Object.prototype).
     ownProperties: true,
+    // A model used by many operations is compiled once and called, not copied into each: the
+    // module stays proportional to the spec (13 MB → far less on a 1,000-operation document).
+    inlineRefs: false,
     strict: true,
     strictTypes: false,
     strictTuples: false,
@@ -142,35 +164,58 @@ function ajvFor(purpose: Purpose): Ajv2020Type {
     allowUnionTypes: true,
     useDefaults: purpose !== 'responses',
     coerceTypes: purpose === 'params' ? 'array' : false,
-    code: { source: true, esm: false, lines: true, formats: _`require("ajv-formats/dist/formats").fullFormats` as never },
+    code: { source: true, esm: false, lines: true, formats: ajvModules().code`require("ajv-formats/dist/formats").fullFormats` as never },
   };
-  const ajv = new Ajv2020(options);
-  addFormats(ajv);
+  const ajv = new (ajvModules().Ajv2020)(options);
+  ajvModules().addFormats(ajv);
   return ajv;
 }
 
 function compile(purpose: Purpose, schemas: Map<string, JsonSchema>, modelNames: string[], models: ModelIndex, helpers: Set<string>): string {
   const ajv = ajvFor(purpose);
-  const mode = modeFor(purpose === 'responses' ? 'response' : 'request');
+  const mode = modeFor(purpose === 'responses' ? 'response' : 'request', models);
   const formats = new Set<string>();
   for (const name of modelNames) {
     const model = models.get(name)!;
     for (const open of [false, true]) {
       const schema = modelToJsonSchema(model, models, mode, open);
       collectFormats(schema, formats);
-      ajv.addSchema(typeof schema === 'boolean' ? schema : { ...schema, $id: `/${open ? 'o' : 'm'}/${name}` }, typeof schema === 'boolean' ? `/${open ? 'o' : 'm'}/${name}` : undefined);
+      const id = modelId(models, name, open);
+      ajv.addSchema(typeof schema === 'boolean' ? schema : { ...schema, $id: id }, typeof schema === 'boolean' ? id : undefined);
     }
   }
+  // Each distinct schema is compiled once: a body that is just a model reference exports the
+  // model's own validator, and operations with identical parameters share one function.
   const refs: Record<string, string> = {};
+  const compiled = new Map<string, string>();
   for (const [name, schema] of schemas) {
-    collectFormats(schema, formats);
-    ajv.addSchema(schema, `/x/${name}`);
-    refs[name] = `/x/${name}`;
+    if (typeof schema === 'object' && Object.keys(schema).length === 1 && typeof schema.$ref === 'string') {
+      refs[name] = schema.$ref;
+      continue;
+    }
+    const key = JSON.stringify(schema);
+    let id = compiled.get(key);
+    if (id === undefined) {
+      id = `/x/${name}`;
+      compiled.set(key, id);
+      collectFormats(schema, formats);
+      ajv.addSchema(schema, id);
+    }
+    refs[name] = id;
   }
   // Formats ajv-formats does not know (`int32` is known; `phone` is not) are annotations, as JSON Schema says.
-  for (const format of [...formats].sort()) if (!KNOWN_FORMATS.has(format)) ajv.addFormat(format, true);
-  let code = standaloneCode(ajv, refs);
-  code = code.replace(/^"use strict";\s*/, '');
+  for (const format of [...formats].sort()) if (!ajvModules().knownFormats.has(format)) ajv.addFormat(format, true);
+  // ajv's standalone writer emits a function once per export name, so several names for one
+  // schema would copy its code: export each schema once and alias the other names to it.
+  const firstName = new Map<string, string>();
+  const aliases: string[] = [];
+  for (const [name, id] of Object.entries(refs)) {
+    const first = firstName.get(id);
+    if (first === undefined) firstName.set(id, name);
+    else aliases.push(`exports.${name} = exports.${first};`);
+  }
+  let code = ajvModules().standaloneCode(ajv, Object.fromEntries([...firstName].map(([id, name]) => [name, id])));
+  code = `${code.replace(/^"use strict";\s*/, '')}\n${aliases.join('\n')}`;
   code = code.replace(/require\("[^"]+"\)(?:\.\w+)?/g, (call) => {
     const helper = RUNTIME_HELPERS[call];
     if (helper === undefined) throw new Error(`ajv's standalone code needs ${call}, which @specfirst/runtime does not provide`);
