@@ -85,7 +85,8 @@ function operationHandler(definition: OperationDefinition, call: ControllerMetho
   return async (req: Request, res: Response, _next: NextFunction) => {
     const requestId = requestIdOf(req, res);
     try {
-      const principals = await authenticateRequest(definition, req, options.authenticate);
+      // A public operation skips the asynchronous authentication step altogether.
+      const principals = definition.security.length === 0 ? {} : await authenticateRequest(definition, req, options.authenticate);
       if (principals === undefined) {
         sendProblem(res, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'this operation needs valid credentials' }, challengeHeaders(definition));
         return;
@@ -128,7 +129,8 @@ function operationHandler(definition: OperationDefinition, call: ControllerMetho
       }
 
       const context = new RequestContext(definition.operationId, requestId, principals, options.logger, req, res);
-      const result = await call({ params, query, headers, body }, context);
+      const returned = call({ params, query, headers, body }, context);
+      const result = returned instanceof Promise ? await returned : returned;
       if (res.headersSent) return; // the controller answered through the escape hatch
       send(res, definition, result, options.validateResponses, options.logger, requestId);
     } catch (error) {

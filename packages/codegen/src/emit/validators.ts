@@ -148,12 +148,13 @@ function parametersSchema(parameters: IRParameter[], models: ModelIndex, allRequ
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
 }
 
-function ajvFor(purpose: Purpose): Ajv2020Type {
+function ajvFor(purpose: Purpose, ownProperties: boolean): Ajv2020Type {
   const options: AjvOptions = {
     allErrors: true,
-    // `constructor`, `toString`... are properties a spec may declare; only own keys count, or
-    // every plain object would seem to carry them (inherited from Object.prototype).
-    ownProperties: true,
+    // `constructor`, `toString`... are properties a spec may declare: then only own keys may
+    // count, or every plain object would seem to carry them (inherited from Object.prototype).
+    // The check costs a third of validation time, so it is on only where such a name occurs.
+    ownProperties,
     // A model used by many operations is compiled once and called, not copied into each: the
     // module stays proportional to the spec (13 MB → far less on a 1,000-operation document).
     inlineRefs: false,
@@ -172,17 +173,16 @@ function ajvFor(purpose: Purpose): Ajv2020Type {
 }
 
 function compile(purpose: Purpose, schemas: Map<string, JsonSchema>, modelNames: string[], models: ModelIndex, helpers: Set<string>): string {
-  const ajv = ajvFor(purpose);
   const mode = modeFor(purpose === 'responses' ? 'response' : 'request', models);
+  const modelSchemas = modelNames.flatMap((name) =>
+    [false, true].map((open) => ({ id: modelId(models, name, open), schema: modelToJsonSchema(models.get(name)!, models, mode, open) })),
+  );
+  const all = [...modelSchemas.map((m) => m.schema), ...schemas.values()];
+  const ajv = ajvFor(purpose, all.some(declaresInheritedName));
   const formats = new Set<string>();
-  for (const name of modelNames) {
-    const model = models.get(name)!;
-    for (const open of [false, true]) {
-      const schema = modelToJsonSchema(model, models, mode, open);
-      collectFormats(schema, formats);
-      const id = modelId(models, name, open);
-      ajv.addSchema(typeof schema === 'boolean' ? schema : { ...schema, $id: id }, typeof schema === 'boolean' ? id : undefined);
-    }
+  for (const { id, schema } of modelSchemas) {
+    collectFormats(schema, formats);
+    ajv.addSchema(typeof schema === 'boolean' ? schema : { ...schema, $id: id }, typeof schema === 'boolean' ? id : undefined);
   }
   // Each distinct schema is compiled once: a body that is just a model reference exports the
   // model's own validator, and operations with identical parameters share one function.
@@ -223,6 +223,18 @@ function compile(purpose: Purpose, schemas: Map<string, JsonSchema>, modelNames:
     return helper;
   });
   return indentCode(code);
+}
+
+/** Whether a schema names a property every object inherits (`constructor`, `toString`, `__proto__`...). */
+function declaresInheritedName(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(declaresInheritedName);
+  if (typeof schema !== 'object' || schema === null) return false;
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'properties' && typeof value === 'object' && value !== null && Object.keys(value).some((name) => name in Object.prototype)) return true;
+    if (key === 'required' && Array.isArray(value) && value.some((name) => typeof name === 'string' && name in Object.prototype)) return true;
+    if (declaresInheritedName(value)) return true;
+  }
+  return false;
 }
 
 function collectFormats(schema: unknown, into: Set<string>): void {
