@@ -3,7 +3,8 @@ import { emitClient } from './emit/client.js';
 import { emitModels } from './emit/models.js';
 import { emitTagRouter } from './emit/router.js';
 import { emitServiceIndex } from './emit/service-index.js';
-import { emitValidators } from './emit/validators.js';
+import { compileJob } from './emit/ajv-compile.js';
+import { assembleValidators, planValidators, type ValidatorModule } from './emit/validators.js';
 import { indexModels, referencedModels } from './json-schema.js';
 import { openApiDocument } from './openapi/document.js';
 import { stampCode, stampJson } from './write/stamp.js';
@@ -20,13 +21,25 @@ export interface GeneratedFile {
  * kebab-case, tag file names `[a-z0-9-]`); the writer checks them again before touching the disk.
  */
 export function generate(ir: SpecIR): GeneratedFile[] {
+  const validators = new Map<string, ValidatorModule>();
+  for (const service of httpServices(ir)) {
+    const plan = planValidators(ir, service);
+    validators.set(service.name, assembleValidators(plan, plan.jobs.map(compileJob)));
+  }
+  return emitAll(ir, validators);
+}
+
+function httpServices(ir: SpecIR): IRService[] {
+  return ir.services.filter((service) => service.type === 'http' && service.operations.length > 0);
+}
+
+function emitAll(ir: SpecIR, validatorModules: ReadonlyMap<string, ValidatorModule>): GeneratedFile[] {
   const models = indexModels(ir);
   const modelFiles = unique(ir.models.map((m) => m.loc.file));
   const files: GeneratedFile[] = [{ path: 'models.ts', contents: stampCode(modelFiles, emitModels(ir)) }];
-  for (const service of ir.services) {
-    if (service.type !== 'http' || service.operations.length === 0) continue;
+  for (const service of httpServices(ir)) {
     const sources = serviceSources(ir, service);
-    const validators = emitValidators(ir, service);
+    const validators = validatorModules.get(service.name)!;
     files.push(
       { path: `validators/${service.name}.js`, contents: stampCode(sources, validators.js) },
       { path: `validators/${service.name}.d.ts`, contents: stampCode(sources, validators.dts) },

@@ -14,8 +14,9 @@ export interface JsonSchemaMode {
    * `describe`: the schema as the spec states it (OpenAPI output; annotations kept).
    * `request`: validation of input; objects without `additionalProperties` reject unknown keys,
    *   and readonly fields of a model are refused in its `Create`/`Update` variants.
-   * `response`: validation of output; like `describe` without annotations, and without defaults
-   *   (a validator must never change what the controller returned).
+   * `response`: validation of output; closed like `request` (a key the spec does not declare is
+   *   a leak, e.g. a password hash), without defaults (a check must never change what the
+   *   controller returned), and a write-only field is never required.
    */
   purpose: 'describe' | 'request' | 'response';
 }
@@ -126,7 +127,7 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
       return objectSchema(schema, walk, out);
     case 'ref': {
       const target = walk.models.get(schema.model);
-      const ref = { $ref: walk.mode.ref(schema.model, walk.open && purpose === 'request') };
+      const ref = { $ref: walk.mode.ref(schema.model, walk.open && purpose !== 'describe') };
       if (schema.nullable) {
         out.anyOf = [ref, { type: 'null' }];
         return out;
@@ -138,7 +139,7 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
     case 'allOf': {
       out.allOf = schema.parts.map((part) => convert(part, { ...walk, model: undefined, open: true }));
       // The parts are open, so the whole closes itself: keys no part knows are refused.
-      if (purpose === 'request' && !walk.open) out.unevaluatedProperties = false;
+      if (purpose !== 'describe' && !walk.open) out.unevaluatedProperties = false;
       if (schema.nullable) return { anyOf: [out, { type: 'null' }] };
       return out;
     }
@@ -187,7 +188,7 @@ function objectSchema(schema: IRObjectSchema, walk: Walk, out: Record<string, Js
   if (schema.additionalProperties !== undefined) {
     out.additionalProperties =
       typeof schema.additionalProperties === 'boolean' ? schema.additionalProperties : convert(schema.additionalProperties, { ...walk, model: undefined, open: false });
-  } else if (purpose === 'request' && !walk.open) {
+  } else if (purpose !== 'describe' && !walk.open) {
     out.additionalProperties = false;
   }
   copy(schema, out, ['minProperties', 'maxProperties']);

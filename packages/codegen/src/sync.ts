@@ -24,37 +24,83 @@ export interface SyncReport extends OutputReport {
 }
 
 interface Manifest {
+  /** Fingerprint of the IR and the generator. */
   input: string;
+  /** Fingerprint of the generator alone. */
+  generator: string;
+  /** Every file the spec was read from (or looked for), relative to the project root: its sha256, or null when it did not exist. */
+  sources: Record<string, string | null>;
+  /** Every generated file and the hash in its stamp. */
   files: Record<string, string>;
 }
 
-export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: boolean } = {}): Promise<SyncReport> {
+/** What the spec was read from: the project root and the absolute paths of every file read or probed (`LoadResult.files`). */
+export interface SyncInputs {
+  root: string;
+  files: readonly string[];
+}
+
+function fastReport(files: string[]): SyncReport {
+  return { written: [], unchanged: files, removed: [], edited: [], missing: [], outdated: [], extra: [], foreign: [], fast: true };
+}
+
+export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: boolean; inputs?: SyncInputs } = {}): Promise<SyncReport> {
   const input = inputFingerprint(ir);
-  const current = await provenCurrent(outDir, input);
-  if (current !== undefined) {
-    return { written: [], unchanged: current, removed: [], edited: [], missing: [], outdated: [], extra: [], foreign: [], fast: true };
-  }
+  const manifest = await readManifest(outDir);
+  const current = manifest?.input === input ? await outputIntact(outDir, manifest) : undefined;
+  if (current !== undefined) return fastReport(current);
   const files = generate(ir);
-  const manifest: Manifest = { input, files: Object.fromEntries(files.map((f) => [f.path, hashOf(f.contents)])) };
-  files.push({ path: MANIFEST, contents: stampJson(sourcesOf(ir), manifest) });
+  const next: Manifest = {
+    input,
+    generator: generatorFingerprint(),
+    sources: options.inputs ? await sourceHashes(options.inputs) : {},
+    files: Object.fromEntries(files.map((f) => [f.path, hashOf(f.contents)])),
+  };
+  files.push({ path: MANIFEST, contents: stampJson(sourcesOf(ir), next) });
   return { ...(await writeOutput(outDir, files, options)), fast: false };
 }
 
-/** The files of the output, when the manifest matches `input` and every file it lists is intact and alone. */
-async function provenCurrent(outDir: string, input: string): Promise<string[] | undefined> {
-  let text: string;
+/**
+ * Whether the output folder is current without loading the spec: the manifest's generator is this
+ * one, every spec file it lists hashes as recorded (and the missing ones are still missing), and
+ * every generated file is intact and alone. Undefined when any of that cannot be shown.
+ */
+export async function outputIsCurrent(outDir: string, root: string): Promise<SyncReport | undefined> {
+  const manifest = await readManifest(outDir);
+  if (!manifest || manifest.generator !== generatorFingerprint() || Object.keys(manifest.sources).length === 0) return undefined;
+  const files = Object.keys(manifest.sources).map((file) => path.join(root, ...file.split('/')));
+  const now = await sourceHashes({ root, files });
+  for (const [file, hash] of Object.entries(manifest.sources)) if (now[file] !== hash) return undefined;
+  const current = await outputIntact(outDir, manifest);
+  return current === undefined ? undefined : fastReport(current);
+}
+
+async function sourceHashes(inputs: SyncInputs): Promise<Record<string, string | null>> {
+  const entries = await Promise.all(
+    inputs.files.map(async (file) => {
+      const relative = path.relative(inputs.root, file).split(path.sep).join('/');
+      try {
+        return [relative, createHash('sha256').update(await readFile(file)).digest('hex')] as const;
+      } catch {
+        return [relative, null] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+async function readManifest(outDir: string): Promise<Manifest | undefined> {
   try {
-    text = await readFile(path.join(outDir, MANIFEST), 'utf8');
+    const manifest = JSON.parse(await readFile(path.join(outDir, MANIFEST), 'utf8')) as Partial<Manifest>;
+    if (typeof manifest.input !== 'string' || typeof manifest.files !== 'object' || manifest.files === null) return undefined;
+    return { input: manifest.input, generator: manifest.generator ?? '', sources: manifest.sources ?? {}, files: manifest.files };
   } catch {
     return undefined;
   }
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(text) as Manifest;
-  } catch {
-    return undefined;
-  }
-  if (manifest.input !== input || typeof manifest.files !== 'object') return undefined;
+}
+
+/** The files of the output, when every file the manifest lists is intact and no other file of ours is there. */
+async function outputIntact(outDir: string, manifest: Manifest): Promise<string[] | undefined> {
   const scan = await scanOutput(outDir).catch(() => undefined);
   if (!scan) return undefined;
   const listed = new Map(Object.entries(manifest.files));

@@ -14,6 +14,7 @@ interface UsersModule {
   usersApp(): { app: Express; users: { lastListQuery: unknown }; logs: string[] };
   EXPLODING_ID: string;
   BROKEN_ID: string;
+  LEAKY_ID: string;
 }
 interface OrdersModule {
   ordersApp(): { app: Express; orders: { seen: { principals: unknown; idempotencyKey: unknown; query: unknown }[] }; adminOrders: { principals: unknown[] } };
@@ -228,6 +229,13 @@ describe('routing, errors and authentication', () => {
     expect(response.status).toBe(500);
     expect(response.json).toMatchObject({ type: 'https://specfirst.dev/problems/response-validation-failed' });
     expect(pointers(response)).toEqual(['/body/createdAt', '/body/email', '/body/name']);
+  });
+
+  it('response validation refuses a field the spec does not declare, so internals cannot leak', async () => {
+    const response = await send(usersBase, 'GET', `/api/users/${usersModule.LEAKY_ID}`, { headers: AUTH });
+    expect(response.status).toBe(500);
+    expect(response.text).not.toContain('secret');
+    expect(pointers(response)).toEqual(['/body/passwordHash']);
   });
 });
 

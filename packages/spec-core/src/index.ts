@@ -4,7 +4,7 @@
  */
 export * from './ir.js';
 export { DIAGNOSTIC_CODES, hasErrors, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics.js';
-export { loadProject, loadProjectSync, clearProjectCache, serviceNameForDocument, type LoadOptions, type LoadResult } from './load.js';
+export { loadProject, loadProjectSync, clearProjectCache, locateProject, serviceNameForDocument, type LoadOptions, type LoadResult, type ProjectLocation } from './load.js';
 export { findProjectRoot, PROJECT_FILE, DEFAULT_DIRS } from './config.js';
 export { SCHEMAS_DIR, type SpecFileKind } from './schema-validate.js';
 export { toCamelCase, toFileName, toPascalCase, isIdentifier } from './names.js';

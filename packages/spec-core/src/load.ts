@@ -234,6 +234,34 @@ function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> 
   return finish(ctx, project, [service], [], [], () => []);
 }
 
+/** Where a target's project is and where its generated code goes, read without loading the spec. */
+export interface ProjectLocation {
+  root: string;
+  kind: 'project' | 'openapi';
+  /** Relative to `root`, `/`-separated. */
+  outputDir: string;
+}
+
+/**
+ * Reads only `specfirst.yaml` (nothing for a standalone document): enough for `sync` to find its
+ * output folder and decide, from the manifest there, whether the whole spec must be loaded at all.
+ * Undefined when the target is not a project or its settings have problems (a full load says which).
+ */
+export function locateProject(target: string): ProjectLocation | undefined {
+  const resolved = resolveTarget(target);
+  if (resolved.mode === 'invalid') return undefined;
+  if (resolved.mode === 'openapi') return { root: resolved.root, kind: 'openapi', outputDir: 'generated' };
+  const ctx = createContext(resolved.root);
+  const project = runSync(
+    (function* () {
+      const source = yield* readSpecFile(ctx, path.join(resolved.root, PROJECT_FILE), { kind: 'specfirst', required: true });
+      return readProjectConfig(ctx, source);
+    })(),
+    new Map(),
+  );
+  return ctx.diagnostics.length > 0 ? undefined : { root: resolved.root, kind: 'project', outputDir: project.outputDir };
+}
+
 /** `petstore-expanded.yaml` → `petstore-expanded`; generic names (`openapi.yml`) → `api`. */
 export function serviceNameForDocument(file: string): string {
   const stem = toFileName(path.basename(file).replace(/\.(ya?ml|json)$/i, ''));

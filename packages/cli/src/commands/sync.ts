@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { OutputRefusedError, syncOutput, type OutputReport } from '@specfirst/codegen';
-import { loadProject, type LoadResult } from '@specfirst/spec-core';
+import { OutputRefusedError, outputIsCurrent, syncOutput, type OutputReport } from '@specfirst/codegen';
+import { loadProject, locateProject, type LoadResult } from '@specfirst/spec-core';
 import { formatDiagnostic, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
 
@@ -34,6 +34,19 @@ interface SyncRun {
 
 async function syncOnce(target: string, options: SyncOptions, out: Output): Promise<SyncRun> {
   const cwd = process.cwd();
+  // When no spec file changed since the last sync and its output is intact, say so without
+  // loading the spec (a watcher needs the load anyway, for the list of files to watch).
+  if (!options.watch) {
+    const located = locateProject(target);
+    if (located !== undefined) {
+      const outDir = options.out !== undefined ? path.resolve(options.out) : path.resolve(located.root, located.outputDir);
+      const current = await outputIsCurrent(outDir, located.root);
+      if (current !== undefined) {
+        const shown = path.relative(cwd, outDir) || '.';
+        return { code: options.check ? reportCheck(current, shown, out) : reportWrite(current, shown, out) };
+      }
+    }
+  }
   const result = await loadProject(target, { cache: !options.watch ? false : true });
   const text: TextOptions = { colors: out.colors, codeFrame: out.isTTY, cwd };
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -48,7 +61,7 @@ async function syncOnce(target: string, options: SyncOptions, out: Output): Prom
   const shown = path.relative(cwd, outDir) || '.';
   let report: OutputReport;
   try {
-    report = await syncOutput(result.ir, outDir, { check: options.check });
+    report = await syncOutput(result.ir, outDir, { check: options.check, inputs: { root: result.root, files: result.files } });
   } catch (error) {
     if (error instanceof OutputRefusedError) {
       out.stderr(`specfirst sync: ${error.message}`);

@@ -10,6 +10,8 @@ import './principals.js';
 export const EXPLODING_ID = '00000000-0000-4000-8000-000000000000';
 /** A user id for which getUser returns a body that breaks the contract (a controller bug). */
 export const BROKEN_ID = '11111111-1111-4111-8111-111111111111';
+/** A user id for which getUser returns a valid user plus a field the spec does not declare. */
+export const LEAKY_ID = '22222222-2222-4222-8222-222222222222';
 
 export class InMemoryUsers implements UsersController {
   readonly users = new Map<string, M.User>();
@@ -29,6 +31,10 @@ export class InMemoryUsers implements UsersController {
   getUser(request: { params: { id: string } }) {
     if (request.params.id === EXPLODING_ID) throw new Error('connection to postgres://admin:hunter2@db failed');
     if (request.params.id === BROKEN_ID) return getUserReply.ok({ id: BROKEN_ID } as unknown as M.User);
+    if (request.params.id === LEAKY_ID) {
+      const row = { id: LEAKY_ID, email: 'l@example.com', name: 'Leaky', role: 'customer' as const, createdAt: new Date(0).toISOString(), passwordHash: '$2b$10$secret' };
+      return getUserReply.ok(row);
+    }
     const user = this.users.get(request.params.id);
     return user ? getUserReply.ok(user) : getUserReply.notFound({ type: 'about:blank', title: 'No such user', status: 404 });
   }
