@@ -102,6 +102,18 @@ describe('specfirst sync', () => {
 
   it('a spec with errors is reported with locations and nothing is written', () => {
     const project = shopCopy('broken');
+    expect(run(['sync'], project).code).toBe(0);
+    const before = snapshot(path.join(project, 'generated'));
+    // A spec that breaks after a good sync: the manifest must not vouch for the old output.
+    const rest = path.join(project, 'spec/rest/users.yaml');
+    writeFileSync(rest, readFileSync(rest, 'utf8').replace('body: UserCreate', 'body: UserCreat'));
+    const again = run(['sync'], project);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/spec\/rest\/users\.yaml:\d+:\d+ +error +SF2001/);
+    expect(again.stderr).toContain('UserCreate');
+    expect(snapshot(path.join(project, 'generated'))).toEqual(before);
+    rmSync(path.join(project, 'generated'), { recursive: true });
+    writeFileSync(rest, readFileSync(rest, 'utf8').replace('body: UserCreat', 'body: UserCreate'));
     const models = path.join(project, 'spec/models.yaml');
     writeFileSync(models, readFileSync(models, 'utf8').replace('address: { $ref: Address, optional: true }', 'address: { $ref: Adress, optional: true }'));
     const synced = run(['sync'], project);

@@ -12,6 +12,7 @@ import { listen, send, type Sent } from './support/http.js';
  */
 interface UsersModule {
   usersApp(): { app: Express; users: { lastListQuery: unknown }; logs: string[] };
+  realWorldStyleApp(): { app: Express };
   EXPLODING_ID: string;
   BROKEN_ID: string;
   LEAKY_ID: string;
@@ -172,6 +173,17 @@ describe('requests that break the spec get a 400 problem naming each failure', (
     expect(response.status).toBe(400);
     expect(pointers(response)).toEqual(['/body/__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('a service can answer validation failures its own way', () => {
+  it('maps the failures to its declared error shape (RealWorld: 422 {"errors": {"body": [...]}})', async () => {
+    const { server, url } = await listen(usersModule.realWorldStyleApp().app);
+    servers.push(server);
+    const response = await send(url, 'POST', '/api/users', { json: { email: 'nope', password: 'correct horse battery' } });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.json).toEqual({ errors: { body: ['/body/name is required', '/body/email must match format "email"'] } });
   });
 });
 

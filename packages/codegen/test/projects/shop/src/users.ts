@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpProblem, type Request } from '@specfirst/runtime';
 import type * as M from '../generated/models.js';
-import { createUsersApp } from '../generated/routers/users/index.js';
+import { createUsersApp, type UsersAppOptions } from '../generated/routers/users/index.js';
 import { createSessionReply, type SessionsController } from '../generated/routers/users/sessions.js';
 import { createUserReply, getUserReply, type UsersController } from '../generated/routers/users/users.js';
 import './principals.js';
@@ -65,10 +65,11 @@ export function authenticateBearer(req: Request) {
   return req.headers.authorization === 'Bearer good-token' ? { userId: 'u1' } : null;
 }
 
-export function usersApp(users = new InMemoryUsers(), logs: string[] = []) {
+export function usersApp(users = new InMemoryUsers(), logs: string[] = [], extra: Partial<UsersAppOptions> = {}) {
   const app = createUsersApp(
     { users, sessions },
     {
+      ...extra,
       authenticate: { bearer: authenticateBearer },
       validateResponses: true,
       logger: {
@@ -80,4 +81,11 @@ export function usersApp(users = new InMemoryUsers(), logs: string[] = []) {
     },
   );
   return { app, users, logs };
+}
+
+/** RealWorld style: validation failures answered as `422 {"errors": {"body": [...]}}` instead of a 400 problem. */
+export function realWorldStyleApp() {
+  return usersApp(new InMemoryUsers(), [], {
+    validationErrorResponse: (problem) => ({ status: 422, body: { errors: { body: problem.errors.map((e) => `${e.pointer} ${e.message}`) } } }),
+  });
 }
