@@ -20,7 +20,8 @@ function run(args: string[], cwd: string): { code: number | null; stdout: string
 
 function shopCopy(name: string): string {
   const dir = path.join(temp, name);
-  cpSync(path.join(REPO, 'fixtures/shop'), dir, { recursive: true });
+  // `pnpm demo` leaves fixtures/shop/generated behind (git ignores it); a test starts without it.
+  cpSync(path.join(REPO, 'fixtures/shop'), dir, { recursive: true, filter: (source) => path.basename(source) !== 'generated' });
   return dir;
 }
 
@@ -74,10 +75,10 @@ describe('specfirst sync', () => {
   it('removes files it generated that the spec no longer implies, and never touches files it did not generate', () => {
     const project = shopCopy('stale');
     run(['sync'], project);
-    // With the spec unchanged, a stale generated file (here a copy under an old name) is still
-    // noticed: the manifest lists exactly the files sync made.
-    cpSync(path.join(project, 'generated/clients/users.ts'), path.join(project, 'generated/clients/old-users.ts'));
-    expect(run(['sync'], project).stdout).toContain('removed  generated/clients/old-users.ts');
+    // A stamped file the last sync did not write (a copy, another tree's output) is not sync's to
+    // remove: only what the manifest lists is.
+    cpSync(path.join(project, 'generated/clients/users.ts'), path.join(project, 'generated/clients/copy-of-users.ts'));
+    expect(run(['sync'], project).stdout).toContain('up to date');
     const mine = path.join(project, 'generated/routers/orders/notes.md');
     writeFileSync(mine, 'my notes\n');
     const rest = path.join(project, 'spec/rest/orders.yaml');
@@ -88,6 +89,36 @@ describe('specfirst sync', () => {
     expect(synced.stdout).toContain('removed  generated/routers/orders/admin-orders.ts');
     expect(existsSync(path.join(project, 'generated/routers/orders/admin-orders.ts'))).toBe(false);
     expect(readFileSync(mine, 'utf8')).toBe('my notes\n');
+    expect(existsSync(path.join(project, 'generated/clients/copy-of-users.ts'))).toBe(true);
+  });
+
+  it('an output folder shared by two documents: each sync replaces the other, and --check is never fooled', () => {
+    const dir = path.join(temp, 'two-targets');
+    mkdirSync(dir, { recursive: true });
+    for (const name of ['alpha', 'beta']) {
+      writeFileSync(path.join(dir, `${name}.yaml`), `openapi: 3.1.0\ninfo: { title: ${name}, version: '1' }\npaths:\n  /${name}:\n    get: { operationId: get${name}, responses: { '204': { description: ok } } }\n`);
+    }
+    expect(run(['sync', 'alpha.yaml', '--out', 'gen'], dir).code).toBe(0);
+    expect(run(['sync', 'beta.yaml', '--out', 'gen', '--check'], dir).code).toBe(1);
+    const beta = run(['sync', 'beta.yaml', '--out', 'gen'], dir);
+    expect(beta.stdout).toContain('created  gen/clients/beta.ts');
+    expect(beta.stdout).toContain('removed  gen/clients/alpha.ts');
+    expect(run(['sync', 'beta.yaml', '--out', 'gen', '--check'], dir).code).toBe(0);
+    expect(run(['sync', 'alpha.yaml', '--out', 'gen', '--check'], dir).code).toBe(1);
+  });
+
+  it("leaves another tree's generated files alone, and refuses an output folder that holds the spec", () => {
+    const dir = path.join(temp, 'nested-outputs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'api.yaml'), `openapi: 3.1.0\ninfo: { title: api, version: '1' }\npaths:\n  /a:\n    get: { operationId: getA, responses: { '204': { description: ok } } }\n`);
+    mkdirSync(path.join(dir, 'sub'));
+    cpSync(path.join(dir, 'api.yaml'), path.join(dir, 'sub/other.yaml'));
+    expect(run(['sync', 'sub/other.yaml', '--out', 'out/other'], dir).code).toBe(0);
+    expect(run(['sync', 'api.yaml', '--out', 'out'], dir).code).toBe(0);
+    expect(existsSync(path.join(dir, 'out/other/models.ts'))).toBe(true);
+    const refused = run(['sync', 'api.yaml', '--out', '.'], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('refusing to generate into .');
   });
 
   it('refuses to overwrite a file it did not generate, and writes nothing at all', () => {

@@ -10,4 +10,4 @@ export { type OutputFile } from './write/plan.js';
 export { OutputRefusedError } from './write/errors.js';
 export { generate, type GeneratedFile } from './generate.js';
 export { scaffoldFiles, type ScaffoldFile } from './emit/scaffold.js';
-export { syncOutput, outputIsCurrent, MANIFEST, type SyncInputs, type SyncReport } from './sync.js';
+export { syncOutput, outputIsCurrent, syncTarget, MANIFEST, type SyncInputs, type SyncReport } from './sync.js';

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { SpecIR } from '@specfirst/spec-core';
 import { generate } from './generate.js';
 import { writeOutput, type OutputReport } from './write/output.js';
-import { scanOutput } from './write/scan.js';
-import { stampJson } from './write/stamp.js';
+import { readRegularFile } from './write/fs-safe.js';
+import { readStamp, stampJson } from './write/stamp.js';
 
 /**
  * `specfirst sync` as one call: generate and write, or, when nothing that shapes the output has
@@ -24,6 +24,8 @@ export interface SyncReport extends OutputReport {
 }
 
 interface Manifest {
+  /** What was synced: `project`, or `openapi:<document>` (relative to the root). */
+  target: string;
   /** Fingerprint of the IR and the generator. */
   input: string;
   /** Fingerprint of the generator alone. */
@@ -38,6 +40,13 @@ interface Manifest {
 export interface SyncInputs {
   root: string;
   files: readonly string[];
+  /** What is synced: `project`, or `openapi:<document relative to root>`; see {@link syncTarget}. */
+  target: string;
+}
+
+/** The name a manifest records for what it was made from, so another target's output is never vouched for. */
+export function syncTarget(location: { root: string; kind: 'project' | 'openapi'; file?: string }): string {
+  return location.kind === 'project' || location.file === undefined ? 'project' : `openapi:${path.relative(location.root, location.file).split(path.sep).join('/')}`;
 }
 
 function fastReport(files: string[]): SyncReport {
@@ -51,13 +60,16 @@ export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: 
   if (current !== undefined) return fastReport(current);
   const files = generate(ir);
   const next: Manifest = {
+    target: options.inputs?.target ?? '',
     input,
     generator: generatorFingerprint(),
     sources: options.inputs ? await sourceHashes(options.inputs) : {},
     files: Object.fromEntries(files.map((f) => [f.path, hashOf(f.contents)])),
   };
   files.push({ path: MANIFEST, contents: stampJson(sourcesOf(ir), next) });
-  return { ...(await writeOutput(outDir, files, options)), fast: false };
+  // Only what the previous sync wrote (and nobody edited since) may be removed as stale.
+  const owned = new Map(Object.entries(manifest?.files ?? {}));
+  return { ...(await writeOutput(outDir, files, { ...(options.check !== undefined ? { check: options.check } : {}), owned })), fast: false };
 }
 
 /**
@@ -65,9 +77,9 @@ export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: 
  * one, every spec file it lists hashes as recorded (and the missing ones are still missing), and
  * every generated file is intact and alone. Undefined when any of that cannot be shown.
  */
-export async function outputIsCurrent(outDir: string, root: string): Promise<SyncReport | undefined> {
+export async function outputIsCurrent(outDir: string, root: string, target: string): Promise<SyncReport | undefined> {
   const manifest = await readManifest(outDir);
-  if (!manifest || manifest.generator !== generatorFingerprint() || Object.keys(manifest.sources).length === 0) return undefined;
+  if (!manifest || manifest.target !== target || manifest.generator !== generatorFingerprint() || Object.keys(manifest.sources).length === 0) return undefined;
   const files = Object.keys(manifest.sources).map((file) => path.join(root, ...file.split('/')));
   const now = await sourceHashes({ root, files });
   for (const [file, hash] of Object.entries(manifest.sources)) if (now[file] !== hash) return undefined;
@@ -75,7 +87,7 @@ export async function outputIsCurrent(outDir: string, root: string): Promise<Syn
   return current === undefined ? undefined : fastReport(current);
 }
 
-async function sourceHashes(inputs: SyncInputs): Promise<Record<string, string | null>> {
+async function sourceHashes(inputs: { root: string; files: readonly string[] }): Promise<Record<string, string | null>> {
   const entries = await Promise.all(
     inputs.files.map(async (file) => {
       const relative = path.relative(inputs.root, file).split(path.sep).join('/');
@@ -93,26 +105,23 @@ async function readManifest(outDir: string): Promise<Manifest | undefined> {
   try {
     const manifest = JSON.parse(await readFile(path.join(outDir, MANIFEST), 'utf8')) as Partial<Manifest>;
     if (typeof manifest.input !== 'string' || typeof manifest.files !== 'object' || manifest.files === null) return undefined;
-    return { input: manifest.input, generator: manifest.generator ?? '', sources: manifest.sources ?? {}, files: manifest.files };
+    return { target: manifest.target ?? '', input: manifest.input, generator: manifest.generator ?? '', sources: manifest.sources ?? {}, files: manifest.files };
   } catch {
     return undefined;
   }
 }
 
-/** The files of the output, when every file the manifest lists is intact and no other file of ours is there. */
+/** The files of the output, when every file the manifest lists is there, intact, with the hash it records. */
 async function outputIntact(outDir: string, manifest: Manifest): Promise<string[] | undefined> {
-  const scan = await scanOutput(outDir).catch(() => undefined);
-  if (!scan) return undefined;
-  const listed = new Map(Object.entries(manifest.files));
-  for (const [file, scanned] of scan.files) {
-    if (scanned.stamp === undefined) continue; // not ours: never in the way unless it sits on a listed path
-    if (!scanned.stamp.intact) return undefined;
-    if (file === MANIFEST) continue;
-    if (listed.get(file) !== scanned.stamp.hash) return undefined; // stale, edited, or one we no longer make
-  }
-  for (const file of listed.keys()) if (scan.files.get(file)?.stamp === undefined) return undefined;
-  if (scan.files.get(MANIFEST)?.stamp?.intact !== true || scan.leftovers.size > 0) return undefined;
-  return [...listed.keys(), MANIFEST].sort();
+  const listed = [...Object.entries(manifest.files), [MANIFEST, undefined] as const];
+  const intact = await Promise.all(
+    listed.map(async ([file, hash]) => {
+      const bytes = await readRegularFile(path.join(outDir, ...file.split('/'))).catch(() => undefined);
+      const stamp = bytes === undefined ? undefined : readStamp(bytes.toString('utf8'));
+      return stamp?.intact === true && (hash === undefined || stamp.hash === hash);
+    }),
+  );
+  return intact.every(Boolean) ? listed.map(([file]) => file).sort() : undefined;
 }
 
 function hashOf(contents: string): string {
@@ -124,7 +133,7 @@ function sourcesOf(ir: SpecIR): string[] {
   return [...ir.sources].sort();
 }
 
-/** The IR, the generator's own code and the ajv that compiles validators: what decides every byte of the output. */
+/** The IR, the generator's and spec-core's own code, and the ajv that compiles validators: what decides every byte of the output. */
 function inputFingerprint(ir: SpecIR): string {
   return createHash('sha256').update(generatorFingerprint()).update(JSON.stringify(ir)).digest('hex');
 }
@@ -133,7 +142,7 @@ let generator: string | undefined;
 function generatorFingerprint(): string {
   if (generator === undefined) {
     const hash = createHash('sha256');
-    const dist = path.dirname(fileURLToPath(import.meta.url));
+    const require = createRequire(import.meta.url);
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const full = path.join(dir, entry.name);
@@ -141,8 +150,9 @@ function generatorFingerprint(): string {
         else if (entry.name.endsWith('.js')) hash.update(entry.name).update(readFileSync(full));
       }
     };
-    walk(dist);
-    const require = createRequire(import.meta.url);
+    // This package's code and spec-core's (which builds the IR the manifest's sources stand for).
+    walk(path.dirname(fileURLToPath(import.meta.url)));
+    walk(path.dirname(require.resolve('@specfirst/spec-core')));
     for (const dependency of ['ajv/package.json', 'ajv-formats/package.json']) hash.update(readFileSync(require.resolve(dependency)));
     generator = hash.digest('hex');
   }

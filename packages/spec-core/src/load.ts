@@ -238,6 +238,8 @@ function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> 
 export interface ProjectLocation {
   root: string;
   kind: 'project' | 'openapi';
+  /** For a standalone document: its absolute path. */
+  file?: string;
   /** Relative to `root`, `/`-separated. */
   outputDir: string;
 }
@@ -250,7 +252,7 @@ export interface ProjectLocation {
 export function locateProject(target: string): ProjectLocation | undefined {
   const resolved = resolveTarget(target);
   if (resolved.mode === 'invalid') return undefined;
-  if (resolved.mode === 'openapi') return { root: resolved.root, kind: 'openapi', outputDir: 'generated' };
+  if (resolved.mode === 'openapi') return { root: resolved.root, kind: 'openapi', file: resolved.file, outputDir: 'generated' };
   const ctx = createContext(resolved.root);
   const project = runSync(
     (function* () {

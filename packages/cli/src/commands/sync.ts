@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { OutputRefusedError, outputIsCurrent, syncOutput, type OutputReport } from '@specfirst/codegen';
+import { OutputRefusedError, outputIsCurrent, syncOutput, syncTarget, type OutputReport } from '@specfirst/codegen';
 import { loadProject, locateProject, type LoadResult } from '@specfirst/spec-core';
 import { formatDiagnostic, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
@@ -40,7 +40,7 @@ async function syncOnce(target: string, options: SyncOptions, out: Output): Prom
     const located = locateProject(target);
     if (located !== undefined) {
       const outDir = options.out !== undefined ? path.resolve(options.out) : path.resolve(located.root, located.outputDir);
-      const current = await outputIsCurrent(outDir, located.root);
+      const current = await outputIsCurrent(outDir, located.root, syncTarget(located));
       if (current !== undefined) {
         const shown = path.relative(cwd, outDir) || '.';
         return { code: options.check ? reportCheck(current, shown, out) : reportWrite(current, shown, out) };
@@ -59,9 +59,16 @@ async function syncOnce(target: string, options: SyncOptions, out: Output): Prom
 
   const outDir = options.out !== undefined ? path.resolve(options.out) : path.resolve(result.root, result.ir.project.outputDir);
   const shown = path.relative(cwd, outDir) || '.';
+  const inside = path.relative(outDir, result.root);
+  if (inside === '' || (!inside.startsWith('..') && !path.isAbsolute(inside))) {
+    // The output folder is owned by sync; one that holds the spec itself must never be it.
+    out.stderr(`specfirst sync: refusing to generate into ${shown}: it holds the project (${path.relative(cwd, result.root) || '.'}); give generated code a folder of its own, e.g. --out ${path.join(shown, 'generated')}`);
+    return { code: 2, result };
+  }
+  const synced = syncTarget(result.ir.project.kind === 'openapi' ? { root: result.root, kind: 'openapi', file: path.resolve(target) } : { root: result.root, kind: 'project' });
   let report: OutputReport;
   try {
-    report = await syncOutput(result.ir, outDir, { check: options.check, inputs: { root: result.root, files: result.files } });
+    report = await syncOutput(result.ir, outDir, { check: options.check, inputs: { root: result.root, files: result.files, target: synced } });
   } catch (error) {
     if (error instanceof OutputRefusedError) {
       out.stderr(`specfirst sync: ${error.message}`);

@@ -38,6 +38,11 @@ export interface OutputReport {
 export interface OutputOptions {
   /** Change nothing; only report what a write would do (`specfirst sync --check`). */
   check?: boolean;
+  /**
+   * The files the previous run wrote, with their hashes (from its manifest). When given, only
+   * those may be removed as stale; other stamped files are left alone.
+   */
+  owned?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -56,7 +61,7 @@ export interface OutputOptions {
 const PARALLEL_WRITES = 16;
 
 export async function writeOutput(outDir: string, files: readonly OutputFile[], options: OutputOptions = {}): Promise<OutputReport> {
-  const plan = await planOutput(outDir, files);
+  const plan = await planOutput(outDir, files, options.owned);
   const report: OutputReport = {
     written: [],
     unchanged: plan.unchanged,

@@ -44,7 +44,12 @@ export interface OutputPlan {
   folders: Set<string>;
 }
 
-export async function planOutput(outDir: string, files: readonly OutputFile[]): Promise<OutputPlan> {
+/**
+ * `owned`: when given, only the stamped files it lists, with the very hash it records, count as
+ * ours to remove (what the previous sync wrote, from its manifest); any other stamped file is left
+ * alone, so an output folder that holds another tree's generated files cannot lose them.
+ */
+export async function planOutput(outDir: string, files: readonly OutputFile[], owned?: ReadonlyMap<string, string>): Promise<OutputPlan> {
   const root = path.resolve(outDir);
   checkOutputPaths(root, files.map((f) => f.path));
   const unstamped = files.filter((f) => typeof f.contents !== 'string' || readStamp(f.contents)?.intact !== true).map((f) => f.path);
@@ -123,7 +128,8 @@ export async function planOutput(outDir: string, files: readonly OutputFile[]): 
 
   const stale = (relative: string): boolean => {
     const file = scan.files.get(relative);
-    return file?.stamp !== undefined && !claimed.has(file.id);
+    if (file?.stamp === undefined || claimed.has(file.id)) return false;
+    return owned === undefined || owned.get(relative) === file.stamp.hash;
   };
   const removable = (folder: ScannedFolder): boolean =>
     folder.entries.length > 0 &&
