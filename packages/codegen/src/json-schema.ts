@@ -96,7 +96,9 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
     if (schema.deprecated) out.deprecated = true;
     if (schema.examples !== undefined) out.examples = structuredClone(schema.examples);
   }
-  if (schema.default !== undefined && purpose !== 'response') out.default = structuredClone(schema.default);
+  // ajv writes a default into its code as an object literal, where a `__proto__` key would set
+  // the prototype of every defaulted value: validators get the value without such keys.
+  if (schema.default !== undefined && purpose !== 'response') out.default = purpose === 'request' ? withoutProtoKeys(schema.default) : structuredClone(schema.default);
 
   switch (schema.kind) {
     case 'string':
@@ -171,9 +173,11 @@ function objectSchema(schema: IRObjectSchema, walk: Walk, out: Record<string, Js
     }
     // A default on `__proto__` would make a validator assign an object's prototype.
     if (property.name === '__proto__' && typeof converted === 'object') delete converted.default;
+    // A read-only field is set by the server: a request that sends it is refused, never required to.
+    if (property.readonly && purpose === 'request') converted = false;
     defineOwn(properties, property.name, converted);
     // A write-only field is never returned, so a response must not be required to carry it.
-    const requiredHere = property.required && !(property.writeonly && purpose === 'response');
+    const requiredHere = property.required && !(property.writeonly && purpose === 'response') && !(property.readonly && purpose === 'request');
     if (requiredHere) required.push(property.name);
   }
   if (purpose === 'request' && walk.model?.variantOf !== undefined) {
@@ -188,7 +192,9 @@ function objectSchema(schema: IRObjectSchema, walk: Walk, out: Record<string, Js
   if (schema.additionalProperties !== undefined) {
     out.additionalProperties =
       typeof schema.additionalProperties === 'boolean' ? schema.additionalProperties : convert(schema.additionalProperties, { ...walk, model: undefined, open: false });
-  } else if (purpose !== 'describe' && !walk.open) {
+  } else if (purpose !== 'describe' && !walk.open && schema.properties.length > 0) {
+    // Closed unless the spec says otherwise; a bare `type: object` is a free-form map (and typed
+    // `Record<string, unknown>`), so it stays open.
     out.additionalProperties = false;
   }
   copy(schema, out, ['minProperties', 'maxProperties']);
@@ -205,4 +211,30 @@ function copy<T extends object>(from: T, to: Record<string, unknown>, keys: stri
 /** Spec property names may be `__proto__`: define, never assign. */
 function defineOwn(target: Record<string, JsonSchema>, key: string, value: JsonSchema): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * What a client sends where the spec names a model with read-only fields: its `Create` variant,
+ * which leaves them out (an imported OpenAPI body `$ref: User` means "a User, without `id`").
+ * Applied to a body and to the items of an array body.
+ */
+export function inputView(schema: IRSchema, models: ModelIndex): IRSchema {
+  if (schema.kind === 'array') {
+    const items = inputView(schema.items, models);
+    return items === schema.items ? schema : { ...schema, items };
+  }
+  if (schema.kind !== 'ref') return schema;
+  const model = models.get(schema.model);
+  if (model?.variant !== 'model' || model.schema.kind !== 'object' || !model.schema.properties.some((p) => p.readonly)) return schema;
+  const create = models.get(`${model.name}Create`);
+  return create?.variant === 'create' && create.variantOf === model.name ? { ...schema, model: create.name } : schema;
+}
+
+/** A deep copy of a JSON value without any `__proto__` key. */
+function withoutProtoKeys(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(withoutProtoKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, JsonValue> = {};
+  for (const [key, inner] of Object.entries(value)) if (key !== '__proto__') copy[key] = withoutProtoKeys(inner);
+  return copy;
 }

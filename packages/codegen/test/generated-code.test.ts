@@ -111,6 +111,10 @@ describe('a hostile spec', () => {
     expect(models).toContain('"line\\nbreak"');
     expect(models).toContain('"\\u2028"');
     expect(models).toMatch(/export interface User2 \{/);
+    // A tag with a newline must not start a line of code anywhere: not in a router, not in a scaffold.
+    const everything = [...files.map((f) => f.contents), ...scaffoldFiles(loadIR(spec)).map((f) => f.contents)].join('\n');
+    expect(everything).not.toMatch(/^\s*console\.log/m);
+    expect(everything).toContain('PWNED');
   });
 
   it('compiles under strict tsc and serves requests without pollution or injection', async () => {

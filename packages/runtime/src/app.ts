@@ -1,12 +1,12 @@
 import express, { type Express, type Request, type Response, type Router } from 'express';
 import type { OperationDefinition } from './operation.js';
 import { requestIdOf, sendError, sendProblem } from './respond.js';
-import { resolveOptions, type ResolvedOptions, type RouterOptions } from './router.js';
+import { resolveOptions, routerFor, type RouterOptions } from './router.js';
 
-/** One tag of a service: its operations and the function that builds its router. */
+/** One tag of a service: its operations and the controller that answers them. */
 export interface ServiceTag {
   operations: readonly OperationDefinition[];
-  createRouter(options: ResolvedOptions): Router;
+  controller: object;
 }
 
 export interface ServiceDefinition {
@@ -34,10 +34,11 @@ export function createServiceApp(service: ServiceDefinition, options: ServiceOpt
     app.set('query parser', 'simple');
   }
   const mount = service.basePath === '' ? '/' : service.basePath;
-  const routers = service.tags.map((tag) => tag.createRouter(resolved));
-  app.use(mount, ...routers);
+  // One router for every tag, so that path specificity orders routes across tags too.
+  app.use(mount, routerFor(service.tags.flatMap((tag) => tag.operations.map((definition) => ({ definition, controller: tag.controller }))), resolved));
   app.use(mount, methodNotAllowed(service.tags.flatMap((tag) => tag.operations)));
-  app.use((req: Request, res: Response) => {
+  // Scoped to the base path, so routes an app given in `options.app` adds later stay reachable.
+  app.use(mount, (req: Request, res: Response) => {
     requestIdOf(req, res);
     sendProblem(res, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no operation at ${req.method} ${req.path}` });
   });

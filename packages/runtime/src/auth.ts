@@ -38,7 +38,10 @@ export async function authenticateRequest(
 ): Promise<Record<string, unknown> | undefined> {
   if (definition.security.length === 0) return {};
   const asked = new Map<string, unknown>();
-  for (const alternative of definition.security) {
+  // An empty alternative (`security: [{}, {bearer: []}]`) makes authentication optional: it is
+  // tried last, so credentials that are given are still checked and their principal kept.
+  const alternatives = [...definition.security.filter((a) => a.length > 0), ...definition.security.filter((a) => a.length === 0)];
+  for (const alternative of alternatives) {
     const principals: Record<string, unknown> = {};
     let passed = true;
     for (const { scheme, scopes } of alternative) {

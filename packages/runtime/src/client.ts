@@ -54,7 +54,11 @@ interface CallInput {
 function expandPath(template: string, params: Record<string, unknown> = {}): string {
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     if (!Object.hasOwn(params, name) || params[name] === undefined) throw new TypeError(`path parameter \`${name}\` is missing`);
-    return encodeURIComponent(String(params[name]));
+    const value = String(params[name]);
+    // URLs resolve `.` and `..` segments (percent-encoded or not), which would move the call to
+    // another endpoint: no such value can be sent as a path parameter.
+    if (value === '.' || value === '..') throw new TypeError(`path parameter \`${name}\` cannot be \`${value}\``);
+    return encodeURIComponent(value);
   });
 }
 
@@ -66,6 +70,14 @@ function queryString(query: Record<string, unknown> = {}): string {
   }
   const text = search.toString();
   return text === '' ? '' : `?${text}`;
+}
+
+/** JSON as JSON, a form as `a=1&b=2`, bytes as they are, anything else as text. */
+function encodeBody(contentType: string, value: unknown): string | Uint8Array {
+  if (isJson(contentType)) return JSON.stringify(value);
+  if (/^application\/x-www-form-urlencoded(?:;|$)/i.test(contentType)) return queryString(value as Record<string, unknown>).slice(1);
+  if (value instanceof Uint8Array) return value;
+  return String(value);
 }
 
 function isJson(contentType: string | null): boolean {
@@ -84,10 +96,10 @@ export async function callOperation(name: string, operation: ClientOperation, ba
   for (const source of [shared, input.headers, call.headers]) {
     for (const [key, value] of Object.entries(source ?? {})) if (value !== undefined) headers.set(key, String(value));
   }
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (input.body !== undefined && operation.bodyContentType !== undefined) {
     headers.set('content-type', operation.bodyContentType);
-    body = isJson(operation.bodyContentType) ? JSON.stringify(input.body) : String(input.body);
+    body = encodeBody(operation.bodyContentType, input.body);
   }
   const response = await (options.fetch ?? fetch)(url, { method: operation.method.toUpperCase(), headers, body: body ?? null, signal: call.signal ?? null });
   const text = await response.text();

@@ -6,7 +6,7 @@
  */
 export { HttpProblem, isHttpProblem, type ProblemDetails } from './problem.js';
 export { createServiceApp, type ServiceDefinition, type ServiceOptions, type ServiceTag } from './app.js';
-export { createOperationsRouter, resolveOptions, type ResolvedOptions, type RouterOptions } from './router.js';
+export { comparePaths, createOperationsRouter, pollutingKey, resolveOptions, routerFor, type OperationBinding, type ResolvedOptions, type RouterOptions } from './router.js';
 export type { OperationDefinition, OperationResult } from './operation.js';
 export type { OperationContext } from './context.js';
 export type { Authenticator, Authenticators, PrincipalOf, Principals } from './auth.js';
@@ -20,3 +20,4 @@ export {
 } from './validation.js';
 export { PROBLEM_CONTENT_TYPE } from './respond.js';
 export type { Express, Request, Response, Router } from 'express';
+export type { HttpStatus, Status1XX, Status2XX, Status3XX, Status4XX, Status5XX } from './status.js';

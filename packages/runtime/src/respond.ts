@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { isHttpProblem, type ProblemDetails } from './problem.js';
 import type { Logger } from './logger.js';
@@ -49,6 +50,12 @@ export function sendError(error: unknown, req: Request, res: Response, log: Logg
       return;
     }
   }
+  const status = clientErrorStatus(error);
+  if (status !== undefined) {
+    // Express marks what the client got wrong (a path that does not decode, ...) with a 4xx status.
+    sendProblem(res, { type: 'about:blank', title: STATUS_CODES[status] ?? 'Bad Request', status, detail: error instanceof URIError ? 'the request URL is not validly percent-encoded' : 'the request could not be read' });
+    return;
+  }
   log.error({ requestId, method: req.method, url: req.originalUrl, err: describeError(error) }, 'unhandled error while answering a request');
   if (res.headersSent) {
     res.destroy();
@@ -60,6 +67,12 @@ export function sendError(error: unknown, req: Request, res: Response, log: Logg
     status: 500,
     detail: `the server failed to answer; quote request id ${requestId} when reporting it`,
   });
+}
+
+function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 499 ? status : undefined;
 }
 
 function describeError(error: unknown): Record<string, unknown> {

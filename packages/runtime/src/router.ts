@@ -47,34 +47,95 @@ type ControllerMethod = (request: unknown, context: RequestContext) => Operation
 
 /**
  * Builds the Express router of one tag. Generated `create<Tag>Router` functions call this with the
- * tag's operation definitions; they are the only callers.
+ * tag's operation definitions. Used on its own (mounted by hand), the router answers its own
+ * errors (unreadable bodies, throws) as problems too.
  */
 export function createOperationsRouter(definitions: readonly OperationDefinition[], controller: object, options: RouterOptions | ResolvedOptions = {}): Router {
   const resolved = 'logger' in options && 'bodyLimit' in options && 'validationErrorResponse' in options ? (options as ResolvedOptions) : resolveOptions(options);
-  const missing = missingAuthenticators(definitions, resolved.authenticate);
+  const router = routerFor(
+    definitions.map((definition) => ({ definition, controller })),
+    resolved,
+  );
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    sendError(error, req, res, resolved.logger, requestIdOf(req, res));
+  });
+  return router;
+}
+
+/** An operation and the controller object whose method answers it. */
+export interface OperationBinding {
+  definition: OperationDefinition;
+  controller: object;
+}
+
+/**
+ * One router for operations of one or more tags, registered most specific path first: OpenAPI
+ * matches `/users/me` before `/users/{id}` whatever order the spec lists them in, and Express
+ * matches in registration order.
+ */
+export function routerFor(bindings: readonly OperationBinding[], options: ResolvedOptions): Router {
+  const missing = missingAuthenticators(
+    bindings.map((b) => b.definition),
+    options.authenticate,
+  );
   if (missing.length > 0) {
     throw new TypeError(`no authenticate function for security scheme ${missing.map((s) => `\`${s}\``).join(', ')}; pass options.authenticate = { ${missing.map((s) => `${s}: (req) => ...`).join(', ')} }`);
   }
   const router = express.Router();
-  for (const definition of definitions) {
+  for (const { definition, controller } of [...bindings].sort((a, b) => comparePaths(a.definition.path, b.definition.path))) {
+    if (typeof controller !== 'object' || controller === null) {
+      throw new TypeError(`no controller object was given for operation \`${definition.operationId}\``);
+    }
     const method = (controller as Record<string, unknown>)[definition.method];
     if (typeof method !== 'function') {
       throw new TypeError(`the controller has no method \`${definition.method}\` for operation \`${definition.operationId}\``);
     }
     const handlers: RequestHandler[] = [];
-    if (definition.body) handlers.push(bodyParser(definition.body.contentType, resolved.bodyLimit));
-    handlers.push(operationHandler(definition, method.bind(controller) as ControllerMethod, resolved));
+    if (definition.body) handlers.push(bodyParser(definition.body.contentType, options.bodyLimit));
+    handlers.push(operationHandler(definition, method.bind(controller) as ControllerMethod, options));
     router[definition.httpMethod](definition.path, ...handlers);
   }
   return router;
+}
+
+/**
+ * A total order of paths: segment by segment, a fixed segment before a parameter; then fewer
+ * segments first (paths of different lengths never match the same URL, so that only keeps the
+ * order consistent); otherwise equal, and the stable sort keeps the spec's order.
+ */
+export function comparePaths(a: string, b: string): number {
+  const as = a.split('/');
+  const bs = b.split('/');
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const pa = /^[:*]/.test(as[i]!) ? 1 : 0;
+    const pb = /^[:*]/.test(bs[i]!) ? 1 : 0;
+    if (pa !== pb) return pa - pb;
+  }
+  return as.length - bs.length;
 }
 
 function isJson(contentType: string): boolean {
   return /^application\/(?:[\w.+-]+\+)?json(?:;|$)/i.test(contentType);
 }
 
+/** Set on a request whose raw JSON body mentions `proto` or `prototype` (possibly escaped): worth a scan once parsed. */
+const SUSPICIOUS = Symbol('specfirst.suspiciousBody');
+
 function bodyParser(contentType: string, limit: number | string): RequestHandler {
-  if (isJson(contentType)) return express.json({ limit, type: ['application/json', 'application/*+json'] });
+  if (isJson(contentType)) {
+    return express.json({
+      limit,
+      // Any JSON value is a body (a spec may declare a string or an array), not only objects.
+      strict: false,
+      type: ['application/json', 'application/*+json'],
+      // One native search of the raw bytes decides whether the parsed body needs a scan for
+      // prototype-polluting keys (see pollutingKey); ordinary bodies never pay for the scan.
+      verify: (req, _res, buffer) => {
+        if (buffer.includes('proto') || buffer.includes('\\u')) (req as unknown as Record<symbol, boolean>)[SUSPICIOUS] = true;
+      },
+    });
+  }
+  if (/^application\/x-www-form-urlencoded(?:;|$)/i.test(contentType)) return express.urlencoded({ limit, extended: false, type: 'application/x-www-form-urlencoded' });
   if (contentType.startsWith('text/')) return express.text({ limit, type: contentType });
   return express.raw({ limit, type: contentType });
 }
@@ -82,6 +143,7 @@ function bodyParser(contentType: string, limit: number | string): RequestHandler
 function operationHandler(definition: OperationDefinition, call: ControllerMethod, options: ResolvedOptions): RequestHandler {
   const headerKeys = definition.headerParams.map((name) => [name, name.toLowerCase()] as const);
   const jsonBody = definition.body !== undefined && isJson(definition.body.contentType);
+  const formBody = definition.body !== undefined && /^application\/x-www-form-urlencoded(?:;|$)/i.test(definition.body.contentType);
   return async (req: Request, res: Response, _next: NextFunction) => {
     const requestId = requestIdOf(req, res);
     try {
@@ -116,8 +178,16 @@ function operationHandler(definition: OperationDefinition, call: ControllerMetho
           }
           body = undefined;
           if (definition.body.required) failures.push({ pointer: '/body', message: `is required (${definition.body.contentType})` });
-        } else if (jsonBody) {
+        } else if (formBody) {
+          // The form parser gives an object without prototype; the controller gets a plain one.
+          const fields: Record<string, unknown> = {};
+          for (const [key, value] of Object.entries(body as Record<string, unknown>)) setOwn(fields, key, value);
+          body = fields;
           check(definition.validate.body, body, 'body', failures);
+        } else if (jsonBody) {
+          const polluting = (req as unknown as Record<symbol, boolean>)[SUSPICIOUS] ? pollutingKey(body, '/body') : undefined;
+          if (polluting !== undefined) failures.push({ pointer: polluting, message: 'is not accepted: it could replace an object prototype' });
+          else check(definition.validate.body, body, 'body', failures);
         }
       }
 
@@ -137,6 +207,31 @@ function operationHandler(definition: OperationDefinition, call: ControllerMetho
       sendError(error, req, res, options.logger, requestId);
     }
   };
+}
+
+/**
+ * The pointer to the first key in a parsed JSON value that pollutes prototypes when code merges it
+ * into another object: an own `__proto__`, or a `constructor` holding a `prototype`. JSON.parse
+ * makes them plain own keys; `Object.assign` and deep-merge helpers then turn them into prototypes.
+ */
+export function pollutingKey(value: unknown, pointer: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = pollutingKey(value[i], `${pointer}/${i}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
+    const here = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (key === '__proto__') return here;
+    if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype')) return `${here}/prototype`;
+    const found = pollutingKey(child, here);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function hasBody(req: Request): boolean {

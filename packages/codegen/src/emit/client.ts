@@ -1,6 +1,7 @@
 import type { IROperation, IRParameter, IRService } from '@specfirst/spec-core';
 import type { ModelIndex } from '../json-schema.js';
 import { resultTypeName } from './responses.js';
+import { requestBodyType } from './router.js';
 import { docComment, indent, propertyKey, str, upperFirst } from './ts.js';
 import { typeOf, type TypeNaming } from './types.js';
 
@@ -13,7 +14,8 @@ export function emitClient(service: IRService, models: ModelIndex): string {
   const naming: TypeNaming = { models, modelType: (name) => `M.${models.get(name)!.identifier}` };
   const ops = service.operations;
   const out: string[] = [];
-  out.push(`import { createClient, type CallOptions, type ClientOperation, type ClientOptions, type ClientResult } from '@specfirst/runtime/client';`);
+  // A namespace, so that no generated name (an operation `client` gives `ClientResult`) can clash.
+  out.push(`import * as $sf from '@specfirst/runtime/client';`);
   const modelsImport = out.length;
   const byTag = new Map<string, IROperation[]>();
   for (const op of ops) byTag.set(op.tag, [...(byTag.get(op.tag) ?? []), op]);
@@ -33,19 +35,19 @@ export function emitClient(service: IRService, models: ModelIndex): string {
     ];
     return `${op.identifier}: { ${fields.join(', ')} },`;
   });
-  out.push(`const operations: Readonly<Record<string, ClientOperation>> = {\n${indent(table.join('\n'))}\n};\n`);
+  out.push(`const $operations: Readonly<Record<string, $sf.ClientOperation>> = {\n${indent(table.join('\n'))}\n};\n`);
   const methods = ops.map((op) => {
     const input = inputTypeName(op);
     const optional = inputIsOptional(op);
     const doc = docComment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
-    return `${doc}${op.identifier}(input${optional ? '?' : ''}: ${input}, options?: CallOptions): Promise<ClientResult<${resultTypeName(op)}>>;`;
+    return `${doc}${op.identifier}(input${optional ? '?' : ''}: ${input}, options?: $sf.CallOptions): Promise<$sf.ClientResult<${resultTypeName(op)}>>;`;
   });
   out.push(`${docComment([`A typed client of \`${service.name}\`.`])}export interface ${service.identifier}Client {\n${indent(methods.join('\n'))}\n}\n`);
   out.push(
     `${docComment([`Calls \`${service.name}\` over HTTP: \`create${service.identifier}Client({ baseUrl: 'http://localhost:3000' })\`.`])}` +
-      `export function create${service.identifier}Client(options: ClientOptions): ${service.identifier}Client {\n` +
+      `export function create${service.identifier}Client(options: $sf.ClientOptions): ${service.identifier}Client {\n` +
       `  // The table and the interface are generated from the same operations, so the cast only restores their types.\n` +
-      `  return createClient(operations, ${str(service.basePath)}, options) as unknown as ${service.identifier}Client;\n}\n`,
+      `  return $sf.createClient($operations, ${str(service.basePath)}, options) as unknown as ${service.identifier}Client;\n}\n`,
   );
   // Import the models only when a type uses them: an unused import fails strict compilation.
   if (out.some((block) => /\bM\./.test(block))) out.splice(modelsImport, 0, `import type * as M from '../models.js';`);
@@ -69,7 +71,7 @@ function inputParts(op: IROperation, naming: TypeNaming): { key: string; type: s
     const members = params.map((p) => `${docComment([p.description])}${propertyKey(p.name)}${callerMustSend(p) ? '' : '?'}: ${typeOf(p.schema, naming)};`);
     parts.push({ key, type: `{\n${indent(members.join('\n'))}\n}`, required: params.some(callerMustSend) });
   }
-  if (op.body) parts.push({ key: 'body', type: typeOf(op.body.schema, naming), required: op.body.required });
+  if (op.body) parts.push({ key: 'body', type: requestBodyType(op.body.contentType, op.body.schema, naming), required: op.body.required });
   return parts;
 }
 

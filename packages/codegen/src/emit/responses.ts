@@ -19,9 +19,21 @@ export function replyName(status: IRResponse['status']): string {
   return `status${status}`;
 }
 
-/** `201` is its own literal; a range or `default` can only be typed as `number`. */
-function statusType(status: IRResponse['status']): string {
-  return typeof status === 'number' ? String(status) : 'number';
+/**
+ * `201` is its own literal; `4XX` is every 4xx status the operation does not declare on its own;
+ * `default` every status no other response of the operation covers. So a status the spec does not
+ * allow is a compile error even next to a range or a default.
+ */
+function statusType(status: IRResponse['status'], op: IROperation): string {
+  if (typeof status === 'number') return String(status);
+  const exact = op.responses.map((r) => r.status).filter((s): s is number => typeof s === 'number');
+  if (status === 'default') {
+    const ranges = op.responses.map((r) => r.status).filter((s): s is `${1 | 2 | 3 | 4 | 5}XX` => typeof s === 'string' && s !== 'default');
+    const covered = [...exact.map(String), ...ranges.map((r) => `$sf.Status${r}`)];
+    return covered.length === 0 ? '$sf.HttpStatus' : `Exclude<$sf.HttpStatus, ${covered.join(' | ')}>`;
+  }
+  const inRange = exact.filter((s) => Math.floor(s / 100) === Number(status[0]));
+  return inRange.length === 0 ? `$sf.Status${status}` : `Exclude<$sf.Status${status}, ${inRange.join(' | ')}>`;
 }
 
 function headersType(response: IRResponse, naming: TypeNaming): { type: string; required: boolean } | undefined {
@@ -33,8 +45,8 @@ function headersType(response: IRResponse, naming: TypeNaming): { type: string; 
 }
 
 /** One member of the result union: `{ status: 201; body: M.User }`. */
-function resultMember(response: IRResponse, naming: TypeNaming): string {
-  const parts = [`status: ${statusType(response.status)};`];
+function resultMember(response: IRResponse, op: IROperation, naming: TypeNaming): string {
+  const parts = [`status: ${statusType(response.status, op)};`];
   if (response.schema) parts.push(`body: ${typeOf(response.schema, naming)};`);
   const headers = headersType(response, naming);
   if (headers) parts.push(`headers${headers.required ? '' : '?'}: ${headers.type};`);
@@ -47,7 +59,7 @@ export function resultTypeName(op: IROperation): string {
 
 /** The union a controller method returns, discriminated on `status`. */
 export function emitResultType(op: IROperation, naming: TypeNaming): string {
-  const members = op.responses.map((r) => resultMember(r, naming));
+  const members = op.responses.map((r) => resultMember(r, op, naming));
   const doc = docComment([`What \`${op.identifier}\` answers: one of its declared responses.`]);
   if (members.length === 0) return `${doc}export type ${resultTypeName(op)} = never;\n`;
   return `${doc}export type ${resultTypeName(op)} =\n${members.map((m) => indent(`| ${m}`)).join('\n')};\n`;
@@ -61,7 +73,7 @@ export function emitReplyHelpers(op: IROperation, naming: TypeNaming): string {
     const args: string[] = [];
     const fields: string[] = [];
     const fixed = typeof response.status === 'number';
-    if (!fixed) args.push('status: number');
+    if (!fixed) args.push(`status: ${statusType(response.status, op)}`);
     fields.push(fixed ? `status: ${response.status}` : 'status');
     if (response.schema) {
       args.push(`body: ${typeOf(response.schema, naming)}`);

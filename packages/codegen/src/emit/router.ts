@@ -1,5 +1,6 @@
-import type { IROperation, IRParameter, IRSecurityScheme, IRService, IRTag } from '@specfirst/spec-core';
-import type { ModelIndex } from '../json-schema.js';
+import type { IROperation, IRParameter, IRSchema, IRSecurityScheme, IRService, IRTag } from '@specfirst/spec-core';
+import { bodyKind } from './naming.js';
+import { inputView, type ModelIndex } from '../json-schema.js';
 import { emitReplyHelpers, emitResultType, resultTypeName } from './responses.js';
 import { docComment, indent, lowerFirst, propertyKey, str, upperFirst } from './ts.js';
 import { typeOf, type TypeNaming } from './types.js';
@@ -22,13 +23,14 @@ export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex
   const controller = `${tag.identifier}Controller`;
   out.push(
     `${docComment([`The Express router of the \`${tag.name}\` operations of \`${service.name}\`. Mount it under the base path \`${service.basePath || '/'}\`, or let \`create${service.identifier}App\` do it.`])}` +
-      `export function create${tag.identifier}Router(controller: ${controller}, options: RouterOptions | ResolvedOptions = {}): Router {\n` +
-      `  return createOperationsRouter(${operationsConst(tag)}, controller, options);\n}\n`,
+      `export function create${tag.identifier}Router(controller: ${controller}, options: $sf.RouterOptions | $sf.ResolvedOptions = {}): $sf.Router {\n` +
+      `  return $sf.createOperationsRouter(${operationsConst(tag)}, controller, options);\n}\n`,
   );
   const body = out.join('\n');
   // Import only what the body uses: an unused import fails strict compilation.
   const imports = [
-    `import { createOperationsRouter, type OperationContext, type OperationDefinition, type ResolvedOptions, type Router, type RouterOptions } from '@specfirst/runtime';`,
+    // A namespace, so that no generated name (a tag `Operations`, an operation `router`) can clash.
+    `import * as $sf from '@specfirst/runtime';`,
   ];
   if (/\bM\./.test(body)) imports.push(`import type * as M from '../../models.js';`);
   if (/\bv\./.test(body)) imports.push(`import * as v from '../../validators/${service.name}.js';`);
@@ -55,7 +57,8 @@ function parametersType(parameters: IRParameter[], naming: TypeNaming): string {
 
 function emitRequestType(op: IROperation, naming: TypeNaming): string {
   const by = (location: IRParameter['in']) => op.parameters.filter((p) => p.in === location);
-  const body = op.body ? (op.body.required ? typeOf(op.body.schema, naming) : `${typeOf(op.body.schema, naming)} | undefined`) : 'undefined';
+  const bodyType = op.body ? requestBodyType(op.body.contentType, op.body.schema, naming) : 'undefined';
+  const body = op.body && !op.body.required ? `${bodyType} | undefined` : bodyType;
   const doc = docComment([`What the controller receives for \`${op.method.toUpperCase()} ${op.path}\`, validated.`]);
   return (
     `${doc}export interface ${requestTypeName(op)} {\n` +
@@ -71,6 +74,11 @@ function emitRequestType(op: IROperation, naming: TypeNaming): string {
   );
 }
 
+/** Bytes arrive as a Buffer (a Uint8Array); everything else as its schema says. */
+export function requestBodyType(contentType: string, schema: IRSchema, naming: TypeNaming): string {
+  return bodyKind(contentType) === 'bytes' ? 'Uint8Array' : typeOf(inputView(schema, naming.models), naming);
+}
+
 function securitySchemesOf(op: IROperation): string {
   const schemes = [...new Set(op.security.flatMap((r) => r.schemes.map((s) => s.scheme)))].sort();
   return schemes.length === 0 ? 'never' : schemes.map(str).join(' | ');
@@ -80,7 +88,7 @@ function emitControllerInterface(tag: IRTag, operations: IROperation[]): string 
   const methods = operations.map((op) => {
     const doc = docComment([op.summary, op.description, `\`${op.method.toUpperCase()} ${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
     const result = resultTypeName(op);
-    return `${doc}${op.identifier}(request: ${requestTypeName(op)}, context: OperationContext<${securitySchemesOf(op)}>): ${result} | Promise<${result}>;`;
+    return `${doc}${op.identifier}(request: ${requestTypeName(op)}, context: $sf.OperationContext<${securitySchemesOf(op)}>): ${result} | Promise<${result}>;`;
   });
   const doc = docComment([tag.description, `Implement this in \`services/\` and pass it to \`create${tag.identifier}Router\` (or the service's app).`]);
   return `${doc}export interface ${tag.identifier}Controller {\n${indent(methods.join('\n'))}\n}\n`;
@@ -126,5 +134,5 @@ function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation
     return `{\n${indent(fields.join('\n'))}\n},`;
   });
   const doc = docComment([`What the runtime needs to serve each \`${tag.name}\` operation.`]);
-  return `${doc}export const ${operationsConst(tag)}: readonly OperationDefinition[] = [\n${indent(items.join('\n'))}\n];\n`;
+  return `${doc}export const ${operationsConst(tag)}: readonly $sf.OperationDefinition[] = [\n${indent(items.join('\n'))}\n];\n`;
 }

@@ -47,7 +47,8 @@ function skeleton(service: IRService, tagName: string, specifier: string): strin
     );
   });
   return [
-    `// The \`${tag.name}\` operations of \`${service.name}\`. Written once by \`specfirst scaffold\`; this file is yours.`,
+    // Spec strings reach a comment only through docComment, which no newline or `*/` can escape.
+    docComment([`The \`${tag.name}\` operations of \`${service.name}\`. Written once by \`specfirst scaffold\`; this file is yours.`]).trimEnd(),
     `import { HttpProblem, type OperationContext } from '@specfirst/runtime';`,
     `import type { ${typeImports.join(', ')} } from ${str(specifier)};`,
     '',

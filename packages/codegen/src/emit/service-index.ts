@@ -12,30 +12,29 @@ export function emitServiceIndex(service: IRService): string {
   const tags = service.tags.filter((t) => t.operations.length > 0);
   const schemes = [...new Set(service.operations.flatMap((op) => op.security.flatMap((r) => r.schemes.map((s) => s.scheme))))].sort();
   const out: string[] = [];
-  const runtimeImports = ['createServiceApp', 'type Express', 'type ServiceOptions'];
-  if (schemes.length > 0) runtimeImports.push('type Authenticators');
-  out.push(`import { ${runtimeImports.join(', ')} } from '@specfirst/runtime';`);
+  // A namespace, so that no generated name (a service called `service`) can clash with the runtime's.
+  out.push(`import * as $sf from '@specfirst/runtime';`);
   for (const tag of tags) {
-    out.push(`import { create${tag.identifier}Router, ${operationsConst(tag)}, type ${tag.identifier}Controller } from './${tag.fileName}.js';`);
+    out.push(`import { ${operationsConst(tag)}, type ${tag.identifier}Controller } from './${tag.fileName}.js';`);
   }
   out.push('');
   const members = tags.map((tag) => `${propertyKey(controllerKey(tag.identifier))}: ${tag.identifier}Controller;`);
   out.push(`${docComment([`One controller per tag of \`${service.name}\`.`])}export interface ${id}Controllers {\n${indent(members.join('\n'))}\n}\n`);
-  let optionsParam = `options: ServiceOptions = {}`;
+  let optionsParam = `options: $sf.ServiceOptions = {}`;
   if (schemes.length > 0) {
     out.push(`${docComment([`The security schemes \`${service.name}\`'s operations use.`])}export type ${id}SecurityScheme = ${schemes.map(str).join(' | ')};\n`);
     out.push(
-      `${docComment(['How to check each security scheme: a function per scheme, returning the principal or null.'])}export type ${id}AppOptions = ServiceOptions & { authenticate: Authenticators<${id}SecurityScheme> };\n`,
+      `${docComment(['How to check each security scheme: a function per scheme, returning the principal or null.'])}export type ${id}AppOptions = $sf.ServiceOptions & { authenticate: $sf.Authenticators<${id}SecurityScheme> };\n`,
     );
     optionsParam = `options: ${id}AppOptions`;
   }
   const tagEntries = tags.map(
-    (tag) => `{ operations: ${operationsConst(tag)}, createRouter: (resolved) => create${tag.identifier}Router(controllers.${controllerKey(tag.identifier)}, resolved) },`,
+    (tag) => `{ operations: ${operationsConst(tag)}, controller: controllers.${controllerKey(tag.identifier)} },`,
   );
   out.push(
     `${docComment([service.description, `The \`${service.name}\` service as an Express app: its routers under \`${service.basePath || '/'}\`, validation, authentication, 404/405 and RFC 9457 problems.`])}` +
-      `export function create${id}App(controllers: ${id}Controllers, ${optionsParam}): Express {\n` +
-      `  return createServiceApp(\n` +
+      `export function create${id}App(controllers: ${id}Controllers, ${optionsParam}): $sf.Express {\n` +
+      `  return $sf.createServiceApp(\n` +
       `    {\n      basePath: ${str(service.basePath)},\n      tags: [\n${indent(tagEntries.join('\n'), '        ')}\n      ],\n    },\n    options,\n  );\n}\n`,
   );
   return out.join('\n');

@@ -1,6 +1,7 @@
 import type { IRParameter, IRSchema, IRService, SpecIR } from '@specfirst/spec-core';
 import {
   indexModels,
+  inputView,
   modelToJsonSchema,
   referencedModels,
   schemaToJsonSchema,
@@ -9,7 +10,7 @@ import {
   type ModelIndex,
 } from '../json-schema.js';
 import { compileJob, type CompiledJob, type CompileJob, type Purpose } from './ajv-compile.js';
-import { isJsonContentType, responseKey } from './naming.js';
+import { bodyKind, isJsonContentType, responseKey } from './naming.js';
 
 /**
  * `validators/<service>.js`: every request and response check of a service as ajv "standalone"
@@ -57,7 +58,7 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
   // Collected first: which models read the same in a request and in a response decides the refs.
   for (const op of service.operations) {
     for (const p of op.parameters) roots.params.push(p.schema);
-    if (op.body && isJsonContentType(op.body.contentType)) roots.bodies.push(op.body.schema);
+    if (op.body && isJsonContentType(op.body.contentType)) roots.bodies.push(inputView(op.body.schema, models));
     for (const r of op.responses) if (r.schema && isJsonContentType(r.contentType ?? 'application/json')) roots.responses.push(r.schema);
   }
   const responseModels = referencedModels(roots.responses, models);
@@ -77,7 +78,13 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
     }
     if (op.body && isJsonContentType(op.body.contentType)) {
       const name = `${op.identifier}Body`;
-      payloads.set(name, schemaToJsonSchema(op.body.schema, models, request));
+      payloads.set(name, schemaToJsonSchema(inputView(op.body.schema, models), models, request));
+      entry.body = name;
+    } else if (op.body && bodyKind(op.body.contentType) === 'form') {
+      // Form fields are strings, like query parameters: checked by the coercing set-up.
+      const name = `${op.identifier}Body`;
+      params.set(name, schemaToJsonSchema(inputView(op.body.schema, models), models, request));
+      roots.params.push(op.body.schema);
       entry.body = name;
     }
     for (const r of op.responses) {

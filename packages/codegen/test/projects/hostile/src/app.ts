@@ -19,6 +19,9 @@ export function hostileApp() {
         return { status: 201, body: request.body };
       },
     },
+    xConsoleLogPWNED: {
+      getNewlineTag: () => ({ status: 204 }),
+    },
     constructor: {
       getGlobals: () => ({ status: 200, body: { record: 'r', lower: { lower: true }, upper: { upper: true } } }),
     },

@@ -1,0 +1,49 @@
+import express from 'express';
+import type * as M from '../generated/models.js';
+import { createAccountsRouter } from '../generated/routers/api/accounts.js';
+import { createApiApp } from '../generated/routers/api/index.js';
+
+declare module '@specfirst/runtime' {
+  interface Principals {
+    key: { keyId: string };
+  }
+}
+
+export function edgeApp() {
+  const seen: { principals: unknown; settings: unknown }[] = [];
+  const accounts = {
+    getAccount: (request: { params: { id: number } }) =>
+      request.params.id === 0
+        ? ({ status: 404 as const, body: { title: 'No account 0' } })
+        : ({ status: 200 as const, body: { id: String(request.params.id), name: 'By id' } }),
+    createAccount: (request: { body: M.AccountCreate }) => ({ status: 201 as const, body: { id: 'new', ...request.body } }),
+  };
+  const app = createApiApp(
+    {
+      accounts,
+      me: {
+        getMyAccount: (_request, context) => {
+          seen.push({ principals: context.principals, settings: undefined });
+          return context.principals.key ? { status: 200, body: { id: context.principals.key.keyId, name: 'Me' } } : { status: 401, body: { title: 'Who are you?' } };
+        },
+      },
+      forms: {
+        logIn: (request) => {
+          seen.push({ principals: undefined, settings: request.body });
+          return { status: 204 };
+        },
+      },
+      settings: {
+        putSettings: (request) => {
+          seen.push({ principals: undefined, settings: request.body });
+          return { status: 200, body: request.body };
+        },
+      },
+    },
+    { authenticate: { key: (req) => (req.headers['x-key'] === 'k1' ? { keyId: 'k1' } : null) } },
+  );
+  // A tag router mounted by hand, outside the generated app.
+  const standalone = express();
+  standalone.use('/v0', createAccountsRouter(accounts));
+  return { app, standalone, seen };
+}
