@@ -54,36 +54,41 @@ export function schemaToJsonSchema(schema: IRSchema, models: ModelIndex, mode: J
 /** Every model a schema refers to, directly or through other models (sorted). */
 export function referencedModels(schemas: Iterable<IRSchema>, models: ModelIndex): string[] {
   const seen = new Set<string>();
-  const visit = (schema: IRSchema): void => {
-    switch (schema.kind) {
-      case 'ref': {
-        if (seen.has(schema.model)) return;
-        seen.add(schema.model);
-        const target = models.get(schema.model);
-        if (target) visit(target.schema);
-        return;
+  const follow = (schema: IRSchema): void =>
+    forEachNode(schema, (node) => {
+      const named = node.kind === 'ref' ? [node.model] : (node.kind === 'oneOf' || node.kind === 'anyOf') && node.discriminator ? node.discriminator.mapping.map((m) => m.model) : [];
+      for (const model of named) {
+        if (seen.has(model)) continue;
+        seen.add(model);
+        const target = models.get(model);
+        if (target) follow(target.schema);
       }
-      case 'array':
-        visit(schema.items);
-        return;
-      case 'object':
-        for (const p of schema.properties) visit(p.schema);
-        if (typeof schema.additionalProperties === 'object') visit(schema.additionalProperties);
-        return;
-      case 'allOf':
-        schema.parts.forEach(visit);
-        return;
-      case 'oneOf':
-      case 'anyOf':
-        schema.variants.forEach(visit);
-        if (schema.discriminator) for (const m of schema.discriminator.mapping) visit({ kind: 'ref', model: m.model, nullable: false, loc: schema.loc, target: schema.loc });
-        return;
-      default:
-        return;
-    }
-  };
-  for (const schema of schemas) visit(schema);
+    });
+  for (const schema of schemas) follow(schema);
   return [...seen].sort();
+}
+
+/** Calls `visit` on a schema and every schema nested in it (references are not followed). */
+export function forEachNode(schema: IRSchema, visit: (node: IRSchema) => void): void {
+  visit(schema);
+  switch (schema.kind) {
+    case 'array':
+      forEachNode(schema.items, visit);
+      return;
+    case 'object':
+      for (const p of schema.properties) forEachNode(p.schema, visit);
+      if (typeof schema.additionalProperties === 'object') forEachNode(schema.additionalProperties, visit);
+      return;
+    case 'allOf':
+      for (const part of schema.parts) forEachNode(part, visit);
+      return;
+    case 'oneOf':
+    case 'anyOf':
+      for (const variant of schema.variants) forEachNode(variant, visit);
+      return;
+    default:
+      return;
+  }
 }
 
 function convert(schema: IRSchema, walk: Walk): JsonSchema {

@@ -1,5 +1,6 @@
 import type { IRParameter, IRSchema, IRService, SpecIR } from '@specfirst/spec-core';
 import {
+  forEachNode,
   indexModels,
   inputView,
   modelToJsonSchema,
@@ -186,27 +187,10 @@ function parametersSchema(parameters: IRParameter[], models: ModelIndex, mode: J
 /** Models referenced directly as a part of some `allOf`, anywhere in the spec. */
 function allOfParts(ir: SpecIR): Set<string> {
   const parts = new Set<string>();
-  const visit = (schema: IRSchema): void => {
-    switch (schema.kind) {
-      case 'allOf':
-        for (const part of schema.parts) if (part.kind === 'ref') parts.add(part.model);
-        schema.parts.forEach(visit);
-        return;
-      case 'array':
-        visit(schema.items);
-        return;
-      case 'object':
-        for (const p of schema.properties) visit(p.schema);
-        if (typeof schema.additionalProperties === 'object') visit(schema.additionalProperties);
-        return;
-      case 'oneOf':
-      case 'anyOf':
-        schema.variants.forEach(visit);
-        return;
-      default:
-        return;
-    }
-  };
+  const visit = (schema: IRSchema): void =>
+    forEachNode(schema, (node) => {
+      if (node.kind === 'allOf') for (const part of node.parts) if (part.kind === 'ref') parts.add(part.model);
+    });
   for (const model of ir.models) visit(model.schema);
   for (const service of ir.services) {
     for (const op of service.operations) {
