@@ -119,6 +119,25 @@ describe('specfirst sync', () => {
     const refused = run(['sync', 'api.yaml', '--out', '.'], dir);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('refusing to generate into .');
+    const shop = shopCopy('out-in-spec');
+    const intoSpec = run(['sync', '--out', 'spec/generated'], shop);
+    expect(intoSpec.code).toBe(2);
+    expect(intoSpec.stderr).toContain('inside the spec or services folder');
+    expect(existsSync(path.join(shop, 'spec/generated'))).toBe(false);
+  });
+
+  it('a spec edit that changes nothing generated rewrites only the manifest', () => {
+    const project = shopCopy('comment-only');
+    run(['sync'], project);
+    const models = path.join(project, 'spec/models.yaml');
+    writeFileSync(models, `${readFileSync(models, 'utf8')}\n# a comment changes no generated file\n`);
+    const before = snapshot(path.join(project, 'generated'));
+    const synced = run(['sync'], project);
+    expect(synced.code).toBe(0);
+    const after = snapshot(path.join(project, 'generated'));
+    const changed = [...after.keys()].filter((file) => after.get(file) !== before.get(file));
+    expect(changed).toEqual(['manifest.json']);
+    expect(run(['sync'], project).stdout).toContain('nothing written');
   });
 
   it('refuses to overwrite a file it did not generate, and writes nothing at all', () => {

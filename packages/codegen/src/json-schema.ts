@@ -180,6 +180,8 @@ function objectSchema(schema: IRObjectSchema, walk: Walk, out: Record<string, Js
     if (property.name === '__proto__' && typeof converted === 'object') delete converted.default;
     // A read-only field is set by the server: a request that sends it is refused, never required to.
     if (property.readonly && purpose === 'request') converted = false;
+    // A write-only field (a password) is never returned: a response that carries it is a leak.
+    if (property.writeonly && purpose === 'response') converted = false;
     defineOwn(properties, property.name, converted);
     // A write-only field is never returned, so a response must not be required to carry it.
     const requiredHere = property.required && !(property.writeonly && purpose === 'response') && !(property.readonly && purpose === 'request');

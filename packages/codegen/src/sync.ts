@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { SpecIR } from '@specfirst/spec-core';
 import { generate } from './generate.js';
 import { writeOutput, type OutputReport } from './write/output.js';
+import { writeAtomic } from './write/atomic.js';
 import { readRegularFile } from './write/fs-safe.js';
 import { readStamp, stampJson } from './write/stamp.js';
 
@@ -57,7 +58,17 @@ export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: 
   const input = inputFingerprint(ir);
   const manifest = await readManifest(outDir);
   const current = manifest?.input === input ? await outputIntact(outDir, manifest) : undefined;
-  if (current !== undefined) return fastReport(current);
+  if (current !== undefined && manifest !== undefined) {
+    // The IR did not change, but a spec file may have (a comment): record its new hash, or every
+    // later sync would have to load the spec to find out again. Only the manifest is rewritten.
+    const sources = options.inputs ? await sourceHashes(options.inputs) : manifest.sources;
+    if (options.check !== true && (JSON.stringify(sources) !== JSON.stringify(manifest.sources) || manifest.target !== (options.inputs?.target ?? manifest.target))) {
+      const updated: Manifest = { ...manifest, target: options.inputs?.target ?? manifest.target, generator: generatorFingerprint(), sources };
+      await writeAtomic(path.resolve(outDir), MANIFEST, Buffer.from(stampJson(sourcesOf(ir), updated)));
+      return { ...fastReport(current.filter((f) => f !== MANIFEST)), written: [MANIFEST] };
+    }
+    return fastReport(current);
+  }
   const files = generate(ir);
   const next: Manifest = {
     target: options.inputs?.target ?? '',

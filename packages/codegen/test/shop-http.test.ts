@@ -16,6 +16,7 @@ interface UsersModule {
   EXPLODING_ID: string;
   BROKEN_ID: string;
   LEAKY_ID: string;
+  PASSWORD_ID: string;
 }
 interface OrdersModule {
   ordersApp(): { app: Express; orders: { seen: { principals: unknown; idempotencyKey: unknown; query: unknown }[] }; adminOrders: { principals: unknown[] } };
@@ -248,6 +249,11 @@ describe('routing, errors and authentication', () => {
     expect(response.status).toBe(500);
     expect(response.text).not.toContain('secret');
     expect(pointers(response)).toEqual(['/body/passwordHash']);
+    // A write-only field is accepted on input and never returned.
+    const password = await send(usersBase, 'GET', `/api/users/${usersModule.PASSWORD_ID}`, { headers: AUTH });
+    expect(password.status).toBe(500);
+    expect(password.text).not.toContain('correct horse');
+    expect(pointers(password)).toEqual(['/body/password']);
   });
 });
 

@@ -37,10 +37,11 @@ export function createServiceApp(service: ServiceDefinition, options: ServiceOpt
   // One router for every tag, so that path specificity orders routes across tags too.
   app.use(mount, routerFor(service.tags.flatMap((tag) => tag.operations.map((definition) => ({ definition, controller: tag.controller }))), resolved));
   app.use(mount, methodNotAllowed(service.tags.flatMap((tag) => tag.operations)));
-  // Scoped to the base path, so routes an app given in `options.app` adds later stay reachable.
-  app.use(mount, (req: Request, res: Response) => {
+  // On an app of its own the service answers every unknown path; on an app given in
+  // `options.app` only those under its base path, so routes added later stay reachable.
+  app.use(options.app ? mount : '/', (req: Request, res: Response) => {
     requestIdOf(req, res);
-    sendProblem(res, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no operation at ${req.method} ${req.path}` });
+    sendProblem(res, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no operation at ${req.method} ${req.originalUrl.split('?')[0]}` });
   });
   app.use((error: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     sendError(error, req, res, resolved.logger, requestIdOf(req, res));
@@ -60,13 +61,9 @@ function methodNotAllowed(operations: readonly OperationDefinition[]): Router {
   }
   for (const [path, methods] of methodsByPath) {
     const allow = [...methods].sort().join(', ');
+    // OPTIONS never gets here: Express answers it for every known path, with the methods in Allow.
     router.all(path, (req: Request, res: Response) => {
       requestIdOf(req, res);
-      if (req.method === 'OPTIONS') {
-        res.setHeader('Allow', allow);
-        res.status(204).end();
-        return;
-      }
       sendProblem(res, { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${path} accepts ${allow}` }, { Allow: allow });
     });
   }

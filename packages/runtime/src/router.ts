@@ -266,7 +266,7 @@ function send(res: Response, definition: OperationDefinition, result: OperationR
     const failures: ValidationFailure[] = [];
     if (declared === undefined) failures.push({ pointer: '/status', message: `${status} is not a declared response of ${definition.operationId}` });
     else if (declared.validate && !declared.validate(result.body)) failures.push(...failuresFrom(declared.validate.errors ?? [], 'body'));
-    else if (!declared.validate && result.body !== undefined) failures.push({ pointer: '/body', message: 'this response is declared without a body' });
+    else if (!declared.validate && result.body !== undefined && declared.contentType === undefined) failures.push({ pointer: '/body', message: 'this response is declared without a body' });
     if (failures.length > 0) {
       log.error({ requestId, operationId: definition.operationId, status, failures }, 'the controller result does not match the declared response');
       sendProblem(res, {

@@ -59,10 +59,15 @@ async function syncOnce(target: string, options: SyncOptions, out: Output): Prom
 
   const outDir = options.out !== undefined ? path.resolve(options.out) : path.resolve(result.root, result.ir.project.outputDir);
   const shown = path.relative(cwd, outDir) || '.';
-  const inside = path.relative(outDir, result.root);
-  if (inside === '' || (!inside.startsWith('..') && !path.isAbsolute(inside))) {
-    // The output folder is owned by sync; one that holds the spec itself must never be it.
-    out.stderr(`specfirst sync: refusing to generate into ${shown}: it holds the project (${path.relative(cwd, result.root) || '.'}); give generated code a folder of its own, e.g. --out ${path.join(shown, 'generated')}`);
+  const within = (folder: string, parent: string) => {
+    const relative = path.relative(parent, folder);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  };
+  // The output folder is owned by sync: it must hold neither the project nor hand-written files.
+  const handWritten = result.ir.project.kind === 'project' ? [result.ir.project.specDir, result.ir.project.servicesDir].map((d) => path.resolve(result.root, d)) : [];
+  const clash = within(result.root, outDir) ? 'it holds the project' : handWritten.some((d) => within(outDir, d)) ? 'it is inside the spec or services folder' : undefined;
+  if (clash !== undefined) {
+    out.stderr(`specfirst sync: refusing to generate into ${shown}: ${clash}; give generated code a folder of its own, e.g. \`generated\``);
     return { code: 2, result };
   }
   const synced = syncTarget(result.ir.project.kind === 'openapi' ? { root: result.root, kind: 'openapi', file: path.resolve(target) } : { root: result.root, kind: 'project' });

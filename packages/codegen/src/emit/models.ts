@@ -16,8 +16,8 @@ export function emitModels(ir: SpecIR): string {
 
 function emitModel(model: IRModel, naming: TypeNaming): string {
   const lines = [model.description ?? model.schema.description];
-  if (model.variant === 'create') lines.push(`The body that creates a \`${model.variantOf}\`: read-only fields are left out.`);
-  if (model.variant === 'update') lines.push(`A partial update of a \`${model.variantOf}\`: every field is optional, read-only fields are left out.`);
+  if (model.variant === 'create') lines.push(`Input that creates \`${model.variantOf}\`: read-only fields are left out.`);
+  if (model.variant === 'update') lines.push(`A partial update of \`${model.variantOf}\`: every field is optional, read-only fields are left out.`);
   if (model.schema.deprecated) lines.push('@deprecated');
   const doc = docComment(lines);
   const { schema } = model;

@@ -12,6 +12,8 @@ export const EXPLODING_ID = '00000000-0000-4000-8000-000000000000';
 export const BROKEN_ID = '11111111-1111-4111-8111-111111111111';
 /** A user id for which getUser returns a valid user plus a field the spec does not declare. */
 export const LEAKY_ID = '22222222-2222-4222-8222-222222222222';
+/** A user id for which getUser returns the user's write-only password. */
+export const PASSWORD_ID = '33333333-3333-4333-8333-333333333333';
 
 export class InMemoryUsers implements UsersController {
   readonly users = new Map<string, M.User>();
@@ -31,6 +33,7 @@ export class InMemoryUsers implements UsersController {
   getUser(request: { params: { id: string } }) {
     if (request.params.id === EXPLODING_ID) throw new Error('connection to postgres://admin:hunter2@db failed');
     if (request.params.id === BROKEN_ID) return getUserReply.ok({ id: BROKEN_ID } as unknown as M.User);
+    if (request.params.id === PASSWORD_ID) return getUserReply.ok({ id: PASSWORD_ID, email: 'p@example.com', name: 'P', role: 'customer', createdAt: new Date(0).toISOString(), password: 'correct horse battery' });
     if (request.params.id === LEAKY_ID) {
       const row = { id: LEAKY_ID, email: 'l@example.com', name: 'Leaky', role: 'customer' as const, createdAt: new Date(0).toISOString(), passwordHash: '$2b$10$secret' };
       return getUserReply.ok(row);

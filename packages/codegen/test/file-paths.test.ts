@@ -4,16 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProjectSync } from '@specfirst/spec-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { plannedFiles } from '../src/index.js';
+import { generate } from '../src/index.js';
 
 const SHOP = fileURLToPath(new URL('../../../fixtures/shop', import.meta.url));
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-codegen-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-describe('plannedFiles', () => {
+describe('the files generate() plans', () => {
   it('plans one router per service and tag, plus index, client and OpenAPI document per http service', () => {
     const { ir } = loadProjectSync(SHOP, { cache: false });
-    const paths = plannedFiles(ir).map((f) => f.path);
+    const paths = generate(ir).map((f) => f.path);
     expect(paths).toContain('routers/orders/admin-orders.ts');
     expect(paths).toContain('routers/users/sessions.ts');
     expect(paths).toContain('clients/billing.ts');
@@ -29,7 +29,7 @@ describe('plannedFiles', () => {
       `openapi: 3.1.0\ninfo: { title: T, version: '1' }\npaths:\n  /a:\n    get: { operationId: a, tags: ['../../../tmp/owned'], responses: { '200': { description: ok } } }\n`,
     );
     const { ir } = loadProjectSync(file, { cache: false });
-    const routers = plannedFiles(ir).filter((f) => f.kind === 'router');
+    const routers = generate(ir).filter((f) => f.path.startsWith('routers/') && !f.path.endsWith('/index.ts'));
     expect(routers.map((f) => f.path)).toEqual(['routers/evil/tmp-owned.ts']);
   });
 });
