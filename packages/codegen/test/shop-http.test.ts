@@ -94,6 +94,17 @@ describe('requests that match the spec reach the controller', () => {
     expect(orders.orders.seen.at(-1)).toMatchObject({ idempotencyKey: 'key-1', principals: { bearer: { userId: 'u1' } } });
   });
 
+  it('response validation refuses a result without a header its response declares', async () => {
+    const order = {
+      userId: '9b2f3f4e-6a7b-4c8d-9e0f-112233445566',
+      items: [{ sku: 'BOOK-1', quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } }],
+      shippingAddress: { line1: '1 Main St', city: 'Paris', postcode: '75001', country: 'FR' },
+    };
+    const response = await send(ordersBase, 'POST', '/api/orders', { json: order, headers: { ...AUTH, 'Idempotency-Key': 'forget-location' } });
+    expect(response.status).toBe(500);
+    expect(pointers(response)).toEqual(['/headers/Location']);
+  });
+
   it('a response without body is sent as such (204)', async () => {
     const placed = await send(ordersBase, 'POST', '/api/orders', {
       headers: AUTH,

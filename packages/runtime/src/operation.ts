@@ -23,7 +23,10 @@ export interface OperationDefinition {
     body?: CompiledValidator;
   };
   body?: { contentType: string; required: boolean };
-  /** Declared responses by status (`201`, `4XX`, `default`); `validate` is absent for responses without body. */
+  /**
+   * Declared responses by status (`201`, `4XX`, `default`); `validate` is absent for responses
+   * without a JSON body; `headers` names the headers the response must carry.
+   */
   responses: Readonly<Record<string, { validate?: CompiledValidator; contentType?: string; headers?: readonly string[] }>>;
   /** Alternatives (OR) of requirements (AND); `[]` is public. */
   security: readonly (readonly { scheme: string; scopes: readonly string[] }[])[];

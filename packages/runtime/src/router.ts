@@ -267,6 +267,10 @@ function send(res: Response, definition: OperationDefinition, result: OperationR
     if (declared === undefined) failures.push({ pointer: '/status', message: `${status} is not a declared response of ${definition.operationId}` });
     else if (declared.validate && !declared.validate(result.body)) failures.push(...failuresFrom(declared.validate.errors ?? [], 'body'));
     else if (!declared.validate && result.body !== undefined && declared.contentType === undefined) failures.push({ pointer: '/body', message: 'this response is declared without a body' });
+    for (const name of declared?.headers ?? []) {
+      const given = result.headers === undefined ? undefined : Object.entries(result.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+      if (given === undefined) failures.push({ pointer: `/headers/${name}`, message: 'is required by the declared response' });
+    }
     if (failures.length > 0) {
       log.error({ requestId, operationId: definition.operationId, status, failures }, 'the controller result does not match the declared response');
       sendProblem(res, {

@@ -113,6 +113,8 @@ function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation
       const name = v.responses.get(String(r.status));
       if (name !== undefined) fields.push(`validate: v.${name}`);
       if (r.contentType !== undefined) fields.push(`contentType: ${str(r.contentType)}`);
+      const required = r.headers.filter((h) => h.required).map((h) => str(h.name));
+      if (required.length > 0) fields.push(`headers: [${required.join(', ')}]`);
       return `${str(String(r.status))}: { ${fields.join(', ')} },`;
     });
     const security = op.security.map((req) => `[${req.schemes.map((s) => `{ scheme: ${str(s.scheme)}, scopes: [${s.scopes.map(str).join(', ')}] }`).join(', ')}]`);
