@@ -245,3 +245,21 @@ function withoutProtoKeys(value: JsonValue): JsonValue {
   for (const [key, inner] of Object.entries(value)) if (key !== '__proto__') copy[key] = withoutProtoKeys(inner);
   return copy;
 }
+
+/**
+ * Whether a value valid against the schema (as a request validator closes it) may hold an object
+ * key the spec does not name: an open object, a map, a free-form value, anywhere inside it.
+ */
+export function admitsUnnamedKeys(schema: IRSchema, models: ModelIndex): boolean {
+  let open = false;
+  const check = (node: IRSchema): void => {
+    if (node.kind === 'any' || (node.kind === 'literal' && node.values.some((v) => typeof v === 'object' && v !== null))) open = true;
+    if (node.kind === 'object' && (node.properties.length === 0 ? node.additionalProperties !== false : node.additionalProperties !== undefined && node.additionalProperties !== false)) open = true;
+  };
+  forEachNode(schema, check);
+  for (const name of referencedModels([schema], models)) {
+    const model = models.get(name);
+    if (model) forEachNode(model.schema, check);
+  }
+  return open;
+}

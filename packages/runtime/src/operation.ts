@@ -22,7 +22,12 @@ export interface OperationDefinition {
     headers?: CompiledValidator;
     body?: CompiledValidator;
   };
-  body?: { contentType: string; required: boolean };
+  /**
+   * `openKeys: false` when the body's schema admits no key it does not name (every object closed,
+   * nothing free-form): such a body cannot carry a prototype-polluting key past validation, so the
+   * extra scan for one is skipped. Absent means it may.
+   */
+  body?: { contentType: string; required: boolean; openKeys?: boolean };
   /**
    * Declared responses by status (`201`, `4XX`, `default`); `validate` is absent for responses
    * without a JSON body; `headers` names the headers the response must carry.

@@ -91,7 +91,7 @@ export function routerFor(bindings: readonly OperationBinding[], options: Resolv
       throw new TypeError(`the controller has no method \`${definition.method}\` for operation \`${definition.operationId}\``);
     }
     const handlers: RequestHandler[] = [];
-    if (definition.body) handlers.push(bodyParser(definition.body.contentType, options.bodyLimit));
+    if (definition.body) handlers.push(bodyParser(definition.body.contentType, options.bodyLimit, definition.body.openKeys !== false));
     handlers.push(operationHandler(definition, method.bind(controller) as ControllerMethod, options));
     router[definition.httpMethod](definition.path, ...handlers);
   }
@@ -121,18 +121,23 @@ function isJson(contentType: string): boolean {
 /** Set on a request whose raw JSON body mentions `proto` or `prototype` (possibly escaped): worth a scan once parsed. */
 const SUSPICIOUS = Symbol('specfirst.suspiciousBody');
 
-function bodyParser(contentType: string, limit: number | string): RequestHandler {
+function bodyParser(contentType: string, limit: number | string, openKeys: boolean): RequestHandler {
   if (isJson(contentType)) {
     return express.json({
       limit,
       // Any JSON value is a body (a spec may declare a string or an array), not only objects.
       strict: false,
       type: ['application/json', 'application/*+json'],
-      // One native search of the raw bytes decides whether the parsed body needs a scan for
-      // prototype-polluting keys (see pollutingKey); ordinary bodies never pay for the scan.
-      verify: (req, _res, buffer) => {
-        if (buffer.includes('proto') || buffer.includes('\\u')) (req as unknown as Record<symbol, boolean>)[SUSPICIOUS] = true;
-      },
+      // Where the schema lets arbitrary keys through (open objects, free-form values), one native
+      // search of the raw bytes decides whether the parsed body needs a scan for prototype-polluting
+      // keys (see pollutingKey). Closed schemas refuse such keys already and skip both.
+      ...(openKeys
+        ? {
+            verify: (req: unknown, _res: unknown, buffer: Buffer) => {
+              if (buffer.includes('proto') || buffer.includes('\\u')) (req as Record<symbol, boolean>)[SUSPICIOUS] = true;
+            },
+          }
+        : {}),
     });
   }
   if (/^application\/x-www-form-urlencoded(?:;|$)/i.test(contentType)) return express.urlencoded({ limit, extended: false, type: 'application/x-www-form-urlencoded' });

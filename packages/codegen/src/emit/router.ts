@@ -1,6 +1,6 @@
 import type { IROperation, IRParameter, IRSchema, IRSecurityScheme, IRService, IRTag } from '@specfirst/spec-core';
 import { bodyKind } from './naming.js';
-import { inputView, type ModelIndex } from '../json-schema.js';
+import { admitsUnnamedKeys, inputView, type ModelIndex } from '../json-schema.js';
 import { emitReplyHelpers, emitResultType, resultTypeName } from './responses.js';
 import { docComment, indent, lowerFirst, propertyKey, str, upperFirst } from './ts.js';
 import { typeOf, type TypeNaming } from './types.js';
@@ -19,7 +19,7 @@ export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex
     out.push(emitRequestType(op, naming), emitResultType(op, naming), emitReplyHelpers(op, naming));
   }
   out.push(emitControllerInterface(tag, operations));
-  out.push(emitDefinitions(service, tag, operations, validators));
+  out.push(emitDefinitions(service, tag, operations, validators, models));
   const controller = `${tag.identifier}Controller`;
   out.push(
     `${docComment([`The Express router of the \`${tag.name}\` operations of \`${service.name}\`. Mount it under the base path \`${service.basePath || '/'}\`, or let \`create${service.identifier}App\` do it.`])}` +
@@ -102,7 +102,7 @@ function challenge(scheme: IRSecurityScheme | undefined): string | undefined {
   return /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(scheme.scheme) ? scheme.scheme : undefined;
 }
 
-function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation[], validators: Map<string, OperationValidators>): string {
+function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation[], validators: Map<string, OperationValidators>, models: ModelIndex): string {
   const schemes = new Map(service.securitySchemes.map((s) => [s.name, s]));
   const items = operations.map((op) => {
     const v = validators.get(op.operationId) ?? { responses: new Map<string, string>() };
@@ -128,7 +128,7 @@ function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation
       `queryParams: [${by('query').map((p) => str(p.name)).join(', ')}],`,
       `headerParams: [${by('header').map((p) => str(p.name)).join(', ')}],`,
       `validate: { ${validate.join(', ')} },`,
-      ...(op.body ? [`body: { contentType: ${str(op.body.contentType)}, required: ${op.body.required} },`] : []),
+      ...(op.body ? [`body: { contentType: ${str(op.body.contentType)}, required: ${op.body.required}, openKeys: ${admitsUnnamedKeys(inputView(op.body.schema, models), models)} },`] : []),
       `responses: {\n${indent(responses.join('\n'))}\n},`,
       `security: [${security.join(', ')}],`,
       `challenges: [${challenges.map(str).join(', ')}],`,
