@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fail, log, positiveInt } from '../lib.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const OUT = path.join(ROOT, 'bench/.out/codegen');
@@ -32,20 +33,8 @@ const N = positiveInt('BENCH_N', 200);
 /** Goals from the issue. */
 const GOAL = { noopMs: 500, openapiTypescriptReportedMs: 1900 };
 
-function positiveInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) fail(`${name} must be a positive integer, got \`${raw}\``, 2);
-  return value;
-}
 
-function fail(message, code = 1) {
-  console.error(`bench: ${message}`);
-  process.exit(code);
-}
 
-const log = (message) => console.log(message);
 const rel = (p) => path.relative(ROOT, p) || '.';
 
 // ---------------------------------------------------------------------------------------------

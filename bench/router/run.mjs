@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { isDeepStrictEqual } from 'node:util';
+import { fail, log, positiveInt } from '../lib.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const HERE = import.meta.dirname;
@@ -58,13 +59,6 @@ const SERVERS = [
   { id: 'ajv', file: 'ajv-handwritten.mjs', label: 'hand-written ajv handler', validates: true, issue: { small: 0.96, bulk: 0.95 } },
 ];
 
-function positiveInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) fail(`${name} must be a positive integer, got \`${raw}\``, 2);
-  return value;
-}
 
 /** Live server and load processes, ended on any exit. */
 const children = new Set();
@@ -73,12 +67,7 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
-function fail(message, code = 1) {
-  console.error(`\nbench: ${message}`);
-  process.exit(code);
-}
 
-const log = (message) => console.log(message);
 const rel = (p) => path.relative(ROOT, p) || '.';
 
 // ---------------------------------------------------------------------------------------------

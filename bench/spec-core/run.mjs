@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeBigSpecfirstProject } from './gen-big-specfirst.mjs';
+import { fail, log, positiveInt } from '../lib.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const OUT = path.join(ROOT, 'bench/.out');
@@ -36,20 +37,8 @@ const RSS_RUNS = 3;
 /** Targets from the issue. */
 const TARGET = { loadMs: 300, cachedMs: 5, redoclyFactor: 2, redoclyReportedMs: 900 };
 
-function positiveInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) fail(`${name} must be a positive integer, got \`${raw}\``, 2);
-  return value;
-}
 
-function fail(message, code = 1) {
-  console.error(`bench: ${message}`);
-  process.exit(code);
-}
 
-const log = (message) => console.log(message);
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
