@@ -255,6 +255,8 @@ export function admitsUnnamedKeys(schema: IRSchema, models: ModelIndex): boolean
   const check = (node: IRSchema): void => {
     if (node.kind === 'any' || (node.kind === 'literal' && node.values.some((v) => typeof v === 'object' && v !== null))) open = true;
     if (node.kind === 'object' && (node.properties.length === 0 ? node.additionalProperties !== false : node.additionalProperties !== undefined && node.additionalProperties !== false)) open = true;
+    // A closed object may still name the keys that matter: such a body gets the scan too.
+    if (node.kind === 'object' && node.properties.some((p) => p.name === '__proto__' || p.name === 'constructor' || p.name === 'prototype')) open = true;
   };
   forEachNode(schema, check);
   for (const name of referencedModels([schema], models)) {

@@ -64,7 +64,8 @@ function methodNotAllowed(operations: readonly OperationDefinition[]): Router {
     // OPTIONS never gets here: Express answers it for every known path, with the methods in Allow.
     router.all(path, (req: Request, res: Response) => {
       requestIdOf(req, res);
-      sendProblem(res, { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${path} accepts ${allow}` }, { Allow: allow });
+      const requested = req.originalUrl.split('?')[0] ?? req.originalUrl;
+      sendProblem(res, { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${requested} accepts ${allow}`, instance: requested }, { Allow: allow });
     });
   }
   return router;

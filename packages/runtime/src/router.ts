@@ -4,7 +4,7 @@ import { RequestContext } from './context.js';
 import { jsonLogger, type Logger } from './logger.js';
 import type { OperationDefinition, OperationResult } from './operation.js';
 import { requestIdOf, sendError, sendProblem } from './respond.js';
-import { MAX_REPORTED_FAILURES, failuresFrom, validationProblem, type CompiledValidator, type ValidationFailure, type ValidationProblem } from './validation.js';
+import { MAX_REPORTED_FAILURES, PROTO_PARAMETER_KEY, failuresFrom, parameterKey, validationProblem, type CompiledValidator, type ValidationFailure, type ValidationProblem } from './validation.js';
 
 export interface RouterOptions {
   /**
@@ -147,6 +147,7 @@ function bodyParser(contentType: string, limit: number | string, openKeys: boole
 
 function operationHandler(definition: OperationDefinition, call: ControllerMethod, options: ResolvedOptions): RequestHandler {
   const headerKeys = definition.headerParams.map((name) => [name, name.toLowerCase()] as const);
+  const protoParameter = [...definition.pathParams.map((p) => p.name), ...definition.queryParams, ...definition.headerParams].includes('__proto__');
   const jsonBody = definition.body !== undefined && isJson(definition.body.contentType);
   const formBody = definition.body !== undefined && /^application\/x-www-form-urlencoded(?:;|$)/i.test(definition.body.contentType);
   return async (req: Request, res: Response, _next: NextFunction) => {
@@ -161,17 +162,18 @@ function operationHandler(definition: OperationDefinition, call: ControllerMetho
 
       const failures: ValidationFailure[] = [];
       const params: Record<string, unknown> = {};
-      for (const { name, expressName } of definition.pathParams) setOwn(params, name, req.params[expressName]);
+      for (const { name, expressName } of definition.pathParams) setOwn(params, parameterKey(name), req.params[expressName]);
       const query: Record<string, unknown> = {};
       if (definition.queryParams.length > 0) {
         const raw = req.query as Record<string, unknown>;
-        for (const name of definition.queryParams) if (Object.hasOwn(raw, name)) setOwn(query, name, raw[name]);
+        for (const name of definition.queryParams) if (Object.hasOwn(raw, name)) setOwn(query, parameterKey(name), raw[name]);
       }
       const headers: Record<string, unknown> = {};
-      for (const [name, key] of headerKeys) if (req.headers[key] !== undefined) setOwn(headers, name, req.headers[key]);
+      for (const [name, key] of headerKeys) if (req.headers[key] !== undefined) setOwn(headers, parameterKey(name), req.headers[key]);
       check(definition.validate.params, params, 'params', failures);
       check(definition.validate.query, query, 'query', failures);
       check(definition.validate.headers, headers, 'headers', failures);
+      if (protoParameter) for (const part of [params, query, headers]) restoreProtoKey(part);
 
       let body: unknown = undefined;
       if (definition.body) {
@@ -245,6 +247,13 @@ function hasBody(req: Request): boolean {
 
 function check(validate: CompiledValidator | undefined, value: unknown, part: string, failures: ValidationFailure[]): void {
   if (validate && !validate(value)) failures.push(...failuresFrom(validate.errors ?? [], part));
+}
+
+/** After validation, a `__proto__` parameter goes back under its own name (see PROTO_PARAMETER_KEY). */
+function restoreProtoKey(part: Record<string, unknown>): void {
+  if (!Object.hasOwn(part, PROTO_PARAMETER_KEY)) return;
+  setOwn(part, '__proto__', part[PROTO_PARAMETER_KEY]);
+  Reflect.deleteProperty(part, PROTO_PARAMETER_KEY);
 }
 
 /** Spec names may be `__proto__`: such a key becomes an own property, never the object's prototype. */

@@ -29,6 +29,18 @@ export const uri: unknown = (require('ajv/dist/runtime/uri') as { default: unkno
 /** ajv-formats' full format set: regular expressions and functions the validators test against. */
 export const fullFormats: Record<string, unknown> = (require('ajv-formats/dist/formats') as { fullFormats: Record<string, unknown> }).fullFormats;
 
+/**
+ * ajv never looks at a property named `__proto__` (a pollution guard of its own), so a parameter
+ * with that name would go unchecked. Generated parameter schemas and the objects validated
+ * against them use this key instead; the controller still gets `__proto__`.
+ */
+export const PROTO_PARAMETER_KEY = '\u0000__proto__';
+
+/** The key a parameter has in the object its validator checks. */
+export function parameterKey(name: string): string {
+  return name === '__proto__' ? PROTO_PARAMETER_KEY : name;
+}
+
 /** Where in the request a value was read from: the keys of the controller's request object. */
 export type RequestPart = 'params' | 'query' | 'headers' | 'body';
 
@@ -79,6 +91,7 @@ export function failuresFrom(errors: readonly ValidatorError[], part: string): V
     } else if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
       message = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     }
+    if (pointer.includes(PROTO_PARAMETER_KEY)) pointer = pointer.replace(PROTO_PARAMETER_KEY, '__proto__');
     // anyOf/oneOf report each branch and then themselves; one line per pointer and message is enough.
     const key = `${pointer}\u0000${message}`;
     if (seen.has(key)) continue;

@@ -10,6 +10,7 @@ import {
   type JsonSchemaMode,
   type ModelIndex,
 } from '../json-schema.js';
+import { parameterKey } from '@specfirst/runtime/validation';
 import { compileJob, type CompiledJob, type CompileJob, type Purpose } from './ajv-compile.js';
 import { bodyKind, isJsonContentType, responseKey } from './naming.js';
 
@@ -178,8 +179,10 @@ function parametersSchema(parameters: IRParameter[], models: ModelIndex, mode: J
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const p of parameters) {
-    Object.defineProperty(properties, p.name, { value: schemaToJsonSchema(p.schema, models, mode), enumerable: true });
-    if (p.required || allRequired) required.push(p.name);
+    // The runtime validates a `__proto__` parameter under another key, which ajv does look at.
+    const key = parameterKey(p.name);
+    Object.defineProperty(properties, key, { value: schemaToJsonSchema(p.schema, models, mode), enumerable: true });
+    if (p.required || allRequired) required.push(key);
   }
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
 }
