@@ -19,7 +19,7 @@ interface UsersModule {
   PASSWORD_ID: string;
 }
 interface OrdersModule {
-  ordersApp(): { app: Express; orders: { seen: { principals: unknown; idempotencyKey: unknown; query: unknown }[] }; adminOrders: { principals: unknown[] } };
+  ordersApp(): { app: Express; orders: { seen: { principals: unknown; idempotencyKey: unknown; query: unknown }[] }; adminOrders: { principals: unknown[]; refundedBy: string[] } };
 }
 
 let usersBase: string;
@@ -246,6 +246,7 @@ describe('routing, errors and authentication', () => {
     const both = await send(ordersBase, 'POST', `/api/admin/orders/${id}/refund`, { headers: { ...AUTH, 'x-api-key': 'k-123' } });
     expect(both.status).toBe(202);
     expect(orders.adminOrders.principals.at(-1)).toEqual({ bearer: { userId: 'u1' }, apiKey: { key: 'k-123' } });
+    expect(orders.adminOrders.refundedBy.at(-1)).toBe('u1/k-123');
   });
 
   it('response validation catches a controller that returns a body breaking the contract', async () => {

@@ -2,13 +2,17 @@ import type { Request, Response } from 'express';
 import type { PrincipalOf } from './auth.js';
 import { childLogger, type Logger } from './logger.js';
 
-/** The second argument of every controller method. */
-export interface OperationContext<Schemes extends string = string> {
+/**
+ * The second argument of every controller method. `Schemes` are the security schemes that may
+ * authenticate the operation; `Guaranteed` those every alternative of its requirements needs, whose
+ * principal is therefore always there (`context.principals.bearer.userId`, no `?.`).
+ */
+export interface OperationContext<Schemes extends string = string, Guaranteed extends Schemes = never> {
   readonly operationId: string;
   /** From the `X-Request-Id` header when it is sane, otherwise a fresh UUID; echoed on the response. */
   readonly requestId: string;
   /** The principal of each security scheme that authenticated this request. */
-  readonly principals: { readonly [K in Schemes]?: PrincipalOf<K> };
+  readonly principals: { readonly [K in Guaranteed]: PrincipalOf<K> } & { readonly [K in Exclude<Schemes, Guaranteed>]?: PrincipalOf<K> };
   /** The service's logger, with `requestId` and `operationId` on every entry. */
   readonly log: Logger;
   /** Aborted when the client goes away before the response is sent: pass it to fetch, queries, ... */

@@ -79,16 +79,23 @@ export function requestBodyType(contentType: string, schema: IRSchema, naming: T
   return bodyKind(contentType) === 'bytes' ? 'Uint8Array' : typeOf(inputView(schema, naming.models), naming);
 }
 
-function securitySchemesOf(op: IROperation): string {
+/**
+ * The context type of an operation: the schemes that may authenticate it, and those every
+ * alternative requires (their principals are always present). `[{}, ...]` guarantees none.
+ */
+export function contextType(op: IROperation): string {
   const schemes = [...new Set(op.security.flatMap((r) => r.schemes.map((s) => s.scheme)))].sort();
-  return schemes.length === 0 ? 'never' : schemes.map(str).join(' | ');
+  if (schemes.length === 0) return '$sf.OperationContext<never>';
+  const guaranteed = schemes.filter((scheme) => op.security.every((r) => r.schemes.some((s) => s.scheme === scheme)));
+  const union = (names: string[]) => names.map(str).join(' | ');
+  return guaranteed.length === 0 ? `$sf.OperationContext<${union(schemes)}>` : `$sf.OperationContext<${union(schemes)}, ${union(guaranteed)}>`;
 }
 
 function emitControllerInterface(tag: IRTag, operations: IROperation[]): string {
   const methods = operations.map((op) => {
     const doc = docComment([op.summary, op.description, `\`${op.method.toUpperCase()} ${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
     const result = resultTypeName(op);
-    return `${doc}${op.identifier}(request: ${requestTypeName(op)}, context: $sf.OperationContext<${securitySchemesOf(op)}>): ${result} | Promise<${result}>;`;
+    return `${doc}${op.identifier}(request: ${requestTypeName(op)}, context: ${contextType(op)}): ${result} | Promise<${result}>;`;
   });
   const doc = docComment([tag.description, `Implement this in \`services/\` and pass it to \`create${tag.identifier}Router\` (or the service's app).`]);
   return `${doc}export interface ${tag.identifier}Controller {\n${indent(methods.join('\n'))}\n}\n`;

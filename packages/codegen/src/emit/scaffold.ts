@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { IRService, SpecIR } from '@specfirst/spec-core';
 import { resultTypeName } from './responses.js';
-import { requestTypeName } from './router.js';
+import { contextType, requestTypeName } from './router.js';
 import { docComment, indent, str } from './ts.js';
 
 /** A controller skeleton: `path` is relative to the project root. It belongs to the user once written. */
@@ -38,8 +38,7 @@ function skeleton(service: IRService, tagName: string, specifier: string): strin
   const ops = tag.operations.map((id) => service.operations.find((op) => op.operationId === id)!);
   const typeImports = [`${tag.identifier}Controller`, ...ops.flatMap((op) => [requestTypeName(op), resultTypeName(op)])];
   const methods = ops.map((op) => {
-    const schemes = [...new Set(op.security.flatMap((r) => r.schemes.map((s) => s.scheme)))].sort();
-    const context = `OperationContext<${schemes.length === 0 ? 'never' : schemes.map(str).join(' | ')}>`;
+    const context = contextType(op);
     const doc = docComment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``]);
     return (
       `${doc}async ${op.identifier}(_request: ${requestTypeName(op)}, _context: ${context}): Promise<${resultTypeName(op)}> {\n` +
@@ -49,11 +48,11 @@ function skeleton(service: IRService, tagName: string, specifier: string): strin
   return [
     // Spec strings reach a comment only through docComment, which no newline or `*/` can escape.
     docComment([`The \`${tag.name}\` operations of \`${service.name}\`. Written once by \`specfirst scaffold\`; this file is yours.`]).trimEnd(),
-    `import { HttpProblem, type OperationContext } from '@specfirst/runtime';`,
+    `import * as $sf from '@specfirst/runtime';`,
     `import type { ${typeImports.join(', ')} } from ${str(specifier)};`,
     '',
-    `function notImplemented(operationId: string): HttpProblem {`,
-    `  return new HttpProblem(501, 'Not Implemented', { detail: \`\${operationId} is not implemented yet\` });`,
+    `function notImplemented(operationId: string): $sf.HttpProblem {`,
+    `  return new $sf.HttpProblem(501, 'Not Implemented', { detail: \`\${operationId} is not implemented yet\` });`,
     `}`,
     '',
     `export class ${tag.identifier}ControllerImpl implements ${tag.identifier}Controller {`,

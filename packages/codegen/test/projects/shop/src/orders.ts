@@ -46,8 +46,11 @@ export class InMemoryOrders implements OrdersController {
 
 export class RecordingAdminOrders implements AdminOrdersController {
   readonly principals: unknown[] = [];
+  readonly refundedBy: string[] = [];
   refundOrder: AdminOrdersController['refundOrder'] = (_request, context) => {
     this.principals.push(context.principals);
+    // Both schemes are required here, so both principals are typed as present: no `?.`.
+    this.refundedBy.push(`${context.principals.bearer.userId}/${context.principals.apiKey.key}`);
     return { status: 202 };
   };
 }
