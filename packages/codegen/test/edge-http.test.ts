@@ -11,6 +11,7 @@ import { buildProject, compile, REPO_ROOT } from './support/project.js';
 let base: string;
 let standaloneBase: string;
 let seen: { principals: unknown; settings: unknown }[];
+let aborted: string[];
 let root: string;
 const servers: Server[] = [];
 
@@ -18,10 +19,11 @@ beforeAll(async () => {
   const built = await buildProject('edge', path.join(REPO_ROOT, 'fixtures/edge-cases/openapi.yaml'), { sources: path.join(import.meta.dirname, 'projects/edge/src') });
   root = built.root;
   const { edgeApp } = (await import(pathToFileURL(path.join(built.dist, 'src/app.js')).href)) as {
-    edgeApp(): { app: Express; standalone: Express; seen: { principals: unknown; settings: unknown }[] };
+    edgeApp(): { app: Express; standalone: Express; seen: { principals: unknown; settings: unknown }[]; aborted: string[] };
   };
   const made = edgeApp();
   seen = made.seen;
+  aborted = made.aborted;
   for (const [app, set] of [
     [made.app, (url: string) => (base = url)],
     [made.standalone, (url: string) => (standaloneBase = url)],
@@ -98,6 +100,21 @@ describe('bodies', () => {
       expect(pointers(response)[0], raw).toMatch(/__proto__|constructor\/prototype$/);
     }
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+});
+
+describe('the controller context', () => {
+  it('aborts its signal when the client goes away', async () => {
+    const client = new AbortController();
+    const pending = fetch(`${base}/slow`, { headers: { 'x-request-id': 'gone-1' }, signal: client.signal }).catch((error: unknown) => error);
+    // The request must reach the controller before the client hangs up; poll instead of sleeping a fixed time.
+    for (let i = 0; i < 100 && aborted.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (i === 5) client.abort();
+    }
+    await pending;
+    for (let i = 0; i < 100 && !aborted.includes('gone-1'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(aborted).toContain('gone-1');
   });
 });
 

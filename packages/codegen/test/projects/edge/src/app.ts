@@ -11,6 +11,7 @@ declare module '@specfirst/runtime' {
 
 export function edgeApp() {
   const seen: { principals: unknown; settings: unknown }[] = [];
+  const aborted: string[] = [];
   const accounts = {
     getAccount: (request: { params: { id: number } }) =>
       request.params.id === 0
@@ -33,6 +34,16 @@ export function edgeApp() {
           return { status: 204 };
         },
       },
+      slow: {
+        // Waits until the client goes away: the context's signal says so.
+        waitForever: (_request, context) =>
+          new Promise((resolve) => {
+            context.signal.addEventListener('abort', () => {
+              aborted.push(context.requestId);
+              resolve({ status: 204 });
+            });
+          }),
+      },
       settings: {
         putSettings: (request) => {
           seen.push({ principals: undefined, settings: request.body });
@@ -45,5 +56,5 @@ export function edgeApp() {
   // A tag router mounted by hand, outside the generated app.
   const standalone = express();
   standalone.use('/v0', createAccountsRouter(accounts));
-  return { app, standalone, seen };
+  return { app, standalone, seen, aborted };
 }
