@@ -1,0 +1,42 @@
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The plugin as users run it: the real ESLint Node API on a project that has a spec (the shop's),
+ * hand-written services and an eslint.config.mjs that imports the built plugin. The project is
+ * copied under test/.out so `eslint-plugin-spec` resolves to this package, as an install would.
+ */
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.join(HERE, '.out');
+const SHOP = path.resolve(HERE, '../../../fixtures/shop');
+
+function project(name: string): string {
+  const root = path.join(OUT, name);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  cpSync(SHOP, root, { recursive: true, filter: (source) => path.basename(source) !== 'generated' });
+  cpSync(path.join(HERE, 'projects', name), root, { recursive: true });
+  return root;
+}
+
+interface Expected {
+  ruleId: string;
+  file: string;
+  line: number;
+}
+
+describe('a flat-config project under ESLint 10', () => {
+  it('reports exactly the expected diagnostics', async () => {
+    const root = project('flat');
+    const eslint = new ESLint({ cwd: root });
+    const results = await eslint.lintFiles(['services/**/*.ts']);
+    const found = results
+      .flatMap((r) => r.messages.map((m) => ({ ruleId: m.ruleId ?? `(fatal) ${m.message}`, file: path.relative(root, r.filePath).split(path.sep).join('/'), line: m.line })))
+      .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Expected[];
+    expect(found).toEqual(expected);
+  });
+});
