@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +7,7 @@ import type { SpecIR } from '@specfirst/spec-core';
 import { generate } from './generate.js';
 import { writeOutput, type OutputReport } from './write/output.js';
 import { writeAtomic } from './write/atomic.js';
-import { readRegularFile } from './write/fs-safe.js';
+import { readRegularFileSync } from './write/fs-safe.js';
 import { readStamp, stampJson } from './write/stamp.js';
 
 /**
@@ -56,12 +55,12 @@ function fastReport(files: string[]): SyncReport {
 
 export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: boolean; inputs?: SyncInputs } = {}): Promise<SyncReport> {
   const input = inputFingerprint(ir);
-  const manifest = await readManifest(outDir);
-  const current = manifest?.input === input ? await outputIntact(outDir, manifest) : undefined;
+  const manifest = readManifest(outDir);
+  const current = manifest?.input === input ? outputIntact(outDir, manifest) : undefined;
   if (current !== undefined && manifest !== undefined) {
     // The IR did not change, but a spec file may have (a comment): record its new hash, or every
     // later sync would have to load the spec to find out again. Only the manifest is rewritten.
-    const sources = options.inputs ? await sourceHashes(options.inputs) : manifest.sources;
+    const sources = options.inputs ? sourceHashes(options.inputs) : manifest.sources;
     if (options.check !== true && (JSON.stringify(sources) !== JSON.stringify(manifest.sources) || manifest.target !== (options.inputs?.target ?? manifest.target))) {
       const updated: Manifest = { ...manifest, target: options.inputs?.target ?? manifest.target, generator: generatorFingerprint(), sources };
       await writeAtomic(path.resolve(outDir), MANIFEST, Buffer.from(stampJson(sourcesOf(ir), updated)));
@@ -74,7 +73,7 @@ export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: 
     target: options.inputs?.target ?? '',
     input,
     generator: generatorFingerprint(),
-    sources: options.inputs ? await sourceHashes(options.inputs) : {},
+    sources: options.inputs ? sourceHashes(options.inputs) : {},
     files: Object.fromEntries(files.map((f) => [f.path, hashOf(f.contents)])),
   };
   files.push({ path: MANIFEST, contents: stampJson(sourcesOf(ir), next) });
@@ -88,33 +87,33 @@ export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: 
  * one, every spec file it lists hashes as recorded (and the missing ones are still missing), and
  * every generated file is intact and alone. Undefined when any of that cannot be shown.
  */
-export async function outputIsCurrent(outDir: string, root: string, target: string): Promise<SyncReport | undefined> {
-  const manifest = await readManifest(outDir);
+export function outputIsCurrent(outDir: string, root: string, target: string): SyncReport | undefined {
+  const manifest = readManifest(outDir);
   if (!manifest || manifest.target !== target || manifest.generator !== generatorFingerprint() || Object.keys(manifest.sources).length === 0) return undefined;
   const files = Object.keys(manifest.sources).map((file) => path.join(root, ...file.split('/')));
-  const now = await sourceHashes({ root, files });
+  const now = sourceHashes({ root, files });
   for (const [file, hash] of Object.entries(manifest.sources)) if (now[file] !== hash) return undefined;
-  const current = await outputIntact(outDir, manifest);
+  const current = outputIntact(outDir, manifest);
   return current === undefined ? undefined : fastReport(current);
 }
 
-async function sourceHashes(inputs: { root: string; files: readonly string[] }): Promise<Record<string, string | null>> {
-  const entries = await Promise.all(
-    inputs.files.map(async (file) => {
-      const relative = path.relative(inputs.root, file).split(path.sep).join('/');
-      try {
-        return [relative, createHash('sha256').update(await readFile(file)).digest('hex')] as const;
-      } catch {
-        return [relative, null] as const;
-      }
-    }),
-  );
+// The checks below read synchronously: a handful of small files, and ESLint rules (which cannot
+// await) use them too.
+function sourceHashes(inputs: { root: string; files: readonly string[] }): Record<string, string | null> {
+  const entries = inputs.files.map((file) => {
+    const relative = path.relative(inputs.root, file).split(path.sep).join('/');
+    try {
+      return [relative, createHash('sha256').update(readFileSync(file)).digest('hex')] as const;
+    } catch {
+      return [relative, null] as const;
+    }
+  });
   return Object.fromEntries(entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }
 
-async function readManifest(outDir: string): Promise<Manifest | undefined> {
+function readManifest(outDir: string): Manifest | undefined {
   try {
-    const manifest = JSON.parse(await readFile(path.join(outDir, MANIFEST), 'utf8')) as Partial<Manifest>;
+    const manifest = JSON.parse(readFileSync(path.join(outDir, MANIFEST), 'utf8')) as Partial<Manifest>;
     if (typeof manifest.input !== 'string' || typeof manifest.files !== 'object' || manifest.files === null) return undefined;
     return { target: manifest.target ?? '', input: manifest.input, generator: manifest.generator ?? '', sources: manifest.sources ?? {}, files: manifest.files };
   } catch {
@@ -123,15 +122,18 @@ async function readManifest(outDir: string): Promise<Manifest | undefined> {
 }
 
 /** The files of the output, when every file the manifest lists is there, intact, with the hash it records. */
-async function outputIntact(outDir: string, manifest: Manifest): Promise<string[] | undefined> {
+function outputIntact(outDir: string, manifest: Manifest): string[] | undefined {
   const listed = [...Object.entries(manifest.files), [MANIFEST, undefined] as const];
-  const intact = await Promise.all(
-    listed.map(async ([file, hash]) => {
-      const bytes = await readRegularFile(path.join(outDir, ...file.split('/'))).catch(() => undefined);
-      const stamp = bytes === undefined ? undefined : readStamp(bytes.toString('utf8'));
-      return stamp?.intact === true && (hash === undefined || stamp.hash === hash);
-    }),
-  );
+  const intact = listed.map(([file, hash]) => {
+    let bytes: Buffer | undefined;
+    try {
+      bytes = readRegularFileSync(path.join(outDir, ...file.split('/')));
+    } catch {
+      bytes = undefined;
+    }
+    const stamp = bytes === undefined ? undefined : readStamp(bytes.toString('utf8'));
+    return stamp?.intact === true && (hash === undefined || stamp.hash === hash);
+  });
   return intact.every(Boolean) ? listed.map(([file]) => file).sort() : undefined;
 }
 

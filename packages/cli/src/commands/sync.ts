@@ -40,7 +40,7 @@ async function syncOnce(target: string, options: SyncOptions, out: Output): Prom
     const located = locateProject(target);
     if (located !== undefined) {
       const outDir = options.out !== undefined ? path.resolve(options.out) : path.resolve(located.root, located.outputDir);
-      const current = await outputIsCurrent(outDir, located.root, syncTarget(located));
+      const current = outputIsCurrent(outDir, located.root, syncTarget(located));
       if (current !== undefined) {
         const shown = path.relative(cwd, outDir) || '.';
         return { code: options.check ? reportCheck(current, shown, out) : reportWrite(current, shown, out) };

@@ -1,4 +1,4 @@
-import { constants, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type BigIntStats } from 'node:fs';
 import { lstat, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputRefusedError } from './errors.js';
@@ -79,4 +79,21 @@ export async function ensureFolders(root: string, segments: readonly string[], k
     known.add(current);
   }
   return current;
+}
+
+/** {@link readRegularFile}, synchronously: for callers that cannot await (ESLint rules). */
+export function readRegularFileSync(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, READ_FLAGS);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'EISDIR') return undefined;
+    throw error;
+  }
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
