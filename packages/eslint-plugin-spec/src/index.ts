@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ruleLevels } from './configs.js';
+import { specDigest } from './util/digest.js';
 import generatedInSync from './rules/generated-in-sync.js';
 import noShadowModel from './rules/no-shadow-model.js';
 
@@ -24,13 +25,25 @@ const plugin = {
   configs: {} as Record<string, unknown>,
 };
 
+// Computed when a config is first read (ESLint reads them at start-up, from the project folder).
+let digest: string | undefined;
+const settings = () => ({ spec: { digest: (digest ??= specDigest(process.cwd())) } });
+
 plugin.configs = {
   /** Flat config: `export default [spec.configs.recommended]`. */
-  recommended: { name: 'spec/recommended', plugins: { spec: plugin }, rules: recommendedRules },
-  strict: { name: 'spec/strict', plugins: { spec: plugin }, rules: strictRules },
+  get recommended() {
+    return { name: 'spec/recommended', plugins: { spec: plugin }, rules: recommendedRules, settings: settings() };
+  },
+  get strict() {
+    return { name: 'spec/strict', plugins: { spec: plugin }, rules: strictRules, settings: settings() };
+  },
   /** `.eslintrc`: `{ "extends": ["plugin:spec/legacy-recommended"] }`. */
-  'legacy-recommended': { plugins: ['spec'], rules: recommendedRules },
-  'legacy-strict': { plugins: ['spec'], rules: strictRules },
+  get 'legacy-recommended'() {
+    return { plugins: ['spec'], rules: recommendedRules, settings: settings() };
+  },
+  get 'legacy-strict'() {
+    return { plugins: ['spec'], rules: strictRules, settings: settings() };
+  },
 };
 
 export default plugin;

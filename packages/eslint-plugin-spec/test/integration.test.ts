@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -38,5 +39,22 @@ describe('a flat-config project under ESLint 10', () => {
       .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Expected[];
     expect(found).toEqual(expected);
+  });
+});
+
+describe('eslint --cache', () => {
+  it('does not serve results from before a spec edit: the configs carry a digest of the spec', () => {
+    const root = project('cached');
+    const eslint = path.resolve(HERE, '../node_modules/.bin/eslint');
+    const lint = () => {
+      const run = spawnSync(eslint, ['--cache', '--cache-location', '.eslintcache', '--format', 'json', 'services'], { cwd: root, encoding: 'utf8' });
+      return (JSON.parse(run.stdout) as { messages: { ruleId: string }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId));
+    };
+    expect(lint()).toEqual([]);
+    expect(lint()).toEqual([]); // from the cache
+    const models = path.join(root, 'spec/models.yaml');
+    writeFileSync(models, readFileSync(models, 'utf8').replace('models:\n', 'models:\n  UserRow:\n    properties:\n      id: string\n'));
+    // The service file did not change; its verdict did.
+    expect(lint()).toEqual(['spec/no-shadow-model']);
   });
 });
