@@ -58,3 +58,16 @@ describe('eslint --cache', () => {
     expect(lint()).toEqual(['spec/no-shadow-model']);
   });
 });
+
+describe('a long-lived ESLint (an editor)', () => {
+  it('sees a spec edit on the next lint of an unchanged service file, without a restart', async () => {
+    const root = project('cached');
+    rmSync(path.join(root, '.eslintcache'), { force: true });
+    const eslint = new ESLint({ cwd: root });
+    const rules = async () => (await eslint.lintFiles(['services/users/src/rows.ts'])).flatMap((r) => r.messages.map((m) => m.ruleId));
+    expect(await rules()).toEqual([]);
+    const models = path.join(root, 'spec/models.yaml');
+    writeFileSync(models, readFileSync(models, 'utf8').replace('models:\n', 'models:\n  UserRow:\n    properties:\n      id: string\n'));
+    expect(await rules()).toEqual(['spec/no-shadow-model']);
+  });
+});
