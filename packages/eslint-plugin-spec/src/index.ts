@@ -7,12 +7,14 @@ import { readFileSync } from 'node:fs';
 import { ruleLevels } from './configs.js';
 import { specDigest } from './util/digest.js';
 import generatedInSync from './rules/generated-in-sync.js';
+import noManualRouter from './rules/no-manual-router.js';
 import noShadowModel from './rules/no-shadow-model.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
 export const rules = {
   'generated-in-sync': generatedInSync,
+  'no-manual-router': noManualRouter,
   'no-shadow-model': noShadowModel,
 };
 
