@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ruleLevels } from './configs.js';
 import { specDigest } from './util/digest.js';
 import generatedInSync from './rules/generated-in-sync.js';
+import noAdhocSchema from './rules/no-adhoc-schema.js';
 import noManualRouter from './rules/no-manual-router.js';
 import noShadowModel from './rules/no-shadow-model.js';
 
@@ -14,6 +15,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 export const rules = {
   'generated-in-sync': generatedInSync,
+  'no-adhoc-schema': noAdhocSchema,
   'no-manual-router': noManualRouter,
   'no-shadow-model': noShadowModel,
 };
