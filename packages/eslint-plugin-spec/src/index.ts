@@ -50,4 +50,5 @@ plugin.configs = {
   },
 };
 
+export { irLoadCount } from './util/project.js';
 export default plugin;

@@ -43,9 +43,17 @@ function areaOf(file: string, dirs: { services: string; output: string }): Proje
   return undefined;
 }
 
+let irLoads = 0;
+
+/** How many distinct IRs the rules have used in this process (one per project, plus one per spec edit). */
+export function irLoadCount(): number {
+  return irLoads;
+}
+
 function indexFor(ir: SpecIR): SpecIndex {
   let index = indexes.get(ir);
   if (!index) {
+    irLoads++;
     index = { modelTypes: new Map(ir.models.map((m) => [m.name, m.identifier])) };
     indexes.set(ir, index);
   }
