@@ -30,9 +30,10 @@ interface Expected {
 }
 
 describe('a flat-config project under ESLint 10', () => {
-  it('reports exactly the expected diagnostics', async () => {
+  it.each([['in one thread', 'off'] as const, ['with --concurrency=2', 2] as const])('reports exactly the expected diagnostics %s', async (_how, concurrency) => {
     const root = project('flat');
-    const eslint = new ESLint({ cwd: root });
+    // With concurrency, each worker thread loads the plugin and the IR on its own.
+    const eslint = new ESLint({ cwd: root, concurrency });
     const results = await eslint.lintFiles(['services/**/*.ts']);
     const found = results
       .flatMap((r) => r.messages.map((m) => ({ ruleId: m.ruleId ?? `(fatal) ${m.message}`, file: path.relative(root, r.filePath).split(path.sep).join('/'), line: m.line })))
