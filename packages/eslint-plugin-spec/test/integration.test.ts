@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -70,5 +71,19 @@ describe('a long-lived ESLint (an editor)', () => {
     const models = path.join(root, 'spec/models.yaml');
     writeFileSync(models, readFileSync(models, 'utf8').replace('models:\n', 'models:\n  UserRow:\n    properties:\n      id: string\n'));
     expect(await rules()).toEqual(['spec/no-shadow-model']);
+  });
+});
+
+describe('an .eslintrc.cjs project under ESLint 9 in eslintrc mode', () => {
+  it('reports exactly the expected diagnostics', async () => {
+    const root = project('legacy');
+    const { loadESLint } = createRequire(import.meta.url)('eslint-v9') as { loadESLint(options: { useFlatConfig: boolean }): Promise<typeof ESLint> };
+    const LegacyESLint = await loadESLint({ useFlatConfig: false });
+    const eslint = new LegacyESLint({ cwd: root, extensions: ['.ts'] } as ConstructorParameters<typeof ESLint>[0]);
+    const results = await eslint.lintFiles(['services']);
+    const found = results
+      .flatMap((r) => r.messages.map((m) => ({ ruleId: m.ruleId ?? `(fatal) ${m.message}`, file: path.relative(root, r.filePath).split(path.sep).join('/'), line: m.line })))
+      .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    expect(found).toEqual(JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Expected[]);
   });
 });

@@ -1,0 +1,4 @@
+// Tests may declare their own shapes.
+export interface User {
+  id: string;
+}
