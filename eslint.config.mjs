@@ -1,5 +1,6 @@
 // The repository lints itself with typescript-eslint (no type information, so it stays fast).
 import js from '@eslint/js';
+import spec from 'eslint-plugin-spec';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -18,6 +19,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The plugin this repository ships, on the services the fixtures hold (built by `pnpm install`).
+    files: ['fixtures/*/services/**/*.ts'],
+    ...spec.configs.recommended,
   },
   {
     // CommonJS on purpose: the plugin's entry for `.eslintrc` loaders, and eslintrc fixtures.
