@@ -10,6 +10,8 @@ import generatedInSync from './rules/generated-in-sync.js';
 import noAdhocSchema from './rules/no-adhoc-schema.js';
 import noManualRouter from './rules/no-manual-router.js';
 import noShadowModel from './rules/no-shadow-model.js';
+import validSpec from './rules/valid-spec.js';
+import { specFilesConfig } from './spec-files.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
@@ -18,6 +20,7 @@ export const rules = {
   'no-adhoc-schema': noAdhocSchema,
   'no-manual-router': noManualRouter,
   'no-shadow-model': noShadowModel,
+  'valid-spec': validSpec,
 };
 
 const recommendedRules = ruleLevels(rules, 'recommended');
@@ -48,7 +51,12 @@ plugin.configs = {
   get 'legacy-strict'() {
     return { plugins: ['spec'], rules: strictRules, settings: settings() };
   },
+  /** Flat config only: spec-core's diagnostics on `spec/**` YAML files, in the editor. Put it last. */
+  get 'spec-files'() {
+    return { name: 'spec/spec-files', plugins: { spec: plugin }, ...specFilesConfig, settings: settings() };
+  },
 };
 
 export { irLoadCount } from './util/project.js';
+export { parser as specFilesParser, specFilesConfig } from './spec-files.js';
 export default plugin;
