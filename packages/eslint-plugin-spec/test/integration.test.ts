@@ -70,6 +70,9 @@ describe('a long-lived ESLint (an editor)', () => {
     expect(await rules()).toEqual([]);
     const models = path.join(root, 'spec/models.yaml');
     writeFileSync(models, readFileSync(models, 'utf8').replace('models:\n', 'models:\n  UserRow:\n    properties:\n      id: string\n'));
+    // A watcher usually reports the save at once; without it the rules look again after 200 ms
+    // at most. Waiting that long makes the test independent of when the file event arrives.
+    await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await rules()).toEqual(['spec/no-shadow-model']);
   });
 });

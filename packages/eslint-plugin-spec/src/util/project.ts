@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { findProjectRoot, loadProjectSync, type Diagnostic, type SpecIR } from '@specfirst/spec-core';
-import { minimatch } from 'minimatch';
+import { watch, type FSWatcher } from 'node:fs';
+import { findProjectRoot, loadProjectSync, type Diagnostic, type LoadResult, type SpecIR } from '@specfirst/spec-core';
+import { Minimatch } from 'minimatch';
 
 /**
  * The spec as the rules see it. One IR per project per process, through spec-core's cache (which
@@ -60,6 +61,59 @@ function indexFor(ir: SpecIR): SpecIndex {
   return index;
 }
 
+/**
+ * How often, at most, a project's spec files are stat'ed to see whether they changed. A watcher on
+ * the spec folders marks a project stale at once; the interval is the fallback where file events
+ * are late or missing. Stat'ing every spec file for every linted file cost the lint of a
+ * 200-service project most of its time.
+ */
+const RECHECK_MS = 200;
+
+interface ProjectState {
+  result: LoadResult;
+  checkedAt: number;
+  stale: boolean;
+  watchers: FSWatcher[];
+}
+
+const projects = new Map<string, ProjectState>();
+
+/** The project's load result, re-validated against the disk at most every RECHECK_MS unless a watcher saw a change. */
+function currentLoad(root: string): LoadResult {
+  const state = projects.get(root);
+  const now = performance.now();
+  if (state && !state.stale && now - state.checkedAt < RECHECK_MS) return state.result;
+  // Cheap when nothing changed: spec-core's cache only compares the files' stamps.
+  const result = loadProjectSync(root);
+  if (state && state.result === result) {
+    state.checkedAt = now;
+    state.stale = false;
+    return result;
+  }
+  for (const watcher of state?.watchers ?? []) watcher.close();
+  const next: ProjectState = { result, checkedAt: now, stale: false, watchers: [] };
+  for (const folder of new Set(result.files.map((f) => path.dirname(f)))) {
+    try {
+      // `persistent: false`: a CLI run ends when its lint does, watchers or not.
+      next.watchers.push(watch(folder, { persistent: false }, () => (next.stale = true)).on('error', () => (next.stale = true)));
+    } catch {
+      // A folder that cannot be watched falls back to the interval.
+    }
+  }
+  projects.set(root, next);
+  return result;
+}
+
+const globs = new Map<string, Minimatch>();
+function glob(pattern: string): Minimatch {
+  let compiled = globs.get(pattern);
+  if (!compiled) globs.set(pattern, (compiled = new Minimatch(pattern, { dot: true })));
+  return compiled;
+}
+
+/** The last view handed out: every rule asks for the same file in a row. */
+let last: { filename: string; result: LoadResult; view: ProjectView | undefined } | undefined;
+
 /** The project view of a linted file, or undefined when the file is in no project's services or output folder. */
 export function projectView(filename: string): ProjectView | undefined {
   if (!path.isAbsolute(filename)) return undefined; // `<input>` and other virtual files
@@ -68,20 +122,26 @@ export function projectView(filename: string): ProjectView | undefined {
   const file = path.relative(root, filename).split(path.sep).join('/');
   const known = folders.get(root);
   if (known && areaOf(file, known) === undefined) return undefined;
-  const { ir, diagnostics } = loadProjectSync(root);
+  const result = currentLoad(root);
+  if (last?.filename === filename && last.result === result) return last.view;
+  const { ir, diagnostics } = result;
   const dirs = { services: ir.project.servicesDir, output: ir.project.outputDir };
   folders.set(root, dirs);
   const area = areaOf(file, dirs);
-  if (area === undefined) return undefined;
-  return {
-    root,
-    ir,
-    errors: diagnostics.filter((d) => d.severity === 'error'),
-    index: indexFor(ir),
-    file,
-    area,
-    matches: (globs) => globs.some((glob) => minimatch(file, glob, { dot: true })),
-  };
+  const view: ProjectView | undefined =
+    area === undefined
+      ? undefined
+      : {
+          root,
+          ir,
+          errors: diagnostics.filter((d) => d.severity === 'error'),
+          index: indexFor(ir),
+          file,
+          area,
+          matches: (patterns) => patterns.some((pattern) => glob(pattern).match(file)),
+        };
+  last = { filename, result, view };
+  return view;
 }
 
 /** Tests, fixtures and migrations may build what services may not. */
