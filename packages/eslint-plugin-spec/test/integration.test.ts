@@ -90,3 +90,16 @@ describe('an .eslintrc.cjs project under ESLint 9 in eslintrc mode', () => {
     expect(found).toEqual(JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Expected[]);
   });
 });
+
+describe('a broken spec', () => {
+  it('gives one clear diagnostic naming the first spec error, not silence and not one per file', async () => {
+    const root = project('flat');
+    const models = path.join(root, 'spec/models.yaml');
+    writeFileSync(models, readFileSync(models, 'utf8').replace('address: { $ref: Address, optional: true }', 'address: { $ref: Adress, optional: true }'));
+    const results = await new ESLint({ cwd: root }).lintFiles(['services/**/*.ts']);
+    const spec = results.flatMap((r) => r.messages.filter((m) => m.message.startsWith('the spec has')));
+    expect(spec).toHaveLength(1);
+    expect(spec[0]!.message).toMatch(/^the spec has 1 error\(s\), so the spec\/ rules work from a partial spec: spec\/models\.yaml:\d+:\d+ SF2001 unknown model `Adress`/);
+    expect(spec[0]!.line).toBe(1);
+  });
+});

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView } from '../util/project.js';
+import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
 
 /**
  * `no-adhoc-schema`: in the services folder, validation comes from the spec (the generated router
@@ -275,7 +276,7 @@ function nameOf(expression: TSESTree.Node): string | undefined {
 // ---------------------------------------------------------------------------------------------
 
 type Options = [{ allow?: string[] }];
-type MessageIds = 'adhocSchema' | 'adhocSchemaForModel' | 'decoratedDto' | 'decoratedDtoForModel';
+type MessageIds = 'adhocSchema' | 'adhocSchemaForModel' | 'decoratedDto' | 'decoratedDtoForModel' | SpecProblemMessageId;
 
 export default createRule<Options, MessageIds>({
   name: 'no-adhoc-schema',
@@ -287,6 +288,7 @@ export default createRule<Options, MessageIds>({
       requiresSpec: true,
     },
     messages: {
+      ...SPEC_PROBLEM_MESSAGES,
       adhocSchema:
         'Ad-hoc {{library}} schema in {{services}}/: validation comes from the spec. Declare this shape in the spec and use the generated types ({{models}}) and router, which validates requests for you.',
       adhocSchemaForModel:
@@ -316,6 +318,7 @@ export default createRule<Options, MessageIds>({
     const view = projectView(context.filename);
     if (!view || view.area !== 'services') return {};
     if (view.matches([...ALWAYS_EXEMPT, ...view.ir.project.lint.allowAdhocSchemas, ...(options.allow ?? [])])) return {};
+    reportSpecProblems(context, view);
 
     const { sourceCode } = context;
     const modelTypes = view.index.modelTypes;

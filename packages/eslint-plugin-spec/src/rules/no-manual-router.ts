@@ -2,9 +2,10 @@ import { toPascalCase, type SpecIR } from '@specfirst/spec-core';
 import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView, type ProjectView } from '../util/project.js';
+import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
 
 type Options = [{ allow?: string[] }];
-type MessageIds = 'manualRouter' | 'manualApp' | 'manualRoute' | 'specRoute' | 'compositionRoute';
+type MessageIds = 'manualRouter' | 'manualApp' | 'manualRoute' | 'specRoute' | 'compositionRoute' | SpecProblemMessageId;
 
 type Variable = TSESLint.Scope.Variable;
 type Definition = TSESLint.Scope.Definition;
@@ -185,6 +186,7 @@ export default createRule<Options, MessageIds>({
       requiresSpec: true,
     },
     messages: {
+      ...SPEC_PROBLEM_MESSAGES,
       manualRouter:
         '`{{found}}` builds a router by hand. Routes come from the spec: add the operation to {{specFile}}, run `specfirst sync`, and mount the generated {{generated}}',
       manualApp:
@@ -215,6 +217,7 @@ export default createRule<Options, MessageIds>({
     const view = projectView(context.filename);
     if (view?.area !== 'services') return {};
     if (view.matches([...ALWAYS_EXEMPT, ...view.ir.project.lint.allowManualRouters, ...(options.allow ?? [])])) return {};
+    reportSpecProblems(context, view);
     const composition = view.matches(view.ir.project.apps);
     const appsText = view.ir.project.apps.length > 0 ? view.ir.project.apps.join(', ') : 'none are configured: list them under `apps` in specfirst.yaml';
     const { sourceCode } = context;

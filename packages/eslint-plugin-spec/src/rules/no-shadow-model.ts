@@ -1,9 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView } from '../util/project.js';
+import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
 
 type Options = [{ allow?: string[] }];
-type MessageIds = 'shadowsModel';
+type MessageIds = 'shadowsModel' | SpecProblemMessageId;
 
 /**
  * A type, interface or class in services/ named like a spec model or variant is a second source
@@ -15,6 +16,7 @@ export default createRule<Options, MessageIds>({
     type: 'problem',
     docs: { description: 'Forbid declaring types named like spec models instead of importing the generated ones', recommended: true, requiresSpec: true },
     messages: {
+      ...SPEC_PROBLEM_MESSAGES,
       shadowsModel:
         '`{{name}}` is a model of the spec: import the generated type (`import type { {{type}} } from` the generated models.ts) instead of declaring another one that can drift from it',
     },
@@ -30,6 +32,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const view = projectView(context.filename);
     if (view?.area !== 'services' || view.matches([...ALWAYS_EXEMPT, ...(options.allow ?? [])])) return {};
+    reportSpecProblems(context, view);
     const types = view.index.modelTypes;
     const check = (id: TSESTree.Identifier | null | undefined): void => {
       if (!id) return;

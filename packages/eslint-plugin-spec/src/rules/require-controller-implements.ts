@@ -3,6 +3,7 @@ import { didYouMean, type IRService, type IRTag, type SpecIR } from '@specfirst/
 import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView, type ProjectView } from '../util/project.js';
+import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
 
 type Options = [{ controllersDir?: string }];
 type MessageIds =
@@ -13,7 +14,8 @@ type MessageIds =
   | 'addImplements'
   | 'addType'
   | 'renameMethod'
-  | 'makePrivate';
+  | 'makePrivate'
+  | SpecProblemMessageId;
 
 type Variable = TSESLint.Scope.Variable;
 type Definition = TSESLint.Scope.Definition;
@@ -210,6 +212,7 @@ export default createRule<Options, MessageIds>({
       requiresSpec: true,
     },
     messages: {
+      ...SPEC_PROBLEM_MESSAGES,
       missingImplements:
         '{{name}} is the controller for tag `{{tag}}` of service `{{service}}` ({{origin}}), so it must implement `{{iface}}` from {{module}}{{found}}: {{fix}}',
       unknownMethod:
@@ -240,6 +243,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const view = projectView(context.filename);
     if (view?.area !== 'services' || view.matches(ALWAYS_EXEMPT) || /\.d\.[cm]?ts$/.test(view.file)) return {};
+    reportSpecProblems(context, view);
     const { ir } = view;
     const specEntries = entriesFor(ir);
     const sourceCode = context.sourceCode;
