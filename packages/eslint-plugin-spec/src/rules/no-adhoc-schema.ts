@@ -125,6 +125,8 @@ const LIBRARIES: readonly Library[] = [
   },
 ];
 
+const MENTIONS_A_LIBRARY = /zod|yup|joi|valibot|typebox|arktype|superstruct|io-ts|runtypes|class-validator|class-transformer/;
+
 function libraryOf(source: string): Library | undefined {
   return LIBRARIES.find((library) => library.module(source));
 }
@@ -319,6 +321,9 @@ export default createRule<Options, MessageIds>({
     if (!view || view.area !== 'services') return {};
     if (view.matches([...ALWAYS_EXEMPT, ...view.ir.project.lint.allowAdhocSchemas, ...(options.allow ?? [])])) return {};
     reportSpecProblems(context, view);
+    // Every library this rule knows is imported by a module name containing one of these words; a
+    // file that mentions none of them cannot build a schema, and skips the AST work entirely.
+    if (!MENTIONS_A_LIBRARY.test(context.sourceCode.text)) return {};
 
     const { sourceCode } = context;
     const modelTypes = view.index.modelTypes;

@@ -218,6 +218,9 @@ export default createRule<Options, MessageIds>({
     if (view?.area !== 'services') return {};
     if (view.matches([...ALWAYS_EXEMPT, ...view.ir.project.lint.allowManualRouters, ...(options.allow ?? [])])) return {};
     reportSpecProblems(context, view);
+    // Routers and apps come from express or koa, or from generated create…Router/App functions:
+    // a file that mentions none of them has nothing to report, and skips the AST work.
+    if (!/express|koa|Router|App\b/.test(context.sourceCode.text)) return {};
     const composition = view.matches(view.ir.project.apps);
     const appsText = view.ir.project.apps.length > 0 ? view.ir.project.apps.join(', ') : 'none are configured: list them under `apps` in specfirst.yaml';
     const { sourceCode } = context;
