@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, findVariable } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
@@ -343,7 +344,7 @@ export default createRule<Options, MessageIds>({
 
     function isGlobalRequire(node: TSESTree.Node): boolean {
       if (node.type !== AST_NODE_TYPES.Identifier || node.name !== 'require') return false;
-      const variable = ASTUtils.findVariable(sourceCode.getScope(node), node);
+      const variable = findVariable(sourceCode.getScope(node), node);
       return !variable || variable.defs.length === 0;
     }
 
@@ -351,7 +352,7 @@ export default createRule<Options, MessageIds>({
       const node = unwrap(expression);
       switch (node.type) {
         case AST_NODE_TYPES.Identifier: {
-          const variable = ASTUtils.findVariable(sourceCode.getScope(node), node);
+          const variable = findVariable(sourceCode.getScope(node), node);
           return variable ? bound.get(variable) : undefined;
         }
         case AST_NODE_TYPES.MemberExpression: {

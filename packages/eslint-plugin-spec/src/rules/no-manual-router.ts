@@ -1,5 +1,6 @@
 import { toPascalCase, type SpecIR } from '@specfirst/spec-core';
-import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, DefinitionType, findVariable } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView, type ProjectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
@@ -9,7 +10,6 @@ type MessageIds = 'manualRouter' | 'manualApp' | 'manualRoute' | 'specRoute' | '
 
 type Variable = TSESLint.Scope.Variable;
 type Definition = TSESLint.Scope.Definition;
-const DefinitionType = TSESLint.Scope.DefinitionType;
 
 /**
  * What an expression or a binding is, as far as routing goes:
@@ -229,7 +229,7 @@ export default createRule<Options, MessageIds>({
     const kinds = new Map<Variable, Kind | null>();
     const typeKinds = new Map<Variable, Kind | null>();
 
-    const variableOf = (id: TSESTree.Identifier): Variable | null => ASTUtils.findVariable(sourceCode.getScope(id), id);
+    const variableOf = (id: TSESTree.Identifier): Variable | null => findVariable(sourceCode.getScope(id), id);
 
     /** `require('x')` with the global `require` (not a local function of that name). */
     const requiredModule = (node: TSESTree.Node): string | undefined => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { didYouMean, type IRService, type IRTag, type SpecIR } from '@specfirst/spec-core';
-import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, DefinitionType, findVariable } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView, type ProjectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
@@ -21,7 +22,6 @@ type Variable = TSESLint.Scope.Variable;
 type Definition = TSESLint.Scope.Definition;
 type RuleFix = TSESLint.RuleFix;
 type RuleFixer = TSESLint.RuleFixer;
-const DefinitionType = TSESLint.Scope.DefinitionType;
 
 const DEFAULT_CONTROLLERS_DIR = 'src/controllers';
 /** Extensions a controller file or an import specifier may carry. */
@@ -267,7 +267,7 @@ export default createRule<Options, MessageIds>({
     })();
 
     const found: Found[] = [];
-    const variableOf = (id: TSESTree.Identifier): Variable | null => ASTUtils.findVariable(sourceCode.getScope(id), id);
+    const variableOf = (id: TSESTree.Identifier): Variable | null => findVariable(sourceCode.getScope(id), id);
 
     /** The class or object literal an expression stands for, in this file. */
     const resolveController = (expression: TSESTree.Node, inline: boolean, depth = 0): Controller | undefined => {
@@ -366,8 +366,8 @@ export default createRule<Options, MessageIds>({
         }
       }
       const globalScope = sourceCode.getScope(program);
-      const moduleScope = globalScope.childScopes.find((scope) => scope.type === TSESLint.Scope.ScopeType.module) ?? globalScope;
-      const taken = ASTUtils.findVariable(moduleScope, entry.iface) !== null;
+      const moduleScope = globalScope.childScopes.find((scope) => (scope.type as string) === 'module') ?? globalScope;
+      const taken = findVariable(moduleScope, entry.iface) !== null;
       const local = taken ? `Generated${entry.iface}` : entry.iface;
       const clause = taken ? `${entry.iface} as ${local}` : entry.iface;
       if (named) {
