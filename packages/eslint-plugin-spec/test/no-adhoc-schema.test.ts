@@ -84,6 +84,7 @@ ruleTester().run('no-adhoc-schema', rule, {
     { name: 'yup: a ref is no schema', code: `import * as yup from 'yup';\nexport const password = yup.ref('password');`, filename: service },
     { name: 'typebox: Value.Check with an imported schema', code: `import { Value } from '@sinclair/typebox/value';\nimport { Value as V } from '@sinclair/typebox';\nimport { User } from './schemas.js';\nValue.Check(User, {});\nV.Check(User, {});`, filename: service },
     { name: 'io-ts: the PathReporter', code: `import { PathReporter } from 'io-ts/PathReporter';\nexport const explain = (r: never) => PathReporter.report(r);`, filename: service },
+    { name: 'io-ts: the PathReporter from lib/', code: `import { PathReporter } from 'io-ts/lib/PathReporter';\nexport const explain = (r: never) => PathReporter.report(r);`, filename: service },
     { name: 'superstruct: validate with an imported struct', code: `import { assert, is } from 'superstruct';\nimport { User } from './structs.js';\nassert({}, User);\nis({}, User);`, filename: service },
     {
       name: 'class-validator: validating an imported DTO',

@@ -101,7 +101,7 @@ const LIBRARIES: readonly Library[] = [
   },
   {
     name: 'io-ts',
-    module: (source) => source === 'io-ts' || (source.startsWith('io-ts/') && !/^io-ts\/(PathReporter|ThrowReporter|Reporter)(\.js)?$/.test(source)),
+    module: (source) => source === 'io-ts' || (source.startsWith('io-ts/') && !/^io-ts\/(lib\/|es6\/)?(PathReporter|ThrowReporter|Reporter)(\.js)?$/.test(source)),
     builds: except(
       'success', 'failure', 'failures', 'identity', 'getFunctionName', 'getContextEntry', 'appendContext',
       'getValidationError', 'getDefaultContext', 'draw',

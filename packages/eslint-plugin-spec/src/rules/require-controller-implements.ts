@@ -531,10 +531,33 @@ export default createRule<Options, MessageIds>({
         return;
       }
       for (const property of controller.node.properties) {
-        if (property.type !== AST_NODE_TYPES.Property) continue;
+        // Only function members can be operations: data, getters and setters are not reported.
+        if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init' || !functionValued(property)) continue;
         const name = propertyKeyName(property.key, property.computed);
         if (name !== undefined && !entry.methodSet.has(name)) reportUnknown(entry, property.key, name, property, property.shorthand);
       }
+    };
+
+    /** The names of a controller's public function members (what could be operations). */
+    const memberNames = (controller: Controller): string[] => {
+      if (controller.kind === 'class') {
+        return controller.node.body.body.flatMap((member) =>
+          (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) && !member.static && member.key.type !== AST_NODE_TYPES.PrivateIdentifier
+            ? [propertyKeyName(member.key, member.computed) ?? '']
+            : [],
+        );
+      }
+      return controller.node.properties.flatMap((p) => (p.type === AST_NODE_TYPES.Property && functionValued(p) ? [propertyKeyName(p.key, p.computed) ?? ''] : []));
+    };
+
+    /** A function member, written in place or named (`{ createUser }` with `const createUser = async () => …`). */
+    const functionValued = (property: TSESTree.Property): boolean => {
+      if (isFunctionValue(property)) return true;
+      if (property.value.type !== AST_NODE_TYPES.Identifier) return false;
+      const def = variableOf(property.value)?.defs[0];
+      if (def?.type === DefinitionType.FunctionName) return true;
+      const init = def?.type === DefinitionType.Variable && def.node.type === AST_NODE_TYPES.VariableDeclarator ? def.node.init : null;
+      return init?.type === AST_NODE_TYPES.ArrowFunctionExpression || init?.type === AST_NODE_TYPES.FunctionExpression;
     };
 
     // -------------------------------------------------------------------------------------------
@@ -599,6 +622,8 @@ export default createRule<Options, MessageIds>({
         });
         return;
       }
+      // Workers have no REST controllers: a `controllers/` folder there is not this rule's business.
+      if (service.service.type !== 'http') return;
       const entry = service.byFile.get(conventional.name);
       if (!entry) {
         const files = [...service.byFile.keys()];
@@ -617,7 +642,10 @@ export default createRule<Options, MessageIds>({
         });
         return;
       }
-      for (const controller of controllers) add(controller, entry, { how: 'file', file });
+      // A controller file may hold helpers too (a mapper class): the controllers are the exports
+      // with at least one operation's name; only when there is none is every export taken for one.
+      const likely = controllers.filter((controller) => memberNames(controller).some((name) => entry.methodSet.has(name)));
+      for (const controller of likely.length > 0 ? likely : controllers) add(controller, entry, { how: 'file', file });
     };
 
     /** `createUsersRouter(x)` / `createUsersApp({ users: x })` imported from the generated routers. */
@@ -630,14 +658,14 @@ export default createRule<Options, MessageIds>({
         local = callee.object;
         member = callee.property.name;
       } else return;
-      const calleeName = member ?? local.name;
-      if (!ROUTER_FACTORY.test(calleeName) && !APP_FACTORY.test(calleeName)) return;
       const argument = node.arguments[0];
       if (!argument || argument.type === AST_NODE_TYPES.SpreadElement) return;
       const def = variableOf(local)?.defs[0];
       const imported = def && importedFrom(def);
       if (!imported) return;
+      // The name the generated module exports, whatever the import renamed it to.
       const exported = member === undefined ? imported.exported : imported.exported === '*' ? member : undefined;
+      if (exported === undefined || (!ROUTER_FACTORY.test(exported) && !APP_FACTORY.test(exported))) return;
       const module = generatedModule(view, imported.source);
       if (exported === undefined || !module) return;
       const service = specEntries.services.get(module.service);
@@ -682,3 +710,8 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
+
+/** A property whose value is a function: a method, an arrow or function expression. */
+function isFunctionValue(property: TSESTree.Property): boolean {
+  return property.method || property.value.type === AST_NODE_TYPES.ArrowFunctionExpression || property.value.type === AST_NODE_TYPES.FunctionExpression;
+}
