@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, findVariable } from '../util/ast.js';
-import { createRule } from '../util/create-rule.js';
+import { allowOptionSchema, createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
 
@@ -301,20 +301,7 @@ export default createRule<Options, MessageIds>({
       decoratedDtoForModel:
         '{{library}} DTO class `{{name}}` in {{services}}/: the spec already defines `{{model}}`. Import `{{type}}` from the generated models ({{models}}) and let the generated router validate.',
     },
-    schema: [
-      {
-        type: 'object',
-        properties: {
-          allow: {
-            type: 'array',
-            items: { type: 'string' },
-            uniqueItems: true,
-            description: 'Extra globs, relative to the project root, where ad-hoc schemas are allowed.',
-          },
-        },
-        additionalProperties: false,
-      },
-    ],
+    schema: allowOptionSchema('ad-hoc schemas'),
   },
   defaultOptions: [{ allow: [] }],
   create(context, [options]) {

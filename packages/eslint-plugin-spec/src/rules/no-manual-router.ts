@@ -1,7 +1,7 @@
 import { toPascalCase, type SpecIR } from '@specfirst/spec-core';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, DefinitionType, findVariable } from '../util/ast.js';
-import { createRule } from '../util/create-rule.js';
+import { allowOptionSchema, createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView, type ProjectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
 
@@ -198,19 +198,7 @@ export default createRule<Options, MessageIds>({
       compositionRoute:
         '`{{found}}` registers a handler in a composition file, which may create the app and mount generated routers, nothing else. Routes come from the spec: add the operation to {{specFile}}, run `specfirst sync`, and mount the generated {{generated}}',
     },
-    schema: [
-      {
-        type: 'object',
-        properties: {
-          allow: {
-            type: 'array',
-            items: { type: 'string' },
-            description: 'Extra globs (relative to the project root) where hand-written routers are allowed.',
-          },
-        },
-        additionalProperties: false,
-      },
-    ],
+    schema: allowOptionSchema('hand-written routers'),
   },
   defaultOptions: [{}],
   create(context, [options]) {

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { createRule } from '../util/create-rule.js';
+import { allowOptionSchema, createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
 
@@ -20,13 +20,7 @@ export default createRule<Options, MessageIds>({
       shadowsModel:
         '`{{name}}` is a model of the spec: import the generated type (`import type { {{type}} } from` the generated models.ts) instead of declaring another one that can drift from it',
     },
-    schema: [
-      {
-        type: 'object',
-        properties: { allow: { type: 'array', items: { type: 'string' }, description: 'Extra globs (relative to the project root) where such declarations are allowed.' } },
-        additionalProperties: false,
-      },
-    ],
+    schema: allowOptionSchema('such declarations'),
   },
   defaultOptions: [{}],
   create(context, [options]) {

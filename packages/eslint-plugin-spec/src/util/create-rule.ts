@@ -49,3 +49,16 @@ export function createRule<O extends readonly unknown[], M extends string>(rule:
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The options schema of the services rules: `[{ allow?: string[] }]`, extra globs where the rule stands down. */
+export function allowOptionSchema(what: string): TSESLint.RuleMetaData<string, SpecRuleDocs, readonly unknown[]>['schema'] {
+  return [
+    {
+      type: 'object',
+      properties: {
+        allow: { type: 'array', items: { type: 'string' }, uniqueItems: true, description: `Extra globs, relative to the project root, where ${what} are allowed.` },
+      },
+      additionalProperties: false,
+    },
+  ];
+}
