@@ -1,3 +1,5 @@
+import { isFormMediaType, isJsonMediaType } from './media-types.js';
+
 /**
  * `@specfirst/runtime/client`: what generated clients (`generated/clients/<service>.ts`) run on.
  * Plain `fetch`, no Express, so a client works in Node, browsers and tests alike.
@@ -75,13 +77,13 @@ function queryString(query: Record<string, unknown> = {}): string {
 /** JSON as JSON, a form as `a=1&b=2`, bytes as they are, anything else as text. */
 function encodeBody(contentType: string, value: unknown): string | Uint8Array {
   if (isJson(contentType)) return JSON.stringify(value);
-  if (/^application\/x-www-form-urlencoded(?:;|$)/i.test(contentType)) return queryString(value as Record<string, unknown>).slice(1);
+  if (isFormMediaType(contentType)) return queryString(value as Record<string, unknown>).slice(1);
   if (value instanceof Uint8Array) return value;
   return String(value);
 }
 
 function isJson(contentType: string | null): boolean {
-  return contentType !== null && /^application\/(?:[\w.+-]+\+)?json(?:;|$)/i.test(contentType);
+  return contentType !== null && isJsonMediaType(contentType);
 }
 
 function declares(statuses: readonly string[], status: number): boolean {

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { authenticateRequest, missingAuthenticators, type Authenticator } from './auth.js';
 import { RequestContext } from './context.js';
 import { jsonLogger, type Logger } from './logger.js';
+import { isFormMediaType, isJsonMediaType } from './media-types.js';
 import type { OperationDefinition, OperationResult } from './operation.js';
 import { requestIdOf, sendError, sendProblem } from './respond.js';
 import { MAX_REPORTED_FAILURES, PROTO_PARAMETER_KEY, failuresFrom, parameterKey, validationProblem, type CompiledValidator, type ValidationFailure, type ValidationProblem } from './validation.js';
@@ -114,15 +115,11 @@ export function comparePaths(a: string, b: string): number {
   return as.length - bs.length;
 }
 
-function isJson(contentType: string): boolean {
-  return /^application\/(?:[\w.+-]+\+)?json(?:;|$)/i.test(contentType);
-}
-
 /** Set on a request whose raw JSON body mentions `proto` or `prototype` (possibly escaped): worth a scan once parsed. */
 const SUSPICIOUS = Symbol('specfirst.suspiciousBody');
 
 function bodyParser(contentType: string, limit: number | string, openKeys: boolean): RequestHandler {
-  if (isJson(contentType)) {
+  if (isJsonMediaType(contentType)) {
     return express.json({
       limit,
       // Any JSON value is a body (a spec may declare a string or an array), not only objects.
@@ -140,7 +137,7 @@ function bodyParser(contentType: string, limit: number | string, openKeys: boole
         : {}),
     });
   }
-  if (/^application\/x-www-form-urlencoded(?:;|$)/i.test(contentType)) return express.urlencoded({ limit, extended: false, type: 'application/x-www-form-urlencoded' });
+  if (isFormMediaType(contentType)) return express.urlencoded({ limit, extended: false, type: 'application/x-www-form-urlencoded' });
   if (contentType.startsWith('text/')) return express.text({ limit, type: contentType });
   return express.raw({ limit, type: contentType });
 }
@@ -148,8 +145,8 @@ function bodyParser(contentType: string, limit: number | string, openKeys: boole
 function operationHandler(definition: OperationDefinition, call: ControllerMethod, options: ResolvedOptions): RequestHandler {
   const headerKeys = definition.headerParams.map((name) => [name, name.toLowerCase()] as const);
   const protoParameter = [...definition.pathParams.map((p) => p.name), ...definition.queryParams, ...definition.headerParams].includes('__proto__');
-  const jsonBody = definition.body !== undefined && isJson(definition.body.contentType);
-  const formBody = definition.body !== undefined && /^application\/x-www-form-urlencoded(?:;|$)/i.test(definition.body.contentType);
+  const jsonBody = definition.body !== undefined && isJsonMediaType(definition.body.contentType);
+  const formBody = definition.body !== undefined && isFormMediaType(definition.body.contentType);
   return async (req: Request, res: Response, _next: NextFunction) => {
     const requestId = requestIdOf(req, res);
     try {
@@ -309,7 +306,7 @@ function send(res: Response, definition: OperationDefinition, result: OperationR
     return;
   }
   const contentType = declared?.contentType;
-  if (contentType !== undefined && !isJson(contentType)) {
+  if (contentType !== undefined && !isJsonMediaType(contentType)) {
     res.type(contentType).send(result.body);
     return;
   }

@@ -1,16 +1,12 @@
+import { isFormMediaType, isJsonMediaType } from '@specfirst/runtime/media-types';
 import type { IRResponse } from '@specfirst/spec-core';
+
+/** The runtime's reading of media types, under the names codegen uses. */
+export { isJsonMediaType as isJsonContentType };
 
 /** `201` → `201`, `4XX` → `4XX`, `default` → `Default`: a suffix that keeps identifiers valid. */
 export function responseKey(status: IRResponse['status']): string {
   return status === 'default' ? 'Default' : String(status);
-}
-
-export function isJsonContentType(contentType: string): boolean {
-  return /^application\/(?:[\w.+-]+\+)?json(?:;|$)/i.test(contentType);
-}
-
-export function isFormContentType(contentType: string): boolean {
-  return /^application\/x-www-form-urlencoded(?:;|$)/i.test(contentType);
 }
 
 /**
@@ -18,7 +14,7 @@ export function isFormContentType(contentType: string): boolean {
  * and validated like query parameters), text, or raw bytes (anything else; not validated).
  */
 export function bodyKind(contentType: string): 'json' | 'form' | 'text' | 'bytes' {
-  if (isJsonContentType(contentType)) return 'json';
-  if (isFormContentType(contentType)) return 'form';
+  if (isJsonMediaType(contentType)) return 'json';
+  if (isFormMediaType(contentType)) return 'form';
   return /^text\//i.test(contentType) ? 'text' : 'bytes';
 }
