@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+
+/** What a valid token says about its bearer. */
+export interface TokenClaims {
+  userId: number;
+}
+
+export interface Tokens {
+  issue(claims: TokenClaims): Promise<string>;
+  /** The claims of a valid, unexpired token signed by this service; undefined otherwise. */
+  verify(token: string): Promise<TokenClaims | undefined>;
+}
+
+const ISSUER = 'conduit';
+
+/**
+ * HS256 JWTs. Without a configured secret, one is drawn per process: tokens then stop working
+ * at restart, which is what an in-memory demo wants and a deployment must not (set JWT_SECRET).
+ */
+export function createTokens(secret: string | undefined, lifetime = '30d'): Tokens {
+  const key = secret ? new TextEncoder().encode(secret) : new Uint8Array(randomBytes(32));
+  return {
+    async issue({ userId }) {
+      return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId)).setIssuer(ISSUER).setIssuedAt().setExpirationTime(lifetime).sign(key);
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER });
+        const userId = Number(payload.sub);
+        return Number.isSafeInteger(userId) && userId > 0 ? { userId } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** The token of an `Authorization: Token <jwt>` header, as RealWorld specifies it. */
+export function tokenFromHeader(header: string | undefined): string | undefined {
+  const match = /^Token\s+(\S+)\s*$/.exec(header ?? '');
+  return match?.[1];
+}

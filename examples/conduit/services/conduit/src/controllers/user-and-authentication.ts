@@ -1,0 +1,82 @@
+/** Registration, login and the current user's account. */
+import type { OperationContext } from '@specfirst/runtime';
+import type { User } from '../../../../generated/models.js';
+import {
+  createUserReply,
+  getCurrentUserReply,
+  loginReply,
+  updateCurrentUserReply,
+  type CreateUserRequest,
+  type CreateUserResult,
+  type GetCurrentUserRequest,
+  type GetCurrentUserResult,
+  type LoginRequest,
+  type LoginResult,
+  type UpdateCurrentUserRequest,
+  type UpdateCurrentUserResult,
+  type UserAndAuthenticationController,
+} from '../../../../generated/routers/conduit/user-and-authentication.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { Dependencies } from '../dependencies.js';
+import { blankFields, errorBody, isUniqueViolation } from '../errors.js';
+import type { UserRow } from '../store/users.js';
+
+function userOf(row: UserRow, token: string): User {
+  return { email: row.email, token, username: row.username, bio: row.bio, image: row.image };
+}
+
+function takenMessages(fields: readonly string[]): string[] {
+  return fields.map((field) => `${field} has already been taken`);
+}
+
+export class UserAndAuthenticationControllerImpl implements UserAndAuthenticationController {
+  constructor(private readonly deps: Dependencies) {}
+
+  async login({ body }: LoginRequest): Promise<LoginResult> {
+    const user = await this.deps.users.byEmail(body.user.email);
+    // The same answer for an unknown e-mail and a wrong password: no probing for accounts.
+    if (!user || !(await verifyPassword(body.user.password, user.password_hash))) return loginReply.unauthorized();
+    return loginReply.ok({ user: userOf(user, await this.deps.tokens.issue({ userId: user.id })) });
+  }
+
+  async createUser({ body }: CreateUserRequest): Promise<CreateUserResult> {
+    const { username, email, password } = body.user;
+    const problems = blankFields({ username, email, password });
+    if (problems.length > 0) return createUserReply.unprocessableContent(errorBody(...problems));
+    const taken = await this.deps.users.taken({ email, username });
+    if (taken.length > 0) return createUserReply.unprocessableContent(errorBody(...takenMessages(taken)));
+    try {
+      const user = await this.deps.users.create({ username, email, passwordHash: await hashPassword(password) });
+      return createUserReply.created({ user: userOf(user, await this.deps.tokens.issue({ userId: user.id })) });
+    } catch (error) {
+      if (isUniqueViolation(error)) return createUserReply.unprocessableContent(errorBody('email or username has already been taken'));
+      throw error;
+    }
+  }
+
+  async getCurrentUser(_request: GetCurrentUserRequest, context: OperationContext<'Token', 'Token'>): Promise<GetCurrentUserResult> {
+    const { userId, token } = context.principals.Token;
+    const user = await this.deps.users.byId(userId);
+    return user ? getCurrentUserReply.ok({ user: userOf(user, token) }) : getCurrentUserReply.unauthorized();
+  }
+
+  async updateCurrentUser({ body }: UpdateCurrentUserRequest, context: OperationContext<'Token', 'Token'>): Promise<UpdateCurrentUserResult> {
+    const { userId, token } = context.principals.Token;
+    const { email, username, password, bio, image } = body.user;
+    // The spec's description asks for at least one field; its schema cannot say so.
+    if ([email, username, password, bio, image].every((value) => value === undefined)) {
+      return updateCurrentUserReply.unprocessableContent(errorBody('user must have at least one of email, username, password, bio, image'));
+    }
+    const problems = blankFields({ email, username, password });
+    if (problems.length > 0) return updateCurrentUserReply.unprocessableContent(errorBody(...problems));
+    const taken = await this.deps.users.taken({ email, username }, userId);
+    if (taken.length > 0) return updateCurrentUserReply.unprocessableContent(errorBody(...takenMessages(taken)));
+    try {
+      const user = await this.deps.users.update(userId, { email, username, bio, image, passwordHash: password === undefined ? undefined : await hashPassword(password) });
+      return user ? updateCurrentUserReply.ok({ user: userOf(user, token) }) : updateCurrentUserReply.unauthorized();
+    } catch (error) {
+      if (isUniqueViolation(error)) return updateCurrentUserReply.unprocessableContent(errorBody('email or username has already been taken'));
+      throw error;
+    }
+  }
+}

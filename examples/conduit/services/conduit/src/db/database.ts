@@ -1,0 +1,38 @@
+/**
+ * The one database interface the service uses, whatever PostgreSQL runs underneath: PGlite
+ * (PostgreSQL compiled to WebAssembly, embedded, nothing to install) by default, or a real server
+ * through `pg` when DATABASE_URL is set. Both speak PostgreSQL's SQL and `$1` parameters, so the
+ * stores and the migrations are written once.
+ */
+export type SqlValue = string | number | boolean | null | Date | readonly string[];
+
+export interface Queryable {
+  /** One statement, with `$1`-style parameters; the rows it returns. */
+  query<Row extends object>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+}
+
+export interface Database extends Queryable {
+  /** Several statements at once, no parameters: for migrations. */
+  exec(sql: string): Promise<void>;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable & Pick<Database, 'exec'>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** For logs: `pglite (in memory)`, `pglite (./data)`, `postgresql://host:port/db`. */
+  readonly description: string;
+}
+
+export interface DatabaseConfig {
+  /** A PostgreSQL connection string; when absent, PGlite is used. */
+  url?: string | undefined;
+  /** PGlite's data folder; when absent, PGlite keeps everything in memory. */
+  dataDir?: string | undefined;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.url) {
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(config.url);
+  }
+  const { openPglite } = await import('./pglite.js');
+  return openPglite(config.dataDir);
+}

@@ -1,0 +1,32 @@
+/** `pnpm start`: Conduit on http://localhost:3000/api (PORT, HOST, DATABASE_URL, CONDUIT_DATA_DIR, JWT_SECRET). */
+import { configFromEnv } from './config.js';
+import { startConduit } from './server.js';
+
+try {
+  const config = configFromEnv();
+  const conduit = await startConduit(config);
+  const storage = conduit.database.description;
+  const applied = conduit.migrations.applied.length > 0 ? `, applied ${conduit.migrations.applied.join(', ')}` : '';
+  process.stdout.write(
+    [
+      `Conduit is listening on ${conduit.url} (database: ${storage}${applied})`,
+      `  OpenAPI document: ${conduit.url}/openapi.json`,
+      `  API reference:    ${conduit.url}/docs`,
+      `  Try it:           curl ${conduit.url}/tags`,
+      `                    curl -X POST ${conduit.url}/users -H 'Content-Type: application/json' -d '{"user":{"username":"jake","email":"jake@jake.jake","password":"jakejake"}}'`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  const stop = () => {
+    conduit.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  process.stderr.write(`Conduit could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,15 @@
+/**
+ * What the `Token` security scheme yields once the generated router has checked a request's
+ * `Authorization: Token <jwt>` header: every controller's `context.principals.Token` has this type.
+ */
+export interface Viewer {
+  userId: number;
+  /** The token the request came with: `GET /user` answers with it. */
+  token: string;
+}
+
+declare module '@specfirst/runtime' {
+  interface Principals {
+    Token: Viewer;
+  }
+}

@@ -1,0 +1,48 @@
+/** Starts Conduit: opens the database, migrates it, and listens. Used by main.ts and the tests. */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@specfirst/runtime';
+import { createApp } from './app.js';
+import { createTokens } from './auth/tokens.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate, type MigrationReport } from './db/migrate.js';
+import { createDependencies } from './dependencies.js';
+
+export interface RunningConduit {
+  /** `http://127.0.0.1:3000/api`: where the API answers. */
+  url: string;
+  database: Database;
+  migrations: MigrationReport;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startConduit(config: Config, options: { logger?: Logger } = {}): Promise<RunningConduit> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const migrations = await migrate(database);
+    const app = createApp(createDependencies(database, createTokens(config.jwtSecret)), options);
+    const server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/api`,
+      database,
+      migrations,
+      server,
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
