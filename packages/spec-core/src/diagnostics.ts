@@ -71,6 +71,9 @@ export const DIAGNOSTIC_CODES = {
   SF4004: 'port used twice',
   SF4005: 'operation not exposed',
   SF4006: 'service consumes itself',
+  SF4007: 'override of an unknown operation',
+  SF4008: 'unknown security scheme in an override',
+  SF4009: 'operation overrides without an OpenAPI document',
 
   SF5001: 'unknown topic',
   SF5002: 'unknown task',

@@ -334,7 +334,11 @@ export interface IROperation {
   body?: IRBody;
   /** Sorted by status, `default` last. */
   responses: IRResponse[];
-  /** Alternatives (OR) of requirements (AND). `[]` means the operation is public. */
+  /**
+   * Alternatives (OR) of requirements (AND). `[]` means the operation is public. For an imported
+   * OpenAPI operation, a `security` override in services.yaml (`operations.<operationId>`) replaces
+   * what the document says.
+   */
   security: IRSecurityRequirement[];
   loc: IRLocation;
 }

@@ -13,6 +13,7 @@ import { irLoc } from './location.js';
 import { checkMessaging, readTasks, readTopics } from './messaging.js';
 import { NAME_PATTERNS, toFileName, toPascalCase } from './names.js';
 import { importOpenApi } from './openapi.js';
+import { applyOperationOverrides } from './operation-overrides.js';
 import { checkService } from './service-checks.js';
 import { buildRestDescription, type RestDescription } from './rest.js';
 import { convertSchema, isRecord } from './schema-convert.js';
@@ -187,7 +188,9 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
     if (!source) continue;
     const description =
       rest.format === 'specfirst' ? buildRestDescription(ctx, source, draft.service.name) : yield* importOpenApi(ctx, source, draft.service.name);
-    if (description) applyRest(draft.service, description, { format: rest.format, file: source.file });
+    if (!description) continue;
+    if (draft.operationOverrides) applyOperationOverrides(ctx, draft.operationOverrides, description, source.file);
+    applyRest(draft.service, description, { format: rest.format, file: source.file });
   }
 
   const topics = readTopics(yield* readYamlVariant(ctx, specDir, 'events', 'events', false));

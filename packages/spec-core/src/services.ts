@@ -6,6 +6,7 @@ import { compareStrings } from './diagnostics.js';
 import type { IRGraphEdge, IRLocation, IRService, IRTask, IRTopic } from './ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc, relatedAt } from './location.js';
 import { NAME_PATTERNS, toPascalCase } from './names.js';
+import type { OperationOverrides } from './operation-overrides.js';
 import { isRecord, stringList } from './schema-convert.js';
 import { didYouMean } from './suggest.js';
 import { joinPointer, type SourceFile } from './yaml-source.js';
@@ -16,6 +17,8 @@ export interface ServiceDraft {
   restFile?: { format: 'specfirst' | 'openapi'; path: string; loc: IRLocation };
   /** Where each `exposes` entry is written, for precise errors once operations are known. */
   exposesLocs: IRLocation[];
+  /** `operations`: overrides for the operations of the service's OpenAPI document. */
+  operationOverrides?: OperationOverrides;
 }
 
 export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraft[] {
@@ -85,6 +88,8 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
         }
       }
     }
+    const overrides = readOperationOverrides(ctx, source, pointer, name, raw);
+    if (overrides) draft.operationOverrides = overrides;
     const sameIdentifier = identifiers.get(service.identifier);
     if (sameIdentifier) {
       ctx.diagnostics.push(
@@ -112,6 +117,41 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
     drafts.push(draft);
   }
   return drafts;
+}
+
+/**
+ * `operations` overrides operations of an imported OpenAPI document. On a service with our own
+ * REST file it is refused, not merged: that file can say everything, and one place per operation
+ * keeps it clear which one wins. A worker has no operations at all.
+ */
+function readOperationOverrides(ctx: BuildContext, source: SourceFile, servicePointer: string, name: string, raw: Record<string, unknown>): OperationOverrides | undefined {
+  if (raw.operations === undefined) return undefined;
+  const pointer = joinPointer(servicePointer, 'operations');
+  const hasRest = typeof raw.rest === 'string';
+  const hasOpenApi = typeof raw.openapi === 'string';
+  if (raw.type === 'worker') {
+    ctx.diagnostics.push(
+      diagnosticAt(source, pointer, {
+        code: 'SF4009',
+        message: `worker service \`${name}\` cannot have \`operations\` overrides`,
+        hint: 'workers serve no HTTP API; `operations` overrides the operations of an `openapi:` document: remove it',
+      }, 'key'),
+    );
+    return undefined;
+  }
+  if (hasRest && !hasOpenApi) {
+    ctx.diagnostics.push(
+      diagnosticAt(source, pointer, {
+        code: 'SF4009',
+        message: `service \`${name}\` has \`operations\` overrides, but they apply only to an imported OpenAPI document (\`openapi:\`)`,
+        hint: `\`${String(raw.rest)}\` is the single place for its operations: set \`security\` on the operation there, and remove \`operations\``,
+      }, 'key'),
+    );
+    return undefined;
+  }
+  // With both `rest` and `openapi` (SF4003) or neither, the document is not imported: nothing to check against.
+  if (!hasOpenApi || hasRest || !isRecord(raw.operations)) return undefined;
+  return { service: name, source, pointer, entries: raw.operations };
 }
 
 /** Checks every cross-reference between services, topics and tasks, and builds the graph. */

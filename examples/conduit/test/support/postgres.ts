@@ -21,6 +21,7 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
     throw new Error(
       `PostgreSQL is not reachable at ${ADMIN_URL} (${error instanceof Error ? error.message : String(error)}). ` +
         'Start it (Debian: `pg_ctlcluster 15 main start`, or `apt-get install -y postgresql`) or point CONDUIT_TEST_POSTGRES_URL at a server.',
+      { cause: error },
     );
   }
   try {
