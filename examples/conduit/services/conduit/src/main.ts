@@ -27,6 +27,8 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (error) {
-  process.stderr.write(`Conduit could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  const inUse = (error as { code?: unknown }).code === 'EADDRINUSE';
+  const hint = inUse ? `\n  hint: another program listens on that port; start Conduit on another one, e.g. PORT=3001 pnpm demo` : '';
+  process.stderr.write(`Conduit could not start: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
   process.exitCode = 1;
 }

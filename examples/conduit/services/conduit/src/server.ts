@@ -27,9 +27,8 @@ export async function startConduit(config: Config, options: { logger?: Logger } 
       const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const { port } = server.address() as AddressInfo;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/api`,
+      url: `http://${displayHost(config.host)}:${port}/api`,
       database,
       migrations,
       server,
@@ -45,4 +44,10 @@ export async function startConduit(config: Config, options: { logger?: Logger } 
     await database.close();
     throw error;
   }
+}
+
+/** The host to print: `localhost` for the loopback and wildcard addresses, which is what people type. */
+function displayHost(host: string): string {
+  if (['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost'].includes(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -21,6 +21,13 @@ export interface Database extends Queryable {
   readonly description: string;
 }
 
+/** The row a statement that must return one (an `INSERT ... RETURNING`, say) returned. */
+export function onlyRow<Row>(rows: readonly Row[], statement: string): Row {
+  const [row] = rows;
+  if (row === undefined) throw new Error(`${statement} returned no row`);
+  return row;
+}
+
 export interface DatabaseConfig {
   /** A PostgreSQL connection string; when absent, PGlite is used. */
   url?: string | undefined;

@@ -1,5 +1,5 @@
 import type { Article } from '../../../../generated/models.js';
-import type { Queryable, SqlValue } from '../db/database.js';
+import { onlyRow, type Queryable, type SqlValue } from '../db/database.js';
 
 /** An article as the API shows it to one viewer (`favorited`, `author.following`). */
 interface ArticleRow {
@@ -114,7 +114,7 @@ export class ArticleStore {
        WHERE id = $1 RETURNING slug`,
       [id, changes.title === undefined ? null : slugify(changes.title), changes.title ?? null, changes.description ?? null, changes.body ?? null],
     );
-    return rows[0]!.slug;
+    return onlyRow(rows, 'UPDATE articles').slug;
   }
 
   async delete(id: number): Promise<void> {

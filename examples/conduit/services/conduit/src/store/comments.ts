@@ -1,5 +1,5 @@
 import type { Comment } from '../../../../generated/models.js';
-import type { Queryable } from '../db/database.js';
+import { onlyRow, type Queryable } from '../db/database.js';
 
 interface CommentRow {
   id: number;
@@ -52,7 +52,7 @@ export class CommentStore {
 
   async create(articleId: number, authorId: number, body: string): Promise<number> {
     const rows = await this.db.query<{ id: number }>('INSERT INTO comments (article_id, author_id, body) VALUES ($1, $2, $3) RETURNING id', [articleId, authorId, body]);
-    return rows[0]!.id;
+    return onlyRow(rows, 'INSERT INTO comments').id;
   }
 
   async delete(id: number): Promise<void> {

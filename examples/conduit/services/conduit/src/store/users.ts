@@ -1,5 +1,5 @@
 import type { Profile } from '../../../../generated/models.js';
-import type { Queryable } from '../db/database.js';
+import { onlyRow, type Queryable } from '../db/database.js';
 
 export interface UserRow {
   id: number;
@@ -48,7 +48,7 @@ export class UserStore {
 
   async create(user: { username: string; email: string; passwordHash: string }): Promise<UserRow> {
     const rows = await this.db.query<UserRow>(`INSERT INTO users (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`, [user.username, normaliseEmail(user.email), user.passwordHash]);
-    return rows[0]!;
+    return onlyRow(rows, 'INSERT INTO users');
   }
 
   async update(id: number, changes: { username?: string | undefined; email?: string | undefined; passwordHash?: string | undefined; bio?: string | undefined; image?: string | undefined }): Promise<UserRow | undefined> {

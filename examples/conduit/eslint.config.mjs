@@ -1,0 +1,22 @@
+// Conduit lints itself as a SpecFirst project should: typescript-eslint, and eslint-plugin-spec's
+// strict config on the service code, so nothing in services/ goes around the spec.
+import js from '@eslint/js';
+import spec from 'eslint-plugin-spec';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'generated/validators/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', Headers: 'readonly', TextEncoder: 'readonly' } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['services/**/*.ts'],
+    ...spec.configs.strict,
+  },
+);
