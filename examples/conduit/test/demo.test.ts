@@ -1,0 +1,107 @@
+/**
+ * The Quickstart's demo as a newcomer runs it: `pnpm start` (what `pnpm demo` ends with) syncs,
+ * starts Conduit, and prints where it listens, its OpenAPI document, its API reference and a curl
+ * to try; each of those answers, and Ctrl+C stops it cleanly.
+ */
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const EXAMPLE = path.resolve(import.meta.dirname, '..');
+
+describe('pnpm start', () => {
+  const output: string[] = [];
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  let banner: string;
+
+  beforeAll(async () => {
+    // Port 0: the test must not depend on 3000 being free; the banner then names the real port.
+    child = spawn('pnpm', ['start'], { cwd: EXAMPLE, env: { ...process.env, PORT: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    banner = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner after 40 s:\n${output.join('')}`)), 40_000);
+      const look = () => {
+        const text = output.join('');
+        if (/Press Ctrl\+C to stop/.test(text)) {
+          clearTimeout(timer);
+          resolve(text);
+        }
+      };
+      child.stdout.on('data', look);
+      child.once('exit', (code) => reject(new Error(`pnpm start exited with ${code}:\n${output.join('')}`)));
+    });
+  });
+  afterAll(() => {
+    try {
+      signalGroup('SIGKILL');
+    } catch {
+      // Already gone, as it should be after the last test.
+    }
+  });
+
+  /** pnpm, the shell it starts and Node share a process group (`detached`): signal them all, as a terminal does. */
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) throw new Error('pnpm start has no process id: it did not start');
+    process.kill(-child.pid, signal);
+  };
+
+  const urlIn = (label: RegExp): string => {
+    const match = new RegExp(`${label.source}\\s*(http://\\S+)`).exec(banner);
+    if (!match?.[1]) throw new Error(`the banner has no ${label.source} URL:\n${banner}`);
+    return match[1];
+  };
+
+  it('prints the API URL on localhost and answers there', async () => {
+    const api = urlIn(/listening on/);
+    expect(api).toMatch(/^http:\/\/localhost:\d+\/api$/);
+    const tags = await fetch(`${api}/tags`);
+    expect(tags.status).toBe(200);
+    expect(await tags.json()).toEqual({ tags: [] });
+  });
+
+  it('serves the OpenAPI document and an API reference page where it says', async () => {
+    const document = await fetch(urlIn(/OpenAPI document:/));
+    expect(document.status).toBe(200);
+    const openapi = (await document.json()) as { openapi: string; info: { title: string }; paths: Record<string, unknown> };
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(openapi.info.title).toBe('RealWorld Conduit API');
+    expect(Object.keys(openapi.paths)).toContain('/articles/{slug}');
+    const page = await fetch(urlIn(/API reference:/));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('RealWorld Conduit API');
+    expect(html).toContain('/articles/{slug}/favorite');
+  });
+
+  it('prints curl commands that work as printed', async () => {
+    const curls = banner.split('\n').map((line) => line.replace(/^.*?(?=curl )/, '')).filter((line) => line.startsWith('curl '));
+    expect(curls.length).toBeGreaterThanOrEqual(2);
+    for (const command of curls) {
+      const { stdout } = await promisify(execFile)('sh', ['-c', `${command} --silent --show-error --fail`]);
+      expect(() => JSON.parse(stdout)).not.toThrow();
+    }
+  });
+
+  it('stops on Ctrl+C, leaving nothing listening', async () => {
+    const api = urlIn(/listening on/);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // A terminal's Ctrl+C signals the whole foreground process group: pnpm, the shell, Node.
+    signalGroup('SIGINT');
+    await exited;
+    // pnpm may exit before Node has closed the server; give it a moment before calling it a leak.
+    let stillAnswering = true;
+    for (let attempt = 0; attempt < 50 && stillAnswering; attempt++) {
+      stillAnswering = await fetch(`${api}/tags`).then(
+        () => true,
+        () => false,
+      );
+      if (stillAnswering) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(stillAnswering).toBe(false);
+    expect(output.join('')).not.toMatch(/error/i);
+  });
+});
