@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +7,11 @@ import { hasErrors, loadProjectSync, parseYamlSource, type SpecIR } from '@specf
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openApiDocument, type OpenApiDocument } from '../src/index.js';
+import { generate, openApiDocument, type OpenApiDocument } from '../src/index.js';
 import type { JsonSchema } from '../src/json-schema.js';
 
 const SHOP = fileURLToPath(new URL('../../../fixtures/shop', import.meta.url));
+const HOSTILE = fileURLToPath(new URL('../../../fixtures/hostile/openapi.yaml', import.meta.url));
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus', import.meta.url));
 // The corpus is a sibling of the repository. Without it these tests must fail, never skip.
 if (!existsSync(CORPUS)) throw new Error(`OpenAPI corpus not found at ${CORPUS}`);
@@ -30,19 +31,27 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const MEDIA_RANGE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+(\s*;.*)?$/;
 
 /**
- * The official schema, with two fixes so that it states what the 3.1 specification says:
+ * The official schema, with three fixes so that it states what the 3.1 specification says:
  * - The bundled version (2021-04-15) gives server URLs `format: uri`, which rejects the relative
  *   URLs the specification allows; upstream made it `uri-reference` (OAI/OpenAPI-Specification#2586).
+ * - It requires a License Object to have `identifier` or `url` (a `oneOf`), where the specification
+ *   requires only `name` and makes the two mutually exclusive (`license: { name: MIT }` is valid);
+ *   upstream replaced the `oneOf` with that exclusion (OAI/OpenAPI-Specification#2975, #2991).
  * - ajv resolves `$dynamicRef: '#meta'` to the document root unless the anchor was compiled
  *   first, so every Schema Object would be validated as a whole OpenAPI document. Nothing here
  *   extends the dialect, so `#meta` can only be `$defs/schema` (`type: [object, boolean]`): say so.
  * Each fix applies only if the schema still reads as expected.
  */
 function officialSchema(): object {
-  const schema = structuredClone(openapi.v31) as unknown as { $defs: { server: { properties: { url: unknown } }; schema: object } };
+  const schema = structuredClone(openapi.v31) as unknown as {
+    $defs: { server: { properties: { url: unknown } }; license: Record<string, unknown>; schema: object };
+  };
   if (JSON.stringify(schema.$defs.server.properties.url) !== '{"$ref":"#/$defs/uri"}') throw new Error('the bundled OpenAPI 3.1 schema changed: review the server URL fix');
+  if (JSON.stringify(schema.$defs.license.oneOf) !== '[{"required":["identifier"]},{"required":["url"]}]') throw new Error('the bundled OpenAPI 3.1 schema changed: review the license fix');
   if (JSON.stringify(schema.$defs.schema) !== '{"$dynamicAnchor":"meta","type":["object","boolean"]}') throw new Error('the bundled OpenAPI 3.1 schema changed: review the #meta fix');
   schema.$defs.server.properties.url = { type: 'string', format: 'uri-reference' };
+  delete schema.$defs.license.oneOf;
+  schema.$defs.license.dependentSchemas = { identifier: { not: { required: ['url'] } } };
   const staticMeta = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
@@ -219,6 +228,70 @@ describe('openApiDocument', () => {
     });
   });
 
+  it("keeps an imported document's info: title, version, description, contact, license", () => {
+    const doc = documents(loadClean(path.join(CORPUS, 'realworld', 'openapi.yml')))[0]!;
+    expect(doc.info).toEqual({
+      title: 'RealWorld Conduit API',
+      version: '1.1.0',
+      description: 'Conduit API documentation',
+      contact: { name: 'RealWorld', url: 'https://realworld-docs.netlify.app/' },
+      license: { name: 'MIT License', url: 'https://opensource.org/licenses/MIT' },
+    });
+    // OpenAPI 3.0 documents too, with termsOfService and a license that has only a name.
+    const [expanded] = documents(loadClean(path.join(CORPUS, 'openapi', 'petstore-expanded.yaml')));
+    expect(expanded!.info).toMatchObject({ termsOfService: 'http://swagger.io/terms/', contact: { email: 'apiteam@swagger.io' } });
+    const [petstore] = documents(loadClean(path.join(CORPUS, 'openapi', 'petstore.yaml')));
+    expect(petstore!.info).toEqual({ title: 'Swagger Petstore', version: '1.0.0', license: { name: 'MIT' } });
+  });
+
+  it("writes the info of a project service's OpenAPI document into generated/openapi/<service>.json", () => {
+    const root = path.join(temp, 'conduit-project');
+    mkdirSync(path.join(root, 'spec', 'conduit'), { recursive: true });
+    writeFileSync(path.join(root, 'specfirst.yaml'), 'name: conduit\n');
+    writeFileSync(
+      path.join(root, 'spec', 'services.yaml'),
+      'services:\n  conduit:\n    type: http\n    port: 3000\n    description: Our description of the service.\n    openapi: conduit/openapi.yml\n',
+    );
+    copyFileSync(path.join(CORPUS, 'realworld', 'openapi.yml'), path.join(root, 'spec', 'conduit', 'openapi.yml'));
+    const ir = loadClean(root);
+    const file = generate(ir).find((f) => f.path === 'openapi/conduit.json');
+    const doc = JSON.parse(file!.contents) as OpenApiDocument;
+    expect(doc.info).toMatchObject({
+      title: 'RealWorld Conduit API',
+      version: '1.1.0',
+      description: 'Conduit API documentation',
+      license: { name: 'MIT License', url: 'https://opensource.org/licenses/MIT' },
+    });
+    expectValid(openApiDocument(ir, ir.services[0]!));
+  });
+
+  it('leaves out info values the 3.1 specification would reject, and stays valid', () => {
+    const file = path.join(temp, 'odd-info.yaml');
+    writeFileSync(
+      file,
+      `openapi: 3.0.3
+info:
+  title: Odd
+  version: 2.0
+  termsOfService: see our website
+  contact: { name: Team, url: 'https://exa mple.test/', email: not an address }
+  license: { name: MIT, identifier: MIT, url: 'https://opensource.org/licenses/MIT' }
+paths:
+  /x: { get: { responses: { '204': { description: none } } } }
+`,
+    );
+    const [doc] = documents(loadClean(file));
+    // \`version: 2.0\` is a YAML number, not a string: the default version stands in.
+    expect(doc!.info).toEqual({ title: 'Odd', version: '1.0.0', contact: { name: 'Team' }, license: { name: 'MIT', identifier: 'MIT' } });
+    expectValid(doc!);
+  });
+
+  it('gives a valid document for the hostile spec, its info kept as data', () => {
+    const [doc] = documents(loadClean(HOSTILE));
+    expectValid(doc!);
+    expect(doc!.info).toEqual({ title: 'Hostile */ ${process.exit(1)}', version: '1', description: "*/ console.log('owned') /*" });
+  });
+
   it('is deterministic', () => {
     for (const target of [SHOP, ...CORPUS_FILES]) {
       const first = documents(loadClean(target)).map((d) => JSON.stringify(d));
@@ -227,10 +300,12 @@ describe('openApiDocument', () => {
   });
 
   it('shares no value with the IR, which spec-core caches for other callers', () => {
-    const ir = loadClean(SHOP);
-    const before = JSON.stringify(ir);
-    documents(ir).forEach(scribble);
-    expect(JSON.stringify(ir)).toBe(before);
+    for (const target of [SHOP, path.join(CORPUS, 'realworld', 'openapi.yml')]) {
+      const ir = loadClean(target);
+      const before = JSON.stringify(ir);
+      documents(ir).forEach(scribble);
+      expect(JSON.stringify(ir)).toBe(before);
+    }
   });
 
   it('keeps spec names such as `__proto__` as plain keys, and stays valid for every scheme type', () => {

@@ -10,7 +10,8 @@
  *   Lists are sorted by name (models, services, topics, tasks) or kept in source order where
  *   order carries meaning (properties, parameters, enum values, responses sorted by status).
  * - Located: every node carries an {@link IRLocation} pointing into the file that defined it.
- * - Versioned: a breaking change of these types bumps {@link IR_VERSION}.
+ * - Versioned: a breaking change of these types bumps {@link IR_VERSION}. Adding an optional
+ *   field is not breaking (consumers must already tolerate absent optional fields), so it does not.
  */
 
 export const IR_VERSION = 1;
@@ -236,7 +237,30 @@ export interface IRService {
   /** Operations other services may call; absent means every operation. */
   exposes?: string[];
   consumes: IRConsumes;
+  /**
+   * The API's own identity, from the `info` of an imported OpenAPI document. Absent for services in
+   * our format (and for a document whose `info` holds nothing usable).
+   */
+  info?: IRServiceInfo;
   loc: IRLocation;
+}
+
+/**
+ * An OpenAPI document's `info`, as written: only string values are kept, anything else is left out.
+ * Values are not checked further (a `url` may not be a URL). Every field is optional, since an
+ * invalid document may lack `title` or `version`; the object is present only when one field is.
+ */
+export interface IRServiceInfo {
+  title?: string;
+  /** OpenAPI 3.1 only. */
+  summary?: string;
+  description?: string;
+  version?: string;
+  termsOfService?: string;
+  /** Present when at least one of its fields is. */
+  contact?: { name?: string; url?: string; email?: string };
+  /** Present when the document's license has a string `name` (which OpenAPI requires). */
+  license?: { name: string; identifier?: string; url?: string };
 }
 
 export interface IRConsumes {

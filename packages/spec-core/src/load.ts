@@ -287,8 +287,9 @@ function declareModels(ctx: BuildContext, source: SourceFile): void {
   }
 }
 
-function applyRest(service: IRService, description: RestDescription, rest: NonNullable<IRService['rest']>): void {
+function applyRest(service: IRService, description: RestDescription & Pick<IRService, 'info'>, rest: NonNullable<IRService['rest']>): void {
   service.rest = rest;
+  if (description.info) service.info = description.info;
   service.basePath = description.basePath;
   service.securitySchemes = description.securitySchemes;
   service.tags = [...description.tags].sort((a, b) => compareStrings(a.fileName, b.fileName) || compareStrings(a.name, b.name));

@@ -20,6 +20,7 @@ import type {
   IRSchemaBase,
   IRSecurityRequirement,
   IRSecurityScheme,
+  IRServiceInfo,
   IRTag,
 } from './ir.js';
 import { diagnosticAtLoc, irLoc } from './location.js';
@@ -56,6 +57,7 @@ interface Resolved {
 export interface OpenApiImport extends RestDescription {
   version: string;
   title?: string;
+  info?: IRServiceInfo;
 }
 
 /** Checks the document's version; reports and returns undefined when it cannot be imported. */
@@ -214,6 +216,8 @@ class OpenApiImporter {
     const tags = this.buildTags(operations, tagDescriptions);
     const result: OpenApiImport = { version: this.version, basePath: this.basePath(doc.servers), tags, operations, securitySchemes };
     if (isRecord(doc.info) && typeof doc.info.title === 'string') result.title = doc.info.title;
+    const info = readInfo(doc.info);
+    if (info) result.info = info;
     return result;
   }
 
@@ -552,6 +556,36 @@ class OpenApiImporter {
     );
     return '';
   }
+}
+
+/**
+ * The document's `info`, string values only: anything else (a number `version: 1.0`, a license
+ * without a `name`) is left out silently, as the rest of the import does with malformed parts.
+ */
+function readInfo(raw: unknown): IRServiceInfo | undefined {
+  if (!isRecord(raw)) return undefined;
+  const info: IRServiceInfo = {};
+  for (const key of ['title', 'summary', 'description', 'version', 'termsOfService'] as const) {
+    const value = raw[key];
+    if (typeof value === 'string') info[key] = value;
+  }
+  if (isRecord(raw.contact)) {
+    const contact: NonNullable<IRServiceInfo['contact']> = {};
+    for (const key of ['name', 'url', 'email'] as const) {
+      const value = raw.contact[key];
+      if (typeof value === 'string') contact[key] = value;
+    }
+    if (Object.keys(contact).length > 0) info.contact = contact;
+  }
+  if (isRecord(raw.license) && typeof raw.license.name === 'string') {
+    const license: NonNullable<IRServiceInfo['license']> = { name: raw.license.name };
+    for (const key of ['identifier', 'url'] as const) {
+      const value = raw.license[key];
+      if (typeof value === 'string') license[key] = value;
+    }
+    info.license = license;
+  }
+  return Object.keys(info).length > 0 ? info : undefined;
 }
 
 function parseStatus(key: string): IRResponse['status'] | undefined {

@@ -1,8 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type IRObjectSchema, loadProjectSync } from '../src/index.js';
-import { sharedCorpus, tempProject } from './helpers.js';
+import { FIXTURES, sharedCorpus, tempProject } from './helpers.js';
 
 const corpus = sharedCorpus();
 const corpusDocuments = [
@@ -58,6 +58,19 @@ describe('the public corpus', () => {
     expect(getArticle.responses[1]!.schema).toMatchObject({ kind: 'ref', model: 'GenericErrorModel' });
     expect(ir.models.filter((m) => m.variant === 'model').map((m) => m.name)).toContain('NewUser');
   });
+
+  it("keeps RealWorld's info as the service's info", () => {
+    const { ir } = loadProjectSync(path.join(corpus, 'realworld/openapi.yml'), { cache: false });
+    expect(ir.services[0]!.info).toEqual({
+      title: 'RealWorld Conduit API',
+      description: 'Conduit API documentation',
+      version: '1.1.0',
+      contact: { name: 'RealWorld', url: 'https://realworld-docs.netlify.app/' },
+      license: { name: 'MIT License', url: 'https://opensource.org/licenses/MIT' },
+    });
+    // The standalone document's description is still its title.
+    expect(ir.services[0]!.description).toBe('RealWorld Conduit API');
+  });
 });
 
 const openapi31 = `openapi: 3.1.0
@@ -102,6 +115,71 @@ const models31 = `components:
       properties:
         email: { type: string, format: email }
 `;
+
+describe('the info of an imported document', () => {
+  it('is the info of a services.yaml service described by the document, its description left alone', () => {
+    const dir = tempProject({
+      'specfirst.yaml': 'name: conduit\n',
+      'spec/services.yaml': 'services:\n  conduit: { type: http, port: 3000, description: Ours., openapi: conduit/openapi.yml }\n',
+      'spec/conduit/openapi.yml': readFileSync(path.join(corpus, 'realworld/openapi.yml'), 'utf8'),
+    });
+    const { ir, diagnostics } = loadProjectSync(dir, { cache: false });
+    expect(diagnostics).toEqual([]);
+    expect(ir.services[0]).toMatchObject({ description: 'Ours.', info: { title: 'RealWorld Conduit API', version: '1.1.0', license: { name: 'MIT License' } } });
+  });
+
+  it('keeps every string field, summary, termsOfService and license identifier included', () => {
+    const dir = tempProject({
+      'api.yaml': `openapi: 3.1.0
+info:
+  title: Full
+  summary: Short.
+  description: Long.
+  termsOfService: https://example.test/terms
+  contact: { name: Team, url: 'https://example.test/', email: team@example.test }
+  license: { name: Apache 2.0, identifier: Apache-2.0 }
+  version: 2.0.0-beta.1
+  x-audience: internal
+paths: {}
+`,
+    });
+    const { ir } = loadProjectSync(path.join(dir, 'api.yaml'), { cache: false });
+    expect(ir.services[0]!.info).toEqual({
+      title: 'Full',
+      summary: 'Short.',
+      description: 'Long.',
+      version: '2.0.0-beta.1',
+      termsOfService: 'https://example.test/terms',
+      contact: { name: 'Team', url: 'https://example.test/', email: 'team@example.test' },
+      license: { name: 'Apache 2.0', identifier: 'Apache-2.0' },
+    });
+  });
+
+  it('leaves out what is not a string, silently, and is absent when nothing is left', () => {
+    const malformed = `openapi: 3.1.0
+info:
+  title: [not, a, string]
+  version: 1.0
+  description: { text: no }
+  contact: { name: 7, url: [x] }
+  license: { url: 'https://opensource.org/licenses/MIT' }
+paths: {}
+`;
+    const dir = tempProject({ 'a.yaml': malformed, 'b.yaml': malformed.replace('version: 1.0', 'version: "1.0"'), 'c.yaml': 'openapi: 3.1.0\ninfo: nothing\npaths: {}\n' });
+    const a = loadProjectSync(path.join(dir, 'a.yaml'), { cache: false });
+    expect(a.diagnostics).toEqual([]);
+    expect(a.ir.services[0]).not.toHaveProperty('info');
+    expect(loadProjectSync(path.join(dir, 'b.yaml'), { cache: false }).ir.services[0]!.info).toEqual({ version: '1.0' });
+    const c = loadProjectSync(path.join(dir, 'c.yaml'), { cache: false });
+    expect(c.ir.services[0]).not.toHaveProperty('info');
+    expect(JSON.parse(JSON.stringify(c.ir))).toEqual(c.ir);
+  });
+
+  it('is absent for services in our own format', () => {
+    const { ir } = loadProjectSync(path.join(FIXTURES, 'shop'), { cache: false });
+    expect(ir.services.filter((s) => 'info' in s)).toEqual([]);
+  });
+});
 
 describe('importing OpenAPI features', () => {
   it('resolves relative file $refs, merges path-level parameters and derives missing operationIds', () => {

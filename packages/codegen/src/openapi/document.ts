@@ -1,14 +1,25 @@
+import { createRequire } from 'node:module';
 import type { HttpMethod, IROperation, IRParameter, IRResponse, IRSchema, IRSecurityScheme, IRService, SpecIR } from '@specfirst/spec-core';
 import { indexModels, modelToJsonSchema, referencedModels, schemaToJsonSchema, type JsonSchema, type JsonSchemaMode, type ModelIndex } from '../json-schema.js';
 
 /** The subset of an OpenAPI 3.1 document this emitter writes: plain JSON, nothing else. */
 export interface OpenApiDocument {
   openapi: '3.1.0';
-  info: { title: string; version: string; description?: string };
+  info: OpenApiInfo;
   servers?: { url: string }[];
   tags: { name: string; description?: string }[];
   paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>>;
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, OpenApiSecurityScheme> };
+}
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  summary?: string;
+  description?: string;
+  termsOfService?: string;
+  contact?: { name?: string; url?: string; email?: string };
+  license?: { name: string; identifier?: string; url?: string };
 }
 
 export interface OpenApiOperation {
@@ -55,8 +66,8 @@ export interface OpenApiSecurityScheme {
 }
 
 /**
- * The IR keeps no API version (our spec format has none, and the OpenAPI importer drops
- * `info.version`), so every document says `1.0.0`: a fixed value keeps the output deterministic.
+ * The version of a service without one: our spec format has none (only an imported OpenAPI
+ * document's `info` gives one), and a fixed value keeps the output deterministic.
  */
 const API_VERSION = '1.0.0';
 
@@ -90,7 +101,7 @@ export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument
   const used = referencedModels(service.operations.flatMap(operationSchemas), models).flatMap((name) => models.get(name) ?? []);
   return {
     openapi: '3.1.0',
-    info: { title: service.name, version: API_VERSION, ...optional('description', service.description) },
+    info: info(service),
     // The IR keeps only the path of the server URL; a relative server URL is valid OpenAPI.
     ...(service.basePath !== '' ? { servers: [{ url: service.basePath }] } : {}),
     tags: service.tags.map((tag) => ({ name: tag.name, ...optional('description', tag.description) })),
@@ -100,6 +111,55 @@ export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument
       securitySchemes: Object.fromEntries(service.securitySchemes.map((s) => [s.name, securityScheme(s)])),
     },
   };
+}
+
+/**
+ * An imported document's own `info` when the IR has it, else the service name, `1.0.0` and the
+ * service's description. `info` is copied field by field, so the document shares nothing with the
+ * IR. A value the 3.1 specification requires to be a URI or an e-mail address and that is not one
+ * is left out, and so is a license `url` next to an `identifier` (the two are mutually exclusive):
+ * the source document was invalid there, and the generated one stays valid.
+ */
+function info(service: IRService): OpenApiInfo {
+  const source = service.info;
+  if (source === undefined) return { title: service.name, version: API_VERSION, ...optional('description', service.description) };
+  const contact = source.contact && {
+    ...optional('name', source.contact.name),
+    ...optional('url', ifUri(source.contact.url)),
+    ...optional('email', ifEmail(source.contact.email)),
+  };
+  const license = source.license && {
+    name: source.license.name,
+    ...optional('identifier', source.license.identifier),
+    ...optional('url', source.license.identifier === undefined ? ifUri(source.license.url) : undefined),
+  };
+  return {
+    title: source.title ?? service.name,
+    version: source.version ?? API_VERSION,
+    ...optional('summary', source.summary),
+    ...optional('description', source.description),
+    ...optional('termsOfService', ifUri(source.termsOfService)),
+    ...(contact && Object.keys(contact).length > 0 ? { contact } : {}),
+    ...(license ? { license } : {}),
+  };
+}
+
+// ajv-formats' checks, the ones ajv applies to `format: uri` and `format: email`. CommonJS, loaded
+// on first use: most services have no imported `info` to check.
+const require = createRequire(import.meta.url);
+let formats: { uri: (value: string) => boolean; email: RegExp } | undefined;
+function fullFormats(): { uri: (value: string) => boolean; email: RegExp } {
+  formats ??= (require('ajv-formats/dist/formats.js') as { fullFormats: { uri: (value: string) => boolean; email: RegExp } }).fullFormats;
+  return formats;
+}
+
+/** The value when it is an absolute URI (RFC 3986), else undefined. */
+function ifUri(value: string | undefined): string | undefined {
+  return value !== undefined && fullFormats().uri(value) ? value : undefined;
+}
+
+function ifEmail(value: string | undefined): string | undefined {
+  return value !== undefined && fullFormats().email.test(value) ? value : undefined;
 }
 
 /**
