@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { graphCommand } from './commands/graph.js';
+import { initCommand, type InitOptions } from './commands/init.js';
 import { irCommand } from './commands/ir.js';
 import { scaffoldCommand } from './commands/scaffold.js';
 import { syncCommand } from './commands/sync.js';
@@ -57,6 +58,20 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .argument('[service]', 'only this service (default: every HTTP service)')
     .option('-p, --project <path>', 'project folder', '.')
     .action(async (service: string | undefined, options: { project: string }) => setExit(await scaffoldCommand(service, options, out)));
+
+  program
+    .command('init')
+    .description('Create a new project: a spec, a service that implements it, a test, lint rules and git hooks.')
+    .argument('<dir>', 'folder to create the project in (new, or empty)')
+    .option('--name <name>', 'project name (default: the folder\'s name in kebab-case)')
+    .option('-s, --service <name>', 'name of the HTTP service, kebab-case (default: "api")')
+    .option('-p, --port <port>', 'port the service listens on (default: 3000)')
+    .option('--description <text>', 'one line describing the service')
+    .addOption(new Option('--package-manager <manager>', 'package manager to install with and to name in scripts (default: the one running specfirst, else pnpm)').choices(['pnpm', 'npm']))
+    .option('--no-install', 'do not install the dependencies')
+    .option('--no-git', 'do not run git init')
+    .option('-y, --yes', 'never ask: take the default of every choice not given', false)
+    .action(async (dir: string, options: InitOptions) => setExit(await initCommand(dir, options, out)));
 
   return program;
 }

@@ -1,0 +1,50 @@
+/**
+ * Runs the programs init hands work to (git, the package manager) in the new project's folder,
+ * with their output passed on line by line through the command's own output (or dropped, for a
+ * question such as `git rev-parse` whose exit code is the answer).
+ */
+import { spawn } from 'node:child_process';
+import type { Output } from '../output.js';
+
+export interface RunResult {
+  /** Exit code; null when the program could not be started (see `error`) or was killed. */
+  code: number | null;
+  /** Why the program did not start: `ENOENT` when it is not installed. */
+  error?: NodeJS.ErrnoException;
+}
+
+export type Runner = (program: string, args: readonly string[], cwd: string, options?: { quiet?: boolean }) => Promise<RunResult>;
+
+/** Splits a stream's chunks into lines, so each reaches `write` whole. */
+function lines(write: (line: string) => void): { push(chunk: string): void; end(): void } {
+  let pending = '';
+  return {
+    push(chunk) {
+      const parts = (pending + chunk).split(/\r?\n/);
+      pending = parts.pop() ?? '';
+      for (const line of parts) write(line);
+    },
+    end() {
+      if (pending !== '') write(pending);
+      pending = '';
+    },
+  };
+}
+
+export function processRunner(out: Output): Runner {
+  return (program, args, cwd, options = {}) =>
+    new Promise((resolve) => {
+      // Windows finds pnpm.cmd and npm.cmd only through a shell; the arguments are init's own, never the user's.
+      const child = spawn(program, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+      const stdout = lines((line) => options.quiet || out.stdout(`  ${line}`));
+      const stderr = lines((line) => options.quiet || out.stderr(`  ${line}`));
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+      child.on('error', (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
+      child.on('close', (code) => {
+        stdout.end();
+        stderr.end();
+        resolve({ code });
+      });
+    });
+}

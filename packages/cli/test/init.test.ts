@@ -1,0 +1,403 @@
+/**
+ * `specfirst init`, end to end: the real CLI creates a project in a temporary folder, installs it
+ * (from the pnpm store the repository's own install filled: every tool it pins is in the
+ * repository's lockfile), and then the project's own scripts must pass, its lint rules must bite,
+ * and its pre-commit hook must run. The rest covers what init refuses and what each option does.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pc from 'picocolors';
+import { loadProjectSync } from '@specfirst/spec-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initCommand, type InitOptions } from '../src/commands/init.js';
+import type { Output } from '../src/output.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
+
+const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-init-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+/**
+ * The environment of a fresh shell: without what the pnpm and Vitest running this test put there
+ * (npm_config_*, VITEST_*, NODE_ENV=test...), which would leak into the project's own pnpm and Vitest.
+ */
+function shellEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(npm_|VITEST|TINYPOOL|NODE_ENV$|NODE_OPTIONS$|INIT_CWD$|PNPM_SCRIPT_SRC_DIR$|HUSKY$)/i.test(key)) env[key] = value;
+  }
+  return {
+    ...env,
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    GIT_AUTHOR_NAME: 'Init Test',
+    GIT_AUTHOR_EMAIL: 'init@example.com',
+    GIT_COMMITTER_NAME: 'Init Test',
+    GIT_COMMITTER_EMAIL: 'init@example.com',
+    ...extra,
+  };
+}
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program to its end, without blocking the test worker. */
+function exec(program: string, args: string[], cwd: string, extra?: Record<string, string>): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { cwd, env: shellEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const specfirst = (args: string[], cwd = temp): Promise<Ran> => exec(process.execPath, [BIN, ...args], cwd);
+const pnpmRun = (project: string, script: string): Promise<Ran> => exec('pnpm', ['run', script], project);
+
+/** Every file under a folder, relative and `/`-separated, except the contents of `.git` and `node_modules`. */
+function listFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      const relative = path.relative(root, full).split(path.sep).join('/');
+      if (entry.isDirectory()) {
+        if (entry.name === '.git' || entry.name === 'node_modules') files.push(`${relative}/`);
+        else walk(full);
+      } else files.push(relative);
+    }
+  };
+  walk(root);
+  return files.sort();
+}
+
+/** What `init --no-install --no-git` leaves, for the default service `api`. */
+const FILES = [
+  '.gitattributes',
+  '.gitignore',
+  '.husky/pre-commit',
+  'AGENTS.md',
+  'README.md',
+  'eslint.config.mjs',
+  'generated/clients/api.ts',
+  'generated/manifest.json',
+  'generated/models.ts',
+  'generated/openapi/api.json',
+  'generated/routers/api/health.ts',
+  'generated/routers/api/index.ts',
+  'generated/routers/api/notes.ts',
+  'generated/validators/api.d.ts',
+  'generated/validators/api.js',
+  'lint-staged.config.mjs',
+  'package.json',
+  'pnpm-workspace.yaml',
+  'services/api/src/app.ts',
+  'services/api/src/controllers/health.ts',
+  'services/api/src/controllers/notes.ts',
+  'services/api/src/main.ts',
+  'services/api/test/app.test.ts',
+  'spec/models.yaml',
+  'spec/rest/api.yaml',
+  'spec/services.yaml',
+  'specfirst.yaml',
+  'tsconfig.json',
+  'vitest.config.ts',
+];
+
+describe('specfirst init: a project that works out of the box', () => {
+  // A folder name with a space and capitals: the project is named `my-notes` after it.
+  let project: string;
+  let created: Ran;
+
+  beforeAll(async () => {
+    project = path.join(temp, 'My Notes');
+    created = await specfirst(['init', project, '--package-manager', 'pnpm']);
+  }, 60_000);
+
+  it('creates, syncs, git-inits and installs the project, then prints the next steps', () => {
+    // (pnpm may warn on standard error, e.g. about a retried download: only init's own failures count.)
+    expect(created.stderr).not.toMatch(/^✖|specfirst init:/m);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('✓ my-notes: the api service on port 3000, 2 tags, 6 operations');
+    expect(created.stdout).toMatch(/Next:\n {2}cd "[^"]*My Notes"\n {2}pnpm dev +serve http:\/\/localhost:3000/);
+    // husky's own scripts (.husky/_/) are ignored by the .gitignore husky writes there.
+    const files = listFiles(project).filter((f) => !f.startsWith('.husky/_/'));
+    expect(files).toEqual([...FILES, '.git/', 'node_modules/', 'pnpm-lock.yaml'].sort());
+  });
+
+  it('links the SpecFirst packages to this checkout and installs every pinned tool', () => {
+    for (const [name, folder] of [
+      ['@specfirst/runtime', 'runtime'],
+      ['@specfirst/cli', 'cli'],
+      ['@specfirst/spec-core', 'spec-core'],
+      ['eslint-plugin-spec', 'eslint-plugin-spec'],
+    ] as const) {
+      expect(realpathSync(path.join(project, 'node_modules', name))).toBe(realpathSync(path.join(REPO, 'packages', folder)));
+    }
+    for (const bin of ['specfirst', 'eslint', 'tsc', 'tsx', 'vitest', 'husky', 'lint-staged']) {
+      expect(existsSync(path.join(project, 'node_modules/.bin', bin)), bin).toBe(true);
+    }
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+    expect(pkg.name).toBe('my-notes');
+    expect(pkg.dependencies['@specfirst/runtime']).toBe(`link:${path.join(REPO, 'packages/runtime')}`);
+  });
+
+  it.each(['sync', 'check', 'lint', 'typecheck', 'test'])('passes its own `pnpm run %s`', async (script) => {
+    const result = await pnpmRun(project, script);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    if (script === 'check') expect(result.stdout).toContain('✓ generated matches the spec (9 files)');
+    if (script === 'test') expect(result.stdout).toMatch(/Tests +3 passed/);
+  }, 60_000);
+
+  it('starts with tsx on the port PORT gives and prints its URL; the URL answers', async () => {
+    // Its own process group, so the test ends tsx and the node process it starts together.
+    const child = spawn('pnpm', ['exec', 'tsx', 'services/api/src/main.ts'], { cwd: project, env: shellEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let seen = '';
+        const timer = setTimeout(() => reject(new Error(`no URL within 20 s; output: ${seen}`)), 20_000);
+        const look = (chunk: Buffer) => {
+          seen += chunk.toString();
+          const match = /api listening on (http:\/\/localhost:\d+)/.exec(seen);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        };
+        child.stdout.on('data', look);
+        child.stderr.on('data', look);
+        child.on('close', (code) => reject(new Error(`exited with ${code}: ${seen}`)));
+      });
+      const response = await fetch(`${url}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'ok' });
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+    }
+  }, 30_000);
+
+  it('fails `lint` on an ad-hoc zod schema in services/, naming the rule', async () => {
+    const file = path.join(project, 'services/api/src/validation.ts');
+    writeFileSync(file, "import { z } from 'zod';\n\nexport const NoteInput = z.object({ title: z.string() });\n");
+    try {
+      const result = await pnpmRun(project, 'lint');
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toContain('services/api/src/validation.ts');
+      expect(result.stdout).toMatch(/3:\d+ +error +Ad-hoc zod schema .* spec\/no-adhoc-schema/);
+    } finally {
+      rmSync(file);
+    }
+  }, 60_000);
+
+  it('runs lint-staged before each commit: a clean commit passes, an ad-hoc schema or a hand-edited generated file does not', async () => {
+    const git = (...args: string[]) => exec('git', args, project);
+    expect((await exec('git', ['config', 'core.hooksPath'], project)).stdout.trim()).toBe('.husky/_');
+    await git('add', '-A');
+    const first = await git('commit', '-m', 'specfirst init');
+    expect(first.code, first.stderr).toBe(0);
+    // node_modules and dist stay out; generated/ is committed.
+    const tracked = (await git('ls-files')).stdout.split('\n');
+    expect(tracked).toContain('generated/models.ts');
+    expect(tracked.some((f) => f.startsWith('node_modules/'))).toBe(false);
+
+    writeFileSync(path.join(project, 'services/api/src/validation.ts'), "import { z } from 'zod';\n\nexport const NoteInput = z.object({ title: z.string() });\n");
+    await git('add', 'services/api/src/validation.ts');
+    const adhoc = await git('commit', '-m', 'add a schema');
+    expect(adhoc.code).not.toBe(0);
+    expect(adhoc.stdout + adhoc.stderr).toContain('spec/no-adhoc-schema');
+    await git('rm', '-q', '--cached', 'services/api/src/validation.ts');
+    rmSync(path.join(project, 'services/api/src/validation.ts'));
+
+    const models = path.join(project, 'generated/models.ts');
+    writeFileSync(models, readFileSync(models, 'utf8').replace('title: string;', 'title: string | number;'));
+    await git('add', 'generated/models.ts');
+    const edited = await git('commit', '-m', 'edit generated code');
+    expect(edited.code).not.toBe(0);
+    expect(edited.stdout + edited.stderr).toContain('generated/models.ts: edited by hand');
+    await git('checkout', 'HEAD', '--', 'generated/models.ts');
+  }, 60_000);
+});
+
+// Each runs init without an install: under a second, but CI machines can be busy.
+describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
+  const project = path.join(temp, 'files-only');
+  let result: Ran;
+  beforeAll(async () => {
+    result = await specfirst(['init', 'files-only', '--no-install', '--no-git', '--package-manager', 'pnpm']);
+  }, 30_000);
+
+  it('--no-install --no-git writes the files and generated/ only', () => {
+    expect(result.code, result.stderr).toBe(0);
+    expect(listFiles(project)).toEqual(FILES);
+    expect(result.stdout).toContain('pnpm install');
+    expect(result.stdout).toContain('git init && pnpm prepare');
+    // The spec it wrote is clean for spec-core, and is the spec the lint rules read.
+    const loaded = loadProjectSync(project, { cache: false });
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.ir.project.apps).toEqual(['services/*/src/app.ts']);
+    const note = loaded.ir.models.find((m) => m.name === 'Note');
+    expect(note).toBeDefined();
+    // Read-only fields, so that NoteCreate and NoteUpdate differ from Note.
+    expect(readFileSync(path.join(project, 'generated/models.ts'), 'utf8')).toMatch(/export interface NoteCreate \{\n {2}title: string;\n {2}done\?: boolean;\n\}/);
+  });
+
+  it('writes a tsconfig.json as strict as the repository\'s own, with allowJs for the generated validators', () => {
+    const own = (JSON.parse(readFileSync(path.join(project, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> }).compilerOptions;
+    const base = (JSON.parse(readFileSync(path.join(REPO, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: Record<string, unknown> }).compilerOptions;
+    const { declaration: _d, declarationMap: _m, ...strictness } = base;
+    expect(own).toMatchObject({ ...strictness, allowJs: true });
+  });
+
+  it('refuses a folder that is not empty, with exit code 2 and a hint, and touches nothing', async () => {
+    const folder = path.join(temp, 'taken');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'notes.txt'), 'mine');
+    const result = await specfirst(['init', 'taken', '--no-install', '--no-git']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('specfirst init: taken is not empty (it holds notes.txt)');
+    expect(result.stderr).toContain('hint:');
+    expect(readdirSync(folder)).toEqual(['notes.txt']);
+  });
+
+  it('refuses a file where the folder should be', async () => {
+    writeFileSync(path.join(temp, 'a-file'), '');
+    const result = await specfirst(['init', 'a-file', '--no-install', '--no-git']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('a-file exists and is not a folder');
+  });
+
+  it('takes a folder that holds only .git, and does not git init it again', async () => {
+    const folder = path.join(temp, 'cloned');
+    mkdirSync(path.join(folder, '.git'), { recursive: true });
+    const result = await specfirst(['init', 'cloned', '--no-install']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('already is a repository; not running git init');
+  });
+
+  it('refuses an invalid service name with spec-core\'s located diagnostic, and leaves nothing behind', async () => {
+    const result = await specfirst(['init', 'bad-service/app', '--service', 'Order_Service', '--no-install', '--no-git']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad-service\/app\/spec\/services\.yaml:\d+:\d+ {2}error {2}SF1204 {2}name `Order_Service` is not allowed at services/);
+    expect(result.stderr).toContain('✖ specfirst init: --service would make an invalid spec (see above); nothing was created');
+    expect(existsSync(path.join(temp, 'bad-service'))).toBe(false);
+  });
+
+  it('cannot be led out of its folder by a service name', async () => {
+    const result = await specfirst(['init', 'escape', '--service', '../../../outside', '--no-install', '--no-git']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('SF1204');
+    expect(existsSync(path.join(temp, 'escape'))).toBe(false);
+    expect(readdirSync(temp).filter((f) => f.includes('outside'))).toEqual([]);
+  });
+
+  it('refuses a port out of range (spec-core\'s rule) and one that is no number (before anything is written)', async () => {
+    const range = await specfirst(['init', 'port-range', '--port', '70000', '--no-install', '--no-git']);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toMatch(/spec\/services\.yaml:\d+:\d+ {2}error {2}SF1205 {2}must be <= 65535/);
+    expect(range.stderr).toContain('--port would make an invalid spec');
+    const text = await specfirst(['init', 'port-text', '--port', '80; rm -rf /', '--no-install', '--no-git']);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain('--port must be a number');
+    expect(existsSync(path.join(temp, 'port-range'))).toBe(false);
+    expect(existsSync(path.join(temp, 'port-text'))).toBe(false);
+  });
+
+  it('refuses an invalid project name and a multi-line description', async () => {
+    const name = await specfirst(['init', 'named', '--name', 'My Shop', '--no-install', '--no-git']);
+    expect(name.code).toBe(2);
+    expect(name.stderr).toMatch(/named\/specfirst\.yaml:\d+:\d+ {2}error {2}SF1204 {2}`My Shop` is not allowed at name/);
+    const description = await specfirst(['init', 'described', '--description', 'one\nservices:\n  evil: {}', '--no-install', '--no-git']);
+    expect(description.code).toBe(2);
+    expect(description.stderr).toContain('--description must be one line of text');
+  });
+
+  it('keeps a description with quotes, comment ends and template syntax as text', async () => {
+    const text = 'Notes "quoted" */ ${process.exit(1)} # not a comment';
+    const result = await specfirst(['init', 'quoted', '--description', text, '--service', 'notes-api', '--port', '4100', '--no-install', '--no-git']);
+    expect(result.code, result.stderr).toBe(0);
+    const project = path.join(temp, 'quoted');
+    const service = loadProjectSync(project, { cache: false }).ir.services[0]!;
+    expect([service.name, service.identifier, service.port, service.description]).toEqual(['notes-api', 'NotesApi', 4100, text]);
+    expect((JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { description: string }).description).toBe(text);
+    expect(readFileSync(path.join(project, 'generated/routers/notes-api/index.ts'), 'utf8')).toContain('Notes "quoted" *\\/ ${process.exit(1)}');
+    expect(readFileSync(path.join(project, 'services/notes-api/src/app.ts'), 'utf8')).toContain('return createNotesApiApp({');
+    expect(readFileSync(path.join(project, 'services/notes-api/src/main.ts'), 'utf8')).toContain('const SPEC_PORT = 4100;');
+  });
+
+  it('names npm in scripts, hooks and docs with --package-manager npm, and links packages with file:', async () => {
+    const result = await specfirst(['init', 'with-npm', '--package-manager', 'npm', '--no-install', '--no-git']);
+    expect(result.code, result.stderr).toBe(0);
+    const project = path.join(temp, 'with-npm');
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies['@specfirst/cli']).toBe(`file:${path.join(REPO, 'packages/cli')}`);
+    expect(readFileSync(path.join(project, '.husky/pre-commit'), 'utf8')).toBe('npx lint-staged\n');
+    expect(readFileSync(path.join(project, 'AGENTS.md'), 'utf8')).toContain('npm run check');
+    expect(existsSync(path.join(project, 'pnpm-workspace.yaml'))).toBe(false);
+  });
+});
+
+describe('specfirst init: questions on a terminal', { timeout: 30_000 }, () => {
+  const quietOut = (): Output & { text: string[] } => {
+    const text: string[] = [];
+    return { text, stdout: (t) => text.push(t), stderr: (t) => text.push(t), colors: pc.createColors(false), isTTY: false };
+  };
+  const options = (extra: Partial<InitOptions> = {}): InitOptions => ({ install: false, git: false, yes: false, packageManager: 'pnpm', ...extra });
+
+  it('asks for each choice not given as an option, and takes the default on an empty answer', async () => {
+    const asked: string[] = [];
+    const answers: Record<string, string> = { 'Service name (kebab-case)': 'todo-api', 'Port of todo-api': '' };
+    const prompter = {
+      ask: async (question: string, fallback: string) => {
+        asked.push(`${question} [${fallback}]`);
+        return answers[question] || fallback;
+      },
+      close: () => undefined,
+    };
+    const out = quietOut();
+    const code = await initCommand(path.join(temp, 'Asked Project'), options(), out, { prompter, checkout: REPO });
+    expect(code, out.text.join('\n')).toBe(0);
+    expect(asked).toEqual(['Project name [asked-project]', 'Service name (kebab-case) [api]', 'Port of todo-api [3000]']);
+    const service = loadProjectSync(path.join(temp, 'Asked Project'), { cache: false }).ir.services[0]!;
+    expect([service.name, service.port]).toEqual(['todo-api', 3000]);
+  });
+
+  it('asks nothing that an option gave', async () => {
+    const asked: string[] = [];
+    const prompter = { ask: async (question: string, fallback: string) => (asked.push(question), fallback), close: () => undefined };
+    const code = await initCommand(path.join(temp, 'given'), options({ name: 'given', service: 'svc', port: '3100' }), quietOut(), { prompter, checkout: REPO });
+    expect(code).toBe(0);
+    expect(asked).toEqual([]);
+  });
+});
+
+describe('specfirst init: when a later step fails', { timeout: 30_000 }, () => {
+  it('keeps the project, says what failed, and names the commands to run (exit code 1)', async () => {
+    const ran: string[] = [];
+    const run = async (program: string, args: readonly string[]) => {
+      ran.push([program, ...args].join(' '));
+      if (program === 'git' && args[0] === 'rev-parse') return { code: 128 };
+      if (program === 'git') return { code: null, error: Object.assign(new Error('spawn git ENOENT'), { code: 'ENOENT' }) };
+      return { code: 1 };
+    };
+    const text: string[] = [];
+    const out: Output = { stdout: (t) => text.push(t), stderr: (t) => text.push(t), colors: pc.createColors(false), isTTY: false };
+    const project = path.join(temp, 'steps-fail');
+    const code = await initCommand(project, { install: true, git: true, yes: true, packageManager: 'pnpm' }, out, { checkout: REPO, run });
+    expect(code).toBe(1);
+    expect(ran).toEqual(['git rev-parse --show-toplevel', 'git init --quiet', 'pnpm install --prefer-offline']);
+    expect(text).toContain('✖ git init could not start: git is not installed');
+    expect(text).toContain('✖ pnpm install failed');
+    expect(text.at(-1)).toBe('✖ the project is there, but some steps failed; in ' + path.relative(process.cwd(), project) + ', run: git init && pnpm install');
+    expect(existsSync(path.join(project, 'generated/manifest.json'))).toBe(true);
+  });
+});
