@@ -1,0 +1,106 @@
+/**
+ * docs/tutorial.md, run as a reader would: every shell command in it, in order, in one shell;
+ * every file edit it shows, applied. A command the tutorial says fails must fail, saying what the
+ * tutorial says; every other command must succeed. So the tutorial cannot rot.
+ *
+ * The reader starts in their SpecFirst clone; here the clone is a symlink to this repository inside
+ * a temporary folder, so `specfirst init ../my-api` creates the project in that folder too. The
+ * only liberty taken: the service's port. `localhost:3000` in a command becomes a free port, and
+ * PORT says the same to the service, so the test never fights a running demo for port 3000.
+ */
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertAt, tutorialSteps, type Step } from './support/markdown-steps.js';
+import { ShellSession } from './support/shell-session.js';
+
+const REPO = path.resolve(import.meta.dirname, '../../..');
+const TUTORIAL = path.join(REPO, 'docs/tutorial.md');
+const steps = tutorialSteps(await readFile(TUTORIAL, 'utf8'));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+function title(step: Step): string {
+  const what = step.kind === 'run' ? step.commands.join(' && ') : step.kind === 'background' ? `${step.command} &` : `${step.kind} ${step.path}`;
+  return `docs/tutorial.md:${step.line}: ${what}`;
+}
+
+describe('docs/tutorial.md', () => {
+  let root: string;
+  let shell: ShellSession;
+  let port: number;
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'specfirst-tutorial-'));
+    await symlink(REPO, path.join(root, 'specfirst'));
+    port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      // The reader has git set up; the test's machine may not.
+      GIT_AUTHOR_NAME: 'Tutorial Reader',
+      GIT_AUTHOR_EMAIL: 'reader@example.com',
+      GIT_COMMITTER_NAME: 'Tutorial Reader',
+      GIT_COMMITTER_EMAIL: 'reader@example.com',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+    };
+    // Not the test runner's: the tutorial's own commands decide what is on the PATH.
+    for (const key of Object.keys(env)) if (key.startsWith('npm_') || key === 'VITEST' || key === 'NODE_ENV') delete env[key];
+    shell = new ShellSession(path.join(root, 'specfirst'), env);
+    // The reader's clone is the symlink; everything the tutorial makes must land inside `root`.
+    expect((await shell.run('cd .. && pwd')).output.trim()).toBe(root);
+    await shell.run('cd specfirst');
+  });
+
+  afterAll(async () => {
+    shell?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('has steps to run', () => {
+    expect(steps.filter((s) => s.kind === 'run').length).toBeGreaterThan(5);
+    expect(steps.some((s) => s.kind === 'run' && s.fails !== undefined)).toBe(true);
+  });
+
+  // Steps build on each other: after the first failure, the rest only say which one broke.
+  let broken: string | undefined;
+  for (const step of steps) {
+    it(title(step), async () => {
+      if (broken !== undefined) throw new Error(`not run: ${broken} failed first`);
+      broken = title(step);
+      const localize = (command: string): string => command.replaceAll('localhost:3000', `localhost:${port}`);
+      if (step.kind === 'run') {
+        for (const [i, command] of step.commands.entries()) {
+          const result = await shell.run(localize(command));
+          const last = i === step.commands.length - 1;
+          if (step.fails !== undefined && last) {
+            expect(result.code, `\`${command}\` should fail; it printed:\n${result.output}`).not.toBe(0);
+            expect(result.output).toContain(step.fails);
+          } else {
+            expect(result.code, `\`${command}\` failed; it printed:\n${result.output}`).toBe(0);
+          }
+        }
+      } else if (step.kind === 'background') {
+        await shell.background(localize(step.command), step.until);
+      } else {
+        const cwd = (await shell.run('pwd')).output.trim();
+        const file = path.resolve(cwd, step.path);
+        const next = step.kind === 'write' ? step.contents : insertAt(await readFile(file, 'utf8'), step);
+        await writeFile(file, next);
+      }
+      broken = undefined;
+    }, 300_000);
+  }
+});
