@@ -44,8 +44,10 @@ describe('docs/tutorial.md', () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'specfirst-tutorial-'));
     await symlink(REPO, path.join(root, 'specfirst'));
     port = await freePort();
+    // Not the test runner's settings: the tutorial's own commands decide what is on the PATH.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_') && key !== 'VITEST' && key !== 'NODE_ENV'));
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...inherited,
       PORT: String(port),
       // The reader has git set up; the test's machine may not.
       GIT_AUTHOR_NAME: 'Tutorial Reader',
@@ -56,8 +58,6 @@ describe('docs/tutorial.md', () => {
       NO_COLOR: '1',
       FORCE_COLOR: '0',
     };
-    // Not the test runner's: the tutorial's own commands decide what is on the PATH.
-    for (const key of Object.keys(env)) if (key.startsWith('npm_') || key === 'VITEST' || key === 'NODE_ENV') delete env[key];
     shell = new ShellSession(path.join(root, 'specfirst'), env);
     // The reader's clone is the symlink; everything the tutorial makes must land inside `root`.
     expect((await shell.run('cd .. && pwd')).output.trim()).toBe(root);
