@@ -71,6 +71,10 @@ export const todos: Pick<TodosController, 'updateTodo'> = {
       expect(errors.length, name).toBeGreaterThan(0);
       expect(errors.join('\n'), name).toMatch(new RegExp(`^src/ok\\.ts:\\d+:\\d+ ${code}`, 'm'));
     }
+
+    // The service index imports its OpenAPI document: tsc says which option that needs (docs/codegen.md#compiling-a-project).
+    const withoutJson = compile(path.join(OUT_ROOT, 'types-ok'), { emit: false, options: { resolveJsonModule: false } });
+    expect(withoutJson.join('\n')).toMatch(/^generated\/routers\/todo\/index\.ts:\d+:\d+ TS2732 Cannot find module '\.\.\/\.\.\/openapi\/todo\.json'\. Consider using '--resolveJsonModule'/m);
   }, 120_000);
 });
 
@@ -162,6 +166,25 @@ describe('a hostile spec', () => {
     expect(nested.status).toBe(400);
     expect((nested.json as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/body/constructor/prototype']);
     expect((await send(url, 'GET', '/globals')).status).toBe(200);
+
+    // Its own OpenAPI document, as generated, and a reference page in which every hostile string is escaped.
+    const document = await send(url, 'GET', '/openapi.json');
+    expect(document.text).toBe(readFileSync(path.join(built.root, 'generated/openapi/api.json'), 'utf8'));
+    const page = await send(url, 'GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'; /);
+    for (const escaped of [
+      '<h2>x\nconsole.log(&quot;PWNED&quot;);//</h2>',
+      '<td class="text">ok\n*/ console.log(&#39;PWNED&#39;); /*</td>',
+      '<p class="text">ends a comment */ and starts code; `backticks` ${template}</p>',
+      '<code>&quot;${process.exit(1)}&quot;</code>',
+      '<code>&quot;say \\&quot;hi\\&quot;&quot;</code>',
+      '<td><code>X-Evil */ Header</code></td><td>header</td>',
+      '<td><code>__proto__</code></td>',
+    ]) {
+      expect(page.text).toContain(escaped);
+    }
+    expect(page.text).not.toMatch(/console\.log\(["']PWNED|<script/);
   }, 120_000);
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { listen, send, type Sent } from './support/http.js';
 interface UsersModule {
   usersApp(): { app: Express; users: { lastListQuery: unknown }; logs: string[] };
   realWorldStyleApp(): { app: Express };
+  docsElsewhereApp(): { app: Express };
   EXPLODING_ID: string;
   BROKEN_ID: string;
   LEAKY_ID: string;
@@ -28,12 +30,14 @@ let users: ReturnType<UsersModule['usersApp']>;
 let orders: ReturnType<OrdersModule['ordersApp']>;
 let usersModule: UsersModule;
 let dist: string;
+let root: string;
 const servers: Server[] = [];
 const AUTH = { authorization: 'Bearer good-token' };
 
 beforeAll(async () => {
   const built = await buildProject('shop', path.join(REPO_ROOT, 'fixtures/shop'), { sources: path.join(import.meta.dirname, 'projects/shop/src') });
   dist = built.dist;
+  root = built.root;
   usersModule = (await import(pathToFileURL(path.join(dist, 'src/users.js')).href)) as UsersModule;
   const ordersModule = (await import(pathToFileURL(path.join(dist, 'src/orders.js')).href)) as OrdersModule;
   users = usersModule.usersApp();
@@ -266,6 +270,54 @@ describe('routing, errors and authentication', () => {
     expect(password.status).toBe(500);
     expect(password.text).not.toContain('correct horse');
     expect(pointers(password)).toEqual(['/body/password']);
+  });
+});
+
+describe('the service serves its OpenAPI document and an API reference (options.docs)', () => {
+  const generated = (service: string) => readFileSync(path.join(root, `generated/openapi/${service}.json`), 'utf8');
+
+  it('GET <base>/openapi.json is generated/openapi/<service>.json, byte for byte', async () => {
+    for (const [base, service] of [
+      [usersBase, 'users'],
+      [ordersBase, 'orders'],
+    ] as const) {
+      const response = await send(base, 'GET', '/api/openapi.json');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(response.text).toBe(generated(service));
+    }
+  });
+
+  it('GET <base>/docs describes every operation and model of the service, with a strict CSP', async () => {
+    const response = await send(usersBase, 'GET', '/api/docs');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; /);
+    expect(response.text).not.toMatch(/<script|<link|src=/i);
+    const document = JSON.parse(generated('users')) as { paths: Record<string, Record<string, { operationId: string }>>; components: { schemas: Record<string, unknown> } };
+    for (const [route, methods] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        expect(response.text).toContain(`<article class="op" id="op-${op.operationId}">\n<h3><span class="method ${method}">${method}</span><span class="path">${route}</span>`);
+      }
+    }
+    for (const model of Object.keys(document.components.schemas)) expect(response.text).toContain(`id="model-${model}"><h3>${model}</h3>`);
+    expect(response.text).toContain('<span class="badge">auth: <a href="#authentication"><code>bearer</code></a></span>');
+  });
+
+  it('adds GET and HEAD at its two paths and changes nothing else', async () => {
+    const post = await send(usersBase, 'POST', '/api/docs');
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect((await send(usersBase, 'GET', '/api/docs/users')).status).toBe(404);
+    expect((await send(usersBase, 'GET', '/docs')).status).toBe(404);
+  });
+
+  it('goes where the project says', async () => {
+    const { server, url } = await listen(usersModule.docsElsewhereApp().app);
+    servers.push(server);
+    expect((await send(url, 'GET', '/api/reference')).status).toBe(200);
+    expect((await send(url, 'GET', '/api/docs')).status).toBe(404);
+    expect((await send(url, 'GET', '/api/openapi.json')).status).toBe(404);
   });
 });
 

@@ -1,4 +1,5 @@
 import express, { type Express, type Request, type Response, type Router } from 'express';
+import { docsRoutes, type DocsOptions } from './docs.js';
 import type { OperationDefinition } from './operation.js';
 import { requestIdOf, sendError, sendProblem } from './respond.js';
 import { resolveOptions, routerFor, type RouterOptions } from './router.js';
@@ -13,20 +14,34 @@ export interface ServiceDefinition {
   /** Prefix of every path: `''` or e.g. `/api`. */
   basePath: string;
   tags: readonly ServiceTag[];
+  /**
+   * The service's OpenAPI document, served by `options.docs`. Generated `create<Service>App`
+   * functions import `openapi/<service>.json` and pass it.
+   */
+  openapi?: object;
 }
 
 export type ServiceOptions = RouterOptions & {
   /** An existing app to mount the service on (its own middleware runs first). Default: a new one. */
   app?: Express;
+  /**
+   * Serve the OpenAPI document (`<base>/openapi.json`) and an API reference page rendered from it
+   * (`<base>/docs`). `true`, `false`, or other paths. Default: on unless NODE_ENV is `production`,
+   * so a deployed service publishes its API description only when asked to.
+   */
+  docs?: boolean | DocsOptions;
 };
 
 /**
- * Composes a service: request ids, the tag routers under the base path, 405 with `Allow` for a
- * known path asked with another method, a 404 problem for anything else, and one error handler.
- * Generated `create<Service>App` functions call this.
+ * Composes a service: request ids, the tag routers under the base path, the docs routes, 405 with
+ * `Allow` for a known path asked with another method, a 404 problem for anything else, and one
+ * error handler. Generated `create<Service>App` functions call this.
  */
 export function createServiceApp(service: ServiceDefinition, options: ServiceOptions = {}): Express {
   const resolved = resolveOptions(options);
+  const operations = service.tags.flatMap((tag) => tag.operations);
+  // Settled before anything is mounted, so that a refused option leaves `options.app` untouched.
+  const docs = docsRoutes({ basePath: service.basePath, operations, openapi: service.openapi }, options.docs, resolved.logger);
   const app = options.app ?? express();
   if (!options.app) {
     app.disable('x-powered-by');
@@ -36,7 +51,13 @@ export function createServiceApp(service: ServiceDefinition, options: ServiceOpt
   const mount = service.basePath === '' ? '/' : service.basePath;
   // One router for every tag, so that path specificity orders routes across tags too.
   app.use(mount, routerFor(service.tags.flatMap((tag) => tag.operations.map((definition) => ({ definition, controller: tag.controller }))), resolved));
-  app.use(mount, methodNotAllowed(service.tags.flatMap((tag) => tag.operations)));
+  // After the operations, so that the spec wins any path both could serve.
+  const allowed = methodsByPath(operations);
+  if (docs) {
+    app.use(mount, docs.router);
+    for (const path of docs.paths) allowed.set(path, new Set(['GET', 'HEAD']));
+  }
+  app.use(mount, methodNotAllowed(allowed));
   // On an app of its own the service answers every unknown path; on an app given in
   // `options.app` only those under its base path, so routes added later stay reachable.
   app.use(options.app ? mount : '/', (req: Request, res: Response) => {
@@ -49,16 +70,21 @@ export function createServiceApp(service: ServiceDefinition, options: ServiceOpt
   return app;
 }
 
-/** A path the spec knows, asked with a method it does not declare there: 405 and the methods it does. */
-function methodNotAllowed(operations: readonly OperationDefinition[]): Router {
-  const router = express.Router();
-  const methodsByPath = new Map<string, Set<string>>();
+/** The methods the operations answer at each of their paths; `GET` brings `HEAD`. */
+function methodsByPath(operations: readonly OperationDefinition[]): Map<string, Set<string>> {
+  const byPath = new Map<string, Set<string>>();
   for (const op of operations) {
-    const methods = methodsByPath.get(op.path) ?? new Set<string>();
+    const methods = byPath.get(op.path) ?? new Set<string>();
     methods.add(op.httpMethod.toUpperCase());
     if (op.httpMethod === 'get') methods.add('HEAD');
-    methodsByPath.set(op.path, methods);
+    byPath.set(op.path, methods);
   }
+  return byPath;
+}
+
+/** A path the app knows, asked with a method it does not answer there: 405 and the methods it does. */
+function methodNotAllowed(methodsByPath: ReadonlyMap<string, ReadonlySet<string>>): Router {
+  const router = express.Router();
   for (const [path, methods] of methodsByPath) {
     const allow = [...methods].sort().join(', ');
     // OPTIONS never gets here: Express answers it for every known path, with the methods in Allow.

@@ -5,7 +5,7 @@ import { docComment, indent, lowerFirst, propertyKey, str } from './ts.js';
 /**
  * `routers/<service>/index.ts`: `create<Service>App({ <tag>: controller, ... }, options)`.
  * When operations are guarded, `options.authenticate` must name a function for every scheme they
- * use, and the compiler says so.
+ * use, and the compiler says so. The app gets the service's OpenAPI document for `options.docs`.
  */
 export function emitServiceIndex(service: IRService): string {
   const id = service.identifier;
@@ -14,6 +14,9 @@ export function emitServiceIndex(service: IRService): string {
   const out: string[] = [];
   // A namespace, so that no generated name (a service called `service`) can clash with the runtime's.
   out.push(`import * as $sf from '@specfirst/runtime';`);
+  // The document sync writes anyway, imported rather than repeated in code. With
+  // `resolveJsonModule`, tsc type-checks the import and copies the file to the output folder.
+  out.push(`import openApiDocument from '../../openapi/${service.name}.json' with { type: 'json' };`);
   for (const tag of tags) {
     out.push(`import { ${operationsConst(tag)}, type ${tag.identifier}Controller } from './${tag.fileName}.js';`);
   }
@@ -32,10 +35,10 @@ export function emitServiceIndex(service: IRService): string {
     (tag) => `{ operations: ${operationsConst(tag)}, controller: controllers.${controllerKey(tag.identifier)} },`,
   );
   out.push(
-    `${docComment([service.description, `The \`${service.name}\` service as an Express app: its routers under \`${service.basePath || '/'}\`, validation, authentication, 404/405 and RFC 9457 problems.`])}` +
+    `${docComment([service.description, `The \`${service.name}\` service as an Express app: its routers under \`${service.basePath || '/'}\`, validation, authentication, 404/405 and RFC 9457 problems, and (\`options.docs\`) its OpenAPI document and API reference.`])}` +
       `export function create${id}App(controllers: ${id}Controllers, ${optionsParam}): $sf.Express {\n` +
       `  return $sf.createServiceApp(\n` +
-      `    {\n      basePath: ${str(service.basePath)},\n      tags: [\n${indent(tagEntries.join('\n'), '        ')}\n      ],\n    },\n    options,\n  );\n}\n`,
+      `    {\n      basePath: ${str(service.basePath)},\n      tags: [\n${indent(tagEntries.join('\n'), '        ')}\n      ],\n      openapi: openApiDocument,\n    },\n    options,\n  );\n}\n`,
   );
   return out.join('\n');
 }

@@ -56,10 +56,10 @@ export function compilerOptions(root: string): ts.CompilerOptions {
   return parsed.options;
 }
 
-/** Compiles every `.ts` under the project; returns formatted diagnostics (empty when clean). */
-export function compile(root: string, options: { emit?: boolean } = {}): string[] {
+/** Compiles every `.ts` under the project (`options` override the strict settings); returns formatted diagnostics (empty when clean). */
+export function compile(root: string, options: { emit?: boolean; options?: ts.CompilerOptions } = {}): string[] {
   const files = ts.sys.readDirectory(root, ['.ts', '.js'], ['dist', 'node_modules'], ['generated/**/*', 'src/**/*']);
-  const program = ts.createProgram(files, compilerOptions(root));
+  const program = ts.createProgram(files, { ...compilerOptions(root), ...options.options });
   const diagnostics = [...ts.getPreEmitDiagnostics(program)];
   if (diagnostics.length === 0 && options.emit !== false) diagnostics.push(...program.emit().diagnostics);
   return diagnostics.map((d) => {

@@ -92,3 +92,8 @@ export function realWorldStyleApp() {
     validationErrorResponse: (problem) => ({ status: 422, body: { errors: { body: problem.errors.map((e) => `${e.pointer} ${e.message}`) } } }),
   });
 }
+
+/** The reference page at another path and no JSON document: how a project moves or trims the docs routes. */
+export function docsElsewhereApp() {
+  return usersApp(new InMemoryUsers(), [], { docs: { referencePath: '/reference', openapiPath: false } });
+}
