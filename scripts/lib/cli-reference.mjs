@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** Where the page lives. */
 export const REFERENCE_FILE = fileURLToPath(new URL('../../docs/cli-reference.md', import.meta.url));
 /** How to bring the page up to date (it reads the built CLI). */
-export const REGENERATE = 'pnpm build && node scripts/cli-reference.mjs';
+export const REGENERATE = 'pnpm docs:cli';
 /** Columns the help is wrapped at, whatever the terminal: the page must not depend on who ran it. */
 export const HELP_WIDTH = 80;
 
