@@ -12,6 +12,8 @@ export default tseslint.config(
   ...tseslint.configs.stylistic,
   {
     languageOptions: {
+      // Said outright: with examples/conduit's own config in the tree, typescript-eslint cannot guess it.
+      parserOptions: { tsconfigRootDir: import.meta.dirname },
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly' },
     },
     rules: {
