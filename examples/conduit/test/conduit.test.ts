@@ -79,6 +79,19 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
     expect((await call('GET', '/profiles/jane', { token: jake })).body.profile.following).toBe(true);
     expect((await call('GET', '/profiles/jane')).body.profile.following).toBe(false);
     expect((await call('GET', '/articles/feed', { token: jake })).body.articles.map((a: { slug: string }) => a.slug)).toContain(slug);
+    // A token that is sent must be good even where none is needed: the client learns it is signed out.
+    expect((await call('GET', `/articles/${slug}`, { token: 'garbage' })).status).toBe(401);
+  });
+
+  it('ends every earlier token when the password changes, and gives a new one', async () => {
+    const old = await register(call, 'rotating');
+    const changed = await call('PUT', '/user', { token: old, body: { user: { password: 'a-brand-new-password' } } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.user.token).not.toBe(old);
+    expect((await call('GET', '/user', { token: old })).status).toBe(401);
+    expect((await call('GET', '/user', { token: changed.body.user.token })).body.user.username).toBe('rotating');
+    const login = await call('POST', '/users/login', { body: { user: { email: 'rotating@example.com', password: 'a-brand-new-password' } } });
+    expect(login.status).toBe(200);
   });
 
   it('lets only the author change or delete an article or a comment', async () => {
@@ -91,10 +104,12 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
     expect((await call('DELETE', `/articles/${slug}/comments/${comment.body.comment.id}`, { token: jake })).status).toBe(403);
     expect((await call('PUT', `/articles/${slug}`, { token: jake, body: { article: { body: 'hijacked' } } })).status).toBe(403);
 
+    const retold = await call('PUT', `/articles/${slug}`, { token: jane, body: { article: { title: 'Mine', body: 'b2' } } });
+    expect(retold.body.article).toMatchObject({ slug, body: 'b2' }); // the same title keeps the slug, and links
     const renamed = await call('PUT', `/articles/${slug}`, { token: jane, body: { article: { title: 'A new title' } } });
     expect(renamed.status).toBe(200);
     expect(renamed.body.article.slug).toMatch(/^a-new-title-/);
-    expect(renamed.body.article.body).toBe('b');
+    expect(renamed.body.article.body).toBe('b2');
     expect((await call('DELETE', `/articles/${renamed.body.article.slug}`, { token: jane })).status).toBe(204);
     const gone = await call('GET', `/articles/${renamed.body.article.slug}`);
     expect(gone.status).toBe(404);
@@ -107,7 +122,55 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
     expect(page.body.articlesCount).toBe(3);
     expect(page.body.articles.map((a: { title: string }) => a.title)).toEqual(['Paged 2', 'Paged 1']);
     expect((await call('GET', '/articles?limit=0')).status).toBe(422);
+    // Paging values past any table are an empty page, not a database error.
+    const far = await call('GET', '/articles?tag=paged&limit=99999999999999999999&offset=99999999999999999999');
+    expect(far.status).toBe(200);
+    expect(far.body).toEqual({ articles: [], articlesCount: 3 });
     expect((await call('GET', '/tags')).body.tags).toEqual(expect.arrayContaining(['alpha', 'paged', 'zeta']));
+  });
+});
+
+describe('tokens', () => {
+  it('never pass for a later user who got the same id in a fresh database', async () => {
+    const first = await startTestConduit('pglite');
+    const alice = await register(client(first.url), 'alice');
+    await first.stop();
+    // Same secret, new empty database: bob gets alice's old id.
+    const second = await startTestConduit('pglite');
+    try {
+      await register(client(second.url), 'bob');
+      expect((await client(second.url)('GET', '/user', { token: alice })).status).toBe(401);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('CORS', () => {
+  it('lets the configured origins call from a browser, and no others', async () => {
+    const conduit = await startTestConduit('pglite', { corsOrigins: ['http://localhost:4200'] });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${conduit.url}/articles`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      const allowed = await preflight('http://localhost:4200');
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:4200');
+      expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+      expect((await preflight('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await conduit.stop();
+    }
+  });
+
+  it('is off unless configured', async () => {
+    const conduit = await startTestConduit('pglite');
+    try {
+      const reply = await fetch(`${conduit.url}/tags`, { headers: { origin: 'http://localhost:4200' } });
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await conduit.stop();
+    }
   });
 });
 

@@ -4,6 +4,9 @@ CREATE TABLE users (
   username      text NOT NULL UNIQUE,
   email         text NOT NULL UNIQUE,
   password_hash text NOT NULL,
+  -- Every token names it: a new key (on a password change) ends every earlier token, and a token
+  -- can never pass for a later user who got the same id in a fresh database.
+  token_key     text NOT NULL,
   bio           text NOT NULL DEFAULT '',
   image         text NOT NULL DEFAULT '',
   created_at    timestamptz NOT NULL DEFAULT now()

@@ -2,7 +2,9 @@
  * Conduit's composition: the generated app, given a controller per tag of the spec, how to check
  * the `Token` scheme, and how RealWorld wants invalid requests answered.
  */
-import type { Express, Logger, Request, ValidationProblem } from '@specfirst/runtime';
+import { HttpProblem, type Express, type Logger, type Request, type ValidationProblem } from '@specfirst/runtime';
+import cors from 'cors';
+import express from 'express';
 import { createConduitApp } from '../../../generated/routers/conduit/index.js';
 import { tokenFromHeader } from './auth/tokens.js';
 import { ArticlesControllerImpl } from './controllers/articles.js';
@@ -17,9 +19,19 @@ import type { Viewer } from './principals.js';
 
 export interface AppOptions {
   logger?: Logger;
+  /**
+   * Origins whose browser pages may call the API (`['*']` for any): a RealWorld frontend runs on
+   * another origin than its backend. None by default. Tokens travel in a header, not a cookie.
+   */
+  corsOrigins?: readonly string[];
 }
 
 export function createApp(deps: Dependencies, options: AppOptions = {}): Express {
+  const app = express();
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    const origins = options.corsOrigins;
+    app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], maxAge: 600 }));
+  }
   return createConduitApp(
     {
       articles: new ArticlesControllerImpl(deps),
@@ -30,6 +42,7 @@ export function createApp(deps: Dependencies, options: AppOptions = {}): Express
       userAndAuthentication: new UserAndAuthenticationControllerImpl(deps),
     },
     {
+      app,
       ...(options.logger ? { logger: options.logger } : {}),
       authenticate: { Token: (req) => viewerOf(req, deps) },
       // RealWorld declares `422 {"errors": {"body": [...]}}` for requests it cannot accept.
@@ -38,12 +51,24 @@ export function createApp(deps: Dependencies, options: AppOptions = {}): Express
   );
 }
 
-/** The viewer an `Authorization: Token <jwt>` header proves, or null (the router then answers 401). */
+/**
+ * The viewer an `Authorization: Token <jwt>` header proves; null without one (the router then
+ * answers 401 where a token is required, and lets the request through where it is optional).
+ * A token that is there but no longer good (expired, of a deleted user, from before a password
+ * change) is a 401 even where a token is optional: the client must learn that it is signed out.
+ */
 async function viewerOf(req: Request, deps: Dependencies): Promise<Viewer | null> {
-  const token = tokenFromHeader(req.get('authorization'));
-  if (token === undefined) return null;
-  const claims = await deps.tokens.verify(token);
-  return claims ? { userId: claims.userId, token } : null;
+  const header = req.get('authorization');
+  if (header === undefined) return null;
+  const token = tokenFromHeader(header);
+  const claims = token === undefined ? undefined : await deps.tokens.verify(token);
+  const user = claims && (await deps.users.byId(claims.userId));
+  if (token === undefined || !claims || user?.token_key !== claims.key) {
+    throw new HttpProblem(401, 'Unauthorized', {
+      detail: token === undefined ? 'the Authorization header must be `Token <jwt>`' : 'the token is not valid (any more): sign in again',
+    });
+  }
+  return { userId: user.id, token };
 }
 
 /** `/body/user/email must be string` → `user.email must be string`: the field as the client sent it. */

@@ -8,10 +8,12 @@ export interface Config {
   dataDir: string | undefined;
   /** Signs tokens. When unset a random one is drawn, so tokens do not outlive the process. */
   jwtSecret: string | undefined;
+  /** Origins allowed to call from a browser (CORS_ORIGIN, comma-separated, or `*`); none when empty. */
+  corsOrigins: string[];
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env['PORT'] ?? 3000);
+  const port = Number(env['PORT'] || 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number (0–65535), got ${JSON.stringify(env['PORT'])}`);
   }
@@ -25,5 +27,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env['DATABASE_URL'] || undefined,
     dataDir: env['CONDUIT_DATA_DIR'] || undefined,
     jwtSecret,
+    corsOrigins: (env['CORS_ORIGIN'] ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
   };
 }

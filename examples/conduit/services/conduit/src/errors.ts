@@ -1,4 +1,5 @@
 import { HttpProblem } from '@specfirst/runtime';
+import { isForeignKeyViolation } from './db/database.js';
 import type { GenericErrorModel } from '../../../generated/models.js';
 
 /** RealWorld's error body, `{"errors": {"body": [...]}}`, which its spec declares for 422. */
@@ -20,11 +21,6 @@ export function forbidden(detail: string): HttpProblem {
   return new HttpProblem(403, 'Forbidden', { detail });
 }
 
-/** A unique constraint refused a write (a race between two requests that both checked first). */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
-}
-
 /** `value`, or a 404 problem naming `what` when it does not exist (any more). */
 export function found<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw notFound(what);
@@ -39,4 +35,14 @@ export function blankFields(fields: Record<string, string | undefined>): string[
   return Object.entries(fields)
     .filter(([, value]) => value !== undefined && value.trim() === '')
     .map(([name]) => `${name} can't be blank`);
+}
+
+/** A write that points at `what`: when a foreign key refuses it, `what` was deleted meanwhile, a 404. */
+export async function pointingAt<T>(what: string, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw notFound(what);
+    throw error;
+  }
 }

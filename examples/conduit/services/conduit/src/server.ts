@@ -1,7 +1,7 @@
 /** Starts Conduit: opens the database, migrates it, and listens. Used by main.ts and the tests. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@specfirst/runtime';
+import { jsonLogger, type Logger } from '@specfirst/runtime';
 import { createApp } from './app.js';
 import { createTokens } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -19,10 +19,13 @@ export interface RunningConduit {
 }
 
 export async function startConduit(config: Config, options: { logger?: Logger } = {}): Promise<RunningConduit> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const logger = options.logger ?? jsonLogger();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }, (error) =>
+    logger.warn({ error: error.message }, 'a pooled database connection broke while idle; the pool opens a new one when needed'),
+  );
   try {
     const migrations = await migrate(database);
-    const app = createApp(createDependencies(database, createTokens(config.jwtSecret)), options);
+    const app = createApp(createDependencies(database, createTokens(config.jwtSecret)), { logger, corsOrigins: config.corsOrigins });
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 
-/** What a valid token says about its bearer. */
+/** What a valid token says about its bearer: who, and which of their keys it was issued under. */
 export interface TokenClaims {
   userId: number;
+  /** The user's `token_key` when the token was issued; it must still be theirs (see migrations). */
+  key: string;
 }
 
 export interface Tokens {
@@ -19,16 +21,17 @@ const ISSUER = 'conduit';
  * at restart, which is what an in-memory demo wants and a deployment must not (set JWT_SECRET).
  */
 export function createTokens(secret: string | undefined, lifetime = '30d'): Tokens {
-  const key = secret ? new TextEncoder().encode(secret) : new Uint8Array(randomBytes(32));
+  const signingKey = secret ? new TextEncoder().encode(secret) : new Uint8Array(randomBytes(32));
   return {
-    async issue({ userId }) {
-      return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId)).setIssuer(ISSUER).setIssuedAt().setExpirationTime(lifetime).sign(key);
+    async issue({ userId, key }) {
+      return new SignJWT({ key }).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId)).setIssuer(ISSUER).setIssuedAt().setExpirationTime(lifetime).sign(signingKey);
     },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER });
+        const { payload } = await jwtVerify(token, signingKey, { algorithms: ['HS256'], issuer: ISSUER });
         const userId = Number(payload.sub);
-        return Number.isSafeInteger(userId) && userId > 0 ? { userId } : undefined;
+        const key = payload['key'];
+        return Number.isSafeInteger(userId) && userId > 0 && typeof key === 'string' ? { userId, key } : undefined;
       } catch {
         return undefined;
       }
@@ -40,4 +43,9 @@ export function createTokens(secret: string | undefined, lifetime = '30d'): Toke
 export function tokenFromHeader(header: string | undefined): string | undefined {
   const match = /^Token\s+(\S+)\s*$/.exec(header ?? '');
   return match?.[1];
+}
+
+/** A fresh key for a user's tokens. */
+export function newTokenKey(): string {
+  return randomBytes(16).toString('base64url');
 }

@@ -25,6 +25,9 @@ import type { Dependencies } from '../dependencies.js';
 import { blankFields, errorBody, forbidden, found } from '../errors.js';
 import type { ArticleFilter, ViewedArticle } from '../store/articles.js';
 
+/** The most articles one page of a list holds, whatever `limit` asks for. */
+export const MAX_PAGE = 100;
+
 /** A list entry: the article without its body, which the spec leaves out of lists. */
 function listEntry({ article }: ViewedArticle): Omit<ViewedArticle['article'], 'body'> {
   const { body: _body, ...entry } = article;
@@ -63,7 +66,9 @@ export class ArticlesControllerImpl implements ArticlesController {
     const { title, description, body: text } = body.article;
     const blank = blankFields({ title, description, body: text });
     if (blank.length > 0) return updateArticleReply.unprocessableContent(errorBody(...blank));
-    const slug = await this.deps.articles.update(viewed.id, { title, description, body: text });
+    // A new title gives a new slug; the same title again keeps the links to the article working.
+    const retitled = title !== undefined && title !== viewed.article.title ? title : undefined;
+    const slug = found(await this.deps.articles.update(viewed.id, { title: retitled, description, body: text }), `article ${params.slug}`);
     return updateArticleReply.ok({ article: found(await this.deps.articles.bySlug(slug, userId), `article ${slug}`).article });
   }
 
@@ -74,7 +79,11 @@ export class ArticlesControllerImpl implements ArticlesController {
   }
 
   private async page(filter: ArticleFilter, query: { limit: number; offset?: number | undefined }, viewerId: number | undefined) {
-    const { articles, count } = await this.deps.articles.list(filter, { limit: query.limit, offset: query.offset ?? 0 }, viewerId);
+    // The spec bounds neither from above. A page holds at most MAX_PAGE articles, and an offset
+    // past any table (PostgreSQL's bigint ends at 2^63) just gives an empty page.
+    const limit = Math.min(query.limit, MAX_PAGE);
+    const offset = Math.min(query.offset ?? 0, Number.MAX_SAFE_INTEGER);
+    const { articles, count } = await this.deps.articles.list(filter, { limit, offset }, viewerId);
     return { articles: articles.map(listEntry), articlesCount: count };
   }
 

@@ -13,7 +13,7 @@ import {
   type GetArticleCommentsResult,
 } from '../../../../generated/routers/conduit/comments.js';
 import type { Dependencies } from '../dependencies.js';
-import { errorBody, forbidden, found } from '../errors.js';
+import { errorBody, forbidden, found, pointingAt } from '../errors.js';
 
 export class CommentsControllerImpl implements CommentsController {
   constructor(private readonly deps: Dependencies) {}
@@ -29,7 +29,7 @@ export class CommentsControllerImpl implements CommentsController {
     const { userId } = context.principals.Token;
     if (body.comment.body.trim() === '') return createArticleCommentReply.unprocessableContent(errorBody("body can't be blank"));
     const article = found(await this.deps.articles.bySlug(params.slug, userId), `article ${params.slug}`);
-    const id = await this.deps.comments.create(article.id, userId, body.comment.body);
+    const id = await pointingAt(`article ${params.slug}`, this.deps.comments.create(article.id, userId, body.comment.body));
     return createArticleCommentReply.ok({ comment: found(await this.deps.comments.byId(article.id, id, userId), `comment ${id}`).comment });
   }
 

@@ -10,7 +10,7 @@ import {
   type FavoritesController,
 } from '../../../../generated/routers/conduit/favorites.js';
 import type { Dependencies } from '../dependencies.js';
-import { found } from '../errors.js';
+import { found, pointingAt } from '../errors.js';
 
 export class FavoritesControllerImpl implements FavoritesController {
   constructor(private readonly deps: Dependencies) {}
@@ -18,7 +18,7 @@ export class FavoritesControllerImpl implements FavoritesController {
   async createArticleFavorite({ params }: CreateArticleFavoriteRequest, context: OperationContext<'Token', 'Token'>): Promise<CreateArticleFavoriteResult> {
     const { userId } = context.principals.Token;
     const article = found(await this.deps.articles.bySlug(params.slug, userId), `article ${params.slug}`);
-    await this.deps.articles.favorite(userId, article.id);
+    await pointingAt(`article ${params.slug}`, this.deps.articles.favorite(userId, article.id));
     return createArticleFavoriteReply.ok({ article: found(await this.deps.articles.bySlug(params.slug, userId), `article ${params.slug}`).article });
   }
 

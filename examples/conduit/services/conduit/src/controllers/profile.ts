@@ -13,7 +13,7 @@ import {
   type UnfollowUserByUsernameResult,
 } from '../../../../generated/routers/conduit/profile.js';
 import type { Dependencies } from '../dependencies.js';
-import { errorBody, found } from '../errors.js';
+import { errorBody, found, pointingAt } from '../errors.js';
 
 export class ProfileControllerImpl implements ProfileController {
   constructor(private readonly deps: Dependencies) {}
@@ -27,7 +27,7 @@ export class ProfileControllerImpl implements ProfileController {
     const { userId } = context.principals.Token;
     const target = found(await this.deps.users.byUsername(params.username), `profile ${params.username}`);
     if (target.id === userId) return followUserByUsernameReply.unprocessableContent(errorBody('you cannot follow yourself'));
-    await this.deps.users.follow(userId, target.id);
+    await pointingAt(`profile ${params.username}`, this.deps.users.follow(userId, target.id));
     return followUserByUsernameReply.ok({ profile: found(await this.deps.users.profile(target.username, userId), `profile ${params.username}`) });
   }
 

@@ -16,9 +16,11 @@ import {
   type UpdateCurrentUserResult,
   type UserAndAuthenticationController,
 } from '../../../../generated/routers/conduit/user-and-authentication.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../auth/passwords.js';
+import { newTokenKey } from '../auth/tokens.js';
 import type { Dependencies } from '../dependencies.js';
-import { blankFields, errorBody, isUniqueViolation } from '../errors.js';
+import { isUniqueViolation } from '../db/database.js';
+import { blankFields, errorBody } from '../errors.js';
 import type { UserRow } from '../store/users.js';
 
 function userOf(row: UserRow, token: string): User {
@@ -32,11 +34,16 @@ function takenMessages(fields: readonly string[]): string[] {
 export class UserAndAuthenticationControllerImpl implements UserAndAuthenticationController {
   constructor(private readonly deps: Dependencies) {}
 
+  private tokenFor(user: UserRow): Promise<string> {
+    return this.deps.tokens.issue({ userId: user.id, key: user.token_key });
+  }
+
   async login({ body }: LoginRequest): Promise<LoginResult> {
     const user = await this.deps.users.byEmail(body.user.email);
-    // The same answer for an unknown e-mail and a wrong password: no probing for accounts.
-    if (!user || !(await verifyPassword(body.user.password, user.password_hash))) return loginReply.unauthorized();
-    return loginReply.ok({ user: userOf(user, await this.deps.tokens.issue({ userId: user.id })) });
+    // The same answer, after the same work, for an unknown e-mail and a wrong password.
+    const valid = user ? await verifyPassword(body.user.password, user.password_hash) : await verifyAgainstDecoy(body.user.password);
+    if (!user || !valid) return loginReply.unauthorized();
+    return loginReply.ok({ user: userOf(user, await this.tokenFor(user)) });
   }
 
   async createUser({ body }: CreateUserRequest): Promise<CreateUserResult> {
@@ -46,8 +53,8 @@ export class UserAndAuthenticationControllerImpl implements UserAndAuthenticatio
     const taken = await this.deps.users.taken({ email, username });
     if (taken.length > 0) return createUserReply.unprocessableContent(errorBody(...takenMessages(taken)));
     try {
-      const user = await this.deps.users.create({ username, email, passwordHash: await hashPassword(password) });
-      return createUserReply.created({ user: userOf(user, await this.deps.tokens.issue({ userId: user.id })) });
+      const user = await this.deps.users.create({ username, email, passwordHash: await hashPassword(password), tokenKey: newTokenKey() });
+      return createUserReply.created({ user: userOf(user, await this.tokenFor(user)) });
     } catch (error) {
       if (isUniqueViolation(error)) return createUserReply.unprocessableContent(errorBody('email or username has already been taken'));
       throw error;
@@ -72,8 +79,11 @@ export class UserAndAuthenticationControllerImpl implements UserAndAuthenticatio
     const taken = await this.deps.users.taken({ email, username }, userId);
     if (taken.length > 0) return updateCurrentUserReply.unprocessableContent(errorBody(...takenMessages(taken)));
     try {
-      const user = await this.deps.users.update(userId, { email, username, bio, image, passwordHash: password === undefined ? undefined : await hashPassword(password) });
-      return user ? updateCurrentUserReply.ok({ user: userOf(user, token) }) : updateCurrentUserReply.unauthorized();
+      const newPassword = password === undefined ? undefined : { hash: await hashPassword(password), tokenKey: newTokenKey() };
+      const user = await this.deps.users.update(userId, { email, username, bio, image, password: newPassword });
+      if (!user) return updateCurrentUserReply.unauthorized();
+      // A new password ended every earlier token, the one of this request included: here is a new one.
+      return updateCurrentUserReply.ok({ user: userOf(user, newPassword ? await this.tokenFor(user) : token) });
     } catch (error) {
       if (isUniqueViolation(error)) return updateCurrentUserReply.unprocessableContent(errorBody('email or username has already been taken'));
       throw error;

@@ -28,17 +28,32 @@ export function onlyRow<Row>(rows: readonly Row[], statement: string): Row {
   return row;
 }
 
+/** A unique constraint refused a write (two requests raced past the same check). */
+export function isUniqueViolation(error: unknown): boolean {
+  return sqlState(error) === '23505';
+}
+
+/** A foreign key refused a write: the row it points at was deleted meanwhile. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return sqlState(error) === '23503';
+}
+
+// PostgreSQL's SQLSTATE, which pg and PGlite both put in `code`.
+function sqlState(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
 export interface DatabaseConfig {
   /** A PostgreSQL connection string; when absent, PGlite is used. */
   url?: string | undefined;
-  /** PGlite's data folder; when absent, PGlite keeps everything in memory. */
+  /** PGlite's data folder; when absent, PGlite keeps everything in memory. One process at a time. */
   dataDir?: string | undefined;
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+export async function openDatabase(config: DatabaseConfig, onIdleError: (error: Error) => void = () => undefined): Promise<Database> {
   if (config.url) {
     const { openPostgres } = await import('./postgres.js');
-    return openPostgres(config.url);
+    return openPostgres(config.url, onIdleError);
   }
   const { openPglite } = await import('./pglite.js');
   return openPglite(config.dataDir);

@@ -1,9 +1,14 @@
 import pg from 'pg';
 import type { Database, Queryable, SqlValue } from './database.js';
 
-/** A PostgreSQL server through a `pg` connection pool. */
-export async function openPostgres(url: string): Promise<Database> {
+/**
+ * A PostgreSQL server through a `pg` connection pool. `onIdleError` hears of pooled connections
+ * that broke while idle (a server restart): the pool drops them and opens new ones when needed.
+ */
+export async function openPostgres(url: string, onIdleError: (error: Error) => void): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Without a listener, such an 'error' event would end the process.
+  pool.on('error', onIdleError);
   // Fail at start-up, with the server's own message, rather than on the first request.
   const probe = await pool.connect();
   probe.release();

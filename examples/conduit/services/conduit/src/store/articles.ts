@@ -1,5 +1,5 @@
 import type { Article } from '../../../../generated/models.js';
-import { onlyRow, type Queryable, type SqlValue } from '../db/database.js';
+import { isUniqueViolation, type Queryable, type SqlValue } from '../db/database.js';
 
 /** An article as the API shows it to one viewer (`favorited`, `author.following`). */
 interface ArticleRow {
@@ -95,26 +95,33 @@ export class ArticleStore {
   }
 
   async create(authorId: number, article: { title: string; description: string; body: string; tagList: readonly string[] }): Promise<string> {
-    const slug = slugify(article.title);
-    await this.db.query('INSERT INTO articles (slug, title, description, body, tag_list, author_id) VALUES ($1, $2, $3, $4, $5, $6)', [
-      slug,
-      article.title,
-      article.description,
-      article.body,
-      normaliseTags(article.tagList),
-      authorId,
-    ]);
-    return slug;
+    // The random suffix makes a clash unlikely, not impossible: a clash draws another one.
+    for (let attempt = 1; ; attempt++) {
+      const slug = slugify(article.title);
+      try {
+        await this.db.query('INSERT INTO articles (slug, title, description, body, tag_list, author_id) VALUES ($1, $2, $3, $4, $5, $6)', [
+          slug,
+          article.title,
+          article.description,
+          article.body,
+          normaliseTags(article.tagList),
+          authorId,
+        ]);
+        return slug;
+      } catch (error) {
+        if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+      }
+    }
   }
 
-  /** Applies the given fields; a new title gives a new slug, which is returned. */
-  async update(id: number, changes: { title?: string | undefined; description?: string | undefined; body?: string | undefined }): Promise<string> {
+  /** Applies the given fields; a title gives a new slug. The article's slug, or undefined when it is gone. */
+  async update(id: number, changes: { title?: string | undefined; description?: string | undefined; body?: string | undefined }): Promise<string | undefined> {
     const rows = await this.db.query<{ slug: string }>(
       `UPDATE articles SET slug = COALESCE($2, slug), title = COALESCE($3, title), description = COALESCE($4, description), body = COALESCE($5, body), updated_at = now()
        WHERE id = $1 RETURNING slug`,
       [id, changes.title === undefined ? null : slugify(changes.title), changes.title ?? null, changes.description ?? null, changes.body ?? null],
     );
-    return onlyRow(rows, 'UPDATE articles').slug;
+    return rows[0]?.slug;
   }
 
   async delete(id: number): Promise<void> {

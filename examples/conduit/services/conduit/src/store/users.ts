@@ -6,11 +6,12 @@ export interface UserRow {
   username: string;
   email: string;
   password_hash: string;
+  token_key: string;
   bio: string;
   image: string;
 }
 
-const COLUMNS = 'id, username, email, password_hash, bio, image';
+const COLUMNS = 'id, username, email, password_hash, token_key, bio, image';
 
 /** E-mail addresses are compared without regard to case: `Jake@Example.com` is `jake@example.com`. */
 export function normaliseEmail(email: string): string {
@@ -46,18 +47,35 @@ export class UserStore {
     return clashes;
   }
 
-  async create(user: { username: string; email: string; passwordHash: string }): Promise<UserRow> {
-    const rows = await this.db.query<UserRow>(`INSERT INTO users (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`, [user.username, normaliseEmail(user.email), user.passwordHash]);
+  async create(user: { username: string; email: string; passwordHash: string; tokenKey: string }): Promise<UserRow> {
+    const rows = await this.db.query<UserRow>(`INSERT INTO users (username, email, password_hash, token_key) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`, [
+      user.username,
+      normaliseEmail(user.email),
+      user.passwordHash,
+      user.tokenKey,
+    ]);
     return onlyRow(rows, 'INSERT INTO users');
   }
 
-  async update(id: number, changes: { username?: string | undefined; email?: string | undefined; passwordHash?: string | undefined; bio?: string | undefined; image?: string | undefined }): Promise<UserRow | undefined> {
+  /** A new password comes with a new `tokenKey`, so that it ends the sessions of the old one. */
+  async update(
+    id: number,
+    changes: { username?: string | undefined; email?: string | undefined; password?: { hash: string; tokenKey: string } | undefined; bio?: string | undefined; image?: string | undefined },
+  ): Promise<UserRow | undefined> {
     // COALESCE keeps a column when its parameter is NULL, i.e. when the field was not sent.
     const rows = await this.db.query<UserRow>(
       `UPDATE users SET username = COALESCE($2, username), email = COALESCE($3, email), password_hash = COALESCE($4, password_hash),
-         bio = COALESCE($5, bio), image = COALESCE($6, image)
+         token_key = COALESCE($5, token_key), bio = COALESCE($6, bio), image = COALESCE($7, image)
        WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, changes.username ?? null, changes.email === undefined ? null : normaliseEmail(changes.email), changes.passwordHash ?? null, changes.bio ?? null, changes.image ?? null],
+      [
+        id,
+        changes.username ?? null,
+        changes.email === undefined ? null : normaliseEmail(changes.email),
+        changes.password?.hash ?? null,
+        changes.password?.tokenKey ?? null,
+        changes.bio ?? null,
+        changes.image ?? null,
+      ],
     );
     return rows[0];
   }
