@@ -28,7 +28,7 @@ async function runNewman(apiUrl: string): Promise<NewmanReport> {
     await new Promise<void>((resolve, reject) => {
       // --delay-request is left at its default, 0: newman 6.2's CLI refuses an explicit `0`.
       const args = [NEWMAN, 'run', COLLECTION, '--global-var', `APIURL=${apiUrl}`, '--global-var', 'USERNAME=u1', '--global-var', 'EMAIL=u1@mail.com', '--global-var', 'PASSWORD=password'];
-      execFile(process.execPath, [...args, '--reporters', 'json', '--reporter-json-export', report], { timeout: 60_000 }, (error, _stdout, stderr) => {
+      execFile(process.execPath, [...args, '--reporters', 'json', '--reporter-json-export', report], { timeout: 45_000 }, (error, _stdout, stderr) => {
         // newman exits 1 when an assertion fails; the report says which, so read it either way.
         if (error && error.code !== 1) reject(new Error(`newman did not run: ${error.message}\n${stderr}`));
         else resolve();

@@ -14,6 +14,7 @@ import { loadProjectSync } from '@specfirst/spec-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCommand, type InitOptions } from '../src/commands/init.js';
 import type { Output } from '../src/output.js';
+import { freshEnv } from './support/fresh-env.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
@@ -21,26 +22,7 @@ const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-init-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-/**
- * The environment of a fresh shell: without what the pnpm and Vitest running this test put there
- * (npm_config_*, VITEST_*, NODE_ENV=test...), which would leak into the project's own pnpm and Vitest.
- */
-function shellEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(npm_|VITEST|TINYPOOL|NODE_ENV$|NODE_OPTIONS$|INIT_CWD$|PNPM_SCRIPT_SRC_DIR$|HUSKY$)/i.test(key)) env[key] = value;
-  }
-  return {
-    ...env,
-    NO_COLOR: '1',
-    FORCE_COLOR: '0',
-    GIT_AUTHOR_NAME: 'Init Test',
-    GIT_AUTHOR_EMAIL: 'init@example.com',
-    GIT_COMMITTER_NAME: 'Init Test',
-    GIT_COMMITTER_EMAIL: 'init@example.com',
-    ...extra,
-  };
-}
+const shellEnv = freshEnv;
 
 interface Ran {
   code: number | null;

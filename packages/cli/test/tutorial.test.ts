@@ -7,6 +7,7 @@
  * a temporary folder, so `specfirst init ../my-api` creates the project in that folder too. The
  * only liberty taken: the service's port. `localhost:3000` in a command becomes a free port, and
  * PORT says the same to the service, so the test never fights a running demo for port 3000.
+ * Everything else in the shell's environment is a fresh shell's (support/fresh-env.ts).
  */
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAt, tutorialSteps, type Step } from './support/markdown-steps.js';
+import { freshEnv } from './support/fresh-env.js';
 import { ShellSession } from './support/shell-session.js';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
@@ -38,27 +40,13 @@ function title(step: Step): string {
 describe('docs/tutorial.md', () => {
   let root: string;
   let shell: ShellSession;
-  let port: number;
+  // Until `pnpm dev` starts, no command talks to the service.
+  let port = 3000;
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'specfirst-tutorial-'));
     await symlink(REPO, path.join(root, 'specfirst'));
-    port = await freePort();
-    // Not the test runner's settings: the tutorial's own commands decide what is on the PATH.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('npm_') && key !== 'VITEST' && key !== 'NODE_ENV'));
-    const env: NodeJS.ProcessEnv = {
-      ...inherited,
-      PORT: String(port),
-      // The reader has git set up; the test's machine may not.
-      GIT_AUTHOR_NAME: 'Tutorial Reader',
-      GIT_AUTHOR_EMAIL: 'reader@example.com',
-      GIT_COMMITTER_NAME: 'Tutorial Reader',
-      GIT_COMMITTER_EMAIL: 'reader@example.com',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      NO_COLOR: '1',
-      FORCE_COLOR: '0',
-    };
-    shell = new ShellSession(path.join(root, 'specfirst'), env);
+    shell = new ShellSession(path.join(root, 'specfirst'), freshEnv());
     // The reader's clone is the symlink; everything the tutorial makes must land inside `root`.
     expect((await shell.run('cd .. && pwd')).output.trim()).toBe(root);
     await shell.run('cd specfirst');
@@ -90,9 +78,13 @@ describe('docs/tutorial.md', () => {
             expect(result.output).toContain(step.fails);
           } else {
             expect(result.code, `\`${command}\` failed; it printed:\n${result.output}`).toBe(0);
+            if (step.prints !== undefined && last) expect(result.output).toContain(step.prints);
           }
         }
       } else if (step.kind === 'background') {
+        // Taken just before the service binds it, so nothing else grabs it in between.
+        port = await freePort();
+        await shell.run(`export PORT=${port}`);
         await shell.background(localize(step.command), step.until);
       } else {
         const cwd = (await shell.run('pwd')).output.trim();

@@ -31,9 +31,22 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+const PREFIX = 'conduit_test_';
+/** Older than this, a test database was left behind by a run that was killed: it is dropped. */
+const ABANDONED_AFTER_SECONDS = 3600;
+
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `conduit_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  const now = Math.floor(Date.now() / 1000);
+  // The creation time is in the name, so that a later run can tell abandoned databases.
+  const name = `${PREFIX}${now}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin(async (client) => {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${PREFIX}%`]);
+    for (const { datname } of rows) {
+      const created = Number(/^conduit_test_(\d+)_/.exec(datname)?.[1]);
+      if (/^[a-z0-9_]+$/.test(datname) && created < now - ABANDONED_AFTER_SECONDS) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    }
+    await client.query(`CREATE DATABASE ${name}`);
+  });
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {

@@ -4,6 +4,7 @@
  * comment just before a block (invisible once rendered) says what else to do with it:
  *
  *     <!-- tutorial: fails with "no-adhoc-schema" -->             the command must fail, saying this
+ *     <!-- tutorial: prints "\"done\":true" -->                   the command must succeed, saying this
  *     <!-- tutorial: background until "listening on" -->         start it, go on once it printed this
  *     <!-- tutorial: write path/to/file.ts -->                    the block is the file's whole content
  *     <!-- tutorial: insert into path/to/file before "  x:" -->  the block goes before that line
@@ -14,7 +15,7 @@
  * comment is only shown (a listing, an output).
  */
 export type Step =
-  | { kind: 'run'; line: number; commands: string[]; fails?: string }
+  | { kind: 'run'; line: number; commands: string[]; fails?: string; prints?: string }
   | { kind: 'background'; line: number; command: string; until: string }
   | { kind: 'write'; line: number; path: string; contents: string }
   | { kind: 'insert'; line: number; path: string; contents: string; where: 'before' | 'after'; last: boolean; anchor: string };
@@ -75,6 +76,8 @@ function stepFor(directive: { text: string; line: number }, body: string[], line
   if (insert) return { kind: 'insert', line, path: insert[1]!, contents, where: insert[2] as 'before' | 'after', last: insert[3] !== undefined, anchor: insert[4]! };
   const fails = /^fails with "(.+)"$/.exec(directive.text);
   if (fails) return { kind: 'run', line, commands: commandsOf(body), fails: fails[1]! };
+  const prints = /^prints "(.+)"$/.exec(directive.text);
+  if (prints) return { kind: 'run', line, commands: commandsOf(body), prints: prints[1]!.replaceAll('\\"', '"') };
   const background = /^background until "(.+)"$/.exec(directive.text);
   if (background) {
     const commands = commandsOf(body);
