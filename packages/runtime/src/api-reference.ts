@@ -58,8 +58,9 @@ export interface ApiReferenceOptions {
 /** The complete HTML page for an OpenAPI 3.x document (anything else gives a near-empty page, never an error). */
 export function renderApiReference(document: unknown, options: ApiReferenceOptions = {}): string {
   const api = readApi(document);
-  // A path on this server only: never `//host/...`, which a browser would fetch from another host.
-  const link = options.openapiHref !== undefined && /^\/(?!\/)/.test(options.openapiHref) ? options.openapiHref : undefined;
+  // A path on this server only: never `//host/...` (nor `/\host/...`, which browsers read the
+  // same way), which a browser would fetch from another host.
+  const link = options.openapiHref !== undefined && /^\/(?![/\\])/.test(options.openapiHref) ? options.openapiHref : undefined;
   const page = html`<!doctype html>
 <html lang="en">
 <head>

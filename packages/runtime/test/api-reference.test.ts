@@ -92,7 +92,8 @@ describe('renderApiReference', () => {
   });
 
   it('links to the document only at a path of this server', () => {
-    for (const href of ['//evil.example/openapi.json', 'https://evil.example/openapi.json', 'javascript:alert(1)']) {
+    // Browsers read `/\host` as `//host`.
+    for (const href of ['//evil.example/openapi.json', '/\\evil.example/openapi.json', 'https://evil.example/openapi.json', 'javascript:alert(1)']) {
       expect(renderApiReference(USERS_DOCUMENT, { openapiHref: href }), href).not.toContain('OpenAPI document</a>');
     }
   });
