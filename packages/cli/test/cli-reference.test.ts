@@ -22,6 +22,16 @@ describe('docs/cli-reference.md', () => {
     }
   });
 
+  it('agrees with every help text that docs/cli.md quotes', () => {
+    const page = renderCliReference(buildProgram);
+    const cliPage = readFileSync(REFERENCE_FILE.replace(/cli-reference\.md$/, 'cli.md'), 'utf8');
+    const quoted = [...cliPage.matchAll(/```text\n(Usage: specfirst[\s\S]*?)\n```/g)].map((m) => m[1]!);
+    expect(quoted.length).toBeGreaterThan(5);
+    for (const help of quoted) {
+      expect(page, `docs/cli.md quotes a help text the CLI no longer prints:\n${help.split('\n')[0]}`).toContain(`\`\`\`text\n${help}\n\`\`\``);
+    }
+  });
+
   it('does not depend on the terminal it is made in', () => {
     const page = renderCliReference(buildProgram);
     const { isTTY, columns } = process.stdout;
