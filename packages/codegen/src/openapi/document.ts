@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { HttpMethod, IROperation, IRParameter, IRResponse, IRSchema, IRSecurityScheme, IRService, SpecIR } from '@specfirst/spec-core';
+import type { HttpMethod, IROperation, IRParameter, IRResponse, IRSchema, IRSecurityScheme, IRService, IRServiceInfo, SpecIR } from '@specfirst/spec-core';
 import { indexModels, modelToJsonSchema, referencedModels, schemaToJsonSchema, type JsonSchema, type JsonSchemaMode, type ModelIndex } from '../json-schema.js';
 
 /** The subset of an OpenAPI 3.1 document this emitter writes: plain JSON, nothing else. */
@@ -12,15 +12,8 @@ export interface OpenApiDocument {
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, OpenApiSecurityScheme> };
 }
 
-export interface OpenApiInfo {
-  title: string;
-  version: string;
-  summary?: string;
-  description?: string;
-  termsOfService?: string;
-  contact?: { name?: string; url?: string; email?: string };
-  license?: { name: string; identifier?: string; url?: string };
-}
+/** The IR's info of an imported document, with the two fields OpenAPI requires filled in. */
+export type OpenApiInfo = Omit<IRServiceInfo, 'title' | 'version'> & { title: string; version: string };
 
 export interface OpenApiOperation {
   operationId: string;
