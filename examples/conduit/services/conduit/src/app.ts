@@ -68,7 +68,7 @@ async function viewerOf(req: Request, deps: Dependencies): Promise<Viewer | null
       detail: token === undefined ? 'the Authorization header must be `Token <jwt>`' : 'the token is not valid (any more): sign in again',
     });
   }
-  return { userId: user.id, token };
+  return { userId: user.id, token, account: user };
 }
 
 /** `/body/user/email must be string` → `user.email must be string`: the field as the client sent it. */

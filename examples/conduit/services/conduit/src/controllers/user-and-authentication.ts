@@ -61,10 +61,9 @@ export class UserAndAuthenticationControllerImpl implements UserAndAuthenticatio
     }
   }
 
-  async getCurrentUser(_request: GetCurrentUserRequest, context: OperationContext<'Token', 'Token'>): Promise<GetCurrentUserResult> {
-    const { userId, token } = context.principals.Token;
-    const user = await this.deps.users.byId(userId);
-    return user ? getCurrentUserReply.ok({ user: userOf(user, token) }) : getCurrentUserReply.unauthorized();
+  getCurrentUser(_request: GetCurrentUserRequest, context: OperationContext<'Token', 'Token'>): GetCurrentUserResult {
+    const { account, token } = context.principals.Token;
+    return getCurrentUserReply.ok({ user: userOf(account, token) });
   }
 
   async updateCurrentUser({ body }: UpdateCurrentUserRequest, context: OperationContext<'Token', 'Token'>): Promise<UpdateCurrentUserResult> {
