@@ -1,0 +1,11 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    // Tests of the repository as a whole: what a clone, a tarball or a reader of the docs gets.
+    name: 'repository',
+    include: ['**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+});
