@@ -9,4 +9,5 @@ export { type OutputFile } from './write/plan.js';
 export { OutputRefusedError } from './write/errors.js';
 export { generate, type GeneratedFile } from './generate.js';
 export { scaffoldFiles, type ScaffoldFile } from './emit/scaffold.js';
+export { servicePortConst } from './emit/service-index.js';
 export { syncOutput, outputIsCurrent, syncTarget, MANIFEST, type SyncInputs, type SyncReport } from './sync.js';

@@ -21,6 +21,11 @@ export function emitServiceIndex(service: IRService): string {
     out.push(`import { ${operationsConst(tag)}, type ${tag.identifier}Controller } from './${tag.fileName}.js';`);
   }
   out.push('');
+  if (service.port !== undefined) {
+    out.push(
+      `${docComment([`The port \`${service.name}\` listens on (\`port\` in the spec's services.yaml): import it, so the spec stays its one source.`])}export const ${servicePortConst(service)} = ${service.port};\n`,
+    );
+  }
   const members = tags.map((tag) => `${propertyKey(controllerKey(tag.identifier))}: ${tag.identifier}Controller;`);
   out.push(`${docComment([`One controller per tag of \`${service.name}\`.`])}export interface ${id}Controllers {\n${indent(members.join('\n'))}\n}\n`);
   let optionsParam = `options: $sf.ServiceOptions = {}`;
@@ -41,6 +46,11 @@ export function emitServiceIndex(service: IRService): string {
       `    {\n      basePath: ${str(service.basePath)},\n      tags: [\n${indent(tagEntries.join('\n'), '        ')}\n      ],\n      openapi: openApiDocument,\n    },\n    options,\n  );\n}\n`,
   );
   return out.join('\n');
+}
+
+/** `Api` → `apiPort`: the constant holding a service's port from the spec. Service identifiers are PascalCase identifiers. */
+export function servicePortConst(service: Pick<IRService, 'identifier'>): string {
+  return `${lowerFirst(service.identifier)}Port`;
 }
 
 /** `AdminOrders` → `adminOrders`: the key of a tag's controller. Tag identifiers are PascalCase identifiers. */

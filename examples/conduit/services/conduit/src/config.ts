@@ -1,3 +1,5 @@
+import { conduitPort } from '../../../generated/routers/conduit/index.js';
+
 /** Conduit's settings, all from the environment, checked once at start-up. */
 export interface Config {
   port: number;
@@ -13,7 +15,8 @@ export interface Config {
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env['PORT'] || 3000);
+  // The spec's port (services.yaml) unless PORT says otherwise.
+  const port = Number(env['PORT'] || conduitPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number (0–65535), got ${JSON.stringify(env['PORT'])}`);
   }
