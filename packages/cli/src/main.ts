@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand } from './commands/check.js';
+import { devCommand } from './commands/dev.js';
 import { graphCommand } from './commands/graph.js';
 import { initCommand, type InitOptions } from './commands/init.js';
 import { irCommand } from './commands/ir.js';
@@ -51,6 +52,14 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .option('--check', 'write nothing; exit 1 and name the files when the output is stale or was edited', false)
     .option('-w, --watch', 'sync again whenever a spec file changes', false)
     .action(async (target: string, options: { out?: string; check: boolean; watch: boolean }) => setExit(await syncCommand(target, options, out)));
+
+  program
+    .command('dev')
+    .description('Sync, run your service with the command given after `--`, and sync again on every spec change.')
+    .argument('<command...>', 'the command that runs the service and restarts it when its files change, e.g. `tsx watch services/api/src/main.ts`')
+    .option('-p, --project <path>', 'project folder', '.')
+    .usage('[options] -- <command...>')
+    .action(async (command: string[], options: { project: string }) => setExit(await devCommand(options.project, command, out)));
 
   program
     .command('scaffold')

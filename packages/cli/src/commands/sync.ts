@@ -9,6 +9,10 @@ export interface SyncOptions {
   out?: string;
   check: boolean;
   watch: boolean;
+  /** With `watch`: stop watching when this aborts (by default, on SIGINT or SIGTERM). */
+  signal?: AbortSignal;
+  /** With `watch`: called once the first sync is done, before watching starts (`specfirst dev` starts the service there). */
+  onFirstSync?: () => void;
 }
 
 /**
@@ -24,6 +28,7 @@ export async function syncCommand(target: string, options: SyncOptions, out: Out
   const first = await syncOnce(target, options, out);
   if (!options.watch) return first.code;
   if (first.result?.usageError) return first.code;
+  options.onFirstSync?.();
   return watchAndSync(target, options, out, first.result);
 }
 
@@ -168,11 +173,17 @@ function watchAndSync(target: string, options: SyncOptions, out: Output, first: 
       for (const w of watchers) w.close();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      options.signal?.removeEventListener('abort', stop);
       resolve(0);
     };
     watchFiles(first);
     out.stdout(`watching ${plural(new Set(first?.files.map((f) => path.dirname(f))).size, 'folder')} for spec changes (Ctrl-C to stop)`);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    if (options.signal) {
+      if (options.signal.aborted) stop();
+      else options.signal.addEventListener('abort', stop, { once: true });
+    } else {
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    }
   });
 }

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Output } from '../output.js';
+import { syncCommand } from './sync.js';
+
+/**
+ * `specfirst dev [path] -- <command...>`: the development loop. Syncs, starts `<command>` (the
+ * service under a watcher that restarts it when a file it imports changes, such as `tsx watch`),
+ * and syncs again on every spec change, so a spec edit reaches the running service through the
+ * files sync rewrites. A spec with errors prints them and changes nothing; the loop goes on, and
+ * the next good save syncs. Ends when the command ends (with its exit code), or on SIGINT/SIGTERM,
+ * which it passes on to the command first.
+ */
+export async function devCommand(target: string, command: readonly string[], out: Output): Promise<number> {
+  const [program, ...args] = command;
+  if (program === undefined) {
+    out.stderr('specfirst dev: no command to run; give the one that starts your service after `--`');
+    out.stderr(`  ${out.colors.cyan('hint:')} specfirst dev -- tsx watch services/api/src/main.ts`);
+    return 2;
+  }
+  const stopWatching = new AbortController();
+  let child: ChildProcess | undefined;
+  let exitCode: number | undefined;
+  let startError: string | undefined;
+
+  const passOn = (signal: NodeJS.Signals) => {
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    else stopWatching.abort();
+  };
+  const onInt = () => passOn('SIGINT');
+  const onTerm = () => passOn('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+
+  const start = () => {
+    // The command's output is the service's: straight to the terminal, interleaved with sync's.
+    child = spawn(program, args, { stdio: 'inherit' });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      startError = error.code === 'ENOENT' ? `\`${program}\` was not found; is it installed (e.g. in node_modules/.bin, run through your package manager)?` : error.message;
+      exitCode = 127;
+      stopWatching.abort();
+    });
+    child.on('exit', (code, signal) => {
+      // 128 + n for a signal, as shells report it.
+      exitCode ??= code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
+      stopWatching.abort();
+    });
+  };
+
+  try {
+    const synced = await syncCommand(target, { check: false, watch: true, signal: stopWatching.signal, onFirstSync: start }, out);
+    // The first load could not find a project: nothing was started.
+    if (child === undefined) return synced;
+    if (exitCode === undefined) await new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+  if (startError !== undefined) {
+    out.stderr(`specfirst dev: ${startError}`);
+    return 2;
+  }
+  return exitCode ?? 0;
+}
