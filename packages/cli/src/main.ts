@@ -78,8 +78,9 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .option('--description <text>', 'one line describing the service')
     .addOption(new Option('--package-manager <manager>', 'package manager to install with and to name in scripts (default: the one running specfirst, else pnpm)').choices(['pnpm', 'npm']))
     .option('--no-install', 'do not install the dependencies')
-    .option('--no-git', 'do not run git init')
+    .option('--no-git', 'do not run git init, nor make the first commit')
     .option('-y, --yes', 'never ask: take the default of every choice not given', false)
+    .addOption(new Option('-f, --format <format>', 'output format: json prints one JSON object (the project and each step) on stdout, the rest on stderr').choices(['text', 'json']).default('text'))
     .action(async (dir: string, options: InitOptions) => setExit(await initCommand(dir, options, out)));
 
   return program;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI_DIR, findCheckout, projectDependencies, specFirstVersion } from '../src/init/dependencies.js';
+import { CLI_DIR, findCheckout, findPackageSource, PackageSourceError, projectDependencies, readVendored, specFirstVersion } from '../src/init/dependencies.js';
 import { SPECFIRST_PACKAGES, TOOL_VERSIONS } from '../src/init/versions.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -93,18 +93,99 @@ describe('the dependencies of a new project', () => {
     expect(findCheckout(lookalike)).toBeUndefined();
   });
 
-  it('links SpecFirst packages to the checkout (link: for pnpm, file: for npm) and pins the tools exactly', () => {
-    const pnpm = projectDependencies('pnpm', REPO);
-    expect(pnpm.dependencies).toEqual({ '@specfirst/runtime': `link:${path.join(REPO, 'packages/runtime')}` });
-    expect(pnpm.devDependencies).toMatchObject({ ...TOOL_VERSIONS, 'eslint-plugin-spec': `link:${path.join(REPO, 'packages/eslint-plugin-spec')}` });
-    expect(projectDependencies('npm', REPO).devDependencies['@specfirst/cli']).toBe(`file:${path.join(REPO, 'packages/cli')}`);
+  it('links SpecFirst packages to the checkout by relative paths (link: for pnpm, file: for npm) and pins the tools exactly', () => {
+    const project = path.join(temp, 'projects', 'my-api');
+    const toRepo = path.relative(project, REPO).split(path.sep).join('/');
+    const pnpm = projectDependencies('pnpm', { kind: 'checkout', root: REPO }, project);
+    expect(pnpm.dependencies).toEqual({ '@specfirst/runtime': `link:${toRepo}/packages/runtime` });
+    expect(pnpm.devDependencies).toMatchObject({ ...TOOL_VERSIONS, 'eslint-plugin-spec': `link:${toRepo}/packages/eslint-plugin-spec` });
+    expect(pnpm.overrides).toEqual({});
+    expect(pnpm.copies).toEqual([]);
+    const npm = projectDependencies('npm', { kind: 'checkout', root: REPO }, project);
+    expect(npm.devDependencies['@specfirst/cli']).toBe(`file:${toRepo}/packages/cli`);
+    // Relative, and right: resolved from the project, each names the package's folder.
+    for (const specifier of [...Object.values(pnpm.dependencies), ...Object.values(pnpm.devDependencies)].filter((s) => s.startsWith('link:'))) {
+      const folder = path.resolve(project, specifier.slice('link:'.length));
+      expect(specifier).not.toMatch(/^link:\//);
+      expect(JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'))).toHaveProperty('name');
+    }
     for (const specifier of Object.values(TOOL_VERSIONS)) expect(specifier).toMatch(/^\d+\.\d+\.\d+$/);
+    // The indirect package (codegen) is no dependency of the project: the linked folders bring it.
+    expect({ ...pnpm.dependencies, ...pnpm.devDependencies }).not.toHaveProperty('@specfirst/codegen');
   });
 
-  it('outside a checkout, names the released version of every SpecFirst package', () => {
-    const { dependencies, devDependencies } = projectDependencies('pnpm', undefined, '1.2.3');
+  it('once published, names the released version of every SpecFirst package', () => {
+    const { dependencies, devDependencies, overrides, copies } = projectDependencies('pnpm', { kind: 'registry', version: '1.2.3' }, temp);
     expect(dependencies).toEqual({ '@specfirst/runtime': '1.2.3' });
     expect(devDependencies).toMatchObject({ '@specfirst/cli': '1.2.3', '@specfirst/spec-core': '1.2.3', 'eslint-plugin-spec': '1.2.3' });
     expect(Object.keys(devDependencies)).toEqual([...Object.keys(devDependencies)].sort());
+    expect([overrides, copies]).toEqual([{}, []]);
+  });
+
+  it('with vendored tarballs, copies every one into the project and names them by file: paths inside it, with overrides for each', () => {
+    const vendored = fakeVendor('vendored-cli');
+    const deps = projectDependencies('npm', { kind: 'vendored', ...readVendored(vendored.cli)! }, path.join(temp, 'anywhere'));
+    expect(deps.dependencies).toEqual({ '@specfirst/runtime': 'file:vendor/specfirst/specfirst-runtime-0.1.0.tgz' });
+    expect(deps.devDependencies['@specfirst/cli']).toBe('file:vendor/specfirst/specfirst-cli-0.1.0.tgz');
+    // codegen is needed by the CLI and the plugin: no dependency of the project, but resolved to its tarball.
+    expect(deps.overrides).toEqual(Object.fromEntries(Object.keys(SPECFIRST_PACKAGES).sort().map((name) => [name, `file:vendor/specfirst/${vendored.files[name]}`])));
+    expect(deps.copies.map((c) => [c.from, c.to]).sort()).toEqual(
+      Object.values(vendored.files).map((file) => [path.join(vendored.cli, 'vendor', file), `vendor/specfirst/${file}`]).sort(),
+    );
   });
 });
+
+/** A CLI folder whose vendor/ lists a tarball (not a real one) for every SpecFirst package. */
+function fakeVendor(name: string, edit: (list: Record<string, unknown>) => void = () => undefined): { cli: string; files: Record<string, string> } {
+  const cli = path.join(temp, name);
+  mkdirSync(path.join(cli, 'vendor'), { recursive: true });
+  writeFileSync(path.join(cli, 'package.json'), JSON.stringify({ name: '@specfirst/cli', version: '0.1.0' }));
+  const files: Record<string, string> = {};
+  const list: Record<string, unknown> = {};
+  for (const pkg of Object.keys(SPECFIRST_PACKAGES)) {
+    files[pkg] = `${pkg.replace(/^@/, '').replace('/', '-')}-0.1.0.tgz`;
+    writeFileSync(path.join(cli, 'vendor', files[pkg]), pkg);
+    list[pkg] = { file: files[pkg], version: '0.1.0', integrity: 'sha512-AAAA' };
+  }
+  edit(list);
+  writeFileSync(path.join(cli, 'vendor', 'packages.json'), JSON.stringify(list));
+  return { cli, files };
+}
+
+describe('where a new project gets SpecFirst from', () => {
+  it.each([
+    ['a checkout', () => path.join(REPO, 'packages/cli'), false, 'checkout'],
+    ['a checkout, even once published (a developer wants their edits)', () => path.join(REPO, 'packages/cli'), true, 'checkout'],
+    ['an installed CLI with vendored tarballs', () => fakeVendor('installed-a').cli, false, 'vendored'],
+    ['an installed CLI once the packages are published', () => fakeVendor('installed-b').cli, true, 'registry'],
+  ] as const)('from %s', (_what, cli, published, kind) => {
+    expect(findPackageSource(cli(), published).kind).toBe(kind);
+  });
+
+  it.each([
+    ['no vendor/ at all (a project\'s own specfirst)', (cli: string) => rmSync(path.join(cli, 'vendor'), { recursive: true }), /carries no SpecFirst packages for a new project/],
+    ['an entry missing', (cli: string) => rewriteList(cli, (list) => delete list['@specfirst/codegen']), /damaged: it has no valid entry for @specfirst\/codegen/],
+    ['a file name with a path in it', (cli: string) => rewriteList(cli, (list) => ((list['@specfirst/runtime'] as { file: string }).file = '../../../etc/passwd.tgz')), /no valid entry for @specfirst\/runtime/],
+    ['a listed tarball missing', (cli: string) => rmSync(path.join(cli, 'vendor', 'specfirst-cli-0.1.0.tgz')), /specfirst-cli-0\.1\.0\.tgz, listed for @specfirst\/cli, is missing/],
+    ['a list that is no JSON', (cli: string) => writeFileSync(path.join(cli, 'vendor', 'packages.json'), '{'), /damaged: it is not a JSON object/],
+  ])('refuses %s, with a hint', (_what, damage, message) => {
+    const { cli } = fakeVendor(`damaged-${Math.random().toString(36).slice(2)}`);
+    damage(cli);
+    let error: unknown;
+    try {
+      findPackageSource(cli, false);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(PackageSourceError);
+    expect((error as PackageSourceError).message).toMatch(message);
+    expect((error as PackageSourceError).hint).not.toBe('');
+  });
+});
+
+function rewriteList(cli: string, edit: (list: Record<string, unknown>) => void): void {
+  const file = path.join(cli, 'vendor', 'packages.json');
+  const list = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  edit(list);
+  writeFileSync(file, JSON.stringify(list));
+}

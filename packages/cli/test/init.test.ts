@@ -4,8 +4,8 @@
  * repository's lockfile), and then the project's own scripts must pass, its lint rules must bite,
  * and its pre-commit hook must run. The rest covers what init refuses and what each option does.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,59 @@ function exec(program: string, args: string[], cwd: string, extra?: Record<strin
   });
 }
 
+/** A child's output as it comes, to wait for what it prints next. */
+class OutputLog {
+  text = '';
+  #seen = 0;
+  #waiters: (() => void)[] = [];
+  #exit: number | null | undefined;
+
+  constructor(child: ChildProcess) {
+    const add = (chunk: Buffer) => {
+      this.text += chunk.toString();
+      for (const wake of this.#waiters.splice(0)) wake();
+    };
+    child.stdout!.on('data', add);
+    child.stderr!.on('data', add);
+    child.on('close', (code) => {
+      this.#exit = code;
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+  }
+
+  /** The first match of `pattern` in what was printed since the last match; fails after `ms` with the output. */
+  async waitFor(pattern: RegExp, ms: number): Promise<RegExpExecArray> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const match = pattern.exec(this.text.slice(this.#seen));
+      if (match) {
+        this.#seen += match.index + match[0].length;
+        return match;
+      }
+      if (this.#exit !== undefined) throw new Error(`exited (${String(this.#exit)}) before printing ${pattern}; output:\n${this.text}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`nothing matched ${pattern} within ${ms} ms; output:\n${this.text}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 1000));
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** The exit code (null after a signal) once the child ended, or a failure after `ms`. */
+  async exited(ms: number): Promise<number | null> {
+    const deadline = Date.now() + ms;
+    while (this.#exit === undefined) {
+      if (Date.now() > deadline) throw new Error(`still running after ${ms} ms; output:\n${this.text}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return this.#exit;
+  }
+}
+
 const specfirst = (args: string[], cwd = temp): Promise<Ran> => exec(process.execPath, [BIN, ...args], cwd);
 const pnpmRun = (project: string, script: string): Promise<Ran> => exec('pnpm', ['run', script], project);
 
@@ -68,6 +121,8 @@ const FILES = [
   '.gitattributes',
   '.gitignore',
   '.husky/pre-commit',
+  '.vscode/extensions.json',
+  '.vscode/settings.json',
   'AGENTS.md',
   'README.md',
   'eslint.config.mjs',
@@ -106,18 +161,25 @@ describe('specfirst init: a project that works out of the box', () => {
     created = await specfirst(['init', project, '--package-manager', 'pnpm']);
   }, 60_000);
 
-  it('creates, syncs, git-inits and installs the project, then prints the next steps', () => {
+  it('creates, syncs, git-inits, installs, checks and commits the project, then prints the next steps', async () => {
     // (pnpm may warn on standard error, e.g. about a retried download: only init's own failures count.)
     expect(created.stderr).not.toMatch(/^✖|specfirst init:/m);
     expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('✓ first commit: Start the project with specfirst init');
     expect(created.stdout).toContain('✓ my-notes: the api service on port 3000, 2 tags, 6 operations');
+    // Success is said last, after every step.
+    expect(created.stdout.indexOf('✓ my-notes:')).toBeGreaterThan(created.stdout.indexOf('✓ first commit'));
+    // The first commit holds everything, through the pre-commit hook; nothing is left over.
+    const log = await exec('git', ['log', '--format=%s'], project);
+    expect(log.stdout.trim()).toBe('Start the project with specfirst init');
+    expect((await exec('git', ['status', '--porcelain'], project)).stdout).toBe('');
     expect(created.stdout).toMatch(/Next:\n {2}cd "[^"]*My Notes"\n {2}pnpm dev +serve http:\/\/localhost:3000/);
     // husky's own scripts (.husky/_/) are ignored by the .gitignore husky writes there.
     const files = listFiles(project).filter((f) => !f.startsWith('.husky/_/'));
     expect(files).toEqual([...FILES, '.git/', 'node_modules/', 'pnpm-lock.yaml'].sort());
   });
 
-  it('links the SpecFirst packages to this checkout and installs every pinned tool', () => {
+  it('links the SpecFirst packages to this checkout by relative paths, and installs every pinned tool', () => {
     for (const [name, folder] of [
       ['@specfirst/runtime', 'runtime'],
       ['@specfirst/cli', 'cli'],
@@ -131,14 +193,15 @@ describe('specfirst init: a project that works out of the box', () => {
     }
     const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
     expect(pkg.name).toBe('my-notes');
-    expect(pkg.dependencies['@specfirst/runtime']).toBe(`link:${path.join(REPO, 'packages/runtime')}`);
+    expect(pkg.dependencies['@specfirst/runtime']).toBe(`link:${path.relative(project, path.join(REPO, 'packages/runtime'))}`);
+    expect(readFileSync(path.join(project, 'package.json'), 'utf8')).not.toMatch(/"(link|file):\//);
   });
 
   it.each(['sync', 'check', 'lint', 'typecheck', 'test'])('passes its own `pnpm run %s`', async (script) => {
     const result = await pnpmRun(project, script);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     if (script === 'check') expect(result.stdout).toContain('✓ generated matches the spec (9 files)');
-    if (script === 'test') expect(result.stdout).toMatch(/Tests +3 passed/);
+    if (script === 'test') expect(result.stdout).toMatch(/Tests +4 passed/);
   }, 60_000);
 
   it('starts with tsx on the port PORT gives and prints its URL; the URL answers', async () => {
@@ -168,6 +231,50 @@ describe('specfirst init: a project that works out of the box', () => {
     }
   }, 30_000);
 
+  it('`pnpm dev` syncs a spec edit into the running service, survives a broken spec, and stops on SIGTERM', async () => {
+    const rest = path.join(project, 'spec/rest/api.yaml');
+    const original = readFileSync(rest, 'utf8');
+    // Its own process group: the test ends pnpm, specfirst dev, tsx and the service together if it must.
+    const child = spawn('pnpm', ['dev'], { cwd: project, env: shellEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const log = new OutputLog(child);
+    try {
+      const first = await log.waitFor(/api listening on (http:\/\/localhost:\d+)/, 30_000);
+      const served = async (url: string) => ((await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, { get?: { summary?: string } }> }).paths['/notes']?.get?.summary;
+      expect(await served(first[1]!)).toBe('List notes, oldest first');
+
+      writeFileSync(rest, original.replace('summary: List notes, oldest first', 'summary: List notes, newest last'));
+      // Each restart listens on a new free port (PORT=0): the service that says so after the sync is the new one.
+      const restarted = await log.waitFor(/updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/, 30_000);
+      expect(await served(restarted[1]!)).toBe('List notes, newest last');
+
+      writeFileSync(rest, `${original}\n  broken: [\n`);
+      await log.waitFor(/spec\/rest\/api\.yaml:\d+:\d+ {2}error {2}SF1001[\s\S]*✖ 1 error in the spec: nothing was generated/, 30_000);
+      // Still running, on the last good code.
+      expect(await served(restarted[1]!)).toBe('List notes, newest last');
+
+      writeFileSync(rest, original);
+      const repaired = await log.waitFor(/updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/, 30_000);
+      expect(await served(repaired[1]!)).toBe('List notes, oldest first');
+
+      // SIGTERM to specfirst dev (as a process manager would send it): it passes it on, and all of it ends.
+      const dev = (await exec('pgrep', ['-f', '-g', String(child.pid), 'specfirst.js dev'], project)).stdout.trim().split('\n')[0]!;
+      process.kill(Number(dev), 'SIGTERM');
+      await log.waitFor(/api: SIGTERM, finishing the requests in flight/, 15_000);
+      const closed = await fetch(`${repaired[1]}/health`).then(() => 'open', () => 'closed');
+      expect(closed).toBe('closed');
+      expect(await log.exited(15_000)).not.toBeNull();
+    } finally {
+      writeFileSync(rest, original);
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    // The spec is back as it was, and so is generated/.
+    expect((await pnpmRun(project, 'check')).code).toBe(0);
+  }, 120_000);
+
   it('fails `lint` on an ad-hoc zod schema in services/, naming the rule', async () => {
     const file = path.join(project, 'services/api/src/validation.ts');
     writeFileSync(file, "import { z } from 'zod';\n\nexport const NoteInput = z.object({ title: z.string() });\n");
@@ -184,9 +291,11 @@ describe('specfirst init: a project that works out of the box', () => {
   it('runs lint-staged before each commit: a clean commit passes, an ad-hoc schema or a hand-edited generated file does not', async () => {
     const git = (...args: string[]) => exec('git', args, project);
     expect((await exec('git', ['config', 'core.hooksPath'], project)).stdout.trim()).toBe('.husky/_');
+    // A clean change passes the hook.
+    writeFileSync(path.join(project, 'services/api/src/greeting.ts'), "export const greeting = 'hello';\n");
     await git('add', '-A');
-    const first = await git('commit', '-m', 'specfirst init');
-    expect(first.code, first.stderr).toBe(0);
+    const clean = await git('commit', '-m', 'a clean change');
+    expect(clean.code, clean.stdout + clean.stderr).toBe(0);
     // node_modules and dist stay out; generated/ is committed.
     const tracked = (await git('ls-files')).stdout.split('\n');
     expect(tracked).toContain('generated/models.ts');
@@ -231,6 +340,42 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     expect(note).toBeDefined();
     // Read-only fields, so that NoteCreate and NoteUpdate differ from Note.
     expect(readFileSync(path.join(project, 'generated/models.ts'), 'utf8')).toMatch(/export interface NoteCreate \{\n {2}title: string;\n {2}done\?: boolean;\n\}/);
+  });
+
+  it('writes VS Code settings: ESLint on the spec YAML, each spec file mapped to its JSON Schema, both extensions recommended', () => {
+    const settings = JSON.parse(readFileSync(path.join(project, '.vscode/settings.json'), 'utf8')) as { 'eslint.validate': string[]; 'yaml.schemas': Record<string, string[]> };
+    expect(settings['eslint.validate']).toContain('yaml');
+    // Every schema spec-core ships is mapped, to files of this project's layout.
+    const shipped = readdirSync(path.join(REPO, 'packages/spec-core/schemas')).map((f) => `./node_modules/@specfirst/spec-core/schemas/${f}`);
+    expect(Object.keys(settings['yaml.schemas']).sort()).toEqual(shipped.sort());
+    expect(settings['yaml.schemas']['./node_modules/@specfirst/spec-core/schemas/rest.schema.json']).toEqual(['spec/rest/*.yaml']);
+    expect(existsSync(path.join(project, 'spec/rest/api.yaml'))).toBe(true);
+    const extensions = JSON.parse(readFileSync(path.join(project, '.vscode/extensions.json'), 'utf8')) as { recommendations: string[] };
+    expect(extensions.recommendations).toEqual(['dbaeumer.vscode-eslint', 'redhat.vscode-yaml']);
+  });
+
+  it('gives agents a cheat sheet of the spec syntax that is valid spec and generates the types it promises', async () => {
+    const agents = readFileSync(path.join(project, 'AGENTS.md'), 'utf8');
+    const blocks = [...agents.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(2);
+    const sheet = path.join(temp, 'cheat-sheet');
+    mkdirSync(path.join(sheet, 'spec/rest'), { recursive: true });
+    writeFileSync(path.join(sheet, 'specfirst.yaml'), 'name: cheat-sheet\n');
+    writeFileSync(path.join(sheet, 'spec/services.yaml'), 'services:\n  api: { type: http, port: 3000, rest: rest/api.yaml }\n');
+    // The models block is a whole file; the operations block goes under a tag, with the starter's Problem.
+    writeFileSync(path.join(sheet, 'spec/models.yaml'), `${blocks[0]}  Problem:\n    properties:\n      title: string\n`);
+    const operations = blocks[1]!.split('\n').map((line) => (line.startsWith('#') || line === '' ? line : `      ${line}`)).join('\n');
+    writeFileSync(path.join(sheet, 'spec/rest/api.yaml'), `tags:\n  notes:\n    operations:\n${operations}`);
+    const synced = await specfirst(['sync', sheet]);
+    expect(synced.code, synced.stdout + synced.stderr).toBe(0);
+    const models = readFileSync(path.join(sheet, 'generated/models.ts'), 'utf8');
+    for (const promised of ['export type Email = string;', 'export type Priority = "low" | "normal" | "high";', 'body?: string;', 'done?: boolean;', 'priority: Priority;', 'tags: string[];', 'owner: Email | null;']) {
+      expect(models).toContain(promised);
+    }
+    expect(models).toMatch(/export interface NoteCreate \{\n(?![\s\S]*?\bid:)[\s\S]*?\n\}/);
+    const router = readFileSync(path.join(sheet, 'generated/routers/api/notes.ts'), 'utf8');
+    expect(router).toMatch(/query: \{\n\s+priority\?: M\.Priority;\n\s+limit: number;/);
+    expect(router).toContain('conflict: (body: M.Problem');
   });
 
   it('writes a tsconfig.json as strict as the repository\'s own, with allowJs for the generated validators', () => {
@@ -287,6 +432,8 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     expect(range.code).toBe(2);
     expect(range.stderr).toMatch(/spec\/services\.yaml:\d+:\d+ {2}error {2}SF1205 {2}must be <= 65535/);
     expect(range.stderr).toContain('--port would make an invalid spec');
+    expect(range.stderr).toContain('hint: give a port from 1 to 65535');
+    expect(range.stderr).not.toContain('Naming rules');
     const text = await specfirst(['init', 'port-text', '--port', '80; rm -rf /', '--no-install', '--no-git']);
     expect(text.code).toBe(2);
     expect(text.stderr).toContain('--port must be a number');
@@ -313,15 +460,21 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     expect((JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { description: string }).description).toBe(text);
     expect(readFileSync(path.join(project, 'generated/routers/notes-api/index.ts'), 'utf8')).toContain('Notes "quoted" *\\/ ${process.exit(1)}');
     expect(readFileSync(path.join(project, 'services/notes-api/src/app.ts'), 'utf8')).toContain('return createNotesApiApp({');
-    expect(readFileSync(path.join(project, 'services/notes-api/src/main.ts'), 'utf8')).toContain('const SPEC_PORT = 4100;');
+    // The port is the spec's, through the constant sync generates: main.ts holds no number of its own.
+    expect(readFileSync(path.join(project, 'generated/routers/notes-api/index.ts'), 'utf8')).toContain('export const notesApiPort = 4100;');
+    const main = readFileSync(path.join(project, 'services/notes-api/src/main.ts'), 'utf8');
+    expect(main).toContain("import { notesApiPort } from '../../../generated/routers/notes-api/index.js';");
+    expect(main).not.toContain('4100');
   });
 
-  it('names npm in scripts, hooks and docs with --package-manager npm, and links packages with file:', async () => {
+  it('names npm in scripts, hooks and docs with --package-manager npm, and links packages with relative file: paths', async () => {
     const result = await specfirst(['init', 'with-npm', '--package-manager', 'npm', '--no-install', '--no-git']);
     expect(result.code, result.stderr).toBe(0);
     const project = path.join(temp, 'with-npm');
-    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-    expect(pkg.devDependencies['@specfirst/cli']).toBe(`file:${path.join(REPO, 'packages/cli')}`);
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; allowScripts: unknown };
+    expect(pkg.devDependencies['@specfirst/cli']).toBe(`file:${path.relative(project, path.join(REPO, 'packages/cli'))}`);
+    // npm's counterpart of pnpm-workspace.yaml's allowBuilds.
+    expect(pkg.allowScripts).toEqual({ esbuild: false });
     expect(readFileSync(path.join(project, '.husky/pre-commit'), 'utf8')).toBe('npx lint-staged\n');
     expect(readFileSync(path.join(project, 'AGENTS.md'), 'utf8')).toContain('npm run check');
     expect(existsSync(path.join(project, 'pnpm-workspace.yaml'))).toBe(false);
@@ -346,7 +499,7 @@ describe('specfirst init: questions on a terminal', { timeout: 30_000 }, () => {
       close: () => undefined,
     };
     const out = quietOut();
-    const code = await initCommand(path.join(temp, 'Asked Project'), options(), out, { prompter, checkout: REPO });
+    const code = await initCommand(path.join(temp, 'Asked Project'), options(), out, { prompter, packages: { kind: 'checkout', root: REPO } });
     expect(code, out.text.join('\n')).toBe(0);
     expect(asked).toEqual(['Project name [asked-project]', 'Service name (kebab-case) [api]', 'Port of todo-api [3000]']);
     const service = loadProjectSync(path.join(temp, 'Asked Project'), { cache: false }).ir.services[0]!;
@@ -356,30 +509,65 @@ describe('specfirst init: questions on a terminal', { timeout: 30_000 }, () => {
   it('asks nothing that an option gave', async () => {
     const asked: string[] = [];
     const prompter = { ask: async (question: string, fallback: string) => (asked.push(question), fallback), close: () => undefined };
-    const code = await initCommand(path.join(temp, 'given'), options({ name: 'given', service: 'svc', port: '3100' }), quietOut(), { prompter, checkout: REPO });
+    const code = await initCommand(path.join(temp, 'given'), options({ name: 'given', service: 'svc', port: '3100' }), quietOut(), { prompter, packages: { kind: 'checkout', root: REPO } });
     expect(code).toBe(0);
     expect(asked).toEqual([]);
   });
 });
 
-describe('specfirst init: when a later step fails', { timeout: 30_000 }, () => {
-  it('keeps the project, says what failed, and names the commands to run (exit code 1)', async () => {
-    const ran: string[] = [];
-    const run = async (program: string, args: readonly string[]) => {
-      ran.push([program, ...args].join(' '));
-      if (program === 'git' && args[0] === 'rev-parse') return { code: 128 };
-      if (program === 'git') return { code: null, error: Object.assign(new Error('spawn git ENOENT'), { code: 'ENOENT' }) };
-      return { code: 1 };
-    };
-    const text: string[] = [];
-    const out: Output = { stdout: (t) => text.push(t), stderr: (t) => text.push(t), colors: pc.createColors(false), isTTY: false };
-    const project = path.join(temp, 'steps-fail');
-    const code = await initCommand(project, { install: true, git: true, yes: true, packageManager: 'pnpm' }, out, { checkout: REPO, run });
-    expect(code).toBe(1);
-    expect(ran).toEqual(['git rev-parse --show-toplevel', 'git init --quiet', 'pnpm install --prefer-offline']);
-    expect(text).toContain('✖ git init could not start: git is not installed');
-    expect(text).toContain('✖ pnpm install failed');
-    expect(text.at(-1)).toBe('✖ the project is there, but some steps failed; in ' + path.relative(process.cwd(), project) + ', run: git init && pnpm install');
-    expect(existsSync(path.join(project, 'generated/manifest.json'))).toBe(true);
+// Real failures of the real programs: an npm that may not reach the registry, a PATH without git, a
+// git that may not guess who commits.
+describe('specfirst init: when a step fails', { timeout: 60_000 }, () => {
+  it('names the failed install, its command and what to do; says no success; exits 1 and keeps the project', async () => {
+    const cache = mkdtempSync(path.join(temp, 'empty-npm-cache-'));
+    const result = await exec(process.execPath, [BIN, 'init', 'offline', '--package-manager', 'npm', '--format', 'json'], temp, {
+      // npm may use only its cache, which is empty: the install fails, for real.
+      npm_config_offline: 'true',
+      npm_config_cache: cache,
+    });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain('✖ install failed: `npm install --prefer-offline` exited with code 1 (its output is above)');
+    expect(result.stderr).toMatch(/hint: read npm's message above .*docs\/troubleshooting\.md/);
+    expect(result.stderr).toContain('The project is in offline (done: sync, git init). Once that is fixed, finish there with:');
+    expect(result.stderr).toContain('  npm install --prefer-offline && npx --no specfirst sync --check && git add -A && git commit -m "Start the project with specfirst init"');
+    expect(result.stderr).not.toMatch(/✓ offline:|Next:/);
+    // --format json: stdout is one JSON object, which says the same.
+    const report = JSON.parse(result.stdout) as { ok: boolean; failed: { step: string; command: string }; steps: { step: string; ok: boolean }[] };
+    expect(report.ok).toBe(false);
+    expect(report.failed).toMatchObject({ step: 'install', command: 'npm install --prefer-offline' });
+    expect(report.steps.map((s) => [s.step, s.ok])).toEqual([['sync', true], ['git init', true], ['install', false]]);
+    expect(existsSync(path.join(temp, 'offline/generated/manifest.json'))).toBe(true);
+  });
+
+  it('names git init when git is not installed', async () => {
+    // A PATH with node and nothing else.
+    const bin = mkdtempSync(path.join(temp, 'bin-'));
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    const result = await exec(process.execPath, [BIN, 'init', 'no-git', '--no-install'], temp, { PATH: bin });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('✖ git init failed: `git init` could not start: git is not installed');
+    expect(result.stderr).toContain('hint: install git');
+    expect(result.stderr).toContain('  git init && git add -A && git commit -m "Start the project with specfirst init"');
+  });
+
+  it('names the commit when git cannot tell who commits, and says how to set it', async () => {
+    const home = mkdtempSync(path.join(temp, 'home-'));
+    const result = await exec(process.execPath, [BIN, 'init', 'nobody', '--no-install'], temp, {
+      HOME: home,
+      GIT_AUTHOR_NAME: '',
+      GIT_AUTHOR_EMAIL: '',
+      GIT_COMMITTER_NAME: '',
+      GIT_COMMITTER_EMAIL: '',
+      EMAIL: '',
+      // Never guess an identity from the host name.
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'user.useConfigOnly',
+      GIT_CONFIG_VALUE_0: 'true',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/✖ commit failed: `git add -A && git commit -m "Start the project with specfirst init"` exited with code \d+ \(git's message is above\)/);
+    expect(result.stderr).toContain('git config --global user.email');
+    // The repository is there, with nothing committed yet.
+    expect(existsSync(path.join(temp, 'nobody/.git'))).toBe(true);
   });
 });

@@ -18,6 +18,8 @@ export interface InitOptions {
   install: boolean;
   git: boolean;
   yes: boolean;
+  /** `json`: one JSON object on stdout at the end (what was made, each step and how it went); the rest on stderr. */
+  format?: 'text' | 'json';
 }
 
 export interface Choices {

@@ -12,7 +12,8 @@ import path from 'node:path';
 /** A file of the new project: `path` is relative to its root, `/`-separated. */
 export interface InitFile {
   path: string;
-  contents: string;
+  /** Text, or bytes (the packed packages a project installs from). */
+  contents: string | Uint8Array;
   /** File mode (before the umask); default 0o666. */
   mode?: number;
 }

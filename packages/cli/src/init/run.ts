@@ -13,7 +13,14 @@ export interface RunResult {
   error?: NodeJS.ErrnoException;
 }
 
-export type Runner = (program: string, args: readonly string[], cwd: string, options?: { quiet?: boolean }) => Promise<RunResult>;
+export interface RunOptions {
+  /** Drop the output: the exit code is the answer. */
+  quiet?: boolean;
+  /** Keep the output back, and pass it on only if the program fails (a commit's hook, a check). */
+  onlyOnFailure?: boolean;
+}
+
+export type Runner = (program: string, args: readonly string[], cwd: string, options?: RunOptions) => Promise<RunResult>;
 
 /** Splits a stream's chunks into lines, so each reaches `write` whole. */
 function lines(write: (line: string) => void): { push(chunk: string): void; end(): void } {
@@ -36,14 +43,21 @@ export function processRunner(out: Output): Runner {
     new Promise((resolve) => {
       // Windows finds pnpm.cmd and npm.cmd only through a shell; the arguments are init's own, never the user's.
       const child = spawn(program, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
-      const stdout = lines((line) => options.quiet || out.stdout(`  ${line}`));
-      const stderr = lines((line) => options.quiet || out.stderr(`  ${line}`));
+      const held: [(text: string) => void, string][] = [];
+      const pass = (write: (text: string) => void) => (line: string) => {
+        if (options.quiet) return;
+        if (options.onlyOnFailure) held.push([write, line]);
+        else write(`  ${line}`);
+      };
+      const stdout = lines(pass(out.stdout));
+      const stderr = lines(pass(out.stderr));
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
       child.on('error', (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
       child.on('close', (code) => {
         stdout.end();
         stderr.end();
+        if (code !== 0) for (const [write, line] of held) write(`  ${line}`);
         resolve({ code });
       });
     });

@@ -21,16 +21,27 @@ export const TOOL_VERSIONS = {
 export type ToolName = keyof typeof TOOL_VERSIONS;
 
 /**
- * SpecFirst's own packages, by name: the folder under `packages/` of a checkout, and whether the
- * project needs it at run time. They are released together with the CLI, under its version.
- * `@specfirst/spec-core` is there for the JSON Schemas that editors read (docs/spec-format.md,
- * "Editor setup"): with pnpm only direct dependencies appear in node_modules.
+ * SpecFirst's own packages, by name: the folder under `packages/` of a checkout, and where a new
+ * project lists it: `dependencies` (needed at run time), `devDependencies`, or nowhere (`indirect`:
+ * only the packages above depend on it, but outside a checkout its tarball must be there too).
+ * They are released together with the CLI, under its version. `@specfirst/spec-core` is a direct
+ * dependency for the JSON Schemas that editors read (docs/spec-format.md, "Editor setup"): with pnpm
+ * only direct dependencies appear in node_modules.
  */
 export const SPECFIRST_PACKAGES = {
-  '@specfirst/runtime': { folder: 'runtime', runtime: true },
-  '@specfirst/cli': { folder: 'cli', runtime: false },
-  '@specfirst/spec-core': { folder: 'spec-core', runtime: false },
-  'eslint-plugin-spec': { folder: 'eslint-plugin-spec', runtime: false },
+  '@specfirst/runtime': { folder: 'runtime', role: 'dependency' },
+  '@specfirst/cli': { folder: 'cli', role: 'devDependency' },
+  '@specfirst/spec-core': { folder: 'spec-core', role: 'devDependency' },
+  'eslint-plugin-spec': { folder: 'eslint-plugin-spec', role: 'devDependency' },
+  '@specfirst/codegen': { folder: 'codegen', role: 'indirect' },
 } as const;
 
 export type SpecFirstPackage = keyof typeof SPECFIRST_PACKAGES;
+
+/**
+ * THE switch between the two ways a project made outside a checkout gets SpecFirst's packages.
+ * `false` while they are not on the npm registry: the CLI's tarball carries packed copies of them
+ * (scripts/vendor-packages.mjs), and init copies those into the project. `true` once they are
+ * published: the project names plain versions, the CLI's own.
+ */
+export const PUBLISHED_ON_NPM = false;

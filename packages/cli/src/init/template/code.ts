@@ -17,7 +17,8 @@ export interface CodeContext {
   service: string;
   /** Its identifier in generated code (`Api` in `createApiApp`), from the IR. */
   identifier: string;
-  port: number;
+  /** The generated constant holding its port from the spec (`apiPort`), as codegen names it. */
+  portConst: string;
   /** Folders relative to the project root, `/`-separated. */
   servicesDir: string;
   outputDir: string;
@@ -143,19 +144,25 @@ ${members.join('\n')}
   };
 }
 
+/** How long the starter's main.ts lets requests in flight finish after SIGTERM or SIGINT. */
+const GRACE_SECONDS = 10;
+
 /** `services/<service>/src/main.ts`: what `dev` and `start` run. */
 export function mainFile(c: CodeContext): InitFile {
+  const file = `${serviceDir(c)}/src/main.ts`;
+  const index = specifier(file, `${c.outputDir}/routers/${c.service}/index.js`);
   return {
-    path: `${serviceDir(c)}/src/main.ts`,
+    path: file,
     contents: `/**
- * Starts \`${c.service}\` on the port spec/services.yaml gives it (${c.port}; change both together).
- * PORT overrides it, e.g. \`PORT=0\` for any free port.
+ * Starts \`${c.service}\` on the port the spec gives it (\`${c.portConst}\`, generated from spec/services.yaml).
+ * PORT overrides it, e.g. \`PORT=0\` for any free port. On SIGTERM or SIGINT it stops taking new
+ * connections, lets the requests in flight finish (for ${GRACE_SECONDS} s at most), and exits.
  */
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
+import { ${c.portConst} } from '${index}';
 import { createApp } from './app.js';
 
-const SPEC_PORT = ${c.port};
-const port = process.env.PORT === undefined || process.env.PORT === '' ? SPEC_PORT : Number(process.env.PORT);
+const port = process.env.PORT === undefined || process.env.PORT === '' ? ${c.portConst} : Number(process.env.PORT);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(\`${c.service}: PORT must be a port number (0 to 65535), not \${JSON.stringify(process.env.PORT)}\`);
   process.exit(1);
@@ -164,11 +171,37 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const server = createApp().listen(port, (error) => {
   if (error) {
     console.error(\`${c.service}: cannot listen on port \${port}: \${error.message}\`);
-    process.exit(1);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') suggestFreePort();
+    else process.exit(1);
+    return;
   }
   const { port: actual } = server.address() as AddressInfo;
   console.log(\`${c.service} listening on http://localhost:\${actual}\`);
 });
+
+/** Port taken: name one that is free right now, and exit. */
+function suggestFreePort(): void {
+  const probe = createServer().listen(0, () => {
+    const { port: free } = probe.address() as AddressInfo;
+    probe.close(() => {
+      console.error(\`  hint: stop what uses it, or start on a free port: PORT=\${free}\`);
+      process.exit(1);
+    });
+  });
+}
+
+function stop(signal: NodeJS.Signals): void {
+  console.log(\`${c.service}: \${signal}, finishing the requests in flight\`);
+  server.close(() => process.exit(0));
+  // Keep-alive connections with no request in flight would hold close() open: end them now.
+  server.closeIdleConnections();
+  setTimeout(() => {
+    console.error(\`${c.service}: requests still running after ${GRACE_SECONDS} s; exiting anyway\`);
+    process.exit(1);
+  }, ${GRACE_SECONDS}_000).unref();
+}
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
 `,
   };
 }
@@ -185,6 +218,7 @@ export function testFile(c: CodeContext): InitFile {
  * typed client: what the spec says is what the service does. Files under test/ are exempt from the
  * services lint rules.
  */
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,6 +261,15 @@ describe('${c.service}', () => {
 
     expect((await api.deleteNote({ params: { id } })).status).toBe(204);
     expect(await api.getNote({ params: { id } })).toMatchObject({ status: 404, body: { title: 'Not Found' } });
+  });
+
+  it('answers 404 with a Problem for a note that does not exist', async () => {
+    const missing = await api.getNote({ params: { id: randomUUID() } });
+    // A result is a union discriminated on \`status\`: checking the status narrows \`body\` to the type
+    // the spec declares for it, a \`Problem\` for 404 (a \`Note\` for 200). Only declared statuses
+    // exist: \`missing.status === 409\` does not compile.
+    if (missing.status !== 404) expect.unreachable(\`expected 404, got \${missing.status}\`);
+    expect(missing.body.detail).toContain('there is no note');
   });
 
   it('refuses what the spec does not allow before a controller runs', async () => {

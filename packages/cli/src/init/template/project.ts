@@ -4,7 +4,7 @@
  * committed: the generator is deterministic, reviews see what a spec change does to the code, and
  * `specfirst sync --check` (in `check` and before each commit) fails when it is stale or edited.
  */
-import type { Dependencies, PackageManager } from '../dependencies.js';
+import { PROJECT_VENDOR_FOLDER, type Dependencies, type PackageManager } from '../dependencies.js';
 import type { InitFile } from '../files.js';
 import { LAYOUT } from './spec.js';
 
@@ -28,6 +28,7 @@ export function runScript(manager: PackageManager, script: string): string {
 
 export function packageJsonFile(c: ProjectContext): InitFile {
   const main = `${LAYOUT.services}/${c.service}/src/main`;
+  const { overrides } = c.dependencies;
   const pkg = {
     name: c.name,
     version: '0.1.0',
@@ -41,13 +42,19 @@ export function packageJsonFile(c: ProjectContext): InitFile {
       lint: 'eslint .',
       typecheck: 'tsc --noEmit',
       test: 'vitest run',
-      dev: `specfirst sync && tsx watch ${main}.ts`,
+      // specfirst dev syncs on every spec change; tsx restarts the service when a file it imports
+      // (generated/ included) changes. The screen is not cleared, so spec errors stay in sight.
+      dev: `specfirst dev -- tsx watch --clear-screen=false ${main}.ts`,
       build: 'specfirst sync && tsc',
       start: `node dist/${main}.js`,
       prepare: 'husky',
     },
     dependencies: c.dependencies.dependencies,
     devDependencies: c.dependencies.devDependencies,
+    // npm reads overrides here; pnpm from pnpm-workspace.yaml (pnpmWorkspaceFile).
+    ...(c.manager === 'npm' && Object.keys(overrides).length > 0 ? { overrides } : {}),
+    // npm's list of install scripts that may run, as pnpm's `allowBuilds`: see pnpmWorkspaceFile.
+    ...(c.manager === 'npm' ? { allowScripts: { esbuild: false } } : {}),
   };
   return { path: 'package.json', contents: `${JSON.stringify(pkg, null, 2)}\n` };
 }
@@ -177,8 +184,17 @@ export function gitFiles(): InitFile[] {
   ];
 }
 
-/** pnpm's settings for the project; it is also what makes the folder its own workspace root. */
-export function pnpmWorkspaceFile(): InitFile {
+/**
+ * pnpm's settings for the project; it is also what makes the folder its own workspace root. The
+ * overrides (vendored packages) are `file:` paths made by init from tarball names it checked, so
+ * they are plain YAML scalars; they are quoted anyway.
+ */
+export function pnpmWorkspaceFile(overrides: Readonly<Record<string, string>>): InitFile {
+  const entries = Object.entries(overrides).map(([name, specifier]) => `  ${JSON.stringify(name)}: ${JSON.stringify(specifier)}`);
+  const resolved =
+    entries.length > 0
+      ? `# SpecFirst's packages come from the tarballs in ${PROJECT_VENDOR_FOLDER}/, wherever one of them needs another.\noverrides:\n${entries.join('\n')}\n`
+      : '';
   return {
     path: 'pnpm-workspace.yaml',
     contents: `# List a dependency's install script here only after reading what it runs.
@@ -186,6 +202,35 @@ allowBuilds:
   # tsx's esbuild: its postinstall only re-checks the platform binary that its optional
   # dependency (@esbuild/linux-x64 and so on) already installed from the registry.
   esbuild: false
-`,
+${resolved}`,
   };
+}
+
+/** The JSON Schema of each spec file, as spec-core ships them, for the YAML extension. */
+const SPEC_SCHEMAS: Readonly<Record<string, readonly string[]>> = {
+  specfirst: ['specfirst.yaml'],
+  services: [`${LAYOUT.spec}/services.yaml`],
+  models: [`${LAYOUT.spec}/models.yaml`],
+  rest: [`${LAYOUT.spec}/rest/*.yaml`],
+  events: [`${LAYOUT.spec}/events.yaml`],
+  tasks: [`${LAYOUT.spec}/tasks.yaml`],
+};
+
+/**
+ * VS Code: ESLint also validates the spec's YAML (eslint-plugin-spec's \`spec-files\` config puts
+ * spec-core's diagnostics on the line they are about), the YAML extension completes and checks each
+ * spec file against its JSON Schema, and both extensions are recommended when the folder is opened.
+ */
+export function editorFiles(): InitFile[] {
+  const settings = {
+    'eslint.validate': ['javascript', 'typescript', 'yaml'],
+    'yaml.schemas': Object.fromEntries(Object.entries(SPEC_SCHEMAS).map(([schema, files]) => [`./node_modules/@specfirst/spec-core/schemas/${schema}.schema.json`, files])),
+    // generated/ belongs to `specfirst sync`: read-only in the editor, as it is for lint and commits.
+    'files.readonlyInclude': { [`${LAYOUT.output}/**`]: true },
+  };
+  const extensions = { recommendations: ['dbaeumer.vscode-eslint', 'redhat.vscode-yaml'] };
+  return [
+    { path: '.vscode/settings.json', contents: `${JSON.stringify(settings, null, 2)}\n` },
+    { path: '.vscode/extensions.json', contents: `${JSON.stringify(extensions, null, 2)}\n` },
+  ];
 }

@@ -147,7 +147,8 @@ tags:
 
 /** Which option a line of the spec came from, to name it next to spec-core's diagnostic. */
 export function optionAt(files: readonly InitFile[], file: string, line: number): string | undefined {
-  const text = files.find((f) => f.path === file)?.contents.split('\n')[line - 1];
+  const contents = files.find((f) => f.path === file)?.contents;
+  const text = typeof contents === 'string' ? contents.split('\n')[line - 1] : undefined;
   if (text === undefined) return undefined;
   if (file === 'specfirst.yaml') return text.startsWith('name:') ? '--name' : undefined;
   if (file !== `${LAYOUT.spec}/services.yaml`) return undefined;
