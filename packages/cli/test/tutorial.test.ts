@@ -33,7 +33,14 @@ function freePort(): Promise<number> {
 }
 
 function title(step: Step): string {
-  const what = step.kind === 'run' ? step.commands.join(' && ') : step.kind === 'background' ? `${step.command} &` : `${step.kind} ${step.path}`;
+  const what =
+    step.kind === 'run'
+      ? step.commands.join(' && ')
+      : step.kind === 'background'
+        ? `${step.command} &`
+        : step.kind === 'await'
+          ? `the background prints "${step.until}"`
+          : `${step.kind} ${step.path}`;
   return `docs/tutorial.md:${step.line}: ${what}`;
 }
 
@@ -42,6 +49,8 @@ describe('docs/tutorial.md', () => {
   let shell: ShellSession;
   // Until `pnpm dev` starts, no command talks to the service.
   let port = 3000;
+  // Where the shell's output stood at the last file edit: what the background prints after it.
+  let editedAt = 0;
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'specfirst-tutorial-'));
@@ -86,10 +95,14 @@ describe('docs/tutorial.md', () => {
         port = await freePort();
         await shell.run(`export PORT=${port}`);
         await shell.background(localize(step.command), step.until);
+      } else if (step.kind === 'await') {
+        const escaped = step.until.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        await shell.waitFor(new RegExp(escaped), editedAt, 60_000, `the background to print "${step.until}"`);
       } else {
         const cwd = (await shell.run('pwd')).output.trim();
         const file = path.resolve(cwd, step.path);
         const next = step.kind === 'write' ? step.contents : insertAt(await readFile(file, 'utf8'), step);
+        editedAt = shell.transcript.length;
         await writeFile(file, next);
       }
       broken = undefined;
