@@ -192,9 +192,8 @@ function suggestFreePort(): void {
 
 function stop(signal: NodeJS.Signals): void {
   console.log(\`${c.service}: \${signal}, finishing the requests in flight\`);
+  // Idle keep-alive connections close at once; busy ones once their response is sent.
   server.close(() => process.exit(0));
-  // Keep-alive connections with no request in flight would hold close() open: end them now.
-  server.closeIdleConnections();
   setTimeout(() => {
     console.error(\`${c.service}: requests still running after ${GRACE_SECONDS} s; exiting anyway\`);
     process.exit(1);
