@@ -57,7 +57,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .command('dev')
     .description('Sync, run your service with the command given after `--`, and sync again on every spec change.')
     .argument('<command...>', 'the command that runs the service and restarts it when its files change, e.g. `tsx watch services/api/src/main.ts`')
-    .option('-p, --project <path>', 'project folder', '.')
+    .option('-p, --project <path>', 'project folder; the command runs in it', '.')
     .usage('[options] -- <command...>')
     .action(async (command: string[], options: { project: string }) => setExit(await devCommand(options.project, command, out)));
 

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
+import path from 'node:path';
+import { findProjectRoot } from '@specfirst/spec-core';
 import type { Output } from '../output.js';
 import { syncCommand } from './sync.js';
 
@@ -8,8 +11,8 @@ import { syncCommand } from './sync.js';
  * service under a watcher that restarts it when a file it imports changes, such as `tsx watch`),
  * and syncs again on every spec change, so a spec edit reaches the running service through the
  * files sync rewrites. A spec with errors prints them and changes nothing; the loop goes on, and
- * the next good save syncs. Ends when the command ends (with its exit code), or on SIGINT/SIGTERM,
- * which it passes on to the command first.
+ * the next good save syncs. The command runs in the project's root folder. Ends when the command
+ * ends (with its exit code), or on SIGINT/SIGTERM, which it passes on to the command first.
  */
 export async function devCommand(target: string, command: readonly string[], out: Output): Promise<number> {
   const [program, ...args] = command;
@@ -34,7 +37,9 @@ export async function devCommand(target: string, command: readonly string[], out
 
   const start = () => {
     // The command's output is the service's: straight to the terminal, interleaved with sync's.
-    child = spawn(program, args, { stdio: 'inherit' });
+    const absolute = path.resolve(target);
+    const cwd = (existsSync(absolute) ? findProjectRoot(absolute) : undefined) ?? process.cwd();
+    child = spawn(program, args, { cwd, stdio: 'inherit' });
     child.on('error', (error: NodeJS.ErrnoException) => {
       startError = error.code === 'ENOENT' ? `\`${program}\` was not found; is it installed (e.g. in node_modules/.bin, run through your package manager)?` : error.message;
       exitCode = 127;

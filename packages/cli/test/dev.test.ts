@@ -1,0 +1,70 @@
+/**
+ * `specfirst dev -- <command>`, in this process, with real commands: what it syncs first, what it
+ * runs, what it returns, and what it says when it cannot run. The loop with a real service (a spec
+ * edit reaching it, a broken spec surviving, SIGTERM) is in init.test.ts, on a project init made.
+ */
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pc from 'picocolors';
+import { afterAll, describe, expect, it } from 'vitest';
+import { devCommand } from '../src/commands/dev.js';
+import type { Output } from '../src/output.js';
+
+const REPO = path.resolve(import.meta.dirname, '../../..');
+const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-dev-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+function capture(): Output & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, stdout: (t) => lines.push(t), stderr: (t) => lines.push(t), colors: pc.createColors(false), isTTY: false };
+}
+
+/** A copy of fixtures/small, optionally with a broken models.yaml. */
+function project(name: string, broken = false): string {
+  const root = path.join(temp, name);
+  cpSync(path.join(REPO, 'fixtures/small'), root, { recursive: true });
+  if (broken) writeFileSync(path.join(root, 'spec/models.yaml'), 'models:\n  Todo: { properties: { id: Strin } }\n');
+  return root;
+}
+
+describe('specfirst dev', () => {
+  it.each([
+    ['a command that exits with 0', 'exit 0', 0],
+    ['a command that exits with 3', 'exit 3', 3],
+    ['a command killed by SIGTERM (143, as shells say)', 'kill -TERM $$', 143],
+  ])('syncs first, runs %s in the project folder, and ends with its exit code', async (_what, script, code) => {
+    const root = project(`runs-${code}`);
+    const out = capture();
+    expect(await devCommand(root, ['bash', '-c', `test -f generated/manifest.json && ${script}`], out)).toBe(code);
+    expect(out.lines.join('\n')).toMatch(/generated: \d+ files written/);
+    expect(out.lines.join('\n')).toContain('watching');
+  });
+
+  it('starts the command even when the spec has errors, after printing them', async () => {
+    const root = project('broken', true);
+    const out = capture();
+    expect(await devCommand(root, ['bash', '-c', 'exit 5'], out)).toBe(5);
+    const text = out.lines.join('\n');
+    expect(text).toMatch(/spec\/models\.yaml:2:\d+ {2}error {2}SF2001 {2}unknown model `Strin`/);
+    expect(text).toContain('nothing was generated');
+    expect(existsSync(path.join(root, 'generated'))).toBe(false);
+  });
+
+  it.each([
+    ['no command', [], /no command to run; give the one that starts your service after `--`/, /hint: specfirst dev -- tsx watch/],
+    ['a command that does not exist', ['specfirst-no-such-program'], /`specfirst-no-such-program` was not found/, /is it installed/],
+  ])('refuses %s (exit code 2)', async (_what, command, message, detail) => {
+    const out = capture();
+    expect(await devCommand(project(`refuses-${command.length}`), command, out)).toBe(2);
+    expect(out.lines.join('\n')).toMatch(message);
+    expect(out.lines.join('\n')).toMatch(detail);
+  });
+
+  it('runs nothing when there is no project to sync (exit code 2)', async () => {
+    const out = capture();
+    const marker = path.join(temp, 'ran');
+    expect(await devCommand(path.join(temp, 'nowhere'), ['bash', '-c', `touch ${marker}`], out)).toBe(2);
+    expect(existsSync(marker)).toBe(false);
+  });
+});
