@@ -6,6 +6,7 @@
  * must be the one to report.
  */
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -105,5 +106,49 @@ describe('the demo server', () => {
     }
     expect(stillAnswering).toBe(false);
     expect(output.join('')).not.toMatch(/error/i);
+  });
+});
+
+describe('the demo on a port that is taken', () => {
+  const listen = (port: number): Promise<Server | undefined> =>
+    new Promise((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(server));
+    });
+  const close = (server: Server | undefined): Promise<void> => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+
+  it('names a port that is free, not one that is taken too', async () => {
+    // The port asked for, and the one above it (the old hint's fixed suggestion, in spirit): both taken.
+    const asked = await listen(0);
+    if (asked === undefined) throw new Error('cannot listen on 127.0.0.1');
+    const port = (asked.address() as { port: number }).port;
+    const next = await listen(port + 1);
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+      // Started as `pnpm dev`, the hint names `pnpm dev`; otherwise the Quickstart's `pnpm demo`.
+      delete env['npm_lifecycle_event'];
+      const child = spawn('pnpm', ['exec', 'tsx', 'services/conduit/src/main.ts'], { cwd: EXAMPLE, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Conduit could not start: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+      const suggested = /hint: another program listens on port (\d+); port (\d+) is free: PORT=(\d+) pnpm demo\n/.exec(stderr);
+      if (suggested === null) throw new Error(`no port hint in:\n${stderr}`);
+      const [named, free, again] = suggested.slice(1).map(Number) as [number, number, number];
+      expect(named).toBe(port);
+      expect(again).toBe(free);
+      expect(free).not.toBe(port);
+      // port + 1 is taken, by this test or by someone else: either way it must not be suggested.
+      expect(free).not.toBe(port + 1);
+      // And the suggestion holds: the port can be listened on.
+      const taken = await listen(free);
+      expect(taken, `port ${free} was suggested but is not free`).toBeDefined();
+      await close(taken);
+    } finally {
+      await close(asked);
+      await close(next);
+    }
   });
 });

@@ -76,6 +76,25 @@ function codeFrame(file: string, d: Diagnostic, c: Colors): string | undefined {
   return out.join('\n');
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 file`, `2 files`, `0 files`; `plural(2, 'entry', 'entries')` for a plural that is not `word` + s. */
+export function plural(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
+}
+
+/**
+ * Diagnostics as `--format json` prints them (check, sync, scaffold): spec-core's own objects, with
+ * every `file` (also those of `related` entries) relative to `cwd`, as the text output shows them.
+ */
+export function jsonDiagnostics(diagnostics: readonly { d: Diagnostic; root: string }[], cwd: string): Diagnostic[] {
+  return diagnostics.map(({ d, root }) => ({
+    ...d,
+    file: displayPath(root, d.file, cwd),
+    ...(d.related ? { related: d.related.map((r) => ({ ...r, file: displayPath(root, r.file, cwd) })) } : {}),
+  }));
+}
+
+/** The `diagnostics`, `errorCount` and `warningCount` members every JSON report that loads a spec has. */
+export function diagnosticsReport(diagnostics: readonly Diagnostic[], root: string, cwd: string): { diagnostics: Diagnostic[]; errorCount: number; warningCount: number } {
+  const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
+  return { diagnostics: jsonDiagnostics(diagnostics.map((d) => ({ d, root })), cwd), errorCount, warningCount: diagnostics.length - errorCount };
 }

@@ -8,11 +8,21 @@ import { devCommand } from './commands/dev.js';
 import { graphCommand } from './commands/graph.js';
 import { initCommand, type InitOptions } from './commands/init.js';
 import { irCommand } from './commands/ir.js';
-import { scaffoldCommand } from './commands/scaffold.js';
-import { syncCommand } from './commands/sync.js';
+import { scaffoldCommand, type ScaffoldOptions } from './commands/scaffold.js';
+import { syncCommand, type SyncOptions } from './commands/sync.js';
+import { GRAPH_FORMATS, type GraphFormat } from './graph-output.js';
 import { type Output, processOutput } from './output.js';
 
 export const EXIT = { ok: 0, specErrors: 1, usage: 2 } as const;
+
+/**
+ * `-f, --format <format>`: the one definition every command that prints a result uses, so the
+ * flag is spelled, checked and documented alike everywhere. The first choice is the default. In
+ * `json`, standard output holds the JSON and nothing else (docs/cli.md has each command's shape).
+ */
+function formatOption<const F extends string>(choices: readonly [F, ...F[]]): Option {
+  return new Option('-f, --format <format>', 'output format').choices(choices).default(choices[0]);
+}
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -28,7 +38,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .command('check')
     .description('Validate a project (or a standalone OpenAPI 3.0/3.1 document) and report every problem.')
     .argument('[paths...]', 'project folders, files inside projects, or OpenAPI documents (default: the current folder)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json']))
     .action(async (paths: string[], options: { format: 'text' | 'json' }) => setExit(await checkCommand(paths, options, out)));
 
   program
@@ -36,13 +46,15 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .description('Print the intermediate representation (IR) as JSON.')
     .argument('[path]', 'project folder or OpenAPI document', '.')
     .option('--pretty', 'indent the JSON', false)
-    .action(async (target: string, options: { pretty: boolean }) => setExit(await irCommand(target, options, out)));
+    .addOption(formatOption(['json']))
+    .action(async (target: string, options: { pretty: boolean; format: 'json' }) => setExit(await irCommand(target, options, out)));
 
   program
     .command('graph')
     .description('Show which service talks to which: calls, events and tasks.')
     .argument('[path]', 'project folder (or an OpenAPI document)', '.')
-    .action(async (target: string) => setExit(await graphCommand(target, out)));
+    .addOption(formatOption(GRAPH_FORMATS))
+    .action(async (target: string, options: { format: GraphFormat }) => setExit(await graphCommand(target, options, out)));
 
   program
     .command('sync')
@@ -50,8 +62,9 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .argument('[path]', 'project folder or OpenAPI document', '.')
     .option('-o, --out <dir>', 'output folder (default: the project\'s `output`, usually generated/)')
     .option('--check', 'write nothing; exit 1 and name the files when the output is stale or was edited', false)
-    .option('-w, --watch', 'sync again whenever a spec file changes', false)
-    .action(async (target: string, options: { out?: string; check: boolean; watch: boolean }) => setExit(await syncCommand(target, options, out)));
+    .option('-w, --watch', 'sync again whenever a spec file changes (with --format json: one line per run)', false)
+    .addOption(formatOption(['text', 'json']))
+    .action(async (target: string, options: SyncOptions) => setExit(await syncCommand(target, options, out)));
 
   program
     .command('dev')
@@ -66,7 +79,8 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .description('Write controller skeletons (services/<service>/src/controllers/<tag>.ts) where none exist yet.')
     .argument('[service]', 'only this service (default: every HTTP service)')
     .option('-p, --project <path>', 'project folder', '.')
-    .action(async (service: string | undefined, options: { project: string }) => setExit(await scaffoldCommand(service, options, out)));
+    .addOption(formatOption(['text', 'json']))
+    .action(async (service: string | undefined, options: ScaffoldOptions) => setExit(await scaffoldCommand(service, options, out)));
 
   program
     .command('init')
@@ -80,7 +94,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .option('--no-install', 'do not install the dependencies')
     .option('--no-git', 'do not run git init, nor make the first commit')
     .option('-y, --yes', 'never ask: take the default of every choice not given', false)
-    .addOption(new Option('-f, --format <format>', 'output format: json prints one JSON object (the project and each step) on stdout, the rest on stderr').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json']))
     .action(async (dir: string, options: InitOptions) => setExit(await initCommand(dir, options, out)));
 
   return program;

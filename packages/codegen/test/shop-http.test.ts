@@ -21,7 +21,12 @@ interface UsersModule {
   PASSWORD_ID: string;
 }
 interface OrdersModule {
-  ordersApp(): { app: Express; orders: { seen: { principals: unknown; idempotencyKey: unknown; query: unknown }[] }; adminOrders: { principals: unknown[]; refundedBy: string[] } };
+  ordersApp(): {
+    app: Express;
+    orders: { seen: { principals: unknown; idempotencyKey: unknown; query: unknown }[] };
+    adminOrders: { principals: unknown[]; refundedBy: string[] };
+    logs: string[];
+  };
 }
 
 let usersBase: string;
@@ -104,9 +109,21 @@ describe('requests that match the spec reach the controller', () => {
       items: [{ sku: 'BOOK-1', quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } }],
       shippingAddress: { line1: '1 Main St', city: 'Paris', postcode: '75001', country: 'FR' },
     };
+    const logged = orders.logs.length;
     const response = await send(ordersBase, 'POST', '/api/orders', { json: order, headers: { ...AUTH, 'Idempotency-Key': 'forget-location' } });
     expect(response.status).toBe(500);
     expect(pointers(response)).toEqual(['/headers/Location']);
+    // The operator learns about the controller bug from the log: one error entry naming the operation and the failure.
+    const entries = orders.logs.slice(logged).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'the controller result does not match the declared response',
+        operationId: 'placeOrder',
+        status: 201,
+        failures: [{ pointer: '/headers/Location', message: 'is required by the declared response' }],
+      }),
+    ]);
   });
 
   it('a response without body is sent as such (204)', async () => {

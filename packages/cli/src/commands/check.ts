@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Diagnostic, findProjectRoot, loadProjectSync, type LoadResult } from '@specfirst/spec-core';
-import { displayPath, formatDiagnostic, plural, type TextOptions } from '../format.js';
+import { findProjectRoot, loadProjectSync, type LoadResult } from '@specfirst/spec-core';
+import { formatDiagnostic, jsonDiagnostics, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
 
 export interface CheckOptions {
@@ -32,15 +32,7 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
   const warnings = all.length - errors;
 
   if (options.format === 'json') {
-    const diagnostics = all.map(
-      ({ d, root }) =>
-        ({
-          ...d,
-          file: displayPath(root, d.file, cwd),
-          ...(d.related ? { related: d.related.map((r) => ({ ...r, file: displayPath(root, r.file, cwd) })) } : {}),
-        }) satisfies Diagnostic,
-    );
-    out.stdout(JSON.stringify({ diagnostics, errorCount: errors, warningCount: warnings }, null, 2));
+    out.stdout(JSON.stringify({ diagnostics: jsonDiagnostics(all, cwd), errorCount: errors, warningCount: warnings }, null, 2));
     return exitCode(results.map((r) => r.result), errors);
   }
 

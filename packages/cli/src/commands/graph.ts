@@ -1,8 +1,12 @@
 import { hasErrors, loadProject } from '@specfirst/spec-core';
+import { graphDot, graphJson, graphMermaid, graphText, serviceGraph, type GraphFormat } from '../graph-output.js';
 import type { Output } from '../output.js';
 
-/** Prints who talks to whom, one service per block. */
-export async function graphCommand(target: string, out: Output): Promise<number> {
+/**
+ * Prints who talks to whom: one block per service (text), the graph as JSON, or a Mermaid or
+ * Graphviz diagram. A spec with errors prints nothing on standard output, in every format.
+ */
+export async function graphCommand(target: string, options: { format: GraphFormat }, out: Output): Promise<number> {
   const { ir, diagnostics, usageError } = await loadProject(target, { cache: false });
   if (usageError) {
     out.stderr(`specfirst: ${diagnostics[0]?.message ?? 'nothing to load'}`);
@@ -12,15 +16,10 @@ export async function graphCommand(target: string, out: Output): Promise<number>
     out.stderr('specfirst: the spec has errors; run `specfirst check` to see them');
     return 1;
   }
-  const c = out.colors;
-  const arrows = { operation: 'calls', topic: 'publishes to', task: 'enqueues on' } as const;
-  for (const service of ir.services) {
-    const kind = service.type === 'http' ? `http :${service.port ?? '?'}` : 'worker';
-    const access = service.access.length > 0 ? `  access: ${service.access.join(', ')}` : '';
-    out.stdout(`${c.bold(service.name)} ${c.dim(`(${kind}, ${service.operations.length} operations)`)}${c.dim(access)}`);
-    for (const edge of ir.graph.filter((e) => e.from === service.name)) {
-      out.stdout(`  ${arrows[edge.kind]} ${c.cyan(edge.to)} ${c.dim(`via ${edge.via}`)}`);
-    }
-  }
+  const graph = serviceGraph(ir);
+  if (options.format === 'json') out.stdout(graphJson(graph));
+  else if (options.format === 'mermaid') out.stdout(graphMermaid(graph));
+  else if (options.format === 'dot') out.stdout(graphDot(graph));
+  else for (const line of graphText(graph, out.colors)) out.stdout(line);
   return 0;
 }

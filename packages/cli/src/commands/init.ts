@@ -296,9 +296,9 @@ function reportInvalidSpec(loaded: LoadResult, spec: readonly InitFile[], out: O
 
 /** What each option must be, and where the rule is written down. */
 const OPTION_HINTS: Readonly<Record<string, string>> = {
-  '--name': 'names are kebab-case: lower-case letters, digits and single hyphens, starting with a letter (docs/spec-format.md, "Naming rules"); fix the option and run init again',
-  '--service': 'names are kebab-case: lower-case letters, digits and single hyphens, starting with a letter (docs/spec-format.md, "Naming rules"); fix the option and run init again',
-  '--port': 'give a port from 1 to 65535 that nothing else on the machine uses, e.g. --port 3000 (docs/spec-format.md, "`spec/services.yaml`")',
+  '--name': 'fix the option and run init again; the naming rules are in docs/spec-format.md ("Naming rules")',
+  '--service': 'fix the option and run init again; the naming rules are in docs/spec-format.md ("Naming rules")',
+  '--port': 'give a port from 1 to 65535 that nothing else on the machine uses, e.g. --port 3000; see docs/spec-format.md ("`spec/services.yaml`")',
   '--description': 'describe the service in one plain sentence',
 };
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jsonLogger } from '@specfirst/runtime';
 import type * as M from '../generated/models.js';
 import { type AdminOrdersController } from '../generated/routers/orders/admin-orders.js';
 import { createOrdersApp } from '../generated/routers/orders/index.js';
@@ -55,15 +56,20 @@ export class RecordingAdminOrders implements AdminOrdersController {
   };
 }
 
-export function ordersApp(orders = new InMemoryOrders(), adminOrders = new RecordingAdminOrders()) {
+/**
+ * The orders service, logging through the runtime's own JSON logger into `logs` (one JSON line per
+ * entry) instead of standard error: tests read what it logs, and a green run prints nothing.
+ */
+export function ordersApp(orders = new InMemoryOrders(), adminOrders = new RecordingAdminOrders(), logs: string[] = []) {
   const app = createOrdersApp(
     { orders, adminOrders },
     {
+      logger: jsonLogger('info', (line) => logs.push(line)),
       authenticate: {
         bearer: (req) => (req.headers.authorization === 'Bearer good-token' ? { userId: 'u1' } : null),
         apiKey: (req) => (req.headers['x-api-key'] === 'k-123' ? { key: 'k-123' } : undefined),
       },
     },
   );
-  return { app, orders, adminOrders };
+  return { app, orders, adminOrders, logs };
 }

@@ -1,0 +1,130 @@
+/**
+ * scripts/summary-reporter.ts, on a real Vitest run: a small project in a temporary folder with a
+ * test of every outcome, run programmatically next to Vitest's default reporter, whose "Tests"
+ * line is the reference the closing line must agree with.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { startVitest } from 'vitest/node';
+import { afterAll, describe, expect, it } from 'vitest';
+import SummaryReporter from '../scripts/summary-reporter.js';
+
+const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-reporter-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+const MARKER = path.join(temp, 'heartbeat-seen');
+
+/** Test files (with Vitest's globals, so they import nothing from a folder without node_modules). */
+const FILES: Record<string, string> = {
+  'pass.test.ts': `
+    test('passes', () => {});
+    test.fails('fails, as it is expected to', () => { throw new Error('expected'); });
+  `,
+  'fail.test.ts': `
+    test('fails', () => { expect(1).toBe(2); });
+    test('passes too', () => {});
+  `,
+  'skip.test.ts': `
+    test.skip('is skipped', () => {});
+    test('skips itself at run time', (context) => context.skip());
+    describe.skip('a skipped suite', () => { test('inside it', () => {}); });
+  `,
+  'todo.test.ts': `
+    test.todo('is still to do');
+  `,
+  'throws-at-import.test.ts': `
+    throw new Error('this file cannot load');
+  `,
+  'syntax-error.test.ts': `
+    test('never parsed', () => {
+  `,
+  'hook.test.ts': `
+    beforeAll(() => { throw new Error('the setup failed'); });
+    test('never runs', () => {});
+  `,
+  'unhandled.test.ts': `
+    test('leaves a rejection nobody handles', async () => {
+      void Promise.reject(new Error('nobody handles this'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+  `,
+  // Runs until the reporter has printed a heartbeat naming it (at most 60 s), so the heartbeat is
+  // tested without guessing how long anything takes.
+  'slow.test.ts': `
+    import { existsSync } from 'node:fs';
+    test('waits for the heartbeat', async () => {
+      for (let i = 0; i < 600 && !existsSync(${JSON.stringify(MARKER)}); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(existsSync(${JSON.stringify(MARKER)})).toBe(true);
+    });
+  `,
+};
+
+/**
+ * Collects what Vitest prints. Vitest pipes its workers' output into the stream it is given, and a
+ * pipe ends its destination when its source ends: `end` is ignored, so the summary still lands.
+ */
+class Collector extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+  override end(): this {
+    return this;
+  }
+}
+
+/** The numbers of a Vitest summary line (`Tests  1 failed | 3 passed | 4 skipped (9)`), by label. */
+function vitestCounts(output: string, title: string): Record<string, number> {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+  const line = new RegExp(`^\\s*${title}\\s+(.*)$`, 'm').exec(plain)?.[1];
+  if (line === undefined) throw new Error(`Vitest printed no "${title}" line:\n${plain}`);
+  return Object.fromEntries([...line.replace(/\(\d+\)\s*$/, '').matchAll(/(\d+) ([a-z ]+?)(?= \||$)/g)].map((m) => [m[2]!.trim(), Number(m[1])]));
+}
+
+describe('the summary reporter on a real run', () => {
+  it('closes with the numbers of Vitest\'s "Tests" line, and names files that failed outside their tests', async () => {
+    for (const [name, text] of Object.entries(FILES)) writeFileSync(path.join(temp, name), text);
+    const lines: string[] = [];
+    const reporter = new SummaryReporter({
+      heartbeat: true,
+      heartbeatMs: 200,
+      write: (line) => {
+        lines.push(line);
+        if (line.startsWith('… still running:') && line.includes('slow.test.ts')) writeFileSync(MARKER, '');
+      },
+    });
+    const stream = new Collector();
+    const exitCode = process.exitCode;
+    try {
+      const vitest = await startVitest(
+        'test',
+        [],
+        { root: temp, config: false, globals: true, watch: false, include: ['*.test.ts'], reporters: ['default', reporter], maxWorkers: 2, testTimeout: 90_000 },
+        {},
+        { stdout: stream, stderr: stream },
+      );
+      await vitest.close();
+    } finally {
+      // A failing run sets the exit code of the process it runs in: this test's, here.
+      process.exitCode = exitCode;
+    }
+
+    const vitestOutput = stream.text;
+    const closing = lines.at(-1)!;
+    expect(closing).toBe('\n4 passed, 1 failed, 1 expected fail, 4 skipped, 1 todo, 2 files failed to load, 1 file failed outside its tests, 1 unhandled error');
+    const tests = vitestCounts(vitestOutput, 'Tests');
+    expect(tests).toEqual({ failed: 1, passed: 4, 'expected fail': 1, skipped: 4, todo: 1 });
+    expect(closing).toContain(`${tests['passed']} passed, ${tests['failed']} failed, ${tests['expected fail']} expected fail, ${tests['skipped']} skipped, ${tests['todo']} todo,`);
+    // Vitest's failed files are the three the line names apart, and the one with the failed test.
+    expect(vitestCounts(vitestOutput, 'Test Files')['failed']).toBe(2 + 1 + 1);
+    expect(vitestCounts(vitestOutput, 'Errors')).toEqual({ error: 1 });
+
+    const heartbeats = lines.filter((line) => line.startsWith('… still running:'));
+    expect(heartbeats.length).toBeGreaterThan(0);
+    expect(heartbeats.at(-1)).toMatch(/^… still running: .*slow\.test\.ts \(\d+ s, 0 of 1 test done\)/);
+  });
+});
