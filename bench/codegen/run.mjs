@@ -215,7 +215,7 @@ if (full) {
   log(`  ${noop.time.median < GOAL.noopMs ? 'PASS' : 'MISS'}  no-op sync < ${GOAL.noopMs} ms: median ${ms(noop.time.median)}, min ${ms(noop.time.min)}`);
   if (noopWrites.length === 0) log(`  PASS  no-op sync wrote nothing (mtime and size of every file under ${rel(OUT)} unchanged over ${1 + RUNS} runs)`);
   else {
-    log(`  FAIL  no-op sync wrote: ${noopWrites.length} change(s) under ${rel(OUT)}:`);
+    log(`  FAIL  no-op sync wrote: ${noopWrites.length === 1 ? '1 change' : `${noopWrites.length} changes`} under ${rel(OUT)}:`);
     for (const change of noopWrites.slice(0, 20)) log(`          ${change}`);
     if (noopWrites.length > 20) log(`          ... and ${noopWrites.length - 20} more`);
     exitCode = 1;

@@ -129,7 +129,7 @@ function lintOnce(id) {
     result = undefined;
   }
   if (child.status !== 0 || !result) fail(`[${id}] lint process exited ${child.status}:\n${`${child.stdout}${child.stderr}`.trim()}`);
-  if (result.fatal > 0) fail(`[${id}] ${result.fatal} file(s) did not parse, e.g.\n  ${result.fatalSample.join('\n  ')}`);
+  if (result.fatal > 0) fail(`[${id}] ${result.fatal === 1 ? '1 file' : `${result.fatal} files`} did not parse, e.g.\n  ${result.fatalSample.join('\n  ')}`);
   if (result.files !== totals.files) fail(`[${id}] linted ${result.files} files, expected ${totals.files}`);
   if (id === 'B' && result.irLoads !== GOAL.irLoads) fail(`[B] irLoadCount() is ${result.irLoads} after the lint, expected exactly ${GOAL.irLoads}`);
   return { ...result, wallMs };
@@ -171,7 +171,7 @@ const specRuleCount = (r) => Object.entries(r.byRule).filter(([rule]) => rule.st
 if (specRuleCount(a) > 0) problems.push(`[A] reported spec/* rules: ${JSON.stringify(a.byRule)}`);
 for (const [rule, c] of Object.entries(a.byRule)) if (b.byRule[rule] !== c) problems.push(`${rule}: ${c} in [A] but ${b.byRule[rule] ?? 0} in [B]`);
 for (const [rule, key] of Object.entries(SPEC_RULES)) {
-  if ((b.byRule[rule] ?? 0) < planted[key]) problems.push(`${rule}: ${b.byRule[rule] ?? 0} report(s) in [B], ${planted[key]} planted`);
+  if ((b.byRule[rule] ?? 0) < planted[key]) problems.push(`${rule}: ${(b.byRule[rule] ?? 0) === 1 ? '1 report' : `${b.byRule[rule] ?? 0} reports`} in [B], ${planted[key]} planted`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ const ruleList = (r, pick) =>
     .join(', ');
 log(`[A] ${count(a)}: ${ruleList(a, () => true)}`);
 log(`[B] ${count(b)}: the same + ${ruleList(b, (rule) => rule.startsWith('spec/'))}`);
-log(`    planted: ${Object.entries(SPEC_RULES).map(([rule, key]) => `${rule} ${planted[key]} service(s)`).join(', ')}`);
+log(`    planted: ${Object.entries(SPEC_RULES).map(([rule, key]) => `${rule} ${planted[key]} ${planted[key] === 1 ? 'service' : 'services'}`).join(', ')}`);
 log(`    IR loads in each [B] process (irLoadCount()): ${runs.B.map((r) => r.irLoads).join(', ')}`);
 
 log('');
@@ -219,7 +219,7 @@ log(`  ${wallOver < GOAL.overhead ? 'PASS' : 'MISS'}  overhead of the plugin, wh
 const irOk = runs.B.every((r) => r.irLoads === GOAL.irLoads);
 log(`  ${irOk ? 'PASS' : 'FAIL'}  IR loads per process: ${[...new Set(runs.B.map((r) => r.irLoads))].join(', ')} (goal: exactly ${GOAL.irLoads})`);
 if (problems.length > 0) {
-  log(`  FAIL  the configs' findings: ${problems.length} problem(s):`);
+  log(`  FAIL  the configs' findings: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}:`);
   for (const p of [...new Set(problems)].slice(0, 20)) log(`          ${p}`);
 } else log(`  PASS  [B] finds what [A] finds, plus every planted spec violation`);
 log(`  (load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; figures from a busy machine vary, compare min as well as median)`);

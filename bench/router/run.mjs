@@ -76,7 +76,7 @@ const rel = (p) => path.relative(ROOT, p) || '.';
 const explicit = process.env.BENCH_SERVERS !== undefined && process.env.BENCH_SERVERS.trim() !== '';
 const selectedIds = explicit ? [...new Set(process.env.BENCH_SERVERS.split(',').map((s) => s.trim()).filter(Boolean))] : SERVERS.map((s) => s.id);
 const unknownIds = selectedIds.filter((id) => !SERVERS.some((s) => s.id === id));
-if (unknownIds.length > 0) fail(`BENCH_SERVERS names unknown server(s) ${unknownIds.join(', ')}; known: ${SERVERS.map((s) => s.id).join(', ')}`, 2);
+if (unknownIds.length > 0) fail(`BENCH_SERVERS names unknown ${unknownIds.length === 1 ? 'server' : 'servers'} ${unknownIds.join(', ')}; known: ${SERVERS.map((s) => s.id).join(', ')}`, 2);
 const selected = SERVERS.filter((s) => selectedIds.includes(s.id));
 
 // ---------------------------------------------------------------------------------------------
@@ -293,7 +293,7 @@ function prepareGenerated() {
     writeFileSync(file.replace(/ts$/, 'js'), outputText);
     transpiled++;
   }
-  notes.push(`generated: \`specfirst sync ${rel(API)} --out ${rel(GENERATED_OUT)}\` ok; ${transpiled} .ts file(s) transpiled into ${rel(GENERATED_JS)}`);
+  notes.push(`generated: \`specfirst sync ${rel(API)} --out ${rel(GENERATED_OUT)}\` ok; ${transpiled} .ts ${transpiled === 1 ? 'file' : 'files'} transpiled into ${rel(GENERATED_JS)}`);
 }
 
 log('router benchmark');

@@ -72,7 +72,7 @@ function assertClean(target, label) {
   core.clearParseCache();
   const result = core.loadProjectSync(target, { cache: false });
   if (result.diagnostics.length > 0) {
-    console.error(`bench: ${label} (${rel(target)}) loads with ${result.diagnostics.length} diagnostic(s); expected none:`);
+    console.error(`bench: ${label} (${rel(target)}) loads with ${result.diagnostics.length} ${result.diagnostics.length === 1 ? 'diagnostic' : 'diagnostics'}; expected none:`);
     for (const d of result.diagnostics.slice(0, 10)) console.error(`  ${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
     process.exit(1);
   }
@@ -227,7 +227,7 @@ row('yaml parse() of the text', timeSync(() => YAML.parse(openapiText)), { id: '
 const loadOpenapi = row('loadProjectSync, cold (caches cleared)', timeSync(() => core.loadProjectSync(BIG_OPENAPI, { cache: false }), { before: clearCaches }), { vs: 'A' });
 row('loadProject (async), cold', await timeAsync(() => core.loadProject(BIG_OPENAPI, { cache: false }), { before: clearCaches }), { vs: 'A' });
 row('loadProjectSync, parse cache kept (all but YAML parsing)', timeSync(() => core.loadProjectSync(BIG_OPENAPI, { cache: false }), { before: core.clearProjectCache }), { vs: 'A' });
-row(`stat() of the ${openapiWatched.length} file(s) the load looked at`, timeSync(() => statAll(openapiWatched)), { id: 'S1' });
+row(`stat() of the ${openapiWatched.length} files the load looked at`, timeSync(() => statAll(openapiWatched)), { id: 'S1' });
 clearCaches();
 core.loadProjectSync(BIG_OPENAPI);
 const cachedOpenapi = row('loadProjectSync, cached (unchanged)', timeSync(() => core.loadProjectSync(BIG_OPENAPI)), { vs: 'S1' });

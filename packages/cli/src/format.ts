@@ -76,10 +76,8 @@ function codeFrame(file: string, d: Diagnostic, c: Colors): string | undefined {
   return out.join('\n');
 }
 
-/** `1 file`, `2 files`, `0 files`; `plural(2, 'entry', 'entries')` for a plural that is not `word` + s. */
-export function plural(n: number, word: string, pluralWord = `${word}s`): string {
-  return `${n} ${n === 1 ? word : pluralWord}`;
-}
+/** spec-core's, so every package words counts alike. */
+export { plural } from '@specfirst/spec-core';
 
 /**
  * Diagnostics as `--format json` prints them (check, sync, scaffold): spec-core's own objects, with

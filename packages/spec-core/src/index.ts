@@ -8,6 +8,6 @@ export { loadProject, loadProjectSync, clearProjectCache, locateProject, service
 export { findProjectRoot, PROJECT_FILE, DEFAULT_DIRS } from './config.js';
 export { SCHEMAS_DIR, type SpecFileKind } from './schema-validate.js';
 export { toCamelCase, toFileName, toPascalCase, isIdentifier } from './names.js';
-export { didYouMean } from './suggest.js';
+export { didYouMean, plural } from './suggest.js';
 export { clearParseCache } from './io.js';
 export { parseYamlSource, type SourceFile } from './yaml-source.js';

@@ -1,4 +1,4 @@
-/** "Did you mean" suggestions for misspelt names. */
+/** The wording of messages: "did you mean" suggestions for misspelt names, and counts. */
 
 /** Levenshtein distance, case-insensitive (a wrong case is a typo too: `readOnly` → `readonly`). */
 export function editDistance(a: string, b: string): number {
@@ -44,4 +44,9 @@ export function didYouMean(word: string, candidates: readonly string[], what: st
   const sorted = [...candidates].sort();
   const shown = sorted.slice(0, 8).map((c) => `\`${c}\``).join(', ');
   return `known ${what}s: ${shown}${sorted.length > 8 ? `, … (${sorted.length} in all)` : ''}`;
+}
+
+/** `1 file`, `2 files`, `0 files`; `plural(2, 'entry', 'entries')` for a plural that is not `word` + s. Every package words its counts with it. */
+export function plural(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
 }

@@ -41,7 +41,7 @@ export function checkOutputPaths(outDir: string, paths: readonly string[]): void
     }
   }
   if (problems.length > 0) {
-    throw new OutputRefusedError(`refusing to write to ${outDir}: bad output path(s):\n  ${problems.join('\n  ')}`, bad);
+    throw new OutputRefusedError(`refusing to write to ${outDir}: ${problems.length === 1 ? 'a bad output path' : 'bad output paths'}:\n  ${problems.join('\n  ')}`, bad);
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findProjectRoot, loadProjectSync, parseYamlSource, PROJECT_FILE, type Diagnostic, type LoadResult } from '@specfirst/spec-core';
+import { findProjectRoot, loadProjectSync, parseYamlSource, plural, PROJECT_FILE, type Diagnostic, type LoadResult } from '@specfirst/spec-core';
 import { createRule } from '../util/create-rule.js';
 
 type MessageIds = 'diagnostic' | 'notChecked' | 'noProject' | 'loadFailed';
@@ -69,7 +69,7 @@ export default createRule<[], MessageIds>({
     docs: { description: "Report spec-core's diagnostics in spec files (YAML specs, specfirst.yaml, OpenAPI documents) at their line and column", recommended: false, requiresSpec: true },
     messages: {
       diagnostic: '{{text}}',
-      notChecked: 'not checked: the project at `{{root}}` did not read this file because it has {{count}} spec error(s); the first is in {{where}}: {{first}}',
+      notChecked: 'not checked: the project at `{{root}}` did not read this file because its spec has {{errors}}; the first is in {{where}}: {{first}}',
       noProject: `SF0001 this file is in no SpecFirst project: no ${PROJECT_FILE} in its folder or any folder above it (hint: create ${PROJECT_FILE} at the project root, or do not lint this file as a spec file)`,
       loadFailed: 'the spec could not be loaded: {{error}}',
     },
@@ -100,7 +100,7 @@ export default createRule<[], MessageIds>({
           case 'notChecked': {
             const { first } = found;
             const where = first.line > 0 ? `${first.file}:${first.line}:${first.column}` : first.file;
-            context.report({ node, loc: whole, messageId: 'notChecked', data: { root: found.root, count: found.count, where, first: describe(first) } });
+            context.report({ node, loc: whole, messageId: 'notChecked', data: { root: found.root, errors: plural(found.count, 'error'), where, first: describe(first) } });
             return;
           }
           case 'diagnostics':

@@ -1,10 +1,11 @@
+import { plural } from '@specfirst/spec-core';
 import type { TSESLint } from '@typescript-eslint/utils';
 import type { ProjectView } from './project.js';
 
 /** The message every spec-reading rule can give when the spec it reads has errors. */
 export const SPEC_PROBLEM_MESSAGES = {
   specHasErrors:
-    'the spec has {{count}} error(s), so the spec/ rules work from a partial spec: {{first}}. Run `specfirst check` and fix the spec',
+    'the spec has {{errors}}, so the spec/ rules work from a partial spec: {{first}}. Run `specfirst check` and fix the spec',
 } as const;
 
 export type SpecProblemMessageId = keyof typeof SPEC_PROBLEM_MESSAGES;
@@ -21,5 +22,5 @@ export function reportSpecProblems<M extends string>(context: Readonly<TSESLint.
   reported.add(view.ir);
   const d = view.errors[0]!;
   const first = `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`;
-  context.report({ loc: { line: 1, column: 0 }, messageId: 'specHasErrors', data: { count: view.errors.length, first } });
+  context.report({ loc: { line: 1, column: 0 }, messageId: 'specHasErrors', data: { errors: plural(view.errors.length, 'error'), first } });
 }
