@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { writeBigOpenApi } from '../gen-big-openapi.mjs';
 import { fail, log, positiveInt } from '../lib.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -25,7 +26,6 @@ const OT_OUT = path.join(OUT, 'openapi-typescript');
 const OT_FILE = path.join(OT_OUT, 'schema.d.ts');
 const SYNC_OUT = path.join(OUT, 'sync-out');
 const CLI = path.join(ROOT, 'packages/cli/bin/specfirst.js');
-const GEN_OPENAPI = path.resolve(ROOT, '../shared/tools/gen-big-openapi.py');
 
 const RUNS = positiveInt('BENCH_RUNS', 5);
 const N = positiveInt('BENCH_N', 200);
@@ -41,13 +41,10 @@ const rel = (p) => path.relative(ROOT, p) || '.';
 // Inputs
 
 if (!existsSync(path.join(ROOT, 'packages/cli/dist/main.js'))) fail('no build found; run `pnpm build` first (or `pnpm bench:codegen`, which builds)', 2);
-if (!existsSync(GEN_OPENAPI)) fail(`${GEN_OPENAPI} not found (the shared folder must sit next to the repository)`, 2);
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
-const gen = spawnSync('python3', [GEN_OPENAPI, String(N), BIG], { encoding: 'utf8' });
-if (gen.error || gen.status !== 0) fail(`gen-big-openapi.py failed: ${gen.error?.message ?? gen.stderr}`);
-const bigText = readFileSync(BIG, 'utf8');
+const bigText = writeBigOpenApi(N, BIG);
 
 const benchRequire = createRequire(path.join(ROOT, 'bench/package.json'));
 const otPkgFile = benchRequire.resolve('openapi-typescript/package.json');

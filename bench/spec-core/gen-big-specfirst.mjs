@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Writes a synthetic SpecFirst project with the same shape as the OpenAPI document of
- * `../shared/tools/gen-big-openapi.py N`: N resources, each with one model and five operations
+ * `bench/gen-big-openapi.mjs N`: N resources, each with one model and five operations
  * (list, create, get, update, delete) in a tag of its own, plus a `Problem` model, all in one
  * http service whose REST description lives in spec/rest/big.yaml.
  *

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeBigOpenApi } from '../gen-big-openapi.mjs';
 import { writeBigSpecfirstProject } from './gen-big-specfirst.mjs';
 import { fail, log, positiveInt } from '../lib.mjs';
 
@@ -24,7 +25,6 @@ const OUT = path.join(ROOT, 'bench/.out');
 const SPEC_CORE = path.join(ROOT, 'packages/spec-core');
 const CLI = path.join(ROOT, 'packages/cli/bin/specfirst.js');
 const PROBE = path.join(import.meta.dirname, 'probe.mjs');
-const GEN_OPENAPI = path.resolve(ROOT, '../shared/tools/gen-big-openapi.py');
 const REDOCLY_VERSION = '2.77.0';
 const REDOCLY_DIR = path.join(OUT, 'redocly');
 
@@ -46,15 +46,13 @@ const TARGET = { loadMs: 300, cachedMs: 5, redoclyFactor: 2, redoclyReportedMs: 
 if (!existsSync(path.join(SPEC_CORE, 'dist/index.js')) || !existsSync(path.join(ROOT, 'packages/cli/dist/main.js'))) {
   fail('no build found; run `pnpm build` first (or `pnpm bench:spec-core`, which builds)', 2);
 }
-if (!existsSync(GEN_OPENAPI)) fail(`${GEN_OPENAPI} not found (the shared folder must sit next to the repository)`, 2);
 
 mkdirSync(OUT, { recursive: true });
 const BIG_OPENAPI = path.join(OUT, 'big.yaml');
 const BIG_PROJECT = path.join(OUT, 'big-specfirst');
 const rel = (p) => path.relative(ROOT, p) || '.';
 
-const gen = spawnSync('python3', [GEN_OPENAPI, String(N), BIG_OPENAPI], { encoding: 'utf8' });
-if (gen.error || gen.status !== 0) fail(`gen-big-openapi.py failed: ${gen.error?.message ?? gen.stderr}`);
+writeBigOpenApi(N, BIG_OPENAPI);
 rmSync(BIG_PROJECT, { recursive: true, force: true });
 writeBigSpecfirstProject(N, BIG_PROJECT);
 

@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REALWORLD_OPENAPI } from '../../../test/support/corpus.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
-const SHARED = process.env.SPECFIRST_SHARED ?? path.resolve(REPO, '../shared');
-const REALWORLD = path.join(SHARED, 'corpus/realworld/openapi.yml');
 
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -30,8 +29,7 @@ describe('specfirst check', () => {
   });
 
   it('checks a standalone OpenAPI document as a one-service project', () => {
-    if (!existsSync(REALWORLD)) throw new Error(`missing corpus file ${REALWORLD}`);
-    const { code, stdout } = run(['check', REALWORLD]);
+    const { code, stdout } = run(['check', REALWORLD_OPENAPI]);
     expect(stdout).toContain('1 service, 19 operations, 11 models');
     expect(code).toBe(0);
   });

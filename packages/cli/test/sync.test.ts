@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REALWORLD_OPENAPI } from '../../../test/support/corpus.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
-const SHARED = process.env.SPECFIRST_SHARED ?? path.resolve(REPO, '../shared');
-const REALWORLD = path.join(SHARED, 'corpus/realworld/openapi.yml');
 
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-sync-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -175,13 +174,12 @@ describe('specfirst sync', () => {
   });
 
   it('generates for a standalone OpenAPI document into --out', () => {
-    if (!existsSync(REALWORLD)) throw new Error(`missing corpus file ${REALWORLD}`);
     const out = path.join(temp, 'realworld-out');
-    const synced = run(['sync', REALWORLD, '--out', out], temp);
+    const synced = run(['sync', REALWORLD_OPENAPI, '--out', out], temp);
     expect(synced.code).toBe(0);
     expect(readdirSync(path.join(out, 'routers/api')).sort()).toContain('articles.ts');
     expect(existsSync(path.join(out, 'openapi/api.json'))).toBe(true);
-    expect(run(['sync', REALWORLD, '--out', out], temp).stdout).toContain('nothing written');
+    expect(run(['sync', REALWORLD_OPENAPI, '--out', out], temp).stdout).toContain('nothing written');
   });
 
   it('--watch regenerates when a spec file changes', async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,21 +7,13 @@ import { hasErrors, loadProjectSync, parseYamlSource, type SpecIR } from '@specf
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { corpusName, oaiExample, OPENAPI_DOCUMENTS, REALWORLD_OPENAPI } from '../../../test/support/corpus.js';
 import { generate, openApiDocument, type OpenApiDocument } from '../src/index.js';
 import type { JsonSchema } from '../src/json-schema.js';
 
 const SHOP = fileURLToPath(new URL('../../../fixtures/shop', import.meta.url));
 const HOSTILE = fileURLToPath(new URL('../../../fixtures/hostile/openapi.yaml', import.meta.url));
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus', import.meta.url));
-// The corpus is a sibling of the repository. Without it these tests must fail, never skip.
-if (!existsSync(CORPUS)) throw new Error(`OpenAPI corpus not found at ${CORPUS}`);
-const CORPUS_FILES = [
-  ...readdirSync(path.join(CORPUS, 'openapi'))
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => path.join(CORPUS, 'openapi', f)),
-  path.join(CORPUS, 'realworld', 'openapi.yml'),
-];
+const CORPUS_FILES = OPENAPI_DOCUMENTS;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-openapi-'));
@@ -207,7 +199,7 @@ describe('openApiDocument', () => {
     expect(doc.components.securitySchemes.apiKey).toEqual({ type: 'apiKey', name: 'X-API-Key', in: 'header' });
   });
 
-  describe.each(CORPUS_FILES.map((file) => [path.relative(CORPUS, file), file]))('corpus document %s', (_name, file) => {
+  describe.each(CORPUS_FILES.map((file) => [corpusName(file), file]))('corpus document %s', (_name, file) => {
     it('gives a valid OpenAPI 3.1 document', () => {
       const docs = documents(loadClean(file));
       expect(docs).toHaveLength(1);
@@ -229,7 +221,7 @@ describe('openApiDocument', () => {
   });
 
   it("keeps an imported document's info: title, version, description, contact, license", () => {
-    const doc = documents(loadClean(path.join(CORPUS, 'realworld', 'openapi.yml')))[0]!;
+    const doc = documents(loadClean(REALWORLD_OPENAPI))[0]!;
     expect(doc.info).toEqual({
       title: 'RealWorld Conduit API',
       version: '1.1.0',
@@ -238,9 +230,9 @@ describe('openApiDocument', () => {
       license: { name: 'MIT License', url: 'https://opensource.org/licenses/MIT' },
     });
     // OpenAPI 3.0 documents too, with termsOfService and a license that has only a name.
-    const [expanded] = documents(loadClean(path.join(CORPUS, 'openapi', 'petstore-expanded.yaml')));
+    const [expanded] = documents(loadClean(oaiExample('petstore-expanded.yaml')));
     expect(expanded!.info).toMatchObject({ termsOfService: 'http://swagger.io/terms/', contact: { email: 'apiteam@swagger.io' } });
-    const [petstore] = documents(loadClean(path.join(CORPUS, 'openapi', 'petstore.yaml')));
+    const [petstore] = documents(loadClean(oaiExample('petstore.yaml')));
     expect(petstore!.info).toEqual({ title: 'Swagger Petstore', version: '1.0.0', license: { name: 'MIT' } });
   });
 
@@ -252,7 +244,7 @@ describe('openApiDocument', () => {
       path.join(root, 'spec', 'services.yaml'),
       'services:\n  conduit:\n    type: http\n    port: 3000\n    description: Our description of the service.\n    openapi: conduit/openapi.yml\n',
     );
-    copyFileSync(path.join(CORPUS, 'realworld', 'openapi.yml'), path.join(root, 'spec', 'conduit', 'openapi.yml'));
+    copyFileSync(REALWORLD_OPENAPI, path.join(root, 'spec', 'conduit', 'openapi.yml'));
     const ir = loadClean(root);
     const file = generate(ir).find((f) => f.path === 'openapi/conduit.json');
     const doc = JSON.parse(file!.contents) as OpenApiDocument;
@@ -300,7 +292,7 @@ paths:
   });
 
   it('shares no value with the IR, which spec-core caches for other callers', () => {
-    for (const target of [SHOP, path.join(CORPUS, 'realworld', 'openapi.yml')]) {
+    for (const target of [SHOP, REALWORLD_OPENAPI]) {
       const ir = loadClean(target);
       const before = JSON.stringify(ir);
       documents(ir).forEach(scribble);

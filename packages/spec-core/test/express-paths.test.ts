@@ -2,7 +2,8 @@ import path from 'node:path';
 import { match } from 'path-to-regexp';
 import { describe, expect, it } from 'vitest';
 import { loadProjectSync } from '../src/index.js';
-import { FIXTURES, sharedCorpus, tempProject } from './helpers.js';
+import { REALWORLD_OPENAPI } from '../../../test/support/corpus.js';
+import { FIXTURES, tempProject } from './helpers.js';
 
 /** Fills a spec path template with sample values, the way a client would build a URL. */
 function concrete(template: string, values: Record<string, string>): string {
@@ -23,7 +24,7 @@ paths:
     get: { operationId: c, parameters: [{ name: user-id, in: path, required: true, schema: { type: string } }], responses: { '200': { description: ok } } }
 `,
     });
-    const projects = [path.join(FIXTURES, 'shop'), path.join(sharedCorpus(), 'realworld/openapi.yml'), path.join(dir, 'odd.yaml')];
+    const projects = [path.join(FIXTURES, 'shop'), REALWORLD_OPENAPI, path.join(dir, 'odd.yaml')];
     let checked = 0;
     for (const project of projects) {
       const { ir, diagnostics } = loadProjectSync(project, { cache: false });

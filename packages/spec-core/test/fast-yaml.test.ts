@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseYamlSource, type SourceFile } from '../src/yaml-source.js';
-import { FIXTURES, sharedCorpus, yamlFiles } from './helpers.js';
+import { OPENAPI_DOCUMENTS } from '../../../test/support/corpus.js';
+import { FIXTURES, yamlFiles } from './helpers.js';
 
 /** Both engines must agree on the value and on where every node starts. */
 function expectSameReading(text: string, fast: SourceFile, slow: SourceFile): void {
@@ -24,7 +25,7 @@ function expectSameReading(text: string, fast: SourceFile, slow: SourceFile): vo
   }
 }
 
-const valid = [...yamlFiles(path.join(FIXTURES, 'shop')), ...yamlFiles(path.join(FIXTURES, 'small')), ...yamlFiles(sharedCorpus())];
+const valid = [...yamlFiles(path.join(FIXTURES, 'shop')), ...yamlFiles(path.join(FIXTURES, 'small')), ...OPENAPI_DOCUMENTS];
 
 describe('the fast YAML path (js-yaml with a node listener)', () => {
   it.each(valid)('reads %s exactly as the yaml library does', (file) => {

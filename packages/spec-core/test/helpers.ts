@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,14 +6,6 @@ import { afterEach } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FIXTURES = path.join(REPO_ROOT, 'fixtures');
-
-/** The read-only corpus of public specs. Missing means a broken checkout: fail, never skip. */
-export function sharedCorpus(): string {
-  const shared = process.env.SPECFIRST_SHARED ?? path.resolve(REPO_ROOT, '../shared');
-  const corpus = path.join(shared, 'corpus');
-  if (!existsSync(corpus)) throw new Error(`the shared corpus is missing at ${corpus}; set SPECFIRST_SHARED to the folder holding corpus/`);
-  return corpus;
-}
 
 const temps: string[] = [];
 afterEach(() => {

@@ -1,14 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type IRObjectSchema, loadProjectSync } from '../src/index.js';
-import { FIXTURES, sharedCorpus, tempProject } from './helpers.js';
+import { OPENAPI_DOCUMENTS, REALWORLD_OPENAPI } from '../../../test/support/corpus.js';
+import { FIXTURES, tempProject } from './helpers.js';
 
-const corpus = sharedCorpus();
-const corpusDocuments = [
-  path.join(corpus, 'realworld/openapi.yml'),
-  ...readdirSync(path.join(corpus, 'openapi')).map((f) => path.join(corpus, 'openapi', f)),
-];
+const corpusDocuments = OPENAPI_DOCUMENTS;
 
 describe('the public corpus', () => {
   it('has the documents the issue names', () => {
@@ -32,7 +29,7 @@ describe('the public corpus', () => {
   });
 
   it('imports RealWorld: tags become files, servers give the base path, security carries over', () => {
-    const { ir } = loadProjectSync(path.join(corpus, 'realworld/openapi.yml'), { cache: false });
+    const { ir } = loadProjectSync(REALWORLD_OPENAPI, { cache: false });
     const api = ir.services[0]!;
     expect(api.name).toBe('api');
     expect(api.basePath).toBe('/api');
@@ -60,7 +57,7 @@ describe('the public corpus', () => {
   });
 
   it("keeps RealWorld's info as the service's info", () => {
-    const { ir } = loadProjectSync(path.join(corpus, 'realworld/openapi.yml'), { cache: false });
+    const { ir } = loadProjectSync(REALWORLD_OPENAPI, { cache: false });
     expect(ir.services[0]!.info).toEqual({
       title: 'RealWorld Conduit API',
       description: 'Conduit API documentation',
@@ -121,7 +118,7 @@ describe('the info of an imported document', () => {
     const dir = tempProject({
       'specfirst.yaml': 'name: conduit\n',
       'spec/services.yaml': 'services:\n  conduit: { type: http, port: 3000, description: Ours., openapi: conduit/openapi.yml }\n',
-      'spec/conduit/openapi.yml': readFileSync(path.join(corpus, 'realworld/openapi.yml'), 'utf8'),
+      'spec/conduit/openapi.yml': readFileSync(REALWORLD_OPENAPI, 'utf8'),
     });
     const { ir, diagnostics } = loadProjectSync(dir, { cache: false });
     expect(diagnostics).toEqual([]);

@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Diagnostic, type IROperation, type IRSecurityRequirement, type LoadResult, loadProjectSync, SCHEMAS_DIR } from '../src/index.js';
-import { lineOf, sharedCorpus, tempProject } from './helpers.js';
+import { REALWORLD_OPENAPI } from '../../../test/support/corpus.js';
+import { lineOf, tempProject } from './helpers.js';
 
-const REALWORLD = readFileSync(path.join(sharedCorpus(), 'realworld/openapi.yml'), 'utf8');
+const REALWORLD = readFileSync(REALWORLD_OPENAPI, 'utf8');
 
 /** The operations RealWorld describes as "Auth is optional" (or whose answer depends on the viewer). */
 const OPTIONAL_AUTH = ['GetArticles', 'GetArticle', 'GetArticleComments', 'GetProfileByUsername'];
