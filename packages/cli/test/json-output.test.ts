@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+// The shapes the commands declare they print: the test checks the JSON against them, not a copy.
+import type { ScaffoldJson } from '../src/commands/scaffold.js';
+import type { SyncJson } from '../src/commands/sync.js';
 
 /**
  * `--format json` on every command that prints a result: standard output holds one JSON document
@@ -40,18 +43,6 @@ function smallCopy(name: string): string {
 }
 
 const GENERATED = ['clients/todo.ts', 'manifest.json', 'models.ts', 'openapi/todo.json', 'routers/todo/health.ts', 'routers/todo/index.ts', 'routers/todo/todos.ts', 'validators/todo.d.ts', 'validators/todo.js'];
-
-interface SyncJson {
-  output: string | null;
-  check: boolean;
-  loaded: boolean;
-  ok: boolean;
-  diagnostics: { code: string; file: string; line: number }[];
-  errorCount: number;
-  warningCount: number;
-  files: Record<'written' | 'removed' | 'unchanged' | 'missing' | 'outdated' | 'edited' | 'stale' | 'foreign', string[]>;
-  error: string | null;
-}
 
 const noFiles = { written: [], removed: [], unchanged: [], missing: [], outdated: [], edited: [], stale: [], foreign: [] };
 
@@ -139,17 +130,6 @@ describe('specfirst sync --format json', () => {
     expect(stderr.trim()).toMatch(/^watching \d+ folders for spec changes \(Ctrl-C to stop\)$/);
   });
 });
-
-interface ScaffoldJson {
-  ok: boolean;
-  diagnostics: { code: string }[];
-  errorCount: number;
-  warningCount: number;
-  created: string[];
-  kept: string[];
-  skipped: string[];
-  error: string | null;
-}
 
 describe('specfirst scaffold --format json', () => {
   it('lists the controllers it created, then the ones it kept', () => {
