@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshEnv } from '../packages/cli/test/support/fresh-env.js';
-import { packAll, ROOT, type PackedPackage } from '../scripts/lib/packages.mjs';
+import { ROOT, type PackedPackage } from '../scripts/lib/packages.mjs';
 
 interface Ran {
   code: number | null;
@@ -63,7 +63,8 @@ let cliDir: string;
 
 beforeAll(async () => {
   expect(path.relative(ROOT, outside).startsWith('..')).toBe(true);
-  const packed = await packAll(path.join(outside, 'tarballs'));
+  // Every published package, packed once for the run by global-setup.ts.
+  const packed = inject('packed');
   // The CLI's tarball, and those of the packages it cannot run without (they are not on the registry).
   const tools = path.join(outside, 'tools');
   mkdirSync(tools);

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packAll, ROOT, type PackedPackage } from '../scripts/lib/packages.mjs';
+import { describe, expect, inject, it } from 'vitest';
+import { PUBLISHED_ON_NPM } from '../packages/cli/src/init/versions.js';
+import { ROOT, type PackedPackage } from '../scripts/lib/packages.mjs';
 
 /**
  * What `pnpm publish -r` would put on the registry: each published package packed with pnpm, as a
@@ -29,9 +29,9 @@ const EXPECTED: Record<string, { files: string[]; optional?: string[] }> = {
     files: [...EVERY_PACKAGE, ...BUILD, 'legacy.cjs', 'legacy.d.cts', 'docs/*.md', 'docs/rules/*.md'],
   },
   '@specfirst/cli': {
-    // vendor/: the other packages, packed into the CLI's tarball for `specfirst init` outside a checkout.
-    files: [...EVERY_PACKAGE, ...BUILD, 'bin/specfirst.js'],
-    optional: ['vendor/**'],
+    // vendor/: every package a project needs, packed into the CLI's tarball for `specfirst init`
+    // outside a checkout, until they are on the registry.
+    files: [...EVERY_PACKAGE, ...BUILD, 'bin/specfirst.js', ...(PUBLISHED_ON_NPM ? [] : ['vendor/packages.json', 'vendor/*.tgz'])],
   },
 };
 
@@ -89,17 +89,8 @@ function entryTargets(manifest: Record<string, unknown>): string[] {
   return targets.map((target) => path.posix.normalize(target));
 }
 
-let dest: string;
-let packed: PackedPackage[];
-
-beforeAll(async () => {
-  dest = mkdtempSync(path.join(os.tmpdir(), 'specfirst-pack-test-'));
-  packed = await packAll(dest);
-});
-
-afterAll(() => {
-  if (dest !== undefined) rmSync(dest, { recursive: true, force: true });
-});
+// Packed once for the run, by global-setup.ts.
+const packed = inject('packed');
 
 function tarball(name: string): PackedPackage {
   const pkg = packed.find((p) => p.name === name);

@@ -5,6 +5,7 @@ export default defineProject({
     // Tests of the repository as a whole: what a clone, a tarball or a reader of the docs gets.
     name: 'repository',
     include: ['**/*.test.ts'],
+    globalSetup: ['./global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
   },

@@ -1,21 +1,25 @@
 #!/usr/bin/env node
 /**
- * `prepack` / `postpack` of @specfirst/cli: while SpecFirst is not on the npm registry, the CLI's
- * tarball carries packed copies of the packages a new project depends on, in `vendor/`, so that
- * `specfirst init` run from an installed CLI can give the project packages that install
- * (docs/upgrading.md). `vendor/packages.json` names each tarball with its version and integrity;
- * src/init/packages.ts reads it.
+ * `prepack` / `postpack` of @specfirst/cli: while SpecFirst is not on the npm registry
+ * (`PUBLISHED_ON_NPM` in src/init/versions.ts), the CLI's tarball carries packed copies of the
+ * packages a new project depends on, in `vendor/`, so that `specfirst init` run from an installed
+ * CLI can give the project packages that install (docs/upgrading.md). `vendor/packages.json` names
+ * each tarball with its version and integrity; src/init/dependencies.ts reads it. Once the packages
+ * are published, this script does nothing.
  *
  * The CLI's own copy in `vendor/` is packed first, before `vendor/` exists, so it carries no
  * `vendor/` of its own: a project's local `specfirst` syncs and checks, and a new project is made
  * with the CLI that was installed from the full tarball.
+ *
+ * Two packs of the CLI at once would share `vendor/`: a lock folder makes the second one fail with
+ * a clear message instead of shipping a half-filled `vendor/`.
  *
  *   node scripts/vendor-packages.mjs prepack    # fill vendor/
  *   node scripts/vendor-packages.mjs postpack   # remove it again
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,33 +27,53 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = path.dirname(CLI);
 const VENDOR = path.join(CLI, 'vendor');
+const LOCK = path.join(CLI, '.vendor-lock');
 /** Set while this script packs the CLI's own copy: that pack must not vendor again. */
 const INNER = 'SPECFIRST_VENDOR_INNER';
 
-
-function fail(message) {
-  process.stderr.write(`vendor-packages: ${message}\n`);
-  process.exit(1);
-}
+class VendorError extends Error {}
 
 /** Packs the package in `folder` into `destination` with pnpm (which turns `workspace:*` into versions); returns the tarball's path. */
 function pack(folder, destination, env = process.env) {
   const name = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')).name;
-  if (!existsSync(path.join(folder, 'dist'))) fail(`${name} is not built (${path.relative(process.cwd(), folder)}/dist is missing); run \`pnpm build\` at the repository root first`);
+  if (!existsSync(path.join(folder, 'dist'))) {
+    throw new VendorError(`${name} is not built (${path.relative(process.cwd(), folder)}/dist is missing); run \`pnpm build\` at the repository root first`);
+  }
   const json = execFileSync('pnpm', ['pack', '--json', '--pack-destination', destination], { cwd: folder, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   // pnpm prints the lifecycle scripts' output before the JSON object.
   const report = JSON.parse(json.slice(json.indexOf('{')));
   const file = path.resolve(destination, path.basename(report.filename));
-  if (!existsSync(file)) fail(`pnpm pack said it wrote ${report.filename}, but ${file} is not there`);
+  if (!existsSync(file)) throw new VendorError(`pnpm pack said it wrote ${report.filename}, but ${file} is not there`);
   return { name: report.name, version: report.version, file };
+}
+
+/** Takes the lock, or fails naming the pack that holds it; a lock whose process is gone is taken over. */
+function lock() {
+  try {
+    mkdirSync(LOCK);
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+    const holder = Number(readFileSync(path.join(LOCK, 'pid'), { encoding: 'utf8', flag: 'a+' }));
+    // A lock without a process id yet was taken a moment ago, unless it is old.
+    let alive = holder === 0 && Date.now() - statSync(LOCK).mtimeMs < 30_000;
+    try {
+      alive ||= holder > 0 && process.kill(holder, 0);
+    } catch {
+      // No such process: the lock is left over from a pack that died.
+    }
+    if (alive) throw new VendorError(`another pack of @specfirst/cli (process ${holder}) is filling vendor/; pack one at a time`);
+  }
+  writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
 }
 
 async function prepack() {
   if (process.env[INNER] === '1') return;
-  if (!existsSync(path.join(CLI, 'dist/init/versions.js'))) fail('@specfirst/cli is not built; run `pnpm build` at the repository root first');
+  if (!existsSync(path.join(CLI, 'dist/init/versions.js'))) throw new VendorError('@specfirst/cli is not built; run `pnpm build` at the repository root first');
   // The packages a new project needs, from the table init itself reads.
-  const { SPECFIRST_PACKAGES } = await import('../dist/init/versions.js');
+  const { PUBLISHED_ON_NPM, SPECFIRST_PACKAGES } = await import('../dist/init/versions.js');
+  if (PUBLISHED_ON_NPM) return;
   const folders = Object.values(SPECFIRST_PACKAGES).map(({ folder }) => folder).filter((folder) => folder !== 'cli');
+  lock();
   rmSync(VENDOR, { recursive: true, force: true });
   const scratch = mkdtempSync(path.join(tmpdir(), 'specfirst-vendor-'));
   try {
@@ -59,25 +83,36 @@ async function prepack() {
     const manifest = {};
     for (const { name, version, file } of packed.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const target = path.join(VENDOR, path.basename(file));
-      if (file !== target) renameSync(file, target);
+      // A copy, not a rename: the scratch folder may be on another file system.
+      if (file !== target) copyFileSync(file, target);
       const integrity = `sha512-${createHash('sha512').update(readFileSync(target)).digest('base64')}`;
       manifest[name] = { file: path.basename(target), version, integrity };
     }
     writeFileSync(path.join(VENDOR, 'packages.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (error) {
-    rmSync(VENDOR, { recursive: true, force: true });
+    cleanUp();
     throw error;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
+function cleanUp() {
+  rmSync(VENDOR, { recursive: true, force: true });
+  rmSync(LOCK, { recursive: true, force: true });
+}
+
 function postpack() {
   if (process.env[INNER] === '1') return;
-  rmSync(VENDOR, { recursive: true, force: true });
+  cleanUp();
 }
 
 const step = process.argv[2];
-if (step === 'prepack') await prepack();
-else if (step === 'postpack') postpack();
-else fail(`usage: vendor-packages.mjs prepack|postpack (got ${JSON.stringify(step)})`);
+try {
+  if (step === 'prepack') await prepack();
+  else if (step === 'postpack') postpack();
+  else throw new VendorError(`usage: vendor-packages.mjs prepack|postpack (got ${JSON.stringify(step)})`);
+} catch (error) {
+  process.stderr.write(`vendor-packages: ${error instanceof VendorError ? error.message : (error.stack ?? String(error))}\n`);
+  process.exitCode = 1;
+}

@@ -3,7 +3,7 @@
  * one table (src/init/versions.ts). These tests keep the table and the repository from drifting
  * apart, and check how SpecFirst's own packages are named inside and outside a checkout.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +112,19 @@ describe('the dependencies of a new project', () => {
     for (const specifier of Object.values(TOOL_VERSIONS)) expect(specifier).toMatch(/^\d+\.\d+\.\d+$/);
     // The indirect package (codegen) is no dependency of the project: the linked folders bring it.
     expect({ ...pnpm.dependencies, ...pnpm.devDependencies }).not.toHaveProperty('@specfirst/codegen');
+  });
+
+  it('links from where the project really is when its folder is reached through a symbolic link', () => {
+    const real = path.join(temp, 'real-home');
+    mkdirSync(path.join(real, 'deep', 'er'), { recursive: true });
+    const link = path.join(temp, 'linked-home');
+    symlinkSync(path.join(real, 'deep', 'er'), link);
+    const project = path.join(link, 'my-api');
+    mkdirSync(project);
+    const specifier = projectDependencies('pnpm', { kind: 'checkout', root: REPO }, project).dependencies['@specfirst/runtime']!;
+    // A package manager resolves the path from the real folder (realpath of the project).
+    const folder = path.resolve(realpathSync(project), specifier.slice('link:'.length));
+    expect(realpathSync(folder)).toBe(realpathSync(path.join(REPO, 'packages/runtime')));
   });
 
   it('once published, names the released version of every SpecFirst package', () => {

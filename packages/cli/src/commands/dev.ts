@@ -12,7 +12,12 @@ import { syncCommand } from './sync.js';
  * and syncs again on every spec change, so a spec edit reaches the running service through the
  * files sync rewrites. A spec with errors prints them and changes nothing; the loop goes on, and
  * the next good save syncs. The command runs in the project's root folder. Ends when the command
- * ends (with its exit code), or on SIGINT/SIGTERM, which it passes on to the command first.
+ * ends, with its exit code.
+ *
+ * Signals: SIGTERM is passed on to the command. SIGINT is not, the first time: Ctrl+C in a terminal
+ * reaches every process of the foreground group, the command included, and a watcher such as tsx
+ * takes a second SIGINT as "force-kill the service", which would cut its graceful shutdown short.
+ * A second SIGINT is passed on, for a command that did not hear the first.
  */
 export async function devCommand(target: string, command: readonly string[], out: Output): Promise<number> {
   const [program, ...args] = command;
@@ -25,12 +30,18 @@ export async function devCommand(target: string, command: readonly string[], out
   let child: ChildProcess | undefined;
   let exitCode: number | undefined;
   let startError: string | undefined;
+  let interrupts = 0;
 
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const passOn = (signal: NodeJS.Signals) => {
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (running()) child!.kill(signal);
     else stopWatching.abort();
   };
-  const onInt = () => passOn('SIGINT');
+  const onInt = () => {
+    interrupts++;
+    if (!running()) stopWatching.abort();
+    else if (interrupts > 1) child!.kill('SIGINT');
+  };
   const onTerm = () => passOn('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
@@ -39,24 +50,24 @@ export async function devCommand(target: string, command: readonly string[], out
     // The command's output is the service's: straight to the terminal, interleaved with sync's.
     const absolute = path.resolve(target);
     const cwd = (existsSync(absolute) ? findProjectRoot(absolute) : undefined) ?? process.cwd();
-    child = spawn(program, args, { cwd, stdio: 'inherit' });
+    // Windows finds `tsx.cmd` and the like only through a shell.
+    child = spawn(program, args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
     child.on('error', (error: NodeJS.ErrnoException) => {
       startError = error.code === 'ENOENT' ? `\`${program}\` was not found; is it installed (e.g. in node_modules/.bin, run through your package manager)?` : error.message;
-      exitCode = 127;
       stopWatching.abort();
     });
     child.on('exit', (code, signal) => {
       // 128 + n for a signal, as shells report it.
-      exitCode ??= code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
+      exitCode = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
       stopWatching.abort();
     });
   };
 
   try {
     const synced = await syncCommand(target, { check: false, watch: true, signal: stopWatching.signal, onFirstSync: start }, out);
-    // The first load could not find a project: nothing was started.
+    // The first load could not find a project (or a signal came first): nothing was started.
     if (child === undefined) return synced;
-    if (exitCode === undefined) await new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+    if (exitCode === undefined && startError === undefined) await new Promise<void>((resolve) => child!.once('exit', () => resolve()));
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);

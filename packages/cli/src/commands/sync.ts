@@ -62,6 +62,8 @@ export async function syncCommand(target: string, options: SyncOptions, out: Out
   const first = await syncOnce(target, options, out);
   if (!options.watch) return first.code;
   if (first.result?.usageError) return first.code;
+  // Stopped during the first sync (Ctrl+C): nothing to start, nothing to watch.
+  if (options.signal?.aborted) return first.code;
   options.onFirstSync?.();
   return watchAndSync(target, options, out, first.result);
 }
@@ -222,9 +224,12 @@ function watchAndSync(target: string, options: SyncOptions, out: Output, first: 
     let timer: NodeJS.Timeout | undefined;
     let running = false;
     let again = false;
+    // Once stopped, a sync still in flight must not watch or schedule again.
+    let stopped = false;
 
     const watchFiles = (result: LoadResult | undefined) => {
       for (const w of watchers) w.close();
+      if (stopped) return;
       // Watch folders, not files: editors replace files on save, and a new optional file
       // (spec/events.yaml) must be noticed too.
       const folders = new Set((result?.files ?? []).map((f) => path.dirname(f)));
@@ -238,7 +243,7 @@ function watchAndSync(target: string, options: SyncOptions, out: Output, first: 
     };
     const schedule = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => void run(), 100);
+      if (!stopped) timer = setTimeout(() => void run(), 100);
     };
     const run = async () => {
       if (running) {
@@ -260,6 +265,7 @@ function watchAndSync(target: string, options: SyncOptions, out: Output, first: 
       }
     };
     const stop = () => {
+      stopped = true;
       clearTimeout(timer);
       for (const w of watchers) w.close();
       process.off('SIGINT', stop);

@@ -12,7 +12,7 @@
  *   the registry, where they are not.
  * - `registry`: once the packages are published ({@link PUBLISHED_ON_NPM}), the CLI's version.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PUBLISHED_ON_NPM, SPECFIRST_PACKAGES, TOOL_VERSIONS, type SpecFirstPackage } from './versions.js';
@@ -139,9 +139,29 @@ export function findPackageSource(cliDir = CLI_DIR, published = PUBLISHED_ON_NPM
   );
 }
 
-/** A relative path from the project root, `/`-separated, as package.json and pnpm want it. */
+/** `file` with every symbolic link on its way resolved, for the part of it that exists yet. */
+function resolvedPath(file: string): string {
+  const absolute = path.resolve(file);
+  if (existsSync(absolute)) return realpathSync(absolute);
+  const parent = path.dirname(absolute);
+  return parent === absolute ? absolute : path.join(resolvedPath(parent), path.basename(absolute));
+}
+
+/**
+ * A relative path from the project root, `/`-separated, as package.json and pnpm want it. Both ends
+ * are resolved first: a package manager resolves the path from the real folder, so a project under
+ * a linked folder (macOS's /tmp, /var) would otherwise get a path that leads elsewhere.
+ */
 function relativeTo(projectRoot: string, target: string): string {
-  return path.relative(projectRoot, target).split(path.sep).join('/');
+  const relative = path.relative(resolvedPath(projectRoot), resolvedPath(target));
+  if (path.isAbsolute(relative)) {
+    // Windows: another drive has no relative path.
+    throw new PackageSourceError(
+      `the project (${projectRoot}) and the SpecFirst checkout (${target}) are on different drives, so the project cannot link the checkout by a relative path`,
+      'create the project on the drive of the checkout, or run init with a specfirst installed from its tarball (docs/upgrading.md)',
+    );
+  }
+  return relative.split(path.sep).join('/');
 }
 
 /** The `dependencies`, `devDependencies`, overrides and copied files of a new project at `projectRoot`. */

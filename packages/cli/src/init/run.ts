@@ -38,11 +38,16 @@ function lines(write: (line: string) => void): { push(chunk: string): void; end(
   };
 }
 
+/** The programs that are `.cmd` shims on Windows. */
+const SHELL_SHIMS = new Set(['pnpm', 'npm', 'npx']);
+
 export function processRunner(out: Output): Runner {
   return (program, args, cwd, options = {}) =>
     new Promise((resolve) => {
-      // Windows finds pnpm.cmd and npm.cmd only through a shell; the arguments are init's own, never the user's.
-      const child = spawn(program, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+      // Windows finds pnpm.cmd, npm.cmd and npx.cmd only through a shell, which joins the arguments
+      // unquoted: fine for the package managers' (init's own single words), not for git's commit message.
+      const shell = process.platform === 'win32' && SHELL_SHIMS.has(program);
+      const child = spawn(program, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], shell });
       const held: [(text: string) => void, string][] = [];
       const pass = (write: (text: string) => void) => (line: string) => {
         if (options.quiet) return;
