@@ -4,7 +4,7 @@
  * repository's lockfile), and then the project's own scripts must pass, its lint rules must bite,
  * and its pre-commit hook must run. The rest covers what init refuses and what each option does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCommand, type InitOptions } from '../src/commands/init.js';
 import type { Output } from '../src/output.js';
 import { freshEnv } from './support/fresh-env.js';
+import { OutputLog } from './support/output-log.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
@@ -41,59 +42,6 @@ function exec(program: string, args: string[], cwd: string, extra?: Record<strin
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/** A child's output as it comes, to wait for what it prints next. */
-class OutputLog {
-  text = '';
-  #seen = 0;
-  #waiters: (() => void)[] = [];
-  #exit: number | null | undefined;
-
-  constructor(child: ChildProcess) {
-    const add = (chunk: Buffer) => {
-      this.text += chunk.toString();
-      for (const wake of this.#waiters.splice(0)) wake();
-    };
-    child.stdout!.on('data', add);
-    child.stderr!.on('data', add);
-    child.on('close', (code) => {
-      this.#exit = code;
-      for (const wake of this.#waiters.splice(0)) wake();
-    });
-  }
-
-  /** The first match of `pattern` in what was printed since the last match; fails after `ms` with the output. */
-  async waitFor(pattern: RegExp, ms: number): Promise<RegExpExecArray> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const match = pattern.exec(this.text.slice(this.#seen));
-      if (match) {
-        this.#seen += match.index + match[0].length;
-        return match;
-      }
-      if (this.#exit !== undefined) throw new Error(`exited (${String(this.#exit)}) before printing ${pattern}; output:\n${this.text}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`nothing matched ${pattern} within ${ms} ms; output:\n${this.text}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 1000));
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  /** The exit code (null after a signal) once the child ended, or a failure after `ms`. */
-  async exited(ms: number): Promise<number | null> {
-    const deadline = Date.now() + ms;
-    while (this.#exit === undefined) {
-      if (Date.now() > deadline) throw new Error(`still running after ${ms} ms; output:\n${this.text}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return this.#exit;
-  }
 }
 
 const specfirst = (args: string[], cwd = temp): Promise<Ran> => exec(process.execPath, [BIN, ...args], cwd);
@@ -208,22 +156,8 @@ describe('specfirst init: a project that works out of the box', () => {
     // Its own process group, so the test ends tsx and the node process it starts together.
     const child = spawn('pnpm', ['exec', 'tsx', 'services/api/src/main.ts'], { cwd: project, env: shellEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let seen = '';
-        const timer = setTimeout(() => reject(new Error(`no URL within 20 s; output: ${seen}`)), 20_000);
-        const look = (chunk: Buffer) => {
-          seen += chunk.toString();
-          const match = /api listening on (http:\/\/localhost:\d+)/.exec(seen);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]!);
-          }
-        };
-        child.stdout.on('data', look);
-        child.stderr.on('data', look);
-        child.on('close', (code) => reject(new Error(`exited with ${code}: ${seen}`)));
-      });
-      const response = await fetch(`${url}/health`);
+      const { match } = await new OutputLog(child).waitFor(/api listening on (http:\/\/localhost:\d+)/, 0, 20_000, 'the URL');
+      const response = await fetch(`${match[1]}/health`);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ status: 'ok' });
     } finally {
@@ -231,45 +165,61 @@ describe('specfirst init: a project that works out of the box', () => {
     }
   }, 30_000);
 
-  it('`pnpm dev` syncs a spec edit into the running service, survives a broken spec, and stops on SIGTERM', async () => {
+  it('its `dev` script syncs a spec edit into the running service, survives a broken spec, and stops on SIGTERM', async () => {
     const rest = path.join(project, 'spec/rest/api.yaml');
     const original = readFileSync(rest, 'utf8');
-    // Its own process group: the test ends pnpm, specfirst dev, tsx and the service together if it must.
-    const child = spawn('pnpm', ['dev'], { cwd: project, env: shellEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // The script as pnpm runs it, with `exec`, so the child is `specfirst dev` itself (the .bin shims
+    // exec too): the test signals it as a process manager would. Its own process group, so that the
+    // test can tell whether anything of it is left.
+    const script = (JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { scripts: { dev: string } }).scripts.dev;
+    const env = shellEnv({ PORT: '0', PATH: `${path.join(project, 'node_modules/.bin')}${path.delimiter}${process.env.PATH ?? ''}` });
+    const child = spawn('sh', ['-c', `exec ${script}`], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const log = new OutputLog(child);
+    // Each wait looks at what was printed after the previous match.
+    let seen = 0;
+    const next = async (pattern: RegExp) => {
+      const { match, end } = await log.waitFor(pattern, seen, 30_000);
+      seen = end;
+      return match;
+    };
+    const groupAlive = () => {
+      try {
+        process.kill(-child.pid!, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     try {
-      const first = await log.waitFor(/api listening on (http:\/\/localhost:\d+)/, 30_000);
+      const first = await next(/api listening on (http:\/\/localhost:\d+)/);
       const served = async (url: string) => ((await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, { get?: { summary?: string } }> }).paths['/notes']?.get?.summary;
       expect(await served(first[1]!)).toBe('List notes, oldest first');
 
       writeFileSync(rest, original.replace('summary: List notes, oldest first', 'summary: List notes, newest last'));
       // Each restart listens on a new free port (PORT=0): the service that says so after the sync is the new one.
-      const restarted = await log.waitFor(/updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/, 30_000);
+      const restarted = await next(/updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/);
       expect(await served(restarted[1]!)).toBe('List notes, newest last');
 
       writeFileSync(rest, `${original}\n  broken: [\n`);
-      await log.waitFor(/spec\/rest\/api\.yaml:\d+:\d+ {2}error {2}SF1001[\s\S]*✖ 1 error in the spec: nothing was generated/, 30_000);
+      await next(/spec\/rest\/api\.yaml:\d+:\d+ {2}error {2}SF1001[\s\S]*✖ 1 error in the spec: nothing was generated/);
       // Still running, on the last good code.
       expect(await served(restarted[1]!)).toBe('List notes, newest last');
 
       writeFileSync(rest, original);
-      const repaired = await log.waitFor(/updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/, 30_000);
+      const repaired = await next(/updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/);
       expect(await served(repaired[1]!)).toBe('List notes, oldest first');
 
-      // SIGTERM to specfirst dev (as a process manager would send it): it passes it on, and all of it ends.
-      const dev = (await exec('pgrep', ['-f', '-g', String(child.pid), 'specfirst.js dev'], project)).stdout.trim().split('\n')[0]!;
-      process.kill(Number(dev), 'SIGTERM');
-      await log.waitFor(/api: SIGTERM, finishing the requests in flight/, 15_000);
-      const closed = await fetch(`${repaired[1]}/health`).then(() => 'open', () => 'closed');
-      expect(closed).toBe('closed');
-      expect(await log.exited(15_000)).not.toBeNull();
+      // SIGTERM to specfirst dev: it passes it on, the service finishes gracefully, and all of it ends.
+      process.kill(child.pid!, 'SIGTERM');
+      await log.exited(15_000);
+      expect(log.text).toContain('api: SIGTERM, finishing the requests in flight');
+      expect(await fetch(`${repaired[1]}/health`).then(() => 'open', () => 'closed')).toBe('closed');
+      // Nothing of the group is left: not tsx, not the service.
+      for (let i = 0; i < 50 && groupAlive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(groupAlive()).toBe(false);
     } finally {
       writeFileSync(rest, original);
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
+      if (groupAlive()) process.kill(-child.pid!, 'SIGKILL');
     }
     // The spec is back as it was, and so is generated/.
     expect((await pnpmRun(project, 'check')).code).toBe(0);

@@ -39,7 +39,7 @@ function title(step: Step): string {
       : step.kind === 'background'
         ? `${step.command} &`
         : step.kind === 'await'
-          ? `the background prints "${step.until}"`
+          ? `the background prints ${step.texts.map((t) => `"${t}"`).join(' then ')}`
           : `${step.kind} ${step.path}`;
   return `docs/tutorial.md:${step.line}: ${what}`;
 }
@@ -96,8 +96,8 @@ describe('docs/tutorial.md', () => {
         await shell.run(`export PORT=${port}`);
         await shell.background(localize(step.command), step.until);
       } else if (step.kind === 'await') {
-        const escaped = step.until.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        await shell.waitFor(new RegExp(escaped), editedAt, 60_000, `the background to print "${step.until}"`);
+        let from = editedAt;
+        for (const text of step.texts) from = await shell.waitForText(text, from, 60_000);
       } else {
         const cwd = (await shell.run('pwd')).output.trim();
         const file = path.resolve(cwd, step.path);

@@ -389,6 +389,19 @@ function nextSteps(root: string, shown: string, choices: Choices, service: IRSer
   out.stdout(`Change the API in ${LAYOUT.spec}/, run ${run('sync')}, implement the generated interfaces: AGENTS.md has the rules.`);
 }
 
+/** The order of the steps when a person finishes the job. */
+const BY_HAND: readonly StepReport['step'][] = ['git init', 'install', 'sync', 'verify', 'commit'];
+
+/**
+ * The commands that finish the job after `failed`: it and every step it kept from running, in the
+ * order a person runs them (by hand, the sync is the project's own `specfirst`, which needs the
+ * install first).
+ */
+export function commandsLeft(planned: readonly Pick<StepReport, 'step' | 'command'>[], failed: StepReport['step']): string[] {
+  const left = planned.slice(planned.findIndex((s) => s.step === failed));
+  return [...left].sort((a, b) => BY_HAND.indexOf(a.step) - BY_HAND.indexOf(b.step)).map((s) => s.command);
+}
+
 /** Names the step that failed, the command it ran, what to do, and the commands that finish the job. */
 function reportFailure(shown: string, failed: StepFailure, planned: readonly Step[], steps: readonly StepReport[], out: Output): void {
   const c = out.colors;
@@ -396,8 +409,7 @@ function reportFailure(shown: string, failed: StepFailure, planned: readonly Ste
   out.stderr(c.red(`✖ ${failed.step} failed: \`${failed.command}\` ${failed.why}`));
   out.stderr(`  ${c.cyan('hint:')} ${failed.hint}`);
   const done = steps.filter((s) => s.ok).map((s) => s.step);
-  // The failed step and every one it kept from running.
-  const remaining = planned.slice(planned.findIndex((s) => s.step === failed.step)).map((s) => s.command);
+  const remaining = commandsLeft(planned, failed.step);
   out.stderr(`The project is in ${shown}${done.length > 0 ? ` (done: ${done.join(', ')})` : ''}. Once that is fixed, finish there with:`);
   out.stderr(`  ${remaining.join(' && ')}`);
 }

@@ -6,8 +6,8 @@
  *     <!-- tutorial: fails with "no-adhoc-schema" -->             the command must fail, saying this
  *     <!-- tutorial: prints "\"done\":true" -->                   the command must succeed, saying this
  *     <!-- tutorial: background until "listening on" -->         start it, go on once it printed this
- *     <!-- tutorial: background prints "listening on" -->        what runs in the background prints this
- *                                                                  (after the last file edit), shown as a listing
+ *     <!-- tutorial: background prints "a" then "b" -->          what runs in the background prints these,
+ *                                                                  in order, after the last file edit (a listing)
  *     <!-- tutorial: write path/to/file.ts -->                    the block is the file's whole content
  *     <!-- tutorial: insert into path/to/file before "  x:" -->  the block goes before that line
  *     <!-- tutorial: insert into path/to/file after "  x:" -->   ... or after it
@@ -19,7 +19,7 @@
 export type Step =
   | { kind: 'run'; line: number; commands: string[]; fails?: string; prints?: string }
   | { kind: 'background'; line: number; command: string; until: string }
-  | { kind: 'await'; line: number; until: string }
+  | { kind: 'await'; line: number; texts: string[] }
   | { kind: 'write'; line: number; path: string; contents: string }
   | { kind: 'insert'; line: number; path: string; contents: string; where: 'before' | 'after'; last: boolean; anchor: string };
 
@@ -81,8 +81,8 @@ function stepFor(directive: { text: string; line: number }, body: string[], line
   if (fails) return { kind: 'run', line, commands: commandsOf(body), fails: fails[1]! };
   const prints = /^prints "(.+)"$/.exec(directive.text);
   if (prints) return { kind: 'run', line, commands: commandsOf(body), prints: prints[1]!.replaceAll('\\"', '"') };
-  const awaited = /^background prints "(.+)"$/.exec(directive.text);
-  if (awaited) return { kind: 'await', line, until: awaited[1]! };
+  const awaited = /^background prints ("[^"]+"(?: then "[^"]+")*)$/.exec(directive.text);
+  if (awaited) return { kind: 'await', line, texts: [...awaited[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) };
   const background = /^background until "(.+)"$/.exec(directive.text);
   if (background) {
     const commands = commandsOf(body);
