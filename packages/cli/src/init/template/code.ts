@@ -179,12 +179,14 @@ const server = createApp().listen(port, (error) => {
   console.log(\`${c.service} listening on http://localhost:\${actual}\`);
 });
 
-/** Port taken: name one that is free right now, and exit. */
+/** Port taken: name one that is free right now (with the script that started this, if one did), and exit. */
 function suggestFreePort(): void {
   const probe = createServer().listen(0, () => {
     const { port: free } = probe.address() as AddressInfo;
+    const script = process.env.npm_lifecycle_event;
+    const manager = process.env.npm_config_user_agent?.startsWith('npm/') ? 'npm run' : 'pnpm';
     probe.close(() => {
-      console.error(\`  hint: stop what uses it, or start on a free port: PORT=\${free}\`);
+      console.error(\`  hint: stop what uses it, or start on a free port: PORT=\${free}\${script ? \` \${manager} \${script}\` : ''}\`);
       process.exit(1);
     });
   });

@@ -93,7 +93,7 @@ createNote:
 - Every model \`X\` has two variants: \`XCreate\` leaves out the \`readonly\` fields; \`XUpdate\` also makes
   every field optional and drops the defaults, so a PATCH never resets what it leaves out.
 - There are no \`required:\` lists: properties, parameters and bodies are required unless marked optional.
-- Names: models PascalCase, operations camelCase, services and tags kebab-case.
+- Names: models PascalCase, operations camelCase, services kebab-case; tags letters, digits, \`-\` and \`_\`.
 - A client result is a union on \`status\`: \`if (result.status === 404)\` narrows \`result.body\` to that
   response's type (see \`${LAYOUT.services}/${c.service}/test/app.test.ts\`).
 

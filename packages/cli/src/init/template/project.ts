@@ -6,7 +6,7 @@
  */
 import { PROJECT_VENDOR_FOLDER, type Dependencies, type PackageManager } from '../dependencies.js';
 import type { InitFile } from '../files.js';
-import { LAYOUT } from './spec.js';
+import { LAYOUT, schemaPath, SPEC_SCHEMAS } from './spec.js';
 
 export interface ProjectContext {
   name: string;
@@ -206,16 +206,6 @@ ${resolved}`,
   };
 }
 
-/** The JSON Schema of each spec file, as spec-core ships them, for the YAML extension. */
-const SPEC_SCHEMAS: Readonly<Record<string, readonly string[]>> = {
-  specfirst: ['specfirst.yaml'],
-  services: [`${LAYOUT.spec}/services.yaml`],
-  models: [`${LAYOUT.spec}/models.yaml`],
-  rest: [`${LAYOUT.spec}/rest/*.yaml`],
-  events: [`${LAYOUT.spec}/events.yaml`],
-  tasks: [`${LAYOUT.spec}/tasks.yaml`],
-};
-
 /**
  * VS Code: ESLint also validates the spec's YAML (eslint-plugin-spec's \`spec-files\` config puts
  * spec-core's diagnostics on the line they are about), the YAML extension completes and checks each
@@ -224,7 +214,7 @@ const SPEC_SCHEMAS: Readonly<Record<string, readonly string[]>> = {
 export function editorFiles(): InitFile[] {
   const settings = {
     'eslint.validate': ['javascript', 'typescript', 'yaml'],
-    'yaml.schemas': Object.fromEntries(Object.entries(SPEC_SCHEMAS).map(([schema, files]) => [`./node_modules/@specfirst/spec-core/schemas/${schema}.schema.json`, files])),
+    'yaml.schemas': Object.fromEntries(Object.entries(SPEC_SCHEMAS).map(([schema, files]) => [`./${schemaPath(schema as keyof typeof SPEC_SCHEMAS)}`, files])),
     // generated/ belongs to `specfirst sync`: read-only in the editor, as it is for lint and commits.
     'files.readonlyInclude': { [`${LAYOUT.output}/**`]: true },
   };

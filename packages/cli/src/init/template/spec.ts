@@ -26,11 +26,31 @@ export const LAYOUT = { spec: 'spec', output: 'generated', services: 'services' 
 
 const q = (value: string): string => JSON.stringify(value);
 
+/** Which of spec-core's JSON Schemas checks which spec files, in an editor. */
+export const SPEC_SCHEMAS: Readonly<Record<'specfirst' | 'services' | 'models' | 'rest' | 'events' | 'tasks', readonly string[]>> = {
+  specfirst: ['specfirst.yaml'],
+  services: [`${LAYOUT.spec}/services.yaml`],
+  models: [`${LAYOUT.spec}/models.yaml`],
+  rest: [`${LAYOUT.spec}/rest/*.yaml`],
+  events: [`${LAYOUT.spec}/events.yaml`],
+  tasks: [`${LAYOUT.spec}/tasks.yaml`],
+};
+
+/** A schema's file in the project, from its root. */
+export function schemaPath(schema: keyof typeof SPEC_SCHEMAS): string {
+  return `node_modules/@specfirst/spec-core/schemas/${schema}.schema.json`;
+}
+
+/** The first line of a spec file: its JSON Schema, relative to the file, for the YAML language server. */
+function modeline(schema: keyof typeof SPEC_SCHEMAS, file: string): string {
+  return `# yaml-language-server: $schema=${'../'.repeat(file.split('/').length - 1)}${schemaPath(schema)}`;
+}
+
 export function specFiles(choices: SpecChoices): InitFile[] {
   return [
     {
       path: 'specfirst.yaml',
-      contents: `# yaml-language-server: $schema=node_modules/@specfirst/spec-core/schemas/specfirst.schema.json
+      contents: `${modeline('specfirst', 'specfirst.yaml')}
 # The project root. The spec lives in spec/; \`specfirst sync\` writes generated/ from it.
 name: ${q(choices.name)}
 spec: ${LAYOUT.spec}
@@ -44,7 +64,7 @@ apps:
     },
     {
       path: `${LAYOUT.spec}/services.yaml`,
-      contents: `# yaml-language-server: $schema=../node_modules/@specfirst/spec-core/schemas/services.schema.json
+      contents: `${modeline('services', `${LAYOUT.spec}/services.yaml`)}
 services:
   ${q(choices.service)}:
     type: http
@@ -55,7 +75,7 @@ services:
     },
     {
       path: `${LAYOUT.spec}/models.yaml`,
-      contents: `# yaml-language-server: $schema=../node_modules/@specfirst/spec-core/schemas/models.schema.json
+      contents: `${modeline('models', `${LAYOUT.spec}/models.yaml`)}
 models:
   Note:
     description: Something to remember.
@@ -83,7 +103,7 @@ models:
     },
     {
       path: `${LAYOUT.spec}/${choices.restFile}`,
-      contents: `# yaml-language-server: $schema=../../node_modules/@specfirst/spec-core/schemas/rest.schema.json
+      contents: `${modeline('rest', `${LAYOUT.spec}/${choices.restFile}`)}
 # One router per tag: generated/routers/<service>/notes.ts and health.ts.
 tags:
   notes:
