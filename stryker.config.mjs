@@ -26,6 +26,7 @@ const MODULES = {
   suggest: {
     mutate: 'packages/spec-core/src/suggest.ts',
     tests: [
+      'packages/spec-core/test/suggest.test.ts',
       'packages/spec-core/test/names.test.ts',
       'packages/spec-core/test/operation-overrides.test.ts',
       'packages/spec-core/test/invalid-fixtures.test.ts',
