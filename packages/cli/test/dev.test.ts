@@ -4,6 +4,7 @@
  * edit reaching it, a broken spec surviving, SIGTERM) is in init.test.ts, on a project init made.
  */
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pc from 'picocolors';
@@ -59,6 +60,48 @@ describe('specfirst dev', () => {
     expect(await devCommand(project(`refuses-${command.length}`), command, out)).toBe(2);
     expect(out.lines.join('\n')).toMatch(message);
     expect(out.lines.join('\n')).toMatch(detail);
+  });
+
+  it('says what went wrong when the command exists but cannot run, without calling it missing (exit code 2)', async () => {
+    const root = project('not-executable');
+    writeFileSync(path.join(root, 'serve.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+    const out = capture();
+    expect(await devCommand(root, ['./serve.sh'], out)).toBe(2);
+    const text = out.lines.join('\n');
+    expect(text).toMatch(/specfirst dev: .*serve\.sh.*EACCES/);
+    expect(text).not.toContain('was not found');
+  });
+
+  // A signal to specfirst dev (Ctrl-C, or a process manager's SIGTERM) goes on to the command,
+  // which ends by it; dev then ends with the code a shell gives a command killed by that signal.
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('passes %s on to the command and ends with %i', async (signal, code) => {
+    const root = project(`signal-${signal}`);
+    const started = path.join(root, 'started');
+    const listeners = process.listenerCount(signal);
+    const out = capture();
+    const running = devCommand(root, ['bash', '-c', `touch "${started}" && exec sleep 60`], out);
+    for (let i = 0; i < 300 && !existsSync(started); i++) await sleep(100);
+    expect(existsSync(started), 'the command started').toBe(true);
+    // As the operating system delivers a signal to this process's handlers.
+    process.emit(signal, signal);
+    expect(await running).toBe(code);
+    // Its handlers are gone: the next Ctrl-C is the caller's again.
+    expect(process.listenerCount(signal)).toBe(listeners);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('stops at %s during the first sync, without starting the command, and ends with %i', async (signal, code) => {
+    const root = project(`early-${signal}`);
+    const out = capture();
+    const running = devCommand(root, ['bash', '-c', 'touch ran && exec sleep 60'], out);
+    process.emit(signal, signal);
+    expect(await running).toBe(code);
+    expect(existsSync(path.join(root, 'ran'))).toBe(false);
   });
 
   it('runs nothing when there is no project to sync (exit code 2)', async () => {
