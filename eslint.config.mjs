@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/.out/**', 'packages/*/test/.out/**', 'fixtures/**/generated/**', 'packages/spec-core/src/generated/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.stryker-tmp/**', 'reports/**', 'bench/.out/**', 'packages/*/test/.out/**', 'fixtures/**/generated/**', 'packages/spec-core/src/generated/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startVitest } from 'vitest/node';
 import { afterAll, describe, expect, it } from 'vitest';
-import SummaryReporter from '../scripts/summary-reporter.js';
+import SummaryReporter, { summaryLine, type Counts } from '../scripts/summary-reporter.js';
 
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-reporter-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -50,11 +50,20 @@ const FILES: Record<string, string> = {
       await new Promise((resolve) => setTimeout(resolve, 20));
     });
   `,
-  // Runs until the reporter has printed a heartbeat naming it (at most 60 s), so the heartbeat is
-  // tested without guessing how long anything takes.
+  // These two run until the reporter has printed a heartbeat naming both, with the first test of
+  // slow.test.ts done (at most 60 s), so the heartbeat is tested without guessing how long
+  // anything takes. Two workers: once both have started, they run side by side.
   'slow.test.ts': `
     import { existsSync } from 'node:fs';
+    test('is done at once', () => {});
     test('waits for the heartbeat', async () => {
+      for (let i = 0; i < 600 && !existsSync(${JSON.stringify(MARKER)}); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(existsSync(${JSON.stringify(MARKER)})).toBe(true);
+    });
+  `,
+  'also-slow.test.ts': `
+    import { existsSync } from 'node:fs';
+    test('waits for the heartbeat too', async () => {
       for (let i = 0; i < 600 && !existsSync(${JSON.stringify(MARKER)}); i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(existsSync(${JSON.stringify(MARKER)})).toBe(true);
     });
@@ -94,16 +103,20 @@ describe('the summary reporter on a real run', () => {
       heartbeatMs: 200,
       write: (line) => {
         lines.push(line);
-        if (line.startsWith('… still running:') && line.includes('slow.test.ts')) writeFileSync(MARKER, '');
+        if (line.startsWith('… still running:') && line.includes(' slow.test.ts (') && line.includes('1 of 2 tests done') && line.includes(' also-slow.test.ts (')) writeFileSync(MARKER, '');
       },
     });
+    // No writer, as in vitest.config.ts: its closing line goes where Vitest prints. Its heartbeat
+    // is off, with a period short enough to show if it were not.
+    const plain = new SummaryReporter({ heartbeat: false, heartbeatMs: 200 });
     const stream = new Collector();
     const exitCode = process.exitCode;
+    const started = Date.now();
     try {
       const vitest = await startVitest(
         'test',
         [],
-        { root: temp, config: false, globals: true, watch: false, include: ['*.test.ts'], reporters: ['default', reporter], maxWorkers: 2, testTimeout: 90_000 },
+        { root: temp, config: false, globals: true, watch: false, include: ['*.test.ts'], reporters: ['default', reporter, plain], maxWorkers: 2, testTimeout: 90_000 },
         {},
         { stdout: stream, stderr: stream },
       );
@@ -112,19 +125,50 @@ describe('the summary reporter on a real run', () => {
       // A failing run sets the exit code of the process it runs in: this test's, here.
       process.exitCode = exitCode;
     }
+    const seconds = Math.ceil((Date.now() - started) / 1000);
 
     const vitestOutput = stream.text;
     const closing = lines.at(-1)!;
-    expect(closing).toBe('\n4 passed, 1 failed, 1 expected fail, 4 skipped, 1 todo, 2 files failed to load, 1 file failed outside its tests, 1 unhandled error');
+    expect(closing).toBe('\n6 passed, 1 failed, 1 expected fail, 4 skipped, 1 todo, 2 files failed to load, 1 file failed outside its tests, 1 unhandled error');
     const tests = vitestCounts(vitestOutput, 'Tests');
-    expect(tests).toEqual({ failed: 1, passed: 4, 'expected fail': 1, skipped: 4, todo: 1 });
+    expect(tests).toEqual({ failed: 1, passed: 6, 'expected fail': 1, skipped: 4, todo: 1 });
     expect(closing).toContain(`${tests['passed']} passed, ${tests['failed']} failed, ${tests['expected fail']} expected fail, ${tests['skipped']} skipped, ${tests['todo']} todo,`);
     // Vitest's failed files are the three the line names apart, and the one with the failed test.
     expect(vitestCounts(vitestOutput, 'Test Files')['failed']).toBe(2 + 1 + 1);
     expect(vitestCounts(vitestOutput, 'Errors')).toEqual({ error: 1 });
 
+    // Without a writer, the same line, in Vitest's output; with the heartbeat off, none however short its period.
+    expect(vitestOutput).toContain(closing);
+    expect(vitestOutput).not.toContain('still running');
+
     const heartbeats = lines.filter((line) => line.startsWith('… still running:'));
     expect(heartbeats.length).toBeGreaterThan(0);
-    expect(heartbeats.at(-1)).toMatch(/^… still running: .*slow\.test\.ts \(\d+ s, 0 of 1 test done\)/);
+    // Each names at least one file: `<project> <file> (<seconds> s, <done> of <total> tests done)` (no project name here).
+    for (const line of heartbeats) expect(line).toMatch(/^… still running: .*\S+\.test\.ts \(\d+ s, \d+ of \d+ tests? done\)/);
+    // The last names both slow files, apart, with what each has done and for how long (no longer than the whole run).
+    const named = heartbeats.at(-1)!.slice('… still running: '.length);
+    const files = [...named.matchAll(/ ?(\S+\.test\.ts) \((\d+) s, (\d+ of \d+ tests? done)\)/g)];
+    expect(files.map((file) => file[0]).join(', ')).toBe(named);
+    expect(files.map((file) => `${file[1]}: ${file[3]}`).sort()).toEqual(['also-slow.test.ts: 0 of 1 test done', 'slow.test.ts: 1 of 2 tests done']);
+    for (const file of files) expect(Number(file[2])).toBeLessThanOrEqual(seconds);
+  });
+});
+
+describe('the closing line', () => {
+  const none: Counts = { passed: 0, failed: 0, expectedFail: 0, skipped: 0, todo: 0, failedToLoad: 0, failedOutsideTests: 0, unhandledErrors: 0 };
+
+  it.each<[string, Partial<Counts>, 'passed' | 'failed' | 'interrupted', string]>([
+    ['nothing ran', {}, 'passed', '0 passed, 0 failed'],
+    ['a green run: no zero counts beyond the two', { passed: 810 }, 'passed', '810 passed, 0 failed'],
+    ['one of each', { passed: 1, failed: 1, expectedFail: 1, skipped: 1, todo: 1 }, 'failed', '1 passed, 1 failed, 1 expected fail, 1 skipped, 1 todo'],
+    ['a file that failed to load', { passed: 3, failedToLoad: 1 }, 'failed', '3 passed, 0 failed, 1 file failed to load'],
+    ['files that failed to load', { passed: 3, failedToLoad: 2 }, 'failed', '3 passed, 0 failed, 2 files failed to load'],
+    ['a file that failed outside its tests', { passed: 3, failedOutsideTests: 1 }, 'failed', '3 passed, 0 failed, 1 file failed outside its tests'],
+    ['files that failed outside their tests', { passed: 3, failedOutsideTests: 2 }, 'failed', '3 passed, 0 failed, 2 files failed outside their tests'],
+    ['an unhandled error', { passed: 3, unhandledErrors: 1 }, 'failed', '3 passed, 0 failed, 1 unhandled error'],
+    ['unhandled errors', { passed: 3, unhandledErrors: 2 }, 'failed', '3 passed, 0 failed, 2 unhandled errors'],
+    ['an interrupted run', { passed: 2, skipped: 5 }, 'interrupted', '2 passed, 0 failed, 5 skipped, interrupted'],
+  ])('%s: %j', (_case, counts, reason, line) => {
+    expect(summaryLine({ ...none, ...counts }, reason)).toBe(line);
   });
 });

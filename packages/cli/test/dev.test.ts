@@ -3,7 +3,8 @@
  * runs, what it returns, and what it says when it cannot run. The loop with a real service (a spec
  * edit reaching it, a broken spec surviving, SIGTERM) is in init.test.ts, on a project init made.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pc from 'picocolors';
@@ -59,6 +60,73 @@ describe('specfirst dev', () => {
     expect(await devCommand(project(`refuses-${command.length}`), command, out)).toBe(2);
     expect(out.lines.join('\n')).toMatch(message);
     expect(out.lines.join('\n')).toMatch(detail);
+  });
+
+  it('says what went wrong when the command exists but cannot run, without calling it missing (exit code 2)', async () => {
+    const root = project('not-executable');
+    writeFileSync(path.join(root, 'serve.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+    const out = capture();
+    expect(await devCommand(root, ['./serve.sh'], out)).toBe(2);
+    const text = out.lines.join('\n');
+    expect(text).toMatch(/specfirst dev: .*serve\.sh.*EACCES/);
+    expect(text).not.toContain('was not found');
+  });
+
+  /**
+   * Starts dev with a command that records the signals it gets (bash runs pending traps in signal
+   * order, so a SIGINT that reached it is logged before a later SIGTERM), and waits until it runs.
+   */
+  async function recording(name: string): Promise<{ running: Promise<number>; log: string; listeners: Record<'SIGINT' | 'SIGTERM', number> }> {
+    const root = project(name);
+    const started = path.join(root, 'started');
+    const log = path.join(root, 'signals');
+    const listeners = { SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') };
+    const script = `trap 'echo INT >> "${log}"; exit 130' INT; trap 'echo TERM >> "${log}"; exit 143' TERM; touch "${started}"; while true; do sleep 0.05; done`;
+    const running = devCommand(root, ['bash', '-c', script], capture());
+    for (let i = 0; i < 300 && !existsSync(started); i++) await sleep(100);
+    expect(existsSync(started), 'the command started').toBe(true);
+    return { running, log, listeners };
+  }
+
+  // A process manager's SIGTERM goes on to the command; dev ends with the code a shell gives a
+  // command ended by it, and its handlers are gone (the next signal is the caller's again).
+  it('passes SIGTERM on to the command and ends with its code (143)', async () => {
+    const { running, log, listeners } = await recording('signal-term');
+    // As the operating system delivers a signal to this process's handlers.
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await running).toBe(143);
+    expect(readFileSync(log, 'utf8')).toBe('TERM\n');
+    expect({ SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') }).toEqual(listeners);
+  });
+
+  // Ctrl-C in a terminal reaches the whole foreground group, the command too: passing the first
+  // SIGINT on would make it a second one, which a watcher like tsx takes as "force-kill".
+  it('does not pass a first SIGINT on (the terminal sends it to the command itself)', async () => {
+    const { running, log } = await recording('signal-int-once');
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await running).toBe(143);
+    expect(readFileSync(log, 'utf8')).toBe('TERM\n');
+  });
+
+  it('passes a second SIGINT on, for a command that did not hear the first, and ends with 130', async () => {
+    const { running, log } = await recording('signal-int-twice');
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    expect(await running).toBe(130);
+    expect(readFileSync(log, 'utf8')).toBe('INT\n');
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('stops at %s during the first sync, without starting the command, and ends with %i', async (signal, code) => {
+    const root = project(`early-${signal}`);
+    const out = capture();
+    const running = devCommand(root, ['bash', '-c', 'touch ran && exec sleep 60'], out);
+    process.emit(signal, signal);
+    expect(await running).toBe(code);
+    expect(existsSync(path.join(root, 'ran'))).toBe(false);
   });
 
   it('runs nothing when there is no project to sync (exit code 2)', async () => {

@@ -79,6 +79,8 @@ function expectedLabels(graph: ServiceGraph): { nodes: string[]; edges: { from: 
 }
 
 interface Parsed {
+  /** Which way the diagram is laid out: Mermaid's direction, DOT's graph attributes. */
+  graph: Record<string, string>;
   /** Node ids in order, with their label and shape. */
   nodes: { id: string; label: string; shape: string }[];
   edges: { from: string; to: string; label: string; style: string }[];
@@ -91,13 +93,14 @@ interface Parsed {
  */
 function parseMermaid(text: string): Parsed {
   const lines = text.split('\n');
-  expect(lines[0]).toBe('flowchart LR');
+  const header = /^flowchart (TB|TD|BT|RL|LR)$/.exec(lines[0]!);
+  if (!header) throw new Error(`not a flowchart: ${JSON.stringify(lines[0])}`);
   const id = 's\\d+_[A-Za-z0-9_]*';
   const label = '"((?:[\\p{L}\\p{N} _.,:()/-]|#\\d+;)*)"';
   const node = new RegExp(`^  (${id})(?:\\[${label}\\]|\\(\\[${label}\\]\\))$`, 'u');
   const edge = new RegExp(`^  (${id}) (-->|-\\.->|==>)\\|${label}\\| (${id})$`, 'u');
   const decode = (s: string) => s.replace(/#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
-  const parsed: Parsed = { nodes: [], edges: [] };
+  const parsed: Parsed = { graph: { direction: header[1]! }, nodes: [], edges: [] };
   for (const line of lines.slice(1)) {
     const n = node.exec(line);
     const e = edge.exec(line);
@@ -147,9 +150,10 @@ function tokenizeDot(text: string): DotToken[] {
 }
 
 /**
- * Parses the DOT `graphDot` writes (a digraph of graph attributes, node statements and edge
- * statements, each ended by `;`) and decodes its labels as Graphviz would: only `\\` and `\"` may
- * be escapes; any other backslash escape would be a Graphviz directive (`\N`, `\G`, `\l`).
+ * Parses the DOT `graphDot` writes (a digraph of graph attributes, node defaults, node statements
+ * and edge statements, each ended by `;`) and decodes its labels as Graphviz would: only `\\` and
+ * `\"` may be escapes; any other backslash escape would be a Graphviz directive (`\N`, `\G`, `\l`).
+ * A node's shape is what Graphviz draws: its own `shape`, else the default's, else an ellipse.
  */
 function parseDot(text: string): Parsed {
   const tokens = tokenizeDot(text);
@@ -185,17 +189,18 @@ function parseDot(text: string): Parsed {
   expectToken('digraph');
   if (next().kind !== 'id') throw new Error('graph name expected');
   expectToken('{');
-  const parsed: Parsed = { nodes: [], edges: [] };
+  const parsed: Parsed = { graph: {}, nodes: [], edges: [] };
+  let nodeDefaults: Record<string, string> = {};
   const keywords = new Set(['node', 'edge', 'graph', 'digraph', 'subgraph', 'strict']);
   for (;;) {
     const first = next();
     if (first.text === '}' && first.kind === 'punct') break;
     if (first.kind !== 'id') throw new Error(`statement expected, got ${JSON.stringify(first.text)}`);
     const second = tokens[at];
-    if (first.text === 'node' && second?.text === '[') attributes();
+    if (first.text === 'node' && second?.text === '[') nodeDefaults = { ...nodeDefaults, ...attributes() };
     else if (second?.text === '=') {
       next();
-      next();
+      parsed.graph[first.text] = next().text;
     } else if (keywords.has(first.text.toLowerCase())) throw new Error(`a keyword as a node id: ${first.text}`);
     else if (second?.text === '->') {
       next();
@@ -205,7 +210,8 @@ function parseDot(text: string): Parsed {
       parsed.edges.push({ from: first.text, to: to.text, label: attrs['label'] ?? '', style: attrs['style'] ?? '' });
     } else {
       const attrs = attributes();
-      parsed.nodes.push({ id: first.text, label: attrs['label'] ?? '', shape: attrs['style'] === 'rounded' ? 'rounded' : 'box' });
+      const shape = attrs['shape'] ?? nodeDefaults['shape'] ?? 'ellipse';
+      parsed.nodes.push({ id: first.text, label: attrs['label'] ?? '', shape: attrs['style'] === 'rounded' ? `rounded ${shape}` : shape });
     }
     expectToken(';');
   }
@@ -218,8 +224,13 @@ function parseDot(text: string): Parsed {
 const shown = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 /** Checks a parsed diagram against its graph: every service once, every edge between the right two, labels intact. */
-function expectDiagram(parsed: Parsed, graph: ServiceGraph, options: { printable: boolean; styles: Record<string, string>; shapes: Record<string, string> }): void {
+function expectDiagram(
+  parsed: Parsed,
+  graph: ServiceGraph,
+  options: { graph: Record<string, string>; printable: boolean; styles: Record<string, string>; shapes: Record<string, string> },
+): void {
   const expected = expectedLabels(graph);
+  expect(parsed.graph).toEqual(options.graph);
   const show = options.printable ? shown : (s: string) => s;
   expect(parsed.nodes.map((n) => n.label)).toEqual(expected.nodes.map(show));
   expect(new Set(parsed.nodes.map((n) => n.id)).size).toBe(graph.services.length);
@@ -228,8 +239,9 @@ function expectDiagram(parsed: Parsed, graph: ServiceGraph, options: { printable
   expect(parsed.edges).toEqual(expected.edges.map((e) => ({ from: ids[e.from], to: ids[e.to], label: show(e.label), style: options.styles[e.kind] })));
 }
 
-const MERMAID = { printable: false, styles: { operation: '-->', topic: '-.->', task: '==>' }, shapes: { http: 'rectangle', worker: 'stadium' } };
-const DOT = { printable: true, styles: { operation: 'solid', topic: 'dashed', task: 'bold' }, shapes: { http: 'box', worker: 'rounded' } };
+// Left to right, as the services call each other; an HTTP service a box, a worker a rounded one.
+const MERMAID = { graph: { direction: 'LR' }, printable: false, styles: { operation: '-->', topic: '-.->', task: '==>' }, shapes: { http: 'rectangle', worker: 'stadium' } };
+const DOT = { graph: { rankdir: 'LR' }, printable: true, styles: { operation: 'solid', topic: 'dashed', task: 'bold' }, shapes: { http: 'box', worker: 'rounded box' } };
 
 describe('specfirst graph --format', () => {
   it('text (the default): one block per service, one line per edge, counts in the singular when there is one', async () => {
@@ -253,6 +265,8 @@ describe('specfirst graph --format', () => {
     );
     const keywords = await runCli(['graph', KEYWORDS, '--format', 'text']);
     expect(keywords.stdout).toContain('end (http :3000, 1 operation)\n');
+    // The service of a standalone OpenAPI document has no port.
+    expect((await runCli(['graph', HOSTILE])).stdout).toBe('api (http :?, 4 operations)\n');
   });
 
   it('json: services and edges, in a documented shape, and nothing else on standard output', async () => {
@@ -300,6 +314,8 @@ describe('specfirst graph --format', () => {
     expect(mermaid.split('\n')).toHaveLength(1 + HOSTILE_NAMES.length * 2);
     expectDiagram(parseMermaid(mermaid), hostileGraph, MERMAID);
     const dot = graphDot(hostileGraph);
+    // One statement a line, as in the Mermaid flowchart: the graph, its two settings, the nodes, the edges, the end.
+    expect(dot.split('\n')).toHaveLength(3 + HOSTILE_NAMES.length * 2 + 1);
     expectDiagram(parseDot(dot), hostileGraph, DOT);
     // Control characters are shown as text, never written raw.
     // eslint-disable-next-line no-control-regex

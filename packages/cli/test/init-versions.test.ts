@@ -63,6 +63,18 @@ describe('the version table of specfirst init', () => {
     }
   });
 
+  it.each([
+    ['no package.json', (_file: string) => undefined],
+    ['a package.json that is no JSON', (file: string) => writeFileSync(file, '{')],
+    ['no version', (file: string) => writeFileSync(file, JSON.stringify({ name: '@specfirst/cli' }))],
+    ['a version that is no string', (file: string) => writeFileSync(file, JSON.stringify({ name: '@specfirst/cli', version: 1 }))],
+  ])('says where it looked when the CLI has %s, rather than naming packages by a version it does not know', (_what, write) => {
+    const cli = path.join(temp, `unversioned-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(cli, { recursive: true });
+    write(path.join(cli, 'package.json'));
+    expect(() => specFirstVersion(cli)).toThrow(`cannot read the version of @specfirst/cli from ${cli}`);
+  });
+
   it('releases the SpecFirst packages together: each has the CLI\'s version', () => {
     const version = specFirstVersion();
     for (const [name, { folder }] of Object.entries(SPECFIRST_PACKAGES)) {
@@ -91,6 +103,43 @@ describe('the dependencies of a new project', () => {
     expect(findCheckout(lookalike)).toBeUndefined();
     writeFileSync(path.join(temp, 'other', 'pnpm-workspace.yaml'), 'packages: []\n');
     expect(findCheckout(lookalike)).toBeUndefined();
+  });
+
+  /** A folder laid out as a checkout (pnpm-workspace.yaml, each SpecFirst package in its folder under packages/ with its name), and a tools/cli beside. */
+  function lookalike(name: string): string {
+    const root = path.join(temp, name);
+    mkdirSync(path.join(root, 'tools', 'cli'), { recursive: true });
+    writeFileSync(path.join(root, 'pnpm-workspace.yaml'), 'packages: [packages/*]\n');
+    for (const [pkg, { folder }] of Object.entries(SPECFIRST_PACKAGES)) {
+      mkdirSync(path.join(root, 'packages', folder), { recursive: true });
+      writeFileSync(path.join(root, 'packages', folder, 'package.json'), JSON.stringify({ name: pkg, version: '0.1.0' }));
+    }
+    return root;
+  }
+
+  it.each([
+    ['a checkout: the CLI in packages/cli, the workspace file, every package', (root: string) => path.join(root, 'packages/cli'), true],
+    [
+      'no pnpm-workspace.yaml',
+      (root: string) => {
+        rmSync(path.join(root, 'pnpm-workspace.yaml'));
+        return path.join(root, 'packages/cli');
+      },
+      false,
+    ],
+    [
+      'a package under another name',
+      (root: string) => {
+        writeFileSync(path.join(root, 'packages/codegen/package.json'), JSON.stringify({ name: 'codegen' }));
+        return path.join(root, 'packages/cli');
+      },
+      false,
+    ],
+    ['the CLI in a folder not named cli', (root: string) => path.join(root, 'packages/runtime'), false],
+    ['the CLI in a cli folder outside packages/', (root: string) => path.join(root, 'tools/cli'), false],
+  ] as const)('takes a folder for a checkout only with every mark of one: %s', (_what, cliIn, isCheckout) => {
+    const root = lookalike(`lookalike-${Math.random().toString(36).slice(2)}`);
+    expect(findCheckout(cliIn(root))).toBe(isCheckout ? root : undefined);
   });
 
   it('links SpecFirst packages to the checkout by relative paths (link: for pnpm, file: for npm) and pins the tools exactly', () => {
@@ -181,6 +230,15 @@ describe('where a new project gets SpecFirst from', () => {
     ['a file name with a path in it', (cli: string) => rewriteList(cli, (list) => ((list['@specfirst/runtime'] as { file: string }).file = '../../../etc/passwd.tgz')), /no valid entry for @specfirst\/runtime/],
     ['a listed tarball missing', (cli: string) => rmSync(path.join(cli, 'vendor', 'specfirst-cli-0.1.0.tgz')), /specfirst-cli-0\.1\.0\.tgz, listed for @specfirst\/cli, is missing/],
     ['a list that is no JSON', (cli: string) => writeFileSync(path.join(cli, 'vendor', 'packages.json'), '{'), /damaged: it is not a JSON object/],
+    ['a list that is null', (cli: string) => writeFileSync(path.join(cli, 'vendor', 'packages.json'), 'null'), /damaged: it is not a JSON object/],
+    ['an entry without its integrity', (cli: string) => rewriteList(cli, (list) => delete (list['@specfirst/cli'] as { integrity?: string }).integrity), /no valid entry for @specfirst\/cli/],
+    ['an entry without its version', (cli: string) => rewriteList(cli, (list) => delete (list['eslint-plugin-spec'] as { version?: string }).version), /no valid entry for eslint-plugin-spec/],
+    ['a file name that is no string', (cli: string) => rewriteList(cli, (list) => ((list['@specfirst/runtime'] as { file: unknown }).file = ['specfirst-runtime-0.1.0.tgz'])), /no valid entry for @specfirst\/runtime/],
+    [
+      'a file name that goes on after .tgz',
+      (cli: string) => rewriteList(cli, (list) => ((list['@specfirst/runtime'] as { file: string }).file = 'specfirst-runtime-0.1.0.tgz/../../../../etc/passwd')),
+      /no valid entry for @specfirst\/runtime/,
+    ],
   ])('refuses %s, with a hint', (_what, damage, message) => {
     const { cli } = fakeVendor(`damaged-${Math.random().toString(36).slice(2)}`);
     damage(cli);

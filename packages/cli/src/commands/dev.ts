@@ -31,15 +31,21 @@ export async function devCommand(target: string, command: readonly string[], out
   let exitCode: number | undefined;
   let startError: string | undefined;
   let interrupts = 0;
+  /** A signal that came before the command started (during the first sync): it never starts. */
+  let stoppedBy: NodeJS.Signals | undefined;
 
   const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const passOn = (signal: NodeJS.Signals) => {
     if (running()) child!.kill(signal);
-    else stopWatching.abort();
+    else stop(signal);
+  };
+  const stop = (signal: NodeJS.Signals) => {
+    if (child === undefined) stoppedBy ??= signal;
+    stopWatching.abort();
   };
   const onInt = () => {
     interrupts++;
-    if (!running()) stopWatching.abort();
+    if (!running()) stop('SIGINT');
     else if (interrupts > 1) child!.kill('SIGINT');
   };
   const onTerm = () => passOn('SIGTERM');
@@ -47,6 +53,7 @@ export async function devCommand(target: string, command: readonly string[], out
   process.on('SIGTERM', onTerm);
 
   const start = () => {
+    if (stopWatching.signal.aborted) return;
     // The command's output is the service's: straight to the terminal, interleaved with sync's.
     const absolute = path.resolve(target);
     const cwd = (existsSync(absolute) ? findProjectRoot(absolute) : undefined) ?? process.cwd();
@@ -65,8 +72,8 @@ export async function devCommand(target: string, command: readonly string[], out
 
   try {
     const synced = await syncCommand(target, { check: false, watch: true, signal: stopWatching.signal, onFirstSync: start }, out);
-    // The first load could not find a project (or a signal came first): nothing was started.
-    if (child === undefined) return synced;
+    // Stopped during the first sync, or the first load could not find a project: nothing was started.
+    if (child === undefined) return stoppedBy !== undefined ? 128 + (constants.signals[stoppedBy] ?? 0) : synced;
     if (exitCode === undefined && startError === undefined) await new Promise<void>((resolve) => child!.once('exit', () => resolve()));
   } finally {
     process.off('SIGINT', onInt);

@@ -1,0 +1,75 @@
+// Mutation testing with Stryker: `pnpm mutation` (slow; neither CI nor `pnpm test` runs it). Stryker
+// changes one thing at a time in a module (a `<` into `<=`, a string into "", a branch into `true`)
+// and runs the module's unit tests against each change; a change no test notices ("survived")
+// is behaviour the tests do not check. The report: reports/mutation/index.html.
+//
+// Each module is tested by its own fast unit tests only. `SPECFIRST_MUTATE=graph,dev pnpm mutation`
+// runs some of them.
+
+// @ts-check
+/** The modules, each with the unit tests that claim to check it. */
+const MODULES = {
+  'init-dependencies': {
+    mutate: 'packages/cli/src/init/dependencies.ts',
+    tests: ['packages/cli/test/init-versions.test.ts'],
+  },
+  dev: {
+    mutate: 'packages/cli/src/commands/dev.ts',
+    tests: ['packages/cli/test/dev.test.ts'],
+  },
+  graph: {
+    mutate: 'packages/cli/src/graph-output.ts',
+    tests: ['packages/cli/test/graph.test.ts'],
+  },
+  // Plural and did-you-mean: spec-core's tests that check its suggestions. The CLI's tests of
+  // plural() go through spec-core's dist/, which Stryker does not mutate.
+  suggest: {
+    mutate: 'packages/spec-core/src/suggest.ts',
+    tests: [
+      'packages/spec-core/test/suggest.test.ts',
+      'packages/spec-core/test/names.test.ts',
+      'packages/spec-core/test/operation-overrides.test.ts',
+      'packages/spec-core/test/invalid-fixtures.test.ts',
+      'packages/spec-core/test/cache.test.ts',
+    ],
+  },
+  'summary-reporter': {
+    mutate: 'scripts/summary-reporter.ts',
+    tests: ['test/summary-reporter.test.ts'],
+  },
+};
+
+const selected = process.env['SPECFIRST_MUTATE']?.split(',').map((name) => name.trim()) ?? Object.keys(MODULES);
+const unknown = selected.filter((name) => !(name in MODULES));
+if (unknown.length > 0) {
+  throw new Error(`SPECFIRST_MUTATE names no module: ${unknown.join(', ')}; the modules are ${Object.keys(MODULES).join(', ')} (stryker.config.mjs)`);
+}
+const modules = selected.map((name) => MODULES[/** @type {keyof typeof MODULES} */ (name)]);
+
+/** The test files of the selected modules: all that vitest.mutation.config.mjs runs. */
+export const mutationTestFiles = modules.flatMap((m) => m.tests);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  // Named, not discovered: Stryker looks for plugins beside its own folder, which pnpm's store keeps apart.
+  plugins: ['@stryker-mutator/vitest-runner'],
+  // Not Stryker's `testFiles`: with it, Stryker 9.6.1 switches a mutant of a module's top-level
+  // code (a constant) on only after the module has loaded, so no such mutant can be killed
+  // (stryker-js#6144). A Vitest config that holds only these tests narrows the run instead.
+  vitest: { configFile: 'vitest.mutation.config.mjs' },
+  mutate: modules.map((m) => m.mutate),
+  // Each mutant runs only the tests that reach it.
+  coverageAnalysis: 'perTest',
+  // The sandbox (.stryker-tmp/) is a copy of the repository with every node_modules folder linked
+  // in, so the packages' workspace links resolve to the real packages and their dist/ (run
+  // `pnpm build` first; `pnpm mutation` does).
+  tempDirName: '.stryker-tmp',
+  concurrency: 2,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+  // A report, not a gate.
+  thresholds: { high: 90, low: 75, break: null },
+};
