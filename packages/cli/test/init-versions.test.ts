@@ -144,6 +144,7 @@ describe('the dependencies of a new project', () => {
 
   it('links SpecFirst packages to the checkout by relative paths (link: for pnpm, file: for npm) and pins the tools exactly', () => {
     const project = path.join(temp, 'projects', 'my-api');
+    mkdirSync(project, { recursive: true });
     const toRepo = path.relative(project, REPO).split(path.sep).join('/');
     const pnpm = projectDependencies('pnpm', { kind: 'checkout', root: REPO }, project);
     expect(pnpm.dependencies).toEqual({ '@specfirst/runtime': `link:${toRepo}/packages/runtime` });

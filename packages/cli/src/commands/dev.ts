@@ -52,8 +52,8 @@ export async function devCommand(target: string, command: readonly string[], out
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
 
+  // Called by sync once the first sync is done, unless a signal came first.
   const start = () => {
-    if (stopWatching.signal.aborted) return;
     // The command's output is the service's: straight to the terminal, interleaved with sync's.
     const absolute = path.resolve(target);
     const cwd = (existsSync(absolute) ? findProjectRoot(absolute) : undefined) ?? process.cwd();

@@ -139,21 +139,13 @@ export function findPackageSource(cliDir = CLI_DIR, published = PUBLISHED_ON_NPM
   );
 }
 
-/** `file` with every symbolic link on its way resolved, for the part of it that exists yet. */
-function resolvedPath(file: string): string {
-  const absolute = path.resolve(file);
-  if (existsSync(absolute)) return realpathSync(absolute);
-  const parent = path.dirname(absolute);
-  return parent === absolute ? absolute : path.join(resolvedPath(parent), path.basename(absolute));
-}
-
 /**
  * A relative path from the project root, `/`-separated, as package.json and pnpm want it. Both ends
  * are resolved first: a package manager resolves the path from the real folder, so a project under
  * a linked folder (macOS's /tmp, /var) would otherwise get a path that leads elsewhere.
  */
 function relativeTo(projectRoot: string, target: string): string {
-  const relative = path.relative(resolvedPath(projectRoot), resolvedPath(target));
+  const relative = path.relative(realpathSync(projectRoot), realpathSync(target));
   if (path.isAbsolute(relative)) {
     // Windows: another drive has no relative path.
     throw new PackageSourceError(
@@ -164,7 +156,7 @@ function relativeTo(projectRoot: string, target: string): string {
   return relative.split(path.sep).join('/');
 }
 
-/** The `dependencies`, `devDependencies`, overrides and copied files of a new project at `projectRoot`. */
+/** The `dependencies`, `devDependencies`, overrides and copied files of a new project at `projectRoot` (a folder that exists). */
 export function projectDependencies(manager: PackageManager, source: PackageSource, projectRoot: string): Dependencies {
   const dependencies: Record<string, string> = {};
   const devDependencies: Record<string, string> = { ...TOOL_VERSIONS };
