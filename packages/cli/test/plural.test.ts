@@ -3,27 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { plural } from '../src/format.js';
 import { runCli } from './support/run-cli.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-plural-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-describe('plural', () => {
-  it.each([
-    [0, 'file', undefined, '0 files'],
-    [1, 'file', undefined, '1 file'],
-    [2, 'file', undefined, '2 files'],
-    [1, 'stale file', undefined, '1 stale file'],
-    [3, 'stale file', undefined, '3 stale files'],
-    [1, 'entry', 'entries', '1 entry'],
-    [2, 'entry', 'entries', '2 entries'],
-    [0, 'entry', 'entries', '0 entries'],
-  ])('plural(%i, %j, %j) is %j', (n, word, pluralWord, expected) => {
-    expect(plural(n, word, pluralWord)).toBe(expected);
-  });
-});
+// plural() itself is spec-core's, tested there (packages/spec-core/test/suggest.test.ts); these
+// tests read what each command prints for one and for many.
 
 /** A copy of fixtures/small (one service, four operations, two models) changed by `edit`. */
 function small(name: string, edit: (root: string) => void = () => undefined): string {
