@@ -33,6 +33,10 @@ function documentationFiles(): string[] {
 describe('githubSlug gives the anchors GitHub gives', () => {
   it.each([
     ['Quickstart', 'quickstart'],
+    ['Naming rules', 'naming-rules'],
+    ['`spec/tasks.yaml`', 'spectasksyaml'],
+    ['`Create` and `Update` variants', 'create-and-update-variants'],
+    ['References: `$ref: Name`', 'references-ref-name'],
     ['Working on SpecFirst', 'working-on-specfirst'],
     ['`specfirst.yaml`', 'specfirstyaml'],
     ['`spec/rest/<service>.yaml`', 'specrestserviceyaml'],

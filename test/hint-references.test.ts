@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { anchorsOf, headingsOf } from './support/markdown-links.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
@@ -71,25 +72,6 @@ function allReferences(): Reference[] {
   return references;
 }
 
-/** Headings of a Markdown page, outside code blocks, as text (`#` marks and surrounding spaces dropped). */
-function headings(markdown: string): string[] {
-  const found: string[] = [];
-  let fenced = false;
-  for (const line of markdown.split('\n')) {
-    if (/^(```|~~~)/.test(line)) fenced = !fenced;
-    else if (!fenced && /^#{1,6} /.test(line)) found.push(line.replace(/^#{1,6} /, '').trim());
-  }
-  return found;
-}
-
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as `-`. */
-function anchorOf(heading: string): string {
-  return heading
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N} _-]/gu, '')
-    .replace(/ /g, '-');
-}
-
 describe('references to the docs in hints and messages', () => {
   const references = allReferences();
 
@@ -107,24 +89,15 @@ describe('references to the docs in hints and messages', () => {
         broken.push(`${reference.at}: docs/${reference.page} does not exist`);
         continue;
       }
-      const titles = headings(readFileSync(page, 'utf8'));
-      if (reference.heading !== undefined && !titles.includes(reference.heading)) {
+      const markdown = readFileSync(page, 'utf8');
+      if (reference.heading !== undefined && !headingsOf(markdown).includes(reference.heading)) {
         broken.push(`${reference.at}: docs/${reference.page} has no heading "${reference.heading}"`);
       }
-      if (reference.anchor !== undefined && !titles.map(anchorOf).includes(reference.anchor)) {
+      if (reference.anchor !== undefined && !anchorsOf(markdown).has(reference.anchor)) {
         broken.push(`${reference.at}: docs/${reference.page} has no heading with the anchor #${reference.anchor}`);
       }
     }
     expect(broken).toEqual([]);
-  });
-
-  it.each([
-    ['Naming rules', 'naming-rules'],
-    ['`spec/tasks.yaml`', 'spectasksyaml'],
-    ['`Create` and `Update` variants', 'create-and-update-variants'],
-    ['References: `$ref: Name`', 'references-ref-name'],
-  ])('anchors are made as GitHub makes them: %j is #%s', (heading, anchor) => {
-    expect(anchorOf(heading)).toBe(anchor);
   });
 
   it.each([

@@ -87,14 +87,25 @@ function headingText(source: string): string {
     .trim();
 }
 
+/** A heading line's content as written (`#` marks and closing `#`s dropped), or undefined for another line. */
+function headingSource(line: string): string | undefined {
+  const heading = /^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
+  return heading ? (heading[1] ?? '') : undefined;
+}
+
+/** Every heading of a file, outside code blocks, as written (`` `spec/services.yaml` ``, with its backticks). */
+export function headingsOf(markdown: string): string[] {
+  return proseLines(markdown).flatMap(({ text }) => headingSource(text) ?? []);
+}
+
 /** Every anchor a file has: one per heading (repeats numbered), and `<a id>`/`<a name>` targets. */
 export function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
   for (const { text } of proseLines(markdown)) {
-    const heading = /^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(text);
-    if (heading) {
-      const slug = githubSlug(headingText(heading[1] ?? ''));
+    const heading = headingSource(text);
+    if (heading !== undefined) {
+      const slug = githubSlug(headingText(heading));
       const count = seen.get(slug) ?? 0;
       seen.set(slug, count + 1);
       anchors.add(count === 0 ? slug : `${slug}-${count}`);
