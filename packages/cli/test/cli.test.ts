@@ -4,19 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, runBin as run } from './support/run-cli.js';
 import { REALWORLD_OPENAPI } from '../../../test/support/corpus.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
 
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-/** Runs the built command as a user would, from `cwd`. */
-function run(args: string[], cwd = REPO): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 

@@ -3,25 +3,20 @@
  * a child process, from the repository root. Whatever the spec, the command reports and exits
  * 1 (2 when the path names no project or document); it never crashes with a stack trace.
  */
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProjectSync } from '@specfirst/spec-core';
 import { describe, expect, it } from 'vitest';
+import { runBin } from './support/run-cli.js';
 import { diagnosticKey, type InvalidCase, invalidCaseNames, readInvalidCase } from '../../spec-core/test/invalid-catalogue.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
 
 /** A V8 stack frame (`    at fn (file.js:1:2)`), or the name of a JavaScript error class. */
 const STACK_FRAME = /^\s+at .+\(.*:\d+:\d+\)/m;
 const JS_ERROR = /\b(TypeError|RangeError|ReferenceError)\b/;
 
-function check(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, 'check', ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const check = (args: string[]) => runBin(['check', ...args]);
 
 interface JsonReport {
   diagnostics: { code: string; file: string; line: number; message: string }[];

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 // The shapes the commands declare they print: the test checks the JSON against them, not a copy.
 import type { ScaffoldJson } from '../src/commands/scaffold.js';
 import type { SyncJson } from '../src/commands/sync.js';
+import { BIN, runBin as run } from './support/run-cli.js';
 
 /**
  * `--format json` on every command that prints a result: standard output holds one JSON document
@@ -14,15 +15,10 @@ import type { SyncJson } from '../src/commands/sync.js';
  * the text output. The shapes are documented in docs/cli.md.
  */
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = path.join(REPO, 'packages/cli/bin/specfirst.js');
 
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-json-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** Runs a command in JSON and returns its one document; fails when anything else is on standard output. */
 function runJson<T>(args: string[], cwd: string): { code: number | null; json: T; stderr: string } {
