@@ -5,13 +5,13 @@
  * there `pnpm install --offline --frozen-lockfile` (the store is warm: CI installed the repository
  * first), `pnpm build`, and Vitest on every corpus-dependent test file.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshEnv } from '../packages/cli/test/support/fresh-env.js';
+import { freshEnv, runFresh, type Ran } from '../packages/cli/test/support/fresh-env.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** A user's shell: no pnpm or Vitest variables of the run around this test, and no SPECFIRST_* settings. */
@@ -48,31 +48,8 @@ const isTestSource = (file: string): boolean => /^(packages\/[^/]+\/test|example
 /** An import of the corpus helper, or a path into fixtures/corpus written as a string. */
 const READS_CORPUS = /support\/corpus\.js['"]|['"`](\.\.\/)*fixtures\/corpus/;
 
-interface Ran {
-  code: number | null;
-  output: string;
-  ms: number;
-}
-
 /** Runs a command to its end (or kills it, with everything it started, after `timeoutMs`). */
-function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<Ran> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => {
-      output += `\n[killed after ${timeoutMs} ms]`;
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output, ms: performance.now() - started });
-    });
-  });
-}
+const run = (command: string, args: string[], cwd: string, timeoutMs: number): Promise<Ran> => runFresh(command, args, cwd, { env: ENV, timeoutMs });
 
 const shown = (ran: Ran, what: string): string => `${what} exited ${ran.code} after ${(ran.ms / 1000).toFixed(1)} s:\n${ran.output.slice(-20_000)}`;
 

@@ -8,31 +8,16 @@
  * The installs reach the registry only for third-party packages the machine's caches lack; the
  * SpecFirst packages come from the tarballs, never from the registry, where they are not.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshEnv } from '../packages/cli/test/support/fresh-env.js';
+import { runFresh, type Ran } from '../packages/cli/test/support/fresh-env.js';
 import { ROOT, type PackedPackage } from '../scripts/lib/packages.mjs';
 
-interface Ran {
-  code: number | null;
-  output: string;
-}
-
-/** Runs a program to its end; stdout and stderr together, in order. */
-function exec(program: string, args: readonly string[], cwd: string, extra: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd, env: freshEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
+/** Runs a program to its end in a fresh shell's environment; `output` has stdout and stderr in order. */
+const exec = (program: string, args: readonly string[], cwd: string): Promise<Ran> => runFresh(program, args, cwd);
 
 async function mustPass(program: string, args: readonly string[], cwd: string): Promise<string> {
   const result = await exec(program, args, cwd);

@@ -14,7 +14,7 @@ import { loadProjectSync } from '@specfirst/spec-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCommand, type InitOptions } from '../src/commands/init.js';
 import type { Output } from '../src/output.js';
-import { freshEnv } from './support/fresh-env.js';
+import { freshEnv, runFresh, type Ran } from './support/fresh-env.js';
 import { OutputLog } from './support/output-log.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,24 +25,8 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 const shellEnv = freshEnv;
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program to its end, without blocking the test worker. */
-function exec(program: string, args: string[], cwd: string, extra?: Record<string, string>): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd, env: shellEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs a program to its end in a fresh shell's environment, without blocking the test worker. */
+const exec = (program: string, args: string[], cwd: string, extra?: Record<string, string>): Promise<Ran> => runFresh(program, args, cwd, extra ? { extra } : {});
 
 const specfirst = (args: string[], cwd = temp): Promise<Ran> => exec(process.execPath, [BIN, ...args], cwd);
 const pnpmRun = (project: string, script: string): Promise<Ran> => exec('pnpm', ['run', script], project);

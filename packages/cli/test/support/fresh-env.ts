@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+
 /**
  * The environment of a fresh shell for commands a test runs as a user would: without what the pnpm
  * and Vitest running the test put there (npm_config_*, VITEST_*, NODE_ENV=test...), which would
@@ -20,4 +22,42 @@ export function freshEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     GIT_COMMITTER_EMAIL: 'test@example.com',
     ...extra,
   };
+}
+
+export interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Both, in the order they came. */
+  output: string;
+  ms: number;
+}
+
+/**
+ * Runs a program to its end in a fresh shell's environment (plus `extra`), without blocking the test
+ * worker. With `timeoutMs`, it is killed after that, with everything it started (its own process
+ * group), and the output says so.
+ */
+export function runFresh(program: string, args: readonly string[], cwd: string, options: { extra?: Record<string, string>; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Ran> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { cwd, env: options.env ?? freshEnv(options.extra), detached: options.timeoutMs !== undefined, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), (output += chunk)));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), (output += chunk)));
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            output += `\n[killed after ${options.timeoutMs} ms]`;
+            if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+          }, options.timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, output, ms: performance.now() - started });
+    });
+  });
 }
