@@ -173,7 +173,7 @@ async function plannedSteps(root: string, choices: Choices, hasGit: boolean, opt
       step: 'sync',
       command: runScript(manager, 'sync'),
       run: async () =>
-        (await syncCommand(root, { check: false, watch: false }, quiet(out))) === 0 ? undefined : { why: 'reported the problems above', hint: 'fix them in the spec, then run the command again' },
+        (await syncCommand(root, { check: false, watch: false, listFiles: false }, out)) === 0 ? undefined : { why: 'reported the problems above', hint: 'fix them in the spec, then run the command again' },
     },
   ];
   const initialise = options.git && (await gitWanted(root, hasGit, env.run, out));
@@ -362,11 +362,6 @@ async function gitWanted(root: string, hasGit: boolean, run: Runner, out: Output
     return false;
   }
   return true;
-}
-
-/** Sync's summary line only: the list of files it wrote is noise in init's output. */
-function quiet(out: Output): Output {
-  return { ...out, stdout: (line) => (line.startsWith('  ') ? undefined : out.stdout(line)) };
 }
 
 function nextSteps(root: string, shown: string, choices: Choices, service: IRService, options: InitOptions, out: Output): void {

@@ -15,6 +15,8 @@ export interface SyncOptions {
   onFirstSync?: () => void;
   /** Default: `text`. */
   format?: 'text' | 'json';
+  /** Text: list each file written or removed (default), or say only the summary line (`init` does). */
+  listFiles?: boolean;
 }
 
 /**
@@ -187,10 +189,10 @@ function printText(outcome: SyncOutcome, options: SyncOptions, out: Output): voi
   if (outcome.error !== undefined) out.stderr(`specfirst sync: ${outcome.error}`);
   if (report === undefined || shown === undefined) return;
   if (options.check) reportCheck(report, shown, out);
-  else reportWrite(report, shown, out);
+  else reportWrite(report, shown, out, options.listFiles ?? true);
 }
 
-function reportWrite(report: OutputReport, shown: string, out: Output): void {
+function reportWrite(report: OutputReport, shown: string, out: Output, listFiles: boolean): void {
   for (const file of report.edited) {
     out.stderr(out.colors.yellow(`⚠ ${shown}/${file} had been edited by hand; it was ${report.removed.includes(file) ? 'removed' : 'regenerated'} (edit the spec instead)`));
   }
@@ -199,8 +201,10 @@ function reportWrite(report: OutputReport, shown: string, out: Output): void {
     out.stdout(`${out.colors.green('✓')} ${shown} is up to date (${plural(total, 'file')}); nothing written`);
     return;
   }
-  for (const file of report.written) out.stdout(`  ${report.missing.includes(file) ? 'created' : 'updated'}  ${shown}/${file}`);
-  for (const file of report.removed) out.stdout(`  removed  ${shown}/${file}`);
+  if (listFiles) {
+    for (const file of report.written) out.stdout(`  ${report.missing.includes(file) ? 'created' : 'updated'}  ${shown}/${file}`);
+    for (const file of report.removed) out.stdout(`  removed  ${shown}/${file}`);
+  }
   out.stdout(
     `${out.colors.green('✓')} ${shown}: ${plural(report.written.length, 'file')} written, ${plural(report.removed.length, 'stale file')} removed, ${report.unchanged.length} unchanged`,
   );
