@@ -24,4 +24,5 @@ export interface PackedPackage extends WorkspacePackage {
 }
 
 export declare function publishedPackages(): Promise<WorkspacePackage[]>;
+export declare function packPackage(dir: string, into: string, env?: NodeJS.ProcessEnv): Promise<string>;
 export declare function packAll(dest: string): Promise<PackedPackage[]>;

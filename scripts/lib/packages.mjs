@@ -33,20 +33,29 @@ function filesUnder(root, dir = '') {
  * Packs each published package into a folder of its own under `dest` and unpacks the tarball beside
  * it. One at a time: a package's pack may run its own lifecycle scripts, which take what they take.
  */
+/**
+ * Packs the package in `dir` with pnpm into `into` (a folder for it alone, or one of its own tarballs)
+ * and returns the tarball's path. `env` goes to pnpm and the package's lifecycle scripts.
+ */
+export async function packPackage(dir, into, env = process.env) {
+  const before = new Set(readdirSync(into));
+  try {
+    await run('pnpm', ['pack', '--pack-destination', into], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    throw new Error(`\`pnpm pack\` failed in ${path.relative(ROOT, dir)}:\n${error.stderr || error.stdout || error.message}\nhint: run it there yourself to see the whole output`, { cause: error });
+  }
+  const tarballs = readdirSync(into).filter((file) => file.endsWith('.tgz') && !before.has(file));
+  if (tarballs.length !== 1) throw new Error(`expected one new tarball from \`pnpm pack\` in ${into}, found ${tarballs.length}`);
+  return path.join(into, tarballs[0]);
+}
+
 export async function packAll(dest) {
   const packed = [];
   for (const pkg of await publishedPackages()) {
     const slug = pkg.name.replace(/^@/, '').replace('/', '-');
     const into = path.join(dest, slug);
     mkdirSync(into, { recursive: true });
-    try {
-      await run('pnpm', ['pack', '--pack-destination', into], { cwd: pkg.dir, maxBuffer: 64 * 1024 * 1024 });
-    } catch (error) {
-      throw new Error(`\`pnpm pack\` failed in ${path.relative(ROOT, pkg.dir)}:\n${error.stderr || error.stdout || error.message}\nhint: run it there yourself to see the whole output`, { cause: error });
-    }
-    const tarballs = readdirSync(into).filter((file) => file.endsWith('.tgz'));
-    if (tarballs.length !== 1) throw new Error(`expected one tarball from \`pnpm pack\` in ${into}, found ${tarballs.length}`);
-    const tarball = path.join(into, tarballs[0]);
+    const tarball = await packPackage(pkg.dir, into);
     await run('tar', ['-xzf', tarball, '-C', into]);
     const root = path.join(into, 'package');
     const files = filesUnder(root).sort();

@@ -17,12 +17,13 @@
  *   node scripts/vendor-packages.mjs prepack    # fill vendor/
  *   node scripts/vendor-packages.mjs postpack   # remove it again
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The repository's one way to pack a package (scripts/check-packages.mjs and the tests use it too).
+import { packPackage } from '../../../scripts/lib/packages.mjs';
 
 const CLI = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = path.dirname(CLI);
@@ -33,18 +34,13 @@ const INNER = 'SPECFIRST_VENDOR_INNER';
 
 class VendorError extends Error {}
 
-/** Packs the package in `folder` into `destination` with pnpm (which turns `workspace:*` into versions); returns the tarball's path. */
-function pack(folder, destination, env = process.env) {
-  const name = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')).name;
+/** Packs the package in `folder` into `destination` with pnpm (which turns `workspace:*` into versions). */
+async function pack(folder, destination, env = process.env) {
+  const { name, version } = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'));
   if (!existsSync(path.join(folder, 'dist'))) {
     throw new VendorError(`${name} is not built (${path.relative(process.cwd(), folder)}/dist is missing); run \`pnpm build\` at the repository root first`);
   }
-  const json = execFileSync('pnpm', ['pack', '--json', '--pack-destination', destination], { cwd: folder, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  // pnpm prints the lifecycle scripts' output before the JSON object.
-  const report = JSON.parse(json.slice(json.indexOf('{')));
-  const file = path.resolve(destination, path.basename(report.filename));
-  if (!existsSync(file)) throw new VendorError(`pnpm pack said it wrote ${report.filename}, but ${file} is not there`);
-  return { name: report.name, version: report.version, file };
+  return { name, version, file: await packPackage(folder, destination, env) };
 }
 
 /** Takes the lock, or fails naming the pack that holds it; a lock whose process is gone is taken over. */
@@ -77,9 +73,9 @@ async function prepack() {
   rmSync(VENDOR, { recursive: true, force: true });
   const scratch = mkdtempSync(path.join(tmpdir(), 'specfirst-vendor-'));
   try {
-    const packed = [pack(CLI, scratch, { ...process.env, [INNER]: '1' })];
+    const packed = [await pack(CLI, scratch, { ...process.env, [INNER]: '1' })];
     mkdirSync(VENDOR);
-    for (const folder of folders) packed.push(pack(path.join(PACKAGES, folder), VENDOR));
+    for (const folder of folders) packed.push(await pack(path.join(PACKAGES, folder), VENDOR));
     const manifest = {};
     for (const { name, version, file } of packed.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const target = path.join(VENDOR, path.basename(file));
