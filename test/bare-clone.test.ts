@@ -25,6 +25,7 @@ const ENV = Object.fromEntries(Object.entries(freshEnv()).filter(([key]) => !key
 const CORPUS_DEPENDENT = [
   'packages/cli/test/cli.test.ts',
   'packages/cli/test/sync.test.ts',
+  'packages/codegen/test/formatting.test.ts',
   'packages/codegen/test/generated-code.test.ts',
   'packages/codegen/test/openapi.test.ts',
   'packages/spec-core/test/express-paths.test.ts',

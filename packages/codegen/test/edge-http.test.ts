@@ -141,5 +141,6 @@ describe('status ranges and defaults stay typed', () => {
     } finally {
       writeFileSync(path.join(root, 'src/bad-status.ts'), 'export {};\n');
     }
-  });
+    // A whole-program compile: seconds on a busy 2-core machine, beyond Vitest's 5 s default.
+  }, 60_000);
 });

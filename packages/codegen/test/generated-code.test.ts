@@ -109,11 +109,14 @@ describe('a hostile spec', () => {
     for (const file of files) expect(file.path).toMatch(/^(models\.ts|(routers\/api|clients|openapi|validators)\/[a-z0-9.-]+\.(ts|js|d\.ts|json)|routers\/api\/[a-z0-9-]+\.ts)$/);
     expect(files.map((f) => f.path)).toContain('routers/api/x.ts');
     const models = files.find((f) => f.path === 'models.ts')!.contents;
-    // `*/` from a description is neutralised inside its comment; enum values are JSON string literals.
+    // `*/` from a description is neutralised inside its comment; enum values are escaped string
+    // literals, in single quotes unless the value holds more single quotes than double ones.
     expect(models).toContain('closes the comment *\\/ and opens');
-    expect(models).toContain('"${process.exit(1)}"');
-    expect(models).toContain('"line\\nbreak"');
-    expect(models).toContain('"\\u2028"');
+    expect(models).toContain("'${process.exit(1)}'");
+    expect(models).toContain("'line\\nbreak'");
+    expect(models).toContain("'\\u2028'");
+    expect(models).toContain(`"it's"`);
+    expect(models).toContain(`'say "hi"'`);
     expect(models).toMatch(/export interface User2 \{/);
     // A tag with a newline must not start a line of code anywhere: not in a router, not in a scaffold.
     const everything = [...files.map((f) => f.contents), ...scaffoldFiles(loadIR(spec)).map((f) => f.contents)].join('\n');
@@ -195,7 +198,7 @@ describe('scaffolded controllers', () => {
     for (const file of scaffoldFiles(ir)) {
       // Scaffold paths are project-relative (`services/todo/src/controllers/todos.ts`); the test
       // project compiles `src/`, so the same relative layout is kept under it.
-      extraFiles[`src/${file.path}`] = file.contents.replace(/"(\.\.\/)+generated\//, '"../../../../../generated/');
+      extraFiles[`src/${file.path}`] = file.contents.replace(/(['"])(\.\.\/)+generated\//, '$1../../../../../generated/');
     }
     extraFiles['src/main.ts'] = `
 import { createTodoApp } from '../generated/routers/todo/index.js';

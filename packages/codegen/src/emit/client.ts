@@ -1,9 +1,10 @@
 import type { IROperation, IRParameter, IRService } from '@specfirst/spec-core';
 import type { ModelIndex } from '../json-schema.js';
 import { resultTypeName } from './responses.js';
-import { requestBodyType } from './router.js';
-import { docComment, indent, propertyKey, str, upperFirst } from './ts.js';
-import { typeOf, type TypeNaming } from './types.js';
+import { functionDeclaration, requestBodyType } from './router.js';
+import { arrayLiteral, call, group, objectLiteral, parameterList, print, type Doc } from './doc.js';
+import { comment, propertyKey, str, upperFirst } from './ts.js';
+import { interfaceDoc, member, objectType, typeOf, type TypeExpr, type TypeNaming } from './types.js';
 
 /**
  * `clients/<service>.ts`: a typed fetch client with the controller's operation names. Inputs
@@ -22,32 +23,36 @@ export function emitClient(service: IRService, models: ModelIndex): string {
   for (const tag of service.tags) {
     const tagOps = byTag.get(tag.name);
     if (!tagOps) continue;
-    out.push(`import type { ${tagOps.flatMap((op) => [resultTypeName(op)]).join(', ')} } from '../routers/${service.name}/${tag.fileName}.js';`);
+    out.push(print(['import type ', objectLiteral(tagOps.map(resultTypeName)), ` from '../routers/${service.name}/${tag.fileName}.js';`]).trimEnd());
   }
   out.push('');
   for (const op of ops) out.push(emitInputType(op, naming));
   const table = ops.map((op) => {
-    const fields = [
+    const fields: Doc[] = [
       `method: ${str(op.method)}`,
       `path: ${str(op.path)}`,
-      `statuses: [${op.responses.map((r) => str(String(r.status))).join(', ')}]`,
+      ['statuses: ', arrayLiteral(op.responses.map((r) => str(String(r.status))))],
       ...(op.body ? [`bodyContentType: ${str(op.body.contentType)}`] : []),
     ];
-    return `${op.identifier}: { ${fields.join(', ')} },`;
+    return [propertyKey(op.identifier), ': ', objectLiteral(fields)];
   });
-  out.push(`const $operations: Readonly<Record<string, $sf.ClientOperation>> = {\n${indent(table.join('\n'))}\n};\n`);
+  out.push(print(['const $operations: Readonly<Record<string, $sf.ClientOperation>> = ', objectLiteral(table, { expanded: true }), ';']));
   const methods = ops.map((op) => {
     const input = inputTypeName(op);
     const optional = inputIsOptional(op);
-    const doc = docComment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
-    return `${doc}${op.identifier}(input${optional ? '?' : ''}: ${input}, options?: $sf.CallOptions): Promise<$sf.ClientResult<${resultTypeName(op)}>>;`;
+    const doc = comment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
+    const params = parameterList([`input${optional ? '?' : ''}: ${input}`, 'options?: $sf.CallOptions']);
+    return [doc, group([op.identifier, params, group([': ', `Promise<$sf.ClientResult<${resultTypeName(op)}>>`])])];
   });
-  out.push(`${docComment([`A typed client of \`${service.name}\`.`])}export interface ${service.identifier}Client {\n${indent(methods.join('\n'))}\n}\n`);
+  out.push(print([comment([`A typed client of \`${service.name}\`.`]), interfaceDoc(`export interface ${service.identifier}Client`, methods)]));
   out.push(
-    `${docComment([`Calls \`${service.name}\` over HTTP: \`create${service.identifier}Client({ baseUrl: 'http://localhost:3000' })\`.`])}` +
-      `export function create${service.identifier}Client(options: $sf.ClientOptions): ${service.identifier}Client {\n` +
-      `  // The table and the interface are generated from the same operations, so the cast only restores their types.\n` +
-      `  return $sf.createClient($operations, ${str(service.basePath)}, options) as unknown as ${service.identifier}Client;\n}\n`,
+    print([
+      comment([`Calls \`${service.name}\` over HTTP: \`create${service.identifier}Client({ baseUrl: 'http://localhost:3000' })\`.`]),
+      functionDeclaration(`export function create${service.identifier}Client`, ['options: $sf.ClientOptions'], `${service.identifier}Client`, [
+        '// The table and the interface are generated from the same operations, so the cast only restores their types.',
+        ['return ', call('$sf.createClient', ['$operations', str(service.basePath), 'options']), ` as unknown as ${service.identifier}Client;`],
+      ]),
+    ]),
   );
   // Import the models only when a type uses them: an unused import fails strict compilation.
   if (out.some((block) => /\bM\./.test(block))) out.splice(modelsImport, 0, `import type * as M from '../models.js';`);
@@ -63,13 +68,13 @@ function callerMustSend(p: IRParameter): boolean {
   return p.in === 'path' || (p.required && p.schema.default === undefined);
 }
 
-function inputParts(op: IROperation, naming: TypeNaming): { key: string; type: string; required: boolean }[] {
-  const parts: { key: string; type: string; required: boolean }[] = [];
+function inputParts(op: IROperation, naming: TypeNaming): { key: string; type: TypeExpr; required: boolean }[] {
+  const parts: { key: string; type: TypeExpr; required: boolean }[] = [];
   for (const [key, location] of [['params', 'path'], ['query', 'query'], ['headers', 'header']] as const) {
     const params = op.parameters.filter((p) => p.in === location);
     if (params.length === 0) continue;
-    const members = params.map((p) => `${docComment([p.description])}${propertyKey(p.name)}${callerMustSend(p) ? '' : '?'}: ${typeOf(p.schema, naming)};`);
-    parts.push({ key, type: `{\n${indent(members.join('\n'))}\n}`, required: params.some(callerMustSend) });
+    const members = params.map((p) => member([p.description], propertyKey(p.name), typeOf(p.schema, naming), { optional: !callerMustSend(p) }));
+    parts.push({ key, type: objectType(members), required: params.some(callerMustSend) });
   }
   if (op.body) parts.push({ key: 'body', type: requestBodyType(op.body.contentType, op.body.schema, naming), required: op.body.required });
   return parts;
@@ -81,7 +86,8 @@ function inputIsOptional(op: IROperation): boolean {
 
 function emitInputType(op: IROperation, naming: TypeNaming): string {
   const parts = inputParts(op, naming);
-  const doc = docComment([`What a caller sends to \`${op.identifier}\`.`]);
-  if (parts.length === 0) return `${doc}export type ${inputTypeName(op)} = Record<string, never>;\n`;
-  return `${doc}export interface ${inputTypeName(op)} {\n${indent(parts.map((p) => `${p.key}${p.required ? '' : '?'}: ${p.type};`).join('\n'))}\n}\n`;
+  const doc = comment([`What a caller sends to \`${op.identifier}\`.`]);
+  if (parts.length === 0) return print([doc, `export type ${inputTypeName(op)} = Record<string, never>;`]);
+  const members = parts.map((p) => member([], p.key, p.type, { optional: !p.required }));
+  return print([doc, interfaceDoc(`export interface ${inputTypeName(op)}`, members)]);
 }

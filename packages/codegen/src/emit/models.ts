@@ -1,7 +1,8 @@
 import type { IRModel, SpecIR } from '@specfirst/spec-core';
 import { indexModels } from '../json-schema.js';
-import { docComment, indent } from './ts.js';
-import { objectMembers, typeOf, type TypeNaming } from './types.js';
+import { print } from './doc.js';
+import { comment } from './ts.js';
+import { aliasDoc, interfaceDoc, objectMembers, typeOf, type TypeNaming } from './types.js';
 
 /**
  * `models.ts`: one exported type per model and variant. Objects become interfaces; everything
@@ -19,11 +20,10 @@ function emitModel(model: IRModel, naming: TypeNaming): string {
   if (model.variant === 'create') lines.push(`Input that creates \`${model.variantOf}\`: read-only fields are left out.`);
   if (model.variant === 'update') lines.push(`A partial update of \`${model.variantOf}\`: every field is optional, read-only fields are left out.`);
   if (model.schema.deprecated) lines.push('@deprecated');
-  const doc = docComment(lines);
   const { schema } = model;
   if (schema.kind === 'object' && !schema.nullable && schema.properties.length > 0) {
     const members = objectMembers(schema, naming, { readonlyMarks: model.variant === 'model', writeonlyOptional: model.variant === 'model' });
-    return `${doc}export interface ${model.identifier} {\n${indent(members.join('\n'))}\n}\n`;
+    return print([comment(lines), interfaceDoc(`export interface ${model.identifier}`, members)]);
   }
-  return `${doc}export type ${model.identifier} = ${typeOf(schema, naming)};\n`;
+  return print([comment(lines), `export type ${model.identifier}`, aliasDoc(typeOf(schema, naming)), ';']);
 }

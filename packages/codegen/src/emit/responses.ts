@@ -1,6 +1,7 @@
 import type { IROperation, IRResponse } from '@specfirst/spec-core';
-import { docComment, indent, propertyKey, upperFirst } from './ts.js';
-import { typeOf, type TypeNaming } from './types.js';
+import { align, group, ifBreak, indent, line, objectLiteral, parameterList, print, softline, type Doc } from './doc.js';
+import { comment, propertyKey, upperFirst } from './ts.js';
+import { aliasDoc, interfaceDoc, member, objectType, text, typeDoc, typeOf, unionOf, type TypeExpr, type TypeNaming } from './types.js';
 
 /** Reply helper names: `createUserReply.created(user)` reads better than `.status201(user)`. */
 const STATUS_NAMES: Record<number, string> = {
@@ -36,21 +37,23 @@ function statusType(status: IRResponse['status'], op: IROperation): string {
   return inRange.length === 0 ? `$sf.Status${status}` : `Exclude<$sf.Status${status}, ${inRange.join(' | ')}>`;
 }
 
-function headersType(response: IRResponse, naming: TypeNaming): { type: string; required: boolean } | undefined {
+function headersType(response: IRResponse, naming: TypeNaming, expanded: boolean): { type: TypeExpr; required: boolean } | undefined {
   if (response.headers.length === 0) return undefined;
   // An optional header may be given as `undefined` (the runtime leaves it out), which keeps
   // controllers simple under exactOptionalPropertyTypes.
-  const members = response.headers.map((h) => `${docComment([h.description])}${propertyKey(h.name)}${h.required ? '' : '?'}: ${typeOf(h.schema, naming)}${h.required ? '' : ' | undefined'};`);
-  return { type: `{\n${indent(members.join('\n'))}\n}`, required: response.headers.some((h) => h.required) };
+  const members = response.headers.map((h) =>
+    member([h.description], propertyKey(h.name), h.required ? typeOf(h.schema, naming) : unionOf([typeOf(h.schema, naming), text('undefined')]), { optional: !h.required }),
+  );
+  return { type: objectType(members, expanded), required: response.headers.some((h) => h.required) };
 }
 
 /** One member of the result union: `{ status: 201; body: M.User }`. */
-function resultMember(response: IRResponse, op: IROperation, naming: TypeNaming): string {
-  const parts = [`status: ${statusType(response.status, op)};`];
-  if (response.schema) parts.push(`body: ${typeOf(response.schema, naming)};`);
-  const headers = headersType(response, naming);
-  if (headers) parts.push(`headers${headers.required ? '' : '?'}: ${headers.type};`);
-  return `{\n${indent(parts.join('\n'))}\n}`;
+function resultMember(response: IRResponse, op: IROperation, naming: TypeNaming): TypeExpr {
+  const parts = [member([], 'status', text(statusType(response.status, op)))];
+  if (response.schema) parts.push(member([], 'body', typeOf(response.schema, naming)));
+  const headers = headersType(response, naming, true);
+  if (headers) parts.push(member([], 'headers', headers.type, { optional: !headers.required }));
+  return objectType(parts);
 }
 
 export function resultTypeName(op: IROperation): string {
@@ -59,34 +62,53 @@ export function resultTypeName(op: IROperation): string {
 
 /** The union a controller method returns, discriminated on `status`. */
 export function emitResultType(op: IROperation, naming: TypeNaming): string {
-  const members = op.responses.map((r) => resultMember(r, op, naming));
-  const doc = docComment([`What \`${op.identifier}\` answers: one of its declared responses.`]);
-  if (members.length === 0) return `${doc}export type ${resultTypeName(op)} = never;\n`;
-  return `${doc}export type ${resultTypeName(op)} =\n${members.map((m) => indent(`| ${m}`)).join('\n')};\n`;
+  const doc = comment([`What \`${op.identifier}\` answers: one of its declared responses.`]);
+  const result = unionOf(op.responses.map((r) => resultMember(r, op, naming)));
+  // One response is one object type: an interface, as the repository's lint asks.
+  if (result.kind === 'object') return print([doc, interfaceDoc(`export interface ${resultTypeName(op)}`, result.members)]);
+  return print([doc, `export type ${resultTypeName(op)}`, aliasDoc(result), ';']);
 }
 
 /** `createUserReply.created(body)`: per-status constructors of the result. */
 export function emitReplyHelpers(op: IROperation, naming: TypeNaming): string {
   const result = resultTypeName(op);
-  const lines: string[] = [];
+  const helpers: Doc[] = [];
   for (const response of op.responses) {
-    const args: string[] = [];
+    const params: { name: string; type: TypeExpr }[] = [];
     const fields: string[] = [];
     const fixed = typeof response.status === 'number';
-    if (!fixed) args.push(`status: ${statusType(response.status, op)}`);
+    if (!fixed) params.push({ name: 'status', type: text(statusType(response.status, op)) });
     fields.push(fixed ? `status: ${response.status}` : 'status');
     if (response.schema) {
-      args.push(`body: ${typeOf(response.schema, naming)}`);
+      params.push({ name: 'body', type: typeOf(response.schema, naming) });
       fields.push('body');
     }
-    const headers = headersType(response, naming);
-    let value = `({ ${fields.join(', ')} })`;
+    const headers = headersType(response, naming, false);
+    let value: Doc = ['(', objectLiteral(fields), ')'];
     if (headers) {
-      args.push(`headers${headers.required ? '' : '?'}: ${headers.type.replace(/\n\s*/g, ' ')}`);
-      value = headers.required ? `({ ${fields.join(', ')}, headers })` : `(headers === undefined ? { ${fields.join(', ')} } : { ${fields.join(', ')}, headers })`;
+      params.push({ name: headers.required ? 'headers' : 'headers?', type: headers.type });
+      value = headers.required
+        ? ['(', objectLiteral([...fields, 'headers']), ')']
+        : conditional('headers === undefined', objectLiteral(fields), objectLiteral([...fields, 'headers']));
     }
-    lines.push(`${docComment([`${response.status}: ${response.description}`])}${replyName(response.status)}: (${args.join(', ')}): ${result} => ${value},`);
+    helpers.push([comment([`${response.status}: ${response.description}`]), replyName(response.status), ': ', arrowFunction(params, result, value)]);
   }
-  const doc = docComment([`Builds each declared response of \`${op.identifier}\`.`]);
-  return `${doc}export const ${op.identifier}Reply = {\n${indent(lines.join('\n'))}\n};\n`;
+  const doc = comment([`Builds each declared response of \`${op.identifier}\`.`]);
+  return print([doc, `export const ${op.identifier}Reply = `, objectLiteral(helpers, { expanded: true }), ';']);
+}
+
+/** `test ? a : b` as an arrow function's body: in parentheses on one line, or on lines of its own. */
+function conditional(test: string, consequent: Doc, alternate: Doc): Doc {
+  const body = group([test, indent([line, '? ', align(2, consequent), line, ': ', align(2, alternate)])]);
+  return group([ifBreak('', '('), indent([softline, body]), ifBreak('', ')')]);
+}
+
+/** `(a: A, b: B): R => value`, laid out as Prettier lays out an arrow function. */
+function arrowFunction(params: readonly { name: string; type: TypeExpr }[], result: string, value: Doc): Doc {
+  const only = params.length === 1 ? params[0]! : undefined;
+  const signature =
+    only !== undefined && only.type.kind === 'object'
+      ? ['(', only.name, ': ', typeDoc(only.type, 'hug'), ')', ': ', result]
+      : [parameterList(params.map((p) => [p.name, ': ', typeDoc(p.type)])), ': ', result];
+  return group([group(signature), ' =>', group([' ', value])]);
 }

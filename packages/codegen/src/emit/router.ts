@@ -2,8 +2,9 @@ import type { IROperation, IRParameter, IRSchema, IRSecurityScheme, IRService, I
 import { bodyKind } from './naming.js';
 import { admitsUnnamedKeys, inputView, type ModelIndex } from '../json-schema.js';
 import { emitReplyHelpers, emitResultType, resultTypeName } from './responses.js';
-import { docComment, indent, lowerFirst, propertyKey, str, upperFirst } from './ts.js';
-import { typeOf, type TypeNaming } from './types.js';
+import { arrayLiteral, call, group, hardline, indent, join, objectLiteral, parameterList, print, type Doc } from './doc.js';
+import { comment, lowerFirst, propertyKey, str, upperFirst } from './ts.js';
+import { interfaceDoc, member, objectType, text, typeDoc, typeOf, unionOf, type TypeExpr, type TypeNaming } from './types.js';
 import type { OperationValidators } from './validators.js';
 
 /**
@@ -22,9 +23,17 @@ export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex
   out.push(emitDefinitions(service, tag, operations, validators, models));
   const controller = `${tag.identifier}Controller`;
   out.push(
-    `${docComment([`The Express router of the \`${tag.name}\` operations of \`${service.name}\`. Mount it under the base path \`${service.basePath || '/'}\`, or let \`create${service.identifier}App\` do it.`])}` +
-      `export function create${tag.identifier}Router(controller: ${controller}, options: $sf.RouterOptions | $sf.ResolvedOptions = {}): $sf.Router {\n` +
-      `  return $sf.createOperationsRouter(${operationsConst(tag)}, controller, options);\n}\n`,
+    print([
+      comment([
+        `The Express router of the \`${tag.name}\` operations of \`${service.name}\`. Mount it under the base path \`${service.basePath || '/'}\`, or let \`create${service.identifier}App\` do it.`,
+      ]),
+      functionDeclaration(
+        `export function create${tag.identifier}Router`,
+        [`controller: ${controller}`, ['options: ', typeDoc(unionOf([text('$sf.RouterOptions'), text('$sf.ResolvedOptions')])), ' = {}']],
+        '$sf.Router',
+        [['return ', call('$sf.createOperationsRouter', [operationsConst(tag), 'controller', 'options']), ';']],
+      ),
+    ]),
   );
   const body = out.join('\n');
   // Import only what the body uses: an unused import fails strict compilation.
@@ -46,37 +55,43 @@ export function requestTypeName(op: IROperation): string {
 }
 
 /** Parameters as the controller sees them: after defaults, so a defaulted one is always there. */
-function parametersType(parameters: IRParameter[], naming: TypeNaming): string {
-  if (parameters.length === 0) return 'Record<string, never>';
-  const members = parameters.map((p) => {
-    const present = p.in === 'path' || p.required || p.schema.default !== undefined;
-    return `${docComment([p.description, p.deprecated ? '@deprecated' : undefined])}${propertyKey(p.name)}${present ? '' : '?'}: ${typeOf(p.schema, naming)};`;
-  });
-  return `{\n${indent(members.join('\n'))}\n}`;
+function parametersType(parameters: IRParameter[], naming: TypeNaming): TypeExpr {
+  if (parameters.length === 0) return text('Record<string, never>');
+  const members = parameters.map((p) =>
+    member([p.description, p.deprecated ? '@deprecated' : undefined], propertyKey(p.name), typeOf(p.schema, naming), {
+      optional: !(p.in === 'path' || p.required || p.schema.default !== undefined),
+    }),
+  );
+  return objectType(members);
 }
 
 function emitRequestType(op: IROperation, naming: TypeNaming): string {
   const by = (location: IRParameter['in']) => op.parameters.filter((p) => p.in === location);
-  const bodyType = op.body ? requestBodyType(op.body.contentType, op.body.schema, naming) : 'undefined';
-  const body = op.body && !op.body.required ? `${bodyType} | undefined` : bodyType;
-  const doc = docComment([`What the controller receives for \`${op.method.toUpperCase()} ${op.path}\`, validated.`]);
-  return (
-    `${doc}export interface ${requestTypeName(op)} {\n` +
-    indent(
-      [
-        `params: ${parametersType(by('path'), naming)};`,
-        `query: ${parametersType(by('query'), naming)};`,
-        `headers: ${parametersType(by('header'), naming)};`,
-        `${docComment([op.body?.description])}body: ${body};`,
-      ].join('\n'),
-    ) +
-    '\n}\n'
-  );
+  const bodyType = op.body ? requestBodyType(op.body.contentType, op.body.schema, naming) : text('undefined');
+  const body = op.body && !op.body.required ? unionOf([bodyType, text('undefined')]) : bodyType;
+  const doc = comment([`What the controller receives for \`${op.method.toUpperCase()} ${op.path}\`, validated.`]);
+  return print([
+    doc,
+    interfaceDoc(`export interface ${requestTypeName(op)}`, [
+      member([], 'params', parametersType(by('path'), naming)),
+      member([], 'query', parametersType(by('query'), naming)),
+      member([], 'headers', parametersType(by('header'), naming)),
+      member([op.body?.description], 'body', body),
+    ]),
+  ]);
+}
+
+/**
+ * `export function name(a: A, b: B): R { … }`, the parameters broken one per line when the
+ * signature does not fit.
+ */
+export function functionDeclaration(head: string, params: readonly Doc[], returnType: string, statements: readonly Doc[]): Doc {
+  return [head, group([parameterList(params), ': ', returnType]), ' {', indent([hardline, join(hardline, statements)]), hardline, '}'];
 }
 
 /** Bytes arrive as a Buffer (a Uint8Array); everything else as its schema says. */
-export function requestBodyType(contentType: string, schema: IRSchema, naming: TypeNaming): string {
-  return bodyKind(contentType) === 'bytes' ? 'Uint8Array' : typeOf(inputView(schema, naming.models), naming);
+export function requestBodyType(contentType: string, schema: IRSchema, naming: TypeNaming): TypeExpr {
+  return bodyKind(contentType) === 'bytes' ? text('Uint8Array') : typeOf(inputView(schema, naming.models), naming);
 }
 
 /**
@@ -93,12 +108,13 @@ export function contextType(op: IROperation): string {
 
 function emitControllerInterface(tag: IRTag, operations: IROperation[]): string {
   const methods = operations.map((op) => {
-    const doc = docComment([op.summary, op.description, `\`${op.method.toUpperCase()} ${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
+    const doc = comment([op.summary, op.description, `\`${op.method.toUpperCase()} ${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
     const result = resultTypeName(op);
-    return `${doc}${op.identifier}(request: ${requestTypeName(op)}, context: ${contextType(op)}): ${result} | Promise<${result}>;`;
+    const returns = typeDoc(unionOf([text(result), text(`Promise<${result}>`)]));
+    return [doc, group([op.identifier, parameterList([`request: ${requestTypeName(op)}`, `context: ${contextType(op)}`]), group([': ', returns])])];
   });
-  const doc = docComment([tag.description, `Implement this in \`services/\` and pass it to \`create${tag.identifier}Router\` (or the service's app).`]);
-  return `${doc}export interface ${tag.identifier}Controller {\n${indent(methods.join('\n'))}\n}\n`;
+  const doc = comment([tag.description, `Implement this in \`services/\` and pass it to \`create${tag.identifier}Router\` (or the service's app).`]);
+  return print([doc, interfaceDoc(`export interface ${tag.identifier}Controller`, methods)]);
 }
 
 function challenge(scheme: IRSecurityScheme | undefined): string | undefined {
@@ -116,32 +132,55 @@ function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation
     const by = (location: IRParameter['in']) => op.parameters.filter((p) => p.in === location);
     const validate = (['params', 'query', 'headers', 'body'] as const).filter((k) => v[k] !== undefined).map((k) => `${k}: v.${v[k]!}`);
     const responses = op.responses.map((r) => {
-      const fields: string[] = [];
+      const fields: Doc[] = [];
       const name = v.responses.get(String(r.status));
       if (name !== undefined) fields.push(`validate: v.${name}`);
       if (r.contentType !== undefined) fields.push(`contentType: ${str(r.contentType)}`);
       const required = r.headers.filter((h) => h.required).map((h) => str(h.name));
-      if (required.length > 0) fields.push(`headers: [${required.join(', ')}]`);
-      return `${str(String(r.status))}: { ${fields.join(', ')} },`;
+      if (required.length > 0) fields.push(['headers: ', arrayLiteral(required)]);
+      return [propertyKey(String(r.status)), ': ', objectLiteral(fields)];
     });
-    const security = op.security.map((req) => `[${req.schemes.map((s) => `{ scheme: ${str(s.scheme)}, scopes: [${s.scopes.map(str).join(', ')}] }`).join(', ')}]`);
+    const security = op.security.map((req) =>
+      arrayLiteral(
+        req.schemes.map((s) => objectLiteral([`scheme: ${str(s.scheme)}`, ['scopes: ', arrayLiteral(s.scopes.map(str))]])),
+        { objectKeys: req.schemes.map(() => 2) },
+      ),
+    );
     const challenges = [...new Set(op.security.flatMap((r) => r.schemes.map((s) => challenge(schemes.get(s.scheme)))).filter((c): c is string => c !== undefined))].sort();
-    const fields = [
-      `operationId: ${str(op.operationId)},`,
-      `method: ${str(op.identifier)},`,
-      `httpMethod: ${str(op.method)},`,
-      `path: ${str(op.expressPath)},`,
-      `pathParams: [${by('path').map((p) => `{ name: ${str(p.name)}, expressName: ${str(p.expressName ?? p.name)} }`).join(', ')}],`,
-      `queryParams: [${by('query').map((p) => str(p.name)).join(', ')}],`,
-      `headerParams: [${by('header').map((p) => str(p.name)).join(', ')}],`,
-      `validate: { ${validate.join(', ')} },`,
-      ...(op.body ? [`body: { contentType: ${str(op.body.contentType)}, required: ${op.body.required}, openKeys: ${admitsUnnamedKeys(inputView(op.body.schema, models), models)} },`] : []),
-      `responses: {\n${indent(responses.join('\n'))}\n},`,
-      `security: [${security.join(', ')}],`,
-      `challenges: [${challenges.map(str).join(', ')}],`,
+    const pathParams = by('path');
+    const fields: Doc[] = [
+      `operationId: ${str(op.operationId)}`,
+      `method: ${str(op.identifier)}`,
+      `httpMethod: ${str(op.method)}`,
+      `path: ${str(op.expressPath)}`,
+      [
+        'pathParams: ',
+        arrayLiteral(
+          pathParams.map((p) => objectLiteral([`name: ${str(p.name)}`, `expressName: ${str(p.expressName ?? p.name)}`])),
+          { objectKeys: pathParams.map(() => 2) },
+        ),
+      ],
+      ['queryParams: ', arrayLiteral(by('query').map((p) => str(p.name)))],
+      ['headerParams: ', arrayLiteral(by('header').map((p) => str(p.name)))],
+      ['validate: ', objectLiteral(validate)],
+      ...(op.body
+        ? [
+            [
+              'body: ',
+              objectLiteral([
+                `contentType: ${str(op.body.contentType)}`,
+                `required: ${op.body.required}`,
+                `openKeys: ${admitsUnnamedKeys(inputView(op.body.schema, models), models)}`,
+              ]),
+            ],
+          ]
+        : []),
+      ['responses: ', objectLiteral(responses, { expanded: true })],
+      ['security: ', arrayLiteral(security)],
+      ['challenges: ', arrayLiteral(challenges.map(str))],
     ];
-    return `{\n${indent(fields.join('\n'))}\n},`;
+    return objectLiteral(fields, { expanded: true });
   });
-  const doc = docComment([`What the runtime needs to serve each \`${tag.name}\` operation.`]);
-  return `${doc}export const ${operationsConst(tag)}: readonly $sf.OperationDefinition[] = [\n${indent(items.join('\n'))}\n];\n`;
+  const doc = comment([`What the runtime needs to serve each \`${tag.name}\` operation.`]);
+  return print([doc, `export const ${operationsConst(tag)}: readonly $sf.OperationDefinition[] = `, arrayLiteral(items, { expanded: true }), ';']);
 }

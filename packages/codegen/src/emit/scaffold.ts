@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { IRService, SpecIR } from '@specfirst/spec-core';
 import { resultTypeName } from './responses.js';
 import { contextType, requestTypeName } from './router.js';
-import { docComment, indent, str } from './ts.js';
+import { group, hardline, indent, join, objectLiteral, parameterList, print } from './doc.js';
+import { comment, str } from './ts.js';
 
 /** A controller skeleton: `path` is relative to the project root. It belongs to the user once written. */
 export interface ScaffoldFile {
@@ -37,27 +38,31 @@ function skeleton(service: IRService, tagName: string, specifier: string): strin
   const tag = service.tags.find((t) => t.name === tagName)!;
   const ops = tag.operations.map((id) => service.operations.find((op) => op.operationId === id)!);
   const typeImports = [`${tag.identifier}Controller`, ...ops.flatMap((op) => [requestTypeName(op), resultTypeName(op)])];
-  const methods = ops.map((op) => {
-    const context = contextType(op);
-    const doc = docComment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``]);
-    return (
-      `${doc}async ${op.identifier}(_request: ${requestTypeName(op)}, _context: ${context}): Promise<${resultTypeName(op)}> {\n` +
-      `  throw notImplemented(${str(op.operationId)});\n}`
-    );
-  });
-  return [
-    // Spec strings reach a comment only through docComment, which no newline or `*/` can escape.
-    docComment([`The \`${tag.name}\` operations of \`${service.name}\`. Written once by \`specfirst scaffold\`; this file is yours.`]).trimEnd(),
+  const methods = ops.map((op) => [
+    comment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``]),
+    group([`async ${op.identifier}`, parameterList([`_request: ${requestTypeName(op)}`, `_context: ${contextType(op)}`]), `: Promise<${resultTypeName(op)}>`]),
+    ' {',
+    indent([hardline, `throw notImplemented(${str(op.operationId)});`]),
+    hardline,
+    '}',
+  ]);
+  return print([
+    // Spec strings reach a comment only through comment(), which no newline or `*/` can escape.
+    comment([`The \`${tag.name}\` operations of \`${service.name}\`. Written once by \`specfirst scaffold\`; this file is yours.`]),
     `import * as $sf from '@specfirst/runtime';`,
-    `import type { ${typeImports.join(', ')} } from ${str(specifier)};`,
-    '',
-    `function notImplemented(operationId: string): $sf.HttpProblem {`,
-    `  return new $sf.HttpProblem(501, 'Not Implemented', { detail: \`\${operationId} is not implemented yet\` });`,
-    `}`,
-    '',
+    hardline,
+    ['import type ', objectLiteral(typeImports), ` from ${str(specifier)};`],
+    hardline,
+    hardline,
+    'function notImplemented(operationId: string): $sf.HttpProblem {',
+    indent([hardline, "return new $sf.HttpProblem(501, 'Not Implemented', { detail: `${operationId} is not implemented yet` });"]),
+    hardline,
+    '}',
+    hardline,
+    hardline,
     `export class ${tag.identifier}ControllerImpl implements ${tag.identifier}Controller {`,
-    indent(methods.join('\n\n')),
-    `}`,
-    '',
-  ].join('\n');
+    indent([hardline, join([hardline, hardline], methods)]),
+    hardline,
+    '}',
+  ]);
 }

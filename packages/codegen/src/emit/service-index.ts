@@ -1,6 +1,9 @@
 import type { IRService } from '@specfirst/spec-core';
 import { operationsConst } from './router.js';
-import { docComment, indent, lowerFirst, propertyKey, str } from './ts.js';
+import { functionDeclaration } from './router.js';
+import { arrayLiteral, call, objectLiteral, print, type Doc } from './doc.js';
+import { comment, lowerFirst, propertyKey, str } from './ts.js';
+import { aliasDoc, interfaceDoc, text, unionOf } from './types.js';
 
 /**
  * `routers/<service>/index.ts`: `create<Service>App({ <tag>: controller, ... }, options)`.
@@ -18,32 +21,52 @@ export function emitServiceIndex(service: IRService): string {
   // `resolveJsonModule`, tsc type-checks the import and copies the file to the output folder.
   out.push(`import openApiDocument from '../../openapi/${service.name}.json' with { type: 'json' };`);
   for (const tag of tags) {
-    out.push(`import { ${operationsConst(tag)}, type ${tag.identifier}Controller } from './${tag.fileName}.js';`);
+    out.push(print(['import ', objectLiteral([operationsConst(tag), `type ${tag.identifier}Controller`]), ` from './${tag.fileName}.js';`]).trimEnd());
   }
   out.push('');
   if (service.port !== undefined) {
     out.push(
-      `${docComment([`The port \`${service.name}\` listens on (\`port\` in the spec's services.yaml): import it, so the spec stays its one source.`])}export const ${servicePortConst(service)} = ${service.port};\n`,
+      print([
+        comment([`The port \`${service.name}\` listens on (\`port\` in the spec's services.yaml): import it, so the spec stays its one source.`]),
+        `export const ${servicePortConst(service)} = ${service.port};`,
+      ]),
     );
   }
-  const members = tags.map((tag) => `${propertyKey(controllerKey(tag.identifier))}: ${tag.identifier}Controller;`);
-  out.push(`${docComment([`One controller per tag of \`${service.name}\`.`])}export interface ${id}Controllers {\n${indent(members.join('\n'))}\n}\n`);
+  const members = tags.map((tag) => `${propertyKey(controllerKey(tag.identifier))}: ${tag.identifier}Controller`);
+  out.push(print([comment([`One controller per tag of \`${service.name}\`.`]), interfaceDoc(`export interface ${id}Controllers`, members)]));
   let optionsParam = `options: $sf.ServiceOptions = {}`;
   if (schemes.length > 0) {
-    out.push(`${docComment([`The security schemes \`${service.name}\`'s operations use.`])}export type ${id}SecurityScheme = ${schemes.map(str).join(' | ')};\n`);
     out.push(
-      `${docComment(['How to check each security scheme: a function per scheme, returning the principal or null.'])}export type ${id}AppOptions = $sf.ServiceOptions & { authenticate: $sf.Authenticators<${id}SecurityScheme> };\n`,
+      print([
+        comment([`The security schemes \`${service.name}\`'s operations use.`]),
+        `export type ${id}SecurityScheme`,
+        aliasDoc(unionOf(schemes.map((scheme) => text(str(scheme))))),
+        ';',
+      ]),
+    );
+    out.push(
+      print([
+        comment(['How to check each security scheme: a function per scheme, returning the principal or null.']),
+        `export type ${id}AppOptions = $sf.ServiceOptions & { authenticate: $sf.Authenticators<${id}SecurityScheme> };`,
+      ]),
     );
     optionsParam = `options: ${id}AppOptions`;
   }
-  const tagEntries = tags.map(
-    (tag) => `{ operations: ${operationsConst(tag)}, controller: controllers.${controllerKey(tag.identifier)} },`,
+  const tagEntries: Doc[] = tags.map((tag) => objectLiteral([`operations: ${operationsConst(tag)}`, `controller: controllers.${controllerKey(tag.identifier)}`]));
+  const app = objectLiteral(
+    [`basePath: ${str(service.basePath)}`, ['tags: ', arrayLiteral(tagEntries, { objectKeys: tags.map(() => 2) })], 'openapi: openApiDocument'],
+    { expanded: true },
   );
   out.push(
-    `${docComment([service.description, `The \`${service.name}\` service as an Express app: its routers under \`${service.basePath || '/'}\`, validation, authentication, 404/405 and RFC 9457 problems, and (\`options.docs\`) its OpenAPI document and API reference.`])}` +
-      `export function create${id}App(controllers: ${id}Controllers, ${optionsParam}): $sf.Express {\n` +
-      `  return $sf.createServiceApp(\n` +
-      `    {\n      basePath: ${str(service.basePath)},\n      tags: [\n${indent(tagEntries.join('\n'), '        ')}\n      ],\n      openapi: openApiDocument,\n    },\n    options,\n  );\n}\n`,
+    print([
+      comment([
+        service.description,
+        `The \`${service.name}\` service as an Express app: its routers under \`${service.basePath || '/'}\`, validation, authentication, 404/405 and RFC 9457 problems, and (\`options.docs\`) its OpenAPI document and API reference.`,
+      ]),
+      functionDeclaration(`export function create${id}App`, [`controllers: ${id}Controllers`, optionsParam], '$sf.Express', [
+        ['return ', call('$sf.createServiceApp', [app, 'options']), ';'],
+      ]),
+    ]),
   );
   return out.join('\n');
 }

@@ -4,11 +4,22 @@
  * a string or a template and start code.
  */
 
+import { hardline, lines, type Doc } from './doc.js';
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** A string literal: JSON's escaping, plus the two line terminators JSON leaves raw. */
+/**
+ * A string literal: JSON's escaping, plus the two line terminators JSON leaves raw. Quoted as the
+ * repository's formatter quotes (Prettier, `singleQuote`): in single quotes, unless the text holds
+ * more single quotes than double ones.
+ */
 export function str(value: string): string {
-  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const singles = value.split("'").length - 1;
+  const doubles = value.split('"').length - 1;
+  if (singles > doubles) return json;
+  // JSON escapes `"` and never `'`: swap which of the two is escaped.
+  return `'${json.slice(1, -1).replace(/\\(.)|'/g, (match, escaped?: string) => (escaped === '"' ? '"' : escaped !== undefined ? match : "\\'"))}'`;
 }
 
 /** A literal type or value for a JSON scalar (enum members, consts). */
@@ -40,6 +51,12 @@ export function docComment(lines: (string | undefined)[], indent = ''): string {
   const body = text.split('\n');
   if (body.length === 1) return `${indent}/** ${body[0]!.trim()} */\n`;
   return `${indent}/**\n${body.map((l) => `${indent} *${l.trimEnd() === '' ? '' : ` ${l.trimEnd()}`}`).join('\n')}\n${indent} */\n`;
+}
+
+/** A JSDoc block and the line break after it, as a document: nothing when there is nothing to say. */
+export function comment(text: (string | undefined)[]): Doc {
+  const block = docComment(text);
+  return block === '' ? '' : [lines(block.trimEnd()), hardline];
 }
 
 /** Indents every non-empty line of a block. */
