@@ -1,8 +1,8 @@
 import type { IROperation, IRParameter, IRService } from '@specfirst/spec-core';
 import type { ModelIndex } from '../json-schema.js';
-import { resultTypeName } from './responses.js';
 import { requestBodyType } from './router.js';
-import { docComment, indent, propertyKey, str, upperFirst } from './ts.js';
+import { docComment, indent, propertyKey, str } from './ts.js';
+import { clientFactory, clientInputType, clientInterface, clientModule, MODELS_MODULE, relativeSpecifier, resultType, tagRouterModule } from '../names.js';
 import { typeOf, type TypeNaming } from './types.js';
 
 /**
@@ -22,7 +22,7 @@ export function emitClient(service: IRService, models: ModelIndex): string {
   for (const tag of service.tags) {
     const tagOps = byTag.get(tag.name);
     if (!tagOps) continue;
-    out.push(`import type { ${tagOps.flatMap((op) => [resultTypeName(op)]).join(', ')} } from '../routers/${service.name}/${tag.fileName}.js';`);
+    out.push(`import type { ${tagOps.flatMap((op) => [resultType(op)]).join(', ')} } from '${relativeSpecifier(clientModule(service), tagRouterModule(service, tag))}';`);
   }
   out.push('');
   for (const op of ops) out.push(emitInputType(op, naming));
@@ -37,26 +37,24 @@ export function emitClient(service: IRService, models: ModelIndex): string {
   });
   out.push(`const $operations: Readonly<Record<string, $sf.ClientOperation>> = {\n${indent(table.join('\n'))}\n};\n`);
   const methods = ops.map((op) => {
-    const input = inputTypeName(op);
+    const input = clientInputType(op);
     const optional = inputIsOptional(op);
     const doc = docComment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
-    return `${doc}${op.identifier}(input${optional ? '?' : ''}: ${input}, options?: $sf.CallOptions): Promise<$sf.ClientResult<${resultTypeName(op)}>>;`;
+    return `${doc}${op.identifier}(input${optional ? '?' : ''}: ${input}, options?: $sf.CallOptions): Promise<$sf.ClientResult<${resultType(op)}>>;`;
   });
-  out.push(`${docComment([`A typed client of \`${service.name}\`.`])}export interface ${service.identifier}Client {\n${indent(methods.join('\n'))}\n}\n`);
+  const client = clientInterface(service);
+  out.push(`${docComment([`A typed client of \`${service.name}\`.`])}export interface ${client} {\n${indent(methods.join('\n'))}\n}\n`);
   out.push(
-    `${docComment([`Calls \`${service.name}\` over HTTP: \`create${service.identifier}Client({ baseUrl: 'http://localhost:3000' })\`.`])}` +
-      `export function create${service.identifier}Client(options: $sf.ClientOptions): ${service.identifier}Client {\n` +
+    `${docComment([`Calls \`${service.name}\` over HTTP: \`${clientFactory(service)}({ baseUrl: 'http://localhost:3000' })\`.`])}` +
+      `export function ${clientFactory(service)}(options: $sf.ClientOptions): ${client} {\n` +
       `  // The table and the interface are generated from the same operations, so the cast only restores their types.\n` +
-      `  return $sf.createClient($operations, ${str(service.basePath)}, options) as unknown as ${service.identifier}Client;\n}\n`,
+      `  return $sf.createClient($operations, ${str(service.basePath)}, options) as unknown as ${client};\n}\n`,
   );
   // Import the models only when a type uses them: an unused import fails strict compilation.
-  if (out.some((block) => /\bM\./.test(block))) out.splice(modelsImport, 0, `import type * as M from '../models.js';`);
+  if (out.some((block) => /\bM\./.test(block))) out.splice(modelsImport, 0, `import type * as M from '${relativeSpecifier(clientModule(service), MODELS_MODULE)}';`);
   return out.join('\n');
 }
 
-function inputTypeName(op: IROperation): string {
-  return `${upperFirst(op.identifier)}Input`;
-}
 
 /** A parameter the caller may leave out: not required, or the server has a default for it. */
 function callerMustSend(p: IRParameter): boolean {
@@ -82,6 +80,6 @@ function inputIsOptional(op: IROperation): boolean {
 function emitInputType(op: IROperation, naming: TypeNaming): string {
   const parts = inputParts(op, naming);
   const doc = docComment([`What a caller sends to \`${op.identifier}\`.`]);
-  if (parts.length === 0) return `${doc}export type ${inputTypeName(op)} = Record<string, never>;\n`;
-  return `${doc}export interface ${inputTypeName(op)} {\n${indent(parts.map((p) => `${p.key}${p.required ? '' : '?'}: ${p.type};`).join('\n'))}\n}\n`;
+  if (parts.length === 0) return `${doc}export type ${clientInputType(op)} = Record<string, never>;\n`;
+  return `${doc}export interface ${clientInputType(op)} {\n${indent(parts.map((p) => `${p.key}${p.required ? '' : '?'}: ${p.type};`).join('\n'))}\n}\n`;
 }

@@ -1,5 +1,6 @@
 import type { IROperation, IRResponse } from '@specfirst/spec-core';
-import { docComment, indent, propertyKey, upperFirst } from './ts.js';
+import { docComment, indent, propertyKey } from './ts.js';
+import { replyHelpers, resultType } from '../names.js';
 import { typeOf, type TypeNaming } from './types.js';
 
 /** Reply helper names: `createUserReply.created(user)` reads better than `.status201(user)`. */
@@ -53,21 +54,17 @@ function resultMember(response: IRResponse, op: IROperation, naming: TypeNaming)
   return `{\n${indent(parts.join('\n'))}\n}`;
 }
 
-export function resultTypeName(op: IROperation): string {
-  return `${upperFirst(op.identifier)}Result`;
-}
-
 /** The union a controller method returns, discriminated on `status`. */
 export function emitResultType(op: IROperation, naming: TypeNaming): string {
   const members = op.responses.map((r) => resultMember(r, op, naming));
   const doc = docComment([`What \`${op.identifier}\` answers: one of its declared responses.`]);
-  if (members.length === 0) return `${doc}export type ${resultTypeName(op)} = never;\n`;
-  return `${doc}export type ${resultTypeName(op)} =\n${members.map((m) => indent(`| ${m}`)).join('\n')};\n`;
+  if (members.length === 0) return `${doc}export type ${resultType(op)} = never;\n`;
+  return `${doc}export type ${resultType(op)} =\n${members.map((m) => indent(`| ${m}`)).join('\n')};\n`;
 }
 
 /** `createUserReply.created(body)`: per-status constructors of the result. */
 export function emitReplyHelpers(op: IROperation, naming: TypeNaming): string {
-  const result = resultTypeName(op);
+  const result = resultType(op);
   const lines: string[] = [];
   for (const response of op.responses) {
     const args: string[] = [];
@@ -88,5 +85,5 @@ export function emitReplyHelpers(op: IROperation, naming: TypeNaming): string {
     lines.push(`${docComment([`${response.status}: ${response.description}`])}${replyName(response.status)}: (${args.join(', ')}): ${result} => ${value},`);
   }
   const doc = docComment([`Builds each declared response of \`${op.identifier}\`.`]);
-  return `${doc}export const ${op.identifier}Reply = {\n${indent(lines.join('\n'))}\n};\n`;
+  return `${doc}export const ${replyHelpers(op)} = {\n${indent(lines.join('\n'))}\n};\n`;
 }

@@ -1,8 +1,9 @@
 import type { IROperation, IRParameter, IRSchema, IRSecurityScheme, IRService, IRTag } from '@specfirst/spec-core';
 import { bodyKind } from './naming.js';
 import { admitsUnnamedKeys, inputView, type ModelIndex } from '../json-schema.js';
-import { emitReplyHelpers, emitResultType, resultTypeName } from './responses.js';
-import { docComment, indent, lowerFirst, propertyKey, str, upperFirst } from './ts.js';
+import { emitReplyHelpers, emitResultType } from './responses.js';
+import { docComment, indent, propertyKey, str } from './ts.js';
+import { appFactory, controllerInterface, MODELS_MODULE, operationsConst, relativeSpecifier, requestType, resultType, routerFactory, tagRouterModule, validatorsModule } from '../names.js';
 import { typeOf, type TypeNaming } from './types.js';
 import type { OperationValidators } from './validators.js';
 
@@ -20,10 +21,10 @@ export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex
   }
   out.push(emitControllerInterface(tag, operations));
   out.push(emitDefinitions(service, tag, operations, validators, models));
-  const controller = `${tag.identifier}Controller`;
+  const controller = controllerInterface(tag);
   out.push(
-    `${docComment([`The Express router of the \`${tag.name}\` operations of \`${service.name}\`. Mount it under the base path \`${service.basePath || '/'}\`, or let \`create${service.identifier}App\` do it.`])}` +
-      `export function create${tag.identifier}Router(controller: ${controller}, options: $sf.RouterOptions | $sf.ResolvedOptions = {}): $sf.Router {\n` +
+    `${docComment([`The Express router of the \`${tag.name}\` operations of \`${service.name}\`. Mount it under the base path \`${service.basePath || '/'}\`, or let \`${appFactory(service)}\` do it.`])}` +
+      `export function ${routerFactory(tag)}(controller: ${controller}, options: $sf.RouterOptions | $sf.ResolvedOptions = {}): $sf.Router {\n` +
       `  return $sf.createOperationsRouter(${operationsConst(tag)}, controller, options);\n}\n`,
   );
   const body = out.join('\n');
@@ -32,17 +33,10 @@ export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex
     // A namespace, so that no generated name (a tag `Operations`, an operation `router`) can clash.
     `import * as $sf from '@specfirst/runtime';`,
   ];
-  if (/\bM\./.test(body)) imports.push(`import type * as M from '../../models.js';`);
-  if (/\bv\./.test(body)) imports.push(`import * as v from '../../validators/${service.name}.js';`);
+  const self = tagRouterModule(service, tag);
+  if (/\bM\./.test(body)) imports.push(`import type * as M from '${relativeSpecifier(self, MODELS_MODULE)}';`);
+  if (/\bv\./.test(body)) imports.push(`import * as v from '${relativeSpecifier(self, validatorsModule(service))}';`);
   return `${imports.join('\n')}\n\n${body}`;
-}
-
-export function operationsConst(tag: IRTag): string {
-  return `${lowerFirst(tag.identifier)}Operations`;
-}
-
-export function requestTypeName(op: IROperation): string {
-  return `${upperFirst(op.identifier)}Request`;
 }
 
 /** Parameters as the controller sees them: after defaults, so a defaulted one is always there. */
@@ -61,7 +55,7 @@ function emitRequestType(op: IROperation, naming: TypeNaming): string {
   const body = op.body && !op.body.required ? `${bodyType} | undefined` : bodyType;
   const doc = docComment([`What the controller receives for \`${op.method.toUpperCase()} ${op.path}\`, validated.`]);
   return (
-    `${doc}export interface ${requestTypeName(op)} {\n` +
+    `${doc}export interface ${requestType(op)} {\n` +
     indent(
       [
         `params: ${parametersType(by('path'), naming)};`,
@@ -94,11 +88,11 @@ export function contextType(op: IROperation): string {
 function emitControllerInterface(tag: IRTag, operations: IROperation[]): string {
   const methods = operations.map((op) => {
     const doc = docComment([op.summary, op.description, `\`${op.method.toUpperCase()} ${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
-    const result = resultTypeName(op);
-    return `${doc}${op.identifier}(request: ${requestTypeName(op)}, context: ${contextType(op)}): ${result} | Promise<${result}>;`;
+    const result = resultType(op);
+    return `${doc}${op.identifier}(request: ${requestType(op)}, context: ${contextType(op)}): ${result} | Promise<${result}>;`;
   });
-  const doc = docComment([tag.description, `Implement this in \`services/\` and pass it to \`create${tag.identifier}Router\` (or the service's app).`]);
-  return `${doc}export interface ${tag.identifier}Controller {\n${indent(methods.join('\n'))}\n}\n`;
+  const doc = docComment([tag.description, `Implement this in \`services/\` and pass it to \`${routerFactory(tag)}\` (or the service's app).`]);
+  return `${doc}export interface ${controllerInterface(tag)} {\n${indent(methods.join('\n'))}\n}\n`;
 }
 
 function challenge(scheme: IRSecurityScheme | undefined): string | undefined {
