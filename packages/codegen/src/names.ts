@@ -7,7 +7,7 @@
  * The names are built from what spec-core put in the IR: a service's or tag's `identifier`
  * (PascalCase, `toPascalCase` of its name), a tag's `fileName` (`toFileName` of its name, only
  * `[a-z0-9-]`), a service's `name` (kebab-case) and an operation's `identifier` (camelCase). Where
- * there is no IR node (a lint message about a folder no service owns), {@link serviceIdentifierFor}
+ * there is no IR node (a lint message about a folder no service owns), {@link identifierFor}
  * makes the identifier spec-core would.
  *
  * Only the first letter of an identifier changes case here (`AdminOrders` → `adminOrders`, and
@@ -39,9 +39,12 @@ function lowerFirst(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // Identifiers
 
-/** `order-service` → `OrderService`: a service's identifier as spec-core makes it, for a name with no IR node. */
-export function serviceIdentifierFor(serviceName: string): string {
-  return toPascalCase(serviceName);
+/**
+ * `order-service` → `OrderService`, `admin-orders` → `AdminOrders`: the identifier spec-core gives
+ * a service or a tag of that name, for code that meets a name with no IR node.
+ */
+export function identifierFor(name: string): string {
+  return toPascalCase(name);
 }
 
 /** `AdminOrders` → `AdminOrdersController`: the interface a tag's controller implements. */
@@ -195,9 +198,20 @@ export function controllerFile(servicesDir: string, service: Service, tag: Tag):
 /** The `package.json` subpath import a project declares for its output folder: `"imports": { "#generated/*": … }`. */
 export const GENERATED_IMPORT_KEY = '#generated/*';
 
+const GENERATED_IMPORT_PREFIX = '#generated/';
+
 /** `routers/orders/orders` → `#generated/routers/orders/orders.js`: a generated module, as a project that declares the import names it. */
 export function generatedImport(module: string): string {
-  return `#generated/${module}.js`;
+  return `${GENERATED_IMPORT_PREFIX}${module}.js`;
+}
+
+/**
+ * `#generated/routers/orders/orders.js` → `routers/orders/orders.js`: the file under the output
+ * folder a `#generated/…` specifier names (as written, extension included), or undefined for any
+ * other specifier.
+ */
+export function generatedImportPath(specifier: string): string | undefined {
+  return specifier.startsWith(GENERATED_IMPORT_PREFIX) ? specifier.slice(GENERATED_IMPORT_PREFIX.length) : undefined;
 }
 
 /**
