@@ -148,14 +148,17 @@ export const APP_FACTORY_PATTERN = /^create[A-Z]\w*App$/;
 /** The models of every service. */
 export const MODELS_MODULE = 'models';
 
+/** The folder of the routers: `routers/<service>/<tag>` and `routers/<service>/index`. */
+export const ROUTERS_FOLDER = 'routers';
+
 /** `orders`, `admin-orders` → `routers/orders/admin-orders`: one tag's router, controller interface and types. */
 export function tagRouterModule(service: Service, tag: Tag): string {
-  return `routers/${service.name}/${tag.fileName}`;
+  return `${ROUTERS_FOLDER}/${service.name}/${tag.fileName}`;
 }
 
 /** `orders` → `routers/orders/index`: the service's app, its controllers and its port. */
 export function serviceIndexModule(service: Service): string {
-  return `routers/${service.name}/index`;
+  return `${ROUTERS_FOLDER}/${service.name}/index`;
 }
 
 /** `orders` → `validators/orders`: the service's validators (JavaScript, with a `.d.ts`). */

@@ -9,6 +9,7 @@ import {
   generatedSpecifier,
   ROUTER_FACTORY_PATTERN,
   routerFactory,
+  ROUTERS_FOLDER,
   tagRouterModule,
 } from '@specfirst/codegen/names';
 import { didYouMean, type IRService, type IRTag, type SpecIR } from '@specfirst/spec-core';
@@ -129,13 +130,13 @@ function generatedModule(view: ProjectView, source: string): { service: string; 
   if (source.startsWith('.')) {
     const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(view.file), source));
     const outputDir = view.ir.project.outputDir;
-    const prefix = outputDir === '.' ? 'routers/' : `${outputDir}/routers/`;
+    const prefix = outputDir === '.' ? `${ROUTERS_FOLDER}/` : `${outputDir}/${ROUTERS_FOLDER}/`;
     if (!resolved.startsWith(prefix)) return undefined;
     rest = resolved.slice(prefix.length);
   } else if (generated !== undefined) {
     const resolved = path.posix.normalize(generated);
-    if (!resolved.startsWith('routers/')) return undefined;
-    rest = resolved.slice('routers/'.length);
+    if (!resolved.startsWith(`${ROUTERS_FOLDER}/`)) return undefined;
+    rest = resolved.slice(ROUTERS_FOLDER.length + 1);
   } else {
     const match = /(?:^|\/)routers\/(.+)$/.exec(source);
     if (!match?.[1]) return undefined;
