@@ -7,7 +7,9 @@
  * codegen's own skeleton (`specfirst scaffold`) instead.
  *
  * Only names that spec-core has validated reach this file (service names are kebab-case,
- * identifiers PascalCase), and each is written where the generator writes the same name.
+ * identifiers PascalCase). Generated names and modules come from `@specfirst/codegen/names`, as
+ * the generator writes them; generated code is imported as `#generated/…`, which the project's
+ * package.json declares (GENERATED_IMPORTS in project.ts).
  */
 import {
   appFactory,
