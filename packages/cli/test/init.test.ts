@@ -142,7 +142,7 @@ describe('specfirst init: a project that works out of the box', () => {
     expect(pkg.scripts.dev).toContain('tsx watch --clear-screen=false --conditions=development services/api/src/main.ts');
     for (const file of ['services/api/src/app.ts', 'services/api/src/main.ts', 'services/api/src/controllers/notes.ts', 'services/api/test/app.test.ts']) {
       const text = readFileSync(path.join(project, file), 'utf8');
-      expect(text, file).toMatch(/from '#generated\/(routers|clients)\/api\//);
+      expect(text, file).toMatch(/from '#generated\/(routers\/api\/\w+|clients\/api)\.js'/);
       expect(text, file).not.toMatch(/from '(\.\.\/)+generated\//);
     }
   });
@@ -422,7 +422,7 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     // The port is the spec's, through the constant sync generates: main.ts holds no number of its own.
     expect(readFileSync(path.join(project, 'generated/routers/notes-api/index.ts'), 'utf8')).toContain('export const notesApiPort = 4100;');
     const main = readFileSync(path.join(project, 'services/notes-api/src/main.ts'), 'utf8');
-    expect(main).toContain("import { notesApiPort } from '../../../generated/routers/notes-api/index.js';");
+    expect(main).toContain("import { notesApiPort } from '#generated/routers/notes-api/index.js';");
     expect(main).not.toContain('4100');
   });
 
