@@ -136,9 +136,34 @@ describe('specfirst init: a project that works out of the box', () => {
     if (script === 'test') expect(result.stdout).toMatch(/Tests +4 passed/);
   }, 60_000);
 
+  it('imports generated code as #generated/…, which its package.json declares', () => {
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { imports: unknown; scripts: Record<string, string> };
+    expect(pkg.imports).toEqual({ '#generated/*': { development: './generated/*', default: './dist/generated/*' } });
+    expect(pkg.scripts.dev).toContain('tsx watch --clear-screen=false --conditions=development services/api/src/main.ts');
+    for (const file of ['services/api/src/app.ts', 'services/api/src/main.ts', 'services/api/src/controllers/notes.ts', 'services/api/test/app.test.ts']) {
+      const text = readFileSync(path.join(project, file), 'utf8');
+      expect(text, file).toMatch(/from '#generated\/(routers\/api\/\w+|clients\/api)\.js'/);
+      expect(text, file).not.toMatch(/from '(\.\.\/)+generated\//);
+    }
+  });
+
+  it('builds, and the built service starts with plain node, where #generated/… is dist/generated/', async () => {
+    const built = await pnpmRun(project, 'build');
+    expect(built.code, `${built.stdout}\n${built.stderr}`).toBe(0);
+    const child = spawn('node', ['dist/services/api/src/main.js'], { cwd: project, env: shellEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    try {
+      const { match } = await new OutputLog(child).waitFor(/api listening on (http:\/\/localhost:\d+)/, 0, 20_000, 'the URL');
+      expect((await fetch(`${match[1]}/health`)).status).toBe(200);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      rmSync(path.join(project, 'dist'), { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('starts with tsx on the port PORT gives and prints its URL; the URL answers', async () => {
     // Its own process group, so the test ends tsx and the node process it starts together.
-    const child = spawn('pnpm', ['exec', 'tsx', 'services/api/src/main.ts'], { cwd: project, env: shellEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // `development`: #generated/… are the sources, as in the `dev` script.
+    const child = spawn('pnpm', ['exec', 'tsx', '--conditions=development', 'services/api/src/main.ts'], { cwd: project, env: shellEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     try {
       const { match } = await new OutputLog(child).waitFor(/api listening on (http:\/\/localhost:\d+)/, 0, 20_000, 'the URL');
       const response = await fetch(`${match[1]}/health`);
@@ -397,7 +422,7 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     // The port is the spec's, through the constant sync generates: main.ts holds no number of its own.
     expect(readFileSync(path.join(project, 'generated/routers/notes-api/index.ts'), 'utf8')).toContain('export const notesApiPort = 4100;');
     const main = readFileSync(path.join(project, 'services/notes-api/src/main.ts'), 'utf8');
-    expect(main).toContain("import { notesApiPort } from '../../../generated/routers/notes-api/index.js';");
+    expect(main).toContain("import { notesApiPort } from '#generated/routers/notes-api/index.js';");
     expect(main).not.toContain('4100');
   });
 

@@ -215,6 +215,18 @@ describe('specfirst scaffold', () => {
     const sessions = readFileSync(path.join(project, 'services/users/src/controllers/sessions.ts'), 'utf8');
     expect(sessions).toContain('export class SessionsControllerImpl implements SessionsController');
     expect(sessions).toContain('../../../../generated/routers/users/sessions.js');
+    // The shop has no package.json, so no `#generated/*`: a new skeleton imports by a relative path.
+    const adminOrders = readFileSync(path.join(project, 'services/orders/src/controllers/admin-orders.ts'), 'utf8');
+    expect(adminOrders).toContain('} from "../../../../generated/routers/orders/admin-orders.js";');
     expect(run(['scaffold', 'nope'], project)).toMatchObject({ code: 2 });
+  });
+
+  it('imports generated code as #generated/… where package.json declares it', () => {
+    const project = shopCopy('scaffold-generated-imports');
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', type: 'module', imports: { '#generated/*': './generated/*' } }));
+    expect(run(['scaffold', 'orders'], project).code).toBe(0);
+    const adminOrders = readFileSync(path.join(project, 'services/orders/src/controllers/admin-orders.ts'), 'utf8');
+    expect(adminOrders).toContain('} from "#generated/routers/orders/admin-orders.js";');
+    expect(adminOrders).not.toContain('../generated/');
   });
 });

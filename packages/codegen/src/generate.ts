@@ -6,6 +6,7 @@ import { emitServiceIndex } from './emit/service-index.js';
 import { compileJob } from './emit/ajv-compile.js';
 import { assembleValidators, planValidators, type ValidatorModule } from './emit/validators.js';
 import { indexModels, referencedModels } from './json-schema.js';
+import { clientModule, MODELS_MODULE, openApiFile, serviceIndexModule, tagRouterModule, validatorsModule } from './names.js';
 import { openApiDocument } from './openapi/document.js';
 import { stampCode, stampJson } from './write/stamp.js';
 
@@ -36,22 +37,22 @@ function httpServices(ir: SpecIR): IRService[] {
 function emitAll(ir: SpecIR, validatorModules: ReadonlyMap<string, ValidatorModule>): GeneratedFile[] {
   const models = indexModels(ir);
   const modelFiles = unique(ir.models.map((m) => m.loc.file));
-  const files: GeneratedFile[] = [{ path: 'models.ts', contents: stampCode(modelFiles, emitModels(ir)) }];
+  const files: GeneratedFile[] = [{ path: `${MODELS_MODULE}.ts`, contents: stampCode(modelFiles, emitModels(ir)) }];
   for (const service of httpServices(ir)) {
     const sources = serviceSources(ir, service);
     const validators = validatorModules.get(service.name)!;
     files.push(
-      { path: `validators/${service.name}.js`, contents: stampCode(sources, validators.js) },
-      { path: `validators/${service.name}.d.ts`, contents: stampCode(sources, validators.dts) },
+      { path: `${validatorsModule(service)}.js`, contents: stampCode(sources, validators.js) },
+      { path: `${validatorsModule(service)}.d.ts`, contents: stampCode(sources, validators.dts) },
     );
     for (const tag of service.tags) {
       if (tag.operations.length === 0) continue;
-      files.push({ path: `routers/${service.name}/${tag.fileName}.ts`, contents: stampCode(sources, emitTagRouter(service, tag, models, validators.names)) });
+      files.push({ path: `${tagRouterModule(service, tag)}.ts`, contents: stampCode(sources, emitTagRouter(service, tag, models, validators.names)) });
     }
     files.push(
-      { path: `routers/${service.name}/index.ts`, contents: stampCode(sources, emitServiceIndex(service)) },
-      { path: `clients/${service.name}.ts`, contents: stampCode(sources, emitClient(service, models)) },
-      { path: `openapi/${service.name}.json`, contents: stampJson(sources, openApiDocument(ir, service)) },
+      { path: `${serviceIndexModule(service)}.ts`, contents: stampCode(sources, emitServiceIndex(service)) },
+      { path: `${clientModule(service)}.ts`, contents: stampCode(sources, emitClient(service, models)) },
+      { path: openApiFile(service), contents: stampJson(sources, openApiDocument(ir, service)) },
     );
   }
   return files;

@@ -8,6 +8,7 @@ export { writeOutput, isUpToDate, type OutputReport, type OutputOptions } from '
 export { type OutputFile } from './write/plan.js';
 export { OutputRefusedError } from './write/errors.js';
 export { generate, type GeneratedFile } from './generate.js';
-export { scaffoldFiles, type ScaffoldFile } from './emit/scaffold.js';
-export { servicePortConst } from './emit/service-index.js';
+export { scaffoldFiles, type ScaffoldFile, type ScaffoldOptions } from './emit/scaffold.js';
+/** Kept here for existing imports; every generated name is in `@specfirst/codegen/names`. */
+export { servicePortConst } from './names.js';
 export { syncOutput, outputIsCurrent, syncTarget, MANIFEST, type SyncInputs, type SyncReport } from './sync.js';

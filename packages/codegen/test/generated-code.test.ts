@@ -192,21 +192,32 @@ describe('a hostile spec', () => {
 });
 
 describe('scaffolded controllers', () => {
-  it('compile against the generated interfaces and answer 501 until written', async () => {
+  // Relative imports where the project's package.json declares no `#generated/*`; `#generated/…`
+  // where it does, with the mapping `specfirst init` writes, run by plain node from dist/.
+  it.each([
+    ['relative imports', false],
+    ['#generated/ imports', true],
+  ])('compile against the generated interfaces and answer 501 until written, with %s', async (_imports, generatedImport) => {
     const ir = loadIR(path.join(REPO_ROOT, 'fixtures/small'));
     const extraFiles: Record<string, string> = {};
-    for (const file of scaffoldFiles(ir)) {
+    for (const file of scaffoldFiles(ir, { generatedImport })) {
       // Scaffold paths are project-relative (`services/todo/src/controllers/todos.ts`); the test
       // project compiles `src/`, so the same relative layout is kept under it.
-      extraFiles[`src/${file.path}`] = file.contents.replace(/(['"])(\.\.\/)+generated\//, '$1../../../../../generated/');
+      extraFiles[`src/${file.path}`] = file.contents.replace(/'(\.\.\/)+generated\//, "'../../../../../generated/");
+      expect(file.contents).toContain(generatedImport ? `from '#generated/routers/todo/` : `from '../../../../generated/routers/todo/`);
     }
+    const index = generatedImport ? '#generated/routers/todo/index.js' : '../generated/routers/todo/index.js';
     extraFiles['src/main.ts'] = `
-import { createTodoApp } from '../generated/routers/todo/index.js';
+import { createTodoApp } from '${index}';
 import { TodosControllerImpl } from './services/todo/src/controllers/todos.js';
 import { HealthControllerImpl } from './services/todo/src/controllers/health.js';
 export const app = createTodoApp({ todos: new TodosControllerImpl(), health: new HealthControllerImpl() });
 `;
-    const built = await buildProject('scaffold', path.join(REPO_ROOT, 'fixtures/small'), { extraFiles });
+    if (generatedImport) {
+      const imports = { '#generated/*': { development: './generated/*', default: './dist/generated/*' } };
+      extraFiles['package.json'] = `${JSON.stringify({ name: 'scaffold', type: 'module', imports })}\n`;
+    }
+    const built = await buildProject(generatedImport ? 'scaffold-generated-imports' : 'scaffold', path.join(REPO_ROOT, 'fixtures/small'), { extraFiles });
     const { app } = (await import(pathToFileURL(path.join(built.dist, 'src/main.js')).href)) as { app: Express };
     const { server, url } = await listen(app);
     servers.push(server);

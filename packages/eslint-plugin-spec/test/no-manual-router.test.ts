@@ -46,6 +46,11 @@ ruleTester().run('no-manual-router', rule, {
       filename: service,
       code: "import { createUsersRouter } from '../../../generated/routers/users/users.js';\nexport const router = createUsersRouter(controller, resolved);\nexport function mount(app) { app.use('/users', router); }",
     },
+    // A private field holding a Map is not the public `router` field of the same class.
+    {
+      filename: service,
+      code: "import { Router } from 'express';\nexport class Routes {\n  router: Router;\n  #router = new Map();\n  constructor(r: Router) { this.router = r; this.#router.get('/x', h); }\n}",
+    },
     // Look-alikes: a Map, a cache, a local function called Router, a local `express`.
     { filename: service, code: "const routes = new Map();\nroutes.get('/users');\nroutes.set('/users', 1);" },
     { filename: service, code: "const cache = createCache();\ncache.get('key', () => load());\ncache.delete('key', reason);" },
@@ -164,6 +169,14 @@ ruleTester().run('no-manual-router', rule, {
       code: "import { Router } from 'express';\nexport class Routes {\n  router = Router();\n  constructor() { this.router.get('/x', this.handle); }\n}",
       errors: [router('Router()'), route("this.router.get('/x', …)")],
     },
+    // A private field is followed too, and never taken for the public one of the same name.
+    {
+      filename: service,
+      code: "import { Router } from 'express';\nexport class Routes {\n  #router = Router();\n  constructor() { this.#router.get('/x', this.handle); }\n}",
+      errors: [router('Router()'), route("this.#router.get('/x', …)")],
+    },
+    // `await`, `?.` and instantiation expressions wrap the same router (the wrappers of the old copies of `unwrap`, together).
+    { filename: service, code: "import express from 'express';\nconst router = await express.Router();\nrouter?.get('/x', h);", errors: [router('express.Router()'), route("router?.get('/x', …)")] },
     // Shadowing the other way round: the import is found through a nested scope.
     { filename: service, code: "import express from 'express';\nfunction build() { const Router = express.Router; return Router(); }", errors: [router('Router()')] },
     // Registration on a generated router or app adds a route the spec does not know.

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { scaffoldFiles, servicePortConst } from '@specfirst/codegen';
+import { scaffoldFiles } from '@specfirst/codegen';
+import { controllerClass, controllerKey } from '@specfirst/codegen/names';
 import { loadProject, toFileName, type IRService, type LoadResult } from '@specfirst/spec-core';
 import { formatDiagnostic, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
@@ -305,23 +306,17 @@ const OPTION_HINTS: Readonly<Record<string, string>> = {
 /** Every file of the project besides the spec, for the service spec-core read. */
 function projectFiles(choices: Choices, service: IRService, loaded: LoadResult, dependencies: Dependencies): InitFile[] {
   const project = loaded.ir.project;
-  const code: CodeContext = {
-    service: service.name,
-    identifier: service.identifier,
-    portConst: servicePortConst(service),
-    servicesDir: project.servicesDir,
-    outputDir: project.outputDir,
-  };
+  const code: CodeContext = { service, servicesDir: project.servicesDir };
   // The controller files are where codegen's scaffold puts them (and the lint rules look for them):
   // a template with a working implementation where there is one, the scaffold's 501 skeleton otherwise.
-  const controllers = scaffoldFiles(loaded.ir, service.name).map((file) => {
+  // The project's package.json declares `#generated/*` (packageJsonFile), so the skeletons import that way too.
+  const controllers = scaffoldFiles(loaded.ir, { service: service.name, generatedImport: true }).map((file) => {
     const tag = service.tags.find((t) => t.name === file.tag)!;
     const template = CONTROLLER_TEMPLATES[tag.name];
     return {
-      file: { path: file.path, contents: template ? template(code, file.path) : file.contents },
-      // The tag's key in `<Service>Controllers`, as codegen makes it: `admin-orders` → `adminOrders`.
-      tagKey: tag.identifier[0]!.toLowerCase() + tag.identifier.slice(1),
-      className: `${tag.identifier}ControllerImpl`,
+      file: { path: file.path, contents: template ? template(code, tag) : file.contents },
+      tagKey: controllerKey(tag),
+      className: controllerClass(tag),
     };
   });
   const docs = { name: choices.name, service: service.name, port: choices.port, manager: choices.manager, vendored: dependencies.copies.length > 0 };

@@ -1,6 +1,7 @@
-import { lstat, mkdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scaffoldFiles } from '@specfirst/codegen';
+import { declaresGeneratedImport } from '@specfirst/codegen/names';
 import { type Diagnostic, loadProject } from '@specfirst/spec-core';
 import { diagnosticsReport, formatDiagnostic, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
@@ -53,7 +54,9 @@ export async function scaffoldCommand(service: string | undefined, options: Scaf
     if (!json) out.stderr(`specfirst scaffold: ${report.error}`);
     return done(2);
   }
-  for (const file of scaffoldFiles(result.ir, service)) {
+  // `#generated/…` imports where package.json declares them (init's projects do); relative ones otherwise.
+  const generatedImport = declaresGeneratedImport(await readPackageJson(result.root), result.ir.project.outputDir);
+  for (const file of scaffoldFiles(result.ir, { ...(service !== undefined ? { service } : {}), generatedImport })) {
     const target = path.join(result.root, ...file.path.split('/'));
     const shown = path.relative(cwd, target);
     if (!(await safeFolders(result.root, file.path))) {
@@ -75,6 +78,15 @@ export async function scaffoldCommand(service: string | undefined, options: Scaf
   }
   if (!json) out.stdout(`${out.colors.green('✓')} ${plural(report.created.length, 'controller')} scaffolded, ${report.kept.length} already there`);
   return done(0);
+}
+
+/** The project's package.json, or undefined when it has none or it is not JSON (then imports are relative). */
+async function readPackageJson(root: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when no folder on the way to the file (inside the project) is a symbolic link or a file. */

@@ -1,9 +1,9 @@
 import type { IROperation, IRParameter, IRService } from '@specfirst/spec-core';
 import type { ModelIndex } from '../json-schema.js';
-import { resultTypeName } from './responses.js';
 import { functionDeclaration, requestBodyType } from './router.js';
 import { arrayLiteral, call, group, objectLiteral, parameterList, print, type Doc } from './doc.js';
-import { comment, propertyKey, str, upperFirst } from './ts.js';
+import { comment, propertyKey, str } from './ts.js';
+import { clientFactory, clientInputType, clientInterface, clientModule, MODELS_MODULE, relativeSpecifier, resultType, tagRouterModule } from '../names.js';
 import { interfaceDoc, member, objectType, typeOf, type TypeExpr, type TypeNaming } from './types.js';
 
 /**
@@ -23,7 +23,7 @@ export function emitClient(service: IRService, models: ModelIndex): string {
   for (const tag of service.tags) {
     const tagOps = byTag.get(tag.name);
     if (!tagOps) continue;
-    out.push(print(['import type ', objectLiteral(tagOps.map(resultTypeName)), ` from '../routers/${service.name}/${tag.fileName}.js';`]).trimEnd());
+    out.push(print(['import type ', objectLiteral(tagOps.map(resultType)), ` from '${relativeSpecifier(clientModule(service), tagRouterModule(service, tag))}';`]).trimEnd());
   }
   out.push('');
   for (const op of ops) out.push(emitInputType(op, naming));
@@ -38,29 +38,25 @@ export function emitClient(service: IRService, models: ModelIndex): string {
   });
   out.push(print(['const $operations: Readonly<Record<string, $sf.ClientOperation>> = ', objectLiteral(table, { expanded: true }), ';']));
   const methods = ops.map((op) => {
-    const input = inputTypeName(op);
+    const input = clientInputType(op);
     const optional = inputIsOptional(op);
     const doc = comment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
     const params = parameterList([`input${optional ? '?' : ''}: ${input}`, 'options?: $sf.CallOptions']);
-    return [doc, group([op.identifier, params, group([': ', `Promise<$sf.ClientResult<${resultTypeName(op)}>>`])])];
+    return [doc, group([op.identifier, params, group([': ', `Promise<$sf.ClientResult<${resultType(op)}>>`])])];
   });
-  out.push(print([comment([`A typed client of \`${service.name}\`.`]), interfaceDoc(`export interface ${service.identifier}Client`, methods)]));
+  out.push(print([comment([`A typed client of \`${service.name}\`.`]), interfaceDoc(`export interface ${clientInterface(service)}`, methods)]));
   out.push(
     print([
-      comment([`Calls \`${service.name}\` over HTTP: \`create${service.identifier}Client({ baseUrl: 'http://localhost:3000' })\`.`]),
-      functionDeclaration(`export function create${service.identifier}Client`, ['options: $sf.ClientOptions'], `${service.identifier}Client`, [
+      comment([`Calls \`${service.name}\` over HTTP: \`${clientFactory(service)}({ baseUrl: 'http://localhost:3000' })\`.`]),
+      functionDeclaration(`export function ${clientFactory(service)}`, ['options: $sf.ClientOptions'], clientInterface(service), [
         '// The table and the interface are generated from the same operations, so the cast only restores their types.',
-        ['return ', call('$sf.createClient', ['$operations', str(service.basePath), 'options']), ` as unknown as ${service.identifier}Client;`],
+        ['return ', call('$sf.createClient', ['$operations', str(service.basePath), 'options']), ` as unknown as ${clientInterface(service)};`],
       ]),
     ]),
   );
   // Import the models only when a type uses them: an unused import fails strict compilation.
-  if (out.some((block) => /\bM\./.test(block))) out.splice(modelsImport, 0, `import type * as M from '../models.js';`);
+  if (out.some((block) => /\bM\./.test(block))) out.splice(modelsImport, 0, `import type * as M from '${relativeSpecifier(clientModule(service), MODELS_MODULE)}';`);
   return out.join('\n');
-}
-
-function inputTypeName(op: IROperation): string {
-  return `${upperFirst(op.identifier)}Input`;
 }
 
 /** A parameter the caller may leave out: not required, or the server has a default for it. */
@@ -87,7 +83,7 @@ function inputIsOptional(op: IROperation): boolean {
 function emitInputType(op: IROperation, naming: TypeNaming): string {
   const parts = inputParts(op, naming);
   const doc = comment([`What a caller sends to \`${op.identifier}\`.`]);
-  if (parts.length === 0) return print([doc, `export type ${inputTypeName(op)} = Record<string, never>;`]);
+  if (parts.length === 0) return print([doc, `export type ${clientInputType(op)} = Record<string, never>;`]);
   const members = parts.map((p) => member([], p.key, p.type, { optional: !p.required }));
-  return print([doc, interfaceDoc(`export interface ${inputTypeName(op)}`, members)]);
+  return print([doc, interfaceDoc(`export interface ${clientInputType(op)}`, members)]);
 }

@@ -1,13 +1,7 @@
 import { isFormMediaType, isJsonMediaType } from '@specfirst/runtime/media-types';
-import type { IRResponse } from '@specfirst/spec-core';
 
 /** The runtime's reading of media types, under the names codegen uses. */
 export { isJsonMediaType as isJsonContentType };
-
-/** `201` → `201`, `4XX` → `4XX`, `default` → `Default`: a suffix that keeps identifiers valid. */
-export function responseKey(status: IRResponse['status']): string {
-  return status === 'default' ? 'Default' : String(status);
-}
 
 /**
  * How a request body arrives at a controller: parsed JSON, a form (an object of strings, coerced

@@ -1,6 +1,7 @@
 import type { IROperation, IRResponse } from '@specfirst/spec-core';
 import { align, group, ifBreak, indent, line, objectLiteral, parameterList, print, softline, type Doc } from './doc.js';
-import { comment, propertyKey, upperFirst } from './ts.js';
+import { comment, propertyKey } from './ts.js';
+import { replyHelpers, resultType } from '../names.js';
 import { aliasDoc, interfaceDoc, member, objectType, text, typeDoc, typeOf, unionOf, type TypeExpr, type TypeNaming } from './types.js';
 
 /** Reply helper names: `createUserReply.created(user)` reads better than `.status201(user)`. */
@@ -56,22 +57,18 @@ function resultMember(response: IRResponse, op: IROperation, naming: TypeNaming)
   return objectType(parts);
 }
 
-export function resultTypeName(op: IROperation): string {
-  return `${upperFirst(op.identifier)}Result`;
-}
-
 /** The union a controller method returns, discriminated on `status`. */
 export function emitResultType(op: IROperation, naming: TypeNaming): string {
   const doc = comment([`What \`${op.identifier}\` answers: one of its declared responses.`]);
   const result = unionOf(op.responses.map((r) => resultMember(r, op, naming)));
   // One response is one object type: an interface, as the repository's lint asks.
-  if (result.kind === 'object') return print([doc, interfaceDoc(`export interface ${resultTypeName(op)}`, result.members)]);
-  return print([doc, `export type ${resultTypeName(op)}`, aliasDoc(result), ';']);
+  if (result.kind === 'object') return print([doc, interfaceDoc(`export interface ${resultType(op)}`, result.members)]);
+  return print([doc, `export type ${resultType(op)}`, aliasDoc(result), ';']);
 }
 
 /** `createUserReply.created(body)`: per-status constructors of the result. */
 export function emitReplyHelpers(op: IROperation, naming: TypeNaming): string {
-  const result = resultTypeName(op);
+  const result = resultType(op);
   const helpers: Doc[] = [];
   for (const response of op.responses) {
     const params: { name: string; type: TypeExpr }[] = [];
@@ -94,7 +91,7 @@ export function emitReplyHelpers(op: IROperation, naming: TypeNaming): string {
     helpers.push([comment([`${response.status}: ${response.description}`]), replyName(response.status), ': ', arrowFunction(params, result, value)]);
   }
   const doc = comment([`Builds each declared response of \`${op.identifier}\`.`]);
-  return print([doc, `export const ${op.identifier}Reply = `, objectLiteral(helpers, { expanded: true }), ';']);
+  return print([doc, `export const ${replyHelpers(op)} = `, objectLiteral(helpers, { expanded: true }), ';']);
 }
 
 /** `test ? a : b` as an arrow function's body: in parentheses on one line, or on lines of its own. */

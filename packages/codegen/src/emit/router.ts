@@ -1,9 +1,10 @@
 import type { IROperation, IRParameter, IRSchema, IRSecurityScheme, IRService, IRTag } from '@specfirst/spec-core';
 import { bodyKind } from './naming.js';
 import { admitsUnnamedKeys, inputView, type ModelIndex } from '../json-schema.js';
-import { emitReplyHelpers, emitResultType, resultTypeName } from './responses.js';
+import { emitReplyHelpers, emitResultType } from './responses.js';
 import { arrayLiteral, call, group, hardline, indent, join, objectLiteral, parameterList, print, type Doc } from './doc.js';
-import { comment, lowerFirst, propertyKey, str, upperFirst } from './ts.js';
+import { comment, propertyKey, str } from './ts.js';
+import { appFactory, controllerInterface, MODELS_MODULE, operationsConst, relativeSpecifier, requestType, resultType, routerFactory, tagRouterModule, validatorsModule } from '../names.js';
 import { interfaceDoc, member, objectType, text, typeDoc, typeOf, unionOf, type TypeExpr, type TypeNaming } from './types.js';
 import type { OperationValidators } from './validators.js';
 
@@ -21,14 +22,14 @@ export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex
   }
   out.push(emitControllerInterface(tag, operations));
   out.push(emitDefinitions(service, tag, operations, validators, models));
-  const controller = `${tag.identifier}Controller`;
+  const controller = controllerInterface(tag);
   out.push(
     print([
       comment([
-        `The Express router of the \`${tag.name}\` operations of \`${service.name}\`. Mount it under the base path \`${service.basePath || '/'}\`, or let \`create${service.identifier}App\` do it.`,
+        `The Express router of the \`${tag.name}\` operations of \`${service.name}\`. Mount it under the base path \`${service.basePath || '/'}\`, or let \`${appFactory(service)}\` do it.`,
       ]),
       functionDeclaration(
-        `export function create${tag.identifier}Router`,
+        `export function ${routerFactory(tag)}`,
         [`controller: ${controller}`, ['options: ', typeDoc(unionOf([text('$sf.RouterOptions'), text('$sf.ResolvedOptions')])), ' = {}']],
         '$sf.Router',
         [['return ', call('$sf.createOperationsRouter', [operationsConst(tag), 'controller', 'options']), ';']],
@@ -41,17 +42,10 @@ export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex
     // A namespace, so that no generated name (a tag `Operations`, an operation `router`) can clash.
     `import * as $sf from '@specfirst/runtime';`,
   ];
-  if (/\bM\./.test(body)) imports.push(`import type * as M from '../../models.js';`);
-  if (/\bv\./.test(body)) imports.push(`import * as v from '../../validators/${service.name}.js';`);
+  const self = tagRouterModule(service, tag);
+  if (/\bM\./.test(body)) imports.push(`import type * as M from '${relativeSpecifier(self, MODELS_MODULE)}';`);
+  if (/\bv\./.test(body)) imports.push(`import * as v from '${relativeSpecifier(self, validatorsModule(service))}';`);
   return `${imports.join('\n')}\n\n${body}`;
-}
-
-export function operationsConst(tag: IRTag): string {
-  return `${lowerFirst(tag.identifier)}Operations`;
-}
-
-export function requestTypeName(op: IROperation): string {
-  return `${upperFirst(op.identifier)}Request`;
 }
 
 /** Parameters as the controller sees them: after defaults, so a defaulted one is always there. */
@@ -72,7 +66,7 @@ function emitRequestType(op: IROperation, naming: TypeNaming): string {
   const doc = comment([`What the controller receives for \`${op.method.toUpperCase()} ${op.path}\`, validated.`]);
   return print([
     doc,
-    interfaceDoc(`export interface ${requestTypeName(op)}`, [
+    interfaceDoc(`export interface ${requestType(op)}`, [
       member([], 'params', parametersType(by('path'), naming)),
       member([], 'query', parametersType(by('query'), naming)),
       member([], 'headers', parametersType(by('header'), naming)),
@@ -109,12 +103,12 @@ export function contextType(op: IROperation): string {
 function emitControllerInterface(tag: IRTag, operations: IROperation[]): string {
   const methods = operations.map((op) => {
     const doc = comment([op.summary, op.description, `\`${op.method.toUpperCase()} ${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
-    const result = resultTypeName(op);
+    const result = resultType(op);
     const returns = typeDoc(unionOf([text(result), text(`Promise<${result}>`)]));
-    return [doc, group([op.identifier, parameterList([`request: ${requestTypeName(op)}`, `context: ${contextType(op)}`]), group([': ', returns])])];
+    return [doc, group([op.identifier, parameterList([`request: ${requestType(op)}`, `context: ${contextType(op)}`]), group([': ', returns])])];
   });
-  const doc = comment([tag.description, `Implement this in \`services/\` and pass it to \`create${tag.identifier}Router\` (or the service's app).`]);
-  return print([doc, interfaceDoc(`export interface ${tag.identifier}Controller`, methods)]);
+  const doc = comment([tag.description, `Implement this in \`services/\` and pass it to \`${routerFactory(tag)}\` (or the service's app).`]);
+  return print([doc, interfaceDoc(`export interface ${controllerInterface(tag)}`, methods)]);
 }
 
 function challenge(scheme: IRSecurityScheme | undefined): string | undefined {

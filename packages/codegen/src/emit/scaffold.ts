@@ -1,7 +1,6 @@
-import path from 'node:path';
 import type { IRService, SpecIR } from '@specfirst/spec-core';
-import { resultTypeName } from './responses.js';
-import { contextType, requestTypeName } from './router.js';
+import { controllerClass, controllerFile, controllerInterface, generatedSpecifier, requestType, resultType, tagRouterModule } from '../names.js';
+import { contextType } from './router.js';
 import { group, hardline, indent, join, objectLiteral, parameterList, print } from './doc.js';
 import { comment, str } from './ts.js';
 
@@ -13,21 +12,32 @@ export interface ScaffoldFile {
   contents: string;
 }
 
+export interface ScaffoldOptions {
+  /** Only this service's controllers. */
+  service?: string;
+  /**
+   * The project's package.json maps `#generated/*` to its output folder
+   * (`declaresGeneratedImport`): the skeletons import `#generated/routers/<service>/<tag>.js`.
+   * Otherwise they import the generated module by a relative path.
+   */
+  generatedImport?: boolean;
+}
+
 /**
  * Controller skeletons for `specfirst scaffold`: one class per service and tag in
  * `<services>/<service>/src/controllers/<tag>.ts` implementing the generated interface, each method
  * answering 501 until it is written. Only paths are planned here; the CLI writes those that do not exist.
  */
-export function scaffoldFiles(ir: SpecIR, only?: string): ScaffoldFile[] {
+export function scaffoldFiles(ir: SpecIR, options: ScaffoldOptions = {}): ScaffoldFile[] {
+  const only = options.service;
+  const project = { outputDir: ir.project.outputDir, generatedImport: options.generatedImport ?? false };
   const files: ScaffoldFile[] = [];
   for (const service of ir.services) {
     if (service.type !== 'http' || (only !== undefined && service.name !== only)) continue;
     for (const tag of service.tags) {
       if (tag.operations.length === 0) continue;
-      const file = `${ir.project.servicesDir}/${service.name}/src/controllers/${tag.fileName}.ts`;
-      const generated = `${ir.project.outputDir}/routers/${service.name}/${tag.fileName}.js`;
-      let specifier = path.posix.relative(path.posix.dirname(file), generated);
-      if (!specifier.startsWith('.')) specifier = `./${specifier}`;
+      const file = controllerFile(ir.project.servicesDir, service, tag);
+      const specifier = generatedSpecifier(file, tagRouterModule(service, tag), project);
       files.push({ path: file, service: service.name, tag: tag.name, contents: skeleton(service, tag.name, specifier) });
     }
   }
@@ -37,10 +47,10 @@ export function scaffoldFiles(ir: SpecIR, only?: string): ScaffoldFile[] {
 function skeleton(service: IRService, tagName: string, specifier: string): string {
   const tag = service.tags.find((t) => t.name === tagName)!;
   const ops = tag.operations.map((id) => service.operations.find((op) => op.operationId === id)!);
-  const typeImports = [`${tag.identifier}Controller`, ...ops.flatMap((op) => [requestTypeName(op), resultTypeName(op)])];
+  const typeImports = [controllerInterface(tag), ...ops.flatMap((op) => [requestType(op), resultType(op)])];
   const methods = ops.map((op) => [
     comment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``]),
-    group([`async ${op.identifier}`, parameterList([`_request: ${requestTypeName(op)}`, `_context: ${contextType(op)}`]), `: Promise<${resultTypeName(op)}>`]),
+    group([`async ${op.identifier}`, parameterList([`_request: ${requestType(op)}`, `_context: ${contextType(op)}`]), `: Promise<${resultType(op)}>`]),
     ' {',
     indent([hardline, `throw notImplemented(${str(op.operationId)});`]),
     hardline,
@@ -60,7 +70,7 @@ function skeleton(service: IRService, tagName: string, specifier: string): strin
     '}',
     hardline,
     hardline,
-    `export class ${tag.identifier}ControllerImpl implements ${tag.identifier}Controller {`,
+    `export class ${controllerClass(tag)} implements ${controllerInterface(tag)} {`,
     indent([hardline, join([hardline, hardline], methods)]),
     hardline,
     '}',

@@ -1,8 +1,21 @@
 import type { IRService } from '@specfirst/spec-core';
-import { operationsConst } from './router.js';
+import {
+  appFactory,
+  appOptionsType,
+  controllerInterface,
+  controllerKey,
+  controllersInterface,
+  openApiFile,
+  operationsConst,
+  relativeSpecifier,
+  securitySchemeType,
+  serviceIndexModule,
+  servicePortConst,
+  tagRouterModule,
+} from '../names.js';
 import { functionDeclaration } from './router.js';
 import { arrayLiteral, call, objectLiteral, print, type Doc } from './doc.js';
-import { comment, lowerFirst, propertyKey, str } from './ts.js';
+import { comment, propertyKey, str } from './ts.js';
 import { aliasDoc, interfaceDoc, text, unionOf } from './types.js';
 
 /**
@@ -11,7 +24,7 @@ import { aliasDoc, interfaceDoc, text, unionOf } from './types.js';
  * use, and the compiler says so. The app gets the service's OpenAPI document for `options.docs`.
  */
 export function emitServiceIndex(service: IRService): string {
-  const id = service.identifier;
+  const self = serviceIndexModule(service);
   const tags = service.tags.filter((t) => t.operations.length > 0);
   const schemes = [...new Set(service.operations.flatMap((op) => op.security.flatMap((r) => r.schemes.map((s) => s.scheme))))].sort();
   const out: string[] = [];
@@ -19,9 +32,9 @@ export function emitServiceIndex(service: IRService): string {
   out.push(`import * as $sf from '@specfirst/runtime';`);
   // The document sync writes anyway, imported rather than repeated in code. With
   // `resolveJsonModule`, tsc type-checks the import and copies the file to the output folder.
-  out.push(`import openApiDocument from '../../openapi/${service.name}.json' with { type: 'json' };`);
+  out.push(`import openApiDocument from '${relativeSpecifier(self, openApiFile(service))}' with { type: 'json' };`);
   for (const tag of tags) {
-    out.push(print(['import ', objectLiteral([operationsConst(tag), `type ${tag.identifier}Controller`]), ` from './${tag.fileName}.js';`]).trimEnd());
+    out.push(print(['import ', objectLiteral([operationsConst(tag), `type ${controllerInterface(tag)}`]), ` from '${relativeSpecifier(self, tagRouterModule(service, tag))}';`]).trimEnd());
   }
   out.push('');
   if (service.port !== undefined) {
@@ -32,14 +45,14 @@ export function emitServiceIndex(service: IRService): string {
       ]),
     );
   }
-  const members = tags.map((tag) => `${propertyKey(controllerKey(tag.identifier))}: ${tag.identifier}Controller`);
-  out.push(print([comment([`One controller per tag of \`${service.name}\`.`]), interfaceDoc(`export interface ${id}Controllers`, members)]));
+  const members = tags.map((tag) => `${propertyKey(controllerKey(tag))}: ${controllerInterface(tag)}`);
+  out.push(print([comment([`One controller per tag of \`${service.name}\`.`]), interfaceDoc(`export interface ${controllersInterface(service)}`, members)]));
   let optionsParam = `options: $sf.ServiceOptions = {}`;
   if (schemes.length > 0) {
     out.push(
       print([
         comment([`The security schemes \`${service.name}\`'s operations use.`]),
-        `export type ${id}SecurityScheme`,
+        `export type ${securitySchemeType(service)}`,
         aliasDoc(unionOf(schemes.map((scheme) => text(str(scheme))))),
         ';',
       ]),
@@ -47,12 +60,12 @@ export function emitServiceIndex(service: IRService): string {
     out.push(
       print([
         comment(['How to check each security scheme: a function per scheme, returning the principal or null.']),
-        `export type ${id}AppOptions = $sf.ServiceOptions & { authenticate: $sf.Authenticators<${id}SecurityScheme> };`,
+        `export type ${appOptionsType(service)} = $sf.ServiceOptions & { authenticate: $sf.Authenticators<${securitySchemeType(service)}> };`,
       ]),
     );
-    optionsParam = `options: ${id}AppOptions`;
+    optionsParam = `options: ${appOptionsType(service)}`;
   }
-  const tagEntries: Doc[] = tags.map((tag) => objectLiteral([`operations: ${operationsConst(tag)}`, `controller: controllers.${controllerKey(tag.identifier)}`]));
+  const tagEntries: Doc[] = tags.map((tag) => objectLiteral([`operations: ${operationsConst(tag)}`, `controller: controllers.${controllerKey(tag)}`]));
   const app = objectLiteral(
     [`basePath: ${str(service.basePath)}`, ['tags: ', arrayLiteral(tagEntries, { objectKeys: tags.map(() => 2) })], 'openapi: openApiDocument'],
     { expanded: true },
@@ -63,20 +76,10 @@ export function emitServiceIndex(service: IRService): string {
         service.description,
         `The \`${service.name}\` service as an Express app: its routers under \`${service.basePath || '/'}\`, validation, authentication, 404/405 and RFC 9457 problems, and (\`options.docs\`) its OpenAPI document and API reference.`,
       ]),
-      functionDeclaration(`export function create${id}App`, [`controllers: ${id}Controllers`, optionsParam], '$sf.Express', [
+      functionDeclaration(`export function ${appFactory(service)}`, [`controllers: ${controllersInterface(service)}`, optionsParam], '$sf.Express', [
         ['return ', call('$sf.createServiceApp', [app, 'options']), ';'],
       ]),
     ]),
   );
   return out.join('\n');
-}
-
-/** `Api` → `apiPort`: the constant holding a service's port from the spec. Service identifiers are PascalCase identifiers. */
-export function servicePortConst(service: Pick<IRService, 'identifier'>): string {
-  return `${lowerFirst(service.identifier)}Port`;
-}
-
-/** `AdminOrders` → `adminOrders`: the key of a tag's controller. Tag identifiers are PascalCase identifiers. */
-export function controllerKey(tagIdentifier: string): string {
-  return lowerFirst(tagIdentifier);
 }

@@ -12,7 +12,8 @@ import {
 } from '../json-schema.js';
 import { parameterKey } from '@specfirst/runtime/validation';
 import { compileJob, type CompiledJob, type CompileJob, type Purpose } from './ajv-compile.js';
-import { bodyKind, isJsonContentType, responseKey } from './naming.js';
+import { bodyKind, isJsonContentType } from './naming.js';
+import { requestValidator, responseValidator } from '../names.js';
 
 /**
  * `validators/<service>.js`: every request and response check of a service as ajv "standalone"
@@ -74,24 +75,24 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
     for (const [part, location] of [['params', 'path'], ['query', 'query'], ['headers', 'header']] as const) {
       const parameters = op.parameters.filter((p) => p.in === location);
       if (parameters.length === 0) continue;
-      const name = `${op.identifier}${part[0]!.toUpperCase()}${part.slice(1)}`;
+      const name = requestValidator(op, part);
       params.set(name, parametersSchema(parameters, models, request, location === 'path'));
       entry[part] = name;
     }
     if (op.body && isJsonContentType(op.body.contentType)) {
-      const name = `${op.identifier}Body`;
+      const name = requestValidator(op, 'body');
       payloads.set(name, schemaToJsonSchema(inputView(op.body.schema, models), models, request));
       entry.body = name;
     } else if (op.body && bodyKind(op.body.contentType) === 'form') {
       // Form fields are strings, like query parameters: checked by the coercing set-up.
-      const name = `${op.identifier}Body`;
+      const name = requestValidator(op, 'body');
       params.set(name, schemaToJsonSchema(inputView(op.body.schema, models), models, request));
       roots.params.push(op.body.schema);
       entry.body = name;
     }
     for (const r of op.responses) {
       if (!r.schema || !isJsonContentType(r.contentType ?? 'application/json')) continue;
-      const name = `${op.identifier}Response${responseKey(r.status)}`;
+      const name = responseValidator(op, r.status);
       payloads.set(name, schemaToJsonSchema(r.schema, models, response));
       entry.responses.set(String(r.status), name);
     }

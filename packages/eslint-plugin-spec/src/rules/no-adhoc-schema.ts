@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { MODELS_MODULE } from '@specfirst/codegen/names';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, findVariable } from '../util/ast.js';
+import { AST_NODE_TYPES, findVariable, isGlobalRequire, propertyKeyName, stringLiteral, unwrap, unwrapOnce } from '../util/ast.js';
 import { allowOptionSchema, createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
@@ -161,41 +162,8 @@ function buildsSchema(ref: LibraryRef): boolean {
 
 type Expression = TSESTree.Node;
 
-function unwrap(node: Expression): Expression {
-  let current = node;
-  for (;;) {
-    switch (current.type) {
-      case AST_NODE_TYPES.TSAsExpression:
-      case AST_NODE_TYPES.TSSatisfiesExpression:
-      case AST_NODE_TYPES.TSNonNullExpression:
-      case AST_NODE_TYPES.TSTypeAssertion:
-      case AST_NODE_TYPES.TSInstantiationExpression:
-        current = current.expression;
-        break;
-      case AST_NODE_TYPES.AwaitExpression:
-        current = current.argument;
-        break;
-      case AST_NODE_TYPES.ChainExpression:
-        current = current.expression;
-        break;
-      default:
-        return current;
-    }
-  }
-}
-
 function propertyName(node: TSESTree.MemberExpression | TSESTree.Property | TSESTree.PropertyDefinition): string | undefined {
-  const key = node.type === AST_NODE_TYPES.MemberExpression ? node.property : node.key;
-  if (!node.computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
-  if (key.type === AST_NODE_TYPES.PrivateIdentifier) return key.name;
-  if (key.type === AST_NODE_TYPES.Literal && typeof key.value === 'string') return key.value;
-  return undefined;
-}
-
-function stringLiteral(node: TSESTree.Node | undefined): string | undefined {
-  if (node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return node.value;
-  if (node?.type === AST_NODE_TYPES.TemplateLiteral && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
-  return undefined;
+  return propertyKeyName(node.type === AST_NODE_TYPES.MemberExpression ? node.property : node.key, node.computed);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,12 +216,7 @@ function nameOf(expression: TSESTree.Node): string | undefined {
   let parent = node.parent;
   while (
     parent &&
-    (parent.type === AST_NODE_TYPES.TSAsExpression ||
-      parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      parent.type === AST_NODE_TYPES.TSTypeAssertion ||
-      parent.type === AST_NODE_TYPES.AwaitExpression ||
-      parent.type === AST_NODE_TYPES.ChainExpression ||
+    (unwrapOnce(parent) === node ||
       (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node) ||
       (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === node))
   ) {
@@ -317,7 +280,7 @@ export default createRule<Options, MessageIds>({
     const modelTypes = view.index.modelTypes;
     const common = {
       services: view.ir.project.servicesDir,
-      models: path.posix.join(view.ir.project.outputDir, 'models.ts'),
+      models: path.posix.join(view.ir.project.outputDir, `${MODELS_MODULE}.ts`),
     };
 
     /** Variables bound to a library (or to one of its members), by scope analysis. */
@@ -328,12 +291,6 @@ export default createRule<Options, MessageIds>({
     const classes: (TSESTree.ClassDeclaration | TSESTree.ClassExpression)[] = [];
     /** Whether the file mentions a library at all; when not, nothing else is looked at. */
     let mentionsLibrary = false;
-
-    function isGlobalRequire(node: TSESTree.Node): boolean {
-      if (node.type !== AST_NODE_TYPES.Identifier || node.name !== 'require') return false;
-      const variable = findVariable(sourceCode.getScope(node), node);
-      return !variable || variable.defs.length === 0;
-    }
 
     function resolve(expression: Expression): LibraryRef | undefined {
       const node = unwrap(expression);
@@ -351,7 +308,7 @@ export default createRule<Options, MessageIds>({
           return library && { library, path: [] };
         }
         case AST_NODE_TYPES.CallExpression: {
-          if (isGlobalRequire(node.callee)) {
+          if (isGlobalRequire(node.callee, sourceCode)) {
             const library = libraryOf(stringLiteral(node.arguments[0]) ?? '');
             return library && { library, path: [] };
           }

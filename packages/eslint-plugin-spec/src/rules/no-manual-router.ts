@@ -1,6 +1,7 @@
-import { toPascalCase, type SpecIR } from '@specfirst/spec-core';
+import { APP_FACTORY_PATTERN, appFactory, controllerInterface, identifierFor, ROUTER_FACTORY_PATTERN, routerFactory } from '@specfirst/codegen/names';
+import type { SpecIR } from '@specfirst/spec-core';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, DefinitionType, findVariable } from '../util/ast.js';
+import { AST_NODE_TYPES, DefinitionType, findVariable, importedFrom, isGlobalRequire, memberName, propertyKeyName, stringLiteral, unwrap } from '../util/ast.js';
 import { allowOptionSchema, createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView, type ProjectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
@@ -25,9 +26,6 @@ const KOA_ROUTERS = new Set(['@koa/router', 'koa-router']);
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head', 'route', 'use']);
 /** Express and koa type names that stand for an app or a router in annotations (`router: Router`). */
 const EXPRESS_TYPES: Readonly<Record<string, Kind>> = { Router: 'router', IRouter: 'router', Express: 'app', Application: 'app' };
-/** What the spec generates: `create<Tag>Router(...)` and `create<Service>App(...)`. */
-const GENERATED_ROUTER = /^create[A-Z]\w*Router$/;
-const GENERATED_APP = /^create[A-Z]\w*App$/;
 
 /** The message's advice for one service: where its operations live and what the spec generates for it. */
 interface ServiceHints {
@@ -70,16 +68,16 @@ function hintsFor(view: ProjectView): ServiceHints {
   const service = folder === undefined ? undefined : ir.services.find((s) => s.name === folder && s.type === 'http');
   let hints: ServiceHints;
   if (service) {
-    const tags = new Map(service.tags.map((t) => [t.name, t.identifier]));
+    const tags = new Map(service.tags.map((t) => [t.name, t]));
     const operations = new Map<string, { operationId: string; controller: string; router: string }>();
     for (const op of service.operations) {
-      const tag = tags.get(op.tag) ?? toPascalCase(op.tag);
-      const target = { operationId: op.operationId, controller: `${tag}Controller.${op.identifier}`, router: `create${tag}Router` };
+      const tag = tags.get(op.tag) ?? { identifier: identifierFor(op.tag) };
+      const target = { operationId: op.operationId, controller: `${controllerInterface(tag)}.${op.identifier}`, router: routerFactory(tag) };
       operations.set(routeKey(op.method, op.expressPath), target);
       if (service.basePath !== '') operations.set(routeKey(op.method, `${service.basePath}${op.expressPath}`), target);
     }
-    const routers = service.tags.map((t) => `\`create${t.identifier}Router\``);
-    const app = `\`create${service.identifier}App\``;
+    const routers = service.tags.map((t) => `\`${routerFactory(t)}\``);
+    const app = `\`${appFactory(service)}\``;
     hints = {
       specFile: service.rest?.file ?? `${ir.project.specDir}/rest/${service.name}.yaml`,
       generated: routers.length > 0 ? `${app} (or ${routers.join(', ')})` : app,
@@ -88,44 +86,16 @@ function hintsFor(view: ProjectView): ServiceHints {
     };
   } else {
     const name = folder ?? '<service>';
-    const pascal = folder === undefined ? '<Service>' : toPascalCase(folder);
+    const app = appFactory({ identifier: folder === undefined ? '<Service>' : identifierFor(folder) });
     hints = {
       specFile: `${ir.project.specDir}/rest/${name}.yaml`,
-      generated: `\`create${pascal}App\`/\`create<Tag>Router\``,
-      app: `\`create${pascal}App\``,
+      generated: `\`${app}\`/\`${routerFactory({ identifier: '<Tag>' })}\``,
+      app: `\`${app}\``,
       operations: new Map(),
     };
   }
   perIr.set(key, hints);
   return hints;
-}
-
-/** `x as T`, `x!`, `<T>x`, `x satisfies T` are the same value as `x`. */
-function unwrap(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  while (
-    current.type === AST_NODE_TYPES.TSAsExpression ||
-    current.type === AST_NODE_TYPES.TSNonNullExpression ||
-    current.type === AST_NODE_TYPES.TSTypeAssertion ||
-    current.type === AST_NODE_TYPES.TSSatisfiesExpression
-  ) {
-    current = current.expression;
-  }
-  return current;
-}
-
-/** `x.name` or `x['name']`. */
-function memberName(node: TSESTree.MemberExpression): string | undefined {
-  if (!node.computed) return node.property.type === AST_NODE_TYPES.Identifier ? node.property.name : undefined;
-  if (node.property.type === AST_NODE_TYPES.Literal && typeof node.property.value === 'string') return node.property.value;
-  if (node.property.type === AST_NODE_TYPES.TemplateLiteral && node.property.expressions.length === 0) return node.property.quasis[0]?.value.cooked ?? undefined;
-  return undefined;
-}
-
-function propertyKeyName(key: TSESTree.Node, computed: boolean): string | undefined {
-  if (!computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
-  if (key.type === AST_NODE_TYPES.Literal && typeof key.value === 'string') return key.value;
-  return undefined;
 }
 
 /** What one export of a module is: `exported` is `default`, `*` (namespace, `require`, `import x =`) or a name. */
@@ -144,32 +114,6 @@ function memberKind(object: Kind | undefined, name: string | undefined): Kind | 
   if (object === 'express' && name === 'Router') return 'expressRouter';
   if (object === 'koaRouter' && (name === 'default' || name === 'Router')) return 'koaRouter';
   return undefined;
-}
-
-/** The module and export an import binding stands for; type-only imports only when `types` is set. */
-function importedFrom(def: Definition, types: boolean): { source: string; exported: string } | undefined {
-  if (def.type !== DefinitionType.ImportBinding) return undefined;
-  const node = def.node;
-  if (node.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
-    if (node.importKind === 'type' && !types) return undefined;
-    const ref = node.moduleReference;
-    if (ref.type !== AST_NODE_TYPES.TSExternalModuleReference || typeof ref.expression.value !== 'string') return undefined;
-    return { source: ref.expression.value, exported: '*' };
-  }
-  const declaration = node.parent;
-  if (declaration.type !== AST_NODE_TYPES.ImportDeclaration) return undefined;
-  if (!types && (declaration.importKind === 'type' || (node.type === AST_NODE_TYPES.ImportSpecifier && node.importKind === 'type'))) return undefined;
-  const source = declaration.source.value;
-  switch (node.type) {
-    case AST_NODE_TYPES.ImportDefaultSpecifier:
-      return { source, exported: 'default' };
-    case AST_NODE_TYPES.ImportNamespaceSpecifier:
-      return { source, exported: '*' };
-    case AST_NODE_TYPES.ImportSpecifier:
-      return { source, exported: node.imported.type === AST_NODE_TYPES.Identifier ? node.imported.name : node.imported.value };
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -221,11 +165,8 @@ export default createRule<Options, MessageIds>({
 
     /** `require('x')` with the global `require` (not a local function of that name). */
     const requiredModule = (node: TSESTree.Node): string | undefined => {
-      if (node.type !== AST_NODE_TYPES.CallExpression || node.callee.type !== AST_NODE_TYPES.Identifier || node.callee.name !== 'require') return undefined;
-      const [arg] = node.arguments;
-      if (node.arguments.length !== 1 || arg?.type !== AST_NODE_TYPES.Literal || typeof arg.value !== 'string') return undefined;
-      const binding = variableOf(node.callee);
-      return binding === null || binding.defs.length === 0 ? arg.value : undefined;
+      if (node.type !== AST_NODE_TYPES.CallExpression || node.arguments.length !== 1 || !isGlobalRequire(node.callee, sourceCode)) return undefined;
+      return stringLiteral(node.arguments[0]);
     };
 
     const isGeneratedFactory = (callee: TSESTree.Node, pattern: RegExp): boolean => {
@@ -246,7 +187,7 @@ export default createRule<Options, MessageIds>({
       }
       if (name.type === AST_NODE_TYPES.TSQualifiedName && name.left.type === AST_NODE_TYPES.Identifier) {
         const binding = variableOf(name.left);
-        const from = binding?.defs[0] ? importedFrom(binding.defs[0], true) : undefined;
+        const from = binding?.defs[0] ? importedFrom(binding.defs[0], { types: true }) : undefined;
         if (from?.source === EXPRESS && (from.exported === 'default' || from.exported === '*')) return EXPRESS_TYPES[name.right.name];
       }
       return undefined;
@@ -256,7 +197,7 @@ export default createRule<Options, MessageIds>({
       if (typeKinds.has(binding)) return typeKinds.get(binding) ?? undefined;
       typeKinds.set(binding, null);
       const def = binding.defs[0];
-      const from = def ? importedFrom(def, true) : undefined;
+      const from = def ? importedFrom(def, { types: true }) : undefined;
       let kind: Kind | undefined;
       if (from?.source === EXPRESS) kind = EXPRESS_TYPES[from.exported];
       else if (from && KOA_ROUTERS.has(from.source) && moduleExport(from.source, from.exported) === 'koaRouter') kind = 'router';
@@ -290,7 +231,7 @@ export default createRule<Options, MessageIds>({
 
     const definitionKind = (def: Definition): Kind | undefined => {
       if (def.type === DefinitionType.ImportBinding) {
-        const from = importedFrom(def, false);
+        const from = importedFrom(def, { types: false });
         return from ? moduleExport(from.source, from.exported) : undefined;
       }
       if (def.type === DefinitionType.Parameter) {
@@ -358,8 +299,8 @@ export default createRule<Options, MessageIds>({
           const kind = expressionKind(callee);
           if (kind === 'express') return 'app';
           if (kind === 'expressRouter' || kind === 'koaRouter') return 'router';
-          if (isGeneratedFactory(callee, GENERATED_ROUTER)) return 'router';
-          if (isGeneratedFactory(callee, GENERATED_APP)) return 'app';
+          if (isGeneratedFactory(callee, ROUTER_FACTORY_PATTERN)) return 'router';
+          if (isGeneratedFactory(callee, APP_FACTORY_PATTERN)) return 'app';
           // `app.get('/a', h).post('/b', h)`: registration returns the app or router itself.
           if (callee.type === AST_NODE_TYPES.MemberExpression) {
             const method = memberName(callee);
@@ -434,13 +375,7 @@ export default createRule<Options, MessageIds>({
       const found = `${describe(callee)}(${describe(path, 40)}${handlers.length > 0 ? ', …' : ''})`;
       const loc = { start: callee.property.loc.start, end: path.loc.end };
       const service = serviceHints();
-      const literal = unwrap(path);
-      const pathText =
-        literal.type === AST_NODE_TYPES.Literal && typeof literal.value === 'string'
-          ? literal.value
-          : literal.type === AST_NODE_TYPES.TemplateLiteral && literal.expressions.length === 0
-            ? (literal.quasis[0]?.value.cooked ?? undefined)
-            : undefined;
+      const pathText = stringLiteral(unwrap(path));
       const operation = pathText === undefined ? undefined : service.operations.get(routeKey(method === 'del' ? 'delete' : method, pathText));
       if (operation) {
         context.report({ loc, messageId: 'specRoute', data: { found, specFile: service.specFile, ...operation } });

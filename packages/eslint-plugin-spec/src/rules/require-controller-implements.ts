@@ -1,7 +1,20 @@
 import path from 'node:path';
+import {
+  APP_FACTORY_PATTERN,
+  appFactory,
+  CONTROLLERS_DIR,
+  controllerInterface,
+  controllerKey,
+  generatedImportPath,
+  generatedSpecifier,
+  ROUTER_FACTORY_PATTERN,
+  routerFactory,
+  ROUTERS_FOLDER,
+  tagRouterModule,
+} from '@specfirst/codegen/names';
 import { didYouMean, type IRService, type IRTag, type SpecIR } from '@specfirst/spec-core';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, DefinitionType, findVariable } from '../util/ast.js';
+import { AST_NODE_TYPES, DefinitionType, findVariable, importedFrom, propertyKeyName, unwrap } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView, type ProjectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
@@ -19,15 +32,12 @@ type MessageIds =
   | SpecProblemMessageId;
 
 type Variable = TSESLint.Scope.Variable;
-type Definition = TSESLint.Scope.Definition;
 type RuleFix = TSESLint.RuleFix;
 type RuleFixer = TSESLint.RuleFixer;
 
-const DEFAULT_CONTROLLERS_DIR = 'src/controllers';
+const DEFAULT_CONTROLLERS_DIR = CONTROLLERS_DIR;
 /** Extensions a controller file or an import specifier may carry. */
 const SOURCE_EXTENSION = /\.(?:[cm]?[jt]sx?)$/;
-const ROUTER_FACTORY = /^create\w+Router$/;
-const APP_FACTORY = /^create\w+App$/;
 
 // ---------------------------------------------------------------------------------------------
 // What the spec says, indexed once per IR
@@ -66,10 +76,6 @@ interface SpecEntries {
 
 const entriesByIr = new WeakMap<SpecIR, SpecEntries>();
 
-function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
-}
-
 function entriesFor(ir: SpecIR): SpecEntries {
   let entries = entriesByIr.get(ir);
   if (entries) return entries;
@@ -82,17 +88,17 @@ function entriesFor(ir: SpecIR): SpecEntries {
       const entry: TagEntry = {
         service,
         tag,
-        iface: `${tag.identifier}Controller`,
-        router: `create${tag.identifier}Router`,
-        module: `${ir.project.outputDir === '.' ? '' : `${ir.project.outputDir}/`}routers/${service.name}/${tag.fileName}.ts`,
+        iface: controllerInterface(tag),
+        router: routerFactory(tag),
+        module: `${ir.project.outputDir === '.' ? '' : `${ir.project.outputDir}/`}${tagRouterModule(service, tag)}.ts`,
         methods,
         methodSet: new Set(methods),
         specFile: service.rest?.file ?? tag.loc.file,
       };
       byFile.set(tag.fileName, entry);
-      byKey.set(lowerFirst(tag.identifier), entry);
+      byKey.set(controllerKey(tag), entry);
     }
-    services.set(service.name, { service, app: `create${service.identifier}App`, byFile, byKey });
+    services.set(service.name, { service, app: appFactory(service), byFile, byKey });
   }
   entries = { services, servicesFile: ir.services[0]?.loc.file ?? `${ir.project.specDir}/services.yaml` };
   entriesByIr.set(ir, entries);
@@ -115,16 +121,22 @@ function quoted(names: readonly string[]): string {
 /**
  * The generated router module an import specifier names: `{ service, file }` for
  * `<output>/routers/<service>/<file>`, `{ service }` for the service's index. Relative specifiers
- * must resolve into the output folder; bare ones (path aliases) are matched by their ending.
+ * must resolve into the output folder, and `#generated/…` ones into its `routers/` when the
+ * project's package.json declares them; other bare ones (path aliases) are matched by their ending.
  */
 function generatedModule(view: ProjectView, source: string): { service: string; file?: string } | undefined {
   let rest: string;
+  const generated = view.generatedImport ? generatedImportPath(source) : undefined;
   if (source.startsWith('.')) {
     const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(view.file), source));
     const outputDir = view.ir.project.outputDir;
-    const prefix = outputDir === '.' ? 'routers/' : `${outputDir}/routers/`;
+    const prefix = outputDir === '.' ? `${ROUTERS_FOLDER}/` : `${outputDir}/${ROUTERS_FOLDER}/`;
     if (!resolved.startsWith(prefix)) return undefined;
     rest = resolved.slice(prefix.length);
+  } else if (generated !== undefined) {
+    const resolved = path.posix.normalize(generated);
+    if (!resolved.startsWith(`${ROUTERS_FOLDER}/`)) return undefined;
+    rest = resolved.slice(ROUTERS_FOLDER.length + 1);
   } else {
     const match = /(?:^|\/)routers\/(.+)$/.exec(source);
     if (!match?.[1]) return undefined;
@@ -137,38 +149,10 @@ function generatedModule(view: ProjectView, source: string): { service: string; 
   return { service, file };
 }
 
-/** The relative specifier of a tag's generated module from the linted file, as `specfirst scaffold` writes it. */
+/** The specifier of a tag's generated module from the linted file, as `specfirst scaffold` writes it. */
 function importSpecifier(view: ProjectView, entry: TagEntry): string {
-  const outputDir = view.ir.project.outputDir;
-  const target = path.posix.join(outputDir, 'routers', entry.service.name, `${entry.tag.fileName}.js`);
-  const specifier = path.posix.relative(path.posix.dirname(view.file), target);
-  return specifier.startsWith('.') ? specifier : `./${specifier}`;
-}
-
-/** The module and export an import binding stands for (`*` for a namespace import). */
-function importedFrom(def: Definition): { source: string; exported: string; declaration: TSESTree.ImportDeclaration } | undefined {
-  if (def.type !== DefinitionType.ImportBinding) return undefined;
-  const node = def.node;
-  if (node.type === AST_NODE_TYPES.TSImportEqualsDeclaration) return undefined;
-  const declaration = node.parent;
-  if (declaration.type !== AST_NODE_TYPES.ImportDeclaration) return undefined;
-  const source = declaration.source.value;
-  switch (node.type) {
-    case AST_NODE_TYPES.ImportDefaultSpecifier:
-      return { source, exported: 'default', declaration };
-    case AST_NODE_TYPES.ImportNamespaceSpecifier:
-      return { source, exported: '*', declaration };
-    case AST_NODE_TYPES.ImportSpecifier:
-      return { source, exported: node.imported.type === AST_NODE_TYPES.Identifier ? node.imported.name : node.imported.value, declaration };
-    default:
-      return undefined;
-  }
-}
-
-function propertyKeyName(key: TSESTree.Node, computed: boolean): string | undefined {
-  if (!computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
-  if (key.type === AST_NODE_TYPES.Literal && typeof key.value === 'string') return key.value;
-  return undefined;
+  const project = { outputDir: view.ir.project.outputDir, generatedImport: view.generatedImport };
+  return generatedSpecifier(view.file, tagRouterModule(entry.service, entry.tag), project);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,7 +312,7 @@ export default createRule<Options, MessageIds>({
       } else return { match: false };
       const def = variableOf(local)?.defs[0];
       if (!def) return { match: false };
-      const imported = importedFrom(def);
+      const imported = importedFrom(def, { types: true });
       if (imported) {
         const exported = member === undefined ? imported.exported : imported.exported === '*' ? member : undefined;
         if (exported === undefined) return { match: false };
@@ -661,11 +645,11 @@ export default createRule<Options, MessageIds>({
       const argument = node.arguments[0];
       if (!argument || argument.type === AST_NODE_TYPES.SpreadElement) return;
       const def = variableOf(local)?.defs[0];
-      const imported = def && importedFrom(def);
+      const imported = def && importedFrom(def, { types: true });
       if (!imported) return;
       // The name the generated module exports, whatever the import renamed it to.
       const exported = member === undefined ? imported.exported : imported.exported === '*' ? member : undefined;
-      if (exported === undefined || (!ROUTER_FACTORY.test(exported) && !APP_FACTORY.test(exported))) return;
+      if (exported === undefined || (!ROUTER_FACTORY_PATTERN.test(exported) && !APP_FACTORY_PATTERN.test(exported))) return;
       const module = generatedModule(view, imported.source);
       if (exported === undefined || !module) return;
       const service = specEntries.services.get(module.service);
@@ -682,7 +666,7 @@ export default createRule<Options, MessageIds>({
         if (variable?.type !== DefinitionType.Variable || variable.node.type !== AST_NODE_TYPES.VariableDeclarator || !variable.node.init) return;
         controllers = variable.node.init;
       }
-      while (controllers.type === AST_NODE_TYPES.TSSatisfiesExpression || controllers.type === AST_NODE_TYPES.TSAsExpression) controllers = controllers.expression;
+      controllers = unwrap(controllers);
       if (controllers.type !== AST_NODE_TYPES.ObjectExpression) return;
       for (const property of controllers.properties) {
         if (property.type !== AST_NODE_TYPES.Property) continue;

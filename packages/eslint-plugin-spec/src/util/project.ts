@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { declaresGeneratedImport } from '@specfirst/codegen/names';
 import { findProjectRoot, loadProjectSync, type Diagnostic, type LoadResult, type SpecIR } from '@specfirst/spec-core';
 import { Minimatch } from 'minimatch';
 
@@ -19,6 +20,11 @@ export interface ProjectView {
   file: string;
   area: 'services' | 'output';
   matches(globs: readonly string[]): boolean;
+  /**
+   * The project's package.json (next to specfirst.yaml) maps `#generated/*` to the output folder:
+   * fixes and messages name generated modules `#generated/…`, as `specfirst scaffold` writes them.
+   */
+  generatedImport: boolean;
 }
 
 export interface SpecIndex {
@@ -104,6 +110,40 @@ function currentLoad(root: string): LoadResult {
   return result;
 }
 
+interface PackageJsonState {
+  json: unknown;
+  mtimeMs: number;
+  checkedAt: number;
+}
+
+const packageJsons = new Map<string, PackageJsonState>();
+
+/** The project's package.json (undefined when it has none or it is not JSON), stat'ed at most every RECHECK_MS. */
+function packageJsonOf(root: string): unknown {
+  const now = performance.now();
+  const known = packageJsons.get(root);
+  if (known && now - known.checkedAt < RECHECK_MS) return known.json;
+  const file = path.join(root, 'package.json');
+  let mtimeMs = -1;
+  try {
+    mtimeMs = statSync(file).mtimeMs;
+  } catch {
+    // No package.json: no `#generated/*` import.
+  }
+  if (known && known.mtimeMs === mtimeMs) {
+    known.checkedAt = now;
+    return known.json;
+  }
+  let json: unknown;
+  try {
+    json = mtimeMs === -1 ? undefined : (JSON.parse(readFileSync(file, 'utf8')) as unknown);
+  } catch {
+    json = undefined;
+  }
+  packageJsons.set(root, { json, mtimeMs, checkedAt: now });
+  return json;
+}
+
 const globs = new Map<string, Minimatch>();
 function glob(pattern: string): Minimatch {
   let compiled = globs.get(pattern);
@@ -139,6 +179,7 @@ export function projectView(filename: string): ProjectView | undefined {
           file,
           area,
           matches: (patterns) => patterns.some((pattern) => glob(pattern).match(file)),
+          generatedImport: declaresGeneratedImport(packageJsonOf(root), ir.project.outputDir),
         };
   last = { filename, result, view };
   return view;

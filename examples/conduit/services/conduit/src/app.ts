@@ -5,7 +5,7 @@
 import { HttpProblem, type Express, type Logger, type Request, type ValidationProblem } from '@specfirst/runtime';
 import cors from 'cors';
 import express from 'express';
-import { createConduitApp } from '../../../generated/routers/conduit/index.js';
+import { createConduitApp } from '#generated/routers/conduit/index.js';
 import { tokenFromHeader } from './auth/tokens.js';
 import { ArticlesControllerImpl } from './controllers/articles.js';
 import { CommentsControllerImpl } from './controllers/comments.js';

@@ -1,4 +1,4 @@
-import { conduitPort } from '../../../generated/routers/conduit/index.js';
+import { conduitPort } from '#generated/routers/conduit/index.js';
 
 /** Conduit's settings, all from the environment, checked once at start-up. */
 export interface Config {

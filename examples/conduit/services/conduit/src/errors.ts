@@ -1,6 +1,6 @@
 import { HttpProblem } from '@specfirst/runtime';
 import { isForeignKeyViolation } from './db/database.js';
-import type { GenericErrorModel } from '../../../generated/models.js';
+import type { GenericErrorModel } from '#generated/models.js';
 
 /** RealWorld's error body, `{"errors": {"body": [...]}}`, which its spec declares for 422. */
 export function errorBody(...messages: string[]): GenericErrorModel {

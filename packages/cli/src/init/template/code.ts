@@ -7,40 +7,48 @@
  * codegen's own skeleton (`specfirst scaffold`) instead.
  *
  * Only names that spec-core has validated reach this file (service names are kebab-case,
- * identifiers PascalCase), and each is written where the generator writes the same name.
+ * identifiers PascalCase). Generated names and modules come from `@specfirst/codegen/names`, as
+ * the generator writes them; generated code is imported as `#generated/…`, which the project's
+ * package.json declares (GENERATED_IMPORTS in project.ts).
  */
-import path from 'node:path';
+import {
+  appFactory,
+  clientFactory,
+  clientInterface,
+  clientModule,
+  controllerClass,
+  controllerInterface,
+  generatedImport,
+  MODELS_MODULE,
+  relativeSpecifier,
+  serviceIndexModule,
+  servicePortConst,
+  tagRouterModule,
+} from '@specfirst/codegen/names';
+import type { IRService, IRTag } from '@specfirst/spec-core';
 import type { InitFile } from '../files.js';
 
 export interface CodeContext {
-  /** Service name, as in the spec (`api`, `order-service`). */
-  service: string;
-  /** Its identifier in generated code (`Api` in `createApiApp`), from the IR. */
-  identifier: string;
-  /** The generated constant holding its port from the spec (`apiPort`), as codegen names it. */
-  portConst: string;
+  /** The service, as spec-core read it: its name (`api`) and identifier (`Api`). */
+  service: Pick<IRService, 'name' | 'identifier'>;
   /** Folders relative to the project root, `/`-separated. */
   servicesDir: string;
-  outputDir: string;
 }
 
-/** An import specifier from one project file to another, both relative to the root. */
-function specifier(from: string, to: string): string {
-  const relative = path.posix.relative(path.posix.dirname(from), to);
-  return relative.startsWith('.') ? relative : `./${relative}`;
-}
+const serviceDir = (c: CodeContext): string => `${c.servicesDir}/${c.service.name}`;
 
-const serviceDir = (c: CodeContext): string => `${c.servicesDir}/${c.service}`;
-
-/** The controller templates, by tag name, for the file `scaffoldFiles` plans for that tag. */
-export const CONTROLLER_TEMPLATES: Readonly<Record<string, (c: CodeContext, file: string) => string>> = {
-  notes: (c, file) => {
-    const router = specifier(file, `${c.outputDir}/routers/${c.service}/notes.js`);
-    const models = specifier(file, `${c.outputDir}/models.js`);
+/**
+ * The controller templates, by tag name, for the file `scaffoldFiles` plans for that tag. They
+ * import generated code as `#generated/…`, which the project's package.json declares.
+ */
+export const CONTROLLER_TEMPLATES: Readonly<Record<string, (c: CodeContext, tag: Pick<IRTag, 'identifier' | 'fileName'>) => string>> = {
+  notes: (c, tag) => {
+    const router = generatedImport(tagRouterModule(c.service, tag));
+    const models = generatedImport(MODELS_MODULE);
     return `/**
- * The \`notes\` operations of \`${c.service}\`, kept in memory: enough to try the service and to test it.
+ * The \`notes\` operations of \`${c.service.name}\`, kept in memory: enough to try the service and to test it.
  * Swap the Map for a database when notes must outlive the process. This file is yours; the
- * generated \`NotesController\` interface says what each method receives and may answer.
+ * generated \`${controllerInterface(tag)}\` interface says what each method receives and may answer.
  */
 import { randomUUID } from 'node:crypto';
 import type * as M from '${models}';
@@ -58,7 +66,7 @@ import {
   type GetNoteResult,
   type ListNotesRequest,
   type ListNotesResult,
-  type NotesController,
+  type ${controllerInterface(tag)},
   type UpdateNoteRequest,
   type UpdateNoteResult,
 } from '${router}';
@@ -68,7 +76,7 @@ function noSuchNote(id: string): M.Problem {
   return { type: 'about:blank', title: 'Not Found', status: 404, detail: \`there is no note \${id}\` };
 }
 
-export class NotesControllerImpl implements NotesController {
+export class ${controllerClass(tag)} implements ${controllerInterface(tag)} {
   /** A Map keeps insertion order: listing is oldest first, as the spec's summary says. */
   readonly #notes = new Map<string, M.Note>();
 
@@ -104,12 +112,12 @@ export class NotesControllerImpl implements NotesController {
 `;
   },
 
-  health: (c, file) => {
-    const router = specifier(file, `${c.outputDir}/routers/${c.service}/health.js`);
-    return `/** The \`health\` operations of \`${c.service}\`: for load balancers and uptime checks. This file is yours. */
-import { getHealthReply, type GetHealthResult, type HealthController } from '${router}';
+  health: (c, tag) => {
+    const router = generatedImport(tagRouterModule(c.service, tag));
+    return `/** The \`health\` operations of \`${c.service.name}\`: for load balancers and uptime checks. This file is yours. */
+import { getHealthReply, type GetHealthResult, type ${controllerInterface(tag)} } from '${router}';
 
-export class HealthControllerImpl implements HealthController {
+export class ${controllerClass(tag)} implements ${controllerInterface(tag)} {
   getHealth(): GetHealthResult {
     return getHealthReply.ok({ status: 'ok', uptimeSeconds: process.uptime() });
   }
@@ -121,22 +129,22 @@ export class HealthControllerImpl implements HealthController {
 /** `services/<service>/src/app.ts`: listed under `apps` in specfirst.yaml, so it may create the app. */
 export function appFile(c: CodeContext, controllers: readonly { tagKey: string; className: string; file: string }[]): InitFile {
   const file = `${serviceDir(c)}/src/app.ts`;
-  const index = specifier(file, `${c.outputDir}/routers/${c.service}/index.js`);
-  const imports = controllers.map((k) => `import { ${k.className} } from '${specifier(file, k.file.replace(/\.ts$/, '.js'))}';`);
+  const index = generatedImport(serviceIndexModule(c.service));
+  const imports = controllers.map((k) => `import { ${k.className} } from '${relativeSpecifier(file, k.file.replace(/\.ts$/, ''))}';`);
   const members = controllers.map((k) => `    ${k.tagKey}: new ${k.className}(),`);
   return {
     path: file,
     contents: `/**
- * Puts the \`${c.service}\` service together: the generated app (routing, validation, problems)
+ * Puts the \`${c.service.name}\` service together: the generated app (routing, validation, problems)
  * with one controller per tag. This is the composition file of the service (\`apps\` in
  * specfirst.yaml): add middleware or options here, but routes only in the spec.
  */
-import { create${c.identifier}App } from '${index}';
+import { ${appFactory(c.service)} } from '${index}';
 ${imports.join('\n')}
 
 /** A new app with its own controllers (and so its own in-memory notes): each test gets a fresh one. */
 export function createApp() {
-  return create${c.identifier}App({
+  return ${appFactory(c.service)}({
 ${members.join('\n')}
   });
 }
@@ -150,33 +158,34 @@ const GRACE_SECONDS = 10;
 /** `services/<service>/src/main.ts`: what `dev` and `start` run. */
 export function mainFile(c: CodeContext): InitFile {
   const file = `${serviceDir(c)}/src/main.ts`;
-  const index = specifier(file, `${c.outputDir}/routers/${c.service}/index.js`);
+  const index = generatedImport(serviceIndexModule(c.service));
+  const portConst = servicePortConst(c.service);
   return {
     path: file,
     contents: `/**
- * Starts \`${c.service}\` on the port the spec gives it (\`${c.portConst}\`, generated from spec/services.yaml).
+ * Starts \`${c.service.name}\` on the port the spec gives it (\`${portConst}\`, generated from spec/services.yaml).
  * PORT overrides it, e.g. \`PORT=0\` for any free port. On SIGTERM or SIGINT it stops taking new
  * connections, lets the requests in flight finish (for ${GRACE_SECONDS} s at most), and exits.
  */
 import { createServer, type AddressInfo } from 'node:net';
-import { ${c.portConst} } from '${index}';
+import { ${portConst} } from '${index}';
 import { createApp } from './app.js';
 
-const port = process.env.PORT === undefined || process.env.PORT === '' ? ${c.portConst} : Number(process.env.PORT);
+const port = process.env.PORT === undefined || process.env.PORT === '' ? ${portConst} : Number(process.env.PORT);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(\`${c.service}: PORT must be a port number (0 to 65535), not \${JSON.stringify(process.env.PORT)}\`);
+  console.error(\`${c.service.name}: PORT must be a port number (0 to 65535), not \${JSON.stringify(process.env.PORT)}\`);
   process.exit(1);
 }
 
 const server = createApp().listen(port, (error) => {
   if (error) {
-    console.error(\`${c.service}: cannot listen on port \${port}: \${error.message}\`);
+    console.error(\`${c.service.name}: cannot listen on port \${port}: \${error.message}\`);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') suggestFreePort();
     else process.exit(1);
     return;
   }
   const { port: actual } = server.address() as AddressInfo;
-  console.log(\`${c.service} listening on http://localhost:\${actual}\`);
+  console.log(\`${c.service.name} listening on http://localhost:\${actual}\`);
 });
 
 /** Port taken: name one that is free right now (with the script that started this, if one did), and exit. */
@@ -193,11 +202,11 @@ function suggestFreePort(): void {
 }
 
 function stop(signal: NodeJS.Signals): void {
-  console.log(\`${c.service}: \${signal}, finishing the requests in flight\`);
+  console.log(\`${c.service.name}: \${signal}, finishing the requests in flight\`);
   // Idle keep-alive connections close at once; busy ones once their response is sent.
   server.close(() => process.exit(0));
   setTimeout(() => {
-    console.error(\`${c.service}: requests still running after ${GRACE_SECONDS} s; exiting anyway\`);
+    console.error(\`${c.service.name}: requests still running after ${GRACE_SECONDS} s; exiting anyway\`);
     process.exit(1);
   }, ${GRACE_SECONDS}_000).unref();
 }
@@ -210,12 +219,13 @@ process.once('SIGINT', stop);
 /** `services/<service>/test/app.test.ts`: the real app on a free port, called through the generated client. */
 export function testFile(c: CodeContext): InitFile {
   const file = `${serviceDir(c)}/test/app.test.ts`;
-  const client = specifier(file, `${c.outputDir}/clients/${c.service}.js`);
-  const app = specifier(file, `${serviceDir(c)}/src/app.js`);
+  const client = generatedImport(clientModule(c.service));
+  const app = relativeSpecifier(file, `${serviceDir(c)}/src/app`);
+  const [Client, create] = [clientInterface(c.service), clientFactory(c.service)];
   return {
     path: file,
     contents: `/**
- * Starts the real \`${c.service}\` app on a free port and calls it over HTTP through the generated,
+ * Starts the real \`${c.service.name}\` app on a free port and calls it over HTTP through the generated,
  * typed client: what the spec says is what the service does. Files under test/ are exempt from the
  * services lint rules.
  */
@@ -223,25 +233,25 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { create${c.identifier}Client, type ${c.identifier}Client } from '${client}';
+import { ${create}, type ${Client} } from '${client}';
 import { createApp } from '${app}';
 
 let server: Server;
-let api: ${c.identifier}Client;
+let api: ${Client};
 
 beforeAll(async () => {
   server = await new Promise<Server>((resolve, reject) => {
     const listening = createApp().listen(0, '127.0.0.1', (error) => (error ? reject(error) : resolve(listening)));
   });
   const { port } = server.address() as AddressInfo;
-  api = create${c.identifier}Client({ baseUrl: \`http://127.0.0.1:\${port}\` });
+  api = ${create}({ baseUrl: \`http://127.0.0.1:\${port}\` });
 });
 
 afterAll(async () => {
   await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 });
 
-describe('${c.service}', () => {
+describe('${c.service.name}', () => {
   it('answers its health check', async () => {
     const health = await api.getHealth();
     expect(health.status).toBe(200);

@@ -20,7 +20,7 @@ export interface DocsContext {
 export function agentsFile(c: DocsContext): InitFile {
   const run = (script: string) => runScript(c.manager, script);
   const exec = execCommand(c.manager);
-  const routers = `${LAYOUT.output}/routers/${c.service}`;
+  const routers = `#generated/routers/${c.service}`;
   return {
     path: 'AGENTS.md',
     contents: `# Working in ${c.name}
@@ -35,9 +35,10 @@ data model. Code follows the spec, never the other way round.
 2. Run \`${run('sync')}\`. It rewrites \`${LAYOUT.output}/\`: model types, validators, one router and one
    \`<Tag>Controller\` interface per tag, a typed client, an OpenAPI document.
 3. Implement the generated interface in \`${LAYOUT.services}/${c.service}/src/controllers/<tag>.ts\`: the class
-   \`implements <Tag>Controller\` from \`${routers}/<tag>.js\`, and \`tsc\` lists what is missing or
-   wrong. For a new tag, \`${exec} specfirst scaffold\` writes the skeleton. Answer with the generated reply
-   helpers (\`getNoteReply.notFound(...)\`); a status the spec does not declare does not compile.
+   \`implements <Tag>Controller\` from \`${routers}/<tag>.js\` (\`#generated/…\` is \`${LAYOUT.output}/…\`, declared
+   under \`imports\` in package.json), and \`tsc\` lists what is missing or wrong. For a new tag,
+   \`${exec} specfirst scaffold\` writes the skeleton. Answer with the generated reply helpers
+   (\`getNoteReply.notFound(...)\`); a status the spec does not declare does not compile.
 4. Test through the generated client (\`${LAYOUT.output}/clients/${c.service}.ts\`) against the real app, as
    \`${LAYOUT.services}/${c.service}/test/app.test.ts\` does.
 5. Before committing, all of these must pass:

@@ -4,6 +4,7 @@
  * committed: the generator is deterministic, reviews see what a spec change does to the code, and
  * `specfirst sync --check` (in `check` and before each commit) fails when it is stale or edited.
  */
+import { GENERATED_IMPORT_KEY } from '@specfirst/codegen/names';
 import { PROJECT_VENDOR_FOLDER, type Dependencies, type PackageManager } from '../dependencies.js';
 import type { InitFile } from '../files.js';
 import { LAYOUT, schemaPath, SPEC_SCHEMAS } from './spec.js';
@@ -26,6 +27,17 @@ export function runScript(manager: PackageManager, script: string): string {
   return manager === 'pnpm' || script === 'test' || script === 'start' ? `${manager} ${script}` : `${manager} run ${script}`;
 }
 
+/**
+ * `#generated/…` imports of generated code, instead of `../../../../generated/…`. Under tsx and
+ * Vitest (the `development` condition: `dev` passes it to tsx, Vitest sets it) they are the
+ * sources in generated/; under plain node, the compiled ones in dist/, so `start` runs the built
+ * service. tsc resolves the dist/ target back to the sources (outDir → rootDir), so it
+ * type-checks without a build.
+ */
+export const GENERATED_IMPORTS = {
+  [GENERATED_IMPORT_KEY]: { development: `./${LAYOUT.output}/*`, default: `./dist/${LAYOUT.output}/*` },
+} as const;
+
 export function packageJsonFile(c: ProjectContext): InitFile {
   const main = `${LAYOUT.services}/${c.service}/src/main`;
   const { overrides } = c.dependencies;
@@ -36,6 +48,7 @@ export function packageJsonFile(c: ProjectContext): InitFile {
     description: c.description,
     type: 'module',
     engines: { node: '>=20.19' },
+    imports: GENERATED_IMPORTS,
     scripts: {
       sync: 'specfirst sync',
       check: 'specfirst check && specfirst sync --check',
@@ -44,7 +57,8 @@ export function packageJsonFile(c: ProjectContext): InitFile {
       test: 'vitest run',
       // specfirst dev syncs on every spec change; tsx restarts the service when a file it imports
       // (generated/ included) changes. The screen is not cleared, so spec errors stay in sight.
-      dev: `specfirst dev -- tsx watch --clear-screen=false ${main}.ts`,
+      // `development`: `#generated/…` imports are the sources (GENERATED_IMPORTS).
+      dev: `specfirst dev -- tsx watch --clear-screen=false --conditions=development ${main}.ts`,
       build: 'specfirst sync && tsc',
       start: `node dist/${main}.js`,
       prepare: 'husky',

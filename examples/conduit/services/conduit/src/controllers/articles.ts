@@ -20,7 +20,7 @@ import {
   type GetArticlesResult,
   type UpdateArticleRequest,
   type UpdateArticleResult,
-} from '../../../../generated/routers/conduit/articles.js';
+} from '#generated/routers/conduit/articles.js';
 import type { Dependencies } from '../dependencies.js';
 import { blankFields, errorBody, forbidden, found } from '../errors.js';
 import type { ArticleFilter, ViewedArticle } from '../store/articles.js';

@@ -11,7 +11,7 @@ import {
   type DeleteArticleCommentResult,
   type GetArticleCommentsRequest,
   type GetArticleCommentsResult,
-} from '../../../../generated/routers/conduit/comments.js';
+} from '#generated/routers/conduit/comments.js';
 import type { Dependencies } from '../dependencies.js';
 import { errorBody, forbidden, found, pointingAt } from '../errors.js';
 

@@ -8,7 +8,7 @@ import {
   type DeleteArticleFavoriteRequest,
   type DeleteArticleFavoriteResult,
   type FavoritesController,
-} from '../../../../generated/routers/conduit/favorites.js';
+} from '#generated/routers/conduit/favorites.js';
 import type { Dependencies } from '../dependencies.js';
 import { found, pointingAt } from '../errors.js';
 

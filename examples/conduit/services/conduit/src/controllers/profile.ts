@@ -11,7 +11,7 @@ import {
   type ProfileController,
   type UnfollowUserByUsernameRequest,
   type UnfollowUserByUsernameResult,
-} from '../../../../generated/routers/conduit/profile.js';
+} from '#generated/routers/conduit/profile.js';
 import type { Dependencies } from '../dependencies.js';
 import { errorBody, found, pointingAt } from '../errors.js';
 

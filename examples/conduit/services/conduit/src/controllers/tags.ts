@@ -1,5 +1,5 @@
 /** The tags in use. */
-import { getTagsReply, type GetTagsResult, type TagsController } from '../../../../generated/routers/conduit/tags.js';
+import { getTagsReply, type GetTagsResult, type TagsController } from '#generated/routers/conduit/tags.js';
 import type { Dependencies } from '../dependencies.js';
 
 export class TagsControllerImpl implements TagsController {

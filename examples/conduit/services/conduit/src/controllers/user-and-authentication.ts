@@ -1,6 +1,6 @@
 /** Registration, login and the current user's account. */
 import type { OperationContext } from '@specfirst/runtime';
-import type { User } from '../../../../generated/models.js';
+import type { User } from '#generated/models.js';
 import {
   createUserReply,
   getCurrentUserReply,
@@ -15,7 +15,7 @@ import {
   type UpdateCurrentUserRequest,
   type UpdateCurrentUserResult,
   type UserAndAuthenticationController,
-} from '../../../../generated/routers/conduit/user-and-authentication.js';
+} from '#generated/routers/conduit/user-and-authentication.js';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../auth/passwords.js';
 import { newTokenKey } from '../auth/tokens.js';
 import type { Dependencies } from '../dependencies.js';

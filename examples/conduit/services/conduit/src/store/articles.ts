@@ -1,4 +1,4 @@
-import type { Article } from '../../../../generated/models.js';
+import type { Article } from '#generated/models.js';
 import { isUniqueViolation, type Queryable, type SqlValue } from '../db/database.js';
 
 /** An article as the API shows it to one viewer (`favorited`, `author.following`). */

@@ -1,4 +1,4 @@
-import type { Comment } from '../../../../generated/models.js';
+import type { Comment } from '#generated/models.js';
 import { onlyRow, type Queryable } from '../db/database.js';
 
 interface CommentRow {

@@ -1,4 +1,4 @@
-import type { Profile } from '../../../../generated/models.js';
+import type { Profile } from '#generated/models.js';
 import { onlyRow, type Queryable } from '../db/database.js';
 
 export interface UserRow {
