@@ -33,6 +33,14 @@ const MODULES = {
       'packages/spec-core/test/cache.test.ts',
     ],
   },
+  'runtime-router': {
+    mutate: 'packages/runtime/src/router.ts',
+    tests: ['packages/runtime/test/api-reference.test.ts', 'packages/runtime/test/client.test.ts', 'packages/runtime/test/docs.test.ts', 'packages/runtime/test/problem.test.ts'],
+  },
+  'runtime-validation': {
+    mutate: 'packages/runtime/src/validation.ts',
+    tests: ['packages/runtime/test/api-reference.test.ts', 'packages/runtime/test/client.test.ts', 'packages/runtime/test/docs.test.ts', 'packages/runtime/test/problem.test.ts'],
+  },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',
     tests: ['test/summary-reporter.test.ts'],
