@@ -2,8 +2,8 @@
  * Errors of the runtime, each with a stable code: what an app's configuration or a controller got
  * wrong. Start-up errors (`SFR1xxx`) are thrown while `create<Service>App` builds the app, so a
  * misconfigured service never starts; `SFR2xxx` are found while answering a request (the client
- * gets a 500 and the log says why). Codes never change meaning once released; `docs/controllers.md`
- * (Start-up errors) lists them all.
+ * gets a 500 and the log says why). Codes never change meaning once released; they are all listed
+ * in docs/controllers.md ("Start-up errors").
  */
 
 /** The catalogue: code → short title. Ranges: 1xxx start-up (the router, then `options.docs`), 2xxx controller results. */
