@@ -35,6 +35,12 @@ const cases: [string, () => unknown, string, string][] = [
     "pass an instance of the class that implements the tag's controller interface",
   ],
   [
+    'SFR1002',
+    () => routerFor([{ definition: operation('getUser', 'get', '/users/:id'), controller: 'users' as unknown as object }], quiet),
+    'no controller object was given for operation `getUser`',
+    "pass an instance of the class that implements the tag's controller interface",
+  ],
+  [
     'SFR1003',
     app({ tags: [{ operations: [operation('listUsers', 'get', '/users')], controller }] }, { docs: false }),
     'the controller has no method `listUsers` for operation `listUsers`',

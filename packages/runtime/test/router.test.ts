@@ -86,6 +86,7 @@ describe('createOperationsRouter, mounted by hand', () => {
   const posts: [string, Parameters<typeof createOperationsRouter>[2], string, number, Record<string, unknown>][] = [
     ['a body within the limit', { logger: recordingLogger(), bodyLimit: 64 }, '{"name":"ann"}', 200, { got: { name: 'ann' } }],
     ['a body over options.bodyLimit: its own 413 problem', { logger: recordingLogger(), bodyLimit: 64 }, JSON.stringify({ name: 'a'.repeat(100) }), 413, { title: 'The request body is too large', detail: 'the limit is 64 bytes' }],
+    ['a body under the default limit of 1mb, more than body-parser\'s own 100kb', { logger: recordingLogger() }, JSON.stringify({ name: 'a'.repeat(500_000) }), 200, {}],
     ['a body over the default limit of 1mb', { logger: recordingLogger() }, JSON.stringify({ name: 'a'.repeat(1_100_000) }), 413, { detail: 'the limit is 1048576 bytes' }],
     ['JSON that does not parse: its own 400 problem', resolveOptions({ logger: recordingLogger() }), '{"name"', 400, { title: 'The request body is not valid JSON' }],
     ['a prototype-polluting key', resolveOptions({ logger: recordingLogger(), bodyLimit: 100 }), '{"__proto__":{}}', 400, { errors: [{ pointer: '/body/__proto__', message: 'is not accepted: it could replace an object prototype' }] }],

@@ -37,6 +37,7 @@ describe('the read-body stage', () => {
     ['text, as a string', text, { type: 'text/plain', data: 'hello' }, {}, 'hello'],
     ['raw bytes', bytes, { type: 'application/octet-stream', data: 'AB' }, {}, { type: 'Buffer', data: [65, 66] }],
     ['an optional body that was not sent', optionalJson, {}, { body: userSchema }, undefined],
+    ['a form field with brackets, as a flat key', form, { type: 'application/x-www-form-urlencoded', data: 'a[b]=1&c=2' }, {}, { 'a[b]': '1', c: '2' }],
     ['nothing, for an operation without a body, whatever is sent', undefined, { type: 'application/json', data: '{"name":"x"}' }, {}, undefined],
   ];
   it.each(reads)('goes on with %s', async (_name, body, init, validate, value) => {
@@ -46,6 +47,7 @@ describe('the read-body stage', () => {
 
   const fails: [string, Body, { type?: string; data?: string | Uint8Array }, OperationDefinition['validate'], { pointer: string; message: string }[]][] = [
     ['a required JSON body that was not sent', json, {}, { body: userSchema }, [{ pointer: '/body', message: 'is required (application/json)' }]],
+    ['an empty body in another content type', json, { type: 'text/plain', data: '' }, {}, [{ pointer: '/body', message: 'is required (application/json)' }]],
     ['a required body sent empty, without a content type', json, { data: new Uint8Array() }, {}, [{ pointer: '/body', message: 'is required (application/json)' }]],
     ['a required form that was not sent', form, {}, {}, [{ pointer: '/body', message: 'is required (application/x-www-form-urlencoded)' }]],
     ['required bytes that were not sent', { ...bytes, required: true }, { data: new Uint8Array() }, {}, [{ pointer: '/body', message: 'is required (application/octet-stream)' }]],
@@ -75,6 +77,25 @@ describe('the read-body stage', () => {
     expect(answer.body).toMatchObject({ type: 'about:blank', status, ...problem });
   });
 
+  const large = 'x'.repeat(150_000);
+  const within: [string, Body, string, string][] = [
+    ['a form', form, 'application/x-www-form-urlencoded', `f=${large}`],
+    ['text', text, 'text/plain', large],
+    ['bytes', bytes, 'application/octet-stream', large],
+  ];
+  it.each(within)('reads %s over body-parser\'s default 100kb when the limit allows it', async (_name, body, type, data) => {
+    expect((await post(body, { type, data }, {}, '1mb')).status).toBe(200);
+  });
+
+  it('answers a chunked body (no Content-Length) in another content type with 415', async () => {
+    const definition: OperationDefinition = { ...operation('createUser', 'post', '/users'), body: json };
+    const { url, close } = await serveStage('post', '/users', readBodyStage(definition), [bodyParser('application/json', '1mb', true)]);
+    closers.push(close);
+    const stream = new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode('hi')), controller.close()) });
+    const response = await fetch(`${url}/users`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: stream, duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(415);
+  });
+
   it('refuses a body over the limit with a 413', async () => {
     const answer = await post(json, { type: 'application/json', data: JSON.stringify({ name: 'x'.repeat(200) }) }, {}, 100);
     expect(answer).toEqual({ status: 413, body: { type: 'about:blank', title: 'The request body is too large', status: 413, detail: 'the limit is 100 bytes' } });
@@ -93,6 +114,8 @@ describe('pollutingKey', () => {
     ['a plain object', { a: { b: [1, { c: 2 }] } }, undefined],
     ['a constructor without prototype', { constructor: { name: 'x' } }, undefined],
     ['a constructor that is a string', { constructor: 'prototype' }, undefined],
+    ['a constructor that is null', { constructor: null }, undefined],
+    ['a prototype under another key', { x: { prototype: {} } }, undefined],
     ['an own __proto__', JSON.parse('{"a":1,"__proto__":{}}'), '/body/__proto__'],
     ['a nested one, keys escaped', JSON.parse('{"a~b":{"c/d":{"__proto__":1}}}'), '/body/a~0b/c~1d/__proto__'],
     ['constructor.prototype', { x: [{ constructor: { prototype: {} } }] }, '/body/x/0/constructor/prototype'],

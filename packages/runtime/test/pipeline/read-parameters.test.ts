@@ -62,6 +62,21 @@ describe('the read-parameters stage', () => {
     expect((await read(def, '/shops/s/items/1?__proto__=yes')).value['query']).toEqual({ ['__proto__']: 'yes' });
   });
 
+  const keys: [string, Partial<OperationDefinition>, string, Record<string, string>, Record<string, string[]>][] = [
+    ['absent declared parameters are no keys at all', { queryParams: ['limit', '__proto__'], headerParams: ['X-Trace'] }, '/shops/s/items/1', {}, { params: ['shop-id', 'id'], query: [], headers: [] }],
+    ['a path parameter named __proto__ alone', { pathParams: [{ name: '__proto__', expressName: 'id' }] }, '/shops/s/items/p', {}, { params: ['__proto__'], query: [], headers: [] }],
+  ];
+  it.each(keys)('%s', async (_name, overrides, urlPath, headers, expected) => {
+    const stage = readParametersStage(definition(overrides));
+    const { url, close } = await serveStage('get', EXPRESS_PATH, (req) => {
+      const { value } = stage(req);
+      return { ok: true, value: Object.fromEntries(Object.entries(value).map(([part, record]) => [part, Object.keys(record)])), failures: [] };
+    });
+    closers.push(close);
+    const response = await fetch(`${url}${urlPath}`, { headers });
+    expect(((await response.json()) as { value: unknown }).value).toEqual(expected);
+  });
+
   it('gives the controller the __proto__ parameter as an own key, in every part, never as a prototype', async () => {
     const def = definition({ pathParams: [{ name: '__proto__', expressName: 'id' }], queryParams: ['__proto__'], headerParams: ['__proto__'] });
     const stage = readParametersStage(def);
