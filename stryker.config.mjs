@@ -33,6 +33,40 @@ const MODULES = {
       'packages/spec-core/test/cache.test.ts',
     ],
   },
+  // The runtime's request pipeline (packages/runtime/src/pipeline/): each stage with its own unit
+  // tests; http.ts and router.ts through apps served on ephemeral ports.
+  'runtime-authenticate': {
+    mutate: 'packages/runtime/src/pipeline/authenticate.ts',
+    tests: ['packages/runtime/test/pipeline/authenticate.test.ts'],
+  },
+  'runtime-read-parameters': {
+    mutate: 'packages/runtime/src/pipeline/read-parameters.ts',
+    tests: ['packages/runtime/test/pipeline/read-parameters.test.ts'],
+  },
+  'runtime-read-body': {
+    mutate: 'packages/runtime/src/pipeline/read-body.ts',
+    tests: ['packages/runtime/test/pipeline/read-body.test.ts'],
+  },
+  'runtime-check-result': {
+    mutate: 'packages/runtime/src/pipeline/check-result.ts',
+    tests: ['packages/runtime/test/pipeline/check-result.test.ts'],
+  },
+  'runtime-write-result': {
+    mutate: 'packages/runtime/src/pipeline/write-result.ts',
+    tests: ['packages/runtime/test/pipeline/write-result.test.ts'],
+  },
+  'runtime-http': {
+    mutate: 'packages/runtime/src/pipeline/http.ts',
+    tests: ['packages/runtime/test/pipeline/http.test.ts'],
+  },
+  'runtime-router': {
+    mutate: 'packages/runtime/src/router.ts',
+    tests: ['packages/runtime/test/router.test.ts', 'packages/runtime/test/errors.test.ts'],
+  },
+  'runtime-validation': {
+    mutate: 'packages/runtime/src/validation.ts',
+    tests: ['packages/runtime/test/validation.test.ts'],
+  },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',
     tests: ['test/summary-reporter.test.ts'],

@@ -1,4 +1,5 @@
 import { defineProject } from 'vitest/config';
+import { E2E_TESTS } from './vitest.e2e.config.js';
 
 export default defineProject({
   // Vite turns JSON files into object literals, where a `"__proto__"` member sets the prototype
@@ -9,5 +10,7 @@ export default defineProject({
   test: {
     name: 'codegen',
     include: ['test/**/*.test.ts'],
+    // The generate-compile-serve suites are the codegen-e2e project (vitest.e2e.config.ts).
+    exclude: E2E_TESTS,
   },
 });

@@ -1,8 +1,9 @@
 import express, { type Express, type Request, type Response, type Router } from 'express';
-import { docsRoutes, type DocsOptions } from './docs.js';
+import { docsRoutes, type DocsOptions } from './reference/docs.js';
 import type { OperationDefinition } from './operation.js';
 import { requestIdOf, sendError, sendProblem } from './respond.js';
-import { resolveOptions, routerFor, type RouterOptions } from './router.js';
+import { resolveOptions, type RouterOptions } from './options.js';
+import { routerFor } from './router.js';
 
 /** One tag of a service: its operations and the controller that answers them. */
 export interface ServiceTag {

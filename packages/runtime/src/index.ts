@@ -6,9 +6,11 @@
  */
 export { HttpProblem, isHttpProblem, type ProblemDetails } from './problem.js';
 export { createServiceApp, type ServiceDefinition, type ServiceOptions, type ServiceTag } from './app.js';
-export type { DocsOptions } from './docs.js';
-export { API_REFERENCE_CSP, renderApiReference, type ApiReferenceOptions } from './api-reference.js';
-export { comparePaths, createOperationsRouter, pollutingKey, resolveOptions, routerFor, type OperationBinding, type ResolvedOptions, type RouterOptions } from './router.js';
+export type { DocsOptions } from './reference/docs.js';
+export { API_REFERENCE_CSP, renderApiReference, type ApiReferenceOptions } from './reference/api-reference.js';
+export { comparePaths, createOperationsRouter, routerFor, type OperationBinding } from './router.js';
+export { resolveOptions, type ResolvedOptions, type RouterOptions } from './options.js';
+export { pollutingKey } from './pipeline/read-body.js';
 export type { OperationDefinition, OperationResult } from './operation.js';
 export type { OperationContext } from './context.js';
 export type { Authenticator, Authenticators, PrincipalOf, Principals } from './auth.js';

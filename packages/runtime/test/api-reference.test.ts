@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { API_REFERENCE_CSP, renderApiReference } from '../src/api-reference.js';
-import { routeMatches } from '../src/express-path.js';
-import { escapeHtml, html } from '../src/html.js';
+import { API_REFERENCE_CSP, renderApiReference } from '../src/reference/api-reference.js';
+import { routeMatches } from '../src/reference/express-path.js';
+import { escapeHtml, html } from '../src/reference/html.js';
 import { USERS_DOCUMENT } from './support.js';
 
 /** The elements and attributes the page is made of; anything else came from the document. */

@@ -1,8 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../src/logger.js';
 import type { OperationDefinition } from '../src/operation.js';
+import type { StageResult } from '../src/pipeline/stage.js';
+import { sendError, sendProblem } from '../src/respond.js';
+import type { CompiledValidator } from '../src/validation.js';
+
+// ajv-formats is CommonJS: its function is the default export's `default` under NodeNext.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** Starts an app on an ephemeral port of the loopback interface; `close` stops it. */
 export function listen(app: Express): Promise<{ url: string; close: () => Promise<void> }> {
@@ -109,3 +117,40 @@ export const USERS_DOCUMENT = {
     },
   },
 };
+
+/**
+ * A validator as `specfirst sync` compiles them (ajv, JSON Schema 2020-12, all errors, defaults;
+ * parameters coerced from strings), compiled here at run time instead of ahead.
+ */
+export function validator(schema: object | boolean, purpose: 'params' | 'body' = 'body'): CompiledValidator {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true, coerceTypes: purpose === 'params' ? 'array' : false });
+  addFormats(ajv);
+  return ajv.compile(schema) as CompiledValidator;
+}
+
+/**
+ * Serves one request stage on a real Express route, `handlers` (a body parser) first: a stage that
+ * stops answers with its problem and headers, one that goes on with `200 { value, failures }`;
+ * what the stage throws goes to the runtime's error handler. Query strings are parsed flat, as in
+ * a service app.
+ */
+export async function serveStage(
+  httpMethod: OperationDefinition['httpMethod'],
+  path: string,
+  stage: (req: Request) => StageResult<unknown> | Promise<StageResult<unknown>>,
+  handlers: RequestHandler[] = [],
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = express();
+  app.set('query parser', 'simple');
+  app[httpMethod](path, ...handlers, async (req: Request, res: Response, nextHandler: NextFunction) => {
+    try {
+      const result = await stage(req);
+      if (result.ok) res.json({ value: result.value, failures: result.failures });
+      else sendProblem(res, result.problem, result.headers);
+    } catch (error) {
+      nextHandler(error);
+    }
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => sendError(error, req, res, recordingLogger(), 'test-request'));
+  return listen(app);
+}

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { API_REFERENCE_CSP, renderApiReference } from './api-reference.js';
 import { routeMatches } from './express-path.js';
-import type { Logger } from './logger.js';
-import type { OperationDefinition } from './operation.js';
-import { requestIdOf } from './respond.js';
+import type { Logger } from '../logger.js';
+import type { OperationDefinition } from '../operation.js';
+import { SpecFirstRuntimeError } from '../errors.js';
+import { requestIdOf } from '../respond.js';
 
 export interface DocsOptions {
   /** Where the OpenAPI document is served, under the base path. Default `/openapi.json`; `false`: not served. */
@@ -34,7 +35,7 @@ const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._~-]+)+$/;
  * The routes `options.docs` asks for, or `undefined` when there are none. Docs are on by default
  * outside production. A path the spec already serves (any method, parameters included) stays the
  * spec's: a default path is then skipped with a warning, and a path given explicitly is refused
- * with a `TypeError`, as is `docs` set explicitly for a service without a document.
+ * with a `SpecFirstRuntimeError` (a `TypeError`), as is `docs` set explicitly for a service without a document.
  */
 export function docsRoutes(
   service: { basePath: string; operations: readonly OperationDefinition[]; openapi: object | undefined },
@@ -45,13 +46,17 @@ export function docsRoutes(
   const { openapi } = service;
   if (openapi === undefined) {
     if (option === undefined) return undefined;
-    throw new TypeError('options.docs needs the service\'s OpenAPI document (service.openapi); generated create<Service>App functions pass it: run `specfirst sync` again');
+    throw new SpecFirstRuntimeError(
+      'SFR1101',
+      'options.docs needs the service\'s OpenAPI document (service.openapi)',
+      'generated create<Service>App functions pass it: run `specfirst sync` again',
+    );
   }
   const chosen: DocsOptions = typeof option === 'object' ? option : {};
   const openapiPath = docsPath(service, 'openapiPath', chosen, log);
   const referencePath = docsPath(service, 'referencePath', chosen, log);
   if (openapiPath !== undefined && openapiPath.toLowerCase() === referencePath?.toLowerCase()) {
-    throw new TypeError(`options.docs: openapiPath and referencePath are both ${openapiPath}`);
+    throw new SpecFirstRuntimeError('SFR1102', `options.docs: openapiPath and referencePath are both ${openapiPath}`, 'give them different paths, or set one to false');
   }
 
   const router = express.Router();
@@ -73,13 +78,17 @@ function docsPath(service: { basePath: string; operations: readonly OperationDef
   if (given === false) return undefined;
   const path = given ?? DEFAULTS[key];
   if (typeof path !== 'string' || !PLAIN_PATH.test(path)) {
-    throw new TypeError(`options.docs.${key} must be a path of fixed segments such as ${JSON.stringify(DEFAULTS[key])}, or false; got ${JSON.stringify(path)}`);
+    throw new SpecFirstRuntimeError(
+      'SFR1103',
+      `options.docs.${key} must be a path of fixed segments such as ${JSON.stringify(DEFAULTS[key])}, or false; got ${JSON.stringify(path)}`,
+      'use letters, digits and `.` `_` `~` `-` between slashes, without `.` or `..` segments',
+    );
   }
   const owner = service.operations.find((op) => routeMatches(op.path, path));
   if (owner === undefined) return path;
   const what = key === 'openapiPath' ? 'the OpenAPI document' : 'the API reference';
   const message = `the spec has an operation at ${service.basePath}${owner.path} (\`${owner.operationId}\`), which serves ${service.basePath}${path}`;
-  if (given !== undefined) throw new TypeError(`options.docs.${key}: ${message}; choose another path for ${what}`);
+  if (given !== undefined) throw new SpecFirstRuntimeError('SFR1104', `options.docs.${key}: ${message}`, `choose another path for ${what}`);
   log.warn({ path: `${service.basePath}${path}`, operationId: owner.operationId }, `${message}, so ${what} is not served there; set options.docs.${key} to another path to serve it`);
   return undefined;
 }

@@ -1,0 +1,38 @@
+/**
+ * Errors of the runtime, each with a stable code: what an app's configuration or a controller got
+ * wrong. Start-up errors (`SFR1xxx`) are thrown while `create<Service>App` builds the app, so a
+ * misconfigured service never starts; `SFR2xxx` are found while answering a request (the client
+ * gets a 500 and the log says why). Codes never change meaning once released; they are all listed
+ * in docs/controllers.md ("Start-up errors").
+ */
+
+/** The catalogue: code → short title. Ranges: 1xxx start-up (the router, then `options.docs`), 2xxx controller results. */
+export const RUNTIME_ERROR_CODES = {
+  SFR1001: 'no authenticate function for a security scheme',
+  SFR1002: 'no controller object for an operation',
+  SFR1003: 'the controller has no method for an operation',
+  SFR1101: 'options.docs without an OpenAPI document',
+  SFR1102: 'options.docs serves two things at one path',
+  SFR1103: 'options.docs path is not a plain path',
+  SFR1104: 'options.docs path is served by an operation',
+  SFR2001: 'the controller returned no valid status',
+} as const;
+
+export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;
+
+/**
+ * An error of the runtime: `code` from {@link RUNTIME_ERROR_CODES}, `problem` says what is wrong
+ * and where, `hint` how to fix it. The message joins them: `SFR1003 the controller has no method
+ * \`getUser\` for operation \`getUser\`; add ...`. A `TypeError`, as these were before they had codes.
+ */
+export class SpecFirstRuntimeError extends TypeError {
+  readonly code: RuntimeErrorCode;
+  readonly hint: string;
+
+  constructor(code: RuntimeErrorCode, problem: string, hint: string) {
+    super(`${code} ${problem}; ${hint}`);
+    this.name = 'SpecFirstRuntimeError';
+    this.code = code;
+    this.hint = hint;
+  }
+}

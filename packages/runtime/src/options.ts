@@ -1,0 +1,42 @@
+import type { Request } from 'express';
+import type { Authenticator } from './auth.js';
+import { jsonLogger, type Logger } from './logger.js';
+import type { OperationResult } from './operation.js';
+import type { ValidationProblem } from './validation.js';
+
+export interface RouterOptions {
+  /**
+   * Check every controller result against the declared responses (status, body). On by default
+   * unless NODE_ENV is `production`; a mismatch is logged and answered with a 500 problem.
+   */
+  validateResponses?: boolean;
+  /** One function per security scheme the operations use; see {@link Authenticator}. */
+  authenticate?: Readonly<Record<string, Authenticator>>;
+  /** Largest request body accepted, in bytes or as `'1mb'`. Default `'1mb'`. */
+  bodyLimit?: number | string;
+  logger?: Logger;
+  /**
+   * Answer validation failures with the service's own declared error response instead of the
+   * RFC 9457 problem (e.g. RealWorld's `422 {"errors": {"body": [...]}}`).
+   */
+  validationErrorResponse?: (problem: ValidationProblem, req: Request) => OperationResult;
+}
+
+/** Settings after defaults, shared by every route of an app. */
+export interface ResolvedOptions {
+  validateResponses: boolean;
+  authenticate: Readonly<Record<string, Authenticator>>;
+  bodyLimit: number | string;
+  logger: Logger;
+  validationErrorResponse: ((problem: ValidationProblem, req: Request) => OperationResult) | undefined;
+}
+
+export function resolveOptions(options: RouterOptions): ResolvedOptions {
+  return {
+    validateResponses: options.validateResponses ?? process.env.NODE_ENV !== 'production',
+    authenticate: options.authenticate ?? {},
+    bodyLimit: options.bodyLimit ?? '1mb',
+    logger: options.logger ?? jsonLogger(),
+    validationErrorResponse: options.validationErrorResponse,
+  };
+}

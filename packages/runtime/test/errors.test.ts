@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createServiceApp, type ServiceDefinition, type ServiceOptions } from '../src/app.js';
+import { RUNTIME_ERROR_CODES, SpecFirstRuntimeError } from '../src/errors.js';
+import { resolveOptions } from '../src/options.js';
+import { routerFor } from '../src/router.js';
+import { operation, recordingLogger, USERS_DOCUMENT } from './support.js';
+
+/** Every coded runtime error, caused the way a user would cause it, with its code, message and hint. */
+const getUser = { ...operation('getUser', 'get', '/users/:id'), security: [[{ scheme: 'bearer', scopes: [] }], [{ scheme: 'apiKey', scopes: [] }]] };
+const controller = { getUser: () => ({ status: 200 }) };
+
+function app(service: Partial<ServiceDefinition>, options: ServiceOptions = {}) {
+  return () => createServiceApp({ basePath: '/api', tags: [], ...service }, { logger: recordingLogger(), ...options });
+}
+const quiet = resolveOptions({ logger: recordingLogger() });
+
+const cases: [string, () => unknown, string, string][] = [
+  [
+    'SFR1001',
+    app({ tags: [{ operations: [getUser], controller }] }, { docs: false, authenticate: { bearer: () => ({}) } }),
+    'no authenticate function for security scheme `apiKey`',
+    'pass options.authenticate = { apiKey: (req) => ... }',
+  ],
+  [
+    'SFR1001',
+    app({ tags: [{ operations: [getUser], controller }] }, { docs: false }),
+    'no authenticate function for security scheme `apiKey`, `bearer`',
+    'pass options.authenticate = { apiKey: (req) => ..., bearer: (req) => ... }',
+  ],
+  [
+    'SFR1002',
+    () => routerFor([{ definition: operation('getUser', 'get', '/users/:id'), controller: null as unknown as object }], quiet),
+    'no controller object was given for operation `getUser`',
+    "pass an instance of the class that implements the tag's controller interface",
+  ],
+  [
+    'SFR1002',
+    () => routerFor([{ definition: operation('getUser', 'get', '/users/:id'), controller: 'users' as unknown as object }], quiet),
+    'no controller object was given for operation `getUser`',
+    "pass an instance of the class that implements the tag's controller interface",
+  ],
+  [
+    'SFR1003',
+    app({ tags: [{ operations: [operation('listUsers', 'get', '/users')], controller }] }, { docs: false }),
+    'the controller has no method `listUsers` for operation `listUsers`',
+    "add `listUsers(request, context)` to the controller: the tag's generated interface declares it",
+  ],
+  [
+    'SFR1101',
+    app({}, { docs: true }),
+    "options.docs needs the service's OpenAPI document (service.openapi)",
+    'generated create<Service>App functions pass it: run `specfirst sync` again',
+  ],
+  ['SFR1102', app({ openapi: USERS_DOCUMENT }, { docs: { openapiPath: '/spec', referencePath: '/SPEC' } }), 'options.docs: openapiPath and referencePath are both /spec', 'give them different paths, or set one to false'],
+  [
+    'SFR1103',
+    app({ openapi: USERS_DOCUMENT }, { docs: { referencePath: '/docs/:page' } }),
+    'options.docs.referencePath must be a path of fixed segments such as "/docs", or false; got "/docs/:page"',
+    'use letters, digits and `.` `_` `~` `-` between slashes, without `.` or `..` segments',
+  ],
+  [
+    'SFR1104',
+    app({ openapi: USERS_DOCUMENT, tags: [{ operations: [operation('getUser', 'get', '/:page')], controller }] }, { docs: { openapiPath: '/openapi.json' } }),
+    'options.docs.openapiPath: the spec has an operation at /api/:page (`getUser`), which serves /api/openapi.json',
+    'choose another path for the OpenAPI document',
+  ],
+];
+
+describe('start-up errors', () => {
+  it.each(cases)('%s: %s', (code, make, problem, hint) => {
+    let thrown: unknown;
+    try {
+      make();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SpecFirstRuntimeError);
+    // Callers that caught the TypeError these were before still catch them.
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect(thrown).toMatchObject({ name: 'SpecFirstRuntimeError', code, hint, message: `${code} ${problem}; ${hint}` });
+  });
+
+  it('the catalogue holds exactly the codes the runtime throws, each documented in docs/controllers.md', () => {
+    // SFR2001 (a controller result without a valid status) is tested with the check-result stage.
+    expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual([...new Set([...cases.map(([code]) => code), 'SFR2001'])].sort());
+    const guide = readFileSync(new URL('../../../docs/controllers.md', import.meta.url), 'utf8');
+    for (const [code, title] of Object.entries(RUNTIME_ERROR_CODES)) expect(guide).toContain(`| \`${code}\` | ${title} |`);
+  });
+});
