@@ -1,14 +1,14 @@
-// Mutation testing with Stryker: `pnpm mutation` (slow; neither CI nor `pnpm test` runs it). Stryker
+// Mutation testing with Stryker: `pnpm test:mutation <package or file>` (slow; neither CI nor `pnpm test` runs it). Stryker
 // changes one thing at a time in a module (a `<` into `<=`, a string into "", a branch into `true`)
 // and runs the module's unit tests against each change; a change no test notices ("survived")
 // is behaviour the tests do not check. The report: reports/mutation/index.html.
 //
-// Each module is tested by its own fast unit tests only. `SPECFIRST_MUTATE=graph,dev pnpm mutation`
-// runs some of them.
+// Each module is tested by its own fast unit tests only. `pnpm test:mutation` (scripts/test-mutation.mjs)
+// lists them and picks them by package, file or name; it hands its choice over in SPECFIRST_MUTATE.
 
 // @ts-check
 /** The modules, each with the unit tests that claim to check it. */
-const MODULES = {
+export const MODULES = {
   'init-dependencies': {
     mutate: 'packages/cli/src/init/dependencies.ts',
     tests: ['packages/cli/test/init-versions.test.ts'],
@@ -32,6 +32,15 @@ const MODULES = {
       'packages/spec-core/test/invalid-fixtures.test.ts',
       'packages/spec-core/test/cache.test.ts',
     ],
+  },
+  // The OpenAPI importer, through the package's entry: documents in, IR and diagnostics out.
+  openapi: {
+    mutate: 'packages/spec-core/src/openapi.ts',
+    tests: ['packages/spec-core/test/openapi-import.test.ts'],
+  },
+  'no-adhoc-schema': {
+    mutate: 'packages/eslint-plugin-spec/src/rules/no-adhoc-schema.ts',
+    tests: ['packages/eslint-plugin-spec/test/no-adhoc-schema.test.ts'],
   },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',

@@ -4,5 +4,9 @@ export default defineConfig({
   test: {
     projects: ['packages/*', 'examples/*', 'test'],
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // Vitest allows `.only` unless CI is set, and then a forgotten one passes locally while it
+    // silently skips the rest. Refused everywhere: the root and each project (whose configs do not
+    // inherit this one) say so; test/vitest-config.test.ts checks them.
+    allowOnly: false,
   },
 });

@@ -8,6 +8,8 @@ export default defineProject({
   json: { stringify: true, namedExports: false },
   test: {
     name: 'codegen',
+    // A stray `.only` fails here as in CI (vitest.config.ts).
+    allowOnly: false,
     include: ['test/**/*.test.ts'],
   },
 });
