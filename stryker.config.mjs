@@ -36,7 +36,7 @@ export const MODULES = {
   // The OpenAPI importer, through the package's entry: documents in, IR and diagnostics out.
   openapi: {
     mutate: 'packages/spec-core/src/openapi.ts',
-    tests: ['packages/spec-core/test/openapi-import.test.ts'],
+    tests: ['packages/spec-core/test/openapi-import.test.ts', 'packages/spec-core/test/openapi-documents.test.ts'],
   },
   'no-adhoc-schema': {
     mutate: 'packages/eslint-plugin-spec/src/rules/no-adhoc-schema.ts',
