@@ -40,7 +40,7 @@ export const MODULES = {
   },
   'no-adhoc-schema': {
     mutate: 'packages/eslint-plugin-spec/src/rules/no-adhoc-schema.ts',
-    tests: ['packages/eslint-plugin-spec/test/no-adhoc-schema.test.ts'],
+    tests: ['packages/eslint-plugin-spec/test/no-adhoc-schema.test.ts', 'packages/eslint-plugin-spec/test/no-adhoc-schema-libraries.test.ts'],
   },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',
