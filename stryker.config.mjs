@@ -72,7 +72,7 @@ export default {
   coverageAnalysis: 'perTest',
   // The sandbox (.stryker-tmp/) is a copy of the repository with every node_modules folder linked
   // in, so the packages' workspace links resolve to the real packages and their dist/ (run
-  // `pnpm build` first; `pnpm mutation` does).
+  // `pnpm build` first; `pnpm test:mutation` does).
   tempDirName: '.stryker-tmp',
   concurrency: 2,
   reporters: ['clear-text', 'progress', 'html', 'json'],
