@@ -499,3 +499,99 @@ x-items:
     expect(result.ir.sources).toEqual(['api.yaml', 'schemas/people/owner.yaml', 'schemas/pet.yaml']);
   });
 });
+
+describe('where each part of an operation is located', () => {
+  // What "go to definition" and the diagnostics of later stages start from: the JSON pointer of each part.
+  const text = `${HEAD}paths:
+  /a/{id}:
+    parameters:
+      - name: id
+        in: path
+        required: true
+        schema:
+          type: string
+    post:
+      parameters:
+        - name: q
+          in: query
+          content:
+            application/json:
+              schema:
+                type: object
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: string
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-Rate:
+              schema:
+                type: integer
+          content:
+            application/json:
+              schema:
+                type: boolean
+`;
+
+  it('by JSON pointer, for parameters, body, responses and headers', () => {
+    const result = load({ 'api.yaml': text });
+    expect(result.diagnostics).toEqual([]);
+    const op = operation(result, 'postAId');
+    expect(op.loc.pointer).toBe('/paths/~1a~1{id}/post');
+    expect(op.parameters.map((p) => [p.loc.pointer, p.schema.loc.pointer])).toEqual([
+      ['/paths/~1a~1{id}/parameters/0', '/paths/~1a~1{id}/parameters/0/schema'],
+      ['/paths/~1a~1{id}/post/parameters/0', '/paths/~1a~1{id}/post/parameters/0/content/application~1json/schema'],
+    ]);
+    expect([op.body!.loc.pointer, op.body!.schema.loc.pointer]).toEqual(['/paths/~1a~1{id}/post/requestBody', '/paths/~1a~1{id}/post/requestBody/content/application~1json/schema']);
+    const response = op.responses[0]!;
+    expect([response.loc.pointer, response.schema!.loc.pointer]).toEqual(['/paths/~1a~1{id}/post/responses/200', '/paths/~1a~1{id}/post/responses/200/content/application~1json/schema']);
+    expect(response.headers.map((h) => [h.loc.pointer, h.schema.loc.pointer])).toEqual([
+      ['/paths/~1a~1{id}/post/responses/200/headers/X-Rate', '/paths/~1a~1{id}/post/responses/200/headers/X-Rate/schema'],
+    ]);
+  });
+});
+
+describe('methods and statuses', () => {
+  it('reads every HTTP method of a path item, and nothing else', () => {
+    const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+    const text = `${HEAD}paths:\n  /a:\n${[...methods, 'connect', 'query'].map((m) => `    ${m}: { responses: { '204': { description: none } } }\n`).join('')}`;
+    const result = load({ 'api.yaml': text });
+    expect(onlyService(result).operations.map((o) => `${o.method} ${o.operationId}`)).toEqual([
+      'get getA',
+      'put putA',
+      'post postA',
+      'delete deleteA',
+      'options optionsA',
+      'head headA',
+      'patch patchA',
+      'trace traceA',
+    ]);
+  });
+
+  it('reads 1XX to 5XX and three-digit statuses from 100, and skips others', () => {
+    const statuses = ['1XX', '5XX', '6XX', '0XX', 'X2XX', '100', '599', '600', '099', '2000', 'a200'];
+    const text = `${HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n${statuses.map((s) => `        '${s}': { description: d${s} }\n`).join('')}`;
+    const result = load({ 'api.yaml': text });
+    expect(operation(result, 'getA').responses.map((r) => r.status)).toEqual([100, '1XX', 599, '5XX']);
+  });
+});
+
+describe('$refs inside lists, in other files', () => {
+  it('loads files named in a list, and refuses remote ones there, at their item', () => {
+    const text = `${HEAD}paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - $ref: 'params.yaml#/Limit'
+        - $ref: 'https://example.test/params.yaml#/Page'
+      responses: { '204': { description: none } }
+`;
+    const result = load({ 'api.yaml': text, 'params.yaml': 'Limit: { name: limit, in: query, schema: { type: integer } }\n' });
+    expect(result.diagnostics.map((d) => [d.code, d.line, d.pointer])).toEqual([['SF6002', lineOf(text, 'https://'), '/paths/~1a/get/parameters/1/$ref']]);
+    expect(operation(result, 'getA').parameters.map((p) => p.name)).toEqual(['limit']);
+  });
+});
