@@ -1,14 +1,14 @@
-// Mutation testing with Stryker: `pnpm mutation` (slow; neither CI nor `pnpm test` runs it). Stryker
+// Mutation testing with Stryker: `pnpm test:mutation <package or file>` (slow; neither CI nor `pnpm test` runs it). Stryker
 // changes one thing at a time in a module (a `<` into `<=`, a string into "", a branch into `true`)
 // and runs the module's unit tests against each change; a change no test notices ("survived")
 // is behaviour the tests do not check. The report: reports/mutation/index.html.
 //
-// Each module is tested by its own fast unit tests only. `SPECFIRST_MUTATE=graph,dev pnpm mutation`
-// runs some of them.
+// Each module is tested by its own fast unit tests only. `pnpm test:mutation` (scripts/test-mutation.mjs)
+// lists them and picks them by package, file or name; it hands its choice over in SPECFIRST_MUTATE.
 
 // @ts-check
 /** The modules, each with the unit tests that claim to check it. */
-const MODULES = {
+export const MODULES = {
   'init-dependencies': {
     mutate: 'packages/cli/src/init/dependencies.ts',
     tests: ['packages/cli/test/init-versions.test.ts'],
@@ -67,6 +67,15 @@ const MODULES = {
     mutate: 'packages/runtime/src/validation.ts',
     tests: ['packages/runtime/test/validation.test.ts'],
   },
+  // The OpenAPI importer, through the package's entry: documents in, IR and diagnostics out.
+  openapi: {
+    mutate: 'packages/spec-core/src/openapi.ts',
+    tests: ['packages/spec-core/test/openapi-import.test.ts', 'packages/spec-core/test/openapi-documents.test.ts'],
+  },
+  'no-adhoc-schema': {
+    mutate: 'packages/eslint-plugin-spec/src/rules/no-adhoc-schema.ts',
+    tests: ['packages/eslint-plugin-spec/test/no-adhoc-schema.test.ts', 'packages/eslint-plugin-spec/test/no-adhoc-schema-libraries.test.ts'],
+  },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',
     tests: ['test/summary-reporter.test.ts'],
@@ -97,7 +106,7 @@ export default {
   coverageAnalysis: 'perTest',
   // The sandbox (.stryker-tmp/) is a copy of the repository with every node_modules folder linked
   // in, so the packages' workspace links resolve to the real packages and their dist/ (run
-  // `pnpm build` first; `pnpm mutation` does).
+  // `pnpm build` first; `pnpm test:mutation` does).
   tempDirName: '.stryker-tmp',
   concurrency: 2,
   reporters: ['clear-text', 'progress', 'html', 'json'],

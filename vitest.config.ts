@@ -5,5 +5,9 @@ export default defineConfig({
     // Each package's unit tests, its end-to-end suites (`*-e2e`: generate, compile, serve), the example and the repository.
     projects: ['packages/*', 'packages/*/vitest.e2e.config.ts', 'examples/*', 'test'],
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // Vitest allows `.only` unless CI is set, and then a forgotten one passes locally while it
+    // silently skips the rest. Refused everywhere: the root and each project (whose configs do not
+    // inherit this one) say so; test/vitest-config.test.ts checks them.
+    allowOnly: false,
   },
 });

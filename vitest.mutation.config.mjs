@@ -7,6 +7,7 @@ import { mutationTestFiles } from './stryker.config.mjs';
 export default defineConfig({
   test: {
     include: mutationTestFiles,
+    allowOnly: false,
     // As the repository project (test/vitest.config.ts) allows its tests.
     testTimeout: 120_000,
     hookTimeout: 300_000,

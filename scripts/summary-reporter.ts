@@ -3,11 +3,13 @@
  * not do.
  *
  * 1. One closing line, `810 passed, 0 failed`, so CI and people read the outcome the same way. Its
- *    counts are those of Vitest's "Tests" line, counted as Vitest counts them (a `.fails` test that
- *    fails as expected is an "expected fail", a `.todo` a "todo", anything else not run "skipped").
- *    What failed outside any test follows on the same line, so a failed run never reads
- *    `0 failed` and nothing else: `810 passed, 0 failed, 3 files failed to load`, `… 1 file failed
- *    outside its tests` (a `beforeAll` or `afterAll` that threw), `… 2 unhandled errors`.
+ *    tests are those of Vitest's "Tests" line, counted as Vitest counts them (a `.fails` test that
+ *    fails as expected is an "expected fail", a `.todo` a "todo"), except that tests a throwing
+ *    `beforeAll` kept from running are "not run", not "skipped". "failed" counts every failure
+ *    Vitest counts, not only tests, and says which when others are among them:
+ *    `0 passed, 1 failed (1 file failed outside its tests), 21 not run` (a `beforeAll` threw),
+ *    `810 passed, 3 failed (1 test, 1 file failed to load, 1 unhandled error)`. So whenever Vitest
+ *    fails the run, the line reads more than `0 failed`.
  *
  * 2. Progress while long files run, when the output is not a terminal (CI, a pipe, `| tee`). There
  *    Vitest prints a file only once it is done, and the init, tutorial and Conduit suites take tens
@@ -22,7 +24,7 @@
  *    per-test lines would not. On a terminal Vitest shows the running files itself, and the
  *    heartbeat is off.
  */
-import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
+import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, TestSuite, Vitest } from 'vitest/node';
 
 export interface SummaryReporterOptions {
   /** Silence, in ms, after which the heartbeat names the files running for that long. Default: 10 000. */
@@ -36,19 +38,41 @@ export interface SummaryReporterOptions {
 /** The numbers of the closing line. */
 export interface Counts {
   passed: number;
+  /** Tests that failed. */
   failed: number;
   expectedFail: number;
   skipped: number;
   todo: number;
+  /** Tests that never ran because a `beforeAll` of their suite or file threw (Vitest counts them as skipped). */
+  notRun: number;
   /** Files that failed and hold no test: an error at import, a syntax error. */
   failedToLoad: number;
-  /** Files that failed although none of their tests did: a hook threw. */
+  /** Files with tests that failed outside them: a `beforeAll` or `afterAll` threw. */
   failedOutsideTests: number;
   unhandledErrors: number;
 }
 
+type Parent = TestModule | TestSuite;
+
+/** Tests that ran: they passed or failed (a skipped or pending one did not). */
+function ran(parent: Parent): boolean {
+  return [...parent.children.allTests()].some((test) => ['passed', 'failed'].includes(test.result().state));
+}
+
+/**
+ * A test Vitest reports as skipped although nothing skipped it: the nearest suite (or file) with a
+ * hook error ran none of its tests, so the error came before them.
+ */
+function keptFromRunning(test: TestCase): boolean {
+  if (test.options.mode !== 'run') return false;
+  for (let parent: Parent = test.parent; ; parent = parent.parent) {
+    if (parent.errors().length > 0) return !ran(parent);
+    if (parent.type === 'module') return false;
+  }
+}
+
 export function countRun(testModules: readonly TestModule[], unhandledErrors: readonly SerializedError[]): Counts {
-  const counts: Counts = { passed: 0, failed: 0, expectedFail: 0, skipped: 0, todo: 0, failedToLoad: 0, failedOutsideTests: 0, unhandledErrors: unhandledErrors.length };
+  const counts: Counts = { passed: 0, failed: 0, expectedFail: 0, skipped: 0, todo: 0, notRun: 0, failedToLoad: 0, failedOutsideTests: 0, unhandledErrors: unhandledErrors.length };
   for (const module of testModules) {
     const tests = [...module.children.allTests()];
     let failedTests = 0;
@@ -62,26 +86,46 @@ export function countRun(testModules: readonly TestModule[], unhandledErrors: re
         failedTests++;
       } else if (state === 'skipped') {
         if (test.options.mode === 'todo') counts.todo++;
+        else if (keptFromRunning(test)) counts.notRun++;
         else counts.skipped++;
       }
       // `pending`: an interrupted run; Vitest leaves those out of its counts too.
     }
-    if (module.state() === 'failed' && failedTests === 0) {
-      if (tests.length === 0) counts.failedToLoad++;
-      else counts.failedOutsideTests++;
+    const hookErrors = module.errors().length > 0 || [...module.children.allSuites()].some((suite) => suite.errors().length > 0);
+    if (tests.length === 0) {
+      if (module.state() === 'failed') counts.failedToLoad++;
+    } else if (hookErrors || (module.state() === 'failed' && failedTests === 0)) {
+      counts.failedOutsideTests++;
     }
   }
   return counts;
 }
 
+/** Every failure of the run: tests, files, unhandled errors. */
+export function failures(counts: Counts): number {
+  return counts.failed + counts.failedToLoad + counts.failedOutsideTests + counts.unhandledErrors;
+}
+
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
 export function summaryLine(counts: Counts, reason: TestRunEndReason = 'passed'): string {
-  const parts = [`${counts.passed} passed`, `${counts.failed} failed`];
+  const kinds: string[] = [];
+  let failed = failures(counts);
+  if (counts.failed > 0 && failed > counts.failed) kinds.push(count(counts.failed, 'test', 'tests'));
+  if (counts.failedToLoad > 0) kinds.push(count(counts.failedToLoad, 'file failed to load', 'files failed to load'));
+  if (counts.failedOutsideTests > 0) kinds.push(count(counts.failedOutsideTests, 'file failed outside its tests', 'files failed outside their tests'));
+  if (counts.unhandledErrors > 0) kinds.push(count(counts.unhandledErrors, 'unhandled error', 'unhandled errors'));
+  // Vitest failed the run, and nothing above says why (no test file found, a startup error): the
+  // line still does not read `0 failed`.
+  if (failed === 0 && reason === 'failed') {
+    failed = 1;
+    kinds.push("outside the test files: see Vitest's output");
+  }
+  const parts = [`${counts.passed} passed`, `${failed} failed${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}`];
   if (counts.expectedFail > 0) parts.push(`${counts.expectedFail} expected fail`);
+  if (counts.notRun > 0) parts.push(`${counts.notRun} not run`);
   if (counts.skipped > 0) parts.push(`${counts.skipped} skipped`);
   if (counts.todo > 0) parts.push(`${counts.todo} todo`);
-  if (counts.failedToLoad > 0) parts.push(`${counts.failedToLoad} ${counts.failedToLoad === 1 ? 'file' : 'files'} failed to load`);
-  if (counts.failedOutsideTests > 0) parts.push(`${counts.failedOutsideTests} ${counts.failedOutsideTests === 1 ? 'file failed outside its tests' : 'files failed outside their tests'}`);
-  if (counts.unhandledErrors > 0) parts.push(`${counts.unhandledErrors} unhandled ${counts.unhandledErrors === 1 ? 'error' : 'errors'}`);
   if (reason === 'interrupted') parts.push('interrupted');
   return parts.join(', ');
 }

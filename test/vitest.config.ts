@@ -4,6 +4,8 @@ export default defineProject({
   test: {
     // Tests of the repository as a whole: what a clone, a tarball or a reader of the docs gets.
     name: 'repository',
+    // A stray `.only` fails here as in CI (vitest.config.ts).
+    allowOnly: false,
     include: ['**/*.test.ts'],
     globalSetup: ['./global-setup.ts'],
     testTimeout: 120_000,

@@ -9,6 +9,8 @@ export default defineProject({
   json: { stringify: true, namedExports: false },
   test: {
     name: 'codegen',
+    // A stray `.only` fails here as in CI (vitest.config.ts).
+    allowOnly: false,
     include: ['test/**/*.test.ts'],
     // The generate-compile-serve suites are the codegen-e2e project (vitest.e2e.config.ts).
     exclude: E2E_TESTS,
