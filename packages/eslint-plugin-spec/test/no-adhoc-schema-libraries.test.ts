@@ -212,7 +212,7 @@ ruleTester().run('no-adhoc-schema: names that point at a spec model', rule, {
     { name: 'assigned to a computed member', code: "import { z } from 'zod';\nexport const schemas: Record<string, unknown> = {};\nschemas['Money'] = z.object({});", filename: service, errors: [forModel('zod', 'Money', 'Money', { line: 3 })] },
     { name: 'assigned to an index: no name', code: "import { z } from 'zod';\nexport const list: unknown[] = [];\nlist[0] = z.object({});", filename: service, errors: [adhoc('zod', { line: 3 })] },
     { name: 'a class field', code: "import { z } from 'zod';\nexport class Users { static User = z.object({}); }", filename: service, errors: [forModel('zod', 'User', 'User')] },
-    { name: 'a private class field', code: "import { z } from 'zod';\nexport class Users { #OrderSchema = z.object({}); }", filename: service, errors: [forModel('zod', 'OrderSchema', 'Order')] },
+    { name: 'a private class field, named as written', code: "import { z } from 'zod';\nexport class Users { #OrderSchema = z.object({}); }", filename: service, errors: [forModel('zod', '#OrderSchema', 'Order')] },
     { name: 'an awaited, parsed value is named too', code: "import { z } from 'zod';\nexport async function f(x: unknown) { const Order = await z.object({}).parseAsync(x); return Order; }", filename: service, errors: [forModel('zod', 'Order', 'Order')] },
     { name: 'a destructured declaration: no name', code: "import { z } from 'zod';\nexport const { shape } = z.object({});", filename: service, errors: [adhoc('zod')] },
     { name: 'a key of an object that is not the value', code: "import { z } from 'zod';\nexport const o = { [z.string().parse('k')]: 1 };", filename: service, errors: [adhoc('zod')] },
