@@ -4,15 +4,16 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
-import type { IRLocation } from './ir.js';
-import { diagnosticAtLoc, irLoc } from './location.js';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
+import type { IRLocation } from '../ir/ir.js';
+import { diagnosticAtLoc, irLoc } from '../diagnostics/location.js';
 import type { FileResult, Loader } from './io.js';
-import { ModelRegistry } from './models.js';
-import type { SchemaDialect } from './schema-convert.js';
+import { ModelRegistry } from '../checks/models.js';
+import type { SchemaDialect } from '../formats/shared/schema-convert.js';
 import { validateSpecFile, type SpecFileKind } from './schema-validate.js';
-import type { IRSchemaBase } from './ir.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
+import type { IRSchemaBase } from '../ir/ir.js';
+import { joinPointer } from '../shared/json-pointer.js';
+import type { SourceFile } from '../yaml/source-file.js';
 
 export interface BuildContext {
   /** Absolute project root; no file outside it is ever read. */

@@ -3,12 +3,12 @@
  * components), resolves references by name, rejects impossible cycles, and derives the
  * `Create`/`Update` variants.
  */
-import type { Diagnostic } from './diagnostics.js';
-import { compareStrings } from './diagnostics.js';
-import type { IRLocation, IRModel, IRProperty, IRRefSchema, IRSchema, IRSchemaBase } from './ir.js';
-import { diagnosticAtLoc, relatedAt } from './location.js';
-import { RESERVED_TYPE_NAMES } from './names.js';
-import { didYouMean } from './suggest.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { compareStrings } from '../diagnostics/diagnostics.js';
+import type { IRLocation, IRModel, IRProperty, IRRefSchema, IRSchema, IRSchemaBase } from '../ir/ir.js';
+import { diagnosticAtLoc, relatedAt } from '../diagnostics/location.js';
+import { RESERVED_TYPE_NAMES } from '../shared/names.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 
 const UNRESOLVED: IRLocation = { file: '', pointer: '', line: 0, column: 0 };
 

@@ -4,11 +4,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type BuildContext, report } from './context.js';
-import type { IRLocation, IRProject } from './ir.js';
-import { irLoc } from './location.js';
-import { NAME_PATTERNS, toFileName } from './names.js';
-import { isRecord, stringList } from './schema-convert.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
+import type { IRLocation, IRProject } from '../ir/ir.js';
+import { irLoc } from '../diagnostics/location.js';
+import { NAME_PATTERNS, toFileName } from '../shared/names.js';
+import { isRecord, stringList } from '../shared/records.js';
+import { joinPointer } from '../shared/json-pointer.js';
+import type { SourceFile } from '../yaml/source-file.js';
 
 export const PROJECT_FILE = 'specfirst.yaml';
 
