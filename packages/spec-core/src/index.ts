@@ -12,3 +12,4 @@ export { didYouMean, plural } from './diagnostics/suggest.js';
 export { clearParseCache } from './load/io.js';
 export { parseYamlSource } from './yaml/yaml-source.js';
 export type { SourceFile } from './yaml/source-file.js';
+export { escapePointerSegment, formatPointer, joinPointer, parsePointer, unescapePointerSegment } from './shared/json-pointer.js';
