@@ -119,6 +119,11 @@ describe('specfirst sync', () => {
     expect(intoSpec.code).toBe(2);
     expect(intoSpec.stderr).toContain('inside the spec or services folder');
     expect(existsSync(path.join(shop, 'spec/generated'))).toBe(false);
+    // `..gen` is a folder of spec/ like any other (the check once took it for a way out of spec/).
+    const dotted = run(['sync', '--out', 'spec/..gen'], shop);
+    expect(dotted.code).toBe(2);
+    expect(dotted.stderr).toContain('inside the spec or services folder');
+    expect(existsSync(path.join(shop, 'spec/..gen'))).toBe(false);
   });
 
   it('a spec edit that changes nothing generated rewrites only the manifest', () => {

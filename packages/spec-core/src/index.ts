@@ -13,3 +13,4 @@ export { clearParseCache } from './load/io.js';
 export { parseYamlSource } from './yaml/yaml-source.js';
 export type { SourceFile } from './yaml/source-file.js';
 export { escapePointerSegment, formatPointer, joinPointer, parsePointer, unescapePointerSegment } from './shared/json-pointer.js';
+export { isPathInside, type PathFlavour } from './shared/path-containment.js';

@@ -9,6 +9,7 @@ import { irLoc } from '../diagnostics/location.js';
 import { NAME_PATTERNS, toFileName } from '../shared/names.js';
 import { isRecord, stringList } from '../shared/records.js';
 import { joinPointer } from '../shared/json-pointer.js';
+import { isPathInside } from '../shared/path-containment.js';
 import type { SourceFile } from '../yaml/source-file.js';
 
 export const PROJECT_FILE = 'specfirst.yaml';
@@ -43,7 +44,7 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
     const value = typeof raw[key] === 'string' ? (raw[key] as string) : DEFAULT_DIRS[key];
     const absPath = path.resolve(ctx.root, value);
     const rel = path.relative(ctx.root, absPath).split(path.sep).join('/');
-    if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) {
+    if (!isPathInside(ctx.root, absPath)) {
       report(ctx, at(key), 'SF0004', `\`${key}: ${value}\` points outside the project root`, 'use a folder inside the project, e.g. `' + DEFAULT_DIRS[key] + '`');
       return DEFAULT_DIRS[key];
     }

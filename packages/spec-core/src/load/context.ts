@@ -13,6 +13,7 @@ import type { SchemaDialect } from '../formats/shared/schema-convert.js';
 import { validateSpecFile, type SpecFileKind } from './schema-validate.js';
 import type { IRSchemaBase } from '../ir/ir.js';
 import { joinPointer } from '../shared/json-pointer.js';
+import { isPathInside } from '../shared/path-containment.js';
 import type { SourceFile } from '../yaml/source-file.js';
 
 export interface BuildContext {
@@ -41,17 +42,12 @@ function realPathOf(p: string): string {
 }
 
 /** Is `target` the root or inside it? `..spec` is a name inside; `../spec` is not. */
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
-
 /**
  * True when `absPath` is inside the root both as written and once symlinks are resolved: a link
  * inside the project must not lead the loader to a file elsewhere.
  */
 function isInsideRoot(ctx: BuildContext, absPath: string): boolean {
-  return isInside(ctx.root, absPath) && isInside(ctx.realRoot, realPathOf(absPath));
+  return isPathInside(ctx.root, absPath) && isPathInside(ctx.realRoot, realPathOf(absPath));
 }
 
 /** The file name diagnostics and the IR use: relative to the root, `/`-separated. */
@@ -64,7 +60,7 @@ export function relativeName(ctx: BuildContext, absPath: string): string {
 export function resolveInsideRoot(ctx: BuildContext, fromDir: string, ref: string, where: IRLocation | undefined, what: string): string | undefined {
   const absPath = path.resolve(fromDir, ref);
   // As written here; where symbolic links lead is checked once, when the file is read.
-  if (absPath === ctx.root || !isInside(ctx.root, absPath)) {
+  if (absPath === ctx.root || !isPathInside(ctx.root, absPath)) {
     report(ctx, where, 'SF0004', `${what} \`${ref}\` is outside the project root`, 'keep every spec file inside the folder that holds specfirst.yaml (or the OpenAPI document)');
     return undefined;
   }
