@@ -14,3 +14,16 @@ export { parseYamlSource } from './yaml/yaml-source.js';
 export type { SourceFile } from './yaml/source-file.js';
 export { escapePointerSegment, formatPointer, joinPointer, parsePointer, unescapePointerSegment } from './shared/json-pointer.js';
 export { isPathInside, type PathFlavour } from './shared/path-containment.js';
+export {
+  IR_SCHEMA_KINDS,
+  walkIR,
+  walkSchema,
+  type IRSchemaKind,
+  type IRSchemaOfKind,
+  type SchemaEdge,
+  type SchemaOwner,
+  type SchemaVisit,
+  type SchemaVisitor,
+  type WalkControl,
+  type WalkOptions,
+} from './ir/walk.js';
