@@ -2,7 +2,7 @@
 /**
  * `pnpm lint` runs this after ESLint: exit 1, with each cycle spelled out, when modules import each
  * other in a circle. Checks the folders given as arguments (relative to the current folder), by
- * default every package's src/ and the scripts.
+ * default every package's src/, scripts/ and bench/.
  *
  *   node scripts/check-import-cycles.mjs [dir...]
  */
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { findCycles, importGraph, sourceFiles } from './lib/import-cycles.mjs';
 
 const started = performance.now();
-const defaults = () => [...readdirSync('packages').map((name) => path.join('packages', name, 'src')), 'scripts'].filter((dir) => existsSync(dir));
+const defaults = () => [...readdirSync('packages').map((name) => path.join('packages', name, 'src')), 'scripts', 'bench'].filter((dir) => existsSync(dir));
 const dirs = process.argv.length > 2 ? process.argv.slice(2) : defaults();
 const files = dirs.flatMap((dir) => sourceFiles(path.resolve(dir)));
 const cycles = findCycles(importGraph(files));

@@ -1,8 +1,9 @@
 /**
- * Import cycles among TypeScript modules: a module that, through its relative imports, imports
- * itself. Each import is read with TypeScript's preProcessFile (a scanner, no type checking, so the
- * whole repository takes well under a second); type-only imports count too, since a cycle of types
- * is still two modules that cannot be understood one without the other.
+ * Import cycles among TypeScript and JavaScript modules: a module that, through its relative
+ * imports, imports itself. Each file's imports are read with TypeScript's preProcessFile (a scanner,
+ * no type checking: the repository's 131 modules take ~0.6 s of CPU, plus ~1 s to load TypeScript).
+ * Type-only imports count too: a cycle of types is still two modules that cannot be understood one
+ * without the other.
  *
  * Only relative specifiers (`./x.js`, `../y/z.js`) are followed: packages import each other by name,
  * and the TypeScript project references of tsconfig.build.json already refuse a cycle between them.
@@ -11,10 +12,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
-const SOURCE = /\.(?:ts|mts|cts|tsx)$/;
+const SOURCE = /\.(?:ts|mts|cts|tsx|js|mjs|cjs)$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'generated', '.out']);
 
-/** Every TypeScript file under `dir` (declaration files and build output left out), sorted. */
+/** Every TypeScript and JavaScript file under `dir` (declaration files and build output left out), sorted. */
 export function sourceFiles(dir) {
   const files = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
