@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isPathInside } from '../../packages/spec-core/src/shared/path-containment.js';
+import { isPathInside } from '../../packages/spec-core/src/util/path-containment.js';
 
 export interface MarkdownLink {
   /** As written: `docs/cli.md#specfirst-sync`, `#contents`, `../fixtures/shop/`. */

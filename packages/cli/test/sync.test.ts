@@ -119,7 +119,11 @@ describe('specfirst sync', () => {
     expect(intoSpec.code).toBe(2);
     expect(intoSpec.stderr).toContain('inside the spec or services folder');
     expect(existsSync(path.join(shop, 'spec/generated'))).toBe(false);
-    // `..gen` is a folder of spec/ like any other (the check once took it for a way out of spec/).
+  });
+
+  it('takes a folder named `..gen` inside the spec folder for what it is: inside, and refuses it', () => {
+    // The check once took a name starting with `..` for a way out of spec/, and wrote there.
+    const shop = shopCopy('dotted-out-in-spec');
     const dotted = run(['sync', '--out', 'spec/..gen'], shop);
     expect(dotted.code).toBe(2);
     expect(dotted.stderr).toContain('inside the spec or services folder');

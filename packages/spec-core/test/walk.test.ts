@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatPointer } from '../src/shared/json-pointer.js';
+import { formatPointer } from '../src/util/json-pointer.js';
 import {
   IR_SCHEMA_KINDS,
   type IRLocation,

@@ -8,7 +8,7 @@ import { compareStrings } from '../diagnostics/diagnostics.js';
 import type { IRLocation, IRModel, IRProperty, IRRefSchema, IRSchema, IRSchemaBase, IRUnionSchema } from '../ir/ir.js';
 import { walkSchema } from '../ir/walk.js';
 import { diagnosticAtLoc, relatedAt } from '../diagnostics/location.js';
-import { RESERVED_TYPE_NAMES } from '../shared/names.js';
+import { RESERVED_TYPE_NAMES } from '../util/names.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 
 const UNRESOLVED: IRLocation = { file: '', pointer: '', line: 0, column: 0 };

@@ -10,10 +10,10 @@
 import type { BuildContext } from '../load/context.js';
 import type { IROperation, IRSecurityRequirement } from '../ir/ir.js';
 import { diagnosticAt } from '../diagnostics/location.js';
-import type { RestDescription } from '../formats/shared/http.js';
-import { isRecord } from '../shared/records.js';
+import type { RestDescription } from '../formats/common/http.js';
+import { isRecord } from '../util/records.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { joinPointer } from '../shared/json-pointer.js';
+import { joinPointer } from '../util/json-pointer.js';
 import type { SourceFile } from '../yaml/source-file.js';
 
 /** Where a service's `operations` mapping is written, as read from services.yaml. */

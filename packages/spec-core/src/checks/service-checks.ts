@@ -6,7 +6,7 @@ import type { BuildContext } from '../load/context.js';
 import { compareStrings } from '../diagnostics/diagnostics.js';
 import type { IRLocation, IRService } from '../ir/ir.js';
 import { diagnosticAtLoc, relatedAt } from '../diagnostics/location.js';
-import { checkOperationUniqueness, checkPathParameters, parsePathTemplate } from '../formats/shared/url-templates.js';
+import { checkOperationUniqueness, checkPathParameters, parsePathTemplate } from '../formats/common/url-templates.js';
 
 /** Generated routers of a service sit beside its `index.ts`; a tag cannot take that name. */
 const RESERVED_TAG_FILE = 'index';

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { type BuildContext, report } from './context.js';
 import type { IRLocation, IRProject } from '../ir/ir.js';
 import { irLoc } from '../diagnostics/location.js';
-import { NAME_PATTERNS, toFileName } from '../shared/names.js';
-import { isRecord, stringList } from '../shared/records.js';
-import { joinPointer } from '../shared/json-pointer.js';
-import { isPathInside } from '../shared/path-containment.js';
+import { NAME_PATTERNS, toFileName } from '../util/names.js';
+import { isRecord, stringList } from '../util/records.js';
+import { joinPointer } from '../util/json-pointer.js';
+import { isPathInside } from '../util/path-containment.js';
 import type { SourceFile } from '../yaml/source-file.js';
 
 export const PROJECT_FILE = 'specfirst.yaml';

@@ -9,11 +9,11 @@ import type { IRLocation } from '../ir/ir.js';
 import { diagnosticAtLoc, irLoc } from '../diagnostics/location.js';
 import type { FileResult, Loader } from './io.js';
 import { ModelRegistry } from '../checks/models.js';
-import type { SchemaDialect } from '../formats/shared/schema-convert.js';
+import type { SchemaDialect } from '../formats/common/schema-convert.js';
 import { validateSpecFile, type SpecFileKind } from './schema-validate.js';
 import type { IRSchemaBase } from '../ir/ir.js';
-import { joinPointer } from '../shared/json-pointer.js';
-import { isPathInside } from '../shared/path-containment.js';
+import { joinPointer } from '../util/json-pointer.js';
+import { isPathInside } from '../util/path-containment.js';
 import type { SourceFile } from '../yaml/source-file.js';
 
 export interface BuildContext {

@@ -11,17 +11,17 @@ import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from '
 import { IR_VERSION, type IRProject, type IRService, type SpecIR } from '../ir/ir.js';
 import { irLoc } from '../diagnostics/location.js';
 import { checkMessaging, readTasks, readTopics } from '../formats/specfirst/messaging.js';
-import { NAME_PATTERNS, toFileName, toPascalCase } from '../shared/names.js';
+import { NAME_PATTERNS, toFileName, toPascalCase } from '../util/names.js';
 import { importOpenApi } from '../formats/openapi/openapi.js';
 import { applyOperationOverrides } from '../checks/operation-overrides.js';
 import { checkService } from '../checks/service-checks.js';
 import { buildRestDescription } from '../formats/specfirst/rest.js';
-import type { RestDescription } from '../formats/shared/http.js';
-import { convertSchema } from '../formats/shared/schema-convert.js';
-import { isRecord } from '../shared/records.js';
+import type { RestDescription } from '../formats/common/http.js';
+import { convertSchema } from '../formats/common/schema-convert.js';
+import { isRecord } from '../util/records.js';
 import type { SpecFileKind } from './schema-validate.js';
 import { linkServices, readServices } from '../formats/specfirst/services.js';
-import { joinPointer } from '../shared/json-pointer.js';
+import { joinPointer } from '../util/json-pointer.js';
 import type { SourceFile } from '../yaml/source-file.js';
 
 export interface LoadResult {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { joinPointer } from '../shared/json-pointer.js';
+import { joinPointer } from '../util/json-pointer.js';
 import { locate, type SourceFile } from '../yaml/source-file.js';
 
 export type SpecFileKind = 'specfirst' | 'models' | 'services' | 'rest' | 'events' | 'tasks';

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type * as YamlModule from 'yaml';
 import type { Document, Node as YamlNode, YAMLError } from 'yaml';
 import type { DiagnosticCode } from '../diagnostics/diagnostics.js';
-import { joinPointer } from '../shared/json-pointer.js';
+import { joinPointer } from '../util/json-pointer.js';
 import { fastParse } from './fast-yaml.js';
 import { positionAt, type SourceFile } from './source-file.js';
 

@@ -10,13 +10,13 @@ import { type BuildContext, readSpecFile, report, resolveInsideRoot } from '../.
 import type { Loader } from '../../load/io.js';
 import type { HttpMethod, IRBody, IRLocation, IROperation, IRParameter, IRResponse, IRResponseHeader, IRSchema, IRSchemaBase, IRSecurityRequirement, IRSecurityScheme, IRServiceInfo, IRTag } from '../../ir/ir.js';
 import { diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
-import { methodIdentifierFor, modelNameForFile, toFileName, toPascalCase, typeIdentifierFor } from '../../shared/names.js';
-import { assignExpressNames } from '../shared/url-templates.js';
-import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from '../shared/http.js';
-import { type ConvertContext, convertSchema, type SchemaDialect } from '../shared/schema-convert.js';
-import { isRecord } from '../../shared/records.js';
+import { methodIdentifierFor, modelNameForFile, toFileName, toPascalCase, typeIdentifierFor } from '../../util/names.js';
+import { assignExpressNames } from '../common/url-templates.js';
+import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from '../common/http.js';
+import { type ConvertContext, convertSchema, type SchemaDialect } from '../common/schema-convert.js';
+import { isRecord } from '../../util/records.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
-import { joinPointer, unescapePointerSegment } from '../../shared/json-pointer.js';
+import { joinPointer, unescapePointerSegment } from '../../util/json-pointer.js';
 import type { SourceFile } from '../../yaml/source-file.js';
 
 const METHODS: HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

@@ -6,10 +6,10 @@ import { type BuildContext, locBelow } from '../../load/context.js';
 import { compareStrings } from '../../diagnostics/diagnostics.js';
 import type { IRLocation, IRRetryPolicy, IRService, IRTask, IRTopic } from '../../ir/ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
-import { methodIdentifierFor, NAME_PATTERNS, toCamelCase } from '../../shared/names.js';
-import { isRecord, stringList } from '../../shared/records.js';
+import { methodIdentifierFor, NAME_PATTERNS, toCamelCase } from '../../util/names.js';
+import { isRecord, stringList } from '../../util/records.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
-import { joinPointer } from '../../shared/json-pointer.js';
+import { joinPointer } from '../../util/json-pointer.js';
 import type { SourceFile } from '../../yaml/source-file.js';
 
 export const DEFAULT_TOPIC_RETRY: IRRetryPolicy = { attempts: 5, backoff: 'exponential', delayMs: 1000 };

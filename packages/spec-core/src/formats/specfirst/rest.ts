@@ -5,12 +5,12 @@ import { type BuildContext, specfirstDialect } from '../../load/context.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import type { HttpMethod, IRBody, IROperation, IRParameter, IRResponse, IRResponseHeader, IRSecurityRequirement, IRSecurityScheme, IRTag } from '../../ir/ir.js';
 import { diagnosticAt, irLoc } from '../../diagnostics/location.js';
-import { methodIdentifierFor, NAME_PATTERNS, toFileName, toPascalCase } from '../../shared/names.js';
-import { assignExpressNames } from '../shared/url-templates.js';
-import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from '../shared/http.js';
-import { type ConvertContext, convertSchema, isMarkedOptional } from '../shared/schema-convert.js';
-import { isRecord } from '../../shared/records.js';
-import { joinPointer } from '../../shared/json-pointer.js';
+import { methodIdentifierFor, NAME_PATTERNS, toFileName, toPascalCase } from '../../util/names.js';
+import { assignExpressNames } from '../common/url-templates.js';
+import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from '../common/http.js';
+import { type ConvertContext, convertSchema, isMarkedOptional } from '../common/schema-convert.js';
+import { isRecord } from '../../util/records.js';
+import { joinPointer } from '../../util/json-pointer.js';
 import type { SourceFile } from '../../yaml/source-file.js';
 
 export function buildRestDescription(ctx: BuildContext, source: SourceFile, service: string): RestDescription {

@@ -5,11 +5,11 @@ import type { BuildContext } from '../../load/context.js';
 import { compareStrings } from '../../diagnostics/diagnostics.js';
 import type { IRGraphEdge, IRLocation, IRService, IRTask, IRTopic } from '../../ir/ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc, relatedAt } from '../../diagnostics/location.js';
-import { NAME_PATTERNS, toPascalCase } from '../../shared/names.js';
+import { NAME_PATTERNS, toPascalCase } from '../../util/names.js';
 import type { OperationOverrides } from '../../checks/operation-overrides.js';
-import { isRecord, stringList } from '../../shared/records.js';
+import { isRecord, stringList } from '../../util/records.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
-import { joinPointer } from '../../shared/json-pointer.js';
+import { joinPointer } from '../../util/json-pointer.js';
 import type { SourceFile } from '../../yaml/source-file.js';
 
 export interface ServiceDraft {

@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import type { IROperation, IRParameter } from '../../ir/ir.js';
 import { diagnosticAtLoc, relatedAt } from '../../diagnostics/location.js';
-import { isIdentifier, toCamelCase } from '../../shared/names.js';
+import { isIdentifier, toCamelCase } from '../../util/names.js';
 
 export interface ParsedPath {
   /** Parameter names in order of appearance. */

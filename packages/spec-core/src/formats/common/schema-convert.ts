@@ -9,9 +9,9 @@
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import type { IRDiscriminator, IRLocation, IRProperty, IRSchema, IRSchemaBase, JsonValue } from '../../ir/ir.js';
 import { diagnosticAt, irLoc } from '../../diagnostics/location.js';
-import { modelNameForFile } from '../../shared/names.js';
-import { joinPointer } from '../../shared/json-pointer.js';
-import { isRecord } from '../../shared/records.js';
+import { modelNameForFile } from '../../util/names.js';
+import { joinPointer } from '../../util/json-pointer.js';
+import { isRecord } from '../../util/records.js';
 import type { SourceFile } from '../../yaml/source-file.js';
 
 export interface SchemaDialect {
