@@ -24,7 +24,7 @@ export const MODULES = {
   // Plural and did-you-mean: spec-core's tests that check its suggestions. The CLI's tests of
   // plural() go through spec-core's dist/, which Stryker does not mutate.
   suggest: {
-    mutate: 'packages/spec-core/src/suggest.ts',
+    mutate: 'packages/spec-core/src/diagnostics/suggest.ts',
     tests: [
       'packages/spec-core/test/suggest.test.ts',
       'packages/spec-core/test/names.test.ts',
@@ -69,7 +69,7 @@ export const MODULES = {
   },
   // The OpenAPI importer, through the package's entry: documents in, IR and diagnostics out.
   openapi: {
-    mutate: 'packages/spec-core/src/openapi.ts',
+    mutate: 'packages/spec-core/src/formats/openapi/openapi.ts',
     tests: ['packages/spec-core/test/openapi-import.test.ts', 'packages/spec-core/test/openapi-documents.test.ts'],
   },
   'no-adhoc-schema': {

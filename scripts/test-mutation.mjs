@@ -2,7 +2,7 @@
 // modules the arguments name, after `pnpm build`. Without an argument it lists what it can run.
 //
 //   pnpm test:mutation spec-core                         every module of packages/spec-core
-//   pnpm test:mutation packages/spec-core/src/openapi.ts the module that mutates this file
+//   pnpm test:mutation packages/spec-core/src/formats/openapi/openapi.ts the module that mutates this file
 //   pnpm test:mutation openapi no-adhoc-schema           modules by their name in stryker.config.mjs
 //   pnpm test:mutation all                               every module (slow: tens of minutes on two cores)
 //   pnpm test:mutation spec-core --concurrency 1         options after the names go to `stryker run`

@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isPathInside } from '../../packages/spec-core/src/util/path-containment.js';
 
 export interface MarkdownLink {
   /** As written: `docs/cli.md#specfirst-sync`, `#contents`, `../fixtures/shop/`. */
@@ -183,7 +184,7 @@ export function brokenLinks(root: string, files: readonly string[]): BrokenLink[
       }
       const absolute = decoded === '' ? absoluteFile : decoded.startsWith('/') ? path.join(root, decoded) : path.resolve(path.dirname(absoluteFile), decoded);
       const relative = path.relative(root, absolute);
-      if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      if (!isPathInside(root, absolute)) {
         report('it leads out of the repository');
         continue;
       }

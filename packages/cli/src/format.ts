@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Colors } from 'picocolors/types.js';
-import type { Diagnostic } from '@specfirst/spec-core';
+import { type Diagnostic, isPathInside } from '@specfirst/spec-core';
 
 export interface TextOptions {
   colors: Colors;
@@ -19,7 +19,7 @@ export interface TextOptions {
 export function displayPath(root: string, file: string, cwd: string): string {
   const absolute = path.isAbsolute(file) ? file : path.join(root, file);
   const rel = path.relative(cwd, absolute);
-  return rel.startsWith('..') && path.isAbsolute(file) ? absolute : rel || '.';
+  return !isPathInside(cwd, absolute) && path.isAbsolute(file) ? absolute : rel || '.';
 }
 
 /**

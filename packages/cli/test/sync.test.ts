@@ -121,6 +121,15 @@ describe('specfirst sync', () => {
     expect(existsSync(path.join(shop, 'spec/generated'))).toBe(false);
   });
 
+  it('takes a folder named `..gen` inside the spec folder for what it is: inside, and refuses it', () => {
+    // The check once took a name starting with `..` for a way out of spec/, and wrote there.
+    const shop = shopCopy('dotted-out-in-spec');
+    const dotted = run(['sync', '--out', 'spec/..gen'], shop);
+    expect(dotted.code).toBe(2);
+    expect(dotted.stderr).toContain('inside the spec or services folder');
+    expect(existsSync(path.join(shop, 'spec/..gen'))).toBe(false);
+  });
+
   it('a spec edit that changes nothing generated rewrites only the manifest', () => {
     const project = shopCopy('comment-only');
     run(['sync'], project);

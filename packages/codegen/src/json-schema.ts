@@ -1,4 +1,4 @@
-import type { IRModel, IRObjectSchema, IRSchema, JsonValue, SpecIR } from '@specfirst/spec-core';
+import { type IRModel, type IRObjectSchema, type IRSchema, type IRUnionSchema, type JsonValue, type SpecIR, walkSchema } from '@specfirst/spec-core';
 
 /**
  * IR schemas → JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1 and of ajv's 2020 mode).
@@ -54,41 +54,16 @@ export function schemaToJsonSchema(schema: IRSchema, models: ModelIndex, mode: J
 /** Every model a schema refers to, directly or through other models (sorted). */
 export function referencedModels(schemas: Iterable<IRSchema>, models: ModelIndex): string[] {
   const seen = new Set<string>();
-  const follow = (schema: IRSchema): void =>
-    forEachNode(schema, (node) => {
-      const named = node.kind === 'ref' ? [node.model] : (node.kind === 'oneOf' || node.kind === 'anyOf') && node.discriminator ? node.discriminator.mapping.map((m) => m.model) : [];
-      for (const model of named) {
-        if (seen.has(model)) continue;
-        seen.add(model);
-        const target = models.get(model);
-        if (target) follow(target.schema);
-      }
-    });
+  const name = (model: string): void => {
+    if (seen.has(model)) return;
+    seen.add(model);
+    const target = models.get(model);
+    if (target) follow(target.schema);
+  };
+  const mapped = (node: IRUnionSchema): void => node.discriminator?.mapping.forEach((m) => name(m.model));
+  const follow = (schema: IRSchema): void => void walkSchema(schema, { ref: (node) => name(node.model), oneOf: mapped, anyOf: mapped });
   for (const schema of schemas) follow(schema);
   return [...seen].sort();
-}
-
-/** Calls `visit` on a schema and every schema nested in it (references are not followed). */
-export function forEachNode(schema: IRSchema, visit: (node: IRSchema) => void): void {
-  visit(schema);
-  switch (schema.kind) {
-    case 'array':
-      forEachNode(schema.items, visit);
-      return;
-    case 'object':
-      for (const p of schema.properties) forEachNode(p.schema, visit);
-      if (typeof schema.additionalProperties === 'object') forEachNode(schema.additionalProperties, visit);
-      return;
-    case 'allOf':
-      for (const part of schema.parts) forEachNode(part, visit);
-      return;
-    case 'oneOf':
-    case 'anyOf':
-      for (const variant of schema.variants) forEachNode(variant, visit);
-      return;
-    default:
-      return;
-  }
 }
 
 function convert(schema: IRSchema, walk: Walk): JsonSchema {
@@ -258,10 +233,10 @@ export function admitsUnnamedKeys(schema: IRSchema, models: ModelIndex): boolean
     // A closed object may still name the keys that matter: such a body gets the scan too.
     if (node.kind === 'object' && node.properties.some((p) => p.name === '__proto__' || p.name === 'constructor' || p.name === 'prototype')) open = true;
   };
-  forEachNode(schema, check);
+  walkSchema(schema, { enter: check });
   for (const name of referencedModels([schema], models)) {
     const model = models.get(name);
-    if (model) forEachNode(model.schema, check);
+    if (model) walkSchema(model.schema, { enter: check });
   }
   return open;
 }

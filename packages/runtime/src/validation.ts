@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { escapePointerSegment } from '@specfirst/spec-core/json-pointer';
 
 /**
  * What generated validators need at run time. Validators are ajv "standalone" code compiled by
@@ -64,10 +65,6 @@ export interface ValidationProblem {
 export const VALIDATION_PROBLEM_TYPE = 'https://specfirst.dev/problems/validation-failed';
 /** A request can fail in many ways at once; past this many the list is cut, and `detail` says so. */
 export const MAX_REPORTED_FAILURES = 20;
-
-function escapePointerSegment(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 /** ajv's errors → failures with pointers that name the offending value itself, not its parent. */
 export function failuresFrom(errors: readonly ValidatorError[], part: string): ValidationFailure[] {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseYamlSource, type SourceFile } from '../src/yaml-source.js';
+import { parseYamlSource } from '../src/yaml/yaml-source.js';
+import type { SourceFile } from '../src/yaml/source-file.js';
 import { OPENAPI_DOCUMENTS } from '../../../test/support/corpus.js';
 import { FIXTURES, yamlFiles } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectSync } from '../src/index.js';
-import { parseYamlSource } from '../src/yaml-source.js';
+import { parseYamlSource } from '../src/yaml/yaml-source.js';
 import { FIXTURES, tempProject } from './helpers.js';
 
 const codes = (target: string): string[] => loadProjectSync(target, { cache: false }).diagnostics.map((d) => d.code);

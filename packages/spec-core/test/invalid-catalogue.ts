@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../src/diagnostics.js';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../src/diagnostics/diagnostics.js';
 
 export const INVALID_FIXTURES = fileURLToPath(new URL('../../../fixtures/invalid/', import.meta.url));
 

@@ -58,7 +58,7 @@ describe('the shipped JSON Schemas', () => {
 
 describe('name rules', () => {
   it('are the same in the JSON Schemas and in the loader', async () => {
-    const { NAME_PATTERNS } = await import('../src/names.js');
+    const { NAME_PATTERNS } = await import('../src/util/names.js');
     const read = (file: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as Record<string, unknown>;
     const at = (node: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], node);
     expect(at(read('models.schema.json'), 'properties', 'models', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.model.source);

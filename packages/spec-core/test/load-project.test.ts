@@ -190,7 +190,7 @@ describe('names that cannot be used safely', () => {
 describe('oversized files', () => {
   it('are refused from their size, before being read', async () => {
     const { truncateSync } = await import('node:fs');
-    const { MAX_FILE_BYTES } = await import('../src/yaml-source.js');
+    const { MAX_FILE_BYTES } = await import('../src/yaml/yaml-source.js');
     const { tempProject } = await import('./helpers.js');
     const dir = tempProject({ 'huge.yaml': '' });
     // A sparse file: as large as it gets on paper, without writing 16 MiB in a test.

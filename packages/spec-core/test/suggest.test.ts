@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { didYouMean, plural } from '../src/index.js';
-import { editDistance } from '../src/suggest.js';
+import { editDistance } from '../src/diagnostics/suggest.js';
 
 describe('editDistance', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseYamlSource } from '../src/index.js';
-import { locate } from '../src/yaml-source.js';
+import { locate } from '../src/yaml/source-file.js';
 
 const parse = (text: string) => parseYamlSource('spec.yaml', '/tmp/spec.yaml', text);
 

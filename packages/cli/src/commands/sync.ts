@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { OutputRefusedError, outputIsCurrent, syncOutput, syncTarget, type OutputReport } from '@specfirst/codegen';
-import { type Diagnostic, hasErrors, loadProject, locateProject, type LoadResult } from '@specfirst/spec-core';
+import { type Diagnostic, hasErrors, isPathInside, loadProject, locateProject, type LoadResult } from '@specfirst/spec-core';
 import { diagnosticsReport, formatDiagnostic, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
 
@@ -120,10 +120,7 @@ async function runSync(target: string, options: SyncOptions): Promise<SyncOutcom
   const shown = path.relative(cwd, outDir) || '.';
   if (hasErrors(result.diagnostics)) return { code: 1, result, shown };
 
-  const within = (folder: string, parent: string) => {
-    const relative = path.relative(parent, folder);
-    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-  };
+  const within = (folder: string, parent: string) => isPathInside(parent, folder);
   // The output folder is owned by sync: it must hold neither the project nor hand-written files.
   const handWritten = result.ir.project.kind === 'project' ? [result.ir.project.specDir, result.ir.project.servicesDir].map((d) => path.resolve(result.root, d)) : [];
   const clash = within(result.root, outDir) ? 'it holds the project' : handWritten.some((d) => within(outDir, d)) ? 'it is inside the spec or services folder' : undefined;

@@ -1,6 +1,5 @@
-import type { IRParameter, IRSchema, IRService, SpecIR } from '@specfirst/spec-core';
+import { type IRParameter, type IRSchema, type IRService, type SpecIR, walkIR } from '@specfirst/spec-core';
 import {
-  forEachNode,
   indexModels,
   inputView,
   modelToJsonSchema,
@@ -191,18 +190,13 @@ function parametersSchema(parameters: IRParameter[], models: ModelIndex, mode: J
 /** Models referenced directly as a part of some `allOf`, anywhere in the spec. */
 function allOfParts(ir: SpecIR): Set<string> {
   const parts = new Set<string>();
-  const visit = (schema: IRSchema): void =>
-    forEachNode(schema, (node) => {
-      if (node.kind === 'allOf') for (const part of node.parts) if (part.kind === 'ref') parts.add(part.model);
-    });
-  for (const model of ir.models) visit(model.schema);
-  for (const service of ir.services) {
-    for (const op of service.operations) {
-      for (const p of op.parameters) visit(p.schema);
-      if (op.body) visit(op.body.schema);
-      for (const r of op.responses) if (r.schema) visit(r.schema);
-    }
-  }
+  walkIR(ir, {
+    // Response headers' schemas are left out, as they always were here: only parameters, bodies and models count.
+    enter: (_node, at) => (at.owner.kind === 'header' ? 'skip' : undefined),
+    allOf: (node) => {
+      for (const part of node.parts) if (part.kind === 'ref') parts.add(part.model);
+    },
+  });
   return parts;
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isPathInside } from '@specfirst/spec-core';
 import { isTempName } from './atomic.js';
 import { OutputRefusedError } from './errors.js';
 
@@ -55,7 +56,8 @@ function pathProblem(outDir: string, relative: string): string | undefined {
   if (segments.some((s) => s === '' || s === '.' || s === '..')) return 'has an empty, "." or ".." segment';
   if (isTempName(segments.at(-1)!)) return 'looks like a temporary file of an interrupted write';
   const resolved = path.resolve(outDir, ...segments);
-  if (resolved !== path.join(path.resolve(outDir), ...segments) || !resolved.startsWith(path.resolve(outDir) + path.sep)) {
+  // Strictly below: a path that names the output folder itself is no file of it.
+  if (resolved !== path.join(path.resolve(outDir), ...segments) || resolved === path.resolve(outDir) || !isPathInside(outDir, resolved)) {
     return 'resolves outside the output folder';
   }
   return undefined;

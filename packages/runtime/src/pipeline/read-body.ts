@@ -1,3 +1,4 @@
+import { joinPointer } from '@specfirst/spec-core/json-pointer';
 import express, { type Request, type RequestHandler } from 'express';
 import { isFormMediaType, isJsonMediaType } from '../media-types.js';
 import type { OperationDefinition } from '../operation.js';
@@ -82,14 +83,14 @@ export function pollutingKey(value: unknown, pointer: string): string | undefine
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = pollutingKey(value[i], `${pointer}/${i}`);
+      const found = pollutingKey(value[i], joinPointer(pointer, i));
       if (found !== undefined) return found;
     }
     return undefined;
   }
   for (const key of Object.keys(value)) {
     const child = (value as Record<string, unknown>)[key];
-    const here = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const here = joinPointer(pointer, key);
     if (key === '__proto__') return here;
     if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype')) return `${here}/prototype`;
     const found = pollutingKey(child, here);

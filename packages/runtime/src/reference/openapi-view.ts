@@ -4,6 +4,7 @@
  * missing or odd member leaves a gap on the page instead of throwing, and nothing here interprets
  * text. Escaping is the renderer's job.
  */
+import { unescapePointerSegment } from '@specfirst/spec-core/json-pointer';
 
 export interface ApiView {
   title: string;
@@ -279,7 +280,7 @@ export function decodePointerSegment(raw: string): string {
   } catch {
     // Not validly percent-encoded: taken literally.
   }
-  return decoded.replace(/~1/g, '/').replace(/~0/g, '~');
+  return unescapePointerSegment(decoded);
 }
 
 /** Unique, plain anchors (`op-getUser`, `model-User-2`): spec names may hold any character. */

@@ -3,6 +3,7 @@
  * the `Token` scheme, and how RealWorld wants invalid requests answered.
  */
 import { HttpProblem, type Express, type Logger, type Request, type ValidationProblem } from '@specfirst/runtime';
+import { parsePointer } from '@specfirst/spec-core/json-pointer';
 import cors from 'cors';
 import express from 'express';
 import { createConduitApp } from '#generated/routers/conduit/index.js';
@@ -74,7 +75,7 @@ async function viewerOf(req: Request, deps: Dependencies): Promise<Viewer | null
 /** `/body/user/email must be string` → `user.email must be string`: the field as the client sent it. */
 function messagesOf(problem: ValidationProblem): string[] {
   return problem.errors.map(({ pointer, message }) => {
-    const [part, ...path] = pointer.split('/').slice(1).map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const [part, ...path] = parsePointer(pointer);
     const field = path.join('.');
     if (part === 'body') return field === '' ? `body ${message}` : `${field} ${message}`;
     return field === '' ? `${part ?? 'request'} ${message}` : `${field} (${part === 'params' ? 'path' : part}) ${message}`;

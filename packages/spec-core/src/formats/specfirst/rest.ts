@@ -1,44 +1,17 @@
 /**
  * Our REST format (`spec/rest/<service>.yaml`) → tags, operations and security schemes.
  */
-import { type BuildContext, specfirstDialect } from './context.js';
-import type { Diagnostic } from './diagnostics.js';
-import type {
-  HttpMethod,
-  IRBody,
-  IROperation,
-  IRParameter,
-  IRResponse,
-  IRResponseHeader,
-  IRSecurityRequirement,
-  IRSecurityScheme,
-  IRTag,
-} from './ir.js';
-import { diagnosticAt, irLoc } from './location.js';
-import { methodIdentifierFor, NAME_PATTERNS, toFileName, toPascalCase } from './names.js';
-import { assignExpressNames } from './paths.js';
-import { type ConvertContext, convertSchema, isMarkedOptional, isRecord } from './schema-convert.js';
-import { didYouMean } from './suggest.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
-
-export interface RestDescription {
-  basePath: string;
-  tags: IRTag[];
-  operations: IROperation[];
-  securitySchemes: IRSecurityScheme[];
-}
-
-const REASON_PHRASES: Record<string, string> = {
-  '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No Content', '301': 'Moved Permanently', '302': 'Found',
-  '304': 'Not Modified', '400': 'Bad Request', '401': 'Unauthorized', '403': 'Forbidden', '404': 'Not Found',
-  '405': 'Method Not Allowed', '409': 'Conflict', '410': 'Gone', '412': 'Precondition Failed', '413': 'Content Too Large',
-  '415': 'Unsupported Media Type', '422': 'Unprocessable Content', '429': 'Too Many Requests',
-  '500': 'Internal Server Error', '502': 'Bad Gateway', '503': 'Service Unavailable', default: 'Unexpected error',
-};
-
-export function reasonPhrase(status: string): string {
-  return Object.hasOwn(REASON_PHRASES, status) ? REASON_PHRASES[status]! : `Status ${status}`;
-}
+import { type BuildContext, specfirstDialect } from '../../load/context.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { HttpMethod, IRBody, IROperation, IRParameter, IRResponse, IRResponseHeader, IRSecurityRequirement, IRSecurityScheme, IRTag } from '../../ir/ir.js';
+import { diagnosticAt, irLoc } from '../../diagnostics/location.js';
+import { methodIdentifierFor, NAME_PATTERNS, toFileName, toPascalCase } from '../../util/names.js';
+import { assignExpressNames } from '../common/url-templates.js';
+import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from '../common/http.js';
+import { type ConvertContext, convertSchema, isMarkedOptional } from '../common/schema-convert.js';
+import { isRecord } from '../../util/records.js';
+import { joinPointer } from '../../util/json-pointer.js';
+import type { SourceFile } from '../../yaml/source-file.js';
 
 export function buildRestDescription(ctx: BuildContext, source: SourceFile, service: string): RestDescription {
   const doc = isRecord(source.value) ? source.value : {};
@@ -203,11 +176,6 @@ function readResponses(convert: ConvertContext, source: SourceFile, pointer: str
   return sortResponses(responses);
 }
 
-export function sortResponses(responses: IRResponse[]): IRResponse[] {
-  const rank = (s: IRResponse['status']): number => (typeof s === 'number' ? s : s === 'default' ? 1000 : Number(s[0]) * 100 + 99);
-  return responses.sort((a, b) => rank(a.status) - rank(b.status));
-}
-
 function readSecuritySchemes(source: SourceFile, raw: unknown): IRSecurityScheme[] {
   const schemes: IRSecurityScheme[] = [];
   if (!isRecord(raw)) return schemes;
@@ -216,17 +184,6 @@ function readSecuritySchemes(source: SourceFile, raw: unknown): IRSecurityScheme
     schemes.push(securitySchemeFrom(name, value, irLoc(source, joinPointer('/securitySchemes', name))));
   }
   return schemes;
-}
-
-/** Shared with the OpenAPI importer: both formats spell security schemes the same way. */
-export function securitySchemeFrom(name: string, value: Record<string, unknown>, loc: IRSecurityScheme['loc']): IRSecurityScheme {
-  const scheme: IRSecurityScheme = { name, type: String(value.type) as IRSecurityScheme['type'], loc };
-  if (typeof value.scheme === 'string') scheme.scheme = value.scheme.toLowerCase();
-  if (typeof value.bearerFormat === 'string') scheme.bearerFormat = value.bearerFormat;
-  if (value.in === 'header' || value.in === 'query' || value.in === 'cookie') scheme.in = value.in;
-  if (typeof value.name === 'string') scheme.paramName = value.name;
-  if (typeof value.description === 'string') scheme.description = value.description;
-  return scheme;
 }
 
 /**
@@ -246,23 +203,4 @@ function readSecurity(source: SourceFile, pointer: string, raw: unknown, schemeN
     checkSchemeNames(source, itemPointer, schemes, schemeNames, diagnostics);
     return { schemes };
   });
-}
-
-export function checkSchemeNames(
-  source: SourceFile,
-  pointer: string,
-  schemes: IRSecurityRequirement['schemes'],
-  schemeNames: string[],
-  diagnostics: Diagnostic[],
-): void {
-  for (const { scheme } of schemes) {
-    if (schemeNames.includes(scheme)) continue;
-    diagnostics.push(
-      diagnosticAt(source, pointer, {
-        code: 'SF3007',
-        message: `unknown security scheme \`${scheme}\``,
-        hint: schemeNames.length > 0 ? didYouMean(scheme, schemeNames, 'security scheme') : 'declare it under `securitySchemes`',
-      }),
-    );
-  }
 }

@@ -6,14 +6,15 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
-import { didYouMean } from './suggest.js';
-import { joinPointer, locate, type SourceFile } from './yaml-source.js';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { joinPointer } from '../util/json-pointer.js';
+import { locate, type SourceFile } from '../yaml/source-file.js';
 
 export type SpecFileKind = 'specfirst' | 'models' | 'services' | 'rest' | 'events' | 'tasks';
 
 /** Folder of the shipped schemas, for tools and docs that want to point editors at them. */
-export const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
 /** What a name pattern means, for hints. */
 const PATTERN_MEANINGS: Record<string, string> = {
@@ -44,8 +45,8 @@ let validators: Record<SpecFileKind, ValidateFunction> | undefined;
  * a standalone OpenAPI check never loads them.
  */
 function getValidator(kind: SpecFileKind): ValidateFunction {
-  // `../src/generated` is the same folder seen from src/ (tests) and from dist/ (the package).
-  validators ??= requireCjs(fileURLToPath(new URL('../src/generated/schema-validators.cjs', import.meta.url))) as Record<SpecFileKind, ValidateFunction>;
+  // `../../src/generated` is the same folder seen from src/ (tests) and from dist/ (the package).
+  validators ??= requireCjs(fileURLToPath(new URL('../../src/generated/schema-validators.cjs', import.meta.url))) as Record<SpecFileKind, ValidateFunction>;
   return validators[kind];
 }
 

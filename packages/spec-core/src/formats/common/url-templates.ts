@@ -2,10 +2,10 @@
  * Path templates (`/users/{id}`): parsing, the Express 5 form, and the checks that apply to
  * every service whatever format it was written in.
  */
-import type { Diagnostic } from './diagnostics.js';
-import type { IROperation, IRParameter } from './ir.js';
-import { diagnosticAtLoc, relatedAt } from './location.js';
-import { isIdentifier, toCamelCase } from './names.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { IROperation, IRParameter } from '../../ir/ir.js';
+import { diagnosticAtLoc, relatedAt } from '../../diagnostics/location.js';
+import { isIdentifier, toCamelCase } from '../../util/names.js';
 
 export interface ParsedPath {
   /** Parameter names in order of appearance. */

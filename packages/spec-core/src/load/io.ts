@@ -6,7 +6,8 @@
  */
 import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { MAX_FILE_BYTES, parseYamlSource, type SourceFile } from './yaml-source.js';
+import { MAX_FILE_BYTES, parseYamlSource } from '../yaml/yaml-source.js';
+import type { SourceFile } from '../yaml/source-file.js';
 
 export interface ReadRequest {
   absPath: string;

@@ -4,15 +4,17 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
-import type { IRLocation } from './ir.js';
-import { diagnosticAtLoc, irLoc } from './location.js';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
+import type { IRLocation } from '../ir/ir.js';
+import { diagnosticAtLoc, irLoc } from '../diagnostics/location.js';
 import type { FileResult, Loader } from './io.js';
-import { ModelRegistry } from './models.js';
-import type { SchemaDialect } from './schema-convert.js';
+import { ModelRegistry } from '../checks/models.js';
+import type { SchemaDialect } from '../formats/common/schema-convert.js';
 import { validateSpecFile, type SpecFileKind } from './schema-validate.js';
-import type { IRSchemaBase } from './ir.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
+import type { IRSchemaBase } from '../ir/ir.js';
+import { joinPointer } from '../util/json-pointer.js';
+import { isPathInside } from '../util/path-containment.js';
+import type { SourceFile } from '../yaml/source-file.js';
 
 export interface BuildContext {
   /** Absolute project root; no file outside it is ever read. */
@@ -40,17 +42,12 @@ function realPathOf(p: string): string {
 }
 
 /** Is `target` the root or inside it? `..spec` is a name inside; `../spec` is not. */
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
-
 /**
  * True when `absPath` is inside the root both as written and once symlinks are resolved: a link
  * inside the project must not lead the loader to a file elsewhere.
  */
 function isInsideRoot(ctx: BuildContext, absPath: string): boolean {
-  return isInside(ctx.root, absPath) && isInside(ctx.realRoot, realPathOf(absPath));
+  return isPathInside(ctx.root, absPath) && isPathInside(ctx.realRoot, realPathOf(absPath));
 }
 
 /** The file name diagnostics and the IR use: relative to the root, `/`-separated. */
@@ -63,7 +60,7 @@ export function relativeName(ctx: BuildContext, absPath: string): string {
 export function resolveInsideRoot(ctx: BuildContext, fromDir: string, ref: string, where: IRLocation | undefined, what: string): string | undefined {
   const absPath = path.resolve(fromDir, ref);
   // As written here; where symbolic links lead is checked once, when the file is read.
-  if (absPath === ctx.root || !isInside(ctx.root, absPath)) {
+  if (absPath === ctx.root || !isPathInside(ctx.root, absPath)) {
     report(ctx, where, 'SF0004', `${what} \`${ref}\` is outside the project root`, 'keep every spec file inside the folder that holds specfirst.yaml (or the OpenAPI document)');
     return undefined;
   }

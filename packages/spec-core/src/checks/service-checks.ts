@@ -2,11 +2,11 @@
  * Checks that apply to one assembled service whatever format described it: path templates,
  * parameters, uniqueness of operations, and tag names that become file names.
  */
-import type { BuildContext } from './context.js';
-import { compareStrings } from './diagnostics.js';
-import type { IRLocation, IRService } from './ir.js';
-import { diagnosticAtLoc, relatedAt } from './location.js';
-import { checkOperationUniqueness, checkPathParameters, parsePathTemplate } from './paths.js';
+import type { BuildContext } from '../load/context.js';
+import { compareStrings } from '../diagnostics/diagnostics.js';
+import type { IRLocation, IRService } from '../ir/ir.js';
+import { diagnosticAtLoc, relatedAt } from '../diagnostics/location.js';
+import { checkOperationUniqueness, checkPathParameters, parsePathTemplate } from '../formats/common/url-templates.js';
 
 /** Generated routers of a service sit beside its `index.ts`; a tag cannot take that name. */
 const RESERVED_TAG_FILE = 'index';

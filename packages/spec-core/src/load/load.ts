@@ -6,20 +6,23 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { findProjectRoot, PROJECT_FILE, readProjectConfig } from './config.js';
 import { acceptSpecFile, type BuildContext, createContext, readSpecFile, requestFile, relativeName, report, resolveInsideRoot, specfirstDialect } from './context.js';
-import { compareStrings, type Diagnostic, sortDiagnostics } from './diagnostics.js';
+import { compareStrings, type Diagnostic, sortDiagnostics } from '../diagnostics/diagnostics.js';
 import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from './io.js';
-import { IR_VERSION, type IRProject, type IRService, type SpecIR } from './ir.js';
-import { irLoc } from './location.js';
-import { checkMessaging, readTasks, readTopics } from './messaging.js';
-import { NAME_PATTERNS, toFileName, toPascalCase } from './names.js';
-import { importOpenApi } from './openapi.js';
-import { applyOperationOverrides } from './operation-overrides.js';
-import { checkService } from './service-checks.js';
-import { buildRestDescription, type RestDescription } from './rest.js';
-import { convertSchema, isRecord } from './schema-convert.js';
+import { IR_VERSION, type IRProject, type IRService, type SpecIR } from '../ir/ir.js';
+import { irLoc } from '../diagnostics/location.js';
+import { checkMessaging, readTasks, readTopics } from '../formats/specfirst/messaging.js';
+import { NAME_PATTERNS, toFileName, toPascalCase } from '../util/names.js';
+import { importOpenApi } from '../formats/openapi/openapi.js';
+import { applyOperationOverrides } from '../checks/operation-overrides.js';
+import { checkService } from '../checks/service-checks.js';
+import { buildRestDescription } from '../formats/specfirst/rest.js';
+import type { RestDescription } from '../formats/common/http.js';
+import { convertSchema } from '../formats/common/schema-convert.js';
+import { isRecord } from '../util/records.js';
 import type { SpecFileKind } from './schema-validate.js';
-import { linkServices, readServices } from './services.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
+import { linkServices, readServices } from '../formats/specfirst/services.js';
+import { joinPointer } from '../util/json-pointer.js';
+import type { SourceFile } from '../yaml/source-file.js';
 
 export interface LoadResult {
   /** Always present; partial when there are errors (check {@link LoadResult.diagnostics}). */

@@ -11,7 +11,8 @@
  */
 import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
-import { escapePointerSegment, type NodeSpans } from './yaml-source.js';
+import { escapePointerSegment } from '../util/json-pointer.js';
+import type { NodeSpans } from './source-file.js';
 
 /** js-yaml is CommonJS; required on first use so that importing spec-core stays cheap. */
 const requireCjs = createRequire(import.meta.url);

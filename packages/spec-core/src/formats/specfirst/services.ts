@@ -1,15 +1,16 @@
 /**
  * `spec/services.yaml`: the services, what describes their REST API, and who they talk to.
  */
-import type { BuildContext } from './context.js';
-import { compareStrings } from './diagnostics.js';
-import type { IRGraphEdge, IRLocation, IRService, IRTask, IRTopic } from './ir.js';
-import { diagnosticAt, diagnosticAtLoc, irLoc, relatedAt } from './location.js';
-import { NAME_PATTERNS, toPascalCase } from './names.js';
-import type { OperationOverrides } from './operation-overrides.js';
-import { isRecord, stringList } from './schema-convert.js';
-import { didYouMean } from './suggest.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
+import type { BuildContext } from '../../load/context.js';
+import { compareStrings } from '../../diagnostics/diagnostics.js';
+import type { IRGraphEdge, IRLocation, IRService, IRTask, IRTopic } from '../../ir/ir.js';
+import { diagnosticAt, diagnosticAtLoc, irLoc, relatedAt } from '../../diagnostics/location.js';
+import { NAME_PATTERNS, toPascalCase } from '../../util/names.js';
+import type { OperationOverrides } from '../../checks/operation-overrides.js';
+import { isRecord, stringList } from '../../util/records.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
+import { joinPointer } from '../../util/json-pointer.js';
+import type { SourceFile } from '../../yaml/source-file.js';
 
 export interface ServiceDraft {
   service: IRService;

@@ -2,14 +2,15 @@
  * `spec/events.yaml` (topics) and `spec/tasks.yaml` (background tasks). Parsed and checked now;
  * code generation for Redis Streams and BullMQ builds on these IR nodes later.
  */
-import { type BuildContext, locBelow } from './context.js';
-import { compareStrings } from './diagnostics.js';
-import type { IRLocation, IRRetryPolicy, IRService, IRTask, IRTopic } from './ir.js';
-import { diagnosticAt, diagnosticAtLoc, irLoc } from './location.js';
-import { methodIdentifierFor, NAME_PATTERNS, toCamelCase } from './names.js';
-import { isRecord, stringList } from './schema-convert.js';
-import { didYouMean } from './suggest.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
+import { type BuildContext, locBelow } from '../../load/context.js';
+import { compareStrings } from '../../diagnostics/diagnostics.js';
+import type { IRLocation, IRRetryPolicy, IRService, IRTask, IRTopic } from '../../ir/ir.js';
+import { diagnosticAt, diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
+import { methodIdentifierFor, NAME_PATTERNS, toCamelCase } from '../../util/names.js';
+import { isRecord, stringList } from '../../util/records.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
+import { joinPointer } from '../../util/json-pointer.js';
+import type { SourceFile } from '../../yaml/source-file.js';
 
 export const DEFAULT_TOPIC_RETRY: IRRetryPolicy = { attempts: 5, backoff: 'exponential', delayMs: 1000 };
 export const DEFAULT_TASK_RETRY: IRRetryPolicy = { attempts: 3, backoff: 'exponential', delayMs: 1000 };

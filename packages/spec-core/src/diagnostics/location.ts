@@ -1,6 +1,6 @@
 import type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
-import type { IRLocation } from './ir.js';
-import { locate, type SourceFile, startOf } from './yaml-source.js';
+import type { IRLocation } from '../ir/ir.js';
+import { locate, type SourceFile, startOf } from '../yaml/source-file.js';
 
 /** The IR location of `pointer` in `source`: the key of a definition, the value of a scalar. */
 export function irLoc(source: SourceFile, pointer: string): IRLocation {

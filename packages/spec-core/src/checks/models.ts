@@ -3,12 +3,13 @@
  * components), resolves references by name, rejects impossible cycles, and derives the
  * `Create`/`Update` variants.
  */
-import type { Diagnostic } from './diagnostics.js';
-import { compareStrings } from './diagnostics.js';
-import type { IRLocation, IRModel, IRProperty, IRRefSchema, IRSchema, IRSchemaBase } from './ir.js';
-import { diagnosticAtLoc, relatedAt } from './location.js';
-import { RESERVED_TYPE_NAMES } from './names.js';
-import { didYouMean } from './suggest.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { compareStrings } from '../diagnostics/diagnostics.js';
+import type { IRLocation, IRModel, IRProperty, IRRefSchema, IRSchema, IRSchemaBase, IRUnionSchema } from '../ir/ir.js';
+import { walkSchema } from '../ir/walk.js';
+import { diagnosticAtLoc, relatedAt } from '../diagnostics/location.js';
+import { RESERVED_TYPE_NAMES } from '../util/names.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 
 const UNRESOLVED: IRLocation = { file: '', pointer: '', line: 0, column: 0 };
 
@@ -226,8 +227,8 @@ export class ModelRegistry {
    */
   private checkDiscriminators(diagnostics: Diagnostic[]): void {
     for (const model of this.declared.values()) {
-      walkSchemas(model.schema, (schema) => {
-        if ((schema.kind !== 'oneOf' && schema.kind !== 'anyOf') || !schema.discriminator) return;
+      const check = (schema: IRUnionSchema): void => {
+        if (!schema.discriminator) return;
         const { propertyName, mapping } = schema.discriminator;
         const members = schema.variants.filter((v): v is IRRefSchema => v.kind === 'ref').map((v) => v.model);
         if (members.length !== schema.variants.length) {
@@ -263,7 +264,8 @@ export class ModelRegistry {
             );
           }
         }
-      });
+      };
+      walkSchema(model.schema, { oneOf: check, anyOf: check });
     }
   }
 
@@ -338,29 +340,6 @@ export class ModelRegistry {
   }
 }
 
-/** Calls `visit` on `schema` and every schema nested in it. */
-function walkSchemas(schema: IRSchema, visit: (schema: IRSchema) => void): void {
-  visit(schema);
-  switch (schema.kind) {
-    case 'object':
-      for (const p of schema.properties) walkSchemas(p.schema, visit);
-      if (typeof schema.additionalProperties === 'object') walkSchemas(schema.additionalProperties, visit);
-      return;
-    case 'array':
-      walkSchemas(schema.items, visit);
-      return;
-    case 'allOf':
-      schema.parts.forEach((p) => walkSchemas(p, visit));
-      return;
-    case 'oneOf':
-    case 'anyOf':
-      schema.variants.forEach((v) => walkSchemas(v, visit));
-      return;
-    default:
-      return;
-  }
-}
-
 /** The property `name` of an object model, looking through allOf parts and model references. */
 function findProperty(schema: IRSchema, name: string, models: ReadonlyMap<string, IRModel>, seen = new Set<string>()): IRProperty | undefined {
   switch (schema.kind) {
@@ -383,48 +362,20 @@ function findProperty(schema: IRSchema, name: string, models: ReadonlyMap<string
   }
 }
 
+/** The models `schema` is another name for: references outside any object or array. */
 function topLevelRefs(schema: IRSchema): string[] {
-  switch (schema.kind) {
-    case 'ref':
-      return [schema.model];
-    case 'allOf':
-      return schema.parts.flatMap(topLevelRefs);
-    case 'oneOf':
-    case 'anyOf':
-      return schema.variants.flatMap(topLevelRefs);
-    default:
-      return [];
-  }
+  const refs: string[] = [];
+  walkSchema(schema, { ref: (node) => void refs.push(node.model), object: () => 'skip', array: () => 'skip' });
+  return refs;
 }
 
 function scanReadonly(schema: IRSchema): { readonly: boolean; refs: string[] } {
   const result = { readonly: false, refs: [] as string[] };
-  const walk = (s: IRSchema): void => {
-    switch (s.kind) {
-      case 'ref':
-        result.refs.push(s.model);
-        return;
-      case 'object':
-        for (const p of s.properties) {
-          if (p.readonly) result.readonly = true;
-          walk(p.schema);
-        }
-        if (typeof s.additionalProperties === 'object') walk(s.additionalProperties);
-        return;
-      case 'array':
-        walk(s.items);
-        return;
-      case 'allOf':
-        s.parts.forEach(walk);
-        return;
-      case 'oneOf':
-      case 'anyOf':
-        s.variants.forEach(walk);
-        return;
-      default:
-        return;
-    }
-  };
-  walk(schema);
+  walkSchema(schema, {
+    ref: (node) => void result.refs.push(node.model),
+    object: (node) => {
+      if (node.properties.some((p) => p.readonly)) result.readonly = true;
+    },
+  });
   return result;
 }

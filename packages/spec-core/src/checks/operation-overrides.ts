@@ -7,13 +7,14 @@
  * Only `security` can be overridden for now; each operation's override is a mapping so that more
  * keys can join it later without changing the shape.
  */
-import type { BuildContext } from './context.js';
-import type { IROperation, IRSecurityRequirement } from './ir.js';
-import { diagnosticAt } from './location.js';
-import type { RestDescription } from './rest.js';
-import { isRecord } from './schema-convert.js';
-import { didYouMean } from './suggest.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
+import type { BuildContext } from '../load/context.js';
+import type { IROperation, IRSecurityRequirement } from '../ir/ir.js';
+import { diagnosticAt } from '../diagnostics/location.js';
+import type { RestDescription } from '../formats/common/http.js';
+import { isRecord } from '../util/records.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { joinPointer } from '../util/json-pointer.js';
+import type { SourceFile } from '../yaml/source-file.js';
 
 /** Where a service's `operations` mapping is written, as read from services.yaml. */
 export interface OperationOverrides {

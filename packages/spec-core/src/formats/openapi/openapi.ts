@@ -6,30 +6,18 @@
  * network, and files outside the project root are never read.
  */
 import path from 'node:path';
-import { type BuildContext, readSpecFile, report, resolveInsideRoot } from './context.js';
-import type { Loader } from './io.js';
-import type {
-  HttpMethod,
-  IRBody,
-  IRLocation,
-  IROperation,
-  IRParameter,
-  IRResponse,
-  IRResponseHeader,
-  IRSchema,
-  IRSchemaBase,
-  IRSecurityRequirement,
-  IRSecurityScheme,
-  IRServiceInfo,
-  IRTag,
-} from './ir.js';
-import { diagnosticAtLoc, irLoc } from './location.js';
-import { methodIdentifierFor, modelNameForFile, toFileName, toPascalCase, typeIdentifierFor } from './names.js';
-import { assignExpressNames } from './paths.js';
-import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from './rest.js';
-import { type ConvertContext, convertSchema, isRecord, type SchemaDialect } from './schema-convert.js';
-import { didYouMean } from './suggest.js';
-import { joinPointer, type SourceFile, unescapePointerSegment } from './yaml-source.js';
+import { type BuildContext, readSpecFile, report, resolveInsideRoot } from '../../load/context.js';
+import type { Loader } from '../../load/io.js';
+import type { HttpMethod, IRBody, IRLocation, IROperation, IRParameter, IRResponse, IRResponseHeader, IRSchema, IRSchemaBase, IRSecurityRequirement, IRSecurityScheme, IRServiceInfo, IRTag } from '../../ir/ir.js';
+import { diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
+import { methodIdentifierFor, modelNameForFile, toFileName, toPascalCase, typeIdentifierFor } from '../../util/names.js';
+import { assignExpressNames } from '../common/url-templates.js';
+import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from '../common/http.js';
+import { type ConvertContext, convertSchema, type SchemaDialect } from '../common/schema-convert.js';
+import { isRecord } from '../../util/records.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
+import { joinPointer, unescapePointerSegment } from '../../util/json-pointer.js';
+import type { SourceFile } from '../../yaml/source-file.js';
 
 const METHODS: HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const MAX_REF_HOPS = 32;

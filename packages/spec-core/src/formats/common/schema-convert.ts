@@ -6,11 +6,13 @@
  * - required properties: required unless `optional`/`default` (ours) vs the `required` list;
  * - flags: `readonly`/`writeonly` vs `readOnly`/`writeOnly`, 3.0 `nullable` vs 3.1 type arrays.
  */
-import type { Diagnostic } from './diagnostics.js';
-import type { IRDiscriminator, IRLocation, IRProperty, IRSchema, IRSchemaBase, JsonValue } from './ir.js';
-import { diagnosticAt, irLoc } from './location.js';
-import { modelNameForFile } from './names.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { IRDiscriminator, IRLocation, IRProperty, IRSchema, IRSchemaBase, JsonValue } from '../../ir/ir.js';
+import { diagnosticAt, irLoc } from '../../diagnostics/location.js';
+import { modelNameForFile } from '../../util/names.js';
+import { joinPointer } from '../../util/json-pointer.js';
+import { isRecord } from '../../util/records.js';
+import type { SourceFile } from '../../yaml/source-file.js';
 
 export interface SchemaDialect {
   name: 'specfirst' | 'openapi';
@@ -61,15 +63,6 @@ function isJson(value: unknown): boolean {
   if (Array.isArray(value)) return value.every(isJson);
   if (isRecord(value)) return Object.values(value).every(isJson);
   return true;
-}
-
-/** The strings of a list (anything else is a schema error, reported elsewhere). */
-export function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-export function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

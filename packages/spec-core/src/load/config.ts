@@ -4,11 +4,13 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type BuildContext, report } from './context.js';
-import type { IRLocation, IRProject } from './ir.js';
-import { irLoc } from './location.js';
-import { NAME_PATTERNS, toFileName } from './names.js';
-import { isRecord, stringList } from './schema-convert.js';
-import { joinPointer, type SourceFile } from './yaml-source.js';
+import type { IRLocation, IRProject } from '../ir/ir.js';
+import { irLoc } from '../diagnostics/location.js';
+import { NAME_PATTERNS, toFileName } from '../util/names.js';
+import { isRecord, stringList } from '../util/records.js';
+import { joinPointer } from '../util/json-pointer.js';
+import { isPathInside } from '../util/path-containment.js';
+import type { SourceFile } from '../yaml/source-file.js';
 
 export const PROJECT_FILE = 'specfirst.yaml';
 
@@ -42,7 +44,7 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
     const value = typeof raw[key] === 'string' ? (raw[key] as string) : DEFAULT_DIRS[key];
     const absPath = path.resolve(ctx.root, value);
     const rel = path.relative(ctx.root, absPath).split(path.sep).join('/');
-    if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) {
+    if (!isPathInside(ctx.root, absPath)) {
       report(ctx, at(key), 'SF0004', `\`${key}: ${value}\` points outside the project root`, 'use a folder inside the project, e.g. `' + DEFAULT_DIRS[key] + '`');
       return DEFAULT_DIRS[key];
     }
