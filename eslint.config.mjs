@@ -5,7 +5,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.stryker-tmp/**', 'reports/**', 'bench/.out/**', 'packages/*/test/.out/**', 'fixtures/**/generated/**', 'packages/spec-core/src/generated/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      '.stryker-tmp/**',
+      'reports/**',
+      'bench/.out/**',
+      'packages/*/test/.out/**',
+      'fixtures/**/generated/**',
+      'packages/spec-core/src/generated/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
@@ -30,7 +40,10 @@ export default tseslint.config(
   {
     // CommonJS on purpose: the plugin's entry for `.eslintrc` loaders, and eslintrc fixtures.
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', exports: 'writable' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', exports: 'writable' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

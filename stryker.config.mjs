@@ -74,7 +74,10 @@ export const MODULES = {
   },
   'no-adhoc-schema': {
     mutate: 'packages/eslint-plugin-spec/src/rules/no-adhoc-schema.ts',
-    tests: ['packages/eslint-plugin-spec/test/no-adhoc-schema.test.ts', 'packages/eslint-plugin-spec/test/no-adhoc-schema-libraries.test.ts'],
+    tests: [
+      'packages/eslint-plugin-spec/test/no-adhoc-schema.test.ts',
+      'packages/eslint-plugin-spec/test/no-adhoc-schema-libraries.test.ts',
+    ],
   },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',
@@ -85,7 +88,9 @@ export const MODULES = {
 const selected = process.env['SPECFIRST_MUTATE']?.split(',').map((name) => name.trim()) ?? Object.keys(MODULES);
 const unknown = selected.filter((name) => !(name in MODULES));
 if (unknown.length > 0) {
-  throw new Error(`SPECFIRST_MUTATE names no module: ${unknown.join(', ')}; the modules are ${Object.keys(MODULES).join(', ')} (stryker.config.mjs)`);
+  throw new Error(
+    `SPECFIRST_MUTATE names no module: ${unknown.join(', ')}; the modules are ${Object.keys(MODULES).join(', ')} (stryker.config.mjs)`,
+  );
 }
 const modules = selected.map((name) => MODULES[/** @type {keyof typeof MODULES} */ (name)]);
 

@@ -109,5 +109,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(2);
   }
   const text = writeBigOpenApi(Number(nArg), out);
-  console.log(`wrote ${out}: ${nArg} resources, ${Number(nArg) * 5} operations, ${Number(nArg) + 1} models, ${text.split('\n').length - 1} lines`);
+  console.log(
+    `wrote ${out}: ${nArg} resources, ${Number(nArg) * 5} operations, ${Number(nArg) + 1} models, ${text.split('\n').length - 1} lines`,
+  );
 }

@@ -11,7 +11,10 @@ import path from 'node:path';
 import { findCycles, importGraph, sourceFiles } from './lib/import-cycles.mjs';
 
 const started = performance.now();
-const defaults = () => [...readdirSync('packages').map((name) => path.join('packages', name, 'src')), 'scripts', 'bench'].filter((dir) => existsSync(dir));
+const defaults = () =>
+  [...readdirSync('packages').map((name) => path.join('packages', name, 'src')), 'scripts', 'bench'].filter((dir) =>
+    existsSync(dir),
+  );
 const dirs = process.argv.length > 2 ? process.argv.slice(2) : defaults();
 const files = dirs.flatMap((dir) => sourceFiles(path.resolve(dir)));
 const cycles = findCycles(importGraph(files));

@@ -37,7 +37,12 @@ function attwProfile(manifest) {
   return JSON.stringify(manifest.exports ?? {}).includes('"require"') ? 'node16' : 'esm-only';
 }
 
-const RESOLUTIONS = { 'node16-esm': 'node16 from ESM', 'node16-cjs': 'node16 from CJS', bundler: 'bundler', node10: 'node10' };
+const RESOLUTIONS = {
+  'node16-esm': 'node16 from ESM',
+  'node16-cjs': 'node16 from CJS',
+  bundler: 'bundler',
+  node10: 'node10',
+};
 const IGNORED = { 'esm-only': ['node10', 'node16-cjs'], node16: ['node10'] };
 
 async function attw(pkg) {
@@ -48,18 +53,27 @@ async function attw(pkg) {
     ({ stdout } = await run('pnpm', [...args, '--format', 'json'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }));
   } catch (error) {
     // attw exits 1 with its JSON on stdout when it finds problems.
-    if (!error.stdout?.trim().startsWith('{')) throw new Error(`attw could not check ${pkg.name}: ${error.stderr || error.message}`, { cause: error });
+    if (!error.stdout?.trim().startsWith('{'))
+      throw new Error(`attw could not check ${pkg.name}: ${error.stderr || error.message}`, { cause: error });
     ({ stdout } = error);
   }
   const { analysis } = JSON.parse(stdout);
   const checked = Object.keys(RESOLUTIONS).filter((kind) => !IGNORED[profile].includes(kind));
-  const problems = analysis.types ? analysis.problems.filter((p) => !('resolutionKind' in p) || checked.includes(p.resolutionKind)) : [];
+  const problems = analysis.types
+    ? analysis.problems.filter((p) => !('resolutionKind' in p) || checked.includes(p.resolutionKind))
+    : [];
   const entrypoints = Object.keys(analysis.entrypoints).filter((name) => !analysis.entrypoints[name].isWildcard);
   if (analysis.types && problems.length === 0) {
-    return { ok: true, line: `attw --profile ${profile}: types resolve for ${entrypoints.map((e) => JSON.stringify(e)).join(', ')} (${checked.map((k) => RESOLUTIONS[k]).join(', ')})` };
+    return {
+      ok: true,
+      line: `attw --profile ${profile}: types resolve for ${entrypoints.map((e) => JSON.stringify(e)).join(', ')} (${checked.map((k) => RESOLUTIONS[k]).join(', ')})`,
+    };
   }
   // Show attw's own table for what it found.
-  const table = await run('pnpm', [...args, '--format', 'table-flipped', '--no-color', '--no-emoji'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).catch((error) => error);
+  const table = await run('pnpm', [...args, '--format', 'table-flipped', '--no-color', '--no-emoji'], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((error) => error);
   const reason = analysis.types ? `${problems.length} problem(s)` : 'the package ships no types';
   return { ok: false, line: `attw --profile ${profile}: ${reason}\n${table.stdout}` };
 }
@@ -81,7 +95,9 @@ async function main() {
     const { stdout } = await run('pnpm', ['change', 'check'], { cwd: ROOT });
     console.log(`pnpm change check: ${stdout.trim()}`);
   } catch (error) {
-    console.error(`pnpm change check failed:\n${error.stderr || error.stdout}\nhint: the packages of the fixed group in pnpm-workspace.yaml must share one version; \`pnpm version -r\` bumps them together (docs/releasing.md)`);
+    console.error(
+      `pnpm change check failed:\n${error.stderr || error.stdout}\nhint: the packages of the fixed group in pnpm-workspace.yaml must share one version; \`pnpm version -r\` bumps them together (docs/releasing.md)`,
+    );
     return 1;
   }
 
@@ -91,14 +107,18 @@ async function main() {
     console.log(`packed ${packed.length} packages with pnpm`);
     let failed = 0;
     for (const pkg of packed) {
-      console.log(`${pkg.name}@${pkg.manifest.version}: ${pkg.files.length} files, ${kB(pkg.bytes)} packed, ${kB(pkg.unpackedBytes)} unpacked`);
+      console.log(
+        `${pkg.name}@${pkg.manifest.version}: ${pkg.files.length} files, ${kB(pkg.bytes)} packed, ${kB(pkg.unpackedBytes)} unpacked`,
+      );
       for (const result of [await lint(pkg), await attw(pkg)]) {
         console.log(`  ${result.ok ? '✓' : '✗'} ${result.line}`);
         if (!result.ok) failed += 1;
       }
     }
     if (failed > 0) {
-      console.error(`\n${failed} check(s) failed: fix each at its source (package.json, the build, the files shipped), then run \`pnpm check:packages\` again`);
+      console.error(
+        `\n${failed} check(s) failed: fix each at its source (package.json, the build, the files shipped), then run \`pnpm check:packages\` again`,
+      );
       return 1;
     }
     console.log(`publint and attw found nothing in ${packed.length} tarballs`);

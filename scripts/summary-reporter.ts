@@ -72,7 +72,17 @@ function keptFromRunning(test: TestCase): boolean {
 }
 
 export function countRun(testModules: readonly TestModule[], unhandledErrors: readonly SerializedError[]): Counts {
-  const counts: Counts = { passed: 0, failed: 0, expectedFail: 0, skipped: 0, todo: 0, notRun: 0, failedToLoad: 0, failedOutsideTests: 0, unhandledErrors: unhandledErrors.length };
+  const counts: Counts = {
+    passed: 0,
+    failed: 0,
+    expectedFail: 0,
+    skipped: 0,
+    todo: 0,
+    notRun: 0,
+    failedToLoad: 0,
+    failedOutsideTests: 0,
+    unhandledErrors: unhandledErrors.length,
+  };
   for (const module of testModules) {
     const tests = [...module.children.allTests()];
     let failedTests = 0;
@@ -91,7 +101,8 @@ export function countRun(testModules: readonly TestModule[], unhandledErrors: re
       }
       // `pending`: an interrupted run; Vitest leaves those out of its counts too.
     }
-    const hookErrors = module.errors().length > 0 || [...module.children.allSuites()].some((suite) => suite.errors().length > 0);
+    const hookErrors =
+      module.errors().length > 0 || [...module.children.allSuites()].some((suite) => suite.errors().length > 0);
     if (tests.length === 0) {
       if (module.state() === 'failed') counts.failedToLoad++;
     } else if (hookErrors || (module.state() === 'failed' && failedTests === 0)) {
@@ -113,7 +124,8 @@ export function summaryLine(counts: Counts, reason: TestRunEndReason = 'passed')
   let failed = failures(counts);
   if (counts.failed > 0 && failed > counts.failed) kinds.push(count(counts.failed, 'test', 'tests'));
   if (counts.failedToLoad > 0) kinds.push(count(counts.failedToLoad, 'file failed to load', 'files failed to load'));
-  if (counts.failedOutsideTests > 0) kinds.push(count(counts.failedOutsideTests, 'file failed outside its tests', 'files failed outside their tests'));
+  if (counts.failedOutsideTests > 0)
+    kinds.push(count(counts.failedOutsideTests, 'file failed outside its tests', 'files failed outside their tests'));
   if (counts.unhandledErrors > 0) kinds.push(count(counts.unhandledErrors, 'unhandled error', 'unhandled errors'));
   // Vitest failed the run, and nothing above says why (no test file found, a startup error): the
   // line still does not read `0 failed`.
@@ -179,7 +191,11 @@ export default class SummaryReporter implements Reporter {
     this.lastOutput = Date.now();
   }
 
-  onTestRunEnd(testModules: readonly TestModule[], unhandledErrors: readonly SerializedError[], reason: TestRunEndReason): void {
+  onTestRunEnd(
+    testModules: readonly TestModule[],
+    unhandledErrors: readonly SerializedError[],
+    reason: TestRunEndReason,
+  ): void {
     clearInterval(this.timer);
     this.timer = undefined;
     this.running.clear();
@@ -189,7 +205,9 @@ export default class SummaryReporter implements Reporter {
   private heartbeat(): void {
     const now = Date.now();
     if (now - this.lastOutput < this.heartbeatMs) return;
-    const long = [...this.running.values()].filter((entry) => now - entry.started >= this.heartbeatMs).sort((a, b) => a.started - b.started);
+    const long = [...this.running.values()]
+      .filter((entry) => now - entry.started >= this.heartbeatMs)
+      .sort((a, b) => a.started - b.started);
     if (long.length === 0) return;
     const files = long.map(({ module, started, done }) => {
       const total = [...module.children.allTests()].length;

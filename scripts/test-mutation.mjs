@@ -36,11 +36,16 @@ function modulesFor(/** @type {string} */ argument) {
   const names = Object.keys(MODULES);
   if (argument === 'all') return names;
   if (argument in MODULES) return [argument];
-  const packageName = argument.replace(/^@specfirst\//, '').replace(/^(packages|examples)\//, '').replace(/\/$/, '');
+  const packageName = argument
+    .replace(/^@specfirst\//, '')
+    .replace(/^(packages|examples)\//, '')
+    .replace(/\/$/, '');
   const ofPackage = names.filter((name) => mutated(MODULES[name]).some((file) => packageOf(file) === packageName));
   if (ofPackage.length > 0) return ofPackage;
   const file = repoPath(argument);
-  const ofFile = names.filter((name) => mutated(MODULES[name]).some((pattern) => pattern === file || pattern.startsWith(`${file}/`)));
+  const ofFile = names.filter((name) =>
+    mutated(MODULES[name]).some((pattern) => pattern === file || pattern.startsWith(`${file}/`)),
+  );
   return ofFile.length > 0 ? ofFile : undefined;
 }
 
@@ -58,7 +63,10 @@ function list() {
       lines.push(`    tested by ${module.tests.join(', ')}`);
     }
   }
-  lines.push('', 'A file not listed here: add it to MODULES in stryker.config.mjs with the unit tests that claim to check it.');
+  lines.push(
+    '',
+    'A file not listed here: add it to MODULES in stryker.config.mjs with the unit tests that claim to check it.',
+  );
   return lines.join('\n');
 }
 
@@ -83,10 +91,20 @@ for (const target of targets) {
 }
 
 console.log(`test:mutation: ${[...selected].join(', ')}`);
-const run = (/** @type {string} */ command, /** @type {string[]} */ commandArgs, /** @type {NodeJS.ProcessEnv} */ env = process.env) =>
-  spawnSync(command, commandArgs, { cwd: ROOT, stdio: 'inherit', env, shell: process.platform === 'win32' }).status ?? 1;
+const run = (
+  /** @type {string} */ command,
+  /** @type {string[]} */ commandArgs,
+  /** @type {NodeJS.ProcessEnv} */ env = process.env,
+) =>
+  spawnSync(command, commandArgs, { cwd: ROOT, stdio: 'inherit', env, shell: process.platform === 'win32' }).status ??
+  1;
 
 // Stryker's sandbox links the packages' dist/, which must be current.
 const built = run('pnpm', ['build']);
 if (built !== 0) process.exit(built);
-process.exit(run('pnpm', ['exec', 'stryker', 'run', ...strykerOptions], { ...process.env, SPECFIRST_MUTATE: [...selected].join(',') }));
+process.exit(
+  run('pnpm', ['exec', 'stryker', 'run', ...strykerOptions], {
+    ...process.env,
+    SPECFIRST_MUTATE: [...selected].join(','),
+  }),
+);

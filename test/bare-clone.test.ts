@@ -6,7 +6,17 @@
  * first), `pnpm build`, and Vitest on every corpus-dependent test file.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,20 +49,27 @@ const HELPER = 'test/support/corpus.ts';
 
 /** The repository's files as a clone has them: tracked and untracked-but-not-ignored, as they are now. */
 function cloneFiles(): string[] {
-  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (listed.status !== 0) throw new Error(`\`git ls-files\` failed in ${REPO_ROOT} (this test needs a git checkout):\n${listed.stderr}`);
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (listed.status !== 0)
+    throw new Error(`\`git ls-files\` failed in ${REPO_ROOT} (this test needs a git checkout):\n${listed.stderr}`);
   // A tracked file deleted in the working tree is not part of what a commit of it would give.
   return listed.stdout.split('\0').filter((file) => file !== '' && existsSync(path.join(REPO_ROOT, file)));
 }
 
-const isTestSource = (file: string): boolean => /^(packages\/[^/]+\/test|examples\/[^/]+\/test|test)\/.+\.[cm]?ts$/.test(file);
+const isTestSource = (file: string): boolean =>
+  /^(packages\/[^/]+\/test|examples\/[^/]+\/test|test)\/.+\.[cm]?ts$/.test(file);
 /** An import of the corpus helper, or a path into fixtures/corpus written as a string. */
 const READS_CORPUS = /support\/corpus\.js['"]|['"`](\.\.\/)*fixtures\/corpus/;
 
 /** Runs a command to its end (or kills it, with everything it started, after `timeoutMs`). */
-const run = (command: string, args: string[], cwd: string, timeoutMs: number): Promise<Ran> => runFresh(command, args, cwd, { env: ENV, timeoutMs });
+const run = (command: string, args: string[], cwd: string, timeoutMs: number): Promise<Ran> =>
+  runFresh(command, args, cwd, { env: ENV, timeoutMs });
 
-const shown = (ran: Ran, what: string): string => `${what} exited ${ran.code} after ${(ran.ms / 1000).toFixed(1)} s:\n${ran.output.slice(-20_000)}`;
+const shown = (ran: Ran, what: string): string =>
+  `${what} exited ${ran.code} after ${(ran.ms / 1000).toFixed(1)} s:\n${ran.output.slice(-20_000)}`;
 
 describe('the corpus-dependent test files', () => {
   it('are all listed here (every test source that imports test/support/corpus.ts or has a path into fixtures/corpus)', () => {
@@ -60,8 +77,14 @@ describe('the corpus-dependent test files', () => {
       .filter((file) => isTestSource(file) && file !== THIS_FILE && file !== HELPER)
       .filter((file) => READS_CORPUS.test(readFileSync(path.join(REPO_ROOT, file), 'utf8')));
     const notTestFiles = found.filter((file) => !file.endsWith('.test.ts'));
-    expect(notTestFiles, 'read the corpus from test files (through test/support/corpus.ts), so that the list below covers every reader').toEqual([]);
-    expect(found.sort(), `${THIS_FILE}: CORPUS_DEPENDENT must list exactly the test files that read the corpus`).toEqual([...CORPUS_DEPENDENT].sort());
+    expect(
+      notTestFiles,
+      'read the corpus from test files (through test/support/corpus.ts), so that the list below covers every reader',
+    ).toEqual([]);
+    expect(
+      found.sort(),
+      `${THIS_FILE}: CORPUS_DEPENDENT must list exactly the test files that read the corpus`,
+    ).toEqual([...CORPUS_DEPENDENT].sort());
   });
 });
 
@@ -91,7 +114,15 @@ describe('a clone with nothing beside it', () => {
     const report = path.join(base, 'vitest.json');
     const vitest = await run(
       'pnpm',
-      ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...CORPUS_DEPENDENT],
+      [
+        'exec',
+        'vitest',
+        'run',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${report}`,
+        ...CORPUS_DEPENDENT,
+      ],
       clone,
       360_000,
     );
@@ -107,10 +138,25 @@ describe('a clone with nothing beside it', () => {
       numTodoTests: number;
       testResults: { name: string; status: string; assertionResults: unknown[] }[];
     };
-    const files = Object.fromEntries(result.testResults.map((file) => [path.relative(clone, file.name).split(path.sep).join('/'), file.status]));
-    expect(files, shown(vitest, 'vitest')).toEqual(Object.fromEntries(CORPUS_DEPENDENT.map((file) => [file, 'passed'])));
-    const counts = { total: result.numTotalTests, passed: result.numPassedTests, failed: result.numFailedTests, skipped: result.numPendingTests + result.numTodoTests };
-    expect(counts, shown(vitest, 'vitest')).toEqual({ total: counts.passed, passed: counts.passed, failed: 0, skipped: 0 });
-    for (const file of result.testResults) expect(file.assertionResults.length, `${file.name} ran no test`).toBeGreaterThan(0);
+    const files = Object.fromEntries(
+      result.testResults.map((file) => [path.relative(clone, file.name).split(path.sep).join('/'), file.status]),
+    );
+    expect(files, shown(vitest, 'vitest')).toEqual(
+      Object.fromEntries(CORPUS_DEPENDENT.map((file) => [file, 'passed'])),
+    );
+    const counts = {
+      total: result.numTotalTests,
+      passed: result.numPassedTests,
+      failed: result.numFailedTests,
+      skipped: result.numPendingTests + result.numTodoTests,
+    };
+    expect(counts, shown(vitest, 'vitest')).toEqual({
+      total: counts.passed,
+      passed: counts.passed,
+      failed: 0,
+      skipped: 0,
+    });
+    for (const file of result.testResults)
+      expect(file.assertionResults.length, `${file.name} ran no test`).toBeGreaterThan(0);
   }, 780_000);
 });

@@ -18,7 +18,8 @@ const SPEC = {
   'specfirst.yaml': 'name: deployment-check\n',
   'spec/services.yaml': 'services:\n  api:\n    type: http\n    port: 3000\n    rest: rest/api.yaml\n',
   'spec/models.yaml': 'models:\n  Thing:\n    properties:\n      id: string\n',
-  'spec/rest/api.yaml': 'tags:\n  things:\n    operations:\n      getThing:\n        method: get\n        path: /thing\n        responses:\n          200: Thing\n',
+  'spec/rest/api.yaml':
+    'tags:\n  things:\n    operations:\n      getThing:\n        method: get\n        path: /thing\n        responses:\n          200: Thing\n',
 };
 
 interface LogEntry {
@@ -27,7 +28,10 @@ interface LogEntry {
   fields: Record<string, unknown>;
 }
 
-type CreateApiApp = (controllers: object, options?: object) => { listen(port: number, host: string, callback: () => void): Server };
+type CreateApiApp = (
+  controllers: object,
+  options?: object,
+) => { listen(port: number, host: string, callback: () => void): Server };
 
 let project: string;
 let createApiApp: CreateApiApp;
@@ -44,7 +48,9 @@ beforeAll(async () => {
   mkdirSync(path.join(project, 'node_modules/@specfirst'), { recursive: true });
   symlinkSync(path.join(ROOT, 'packages/runtime'), path.join(project, 'node_modules/@specfirst/runtime'), 'dir');
   execFileSync(process.execPath, [CLI, 'sync', project], { encoding: 'utf8' });
-  ({ createApiApp } = (await import(pathToFileURL(path.join(project, 'generated/routers/api/index.ts')).href)) as { createApiApp: CreateApiApp });
+  ({ createApiApp } = (await import(pathToFileURL(path.join(project, 'generated/routers/api/index.ts')).href)) as {
+    createApiApp: CreateApiApp;
+  });
 });
 
 afterEach(() => {
@@ -64,9 +70,16 @@ async function start(nodeEnv: string | undefined, options: object = {}): Promise
   if (nodeEnv === undefined) delete process.env.NODE_ENV;
   else process.env.NODE_ENV = nodeEnv;
   const log: LogEntry[] = [];
-  const record = (level: string) => (fields: Record<string, unknown>, message: string) => void log.push({ level, message, fields });
+  const record = (level: string) => (fields: Record<string, unknown>, message: string) =>
+    void log.push({ level, message, fields });
   const controller = { getThing: () => ({ status: 200, body: { id: 't1', passwordHash: 'secret' } }) };
-  const app = createApiApp({ things: controller }, { logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') }, ...options });
+  const app = createApiApp(
+    { things: controller },
+    {
+      logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+      ...options,
+    },
+  );
   process.env.NODE_ENV = environment;
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -106,7 +119,11 @@ describe('NODE_ENV=production', () => {
   });
 });
 
-describe.each([['unset', undefined], ['development', 'development'], ['prod (not the exact word)', 'prod']])('NODE_ENV %s', (_name, nodeEnv) => {
+describe.each([
+  ['unset', undefined],
+  ['development', 'development'],
+  ['prod (not the exact word)', 'prod'],
+])('NODE_ENV %s', (_name, nodeEnv) => {
   it('serves the OpenAPI document and the reference page', async () => {
     const { url } = await start(nodeEnv);
     const document = await fetch(`${url}/openapi.json`);
@@ -124,7 +141,12 @@ describe.each([['unset', undefined], ['development', 'development'], ['prod (not
     const problem = (await response.json()) as { title: string; errors: { pointer: string }[] };
     expect(problem.title).toBe('The response did not match the API contract');
     expect(problem.errors).toEqual([expect.objectContaining({ pointer: '/body/passwordHash' })]);
-    expect(log).toEqual([expect.objectContaining({ level: 'error', fields: expect.objectContaining({ operationId: 'getThing', status: 200 }) })]);
+    expect(log).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        fields: expect.objectContaining({ operationId: 'getThing', status: 200 }),
+      }),
+    ]);
   });
 });
 

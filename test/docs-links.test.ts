@@ -19,13 +19,21 @@ function documentationFiles(): string[] {
     readdirSync(path.join(ROOT, folder), { withFileTypes: true, recursive })
       .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
       .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
-  const packages = readdirSync(path.join(ROOT, 'packages'), { withFileTypes: true }).filter((entry) => entry.isDirectory());
-  const examples = readdirSync(path.join(ROOT, 'examples'), { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  const packages = readdirSync(path.join(ROOT, 'packages'), { withFileTypes: true }).filter((entry) =>
+    entry.isDirectory(),
+  );
+  const examples = readdirSync(path.join(ROOT, 'examples'), { withFileTypes: true }).filter((entry) =>
+    entry.isDirectory(),
+  );
   return [
     'README.md',
     ...markdownIn('docs'),
     ...packages.map((p) => `packages/${p.name}/README.md`),
-    ...packages.flatMap((p) => (readdirSync(path.join(ROOT, 'packages', p.name)).includes('docs') ? markdownIn(`packages/${p.name}/docs`, true) : [])),
+    ...packages.flatMap((p) =>
+      readdirSync(path.join(ROOT, 'packages', p.name)).includes('docs')
+        ? markdownIn(`packages/${p.name}/docs`, true)
+        : [],
+    ),
     ...examples.map((e) => `examples/${e.name}/README.md`),
   ].sort();
 }
@@ -56,19 +64,34 @@ describe('githubSlug gives the anchors GitHub gives', () => {
 
 describe('reading Markdown', () => {
   it('numbers repeated headings, and reads the text of code spans, links and emphasis', () => {
-    const anchors = anchorsOf(['# Options', '## Options', '### Options', '## The [`docs`](x.md) **option**', '<a id="custom"></a>'].join('\n'));
+    const anchors = anchorsOf(
+      ['# Options', '## Options', '### Options', '## The [`docs`](x.md) **option**', '<a id="custom"></a>'].join('\n'),
+    );
     expect([...anchors].sort()).toEqual(['custom', 'options', 'options-1', 'options-2', 'the-docs-option']);
   });
 
   it('reads a link whose text runs over two lines of a paragraph, at the line it starts', () => {
-    expect(linksOf(['Intro.', '', 'See [spec files in the', 'editor](spec-files.md) and [more](more.md).'].join('\n'))).toEqual([
+    expect(
+      linksOf(['Intro.', '', 'See [spec files in the', 'editor](spec-files.md) and [more](more.md).'].join('\n')),
+    ).toEqual([
       { target: 'spec-files.md', line: 3 },
       { target: 'more.md', line: 4 },
     ]);
   });
 
   it('takes no heading or link from code blocks or code spans', () => {
-    const markdown = ['Read [the guide](guide.md) and `[not](a-link.md)`.', '```sh', '# not a heading', '[nor](this.md)', '```', '~~~', '[nor](that.md)', '~~~', '![img](pic.png "title")', '[ref]: defined.md'].join('\n');
+    const markdown = [
+      'Read [the guide](guide.md) and `[not](a-link.md)`.',
+      '```sh',
+      '# not a heading',
+      '[nor](this.md)',
+      '```',
+      '~~~',
+      '[nor](that.md)',
+      '~~~',
+      '![img](pic.png "title")',
+      '[ref]: defined.md',
+    ].join('\n');
     expect(linksOf(markdown)).toEqual([
       { target: 'guide.md', line: 1 },
       { target: 'pic.png', line: 9 },
@@ -115,7 +138,18 @@ describe('the documentation of this repository', () => {
   const files = documentationFiles();
 
   it('is found: the README, docs/ and every package README', () => {
-    expect(files).toEqual(expect.arrayContaining(['README.md', 'docs/spec-format.md', 'docs/deployment.md', 'docs/troubleshooting.md', 'docs/upgrading.md', 'packages/runtime/README.md', 'packages/eslint-plugin-spec/docs/spec-files.md', 'examples/conduit/README.md']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'docs/spec-format.md',
+        'docs/deployment.md',
+        'docs/troubleshooting.md',
+        'docs/upgrading.md',
+        'packages/runtime/README.md',
+        'packages/eslint-plugin-spec/docs/spec-files.md',
+        'examples/conduit/README.md',
+      ]),
+    );
   });
 
   it('has no broken relative link or anchor', () => {

@@ -58,7 +58,10 @@ function allReferences(): Reference[] {
   const references: Reference[] = [];
   const packages = readdirSync(path.join(REPO, 'packages')).map((name) => path.join(REPO, 'packages', name));
   for (const root of [...packages, path.join(REPO, 'examples/conduit')]) {
-    const sources = walk(root, (file) => /\.(ts|mts|js|mjs)$/.test(file) && !/[/\\](test|generated)[/\\]/.test(path.relative(root, file)));
+    const sources = walk(
+      root,
+      (file) => /\.(ts|mts|js|mjs)$/.test(file) && !/[/\\](test|generated)[/\\]/.test(path.relative(root, file)),
+    );
     for (const file of sources) references.push(...referencesIn(file, readFileSync(file, 'utf8'), root));
   }
   // The hints the docs quote (docs/diagnostics.md's catalogue, docs/cli.md's examples).
@@ -76,7 +79,9 @@ describe('references to the docs in hints and messages', () => {
   const references = allReferences();
 
   it('are found: spec-core names its pages in hints, the CLI names a section', () => {
-    expect(references.some((r) => r.at.startsWith('packages/spec-core/src/') && r.page === 'spec-format.md')).toBe(true);
+    expect(references.some((r) => r.at.startsWith('packages/spec-core/src/') && r.page === 'spec-format.md')).toBe(
+      true,
+    );
     expect(references.some((r) => r.at.startsWith('packages/cli/src/') && r.heading !== undefined)).toBe(true);
     expect(references.some((r) => r.at.startsWith('docs/diagnostics.md:'))).toBe(true);
   });

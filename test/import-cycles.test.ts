@@ -27,15 +27,29 @@ function check(name: string, files: Record<string, string>): { code: number | nu
 
 describe('the import-cycle check', () => {
   it.each([
-    ['two modules', { 'src/a.ts': "import { b } from './b.js';\nexport const a = b;\n", 'src/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n" }, ['src/a.ts', 'src/b.ts', 'src/a.ts']],
+    [
+      'two modules',
+      {
+        'src/a.ts': "import { b } from './b.js';\nexport const a = b;\n",
+        'src/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
+      },
+      ['src/a.ts', 'src/b.ts', 'src/a.ts'],
+    ],
     [
       'a type-only import closing the circle',
-      { 'src/a.ts': "import type { B } from './b.js';\nexport type A = B[];\n", 'src/b.ts': "import { x } from './c.js';\nexport type B = typeof x;\n", 'src/c.ts': "export type { A } from './a.js';\nexport const x = 1;\n" },
+      {
+        'src/a.ts': "import type { B } from './b.js';\nexport type A = B[];\n",
+        'src/b.ts': "import { x } from './c.js';\nexport type B = typeof x;\n",
+        'src/c.ts': "export type { A } from './a.js';\nexport const x = 1;\n",
+      },
       ['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/a.ts'],
     ],
     [
       'folders, a dynamic import and a re-export',
-      { 'src/load/load.ts': "export * from '../yaml/read.js';\n", 'src/yaml/read.ts': "export const read = () => import('../load/load.js');\n" },
+      {
+        'src/load/load.ts': "export * from '../yaml/read.js';\n",
+        'src/yaml/read.ts': "export const read = () => import('../load/load.js');\n",
+      },
       ['src/load/load.ts', 'src/yaml/read.ts', 'src/load/load.ts'],
     ],
   ])('fails on a cycle through %s, and names its modules in order', (name, files, cycle) => {
@@ -47,7 +61,8 @@ describe('the import-cycle check', () => {
 
   it('passes on imports that only go one way, packages and node: built-ins included', () => {
     const result = check('acyclic', {
-      'src/a.ts': "import { b } from './b.js';\nimport path from 'node:path';\nimport { loadProject } from '@specfirst/spec-core';\nexport const a = [b, path, loadProject];\n",
+      'src/a.ts':
+        "import { b } from './b.js';\nimport path from 'node:path';\nimport { loadProject } from '@specfirst/spec-core';\nexport const a = [b, path, loadProject];\n",
       'src/b.ts': "import { c } from './shared/c.js';\nexport const b = c;\n",
       'src/shared/c.ts': 'export const c = 1;\n',
     });
@@ -69,7 +84,13 @@ describe('findCycles', () => {
     [{ a: ['b'], b: ['a'] }, [['a', 'b', 'a']]],
     [{ a: ['b'], b: ['c'], c: ['a'], d: ['a'] }, [['a', 'b', 'c', 'a']]],
     // Two separate cycles, reported each once, in the order of their first module.
-    [{ x: ['y'], y: ['x'], a: ['b'], b: ['a'] }, [['a', 'b', 'a'], ['x', 'y', 'x']]],
+    [
+      { x: ['y'], y: ['x'], a: ['b'], b: ['a'] },
+      [
+        ['a', 'b', 'a'],
+        ['x', 'y', 'x'],
+      ],
+    ],
     // One component with two loops through `a`: the shortest way back is shown.
     [{ a: ['b', 'c'], b: ['a'], c: ['d'], d: ['a'] }, [['a', 'b', 'a']]],
   ] as [Record<string, string[]>, string[][]][])('%j has the cycles %j', (graph, cycles) => {

@@ -33,7 +33,8 @@ function closure(name: string, packed: readonly PackedPackage[]): PackedPackage[
     const pkg = byName.get(current);
     if (pkg === undefined || seen.has(current)) return;
     seen.set(current, pkg);
-    for (const dependency of Object.keys((pkg.manifest.dependencies as Record<string, string> | undefined) ?? {})) visit(dependency);
+    for (const dependency of Object.keys((pkg.manifest.dependencies as Record<string, string> | undefined) ?? {}))
+      visit(dependency);
   };
   visit(name);
   return [...seen.values()];
@@ -63,17 +64,32 @@ beforeAll(async () => {
 
 describe('the installed CLI', () => {
   it('carries packed copies of every package a project needs, as its list says', () => {
-    const list = JSON.parse(readFileSync(path.join(cliDir, 'vendor/packages.json'), 'utf8')) as Record<string, { file: string; integrity: string }>;
-    expect(Object.keys(list).sort()).toEqual(['@specfirst/cli', '@specfirst/codegen', '@specfirst/runtime', '@specfirst/spec-core', 'eslint-plugin-spec']);
+    const list = JSON.parse(readFileSync(path.join(cliDir, 'vendor/packages.json'), 'utf8')) as Record<
+      string,
+      { file: string; integrity: string }
+    >;
+    expect(Object.keys(list).sort()).toEqual([
+      '@specfirst/cli',
+      '@specfirst/codegen',
+      '@specfirst/runtime',
+      '@specfirst/spec-core',
+      'eslint-plugin-spec',
+    ]);
     for (const { file, integrity } of Object.values(list)) {
-      expect(`sha512-${createHash('sha512').update(readFileSync(path.join(cliDir, 'vendor', file))).digest('base64')}`, file).toBe(integrity);
+      expect(
+        `sha512-${createHash('sha512')
+          .update(readFileSync(path.join(cliDir, 'vendor', file)))
+          .digest('base64')}`,
+        file,
+      ).toBe(integrity);
     }
   });
 });
 
 describe.each(['pnpm', 'npm'] as const)('specfirst init, installed outside a checkout, with %s', (manager) => {
   const project = path.join(outside, `my-api-${manager}`);
-  const run = (script: string) => (manager === 'pnpm' ? ['pnpm', ['run', script]] : ['npm', ['run', script]]) as [string, string[]];
+  const run = (script: string) =>
+    (manager === 'pnpm' ? ['pnpm', ['run', script]] : ['npm', ['run', script]]) as [string, string[]];
   let init: Ran;
 
   beforeAll(async () => {
@@ -87,17 +103,32 @@ describe.each(['pnpm', 'npm'] as const)('specfirst init, installed outside a che
   });
 
   it('depends on the SpecFirst packages by file: paths inside the project, with no absolute path anywhere', async () => {
-    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    const specfirstDeps = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies }).filter(([name]) => name.startsWith('@specfirst/') || name === 'eslint-plugin-spec');
-    expect(specfirstDeps.map(([name]) => name).sort()).toEqual(['@specfirst/cli', '@specfirst/runtime', '@specfirst/spec-core', 'eslint-plugin-spec']);
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    const specfirstDeps = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies }).filter(
+      ([name]) => name.startsWith('@specfirst/') || name === 'eslint-plugin-spec',
+    );
+    expect(specfirstDeps.map(([name]) => name).sort()).toEqual([
+      '@specfirst/cli',
+      '@specfirst/runtime',
+      '@specfirst/spec-core',
+      'eslint-plugin-spec',
+    ]);
     for (const [name, specifier] of specfirstDeps) {
       expect(specifier, name).toMatch(/^file:vendor\/specfirst\/[a-z0-9@._-]+\.tgz$/);
       expect(existsSync(path.join(project, specifier.slice('file:'.length))), specifier).toBe(true);
     }
-    const tracked = (await mustPass('git', ['ls-files'], project)).split('\n').filter((f) => f !== '' && !f.endsWith('.tgz'));
+    const tracked = (await mustPass('git', ['ls-files'], project))
+      .split('\n')
+      .filter((f) => f !== '' && !f.endsWith('.tgz'));
     for (const file of tracked) {
       const text = readFileSync(path.join(project, file), 'utf8');
-      expect(text.includes(outside) || text.includes(ROOT.replace(/\/$/, '')), `${file} names a folder of this machine`).toBe(false);
+      expect(
+        text.includes(outside) || text.includes(ROOT.replace(/\/$/, '')),
+        `${file} names a folder of this machine`,
+      ).toBe(false);
     }
   });
 
@@ -110,7 +141,10 @@ describe.each(['pnpm', 'npm'] as const)('specfirst init, installed outside a che
     writeFileSync(path.join(project, 'services/api/src/greeting.ts'), "export const greeting = 'hello';\n");
     await mustPass('git', ['add', '-A'], project);
     await mustPass('git', ['commit', '-m', 'A clean change'], project);
-    writeFileSync(path.join(project, 'services/api/src/validation.ts'), "import { z } from 'zod';\n\nexport const NoteInput = z.object({ title: z.string() });\n");
+    writeFileSync(
+      path.join(project, 'services/api/src/validation.ts'),
+      "import { z } from 'zod';\n\nexport const NoteInput = z.object({ title: z.string() });\n",
+    );
     await mustPass('git', ['add', '-A'], project);
     const refused = await exec('git', ['commit', '-m', 'An ad-hoc schema'], project);
     expect(refused.code).not.toBe(0);
@@ -121,7 +155,10 @@ describe.each(['pnpm', 'npm'] as const)('specfirst init, installed outside a che
   it('is whole: a clone, with nothing beside it, installs and passes its tests', async () => {
     const clone = path.join(outside, `clone-of-${manager}`, 'my-api');
     await mustPass('git', ['clone', '--quiet', project, clone], outside);
-    const install = manager === 'pnpm' ? ['install', '--frozen-lockfile', '--prefer-offline'] : ['ci', '--prefer-offline', '--no-audit', '--no-fund'];
+    const install =
+      manager === 'pnpm'
+        ? ['install', '--frozen-lockfile', '--prefer-offline']
+        : ['ci', '--prefer-offline', '--no-audit', '--no-fund'];
     await mustPass(manager, install, clone);
     const [program, args] = run('test');
     await mustPass(program, args, clone);

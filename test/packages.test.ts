@@ -31,7 +31,12 @@ const EXPECTED: Record<string, { files: string[]; optional?: string[] }> = {
   '@specfirst/cli': {
     // vendor/: every package a project needs, packed into the CLI's tarball for `specfirst init`
     // outside a checkout, until they are on the registry.
-    files: [...EVERY_PACKAGE, ...BUILD, 'bin/specfirst.js', ...(PUBLISHED_ON_NPM ? [] : ['vendor/packages.json', 'vendor/*.tgz'])],
+    files: [
+      ...EVERY_PACKAGE,
+      ...BUILD,
+      'bin/specfirst.js',
+      ...(PUBLISHED_ON_NPM ? [] : ['vendor/packages.json', 'vendor/*.tgz']),
+    ],
   },
 };
 
@@ -57,9 +62,18 @@ function relativeReferences(file: string, text: string): string[] {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) literal(node.moduleSpecifier);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) literal(node.argument.literal);
     else if (ts.isExternalModuleReference(node)) literal(node.expression);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       literal(node.arguments[0]);
-    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL' && node.arguments?.[1]?.getText(source) === 'import.meta.url') {
+    } else if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'URL' &&
+      node.arguments?.[1]?.getText(source) === 'import.meta.url'
+    ) {
       literal(node.arguments[0]);
     }
     ts.forEachChild(node, visit);
@@ -72,7 +86,13 @@ function relativeReferences(file: string, text: string): string[] {
 function candidates(file: string, reference: string): string[] {
   const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), reference));
   if (!/\.d\.[cm]?ts$/.test(file)) return [target];
-  return [target, target.replace(/\.js$/, '.d.ts').replace(/\.cjs$/, '.d.cts').replace(/\.mjs$/, '.d.mts')];
+  return [
+    target,
+    target
+      .replace(/\.js$/, '.d.ts')
+      .replace(/\.cjs$/, '.d.cts')
+      .replace(/\.mjs$/, '.d.mts'),
+  ];
 }
 
 /** Every file path a package.json field points to: exports (all conditions), main, types, bin. */
@@ -98,7 +118,8 @@ function tarball(name: string): PackedPackage {
   return pkg;
 }
 
-const shippedCode = (pkg: PackedPackage): string[] => pkg.files.filter((f) => !f.startsWith('vendor/') && /\.(c|m)?js$|\.d\.(c|m)?ts$/.test(f));
+const shippedCode = (pkg: PackedPackage): string[] =>
+  pkg.files.filter((f) => !f.startsWith('vendor/') && /\.(c|m)?js$|\.d\.(c|m)?ts$/.test(f));
 
 describe('published packages', () => {
   it('are the five this test has an expectation for, and nothing private', () => {
@@ -119,7 +140,10 @@ describe('published packages', () => {
 describe.each(Object.keys(EXPECTED))('%s tarball', (name) => {
   it('carries the repository’s LICENSE, unchanged', () => {
     const pkg = tarball(name);
-    expect(pkg.files, 'no LICENSE in the tarball: pnpm pack copies the root LICENSE into packages without one').toContain('LICENSE');
+    expect(
+      pkg.files,
+      'no LICENSE in the tarball: pnpm pack copies the root LICENSE into packages without one',
+    ).toContain('LICENSE');
     expect(readFileSync(path.join(pkg.root, 'LICENSE'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'));
     expect(pkg.manifest.license).toBe('MIT');
   });
@@ -130,7 +154,10 @@ describe.each(Object.keys(EXPECTED))('%s tarball', (name) => {
     const changelog = readFileSync(path.join(pkg.root, 'CHANGELOG.md'), 'utf8');
     expect(changelog).toBe(readFileSync(path.join(pkg.dir, 'CHANGELOG.md'), 'utf8'));
     expect(changelog.startsWith(`# ${name}\n`)).toBe(true);
-    expect(changelog, `CHANGELOG.md has no "## ${pkg.version}" section: \`pnpm version -r\` writes it from the recorded changes (docs/releasing.md)`).toContain(`\n## ${pkg.version}\n`);
+    expect(
+      changelog,
+      `CHANGELOG.md has no "## ${pkg.version}" section: \`pnpm version -r\` writes it from the recorded changes (docs/releasing.md)`,
+    ).toContain(`\n## ${pkg.version}\n`);
   });
 
   it('holds exactly the files its expectation lists', () => {
@@ -138,7 +165,10 @@ describe.each(Object.keys(EXPECTED))('%s tarball', (name) => {
     const { files, optional = [] } = EXPECTED[name]!;
     const patterns = [...files, ...optional].map(globToRegExp);
     const unexpected = pkg.files.filter((file) => !patterns.some((pattern) => pattern.test(file)));
-    expect(unexpected, `files the tarball should not hold: fix "files" in ${path.relative(ROOT, pkg.dir)}/package.json`).toEqual([]);
+    expect(
+      unexpected,
+      `files the tarball should not hold: fix "files" in ${path.relative(ROOT, pkg.dir)}/package.json`,
+    ).toEqual([]);
     const unmatched = files.filter((glob) => !pkg.files.some((file) => globToRegExp(glob).test(file)));
     expect(unmatched, 'nothing in the tarball matches these (run `pnpm build` first)').toEqual([]);
   });
@@ -147,8 +177,12 @@ describe.each(Object.keys(EXPECTED))('%s tarball', (name) => {
     const pkg = tarball(name);
     const stale = pkg.files
       .filter((file) => file.startsWith('dist/'))
-      .filter((file) => !existsSync(path.join(pkg.dir, file.replace(/^dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts'))));
-    expect(stale, `stale files in dist/: run \`rm -rf ${path.relative(ROOT, pkg.dir)}/dist && pnpm build\``).toEqual([]);
+      .filter(
+        (file) => !existsSync(path.join(pkg.dir, file.replace(/^dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts'))),
+      );
+    expect(stale, `stale files in dist/: run \`rm -rf ${path.relative(ROOT, pkg.dir)}/dist && pnpm build\``).toEqual(
+      [],
+    );
   });
 
   it('every relative import and file URL in its code resolves to a file it ships', () => {
@@ -161,7 +195,9 @@ describe.each(Object.keys(EXPECTED))('%s tarball', (name) => {
         references += 1;
         const targets = candidates(file, reference);
         const folder = targets[0]!.replace(/\/$/, '');
-        const resolves = reference.endsWith('/') ? folder === '.' || pkg.files.some((f) => f.startsWith(`${folder}/`)) : targets.some((t) => shipped.has(t));
+        const resolves = reference.endsWith('/')
+          ? folder === '.' || pkg.files.some((f) => f.startsWith(`${folder}/`))
+          : targets.some((t) => shipped.has(t));
         if (!resolves || targets[0]!.startsWith('..')) broken.push(`${file} → ${reference}`);
       }
     }
@@ -179,12 +215,19 @@ describe.each(Object.keys(EXPECTED))('%s tarball', (name) => {
 
   it('depends on the other packages by version, and is published publicly', () => {
     const pkg = tarball(name);
-    const dependencies = { ...(pkg.manifest.dependencies as Record<string, string> | undefined), ...(pkg.manifest.peerDependencies as Record<string, string> | undefined) };
+    const dependencies = {
+      ...(pkg.manifest.dependencies as Record<string, string> | undefined),
+      ...(pkg.manifest.peerDependencies as Record<string, string> | undefined),
+    };
     for (const [dependency, range] of Object.entries(dependencies)) {
       expect(range, `${dependency}`).not.toMatch(/^(workspace|link|file):/);
       const sibling = packed.find((p) => p.name === dependency);
       if (sibling !== undefined) expect(range, `${dependency} is released together with ${name}`).toBe(sibling.version);
     }
-    if (name.startsWith('@')) expect(pkg.manifest.publishConfig, 'a scoped package is private on the registry unless published with access public').toEqual({ access: 'public' });
+    if (name.startsWith('@'))
+      expect(
+        pkg.manifest.publishConfig,
+        'a scoped package is private on the registry unless published with access public',
+      ).toEqual({ access: 'public' });
   });
 });

@@ -16,8 +16,16 @@ function resolvedAllowOnly(): Record<string, unknown> {
     console.log(JSON.stringify([['(root)', vitest.config.allowOnly], ...vitest.projects.map((p) => [p.name, p.config.allowOnly])]));
     await vitest.close();
   `;
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['CI', 'CONTINUOUS_INTEGRATION', 'GITHUB_ACTIONS', 'BUILD_NUMBER', 'RUN_ID'].includes(name)));
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env, encoding: 'utf8' });
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !['CI', 'CONTINUOUS_INTEGRATION', 'GITHUB_ACTIONS', 'BUILD_NUMBER', 'RUN_ID'].includes(name),
+    ),
+  );
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
   return Object.fromEntries(JSON.parse(output.trim().split('\n').at(-1)!) as [string, unknown][]);
 }
 

@@ -33,14 +33,13 @@ const N = positiveInt('BENCH_N', 200);
 /** Goals from the issue. */
 const GOAL = { noopMs: 500, openapiTypescriptReportedMs: 1900 };
 
-
-
 const rel = (p) => path.relative(ROOT, p) || '.';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-if (!existsSync(path.join(ROOT, 'packages/cli/dist/main.js'))) fail('no build found; run `pnpm build` first (or `pnpm bench:codegen`, which builds)', 2);
+if (!existsSync(path.join(ROOT, 'packages/cli/dist/main.js')))
+  fail('no build found; run `pnpm build` first (or `pnpm bench:codegen`, which builds)', 2);
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
@@ -49,7 +48,10 @@ const bigText = writeBigOpenApi(N, BIG);
 const benchRequire = createRequire(path.join(ROOT, 'bench/package.json'));
 const otPkgFile = benchRequire.resolve('openapi-typescript/package.json');
 const otPkg = JSON.parse(readFileSync(otPkgFile, 'utf8'));
-const OT_BIN = path.join(path.dirname(otPkgFile), typeof otPkg.bin === 'string' ? otPkg.bin : otPkg.bin['openapi-typescript']);
+const OT_BIN = path.join(
+  path.dirname(otPkgFile),
+  typeof otPkg.bin === 'string' ? otPkg.bin : otPkg.bin['openapi-typescript'],
+);
 
 // ---------------------------------------------------------------------------------------------
 // Measuring whole processes
@@ -65,17 +67,27 @@ process.on('exit', () => rmSync(path.dirname(RSS_FILE), { recursive: true, force
 /** Runs `node ...args` once from the repository root: wall time, peak RSS, exit status, output. */
 function runNode(args) {
   rmSync(RSS_FILE, { force: true });
-  const options = { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } };
+  const options = {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  };
   const t0 = performance.now();
   const child = hasGnuTime
     ? spawnSync(TIME_BIN, ['-v', '-o', RSS_FILE, process.execPath, ...args], options)
-    : spawnSync(process.execPath, ['--import', RSS_PROBE, ...args], { ...options, env: { ...options.env, BENCH_RSS_FILE: RSS_FILE } });
+    : spawnSync(process.execPath, ['--import', RSS_PROBE, ...args], {
+        ...options,
+        env: { ...options.env, BENCH_RSS_FILE: RSS_FILE },
+      });
   const ms = performance.now() - t0;
   if (child.error) throw child.error;
   let rssMiB;
   if (existsSync(RSS_FILE)) {
     const text = readFileSync(RSS_FILE, 'utf8');
-    const kib = hasGnuTime ? Number(/Maximum resident set size \(kbytes\):\s*(\d+)/.exec(text)?.[1]) : Number(text.trim());
+    const kib = hasGnuTime
+      ? Number(/Maximum resident set size \(kbytes\):\s*(\d+)/.exec(text)?.[1])
+      : Number(text.trim());
     if (Number.isFinite(kib) && kib > 0) rssMiB = kib / 1024;
   }
   return { ms, rssMiB, status: child.status, output: `${child.stdout}${child.stderr}`.trim() };
@@ -135,9 +147,18 @@ function differences(before, after) {
 }
 
 log('codegen benchmark');
-log(`  node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-log(`  input: ${rel(BIG)} (N=${N}: ${5 * N} operations, ${N + 1} schemas; ${bigText.split('\n').length - 1} lines, ${(bigText.length / 1024).toFixed(0)} KiB)`);
-log(`  each command: 1 warm-up run + ${RUNS} measured, whole process from ${rel(ROOT) === '.' ? 'the repository root' : rel(ROOT)}; peak RSS from ${hasGnuTime ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}`);
+log(
+  `  node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+log(
+  `  input: ${rel(BIG)} (N=${N}: ${5 * N} operations, ${N + 1} schemas; ${bigText.split('\n').length - 1} lines, ${(bigText.length / 1024).toFixed(0)} KiB)`,
+);
+log(
+  `  each command: 1 warm-up run + ${RUNS} measured, whole process from ${rel(ROOT) === '.' ? 'the repository root' : rel(ROOT)}; peak RSS from ${hasGnuTime ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}`,
+);
 log('');
 
 const rows = [];
@@ -152,7 +173,8 @@ const otArgs = [OT_BIN, rel(BIG), '-o', rel(OT_FILE)];
 const ot = measure(`openapi-typescript ${rel(BIG)} -o ${rel(OT_FILE)}`, otArgs, {
   before: () => rmSync(OT_OUT, { recursive: true, force: true }),
   after: () => {
-    if (!existsSync(OT_FILE) || !readFileSync(OT_FILE, 'utf8').includes(`Res${N - 1}`)) fail(`openapi-typescript wrote no ${rel(OT_FILE)} describing Res${N - 1}`);
+    if (!existsSync(OT_FILE) || !readFileSync(OT_FILE, 'utf8').includes(`Res${N - 1}`))
+      fail(`openapi-typescript wrote no ${rel(OT_FILE)} describing Res${N - 1}`);
   },
 });
 rows.push({ id: 'A', label: `openapi-typescript ${otPkg.version}: ${rel(BIG)} -o ${rel(OT_FILE)}`, ...ot });
@@ -171,7 +193,11 @@ if (probe.status !== 0) {
   full = measure(syncLabel, syncArgs, { before: () => rmSync(SYNC_OUT, { recursive: true, force: true }) });
   const files = [...snapshot(SYNC_OUT).values()].filter((v) => v !== 'dir');
   const bytes = files.reduce((n, v) => n + Number(v.split(' ')[1]), 0);
-  rows.push({ label: `specfirst sync, full (empty out dir; writes ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB)`, vs: 'A', ...full });
+  rows.push({
+    label: `specfirst sync, full (empty out dir; writes ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB)`,
+    vs: 'A',
+    ...full,
+  });
 
   // The out dir is now up to date; a sync must leave every file under bench/.out/codegen alone.
   let snap;
@@ -199,7 +225,11 @@ const table = rows.map((r) => {
 });
 const headers = ['measurement (whole process, wall time)', 'median ms', 'min ms', 'peak RSS', 'ratio (median / [A])'];
 const widths = headers.map((h, i) => Math.max(h.length, ...table.map((cells) => cells[i].length)));
-const line = (cells) => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+const line = (cells) =>
+  cells
+    .map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+    .join('  ')
+    .trimEnd();
 log(line(headers));
 log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const cells of table) log(line(cells));
@@ -208,11 +238,20 @@ log('');
 log('Goals (from the issue)');
 const ms = (v) => `${v.toFixed(0)} ms`;
 if (full) {
-  log(`        full sync / openapi-typescript: ${(full.time.median / ot.time.median).toFixed(2)}x (${ms(full.time.median)} vs ${ms(ot.time.median)}, medians)`);
-  log(`  ${noop.time.median < GOAL.noopMs ? 'PASS' : 'MISS'}  no-op sync < ${GOAL.noopMs} ms: median ${ms(noop.time.median)}, min ${ms(noop.time.min)}`);
-  if (noopWrites.length === 0) log(`  PASS  no-op sync wrote nothing (mtime and size of every file under ${rel(OUT)} unchanged over ${1 + RUNS} runs)`);
+  log(
+    `        full sync / openapi-typescript: ${(full.time.median / ot.time.median).toFixed(2)}x (${ms(full.time.median)} vs ${ms(ot.time.median)}, medians)`,
+  );
+  log(
+    `  ${noop.time.median < GOAL.noopMs ? 'PASS' : 'MISS'}  no-op sync < ${GOAL.noopMs} ms: median ${ms(noop.time.median)}, min ${ms(noop.time.min)}`,
+  );
+  if (noopWrites.length === 0)
+    log(
+      `  PASS  no-op sync wrote nothing (mtime and size of every file under ${rel(OUT)} unchanged over ${1 + RUNS} runs)`,
+    );
   else {
-    log(`  FAIL  no-op sync wrote: ${noopWrites.length === 1 ? '1 change' : `${noopWrites.length} changes`} under ${rel(OUT)}:`);
+    log(
+      `  FAIL  no-op sync wrote: ${noopWrites.length === 1 ? '1 change' : `${noopWrites.length} changes`} under ${rel(OUT)}:`,
+    );
     for (const change of noopWrites.slice(0, 20)) log(`          ${change}`);
     if (noopWrites.length > 20) log(`          ... and ${noopWrites.length - 20} more`);
     exitCode = 1;
@@ -221,7 +260,14 @@ if (full) {
   log('        full sync / openapi-typescript: not measured (no `specfirst sync`)');
   log(`        no-op sync < ${GOAL.noopMs} ms: not measured (no \`specfirst sync\`)`);
 }
-log(`        openapi-typescript here: median ${ms(ot.time.median)}; the issue reports about ${(GOAL.openapiTypescriptReportedMs / 1000).toFixed(1)} s on these machines`);
+log(
+  `        openapi-typescript here: median ${ms(ot.time.median)}; the issue reports about ${(GOAL.openapiTypescriptReportedMs / 1000).toFixed(1)} s on these machines`,
+);
 for (const note of notes) log(`  note: ${note}`);
-log(`  (load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; figures from a busy machine vary, compare min as well as median)`);
+log(
+  `  (load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; figures from a busy machine vary, compare min as well as median)`,
+);
 process.exitCode = exitCode;

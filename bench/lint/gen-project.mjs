@@ -24,11 +24,26 @@ import { fileURLToPath } from 'node:url';
 
 /** [plural, singular] nouns; with a number they name services, tags and operations. */
 const NOUNS = [
-  ['orders', 'order'], ['invoices', 'invoice'], ['products', 'product'], ['customers', 'customer'],
-  ['shipments', 'shipment'], ['payments', 'payment'], ['carts', 'cart'], ['reviews', 'review'],
-  ['coupons', 'coupon'], ['stores', 'store'], ['tickets', 'ticket'], ['refunds', 'refund'],
-  ['vendors', 'vendor'], ['parcels', 'parcel'], ['accounts', 'account'], ['quotes', 'quote'],
-  ['bookings', 'booking'], ['listings', 'listing'], ['messages', 'message'], ['reports', 'report'],
+  ['orders', 'order'],
+  ['invoices', 'invoice'],
+  ['products', 'product'],
+  ['customers', 'customer'],
+  ['shipments', 'shipment'],
+  ['payments', 'payment'],
+  ['carts', 'cart'],
+  ['reviews', 'review'],
+  ['coupons', 'coupon'],
+  ['stores', 'store'],
+  ['tickets', 'ticket'],
+  ['refunds', 'refund'],
+  ['vendors', 'vendor'],
+  ['parcels', 'parcel'],
+  ['accounts', 'account'],
+  ['quotes', 'quote'],
+  ['bookings', 'booking'],
+  ['listings', 'listing'],
+  ['messages', 'message'],
+  ['reports', 'report'],
 ];
 
 const pascal = (s) => s.replace(/(^|-)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
@@ -51,7 +66,16 @@ function servicesOf(n) {
   return Array.from({ length: n }, (_, i) => {
     const [plural, singular] = NOUNS[i % NOUNS.length];
     const name = `${plural}-${Math.floor(i / NOUNS.length)}`;
-    return { i, name, plural, singular, Tag: pascal(plural), One: pascal(singular), Many: pascal(plural), port: 4000 + i };
+    return {
+      i,
+      name,
+      plural,
+      singular,
+      Tag: pascal(plural),
+      One: pascal(singular),
+      Many: pascal(plural),
+      port: 4000 + i,
+    };
   });
 }
 
@@ -243,7 +267,9 @@ export class HealthController {
 `;
 
   files['repository.ts'] = `import { randomUUID } from 'node:crypto';
-${p.shadowModel ? `
+${
+  p.shadowModel
+    ? `
 /** Kept in sync with the spec by hand. */
 export interface Item {
   id: string;
@@ -254,8 +280,10 @@ export interface Item {
   createdAt: string;
 }
 type ItemCreate = Omit<Item, 'id' | 'createdAt'>;
-` : `import type { Item, ItemCreate } from '../../../generated/models.js';
-`}
+`
+    : `import type { Item, ItemCreate } from '../../../generated/models.js';
+`
+}
 /** An in-memory store of ${s.plural}; the production one has the same shape. */
 export class ItemRepository {
   private readonly items = new Map<string, Item>();
@@ -302,7 +330,8 @@ export class ItemRepository {
 }
 `;
 
-  files['helpers/pagination.ts'] = `${p.unusedImport ? `import { inspect } from 'node:util';\n` : ''}const PREFIX = 'o:';
+  files['helpers/pagination.ts'] =
+    `${p.unusedImport ? `import { inspect } from 'node:util';\n` : ''}const PREFIX = 'o:';
 
 /** Opaque cursors: base64url of an offset. */
 export function encodeCursor(offset: number): string {
@@ -453,12 +482,18 @@ export function generate(n, dir) {
     writeFileSync(file, text);
   };
   const services = servicesOf(n);
-  write('specfirst.yaml', `name: lint-bench\nspec: spec\noutput: generated\nservices: services\napps:\n  - services/*/src/app.ts\n`);
+  write(
+    'specfirst.yaml',
+    `name: lint-bench\nspec: spec\noutput: generated\nservices: services\napps:\n  - services/*/src/app.ts\n`,
+  );
   write('spec/models.yaml', MODELS);
   write(
     'spec/services.yaml',
     `services:\n${services
-      .map((s) => `  ${s.name}:\n    type: http\n    description: The ${s.plural} service, shard ${Math.floor(s.i / NOUNS.length)}.\n    port: ${s.port}\n    rest: rest/${s.name}.yaml\n    access: [database]\n`)
+      .map(
+        (s) =>
+          `  ${s.name}:\n    type: http\n    description: The ${s.plural} service, shard ${Math.floor(s.i / NOUNS.length)}.\n    port: ${s.port}\n    rest: rest/${s.name}.yaml\n    access: [database]\n`,
+      )
       .join('\n')}`,
   );
   const totals = { services: n, operations: 0, files: 0, lines: 0 };
@@ -467,7 +502,8 @@ export function generate(n, dir) {
     write(`spec/rest/${s.name}.yaml`, restFile(s));
     totals.operations += 3;
     const files = sourceFiles(s);
-    if (Object.keys(files).length !== FILES_PER_SERVICE) throw new Error(`service ${s.name}: ${Object.keys(files).length} files`);
+    if (Object.keys(files).length !== FILES_PER_SERVICE)
+      throw new Error(`service ${s.name}: ${Object.keys(files).length} files`);
     for (const [rel, text] of Object.entries(files)) {
       write(`services/${s.name}/src/${rel}`, text);
       totals.files++;

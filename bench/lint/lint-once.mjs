@@ -37,7 +37,9 @@ for (const result of results) {
     byRule[key] = (byRule[key] ?? 0) + 1;
   }
 }
-const fatalSample = results.flatMap((r) => r.messages.filter((m) => m.fatal).map((m) => `${r.filePath}:${m.line}: ${m.message}`)).slice(0, 3);
+const fatalSample = results
+  .flatMap((r) => r.messages.filter((m) => m.fatal).map((m) => `${r.filePath}:${m.line}: ${m.message}`))
+  .slice(0, 3);
 
 let irLoads = null;
 if (pluginFile && pluginFile !== '-') irLoads = (await import(pathToFileURL(pluginFile).href)).irLoadCount();

@@ -39,14 +39,19 @@ const N = positiveInt('BENCH_N', 200);
 const GOAL = { overhead: 0.1, irLoads: 1 };
 
 /** Which planted problem each spec rule must find (see gen-project.mjs). */
-const SPEC_RULES = { 'spec/no-adhoc-schema': 'adhocSchema', 'spec/no-manual-router': 'manualRouter', 'spec/no-shadow-model': 'shadowModel' };
+const SPEC_RULES = {
+  'spec/no-adhoc-schema': 'adhocSchema',
+  'spec/no-manual-router': 'manualRouter',
+  'spec/no-shadow-model': 'shadowModel',
+};
 
 const rel = (p) => path.relative(ROOT, p) || '.';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-if (!existsSync(PLUGIN) || !existsSync(path.join(ROOT, 'packages/cli/dist/main.js'))) fail('no build found; run `pnpm build` first (or `pnpm bench:lint`, which builds)', 2);
+if (!existsSync(PLUGIN) || !existsSync(path.join(ROOT, 'packages/cli/dist/main.js')))
+  fail('no build found; run `pnpm build` first (or `pnpm bench:lint`, which builds)', 2);
 
 const pluginRequire = createRequire(path.join(ROOT, 'packages/eslint-plugin-spec/package.json'));
 const rootRequire = createRequire(path.join(ROOT, 'package.json'));
@@ -75,10 +80,16 @@ const url = (name) => pathToFileURL(resolveFrom(name)).href;
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const { totals, planted } = generate(N, PROJECT);
-const check = spawnSync(process.execPath, [CLI, 'check', PROJECT], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+const check = spawnSync(process.execPath, [CLI, 'check', PROJECT], {
+  cwd: ROOT,
+  encoding: 'utf8',
+  env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+});
 const checkOutput = `${check.stdout}${check.stderr}`.trim();
 if (check.error || check.status !== 0 || /\berror\b/i.test(checkOutput)) {
-  fail(`the generated spec does not check: \`specfirst check ${rel(PROJECT)}\` exited ${check.status}:\n${check.error?.message ?? checkOutput}`);
+  fail(
+    `the generated spec does not check: \`specfirst check ${rel(PROJECT)}\` exited ${check.status}:\n${check.error?.message ?? checkOutput}`,
+  );
 }
 
 // The two configs, as eslint.config files at the project root (ESLint loads them inside lintFiles).
@@ -128,10 +139,15 @@ function lintOnce(id) {
   } catch {
     result = undefined;
   }
-  if (child.status !== 0 || !result) fail(`[${id}] lint process exited ${child.status}:\n${`${child.stdout}${child.stderr}`.trim()}`);
-  if (result.fatal > 0) fail(`[${id}] ${result.fatal === 1 ? '1 file' : `${result.fatal} files`} did not parse, e.g.\n  ${result.fatalSample.join('\n  ')}`);
+  if (child.status !== 0 || !result)
+    fail(`[${id}] lint process exited ${child.status}:\n${`${child.stdout}${child.stderr}`.trim()}`);
+  if (result.fatal > 0)
+    fail(
+      `[${id}] ${result.fatal === 1 ? '1 file' : `${result.fatal} files`} did not parse, e.g.\n  ${result.fatalSample.join('\n  ')}`,
+    );
   if (result.files !== totals.files) fail(`[${id}] linted ${result.files} files, expected ${totals.files}`);
-  if (id === 'B' && result.irLoads !== GOAL.irLoads) fail(`[B] irLoadCount() is ${result.irLoads} after the lint, expected exactly ${GOAL.irLoads}`);
+  if (id === 'B' && result.irLoads !== GOAL.irLoads)
+    fail(`[B] irLoadCount() is ${result.irLoads} after the lint, expected exactly ${GOAL.irLoads}`);
   return { ...result, wallMs };
 }
 
@@ -143,12 +159,23 @@ function stats(values) {
 
 const eslintVersion = pluginRequire('eslint/package.json').version;
 log('lint benchmark');
-log(`  node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-log(`  input: ${rel(PROJECT)}: ${totals.services} services × ${FILES_PER_SERVICE} files = ${totals.files} TypeScript files (${totals.lines.toLocaleString('en')} lines), ${totals.operations} operations; specfirst check: ${checkOutput.split('\n').at(-1)}`);
-log(`  ESLint ${eslintVersion} (Node API, lintFiles(['services'])), typescript-eslint ${versionOf('typescript-eslint')}, @eslint/js ${versionOf('@eslint/js')}, eslint-plugin-spec ${pluginRequire('./package.json').version} (${rel(PLUGIN)})`);
+log(
+  `  node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+log(
+  `  input: ${rel(PROJECT)}: ${totals.services} services × ${FILES_PER_SERVICE} files = ${totals.files} TypeScript files (${totals.lines.toLocaleString('en')} lines), ${totals.operations} operations; specfirst check: ${checkOutput.split('\n').at(-1)}`,
+);
+log(
+  `  ESLint ${eslintVersion} (Node API, lintFiles(['services'])), typescript-eslint ${versionOf('typescript-eslint')}, @eslint/js ${versionOf('@eslint/js')}, eslint-plugin-spec ${pluginRequire('./package.json').version} (${rel(PLUGIN)})`,
+);
 log(`  [A] ${rel(CONFIGS.A.file)}: @eslint/js recommended + typescript-eslint recommended`);
 log(`  [B] ${rel(CONFIGS.B.file)}: [A] + spec.configs.recommended`);
-log(`  each config: 1 warm-up run + ${RUNS} measured, alternating A, B; every run a fresh process from ${rel(PROJECT)}`);
+log(
+  `  each config: 1 warm-up run + ${RUNS} measured, alternating A, B; every run a fresh process from ${rel(PROJECT)}`,
+);
 log('');
 
 const runs = { A: [], B: [] };
@@ -165,13 +192,22 @@ for (let i = 0; i < 1 + RUNS; i++) {
 const [a, b] = [runs.A[0], runs.B[0]];
 const problems = []; // differences that make the run fail
 for (const [id, list] of Object.entries(runs)) {
-  for (const r of list) if (JSON.stringify(r.byRule) !== JSON.stringify(list[0].byRule)) problems.push(`[${id}] runs found different problems`);
+  for (const r of list)
+    if (JSON.stringify(r.byRule) !== JSON.stringify(list[0].byRule))
+      problems.push(`[${id}] runs found different problems`);
 }
-const specRuleCount = (r) => Object.entries(r.byRule).filter(([rule]) => rule.startsWith('spec/')).reduce((n, [, c]) => n + c, 0);
+const specRuleCount = (r) =>
+  Object.entries(r.byRule)
+    .filter(([rule]) => rule.startsWith('spec/'))
+    .reduce((n, [, c]) => n + c, 0);
 if (specRuleCount(a) > 0) problems.push(`[A] reported spec/* rules: ${JSON.stringify(a.byRule)}`);
-for (const [rule, c] of Object.entries(a.byRule)) if (b.byRule[rule] !== c) problems.push(`${rule}: ${c} in [A] but ${b.byRule[rule] ?? 0} in [B]`);
+for (const [rule, c] of Object.entries(a.byRule))
+  if (b.byRule[rule] !== c) problems.push(`${rule}: ${c} in [A] but ${b.byRule[rule] ?? 0} in [B]`);
 for (const [rule, key] of Object.entries(SPEC_RULES)) {
-  if ((b.byRule[rule] ?? 0) < planted[key]) problems.push(`${rule}: ${(b.byRule[rule] ?? 0) === 1 ? '1 report' : `${b.byRule[rule] ?? 0} reports`} in [B], ${planted[key]} planted`);
+  if ((b.byRule[rule] ?? 0) < planted[key])
+    problems.push(
+      `${rule}: ${(b.byRule[rule] ?? 0) === 1 ? '1 report' : `${b.byRule[rule] ?? 0} reports`} in [B], ${planted[key]} planted`,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,10 +221,19 @@ const rows = [
   ['    whole process + plugin (B)', stats(runs.B.map((r) => r.wallMs)), 'W'],
 ];
 const base = { A: rows[0][1], W: rows[2][1] };
-const table = rows.map(([label, s, vs], i) => [label, fmt(s.median), fmt(s.min), i % 2 === 0 ? 'baseline' : `${(s.median / base[vs].median).toFixed(3)}x [${vs}]`]);
+const table = rows.map(([label, s, vs], i) => [
+  label,
+  fmt(s.median),
+  fmt(s.min),
+  i % 2 === 0 ? 'baseline' : `${(s.median / base[vs].median).toFixed(3)}x [${vs}]`,
+]);
 const headers = ['measurement (fresh process each run)', 'median ms', 'min ms', 'ratio (median / [X])'];
 const widths = headers.map((h, i) => Math.max(h.length, ...table.map((cells) => cells[i].length)));
-const line = (cells) => cells.map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+const line = (cells) =>
+  cells
+    .map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+    .join('  ')
+    .trimEnd();
 log(line(headers));
 log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const cells of table) log(line(cells));
@@ -203,7 +248,11 @@ const ruleList = (r, pick) =>
     .join(', ');
 log(`[A] ${count(a)}: ${ruleList(a, () => true)}`);
 log(`[B] ${count(b)}: the same + ${ruleList(b, (rule) => rule.startsWith('spec/'))}`);
-log(`    planted: ${Object.entries(SPEC_RULES).map(([rule, key]) => `${rule} ${planted[key]} ${planted[key] === 1 ? 'service' : 'services'}`).join(', ')}`);
+log(
+  `    planted: ${Object.entries(SPEC_RULES)
+    .map(([rule, key]) => `${rule} ${planted[key]} ${planted[key] === 1 ? 'service' : 'services'}`)
+    .join(', ')}`,
+);
 log(`    IR loads in each [B] process (irLoadCount()): ${runs.B.map((r) => r.irLoads).join(', ')}`);
 
 log('');
@@ -214,13 +263,24 @@ const lintOver = overhead(rows[1][1].median, rows[0][1].median);
 const lintOverMin = overhead(rows[1][1].min, rows[0][1].min);
 const wallOver = overhead(rows[3][1].median, rows[2][1].median);
 const wallOverMin = overhead(rows[3][1].min, rows[2][1].min);
-log(`  ${lintOver < GOAL.overhead ? 'PASS' : 'MISS'}  overhead of the plugin, lintFiles: ${pct(lintOver)} (medians ${fmt(rows[1][1].median)} vs ${fmt(rows[0][1].median)} ms; mins: ${pct(lintOverMin)}); goal < ${GOAL.overhead * 100} %`);
-log(`  ${wallOver < GOAL.overhead ? 'PASS' : 'MISS'}  overhead of the plugin, whole process: ${pct(wallOver)} (medians ${fmt(rows[3][1].median)} vs ${fmt(rows[2][1].median)} ms; mins: ${pct(wallOverMin)}); goal < ${GOAL.overhead * 100} %`);
+log(
+  `  ${lintOver < GOAL.overhead ? 'PASS' : 'MISS'}  overhead of the plugin, lintFiles: ${pct(lintOver)} (medians ${fmt(rows[1][1].median)} vs ${fmt(rows[0][1].median)} ms; mins: ${pct(lintOverMin)}); goal < ${GOAL.overhead * 100} %`,
+);
+log(
+  `  ${wallOver < GOAL.overhead ? 'PASS' : 'MISS'}  overhead of the plugin, whole process: ${pct(wallOver)} (medians ${fmt(rows[3][1].median)} vs ${fmt(rows[2][1].median)} ms; mins: ${pct(wallOverMin)}); goal < ${GOAL.overhead * 100} %`,
+);
 const irOk = runs.B.every((r) => r.irLoads === GOAL.irLoads);
-log(`  ${irOk ? 'PASS' : 'FAIL'}  IR loads per process: ${[...new Set(runs.B.map((r) => r.irLoads))].join(', ')} (goal: exactly ${GOAL.irLoads})`);
+log(
+  `  ${irOk ? 'PASS' : 'FAIL'}  IR loads per process: ${[...new Set(runs.B.map((r) => r.irLoads))].join(', ')} (goal: exactly ${GOAL.irLoads})`,
+);
 if (problems.length > 0) {
   log(`  FAIL  the configs' findings: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}:`);
   for (const p of [...new Set(problems)].slice(0, 20)) log(`          ${p}`);
 } else log(`  PASS  [B] finds what [A] finds, plus every planted spec violation`);
-log(`  (load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; figures from a busy machine vary, compare min as well as median)`);
+log(
+  `  (load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; figures from a busy machine vary, compare min as well as median)`,
+);
 process.exitCode = problems.length > 0 || !irOk ? 1 : 0;

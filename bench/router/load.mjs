@@ -28,7 +28,9 @@ const result = await autocannon({
   pipelining: Number(pipelining),
 });
 
-const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
+const statusCodes = Object.fromEntries(
+  Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]),
+);
 console.log(
   JSON.stringify({
     reqPerSec: result.requests.mean,

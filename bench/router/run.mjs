@@ -55,10 +55,21 @@ const SERVERS = [
   { id: 'plain', file: 'plain-express.mjs', label: 'plain Express, no validation', validates: false },
   { id: 'generated', file: 'generated.mjs', label: 'SpecFirst generated router', validates: true },
   { id: 'zod', file: 'zod.mjs', label: 'zod 4', validates: true, issue: { small: 0.98, bulk: 0.62 } },
-  { id: 'openapi-validator', file: 'openapi-validator.mjs', label: 'express-openapi-validator', validates: true, issue: { small: 0.73, bulk: 0.73 } },
-  { id: 'ajv', file: 'ajv-handwritten.mjs', label: 'hand-written ajv handler', validates: true, issue: { small: 0.96, bulk: 0.95 } },
+  {
+    id: 'openapi-validator',
+    file: 'openapi-validator.mjs',
+    label: 'express-openapi-validator',
+    validates: true,
+    issue: { small: 0.73, bulk: 0.73 },
+  },
+  {
+    id: 'ajv',
+    file: 'ajv-handwritten.mjs',
+    label: 'hand-written ajv handler',
+    validates: true,
+    issue: { small: 0.96, bulk: 0.95 },
+  },
 ];
-
 
 /** Live server and load processes, ended on any exit. */
 const children = new Set();
@@ -67,23 +78,40 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
-
 const rel = (p) => path.relative(ROOT, p) || '.';
 
 // ---------------------------------------------------------------------------------------------
 // Which servers
 
 const explicit = process.env.BENCH_SERVERS !== undefined && process.env.BENCH_SERVERS.trim() !== '';
-const selectedIds = explicit ? [...new Set(process.env.BENCH_SERVERS.split(',').map((s) => s.trim()).filter(Boolean))] : SERVERS.map((s) => s.id);
+const selectedIds = explicit
+  ? [
+      ...new Set(
+        process.env.BENCH_SERVERS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ]
+  : SERVERS.map((s) => s.id);
 const unknownIds = selectedIds.filter((id) => !SERVERS.some((s) => s.id === id));
-if (unknownIds.length > 0) fail(`BENCH_SERVERS names unknown ${unknownIds.length === 1 ? 'server' : 'servers'} ${unknownIds.join(', ')}; known: ${SERVERS.map((s) => s.id).join(', ')}`, 2);
+if (unknownIds.length > 0)
+  fail(
+    `BENCH_SERVERS names unknown ${unknownIds.length === 1 ? 'server' : 'servers'} ${unknownIds.join(', ')}; known: ${SERVERS.map((s) => s.id).join(', ')}`,
+    2,
+  );
 const selected = SERVERS.filter((s) => selectedIds.includes(s.id));
 
 // ---------------------------------------------------------------------------------------------
 // Bodies and the checks every server must pass
 
 const ADDRESS = { line1: "12 St James's Square", city: 'London', postcode: 'SW1Y 4JH', country: 'GB' };
-const USER = { email: 'ada@example.com', name: 'Ada Lovelace', role: 'admin', password: 'correct horse battery', address: ADDRESS };
+const USER = {
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  role: 'admin',
+  password: 'correct horse battery',
+  address: ADDRESS,
+};
 const USER_ID = '5f0c3c52-8d4e-4c1b-9a57-2f6a1d0e7b93'; // as in servers/common.mjs
 const BULK_SIZE = 100;
 const bulk = (last) => [...Array.from({ length: BULK_SIZE - 1 }, () => USER), last];
@@ -97,8 +125,18 @@ const BODIES = [
 /** Valid requests: status 201 and this answer (`createdAt` only has to be a date-time string). */
 const VALID = [
   { what: 'one user', path: '/users', body: USER, answer: { id: USER_ID, ...USER_OUT } },
-  { what: 'one user without role (default customer)', path: '/users', body: { ...USER, role: undefined }, answer: { id: USER_ID, ...USER_OUT, role: 'customer' } },
-  { what: 'one user without address', path: '/users', body: { ...USER, address: undefined }, answer: { id: USER_ID, ...USER_OUT, address: undefined } },
+  {
+    what: 'one user without role (default customer)',
+    path: '/users',
+    body: { ...USER, role: undefined },
+    answer: { id: USER_ID, ...USER_OUT, role: 'customer' },
+  },
+  {
+    what: 'one user without address',
+    path: '/users',
+    body: { ...USER, address: undefined },
+    answer: { id: USER_ID, ...USER_OUT, address: undefined },
+  },
   { what: `${BULK_SIZE} users`, path: '/users/bulk', body: bulk(USER), answer: { created: BULK_SIZE } },
 ];
 
@@ -108,15 +146,27 @@ const INVALID = [
   { what: 'email not-an-email', path: '/users', body: { ...USER, email: 'not-an-email' } },
   { what: 'unknown property in address', path: '/users', body: { ...USER, address: { ...ADDRESS, floor: '2' } } },
   { what: 'country gb (lower case)', path: '/users', body: { ...USER, address: { ...ADDRESS, country: 'gb' } } },
-  { what: 'postcode of 17 characters', path: '/users', body: { ...USER, address: { ...ADDRESS, postcode: 'X'.repeat(17) } } },
+  {
+    what: 'postcode of 17 characters',
+    path: '/users',
+    body: { ...USER, address: { ...ADDRESS, postcode: 'X'.repeat(17) } },
+  },
   { what: 'password of 11 characters', path: '/users', body: { ...USER, password: 'x'.repeat(11) } },
   { what: 'empty name', path: '/users', body: { ...USER, name: '' } },
   { what: 'name of 101 characters', path: '/users', body: { ...USER, name: 'x'.repeat(101) } },
   { what: 'role root', path: '/users', body: { ...USER, role: 'root' } },
   { what: 'no email', path: '/users', body: { ...USER, email: undefined } },
   { what: 'an array instead of a user', path: '/users', body: [USER] },
-  { what: 'last of the users has unknown property isAdmin', path: '/users/bulk', body: bulk({ ...USER, isAdmin: true }) },
-  { what: 'last of the users has email not-an-email', path: '/users/bulk', body: bulk({ ...USER, email: 'not-an-email' }) },
+  {
+    what: 'last of the users has unknown property isAdmin',
+    path: '/users/bulk',
+    body: bulk({ ...USER, isAdmin: true }),
+  },
+  {
+    what: 'last of the users has email not-an-email',
+    path: '/users/bulk',
+    body: bulk({ ...USER, email: 'not-an-email' }),
+  },
   { what: 'a user instead of an array', path: '/users/bulk', body: USER },
 ];
 
@@ -146,13 +196,16 @@ async function checkServer(server, port) {
     const expected = JSON.parse(JSON.stringify(c.answer)); // drops the undefined properties
     const okCreatedAt = !('id' in expected) || (typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt)));
     if (r.status !== 201 || !isDeepStrictEqual(rest, expected) || !okCreatedAt) {
-      problems.push(`${c.what}: expected 201 ${JSON.stringify({ ...expected, ...('id' in expected ? { createdAt: '…' } : {}) })}, got ${r.status} ${r.text.slice(0, 300)}`);
+      problems.push(
+        `${c.what}: expected 201 ${JSON.stringify({ ...expected, ...('id' in expected ? { createdAt: '…' } : {}) })}, got ${r.status} ${r.text.slice(0, 300)}`,
+      );
     }
   }
   if (server.validates) {
     for (const c of INVALID) {
       const r = await post(port, c.path, c.body);
-      if (r.status !== 400) problems.push(`${c.what} (POST ${c.path}): expected 400, got ${r.status} ${r.text.slice(0, 200)}`);
+      if (r.status !== 400)
+        problems.push(`${c.what} (POST ${c.path}): expected 400, got ${r.status} ${r.text.slice(0, 200)}`);
     }
   }
   return problems;
@@ -195,7 +248,12 @@ function startServer(server) {
     child.on('exit', (code, signal) => {
       children.delete(child);
       if (/Error: not wired yet/.test(stderr)) settle(new NotWired(stderr.trim()));
-      else settle(new Error(`${server.file} exited (${signal ?? `code ${code}`}) before listening:\n${(stderr || stdout).trim()}`));
+      else
+        settle(
+          new Error(
+            `${server.file} exited (${signal ?? `code ${code}`}) before listening:\n${(stderr || stdout).trim()}`,
+          ),
+        );
     });
   });
 }
@@ -216,7 +274,17 @@ function stopServer({ child }) {
 /** Runs autocannon (load.mjs) pinned to LOAD_CORE and resolves with its figures. */
 function runLoad(port, bodyFile, urlPath, seconds) {
   return new Promise((resolve, reject) => {
-    const args = ['-c', LOAD_CORE, process.execPath, LOAD, `http://127.0.0.1:${port}${urlPath}`, bodyFile, String(seconds), String(CONNECTIONS), String(PIPELINING)];
+    const args = [
+      '-c',
+      LOAD_CORE,
+      process.execPath,
+      LOAD,
+      `http://127.0.0.1:${port}${urlPath}`,
+      bodyFile,
+      String(seconds),
+      String(CONNECTIONS),
+      String(PIPELINING),
+    ];
     const child = spawn(TASKSET, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let stdout = '';
@@ -245,10 +313,14 @@ function cpusAllowed(pid) {
 // ---------------------------------------------------------------------------------------------
 // Preparing
 
-if (!existsSync(TASKSET)) fail(`${TASKSET} not found; the bench pins the server and the load generator to cores with it`);
+if (!existsSync(TASKSET))
+  fail(`${TASKSET} not found; the bench pins the server and the load generator to cores with it`);
 for (const core of [SERVER_CORE, LOAD_CORE]) {
   const probe = spawnSync(TASKSET, ['-c', core, 'true'], { encoding: 'utf8' });
-  if (probe.status !== 0) fail(`\`taskset -c ${core} true\` failed (${(probe.stderr || probe.error?.message || '').trim()}); the bench needs cores ${SERVER_CORE} and ${LOAD_CORE}`);
+  if (probe.status !== 0)
+    fail(
+      `\`taskset -c ${core} true\` failed (${(probe.stderr || probe.error?.message || '').trim()}); the bench needs cores ${SERVER_CORE} and ${LOAD_CORE}`,
+    );
 }
 
 mkdirSync(OUT, { recursive: true });
@@ -268,9 +340,13 @@ if (selected.some((s) => s.id === 'generated')) prepareGenerated();
  * servers run on plain `node`. The copy keeps sync's own output folder exactly as sync left it.
  */
 function prepareGenerated() {
-  if (!existsSync(path.join(ROOT, 'packages/cli/dist/main.js'))) fail('no build found; run `pnpm build` first (or `pnpm bench:router`, which builds)', 2);
+  if (!existsSync(path.join(ROOT, 'packages/cli/dist/main.js')))
+    fail('no build found; run `pnpm build` first (or `pnpm bench:router`, which builds)', 2);
   rmSync(GENERATED_JS, { recursive: true, force: true });
-  const sync = spawnSync(process.execPath, [CLI, 'sync', rel(API), '--out', rel(GENERATED_OUT)], { cwd: ROOT, encoding: 'utf8' });
+  const sync = spawnSync(process.execPath, [CLI, 'sync', rel(API), '--out', rel(GENERATED_OUT)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   const said = `${sync.stdout}${sync.stderr}`.trim();
   if (sync.error || sync.status !== 0) {
     notes.push(
@@ -293,13 +369,24 @@ function prepareGenerated() {
     writeFileSync(file.replace(/ts$/, 'js'), outputText);
     transpiled++;
   }
-  notes.push(`generated: \`specfirst sync ${rel(API)} --out ${rel(GENERATED_OUT)}\` ok; ${transpiled} .ts ${transpiled === 1 ? 'file' : 'files'} transpiled into ${rel(GENERATED_JS)}`);
+  notes.push(
+    `generated: \`specfirst sync ${rel(API)} --out ${rel(GENERATED_OUT)}\` ok; ${transpiled} .ts ${transpiled === 1 ? 'file' : 'files'} transpiled into ${rel(GENERATED_JS)}`,
+  );
 }
 
 log('router benchmark');
-log(`  node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-log(`  servers on core ${SERVER_CORE}, autocannon on core ${LOAD_CORE}; ${CONNECTIONS} connections, pipelining ${PIPELINING}; ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured`);
-log(`  bodies: ${BODIES.map((b) => `${b.id} ${b.bytes} bytes`).join(', ')}; servers: ${selected.map((s) => s.id).join(', ')}`);
+log(
+  `  node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+log(
+  `  servers on core ${SERVER_CORE}, autocannon on core ${LOAD_CORE}; ${CONNECTIONS} connections, pipelining ${PIPELINING}; ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured`,
+);
+log(
+  `  bodies: ${BODIES.map((b) => `${b.id} ${b.bytes} bytes`).join(', ')}; servers: ${selected.map((s) => s.id).join(', ')}`,
+);
 for (const note of notes) log(`  note: ${note}`);
 log('');
 
@@ -333,7 +420,9 @@ for (const b of BODIES) {
 
     const problems = await checkServer(server, running.port).catch((error) => [`request failed: ${error.message}`]);
     if (problems.length > 0) {
-      fail(`${server.id} (${server.file}) fails the checks before measuring:\n  ${problems.join('\n  ')}${running.stderr() ? `\nits stderr:\n${running.stderr()}` : ''}`);
+      fail(
+        `${server.id} (${server.file}) fails the checks before measuring:\n  ${problems.join('\n  ')}${running.stderr() ? `\nits stderr:\n${running.stderr()}` : ''}`,
+      );
     }
 
     const failOnRejects = (phase, r) => {
@@ -350,7 +439,9 @@ for (const b of BODIES) {
       const r = await runLoad(running.port, b.file, b.path, SECONDS);
       failOnRejects('measurement', r);
       results.get(b.id).set(server.id, r);
-      log(`  ${server.id.padEnd(18)} ${fmtInt(r.reqPerSec).padStart(8)} req/s  p99 ${r.latencyP99} ms  (${r.requests} requests, checks passed, server on core ${pinned})`);
+      log(
+        `  ${server.id.padEnd(18)} ${fmtInt(r.reqPerSec).padStart(8)} req/s  p99 ${r.latencyP99} ms  (${r.requests} requests, checks passed, server on core ${pinned})`,
+      );
     } catch (error) {
       fail(`${server.id} on ${b.id}: ${error.message}`);
     } finally {
@@ -389,7 +480,11 @@ for (const b of BODIES) {
       ];
     });
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((cells) => cells[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   log(line(headers));
   log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const cells of rows) log(line(cells));
@@ -398,11 +493,18 @@ for (const b of BODIES) {
   if (generated) {
     for (const other of ['zod', 'openapi-validator']) {
       const r = byServer.get(other);
-      log(`  generated vs ${other}: ${r ? `${ratio(generated, r)} (${fmtInt(generated.reqPerSec)} vs ${fmtInt(r.reqPerSec)} req/s)` : `not measured (add ${other} to BENCH_SERVERS)`}`);
+      log(
+        `  generated vs ${other}: ${r ? `${ratio(generated, r)} (${fmtInt(generated.reqPerSec)} vs ${fmtInt(r.reqPerSec)} req/s)` : `not measured (add ${other} to BENCH_SERVERS)`}`,
+      );
     }
   }
 }
 log('');
 for (const [id, why] of skipped) log(`skipped ${id}: ${why}`);
 for (const note of notes) log(`note: ${note}`);
-log(`(load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; on a busy machine figures move by tens of percent between runs, compare ratios within one run)`);
+log(
+  `(load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; on a busy machine figures move by tens of percent between runs, compare ratios within one run)`,
+);

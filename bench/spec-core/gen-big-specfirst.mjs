@@ -49,13 +49,16 @@ export function writeBigSpecfirstProject(n, outDir) {
       '      status: { type: string, enum: [active, paused, closed], optional: true }',
       '      tags: { type: array, items: { type: string }, maxItems: 20, optional: true }',
       '      createdAt: { type: string, format: date-time, readonly: true }',
-      i % 7 === 0 ? `      owner: { $ref: Res${(i + 1) % n}, optional: true }` : '      note: { type: string, optional: true }',
+      i % 7 === 0
+        ? `      owner: { $ref: Res${(i + 1) % n}, optional: true }`
+        : '      note: { type: string, optional: true }',
     );
   }
 
   const services = ['services:', '  big:', '    type: http', '    port: 3000', '    rest: rest/big.yaml'];
 
-  const problem = (description) => `{ description: ${description}, body: Problem, contentType: application/problem+json }`;
+  const problem = (description) =>
+    `{ description: ${description}, body: Problem, contentType: application/problem+json }`;
   const rest = ['tags:'];
   for (let i = 0; i < n; i++) {
     const r = `res${i}`;
@@ -129,5 +132,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(2);
   }
   const lines = writeBigSpecfirstProject(Number(nArg), outDir);
-  console.log(`wrote ${outDir}: ${nArg} resources, ${Number(nArg) * 5} operations, ${Number(nArg) + 1} models, ${lines} lines`);
+  console.log(
+    `wrote ${outDir}: ${nArg} resources, ${Number(nArg) * 5} operations, ${Number(nArg) + 1} models, ${lines} lines`,
+  );
 }

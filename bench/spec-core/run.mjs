@@ -37,9 +37,6 @@ const RSS_RUNS = 3;
 /** Targets from the issue. */
 const TARGET = { loadMs: 300, cachedMs: 5, redoclyFactor: 2, redoclyReportedMs: 900 };
 
-
-
-
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
@@ -70,8 +67,11 @@ function assertClean(target, label) {
   core.clearParseCache();
   const result = core.loadProjectSync(target, { cache: false });
   if (result.diagnostics.length > 0) {
-    console.error(`bench: ${label} (${rel(target)}) loads with ${result.diagnostics.length} ${result.diagnostics.length === 1 ? 'diagnostic' : 'diagnostics'}; expected none:`);
-    for (const d of result.diagnostics.slice(0, 10)) console.error(`  ${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
+    console.error(
+      `bench: ${label} (${rel(target)}) loads with ${result.diagnostics.length} ${result.diagnostics.length === 1 ? 'diagnostic' : 'diagnostics'}; expected none:`,
+    );
+    for (const d of result.diagnostics.slice(0, 10))
+      console.error(`  ${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
     process.exit(1);
   }
   const operations = result.ir.services.reduce((n, s) => n + s.operations.length, 0);
@@ -107,11 +107,22 @@ const projectTexts = projectFiles.map((f) => readFileSync(f, 'utf8'));
 const lineCount = (texts) => texts.reduce((n, t) => n + t.split('\n').length - 1, 0);
 
 log('spec-core benchmark');
-log(`  node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+log(
+  `  node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 log(`  yaml ${yamlVersion}; N=${N}: ${5 * N} operations, ${N + 1} models`);
-log(`  input 1: ${rel(BIG_OPENAPI)} (${lineCount([openapiText])} lines, ${(openapiText.length / 1024).toFixed(0)} KiB)`);
-log(`  input 2: ${rel(BIG_PROJECT)}/ (${projectFiles.length} files, ${lineCount(projectTexts)} lines, ${(projectTexts.join('').length / 1024).toFixed(0)} KiB)`);
-log(`  both load with 0 diagnostics; in-process: ${WARMUP} warm-up + ${RUNS} runs; processes: 1 warm-up + ${PROC_RUNS} runs`);
+log(
+  `  input 1: ${rel(BIG_OPENAPI)} (${lineCount([openapiText])} lines, ${(openapiText.length / 1024).toFixed(0)} KiB)`,
+);
+log(
+  `  input 2: ${rel(BIG_PROJECT)}/ (${projectFiles.length} files, ${lineCount(projectTexts)} lines, ${(projectTexts.join('').length / 1024).toFixed(0)} KiB)`,
+);
+log(
+  `  both load with 0 diagnostics; in-process: ${WARMUP} warm-up + ${RUNS} runs; processes: 1 warm-up + ${PROC_RUNS} runs`,
+);
 log('');
 
 // ---------------------------------------------------------------------------------------------
@@ -194,8 +205,16 @@ function peakRss(nodeArgs, env = {}) {
   for (let i = 0; i < RSS_RUNS; i++) {
     rmSync(RSS_FILE, { force: true });
     const child = hasGnuTime
-      ? spawnSync(TIME_BIN, ['-f', '%M', '-o', RSS_FILE, process.execPath, ...nodeArgs], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, ...env } })
-      : spawnSync(process.execPath, ['--import', RSS_PROBE, ...nodeArgs], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, ...env, BENCH_RSS_FILE: RSS_FILE } });
+      ? spawnSync(TIME_BIN, ['-f', '%M', '-o', RSS_FILE, process.execPath, ...nodeArgs], {
+          cwd: ROOT,
+          stdio: 'ignore',
+          env: { ...process.env, ...env },
+        })
+      : spawnSync(process.execPath, ['--import', RSS_PROBE, ...nodeArgs], {
+          cwd: ROOT,
+          stdio: 'ignore',
+          env: { ...process.env, ...env, BENCH_RSS_FILE: RSS_FILE },
+        });
     if (child.error || !existsSync(RSS_FILE)) return undefined;
     const kib = Number(readFileSync(RSS_FILE, 'utf8').trim().split('\n').pop());
     if (Number.isFinite(kib)) values.push(kib / 1024);
@@ -221,23 +240,67 @@ function row(label, s, { id, vs, unit = 'ms' } = {}) {
 
 // (a), (b), (c): OpenAPI document, in process
 section(`In process, warmed up: ${rel(BIG_OPENAPI)}`);
-row('yaml parse() of the text', timeSync(() => YAML.parse(openapiText)), { id: 'A' });
-const loadOpenapi = row('loadProjectSync, cold (caches cleared)', timeSync(() => core.loadProjectSync(BIG_OPENAPI, { cache: false }), { before: clearCaches }), { vs: 'A' });
-row('loadProject (async), cold', await timeAsync(() => core.loadProject(BIG_OPENAPI, { cache: false }), { before: clearCaches }), { vs: 'A' });
-row('loadProjectSync, parse cache kept (all but YAML parsing)', timeSync(() => core.loadProjectSync(BIG_OPENAPI, { cache: false }), { before: core.clearProjectCache }), { vs: 'A' });
-row(`stat() of the ${openapiWatched.length} files the load looked at`, timeSync(() => statAll(openapiWatched)), { id: 'S1' });
+row(
+  'yaml parse() of the text',
+  timeSync(() => YAML.parse(openapiText)),
+  { id: 'A' },
+);
+const loadOpenapi = row(
+  'loadProjectSync, cold (caches cleared)',
+  timeSync(() => core.loadProjectSync(BIG_OPENAPI, { cache: false }), { before: clearCaches }),
+  { vs: 'A' },
+);
+row(
+  'loadProject (async), cold',
+  await timeAsync(() => core.loadProject(BIG_OPENAPI, { cache: false }), { before: clearCaches }),
+  { vs: 'A' },
+);
+row(
+  'loadProjectSync, parse cache kept (all but YAML parsing)',
+  timeSync(() => core.loadProjectSync(BIG_OPENAPI, { cache: false }), { before: core.clearProjectCache }),
+  { vs: 'A' },
+);
+row(
+  `stat() of the ${openapiWatched.length} files the load looked at`,
+  timeSync(() => statAll(openapiWatched)),
+  { id: 'S1' },
+);
 clearCaches();
 core.loadProjectSync(BIG_OPENAPI);
-const cachedOpenapi = row('loadProjectSync, cached (unchanged)', timeSync(() => core.loadProjectSync(BIG_OPENAPI)), { vs: 'S1' });
+const cachedOpenapi = row(
+  'loadProjectSync, cached (unchanged)',
+  timeSync(() => core.loadProjectSync(BIG_OPENAPI)),
+  { vs: 'S1' },
+);
 
 section(`In process, warmed up: ${rel(BIG_PROJECT)}/ (SpecFirst format)`);
-row(`yaml parse() of its ${projectTexts.length} files`, timeSync(() => projectTexts.forEach((t) => YAML.parse(t))), { id: 'B' });
-const loadProject = row('loadProjectSync, cold (caches cleared)', timeSync(() => core.loadProjectSync(BIG_PROJECT, { cache: false }), { before: clearCaches }), { vs: 'B' });
-row('loadProjectSync, parse cache kept (all but YAML parsing)', timeSync(() => core.loadProjectSync(BIG_PROJECT, { cache: false }), { before: core.clearProjectCache }), { vs: 'B' });
-row(`stat() of the ${projectWatched.length} files the load looked at`, timeSync(() => statAll(projectWatched)), { id: 'S2' });
+row(
+  `yaml parse() of its ${projectTexts.length} files`,
+  timeSync(() => projectTexts.forEach((t) => YAML.parse(t))),
+  { id: 'B' },
+);
+const loadProject = row(
+  'loadProjectSync, cold (caches cleared)',
+  timeSync(() => core.loadProjectSync(BIG_PROJECT, { cache: false }), { before: clearCaches }),
+  { vs: 'B' },
+);
+row(
+  'loadProjectSync, parse cache kept (all but YAML parsing)',
+  timeSync(() => core.loadProjectSync(BIG_PROJECT, { cache: false }), { before: core.clearProjectCache }),
+  { vs: 'B' },
+);
+row(
+  `stat() of the ${projectWatched.length} files the load looked at`,
+  timeSync(() => statAll(projectWatched)),
+  { id: 'S2' },
+);
 clearCaches();
 core.loadProjectSync(BIG_PROJECT);
-const cachedProject = row('loadProjectSync, cached (unchanged)', timeSync(() => core.loadProjectSync(BIG_PROJECT)), { vs: 'S2' });
+const cachedProject = row(
+  'loadProjectSync, cached (unchanged)',
+  timeSync(() => core.loadProjectSync(BIG_PROJECT)),
+  { vs: 'S2' },
+);
 
 // What a one-shot command pays on top: module loading and unoptimised first calls.
 section('Fresh process, first call (no warm-up), as a one-shot command sees it');
@@ -247,7 +310,9 @@ row('import yaml', yamlProbe.import, { id: 'I' });
 row('import @specfirst/spec-core', firstOpenapi.import, { vs: 'I' });
 row(`yaml parse() of big.yaml, first call`, yamlProbe.run, { id: 'F1' });
 row('loadProject big.yaml, first call', firstOpenapi.run, { vs: 'F1' });
-row(`yaml parse() of the ${projectFiles.length} SpecFirst files, first call`, probe(['yaml', ...projectFiles]).run, { id: 'F2' });
+row(`yaml parse() of the ${projectFiles.length} SpecFirst files, first call`, probe(['yaml', ...projectFiles]).run, {
+  id: 'F2',
+});
 const firstProject = probe(['load', BIG_PROJECT]);
 row('loadProject big-specfirst/, first call', firstProject.run, { vs: 'F2' });
 if (firstOpenapi.diagnostics > 0 || firstProject.diagnostics > 0) fail('a probe reported diagnostics');
@@ -260,15 +325,26 @@ const yamlOnly = (files) => [
   `const r=require('node:module').createRequire(${JSON.stringify(path.join(SPEC_CORE, 'package.json'))});` +
     `const Y=r('yaml'),fs=require('node:fs');for(const f of ${JSON.stringify(files)})Y.parse(fs.readFileSync(f,'utf8'));`,
 ];
-row('node -e: import yaml, parse big.yaml', timeProcess(process.execPath, yamlOnly([BIG_OPENAPI])), { id: 'P1', vs: 'N' });
+row('node -e: import yaml, parse big.yaml', timeProcess(process.execPath, yamlOnly([BIG_OPENAPI])), {
+  id: 'P1',
+  vs: 'N',
+});
 const checkArgs = [CLI, 'check', rel(BIG_OPENAPI)];
 const verify = spawnSync(process.execPath, checkArgs, { cwd: ROOT, encoding: 'utf8' });
-if (verify.status !== 0) fail(`\`specfirst check ${rel(BIG_OPENAPI)}\` exited ${verify.status}:\n${verify.stdout}${verify.stderr}`);
+if (verify.status !== 0)
+  fail(`\`specfirst check ${rel(BIG_OPENAPI)}\` exited ${verify.status}:\n${verify.stdout}${verify.stderr}`);
 const checkOpenapi = row(`specfirst check ${rel(BIG_OPENAPI)}`, timeProcess(process.execPath, checkArgs), { vs: 'P1' });
-row(`node -e: import yaml, parse the ${projectFiles.length} SpecFirst files`, timeProcess(process.execPath, yamlOnly(projectFiles)), { id: 'P2', vs: 'N' });
+row(
+  `node -e: import yaml, parse the ${projectFiles.length} SpecFirst files`,
+  timeProcess(process.execPath, yamlOnly(projectFiles)),
+  { id: 'P2', vs: 'N' },
+);
 const checkProjectArgs = [CLI, 'check', rel(BIG_PROJECT)];
 const verifyProject = spawnSync(process.execPath, checkProjectArgs, { cwd: ROOT, encoding: 'utf8' });
-if (verifyProject.status !== 0) fail(`\`specfirst check ${rel(BIG_PROJECT)}\` exited ${verifyProject.status}:\n${verifyProject.stdout}${verifyProject.stderr}`);
+if (verifyProject.status !== 0)
+  fail(
+    `\`specfirst check ${rel(BIG_PROJECT)}\` exited ${verifyProject.status}:\n${verifyProject.stdout}${verifyProject.stderr}`,
+  );
 row(`specfirst check ${rel(BIG_PROJECT)}`, timeProcess(process.execPath, checkProjectArgs), { vs: 'P2' });
 
 // (e) external baseline
@@ -278,16 +354,33 @@ const redoclyBin = setUpRedocly();
 let redocly;
 if (redoclyBin) {
   const args = [redoclyBin, 'lint', rel(BIG_OPENAPI)];
-  const tryRun = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...REDOCLY_ENV }, maxBuffer: 64 << 20 });
+  const tryRun = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...REDOCLY_ENV },
+    maxBuffer: 64 << 20,
+  });
   // lint exits 1 when it finds problems (the synthetic document has many under the recommended rules).
-  if (tryRun.error || (tryRun.status !== 0 && tryRun.status !== 1) || !/validated in/.test(tryRun.stdout + tryRun.stderr)) {
-    notes.push(`redocly lint did not run as expected (exit ${tryRun.status}); skipped: ${(tryRun.error?.message ?? tryRun.stderr).trim().split('\n')[0]}`);
+  if (
+    tryRun.error ||
+    (tryRun.status !== 0 && tryRun.status !== 1) ||
+    !/validated in/.test(tryRun.stdout + tryRun.stderr)
+  ) {
+    notes.push(
+      `redocly lint did not run as expected (exit ${tryRun.status}); skipped: ${(tryRun.error?.message ?? tryRun.stderr).trim().split('\n')[0]}`,
+    );
   } else {
-    const verdict = /❌|Validation failed/.test(tryRun.stdout + tryRun.stderr) ? 'reports problems, exit 1' : `exit ${tryRun.status}`;
-    redocly = row(`redocly lint ${rel(BIG_OPENAPI)} (@redocly/cli ${REDOCLY_VERSION}; ${verdict})`, timeProcess(process.execPath, args, { env: REDOCLY_ENV }), {
-      id: 'R',
-      vs: 'P1',
-    });
+    const verdict = /❌|Validation failed/.test(tryRun.stdout + tryRun.stderr)
+      ? 'reports problems, exit 1'
+      : `exit ${tryRun.status}`;
+    redocly = row(
+      `redocly lint ${rel(BIG_OPENAPI)} (@redocly/cli ${REDOCLY_VERSION}; ${verdict})`,
+      timeProcess(process.execPath, args, { env: REDOCLY_ENV }),
+      {
+        id: 'R',
+        vs: 'P1',
+      },
+    );
     row(`specfirst check ${rel(BIG_OPENAPI)}, against redocly`, checkOpenapi, { vs: 'R' });
   }
 }
@@ -302,14 +395,21 @@ function setUpRedocly() {
   if (!installed()) {
     log(`installing @redocly/cli@${REDOCLY_VERSION} into ${rel(REDOCLY_DIR)} (once) ...`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const install = spawnSync(npm, ['i', '--prefix', REDOCLY_DIR, `@redocly/cli@${REDOCLY_VERSION}`, '--save-exact', '--no-audit', '--no-fund'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const install = spawnSync(
+      npm,
+      ['i', '--prefix', REDOCLY_DIR, `@redocly/cli@${REDOCLY_VERSION}`, '--save-exact', '--no-audit', '--no-fund'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
     if (install.error || install.status !== 0 || !installed()) {
-      const why = (install.error?.message ?? install.stderr ?? '').trim().split('\n').slice(-1)[0] || `exit ${install.status}`;
-      notes.push(`redocly baseline skipped: \`npm i --prefix ${rel(REDOCLY_DIR)} @redocly/cli@${REDOCLY_VERSION}\` failed (${why})`);
+      const why =
+        (install.error?.message ?? install.stderr ?? '').trim().split('\n').slice(-1)[0] || `exit ${install.status}`;
+      notes.push(
+        `redocly baseline skipped: \`npm i --prefix ${rel(REDOCLY_DIR)} @redocly/cli@${REDOCLY_VERSION}\` failed (${why})`,
+      );
       return undefined;
     }
   }
@@ -324,7 +424,9 @@ function setUpRedocly() {
 }
 
 // Peak RSS
-section(`Peak RSS of the process (${hasGnuTime ? '/usr/bin/time' : 'process.resourceUsage().maxRSS'}, median of ${RSS_RUNS})`);
+section(
+  `Peak RSS of the process (${hasGnuTime ? '/usr/bin/time' : 'process.resourceUsage().maxRSS'}, median of ${RSS_RUNS})`,
+);
 const rssRow = (label, args, opts, env) => {
   const mib = peakRss(args, env);
   if (mib === undefined) notes.push(`peak RSS of \`${label}\` could not be measured`);
@@ -332,7 +434,8 @@ const rssRow = (label, args, opts, env) => {
 };
 rssRow('node -e: import yaml, parse big.yaml', yamlOnly([BIG_OPENAPI]), { id: 'M' });
 rssRow(`specfirst check ${rel(BIG_OPENAPI)}`, checkArgs, { vs: 'M' });
-if (redocly) rssRow(`redocly lint ${rel(BIG_OPENAPI)}`, [redoclyBin, 'lint', rel(BIG_OPENAPI)], { vs: 'M' }, REDOCLY_ENV);
+if (redocly)
+  rssRow(`redocly lint ${rel(BIG_OPENAPI)}`, [redoclyBin, 'lint', rel(BIG_OPENAPI)], { vs: 'M' }, REDOCLY_ENV);
 
 // ---------------------------------------------------------------------------------------------
 // Printing
@@ -349,8 +452,14 @@ const table = rows.map((r) => {
   return [`${r.id ? `[${r.id}] ` : '    '}${r.label}`, fmt(r.s.median, r.unit), fmt(r.s.min, r.unit), ratio];
 });
 const headers = ['measurement', 'median ms', 'min ms', 'ratio (median / [baseline])'];
-const widths = headers.map((h, i) => Math.max(h.length, ...table.filter(Array.isArray).map((cells) => cells[i].length)));
-const line = (cells) => cells.map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+const widths = headers.map((h, i) =>
+  Math.max(h.length, ...table.filter(Array.isArray).map((cells) => cells[i].length)),
+);
+const line = (cells) =>
+  cells
+    .map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+    .join('  ')
+    .trimEnd();
 log(line(headers));
 log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of table) {
@@ -362,15 +471,32 @@ log('');
 log('Targets (from the issue)');
 const verdict = (ok) => (ok ? 'PASS' : 'MISS');
 const ms = (v) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
-log(`  ${verdict(loadOpenapi.median < TARGET.loadMs)}  in-process load+validate of big.yaml < ${TARGET.loadMs} ms: median ${ms(loadOpenapi.median)}`);
-log(`  ${verdict(loadProject.median < TARGET.loadMs)}  in-process load+validate of big-specfirst/ < ${TARGET.loadMs} ms: median ${ms(loadProject.median)}`);
-log(`  ${verdict(cachedOpenapi.median < TARGET.cachedMs)}  cached reload of big.yaml < ${TARGET.cachedMs} ms: median ${ms(cachedOpenapi.median)}`);
-log(`  ${verdict(cachedProject.median < TARGET.cachedMs)}  cached reload of big-specfirst/ < ${TARGET.cachedMs} ms: median ${ms(cachedProject.median)}`);
+log(
+  `  ${verdict(loadOpenapi.median < TARGET.loadMs)}  in-process load+validate of big.yaml < ${TARGET.loadMs} ms: median ${ms(loadOpenapi.median)}`,
+);
+log(
+  `  ${verdict(loadProject.median < TARGET.loadMs)}  in-process load+validate of big-specfirst/ < ${TARGET.loadMs} ms: median ${ms(loadProject.median)}`,
+);
+log(
+  `  ${verdict(cachedOpenapi.median < TARGET.cachedMs)}  cached reload of big.yaml < ${TARGET.cachedMs} ms: median ${ms(cachedOpenapi.median)}`,
+);
+log(
+  `  ${verdict(cachedProject.median < TARGET.cachedMs)}  cached reload of big-specfirst/ < ${TARGET.cachedMs} ms: median ${ms(cachedProject.median)}`,
+);
 if (redocly) {
   const factor = redocly.median / checkOpenapi.median;
-  log(`  ${verdict(factor >= TARGET.redoclyFactor)}  \`check\` process ≥ ${TARGET.redoclyFactor}x faster than redocly lint (measured here): ${factor.toFixed(2)}x (${ms(checkOpenapi.median)} vs ${ms(redocly.median)})`);
+  log(
+    `  ${verdict(factor >= TARGET.redoclyFactor)}  \`check\` process ≥ ${TARGET.redoclyFactor}x faster than redocly lint (measured here): ${factor.toFixed(2)}x (${ms(checkOpenapi.median)} vs ${ms(redocly.median)})`,
+  );
 }
 const reported = TARGET.redoclyReportedMs / checkOpenapi.median;
-log(`  ${verdict(reported >= TARGET.redoclyFactor)}  \`check\` process ≥ ${TARGET.redoclyFactor}x faster than redocly as reported (${TARGET.redoclyReportedMs} ms): ${reported.toFixed(2)}x`);
+log(
+  `  ${verdict(reported >= TARGET.redoclyFactor)}  \`check\` process ≥ ${TARGET.redoclyFactor}x faster than redocly as reported (${TARGET.redoclyReportedMs} ms): ${reported.toFixed(2)}x`,
+);
 for (const note of notes) log(`  note: ${note}`);
-log(`  (load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; figures from a busy machine vary, compare min as well as median)`);
+log(
+  `  (load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; figures from a busy machine vary, compare min as well as median)`,
+);

@@ -19,7 +19,11 @@ export const HELP_WIDTH = 80;
  */
 export function renderCliReference(buildProgram) {
   const program = buildProgram(silentOutput(), () => undefined);
-  const sections = [program, ...subcommands(program)].map((command) => ({ command, name: commandPath(command), help: helpText(command) }));
+  const sections = [program, ...subcommands(program)].map((command) => ({
+    command,
+    name: commandPath(command),
+    help: helpText(command),
+  }));
   const lines = [
     '# `specfirst` command reference',
     '',
@@ -27,7 +31,10 @@ export function renderCliReference(buildProgram) {
     '',
     `Generated from \`specfirst --help\` and \`specfirst <command> --help\`: run \`${REGENERATE}\` after changing a command (a test fails until you do). What the commands do, with examples, exit codes and output formats: [cli.md](cli.md).`,
     '',
-    ...sections.map(({ command, name }) => `- [\`${name}\`](#${anchor(name)})${command.description() ? `: ${firstSentence(command.description())}` : ''}`),
+    ...sections.map(
+      ({ command, name }) =>
+        `- [\`${name}\`](#${anchor(name)})${command.description() ? `: ${firstSentence(command.description())}` : ''}`,
+    ),
     '',
   ];
   for (const { name, help } of sections) {
@@ -55,9 +62,14 @@ function helpText(command) {
     getOutHelpWidth: () => HELP_WIDTH,
     getOutHasColors: () => false,
   });
-  for (const ancestor of ancestors(command)) ancestor.configureOutput({ getOutHelpWidth: () => HELP_WIDTH, getOutHasColors: () => false });
+  for (const ancestor of ancestors(command))
+    ancestor.configureOutput({ getOutHelpWidth: () => HELP_WIDTH, getOutHasColors: () => false });
   command.outputHelp();
-  return text.split('\n').map((line) => line.trimEnd()).join('\n').trim();
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trim();
 }
 
 function ancestors(command) {
@@ -72,7 +84,10 @@ function commandPath(command) {
 
 /** GitHub's heading anchor: lower case, punctuation other than `-` and `_` dropped, spaces to `-`. */
 function anchor(heading) {
-  return heading.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+  return heading
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
 }
 
 function firstSentence(text) {

@@ -31,7 +31,15 @@ export function sourceFiles(dir) {
 function resolve(from, specifier, known) {
   if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
   const target = path.resolve(path.dirname(from), specifier);
-  const candidates = [target.replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts').replace(/\.cjs$/, '.cts'), target, `${target}.ts`, path.join(target, 'index.ts')];
+  const candidates = [
+    target
+      .replace(/\.js$/, '.ts')
+      .replace(/\.mjs$/, '.mts')
+      .replace(/\.cjs$/, '.cts'),
+    target,
+    `${target}.ts`,
+    path.join(target, 'index.ts'),
+  ];
   return candidates.find((c) => known.has(c));
 }
 
@@ -41,7 +49,9 @@ export function importGraph(files) {
   const graph = new Map();
   for (const file of files) {
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    const targets = importedFiles.map((ref) => resolve(file, ref.fileName, known)).filter((t) => t !== undefined && t !== file);
+    const targets = importedFiles
+      .map((ref) => resolve(file, ref.fileName, known))
+      .filter((t) => t !== undefined && t !== file);
     graph.set(file, [...new Set(targets)].sort());
   }
   return graph;
@@ -80,7 +90,9 @@ export function findCycles(graph) {
     if (component.length > 1) components.push(component.sort());
   };
   for (const node of [...graph.keys()].sort()) if (!index.has(node)) connect(node);
-  return components.sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((component) => cyclePath(graph, new Set(component), component[0]));
+  return components
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map((component) => cyclePath(graph, new Set(component), component[0]));
 }
 
 /** A shortest way from `start` back to itself inside one component (breadth-first). */

@@ -15,7 +15,10 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Every workspace project that is not private, as pnpm lists them: what `pnpm publish -r` publishes. */
 export async function publishedPackages() {
-  const { stdout } = await run('pnpm', ['-r', 'ls', '--json', '--depth', '-1'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('pnpm', ['-r', 'ls', '--json', '--depth', '-1'], {
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout)
     .filter((project) => project.private === false)
     .map((project) => ({ name: project.name, version: project.version, dir: project.path }))
@@ -42,10 +45,14 @@ export async function packPackage(dir, into, env = process.env) {
   try {
     await run('pnpm', ['pack', '--pack-destination', into], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
-    throw new Error(`\`pnpm pack\` failed in ${path.relative(ROOT, dir)}:\n${error.stderr || error.stdout || error.message}\nhint: run it there yourself to see the whole output`, { cause: error });
+    throw new Error(
+      `\`pnpm pack\` failed in ${path.relative(ROOT, dir)}:\n${error.stderr || error.stdout || error.message}\nhint: run it there yourself to see the whole output`,
+      { cause: error },
+    );
   }
   const tarballs = readdirSync(into).filter((file) => file.endsWith('.tgz') && !before.has(file));
-  if (tarballs.length !== 1) throw new Error(`expected one new tarball from \`pnpm pack\` in ${into}, found ${tarballs.length}`);
+  if (tarballs.length !== 1)
+    throw new Error(`expected one new tarball from \`pnpm pack\` in ${into}, found ${tarballs.length}`);
   return path.join(into, tarballs[0]);
 }
 

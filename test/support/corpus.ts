@@ -40,7 +40,9 @@ export function corpusManifest(): CorpusFile[] {
 function present(file: CorpusFile): string {
   const absolute = path.join(REPO_ROOT, file.path);
   if (!existsSync(absolute)) {
-    throw new Error(`the corpus file ${file.path} (listed in fixtures/corpus/sources.json) is missing; restore it with \`git checkout -- ${file.path}\``);
+    throw new Error(
+      `the corpus file ${file.path} (listed in fixtures/corpus/sources.json) is missing; restore it with \`git checkout -- ${file.path}\``,
+    );
   }
   return absolute;
 }
@@ -56,17 +58,26 @@ const REALWORLD = 'https://github.com/gothinkster/realworld';
 const isYaml = (file: CorpusFile): boolean => /\.ya?ml$/.test(file.path);
 
 /** The OpenAPI Initiative's OpenAPI 3.0 example documents (petstore.yaml, uspto.yaml, …), sorted. */
-export const OAI_EXAMPLES: readonly string[] = pick((f) => f.repository === OAI && isYaml(f), 'OpenAPI Initiative examples');
+export const OAI_EXAMPLES: readonly string[] = pick(
+  (f) => f.repository === OAI && isYaml(f),
+  'OpenAPI Initiative examples',
+);
 
 /** One of the OpenAPI Initiative's examples by file name, e.g. `petstore.yaml`. */
 export function oaiExample(name: string): string {
   const file = OAI_EXAMPLES.find((f) => path.basename(f) === name);
-  if (!file) throw new Error(`no OpenAPI Initiative example named ${name}; the corpus has ${OAI_EXAMPLES.map((f) => path.basename(f)).join(', ')}`);
+  if (!file)
+    throw new Error(
+      `no OpenAPI Initiative example named ${name}; the corpus has ${OAI_EXAMPLES.map((f) => path.basename(f)).join(', ')}`,
+    );
   return file;
 }
 
 /** The repository's copy of RealWorld's Conduit API document (OpenAPI 3.1), examples/conduit's spec. */
-export const REALWORLD_OPENAPI_COPY: string = pick((f) => f.repository === REALWORLD && f.upstreamPath === 'api/openapi.yml', "RealWorld's api/openapi.yml")[0]!;
+export const REALWORLD_OPENAPI_COPY: string = pick(
+  (f) => f.repository === REALWORLD && f.upstreamPath === 'api/openapi.yml',
+  "RealWorld's api/openapi.yml",
+)[0]!;
 
 /**
  * RealWorld's document where it loads as a standalone OpenAPI document: a byte-for-byte copy of
@@ -80,7 +91,10 @@ export const OPENAPI_DOCUMENTS: readonly string[] = [...OAI_EXAMPLES, REALWORLD_
 
 /** A corpus file's path in the repository, from its root, for test names and messages. */
 export function corpusName(file: string): string {
-  return path.relative(REPO_ROOT, file === REALWORLD_OPENAPI ? REALWORLD_OPENAPI_COPY : file).split(path.sep).join('/');
+  return path
+    .relative(REPO_ROOT, file === REALWORLD_OPENAPI ? REALWORLD_OPENAPI_COPY : file)
+    .split(path.sep)
+    .join('/');
 }
 
 function standaloneCopy(file: string, folder: string): string {

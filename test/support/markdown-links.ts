@@ -138,7 +138,9 @@ export function linksOf(markdown: string): MarkdownLink[] {
     const prose = codeSpans(paragraph.text)
       .map((part) => (part.code ? part.text.replace(/[^\n]/g, 'c') : part.text))
       .join('');
-    for (const match of prose.matchAll(/\[(?:[^\][]|\[[^\]]*\])*\]\(\s*<?([^\s)>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g)) {
+    for (const match of prose.matchAll(
+      /\[(?:[^\][]|\[[^\]]*\])*\]\(\s*<?([^\s)>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g,
+    )) {
       links.push({ target: match[1]!, line: paragraph.line + (prose.slice(0, match.index).match(/\n/g)?.length ?? 0) });
     }
   }
@@ -182,7 +184,12 @@ export function brokenLinks(root: string, files: readonly string[]): BrokenLink[
         report('the path is not validly percent-encoded');
         continue;
       }
-      const absolute = decoded === '' ? absoluteFile : decoded.startsWith('/') ? path.join(root, decoded) : path.resolve(path.dirname(absoluteFile), decoded);
+      const absolute =
+        decoded === ''
+          ? absoluteFile
+          : decoded.startsWith('/')
+            ? path.join(root, decoded)
+            : path.resolve(path.dirname(absoluteFile), decoded);
       const relative = path.relative(root, absolute);
       if (!isPathInside(root, absolute)) {
         report('it leads out of the repository');
@@ -193,9 +200,12 @@ export function brokenLinks(root: string, files: readonly string[]): BrokenLink[
         continue;
       }
       if (relative !== '') existing.push({ link: { ...link, file, reason: '' }, relative });
-      if (fragment === undefined || fragment === '' || !absolute.endsWith('.md') || statSync(absolute).isDirectory()) continue;
+      if (fragment === undefined || fragment === '' || !absolute.endsWith('.md') || statSync(absolute).isDirectory())
+        continue;
       if (!anchorsIn(absolute).has(decodeURIComponent(fragment))) {
-        report(`${path.relative(root, absolute).split(path.sep).join('/')} has no heading with the anchor #${fragment}`);
+        report(
+          `${path.relative(root, absolute).split(path.sep).join('/')} has no heading with the anchor #${fragment}`,
+        );
       }
     }
   }
@@ -203,7 +213,11 @@ export function brokenLinks(root: string, files: readonly string[]): BrokenLink[
   if (existing.length > 0) {
     const ignored = new Set(gitIgnored(root, [...new Set(existing.map((e) => e.relative))]));
     for (const { link, relative } of existing) {
-      if (ignored.has(relative)) broken.push({ ...link, reason: `${relative.split(path.sep).join('/')} is ignored by git, so a clone does not have it` });
+      if (ignored.has(relative))
+        broken.push({
+          ...link,
+          reason: `${relative.split(path.sep).join('/')} is ignored by git, so a clone does not have it`,
+        });
     }
   }
   return broken.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));

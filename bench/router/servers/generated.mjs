@@ -20,7 +20,10 @@ const app = createApiApp(
     default: {
       createUser: ({ body }) => {
         const { password: _password, ...user } = body;
-        return { status: 201, body: { id: USER_ID, ...user, role: user.role ?? 'customer', createdAt: new Date().toISOString() } };
+        return {
+          status: 201,
+          body: { id: USER_ID, ...user, role: user.role ?? 'customer', createdAt: new Date().toISOString() },
+        };
       },
       createUsers: ({ body }) => ({ status: 201, body: { created: body.length } }),
     },

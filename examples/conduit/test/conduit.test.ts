@@ -27,21 +27,32 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
   it('answers an invalid request with 422 and RealWorld error body, naming each field', async () => {
     const reply = await call('POST', '/users', { body: { user: { email: 42, username: 'x' } } });
     expect(reply.status).toBe(422);
-    expect(reply.body).toEqual({ errors: { body: expect.arrayContaining(['user.password is required', 'user.email must be string']) } });
+    expect(reply.body).toEqual({
+      errors: { body: expect.arrayContaining(['user.password is required', 'user.email must be string']) },
+    });
   });
 
   it('refuses a second account with the same e-mail or username', async () => {
-    const reply = await call('POST', '/users', { body: { user: { username: 'jake', email: 'JAKE@example.com', password: 'another-one' } } });
+    const reply = await call('POST', '/users', {
+      body: { user: { username: 'jake', email: 'JAKE@example.com', password: 'another-one' } },
+    });
     expect(reply.status).toBe(422);
     expect(reply.body.errors.body).toEqual(['email has already been taken', 'username has already been taken']);
   });
 
   it('logs in with the password, not without it, and never stores it as given', async () => {
-    expect((await call('POST', '/users/login', { body: { user: { email: 'jake@example.com', password: 'wrong' } } })).status).toBe(401);
-    const ok = await call('POST', '/users/login', { body: { user: { email: 'Jake@Example.com', password: 'jake-password' } } });
+    expect(
+      (await call('POST', '/users/login', { body: { user: { email: 'jake@example.com', password: 'wrong' } } })).status,
+    ).toBe(401);
+    const ok = await call('POST', '/users/login', {
+      body: { user: { email: 'Jake@Example.com', password: 'jake-password' } },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.user).toMatchObject({ username: 'jake', email: 'jake@example.com', bio: '', image: '' });
-    const rows = await conduit.database.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = $1', ['jake']);
+    const rows = await conduit.database.query<{ password_hash: string }>(
+      'SELECT password_hash FROM users WHERE username = $1',
+      ['jake'],
+    );
     expect(rows).toEqual([{ password_hash: expect.stringMatching(/^scrypt\$/) }]);
     expect(rows[0]?.password_hash).not.toContain('jake-password');
   });
@@ -62,15 +73,25 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
   });
 
   it('shows the viewer what they favourited and follow where authentication is optional', async () => {
-    const created = await call('POST', '/articles', { token: jane, body: { article: { title: 'Optional auth', description: 'd', body: 'b', tagList: ['zeta', 'alpha', 'zeta'] } } });
+    const created = await call('POST', '/articles', {
+      token: jane,
+      body: { article: { title: 'Optional auth', description: 'd', body: 'b', tagList: ['zeta', 'alpha', 'zeta'] } },
+    });
     expect(created.status).toBe(201);
     const { slug } = created.body.article;
     expect(created.body.article.tagList).toEqual(['alpha', 'zeta']);
-    expect((await call('POST', `/articles/${slug}/favorite`, { token: jake })).body.article).toMatchObject({ favorited: true, favoritesCount: 1 });
+    expect((await call('POST', `/articles/${slug}/favorite`, { token: jake })).body.article).toMatchObject({
+      favorited: true,
+      favoritesCount: 1,
+    });
     expect((await call('POST', '/profiles/jane/follow', { token: jake })).body.profile.following).toBe(true);
 
     const asJake = await call('GET', `/articles/${slug}`, { token: jake });
-    expect(asJake.body.article).toMatchObject({ favorited: true, favoritesCount: 1, author: { username: 'jane', following: true } });
+    expect(asJake.body.article).toMatchObject({
+      favorited: true,
+      favoritesCount: 1,
+      author: { username: 'jane', following: true },
+    });
     const anonymous = await call('GET', `/articles/${slug}`);
     expect(anonymous.body.article).toMatchObject({ favorited: false, favoritesCount: 1, author: { following: false } });
     const listed = await call('GET', '/articles?author=jane', { token: jake });
@@ -78,7 +99,9 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
     expect(listed.body.articles[0]).not.toHaveProperty('body');
     expect((await call('GET', '/profiles/jane', { token: jake })).body.profile.following).toBe(true);
     expect((await call('GET', '/profiles/jane')).body.profile.following).toBe(false);
-    expect((await call('GET', '/articles/feed', { token: jake })).body.articles.map((a: { slug: string }) => a.slug)).toContain(slug);
+    expect(
+      (await call('GET', '/articles/feed', { token: jake })).body.articles.map((a: { slug: string }) => a.slug),
+    ).toContain(slug);
     // A token that is sent must be good even where none is needed: the client learns it is signed out.
     expect((await call('GET', `/articles/${slug}`, { token: 'garbage' })).status).toBe(401);
   });
@@ -90,23 +113,43 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
     expect(changed.body.user.token).not.toBe(old);
     expect((await call('GET', '/user', { token: old })).status).toBe(401);
     expect((await call('GET', '/user', { token: changed.body.user.token })).body.user.username).toBe('rotating');
-    const login = await call('POST', '/users/login', { body: { user: { email: 'rotating@example.com', password: 'a-brand-new-password' } } });
+    const login = await call('POST', '/users/login', {
+      body: { user: { email: 'rotating@example.com', password: 'a-brand-new-password' } },
+    });
     expect(login.status).toBe(200);
   });
 
   it('lets only the author change or delete an article or a comment', async () => {
-    const { slug } = (await call('POST', '/articles', { token: jane, body: { article: { title: 'Mine', description: 'd', body: 'b' } } })).body.article;
-    const comment = await call('POST', `/articles/${slug}/comments`, { token: jane, body: { comment: { body: 'first' } } });
+    const { slug } = (
+      await call('POST', '/articles', {
+        token: jane,
+        body: { article: { title: 'Mine', description: 'd', body: 'b' } },
+      })
+    ).body.article;
+    const comment = await call('POST', `/articles/${slug}/comments`, {
+      token: jane,
+      body: { comment: { body: 'first' } },
+    });
     expect(comment.status).toBe(200);
     const forbidden = await call('DELETE', `/articles/${slug}`, { token: jake });
     expect(forbidden.status).toBe(403);
     expect(forbidden.headers.get('content-type')).toContain('application/problem+json');
-    expect((await call('DELETE', `/articles/${slug}/comments/${comment.body.comment.id}`, { token: jake })).status).toBe(403);
-    expect((await call('PUT', `/articles/${slug}`, { token: jake, body: { article: { body: 'hijacked' } } })).status).toBe(403);
+    expect(
+      (await call('DELETE', `/articles/${slug}/comments/${comment.body.comment.id}`, { token: jake })).status,
+    ).toBe(403);
+    expect(
+      (await call('PUT', `/articles/${slug}`, { token: jake, body: { article: { body: 'hijacked' } } })).status,
+    ).toBe(403);
 
-    const retold = await call('PUT', `/articles/${slug}`, { token: jane, body: { article: { title: 'Mine', body: 'b2' } } });
+    const retold = await call('PUT', `/articles/${slug}`, {
+      token: jane,
+      body: { article: { title: 'Mine', body: 'b2' } },
+    });
     expect(retold.body.article).toMatchObject({ slug, body: 'b2' }); // the same title keeps the slug, and links
-    const renamed = await call('PUT', `/articles/${slug}`, { token: jane, body: { article: { title: 'A new title' } } });
+    const renamed = await call('PUT', `/articles/${slug}`, {
+      token: jane,
+      body: { article: { title: 'A new title' } },
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.body.article.slug).toMatch(/^a-new-title-/);
     expect(renamed.body.article.body).toBe('b2');
@@ -117,7 +160,11 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
   });
 
   it('pages lists newest first and counts every match', async () => {
-    for (const n of [1, 2, 3]) await call('POST', '/articles', { token: jake, body: { article: { title: `Paged ${n}`, description: 'd', body: 'b', tagList: ['paged'] } } });
+    for (const n of [1, 2, 3])
+      await call('POST', '/articles', {
+        token: jake,
+        body: { article: { title: `Paged ${n}`, description: 'd', body: 'b', tagList: ['paged'] } },
+      });
     const page = await call('GET', '/articles?tag=paged&limit=2&offset=1');
     expect(page.body.articlesCount).toBe(3);
     expect(page.body.articles.map((a: { title: string }) => a.title)).toEqual(['Paged 2', 'Paged 1']);
@@ -151,7 +198,14 @@ describe('CORS', () => {
     const conduit = await startTestConduit('pglite', { corsOrigins: ['http://localhost:4200'] });
     try {
       const preflight = (origin: string) =>
-        fetch(`${conduit.url}/articles`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+        fetch(`${conduit.url}/articles`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization,content-type',
+          },
+        });
       const allowed = await preflight('http://localhost:4200');
       expect(allowed.status).toBe(204);
       expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:4200');
@@ -204,7 +258,9 @@ describe('the database', () => {
       await migrate(db, dir);
       const file = path.join(dir, '001_initial.sql');
       await writeFile(file, `${await readFile(file, 'utf8')}\n-- an afterthought\n`);
-      await expect(migrate(db, dir)).rejects.toThrow(/001_initial\.sql was edited after it was applied; put the change in a new migration file/);
+      await expect(migrate(db, dir)).rejects.toThrow(
+        /001_initial\.sql was edited after it was applied; put the change in a new migration file/,
+      );
     } finally {
       await db.close();
       await rm(dir, { recursive: true, force: true });

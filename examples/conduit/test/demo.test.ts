@@ -21,7 +21,12 @@ describe('the demo server', () => {
 
   beforeAll(async () => {
     // Port 0: the test must not depend on 3000 being free; the banner then names the real port.
-    child = spawn('pnpm', ['exec', 'tsx', 'services/conduit/src/main.ts'], { cwd: EXAMPLE, env: { ...process.env, PORT: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('pnpm', ['exec', 'tsx', 'services/conduit/src/main.ts'], {
+      cwd: EXAMPLE,
+      env: { ...process.env, PORT: '0' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     banner = await new Promise<string>((resolve, reject) => {
@@ -68,7 +73,11 @@ describe('the demo server', () => {
   it('serves the OpenAPI document and an API reference page where it says', async () => {
     const document = await fetch(urlIn(/OpenAPI document:/));
     expect(document.status).toBe(200);
-    const openapi = (await document.json()) as { openapi: string; info: { title: string }; paths: Record<string, unknown> };
+    const openapi = (await document.json()) as {
+      openapi: string;
+      info: { title: string };
+      paths: Record<string, unknown>;
+    };
     expect(openapi.openapi).toBe('3.1.0');
     expect(openapi.info.title).toBe('RealWorld Conduit API');
     expect(Object.keys(openapi.paths)).toContain('/articles/{slug}');
@@ -81,7 +90,10 @@ describe('the demo server', () => {
   });
 
   it('prints curl commands that work as printed', async () => {
-    const curls = banner.split('\n').map((line) => line.replace(/^.*?(?=curl )/, '')).filter((line) => line.startsWith('curl '));
+    const curls = banner
+      .split('\n')
+      .map((line) => line.replace(/^.*?(?=curl )/, ''))
+      .filter((line) => line.startsWith('curl '));
     expect(curls.length).toBeGreaterThanOrEqual(2);
     for (const command of curls) {
       const { stdout } = await promisify(execFile)('sh', ['-c', `${command} --silent --show-error --fail`]);
@@ -116,7 +128,8 @@ describe('the demo on a port that is taken', () => {
       server.once('error', () => resolve(undefined));
       server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(server));
     });
-  const close = (server: Server | undefined): Promise<void> => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  const close = (server: Server | undefined): Promise<void> =>
+    new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
 
   it('names a port that is free, not one that is taken too', async () => {
     // The port asked for, and the one above it (the old hint's fixed suggestion, in spirit): both taken.
@@ -128,13 +141,19 @@ describe('the demo on a port that is taken', () => {
       const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
       // Started as `pnpm dev`, the hint names `pnpm dev`; otherwise the Quickstart's `pnpm demo`.
       delete env['npm_lifecycle_event'];
-      const child = spawn('pnpm', ['exec', 'tsx', 'services/conduit/src/main.ts'], { cwd: EXAMPLE, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('pnpm', ['exec', 'tsx', 'services/conduit/src/main.ts'], {
+        cwd: EXAMPLE,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
       expect(stderr).toContain(`Conduit could not start: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
-      const suggested = /hint: another program listens on port (\d+); port (\d+) is free: PORT=(\d+) pnpm demo\n/.exec(stderr);
+      const suggested = /hint: another program listens on port (\d+); port (\d+) is free: PORT=(\d+) pnpm demo\n/.exec(
+        stderr,
+      );
       if (suggested === null) throw new Error(`no port hint in:\n${stderr}`);
       const [named, free, again] = suggested.slice(1).map(Number) as [number, number, number];
       expect(named).toBe(port);

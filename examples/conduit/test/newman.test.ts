@@ -27,12 +27,29 @@ async function runNewman(apiUrl: string): Promise<NewmanReport> {
   try {
     await new Promise<void>((resolve, reject) => {
       // --delay-request is left at its default, 0: newman 6.2's CLI refuses an explicit `0`.
-      const args = [NEWMAN, 'run', COLLECTION, '--global-var', `APIURL=${apiUrl}`, '--global-var', 'USERNAME=u1', '--global-var', 'EMAIL=u1@mail.com', '--global-var', 'PASSWORD=password'];
-      execFile(process.execPath, [...args, '--reporters', 'json', '--reporter-json-export', report], { timeout: 45_000 }, (error, _stdout, stderr) => {
-        // newman exits 1 when an assertion fails; the report says which, so read it either way.
-        if (error && error.code !== 1) reject(new Error(`newman did not run: ${error.message}\n${stderr}`));
-        else resolve();
-      });
+      const args = [
+        NEWMAN,
+        'run',
+        COLLECTION,
+        '--global-var',
+        `APIURL=${apiUrl}`,
+        '--global-var',
+        'USERNAME=u1',
+        '--global-var',
+        'EMAIL=u1@mail.com',
+        '--global-var',
+        'PASSWORD=password',
+      ];
+      execFile(
+        process.execPath,
+        [...args, '--reporters', 'json', '--reporter-json-export', report],
+        { timeout: 45_000 },
+        (error, _stdout, stderr) => {
+          // newman exits 1 when an assertion fails; the report says which, so read it either way.
+          if (error && error.code !== 1) reject(new Error(`newman did not run: ${error.message}\n${stderr}`));
+          else resolve();
+        },
+      );
     });
     return JSON.parse(await readFile(report, 'utf8')) as NewmanReport;
   } finally {
@@ -49,7 +66,9 @@ describe.each(BACKENDS)('the RealWorld API test suite on %s', (backend) => {
 
   it('passes every request and every assertion', async () => {
     const { run } = await runNewman(conduit.url);
-    const failures = run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.test ?? f.error.name}: ${f.error.message}`);
+    const failures = run.failures.map(
+      (f) => `${f.source?.name ?? '?'}: ${f.error.test ?? f.error.name}: ${f.error.message}`,
+    );
     expect(failures).toEqual([]);
     expect(run.stats.requests.failed).toBe(0);
     expect(run.stats.testScripts.failed).toBe(0);

@@ -18,7 +18,16 @@
  *   node scripts/vendor-packages.mjs postpack   # remove it again
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +47,9 @@ class VendorError extends Error {}
 async function pack(folder, destination, env = process.env) {
   const { name, version } = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'));
   if (!existsSync(path.join(folder, 'dist'))) {
-    throw new VendorError(`${name} is not built (${path.relative(process.cwd(), folder)}/dist is missing); run \`pnpm build\` at the repository root first`);
+    throw new VendorError(
+      `${name} is not built (${path.relative(process.cwd(), folder)}/dist is missing); run \`pnpm build\` at the repository root first`,
+    );
   }
   return { name, version, file: await packPackage(folder, destination, env) };
 }
@@ -57,18 +68,24 @@ function lock() {
     } catch {
       // No such process: the lock is left over from a pack that died.
     }
-    if (alive) throw new VendorError(`another pack of @specfirst/cli (process ${holder}) is filling vendor/; pack one at a time`);
+    if (alive)
+      throw new VendorError(
+        `another pack of @specfirst/cli (process ${holder}) is filling vendor/; pack one at a time`,
+      );
   }
   writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
 }
 
 async function prepack() {
   if (process.env[INNER] === '1') return;
-  if (!existsSync(path.join(CLI, 'dist/init/versions.js'))) throw new VendorError('@specfirst/cli is not built; run `pnpm build` at the repository root first');
+  if (!existsSync(path.join(CLI, 'dist/init/versions.js')))
+    throw new VendorError('@specfirst/cli is not built; run `pnpm build` at the repository root first');
   // The packages a new project needs, from the table init itself reads.
   const { PUBLISHED_ON_NPM, SPECFIRST_PACKAGES } = await import('../dist/init/versions.js');
   if (PUBLISHED_ON_NPM) return;
-  const folders = Object.values(SPECFIRST_PACKAGES).map(({ folder }) => folder).filter((folder) => folder !== 'cli');
+  const folders = Object.values(SPECFIRST_PACKAGES)
+    .map(({ folder }) => folder)
+    .filter((folder) => folder !== 'cli');
   lock();
   rmSync(VENDOR, { recursive: true, force: true });
   const scratch = mkdtempSync(path.join(tmpdir(), 'specfirst-vendor-'));
@@ -109,6 +126,8 @@ try {
   else if (step === 'postpack') postpack();
   else throw new VendorError(`usage: vendor-packages.mjs prepack|postpack (got ${JSON.stringify(step)})`);
 } catch (error) {
-  process.stderr.write(`vendor-packages: ${error instanceof VendorError ? error.message : (error.stack ?? String(error))}\n`);
+  process.stderr.write(
+    `vendor-packages: ${error instanceof VendorError ? error.message : (error.stack ?? String(error))}\n`,
+  );
   process.exitCode = 1;
 }

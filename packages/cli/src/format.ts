@@ -27,13 +27,19 @@ export function displayPath(root: string, file: string, cwd: string): string {
  * cannot move the cursor, retitle the window or clear the screen of whoever checks it.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what it shows
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 export function formatDiagnostic(d: Diagnostic, root: string, options: TextOptions): string {
   const c = options.colors;
-  const where = d.line > 0 ? `${displayPath(root, d.file, options.cwd)}:${d.line}:${d.column}` : displayPath(root, d.file, options.cwd);
+  const where =
+    d.line > 0
+      ? `${displayPath(root, d.file, options.cwd)}:${d.line}:${d.column}`
+      : displayPath(root, d.file, options.cwd);
   const severity = d.severity === 'error' ? c.red('error') : c.yellow('warning');
   const lines = [`${c.bold(printable(where))}  ${severity}  ${c.dim(d.code)}  ${printable(d.message)}`];
   if (options.codeFrame && d.line > 0) {
@@ -41,7 +47,10 @@ export function formatDiagnostic(d: Diagnostic, root: string, options: TextOptio
     if (frame) lines.push(frame);
   }
   if (d.hint) lines.push(`  ${c.cyan('hint:')} ${printable(d.hint)}`);
-  for (const r of d.related ?? []) lines.push(`  ${c.dim(printable(`${displayPath(root, r.file, options.cwd)}:${r.line}:${r.column}: ${r.message}`))}`);
+  for (const r of d.related ?? [])
+    lines.push(
+      `  ${c.dim(printable(`${displayPath(root, r.file, options.cwd)}:${r.line}:${r.column}: ${r.message}`))}`,
+    );
   return lines.join('\n');
 }
 
@@ -71,8 +80,11 @@ function codeFrame(file: string, d: Diagnostic, c: Colors): string | undefined {
   };
   if (d.line > 1) show(d.line - 1, false);
   show(d.line, true);
-  const width = d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column ? d.endColumn - d.column : 1;
-  out.push(`  ${' '.repeat(gutterWidth)} | ${' '.repeat(Math.max(0, d.column - 1))}${c.red('^'.repeat(Math.min(width, Math.max(1, text.length - d.column + 1))))}`);
+  const width =
+    d.endLine === d.line && d.endColumn !== undefined && d.endColumn > d.column ? d.endColumn - d.column : 1;
+  out.push(
+    `  ${' '.repeat(gutterWidth)} | ${' '.repeat(Math.max(0, d.column - 1))}${c.red('^'.repeat(Math.min(width, Math.max(1, text.length - d.column + 1))))}`,
+  );
   return out.join('\n');
 }
 
@@ -92,7 +104,18 @@ export function jsonDiagnostics(diagnostics: readonly { d: Diagnostic; root: str
 }
 
 /** The `diagnostics`, `errorCount` and `warningCount` members every JSON report that loads a spec has. */
-export function diagnosticsReport(diagnostics: readonly Diagnostic[], root: string, cwd: string): { diagnostics: Diagnostic[]; errorCount: number; warningCount: number } {
+export function diagnosticsReport(
+  diagnostics: readonly Diagnostic[],
+  root: string,
+  cwd: string,
+): { diagnostics: Diagnostic[]; errorCount: number; warningCount: number } {
   const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
-  return { diagnostics: jsonDiagnostics(diagnostics.map((d) => ({ d, root })), cwd), errorCount, warningCount: diagnostics.length - errorCount };
+  return {
+    diagnostics: jsonDiagnostics(
+      diagnostics.map((d) => ({ d, root })),
+      cwd,
+    ),
+    errorCount,
+    warningCount: diagnostics.length - errorCount,
+  };
 }

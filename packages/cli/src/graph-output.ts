@@ -53,7 +53,9 @@ export function graphText(graph: ServiceGraph, c: Colors): string[] {
   for (const service of graph.services) {
     const kind = service.type === 'http' ? `http :${service.port ?? '?'}` : 'worker';
     const access = service.access.length > 0 ? `  access: ${service.access.join(', ')}` : '';
-    lines.push(`${c.bold(printable(service.name))} ${c.dim(`(${kind}, ${plural(service.operations.length, 'operation')})`)}${c.dim(printable(access))}`);
+    lines.push(
+      `${c.bold(printable(service.name))} ${c.dim(`(${kind}, ${plural(service.operations.length, 'operation')})`)}${c.dim(printable(access))}`,
+    );
     for (const edge of graph.edges.filter((e) => e.from === service.name)) {
       lines.push(`  ${VERBS[edge.kind]} ${c.cyan(printable(edge.to))} ${c.dim(`via ${printable(edge.via)}`)}`);
     }
@@ -76,7 +78,10 @@ function nodeLabel(service: ServiceGraph['services'][number]): string {
 }
 
 /** Edges whose ends are both services of the graph (the IR guarantees it; a diagram must not invent nodes). */
-function drawnEdges(graph: ServiceGraph, ids: Map<string, string>): { from: string; to: string; edge: ServiceGraph['edges'][number] }[] {
+function drawnEdges(
+  graph: ServiceGraph,
+  ids: Map<string, string>,
+): { from: string; to: string; edge: ServiceGraph['edges'][number] }[] {
   return graph.edges.flatMap((edge) => {
     const from = ids.get(edge.from);
     const to = ids.get(edge.to);
@@ -126,11 +131,15 @@ export function graphDot(graph: ServiceGraph): string {
   const ids = nodeIds(graph);
   const lines = ['digraph services {', '  rankdir=LR;', '  node [shape=box];'];
   for (const service of graph.services) {
-    lines.push(`  ${ids.get(service.name)!} [label=${dotString(nodeLabel(service))}${service.type === 'worker' ? ', style=rounded' : ''}];`);
+    lines.push(
+      `  ${ids.get(service.name)!} [label=${dotString(nodeLabel(service))}${service.type === 'worker' ? ', style=rounded' : ''}];`,
+    );
   }
   const styles = { operation: 'solid', topic: 'dashed', task: 'bold' } as const;
   for (const { from, to, edge } of drawnEdges(graph, ids)) {
-    lines.push(`  ${from} -> ${to} [label=${dotString(`${LABELS[edge.kind]} ${edge.via}`)}, style=${styles[edge.kind]}];`);
+    lines.push(
+      `  ${from} -> ${to} [label=${dotString(`${LABELS[edge.kind]} ${edge.via}`)}, style=${styles[edge.kind]}];`,
+    );
   }
   lines.push('}');
   return lines.join('\n');

@@ -24,7 +24,8 @@ function formatOption<const F extends string>(choices: readonly [F, ...F[]]): Op
   return new Option('-f, --format <format>', 'output format').choices(choices).default(choices[0]);
 }
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 export function buildProgram(out: Output, setExit: (code: number) => void): Command {
   const program = new Command('specfirst')
@@ -37,9 +38,14 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
   program
     .command('check')
     .description('Validate a project (or a standalone OpenAPI 3.0/3.1 document) and report every problem.')
-    .argument('[paths...]', 'project folders, files inside projects, or OpenAPI documents (default: the current folder)')
+    .argument(
+      '[paths...]',
+      'project folders, files inside projects, or OpenAPI documents (default: the current folder)',
+    )
     .addOption(formatOption(['text', 'json']))
-    .action(async (paths: string[], options: { format: 'text' | 'json' }) => setExit(await checkCommand(paths, options, out)));
+    .action(async (paths: string[], options: { format: 'text' | 'json' }) =>
+      setExit(await checkCommand(paths, options, out)),
+    );
 
   program
     .command('ir')
@@ -47,20 +53,24 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .argument('[path]', 'project folder or OpenAPI document', '.')
     .option('--pretty', 'indent the JSON', false)
     .addOption(formatOption(['json']))
-    .action(async (target: string, options: { pretty: boolean; format: 'json' }) => setExit(await irCommand(target, options, out)));
+    .action(async (target: string, options: { pretty: boolean; format: 'json' }) =>
+      setExit(await irCommand(target, options, out)),
+    );
 
   program
     .command('graph')
     .description('Show which service talks to which: calls, events and tasks.')
     .argument('[path]', 'project folder (or an OpenAPI document)', '.')
     .addOption(formatOption(GRAPH_FORMATS))
-    .action(async (target: string, options: { format: GraphFormat }) => setExit(await graphCommand(target, options, out)));
+    .action(async (target: string, options: { format: GraphFormat }) =>
+      setExit(await graphCommand(target, options, out)),
+    );
 
   program
     .command('sync')
     .description('Generate models, validators, routers, clients and OpenAPI documents from the spec.')
     .argument('[path]', 'project folder or OpenAPI document', '.')
-    .option('-o, --out <dir>', 'output folder (default: the project\'s `output`, usually generated/)')
+    .option('-o, --out <dir>', "output folder (default: the project's `output`, usually generated/)")
     .option('--check', 'write nothing; exit 1 and name the files when the output is stale or was edited', false)
     .option('-w, --watch', 'sync again whenever a spec file changes (with --format json: one line per run)', false)
     .addOption(formatOption(['text', 'json']))
@@ -69,10 +79,15 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
   program
     .command('dev')
     .description('Sync, run your service with the command given after `--`, and sync again on every spec change.')
-    .argument('<command...>', 'the command that runs the service and restarts it when its files change, e.g. `tsx watch services/api/src/main.ts`')
+    .argument(
+      '<command...>',
+      'the command that runs the service and restarts it when its files change, e.g. `tsx watch services/api/src/main.ts`',
+    )
     .option('-p, --project <path>', 'project folder; the command runs in it', '.')
     .usage('[options] -- <command...>')
-    .action(async (command: string[], options: { project: string }) => setExit(await devCommand(options.project, command, out)));
+    .action(async (command: string[], options: { project: string }) =>
+      setExit(await devCommand(options.project, command, out)),
+    );
 
   program
     .command('scaffold')
@@ -80,17 +95,24 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .argument('[service]', 'only this service (default: every HTTP service)')
     .option('-p, --project <path>', 'project folder', '.')
     .addOption(formatOption(['text', 'json']))
-    .action(async (service: string | undefined, options: ScaffoldOptions) => setExit(await scaffoldCommand(service, options, out)));
+    .action(async (service: string | undefined, options: ScaffoldOptions) =>
+      setExit(await scaffoldCommand(service, options, out)),
+    );
 
   program
     .command('init')
     .description('Create a new project: a spec, a service that implements it, a test, lint rules and git hooks.')
     .argument('<dir>', 'folder to create the project in (new, or empty)')
-    .option('--name <name>', 'project name (default: the folder\'s name in kebab-case)')
+    .option('--name <name>', "project name (default: the folder's name in kebab-case)")
     .option('-s, --service <name>', 'name of the HTTP service, kebab-case (default: "api")')
     .option('-p, --port <port>', 'port the service listens on (default: 3000)')
     .option('--description <text>', 'one line describing the service')
-    .addOption(new Option('--package-manager <manager>', 'package manager to install with and to name in scripts (default: the one running specfirst, else pnpm)').choices(['pnpm', 'npm']))
+    .addOption(
+      new Option(
+        '--package-manager <manager>',
+        'package manager to install with and to name in scripts (default: the one running specfirst, else pnpm)',
+      ).choices(['pnpm', 'npm']),
+    )
     .option('--no-install', 'do not install the dependencies')
     .option('--no-git', 'do not run git init, nor make the first commit')
     .option('-y, --yes', 'never ask: take the default of every choice not given', false)

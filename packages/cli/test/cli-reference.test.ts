@@ -10,12 +10,17 @@ import { buildProgram } from '../src/main.js';
 describe('docs/cli-reference.md', () => {
   it('is what the CLI says about itself', () => {
     const expected = renderCliReference(buildProgram);
-    expect(readFileSync(REFERENCE_FILE, 'utf8'), `docs/cli-reference.md is out of date: run \`${REGENERATE}\``).toBe(expected);
+    expect(readFileSync(REFERENCE_FILE, 'utf8'), `docs/cli-reference.md is out of date: run \`${REGENERATE}\``).toBe(
+      expected,
+    );
   });
 
   it('documents every command, each with its --help', () => {
     const page = renderCliReference(buildProgram);
-    const program = buildProgram({ stdout: () => undefined, stderr: () => undefined, colors: undefined as never, isTTY: false }, () => undefined);
+    const program = buildProgram(
+      { stdout: () => undefined, stderr: () => undefined, colors: undefined as never, isTTY: false },
+      () => undefined,
+    );
     for (const command of program.commands) {
       expect(page).toContain(`- [\`specfirst ${command.name()}\`](#specfirst-${command.name()})`);
       expect(page).toContain(`## \`specfirst ${command.name()}\`\n\n\`\`\`text\nUsage: specfirst ${command.name()} `);
@@ -28,7 +33,9 @@ describe('docs/cli-reference.md', () => {
     const quoted = [...cliPage.matchAll(/```text\n(Usage: specfirst[\s\S]*?)\n```/g)].map((m) => m[1]!);
     expect(quoted.length).toBeGreaterThan(5);
     for (const help of quoted) {
-      expect(page, `docs/cli.md quotes a help text the CLI no longer prints:\n${help.split('\n')[0]}`).toContain(`\`\`\`text\n${help}\n\`\`\``);
+      expect(page, `docs/cli.md quotes a help text the CLI no longer prints:\n${help.split('\n')[0]}`).toContain(
+        `\`\`\`text\n${help}\n\`\`\``,
+      );
     }
   });
 
@@ -45,10 +52,13 @@ describe('docs/cli-reference.md', () => {
       if (columnsEnv === undefined) delete process.env.COLUMNS;
       else process.env.COLUMNS = columnsEnv;
     }
-    const longest = Math.max(...page.split('```text')
-      .slice(1)
-      .flatMap((block) => block.split('```')[0]!.split('\n'))
-      .map((line) => line.length));
+    const longest = Math.max(
+      ...page
+        .split('```text')
+        .slice(1)
+        .flatMap((block) => block.split('```')[0]!.split('\n'))
+        .map((line) => line.length),
+    );
     expect(longest).toBeLessThanOrEqual(HELP_WIDTH);
   });
 });

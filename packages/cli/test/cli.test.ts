@@ -12,7 +12,6 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
 describe('specfirst check', () => {
@@ -39,7 +38,9 @@ describe('specfirst check', () => {
     const { code, stdout } = run(['check', '.'], project);
     expect(code).toBe(1);
     const lines = stdout.split('\n');
-    expect(lines).toContain('spec/models.yaml:4:27  error  SF1201  unknown key `readOnly` at models.Todo.properties.id');
+    expect(lines).toContain(
+      'spec/models.yaml:4:27  error  SF1201  unknown key `readOnly` at models.Todo.properties.id',
+    );
     expect(lines).toContain('  hint: did you mean `readonly`?');
     expect(lines).toContain('spec/models.yaml:5:14  error  SF2001  unknown model `Usr`');
     expect(lines).toContain('  hint: did you mean `User`?');
@@ -50,10 +51,16 @@ describe('specfirst check', () => {
   it('prints JSON with --format json', () => {
     const project = path.join(temp, 'json');
     cpSync(path.join(REPO, 'fixtures/small'), project, { recursive: true });
-    writeFileSync(path.join(project, 'spec/services.yaml'), 'services:\n  todo:\n    type: http\n    port: 3000\n    rest: rest/missing.yaml\n');
+    writeFileSync(
+      path.join(project, 'spec/services.yaml'),
+      'services:\n  todo:\n    type: http\n    port: 3000\n    rest: rest/missing.yaml\n',
+    );
     const { code, stdout } = run(['check', '--format', 'json', project]);
     expect(code).toBe(1);
-    const report = JSON.parse(stdout) as { diagnostics: { code: string; file: string; line: number }[]; errorCount: number };
+    const report = JSON.parse(stdout) as {
+      diagnostics: { code: string; file: string; line: number }[];
+      errorCount: number;
+    };
     expect(report.errorCount).toBe(1);
     expect(report.diagnostics).toMatchObject([{ code: 'SF0002', line: 5, severity: 'error' }]);
     expect(report.diagnostics[0]!.file).toBe(path.relative(REPO, path.join(project, 'spec/services.yaml')));
@@ -75,7 +82,12 @@ describe('specfirst check', () => {
   it('never prints a stack trace for a hostile document', () => {
     const file = path.join(temp, 'bomb.yaml');
     const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     writeFileSync(file, `openapi: 3.1.0\n${levels.join('\n')}\n`);
     const { code, stdout, stderr } = run(['check', file]);
     expect(code).toBe(1);
@@ -86,7 +98,10 @@ describe('specfirst check', () => {
 
 describe('specfirst check, hardened', () => {
   it('reports a missing path whatever the order of the arguments', () => {
-    for (const args of [['fixtures/shop/spec/typo.yaml', 'fixtures/shop'], ['fixtures/shop', 'fixtures/shop/spec/typo.yaml']]) {
+    for (const args of [
+      ['fixtures/shop/spec/typo.yaml', 'fixtures/shop'],
+      ['fixtures/shop', 'fixtures/shop/spec/typo.yaml'],
+    ]) {
       const { code, stdout } = run(['check', ...args]);
       expect(code).toBe(2);
       expect(stdout).toContain('SF0002');
@@ -125,7 +140,10 @@ describe('specfirst ir and graph', () => {
 
 describe('in a pipeline', () => {
   it('stops quietly when the reader closes the pipe early', () => {
-    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ir fixtures/shop --pretty | head -n 1`], { cwd: REPO, encoding: 'utf8' });
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ir fixtures/shop --pretty | head -n 1`], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
     expect(result.stdout).toBe('{\n');
     expect(result.stderr).toBe('');
   });

@@ -12,14 +12,23 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 function capture(isTTY: boolean): Output & { text: () => string } {
   const lines: string[] = [];
-  return { stdout: (t) => lines.push(t), stderr: (t) => lines.push(t), colors: pc.createColors(false), isTTY, text: () => lines.join('\n') };
+  return {
+    stdout: (t) => lines.push(t),
+    stderr: (t) => lines.push(t),
+    colors: pc.createColors(false),
+    isTTY,
+    text: () => lines.join('\n'),
+  };
 }
 
 describe('terminal output', () => {
   it('shows the offending line with a caret under the problem on a terminal', async () => {
     const project = path.join(temp, 'p');
     cpSync(SMALL, project, { recursive: true });
-    writeFileSync(path.join(project, 'spec/services.yaml'), 'services:\n  todo:\n    type: htp\n    port: 3000\n    rest: rest/todo.yaml\n');
+    writeFileSync(
+      path.join(project, 'spec/services.yaml'),
+      'services:\n  todo:\n    type: htp\n    port: 3000\n    rest: rest/todo.yaml\n',
+    );
     const out = capture(true);
     expect(await main(['check', project], out)).toBe(1);
     const text = out.text();
@@ -34,7 +43,10 @@ describe('terminal output', () => {
     const out = capture(false);
     const project = path.join(temp, 'q');
     cpSync(SMALL, project, { recursive: true });
-    writeFileSync(path.join(project, 'spec/services.yaml'), 'services:\n  todo:\n    type: htp\n    port: 3000\n    rest: rest/todo.yaml\n');
+    writeFileSync(
+      path.join(project, 'spec/services.yaml'),
+      'services:\n  todo:\n    type: htp\n    port: 3000\n    rest: rest/todo.yaml\n',
+    );
     expect(await main(['check', project], out)).toBe(1);
     expect(out.text()).not.toContain('> 3 |');
   });

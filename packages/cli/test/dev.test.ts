@@ -18,7 +18,13 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 function capture(): Output & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, stdout: (t) => lines.push(t), stderr: (t) => lines.push(t), colors: pc.createColors(false), isTTY: false };
+  return {
+    lines,
+    stdout: (t) => lines.push(t),
+    stderr: (t) => lines.push(t),
+    colors: pc.createColors(false),
+    isTTY: false,
+  };
 }
 
 /** A copy of fixtures/small, optionally with a broken models.yaml. */
@@ -53,8 +59,18 @@ describe('specfirst dev', () => {
   });
 
   it.each([
-    ['no command', [], /no command to run; give the one that starts your service after `--`/, /hint: specfirst dev -- tsx watch/],
-    ['a command that does not exist', ['specfirst-no-such-program'], /`specfirst-no-such-program` was not found/, /is it installed/],
+    [
+      'no command',
+      [],
+      /no command to run; give the one that starts your service after `--`/,
+      /hint: specfirst dev -- tsx watch/,
+    ],
+    [
+      'a command that does not exist',
+      ['specfirst-no-such-program'],
+      /`specfirst-no-such-program` was not found/,
+      /is it installed/,
+    ],
   ])('refuses %s (exit code 2)', async (_what, command, message, detail) => {
     const out = capture();
     expect(await devCommand(project(`refuses-${command.length}`), command, out)).toBe(2);
@@ -76,7 +92,9 @@ describe('specfirst dev', () => {
    * Starts dev with a command that records the signals it gets (bash runs pending traps in signal
    * order, so a SIGINT that reached it is logged before a later SIGTERM), and waits until it runs.
    */
-  async function recording(name: string): Promise<{ running: Promise<number>; log: string; listeners: Record<'SIGINT' | 'SIGTERM', number> }> {
+  async function recording(
+    name: string,
+  ): Promise<{ running: Promise<number>; log: string; listeners: Record<'SIGINT' | 'SIGTERM', number> }> {
     const root = project(name);
     const started = path.join(root, 'started');
     const log = path.join(root, 'signals');
@@ -120,14 +138,17 @@ describe('specfirst dev', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('stops at %s during the first sync, without starting the command, and ends with %i', async (signal, code) => {
-    const root = project(`early-${signal}`);
-    const out = capture();
-    const running = devCommand(root, ['bash', '-c', 'touch ran && exec sleep 60'], out);
-    process.emit(signal, signal);
-    expect(await running).toBe(code);
-    expect(existsSync(path.join(root, 'ran'))).toBe(false);
-  });
+  ] as const)(
+    'stops at %s during the first sync, without starting the command, and ends with %i',
+    async (signal, code) => {
+      const root = project(`early-${signal}`);
+      const out = capture();
+      const running = devCommand(root, ['bash', '-c', 'touch ran && exec sleep 60'], out);
+      process.emit(signal, signal);
+      expect(await running).toBe(code);
+      expect(existsSync(path.join(root, 'ran'))).toBe(false);
+    },
+  );
 
   it('runs nothing when there is no project to sync (exit code 2)', async () => {
     const out = capture();

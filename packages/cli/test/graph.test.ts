@@ -38,9 +38,12 @@ const KEYWORDS = writeProject('keywords', {
     '  subgraph: { type: worker, consumes: { topics: [click.x] } }',
     '',
   ].join('\n'),
-  'spec/rest/end.yaml': 'tags:\n  things:\n    operations:\n      getThing: { method: get, path: /things, responses: { 200: Thing } }\n',
-  'spec/rest/o.yaml': 'tags:\n  os:\n    operations:\n      listOs: { method: get, path: /os, responses: { 200: "Thing[]" } }\n',
-  'spec/rest/node.yaml': 'tags:\n  nodes:\n    operations:\n      listNodes: { method: get, path: /nodes, responses: { 200: "Thing[]" } }\n',
+  'spec/rest/end.yaml':
+    'tags:\n  things:\n    operations:\n      getThing: { method: get, path: /things, responses: { 200: Thing } }\n',
+  'spec/rest/o.yaml':
+    'tags:\n  os:\n    operations:\n      listOs: { method: get, path: /os, responses: { 200: "Thing[]" } }\n',
+  'spec/rest/node.yaml':
+    'tags:\n  nodes:\n    operations:\n      listNodes: { method: get, path: /nodes, responses: { 200: "Thing[]" } }\n',
   'spec/events.yaml': 'topics:\n  click.x: { message: Thing, producers: [end] }\n',
   'spec/tasks.yaml': 'tasks:\n  style: { worker: subgraph, args: Thing }\n',
 });
@@ -64,17 +67,36 @@ const HOSTILE_NAMES = [
   '"] ; s0 -> s1 [label="pwned',
 ];
 const hostileGraph: ServiceGraph = {
-  services: HOSTILE_NAMES.map((name, i) => ({ name, type: i % 2 === 0 ? 'http' : 'worker', port: i % 2 === 0 ? 3000 + i : null, operations: [], access: [] })),
-  edges: HOSTILE_NAMES.map((name, i) => ({ from: name, to: HOSTILE_NAMES[(i + 1) % HOSTILE_NAMES.length]!, kind: (['operation', 'topic', 'task'] as const)[i % 3]!, via: name })),
+  services: HOSTILE_NAMES.map((name, i) => ({
+    name,
+    type: i % 2 === 0 ? 'http' : 'worker',
+    port: i % 2 === 0 ? 3000 + i : null,
+    operations: [],
+    access: [],
+  })),
+  edges: HOSTILE_NAMES.map((name, i) => ({
+    from: name,
+    to: HOSTILE_NAMES[(i + 1) % HOSTILE_NAMES.length]!,
+    kind: (['operation', 'topic', 'task'] as const)[i % 3]!,
+    via: name,
+  })),
 };
 
 /** The labels a graph's diagram must show: one per service, one per edge. */
-function expectedLabels(graph: ServiceGraph): { nodes: string[]; edges: { from: number; to: number; label: string; kind: string }[] } {
+function expectedLabels(graph: ServiceGraph): {
+  nodes: string[];
+  edges: { from: number; to: number; label: string; kind: string }[];
+} {
   const verbs = { operation: 'calls', topic: 'publishes', task: 'enqueues' };
   const index = new Map(graph.services.map((s, i) => [s.name, i]));
   return {
     nodes: graph.services.map((s) => `${s.name} (${s.type === 'http' ? `http :${s.port ?? '?'}` : 'worker'})`),
-    edges: graph.edges.map((e) => ({ from: index.get(e.from)!, to: index.get(e.to)!, label: `${verbs[e.kind]} ${e.via}`, kind: e.kind })),
+    edges: graph.edges.map((e) => ({
+      from: index.get(e.from)!,
+      to: index.get(e.to)!,
+      label: `${verbs[e.kind]} ${e.via}`,
+      kind: e.kind,
+    })),
   };
 }
 
@@ -104,7 +126,12 @@ function parseMermaid(text: string): Parsed {
   for (const line of lines.slice(1)) {
     const n = node.exec(line);
     const e = edge.exec(line);
-    if (n) parsed.nodes.push({ id: n[1]!, label: decode(n[2] ?? n[3]!), shape: n[2] !== undefined ? 'rectangle' : 'stadium' });
+    if (n)
+      parsed.nodes.push({
+        id: n[1]!,
+        label: decode(n[2] ?? n[3]!),
+        shape: n[2] !== undefined ? 'rectangle' : 'stadium',
+      });
     else if (e) parsed.edges.push({ from: e[1]!, to: e[4]!, label: decode(e[3]!), style: e[2]! });
     else throw new Error(`not a node or an edge of the flowchart: ${JSON.stringify(line)}`);
   }
@@ -165,7 +192,8 @@ function parseDot(text: string): Parsed {
   };
   const expectToken = (t: string) => {
     const token = next();
-    if (token.text !== t || token.kind === 'string') throw new Error(`expected ${t}, got ${JSON.stringify(token.text)}`);
+    if (token.text !== t || token.kind === 'string')
+      throw new Error(`expected ${t}, got ${JSON.stringify(token.text)}`);
   };
   const decode = (s: string): string => {
     if (/\\[^\\"]/.test(s.replace(/\\\\/g, ''))) throw new Error(`a Graphviz escape in ${JSON.stringify(s)}`);
@@ -205,13 +233,18 @@ function parseDot(text: string): Parsed {
     else if (second?.text === '->') {
       next();
       const to = next();
-      if (to.kind !== 'id' || keywords.has(to.text.toLowerCase())) throw new Error(`node id expected, got ${JSON.stringify(to.text)}`);
+      if (to.kind !== 'id' || keywords.has(to.text.toLowerCase()))
+        throw new Error(`node id expected, got ${JSON.stringify(to.text)}`);
       const attrs = attributes();
       parsed.edges.push({ from: first.text, to: to.text, label: attrs['label'] ?? '', style: attrs['style'] ?? '' });
     } else {
       const attrs = attributes();
       const shape = attrs['shape'] ?? nodeDefaults['shape'] ?? 'ellipse';
-      parsed.nodes.push({ id: first.text, label: attrs['label'] ?? '', shape: attrs['style'] === 'rounded' ? `rounded ${shape}` : shape });
+      parsed.nodes.push({
+        id: first.text,
+        label: attrs['label'] ?? '',
+        shape: attrs['style'] === 'rounded' ? `rounded ${shape}` : shape,
+      });
     }
     expectToken(';');
   }
@@ -220,14 +253,20 @@ function parseDot(text: string): Parsed {
 }
 
 /** The printable form the CLI shows control characters in (`\x1b`), also in diagrams' labels. */
-// eslint-disable-next-line no-control-regex
-const shown = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const shown = (s: string) =>
+  // eslint-disable-next-line no-control-regex -- control characters are what it shows
+  s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 /** Checks a parsed diagram against its graph: every service once, every edge between the right two, labels intact. */
 function expectDiagram(
   parsed: Parsed,
   graph: ServiceGraph,
-  options: { graph: Record<string, string>; printable: boolean; styles: Record<string, string>; shapes: Record<string, string> },
+  options: {
+    graph: Record<string, string>;
+    printable: boolean;
+    styles: Record<string, string>;
+    shapes: Record<string, string>;
+  },
 ): void {
   const expected = expectedLabels(graph);
   expect(parsed.graph).toEqual(options.graph);
@@ -236,12 +275,29 @@ function expectDiagram(
   expect(new Set(parsed.nodes.map((n) => n.id)).size).toBe(graph.services.length);
   expect(parsed.nodes.map((n) => n.shape)).toEqual(graph.services.map((s) => options.shapes[s.type]));
   const ids = parsed.nodes.map((n) => n.id);
-  expect(parsed.edges).toEqual(expected.edges.map((e) => ({ from: ids[e.from], to: ids[e.to], label: show(e.label), style: options.styles[e.kind] })));
+  expect(parsed.edges).toEqual(
+    expected.edges.map((e) => ({
+      from: ids[e.from],
+      to: ids[e.to],
+      label: show(e.label),
+      style: options.styles[e.kind],
+    })),
+  );
 }
 
 // Left to right, as the services call each other; an HTTP service a box, a worker a rounded one.
-const MERMAID = { graph: { direction: 'LR' }, printable: false, styles: { operation: '-->', topic: '-.->', task: '==>' }, shapes: { http: 'rectangle', worker: 'stadium' } };
-const DOT = { graph: { rankdir: 'LR' }, printable: true, styles: { operation: 'solid', topic: 'dashed', task: 'bold' }, shapes: { http: 'box', worker: 'rounded box' } };
+const MERMAID = {
+  graph: { direction: 'LR' },
+  printable: false,
+  styles: { operation: '-->', topic: '-.->', task: '==>' },
+  shapes: { http: 'rectangle', worker: 'stadium' },
+};
+const DOT = {
+  graph: { rankdir: 'LR' },
+  printable: true,
+  styles: { operation: 'solid', topic: 'dashed', task: 'bold' },
+  shapes: { http: 'box', worker: 'rounded box' },
+};
 
 describe('specfirst graph --format', () => {
   it('text (the default): one block per service, one line per edge, counts in the singular when there is one', async () => {
@@ -283,7 +339,9 @@ describe('specfirst graph --format', () => {
     ]);
     expect(graph.services.find((s) => s.name === 'users')!.operations).toContain('getUser');
     expect(graph.services.find((s) => s.name === 'mailer')!.access).toEqual(['redis', 'smtp']);
-    expect(graph.edges).toEqual(loadProjectSync(SHOP).ir.graph.map(({ from, to, kind, via }) => ({ from, to, kind, via })));
+    expect(graph.edges).toEqual(
+      loadProjectSync(SHOP).ir.graph.map(({ from, to, kind, via }) => ({ from, to, kind, via })),
+    );
     expect(graph.edges).toContainEqual({ from: 'orders', to: 'mailer', kind: 'task', via: 'sendReceipt' });
   });
 
@@ -323,7 +381,10 @@ describe('specfirst graph --format', () => {
   });
 
   it('a spec with errors prints nothing on standard output, in every format', async () => {
-    const broken = writeProject('broken', { 'specfirst.yaml': 'name: broken\n', 'spec/models.yaml': 'models:\n  Thing: Nope\n' });
+    const broken = writeProject('broken', {
+      'specfirst.yaml': 'name: broken\n',
+      'spec/models.yaml': 'models:\n  Thing: Nope\n',
+    });
     for (const format of ['text', 'json', 'mermaid', 'dot']) {
       const { code, stdout, stderr } = await runCli(['graph', broken, '--format', format]);
       expect({ format, code, stdout }).toEqual({ format, code: 1, stdout: '' });

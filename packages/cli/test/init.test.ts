@@ -5,7 +5,17 @@
  * and its pre-commit hook must run. The rest covers what init refuses and what each option does.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +36,8 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const shellEnv = freshEnv;
 
 /** Runs a program to its end in a fresh shell's environment, without blocking the test worker. */
-const exec = (program: string, args: string[], cwd: string, extra?: Record<string, string>): Promise<Ran> => runFresh(program, args, cwd, extra ? { extra } : {});
+const exec = (program: string, args: string[], cwd: string, extra?: Record<string, string>): Promise<Ran> =>
+  runFresh(program, args, cwd, extra ? { extra } : {});
 
 const specfirst = (args: string[], cwd = temp): Promise<Ran> => exec(process.execPath, [BIN, ...args], cwd);
 const pnpmRun = (project: string, script: string): Promise<Ran> => exec('pnpm', ['run', script], project);
@@ -118,29 +129,50 @@ describe('specfirst init: a project that works out of the box', () => {
       ['@specfirst/spec-core', 'spec-core'],
       ['eslint-plugin-spec', 'eslint-plugin-spec'],
     ] as const) {
-      expect(realpathSync(path.join(project, 'node_modules', name))).toBe(realpathSync(path.join(REPO, 'packages', folder)));
+      expect(realpathSync(path.join(project, 'node_modules', name))).toBe(
+        realpathSync(path.join(REPO, 'packages', folder)),
+      );
     }
     for (const bin of ['specfirst', 'eslint', 'tsc', 'tsx', 'vitest', 'husky', 'lint-staged']) {
       expect(existsSync(path.join(project, 'node_modules/.bin', bin)), bin).toBe(true);
     }
-    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as {
+      name: string;
+      dependencies: Record<string, string>;
+    };
     expect(pkg.name).toBe('my-notes');
-    expect(pkg.dependencies['@specfirst/runtime']).toBe(`link:${path.relative(project, path.join(REPO, 'packages/runtime'))}`);
+    expect(pkg.dependencies['@specfirst/runtime']).toBe(
+      `link:${path.relative(project, path.join(REPO, 'packages/runtime'))}`,
+    );
     expect(readFileSync(path.join(project, 'package.json'), 'utf8')).not.toMatch(/"(link|file):\//);
   });
 
-  it.each(['sync', 'check', 'lint', 'typecheck', 'test'])('passes its own `pnpm run %s`', async (script) => {
-    const result = await pnpmRun(project, script);
-    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    if (script === 'check') expect(result.stdout).toContain('✓ generated matches the spec (9 files)');
-    if (script === 'test') expect(result.stdout).toMatch(/Tests +4 passed/);
-  }, 60_000);
+  it.each(['sync', 'check', 'lint', 'typecheck', 'test'])(
+    'passes its own `pnpm run %s`',
+    async (script) => {
+      const result = await pnpmRun(project, script);
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      if (script === 'check') expect(result.stdout).toContain('✓ generated matches the spec (9 files)');
+      if (script === 'test') expect(result.stdout).toMatch(/Tests +4 passed/);
+    },
+    60_000,
+  );
 
   it('imports generated code as #generated/…, which its package.json declares', () => {
-    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { imports: unknown; scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as {
+      imports: unknown;
+      scripts: Record<string, string>;
+    };
     expect(pkg.imports).toEqual({ '#generated/*': { development: './generated/*', default: './dist/generated/*' } });
-    expect(pkg.scripts.dev).toContain('tsx watch --clear-screen=false --conditions=development services/api/src/main.ts');
-    for (const file of ['services/api/src/app.ts', 'services/api/src/main.ts', 'services/api/src/controllers/notes.ts', 'services/api/test/app.test.ts']) {
+    expect(pkg.scripts.dev).toContain(
+      'tsx watch --clear-screen=false --conditions=development services/api/src/main.ts',
+    );
+    for (const file of [
+      'services/api/src/app.ts',
+      'services/api/src/main.ts',
+      'services/api/src/controllers/notes.ts',
+      'services/api/test/app.test.ts',
+    ]) {
       const text = readFileSync(path.join(project, file), 'utf8');
       expect(text, file).toMatch(/from '#generated\/(routers\/api\/\w+|clients\/api)\.js'/);
       expect(text, file).not.toMatch(/from '(\.\.\/)+generated\//);
@@ -150,9 +182,19 @@ describe('specfirst init: a project that works out of the box', () => {
   it('builds, and the built service starts with plain node, where #generated/… is dist/generated/', async () => {
     const built = await pnpmRun(project, 'build');
     expect(built.code, `${built.stdout}\n${built.stderr}`).toBe(0);
-    const child = spawn('node', ['dist/services/api/src/main.js'], { cwd: project, env: shellEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('node', ['dist/services/api/src/main.js'], {
+      cwd: project,
+      env: shellEnv({ PORT: '0' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     try {
-      const { match } = await new OutputLog(child).waitFor(/api listening on (http:\/\/localhost:\d+)/, 0, 20_000, 'the URL');
+      const { match } = await new OutputLog(child).waitFor(
+        /api listening on (http:\/\/localhost:\d+)/,
+        0,
+        20_000,
+        'the URL',
+      );
       expect((await fetch(`${match[1]}/health`)).status).toBe(200);
     } finally {
       process.kill(-child.pid!, 'SIGTERM');
@@ -163,9 +205,19 @@ describe('specfirst init: a project that works out of the box', () => {
   it('starts with tsx on the port PORT gives and prints its URL; the URL answers', async () => {
     // Its own process group, so the test ends tsx and the node process it starts together.
     // `development`: #generated/… are the sources, as in the `dev` script.
-    const child = spawn('pnpm', ['exec', 'tsx', '--conditions=development', 'services/api/src/main.ts'], { cwd: project, env: shellEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('pnpm', ['exec', 'tsx', '--conditions=development', 'services/api/src/main.ts'], {
+      cwd: project,
+      env: shellEnv({ PORT: '0' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     try {
-      const { match } = await new OutputLog(child).waitFor(/api listening on (http:\/\/localhost:\d+)/, 0, 20_000, 'the URL');
+      const { match } = await new OutputLog(child).waitFor(
+        /api listening on (http:\/\/localhost:\d+)/,
+        0,
+        20_000,
+        'the URL',
+      );
       const response = await fetch(`${match[1]}/health`);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ status: 'ok' });
@@ -180,9 +232,19 @@ describe('specfirst init: a project that works out of the box', () => {
     // The script as pnpm runs it, with `exec`, so the child is `specfirst dev` itself (the .bin shims
     // exec too): the test signals it as a process manager would. Its own process group, so that the
     // test can tell whether anything of it is left.
-    const script = (JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { scripts: { dev: string } }).scripts.dev;
-    const env = shellEnv({ PORT: '0', PATH: `${path.join(project, 'node_modules/.bin')}${path.delimiter}${process.env.PATH ?? ''}` });
-    const child = spawn('sh', ['-c', `exec ${script}`], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const script = (
+      JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { scripts: { dev: string } }
+    ).scripts.dev;
+    const env = shellEnv({
+      PORT: '0',
+      PATH: `${path.join(project, 'node_modules/.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+    });
+    const child = spawn('sh', ['-c', `exec ${script}`], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const log = new OutputLog(child);
     // Each wait looks at what was printed after the previous match.
     let seen = 0;
@@ -201,12 +263,19 @@ describe('specfirst init: a project that works out of the box', () => {
     };
     try {
       const first = await next(/api listening on (http:\/\/localhost:\d+)/);
-      const served = async (url: string) => ((await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, { get?: { summary?: string } }> }).paths['/notes']?.get?.summary;
+      const served = async (url: string) =>
+        (
+          (await (await fetch(`${url}/openapi.json`)).json()) as {
+            paths: Record<string, { get?: { summary?: string } }>;
+          }
+        ).paths['/notes']?.get?.summary;
       expect(await served(first[1]!)).toBe('List notes, oldest first');
 
       writeFileSync(rest, original.replace('summary: List notes, oldest first', 'summary: List notes, newest last'));
       // Each restart listens on a new free port (PORT=0): the service that says so after the sync is the new one.
-      const restarted = await next(/updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/);
+      const restarted = await next(
+        /updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/,
+      );
       expect(await served(restarted[1]!)).toBe('List notes, newest last');
 
       writeFileSync(rest, `${original}\n  broken: [\n`);
@@ -215,14 +284,21 @@ describe('specfirst init: a project that works out of the box', () => {
       expect(await served(restarted[1]!)).toBe('List notes, newest last');
 
       writeFileSync(rest, original);
-      const repaired = await next(/updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/);
+      const repaired = await next(
+        /updated {2}generated\/openapi\/api\.json[\s\S]*api listening on (http:\/\/localhost:\d+)/,
+      );
       expect(await served(repaired[1]!)).toBe('List notes, oldest first');
 
       // SIGTERM to specfirst dev: it passes it on, the service finishes gracefully, and all of it ends.
       process.kill(child.pid!, 'SIGTERM');
       await log.exited(15_000);
       expect(log.text).toContain('api: SIGTERM, finishing the requests in flight');
-      expect(await fetch(`${repaired[1]}/health`).then(() => 'open', () => 'closed')).toBe('closed');
+      expect(
+        await fetch(`${repaired[1]}/health`).then(
+          () => 'open',
+          () => 'closed',
+        ),
+      ).toBe('closed');
       // Nothing of the group is left: not tsx, not the service.
       for (let i = 0; i < 50 && groupAlive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(groupAlive()).toBe(false);
@@ -260,7 +336,10 @@ describe('specfirst init: a project that works out of the box', () => {
     expect(tracked).toContain('generated/models.ts');
     expect(tracked.some((f) => f.startsWith('node_modules/'))).toBe(false);
 
-    writeFileSync(path.join(project, 'services/api/src/validation.ts'), "import { z } from 'zod';\n\nexport const NoteInput = z.object({ title: z.string() });\n");
+    writeFileSync(
+      path.join(project, 'services/api/src/validation.ts'),
+      "import { z } from 'zod';\n\nexport const NoteInput = z.object({ title: z.string() });\n",
+    );
     await git('add', 'services/api/src/validation.ts');
     const adhoc = await git('commit', '-m', 'add a schema');
     expect(adhoc.code).not.toBe(0);
@@ -298,18 +377,29 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     const note = loaded.ir.models.find((m) => m.name === 'Note');
     expect(note).toBeDefined();
     // Read-only fields, so that NoteCreate and NoteUpdate differ from Note.
-    expect(readFileSync(path.join(project, 'generated/models.ts'), 'utf8')).toMatch(/export interface NoteCreate \{\n {2}title: string;\n {2}done\?: boolean;\n\}/);
+    expect(readFileSync(path.join(project, 'generated/models.ts'), 'utf8')).toMatch(
+      /export interface NoteCreate \{\n {2}title: string;\n {2}done\?: boolean;\n\}/,
+    );
   });
 
   it('writes VS Code settings: ESLint on the spec YAML, each spec file mapped to its JSON Schema, both extensions recommended', () => {
-    const settings = JSON.parse(readFileSync(path.join(project, '.vscode/settings.json'), 'utf8')) as { 'eslint.validate': string[]; 'yaml.schemas': Record<string, string[]> };
+    const settings = JSON.parse(readFileSync(path.join(project, '.vscode/settings.json'), 'utf8')) as {
+      'eslint.validate': string[];
+      'yaml.schemas': Record<string, string[]>;
+    };
     expect(settings['eslint.validate']).toContain('yaml');
     // Every schema spec-core ships is mapped, to files of this project's layout.
-    const shipped = readdirSync(path.join(REPO, 'packages/spec-core/schemas')).map((f) => `./node_modules/@specfirst/spec-core/schemas/${f}`);
+    const shipped = readdirSync(path.join(REPO, 'packages/spec-core/schemas')).map(
+      (f) => `./node_modules/@specfirst/spec-core/schemas/${f}`,
+    );
     expect(Object.keys(settings['yaml.schemas']).sort()).toEqual(shipped.sort());
-    expect(settings['yaml.schemas']['./node_modules/@specfirst/spec-core/schemas/rest.schema.json']).toEqual(['spec/rest/*.yaml']);
+    expect(settings['yaml.schemas']['./node_modules/@specfirst/spec-core/schemas/rest.schema.json']).toEqual([
+      'spec/rest/*.yaml',
+    ]);
     expect(existsSync(path.join(project, 'spec/rest/api.yaml'))).toBe(true);
-    const extensions = JSON.parse(readFileSync(path.join(project, '.vscode/extensions.json'), 'utf8')) as { recommendations: string[] };
+    const extensions = JSON.parse(readFileSync(path.join(project, '.vscode/extensions.json'), 'utf8')) as {
+      recommendations: string[];
+    };
     expect(extensions.recommendations).toEqual(['dbaeumer.vscode-eslint', 'redhat.vscode-yaml']);
   });
 
@@ -320,15 +410,32 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     const sheet = path.join(temp, 'cheat-sheet');
     mkdirSync(path.join(sheet, 'spec/rest'), { recursive: true });
     writeFileSync(path.join(sheet, 'specfirst.yaml'), 'name: cheat-sheet\n');
-    writeFileSync(path.join(sheet, 'spec/services.yaml'), 'services:\n  api: { type: http, port: 3000, rest: rest/api.yaml }\n');
+    writeFileSync(
+      path.join(sheet, 'spec/services.yaml'),
+      'services:\n  api: { type: http, port: 3000, rest: rest/api.yaml }\n',
+    );
     // The models block is a whole file; the operations block goes under a tag, with the starter's Problem.
-    writeFileSync(path.join(sheet, 'spec/models.yaml'), `${blocks[0]}  Problem:\n    properties:\n      title: string\n`);
-    const operations = blocks[1]!.split('\n').map((line) => (line.startsWith('#') || line === '' ? line : `      ${line}`)).join('\n');
+    writeFileSync(
+      path.join(sheet, 'spec/models.yaml'),
+      `${blocks[0]}  Problem:\n    properties:\n      title: string\n`,
+    );
+    const operations = blocks[1]!
+      .split('\n')
+      .map((line) => (line.startsWith('#') || line === '' ? line : `      ${line}`))
+      .join('\n');
     writeFileSync(path.join(sheet, 'spec/rest/api.yaml'), `tags:\n  notes:\n    operations:\n${operations}`);
     const synced = await specfirst(['sync', sheet]);
     expect(synced.code, synced.stdout + synced.stderr).toBe(0);
     const models = readFileSync(path.join(sheet, 'generated/models.ts'), 'utf8');
-    for (const promised of ['export type Email = string;', 'export type Priority = "low" | "normal" | "high";', 'body?: string;', 'done?: boolean;', 'priority: Priority;', 'tags: string[];', 'owner: Email | null;']) {
+    for (const promised of [
+      'export type Email = string;',
+      'export type Priority = "low" | "normal" | "high";',
+      'body?: string;',
+      'done?: boolean;',
+      'priority: Priority;',
+      'tags: string[];',
+      'owner: Email | null;',
+    ]) {
       expect(models).toContain(promised);
     }
     expect(models).toMatch(/export interface NoteCreate \{\n(?![\s\S]*?\bid:)[\s\S]*?\n\}/);
@@ -337,9 +444,17 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     expect(router).toContain('conflict: (body: M.Problem');
   });
 
-  it('writes a tsconfig.json as strict as the repository\'s own, with allowJs for the generated validators', () => {
-    const own = (JSON.parse(readFileSync(path.join(project, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> }).compilerOptions;
-    const base = (JSON.parse(readFileSync(path.join(REPO, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: Record<string, unknown> }).compilerOptions;
+  it("writes a tsconfig.json as strict as the repository's own, with allowJs for the generated validators", () => {
+    const own = (
+      JSON.parse(readFileSync(path.join(project, 'tsconfig.json'), 'utf8')) as {
+        compilerOptions: Record<string, unknown>;
+      }
+    ).compilerOptions;
+    const base = (
+      JSON.parse(readFileSync(path.join(REPO, 'tsconfig.base.json'), 'utf8')) as {
+        compilerOptions: Record<string, unknown>;
+      }
+    ).compilerOptions;
     const { declaration: _d, declarationMap: _m, ...strictness } = base;
     expect(own).toMatchObject({ ...strictness, allowJs: true });
   });
@@ -370,11 +485,22 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     expect(result.stdout).toContain('already is a repository; not running git init');
   });
 
-  it('refuses an invalid service name with spec-core\'s located diagnostic, and leaves nothing behind', async () => {
-    const result = await specfirst(['init', 'bad-service/app', '--service', 'Order_Service', '--no-install', '--no-git']);
+  it("refuses an invalid service name with spec-core's located diagnostic, and leaves nothing behind", async () => {
+    const result = await specfirst([
+      'init',
+      'bad-service/app',
+      '--service',
+      'Order_Service',
+      '--no-install',
+      '--no-git',
+    ]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad-service\/app\/spec\/services\.yaml:\d+:\d+ {2}error {2}SF1204 {2}name `Order_Service` is not allowed at services/);
-    expect(result.stderr).toContain('✖ specfirst init: --service would make an invalid spec (see above); nothing was created');
+    expect(result.stderr).toMatch(
+      /bad-service\/app\/spec\/services\.yaml:\d+:\d+ {2}error {2}SF1204 {2}name `Order_Service` is not allowed at services/,
+    );
+    expect(result.stderr).toContain(
+      '✖ specfirst init: --service would make an invalid spec (see above); nothing was created',
+    );
     expect(existsSync(path.join(temp, 'bad-service'))).toBe(false);
   });
 
@@ -386,7 +512,7 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     expect(readdirSync(temp).filter((f) => f.includes('outside'))).toEqual([]);
   });
 
-  it('refuses a port out of range (spec-core\'s rule) and one that is no number (before anything is written)', async () => {
+  it("refuses a port out of range (spec-core's rule) and one that is no number (before anything is written)", async () => {
     const range = await specfirst(['init', 'port-range', '--port', '70000', '--no-install', '--no-git']);
     expect(range.code).toBe(2);
     expect(range.stderr).toMatch(/spec\/services\.yaml:\d+:\d+ {2}error {2}SF1205 {2}must be <= 65535/);
@@ -403,24 +529,57 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
   it('refuses an invalid project name and a multi-line description', async () => {
     const name = await specfirst(['init', 'named', '--name', 'My Shop', '--no-install', '--no-git']);
     expect(name.code).toBe(2);
-    expect(name.stderr).toMatch(/named\/specfirst\.yaml:\d+:\d+ {2}error {2}SF1204 {2}`My Shop` is not allowed at name/);
-    const description = await specfirst(['init', 'described', '--description', 'one\nservices:\n  evil: {}', '--no-install', '--no-git']);
+    expect(name.stderr).toMatch(
+      /named\/specfirst\.yaml:\d+:\d+ {2}error {2}SF1204 {2}`My Shop` is not allowed at name/,
+    );
+    const description = await specfirst([
+      'init',
+      'described',
+      '--description',
+      'one\nservices:\n  evil: {}',
+      '--no-install',
+      '--no-git',
+    ]);
     expect(description.code).toBe(2);
     expect(description.stderr).toContain('--description must be one line of text');
   });
 
   it('keeps a description with quotes, comment ends and template syntax as text', async () => {
     const text = 'Notes "quoted" */ ${process.exit(1)} # not a comment';
-    const result = await specfirst(['init', 'quoted', '--description', text, '--service', 'notes-api', '--port', '4100', '--no-install', '--no-git']);
+    const result = await specfirst([
+      'init',
+      'quoted',
+      '--description',
+      text,
+      '--service',
+      'notes-api',
+      '--port',
+      '4100',
+      '--no-install',
+      '--no-git',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const project = path.join(temp, 'quoted');
     const service = loadProjectSync(project, { cache: false }).ir.services[0]!;
-    expect([service.name, service.identifier, service.port, service.description]).toEqual(['notes-api', 'NotesApi', 4100, text]);
-    expect((JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { description: string }).description).toBe(text);
-    expect(readFileSync(path.join(project, 'generated/routers/notes-api/index.ts'), 'utf8')).toContain('Notes "quoted" *\\/ ${process.exit(1)}');
-    expect(readFileSync(path.join(project, 'services/notes-api/src/app.ts'), 'utf8')).toContain('return createNotesApiApp({');
+    expect([service.name, service.identifier, service.port, service.description]).toEqual([
+      'notes-api',
+      'NotesApi',
+      4100,
+      text,
+    ]);
+    expect(
+      (JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { description: string }).description,
+    ).toBe(text);
+    expect(readFileSync(path.join(project, 'generated/routers/notes-api/index.ts'), 'utf8')).toContain(
+      'Notes "quoted" *\\/ ${process.exit(1)}',
+    );
+    expect(readFileSync(path.join(project, 'services/notes-api/src/app.ts'), 'utf8')).toContain(
+      'return createNotesApiApp({',
+    );
     // The port is the spec's, through the constant sync generates: main.ts holds no number of its own.
-    expect(readFileSync(path.join(project, 'generated/routers/notes-api/index.ts'), 'utf8')).toContain('export const notesApiPort = 4100;');
+    expect(readFileSync(path.join(project, 'generated/routers/notes-api/index.ts'), 'utf8')).toContain(
+      'export const notesApiPort = 4100;',
+    );
     const main = readFileSync(path.join(project, 'services/notes-api/src/main.ts'), 'utf8');
     expect(main).toContain("import { notesApiPort } from '#generated/routers/notes-api/index.js';");
     expect(main).not.toContain('4100');
@@ -430,8 +589,13 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     const result = await specfirst(['init', 'with-npm', '--package-manager', 'npm', '--no-install', '--no-git']);
     expect(result.code, result.stderr).toBe(0);
     const project = path.join(temp, 'with-npm');
-    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; allowScripts: unknown };
-    expect(pkg.devDependencies['@specfirst/cli']).toBe(`file:${path.relative(project, path.join(REPO, 'packages/cli'))}`);
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+      allowScripts: unknown;
+    };
+    expect(pkg.devDependencies['@specfirst/cli']).toBe(
+      `file:${path.relative(project, path.join(REPO, 'packages/cli'))}`,
+    );
     // npm's counterpart of pnpm-workspace.yaml's allowBuilds.
     expect(pkg.allowScripts).toEqual({ esbuild: false });
     expect(readFileSync(path.join(project, '.husky/pre-commit'), 'utf8')).toBe('npx lint-staged\n');
@@ -443,9 +607,21 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
 describe('specfirst init: questions on a terminal', { timeout: 30_000 }, () => {
   const quietOut = (): Output & { text: string[] } => {
     const text: string[] = [];
-    return { text, stdout: (t) => text.push(t), stderr: (t) => text.push(t), colors: pc.createColors(false), isTTY: false };
+    return {
+      text,
+      stdout: (t) => text.push(t),
+      stderr: (t) => text.push(t),
+      colors: pc.createColors(false),
+      isTTY: false,
+    };
   };
-  const options = (extra: Partial<InitOptions> = {}): InitOptions => ({ install: false, git: false, yes: false, packageManager: 'pnpm', ...extra });
+  const options = (extra: Partial<InitOptions> = {}): InitOptions => ({
+    install: false,
+    git: false,
+    yes: false,
+    packageManager: 'pnpm',
+    ...extra,
+  });
 
   it('asks for each choice not given as an option, and takes the default on an empty answer', async () => {
     const asked: string[] = [];
@@ -458,17 +634,32 @@ describe('specfirst init: questions on a terminal', { timeout: 30_000 }, () => {
       close: () => undefined,
     };
     const out = quietOut();
-    const code = await initCommand(path.join(temp, 'Asked Project'), options(), out, { prompter, packages: { kind: 'checkout', root: REPO } });
+    const code = await initCommand(path.join(temp, 'Asked Project'), options(), out, {
+      prompter,
+      packages: { kind: 'checkout', root: REPO },
+    });
     expect(code, out.text.join('\n')).toBe(0);
-    expect(asked).toEqual(['Project name [asked-project]', 'Service name (kebab-case) [api]', 'Port of todo-api [3000]']);
+    expect(asked).toEqual([
+      'Project name [asked-project]',
+      'Service name (kebab-case) [api]',
+      'Port of todo-api [3000]',
+    ]);
     const service = loadProjectSync(path.join(temp, 'Asked Project'), { cache: false }).ir.services[0]!;
     expect([service.name, service.port]).toEqual(['todo-api', 3000]);
   });
 
   it('asks nothing that an option gave', async () => {
     const asked: string[] = [];
-    const prompter = { ask: async (question: string, fallback: string) => (asked.push(question), fallback), close: () => undefined };
-    const code = await initCommand(path.join(temp, 'given'), options({ name: 'given', service: 'svc', port: '3100' }), quietOut(), { prompter, packages: { kind: 'checkout', root: REPO } });
+    const prompter = {
+      ask: async (question: string, fallback: string) => (asked.push(question), fallback),
+      close: () => undefined,
+    };
+    const code = await initCommand(
+      path.join(temp, 'given'),
+      options({ name: 'given', service: 'svc', port: '3100' }),
+      quietOut(),
+      { prompter, packages: { kind: 'checkout', root: REPO } },
+    );
     expect(code).toBe(0);
     expect(asked).toEqual([]);
   });
@@ -479,22 +670,41 @@ describe('specfirst init: questions on a terminal', { timeout: 30_000 }, () => {
 describe('specfirst init: when a step fails', { timeout: 60_000 }, () => {
   it('names the failed install, its command and what to do; says no success; exits 1 and keeps the project', async () => {
     const cache = mkdtempSync(path.join(temp, 'empty-npm-cache-'));
-    const result = await exec(process.execPath, [BIN, 'init', 'offline', '--package-manager', 'npm', '--format', 'json'], temp, {
-      // npm may use only its cache, which is empty: the install fails, for real.
-      npm_config_offline: 'true',
-      npm_config_cache: cache,
-    });
+    const result = await exec(
+      process.execPath,
+      [BIN, 'init', 'offline', '--package-manager', 'npm', '--format', 'json'],
+      temp,
+      {
+        // npm may use only its cache, which is empty: the install fails, for real.
+        npm_config_offline: 'true',
+        npm_config_cache: cache,
+      },
+    );
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toContain('✖ install failed: `npm install --prefer-offline` exited with code 1 (its output is above)');
+    expect(result.stderr).toContain(
+      '✖ install failed: `npm install --prefer-offline` exited with code 1 (its output is above)',
+    );
     expect(result.stderr).toMatch(/hint: read npm's message above .*docs\/troubleshooting\.md/);
-    expect(result.stderr).toContain('The project is in offline (done: sync, git init). Once that is fixed, finish there with:');
-    expect(result.stderr).toContain('  npm install --prefer-offline && npx --no specfirst sync --check && git add -A && git commit -m "Start the project with specfirst init"');
+    expect(result.stderr).toContain(
+      'The project is in offline (done: sync, git init). Once that is fixed, finish there with:',
+    );
+    expect(result.stderr).toContain(
+      '  npm install --prefer-offline && npx --no specfirst sync --check && git add -A && git commit -m "Start the project with specfirst init"',
+    );
     expect(result.stderr).not.toMatch(/✓ offline:|Next:/);
     // --format json: stdout is one JSON object, which says the same.
-    const report = JSON.parse(result.stdout) as { ok: boolean; failed: { step: string; command: string }; steps: { step: string; ok: boolean }[] };
+    const report = JSON.parse(result.stdout) as {
+      ok: boolean;
+      failed: { step: string; command: string };
+      steps: { step: string; ok: boolean }[];
+    };
     expect(report.ok).toBe(false);
     expect(report.failed).toMatchObject({ step: 'install', command: 'npm install --prefer-offline' });
-    expect(report.steps.map((s) => [s.step, s.ok])).toEqual([['sync', true], ['git init', true], ['install', false]]);
+    expect(report.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['sync', true],
+      ['git init', true],
+      ['install', false],
+    ]);
     expect(existsSync(path.join(temp, 'offline/generated/manifest.json'))).toBe(true);
   });
 
@@ -506,7 +716,9 @@ describe('specfirst init: when a step fails', { timeout: 60_000 }, () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('✖ git init failed: `git init` could not start: git is not installed');
     expect(result.stderr).toContain('hint: install git');
-    expect(result.stderr).toContain('  git init && git add -A && git commit -m "Start the project with specfirst init"');
+    expect(result.stderr).toContain(
+      '  git init && git add -A && git commit -m "Start the project with specfirst init"',
+    );
   });
 
   it('names the commit when git cannot tell who commits, and says how to set it', async () => {
@@ -524,7 +736,9 @@ describe('specfirst init: when a step fails', { timeout: 60_000 }, () => {
       GIT_CONFIG_VALUE_0: 'true',
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/✖ commit failed: `git add -A && git commit -m "Start the project with specfirst init"` exited with code \d+ \(git's message is above\)/);
+    expect(result.stderr).toMatch(
+      /✖ commit failed: `git add -A && git commit -m "Start the project with specfirst init"` exited with code \d+ \(git's message is above\)/,
+    );
     expect(result.stderr).toContain('git config --global user.email');
     // The repository is there, with nothing committed yet.
     expect(existsSync(path.join(temp, 'nobody/.git'))).toBe(true);

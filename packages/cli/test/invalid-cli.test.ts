@@ -8,7 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { loadProjectSync } from '@specfirst/spec-core';
 import { describe, expect, it } from 'vitest';
 import { runBin } from './support/run-cli.js';
-import { diagnosticKey, type InvalidCase, invalidCaseNames, readInvalidCase } from '../../spec-core/test/invalid-catalogue.js';
+import {
+  diagnosticKey,
+  type InvalidCase,
+  invalidCaseNames,
+  readInvalidCase,
+} from '../../spec-core/test/invalid-catalogue.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -27,10 +32,12 @@ interface JsonReport {
 const cases = invalidCaseNames().map(readInvalidCase);
 
 /** 2 when spec-core flags the path as naming no project and no document (a usage error), else 1. */
-const exitCodeOf = (c: InvalidCase): number => (loadProjectSync(path.join(c.dir, c.target), { cache: false }).usageError ? 2 : 1);
+const exitCodeOf = (c: InvalidCase): number =>
+  loadProjectSync(path.join(c.dir, c.target), { cache: false }).usageError ? 2 : 1;
 
 /** A case folder (or the file inside it) as a user types it from the repository root. */
-const shown = (c: InvalidCase, file: string): string => path.relative(REPO, path.join(c.dir, file)).split(path.sep).join('/');
+const shown = (c: InvalidCase, file: string): string =>
+  path.relative(REPO, path.join(c.dir, file)).split(path.sep).join('/');
 
 describe.each(cases.map((c) => [c.name, c] as const))('specfirst check fixtures/invalid/%s', (_name, c) => {
   const exitCode = exitCodeOf(c);

@@ -19,7 +19,6 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-json-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-
 /** Runs a command in JSON and returns its one document; fails when anything else is on standard output. */
 function runJson<T>(args: string[], cwd: string): { code: number | null; json: T; stderr: string } {
   const { code, stdout, stderr } = run([...args, '--format', 'json'], cwd);
@@ -38,9 +37,28 @@ function smallCopy(name: string): string {
   return dir;
 }
 
-const GENERATED = ['clients/todo.ts', 'manifest.json', 'models.ts', 'openapi/todo.json', 'routers/todo/health.ts', 'routers/todo/index.ts', 'routers/todo/todos.ts', 'validators/todo.d.ts', 'validators/todo.js'];
+const GENERATED = [
+  'clients/todo.ts',
+  'manifest.json',
+  'models.ts',
+  'openapi/todo.json',
+  'routers/todo/health.ts',
+  'routers/todo/index.ts',
+  'routers/todo/todos.ts',
+  'validators/todo.d.ts',
+  'validators/todo.js',
+];
 
-const noFiles = { written: [], removed: [], unchanged: [], missing: [], outdated: [], edited: [], stale: [], foreign: [] };
+const noFiles = {
+  written: [],
+  removed: [],
+  unchanged: [],
+  missing: [],
+  outdated: [],
+  edited: [],
+  stale: [],
+  foreign: [],
+};
 
 describe('specfirst sync --format json', () => {
   it('reports what a run wrote, then that nothing needed writing, then what --check found', () => {
@@ -82,7 +100,9 @@ describe('specfirst sync --format json', () => {
     expect(stderr).toBe('');
     expect(json.ok).toBe(false);
     expect(json.errorCount).toBeGreaterThan(0);
-    expect(json.diagnostics).toContainEqual(expect.objectContaining({ code: 'SF2001', file: path.join('spec', 'models.yaml'), line: 4 }));
+    expect(json.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'SF2001', file: path.join('spec', 'models.yaml'), line: 4 }),
+    );
     expect(json.files).toEqual(noFiles);
   });
 
@@ -98,17 +118,25 @@ describe('specfirst sync --format json', () => {
 
   it('--watch prints one JSON line per run, and its notice on standard error', async () => {
     const project = smallCopy('watch');
-    const child = spawn(process.execPath, [BIN, 'sync', '--watch', '--format', 'json'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'sync', '--watch', '--format', 'json'], {
+      cwd: project,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const runs = () => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as SyncJson);
+    const runs = () =>
+      stdout
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as SyncJson);
     /** Waits (at most 30 s) until `done` holds for the runs printed so far. */
     const until = async (what: string, done: (r: SyncJson[]) => boolean) => {
       for (let waited = 0; !(stdout.endsWith('\n') && done(runs())); waited += 50) {
-        if (waited > 30_000) throw new Error(`no ${what} after 30 s; standard output:\n${stdout}\nstandard error:\n${stderr}`);
+        if (waited > 30_000)
+          throw new Error(`no ${what} after 30 s; standard output:\n${stdout}\nstandard error:\n${stderr}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
@@ -118,7 +146,11 @@ describe('specfirst sync --format json', () => {
       const models = path.join(project, 'spec/models.yaml');
       writeFileSync(models, readFileSync(models, 'utf8').replace('tags: string[]?', 'tags: Tagg[]?'));
       await until('run after the spec edit', (r) => r.some((run) => !run.ok));
-      expect(runs().find((r) => !r.ok)).toMatchObject({ errorCount: 1, diagnostics: [{ code: 'SF2001' }], files: { written: [] } });
+      expect(runs().find((r) => !r.ok)).toMatchObject({
+        errorCount: 1,
+        diagnostics: [{ code: 'SF2001' }],
+        files: { written: [] },
+      });
     } finally {
       child.kill('SIGINT');
     }
@@ -130,11 +162,23 @@ describe('specfirst sync --format json', () => {
 describe('specfirst scaffold --format json', () => {
   it('lists the controllers it created, then the ones it kept', () => {
     const project = smallCopy('scaffold');
-    const controllers = [path.join('services', 'todo', 'src', 'controllers', 'health.ts'), path.join('services', 'todo', 'src', 'controllers', 'todos.ts')];
+    const controllers = [
+      path.join('services', 'todo', 'src', 'controllers', 'health.ts'),
+      path.join('services', 'todo', 'src', 'controllers', 'todos.ts'),
+    ];
     const first = runJson<ScaffoldJson>(['scaffold'], project);
     expect(first.code).toBe(0);
     expect(first.stderr).toBe('');
-    expect(first.json).toEqual({ ok: true, diagnostics: [], errorCount: 0, warningCount: 0, created: controllers, kept: [], skipped: [], error: null });
+    expect(first.json).toEqual({
+      ok: true,
+      diagnostics: [],
+      errorCount: 0,
+      warningCount: 0,
+      created: controllers,
+      kept: [],
+      skipped: [],
+      error: null,
+    });
     const second = runJson<ScaffoldJson>(['scaffold', 'todo'], project);
     expect(second.json).toMatchObject({ ok: true, created: [], kept: controllers });
   });
@@ -143,7 +187,11 @@ describe('specfirst scaffold --format json', () => {
     const project = smallCopy('scaffold-errors');
     const unknown = runJson<ScaffoldJson>(['scaffold', 'mailer'], project);
     expect(unknown.code).toBe(2);
-    expect(unknown.json).toMatchObject({ ok: false, created: [], error: 'no HTTP service `mailer`; the project has `todo`' });
+    expect(unknown.json).toMatchObject({
+      ok: false,
+      created: [],
+      error: 'no HTTP service `mailer`; the project has `todo`',
+    });
     writeFileSync(path.join(project, 'spec/models.yaml'), 'models:\n  Todo: Nope\n');
     const broken = runJson<ScaffoldJson>(['scaffold'], project);
     expect(broken.code).toBe(1);

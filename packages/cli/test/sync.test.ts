@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +22,13 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-sync-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-
 function shopCopy(name: string): string {
   const dir = path.join(temp, name);
   // `pnpm demo` leaves fixtures/shop/generated behind (git ignores it); a test starts without it.
-  cpSync(path.join(REPO, 'fixtures/shop'), dir, { recursive: true, filter: (source) => path.basename(source) !== 'generated' });
+  cpSync(path.join(REPO, 'fixtures/shop'), dir, {
+    recursive: true,
+    filter: (source) => path.basename(source) !== 'generated',
+  });
   return dir;
 }
 
@@ -91,7 +103,10 @@ describe('specfirst sync', () => {
     const dir = path.join(temp, 'two-targets');
     mkdirSync(dir, { recursive: true });
     for (const name of ['alpha', 'beta']) {
-      writeFileSync(path.join(dir, `${name}.yaml`), `openapi: 3.1.0\ninfo: { title: ${name}, version: '1' }\npaths:\n  /${name}:\n    get: { operationId: get${name}, responses: { '204': { description: ok } } }\n`);
+      writeFileSync(
+        path.join(dir, `${name}.yaml`),
+        `openapi: 3.1.0\ninfo: { title: ${name}, version: '1' }\npaths:\n  /${name}:\n    get: { operationId: get${name}, responses: { '204': { description: ok } } }\n`,
+      );
     }
     expect(run(['sync', 'alpha.yaml', '--out', 'gen'], dir).code).toBe(0);
     expect(run(['sync', 'beta.yaml', '--out', 'gen', '--check'], dir).code).toBe(1);
@@ -105,7 +120,10 @@ describe('specfirst sync', () => {
   it("leaves another tree's generated files alone, and refuses an output folder that holds the spec", () => {
     const dir = path.join(temp, 'nested-outputs');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'api.yaml'), `openapi: 3.1.0\ninfo: { title: api, version: '1' }\npaths:\n  /a:\n    get: { operationId: getA, responses: { '204': { description: ok } } }\n`);
+    writeFileSync(
+      path.join(dir, 'api.yaml'),
+      `openapi: 3.1.0\ninfo: { title: api, version: '1' }\npaths:\n  /a:\n    get: { operationId: getA, responses: { '204': { description: ok } } }\n`,
+    );
     mkdirSync(path.join(dir, 'sub'));
     cpSync(path.join(dir, 'api.yaml'), path.join(dir, 'sub/other.yaml'));
     expect(run(['sync', 'sub/other.yaml', '--out', 'out/other'], dir).code).toBe(0);
@@ -169,7 +187,13 @@ describe('specfirst sync', () => {
     rmSync(path.join(project, 'generated'), { recursive: true });
     writeFileSync(rest, readFileSync(rest, 'utf8').replace('body: UserCreat', 'body: UserCreate'));
     const models = path.join(project, 'spec/models.yaml');
-    writeFileSync(models, readFileSync(models, 'utf8').replace('address: { $ref: Address, optional: true }', 'address: { $ref: Adress, optional: true }'));
+    writeFileSync(
+      models,
+      readFileSync(models, 'utf8').replace(
+        'address: { $ref: Address, optional: true }',
+        'address: { $ref: Adress, optional: true }',
+      ),
+    );
     const synced = run(['sync'], project);
     expect(synced.code).toBe(1);
     expect(synced.stderr).toMatch(/spec\/models\.yaml:\d+:\d+ +error +SF\d{4}/);
@@ -189,7 +213,10 @@ describe('specfirst sync', () => {
 
   it('--watch regenerates when a spec file changes', async () => {
     const project = shopCopy('watch');
-    const child = spawn(process.execPath, [BIN, 'sync', '--watch'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'sync', '--watch'], {
+      cwd: project,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -200,7 +227,10 @@ describe('specfirst sync', () => {
     try {
       await waitFor(() => stdout.includes('watching'), 'the watcher to start');
       const models = path.join(project, 'spec/models.yaml');
-      writeFileSync(models, readFileSync(models, 'utf8').replace('An amount in the smallest unit of a currency.', 'Money, in cents.'));
+      writeFileSync(
+        models,
+        readFileSync(models, 'utf8').replace('An amount in the smallest unit of a currency.', 'Money, in cents.'),
+      );
       const generated = path.join(project, 'generated/models.ts');
       await waitFor(() => readFileSync(generated, 'utf8').includes('Money, in cents.'), 'models.ts to be regenerated');
     } finally {
@@ -232,7 +262,10 @@ describe('specfirst scaffold', () => {
 
   it('imports generated code as #generated/… where package.json declares it', () => {
     const project = shopCopy('scaffold-generated-imports');
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', type: 'module', imports: { '#generated/*': './generated/*' } }));
+    writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'shop', type: 'module', imports: { '#generated/*': './generated/*' } }),
+    );
     expect(run(['scaffold', 'orders'], project).code).toBe(0);
     const adminOrders = readFileSync(path.join(project, 'services/orders/src/controllers/admin-orders.ts'), 'utf8');
     expect(adminOrders).toContain('} from "#generated/routers/orders/admin-orders.js";');

@@ -74,38 +74,42 @@ describe('docs/tutorial.md', () => {
   // Steps build on each other: after the first failure, the rest only say which one broke.
   let broken: string | undefined;
   for (const step of steps) {
-    it(title(step), async () => {
-      if (broken !== undefined) throw new Error(`not run: ${broken} failed first`);
-      broken = title(step);
-      const localize = (command: string): string => command.replaceAll('localhost:3000', `localhost:${port}`);
-      if (step.kind === 'run') {
-        for (const [i, command] of step.commands.entries()) {
-          const result = await shell.run(localize(command));
-          const last = i === step.commands.length - 1;
-          if (step.fails !== undefined && last) {
-            expect(result.code, `\`${command}\` should fail; it printed:\n${result.output}`).not.toBe(0);
-            expect(result.output).toContain(step.fails);
-          } else {
-            expect(result.code, `\`${command}\` failed; it printed:\n${result.output}`).toBe(0);
-            if (step.prints !== undefined && last) expect(result.output).toContain(step.prints);
+    it(
+      title(step),
+      async () => {
+        if (broken !== undefined) throw new Error(`not run: ${broken} failed first`);
+        broken = title(step);
+        const localize = (command: string): string => command.replaceAll('localhost:3000', `localhost:${port}`);
+        if (step.kind === 'run') {
+          for (const [i, command] of step.commands.entries()) {
+            const result = await shell.run(localize(command));
+            const last = i === step.commands.length - 1;
+            if (step.fails !== undefined && last) {
+              expect(result.code, `\`${command}\` should fail; it printed:\n${result.output}`).not.toBe(0);
+              expect(result.output).toContain(step.fails);
+            } else {
+              expect(result.code, `\`${command}\` failed; it printed:\n${result.output}`).toBe(0);
+              if (step.prints !== undefined && last) expect(result.output).toContain(step.prints);
+            }
           }
+        } else if (step.kind === 'background') {
+          // Taken just before the service binds it, so nothing else grabs it in between.
+          port = await freePort();
+          await shell.run(`export PORT=${port}`);
+          await shell.background(localize(step.command), step.until);
+        } else if (step.kind === 'await') {
+          let from = editedAt;
+          for (const text of step.texts) from = await shell.waitForText(text, from, 60_000);
+        } else {
+          const cwd = (await shell.run('pwd')).output.trim();
+          const file = path.resolve(cwd, step.path);
+          const next = step.kind === 'write' ? step.contents : insertAt(await readFile(file, 'utf8'), step);
+          editedAt = shell.transcript.length;
+          await writeFile(file, next);
         }
-      } else if (step.kind === 'background') {
-        // Taken just before the service binds it, so nothing else grabs it in between.
-        port = await freePort();
-        await shell.run(`export PORT=${port}`);
-        await shell.background(localize(step.command), step.until);
-      } else if (step.kind === 'await') {
-        let from = editedAt;
-        for (const text of step.texts) from = await shell.waitForText(text, from, 60_000);
-      } else {
-        const cwd = (await shell.run('pwd')).output.trim();
-        const file = path.resolve(cwd, step.path);
-        const next = step.kind === 'write' ? step.contents : insertAt(await readFile(file, 'utf8'), step);
-        editedAt = shell.transcript.length;
-        await writeFile(file, next);
-      }
-      broken = undefined;
-    }, 300_000);
+        broken = undefined;
+      },
+      300_000,
+    );
   }
 });

@@ -6,7 +6,14 @@ import { emitServiceIndex } from './emit/service-index.js';
 import { compileJob } from './emit/ajv-compile.js';
 import { assembleValidators, planValidators, type ValidatorModule } from './emit/validators.js';
 import { indexModels, referencedModels } from './json-schema.js';
-import { clientModule, MODELS_MODULE, openApiFile, serviceIndexModule, tagRouterModule, validatorsModule } from './names.js';
+import {
+  clientModule,
+  MODELS_MODULE,
+  openApiFile,
+  serviceIndexModule,
+  tagRouterModule,
+  validatorsModule,
+} from './names.js';
 import { openApiDocument } from './openapi/document.js';
 import { stampCode, stampJson } from './write/stamp.js';
 
@@ -47,7 +54,10 @@ function emitAll(ir: SpecIR, validatorModules: ReadonlyMap<string, ValidatorModu
     );
     for (const tag of service.tags) {
       if (tag.operations.length === 0) continue;
-      files.push({ path: `${tagRouterModule(service, tag)}.ts`, contents: stampCode(sources, emitTagRouter(service, tag, models, validators.names)) });
+      files.push({
+        path: `${tagRouterModule(service, tag)}.ts`,
+        contents: stampCode(sources, emitTagRouter(service, tag, models, validators.names)),
+      });
     }
     files.push(
       { path: `${serviceIndexModule(service)}.ts`, contents: stampCode(sources, emitServiceIndex(service)) },

@@ -2,7 +2,15 @@
  * @specfirst/codegen: turns the IR into what `specfirst sync` writes (models, validators, routers,
  * clients, OpenAPI documents) and writes it safely. See README.md and docs/codegen.md.
  */
-export { openApiDocument, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter, type OpenApiResponse, type OpenApiMediaType, type OpenApiSecurityScheme } from './openapi/document.js';
+export {
+  openApiDocument,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  type OpenApiParameter,
+  type OpenApiResponse,
+  type OpenApiMediaType,
+  type OpenApiSecurityScheme,
+} from './openapi/document.js';
 export { stampCode, stampJson, readStamp, type Stamp } from './write/stamp.js';
 export { writeOutput, isUpToDate, type OutputReport, type OutputOptions } from './write/output.js';
 export { type OutputFile } from './write/plan.js';

@@ -1,4 +1,12 @@
-import { type IRModel, type IRObjectSchema, type IRSchema, type IRUnionSchema, type JsonValue, type SpecIR, walkSchema } from '@specfirst/spec-core';
+import {
+  type IRModel,
+  type IRObjectSchema,
+  type IRSchema,
+  type IRUnionSchema,
+  type JsonValue,
+  type SpecIR,
+  walkSchema,
+} from '@specfirst/spec-core';
 
 /**
  * IR schemas → JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1 and of ajv's 2020 mode).
@@ -40,7 +48,12 @@ interface Walk {
 /** The JSON Schema of a model, closed for requests unless `open` (used as an `allOf` part). */
 export function modelToJsonSchema(model: IRModel, models: ModelIndex, mode: JsonSchemaMode, open = false): JsonSchema {
   const schema = convert(model.schema, { mode, models, model, open });
-  if (mode.purpose === 'describe' && model.description !== undefined && typeof schema === 'object' && schema.description === undefined) {
+  if (
+    mode.purpose === 'describe' &&
+    model.description !== undefined &&
+    typeof schema === 'object' &&
+    schema.description === undefined
+  ) {
     schema.description = model.description;
   }
   return schema;
@@ -61,7 +74,8 @@ export function referencedModels(schemas: Iterable<IRSchema>, models: ModelIndex
     if (target) follow(target.schema);
   };
   const mapped = (node: IRUnionSchema): void => node.discriminator?.mapping.forEach((m) => name(m.model));
-  const follow = (schema: IRSchema): void => void walkSchema(schema, { ref: (node) => name(node.model), oneOf: mapped, anyOf: mapped });
+  const follow = (schema: IRSchema): void =>
+    void walkSchema(schema, { ref: (node) => name(node.model), oneOf: mapped, anyOf: mapped });
   for (const schema of schemas) follow(schema);
   return [...seen].sort();
 }
@@ -78,7 +92,8 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
   }
   // ajv writes a default into its code as an object literal, where a `__proto__` key would set
   // the prototype of every defaulted value: validators get the value without such keys.
-  if (schema.default !== undefined && purpose !== 'response') out.default = purpose === 'request' ? withoutProtoKeys(schema.default) : structuredClone(schema.default);
+  if (schema.default !== undefined && purpose !== 'response')
+    out.default = purpose === 'request' ? withoutProtoKeys(schema.default) : structuredClone(schema.default);
 
   switch (schema.kind) {
     case 'string':
@@ -87,8 +102,19 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
     case 'boolean':
     case 'null': {
       out.type = schema.nullable && schema.kind !== 'null' ? [schema.kind, 'null'] : schema.kind;
-      copy(schema, out, ['format', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
-      if ('enum' in schema && schema.enum !== undefined) out.enum = schema.nullable ? [...schema.enum, null] : [...schema.enum];
+      copy(schema, out, [
+        'format',
+        'minLength',
+        'maxLength',
+        'pattern',
+        'minimum',
+        'maximum',
+        'exclusiveMinimum',
+        'exclusiveMaximum',
+        'multipleOf',
+      ]);
+      if ('enum' in schema && schema.enum !== undefined)
+        out.enum = schema.nullable ? [...schema.enum, null] : [...schema.enum];
       if ('const' in schema && schema.const !== undefined) {
         if (schema.nullable) out.enum = [schema.const, null];
         else out.const = schema.const;
@@ -96,7 +122,10 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
       return out;
     }
     case 'literal':
-      out.enum = schema.nullable && !schema.values.includes(null) ? [...structuredClone(schema.values), null] : structuredClone(schema.values);
+      out.enum =
+        schema.nullable && !schema.values.includes(null)
+          ? [...structuredClone(schema.values), null]
+          : structuredClone(schema.values);
       return out;
     case 'any':
       return Object.keys(out).length === 0 ? true : out;
@@ -132,7 +161,9 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
       out[schema.kind] = variants;
       if (schema.discriminator && purpose === 'describe') {
         // fromEntries defines own keys, so a discriminator value `__proto__` stays a mapping entry.
-        const mapping = Object.fromEntries(schema.discriminator.mapping.map(({ value, model }) => [value, walk.mode.ref(model, false)]));
+        const mapping = Object.fromEntries(
+          schema.discriminator.mapping.map(({ value, model }) => [value, walk.mode.ref(model, false)]),
+        );
         out.discriminator = { propertyName: schema.discriminator.propertyName, mapping };
       }
       return out;
@@ -140,7 +171,11 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
   }
 }
 
-function objectSchema(schema: IRObjectSchema, walk: Walk, out: Record<string, JsonValue | JsonSchema | JsonSchema[]>): JsonSchema {
+function objectSchema(
+  schema: IRObjectSchema,
+  walk: Walk,
+  out: Record<string, JsonValue | JsonSchema | JsonSchema[]>,
+): JsonSchema {
   const { purpose } = walk.mode;
   out.type = schema.nullable ? ['object', 'null'] : 'object';
   const properties: Record<string, JsonSchema> = {};
@@ -159,21 +194,27 @@ function objectSchema(schema: IRObjectSchema, walk: Walk, out: Record<string, Js
     if (property.writeonly && purpose === 'response') converted = false;
     defineOwn(properties, property.name, converted);
     // A write-only field is never returned, so a response must not be required to carry it.
-    const requiredHere = property.required && !(property.writeonly && purpose === 'response') && !(property.readonly && purpose === 'request');
+    const requiredHere =
+      property.required &&
+      !(property.writeonly && purpose === 'response') &&
+      !(property.readonly && purpose === 'request');
     if (requiredHere) required.push(property.name);
   }
   if (purpose === 'request' && walk.model?.variantOf !== undefined) {
     // `UserCreate` has no `id`, and sending one is an error, not something silently dropped.
     const base = walk.models.get(walk.model.variantOf);
     if (base?.schema.kind === 'object') {
-      for (const p of base.schema.properties) if (p.readonly && !Object.hasOwn(properties, p.name)) defineOwn(properties, p.name, false);
+      for (const p of base.schema.properties)
+        if (p.readonly && !Object.hasOwn(properties, p.name)) defineOwn(properties, p.name, false);
     }
   }
   if (Object.keys(properties).length > 0) out.properties = properties;
   if (required.length > 0) out.required = required;
   if (schema.additionalProperties !== undefined) {
     out.additionalProperties =
-      typeof schema.additionalProperties === 'boolean' ? schema.additionalProperties : convert(schema.additionalProperties, { ...walk, model: undefined, open: false });
+      typeof schema.additionalProperties === 'boolean'
+        ? schema.additionalProperties
+        : convert(schema.additionalProperties, { ...walk, model: undefined, open: false });
   } else if (purpose !== 'describe' && !walk.open && schema.properties.length > 0) {
     // Closed unless the spec says otherwise; a bare `type: object` is a free-form map (and typed
     // `Record<string, unknown>`), so it stays open.
@@ -207,7 +248,8 @@ export function inputView(schema: IRSchema, models: ModelIndex): IRSchema {
   }
   if (schema.kind !== 'ref') return schema;
   const model = models.get(schema.model);
-  if (model?.variant !== 'model' || model.schema.kind !== 'object' || !model.schema.properties.some((p) => p.readonly)) return schema;
+  if (model?.variant !== 'model' || model.schema.kind !== 'object' || !model.schema.properties.some((p) => p.readonly))
+    return schema;
   const create = models.get(`${model.name}Create`);
   return create?.variant === 'create' && create.variantOf === model.name ? { ...schema, model: create.name } : schema;
 }
@@ -228,10 +270,24 @@ function withoutProtoKeys(value: JsonValue): JsonValue {
 export function admitsUnnamedKeys(schema: IRSchema, models: ModelIndex): boolean {
   let open = false;
   const check = (node: IRSchema): void => {
-    if (node.kind === 'any' || (node.kind === 'literal' && node.values.some((v) => typeof v === 'object' && v !== null))) open = true;
-    if (node.kind === 'object' && (node.properties.length === 0 ? node.additionalProperties !== false : node.additionalProperties !== undefined && node.additionalProperties !== false)) open = true;
+    if (
+      node.kind === 'any' ||
+      (node.kind === 'literal' && node.values.some((v) => typeof v === 'object' && v !== null))
+    )
+      open = true;
+    if (
+      node.kind === 'object' &&
+      (node.properties.length === 0
+        ? node.additionalProperties !== false
+        : node.additionalProperties !== undefined && node.additionalProperties !== false)
+    )
+      open = true;
     // A closed object may still name the keys that matter: such a body gets the scan too.
-    if (node.kind === 'object' && node.properties.some((p) => p.name === '__proto__' || p.name === 'constructor' || p.name === 'prototype')) open = true;
+    if (
+      node.kind === 'object' &&
+      node.properties.some((p) => p.name === '__proto__' || p.name === 'constructor' || p.name === 'prototype')
+    )
+      open = true;
   };
   walkSchema(schema, { enter: check });
   for (const name of referencedModels([schema], models)) {

@@ -236,7 +236,11 @@ export function declaresGeneratedImport(packageJson: unknown, outputDir: string)
  * `#generated/<module>.js` when the project declares the import ({@link declaresGeneratedImport}),
  * else a relative specifier from the file (`../../../../generated/<module>.js`).
  */
-export function generatedSpecifier(fromFile: string, module: string, project: { outputDir: string; generatedImport: boolean }): string {
+export function generatedSpecifier(
+  fromFile: string,
+  module: string,
+  project: { outputDir: string; generatedImport: boolean },
+): string {
   if (project.generatedImport) return generatedImport(module);
   return relativeSpecifier(fromFile, project.outputDir === '.' ? module : `${project.outputDir}/${module}`);
 }

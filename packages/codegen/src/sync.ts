@@ -46,14 +46,30 @@ export interface SyncInputs {
 
 /** The name a manifest records for what it was made from, so another target's output is never vouched for. */
 export function syncTarget(location: { root: string; kind: 'project' | 'openapi'; file?: string }): string {
-  return location.kind === 'project' || location.file === undefined ? 'project' : `openapi:${path.relative(location.root, location.file).split(path.sep).join('/')}`;
+  return location.kind === 'project' || location.file === undefined
+    ? 'project'
+    : `openapi:${path.relative(location.root, location.file).split(path.sep).join('/')}`;
 }
 
 function fastReport(files: string[]): SyncReport {
-  return { written: [], unchanged: files, removed: [], edited: [], missing: [], outdated: [], extra: [], foreign: [], fast: true };
+  return {
+    written: [],
+    unchanged: files,
+    removed: [],
+    edited: [],
+    missing: [],
+    outdated: [],
+    extra: [],
+    foreign: [],
+    fast: true,
+  };
 }
 
-export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: boolean; inputs?: SyncInputs } = {}): Promise<SyncReport> {
+export async function syncOutput(
+  ir: SpecIR,
+  outDir: string,
+  options: { check?: boolean; inputs?: SyncInputs } = {},
+): Promise<SyncReport> {
   const input = inputFingerprint(ir);
   const manifest = readManifest(outDir);
   const current = manifest?.input === input ? outputIntact(outDir, manifest) : undefined;
@@ -61,8 +77,17 @@ export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: 
     // The IR did not change, but a spec file may have (a comment): record its new hash, or every
     // later sync would have to load the spec to find out again. Only the manifest is rewritten.
     const sources = options.inputs ? sourceHashes(options.inputs) : manifest.sources;
-    if (options.check !== true && (JSON.stringify(sources) !== JSON.stringify(manifest.sources) || manifest.target !== (options.inputs?.target ?? manifest.target))) {
-      const updated: Manifest = { ...manifest, target: options.inputs?.target ?? manifest.target, generator: generatorFingerprint(), sources };
+    if (
+      options.check !== true &&
+      (JSON.stringify(sources) !== JSON.stringify(manifest.sources) ||
+        manifest.target !== (options.inputs?.target ?? manifest.target))
+    ) {
+      const updated: Manifest = {
+        ...manifest,
+        target: options.inputs?.target ?? manifest.target,
+        generator: generatorFingerprint(),
+        sources,
+      };
       await writeAtomic(path.resolve(outDir), MANIFEST, Buffer.from(stampJson(sourcesOf(ir), updated)));
       return { ...fastReport(current.filter((f) => f !== MANIFEST)), written: [MANIFEST] };
     }
@@ -79,7 +104,10 @@ export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: 
   files.push({ path: MANIFEST, contents: stampJson(sourcesOf(ir), next) });
   // Only what the previous sync wrote (and nobody edited since) may be removed as stale.
   const owned = new Map(Object.entries(manifest?.files ?? {}));
-  return { ...(await writeOutput(outDir, files, { ...(options.check !== undefined ? { check: options.check } : {}), owned })), fast: false };
+  return {
+    ...(await writeOutput(outDir, files, { ...(options.check !== undefined ? { check: options.check } : {}), owned })),
+    fast: false,
+  };
 }
 
 /**
@@ -89,7 +117,13 @@ export async function syncOutput(ir: SpecIR, outDir: string, options: { check?: 
  */
 export function outputIsCurrent(outDir: string, root: string, target: string): SyncReport | undefined {
   const manifest = readManifest(outDir);
-  if (!manifest || manifest.target !== target || manifest.generator !== generatorFingerprint() || Object.keys(manifest.sources).length === 0) return undefined;
+  if (
+    !manifest ||
+    manifest.target !== target ||
+    manifest.generator !== generatorFingerprint() ||
+    Object.keys(manifest.sources).length === 0
+  )
+    return undefined;
   const files = Object.keys(manifest.sources).map((file) => path.join(root, ...file.split('/')));
   const now = sourceHashes({ root, files });
   for (const [file, hash] of Object.entries(manifest.sources)) if (now[file] !== hash) return undefined;
@@ -114,8 +148,15 @@ function sourceHashes(inputs: { root: string; files: readonly string[] }): Recor
 function readManifest(outDir: string): Manifest | undefined {
   try {
     const manifest = JSON.parse(readFileSync(path.join(outDir, MANIFEST), 'utf8')) as Partial<Manifest>;
-    if (typeof manifest.input !== 'string' || typeof manifest.files !== 'object' || manifest.files === null) return undefined;
-    return { target: manifest.target ?? '', input: manifest.input, generator: manifest.generator ?? '', sources: manifest.sources ?? {}, files: manifest.files };
+    if (typeof manifest.input !== 'string' || typeof manifest.files !== 'object' || manifest.files === null)
+      return undefined;
+    return {
+      target: manifest.target ?? '',
+      input: manifest.input,
+      generator: manifest.generator ?? '',
+      sources: manifest.sources ?? {},
+      files: manifest.files,
+    };
   } catch {
     return undefined;
   }
@@ -166,7 +207,8 @@ function generatorFingerprint(): string {
     // This package's code and spec-core's (which builds the IR the manifest's sources stand for).
     walk(path.dirname(fileURLToPath(import.meta.url)));
     walk(path.dirname(require.resolve('@specfirst/spec-core')));
-    for (const dependency of ['ajv/package.json', 'ajv-formats/package.json']) hash.update(readFileSync(require.resolve(dependency)));
+    for (const dependency of ['ajv/package.json', 'ajv-formats/package.json'])
+      hash.update(readFileSync(require.resolve(dependency)));
     generator = hash.digest('hex');
   }
   return generator;

@@ -16,10 +16,17 @@ let root: string;
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  const built = await buildProject('edge', path.join(REPO_ROOT, 'fixtures/edge-cases/openapi.yaml'), { sources: path.join(import.meta.dirname, 'projects/edge/src') });
+  const built = await buildProject('edge', path.join(REPO_ROOT, 'fixtures/edge-cases/openapi.yaml'), {
+    sources: path.join(import.meta.dirname, 'projects/edge/src'),
+  });
   root = built.root;
   const { edgeApp } = (await import(pathToFileURL(path.join(built.dist, 'src/app.js')).href)) as {
-    edgeApp(): { app: Express; standalone: Express; seen: { principals: unknown; settings: unknown }[]; aborted: string[] };
+    edgeApp(): {
+      app: Express;
+      standalone: Express;
+      seen: { principals: unknown; settings: unknown }[];
+      aborted: string[];
+    };
   };
   const made = edgeApp();
   seen = made.seen;
@@ -106,14 +113,17 @@ describe('bodies', () => {
 describe('the controller context', () => {
   it('aborts its signal when the client goes away', async () => {
     const client = new AbortController();
-    const pending = fetch(`${base}/slow`, { headers: { 'x-request-id': 'gone-1' }, signal: client.signal }).catch((error: unknown) => error);
+    const pending = fetch(`${base}/slow`, { headers: { 'x-request-id': 'gone-1' }, signal: client.signal }).catch(
+      (error: unknown) => error,
+    );
     // The request must reach the controller before the client hangs up; poll instead of sleeping a fixed time.
     for (let i = 0; i < 100 && aborted.length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       if (i === 5) client.abort();
     }
     await pending;
-    for (let i = 0; i < 100 && !aborted.includes('gone-1'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 100 && !aborted.includes('gone-1'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(aborted).toContain('gone-1');
   });
 });
@@ -133,7 +143,10 @@ describe('form bodies', () => {
 
 describe('status ranges and defaults stay typed', () => {
   it('a status outside a range, or one a default does not cover, fails to compile', () => {
-    writeFileSync(path.join(root, 'src/bad-status.ts'), readFileSync(path.join(import.meta.dirname, 'projects/edge/src/bad-status.ts.txt'), 'utf8'));
+    writeFileSync(
+      path.join(root, 'src/bad-status.ts'),
+      readFileSync(path.join(import.meta.dirname, 'projects/edge/src/bad-status.ts.txt'), 'utf8'),
+    );
     try {
       const errors = compile(root, { emit: false }).join('\n');
       expect(errors).toMatch(/^src\/bad-status\.ts:4:\d+ TS2322/m);

@@ -4,7 +4,18 @@ import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { writeBigOpenApi } from '../../../bench/gen-big-openapi.mjs';
 import { corpusName, OPENAPI_DOCUMENTS } from '../../../test/support/corpus.js';
-import { arrayLiteral, group, hardline, ifBreak, indent, line, objectLiteral, print, softline, type Doc } from '../src/emit/doc.js';
+import {
+  arrayLiteral,
+  group,
+  hardline,
+  ifBreak,
+  indent,
+  line,
+  objectLiteral,
+  print,
+  softline,
+  type Doc,
+} from '../src/emit/doc.js';
 import { str } from '../src/emit/ts.js';
 import { generate, scaffoldFiles } from '../src/index.js';
 import { loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
@@ -79,16 +90,50 @@ describe('string literals', () => {
 });
 
 describe('the layout engine', () => {
-  const call = (name: string, args: Doc[]): Doc => [name, group(['(', indent([softline, args.flatMap((a, i) => (i === 0 ? [a] : [',', line, a]))]), ifBreak(','), softline, ')'])];
+  const call = (name: string, args: Doc[]): Doc => [
+    name,
+    group([
+      '(',
+      indent([softline, args.flatMap((a, i) => (i === 0 ? [a] : [',', line, a]))]),
+      ifBreak(','),
+      softline,
+      ')',
+    ]),
+  ];
   it.each<[string, Doc, number, string]>([
     ['a group that fits stays on one line', call('f', ['a', 'b']), 20, 'f(a, b)\n'],
-    ['a group that does not fit breaks at every line of its own', call('f', ['alpha', 'beta']), 10, 'f(\n  alpha,\n  beta,\n)\n'],
-    ['an inner group that fits stays flat inside a broken one', call('f', [call('g', ['x']), 'longer']), 12, 'f(\n  g(x),\n  longer,\n)\n'],
+    [
+      'a group that does not fit breaks at every line of its own',
+      call('f', ['alpha', 'beta']),
+      10,
+      'f(\n  alpha,\n  beta,\n)\n',
+    ],
+    [
+      'an inner group that fits stays flat inside a broken one',
+      call('f', [call('g', ['x']), 'longer']),
+      12,
+      'f(\n  g(x),\n  longer,\n)\n',
+    ],
     ['what follows on the line counts', [call('f', ['a']), ' + something long'], 15, 'f(\n  a,\n) + something long\n'],
-    ['a hard line breaks every enclosing group', group(['{', indent([line, 'a', hardline, 'b']), line, '}']), 80, '{\n  a\n  b\n}\n'],
-    ['an expanded object stays broken however short', objectLiteral(['a: 1'], { expanded: true }), 80, '{\n  a: 1,\n}\n'],
+    [
+      'a hard line breaks every enclosing group',
+      group(['{', indent([line, 'a', hardline, 'b']), line, '}']),
+      80,
+      '{\n  a\n  b\n}\n',
+    ],
+    [
+      'an expanded object stays broken however short',
+      objectLiteral(['a: 1'], { expanded: true }),
+      80,
+      '{\n  a: 1,\n}\n',
+    ],
     ['an empty object and array', [objectLiteral([]), ' ', arrayLiteral([])], 80, '{} []\n'],
-    ['two objects of two keys always break their array', arrayLiteral(['{ a, b }', '{ c, d }'], { objectKeys: [2, 2] }), 80, '[\n  { a, b },\n  { c, d },\n]\n'],
+    [
+      'two objects of two keys always break their array',
+      arrayLiteral(['{ a, b }', '{ c, d }'], { objectKeys: [2, 2] }),
+      80,
+      '[\n  { a, b },\n  { c, d },\n]\n',
+    ],
     ['objects of one key do not', arrayLiteral(['{ a }', '{ c }'], { objectKeys: [1, 1] }), 80, '[{ a }, { c }]\n'],
     ['no line ends in spaces', ['a ', hardline, hardline, 'b'], 80, 'a\n\nb\n'],
   ])('%s', (_name, doc, width, expected) => {

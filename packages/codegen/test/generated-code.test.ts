@@ -42,7 +42,9 @@ describe('golden output', () => {
 function listFiles(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .flatMap((e) =>
+      e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+    )
     .sort();
 }
 
@@ -56,7 +58,11 @@ export const todos: Pick<TodosController, 'updateTodo'> = {
 
   it('a correct controller compiles; an undeclared status or a wrong body does not', async () => {
     const built = await buildProject('types-ok', path.join(REPO_ROOT, 'fixtures/small'), {
-      extraFiles: { 'src/ok.ts': controller(`({ status: 404, body: { type: 'about:blank', title: 'No todo ' + request.params.id, status: 404 } })`) },
+      extraFiles: {
+        'src/ok.ts': controller(
+          `({ status: 404, body: { type: 'about:blank', title: 'No todo ' + request.params.id, status: 404 } })`,
+        ),
+      },
     });
     expect(existsSync(path.join(built.dist, 'src/ok.js'))).toBe(true);
 
@@ -73,8 +79,13 @@ export const todos: Pick<TodosController, 'updateTodo'> = {
     }
 
     // The service index imports its OpenAPI document: tsc says which option that needs (docs/codegen.md#compiling-a-project).
-    const withoutJson = compile(path.join(OUT_ROOT, 'types-ok'), { emit: false, options: { resolveJsonModule: false } });
-    expect(withoutJson.join('\n')).toMatch(/^generated\/routers\/todo\/index\.ts:\d+:\d+ TS2732 Cannot find module '\.\.\/\.\.\/openapi\/todo\.json'\. Consider using '--resolveJsonModule'/m);
+    const withoutJson = compile(path.join(OUT_ROOT, 'types-ok'), {
+      emit: false,
+      options: { resolveJsonModule: false },
+    });
+    expect(withoutJson.join('\n')).toMatch(
+      /^generated\/routers\/todo\/index\.ts:\d+:\d+ TS2732 Cannot find module '\.\.\/\.\.\/openapi\/todo\.json'\. Consider using '--resolveJsonModule'/m,
+    );
   }, 120_000);
 });
 
@@ -96,7 +107,11 @@ describe('generated code passes the repository lint', () => {
     const eslint = new ESLint({ cwd: REPO_ROOT, ignore: false });
     const results = await eslint.lintFiles([`${shop}/**/*.{ts,js}`, `${hostile}/**/*.{ts,js}`]);
     expect(results.length).toBeGreaterThan(20);
-    const problems = results.flatMap((r) => r.messages.map((m) => `${path.relative(OUT_ROOT, r.filePath)}:${m.line}:${m.column} ${m.ruleId ?? ''} ${m.message}`));
+    const problems = results.flatMap((r) =>
+      r.messages.map(
+        (m) => `${path.relative(OUT_ROOT, r.filePath)}:${m.line}:${m.column} ${m.ruleId ?? ''} ${m.message}`,
+      ),
+    );
     expect(problems).toEqual([]);
   }, 120_000);
 });
@@ -106,7 +121,10 @@ describe('a hostile spec', () => {
 
   it('keeps every file inside the output folder and escapes every spec string', () => {
     const files = generate(loadIR(spec));
-    for (const file of files) expect(file.path).toMatch(/^(models\.ts|(routers\/api|clients|openapi|validators)\/[a-z0-9.-]+\.(ts|js|d\.ts|json)|routers\/api\/[a-z0-9-]+\.ts)$/);
+    for (const file of files)
+      expect(file.path).toMatch(
+        /^(models\.ts|(routers\/api|clients|openapi|validators)\/[a-z0-9.-]+\.(ts|js|d\.ts|json)|routers\/api\/[a-z0-9-]+\.ts)$/,
+      );
     expect(files.map((f) => f.path)).toContain('routers/api/x.ts');
     const models = files.find((f) => f.path === 'models.ts')!.contents;
     // `*/` from a description is neutralised inside its comment; enum values are escaped string
@@ -119,13 +137,17 @@ describe('a hostile spec', () => {
     expect(models).toContain(`'say "hi"'`);
     expect(models).toMatch(/export interface User2 \{/);
     // A tag with a newline must not start a line of code anywhere: not in a router, not in a scaffold.
-    const everything = [...files.map((f) => f.contents), ...scaffoldFiles(loadIR(spec)).map((f) => f.contents)].join('\n');
+    const everything = [...files.map((f) => f.contents), ...scaffoldFiles(loadIR(spec)).map((f) => f.contents)].join(
+      '\n',
+    );
     expect(everything).not.toMatch(/^\s*console\.log/m);
     expect(everything).toContain('PWNED');
   });
 
   it('compiles under strict tsc and serves requests without pollution or injection', async () => {
-    const built = await buildProject('hostile', spec, { sources: path.join(import.meta.dirname, 'projects/hostile/src') });
+    const built = await buildProject('hostile', spec, {
+      sources: path.join(import.meta.dirname, 'projects/hostile/src'),
+    });
     const { hostileApp } = (await import(pathToFileURL(path.join(built.dist, 'src/app.js')).href)) as {
       hostileApp(): { app: Express; seen: { protoIntact: boolean; ownKeys: string[] }[] };
     };
@@ -133,18 +155,27 @@ describe('a hostile spec', () => {
     const { server, url } = await listen(app);
     servers.push(server);
 
-    const body = '{"a-b": "dash", "1st": true, "with space": "s", "": "empty", "constructor": 3, "toString": "t", "kind": "${process.exit(1)}"}';
+    const body =
+      '{"a-b": "dash", "1st": true, "with space": "s", "": "empty", "constructor": 3, "toString": "t", "kind": "${process.exit(1)}"}';
     const created = await send(url, 'POST', '/things', { raw: body, headers: { 'content-type': 'application/json' } });
     expect(created.status).toBe(201);
-    expect(seen[0]).toEqual({ protoIntact: true, ownKeys: ['', '1st', 'a-b', 'constructor', 'kind', 'toString', 'with space'] });
+    expect(seen[0]).toEqual({
+      protoIntact: true,
+      ownKeys: ['', '1st', 'a-b', 'constructor', 'kind', 'toString', 'with space'],
+    });
     expect(JSON.parse(created.text)).toEqual(JSON.parse(body));
 
     // ajv refuses a `__proto__` key whatever the schema says, string or object: nothing can reach
     // an object's prototype through a body.
     for (const proto of ['"p"', '{"admin": true}']) {
-      const polluting = await send(url, 'POST', '/things', { raw: `{"__proto__": ${proto}, "a-b": "x"}`, headers: { 'content-type': 'application/json' } });
+      const polluting = await send(url, 'POST', '/things', {
+        raw: `{"__proto__": ${proto}, "a-b": "x"}`,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(polluting.status).toBe(400);
-      expect((polluting.json as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/body/__proto__']);
+      expect((polluting.json as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual([
+        '/body/__proto__',
+      ]);
     }
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
 
@@ -163,11 +194,18 @@ describe('a hostile spec', () => {
     // ajv skips a property named `__proto__`; the runtime validates that parameter under another key.
     const twice = await send(url, 'GET', '/things/t-1?__proto__=a&__proto__=b');
     expect(twice.status).toBe(400);
-    expect((twice.json as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/query/__proto__']);
+    expect((twice.json as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual([
+      '/query/__proto__',
+    ]);
     // A closed schema that names `constructor` gets the prototype-key scan too.
-    const nested = await send(url, 'POST', '/things', { raw: '{"a-b": "x", "constructor": {"prototype": {"admin": true}}}', headers: { 'content-type': 'application/json' } });
+    const nested = await send(url, 'POST', '/things', {
+      raw: '{"a-b": "x", "constructor": {"prototype": {"admin": true}}}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(nested.status).toBe(400);
-    expect((nested.json as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual(['/body/constructor/prototype']);
+    expect((nested.json as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual([
+      '/body/constructor/prototype',
+    ]);
     expect((await send(url, 'GET', '/globals')).status).toBe(200);
 
     // Its own OpenAPI document, as generated, and a reference page in which every hostile string is escaped.
@@ -197,40 +235,57 @@ describe('scaffolded controllers', () => {
   it.each([
     ['relative imports', false],
     ['#generated/ imports', true],
-  ])('compile against the generated interfaces and answer 501 until written, with %s', async (_imports, generatedImport) => {
-    const ir = loadIR(path.join(REPO_ROOT, 'fixtures/small'));
-    const extraFiles: Record<string, string> = {};
-    for (const file of scaffoldFiles(ir, { generatedImport })) {
-      // Scaffold paths are project-relative (`services/todo/src/controllers/todos.ts`); the test
-      // project compiles `src/`, so the same relative layout is kept under it.
-      extraFiles[`src/${file.path}`] = file.contents.replace(/'(\.\.\/)+generated\//, "'../../../../../generated/");
-      expect(file.contents).toContain(generatedImport ? `from '#generated/routers/todo/` : `from '../../../../generated/routers/todo/`);
-    }
-    const index = generatedImport ? '#generated/routers/todo/index.js' : '../generated/routers/todo/index.js';
-    extraFiles['src/main.ts'] = `
+  ])(
+    'compile against the generated interfaces and answer 501 until written, with %s',
+    async (_imports, generatedImport) => {
+      const ir = loadIR(path.join(REPO_ROOT, 'fixtures/small'));
+      const extraFiles: Record<string, string> = {};
+      for (const file of scaffoldFiles(ir, { generatedImport })) {
+        // Scaffold paths are project-relative (`services/todo/src/controllers/todos.ts`); the test
+        // project compiles `src/`, so the same relative layout is kept under it.
+        extraFiles[`src/${file.path}`] = file.contents.replace(/'(\.\.\/)+generated\//, "'../../../../../generated/");
+        expect(file.contents).toContain(
+          generatedImport ? `from '#generated/routers/todo/` : `from '../../../../generated/routers/todo/`,
+        );
+      }
+      const index = generatedImport ? '#generated/routers/todo/index.js' : '../generated/routers/todo/index.js';
+      extraFiles['src/main.ts'] = `
 import { createTodoApp } from '${index}';
 import { TodosControllerImpl } from './services/todo/src/controllers/todos.js';
 import { HealthControllerImpl } from './services/todo/src/controllers/health.js';
 export const app = createTodoApp({ todos: new TodosControllerImpl(), health: new HealthControllerImpl() });
 `;
-    if (generatedImport) {
-      const imports = { '#generated/*': { development: './generated/*', default: './dist/generated/*' } };
-      extraFiles['package.json'] = `${JSON.stringify({ name: 'scaffold', type: 'module', imports })}\n`;
-    }
-    const built = await buildProject(generatedImport ? 'scaffold-generated-imports' : 'scaffold', path.join(REPO_ROOT, 'fixtures/small'), { extraFiles });
-    const { app } = (await import(pathToFileURL(path.join(built.dist, 'src/main.js')).href)) as { app: Express };
-    const { server, url } = await listen(app);
-    servers.push(server);
-    const response = await send(url, 'GET', '/health');
-    expect(response.status).toBe(501);
-    expect(response.json).toMatchObject({ status: 501, title: 'Not Implemented', detail: 'getHealth is not implemented yet' });
-  }, 120_000);
+      if (generatedImport) {
+        const imports = { '#generated/*': { development: './generated/*', default: './dist/generated/*' } };
+        extraFiles['package.json'] = `${JSON.stringify({ name: 'scaffold', type: 'module', imports })}\n`;
+      }
+      const built = await buildProject(
+        generatedImport ? 'scaffold-generated-imports' : 'scaffold',
+        path.join(REPO_ROOT, 'fixtures/small'),
+        { extraFiles },
+      );
+      const { app } = (await import(pathToFileURL(path.join(built.dist, 'src/main.js')).href)) as { app: Express };
+      const { server, url } = await listen(app);
+      servers.push(server);
+      const response = await send(url, 'GET', '/health');
+      expect(response.status).toBe(501);
+      expect(response.json).toMatchObject({
+        status: 501,
+        title: 'Not Implemented',
+        detail: 'getHealth is not implemented yet',
+      });
+    },
+    120_000,
+  );
 });
 
 describe('the corpus', () => {
   for (const doc of OPENAPI_DOCUMENTS) {
     it(`generates and compiles: ${corpusName(doc)}`, async () => {
-      const built = await buildProject(`corpus-${path.basename(path.dirname(doc))}-${path.basename(doc).replace(/\.\w+$/, '')}`, doc);
+      const built = await buildProject(
+        `corpus-${path.basename(path.dirname(doc))}-${path.basename(doc).replace(/\.\w+$/, '')}`,
+        doc,
+      );
       expect(existsSync(path.join(built.dist, 'generated/models.js'))).toBe(true);
     }, 120_000);
   }

@@ -8,7 +8,11 @@ const SHOP = fileURLToPath(new URL('../../../fixtures/shop', import.meta.url));
 // Tags and services as spec-core puts them in the IR (identifier: toPascalCase of the name,
 // fileName: toFileName of it), written out so that the expected names below are plain text.
 const adminOrders = { name: 'admin-orders', identifier: 'AdminOrders', fileName: 'admin-orders' };
-const userAndAuth = { name: 'User and Authentication', identifier: 'UserAndAuthentication', fileName: 'user-and-authentication' };
+const userAndAuth = {
+  name: 'User and Authentication',
+  identifier: 'UserAndAuthentication',
+  fileName: 'user-and-authentication',
+};
 const http = { name: 'HTTP', identifier: 'HTTP', fileName: 'http' };
 const orderService = { name: 'order-service', identifier: 'OrderService' };
 const api = { name: 'api', identifier: 'Api' };
@@ -51,7 +55,13 @@ describe('the names of generated code', () => {
   it('names the factories its patterns match, and nothing else', () => {
     expect(names.ROUTER_FACTORY_PATTERN.test('createAdminOrdersRouter')).toBe(true);
     expect(names.APP_FACTORY_PATTERN.test('createOrderServiceApp')).toBe(true);
-    for (const other of ['createRouter', 'createadminRouter', 'makeUsersRouter', 'createUsersApp', 'createUsersRouterFactory']) {
+    for (const other of [
+      'createRouter',
+      'createadminRouter',
+      'makeUsersRouter',
+      'createUsersApp',
+      'createUsersRouterFactory',
+    ]) {
       expect(names.ROUTER_FACTORY_PATTERN.test(other), other).toBe(false);
     }
     for (const other of ['createApp', 'createUsersRouter', 'createUsersAppOptions']) {
@@ -63,12 +73,12 @@ describe('the names of generated code', () => {
     const { ir } = loadProjectSync(SHOP, { cache: false });
     const orders = ir.services.find((s) => s.name === 'orders')!;
     const tag = orders.tags.find((t) => t.name === 'admin-orders')!;
-    expect([names.routerFactory(tag), names.controllerKey(tag), names.appFactory(orders), names.tagRouterModule(orders, tag)]).toEqual([
-      'createAdminOrdersRouter',
-      'adminOrders',
-      'createOrdersApp',
-      'routers/orders/admin-orders',
-    ]);
+    expect([
+      names.routerFactory(tag),
+      names.controllerKey(tag),
+      names.appFactory(orders),
+      names.tagRouterModule(orders, tag),
+    ]).toEqual(['createAdminOrdersRouter', 'adminOrders', 'createOrdersApp', 'routers/orders/admin-orders']);
   });
 });
 
@@ -80,8 +90,16 @@ describe('the modules of the output folder', () => {
     ['clientModule', names.clientModule(api), 'clients/api'],
     ['openApiFile', names.openApiFile(api), 'openapi/api.json'],
     ['MODELS_MODULE', names.MODELS_MODULE, 'models'],
-    ['controllerFile', names.controllerFile('services', orderService, adminOrders), 'services/order-service/src/controllers/admin-orders.ts'],
-    ['controllerFile', names.controllerFile('apps/services', api, userAndAuth), 'apps/services/api/src/controllers/user-and-authentication.ts'],
+    [
+      'controllerFile',
+      names.controllerFile('services', orderService, adminOrders),
+      'services/order-service/src/controllers/admin-orders.ts',
+    ],
+    [
+      'controllerFile',
+      names.controllerFile('apps/services', api, userAndAuth),
+      'apps/services/api/src/controllers/user-and-authentication.ts',
+    ],
   ])('%s → %s', (_name, actual, expected) => {
     expect(actual).toBe(expected);
   });
@@ -96,7 +114,11 @@ describe('the modules of the output folder', () => {
     ['clients/api', 'models', '../models.js'],
     ['services/api/src/app.ts', 'services/api/src/controllers/notes', './controllers/notes.js'],
     ['services/api/test/app.test.ts', 'services/api/src/app', '../src/app.js'],
-    ['services/api/src/controllers/notes.ts', 'generated/routers/api/notes', '../../../../generated/routers/api/notes.js'],
+    [
+      'services/api/src/controllers/notes.ts',
+      'generated/routers/api/notes',
+      '../../../../generated/routers/api/notes.js',
+    ],
     ['main.ts', 'models', './models.js'],
   ])('relativeSpecifier(%s, %s) is %s', (from, to, expected) => {
     expect(names.relativeSpecifier(from, to)).toBe(expected);
@@ -124,8 +146,18 @@ describe('#generated/* imports', () => {
 
   it.each([
     ['the plain mapping', { imports: { '#generated/*': './generated/*' } }, 'generated', true],
-    ['the mapping init writes', { imports: { '#generated/*': { development: './generated/*', default: './dist/generated/*' } } }, 'generated', true],
-    ['nested conditions', { imports: { '#generated/*': { node: { development: './src/gen/*' }, default: './dist/src/gen/*' } } }, 'src/gen', true],
+    [
+      'the mapping init writes',
+      { imports: { '#generated/*': { development: './generated/*', default: './dist/generated/*' } } },
+      'generated',
+      true,
+    ],
+    [
+      'nested conditions',
+      { imports: { '#generated/*': { node: { development: './src/gen/*' }, default: './dist/src/gen/*' } } },
+      'src/gen',
+      true,
+    ],
     ['an output folder at the root', { imports: { '#generated/*': './*' } }, '.', true],
     ['another output folder', { imports: { '#generated/*': './generated/*' } }, 'src/generated', false],
     ['only the built files', { imports: { '#generated/*': './dist/generated/*' } }, 'generated', false],
@@ -138,11 +170,32 @@ describe('#generated/* imports', () => {
   });
 
   it.each([
-    [true, 'services/api/src/controllers/notes.ts', 'routers/api/notes', 'generated', '#generated/routers/api/notes.js'],
-    [false, 'services/api/src/controllers/notes.ts', 'routers/api/notes', 'generated', '../../../../generated/routers/api/notes.js'],
-    [false, 'services/api/src/app.ts', 'routers/api/index', 'src/generated', '../../../src/generated/routers/api/index.js'],
+    [
+      true,
+      'services/api/src/controllers/notes.ts',
+      'routers/api/notes',
+      'generated',
+      '#generated/routers/api/notes.js',
+    ],
+    [
+      false,
+      'services/api/src/controllers/notes.ts',
+      'routers/api/notes',
+      'generated',
+      '../../../../generated/routers/api/notes.js',
+    ],
+    [
+      false,
+      'services/api/src/app.ts',
+      'routers/api/index',
+      'src/generated',
+      '../../../src/generated/routers/api/index.js',
+    ],
     [false, 'services/api/src/app.ts', 'routers/api/index', '.', '../../../routers/api/index.js'],
-  ])('generatedSpecifier with generatedImport %s from %s to %s (output %s) is %s', (generatedImport, from, module, outputDir, expected) => {
-    expect(names.generatedSpecifier(from, module, { outputDir, generatedImport })).toBe(expected);
-  });
+  ])(
+    'generatedSpecifier with generatedImport %s from %s to %s (output %s) is %s',
+    (generatedImport, from, module, outputDir, expected) => {
+      expect(names.generatedSpecifier(from, module, { outputDir, generatedImport })).toBe(expected);
+    },
+  );
 });

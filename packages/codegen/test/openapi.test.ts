@@ -38,9 +38,12 @@ function officialSchema(): object {
   const schema = structuredClone(openapi.v31) as unknown as {
     $defs: { server: { properties: { url: unknown } }; license: Record<string, unknown>; schema: object };
   };
-  if (JSON.stringify(schema.$defs.server.properties.url) !== '{"$ref":"#/$defs/uri"}') throw new Error('the bundled OpenAPI 3.1 schema changed: review the server URL fix');
-  if (JSON.stringify(schema.$defs.license.oneOf) !== '[{"required":["identifier"]},{"required":["url"]}]') throw new Error('the bundled OpenAPI 3.1 schema changed: review the license fix');
-  if (JSON.stringify(schema.$defs.schema) !== '{"$dynamicAnchor":"meta","type":["object","boolean"]}') throw new Error('the bundled OpenAPI 3.1 schema changed: review the #meta fix');
+  if (JSON.stringify(schema.$defs.server.properties.url) !== '{"$ref":"#/$defs/uri"}')
+    throw new Error('the bundled OpenAPI 3.1 schema changed: review the server URL fix');
+  if (JSON.stringify(schema.$defs.license.oneOf) !== '[{"required":["identifier"]},{"required":["url"]}]')
+    throw new Error('the bundled OpenAPI 3.1 schema changed: review the license fix');
+  if (JSON.stringify(schema.$defs.schema) !== '{"$dynamicAnchor":"meta","type":["object","boolean"]}')
+    throw new Error('the bundled OpenAPI 3.1 schema changed: review the #meta fix');
   schema.$defs.server.properties.url = { type: 'string', format: 'uri-reference' };
   delete schema.$defs.license.oneOf;
   schema.$defs.license.dependentSchemas = { identifier: { not: { required: ['url'] } } };
@@ -56,7 +59,11 @@ function officialSchema(): object {
   staticMeta(schema);
   return schema;
 }
-const validateDocument = new Ajv2020({ strict: false, allErrors: true, formats: { ...fullFormats, 'media-range': MEDIA_RANGE } }).compile(officialSchema());
+const validateDocument = new Ajv2020({
+  strict: false,
+  allErrors: true,
+  formats: { ...fullFormats, 'media-range': MEDIA_RANGE },
+}).compile(officialSchema());
 
 function loadClean(target: string): SpecIR {
   const { ir, diagnostics } = loadProjectSync(target, { cache: false });
@@ -78,10 +85,13 @@ function expectValid(doc: OpenApiDocument): void {
     for (const [method, op] of Object.entries(item)) {
       const where = `${method} ${p}`;
       for (const param of op.parameters ?? []) inline.set(`${where} parameter ${param.in} ${param.name}`, param.schema);
-      for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) if (media.schema !== undefined) inline.set(`${where} body ${type}`, media.schema);
+      for (const [type, media] of Object.entries(op.requestBody?.content ?? {}))
+        if (media.schema !== undefined) inline.set(`${where} body ${type}`, media.schema);
       for (const [status, response] of Object.entries(op.responses ?? {})) {
-        for (const [type, media] of Object.entries(response.content ?? {})) if (media.schema !== undefined) inline.set(`${where} ${status} ${type}`, media.schema);
-        for (const [name, header] of Object.entries(response.headers ?? {})) inline.set(`${where} ${status} header ${name}`, header.schema);
+        for (const [type, media] of Object.entries(response.content ?? {}))
+          if (media.schema !== undefined) inline.set(`${where} ${status} ${type}`, media.schema);
+        for (const [name, header] of Object.entries(response.headers ?? {}))
+          inline.set(`${where} ${status} header ${name}`, header.schema);
       }
     }
   }
@@ -115,7 +125,8 @@ function sourceOperations(file: string): Map<string, OperationSummary> {
     if (typeof node.$ref !== 'string') return node;
     return parsePointer(node.$ref.slice(1)).reduce<Node>((at, part) => asNode(at[part]), root);
   };
-  const params = (list: unknown): string[] => (Array.isArray(list) ? list.map((p) => `${String(resolve(p).in)} ${String(resolve(p).name)}`) : []);
+  const params = (list: unknown): string[] =>
+    Array.isArray(list) ? list.map((p) => `${String(resolve(p).in)} ${String(resolve(p).name)}`) : [];
   const operations = new Map<string, OperationSummary>();
   for (const [p, rawItem] of Object.entries(asNode(root.paths))) {
     const item = asNode(rawItem);
@@ -165,7 +176,10 @@ describe('openApiDocument', () => {
 
   it('describes the shop users service as the spec states it', () => {
     const ir = loadClean(SHOP);
-    const doc = openApiDocument(ir, ir.services.find((s) => s.name === 'users')!);
+    const doc = openApiDocument(
+      ir,
+      ir.services.find((s) => s.name === 'users')!,
+    );
     expect(doc.servers).toEqual([{ url: '/api' }]);
     // Exactly the models the operations reach, keyed by identifier.
     expect(Object.keys(doc.components.schemas)).toEqual(['Address', 'Problem', 'User', 'UserCreate', 'UserUpdate']);
@@ -176,11 +190,18 @@ describe('openApiDocument', () => {
       type: 'array',
       items: { $ref: '#/components/schemas/User' },
     });
-    expect(doc.paths['/users']?.get?.responses?.['200']?.headers).toEqual({ 'X-Next-Cursor': { required: false, schema: { type: 'string' } } });
+    expect(doc.paths['/users']?.get?.responses?.['200']?.headers).toEqual({
+      'X-Next-Cursor': { required: false, schema: { type: 'string' } },
+    });
     expect(doc.paths['/users']?.post?.security).toEqual([]);
-    expect(doc.paths['/users']?.post?.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/UserCreate' } } } });
+    expect(doc.paths['/users']?.post?.requestBody).toEqual({
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/UserCreate' } } },
+    });
     expect(doc.paths['/users/{id}']?.get?.security).toEqual([{ bearer: [] }]);
-    expect(doc.paths['/users/{id}']?.get?.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }]);
+    expect(doc.paths['/users/{id}']?.get?.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+    ]);
     expect(doc.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
     expect(doc.tags).toEqual([
       { name: 'sessions', description: 'Sign-in.' },
@@ -190,7 +211,10 @@ describe('openApiDocument', () => {
 
   it('writes an AND of schemes as one requirement and an OR as several', () => {
     const ir = loadClean(SHOP);
-    const doc = openApiDocument(ir, ir.services.find((s) => s.name === 'orders')!);
+    const doc = openApiDocument(
+      ir,
+      ir.services.find((s) => s.name === 'orders')!,
+    );
     expect(doc.paths['/admin/orders/{orderId}/refund']?.post?.security).toEqual([{ bearer: [], apiKey: [] }]);
     expect(doc.paths['/orders']?.post?.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
     expect(doc.components.securitySchemes.apiKey).toEqual({ type: 'apiKey', name: 'X-API-Key', in: 'header' });
@@ -228,7 +252,10 @@ describe('openApiDocument', () => {
     });
     // OpenAPI 3.0 documents too, with termsOfService and a license that has only a name.
     const [expanded] = documents(loadClean(oaiExample('petstore-expanded.yaml')));
-    expect(expanded!.info).toMatchObject({ termsOfService: 'http://swagger.io/terms/', contact: { email: 'apiteam@swagger.io' } });
+    expect(expanded!.info).toMatchObject({
+      termsOfService: 'http://swagger.io/terms/',
+      contact: { email: 'apiteam@swagger.io' },
+    });
     const [petstore] = documents(loadClean(oaiExample('petstore.yaml')));
     expect(petstore!.info).toEqual({ title: 'Swagger Petstore', version: '1.0.0', license: { name: 'MIT' } });
   });
@@ -271,14 +298,23 @@ paths:
     );
     const [doc] = documents(loadClean(file));
     // \`version: 2.0\` is a YAML number, not a string: the default version stands in.
-    expect(doc!.info).toEqual({ title: 'Odd', version: '1.0.0', contact: { name: 'Team' }, license: { name: 'MIT', identifier: 'MIT' } });
+    expect(doc!.info).toEqual({
+      title: 'Odd',
+      version: '1.0.0',
+      contact: { name: 'Team' },
+      license: { name: 'MIT', identifier: 'MIT' },
+    });
     expectValid(doc!);
   });
 
   it('gives a valid document for the hostile spec, its info kept as data', () => {
     const [doc] = documents(loadClean(HOSTILE));
     expectValid(doc!);
-    expect(doc!.info).toEqual({ title: 'Hostile */ ${process.exit(1)}', version: '1', description: "*/ console.log('owned') /*" });
+    expect(doc!.info).toEqual({
+      title: 'Hostile */ ${process.exit(1)}',
+      version: '1',
+      description: "*/ console.log('owned') /*",
+    });
   });
 
   it('is deterministic', () => {
@@ -346,11 +382,20 @@ paths:
     expect(Object.hasOwn(op?.security[0] ?? {}, '__proto__')).toBe(true);
     expect(op?.security.slice(1)).toEqual([{ oidc: ['openid'] }, { oauth: ['read'] }, { mtls: [] }, {}]);
     expect(Object.hasOwn(json.components.securitySchemes, '__proto__')).toBe(true);
-    expect(Object.getOwnPropertyDescriptor(json.components.securitySchemes, '__proto__')?.value).toEqual({ type: 'apiKey', name: '__proto__', in: 'header' });
+    expect(Object.getOwnPropertyDescriptor(json.components.securitySchemes, '__proto__')?.value).toEqual({
+      type: 'apiKey',
+      name: '__proto__',
+      in: 'header',
+    });
     // The IR identifier `Foo$Bar` is no valid component key; `.` stands for `$`.
-    expect(op?.responses?.['2XX']?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/Foo.Bar' });
+    expect(op?.responses?.['2XX']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/Foo.Bar',
+    });
     const model = json.components.schemas['Foo.Bar'] as { properties: object };
-    expect(Object.getOwnPropertyDescriptor(model.properties, '__proto__')?.value).toEqual({ type: 'string', examples: [JSON.parse('{"__proto__":1}')] });
+    expect(Object.getOwnPropertyDescriptor(model.properties, '__proto__')?.value).toEqual({
+      type: 'string',
+      examples: [JSON.parse('{"__proto__":1}')],
+    });
     expect(json.components.securitySchemes.oauth).toEqual({ type: 'oauth2', flows: {} });
     expect(json.components.securitySchemes.oidc?.openIdConnectUrl).toMatch(/^https:\/\/[^/]+\.invalid\//);
     expect(json.components.securitySchemes.mtls).toEqual({ type: 'mutualTLS' });

@@ -40,7 +40,9 @@ const servers: Server[] = [];
 const AUTH = { authorization: 'Bearer good-token' };
 
 beforeAll(async () => {
-  const built = await buildProject('shop', path.join(REPO_ROOT, 'fixtures/shop'), { sources: path.join(import.meta.dirname, 'projects/shop/src') });
+  const built = await buildProject('shop', path.join(REPO_ROOT, 'fixtures/shop'), {
+    sources: path.join(import.meta.dirname, 'projects/shop/src'),
+  });
   dist = built.dist;
   root = built.root;
   usersModule = (await import(pathToFileURL(path.join(dist, 'src/users.js')).href)) as UsersModule;
@@ -96,11 +98,17 @@ describe('requests that match the spec reach the controller', () => {
       items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: { amount: 1250, currency: 'EUR' } }],
       shippingAddress: { line1: '1 Main St', city: 'Paris', postcode: '75001', country: 'FR' },
     };
-    const response = await send(ordersBase, 'POST', '/api/orders', { json: order, headers: { ...AUTH, 'Idempotency-Key': 'key-1' } });
+    const response = await send(ordersBase, 'POST', '/api/orders', {
+      json: order,
+      headers: { ...AUTH, 'Idempotency-Key': 'key-1' },
+    });
     expect(response.status).toBe(201);
     expect(response.json).toMatchObject({ status: 'pending', total: { amount: 2500, currency: 'EUR' } });
     expect(response.headers.get('location')).toBe(`/api/orders/${(response.json as { id: string }).id}`);
-    expect(orders.orders.seen.at(-1)).toMatchObject({ idempotencyKey: 'key-1', principals: { bearer: { userId: 'u1' } } });
+    expect(orders.orders.seen.at(-1)).toMatchObject({
+      idempotencyKey: 'key-1',
+      principals: { bearer: { userId: 'u1' } },
+    });
   });
 
   it('response validation refuses a result without a header its response declares', async () => {
@@ -110,7 +118,10 @@ describe('requests that match the spec reach the controller', () => {
       shippingAddress: { line1: '1 Main St', city: 'Paris', postcode: '75001', country: 'FR' },
     };
     const logged = orders.logs.length;
-    const response = await send(ordersBase, 'POST', '/api/orders', { json: order, headers: { ...AUTH, 'Idempotency-Key': 'forget-location' } });
+    const response = await send(ordersBase, 'POST', '/api/orders', {
+      json: order,
+      headers: { ...AUTH, 'Idempotency-Key': 'forget-location' },
+    });
     expect(response.status).toBe(500);
     expect(pointers(response)).toEqual(['/headers/Location']);
     // The operator learns about the controller bug from the log: one error entry naming the operation and the failure.
@@ -129,9 +140,15 @@ describe('requests that match the spec reach the controller', () => {
   it('a response without body is sent as such (204)', async () => {
     const placed = await send(ordersBase, 'POST', '/api/orders', {
       headers: AUTH,
-      json: { userId: '9b2f3f4e-6a7b-4c8d-9e0f-112233445566', items: [{ sku: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'EUR' } }], shippingAddress: { line1: 'x', city: 'y', postcode: 'z', country: 'FR' } },
+      json: {
+        userId: '9b2f3f4e-6a7b-4c8d-9e0f-112233445566',
+        items: [{ sku: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'EUR' } }],
+        shippingAddress: { line1: 'x', city: 'y', postcode: 'z', country: 'FR' },
+      },
     });
-    const response = await send(ordersBase, 'POST', `/api/orders/${(placed.json as { id: string }).id}/cancel`, { headers: { 'x-api-key': 'k-123' } });
+    const response = await send(ordersBase, 'POST', `/api/orders/${(placed.json as { id: string }).id}/cancel`, {
+      headers: { 'x-api-key': 'k-123' },
+    });
     expect(response.status).toBe(204);
     expect(response.text).toBe('');
   });
@@ -139,7 +156,9 @@ describe('requests that match the spec reach the controller', () => {
 
 describe('requests that break the spec get a 400 problem naming each failure', () => {
   it('body: wrong format, missing field and unknown property are all listed with JSON pointers', async () => {
-    const response = await send(usersBase, 'POST', '/api/users', { json: { email: 'not-an-email', password: 'correct horse battery', isAdmin: true } });
+    const response = await send(usersBase, 'POST', '/api/users', {
+      json: { email: 'not-an-email', password: 'correct horse battery', isAdmin: true },
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(response.json).toMatchObject({ status: 400, type: 'https://specfirst.dev/problems/validation-failed' });
@@ -147,13 +166,17 @@ describe('requests that break the spec get a 400 problem naming each failure', (
   });
 
   it('body: a read-only field sent on create is refused', async () => {
-    const response = await send(usersBase, 'POST', '/api/users', { json: { ...ADA, email: 'x@example.com', id: '9b2f3f4e-6a7b-4c8d-9e0f-112233445566' } });
+    const response = await send(usersBase, 'POST', '/api/users', {
+      json: { ...ADA, email: 'x@example.com', id: '9b2f3f4e-6a7b-4c8d-9e0f-112233445566' },
+    });
     expect(response.status).toBe(400);
     expect(pointers(response)).toEqual(['/body/id']);
   });
 
   it('body: nested failures point into the nested value', async () => {
-    const response = await send(usersBase, 'POST', '/api/users', { json: { ...ADA, email: 'n@example.com', address: { line1: '', city: 'x', postcode: 'y', country: 'gb' } } });
+    const response = await send(usersBase, 'POST', '/api/users', {
+      json: { ...ADA, email: 'n@example.com', address: { line1: '', city: 'x', postcode: 'y', country: 'gb' } },
+    });
     expect(response.status).toBe(400);
     expect(pointers(response)).toEqual(['/body/address/country', '/body/address/line1']);
   });
@@ -173,28 +196,44 @@ describe('requests that break the spec get a 400 problem naming each failure', (
   });
 
   it('headers: a declared header that breaks its schema is refused', async () => {
-    const response = await send(ordersBase, 'POST', '/api/orders', { headers: { ...AUTH, 'Idempotency-Key': 'k'.repeat(65) }, json: {} });
+    const response = await send(ordersBase, 'POST', '/api/orders', {
+      headers: { ...AUTH, 'Idempotency-Key': 'k'.repeat(65) },
+      json: {},
+    });
     expect(response.status).toBe(400);
     expect(pointers(response)).toContain('/headers/Idempotency-Key');
     expect(pointers(response)).toContain('/body/items');
   });
 
   it('malformed JSON, a missing body, a wrong content type and an oversized body are told apart', async () => {
-    let response = await send(usersBase, 'POST', '/api/users', { raw: '{"email": ', headers: { 'content-type': 'application/json' } });
+    let response = await send(usersBase, 'POST', '/api/users', {
+      raw: '{"email": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(response.json).toMatchObject({ title: 'The request body is not valid JSON' });
     response = await send(usersBase, 'POST', '/api/users', {});
     expect(response.status).toBe(400);
     expect(pointers(response)).toEqual(['/body']);
-    response = await send(usersBase, 'POST', '/api/users', { raw: 'email=a', headers: { 'content-type': 'text/plain' } });
+    response = await send(usersBase, 'POST', '/api/users', {
+      raw: 'email=a',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(response.status).toBe(415);
     response = await send(usersBase, 'POST', '/api/users', { json: { ...ADA, name: 'x'.repeat(2_000_000) } });
     expect(response.status).toBe(413);
   });
 
   it('many failures are capped at 20, and the detail says how many there were', async () => {
-    const items = Array.from({ length: 30 }, () => ({ sku: 'lower-case', quantity: 0, unitPrice: { amount: -1, currency: 'eur' } }));
-    const response = await send(ordersBase, 'POST', '/api/orders', { headers: AUTH, json: { userId: 'x', items, shippingAddress: {} } });
+    const items = Array.from({ length: 30 }, () => ({
+      sku: 'lower-case',
+      quantity: 0,
+      unitPrice: { amount: -1, currency: 'eur' },
+    }));
+    const response = await send(ordersBase, 'POST', '/api/orders', {
+      headers: AUTH,
+      json: { userId: 'x', items, shippingAddress: {} },
+    });
     expect(response.status).toBe(400);
     const problem = response.json as { errors: unknown[]; detail: string };
     expect(problem.errors).toHaveLength(20);
@@ -202,7 +241,10 @@ describe('requests that break the spec get a 400 problem naming each failure', (
   });
 
   it('a __proto__ key in a body pollutes nothing', async () => {
-    const response = await send(usersBase, 'POST', '/api/users', { raw: JSON.stringify({ ...ADA, email: 'p@example.com' }).replace('{', '{"__proto__": {"polluted": true},'), headers: { 'content-type': 'application/json' } });
+    const response = await send(usersBase, 'POST', '/api/users', {
+      raw: JSON.stringify({ ...ADA, email: 'p@example.com' }).replace('{', '{"__proto__": {"polluted": true},'),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(pointers(response)).toEqual(['/body/__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -213,10 +255,14 @@ describe('a service can answer validation failures its own way', () => {
   it('maps the failures to its declared error shape (RealWorld: 422 {"errors": {"body": [...]}})', async () => {
     const { server, url } = await listen(usersModule.realWorldStyleApp().app);
     servers.push(server);
-    const response = await send(url, 'POST', '/api/users', { json: { email: 'nope', password: 'correct horse battery' } });
+    const response = await send(url, 'POST', '/api/users', {
+      json: { email: 'nope', password: 'correct horse battery' },
+    });
     expect(response.status).toBe(422);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(response.json).toEqual({ errors: { body: ['/body/name is required', '/body/email must match format "email"'] } });
+    expect(response.json).toEqual({
+      errors: { body: ['/body/name is required', '/body/email must match format "email"'] },
+    });
   });
 });
 
@@ -238,12 +284,16 @@ describe('routing, errors and authentication', () => {
   });
 
   it('a controller that throws gets a 500 problem with no internals, and the error is logged with the request id', async () => {
-    const response = await send(usersBase, 'GET', `/api/users/${usersModule.EXPLODING_ID}`, { headers: { ...AUTH, 'x-request-id': 'req-42' } });
+    const response = await send(usersBase, 'GET', `/api/users/${usersModule.EXPLODING_ID}`, {
+      headers: { ...AUTH, 'x-request-id': 'req-42' },
+    });
     expect(response.status).toBe(500);
     expect(response.headers.get('x-request-id')).toBe('req-42');
     expect(response.text).not.toMatch(/hunter2|postgres|stack|at |\.js/);
     expect(response.json).toMatchObject({ status: 500, title: 'Internal Server Error' });
-    const logged = users.logs.map((l) => JSON.parse(l) as { requestId?: string; err?: { message: string } }).find((l) => l.requestId === 'req-42');
+    const logged = users.logs
+      .map((l) => JSON.parse(l) as { requestId?: string; err?: { message: string } })
+      .find((l) => l.requestId === 'req-42');
     expect(logged?.err?.message).toContain('hunter2');
   });
 
@@ -263,8 +313,12 @@ describe('routing, errors and authentication', () => {
     expect((await send(ordersBase, 'GET', '/api/orders', { headers: AUTH })).status).toBe(200);
     // refundOrder: bearer AND apiKey.
     expect((await send(ordersBase, 'POST', `/api/admin/orders/${id}/refund`, { headers: AUTH })).status).toBe(401);
-    expect((await send(ordersBase, 'POST', `/api/admin/orders/${id}/refund`, { headers: { 'x-api-key': 'k-123' } })).status).toBe(401);
-    const both = await send(ordersBase, 'POST', `/api/admin/orders/${id}/refund`, { headers: { ...AUTH, 'x-api-key': 'k-123' } });
+    expect(
+      (await send(ordersBase, 'POST', `/api/admin/orders/${id}/refund`, { headers: { 'x-api-key': 'k-123' } })).status,
+    ).toBe(401);
+    const both = await send(ordersBase, 'POST', `/api/admin/orders/${id}/refund`, {
+      headers: { ...AUTH, 'x-api-key': 'k-123' },
+    });
     expect(both.status).toBe(202);
     expect(orders.adminOrders.principals.at(-1)).toEqual({ bearer: { userId: 'u1' }, apiKey: { key: 'k-123' } });
     expect(orders.adminOrders.refundedBy.at(-1)).toBe('u1/k-123');
@@ -311,14 +365,22 @@ describe('the service serves its OpenAPI document and an API reference (options.
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; /);
     expect(response.text).not.toMatch(/<script|<link|src=/i);
-    const document = JSON.parse(generated('users')) as { paths: Record<string, Record<string, { operationId: string }>>; components: { schemas: Record<string, unknown> } };
+    const document = JSON.parse(generated('users')) as {
+      paths: Record<string, Record<string, { operationId: string }>>;
+      components: { schemas: Record<string, unknown> };
+    };
     for (const [route, methods] of Object.entries(document.paths)) {
       for (const [method, op] of Object.entries(methods)) {
-        expect(response.text).toContain(`<article class="op" id="op-${op.operationId}">\n<h3><span class="method ${method}">${method}</span><span class="path">${route}</span>`);
+        expect(response.text).toContain(
+          `<article class="op" id="op-${op.operationId}">\n<h3><span class="method ${method}">${method}</span><span class="path">${route}</span>`,
+        );
       }
     }
-    for (const model of Object.keys(document.components.schemas)) expect(response.text).toContain(`id="model-${model}"><h3>${model}</h3>`);
-    expect(response.text).toContain('<span class="badge">auth: <a href="#authentication"><code>bearer</code></a></span>');
+    for (const model of Object.keys(document.components.schemas))
+      expect(response.text).toContain(`id="model-${model}"><h3>${model}</h3>`);
+    expect(response.text).toContain(
+      '<span class="badge">auth: <a href="#authentication"><code>bearer</code></a></span>',
+    );
   });
 
   it('adds GET and HEAD at its two paths and changes nothing else', async () => {
@@ -340,8 +402,12 @@ describe('the service serves its OpenAPI document and an API reference (options.
 
 describe('the typed client', () => {
   it('round-trips through the real server with the same status-discriminated results', async () => {
-    const usage = (await import(pathToFileURL(path.join(dist, 'src/client-usage.js')).href)) as { registerAndFetch(base: string, email: string): Promise<string> };
-    expect(await usage.registerAndFetch(usersBase, 'client@example.com')).toMatch(/^client@example\.com customer \d+ true$/);
+    const usage = (await import(pathToFileURL(path.join(dist, 'src/client-usage.js')).href)) as {
+      registerAndFetch(base: string, email: string): Promise<string>;
+    };
+    expect(await usage.registerAndFetch(usersBase, 'client@example.com')).toMatch(
+      /^client@example\.com customer \d+ true$/,
+    );
     // The same e-mail again is the declared 409, returned, not thrown.
     expect(await usage.registerAndFetch(usersBase, 'client@example.com')).toBe('conflict: E-mail already registered');
   });

@@ -1,8 +1,29 @@
-import { appendFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isUpToDate, OutputRefusedError, readStamp, stampCode, stampJson, writeOutput, type OutputFile } from '../src/index.js';
+import {
+  isUpToDate,
+  OutputRefusedError,
+  readStamp,
+  stampCode,
+  stampJson,
+  writeOutput,
+  type OutputFile,
+} from '../src/index.js';
 import { writeAtomic } from '../src/write/atomic.js';
 
 const temp = mkdtempSync(path.join(tmpdir(), 'specfirst-write-'));
@@ -20,7 +41,9 @@ const SOURCES = ['spec/models.yaml', 'spec/rest/users.yaml'];
 const code = (body: string): string => stampCode(SOURCES, body);
 const file = (p: string, body = `export const path = ${JSON.stringify(p)};\n`): OutputFile => ({
   path: p,
-  contents: p.endsWith('.json') ? stampJson(SOURCES, { openapi: '3.1.0', info: { title: p, version: '1' } }) : code(body),
+  contents: p.endsWith('.json')
+    ? stampJson(SOURCES, { openapi: '3.1.0', info: { title: p, version: '1' } })
+    : code(body),
 });
 
 /** Every entry below `dir` (links not followed): kind, bytes or link target, and mtime. */
@@ -65,7 +88,10 @@ describe('stamp', () => {
   });
 
   it('keeps hostile source names on the header line', () => {
-    const text = stampCode(['spec/a\nalert(1)//.yaml', 'spec/b\r.yaml', 'spec/c\u2028.yaml', 'spec/d\u2029.yaml', 'spec/e\u202e.yaml'], 'body();\n');
+    const text = stampCode(
+      ['spec/a\nalert(1)//.yaml', 'spec/b\r.yaml', 'spec/c\u2028.yaml', 'spec/d\u2029.yaml', 'spec/e\u202e.yaml'],
+      'body();\n',
+    );
     const header = text.split(/\r\n|[\n\r\u2028\u2029]/)[0]!;
     expect(header).toMatch(/ sha256:[0-9a-f]{64}$/);
     expect(header).toContain('spec/a\\u000aalert(1)//.yaml');
@@ -81,7 +107,9 @@ describe('stamp', () => {
     const text = stampJson(SOURCES, document);
     const parsed = JSON.parse(text) as Record<string, unknown>;
     expect(Object.keys(parsed).slice(0, 2)).toEqual(['x-generated-by', 'x-specfirst-hash']);
-    expect(parsed['x-generated-by']).toBe('specfirst from spec/models.yaml, spec/rest/users.yaml. Do not edit: run specfirst sync instead.');
+    expect(parsed['x-generated-by']).toBe(
+      'specfirst from spec/models.yaml, spec/rest/users.yaml. Do not edit: run specfirst sync instead.',
+    );
     const hash = parsed['x-specfirst-hash'] as string;
     expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(text).toBe(`${JSON.stringify(parsed, null, 2)}\n`);
@@ -89,7 +117,12 @@ describe('stamp', () => {
     expect(rest).toEqual(document);
     expect(readStamp(text)).toEqual({ hash: hash.slice('sha256:'.length), intact: true });
     // Integer-like keys do not push the header down, and an empty document still gets one.
-    expect(Object.keys(JSON.parse(stampJson([], { '200': 1, a: 2 })) as object)).toEqual(['200', 'x-generated-by', 'x-specfirst-hash', 'a']);
+    expect(Object.keys(JSON.parse(stampJson([], { '200': 1, a: 2 })) as object)).toEqual([
+      '200',
+      'x-generated-by',
+      'x-specfirst-hash',
+      'a',
+    ]);
     expect(stampJson([], { '200': 1 }).startsWith('{\n  "x-generated-by"')).toBe(true);
     expect(readStamp(stampJson([], {}))?.intact).toBe(true);
     expect(() => stampJson([], [] as unknown as object)).toThrow(TypeError);
@@ -132,7 +165,16 @@ describe('writeOutput', () => {
     for (const f of files) utimesSync(path.join(out, f.path), old, old);
     const before = snapshot(out);
     const second = await writeOutput(out, files);
-    expect(second).toEqual({ written: [], unchanged: first.written, removed: [], edited: [], missing: [], outdated: [], extra: [], foreign: [] });
+    expect(second).toEqual({
+      written: [],
+      unchanged: first.written,
+      removed: [],
+      edited: [],
+      missing: [],
+      outdated: [],
+      extra: [],
+      foreign: [],
+    });
     expect(isUpToDate(second)).toBe(true);
     expect(snapshot(out)).toEqual(before);
     for (const f of files) expect(lstatSync(path.join(out, f.path)).mtime.getTime()).toBe(old.getTime());
@@ -162,7 +204,13 @@ describe('writeOutput', () => {
 
   it('removes stale generated files and the folders they leave empty, never hand-written files', async () => {
     const out = fresh();
-    await writeOutput(out, [file('models.ts'), file('routers/old.ts'), file('routers/keep.ts'), file('clients/deep/old.ts'), file('openapi/old.json')]);
+    await writeOutput(out, [
+      file('models.ts'),
+      file('routers/old.ts'),
+      file('routers/keep.ts'),
+      file('clients/deep/old.ts'),
+      file('openapi/old.json'),
+    ]);
     writeFileSync(path.join(out, 'routers/notes.md'), '# mine\n');
     writeFileSync(path.join(out, 'hand.ts'), 'export const mine = 1;\n');
     mkdirSync(path.join(out, 'empty-before'));
@@ -204,7 +252,12 @@ describe('writeOutput', () => {
     writeFileSync(path.join(out, 'b.ts'), 'export const mine = 1;\n');
     writeFileSync(path.join(out, 'dir'), 'a file where a folder must go\n');
     const before = snapshot(out);
-    const run = writeOutput(out, [file('a.ts', 'export const changed = 1;\n'), file('b.ts'), file('c.ts'), file('dir/x.ts')]);
+    const run = writeOutput(out, [
+      file('a.ts', 'export const changed = 1;\n'),
+      file('b.ts'),
+      file('c.ts'),
+      file('dir/x.ts'),
+    ]);
     await expect(run).rejects.toThrow(OutputRefusedError);
     await expect(run).rejects.toThrow(/b\.ts is a file specfirst did not generate/);
     const error = (await run.catch((e: unknown) => e)) as OutputRefusedError;
@@ -215,13 +268,26 @@ describe('writeOutput', () => {
 
   it('check mode reports what a write would do and changes nothing', async () => {
     const out = fresh();
-    await writeOutput(out, [file('same.ts'), file('old.ts'), file('edited.ts'), file('stale/x.ts'), file('openapi/users.json')]);
+    await writeOutput(out, [
+      file('same.ts'),
+      file('old.ts'),
+      file('edited.ts'),
+      file('stale/x.ts'),
+      file('openapi/users.json'),
+    ]);
     appendFileSync(path.join(out, 'edited.ts'), '// hand edit\n');
     writeFileSync(path.join(out, 'foreign.ts'), 'export {};\n');
     writeFileSync(path.join(out, `.same.ts.999999999.${'ab'.repeat(8)}.tmp`), 'crashed');
     const before = snapshot(out);
 
-    const planned = [file('same.ts'), file('old.ts', 'export const v = 2;\n'), file('edited.ts'), file('new/file.ts'), file('foreign.ts'), file('openapi/users.json')];
+    const planned = [
+      file('same.ts'),
+      file('old.ts', 'export const v = 2;\n'),
+      file('edited.ts'),
+      file('new/file.ts'),
+      file('foreign.ts'),
+      file('openapi/users.json'),
+    ];
     const report = await writeOutput(out, planned, { check: true });
     expect(report).toEqual({
       written: [],
@@ -244,15 +310,35 @@ describe('writeOutput', () => {
 
   it('refuses hostile paths before touching the disk', async () => {
     const out = fresh(false);
-    const hostile = ['../x', '/etc/x', 'a/../../x', 'a\\b', 'a/./b', 'a\0b', '', 'a//b', 'a/', '.', 'x\n.ts', `.a.ts.1.${'0'.repeat(16)}.tmp`];
+    const hostile = [
+      '../x',
+      '/etc/x',
+      'a/../../x',
+      'a\\b',
+      'a/./b',
+      'a\0b',
+      '',
+      'a//b',
+      'a/',
+      '.',
+      'x\n.ts',
+      `.a.ts.1.${'0'.repeat(16)}.tmp`,
+    ];
     for (const p of hostile) {
-      await expect(writeOutput(out, [file('ok.ts'), { path: p, contents: code('x') }]), JSON.stringify(p)).rejects.toThrow(OutputRefusedError);
-      await expect(writeOutput(out, [{ path: p, contents: code('x') }], { check: true })).rejects.toThrow(/bad output path/);
+      await expect(
+        writeOutput(out, [file('ok.ts'), { path: p, contents: code('x') }]),
+        JSON.stringify(p),
+      ).rejects.toThrow(OutputRefusedError);
+      await expect(writeOutput(out, [{ path: p, contents: code('x') }], { check: true })).rejects.toThrow(
+        /bad output path/,
+      );
     }
     await expect(writeOutput(out, [file('a.ts'), file('a.ts')])).rejects.toThrow(/listed twice/);
     await expect(writeOutput(out, [file('A.ts'), file('a.ts')])).rejects.toThrow(/differ only in case/);
     await expect(writeOutput(out, [file('a'), file('a/b.ts')])).rejects.toThrow(/needs it as a folder/);
-    await expect(writeOutput(out, [{ path: 'plain.ts', contents: 'export {};\n' }])).rejects.toThrow(/without an intact specfirst stamp/);
+    await expect(writeOutput(out, [{ path: 'plain.ts', contents: 'export {};\n' }])).rejects.toThrow(
+      /without an intact specfirst stamp/,
+    );
     expect(existsSync(out)).toBe(false);
     expect(existsSync(path.join(temp, 'x'))).toBe(false);
   });

@@ -14,7 +14,10 @@ import requireControllerImplements from './rules/require-controller-implements.j
 import validSpec from './rules/valid-spec.js';
 import { specFilesConfig } from './spec-files.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+};
 
 export const rules = {
   'generated-in-sync': generatedInSync,

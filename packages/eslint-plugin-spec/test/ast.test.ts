@@ -83,7 +83,11 @@ describe('propertyKeyName and memberName', () => {
     const source = 'class C { #router = 1; router = 2; m() { return this.#router; } }';
     const program = parse(source, { range: true });
     const body = (program.body[0] as TSESTree.ClassDeclaration).body.body;
-    const [privateField, publicField, method] = body as [TSESTree.PropertyDefinition, TSESTree.PropertyDefinition, TSESTree.MethodDefinition];
+    const [privateField, publicField, method] = body as [
+      TSESTree.PropertyDefinition,
+      TSESTree.PropertyDefinition,
+      TSESTree.MethodDefinition,
+    ];
     expect(propertyKeyName(privateField.key, privateField.computed)).toBe('#router');
     expect(propertyKeyName(publicField.key, publicField.computed)).toBe('router');
     const read = (method.value.body!.body[0] as TSESTree.ReturnStatement).argument as TSESTree.MemberExpression;

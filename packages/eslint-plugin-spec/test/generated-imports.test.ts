@@ -18,7 +18,10 @@ cpSync(path.join(SHOP, 'spec'), path.join(root, 'spec'), { recursive: true });
 cpSync(path.join(SHOP, 'specfirst.yaml'), path.join(root, 'specfirst.yaml'));
 // The mapping `specfirst init` writes: sources under tsx and Vitest, dist/ under node.
 const imports = { '#generated/*': { development: './generated/*', default: './dist/generated/*' } };
-writeFileSync(path.join(root, 'package.json'), `${JSON.stringify({ name: 'shop', type: 'module', imports }, null, 2)}\n`);
+writeFileSync(
+  path.join(root, 'package.json'),
+  `${JSON.stringify({ name: 'shop', type: 'module', imports }, null, 2)}\n`,
+);
 
 const file = (relative: string): string => path.join(root, relative);
 const usersFile = file('services/users/src/controllers/users.ts');
@@ -39,15 +42,24 @@ const missing = (name: string, data: Record<string, string> = {}) => ({
 
 ruleTester().run('require-controller-implements', requireControllerImplements, {
   valid: [
-    { code: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController { getUser() {} }`, filename: usersFile },
-    { code: `import type * as R from '${USERS}';\nexport class Users implements R.UsersController { getUser() {} }`, filename: usersFile },
+    {
+      code: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController { getUser() {} }`,
+      filename: usersFile,
+    },
+    {
+      code: `import type * as R from '${USERS}';\nexport class Users implements R.UsersController { getUser() {} }`,
+      filename: usersFile,
+    },
     // Through the service's index: the controller handed to the app under its key.
     {
       code: `import type { UsersController } from '${USERS}';\nimport { createUsersApp } from '#generated/routers/users/index.js';\nclass Users implements UsersController { getUser() {} }\nexport const app = createUsersApp({ users: new Users() } as never);`,
       filename: appFile,
     },
     // The shop declares no `#generated/*`: the specifier is matched by its ending, like a path alias.
-    { code: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController { getUser() {} }`, filename: shopFile('services/users/src/controllers/users.ts') },
+    {
+      code: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController { getUser() {} }`,
+      filename: shopFile('services/users/src/controllers/users.ts'),
+    },
   ],
   invalid: [
     // No interface: the fix imports it the way scaffold does in this project, `#generated/…`.
@@ -134,7 +146,10 @@ ruleTester().run('require-controller-implements', requireControllerImplements, {
 
 ruleTester().run('no-manual-router', noManualRouter, {
   valid: [
-    { code: `import { createUsersApp } from '#generated/routers/users/index.js';\nexport const app = createUsersApp({} as never);`, filename: appFile },
+    {
+      code: `import { createUsersApp } from '#generated/routers/users/index.js';\nexport const app = createUsersApp({} as never);`,
+      filename: appFile,
+    },
   ],
   invalid: [
     // The app a composition file makes from the generated factory takes no hand-written routes.
@@ -144,7 +159,13 @@ ruleTester().run('no-manual-router', noManualRouter, {
       errors: [
         {
           messageId: 'specRoute',
-          data: { found: "app.get('/users/:userId', …)", specFile: 'spec/rest/users.yaml', operationId: 'getUser', controller: 'UsersController.getUser', router: 'createUsersRouter' },
+          data: {
+            found: "app.get('/users/:userId', …)",
+            specFile: 'spec/rest/users.yaml',
+            operationId: 'getUser',
+            controller: 'UsersController.getUser',
+            router: 'createUsersRouter',
+          },
         },
       ],
     },

@@ -24,9 +24,15 @@ function synced(name: string): string {
 const current = synced('gen-current');
 const stale = synced('gen-stale');
 const models = path.join(stale, 'spec/models.yaml');
-writeFileSync(models, readFileSync(models, 'utf8').replace('An amount in the smallest unit of a currency.', 'Money, in cents.'));
+writeFileSync(
+  models,
+  readFileSync(models, 'utf8').replace('An amount in the smallest unit of a currency.', 'Money, in cents.'),
+);
 
-const file = (root: string, relative: string) => ({ filename: path.join(root, 'generated', relative), code: readFileSync(path.join(root, 'generated', relative), 'utf8') });
+const file = (root: string, relative: string) => ({
+  filename: path.join(root, 'generated', relative),
+  code: readFileSync(path.join(root, 'generated', relative), 'utf8'),
+});
 
 ruleTester().run('generated-in-sync', rule, {
   valid: [
@@ -42,7 +48,11 @@ ruleTester().run('generated-in-sync', rule, {
       code: file(current, 'models.ts').code.replace('export interface Address', 'export interface Adress'),
       errors: [{ messageId: 'editedByHand', line: 1 }],
     },
-    { code: 'export const helper = 1;', filename: path.join(current, 'generated/helpers.ts'), errors: [{ messageId: 'notGenerated', data: { folder: 'generated' } }] },
+    {
+      code: 'export const helper = 1;',
+      filename: path.join(current, 'generated/helpers.ts'),
+      errors: [{ messageId: 'notGenerated', data: { folder: 'generated' } }],
+    },
     { ...file(stale, 'models.ts'), errors: [{ messageId: 'stale' }] },
     { ...file(stale, 'routers/orders/orders.ts'), errors: [{ messageId: 'stale' }] },
   ],

@@ -42,12 +42,18 @@ interface Expected {
  * ESLint's warning service takes `process.emitWarning` when the instance is made, so the recorder
  * is in place only for that instance, and for nothing else in the process.
  */
-function recordingWarnings(options: ConstructorParameters<typeof ESLint>[0]): { eslint: ESLint; warnings: { type: string; message: string }[] } {
+function recordingWarnings(options: ConstructorParameters<typeof ESLint>[0]): {
+  eslint: ESLint;
+  warnings: { type: string; message: string }[];
+} {
   const warnings: { type: string; message: string }[] = [];
   const emitWarning = process.emitWarning;
   // A plain function, not a vi.spyOn: a restored spy calls the original again, and ESLint keeps it.
   process.emitWarning = ((warning: string | Error, type?: unknown) => {
-    warnings.push({ type: typeof type === 'string' ? type : String((type as { type?: string } | undefined)?.type), message: String(warning) });
+    warnings.push({
+      type: typeof type === 'string' ? type : String((type as { type?: string } | undefined)?.type),
+      message: String(warning),
+    });
   }) as typeof process.emitWarning;
   try {
     return { eslint: new ESLint(options), warnings };
@@ -57,19 +63,28 @@ function recordingWarnings(options: ConstructorParameters<typeof ESLint>[0]): { 
 }
 
 describe('a flat-config project under ESLint 10', () => {
-  it.each([['in one thread', 'off'] as const, ['with --concurrency=2', 2] as const])('reports exactly the expected diagnostics %s', async (_how, concurrency) => {
-    const root = project('flat');
-    // With concurrency, each worker thread loads the plugin and the IR on its own.
-    const { eslint, warnings } = recordingWarnings({ cwd: root, concurrency });
-    const results = await eslint.lintFiles(['services/**/*.ts']);
-    // The only warning ESLint may give is its advice on concurrency (see recordingWarnings).
-    expect(warnings.filter((w) => w.type !== 'ESLintPoorConcurrencyWarning')).toEqual([]);
-    const found = results
-      .flatMap((r) => r.messages.map((m) => ({ ruleId: m.ruleId ?? `(fatal) ${m.message}`, file: path.relative(root, r.filePath).split(path.sep).join('/'), line: m.line })))
-      .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-    const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Expected[];
-    expect(found).toEqual(expected);
-  });
+  it.each([['in one thread', 'off'] as const, ['with --concurrency=2', 2] as const])(
+    'reports exactly the expected diagnostics %s',
+    async (_how, concurrency) => {
+      const root = project('flat');
+      // With concurrency, each worker thread loads the plugin and the IR on its own.
+      const { eslint, warnings } = recordingWarnings({ cwd: root, concurrency });
+      const results = await eslint.lintFiles(['services/**/*.ts']);
+      // The only warning ESLint may give is its advice on concurrency (see recordingWarnings).
+      expect(warnings.filter((w) => w.type !== 'ESLintPoorConcurrencyWarning')).toEqual([]);
+      const found = results
+        .flatMap((r) =>
+          r.messages.map((m) => ({
+            ruleId: m.ruleId ?? `(fatal) ${m.message}`,
+            file: path.relative(root, r.filePath).split(path.sep).join('/'),
+            line: m.line,
+          })),
+        )
+        .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+      const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Expected[];
+      expect(found).toEqual(expected);
+    },
+  );
 });
 
 describe('eslint --cache', () => {
@@ -77,13 +92,21 @@ describe('eslint --cache', () => {
     const root = project('cached');
     const eslint = path.resolve(HERE, '../node_modules/.bin/eslint');
     const lint = () => {
-      const run = spawnSync(eslint, ['--cache', '--cache-location', '.eslintcache', '--format', 'json', 'services'], { cwd: root, encoding: 'utf8' });
-      return (JSON.parse(run.stdout) as { messages: { ruleId: string }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId));
+      const run = spawnSync(eslint, ['--cache', '--cache-location', '.eslintcache', '--format', 'json', 'services'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      return (JSON.parse(run.stdout) as { messages: { ruleId: string }[] }[]).flatMap((r) =>
+        r.messages.map((m) => m.ruleId),
+      );
     };
     expect(lint()).toEqual([]);
     expect(lint()).toEqual([]); // from the cache
     const models = path.join(root, 'spec/models.yaml');
-    writeFileSync(models, readFileSync(models, 'utf8').replace('models:\n', 'models:\n  UserRow:\n    properties:\n      id: string\n'));
+    writeFileSync(
+      models,
+      readFileSync(models, 'utf8').replace('models:\n', 'models:\n  UserRow:\n    properties:\n      id: string\n'),
+    );
     // The service file did not change; its verdict did.
     expect(lint()).toEqual(['spec/no-shadow-model']);
     // Three ESLint processes, each loading typescript-eslint: seconds on a busy machine.
@@ -95,10 +118,14 @@ describe('a long-lived ESLint (an editor)', () => {
     const root = project('cached');
     rmSync(path.join(root, '.eslintcache'), { force: true });
     const eslint = new ESLint({ cwd: root });
-    const rules = async () => (await eslint.lintFiles(['services/users/src/rows.ts'])).flatMap((r) => r.messages.map((m) => m.ruleId));
+    const rules = async () =>
+      (await eslint.lintFiles(['services/users/src/rows.ts'])).flatMap((r) => r.messages.map((m) => m.ruleId));
     expect(await rules()).toEqual([]);
     const models = path.join(root, 'spec/models.yaml');
-    writeFileSync(models, readFileSync(models, 'utf8').replace('models:\n', 'models:\n  UserRow:\n    properties:\n      id: string\n'));
+    writeFileSync(
+      models,
+      readFileSync(models, 'utf8').replace('models:\n', 'models:\n  UserRow:\n    properties:\n      id: string\n'),
+    );
     // A watcher usually reports the save at once; without it the rules look again after 200 ms
     // at most. Waiting that long makes the test independent of when the file event arrives.
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -109,12 +136,20 @@ describe('a long-lived ESLint (an editor)', () => {
 describe('an .eslintrc.cjs project under ESLint 9 in eslintrc mode', () => {
   it('reports exactly the expected diagnostics', async () => {
     const root = project('legacy');
-    const { loadESLint } = createRequire(import.meta.url)('eslint-v9') as { loadESLint(options: { useFlatConfig: boolean }): Promise<typeof ESLint> };
+    const { loadESLint } = createRequire(import.meta.url)('eslint-v9') as {
+      loadESLint(options: { useFlatConfig: boolean }): Promise<typeof ESLint>;
+    };
     const LegacyESLint = await loadESLint({ useFlatConfig: false });
     const eslint = new LegacyESLint({ cwd: root, extensions: ['.ts'] } as ConstructorParameters<typeof ESLint>[0]);
     const results = await eslint.lintFiles(['services']);
     const found = results
-      .flatMap((r) => r.messages.map((m) => ({ ruleId: m.ruleId ?? `(fatal) ${m.message}`, file: path.relative(root, r.filePath).split(path.sep).join('/'), line: m.line })))
+      .flatMap((r) =>
+        r.messages.map((m) => ({
+          ruleId: m.ruleId ?? `(fatal) ${m.message}`,
+          file: path.relative(root, r.filePath).split(path.sep).join('/'),
+          line: m.line,
+        })),
+      )
       .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     expect(found).toEqual(JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Expected[]);
   });
@@ -124,11 +159,19 @@ describe('a broken spec', () => {
   it('gives one clear diagnostic naming the first spec error, not silence and not one per file', async () => {
     const root = project('flat');
     const models = path.join(root, 'spec/models.yaml');
-    writeFileSync(models, readFileSync(models, 'utf8').replace('address: { $ref: Address, optional: true }', 'address: { $ref: Adress, optional: true }'));
+    writeFileSync(
+      models,
+      readFileSync(models, 'utf8').replace(
+        'address: { $ref: Address, optional: true }',
+        'address: { $ref: Adress, optional: true }',
+      ),
+    );
     const results = await new ESLint({ cwd: root }).lintFiles(['services/**/*.ts']);
     const spec = results.flatMap((r) => r.messages.filter((m) => m.message.startsWith('the spec has')));
     expect(spec).toHaveLength(1);
-    expect(spec[0]!.message).toMatch(/^the spec has 1 error, so the spec\/ rules work from a partial spec: spec\/models\.yaml:\d+:\d+ SF2001 unknown model `Adress`/);
+    expect(spec[0]!.message).toMatch(
+      /^the spec has 1 error, so the spec\/ rules work from a partial spec: spec\/models\.yaml:\d+:\d+ SF2001 unknown model `Adress`/,
+    );
     expect(spec[0]!.line).toBe(1);
   });
 });

@@ -8,16 +8,26 @@ import { SHOP, ruleTester, shopFile } from './rule-tester.js';
 const service = shopFile('services/users/src/users.ts');
 const common = { services: 'services', models: 'generated/models.ts' };
 
-function adhoc(library: string, position: { line?: number; column?: number; endLine?: number; endColumn?: number } = {}) {
+function adhoc(
+  library: string,
+  position: { line?: number; column?: number; endLine?: number; endColumn?: number } = {},
+) {
   return { messageId: 'adhocSchema' as const, data: { ...common, library }, ...position };
 }
 
 function forModel(library: string, name: string, model: string, position: { line?: number; column?: number } = {}) {
-  return { messageId: 'adhocSchemaForModel' as const, data: { ...common, library, name, model, type: model }, ...position };
+  return {
+    messageId: 'adhocSchemaForModel' as const,
+    data: { ...common, library, name, model, type: model },
+    ...position,
+  };
 }
 
 function dto(library: string, name?: string) {
-  return { messageId: 'decoratedDto' as const, data: { ...common, library, named: name === undefined ? '' : ` \`${name}\`` } };
+  return {
+    messageId: 'decoratedDto' as const,
+    data: { ...common, library, named: name === undefined ? '' : ` \`${name}\`` },
+  };
 }
 
 function dtoForModel(library: string, name: string, model: string) {
@@ -37,7 +47,11 @@ ruleTester().run('no-adhoc-schema', rule, {
     { name: 'a spec file', code: zodUser, filename: shopFile('services/users/src/users.spec.ts') },
     { name: 'a test folder', code: zodUser, filename: shopFile('services/users/test/fixtures.ts') },
     { name: 'a migration', code: zodUser, filename: shopFile('services/users/migrations/001-init.ts') },
-    { name: 'lint.allowAdhocSchemas of specfirst.yaml', code: zodUser, filename: shopFile('services/users/scripts/seed.ts') },
+    {
+      name: 'lint.allowAdhocSchemas of specfirst.yaml',
+      code: zodUser,
+      filename: shopFile('services/users/scripts/seed.ts'),
+    },
     {
       name: 'the allow option',
       code: zodUser,
@@ -46,21 +60,53 @@ ruleTester().run('no-adhoc-schema', rule, {
     },
 
     // Type-only imports.
-    { name: 'import type', code: `import type { ZodType } from 'zod';\nexport function check(schema: ZodType): ZodType { return schema; }`, filename: service },
+    {
+      name: 'import type',
+      code: `import type { ZodType } from 'zod';\nexport function check(schema: ZodType): ZodType { return schema; }`,
+      filename: service,
+    },
     {
       name: 'inline type specifiers',
       code: `import { type infer as Infer, type ZodTypeAny } from 'zod';\nexport type Body = Infer<ZodTypeAny>;`,
       filename: service,
     },
-    { name: 'type positions of a value import', code: `import { z } from 'zod';\nexport type Body = z.infer<typeof z.ZodAny>;`, filename: service },
+    {
+      name: 'type positions of a value import',
+      code: `import { z } from 'zod';\nexport type Body = z.infer<typeof z.ZodAny>;`,
+      filename: service,
+    },
 
     // Look-alikes.
-    { name: 'a local object named z', code: `const z = { object: (shape: object) => shape };\nexport const User = z.object({ id: 1 });`, filename: service },
-    { name: 'a schema from elsewhere', code: `import { schema } from './schema.js';\nexport const User = schema.object({});\nschema.parse({});`, filename: service },
-    { name: 'a generated validator', code: `import { UserSchema } from '../../../generated/validators/users.js';\nexport const parse = (body: unknown) => UserSchema.parse(body);`, filename: service },
-    { name: 'a local function named type', code: `function type(shape: object) { return shape; }\nexport const User = type({ name: 'string' });`, filename: service },
-    { name: 'a local Type object', code: `const Type = { Object: (shape: object) => shape };\nexport const User = Type.Object({});`, filename: service },
-    { name: 'a property named z', code: `export const make = (ctx: { z: { object(x: object): object } }) => ctx.z.object({});`, filename: service },
+    {
+      name: 'a local object named z',
+      code: `const z = { object: (shape: object) => shape };\nexport const User = z.object({ id: 1 });`,
+      filename: service,
+    },
+    {
+      name: 'a schema from elsewhere',
+      code: `import { schema } from './schema.js';\nexport const User = schema.object({});\nschema.parse({});`,
+      filename: service,
+    },
+    {
+      name: 'a generated validator',
+      code: `import { UserSchema } from '../../../generated/validators/users.js';\nexport const parse = (body: unknown) => UserSchema.parse(body);`,
+      filename: service,
+    },
+    {
+      name: 'a local function named type',
+      code: `function type(shape: object) { return shape; }\nexport const User = type({ name: 'string' });`,
+      filename: service,
+    },
+    {
+      name: 'a local Type object',
+      code: `const Type = { Object: (shape: object) => shape };\nexport const User = Type.Object({});`,
+      filename: service,
+    },
+    {
+      name: 'a property named z',
+      code: `export const make = (ctx: { z: { object(x: object): object } }) => ctx.z.object({});`,
+      filename: service,
+    },
     {
       name: 'a parameter named z shadows the import',
       code: `import { z } from 'zod';\nexport type Any = z.ZodTypeAny;\nexport function build(z: { object(shape: object): object }) { return z.object({}); }`,
@@ -71,7 +117,11 @@ ruleTester().run('no-adhoc-schema', rule, {
       code: `export function load(require: (id: string) => { z: { object(x: object): object } }) {\n  const { z } = require('zod');\n  return z.object({});\n}`,
       filename: service,
     },
-    { name: 'a schema stored in a variable is used, not built', code: `import { UserSchema } from './schemas.js';\nconst s = UserSchema;\ns.parse({});`, filename: service },
+    {
+      name: 'a schema stored in a variable is used, not built',
+      code: `import { UserSchema } from './schemas.js';\nconst s = UserSchema;\ns.parse({});`,
+      filename: service,
+    },
 
     // The libraries' helpers that build nothing.
     {
@@ -79,13 +129,41 @@ ruleTester().run('no-adhoc-schema', rule, {
       code: `import { z, ZodError } from 'zod';\nimport { User } from './schemas.js';\nexport function read(body: unknown) {\n  try { return z.parse(User, body); } catch (e) { if (e instanceof ZodError) throw new Error(z.prettifyError(e)); throw e; }\n}`,
       filename: service,
     },
-    { name: 'valibot: parse and is', code: `import * as v from 'valibot';\nimport { User } from './schemas.js';\nexport const ok = (x: unknown) => v.is(User, x) && v.parse(User, x);`, filename: service },
-    { name: 'joi: assert with a schema from elsewhere', code: `import Joi from 'joi';\nimport { schema } from './schemas.js';\nJoi.assert({}, schema);`, filename: service },
-    { name: 'yup: a ref is no schema', code: `import * as yup from 'yup';\nexport const password = yup.ref('password');`, filename: service },
-    { name: 'typebox: Value.Check with an imported schema', code: `import { Value } from '@sinclair/typebox/value';\nimport { Value as V } from '@sinclair/typebox';\nimport { User } from './schemas.js';\nValue.Check(User, {});\nV.Check(User, {});`, filename: service },
-    { name: 'io-ts: the PathReporter', code: `import { PathReporter } from 'io-ts/PathReporter';\nexport const explain = (r: never) => PathReporter.report(r);`, filename: service },
-    { name: 'io-ts: the PathReporter from lib/', code: `import { PathReporter } from 'io-ts/lib/PathReporter';\nexport const explain = (r: never) => PathReporter.report(r);`, filename: service },
-    { name: 'superstruct: validate with an imported struct', code: `import { assert, is } from 'superstruct';\nimport { User } from './structs.js';\nassert({}, User);\nis({}, User);`, filename: service },
+    {
+      name: 'valibot: parse and is',
+      code: `import * as v from 'valibot';\nimport { User } from './schemas.js';\nexport const ok = (x: unknown) => v.is(User, x) && v.parse(User, x);`,
+      filename: service,
+    },
+    {
+      name: 'joi: assert with a schema from elsewhere',
+      code: `import Joi from 'joi';\nimport { schema } from './schemas.js';\nJoi.assert({}, schema);`,
+      filename: service,
+    },
+    {
+      name: 'yup: a ref is no schema',
+      code: `import * as yup from 'yup';\nexport const password = yup.ref('password');`,
+      filename: service,
+    },
+    {
+      name: 'typebox: Value.Check with an imported schema',
+      code: `import { Value } from '@sinclair/typebox/value';\nimport { Value as V } from '@sinclair/typebox';\nimport { User } from './schemas.js';\nValue.Check(User, {});\nV.Check(User, {});`,
+      filename: service,
+    },
+    {
+      name: 'io-ts: the PathReporter',
+      code: `import { PathReporter } from 'io-ts/PathReporter';\nexport const explain = (r: never) => PathReporter.report(r);`,
+      filename: service,
+    },
+    {
+      name: 'io-ts: the PathReporter from lib/',
+      code: `import { PathReporter } from 'io-ts/lib/PathReporter';\nexport const explain = (r: never) => PathReporter.report(r);`,
+      filename: service,
+    },
+    {
+      name: 'superstruct: validate with an imported struct',
+      code: `import { assert, is } from 'superstruct';\nimport { User } from './structs.js';\nassert({}, User);\nis({}, User);`,
+      filename: service,
+    },
     {
       name: 'class-validator: validating an imported DTO',
       code: `import { validate } from 'class-validator';\nimport { plainToInstance } from 'class-transformer';\nimport { UserDto } from './dto.js';\nexport const check = (body: object) => validate(plainToInstance(UserDto, body));`,
@@ -110,32 +188,97 @@ ruleTester().run('no-adhoc-schema', rule, {
       filename: service,
       errors: [{ ...forModel('zod', 'User', 'User'), line: 2, column: 21, endLine: 2, endColumn: 29 }],
     },
-    { name: 'zod: namespace import', code: `import * as z from 'zod';\nconst UserSchema = z.object({});`, filename: service, errors: [forModel('zod', 'UserSchema', 'User')] },
-    { name: 'zod: default import', code: `import z from 'zod';\nconst userSchema = z.object({});`, filename: service, errors: [forModel('zod', 'userSchema', 'User')] },
-    { name: 'zod: aliased import', code: `import { z as zz } from 'zod';\nconst orderSchema = zz.object({ total: zz.number() });`, filename: service, errors: [forModel('zod', 'orderSchema', 'Order')] },
-    { name: 'zod/v4, as an argument', code: `import { z } from 'zod/v4';\ndeclare function use(x: unknown): void;\nuse(z.string().email());`, filename: service, errors: [adhoc('zod', { line: 3, column: 5 })] },
-    { name: 'zod/mini', code: `import * as z from 'zod/mini';\nexport const UserCreateSchema = z.object({ name: z.string() });`, filename: service, errors: [forModel('zod', 'UserCreateSchema', 'UserCreate')] },
-    { name: 'zod: require with destructuring', code: `const { z } = require('zod');\nconst Address = z.object({});`, filename: service, errors: [forModel('zod', 'Address', 'Address')] },
+    {
+      name: 'zod: namespace import',
+      code: `import * as z from 'zod';\nconst UserSchema = z.object({});`,
+      filename: service,
+      errors: [forModel('zod', 'UserSchema', 'User')],
+    },
+    {
+      name: 'zod: default import',
+      code: `import z from 'zod';\nconst userSchema = z.object({});`,
+      filename: service,
+      errors: [forModel('zod', 'userSchema', 'User')],
+    },
+    {
+      name: 'zod: aliased import',
+      code: `import { z as zz } from 'zod';\nconst orderSchema = zz.object({ total: zz.number() });`,
+      filename: service,
+      errors: [forModel('zod', 'orderSchema', 'Order')],
+    },
+    {
+      name: 'zod/v4, as an argument',
+      code: `import { z } from 'zod/v4';\ndeclare function use(x: unknown): void;\nuse(z.string().email());`,
+      filename: service,
+      errors: [adhoc('zod', { line: 3, column: 5 })],
+    },
+    {
+      name: 'zod/mini',
+      code: `import * as z from 'zod/mini';\nexport const UserCreateSchema = z.object({ name: z.string() });`,
+      filename: service,
+      errors: [forModel('zod', 'UserCreateSchema', 'UserCreate')],
+    },
+    {
+      name: 'zod: require with destructuring',
+      code: `const { z } = require('zod');\nconst Address = z.object({});`,
+      filename: service,
+      errors: [forModel('zod', 'Address', 'Address')],
+    },
     { name: 'zod: require', code: `const z = require('zod');\nz.string();`, filename: service, errors: [adhoc('zod')] },
-    { name: 'zod: inline require', code: `export const s = require('zod').z.object({});`, filename: service, errors: [adhoc('zod')] },
-    { name: 'zod: import equals', code: `import z = require('zod');\nexport const s = z.object({});`, filename: service, errors: [adhoc('zod')] },
-    { name: 'zod: dynamic import', code: `export async function make() {\n  const { z } = await import('zod');\n  return z.object({});\n}`, filename: service, errors: [adhoc('zod', { line: 3 })] },
+    {
+      name: 'zod: inline require',
+      code: `export const s = require('zod').z.object({});`,
+      filename: service,
+      errors: [adhoc('zod')],
+    },
+    {
+      name: 'zod: import equals',
+      code: `import z = require('zod');\nexport const s = z.object({});`,
+      filename: service,
+      errors: [adhoc('zod')],
+    },
+    {
+      name: 'zod: dynamic import',
+      code: `export async function make() {\n  const { z } = await import('zod');\n  return z.object({});\n}`,
+      filename: service,
+      errors: [adhoc('zod', { line: 3 })],
+    },
     {
       name: 'zod: destructuring the namespace, used before the declaration',
       code: `import { z } from 'zod';\nexport function make() { return object({ city: string() }); }\nconst { object, string } = z;\nexport const AddressSchema = object({ city: string() });`,
       filename: service,
       errors: [adhoc('zod', { line: 2 }), forModel('zod', 'AddressSchema', 'Address', { line: 4 })],
     },
-    { name: 'zod: named builder imports', code: `import { object, string as str } from 'zod';\nexport const schema = object({ a: str() });`, filename: service, errors: [adhoc('zod')] },
-    { name: 'zod: an alias of the namespace', code: `import * as zod from 'zod';\nconst zz = zod.z;\nexport const Money = zz.object({});`, filename: service, errors: [forModel('zod', 'Money', 'Money')] },
+    {
+      name: 'zod: named builder imports',
+      code: `import { object, string as str } from 'zod';\nexport const schema = object({ a: str() });`,
+      filename: service,
+      errors: [adhoc('zod')],
+    },
+    {
+      name: 'zod: an alias of the namespace',
+      code: `import * as zod from 'zod';\nconst zz = zod.z;\nexport const Money = zz.object({});`,
+      filename: service,
+      errors: [forModel('zod', 'Money', 'Money')],
+    },
     {
       name: 'zod: two schemas, one parse inside a handler',
       code: `import { z } from 'zod';\nconst A = z.string();\nexport function handler(body: unknown) {\n  return z.object({ a: A }).parse(body);\n}`,
       filename: service,
       errors: [adhoc('zod', { line: 2 }), adhoc('zod', { line: 4 })],
     },
-    { name: 'zod: SCREAMING_CASE and a cast', code: `import { z } from 'zod';\nexport const USER_UPDATE_SCHEMA = z.object({}).partial() as unknown;`, filename: service, errors: [forModel('zod', 'USER_UPDATE_SCHEMA', 'UserUpdate')] },
-    { name: 'zod: an object of schemas', code: `import { z } from 'zod';\nexport const schemas = { Order: z.object({}), misc: z.number() };`, filename: service, errors: [forModel('zod', 'Order', 'Order'), adhoc('zod')] },
+    {
+      name: 'zod: SCREAMING_CASE and a cast',
+      code: `import { z } from 'zod';\nexport const USER_UPDATE_SCHEMA = z.object({}).partial() as unknown;`,
+      filename: service,
+      errors: [forModel('zod', 'USER_UPDATE_SCHEMA', 'UserUpdate')],
+    },
+    {
+      name: 'zod: an object of schemas',
+      code: `import { z } from 'zod';\nexport const schemas = { Order: z.object({}), misc: z.number() };`,
+      filename: service,
+      errors: [forModel('zod', 'Order', 'Order'), adhoc('zod')],
+    },
     {
       name: 'zod: the outer binding is reported, not the shadowing parameter',
       code: `import { z } from 'zod';\nexport const Invoice = z.object({});\nexport function f(z: { object(x: object): object }) { return z.object({}); }`,
@@ -157,9 +300,24 @@ ruleTester().run('no-adhoc-schema', rule, {
       filename: service,
       errors: [forModel('yup', 'userSchema', 'User')],
     },
-    { name: 'yup: named imports', code: `import { object, string } from 'yup';\nexport const s = object({ a: string() });`, filename: service, errors: [adhoc('yup')] },
-    { name: 'joi: default import', code: `import Joi from 'joi';\nexport const schema = Joi.object({ name: Joi.string() });`, filename: service, errors: [adhoc('joi')] },
-    { name: '@hapi/joi: require', code: `const Joi = require('@hapi/joi');\nexport const OrderValidator = Joi.object({});`, filename: service, errors: [forModel('joi', 'OrderValidator', 'Order')] },
+    {
+      name: 'yup: named imports',
+      code: `import { object, string } from 'yup';\nexport const s = object({ a: string() });`,
+      filename: service,
+      errors: [adhoc('yup')],
+    },
+    {
+      name: 'joi: default import',
+      code: `import Joi from 'joi';\nexport const schema = Joi.object({ name: Joi.string() });`,
+      filename: service,
+      errors: [adhoc('joi')],
+    },
+    {
+      name: '@hapi/joi: require',
+      code: `const Joi = require('@hapi/joi');\nexport const OrderValidator = Joi.object({});`,
+      filename: service,
+      errors: [forModel('joi', 'OrderValidator', 'Order')],
+    },
     {
       name: 'joi: a customised Joi',
       code: `import Joi from 'joi';\ndeclare const ext: never;\nconst custom = Joi.extend(ext);\nexport const s = custom.string();`,
@@ -172,20 +330,60 @@ ruleTester().run('no-adhoc-schema', rule, {
       filename: service,
       errors: [forModel('valibot', 'UserSchema', 'User')],
     },
-    { name: 'valibot: named imports', code: `import { object, string } from 'valibot';\nexport const s = object({ a: string() });`, filename: service, errors: [adhoc('valibot')] },
+    {
+      name: 'valibot: named imports',
+      code: `import { object, string } from 'valibot';\nexport const s = object({ a: string() });`,
+      filename: service,
+      errors: [adhoc('valibot')],
+    },
     {
       name: 'typebox: Type.Object',
       code: `import { Type, type Static } from '@sinclair/typebox';\nexport const User = Type.Object({ id: Type.String() });\nexport type U = Static<typeof User>;`,
       filename: service,
       errors: [forModel('@sinclair/typebox', 'User', 'User')],
     },
-    { name: 'typebox: named builders', code: `import { Object as TObject, String as TString } from '@sinclair/typebox';\nexport const s = TObject({ id: TString() });`, filename: service, errors: [adhoc('@sinclair/typebox')] },
-    { name: 'arktype: type({...})', code: `import { type } from 'arktype';\nexport const user = type({ name: 'string' });`, filename: service, errors: [forModel('arktype', 'user', 'User')] },
-    { name: 'arktype: scope', code: `import { scope } from 'arktype';\nexport const types = scope({ id: 'string' }).export();`, filename: service, errors: [adhoc('arktype')] },
-    { name: 'superstruct: object({...})', code: `import { object, string } from 'superstruct';\nexport const OrderItem = object({ sku: string() });`, filename: service, errors: [forModel('superstruct', 'OrderItem', 'OrderItem')] },
-    { name: 'io-ts: t.type({...})', code: `import * as t from 'io-ts';\nexport const UserCodec = t.type({ name: t.string });`, filename: service, errors: [adhoc('io-ts')] },
-    { name: 'io-ts: an aliased named import', code: `import { type as ioType, string } from 'io-ts';\nexport const s = ioType({ a: string });`, filename: service, errors: [adhoc('io-ts')] },
-    { name: 'runtypes: Record({...})', code: `import { Record, String } from 'runtypes';\nexport const Address = Record({ city: String });`, filename: service, errors: [forModel('runtypes', 'Address', 'Address')] },
+    {
+      name: 'typebox: named builders',
+      code: `import { Object as TObject, String as TString } from '@sinclair/typebox';\nexport const s = TObject({ id: TString() });`,
+      filename: service,
+      errors: [adhoc('@sinclair/typebox')],
+    },
+    {
+      name: 'arktype: type({...})',
+      code: `import { type } from 'arktype';\nexport const user = type({ name: 'string' });`,
+      filename: service,
+      errors: [forModel('arktype', 'user', 'User')],
+    },
+    {
+      name: 'arktype: scope',
+      code: `import { scope } from 'arktype';\nexport const types = scope({ id: 'string' }).export();`,
+      filename: service,
+      errors: [adhoc('arktype')],
+    },
+    {
+      name: 'superstruct: object({...})',
+      code: `import { object, string } from 'superstruct';\nexport const OrderItem = object({ sku: string() });`,
+      filename: service,
+      errors: [forModel('superstruct', 'OrderItem', 'OrderItem')],
+    },
+    {
+      name: 'io-ts: t.type({...})',
+      code: `import * as t from 'io-ts';\nexport const UserCodec = t.type({ name: t.string });`,
+      filename: service,
+      errors: [adhoc('io-ts')],
+    },
+    {
+      name: 'io-ts: an aliased named import',
+      code: `import { type as ioType, string } from 'io-ts';\nexport const s = ioType({ a: string });`,
+      filename: service,
+      errors: [adhoc('io-ts')],
+    },
+    {
+      name: 'runtypes: Record({...})',
+      code: `import { Record, String } from 'runtypes';\nexport const Address = Record({ city: String });`,
+      filename: service,
+      errors: [forModel('runtypes', 'Address', 'Address')],
+    },
 
     // class-validator / class-transformer DTO classes.
     {
@@ -241,7 +439,9 @@ describe('no-adhoc-schema messages', () => {
   });
 
   it('says where validation belongs otherwise', () => {
-    const [message] = linter.verify(`import * as yup from 'yup';\nexport const s = yup.string();`, config, { filename: service });
+    const [message] = linter.verify(`import * as yup from 'yup';\nexport const s = yup.string();`, config, {
+      filename: service,
+    });
     expect(message?.message).toBe(
       'Ad-hoc yup schema in services/: validation comes from the spec. Declare this shape in the spec and use the generated types (generated/models.ts) and router, which validates requests for you.',
     );

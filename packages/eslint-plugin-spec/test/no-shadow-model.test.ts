@@ -6,7 +6,10 @@ const service = shopFile('services/users/src/users.ts');
 ruleTester().run('no-shadow-model', rule, {
   valid: [
     // Importing the generated type is the point.
-    { code: "import type { User } from '../../../generated/models.js';\nexport type Admin = User & { admin: true };", filename: service },
+    {
+      code: "import type { User } from '../../../generated/models.js';\nexport type Admin = User & { admin: true };",
+      filename: service,
+    },
     // Names the spec does not have.
     { code: 'interface UserRow { id: string }\ntype Money2 = number;\nclass UserRepository {}', filename: service },
     // Outside services/: scripts, the generated folder's own declarations, files of no project.
@@ -16,7 +19,11 @@ ruleTester().run('no-shadow-model', rule, {
     { code: 'interface User { id: string }', filename: shopFile('services/users/src/users.test.ts') },
     { code: 'interface User { id: string }', filename: shopFile('services/users/test/helpers.ts') },
     // The allow option.
-    { code: 'type Order = { id: string };', filename: shopFile('services/orders/src/legacy/order.ts'), options: [{ allow: ['services/*/src/legacy/**'] }] },
+    {
+      code: 'type Order = { id: string };',
+      filename: shopFile('services/orders/src/legacy/order.ts'),
+      options: [{ allow: ['services/*/src/legacy/**'] }],
+    },
     // A value named like a model is not a type declaration.
     { code: 'const User = { find() {} };\nfunction Order() {}', filename: service },
   ],
@@ -26,9 +33,21 @@ ruleTester().run('no-shadow-model', rule, {
       filename: service,
       errors: [{ messageId: 'shadowsModel', data: { name: 'User', type: 'User' }, line: 1, column: 11 }],
     },
-    { code: 'type UserCreate = { email: string };', filename: service, errors: [{ messageId: 'shadowsModel', data: { name: 'UserCreate', type: 'UserCreate' } }] },
-    { code: 'export class Order { id = "" }', filename: shopFile('services/orders/src/order.ts'), errors: [{ messageId: 'shadowsModel', data: { name: 'Order', type: 'Order' } }] },
-    { code: "enum OrderStatus { pending = 'pending' }", filename: shopFile('services/orders/src/status.ts'), errors: [{ messageId: 'shadowsModel' }] },
+    {
+      code: 'type UserCreate = { email: string };',
+      filename: service,
+      errors: [{ messageId: 'shadowsModel', data: { name: 'UserCreate', type: 'UserCreate' } }],
+    },
+    {
+      code: 'export class Order { id = "" }',
+      filename: shopFile('services/orders/src/order.ts'),
+      errors: [{ messageId: 'shadowsModel', data: { name: 'Order', type: 'Order' } }],
+    },
+    {
+      code: "enum OrderStatus { pending = 'pending' }",
+      filename: shopFile('services/orders/src/status.ts'),
+      errors: [{ messageId: 'shadowsModel' }],
+    },
     {
       code: 'export type Money = { amount: number };\nexport interface Address { line1: string }\ntype Fine = string;',
       filename: service,
@@ -38,6 +57,10 @@ ruleTester().run('no-shadow-model', rule, {
       ],
     },
     // Nested in a namespace or function: still a second definition.
-    { code: 'namespace api { export interface Invoice { id: string } }', filename: shopFile('services/billing/src/api.ts'), errors: [{ messageId: 'shadowsModel', data: { name: 'Invoice', type: 'Invoice' } }] },
+    {
+      code: 'namespace api { export interface Invoice { id: string } }',
+      filename: shopFile('services/billing/src/api.ts'),
+      errors: [{ messageId: 'shadowsModel', data: { name: 'Invoice', type: 'Invoice' } }],
+    },
   ],
 });

@@ -4,7 +4,10 @@ import plugin, { rules } from '../src/index.js';
 
 describe('the plugin object', () => {
   it('exposes meta with the package name and version, which `eslint --cache` keys on', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      name: string;
+      version: string;
+    };
     expect(plugin.meta).toEqual({ name: pkg.name, version: pkg.version, namespace: 'spec' });
   });
 
@@ -16,7 +19,14 @@ describe('the plugin object', () => {
   });
 
   it('documents every rule in docs/rules/<rule>.md, and no rule beside them', () => {
-    expect(Object.keys(rules).sort()).toEqual(['generated-in-sync', 'no-adhoc-schema', 'no-manual-router', 'no-shadow-model', 'require-controller-implements', 'valid-spec']);
+    expect(Object.keys(rules).sort()).toEqual([
+      'generated-in-sync',
+      'no-adhoc-schema',
+      'no-manual-router',
+      'no-shadow-model',
+      'require-controller-implements',
+      'valid-spec',
+    ]);
   });
 
   // Written out, as the README's table says it: valid-spec runs through configs['spec-files'] only.
@@ -29,11 +39,19 @@ describe('the plugin object', () => {
   };
 
   it('turns on the same rules in recommended and strict, flat and legacy', () => {
-    const configs = plugin.configs as Record<string, { name?: string; rules: Record<string, string>; plugins: unknown }>;
-    expect(configs.recommended).toMatchObject({ name: 'spec/recommended', rules: RECOMMENDED, plugins: { spec: plugin } });
+    const configs = plugin.configs as Record<
+      string,
+      { name?: string; rules: Record<string, string>; plugins: unknown }
+    >;
+    expect(configs.recommended).toMatchObject({
+      name: 'spec/recommended',
+      rules: RECOMMENDED,
+      plugins: { spec: plugin },
+    });
     expect(configs.strict).toMatchObject({ name: 'spec/strict', rules: RECOMMENDED, plugins: { spec: plugin } });
     expect(configs['legacy-recommended']).toMatchObject({ rules: RECOMMENDED, plugins: ['spec'] });
     expect(configs['legacy-strict']).toMatchObject({ rules: RECOMMENDED, plugins: ['spec'] });
-    for (const name of ['recommended', 'strict', 'legacy-recommended', 'legacy-strict']) expect(Object.keys(configs[name]!.rules), name).toEqual(Object.keys(RECOMMENDED));
+    for (const name of ['recommended', 'strict', 'legacy-recommended', 'legacy-strict'])
+      expect(Object.keys(configs[name]!.rules), name).toEqual(Object.keys(RECOMMENDED));
   });
 });

@@ -12,10 +12,23 @@ import { describe, expect, it } from 'vitest';
  */
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../../..');
-const PATH = [path.join(REPO, 'node_modules/.bin'), path.join(HERE, '../node_modules/.bin'), process.env.PATH].join(path.delimiter);
+const PATH = [path.join(REPO, 'node_modules/.bin'), path.join(HERE, '../node_modules/.bin'), process.env.PATH].join(
+  path.delimiter,
+);
 
 function git(cwd: string, ...args: string[]) {
-  return spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, PATH, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  return spawnSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      PATH,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  });
 }
 
 describe('the pre-commit hook', () => {
@@ -23,7 +36,10 @@ describe('the pre-commit hook', () => {
     const root = path.join(HERE, '.out', 'pre-commit');
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
-    cpSync(path.resolve(REPO, 'fixtures/shop'), root, { recursive: true, filter: (source) => path.basename(source) !== 'generated' });
+    cpSync(path.resolve(REPO, 'fixtures/shop'), root, {
+      recursive: true,
+      filter: (source) => path.basename(source) !== 'generated',
+    });
     cpSync(path.join(HERE, 'projects/flat/eslint.config.mjs'), path.join(root, 'eslint.config.mjs'));
     copyFileSync(path.join(REPO, 'lint-staged.config.mjs'), path.join(root, 'lint-staged.config.mjs'));
     mkdirSync(path.join(root, '.husky'));
@@ -36,7 +52,10 @@ describe('the pre-commit hook', () => {
     expect(first.status, first.stderr).toBe(0);
 
     mkdirSync(path.join(root, 'services/users/src'), { recursive: true });
-    writeFileSync(path.join(root, 'services/users/src/validation.ts'), "import { z } from 'zod';\n\nexport const UserSchema = z.object({ email: z.string() });\n");
+    writeFileSync(
+      path.join(root, 'services/users/src/validation.ts'),
+      "import { z } from 'zod';\n\nexport const UserSchema = z.object({ email: z.string() });\n",
+    );
     git(root, 'add', '-A');
     const refused = git(root, 'commit', '-m', 'ad-hoc schema');
     expect(refused.status).not.toBe(0);
@@ -44,7 +63,10 @@ describe('the pre-commit hook', () => {
     expect(refused.stdout + refused.stderr).toContain('the spec already defines `User`');
     expect(git(root, 'log', '--oneline').stdout.trim().split('\n')).toHaveLength(1);
 
-    writeFileSync(path.join(root, 'services/users/src/validation.ts'), "import type { UserCreate } from '../../../generated/models.js';\n\nexport const isAdmin = (user: UserCreate): boolean => user.role === 'admin';\n");
+    writeFileSync(
+      path.join(root, 'services/users/src/validation.ts'),
+      "import type { UserCreate } from '../../../generated/models.js';\n\nexport const isAdmin = (user: UserCreate): boolean => user.role === 'admin';\n",
+    );
     git(root, 'add', '-A');
     const clean = git(root, 'commit', '-q', '-m', 'clean');
     expect(clean.status, clean.stdout + clean.stderr).toBe(0);

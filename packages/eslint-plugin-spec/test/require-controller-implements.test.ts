@@ -20,7 +20,8 @@ const USERS_METHODS = `
 
 const FILE_ORIGIN = 'exported from `src/controllers/users.ts`, the controller file of that tag';
 const USERS_OPERATIONS = '`createUser`, `getUser`, `updateUser`, `listUsers`';
-const classFix = (iface: string, specifier: string) => `add \`implements ${iface}\` (\`import type { ${iface} } from '${specifier}'\`)`;
+const classFix = (iface: string, specifier: string) =>
+  `add \`implements ${iface}\` (\`import type { ${iface} } from '${specifier}'\`)`;
 const objectFix = (name: string, iface: string, specifier: string) =>
   `declare it \`const ${name}: ${iface} = { … }\` or \`{ … } satisfies ${iface}\` (\`import type { ${iface} } from '${specifier}'\`)`;
 
@@ -53,26 +54,65 @@ const sessionsUnknown = (name: string) => unknown(name, undefined, { tag: 'sessi
 ruleTester().run('require-controller-implements', rule, {
   valid: [
     // Review: data members and accessors of an object controller are no operations.
-    { code: `import type { SessionsController } from '${SESSIONS}';\nexport const sessions = { ttl: 60, get label() { return 'x'; }, createSession: async () => created } satisfies SessionsController;`, filename: sessionsFile },
+    {
+      code: `import type { SessionsController } from '${SESSIONS}';\nexport const sessions = { ttl: 60, get label() { return 'x'; }, createSession: async () => created } satisfies SessionsController;`,
+      filename: sessionsFile,
+    },
     // Review: a helper class next to the real controller is not taken for a second controller.
-    { code: `import type { SessionsController } from '${SESSIONS}';\nexport class SessionMapper { map(x: unknown) { return x; } }\nexport class Sessions implements SessionsController { async createSession() { return created; } }`, filename: sessionsFile },
+    {
+      code: `import type { SessionsController } from '${SESSIONS}';\nexport class SessionMapper { map(x: unknown) { return x; } }\nexport class Sessions implements SessionsController { async createSession() { return created; } }`,
+      filename: sessionsFile,
+    },
     // Review: a worker has no REST controllers.
-    { code: 'export class EmailHandler { async handle() {} }', filename: shopFile('services/mailer/src/controllers/email.ts') },
+    {
+      code: 'export class EmailHandler { async handle() {} }',
+      filename: shopFile('services/mailer/src/controllers/email.ts'),
+    },
     // The scaffolded controller.
-    { code: `import type { UsersController } from '${USERS}';\nexport class UsersControllerImpl implements UsersController {${USERS_METHODS}\n}`, filename: usersFile },
+    {
+      code: `import type { UsersController } from '${USERS}';\nexport class UsersControllerImpl implements UsersController {${USERS_METHODS}\n}`,
+      filename: usersFile,
+    },
     // Without extension, with `.ts`, inline `type`, and next to value imports.
-    { code: `import { type UsersController } from '../../../../generated/routers/users/users';\nexport class Users implements UsersController {}`, filename: usersFile },
-    { code: `import type { UsersController } from '../../../../generated/routers/users/users.ts';\nexport class Users implements UsersController {}`, filename: usersFile },
+    {
+      code: `import { type UsersController } from '../../../../generated/routers/users/users';\nexport class Users implements UsersController {}`,
+      filename: usersFile,
+    },
+    {
+      code: `import type { UsersController } from '../../../../generated/routers/users/users.ts';\nexport class Users implements UsersController {}`,
+      filename: usersFile,
+    },
     // An aliased import, a namespace import, a local alias of the type.
-    { code: `import type { UsersController as UC } from '${USERS}';\nexport class Users implements UC { getUser() {} }`, filename: usersFile },
-    { code: `import type * as R from '${USERS}';\nexport class Users implements R.UsersController { getUser() {} }`, filename: usersFile },
-    { code: `import type { UsersController } from '${USERS}';\ntype C = UsersController;\nexport class Users implements C {}`, filename: usersFile },
+    {
+      code: `import type { UsersController as UC } from '${USERS}';\nexport class Users implements UC { getUser() {} }`,
+      filename: usersFile,
+    },
+    {
+      code: `import type * as R from '${USERS}';\nexport class Users implements R.UsersController { getUser() {} }`,
+      filename: usersFile,
+    },
+    {
+      code: `import type { UsersController } from '${USERS}';\ntype C = UsersController;\nexport class Users implements C {}`,
+      filename: usersFile,
+    },
     // Several interfaces, one of them the right one.
-    { code: `import type { UsersController } from '${USERS}';\ninterface Disposable { dispose(): void }\nexport class Users implements Disposable, UsersController {}`, filename: usersFile },
+    {
+      code: `import type { UsersController } from '${USERS}';\ninterface Disposable { dispose(): void }\nexport class Users implements Disposable, UsersController {}`,
+      filename: usersFile,
+    },
     // Objects typed or `satisfies` the interface.
-    { code: `import type { UsersController } from '${USERS}';\nexport const users: UsersController = { async getUser() { return found; }, listUsers: async () => all };`, filename: usersFile },
-    { code: `import type { UsersController } from '${USERS}';\nexport default { getUser() {} } satisfies UsersController;`, filename: usersFile },
-    { code: `import type { UsersController } from '${USERS}';\nconst users = { getUser() {} } satisfies UsersController;\nexport { users };`, filename: usersFile },
+    {
+      code: `import type { UsersController } from '${USERS}';\nexport const users: UsersController = { async getUser() { return found; }, listUsers: async () => all };`,
+      filename: usersFile,
+    },
+    {
+      code: `import type { UsersController } from '${USERS}';\nexport default { getUser() {} } satisfies UsersController;`,
+      filename: usersFile,
+    },
+    {
+      code: `import type { UsersController } from '${USERS}';\nconst users = { getUser() {} } satisfies UsersController;\nexport { users };`,
+      filename: usersFile,
+    },
     // Private, protected, #private, static members, accessors and the constructor are not operations.
     {
       code: `import type { UsersController } from '${USERS}';
@@ -89,27 +129,61 @@ export class Users implements UsersController {
       filename: usersFile,
     },
     // Helpers in a controller file: unexported classes, plain data, error classes.
-    { code: `import type { UsersController } from '${USERS}';\nclass Cache { put() {} }\nexport const PAGE = { size: 20 };\nexport class UserNotFoundError extends Error {}\nexport class Users implements UsersController {}`, filename: usersFile },
+    {
+      code: `import type { UsersController } from '${USERS}';\nclass Cache { put() {} }\nexport const PAGE = { size: 20 };\nexport class UserNotFoundError extends Error {}\nexport class Users implements UsersController {}`,
+      filename: usersFile,
+    },
     // The controller file of another tag, and of another service.
-    { code: `import type { SessionsController } from '${SESSIONS}';\nexport class Sessions implements SessionsController { createSession() {} }`, filename: sessionsFile },
-    { code: "import type { AdminOrdersController } from '../../../../generated/routers/orders/admin-orders.js';\nexport class AdminOrders implements AdminOrdersController { refundOrder() {} }", filename: shopFile('services/orders/src/controllers/admin-orders.ts') },
+    {
+      code: `import type { SessionsController } from '${SESSIONS}';\nexport class Sessions implements SessionsController { createSession() {} }`,
+      filename: sessionsFile,
+    },
+    {
+      code: "import type { AdminOrdersController } from '../../../../generated/routers/orders/admin-orders.js';\nexport class AdminOrders implements AdminOrdersController { refundOrder() {} }",
+      filename: shopFile('services/orders/src/controllers/admin-orders.ts'),
+    },
     // Composition: a controller imported from elsewhere is checked in its own file; inline objects are checked by the parameter's type.
-    { code: `import { createUsersApp } from '${APP_USERS}/index.js';\nimport { UsersControllerImpl } from './controllers/users.js';\nexport const app = createUsersApp({ users: new UsersControllerImpl(), sessions: { createSession: async () => token } }, options);`, filename: appFile },
-    { code: `import { createUsersRouter } from '${APP_USERS}/users.js';\nimport type { UsersController } from '${APP_USERS}/users.js';\nclass Users implements UsersController { getUser() {} }\nexport const router = createUsersRouter(new Users());`, filename: appFile },
+    {
+      code: `import { createUsersApp } from '${APP_USERS}/index.js';\nimport { UsersControllerImpl } from './controllers/users.js';\nexport const app = createUsersApp({ users: new UsersControllerImpl(), sessions: { createSession: async () => token } }, options);`,
+      filename: appFile,
+    },
+    {
+      code: `import { createUsersRouter } from '${APP_USERS}/users.js';\nimport type { UsersController } from '${APP_USERS}/users.js';\nclass Users implements UsersController { getUser() {} }\nexport const router = createUsersRouter(new Users());`,
+      filename: appFile,
+    },
     // A look-alike factory that is not the generated one.
-    { code: 'function createUsersRouter(c: unknown) { return c; }\nclass Users { whatever() {} }\ncreateUsersRouter(new Users());', filename: appFile },
+    {
+      code: 'function createUsersRouter(c: unknown) { return c; }\nclass Users { whatever() {} }\ncreateUsersRouter(new Users());',
+      filename: appFile,
+    },
     // Files outside the services folder, of no project, tests, declaration files, barrels, and other folders of a service.
     { code: 'export class Users { whatever() {} }', filename: shopFile('scripts/controllers/users.ts') },
-    { code: 'export class Users { whatever() {} }', filename: '/tmp/not-a-project/services/users/src/controllers/users.ts' },
-    { code: 'export class Users { whatever() {} }', filename: shopFile('services/users/src/controllers/users.test.ts') },
+    {
+      code: 'export class Users { whatever() {} }',
+      filename: '/tmp/not-a-project/services/users/src/controllers/users.ts',
+    },
+    {
+      code: 'export class Users { whatever() {} }',
+      filename: shopFile('services/users/src/controllers/users.test.ts'),
+    },
     { code: 'export class Nope { whatever() {} }', filename: shopFile('services/users/test/controllers/nope.ts') },
-    { code: 'export declare class Users { whatever(): void }', filename: shopFile('services/users/src/controllers/users.d.ts') },
-    { code: "export { UsersControllerImpl } from './users.js';\nexport class Registry {}", filename: shopFile('services/users/src/controllers/index.ts') },
+    {
+      code: 'export declare class Users { whatever(): void }',
+      filename: shopFile('services/users/src/controllers/users.d.ts'),
+    },
+    {
+      code: "export { UsersControllerImpl } from './users.js';\nexport class Registry {}",
+      filename: shopFile('services/users/src/controllers/index.ts'),
+    },
     { code: 'export class Users { whatever() {} }', filename: shopFile('services/users/src/services/users.ts') },
     // A file with no controller in it says nothing about tags.
     { code: 'export function helper() { return 1; }', filename: shopFile('services/users/src/controllers/helpers.ts') },
     // The controllersDir option moves the convention.
-    { code: 'export class Users { whatever() {} }', filename: usersFile, options: [{ controllersDir: 'src/handlers' }] },
+    {
+      code: 'export class Users { whatever() {} }',
+      filename: usersFile,
+      options: [{ controllersDir: 'src/handlers' }],
+    },
   ],
   invalid: [
     // Review: an aliased factory import still finds the controller it is given.
@@ -156,7 +230,17 @@ export class Users implements UsersController {
     {
       code: `import { usersOperations } from '${USERS}';\nexport class Users { getUser() {} }`,
       filename: usersFile,
-      errors: [{ messageId: 'missingImplements', suggestions: [{ messageId: 'addImplements', output: `import { usersOperations, type UsersController } from '${USERS}';\nexport class Users implements UsersController { getUser() {} }` }] }],
+      errors: [
+        {
+          messageId: 'missingImplements',
+          suggestions: [
+            {
+              messageId: 'addImplements',
+              output: `import { usersOperations, type UsersController } from '${USERS}';\nexport class Users implements UsersController { getUser() {} }`,
+            },
+          ],
+        },
+      ],
     },
     // Already imported under an alias: the clause uses the alias; other interfaces are kept.
     {
@@ -165,12 +249,22 @@ export class Users implements UsersController {
       errors: [
         {
           messageId: 'missingImplements',
-          suggestions: [{ messageId: 'addImplements', output: `import type { UsersController as UC } from '${USERS}';\ninterface Disposable { dispose(): void }\nexport class Users implements Disposable, UC { getUser() {} dispose() {} }` }],
+          suggestions: [
+            {
+              messageId: 'addImplements',
+              output: `import type { UsersController as UC } from '${USERS}';\ninterface Disposable { dispose(): void }\nexport class Users implements Disposable, UC { getUser() {} dispose() {} }`,
+            },
+          ],
         },
         {
           messageId: 'unknownMethod',
           data: unknown('dispose'),
-          suggestions: [{ messageId: 'makePrivate', output: `import type { UsersController as UC } from '${USERS}';\ninterface Disposable { dispose(): void }\nexport class Users implements Disposable { getUser() {} private dispose() {} }` }],
+          suggestions: [
+            {
+              messageId: 'makePrivate',
+              output: `import type { UsersController as UC } from '${USERS}';\ninterface Disposable { dispose(): void }\nexport class Users implements Disposable { getUser() {} private dispose() {} }`,
+            },
+          ],
         },
       ],
     },
@@ -234,7 +328,12 @@ export class Users implements UsersController {
           data: missing('the default export'),
           line: 2,
           column: 16,
-          suggestions: [{ messageId: 'addImplements', output: `import type { UsersController } from '${USERS}';\n\n/** The users operations. */\nexport default class implements UsersController { getUser() {} }` }],
+          suggestions: [
+            {
+              messageId: 'addImplements',
+              output: `import type { UsersController } from '${USERS}';\n\n/** The users operations. */\nexport default class implements UsersController { getUser() {} }`,
+            },
+          ],
         },
       ],
     },
@@ -246,14 +345,29 @@ export class Users implements UsersController {
         {
           messageId: 'missingImplements',
           data: missing('users', { fix: objectFix('users', 'UsersController', USERS) }),
-          suggestions: [{ messageId: 'addType', output: `import type { UsersController } from '${USERS}';\n\nexport const users: UsersController = { getUser: async () => found };` }],
+          suggestions: [
+            {
+              messageId: 'addType',
+              output: `import type { UsersController } from '${USERS}';\n\nexport const users: UsersController = { getUser: async () => found };`,
+            },
+          ],
         },
       ],
     },
     {
       code: 'export default { getUser() {} };',
       filename: usersFile,
-      errors: [{ messageId: 'missingImplements', suggestions: [{ messageId: 'addType', output: `import type { UsersController } from '${USERS}';\n\nexport default { getUser() {} } satisfies UsersController;` }] }],
+      errors: [
+        {
+          messageId: 'missingImplements',
+          suggestions: [
+            {
+              messageId: 'addType',
+              output: `import type { UsersController } from '${USERS}';\n\nexport default { getUser() {} } satisfies UsersController;`,
+            },
+          ],
+        },
+      ],
     },
     {
       code: `import type { SessionsController } from '${SESSIONS}';\nexport const users: SessionsController = { getUser() {} };`,
@@ -261,15 +375,33 @@ export class Users implements UsersController {
       errors: [
         {
           messageId: 'missingImplements',
-          data: missing('users', { found: ' instead of `SessionsController`', fix: objectFix('users', 'UsersController', USERS) }),
-          suggestions: [{ messageId: 'addType', output: `import type { SessionsController } from '${SESSIONS}';\nimport type { UsersController } from '${USERS}';\nexport const users: UsersController = { getUser() {} };` }],
+          data: missing('users', {
+            found: ' instead of `SessionsController`',
+            fix: objectFix('users', 'UsersController', USERS),
+          }),
+          suggestions: [
+            {
+              messageId: 'addType',
+              output: `import type { SessionsController } from '${SESSIONS}';\nimport type { UsersController } from '${USERS}';\nexport const users: UsersController = { getUser() {} };`,
+            },
+          ],
         },
       ],
     },
     {
       code: 'type Handlers = Record<string, () => unknown>;\nexport const users = { getUser() {} } satisfies Handlers;',
       filename: usersFile,
-      errors: [{ messageId: 'missingImplements', suggestions: [{ messageId: 'addType', output: `import type { UsersController } from '${USERS}';\n\ntype Handlers = Record<string, () => unknown>;\nexport const users = { getUser() {} } satisfies UsersController;` }] }],
+      errors: [
+        {
+          messageId: 'missingImplements',
+          suggestions: [
+            {
+              messageId: 'addType',
+              output: `import type { UsersController } from '${USERS}';\n\ntype Handlers = Record<string, () => unknown>;\nexport const users = { getUser() {} } satisfies UsersController;`,
+            },
+          ],
+        },
+      ],
     },
     // An exported instance of an unexported class: the class is checked.
     {
@@ -281,7 +413,12 @@ export class Users implements UsersController {
           data: missing('Users'),
           line: 1,
           column: 7,
-          suggestions: [{ messageId: 'addImplements', output: `import type { UsersController } from '${USERS}';\n\nclass Users implements UsersController { getUser() {} }\nexport const users = new Users();` }],
+          suggestions: [
+            {
+              messageId: 'addImplements',
+              output: `import type { UsersController } from '${USERS}';\n\nclass Users implements UsersController { getUser() {} }\nexport const users = new Users();`,
+            },
+          ],
         },
       ],
     },
@@ -292,8 +429,16 @@ export class Users implements UsersController {
       errors: [
         {
           messageId: 'missingImplements',
-          data: missing('Users', { origin: 'passed to `createUsersRouter`', fix: classFix('UsersController', `${APP_USERS}/users.js`) }),
-          suggestions: [{ messageId: 'addImplements', output: `import { createUsersRouter, type UsersController } from '${APP_USERS}/users.js';\nclass Users implements UsersController { getUser() {} }\nexport const router = createUsersRouter(new Users());` }],
+          data: missing('Users', {
+            origin: 'passed to `createUsersRouter`',
+            fix: classFix('UsersController', `${APP_USERS}/users.js`),
+          }),
+          suggestions: [
+            {
+              messageId: 'addImplements',
+              output: `import { createUsersRouter, type UsersController } from '${APP_USERS}/users.js';\nclass Users implements UsersController { getUser() {} }\nexport const router = createUsersRouter(new Users());`,
+            },
+          ],
         },
       ],
     },
@@ -301,7 +446,21 @@ export class Users implements UsersController {
     {
       code: `import * as users from '${APP_USERS}/users.js';\nclass Users { getUser() {} }\nconst controller = new Users();\nusers.createUsersRouter(controller, {});`,
       filename: appFile,
-      errors: [{ messageId: 'missingImplements', data: missing('Users', { origin: 'passed to `createUsersRouter`', fix: classFix('UsersController', `${APP_USERS}/users.js`) }), suggestions: [{ messageId: 'addImplements', output: `import * as users from '${APP_USERS}/users.js';\nclass Users implements users.UsersController { getUser() {} }\nconst controller = new Users();\nusers.createUsersRouter(controller, {});` }] }],
+      errors: [
+        {
+          messageId: 'missingImplements',
+          data: missing('Users', {
+            origin: 'passed to `createUsersRouter`',
+            fix: classFix('UsersController', `${APP_USERS}/users.js`),
+          }),
+          suggestions: [
+            {
+              messageId: 'addImplements',
+              output: `import * as users from '${APP_USERS}/users.js';\nclass Users implements users.UsersController { getUser() {} }\nconst controller = new Users();\nusers.createUsersRouter(controller, {});`,
+            },
+          ],
+        },
+      ],
     },
     // Through the service's app factory: each property maps a tag key to its controller.
     {
@@ -310,7 +469,10 @@ export class Users implements UsersController {
       errors: [
         {
           messageId: 'missingImplements',
-          data: missing('Users', { origin: 'passed to `createUsersApp` as `users`', fix: classFix('UsersController', `${APP_USERS}/users.js`) }),
+          data: missing('Users', {
+            origin: 'passed to `createUsersApp` as `users`',
+            fix: classFix('UsersController', `${APP_USERS}/users.js`),
+          }),
           line: 2,
           suggestions: [
             {
@@ -368,7 +530,19 @@ export class Users implements UsersController {
     {
       code: `import { createUsersRouter } from '${APP_USERS}/users.js';\ncreateUsersRouter({ getUsr: async () => found });`,
       filename: appFile,
-      errors: [{ messageId: 'unknownMethod', data: unknown('getUsr', 'getUser'), suggestions: [{ messageId: 'renameMethod', data: { name: 'getUsr', operation: 'getUser' }, output: `import { createUsersRouter } from '${APP_USERS}/users.js';\ncreateUsersRouter({ getUser: async () => found });` }] }],
+      errors: [
+        {
+          messageId: 'unknownMethod',
+          data: unknown('getUsr', 'getUser'),
+          suggestions: [
+            {
+              messageId: 'renameMethod',
+              data: { name: 'getUsr', operation: 'getUser' },
+              output: `import { createUsersRouter } from '${APP_USERS}/users.js';\ncreateUsersRouter({ getUser: async () => found });`,
+            },
+          ],
+        },
+      ],
     },
     // Unknown public methods: did-you-mean rename, or make it private.
     {
@@ -381,15 +555,26 @@ export class Users implements UsersController {
           line: 3,
           column: 9,
           suggestions: [
-            { messageId: 'renameMethod', output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  async getUser() {}\n  toDto() {}\n}` },
-            { messageId: 'makePrivate', output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  private async getUsers() {}\n  toDto() {}\n}` },
+            {
+              messageId: 'renameMethod',
+              output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  async getUser() {}\n  toDto() {}\n}`,
+            },
+            {
+              messageId: 'makePrivate',
+              output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  private async getUsers() {}\n  toDto() {}\n}`,
+            },
           ],
         },
         {
           messageId: 'unknownMethod',
           data: unknown('toDto'),
           line: 4,
-          suggestions: [{ messageId: 'makePrivate', output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  async getUsers() {}\n  private toDto() {}\n}` }],
+          suggestions: [
+            {
+              messageId: 'makePrivate',
+              output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  async getUsers() {}\n  private toDto() {}\n}`,
+            },
+          ],
         },
       ],
     },
@@ -402,16 +587,28 @@ export class Users implements UsersController {
           messageId: 'unknownMethod',
           data: unknown('listUser', 'listUsers'),
           suggestions: [
-            { messageId: 'renameMethod', output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  public listUsers = async () => all;\n  @traced 'updateUsr'() {}\n}` },
-            { messageId: 'makePrivate', output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  private listUser = async () => all;\n  @traced 'updateUsr'() {}\n}` },
+            {
+              messageId: 'renameMethod',
+              output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  public listUsers = async () => all;\n  @traced 'updateUsr'() {}\n}`,
+            },
+            {
+              messageId: 'makePrivate',
+              output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  private listUser = async () => all;\n  @traced 'updateUsr'() {}\n}`,
+            },
           ],
         },
         {
           messageId: 'unknownMethod',
           data: unknown('updateUsr', 'updateUser'),
           suggestions: [
-            { messageId: 'renameMethod', output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  public listUser = async () => all;\n  @traced updateUser() {}\n}` },
-            { messageId: 'makePrivate', output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  public listUser = async () => all;\n  @traced private 'updateUsr'() {}\n}` },
+            {
+              messageId: 'renameMethod',
+              output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  public listUser = async () => all;\n  @traced updateUser() {}\n}`,
+            },
+            {
+              messageId: 'makePrivate',
+              output: `import type { UsersController } from '${USERS}';\nexport class Users implements UsersController {\n  public listUser = async () => all;\n  @traced private 'updateUsr'() {}\n}`,
+            },
           ],
         },
       ],
@@ -424,7 +621,12 @@ export class Users implements UsersController {
         {
           messageId: 'unknownMethod',
           data: unknown('creatUser', 'createUser'),
-          suggestions: [{ messageId: 'renameMethod', output: `import type { UsersController } from '${USERS}';\nconst creatUser = async () => created;\nexport const users: UsersController = { createUser: creatUser };` }],
+          suggestions: [
+            {
+              messageId: 'renameMethod',
+              output: `import type { UsersController } from '${USERS}';\nconst creatUser = async () => created;\nexport const users: UsersController = { createUser: creatUser };`,
+            },
+          ],
         },
       ],
     },
@@ -436,7 +638,12 @@ export class Users implements UsersController {
         {
           messageId: 'unknownMethod',
           data: sessionsUnknown('getUser'),
-          suggestions: [{ messageId: 'makePrivate', output: `import type { SessionsController } from '${SESSIONS}';\nexport class Sessions implements SessionsController { createSession() {} private getUser() {} }` }],
+          suggestions: [
+            {
+              messageId: 'makePrivate',
+              output: `import type { SessionsController } from '${SESSIONS}';\nexport class Sessions implements SessionsController { createSession() {} private getUser() {} }`,
+            },
+          ],
         },
       ],
     },
@@ -447,7 +654,14 @@ export class Users implements UsersController {
       errors: [
         {
           messageId: 'unknownTag',
-          data: { file: 'src/controllers/user.ts', name: 'user', service: 'users', specFile: 'spec/rest/users.yaml', hint: ' (did you mean `users`?)', tags: '`sessions.ts`, `users.ts`' },
+          data: {
+            file: 'src/controllers/user.ts',
+            name: 'user',
+            service: 'users',
+            specFile: 'spec/rest/users.yaml',
+            hint: ' (did you mean `users`?)',
+            tags: '`sessions.ts`, `users.ts`',
+          },
           line: 1,
           column: 14,
         },
@@ -459,7 +673,14 @@ export class Users implements UsersController {
       errors: [
         {
           messageId: 'unknownTag',
-          data: { file: 'src/controllers/accounts.ts', name: 'accounts', service: 'users', specFile: 'spec/rest/users.yaml', hint: '', tags: '`sessions.ts`, `users.ts`' },
+          data: {
+            file: 'src/controllers/accounts.ts',
+            name: 'accounts',
+            service: 'users',
+            specFile: 'spec/rest/users.yaml',
+            hint: '',
+            tags: '`sessions.ts`, `users.ts`',
+          },
         },
       ],
     },
@@ -469,7 +690,13 @@ export class Users implements UsersController {
       errors: [
         {
           messageId: 'unknownService',
-          data: { file: 'src/controllers/orders.ts', name: 'order', specFile: 'spec/services.yaml', hint: ' (did you mean `orders`?)', services: '`billing`, `orders`, `users`' },
+          data: {
+            file: 'src/controllers/orders.ts',
+            name: 'order',
+            specFile: 'spec/services.yaml',
+            hint: ' (did you mean `orders`?)',
+            services: '`billing`, `orders`, `users`',
+          },
         },
       ],
     },
@@ -479,7 +706,13 @@ export class Users implements UsersController {
       errors: [
         {
           messageId: 'unknownService',
-          data: { file: 'src/controllers/payments.ts', name: 'payments', specFile: 'spec/services.yaml', hint: '', services: '`billing`, `orders`, `users`' },
+          data: {
+            file: 'src/controllers/payments.ts',
+            name: 'payments',
+            specFile: 'spec/services.yaml',
+            hint: '',
+            services: '`billing`, `orders`, `users`',
+          },
           line: 1,
         },
       ],
@@ -500,7 +733,13 @@ export class Users implements UsersController {
             origin: 'exported from `src/handlers/invoices.ts`, the controller file of that tag',
             fix: classFix('InvoicesController', '../../../../generated/routers/billing/invoices.js'),
           }),
-          suggestions: [{ messageId: 'addImplements', output: "import type { InvoicesController } from '../../../../generated/routers/billing/invoices.js';\n\nexport class Invoices implements InvoicesController { payInvoice() {} }" }],
+          suggestions: [
+            {
+              messageId: 'addImplements',
+              output:
+                "import type { InvoicesController } from '../../../../generated/routers/billing/invoices.js';\n\nexport class Invoices implements InvoicesController { payInvoice() {} }",
+            },
+          ],
         },
       ],
     },

@@ -20,7 +20,10 @@ function copy(fixture: string, name = fixture.replaceAll('/', '-')): string {
   const root = path.join(OUT, name);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  cpSync(path.join(FIXTURES, fixture), root, { recursive: true, filter: (source) => path.basename(source) !== 'generated' });
+  cpSync(path.join(FIXTURES, fixture), root, {
+    recursive: true,
+    filter: (source) => path.basename(source) !== 'generated',
+  });
   return root;
 }
 
@@ -29,7 +32,11 @@ function eslintFor(root: string, extra: Linter.Config[] = []): ESLint {
     cwd: root,
     overrideConfigFile: true,
     // The plugin object as `index.ts` registers it: `spec.configs['spec-files']` is this fragment with the plugin.
-    overrideConfig: [{ plugins: { spec: { rules: { 'valid-spec': validSpec } } as unknown as ESLint.Plugin } }, specFilesConfig as Linter.Config, ...extra],
+    overrideConfig: [
+      { plugins: { spec: { rules: { 'valid-spec': validSpec } } as unknown as ESLint.Plugin } },
+      specFilesConfig as Linter.Config,
+      ...extra,
+    ],
   });
 }
 
@@ -66,7 +73,8 @@ interface Expected {
   diagnostics: { code: string; file: string; line: number; hint?: string }[];
 }
 
-const expectedOf = (fixture: string) => JSON.parse(readFileSync(path.join(FIXTURES, fixture, 'expected.json'), 'utf8')) as Expected;
+const expectedOf = (fixture: string) =>
+  JSON.parse(readFileSync(path.join(FIXTURES, fixture, 'expected.json'), 'utf8')) as Expected;
 
 describe('the spec-files parser', () => {
   it.each([
@@ -76,7 +84,14 @@ describe('the spec-files parser', () => {
     ['a: 1\r\nbb: 2', { line: 2, column: 5 }],
   ])('parses %j into an empty Program that spans the whole text', (text, end) => {
     const { ast } = parser.parseForESLint(text);
-    expect(ast).toMatchObject({ type: 'Program', body: [], tokens: [], comments: [], range: [0, text.length], loc: { start: { line: 1, column: 0 }, end } });
+    expect(ast).toMatchObject({
+      type: 'Program',
+      body: [],
+      tokens: [],
+      comments: [],
+      range: [0, text.length],
+      loc: { start: { line: 1, column: 0 }, end },
+    });
   });
 
   it('never throws, whatever the text', () => {
@@ -89,7 +104,16 @@ describe('spec/valid-spec through the ESLint Node API', () => {
     const root = copy('shop');
     const results = await eslintFor(root).lintFiles(['.']);
     const linted = results.map((r) => path.relative(root, r.filePath).split(path.sep).join('/')).sort();
-    expect(linted).toEqual(['spec/events.yaml', 'spec/models.yaml', 'spec/rest/billing.yaml', 'spec/rest/orders.yaml', 'spec/rest/users.yaml', 'spec/services.yaml', 'spec/tasks.yaml', 'specfirst.yaml']);
+    expect(linted).toEqual([
+      'spec/events.yaml',
+      'spec/models.yaml',
+      'spec/rest/billing.yaml',
+      'spec/rest/orders.yaml',
+      'spec/rest/users.yaml',
+      'spec/services.yaml',
+      'spec/tasks.yaml',
+      'specfirst.yaml',
+    ]);
     expect(flatten(root, results)).toEqual([]);
   });
 
@@ -114,10 +138,21 @@ describe('spec/valid-spec through the ESLint Node API', () => {
     const root = copy('invalid/yaml-syntax-error');
     const found = await lint(root);
     const [d] = loadProjectSync(root).diagnostics;
-    expect(found).toEqual([{ ruleId: RULE, file: 'spec/models.yaml', line: 4, column: d!.column, message: expect.stringMatching(/^SF1001 /), code: 'SF1001' }]);
+    expect(found).toEqual([
+      {
+        ruleId: RULE,
+        file: 'spec/models.yaml',
+        line: 4,
+        column: d!.column,
+        message: expect.stringMatching(/^SF1001 /),
+        code: 'SF1001',
+      },
+    ]);
   });
 
-  const projectFixtures = readdirSync(path.join(FIXTURES, 'invalid')).filter((name) => expectedOf(`invalid/${name}`).target === '.' && name !== 'no-project');
+  const projectFixtures = readdirSync(path.join(FIXTURES, 'invalid')).filter(
+    (name) => expectedOf(`invalid/${name}`).target === '.' && name !== 'no-project',
+  );
   it.each(projectFixtures)('invalid/%s: the codes, files and lines of expected.json', async (name) => {
     const root = copy(`invalid/${name}`);
     const found = await lint(root);
@@ -158,7 +193,9 @@ describe('the editor: unsaved buffers and a long-lived ESLint', () => {
     writeFileSync(models, edited);
     const found = flatten(root, await eslint.lintFiles(['spec/models.yaml']));
     const line = edited.split('\n').indexOf('      owner: Usr') + 1;
-    expect(found.map(({ line, column, code }) => ({ line, column, code }))).toEqual([{ line, column: 14, code: 'SF2001' }]);
+    expect(found.map(({ line, column, code }) => ({ line, column, code }))).toEqual([
+      { line, column: 14, code: 'SF2001' },
+    ]);
     writeFileSync(models, saved);
     expect(flatten(root, await eslint.lintFiles(['spec/models.yaml']))).toEqual([]);
   });
@@ -186,12 +223,27 @@ describe('files the project does not check', () => {
   it('a spec file in no project gets one clear SF0001 message', async () => {
     const root = copy('invalid/no-project');
     const found = await lint(root);
-    expect(found).toEqual([{ ruleId: RULE, file: 'spec/services.yaml', line: 1, column: 1, code: 'SF0001', message: expect.stringContaining('no specfirst.yaml') }]);
+    expect(found).toEqual([
+      {
+        ruleId: RULE,
+        file: 'spec/services.yaml',
+        line: 1,
+        column: 1,
+        code: 'SF0001',
+        message: expect.stringContaining('no specfirst.yaml'),
+      },
+    ]);
   });
 
   it('an OpenAPI document in no project is checked on its own', async () => {
     const root = copy('invalid/openapi-schema-mistakes');
-    const found = await lint(root, ['openapi.yaml'], [{ files: ['*.yaml'], languageOptions: { parser }, rules: { [RULE]: 'error' } }]);
-    expect(found.map(({ file, line, code }) => ({ file, line, code }))).toEqual(expectedOf('invalid/openapi-schema-mistakes').diagnostics.map(({ file, line, code }) => ({ file, line, code })));
+    const found = await lint(
+      root,
+      ['openapi.yaml'],
+      [{ files: ['*.yaml'], languageOptions: { parser }, rules: { [RULE]: 'error' } }],
+    );
+    expect(found.map(({ file, line, code }) => ({ file, line, code }))).toEqual(
+      expectedOf('invalid/openapi-schema-mistakes').diagnostics.map(({ file, line, code }) => ({ file, line, code })),
+    );
   });
 });

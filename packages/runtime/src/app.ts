@@ -42,7 +42,11 @@ export function createServiceApp(service: ServiceDefinition, options: ServiceOpt
   const resolved = resolveOptions(options);
   const operations = service.tags.flatMap((tag) => tag.operations);
   // Settled before anything is mounted, so that a refused option leaves `options.app` untouched.
-  const docs = docsRoutes({ basePath: service.basePath, operations, openapi: service.openapi }, options.docs, resolved.logger);
+  const docs = docsRoutes(
+    { basePath: service.basePath, operations, openapi: service.openapi },
+    options.docs,
+    resolved.logger,
+  );
   const app = options.app ?? express();
   if (!options.app) {
     app.disable('x-powered-by');
@@ -51,7 +55,13 @@ export function createServiceApp(service: ServiceDefinition, options: ServiceOpt
   }
   const mount = service.basePath === '' ? '/' : service.basePath;
   // One router for every tag, so that path specificity orders routes across tags too.
-  app.use(mount, routerFor(service.tags.flatMap((tag) => tag.operations.map((definition) => ({ definition, controller: tag.controller }))), resolved));
+  app.use(
+    mount,
+    routerFor(
+      service.tags.flatMap((tag) => tag.operations.map((definition) => ({ definition, controller: tag.controller }))),
+      resolved,
+    ),
+  );
   // After the operations, so that the spec wins any path both could serve.
   const allowed = methodsByPath(operations);
   if (docs) {
@@ -63,7 +73,12 @@ export function createServiceApp(service: ServiceDefinition, options: ServiceOpt
   // `options.app` only those under its base path, so routes added later stay reachable.
   app.use(options.app ? mount : '/', (req: Request, res: Response) => {
     requestIdOf(req, res);
-    sendProblem(res, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no operation at ${req.method} ${req.originalUrl.split('?')[0]}` });
+    sendProblem(res, {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `no operation at ${req.method} ${req.originalUrl.split('?')[0]}`,
+    });
   });
   app.use((error: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     sendError(error, req, res, resolved.logger, requestIdOf(req, res));
@@ -92,7 +107,17 @@ function methodNotAllowed(methodsByPath: ReadonlyMap<string, ReadonlySet<string>
     router.all(path, (req: Request, res: Response) => {
       requestIdOf(req, res);
       const requested = req.originalUrl.split('?')[0] ?? req.originalUrl;
-      sendProblem(res, { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${requested} accepts ${allow}`, instance: requested }, { Allow: allow });
+      sendProblem(
+        res,
+        {
+          type: 'about:blank',
+          title: 'Method Not Allowed',
+          status: 405,
+          detail: `${requested} accepts ${allow}`,
+          instance: requested,
+        },
+        { Allow: allow },
+      );
     });
   }
   return router;

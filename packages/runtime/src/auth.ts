@@ -40,7 +40,10 @@ export async function authenticateRequest(
   const asked = new Map<string, unknown>();
   // An empty alternative (`security: [{}, {bearer: []}]`) makes authentication optional: it is
   // tried last, so credentials that are given are still checked and their principal kept.
-  const alternatives = [...definition.security.filter((a) => a.length > 0), ...definition.security.filter((a) => a.length === 0)];
+  const alternatives = [
+    ...definition.security.filter((a) => a.length > 0),
+    ...definition.security.filter((a) => a.length === 0),
+  ];
   for (const alternative of alternatives) {
     const principals: Record<string, unknown> = {};
     let passed = true;
@@ -63,11 +66,16 @@ export async function authenticateRequest(
 }
 
 /** The schemes an app must be given an authenticator for; a missing one is a start-up error, not a 500 later. */
-export function missingAuthenticators(definitions: Iterable<OperationDefinition>, authenticators: Readonly<Record<string, unknown>>): string[] {
+export function missingAuthenticators(
+  definitions: Iterable<OperationDefinition>,
+  authenticators: Readonly<Record<string, unknown>>,
+): string[] {
   const missing = new Set<string>();
   for (const definition of definitions) {
     for (const alternative of definition.security) {
-      for (const { scheme } of alternative) if (typeof (Object.hasOwn(authenticators, scheme) ? authenticators[scheme] : undefined) !== 'function') missing.add(scheme);
+      for (const { scheme } of alternative)
+        if (typeof (Object.hasOwn(authenticators, scheme) ? authenticators[scheme] : undefined) !== 'function')
+          missing.add(scheme);
     }
   }
   return [...missing].sort();

@@ -32,7 +32,9 @@ export interface ClientOperation {
 }
 
 /** A server result as the client sees it: same status and body, and the response headers. */
-export type ClientResult<R> = R extends { status: infer S } ? { status: S; body: R extends { body: infer B } ? B : undefined; headers: Headers } : never;
+export type ClientResult<R> = R extends { status: infer S }
+  ? { status: S; body: R extends { body: infer B } ? B : undefined; headers: Headers }
+  : never;
 
 /** The server answered with a status the spec does not declare for the operation. */
 export class UnexpectedResponseError extends Error {
@@ -55,7 +57,8 @@ interface CallInput {
 
 function expandPath(template: string, params: Record<string, unknown> = {}): string {
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    if (!Object.hasOwn(params, name) || params[name] === undefined) throw new TypeError(`path parameter \`${name}\` is missing`);
+    if (!Object.hasOwn(params, name) || params[name] === undefined)
+      throw new TypeError(`path parameter \`${name}\` is missing`);
     const value = String(params[name]);
     // URLs resolve `.` and `..` segments (percent-encoded or not), which would move the call to
     // another endpoint: no such value can be sent as a path parameter.
@@ -68,7 +71,8 @@ function queryString(query: Record<string, unknown> = {}): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) search.append(name, typeof item === 'object' ? JSON.stringify(item) : String(item));
+    for (const item of Array.isArray(value) ? value : [value])
+      search.append(name, typeof item === 'object' ? JSON.stringify(item) : String(item));
   }
   const text = search.toString();
   return text === '' ? '' : `?${text}`;
@@ -87,11 +91,22 @@ function isJson(contentType: string | null): boolean {
 }
 
 function declares(statuses: readonly string[], status: number): boolean {
-  return statuses.includes(String(status)) || statuses.includes(`${Math.floor(status / 100)}XX`) || statuses.includes('default');
+  return (
+    statuses.includes(String(status)) ||
+    statuses.includes(`${Math.floor(status / 100)}XX`) ||
+    statuses.includes('default')
+  );
 }
 
 /** One call: build the URL and body from the typed input, send, and read the declared answer back. */
-export async function callOperation(name: string, operation: ClientOperation, basePath: string, options: ClientOptions, input: CallInput = {}, call: CallOptions = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+export async function callOperation(
+  name: string,
+  operation: ClientOperation,
+  basePath: string,
+  options: ClientOptions,
+  input: CallInput = {},
+  call: CallOptions = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}${basePath}${expandPath(operation.path, input.params)}${queryString(input.query)}`;
   const headers = new Headers();
   const shared = typeof options.headers === 'function' ? await options.headers() : options.headers;
@@ -103,9 +118,15 @@ export async function callOperation(name: string, operation: ClientOperation, ba
     headers.set('content-type', operation.bodyContentType);
     body = encodeBody(operation.bodyContentType, input.body);
   }
-  const response = await (options.fetch ?? fetch)(url, { method: operation.method.toUpperCase(), headers, body: body ?? null, signal: call.signal ?? null });
+  const response = await (options.fetch ?? fetch)(url, {
+    method: operation.method.toUpperCase(),
+    headers,
+    body: body ?? null,
+    signal: call.signal ?? null,
+  });
   const text = await response.text();
-  const parsed: unknown = text !== '' && isJson(response.headers.get('content-type')) ? JSON.parse(text) : text === '' ? undefined : text;
+  const parsed: unknown =
+    text !== '' && isJson(response.headers.get('content-type')) ? JSON.parse(text) : text === '' ? undefined : text;
   if (!declares(operation.statuses, response.status)) throw new UnexpectedResponseError(response.status, parsed, name);
   return { status: response.status, body: parsed, headers: response.headers };
 }
@@ -114,8 +135,18 @@ export async function callOperation(name: string, operation: ClientOperation, ba
  * Builds a client object with one method per operation. Generated clients call this with their
  * operation table and give the result its precise type.
  */
-export function createClient(operations: Readonly<Record<string, ClientOperation>>, basePath: string, options: ClientOptions): Record<string, (input?: CallInput, call?: CallOptions) => Promise<{ status: number; body: unknown; headers: Headers }>> {
-  const client: Record<string, (input?: CallInput, call?: CallOptions) => Promise<{ status: number; body: unknown; headers: Headers }>> = {};
+export function createClient(
+  operations: Readonly<Record<string, ClientOperation>>,
+  basePath: string,
+  options: ClientOptions,
+): Record<
+  string,
+  (input?: CallInput, call?: CallOptions) => Promise<{ status: number; body: unknown; headers: Headers }>
+> {
+  const client: Record<
+    string,
+    (input?: CallInput, call?: CallOptions) => Promise<{ status: number; body: unknown; headers: Headers }>
+  > = {};
   for (const [name, operation] of Object.entries(operations)) {
     client[name] = (input, call) => callOperation(name, operation, basePath, options, input, call);
   }

@@ -12,7 +12,9 @@ export interface OperationContext<Schemes extends string = string, Guaranteed ex
   /** From the `X-Request-Id` header when it is sane, otherwise a fresh UUID; echoed on the response. */
   readonly requestId: string;
   /** The principal of each security scheme that authenticated this request. */
-  readonly principals: { readonly [K in Guaranteed]: PrincipalOf<K> } & { readonly [K in Exclude<Schemes, Guaranteed>]?: PrincipalOf<K> };
+  readonly principals: { readonly [K in Guaranteed]: PrincipalOf<K> } & {
+    readonly [K in Exclude<Schemes, Guaranteed>]?: PrincipalOf<K>;
+  };
   /** The service's logger, with `requestId` and `operationId` on every entry. */
   readonly log: Logger;
   /** Aborted when the client goes away before the response is sent: pass it to fetch, queries, ... */

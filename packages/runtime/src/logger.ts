@@ -13,7 +13,10 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** JSON lines on stderr, from `level` upwards. */
-export function jsonLogger(level: Level = 'info', write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function jsonLogger(
+  level: Level = 'info',
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
   const log = (at: Level) => (fields: Record<string, unknown>, message: string) => {
     if (ORDER[at] < ORDER[level]) return;
     write(`${JSON.stringify({ level: at, time: new Date().toISOString(), msg: message, ...fields })}\n`);

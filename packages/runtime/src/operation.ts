@@ -32,7 +32,9 @@ export interface OperationDefinition {
    * Declared responses by status (`201`, `4XX`, `default`); `validate` is absent for responses
    * without a JSON body; `headers` names the headers the response must carry.
    */
-  responses: Readonly<Record<string, { validate?: CompiledValidator; contentType?: string; headers?: readonly string[] }>>;
+  responses: Readonly<
+    Record<string, { validate?: CompiledValidator; contentType?: string; headers?: readonly string[] }>
+  >;
   /** Alternatives (OR) of requirements (AND); `[]` is public. */
   security: readonly (readonly { scheme: string; scopes: readonly string[] }[])[];
   /** `WWW-Authenticate` challenges of the schemes involved (`Bearer`, `Basic`), sent with a 401. */

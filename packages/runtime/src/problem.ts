@@ -19,9 +19,14 @@ export class HttpProblem extends Error {
   readonly detail: string | undefined;
   readonly extensions: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, title: string, options: { detail?: string; type?: string; extensions?: Record<string, unknown> } = {}) {
+  constructor(
+    status: number,
+    title: string,
+    options: { detail?: string; type?: string; extensions?: Record<string, unknown> } = {},
+  ) {
     super(options.detail ?? title);
-    if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`HttpProblem status must be 400–599, got ${status}`);
+    if (!Number.isInteger(status) || status < 400 || status > 599)
+      throw new RangeError(`HttpProblem status must be 400–599, got ${status}`);
     this.name = 'HttpProblem';
     this.status = status;
     this.title = title;

@@ -22,15 +22,36 @@ interface ParserError {
 }
 
 function isParserError(error: unknown): error is ParserError {
-  return typeof error === 'object' && error !== null && typeof (error as ParserError).type === 'string' && typeof (error as ParserError).status === 'number';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as ParserError).type === 'string' &&
+    typeof (error as ParserError).status === 'number'
+  );
 }
 
 const PARSER_PROBLEMS: Record<string, { status: number; title: string; detail: (e: ParserError) => string }> = {
-  'entity.parse.failed': { status: 400, title: 'The request body is not valid JSON', detail: () => 'fix the JSON syntax of the body' },
-  'entity.too.large': { status: 413, title: 'The request body is too large', detail: (e) => `the limit is ${e.limit ?? '?'} bytes` },
+  'entity.parse.failed': {
+    status: 400,
+    title: 'The request body is not valid JSON',
+    detail: () => 'fix the JSON syntax of the body',
+  },
+  'entity.too.large': {
+    status: 413,
+    title: 'The request body is too large',
+    detail: (e) => `the limit is ${e.limit ?? '?'} bytes`,
+  },
   'charset.unsupported': { status: 415, title: 'Unsupported charset', detail: () => 'send the body as UTF-8' },
-  'encoding.unsupported': { status: 415, title: 'Unsupported content encoding', detail: () => 'send the body as identity, gzip, deflate or br' },
-  'request.aborted': { status: 400, title: 'The request was aborted', detail: () => 'the client stopped sending the body' },
+  'encoding.unsupported': {
+    status: 415,
+    title: 'Unsupported content encoding',
+    detail: () => 'send the body as identity, gzip, deflate or br',
+  },
+  'request.aborted': {
+    status: 400,
+    title: 'The request was aborted',
+    detail: () => 'the client stopped sending the body',
+  },
 };
 
 /**
@@ -53,10 +74,19 @@ export function sendError(error: unknown, req: Request, res: Response, log: Logg
   const status = clientErrorStatus(error);
   if (status !== undefined) {
     // Express marks what the client got wrong (a path that does not decode, ...) with a 4xx status.
-    sendProblem(res, { type: 'about:blank', title: STATUS_CODES[status] ?? 'Bad Request', status, detail: error instanceof URIError ? 'the request URL is not validly percent-encoded' : 'the request could not be read' });
+    sendProblem(res, {
+      type: 'about:blank',
+      title: STATUS_CODES[status] ?? 'Bad Request',
+      status,
+      detail:
+        error instanceof URIError ? 'the request URL is not validly percent-encoded' : 'the request could not be read',
+    });
     return;
   }
-  log.error({ requestId, method: req.method, url: req.originalUrl, err: describeError(error) }, 'unhandled error while answering a request');
+  log.error(
+    { requestId, method: req.method, url: req.originalUrl, err: describeError(error) },
+    'unhandled error while answering a request',
+  );
   if (res.headersSent) {
     res.destroy();
     return;
@@ -71,7 +101,8 @@ export function sendError(error: unknown, req: Request, res: Response, log: Logg
 
 function clientErrorStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 499 ? status : undefined;
 }
 

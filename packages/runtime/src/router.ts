@@ -12,8 +12,15 @@ import { requestIdOf, sendError } from './respond.js';
  * tag's operation definitions. Used on its own (mounted by hand), the router answers its own
  * errors (unreadable bodies, throws) as problems too.
  */
-export function createOperationsRouter(definitions: readonly OperationDefinition[], controller: object, options: RouterOptions | ResolvedOptions = {}): Router {
-  const resolved = 'logger' in options && 'bodyLimit' in options && 'validationErrorResponse' in options ? (options as ResolvedOptions) : resolveOptions(options);
+export function createOperationsRouter(
+  definitions: readonly OperationDefinition[],
+  controller: object,
+  options: RouterOptions | ResolvedOptions = {},
+): Router {
+  const resolved =
+    'logger' in options && 'bodyLimit' in options && 'validationErrorResponse' in options
+      ? (options as ResolvedOptions)
+      : resolveOptions(options);
   const router = routerFor(
     definitions.map((definition) => ({ definition, controller })),
     resolved,
@@ -50,12 +57,14 @@ export function routerFor(bindings: readonly OperationBinding[], options: Resolv
     );
   }
   const router = express.Router();
-  for (const { definition, controller } of [...bindings].sort((a, b) => comparePaths(a.definition.path, b.definition.path))) {
+  for (const { definition, controller } of [...bindings].sort((a, b) =>
+    comparePaths(a.definition.path, b.definition.path),
+  )) {
     if (typeof controller !== 'object' || controller === null) {
       throw new SpecFirstRuntimeError(
         'SFR1002',
         `no controller object was given for operation \`${definition.operationId}\``,
-        'pass an instance of the class that implements the tag\'s controller interface',
+        "pass an instance of the class that implements the tag's controller interface",
       );
     }
     const method = (controller as Record<string, unknown>)[definition.method];
@@ -67,7 +76,8 @@ export function routerFor(bindings: readonly OperationBinding[], options: Resolv
       );
     }
     const handlers: RequestHandler[] = [];
-    if (definition.body) handlers.push(bodyParser(definition.body.contentType, options.bodyLimit, definition.body.openKeys !== false));
+    if (definition.body)
+      handlers.push(bodyParser(definition.body.contentType, options.bodyLimit, definition.body.openKeys !== false));
     handlers.push(httpPipeline(definition, method.bind(controller) as ControllerMethod, options));
     router[definition.httpMethod](definition.path, ...handlers);
   }

@@ -24,11 +24,17 @@ export interface CompiledValidator {
 const require = createRequire(import.meta.url);
 
 // ajv ships these as CommonJS with a `default` export; the standalone code calls them directly.
-export const ucs2length: (value: string) => number = (require('ajv/dist/runtime/ucs2length') as { default: (v: string) => number }).default;
-export const equal: (a: unknown, b: unknown) => boolean = (require('ajv/dist/runtime/equal') as { default: (a: unknown, b: unknown) => boolean }).default;
+export const ucs2length: (value: string) => number = (
+  require('ajv/dist/runtime/ucs2length') as { default: (v: string) => number }
+).default;
+export const equal: (a: unknown, b: unknown) => boolean = (
+  require('ajv/dist/runtime/equal') as { default: (a: unknown, b: unknown) => boolean }
+).default;
 export const uri: unknown = (require('ajv/dist/runtime/uri') as { default: unknown }).default;
 /** ajv-formats' full format set: regular expressions and functions the validators test against. */
-export const fullFormats: Record<string, unknown> = (require('ajv-formats/dist/formats') as { fullFormats: Record<string, unknown> }).fullFormats;
+export const fullFormats: Record<string, unknown> = (
+  require('ajv-formats/dist/formats') as { fullFormats: Record<string, unknown> }
+).fullFormats;
 
 /**
  * ajv never looks at a property named `__proto__` (a pollution guard of its own), so a parameter

@@ -19,8 +19,16 @@ const controller = {
 
 const USER_OPERATIONS = [operation('getUser', 'get', '/users/:id'), operation('createUser', 'post', '/users')];
 
-async function serve(operations: readonly OperationDefinition[], options: ServiceOptions = {}, openapi: object | null = USERS_DOCUMENT): Promise<string> {
-  const service: ServiceDefinition = { basePath: '/api', tags: [{ operations, controller }], ...(openapi === null ? {} : { openapi }) };
+async function serve(
+  operations: readonly OperationDefinition[],
+  options: ServiceOptions = {},
+  openapi: object | null = USERS_DOCUMENT,
+): Promise<string> {
+  const service: ServiceDefinition = {
+    basePath: '/api',
+    tags: [{ operations, controller }],
+    ...(openapi === null ? {} : { openapi }),
+  };
   const app = createServiceApp(service, { logger: recordingLogger(), ...options });
   const { url, close } = await listen(app);
   closers.push(close);
@@ -42,7 +50,9 @@ describe('the OpenAPI document', () => {
     const etag = response.headers.get('etag')!;
     expect(etag).toMatch(/^"[\w-]+"$/);
     // As a browser revalidates; fetch would otherwise add `Cache-Control: no-cache`, which asks for the full answer.
-    const again = await fetch(`${url}/api/openapi.json`, { headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' } });
+    const again = await fetch(`${url}/api/openapi.json`, {
+      headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' },
+    });
     expect(again.status).toBe(304);
   });
 });
@@ -54,14 +64,21 @@ describe('the API reference page', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const csp = response.headers.get('content-security-policy')!;
-    expect(csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+={0,2}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/);
+    expect(csp).toMatch(
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+={0,2}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/,
+    );
     const page = await response.text();
     const styles = [...page.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
     expect(styles).toHaveLength(1);
     expect(csp).toContain(`'sha256-${createHash('sha256').update(styles[0]!).digest('base64')}'`);
     expect(page).not.toMatch(/<script|<link|<img|src=|@import|url\(/i);
     expect(page).toContain('<a class="badge" href="/api/openapi.json">');
-    for (const expected of ['<span class="path">/users/{id}</span>', '<span class="summary">Register a customer</span>', 'Customer accounts.\nSecond line.']) expect(page).toContain(expected);
+    for (const expected of [
+      '<span class="path">/users/{id}</span>',
+      '<span class="summary">Register a customer</span>',
+      'Customer accounts.\nSecond line.',
+    ])
+      expect(page).toContain(expected);
   });
 
   it('answers HEAD and OPTIONS, and 405 with Allow to other methods', async () => {
@@ -97,7 +114,10 @@ describe('the service around it is unchanged', () => {
   it('on an existing app (options.app) too, whose own routes stay reachable', async () => {
     const app = express();
     app.get('/health', (_req, res) => void res.send('ok'));
-    createServiceApp({ basePath: '/api', tags: [{ operations: USER_OPERATIONS, controller }], openapi: USERS_DOCUMENT }, { app, logger: recordingLogger() });
+    createServiceApp(
+      { basePath: '/api', tags: [{ operations: USER_OPERATIONS, controller }], openapi: USERS_DOCUMENT },
+      { app, logger: recordingLogger() },
+    );
     const { url, close } = await listen(app);
     closers.push(close);
     expect((await fetch(`${url}/api/docs`)).status).toBe(200);
@@ -128,7 +148,9 @@ describe('when docs are served', () => {
     expect((await fetch(`${off}/api/docs`)).status).toBe(404);
     expect((await fetch(`${off}/api/openapi.json`)).status).toBe(404);
 
-    const moved = await serve(USER_OPERATIONS, { docs: { openapiPath: '/meta/openapi.json', referencePath: '/reference' } });
+    const moved = await serve(USER_OPERATIONS, {
+      docs: { openapiPath: '/meta/openapi.json', referencePath: '/reference' },
+    });
     expect((await fetch(`${moved}/api/meta/openapi.json`)).status).toBe(200);
     const page = await (await fetch(`${moved}/api/reference`)).text();
     expect(page).toContain('href="/api/meta/openapi.json"');
@@ -146,15 +168,22 @@ describe('when docs are served', () => {
   it('without a document: silently off by default, refused when asked for', async () => {
     const url = await serve(USER_OPERATIONS, {}, null);
     expect((await fetch(`${url}/api/docs`)).status).toBe(404);
-    expect(() => createServiceApp({ basePath: '/api', tags: [] }, { docs: true })).toThrow(/options\.docs needs the service's OpenAPI document/);
+    expect(() => createServiceApp({ basePath: '/api', tags: [] }, { docs: true })).toThrow(
+      /options\.docs needs the service's OpenAPI document/,
+    );
   });
 
   it('refuses paths that are not plain, or the same twice', () => {
-    const make = (docs: NonNullable<ServiceOptions['docs']>) => () => createServiceApp({ basePath: '', tags: [], openapi: USERS_DOCUMENT }, { docs });
+    const make = (docs: NonNullable<ServiceOptions['docs']>) => () =>
+      createServiceApp({ basePath: '', tags: [], openapi: USERS_DOCUMENT }, { docs });
     for (const bad of ['docs', '/docs/:page', '/docs/*rest', '/', '/a//b', '/docs?x=1', '/..', '/a/./b', '/docs/..']) {
-      expect(make({ referencePath: bad }), bad).toThrow(/options\.docs\.referencePath must be a path of fixed segments/);
+      expect(make({ referencePath: bad }), bad).toThrow(
+        /options\.docs\.referencePath must be a path of fixed segments/,
+      );
     }
-    expect(make({ openapiPath: '/Docs', referencePath: '/docs' })).toThrow('options.docs: openapiPath and referencePath are both /Docs');
+    expect(make({ openapiPath: '/Docs', referencePath: '/docs' })).toThrow(
+      'options.docs: openapiPath and referencePath are both /Docs',
+    );
   });
 });
 
@@ -174,7 +203,7 @@ describe('a spec operation at a docs path wins', () => {
     ]);
   });
 
-  it('POST /docs in the spec: GET /docs stays the spec\'s 405', async () => {
+  it("POST /docs in the spec: GET /docs stays the spec's 405", async () => {
     const url = await serve([...USER_OPERATIONS, operation('postDocs', 'post', '/docs')]);
     const response = await fetch(`${url}/api/docs`);
     expect(response.status).toBe(405);
@@ -195,8 +224,17 @@ describe('a spec operation at a docs path wins', () => {
   it('a path chosen explicitly that the spec serves is refused when the app is created', () => {
     const app = express();
     expect(() =>
-      createServiceApp({ basePath: '/api', tags: [{ operations: [operation('getDocs', 'get', '/docs')], controller }], openapi: USERS_DOCUMENT }, { app, docs: { referencePath: '/docs' } }),
-    ).toThrow('options.docs.referencePath: the spec has an operation at /api/docs (`getDocs`), which serves /api/docs; choose another path for the API reference');
+      createServiceApp(
+        {
+          basePath: '/api',
+          tags: [{ operations: [operation('getDocs', 'get', '/docs')], controller }],
+          openapi: USERS_DOCUMENT,
+        },
+        { app, docs: { referencePath: '/docs' } },
+      ),
+    ).toThrow(
+      'options.docs.referencePath: the spec has an operation at /api/docs (`getDocs`), which serves /api/docs; choose another path for the API reference',
+    );
     // Nothing was mounted on the app before the refusal.
     expect((app as unknown as { router?: { stack: unknown[] } }).router?.stack ?? []).toHaveLength(0);
   });

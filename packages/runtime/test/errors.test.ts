@@ -7,7 +7,10 @@ import { routerFor } from '../src/router.js';
 import { operation, recordingLogger, USERS_DOCUMENT } from './support.js';
 
 /** Every coded runtime error, caused the way a user would cause it, with its code, message and hint. */
-const getUser = { ...operation('getUser', 'get', '/users/:id'), security: [[{ scheme: 'bearer', scopes: [] }], [{ scheme: 'apiKey', scopes: [] }]] };
+const getUser = {
+  ...operation('getUser', 'get', '/users/:id'),
+  security: [[{ scheme: 'bearer', scopes: [] }], [{ scheme: 'apiKey', scopes: [] }]],
+};
 const controller = { getUser: () => ({ status: 200 }) };
 
 function app(service: Partial<ServiceDefinition>, options: ServiceOptions = {}) {
@@ -30,13 +33,21 @@ const cases: [string, () => unknown, string, string][] = [
   ],
   [
     'SFR1002',
-    () => routerFor([{ definition: operation('getUser', 'get', '/users/:id'), controller: null as unknown as object }], quiet),
+    () =>
+      routerFor(
+        [{ definition: operation('getUser', 'get', '/users/:id'), controller: null as unknown as object }],
+        quiet,
+      ),
     'no controller object was given for operation `getUser`',
     "pass an instance of the class that implements the tag's controller interface",
   ],
   [
     'SFR1002',
-    () => routerFor([{ definition: operation('getUser', 'get', '/users/:id'), controller: 'users' as unknown as object }], quiet),
+    () =>
+      routerFor(
+        [{ definition: operation('getUser', 'get', '/users/:id'), controller: 'users' as unknown as object }],
+        quiet,
+      ),
     'no controller object was given for operation `getUser`',
     "pass an instance of the class that implements the tag's controller interface",
   ],
@@ -52,7 +63,12 @@ const cases: [string, () => unknown, string, string][] = [
     "options.docs needs the service's OpenAPI document (service.openapi)",
     'generated create<Service>App functions pass it: run `specfirst sync` again',
   ],
-  ['SFR1102', app({ openapi: USERS_DOCUMENT }, { docs: { openapiPath: '/spec', referencePath: '/SPEC' } }), 'options.docs: openapiPath and referencePath are both /spec', 'give them different paths, or set one to false'],
+  [
+    'SFR1102',
+    app({ openapi: USERS_DOCUMENT }, { docs: { openapiPath: '/spec', referencePath: '/SPEC' } }),
+    'options.docs: openapiPath and referencePath are both /spec',
+    'give them different paths, or set one to false',
+  ],
   [
     'SFR1103',
     app({ openapi: USERS_DOCUMENT }, { docs: { referencePath: '/docs/:page' } }),
@@ -61,7 +77,10 @@ const cases: [string, () => unknown, string, string][] = [
   ],
   [
     'SFR1104',
-    app({ openapi: USERS_DOCUMENT, tags: [{ operations: [operation('getUser', 'get', '/:page')], controller }] }, { docs: { openapiPath: '/openapi.json' } }),
+    app(
+      { openapi: USERS_DOCUMENT, tags: [{ operations: [operation('getUser', 'get', '/:page')], controller }] },
+      { docs: { openapiPath: '/openapi.json' } },
+    ),
     'options.docs.openapiPath: the spec has an operation at /api/:page (`getUser`), which serves /api/openapi.json',
     'choose another path for the OpenAPI document',
   ],
@@ -83,8 +102,11 @@ describe('start-up errors', () => {
 
   it('the catalogue holds exactly the codes the runtime throws, each documented in docs/controllers.md', () => {
     // SFR2001 (a controller result without a valid status) is tested with the check-result stage.
-    expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual([...new Set([...cases.map(([code]) => code), 'SFR2001'])].sort());
+    expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual(
+      [...new Set([...cases.map(([code]) => code), 'SFR2001'])].sort(),
+    );
     const guide = readFileSync(new URL('../../../docs/controllers.md', import.meta.url), 'utf8');
-    for (const [code, title] of Object.entries(RUNTIME_ERROR_CODES)) expect(guide).toContain(`| \`${code}\` | ${title} |`);
+    for (const [code, title] of Object.entries(RUNTIME_ERROR_CODES))
+      expect(guide).toContain(`| \`${code}\` | ${title} |`);
   });
 });

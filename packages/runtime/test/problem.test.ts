@@ -3,8 +3,17 @@ import { HttpProblem, isHttpProblem } from '../src/index.js';
 
 describe('HttpProblem', () => {
   it('serialises to an RFC 9457 body without stack or internals', () => {
-    const problem = new HttpProblem(409, 'Conflict', { detail: 'e-mail already registered', extensions: { email: 'a@b.test' } });
-    expect(JSON.parse(JSON.stringify(problem))).toEqual({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'e-mail already registered', email: 'a@b.test' });
+    const problem = new HttpProblem(409, 'Conflict', {
+      detail: 'e-mail already registered',
+      extensions: { email: 'a@b.test' },
+    });
+    expect(JSON.parse(JSON.stringify(problem))).toEqual({
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      detail: 'e-mail already registered',
+      email: 'a@b.test',
+    });
     expect(isHttpProblem(problem)).toBe(true);
     expect(isHttpProblem(new Error('x'))).toBe(false);
   });

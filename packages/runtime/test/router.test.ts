@@ -12,12 +12,18 @@ afterAll(() => Promise.all(closers.map((close) => close())));
 
 /** Each operation answers with its own id. */
 function answering(operations: readonly OperationDefinition[]): object {
-  return Object.fromEntries(operations.map((op) => [op.method, () => ({ status: 200, body: { from: op.operationId } })]));
+  return Object.fromEntries(
+    operations.map((op) => [op.method, () => ({ status: 200, body: { from: op.operationId } })]),
+  );
 }
 
 async function get(url: string, init: RequestInit = {}) {
   const response = await fetch(url, init);
-  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe('comparePaths', () => {
@@ -42,7 +48,13 @@ describe('a service router', () => {
     const files = operation('getFile', 'get', '/files/*path');
     const readme = operation('getReadme', 'get', '/files/readme');
     const app = createServiceApp(
-      { basePath: '', tags: [{ operations: [byId, files], controller: answering([byId, files]) }, { operations: [me, readme], controller: answering([me, readme]) }] },
+      {
+        basePath: '',
+        tags: [
+          { operations: [byId, files], controller: answering([byId, files]) },
+          { operations: [me, readme], controller: answering([me, readme]) },
+        ],
+      },
       { logger: recordingLogger(), docs: false },
     );
     const { url, close } = await listen(app);
@@ -61,14 +73,22 @@ describe('a service router', () => {
         return { status: 200, body: { count: this.count + 1 } };
       },
     };
-    const { url, close } = await listen(createServiceApp({ basePath: '/api', tags: [{ operations: [op], controller }] }, { logger: recordingLogger(), docs: false }));
+    const { url, close } = await listen(
+      createServiceApp(
+        { basePath: '/api', tags: [{ operations: [op], controller }] },
+        { logger: recordingLogger(), docs: false },
+      ),
+    );
     closers.push(close);
     expect((await get(`${url}/api/count`)).body).toEqual({ count: 42 });
   });
 });
 
 describe('createOperationsRouter, mounted by hand', () => {
-  const createUser: OperationDefinition = { ...operation('createUser', 'post', '/users'), body: { contentType: 'application/json', required: true } };
+  const createUser: OperationDefinition = {
+    ...operation('createUser', 'post', '/users'),
+    body: { contentType: 'application/json', required: true },
+  };
   const listUsers = operation('listUsers', 'get', '/users');
   const controller = {
     createUser: (request: { body: unknown }) => ({ status: 200, body: { got: request.body } }),
@@ -84,16 +104,56 @@ describe('createOperationsRouter, mounted by hand', () => {
   }
 
   const posts: [string, Parameters<typeof createOperationsRouter>[2], string, number, Record<string, unknown>][] = [
-    ['a body within the limit', { logger: recordingLogger(), bodyLimit: 64 }, '{"name":"ann"}', 200, { got: { name: 'ann' } }],
-    ['a body over options.bodyLimit: its own 413 problem', { logger: recordingLogger(), bodyLimit: 64 }, JSON.stringify({ name: 'a'.repeat(100) }), 413, { title: 'The request body is too large', detail: 'the limit is 64 bytes' }],
-    ['a body under the default limit of 1mb, more than body-parser\'s own 100kb', { logger: recordingLogger() }, JSON.stringify({ name: 'a'.repeat(500_000) }), 200, {}],
-    ['a body over the default limit of 1mb', { logger: recordingLogger() }, JSON.stringify({ name: 'a'.repeat(1_100_000) }), 413, { detail: 'the limit is 1048576 bytes' }],
-    ['JSON that does not parse: its own 400 problem', resolveOptions({ logger: recordingLogger() }), '{"name"', 400, { title: 'The request body is not valid JSON' }],
-    ['a prototype-polluting key', resolveOptions({ logger: recordingLogger(), bodyLimit: 100 }), '{"__proto__":{}}', 400, { errors: [{ pointer: '/body/__proto__', message: 'is not accepted: it could replace an object prototype' }] }],
+    [
+      'a body within the limit',
+      { logger: recordingLogger(), bodyLimit: 64 },
+      '{"name":"ann"}',
+      200,
+      { got: { name: 'ann' } },
+    ],
+    [
+      'a body over options.bodyLimit: its own 413 problem',
+      { logger: recordingLogger(), bodyLimit: 64 },
+      JSON.stringify({ name: 'a'.repeat(100) }),
+      413,
+      { title: 'The request body is too large', detail: 'the limit is 64 bytes' },
+    ],
+    [
+      "a body under the default limit of 1mb, more than body-parser's own 100kb",
+      { logger: recordingLogger() },
+      JSON.stringify({ name: 'a'.repeat(500_000) }),
+      200,
+      {},
+    ],
+    [
+      'a body over the default limit of 1mb',
+      { logger: recordingLogger() },
+      JSON.stringify({ name: 'a'.repeat(1_100_000) }),
+      413,
+      { detail: 'the limit is 1048576 bytes' },
+    ],
+    [
+      'JSON that does not parse: its own 400 problem',
+      resolveOptions({ logger: recordingLogger() }),
+      '{"name"',
+      400,
+      { title: 'The request body is not valid JSON' },
+    ],
+    [
+      'a prototype-polluting key',
+      resolveOptions({ logger: recordingLogger(), bodyLimit: 100 }),
+      '{"__proto__":{}}',
+      400,
+      { errors: [{ pointer: '/body/__proto__', message: 'is not accepted: it could replace an object prototype' }] },
+    ],
   ];
   it.each(posts)('answers %s', async (_name, options, data, status, body) => {
     const url = await mount(options);
-    const answer = await get(`${url}/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: data });
+    const answer = await get(`${url}/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: data,
+    });
     expect(answer.status).toBe(status);
     expect(answer.body).toMatchObject(body);
   });
@@ -105,19 +165,35 @@ describe('createOperationsRouter, mounted by hand', () => {
   });
 
   it('skips the pollution scan for a body whose schema is closed (openKeys: false)', async () => {
-    const closed: OperationDefinition = { ...createUser, body: { contentType: 'application/json', required: true, openKeys: false } };
+    const closed: OperationDefinition = {
+      ...createUser,
+      body: { contentType: 'application/json', required: true, openKeys: false },
+    };
     const app = express();
     app.use(createOperationsRouter([closed], controller, { logger: recordingLogger() }));
     const { url, close } = await listen(app);
     closers.push(close);
-    const answer = await get(`${url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"__proto__":{"x":1}}' });
-    expect(answer).toEqual({ status: 200, type: 'application/json; charset=utf-8', body: { got: { ['__proto__']: { x: 1 } } } });
+    const answer = await get(`${url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"__proto__":{"x":1}}',
+    });
+    expect(answer).toEqual({
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      body: { got: { ['__proto__']: { x: 1 } } },
+    });
   });
 
   it('uses resolved options as they are: response validation off stays off', async () => {
     const wrong = { listUsers: () => ({ status: 299, body: 'x' }), createUser: () => ({ status: 200 }) };
     const app = express();
-    app.use(createOperationsRouter([createUser, listUsers], wrong, { ...resolveOptions({ logger: recordingLogger() }), validateResponses: false }));
+    app.use(
+      createOperationsRouter([createUser, listUsers], wrong, {
+        ...resolveOptions({ logger: recordingLogger() }),
+        validateResponses: false,
+      }),
+    );
     const { url, close } = await listen(app);
     closers.push(close);
     const response = await fetch(`${url}/users`);
@@ -131,7 +207,11 @@ describe('createOperationsRouter, mounted by hand', () => {
     const { url, close } = await listen(app);
     closers.push(close);
     const answer = await get(`${url}/users`, { headers: { 'x-request-id': 'r-7' } });
-    expect(answer).toMatchObject({ status: 500, type: 'application/problem+json; charset=utf-8', body: { detail: 'the server failed to answer; quote request id r-7 when reporting it' } });
+    expect(answer).toMatchObject({
+      status: 500,
+      type: 'application/problem+json; charset=utf-8',
+      body: { detail: 'the server failed to answer; quote request id r-7 when reporting it' },
+    });
     expect(logger.entries.map((e) => e.fields['requestId'])).toEqual(['r-7']);
   });
 });

@@ -17,20 +17,31 @@ export function listen(app: Express): Promise<{ url: string; close: () => Promis
   return new Promise((resolve, reject) => {
     const server: Server = app.listen(0, '127.0.0.1', (error?: Error) => {
       if (error) reject(error);
-      else resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((done) => server.close(() => done())) });
+      else
+        resolve({
+          url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          close: () => new Promise((done) => server.close(() => done())),
+        });
     });
   });
 }
 
 /** A logger that keeps what it is told. */
-export function recordingLogger(): Logger & { entries: { level: string; fields: Record<string, unknown>; message: string }[] } {
+export function recordingLogger(): Logger & {
+  entries: { level: string; fields: Record<string, unknown>; message: string }[];
+} {
   const entries: { level: string; fields: Record<string, unknown>; message: string }[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, message: string) => void entries.push({ level, fields, message });
+  const at = (level: string) => (fields: Record<string, unknown>, message: string) =>
+    void entries.push({ level, fields, message });
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** A public operation without validators: what a generated definition holds, minus the checks. */
-export function operation(operationId: string, httpMethod: OperationDefinition['httpMethod'], path: string): OperationDefinition {
+export function operation(
+  operationId: string,
+  httpMethod: OperationDefinition['httpMethod'],
+  path: string,
+): OperationDefinition {
   return {
     operationId,
     method: operationId,
@@ -50,7 +61,13 @@ export function operation(operationId: string, httpMethod: OperationDefinition['
 export const USERS_DOCUMENT = {
   'x-generated-by': 'specfirst from spec/services.yaml. Do not edit: run specfirst sync instead.',
   openapi: '3.1.0',
-  info: { title: 'users', version: '1.0.0', description: 'Customer accounts.\nSecond line.', license: { name: 'MIT License', url: 'https://opensource.org/licenses/MIT' }, contact: { name: 'Shop team', email: 'api@example.com' } },
+  info: {
+    title: 'users',
+    version: '1.0.0',
+    description: 'Customer accounts.\nSecond line.',
+    license: { name: 'MIT License', url: 'https://opensource.org/licenses/MIT' },
+    contact: { name: 'Shop team', email: 'api@example.com' },
+  },
   servers: [{ url: '/api' }],
   tags: [{ name: 'users', description: 'Register and look up customers' }, { name: 'sessions' }],
   paths: {
@@ -59,10 +76,20 @@ export const USERS_DOCUMENT = {
         operationId: 'createUser',
         tags: ['users'],
         summary: 'Register a customer',
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/UserCreate' } } } },
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/UserCreate' } } },
+        },
         responses: {
-          '201': { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } }, headers: { Location: { required: true, schema: { type: 'string' } } } },
-          '409': { description: 'E-mail already registered', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+          '201': {
+            description: 'Created',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } },
+            headers: { Location: { required: true, schema: { type: 'string' } } },
+          },
+          '409': {
+            description: 'E-mail already registered',
+            content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+          },
         },
         security: [],
       },
@@ -74,9 +101,21 @@ export const USERS_DOCUMENT = {
         description: 'Only for signed-in callers.',
         parameters: [
           { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
-          { name: 'expand', in: 'query', required: false, description: 'Related records to include', schema: { type: 'array', items: { enum: ['orders', 'address'] } } },
+          {
+            name: 'expand',
+            in: 'query',
+            required: false,
+            description: 'Related records to include',
+            schema: { type: 'array', items: { enum: ['orders', 'address'] } },
+          },
         ],
-        responses: { '200': { description: 'The user', content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } } }, '404': { description: 'No such user' } },
+        responses: {
+          '200': {
+            description: 'The user',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } },
+          },
+          '404': { description: 'No such user' },
+        },
         security: [{ bearer: [] }, { apiKey: ['users:read'] }],
       },
     },
@@ -85,7 +124,18 @@ export const USERS_DOCUMENT = {
         operationId: 'createSession',
         tags: ['sessions'],
         deprecated: true,
-        requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: { email: { type: 'string' }, password: { type: 'string', writeOnly: true } }, required: ['email', 'password'] } } } },
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: {
+                type: 'object',
+                properties: { email: { type: 'string' }, password: { type: 'string', writeOnly: true } },
+                required: ['email', 'password'],
+              },
+            },
+          },
+        },
         responses: { '204': { description: 'Signed in' } },
         security: [],
       },
@@ -106,7 +156,11 @@ export const USERS_DOCUMENT = {
         },
         required: ['id', 'email'],
       },
-      UserCreate: { type: 'object', properties: { email: { type: 'string', format: 'email' }, password: { type: 'string', writeOnly: true } }, required: ['email', 'password'] },
+      UserCreate: {
+        type: 'object',
+        properties: { email: { type: 'string', format: 'email' }, password: { type: 'string', writeOnly: true } },
+        required: ['email', 'password'],
+      },
       Address: { type: 'object', properties: { city: { type: 'string' } }, additionalProperties: { type: 'string' } },
       Problem: { type: 'object', properties: { title: { type: 'string' }, status: { type: 'integer' } } },
       Role: { oneOf: [{ const: 'customer' }, { const: 'admin' }] },
@@ -123,7 +177,12 @@ export const USERS_DOCUMENT = {
  * parameters coerced from strings), compiled here at run time instead of ahead.
  */
 export function validator(schema: object | boolean, purpose: 'params' | 'body' = 'body'): CompiledValidator {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true, coerceTypes: purpose === 'params' ? 'array' : false });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    useDefaults: true,
+    coerceTypes: purpose === 'params' ? 'array' : false,
+  });
   addFormats(ajv);
   return ajv.compile(schema) as CompiledValidator;
 }
@@ -151,6 +210,8 @@ export async function serveStage(
       nextHandler(error);
     }
   });
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => sendError(error, req, res, recordingLogger(), 'test-request'));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) =>
+    sendError(error, req, res, recordingLogger(), 'test-request'),
+  );
   return listen(app);
 }

@@ -1,26 +1,105 @@
 import { describe, expect, it } from 'vitest';
-import { equal, failuresFrom, fullFormats, MAX_REPORTED_FAILURES, parameterKey, PROTO_PARAMETER_KEY, ucs2length, uri, validationProblem, VALIDATION_PROBLEM_TYPE, type ValidatorError } from '../src/validation.js';
+import {
+  equal,
+  failuresFrom,
+  fullFormats,
+  MAX_REPORTED_FAILURES,
+  parameterKey,
+  PROTO_PARAMETER_KEY,
+  ucs2length,
+  uri,
+  validationProblem,
+  VALIDATION_PROBLEM_TYPE,
+  type ValidatorError,
+} from '../src/validation.js';
 import { validator } from './support.js';
 
 /** `@specfirst/runtime/validation`: how validator errors become the failures a client reads. */
-function error(instancePath: string, keyword: string, params: Record<string, unknown> = {}, message?: string): ValidatorError {
+function error(
+  instancePath: string,
+  keyword: string,
+  params: Record<string, unknown> = {},
+  message?: string,
+): ValidatorError {
   return { instancePath, keyword, params, ...(message === undefined ? {} : { message }) };
 }
 
 describe('failuresFrom', () => {
   const cases: [string, ValidatorError[], string, { pointer: string; message: string }[]][] = [
-    ['a message as ajv words it', [error('/age', 'minimum', { limit: 0 }, 'must be >= 0')], 'body', [{ pointer: '/body/age', message: 'must be >= 0' }]],
+    [
+      'a message as ajv words it',
+      [error('/age', 'minimum', { limit: 0 }, 'must be >= 0')],
+      'body',
+      [{ pointer: '/body/age', message: 'must be >= 0' }],
+    ],
     ['a keyword without a message', [error('', 'custom')], 'query', [{ pointer: '/query', message: 'fails `custom`' }]],
-    ['a missing property, named by its own pointer', [error('/address', 'required', { missingProperty: 'city' }, "must have required property 'city'")], 'body', [{ pointer: '/body/address/city', message: 'is required' }]],
-    ['a property name with ~ and /, escaped', [error('', 'required', { missingProperty: 'a/b~c' })], 'body', [{ pointer: '/body/a~1b~0c', message: 'is required' }]],
-    ['an extra property', [error('', 'additionalProperties', { additionalProperty: 'x/y' }, 'must NOT have additional properties')], 'body', [{ pointer: '/body/x~1y', message: 'is not allowed here' }]],
-    ['an unevaluated property', [error('/a', 'unevaluatedProperties', { unevaluatedProperty: 'z~' })], 'body', [{ pointer: '/body/a/z~0', message: 'is not allowed here' }]],
-    ['a false schema', [error('/secret', 'false schema', {}, 'boolean schema is false')], 'body', [{ pointer: '/body/secret', message: 'is not allowed here' }]],
-    ['an enum, with its values as JSON', [error('/role', 'enum', { allowedValues: ['a', 1, null] }, 'must be equal to one of the allowed values')], 'body', [{ pointer: '/body/role', message: 'must be one of "a", 1, null' }]],
-    ['required without a property name: ajv\'s words', [error('', 'required', {}, 'must have something')], 'body', [{ pointer: '/body', message: 'must have something' }]],
-    ['the same failure twice: once', [error('/a', 'type', {}, 'must be string'), error('/a', 'type', {}, 'must be string'), error('/a', 'type', {}, 'must be number')], 'body', [{ pointer: '/body/a', message: 'must be string' }, { pointer: '/body/a', message: 'must be number' }]],
-    ['a __proto__ parameter, by its own name', [error(`/${PROTO_PARAMETER_KEY}`, 'type', {}, 'must be integer')], 'query', [{ pointer: '/query/__proto__', message: 'must be integer' }]],
-    ['a missing __proto__ parameter', [error('', 'required', { missingProperty: PROTO_PARAMETER_KEY })], 'headers', [{ pointer: '/headers/__proto__', message: 'is required' }]],
+    [
+      'a missing property, named by its own pointer',
+      [error('/address', 'required', { missingProperty: 'city' }, "must have required property 'city'")],
+      'body',
+      [{ pointer: '/body/address/city', message: 'is required' }],
+    ],
+    [
+      'a property name with ~ and /, escaped',
+      [error('', 'required', { missingProperty: 'a/b~c' })],
+      'body',
+      [{ pointer: '/body/a~1b~0c', message: 'is required' }],
+    ],
+    [
+      'an extra property',
+      [error('', 'additionalProperties', { additionalProperty: 'x/y' }, 'must NOT have additional properties')],
+      'body',
+      [{ pointer: '/body/x~1y', message: 'is not allowed here' }],
+    ],
+    [
+      'an unevaluated property',
+      [error('/a', 'unevaluatedProperties', { unevaluatedProperty: 'z~' })],
+      'body',
+      [{ pointer: '/body/a/z~0', message: 'is not allowed here' }],
+    ],
+    [
+      'a false schema',
+      [error('/secret', 'false schema', {}, 'boolean schema is false')],
+      'body',
+      [{ pointer: '/body/secret', message: 'is not allowed here' }],
+    ],
+    [
+      'an enum, with its values as JSON',
+      [error('/role', 'enum', { allowedValues: ['a', 1, null] }, 'must be equal to one of the allowed values')],
+      'body',
+      [{ pointer: '/body/role', message: 'must be one of "a", 1, null' }],
+    ],
+    [
+      "required without a property name: ajv's words",
+      [error('', 'required', {}, 'must have something')],
+      'body',
+      [{ pointer: '/body', message: 'must have something' }],
+    ],
+    [
+      'the same failure twice: once',
+      [
+        error('/a', 'type', {}, 'must be string'),
+        error('/a', 'type', {}, 'must be string'),
+        error('/a', 'type', {}, 'must be number'),
+      ],
+      'body',
+      [
+        { pointer: '/body/a', message: 'must be string' },
+        { pointer: '/body/a', message: 'must be number' },
+      ],
+    ],
+    [
+      'a __proto__ parameter, by its own name',
+      [error(`/${PROTO_PARAMETER_KEY}`, 'type', {}, 'must be integer')],
+      'query',
+      [{ pointer: '/query/__proto__', message: 'must be integer' }],
+    ],
+    [
+      'a missing __proto__ parameter',
+      [error('', 'required', { missingProperty: PROTO_PARAMETER_KEY })],
+      'headers',
+      [{ pointer: '/headers/__proto__', message: 'is required' }],
+    ],
     ['nothing', [], 'body', []],
   ];
   it.each(cases)('%s', (_name, errors, part, failures) => {
@@ -28,7 +107,12 @@ describe('failuresFrom', () => {
   });
 
   it('reads what a real validator reports', () => {
-    const validate = validator({ type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } } }, required: ['id'], additionalProperties: false });
+    const validate = validator({
+      type: 'object',
+      properties: { tags: { type: 'array', items: { type: 'string' } } },
+      required: ['id'],
+      additionalProperties: false,
+    });
     expect(validate({ tags: ['a', 2], extra: 1 })).toBe(false);
     expect(failuresFrom(validate.errors ?? [], 'body')).toEqual([
       { pointer: '/body/id', message: 'is required' },

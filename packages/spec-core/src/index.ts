@@ -3,8 +3,24 @@
  * Everything exported here is public API; see the package README and docs/ir.md.
  */
 export * from './ir/ir.js';
-export { DIAGNOSTIC_CODES, hasErrors, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics/diagnostics.js';
-export { loadProject, loadProjectSync, clearProjectCache, locateProject, serviceNameForDocument, type LoadOptions, type LoadResult, type ProjectLocation } from './load/load.js';
+export {
+  DIAGNOSTIC_CODES,
+  hasErrors,
+  sortDiagnostics,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Severity,
+} from './diagnostics/diagnostics.js';
+export {
+  loadProject,
+  loadProjectSync,
+  clearProjectCache,
+  locateProject,
+  serviceNameForDocument,
+  type LoadOptions,
+  type LoadResult,
+  type ProjectLocation,
+} from './load/load.js';
 export { findProjectRoot, PROJECT_FILE, DEFAULT_DIRS } from './load/config.js';
 export { SCHEMAS_DIR, type SpecFileKind } from './load/schema-validate.js';
 export { toCamelCase, toFileName, toPascalCase, isIdentifier } from './util/names.js';
@@ -12,7 +28,13 @@ export { didYouMean, plural } from './diagnostics/suggest.js';
 export { clearParseCache } from './load/io.js';
 export { parseYamlSource } from './yaml/yaml-source.js';
 export type { SourceFile } from './yaml/source-file.js';
-export { escapePointerSegment, formatPointer, joinPointer, parsePointer, unescapePointerSegment } from './util/json-pointer.js';
+export {
+  escapePointerSegment,
+  formatPointer,
+  joinPointer,
+  parsePointer,
+  unescapePointerSegment,
+} from './util/json-pointer.js';
 export { isPathInside, type PathFlavour } from './util/path-containment.js';
 export {
   IR_SCHEMA_KINDS,

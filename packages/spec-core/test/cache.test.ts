@@ -41,7 +41,10 @@ describe('the process-wide cache', () => {
     // Watchers get the files a load looked for, not only those it found.
     expect(before.files).toContain(path.join(dir, 'spec/events.yaml'));
     expect(before.files).toContain(path.join(dir, 'spec/events.yml'));
-    writeFileSync(path.join(dir, 'spec/events.yaml'), 'topics:\n  todo.done:\n    message: Todo\n    producers: [todo]\n');
+    writeFileSync(
+      path.join(dir, 'spec/events.yaml'),
+      'topics:\n  todo.done:\n    message: Todo\n    producers: [todo]\n',
+    );
     const withEvents = loadProjectSync(dir);
     expect(withEvents.ir.topics.map((t) => t.name)).toEqual(['todo.done']);
     rmSync(path.join(dir, 'spec/events.yaml'));

@@ -30,11 +30,15 @@ paths:
       const { ir, diagnostics } = loadProjectSync(project, { cache: false });
       expect(diagnostics).toEqual([]);
       for (const op of ir.services.flatMap((s) => s.operations)) {
-        const values = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, `val-${p.name}`]));
+        const values = Object.fromEntries(
+          op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, `val-${p.name}`]),
+        );
         const url = concrete(op.path, values);
         const result = match(op.expressPath, { decode: decodeURIComponent })(url);
         expect(result, `${op.expressPath} should match ${url}`).not.toBe(false);
-        const expected = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.expressName, `val-${p.name}`]));
+        const expected = Object.fromEntries(
+          op.parameters.filter((p) => p.in === 'path').map((p) => [p.expressName, `val-${p.name}`]),
+        );
         expect(result && result.params).toEqual(expected);
         checked++;
       }

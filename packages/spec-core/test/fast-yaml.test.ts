@@ -12,7 +12,13 @@ function expectSameReading(text: string, fast: SourceFile, slow: SourceFile): vo
   expect([...fast.spans.keys()].sort()).toEqual([...slow.spans.keys()].sort());
   for (const [pointer, expected] of slow.spans) {
     const actual = fast.spans.get(pointer)!;
-    expect({ pointer, start: actual.start, key: actual.keyStart, keyEnd: actual.keyEnd, collection: actual.collection }).toEqual({
+    expect({
+      pointer,
+      start: actual.start,
+      key: actual.keyStart,
+      keyEnd: actual.keyEnd,
+      collection: actual.collection,
+    }).toEqual({
       pointer,
       start: expected.start,
       key: expected.keyStart,
@@ -26,7 +32,11 @@ function expectSameReading(text: string, fast: SourceFile, slow: SourceFile): vo
   }
 }
 
-const valid = [...yamlFiles(path.join(FIXTURES, 'shop')), ...yamlFiles(path.join(FIXTURES, 'small')), ...OPENAPI_DOCUMENTS];
+const valid = [
+  ...yamlFiles(path.join(FIXTURES, 'shop')),
+  ...yamlFiles(path.join(FIXTURES, 'small')),
+  ...OPENAPI_DOCUMENTS,
+];
 
 describe('the fast YAML path (js-yaml with a node listener)', () => {
   it.each(valid)('reads %s exactly as the yaml library does', (file) => {
@@ -39,7 +49,32 @@ describe('the fast YAML path (js-yaml with a node listener)', () => {
   });
 
   it('resolves scalars by YAML 1.2 core rules, like the yaml library', () => {
-    const scalars = ['012', '0o12', '0x1F', '1_000', '+12', '.5', '1e3', '.inf', '-.Inf', '.NaN', '~', 'null', 'NULL', 'yes', 'on', 'True', '2001-12-14', '0b11', '1:20', '-0', '3.0', '007', "'3'", '"x"'];
+    const scalars = [
+      '012',
+      '0o12',
+      '0x1F',
+      '1_000',
+      '+12',
+      '.5',
+      '1e3',
+      '.inf',
+      '-.Inf',
+      '.NaN',
+      '~',
+      'null',
+      'NULL',
+      'yes',
+      'on',
+      'True',
+      '2001-12-14',
+      '0b11',
+      '1:20',
+      '-0',
+      '3.0',
+      '007',
+      "'3'",
+      '"x"',
+    ];
     const text = scalars.map((s, i) => `k${i}: ${s}`).join('\n') + '\n';
     const fast = parseYamlSource('s.yaml', '/s.yaml', text);
     expect(fast.engine).toBe('js-yaml');
@@ -62,7 +97,7 @@ describe('the fast YAML path (js-yaml with a node listener)', () => {
       '  some',
       '  text',
       '200: status key',
-      '"quoted key": \'it\'\'s\'',
+      "\"quoted key\": 'it''s'",
       '',
     ].join('\n');
     const fast = parseYamlSource('o.yaml', '/o.yaml', text);

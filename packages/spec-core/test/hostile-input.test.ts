@@ -14,7 +14,9 @@ describe('symbolic links', () => {
   it('never lead the loader to a file outside the project root', () => {
     const outside = tempProject({ 'secret.yaml': 'type: string\ndescription: TOP SECRET\n' });
     const dir = tempProject({
-      'api.yaml': openapi(`  /a:\n    get:\n      operationId: a\n      responses: { '200': { description: ok, content: { application/json: { schema: { $ref: './link.yaml' } } } } }`),
+      'api.yaml': openapi(
+        `  /a:\n    get:\n      operationId: a\n      responses: { '200': { description: ok, content: { application/json: { schema: { $ref: './link.yaml' } } } } }`,
+      ),
     });
     symlinkSync(path.join(outside, 'secret.yaml'), path.join(dir, 'link.yaml'));
     const { diagnostics, ir } = loadProjectSync(path.join(dir, 'api.yaml'), { cache: false });
@@ -35,7 +37,11 @@ describe('symbolic links', () => {
 
 describe('OpenAPI $refs that expand', () => {
   it('stop at a budget instead of growing exponentially', () => {
-    const defs = Array.from({ length: 24 }, (_, i) => `    D${i}:\n      properties:\n        a: { $ref: '#/x-defs/D${i + 1}' }\n        b: { $ref: '#/x-defs/D${i + 1}' }`).join('\n');
+    const defs = Array.from(
+      { length: 24 },
+      (_, i) =>
+        `    D${i}:\n      properties:\n        a: { $ref: '#/x-defs/D${i + 1}' }\n        b: { $ref: '#/x-defs/D${i + 1}' }`,
+    ).join('\n');
     const dir = tempProject({
       'api.yaml': `openapi: 3.1.0\ninfo: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      operationId: a\n      responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/x-defs/D0' } } } } }\nx-defs:\n${defs}\n    D24: { type: string }\n`,
     });
@@ -43,7 +49,10 @@ describe('OpenAPI $refs that expand', () => {
   });
 
   it('stop at a depth instead of overflowing the stack', () => {
-    const defs = Array.from({ length: 3000 }, (_, i) => `  D${i}: { properties: { a: { $ref: '#/x-defs/D${i + 1}' } } }`).join('\n');
+    const defs = Array.from(
+      { length: 3000 },
+      (_, i) => `  D${i}: { properties: { a: { $ref: '#/x-defs/D${i + 1}' } } }`,
+    ).join('\n');
     const dir = tempProject({
       'api.yaml': `openapi: 3.1.0\ninfo: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      operationId: a\n      responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/x-defs/D0' } } } } }\nx-defs:\n${defs}\n  D3000: { type: string }\n`,
     });
@@ -65,7 +74,11 @@ describe('odd but harmless input', () => {
   });
 
   it('treats brackets in prose as text, not as nesting', () => {
-    const props = Array.from({ length: 200 }, (_, i) => `    p${i}: { type: number, description: 'A ratio in [0, 1) of the total' }\n    q${i}:\n      type: number\n      description: A ratio in [0, 1) of the total`).join('\n');
+    const props = Array.from(
+      { length: 200 },
+      (_, i) =>
+        `    p${i}: { type: number, description: 'A ratio in [0, 1) of the total' }\n    q${i}:\n      type: number\n      description: A ratio in [0, 1) of the total`,
+    ).join('\n');
     const source = parseYamlSource('m.yaml', '/m.yaml', `properties:\n${props}\n`);
     expect(source.diagnostics).toEqual([]);
   });
@@ -77,7 +90,10 @@ describe('odd but harmless input', () => {
 
   it('refuses .inf and .nan where a number is expected, so the IR stays JSON', () => {
     const dir = tempProject({}, path.join(FIXTURES, 'small'));
-    writeFileSync(path.join(dir, 'spec/models.yaml'), 'models:\n  Todo: { properties: { n: { type: number, maximum: .inf } } }\n  Problem: { properties: { title: string } }\n');
+    writeFileSync(
+      path.join(dir, 'spec/models.yaml'),
+      'models:\n  Todo: { properties: { n: { type: number, maximum: .inf } } }\n  Problem: { properties: { title: string } }\n',
+    );
     expect(codes(dir)).toEqual(['SF1202']);
   });
 
@@ -87,15 +103,23 @@ describe('odd but harmless input', () => {
   });
 
   it('refuses paths with blanks, quotes or control characters', () => {
-    const dir = tempProject({ 'api.yaml': openapi(`  "/a'+require('x')+'":\n    get: { operationId: a, responses: { '200': { description: ok } } }`) });
+    const dir = tempProject({
+      'api.yaml': openapi(
+        `  "/a'+require('x')+'":\n    get: { operationId: a, responses: { '200': { description: ok } } }`,
+      ),
+    });
     expect(codes(path.join(dir, 'api.yaml'))).toEqual(['SF3010']);
   });
 
   it('reads one OpenAPI document shared by two services as one set of models', () => {
     const dir = tempProject(
       {
-        'spec/services.yaml': 'services:\n  a: { type: http, port: 1, openapi: shared.yaml }\n  b: { type: http, port: 2, openapi: shared.yaml }\n',
-        'spec/shared.yaml': openapi(`  /x:\n    get: { operationId: getX, responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/X' } } } } } }`, '    X: { type: string }\n'),
+        'spec/services.yaml':
+          'services:\n  a: { type: http, port: 1, openapi: shared.yaml }\n  b: { type: http, port: 2, openapi: shared.yaml }\n',
+        'spec/shared.yaml': openapi(
+          `  /x:\n    get: { operationId: getX, responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/X' } } } } } }`,
+          '    X: { type: string }\n',
+        ),
       },
       path.join(FIXTURES, 'small'),
     );
@@ -109,7 +133,12 @@ describe('odd but harmless input', () => {
 
 describe('numbers with no JSON form', () => {
   it('are refused in OpenAPI documents too, so the IR never holds Infinity or NaN', () => {
-    const dir = tempProject({ 'api.yaml': openapi(`  /a:\n    get: { operationId: a, responses: { '200': { description: ok } } }`, '    A: { type: number, default: .nan, maximum: .inf, enum: [1, .inf] }\n') });
+    const dir = tempProject({
+      'api.yaml': openapi(
+        `  /a:\n    get: { operationId: a, responses: { '200': { description: ok } } }`,
+        '    A: { type: number, default: .nan, maximum: .inf, enum: [1, .inf] }\n',
+      ),
+    });
     const { diagnostics, ir } = loadProjectSync(path.join(dir, 'api.yaml'), { cache: false });
     expect(diagnostics.map((d) => d.code)).toEqual(['SF1202', 'SF1202', 'SF1202']);
     expect(JSON.parse(JSON.stringify(ir))).toEqual(ir);

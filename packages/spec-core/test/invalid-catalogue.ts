@@ -46,21 +46,37 @@ export function readInvalidCase(name: string): InvalidCase {
     throw new Error(`fixtures/invalid/${name}/expected.json: ${problem}`);
   };
   const { target, description, diagnostics } = raw;
-  if (typeof target !== 'string' || !existsSync(path.join(dir, target))) fail('`target` must name `.` or a file of the case');
-  if (typeof description !== 'string' || description.trim() === '') fail('`description` must say what the case is about');
+  if (typeof target !== 'string' || !existsSync(path.join(dir, target)))
+    fail('`target` must name `.` or a file of the case');
+  if (typeof description !== 'string' || description.trim() === '')
+    fail('`description` must say what the case is about');
   if (!Array.isArray(diagnostics) || diagnostics.length === 0) fail('`diagnostics` must list at least one diagnostic');
-  return { name, dir, target: target as string, description: description as string, diagnostics: (diagnostics as unknown[]).map((d, i) => expectedDiagnostic(d, (p) => fail(`diagnostics[${i}]: ${p}`))) };
+  return {
+    name,
+    dir,
+    target: target as string,
+    description: description as string,
+    diagnostics: (diagnostics as unknown[]).map((d, i) =>
+      expectedDiagnostic(d, (p) => fail(`diagnostics[${i}]: ${p}`)),
+    ),
+  };
 }
 
 function expectedDiagnostic(value: unknown, fail: (problem: string) => never): ExpectedDiagnostic {
   if (typeof value !== 'object' || value === null) return fail('expected an object');
   const { code, file, line, hint, ...rest } = value as Record<string, unknown>;
   if (Object.keys(rest).length > 0) fail(`unknown keys ${Object.keys(rest).join(', ')}`);
-  if (typeof code !== 'string' || !Object.hasOwn(DIAGNOSTIC_CODES, code)) fail(`\`${String(code)}\` is not a diagnostic code`);
+  if (typeof code !== 'string' || !Object.hasOwn(DIAGNOSTIC_CODES, code))
+    fail(`\`${String(code)}\` is not a diagnostic code`);
   if (typeof file !== 'string' || file === '') fail('`file` must be a relative path');
   if (typeof line !== 'number' || !Number.isInteger(line) || line < 0) fail('`line` must be an integer >= 0');
   if (hint !== undefined && typeof hint !== 'string') fail('`hint` must be a string');
-  return { code: code as DiagnosticCode, file: file as string, line: line as number, ...(typeof hint === 'string' ? { hint } : {}) };
+  return {
+    code: code as DiagnosticCode,
+    file: file as string,
+    line: line as number,
+    ...(typeof hint === 'string' ? { hint } : {}),
+  };
 }
 
 /** `CODE file:line`, the form the tests compare (as sorted lists, so counts matter too). */

@@ -38,7 +38,12 @@ function keyOf(dir: string, d: Diagnostic): string {
 }
 
 function describeAll(dir: string, diagnostics: readonly Diagnostic[]): string {
-  return diagnostics.map((d) => `${caseRelative(dir, d)}:${d.line}:${d.column} ${d.code} ${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`).join('\n');
+  return diagnostics
+    .map(
+      (d) =>
+        `${caseRelative(dir, d)}:${d.line}:${d.column} ${d.code} ${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`,
+    )
+    .join('\n');
 }
 
 describe('fixtures/invalid', () => {
@@ -70,14 +75,18 @@ describe('fixtures/invalid', () => {
       for (const e of expected.diagnostics) {
         if (e.hint === undefined) continue;
         const hints = actual.filter((d) => keyOf(dir, d) === diagnosticKey(e)).map((d) => d.hint ?? '');
-        expect(hints.some((h) => h.includes(e.hint!)), `${diagnosticKey(e)}: hint should contain ${JSON.stringify(e.hint)}, got ${JSON.stringify(hints)}`).toBe(true);
+        expect(
+          hints.some((h) => h.includes(e.hint!)),
+          `${diagnosticKey(e)}: hint should contain ${JSON.stringify(e.hint)}, got ${JSON.stringify(hints)}`,
+        ).toBe(true);
       }
     });
 
     it('reads no file outside the case, and names every tag with one safe path segment', () => {
       const { result, dir } = load(name);
       for (const file of result.files) expect(path.relative(dir, file), file).not.toMatch(/^\.\.|^\//);
-      for (const tag of result.ir.services.flatMap((s) => s.tags)) expect(tag.fileName, tag.name).toMatch(/^[a-z0-9-]*$/);
+      for (const tag of result.ir.services.flatMap((s) => s.tags))
+        expect(tag.fileName, tag.name).toMatch(/^[a-z0-9-]*$/);
     });
 
     it('is a usage error exactly when no project or document was found', () => {

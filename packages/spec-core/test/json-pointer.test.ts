@@ -3,7 +3,13 @@
  * applications import, not a copy of it.
  */
 import { describe, expect, it } from 'vitest';
-import { escapePointerSegment, formatPointer, joinPointer, parsePointer, unescapePointerSegment } from '@specfirst/spec-core/json-pointer';
+import {
+  escapePointerSegment,
+  formatPointer,
+  joinPointer,
+  parsePointer,
+  unescapePointerSegment,
+} from '@specfirst/spec-core/json-pointer';
 import * as entry from '../src/index.js';
 
 /** The example document of RFC 6901 §5. */
@@ -78,16 +84,14 @@ describe('JSON pointers', () => {
     expect(joinPointer('/a', '')).toBe('/a/');
   });
 
-  it.each([
-    [['paths', '/users/{id}', 'get']],
-    [['m~n', 'a/b', '~1', '~0', '', ' ']],
-    [['', '', '']],
-    [[]],
-  ])('formats and parses %j back to the same keys', (segments) => {
-    const pointer = formatPointer(segments);
-    expect(parsePointer(pointer)).toEqual(segments);
-    expect(formatPointer(parsePointer(pointer))).toBe(pointer);
-  });
+  it.each([[['paths', '/users/{id}', 'get']], [['m~n', 'a/b', '~1', '~0', '', ' ']], [['', '', '']], [[]]])(
+    'formats and parses %j back to the same keys',
+    (segments) => {
+      const pointer = formatPointer(segments);
+      expect(parsePointer(pointer)).toEqual(segments);
+      expect(formatPointer(parsePointer(pointer))).toBe(pointer);
+    },
+  );
 
   it('formats array indexes as numbers and parses them back as strings (only the document knows)', () => {
     expect(formatPointer(['items', 3, 'name'])).toBe('/items/3/name');

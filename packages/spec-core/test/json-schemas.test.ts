@@ -9,13 +9,19 @@ const schemaFiles = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.schema.j
 
 describe('the shipped JSON Schemas', () => {
   it('cover every spec file kind', () => {
-    expect(schemaFiles.sort()).toEqual(['events', 'models', 'rest', 'services', 'specfirst', 'tasks'].map((k) => `${k}.schema.json`));
+    expect(schemaFiles.sort()).toEqual(
+      ['events', 'models', 'rest', 'services', 'specfirst', 'tasks'].map((k) => `${k}.schema.json`),
+    );
   });
 
   it('compile under ajv strict mode, cross-file references included', () => {
     // strictRequired would reject the idiomatic `if/then: required` on keys declared by the parent.
     const ajv = new Ajv2020({ strict: true, strictRequired: false, allowUnionTypes: true });
-    for (const file of schemaFiles) ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as object, `https://example.test/${file}`);
+    for (const file of schemaFiles)
+      ajv.addSchema(
+        JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as object,
+        `https://example.test/${file}`,
+      );
     for (const file of schemaFiles) expect(() => ajv.getSchema(`https://example.test/${file}`)).not.toThrow();
   });
 
@@ -27,8 +33,12 @@ describe('the shipped JSON Schemas', () => {
         const record = node as Record<string, unknown>;
         if (record.properties && typeof record.properties === 'object') {
           for (const [key, value] of Object.entries(record.properties as Record<string, Record<string, unknown>>)) {
-            const documented = typeof value.description === 'string' || typeof value.$ref === 'string' || ['description', 'title', 'summary'].includes(key);
-            if (!documented && !['type', 'examples', 'const', 'default', 'enum'].includes(key)) undocumented.push(`${where}/properties/${key}`);
+            const documented =
+              typeof value.description === 'string' ||
+              typeof value.$ref === 'string' ||
+              ['description', 'title', 'summary'].includes(key);
+            if (!documented && !['type', 'examples', 'const', 'default', 'enum'].includes(key))
+              undocumented.push(`${where}/properties/${key}`);
           }
         }
         for (const [key, value] of Object.entries(record)) visit(value, `${where}/${key}`);
@@ -59,14 +69,28 @@ describe('the shipped JSON Schemas', () => {
 describe('name rules', () => {
   it('are the same in the JSON Schemas and in the loader', async () => {
     const { NAME_PATTERNS } = await import('../src/util/names.js');
-    const read = (file: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as Record<string, unknown>;
-    const at = (node: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], node);
-    expect(at(read('models.schema.json'), 'properties', 'models', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.model.source);
-    expect(at(read('services.schema.json'), 'properties', 'services', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.service.source);
-    expect(at(read('rest.schema.json'), 'properties', 'tags', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.tag.source);
-    expect(at(read('rest.schema.json'), '$defs', 'tag', 'properties', 'operations', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.operationId.source);
-    expect(at(read('events.schema.json'), 'properties', 'topics', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.topic.source);
-    expect(at(read('tasks.schema.json'), 'properties', 'tasks', 'propertyNames', 'pattern')).toBe(NAME_PATTERNS.task.source);
+    const read = (file: string): Record<string, unknown> =>
+      JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as Record<string, unknown>;
+    const at = (node: unknown, ...keys: string[]): unknown =>
+      keys.reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], node);
+    expect(at(read('models.schema.json'), 'properties', 'models', 'propertyNames', 'pattern')).toBe(
+      NAME_PATTERNS.model.source,
+    );
+    expect(at(read('services.schema.json'), 'properties', 'services', 'propertyNames', 'pattern')).toBe(
+      NAME_PATTERNS.service.source,
+    );
+    expect(at(read('rest.schema.json'), 'properties', 'tags', 'propertyNames', 'pattern')).toBe(
+      NAME_PATTERNS.tag.source,
+    );
+    expect(at(read('rest.schema.json'), '$defs', 'tag', 'properties', 'operations', 'propertyNames', 'pattern')).toBe(
+      NAME_PATTERNS.operationId.source,
+    );
+    expect(at(read('events.schema.json'), 'properties', 'topics', 'propertyNames', 'pattern')).toBe(
+      NAME_PATTERNS.topic.source,
+    );
+    expect(at(read('tasks.schema.json'), 'properties', 'tasks', 'propertyNames', 'pattern')).toBe(
+      NAME_PATTERNS.task.source,
+    );
   });
 });
 

@@ -35,7 +35,13 @@ describe('loading the shop project', () => {
   });
 
   it('reads the project settings', () => {
-    expect(ir.project).toMatchObject({ name: 'shop', specDir: 'spec', outputDir: 'generated', servicesDir: 'services', kind: 'project' });
+    expect(ir.project).toMatchObject({
+      name: 'shop',
+      specDir: 'spec',
+      outputDir: 'generated',
+      servicesDir: 'services',
+      kind: 'project',
+    });
     expect(ir.project.lint.allowAdhocSchemas).toEqual(['services/*/scripts/**']);
   });
 
@@ -47,11 +53,17 @@ describe('loading the shop project', () => {
     // Order's readonly status/total/id/createdAt are gone; what remains keeps its constraints.
     expect(props(ir, 'OrderCreate')).toEqual(['userId', 'items', 'shippingAddress', 'note?']);
     const items = (model(ir, 'OrderCreate').schema as IRObjectSchema).properties[1]!.schema;
-    expect(items).toMatchObject({ kind: 'array', minItems: 1, maxItems: 50, items: { kind: 'ref', model: 'OrderItem' } });
+    expect(items).toMatchObject({
+      kind: 'array',
+      minItems: 1,
+      maxItems: 50,
+      items: { kind: 'ref', model: 'OrderItem' },
+    });
   });
 
   it('drops defaults from Update variants, so a PATCH never resets a field it leaves out', () => {
-    const role = (name: string) => (model(ir, name).schema as IRObjectSchema).properties.find((p) => p.name === 'role')!.schema;
+    const role = (name: string) =>
+      (model(ir, name).schema as IRObjectSchema).properties.find((p) => p.name === 'role')!.schema;
     expect(role('User').default).toBe('customer');
     expect(role('UserCreate').default).toBe('customer');
     expect(role('UserUpdate').default).toBeUndefined();
@@ -61,13 +73,20 @@ describe('loading the shop project', () => {
   it('keeps a union whole in its Update variant, so the discriminator still works', () => {
     const update = model(ir, 'PaymentMethodUpdate').schema;
     expect(update).toMatchObject({ kind: 'oneOf', discriminator: { propertyName: 'method' } });
-    expect(update.kind === 'oneOf' && update.variants.map((v) => (v.kind === 'ref' ? v.model : v.kind))).toEqual(['CardPayment', 'BankTransfer']);
+    expect(update.kind === 'oneOf' && update.variants.map((v) => (v.kind === 'ref' ? v.model : v.kind))).toEqual([
+      'CardPayment',
+      'BankTransfer',
+    ]);
   });
 
   it('points nested references of Create variants at models whose own variants differ', () => {
     const invoice = model(ir, 'InvoiceCreate').schema as IRObjectSchema;
     // Money and PaymentMethod have no readonly fields: the Create form refers to them as they are.
-    expect(invoice.properties.map((p) => (p.schema.kind === 'ref' ? p.schema.model : p.schema.kind))).toEqual(['string', 'Money', 'PaymentMethod']);
+    expect(invoice.properties.map((p) => (p.schema.kind === 'ref' ? p.schema.model : p.schema.kind))).toEqual([
+      'string',
+      'Money',
+      'PaymentMethod',
+    ]);
   });
 
   it('sorts models, services, topics and tasks by name', () => {
@@ -87,11 +106,24 @@ describe('loading the shop project', () => {
     ]);
     const refund = orders.operations.find((o) => o.operationId === 'refundOrder')!;
     expect(refund.expressPath).toBe('/admin/orders/:orderId/refund');
-    expect(refund.security).toEqual([{ schemes: [{ scheme: 'bearer', scopes: [] }, { scheme: 'apiKey', scopes: [] }] }]);
+    expect(refund.security).toEqual([
+      {
+        schemes: [
+          { scheme: 'bearer', scopes: [] },
+          { scheme: 'apiKey', scopes: [] },
+        ],
+      },
+    ]);
     const place = orders.operations.find((o) => o.operationId === 'placeOrder')!;
-    expect(place.security).toEqual([{ schemes: [{ scheme: 'bearer', scopes: [] }] }, { schemes: [{ scheme: 'apiKey', scopes: [] }] }]);
+    expect(place.security).toEqual([
+      { schemes: [{ scheme: 'bearer', scopes: [] }] },
+      { schemes: [{ scheme: 'apiKey', scopes: [] }] },
+    ]);
     expect(place.parameters).toMatchObject([{ name: 'Idempotency-Key', in: 'header', required: false }]);
-    expect(place.responses.map((r) => [r.status, r.headers.map((h) => h.name)])).toEqual([[201, ['Location']], [422, []]]);
+    expect(place.responses.map((r) => [r.status, r.headers.map((h) => h.name)])).toEqual([
+      [201, ['Location']],
+      [422, []],
+    ]);
     const users = ir.services.find((s) => s.name === 'users')!;
     expect(users.operations.find((o) => o.operationId === 'createUser')!.security).toEqual([]);
   });
@@ -119,16 +151,33 @@ describe('loading the shop project', () => {
   });
 
   it('fills retry defaults for topics and tasks', () => {
-    expect(ir.topics.find((t) => t.name === 'invoice.paid')!.retry).toEqual({ attempts: 5, backoff: 'exponential', delayMs: 1000 });
-    expect(ir.tasks.find((t) => t.name === 'purgeCarts')).toMatchObject({ worker: 'mailer', args: 'PurgeCartsArgs', schedule: '0 3 * * *', retry: { attempts: 3 } });
+    expect(ir.topics.find((t) => t.name === 'invoice.paid')!.retry).toEqual({
+      attempts: 5,
+      backoff: 'exponential',
+      delayMs: 1000,
+    });
+    expect(ir.tasks.find((t) => t.name === 'purgeCarts')).toMatchObject({
+      worker: 'mailer',
+      args: 'PurgeCartsArgs',
+      schedule: '0 3 * * *',
+      retry: { attempts: 3 },
+    });
   });
 
   it('locates nodes at their line in the source file, and references at both ends', () => {
     const text = readFileSync(path.join(shop, 'spec/models.yaml'), 'utf8');
     const order = model(ir, 'Order').schema as IRObjectSchema;
     const status = order.properties.find((p) => p.name === 'status')!;
-    expect(status.loc).toMatchObject({ file: 'spec/models.yaml', pointer: '/models/Order/properties/status', line: lineOf(text, 'status: { $ref: OrderStatus') });
-    expect(status.schema.kind === 'ref' && status.schema.target).toMatchObject({ file: 'spec/models.yaml', pointer: '/models/OrderStatus', line: lineOf(text, 'OrderStatus:') });
+    expect(status.loc).toMatchObject({
+      file: 'spec/models.yaml',
+      pointer: '/models/Order/properties/status',
+      line: lineOf(text, 'status: { $ref: OrderStatus'),
+    });
+    expect(status.schema.kind === 'ref' && status.schema.target).toMatchObject({
+      file: 'spec/models.yaml',
+      pointer: '/models/OrderStatus',
+      line: lineOf(text, 'OrderStatus:'),
+    });
     const restText = readFileSync(path.join(shop, 'spec/rest/users.yaml'), 'utf8');
     const getUser = ir.services.find((s) => s.name === 'users')!.operations.find((o) => o.operationId === 'getUser')!;
     expect(getUser.loc.line).toBe(lineOf(restText, 'getUser:'));
@@ -156,7 +205,13 @@ describe('finding the project', () => {
   it('loads the small project with every setting at its default', () => {
     const { ir, diagnostics } = loadProjectSync(path.join(FIXTURES, 'small'), { cache: false });
     expect(diagnostics).toEqual([]);
-    expect(ir.project).toMatchObject({ name: 'todo', specDir: 'spec', outputDir: 'generated', servicesDir: 'services', apps: ['services/*/src/app.ts'] });
+    expect(ir.project).toMatchObject({
+      name: 'todo',
+      specDir: 'spec',
+      outputDir: 'generated',
+      servicesDir: 'services',
+      apps: ['services/*/src/app.ts'],
+    });
     expect(ir.services[0]!.tags.map((t) => t.fileName)).toEqual(['health', 'todos']);
   });
 });
@@ -166,9 +221,12 @@ describe('names that cannot be used safely', () => {
     const { tempProject } = await import('./helpers.js');
     const dir = tempProject({
       'specfirst.yaml': 'name: hostile\n',
-      'spec/models.yaml': 'models:\n  "User<script>": { properties: { a: string } }\n  Fine: { properties: { "__proto__": string, "x\\"); evil(": string } }\n',
-      'spec/services.yaml': 'services:\n  "../evil":\n    type: worker\n  good:\n    type: http\n    port: 1\n    rest: rest/good.yaml\n',
-      'spec/rest/good.yaml': 'tags:\n  "a/../b":\n    operations: {}\n  ok:\n    operations:\n      "constructor()": { method: get, path: /x, responses: { 200: null } }\n      fine: { method: get, path: /y, responses: { 200: Fine } }\n',
+      'spec/models.yaml':
+        'models:\n  "User<script>": { properties: { a: string } }\n  Fine: { properties: { "__proto__": string, "x\\"); evil(": string } }\n',
+      'spec/services.yaml':
+        'services:\n  "../evil":\n    type: worker\n  good:\n    type: http\n    port: 1\n    rest: rest/good.yaml\n',
+      'spec/rest/good.yaml':
+        'tags:\n  "a/../b":\n    operations: {}\n  ok:\n    operations:\n      "constructor()": { method: get, path: /x, responses: { 200: null } }\n      fine: { method: get, path: /y, responses: { 200: Fine } }\n',
     });
     const { ir, diagnostics } = loadProjectSync(dir, { cache: false });
     expect(diagnostics.filter((d) => d.code === 'SF1204').map((d) => [d.file, d.line])).toEqual([
@@ -196,6 +254,8 @@ describe('oversized files', () => {
     // A sparse file: as large as it gets on paper, without writing 16 MiB in a test.
     truncateSync(path.join(dir, 'huge.yaml'), MAX_FILE_BYTES + 1);
     const { diagnostics } = loadProjectSync(path.join(dir, 'huge.yaml'), { cache: false });
-    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([['SF1005', 1, `file is ${MAX_FILE_BYTES + 1} bytes; the limit is ${MAX_FILE_BYTES}`]]);
+    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['SF1005', 1, `file is ${MAX_FILE_BYTES + 1} bytes; the limit is ${MAX_FILE_BYTES}`],
+    ]);
   });
 });

@@ -33,25 +33,65 @@ function onlyService(result: ReturnType<typeof load>): IRService {
 
 function operation(result: ReturnType<typeof load>, operationId: string): IROperation {
   const found = onlyService(result).operations.find((o) => o.operationId === operationId);
-  if (!found) throw new Error(`no operation ${operationId}: ${onlyService(result).operations.map((o) => o.operationId).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `no operation ${operationId}: ${onlyService(result)
+        .operations.map((o) => o.operationId)
+        .join(', ')}`,
+    );
   return found;
 }
 
 describe('which documents are OpenAPI', () => {
   it.each<[string, string, string[], string | undefined]>([
-    ['a list, not a mapping', '- openapi\n- 3.1.0\n', ['SF6004 api.yaml:1 not an OpenAPI document: expected a mapping with an `openapi` key'], 'an OpenAPI document starts with `openapi: 3.1.0` (or 3.0.x)'],
+    [
+      'a list, not a mapping',
+      '- openapi\n- 3.1.0\n',
+      ['SF6004 api.yaml:1 not an OpenAPI document: expected a mapping with an `openapi` key'],
+      'an OpenAPI document starts with `openapi: 3.1.0` (or 3.0.x)',
+    ],
     [
       'Swagger 2',
       "swagger: '2.0'\ninfo: { title: T, version: '1' }\npaths: {}\n",
       ['SF6001 api.yaml:1 Swagger 2.0 is not supported; SpecFirst reads OpenAPI 3.0 and 3.1'],
       'convert the document to OpenAPI 3 first, e.g. with `npx swagger2openapi in.yaml -o out.yaml`',
     ],
-    ['no openapi key', "info: { title: T, version: '1' }\npaths: {}\n", ['SF6004 api.yaml:1 not an OpenAPI document: the `openapi` key is missing'], 'add `openapi: 3.1.0` at the top'],
-    ['a number for a version', 'info: { title: T }\nopenapi: 3.1\npaths: {}\n', ['SF6001 api.yaml:2 OpenAPI version 3.1 is not supported; SpecFirst reads 3.0.x and 3.1.x'], 'quote the version: `openapi: "3.1.0"`'],
-    ['OpenAPI 3.2', "info: { title: T }\nopenapi: '3.2.0'\npaths: {}\n", ['SF6001 api.yaml:2 OpenAPI version "3.2.0" is not supported; SpecFirst reads 3.0.x and 3.1.x'], 'use `openapi: 3.1.0`'],
-    ['a version with a prefix', "openapi: 'v3.1.0'\npaths: {}\n", ['SF6001 api.yaml:1 OpenAPI version "v3.1.0" is not supported; SpecFirst reads 3.0.x and 3.1.x'], 'use `openapi: 3.1.0`'],
-    ['a version with a suffix', "openapi: '3.1.0x'\npaths: {}\n", ['SF6001 api.yaml:1 OpenAPI version "3.1.0x" is not supported; SpecFirst reads 3.0.x and 3.1.x'], 'use `openapi: 3.1.0`'],
-    ['a version without a patch', "openapi: '3.1'\npaths: {}\n", ['SF6001 api.yaml:1 OpenAPI version "3.1" is not supported; SpecFirst reads 3.0.x and 3.1.x'], 'use `openapi: 3.1.0`'],
+    [
+      'no openapi key',
+      "info: { title: T, version: '1' }\npaths: {}\n",
+      ['SF6004 api.yaml:1 not an OpenAPI document: the `openapi` key is missing'],
+      'add `openapi: 3.1.0` at the top',
+    ],
+    [
+      'a number for a version',
+      'info: { title: T }\nopenapi: 3.1\npaths: {}\n',
+      ['SF6001 api.yaml:2 OpenAPI version 3.1 is not supported; SpecFirst reads 3.0.x and 3.1.x'],
+      'quote the version: `openapi: "3.1.0"`',
+    ],
+    [
+      'OpenAPI 3.2',
+      "info: { title: T }\nopenapi: '3.2.0'\npaths: {}\n",
+      ['SF6001 api.yaml:2 OpenAPI version "3.2.0" is not supported; SpecFirst reads 3.0.x and 3.1.x'],
+      'use `openapi: 3.1.0`',
+    ],
+    [
+      'a version with a prefix',
+      "openapi: 'v3.1.0'\npaths: {}\n",
+      ['SF6001 api.yaml:1 OpenAPI version "v3.1.0" is not supported; SpecFirst reads 3.0.x and 3.1.x'],
+      'use `openapi: 3.1.0`',
+    ],
+    [
+      'a version with a suffix',
+      "openapi: '3.1.0x'\npaths: {}\n",
+      ['SF6001 api.yaml:1 OpenAPI version "3.1.0x" is not supported; SpecFirst reads 3.0.x and 3.1.x'],
+      'use `openapi: 3.1.0`',
+    ],
+    [
+      'a version without a patch',
+      "openapi: '3.1'\npaths: {}\n",
+      ['SF6001 api.yaml:1 OpenAPI version "3.1" is not supported; SpecFirst reads 3.0.x and 3.1.x'],
+      'use `openapi: 3.1.0`',
+    ],
     ['3.0.3', "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\n", [], undefined],
     ['a pre-release of 3.1', "openapi: 3.1.0-rc1\ninfo: { title: T, version: '1' }\npaths: {}\n", [], undefined],
     ['3.1.12', "openapi: 3.1.12\ninfo: { title: T, version: '1' }\npaths: {}\n", [], undefined],
@@ -64,18 +104,82 @@ describe('which documents are OpenAPI', () => {
 });
 
 describe('$refs that cannot be followed', () => {
-  const byName = withSchema("{ $ref: '#/components/schemas/Pett' }", 'components:\n  schemas:\n    Pet: { type: object }\n    Owner: { type: object }\n');
+  const byName = withSchema(
+    "{ $ref: '#/components/schemas/Pett' }",
+    'components:\n  schemas:\n    Pet: { type: object }\n    Owner: { type: object }\n',
+  );
   it.each<[string, Record<string, string>, string[], (string | undefined)[]]>([
-    ['a remote URL', { 'api.yaml': withSchema("{ $ref: 'https://example.test/pet.yaml' }") }, ['SF6002 api.yaml:10 remote $ref `https://example.test/pet.yaml` refused: SpecFirst never fetches specs over the network'], ['download the file into the project and refer to it by a relative path']],
-    ['a protocol-relative URL', { 'api.yaml': withSchema("{ $ref: '//example.test/pet.yaml' }") }, ['SF6002 api.yaml:10 remote $ref `//example.test/pet.yaml` refused: SpecFirst never fetches specs over the network'], ['download the file into the project and refer to it by a relative path']],
-    ['a URN', { 'api.yaml': withSchema("{ $ref: 'urn:pet' }") }, ['SF6002 api.yaml:10 remote $ref `urn:pet` refused: SpecFirst never fetches specs over the network'], ['download the file into the project and refer to it by a relative path']],
-    ['a malformed %-escape in the file name', { 'api.yaml': withSchema("{ $ref: 'pet%zz.yaml' }") }, ['SF6003 api.yaml:10 cannot resolve $ref `pet%zz.yaml`: malformed %-escape in the file name'], ['write `%25` for a literal `%`']],
-    ['a missing file', { 'api.yaml': withSchema("{ $ref: 'pet.yaml' }") }, ['SF0002 api.yaml:10 $ref target `pet.yaml`: file not found'], ['check the path; it is relative to the file that names it']],
-    ['a name that is not there', { 'api.yaml': byName }, ['SF6003 api.yaml:10 cannot resolve $ref `#/components/schemas/Pett`: `Pett` does not exist under `/components/schemas`'], ['did you mean `Pet`?']],
-    ['a top-level key that is not there', { 'api.yaml': withSchema("{ $ref: '#/definitions/Pet' }") }, ['SF6003 api.yaml:10 cannot resolve $ref `#/definitions/Pet`: `definitions` does not exist'], ['known keys: `info`, `openapi`, `paths`']],
-    ['a pointer into a string', { 'api.yaml': withSchema("{ $ref: '#/info/title/x' }") }, ['SF6003 api.yaml:10 cannot resolve $ref `#/info/title/x`: `x` does not exist under `/info/title`'], ['check the JSON pointer']],
-    ['a fragment that is no pointer', { 'api.yaml': withSchema("{ $ref: '#Pet' }") }, ['SF6003 api.yaml:10 cannot resolve $ref `#Pet`: the fragment must be a JSON pointer starting with `/`'], ['e.g. `#/components/schemas/User`']],
-    ['a malformed %-escape in the pointer', { 'api.yaml': withSchema("{ $ref: '#/components/schemas/P%zz' }", 'components:\n  schemas:\n    Pet: { type: object }\n') }, ['SF6003 api.yaml:10 cannot resolve $ref `#/components/schemas/P%zz`: malformed %-escape in `P%zz`'], ['write `%25` for a literal `%`']],
+    [
+      'a remote URL',
+      { 'api.yaml': withSchema("{ $ref: 'https://example.test/pet.yaml' }") },
+      [
+        'SF6002 api.yaml:10 remote $ref `https://example.test/pet.yaml` refused: SpecFirst never fetches specs over the network',
+      ],
+      ['download the file into the project and refer to it by a relative path'],
+    ],
+    [
+      'a protocol-relative URL',
+      { 'api.yaml': withSchema("{ $ref: '//example.test/pet.yaml' }") },
+      [
+        'SF6002 api.yaml:10 remote $ref `//example.test/pet.yaml` refused: SpecFirst never fetches specs over the network',
+      ],
+      ['download the file into the project and refer to it by a relative path'],
+    ],
+    [
+      'a URN',
+      { 'api.yaml': withSchema("{ $ref: 'urn:pet' }") },
+      ['SF6002 api.yaml:10 remote $ref `urn:pet` refused: SpecFirst never fetches specs over the network'],
+      ['download the file into the project and refer to it by a relative path'],
+    ],
+    [
+      'a malformed %-escape in the file name',
+      { 'api.yaml': withSchema("{ $ref: 'pet%zz.yaml' }") },
+      ['SF6003 api.yaml:10 cannot resolve $ref `pet%zz.yaml`: malformed %-escape in the file name'],
+      ['write `%25` for a literal `%`'],
+    ],
+    [
+      'a missing file',
+      { 'api.yaml': withSchema("{ $ref: 'pet.yaml' }") },
+      ['SF0002 api.yaml:10 $ref target `pet.yaml`: file not found'],
+      ['check the path; it is relative to the file that names it'],
+    ],
+    [
+      'a name that is not there',
+      { 'api.yaml': byName },
+      [
+        'SF6003 api.yaml:10 cannot resolve $ref `#/components/schemas/Pett`: `Pett` does not exist under `/components/schemas`',
+      ],
+      ['did you mean `Pet`?'],
+    ],
+    [
+      'a top-level key that is not there',
+      { 'api.yaml': withSchema("{ $ref: '#/definitions/Pet' }") },
+      ['SF6003 api.yaml:10 cannot resolve $ref `#/definitions/Pet`: `definitions` does not exist'],
+      ['known keys: `info`, `openapi`, `paths`'],
+    ],
+    [
+      'a pointer into a string',
+      { 'api.yaml': withSchema("{ $ref: '#/info/title/x' }") },
+      ['SF6003 api.yaml:10 cannot resolve $ref `#/info/title/x`: `x` does not exist under `/info/title`'],
+      ['check the JSON pointer'],
+    ],
+    [
+      'a fragment that is no pointer',
+      { 'api.yaml': withSchema("{ $ref: '#Pet' }") },
+      ['SF6003 api.yaml:10 cannot resolve $ref `#Pet`: the fragment must be a JSON pointer starting with `/`'],
+      ['e.g. `#/components/schemas/User`'],
+    ],
+    [
+      'a malformed %-escape in the pointer',
+      {
+        'api.yaml': withSchema(
+          "{ $ref: '#/components/schemas/P%zz' }",
+          'components:\n  schemas:\n    Pet: { type: object }\n',
+        ),
+      },
+      ['SF6003 api.yaml:10 cannot resolve $ref `#/components/schemas/P%zz`: malformed %-escape in `P%zz`'],
+      ['write `%25` for a literal `%`'],
+    ],
     [
       'a name that is not there, in another file',
       { 'api.yaml': withSchema("{ $ref: 'models.yaml#/Pett' }"), 'models.yaml': 'Pet: { type: object }\n' },
@@ -91,12 +195,18 @@ describe('$refs that cannot be followed', () => {
   });
 
   it('refuses a file outside the project root, where the $ref is written', () => {
-    const result = load({ 'api/api.yaml': withSchema("{ $ref: '../secret.yaml' }"), 'secret.yaml': 'type: object\n' }, 'api/api.yaml');
+    const result = load(
+      { 'api/api.yaml': withSchema("{ $ref: '../secret.yaml' }"), 'secret.yaml': 'type: object\n' },
+      'api/api.yaml',
+    );
     expect(result.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([['SF0004', 'api.yaml', 10]]);
   });
 
   it('names each $ref chain that loops, and one longer than 32 hops', () => {
-    const hops = Array.from({ length: 34 }, (_, i) => `    P${i}: { $ref: '#/components/parameters/P${i + 1}' }\n`).join('');
+    const hops = Array.from(
+      { length: 34 },
+      (_, i) => `    P${i}: { $ref: '#/components/parameters/P${i + 1}' }\n`,
+    ).join('');
     const text = `${HEAD}paths:
   /a:
     get:
@@ -119,12 +229,18 @@ ${hops}    P34: { name: deep, in: query, schema: { type: string } }
       `SF2002 ${lineOf(text, '    Loop:')} $ref chain loops back on itself at \`/components/parameters/Loop\``,
       `SF1004 ${lineOf(text, '    P31:')} $ref chain longer than 32 hops`,
     ]);
-    expect(result.diagnostics.map((d) => d.hint)).toEqual(['point the $ref at the object itself', 'point the $ref at the object itself instead of at another $ref']);
+    expect(result.diagnostics.map((d) => d.hint)).toEqual([
+      'point the $ref at the object itself',
+      'point the $ref at the object itself instead of at another $ref',
+    ]);
     expect(operation(result, 'getA').parameters.map((p) => p.name)).toEqual(['q']);
   });
 
   it('follows a chain of exactly 32 hops', () => {
-    const hops = Array.from({ length: 31 }, (_, i) => `    P${i}: { $ref: '#/components/parameters/P${i + 1}' }\n`).join('');
+    const hops = Array.from(
+      { length: 31 },
+      (_, i) => `    P${i}: { $ref: '#/components/parameters/P${i + 1}' }\n`,
+    ).join('');
     const text = `${HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{ $ref: '#/components/parameters/P0' }]\n      responses: { '204': { description: none } }\ncomponents:\n  parameters:\n${hops}    P31: { name: deep, in: query, schema: { type: string } }\n`;
     const result = load({ 'api.yaml': text });
     expect(result.diagnostics).toEqual([]);
@@ -134,16 +250,64 @@ ${hops}    P34: { name: deep, in: query, schema: { type: string } }
 
 describe('schemas reached through $refs', () => {
   it.each<[string, Record<string, string>, unknown]>([
-    ['a model under components/schemas is a reference', { 'api.yaml': withSchema("{ $ref: '#/components/schemas/Pet' }", 'components:\n  schemas:\n    Pet: { type: object }\n') }, { kind: 'ref', model: 'Pet' }],
-    ['a %-escaped and ~-escaped model name', { 'api.yaml': withSchema("{ $ref: '#/components/schemas/Pet%20Owner' }", 'components:\n  schemas:\n    Pet Owner: { type: object }\n') }, { kind: 'ref', model: 'Pet Owner' }],
-    ['a whole file is a model named after the file', { 'api.yaml': withSchema("{ $ref: 'schemas/pet-owner.yaml' }"), 'schemas/pet-owner.yaml': 'type: object\n' }, { kind: 'ref', model: 'PetOwner' }],
-    ['a file in a folder with a %-escaped name', { 'api.yaml': withSchema("{ $ref: 'my%20schemas/pet.yaml' }"), 'my schemas/pet.yaml': 'type: object\n' }, { kind: 'ref', model: 'Pet' }],
-    ['a schema elsewhere is copied in', { 'api.yaml': withSchema("{ $ref: '#/x-shapes/pet' }", 'x-shapes:\n  pet: { type: string, description: inner }\n') }, { kind: 'string', description: 'inner' }],
-    ['a schema inside an array', { 'api.yaml': withSchema("{ $ref: '#/x-shapes/0' }", 'x-shapes:\n  - { type: integer }\n') }, { kind: 'integer' }],
-    ['a ~1-escaped key', { 'api.yaml': withSchema("{ $ref: '#/x-shapes/a~1b' }", "x-shapes:\n  'a/b': { type: boolean }\n") }, { kind: 'boolean' }],
+    [
+      'a model under components/schemas is a reference',
+      {
+        'api.yaml': withSchema(
+          "{ $ref: '#/components/schemas/Pet' }",
+          'components:\n  schemas:\n    Pet: { type: object }\n',
+        ),
+      },
+      { kind: 'ref', model: 'Pet' },
+    ],
+    [
+      'a %-escaped and ~-escaped model name',
+      {
+        'api.yaml': withSchema(
+          "{ $ref: '#/components/schemas/Pet%20Owner' }",
+          'components:\n  schemas:\n    Pet Owner: { type: object }\n',
+        ),
+      },
+      { kind: 'ref', model: 'Pet Owner' },
+    ],
+    [
+      'a whole file is a model named after the file',
+      { 'api.yaml': withSchema("{ $ref: 'schemas/pet-owner.yaml' }"), 'schemas/pet-owner.yaml': 'type: object\n' },
+      { kind: 'ref', model: 'PetOwner' },
+    ],
+    [
+      'a file in a folder with a %-escaped name',
+      { 'api.yaml': withSchema("{ $ref: 'my%20schemas/pet.yaml' }"), 'my schemas/pet.yaml': 'type: object\n' },
+      { kind: 'ref', model: 'Pet' },
+    ],
+    [
+      'a schema elsewhere is copied in',
+      {
+        'api.yaml': withSchema(
+          "{ $ref: '#/x-shapes/pet' }",
+          'x-shapes:\n  pet: { type: string, description: inner }\n',
+        ),
+      },
+      { kind: 'string', description: 'inner' },
+    ],
+    [
+      'a schema inside an array',
+      { 'api.yaml': withSchema("{ $ref: '#/x-shapes/0' }", 'x-shapes:\n  - { type: integer }\n') },
+      { kind: 'integer' },
+    ],
+    [
+      'a ~1-escaped key',
+      { 'api.yaml': withSchema("{ $ref: '#/x-shapes/a~1b' }", "x-shapes:\n  'a/b': { type: boolean }\n") },
+      { kind: 'boolean' },
+    ],
     [
       'siblings of $ref refine the copy: description and nullable',
-      { 'api.yaml': withSchema("{ $ref: '#/x-shapes/pet', description: outer, nullable: true }", 'x-shapes:\n  pet: { type: string, description: inner }\n').replace('openapi: 3.1.0', 'openapi: 3.0.3') },
+      {
+        'api.yaml': withSchema(
+          "{ $ref: '#/x-shapes/pet', description: outer, nullable: true }",
+          'x-shapes:\n  pet: { type: string, description: inner }\n',
+        ).replace('openapi: 3.1.0', 'openapi: 3.0.3'),
+      },
       { kind: 'string', description: 'outer', nullable: true },
     ],
   ])('%s', (_case, files, schema) => {
@@ -153,56 +317,102 @@ describe('schemas reached through $refs', () => {
   });
 
   it('places a model reference at the $ref, and the model where it is declared', () => {
-    const text = withSchema("{ $ref: '#/components/schemas/Pet' }", 'components:\n  schemas:\n    Pet:\n      type: object\n      description: A pet.\n');
+    const text = withSchema(
+      "{ $ref: '#/components/schemas/Pet' }",
+      'components:\n  schemas:\n    Pet:\n      type: object\n      description: A pet.\n',
+    );
     const result = load({ 'api.yaml': text });
-    expect(operation(result, 'getA').responses[0]!.schema).toMatchObject({ kind: 'ref', model: 'Pet', loc: { file: 'api.yaml', line: 10 } });
+    expect(operation(result, 'getA').responses[0]!.schema).toMatchObject({
+      kind: 'ref',
+      model: 'Pet',
+      loc: { file: 'api.yaml', line: 10 },
+    });
     const pet = result.ir.models.find((m) => m.name === 'Pet')!;
-    expect(pet).toMatchObject({ identifier: 'Pet', description: 'A pet.', loc: { file: 'api.yaml', line: lineOf(text, '    Pet:') } });
+    expect(pet).toMatchObject({
+      identifier: 'Pet',
+      description: 'A pet.',
+      loc: { file: 'api.yaml', line: lineOf(text, '    Pet:') },
+    });
   });
 
   it('declares a model reached from two places once', () => {
-    const text = withSchema("{ $ref: 'pet.yaml' }", '').replace('responses:', "parameters: [{ name: p, in: query, schema: { $ref: 'pet.yaml' } }]\n      responses:");
+    const text = withSchema("{ $ref: 'pet.yaml' }", '').replace(
+      'responses:',
+      "parameters: [{ name: p, in: query, schema: { $ref: 'pet.yaml' } }]\n      responses:",
+    );
     const result = load({ 'api.yaml': text, 'pet.yaml': 'type: string\n' });
     expect(result.diagnostics).toEqual([]);
     expect(result.ir.models.filter((m) => m.variant === 'model').map((m) => m.name)).toEqual(['Pet']);
   });
 
   it('refuses a copy that contains itself, at the $ref that closes the cycle', () => {
-    const text = withSchema("{ $ref: '#/x-shapes/node' }", "x-shapes:\n  node:\n    type: object\n    properties:\n      next: { $ref: '#/x-shapes/node' }\n");
+    const text = withSchema(
+      "{ $ref: '#/x-shapes/node' }",
+      "x-shapes:\n  node:\n    type: object\n    properties:\n      next: { $ref: '#/x-shapes/node' }\n",
+    );
     const result = load({ 'api.yaml': text });
     expect(result.diagnostics.map(said)).toEqual([
       `SF2002 api.yaml:${lineOf(text, 'next:')} $ref \`#/x-shapes/node\` refers back to a schema that contains it, and no named model breaks the cycle`,
     ]);
-    expect(result.diagnostics[0]!.hint).toBe('move the recursive schema under `components/schemas` so it becomes a named model');
+    expect(result.diagnostics[0]!.hint).toBe(
+      'move the recursive schema under `components/schemas` so it becomes a named model',
+    );
   });
 
   it('copies the same schema twice side by side without calling it a cycle', () => {
-    const text = withSchema("{ type: object, properties: { a: { $ref: '#/x-shapes/s' }, b: { $ref: '#/x-shapes/s' } } }", 'x-shapes:\n  s: { type: string }\n');
+    const text = withSchema(
+      "{ type: object, properties: { a: { $ref: '#/x-shapes/s' }, b: { $ref: '#/x-shapes/s' } } }",
+      'x-shapes:\n  s: { type: string }\n',
+    );
     const result = load({ 'api.yaml': text });
     expect(result.diagnostics).toEqual([]);
-    expect(operation(result, 'getA').responses[0]!.schema).toMatchObject({ kind: 'object', properties: [{ name: 'a', schema: { kind: 'string' } }, { name: 'b', schema: { kind: 'string' } }] });
+    expect(operation(result, 'getA').responses[0]!.schema).toMatchObject({
+      kind: 'object',
+      properties: [
+        { name: 'a', schema: { kind: 'string' } },
+        { name: 'b', schema: { kind: 'string' } },
+      ],
+    });
   });
 
   it('stops copying 64 levels deep, once', () => {
-    const levels = Array.from({ length: 70 }, (_, i) => `  s${i}: { type: object, properties: { inner: { $ref: '#/x-shapes/s${i + 1}' } } }\n`).join('');
+    const levels = Array.from(
+      { length: 70 },
+      (_, i) => `  s${i}: { type: object, properties: { inner: { $ref: '#/x-shapes/s${i + 1}' } } }\n`,
+    ).join('');
     const text = withSchema("{ $ref: '#/x-shapes/s0' }", `x-shapes:\n${levels}  s70: { type: string }\n`);
     const result = load({ 'api.yaml': text });
-    expect(result.diagnostics.map(said)).toEqual([`SF1004 api.yaml:${lineOf(text, '  s63:')} $ref \`#/x-shapes/s64\` inlines schemas more than 64 levels deep`]);
-    expect(result.diagnostics[0]!.hint).toBe('move the schemas it reaches under `components/schemas`, so they are referenced by name instead of copied');
+    expect(result.diagnostics.map(said)).toEqual([
+      `SF1004 api.yaml:${lineOf(text, '  s63:')} $ref \`#/x-shapes/s64\` inlines schemas more than 64 levels deep`,
+    ]);
+    expect(result.diagnostics[0]!.hint).toBe(
+      'move the schemas it reaches under `components/schemas`, so they are referenced by name instead of copied',
+    );
   });
 
   it('stops copying after 20,000 copies, and says so once', () => {
     // Each level refers twice to the next: 2^15 copies in all.
-    const levels = Array.from({ length: 15 }, (_, i) => `  s${i}: { type: object, properties: { a: { $ref: '#/x-shapes/s${i + 1}' }, b: { $ref: '#/x-shapes/s${i + 1}' } } }\n`).join('');
+    const levels = Array.from(
+      { length: 15 },
+      (_, i) =>
+        `  s${i}: { type: object, properties: { a: { $ref: '#/x-shapes/s${i + 1}' }, b: { $ref: '#/x-shapes/s${i + 1}' } } }\n`,
+    ).join('');
     const text = withSchema("{ $ref: '#/x-shapes/s0' }", `x-shapes:\n${levels}  s15: { type: string }\n`);
     const result = load({ 'api.yaml': text });
-    expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([expect.stringMatching(/^SF1003 \$ref `#\/x-shapes\/s\d+` inlines schemas more than 20000 times$/)]);
+    expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      expect.stringMatching(/^SF1003 \$ref `#\/x-shapes\/s\d+` inlines schemas more than 20000 times$/),
+    ]);
   });
 
   it('names a model whose name cannot become a type, and still declares it', () => {
-    const text = withSchema("{ $ref: '#/components/schemas/1pet' }", 'components:\n  schemas:\n    1pet: { type: object }\n');
+    const text = withSchema(
+      "{ $ref: '#/components/schemas/1pet' }",
+      'components:\n  schemas:\n    1pet: { type: object }\n',
+    );
     const result = load({ 'api.yaml': text });
-    expect(result.diagnostics.map(said)).toEqual([`SF2005 api.yaml:${lineOf(text, '1pet:')} schema name \`1pet\` cannot become a TypeScript type name`]);
+    expect(result.diagnostics.map(said)).toEqual([
+      `SF2005 api.yaml:${lineOf(text, '1pet:')} schema name \`1pet\` cannot become a TypeScript type name`,
+    ]);
     expect(result.diagnostics[0]!.hint).toBe('rename it to start with a letter, e.g. `Model1pet`');
     expect(result.ir.models.find((m) => m.name === '1pet')).toMatchObject({ identifier: 'Model1' });
   });
@@ -239,10 +449,14 @@ describe('operations', () => {
 
   it('derives missing operationIds, keeps summaries and deprecation, and refuses one that cannot be a method', () => {
     const result = load({ 'api.yaml': doc });
-    expect(result.diagnostics.map(said)).toEqual([`SF2005 api.yaml:${lineOf(doc, '42put')} operationId \`42put\` cannot become a method name`]);
+    expect(result.diagnostics.map(said)).toEqual([
+      `SF2005 api.yaml:${lineOf(doc, '42put')} operationId \`42put\` cannot become a method name`,
+    ]);
     expect(result.diagnostics[0]!.hint).toBe('use letters and digits, starting with a letter, e.g. `getUser`');
     const service = onlyService(result);
-    expect(service.operations.map((o) => `${o.method} ${o.operationId} ${o.identifier} ${o.tag} ${o.deprecated}`)).toEqual([
+    expect(
+      service.operations.map((o) => `${o.method} ${o.operationId} ${o.identifier} ${o.tag} ${o.deprecated}`),
+    ).toEqual([
       'get getUsersIdPosts getUsersIdPosts default false',
       'post postUsersIdPosts postUsersIdPosts default true',
       'patch editPost editPost Posts false',
@@ -258,9 +472,18 @@ describe('operations', () => {
   it('overrides a path-level parameter only with the same name and location', () => {
     const result = load({ 'api.yaml': doc });
     const post = operation(result, 'postUsersIdPosts');
-    expect(post.parameters.map((p) => `${p.in}:${p.name}:${p.schema.kind}:${p.required}`)).toEqual(['header:X-Trace:string:false', 'cookie:X-Trace:integer:false', 'path:id:integer:true']);
+    expect(post.parameters.map((p) => `${p.in}:${p.name}:${p.schema.kind}:${p.required}`)).toEqual([
+      'header:X-Trace:string:false',
+      'cookie:X-Trace:integer:false',
+      'path:id:integer:true',
+    ]);
     const get = operation(result, 'getUsersIdPosts');
-    expect(get.parameters[1]).toMatchObject({ name: 'X-Trace', description: 'Trace id.', deprecated: true, loc: { line: lineOf(doc, 'name: X-Trace, in: header') } });
+    expect(get.parameters[1]).toMatchObject({
+      name: 'X-Trace',
+      description: 'Trace id.',
+      deprecated: true,
+      loc: { line: lineOf(doc, 'name: X-Trace, in: header') },
+    });
     expect(get.parameters[0]).not.toHaveProperty('description');
     expect(get.parameters[0]).not.toHaveProperty('deprecated');
   });
@@ -279,7 +502,14 @@ paths:
     const service = onlyService(load({ 'api.yaml': text }));
     expect(service.tags.map((t) => ({ ...t, loc: t.loc.line }))).toEqual([
       { name: 'Pets', identifier: 'Pets', fileName: 'pets', operations: ['b'], loc: lineOf(text, 'operationId: b') },
-      { name: 'Posts', identifier: 'Posts', fileName: 'posts', description: 'Writing.', operations: ['a', 'c'], loc: lineOf(text, 'operationId: a') },
+      {
+        name: 'Posts',
+        identifier: 'Posts',
+        fileName: 'posts',
+        description: 'Writing.',
+        operations: ['a', 'c'],
+        loc: lineOf(text, 'operationId: a'),
+      },
     ]);
   });
 
@@ -303,7 +533,11 @@ components:
     const result = load({ 'api.yaml': text });
     expect(result.diagnostics).toEqual([]);
     const params = operation(result, 'getA').parameters;
-    expect(params.map((p) => `${p.in}:${p.name}:${p.schema.kind}:${p.required}`)).toEqual(['query:filter:object:false', 'query:page:any:false', 'query:limit:integer:true']);
+    expect(params.map((p) => `${p.in}:${p.name}:${p.schema.kind}:${p.required}`)).toEqual([
+      'query:filter:object:false',
+      'query:page:any:false',
+      'query:limit:integer:true',
+    ]);
     // A parameter's schema in `content` is located under it; a referenced one where it is declared.
     expect(params[0]!.schema.loc).toMatchObject({ line: lineOf(text, 'name: filter') });
     expect(params[2]!.loc).toMatchObject({ line: lineOf(text, 'Limit:') });
@@ -319,15 +553,60 @@ describe('request bodies', () => {
   }
 
   it.each<[string, string, string, unknown]>([
-    ['JSON is preferred to what is listed first', "{ content: { text/plain: { schema: { type: string } }, application/json: { schema: { type: object } } } }", '', { contentType: 'application/json', required: false, schema: { kind: 'object' } }],
-    ['a JSON suffix is preferred to other types', "{ required: true, content: { text/plain: {}, application/vnd.api+json: { schema: { type: object } } } }", '', { contentType: 'application/vnd.api+json', required: true, schema: { kind: 'object' } }],
-    ['exact JSON is preferred to a suffix', "{ content: { application/problem+json: { schema: { type: string } }, application/json: { schema: { type: object } } } }", '', { contentType: 'application/json', schema: { kind: 'object' } }],
-    ['JSON with parameters counts as JSON', "{ content: { text/plain: {}, 'application/json; charset=utf-8': { schema: { type: integer } } } }", '', { contentType: 'application/json; charset=utf-8', schema: { kind: 'integer' } }],
-    ['otherwise the first listed', "{ content: { text/csv: { schema: { type: string } }, text/plain: {} } }", '', { contentType: 'text/csv', schema: { kind: 'string' } }],
-    ['no schema: anything', '{ description: Raw., content: { application/octet-stream: {} } }', '', { contentType: 'application/octet-stream', description: 'Raw.', schema: { kind: 'any' } }],
-    ['from components/requestBodies', "{ $ref: '#/components/requestBodies/New' }", 'components:\n  requestBodies:\n    New: { required: true, content: { application/json: { schema: { type: boolean } } } }\n', { required: true, schema: { kind: 'boolean' }, loc: { line: 11 } }],
-    ['a media type object behind a $ref', "{ content: { application/json: { $ref: '#/x-media' } } }", 'x-media: { schema: { type: number } }\n', { contentType: 'application/json', schema: { kind: 'number', loc: { line: 9 } } }],
-    ['a media type $ref that does not resolve to an object', "{ content: { application/json: { $ref: '#/x-media' } } }", 'x-media: 7\n', { contentType: 'application/json', schema: { kind: 'any' } }],
+    [
+      'JSON is preferred to what is listed first',
+      '{ content: { text/plain: { schema: { type: string } }, application/json: { schema: { type: object } } } }',
+      '',
+      { contentType: 'application/json', required: false, schema: { kind: 'object' } },
+    ],
+    [
+      'a JSON suffix is preferred to other types',
+      '{ required: true, content: { text/plain: {}, application/vnd.api+json: { schema: { type: object } } } }',
+      '',
+      { contentType: 'application/vnd.api+json', required: true, schema: { kind: 'object' } },
+    ],
+    [
+      'exact JSON is preferred to a suffix',
+      '{ content: { application/problem+json: { schema: { type: string } }, application/json: { schema: { type: object } } } }',
+      '',
+      { contentType: 'application/json', schema: { kind: 'object' } },
+    ],
+    [
+      'JSON with parameters counts as JSON',
+      "{ content: { text/plain: {}, 'application/json; charset=utf-8': { schema: { type: integer } } } }",
+      '',
+      { contentType: 'application/json; charset=utf-8', schema: { kind: 'integer' } },
+    ],
+    [
+      'otherwise the first listed',
+      '{ content: { text/csv: { schema: { type: string } }, text/plain: {} } }',
+      '',
+      { contentType: 'text/csv', schema: { kind: 'string' } },
+    ],
+    [
+      'no schema: anything',
+      '{ description: Raw., content: { application/octet-stream: {} } }',
+      '',
+      { contentType: 'application/octet-stream', description: 'Raw.', schema: { kind: 'any' } },
+    ],
+    [
+      'from components/requestBodies',
+      "{ $ref: '#/components/requestBodies/New' }",
+      'components:\n  requestBodies:\n    New: { required: true, content: { application/json: { schema: { type: boolean } } } }\n',
+      { required: true, schema: { kind: 'boolean' }, loc: { line: 11 } },
+    ],
+    [
+      'a media type object behind a $ref',
+      "{ content: { application/json: { $ref: '#/x-media' } } }",
+      'x-media: { schema: { type: number } }\n',
+      { contentType: 'application/json', schema: { kind: 'number', loc: { line: 9 } } },
+    ],
+    [
+      'a media type $ref that does not resolve to an object',
+      "{ content: { application/json: { $ref: '#/x-media' } } }",
+      'x-media: 7\n',
+      { contentType: 'application/json', schema: { kind: 'any' } },
+    ],
   ])('%s', (_case, requestBody, components, expected) => {
     expect(body(requestBody, components)).toMatchObject(expected as object);
   });
@@ -388,12 +667,27 @@ components:
       ['default', 'trouble', null, null],
     ]);
     const ok = responses[0]!;
-    expect(ok.headers.map((h) => ({ name: h.name, required: h.required, kind: h.schema.kind, description: h.description ?? null, line: h.loc.line }))).toEqual([
+    expect(
+      ok.headers.map((h) => ({
+        name: h.name,
+        required: h.required,
+        kind: h.schema.kind,
+        description: h.description ?? null,
+        line: h.loc.line,
+      })),
+    ).toEqual([
       { name: 'X-Rate', required: true, kind: 'integer', description: 'Left.', line: lineOf(text, 'X-Rate:') },
       { name: 'X-Page', required: false, kind: 'string', description: null, line: lineOf(text, '    Page:') },
     ]);
     // Each response is located at its status, also when it comes from components.
-    expect(responses.map((r) => r.loc.line)).toEqual([lineOf(text, "'200':"), lineOf(text, "'201':"), lineOf(text, '2xx:'), lineOf(text, "'404':"), lineOf(text, "'422':"), lineOf(text, 'default:')]);
+    expect(responses.map((r) => r.loc.line)).toEqual([
+      lineOf(text, "'200':"),
+      lineOf(text, "'201':"),
+      lineOf(text, '2xx:'),
+      lineOf(text, "'404':"),
+      lineOf(text, "'422':"),
+      lineOf(text, 'default:'),
+    ]);
   });
 
   it('has none when `responses` is not a mapping', () => {
@@ -428,13 +722,18 @@ x-schemes:
     ]);
     expect(operation(result, 'open').security).toEqual([]);
     expect(operation(result, 'byDefault').security).toEqual([{ schemes: [{ scheme: 'key', scopes: [] }] }]);
-    expect(operation(result, 'scoped').security).toEqual([{ schemes: [{ scheme: 'oauth', scopes: ['read', '7'] }] }, { schemes: [{ scheme: 'key', scopes: [] }] }]);
+    expect(operation(result, 'scoped').security).toEqual([
+      { schemes: [{ scheme: 'oauth', scopes: ['read', '7'] }] },
+      { schemes: [{ scheme: 'key', scopes: [] }] },
+    ]);
     expect(operation(result, 'typo').security).toEqual([{ schemes: [{ scheme: 'kee', scopes: [] }] }, { schemes: [] }]);
   });
 
   it('names an unknown scheme where it is required', () => {
     const result = load({ 'api.yaml': text });
-    expect(result.diagnostics.map(said)).toEqual([`SF3007 api.yaml:${lineOf(text, 'operationId: typo')} unknown security scheme \`kee\``]);
+    expect(result.diagnostics.map(said)).toEqual([
+      `SF3007 api.yaml:${lineOf(text, 'operationId: typo')} unknown security scheme \`kee\``,
+    ]);
     expect(result.diagnostics[0]!.pointer).toBe('/paths/~1a/patch/security/0');
   });
 
@@ -448,21 +747,53 @@ describe('the base path from servers', () => {
   it.each<[string, string, string, string[]]>([
     ['no servers', '', '', []],
     ['a full URL', "servers: [{ url: 'https://api.example.test/v2/' }]\n", '/v2', []],
-    ['only the first server counts', "servers: [{ url: 'https://a.test/one' }, { url: 'https://b.test/two' }]\n", '/one', []],
+    [
+      'only the first server counts',
+      "servers: [{ url: 'https://a.test/one' }, { url: 'https://b.test/two' }]\n",
+      '/one',
+      [],
+    ],
     ['a relative URL', "servers: [{ url: '/api//' }]\n", '/api', []],
     ['a host only', "servers: [{ url: 'https://api.example.test' }]\n", '', []],
     ['query and fragment left out', "servers: [{ url: 'https://a.test/v1?x=1#top' }]\n", '/v1', []],
-    ['variables with defaults', "servers:\n  - url: '{scheme}://{host}/{base}/v{major}'\n    variables: { scheme: { default: https }, host: { default: a.test }, base: { default: api }, major: { default: 3 } }\n", '/api/v3', []],
+    [
+      'variables with defaults',
+      "servers:\n  - url: '{scheme}://{host}/{base}/v{major}'\n    variables: { scheme: { default: https }, host: { default: a.test }, base: { default: api }, major: { default: 3 } }\n",
+      '/api/v3',
+      [],
+    ],
     ['a variable left as the scheme and host', "servers: [{ url: '{origin}://x/api' }]\n", '/api', []],
-    ['a variable without a default', "servers: [{ url: 'https://a.test/{version}', variables: { version: { enum: [v1] } } }]\n", '', ['SF3010 warning 3 the path of the first server URL, `/{version}`, is not a plain path; routes are mounted at `/`']],
-    ['a variable not declared', "servers: [{ url: 'https://a.test/{version}' }]\n", '', ['SF3010 warning 3 the path of the first server URL, `/{version}`, is not a plain path; routes are mounted at `/`']],
-    ['odd characters', "servers: [{ url: 'https://a.test/a b' }]\n", '', ['SF3010 warning 3 the path of the first server URL, `/a b`, is not a plain path; routes are mounted at `/`']],
+    [
+      'a variable without a default',
+      "servers: [{ url: 'https://a.test/{version}', variables: { version: { enum: [v1] } } }]\n",
+      '',
+      [
+        'SF3010 warning 3 the path of the first server URL, `/{version}`, is not a plain path; routes are mounted at `/`',
+      ],
+    ],
+    [
+      'a variable not declared',
+      "servers: [{ url: 'https://a.test/{version}' }]\n",
+      '',
+      [
+        'SF3010 warning 3 the path of the first server URL, `/{version}`, is not a plain path; routes are mounted at `/`',
+      ],
+    ],
+    [
+      'odd characters',
+      "servers: [{ url: 'https://a.test/a b' }]\n",
+      '',
+      ['SF3010 warning 3 the path of the first server URL, `/a b`, is not a plain path; routes are mounted at `/`'],
+    ],
     ['a URL that is no string', 'servers: [{ url: 7 }]\n', '', []],
     ['a server that is no mapping', 'servers: [x]\n', '', []],
   ])('%s', (_case, servers, basePath, diagnostics) => {
     const result = load({ 'api.yaml': `${HEAD}${servers}paths: {}\n` });
     expect(result.diagnostics.map((d) => `${d.code} ${d.severity} ${d.line} ${d.message}`)).toEqual(diagnostics);
-    if (diagnostics.length > 0) expect(result.diagnostics[0]!.hint).toBe('use a path of letters, digits, `.`, `_`, `~` and `-` segments, e.g. `https://api.example.com/v1`');
+    if (diagnostics.length > 0)
+      expect(result.diagnostics[0]!.hint).toBe(
+        'use a path of letters, digits, `.`, `_`, `~` and `-` segments, e.g. `https://api.example.com/v1`',
+      );
     expect(onlyService(result).basePath).toBe(basePath);
   });
 });
@@ -479,14 +810,25 @@ x-items:
 `;
     const result = load({ 'api.yaml': text });
     expect(result.diagnostics.map((d) => d.code)).toEqual(['SF6003']);
-    expect(onlyService(result).operations.map((o) => `${o.method} ${o.path} ${o.loc.line}`)).toEqual([`get /a ${lineOf(text, '  a: { get')}`, `post /d ${lineOf(text, '/d:')}`]);
+    expect(onlyService(result).operations.map((o) => `${o.method} ${o.path} ${o.loc.line}`)).toEqual([
+      `get /a ${lineOf(text, '  a: { get')}`,
+      `post /d ${lineOf(text, '/d:')}`,
+    ]);
   });
 
   it('skips the walk for local $refs only, yet loads a file named after them', () => {
-    const text = withSchema("{ type: object, properties: { a: { $ref: '#/components/schemas/A' }, b: { \"$ref\" : 'b.yaml' } } }", 'components:\n  schemas:\n    A: { type: string }\n');
+    const text = withSchema(
+      "{ type: object, properties: { a: { $ref: '#/components/schemas/A' }, b: { \"$ref\" : 'b.yaml' } } }",
+      'components:\n  schemas:\n    A: { type: string }\n',
+    );
     const result = load({ 'api.yaml': text, 'b.yaml': 'type: integer\n' });
     expect(result.diagnostics).toEqual([]);
-    expect(result.ir.models.filter((m) => m.variant === 'model').map((m) => m.name).sort()).toEqual(['A', 'B']);
+    expect(
+      result.ir.models
+        .filter((m) => m.variant === 'model')
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['A', 'B']);
   });
 
   it('follows a $ref from a referenced file to a third one, relative to the second', () => {
@@ -545,11 +887,20 @@ describe('where each part of an operation is located', () => {
       ['/paths/~1a~1{id}/parameters/0', '/paths/~1a~1{id}/parameters/0/schema'],
       ['/paths/~1a~1{id}/post/parameters/0', '/paths/~1a~1{id}/post/parameters/0/content/application~1json/schema'],
     ]);
-    expect([op.body!.loc.pointer, op.body!.schema.loc.pointer]).toEqual(['/paths/~1a~1{id}/post/requestBody', '/paths/~1a~1{id}/post/requestBody/content/application~1json/schema']);
+    expect([op.body!.loc.pointer, op.body!.schema.loc.pointer]).toEqual([
+      '/paths/~1a~1{id}/post/requestBody',
+      '/paths/~1a~1{id}/post/requestBody/content/application~1json/schema',
+    ]);
     const response = op.responses[0]!;
-    expect([response.loc.pointer, response.schema!.loc.pointer]).toEqual(['/paths/~1a~1{id}/post/responses/200', '/paths/~1a~1{id}/post/responses/200/content/application~1json/schema']);
+    expect([response.loc.pointer, response.schema!.loc.pointer]).toEqual([
+      '/paths/~1a~1{id}/post/responses/200',
+      '/paths/~1a~1{id}/post/responses/200/content/application~1json/schema',
+    ]);
     expect(response.headers.map((h) => [h.loc.pointer, h.schema.loc.pointer])).toEqual([
-      ['/paths/~1a~1{id}/post/responses/200/headers/X-Rate', '/paths/~1a~1{id}/post/responses/200/headers/X-Rate/schema'],
+      [
+        '/paths/~1a~1{id}/post/responses/200/headers/X-Rate',
+        '/paths/~1a~1{id}/post/responses/200/headers/X-Rate/schema',
+      ],
     ]);
   });
 });
@@ -590,8 +941,13 @@ describe('$refs inside lists, in other files', () => {
         - $ref: 'https://example.test/params.yaml#/Page'
       responses: { '204': { description: none } }
 `;
-    const result = load({ 'api.yaml': text, 'params.yaml': 'Limit: { name: limit, in: query, schema: { type: integer } }\n' });
-    expect(result.diagnostics.map((d) => [d.code, d.line, d.pointer])).toEqual([['SF6002', lineOf(text, 'https://'), '/paths/~1a/get/parameters/1/$ref']]);
+    const result = load({
+      'api.yaml': text,
+      'params.yaml': 'Limit: { name: limit, in: query, schema: { type: integer } }\n',
+    });
+    expect(result.diagnostics.map((d) => [d.code, d.line, d.pointer])).toEqual([
+      ['SF6002', lineOf(text, 'https://'), '/paths/~1a/get/parameters/1/$ref'],
+    ]);
     expect(operation(result, 'getA').parameters.map((p) => p.name)).toEqual(['limit']);
   });
 });

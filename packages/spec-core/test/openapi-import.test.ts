@@ -42,9 +42,17 @@ describe('the public corpus', () => {
       'user-and-authentication:UserAndAuthentication',
     ]);
     expect(api.operations).toHaveLength(19);
-    expect(api.securitySchemes).toMatchObject([{ name: 'Token', type: 'apiKey', in: 'header', paramName: 'Authorization' }]);
+    expect(api.securitySchemes).toMatchObject([
+      { name: 'Token', type: 'apiKey', in: 'header', paramName: 'Authorization' },
+    ]);
     const login = api.operations.find((o) => o.operationId === 'Login')!;
-    expect(login).toMatchObject({ identifier: 'login', method: 'post', path: '/users/login', tag: 'User and Authentication', security: [] });
+    expect(login).toMatchObject({
+      identifier: 'login',
+      method: 'post',
+      path: '/users/login',
+      tag: 'User and Authentication',
+      security: [],
+    });
     expect(login.body).toMatchObject({ contentType: 'application/json', required: true });
     const feed = api.operations.find((o) => o.operationId === 'GetArticlesFeed')!;
     expect(feed.security).toEqual([{ schemes: [{ scheme: 'Token', scopes: [] }] }]);
@@ -117,12 +125,16 @@ describe('the info of an imported document', () => {
   it('is the info of a services.yaml service described by the document, its description left alone', () => {
     const dir = tempProject({
       'specfirst.yaml': 'name: conduit\n',
-      'spec/services.yaml': 'services:\n  conduit: { type: http, port: 3000, description: Ours., openapi: conduit/openapi.yml }\n',
+      'spec/services.yaml':
+        'services:\n  conduit: { type: http, port: 3000, description: Ours., openapi: conduit/openapi.yml }\n',
       'spec/conduit/openapi.yml': readFileSync(REALWORLD_OPENAPI, 'utf8'),
     });
     const { ir, diagnostics } = loadProjectSync(dir, { cache: false });
     expect(diagnostics).toEqual([]);
-    expect(ir.services[0]).toMatchObject({ description: 'Ours.', info: { title: 'RealWorld Conduit API', version: '1.1.0', license: { name: 'MIT License' } } });
+    expect(ir.services[0]).toMatchObject({
+      description: 'Ours.',
+      info: { title: 'RealWorld Conduit API', version: '1.1.0', license: { name: 'MIT License' } },
+    });
   });
 
   it('keeps every string field, summary, termsOfService and license identifier included', () => {
@@ -162,11 +174,17 @@ info:
   license: { url: 'https://opensource.org/licenses/MIT' }
 paths: {}
 `;
-    const dir = tempProject({ 'a.yaml': malformed, 'b.yaml': malformed.replace('version: 1.0', 'version: "1.0"'), 'c.yaml': 'openapi: 3.1.0\ninfo: nothing\npaths: {}\n' });
+    const dir = tempProject({
+      'a.yaml': malformed,
+      'b.yaml': malformed.replace('version: 1.0', 'version: "1.0"'),
+      'c.yaml': 'openapi: 3.1.0\ninfo: nothing\npaths: {}\n',
+    });
     const a = loadProjectSync(path.join(dir, 'a.yaml'), { cache: false });
     expect(a.diagnostics).toEqual([]);
     expect(a.ir.services[0]).not.toHaveProperty('info');
-    expect(loadProjectSync(path.join(dir, 'b.yaml'), { cache: false }).ir.services[0]!.info).toEqual({ version: '1.0' });
+    expect(loadProjectSync(path.join(dir, 'b.yaml'), { cache: false }).ir.services[0]!.info).toEqual({
+      version: '1.0',
+    });
     const c = loadProjectSync(path.join(dir, 'c.yaml'), { cache: false });
     expect(c.ir.services[0]).not.toHaveProperty('info');
     expect(JSON.parse(JSON.stringify(c.ir))).toEqual(c.ir);
@@ -190,11 +208,19 @@ describe('importing OpenAPI features', () => {
     expect(get.operationId).toBe('getPetsPetId');
     expect(get.tag).toBe('default');
     // The operation's own `verbose` replaces the path-level one.
-    expect(get.parameters.map((p) => `${p.in}:${p.name}:${p.schema.kind}:${p.required}`)).toEqual(['path:petId:string:true', 'query:verbose:integer:true']);
+    expect(get.parameters.map((p) => `${p.in}:${p.name}:${p.schema.kind}:${p.required}`)).toEqual([
+      'path:petId:string:true',
+      'query:verbose:integer:true',
+    ]);
     expect(get.responses.map((r) => r.status)).toEqual([200, '4XX']);
     expect(get.security).toEqual([{ schemes: [{ scheme: 'key', scopes: [] }] }]);
     const remove = service.operations.find((o) => o.method === 'delete')!;
-    expect(remove).toMatchObject({ operationId: 'remove-pet', identifier: 'removePet', tag: 'Pet Store', security: [] });
+    expect(remove).toMatchObject({
+      operationId: 'remove-pet',
+      identifier: 'removePet',
+      tag: 'Pet Store',
+      security: [],
+    });
     expect(service.tags.map((t) => t.fileName)).toEqual(['default', 'pet-store']);
   });
 
@@ -218,9 +244,14 @@ ${models31}`,
     expect(byName.name!.schema).toMatchObject({ kind: 'string', nullable: true });
     expect(byName.kind!.schema).toMatchObject({ kind: 'anyOf', variants: [{ kind: 'string' }, { kind: 'integer' }] });
     expect(byName.owner!.schema).toMatchObject({ kind: 'ref', model: 'Owner' });
-    expect((ir.models.find((m) => m.name === 'PetCreate')!.schema as IRObjectSchema).properties.map((p) => p.name)).toEqual(['name', 'kind', 'owner']);
+    expect(
+      (ir.models.find((m) => m.name === 'PetCreate')!.schema as IRObjectSchema).properties.map((p) => p.name),
+    ).toEqual(['name', 'kind', 'owner']);
     // OpenAPI request bodies are optional unless they say `required: true`.
-    expect(ir.services[0]!.operations[0]!.body).toMatchObject({ required: false, schema: { kind: 'ref', model: 'Pet' } });
+    expect(ir.services[0]!.operations[0]!.body).toMatchObject({
+      required: false,
+      schema: { kind: 'ref', model: 'Pet' },
+    });
   });
 
   it('reads 3.0 nullable and records both ends of a $ref across files', () => {
@@ -301,10 +332,19 @@ components:
     });
     const { ir, diagnostics } = loadProjectSync(path.join(dir, 'api.yaml'), { cache: false });
     expect(diagnostics).toEqual([]);
-    const identifiers = Object.fromEntries(ir.models.filter((m) => m.variant === 'model').map((m) => [m.name, m.identifier]));
+    const identifiers = Object.fromEntries(
+      ir.models.filter((m) => m.variant === 'model').map((m) => [m.name, m.identifier]),
+    );
     // Names that already are their identifier keep it; the others take the first free number,
     // counting every model's Create/Update variants.
-    expect(identifiers).toEqual({ user: 'User2', User: 'User', Foo: 'Foo', foo_create: 'FooCreate2', Promise: 'PromiseModel2', PromiseModelUpdate: 'PromiseModelUpdate' });
+    expect(identifiers).toEqual({
+      user: 'User2',
+      User: 'User',
+      Foo: 'Foo',
+      foo_create: 'FooCreate2',
+      Promise: 'PromiseModel2',
+      PromiseModelUpdate: 'PromiseModelUpdate',
+    });
     const all = ir.models.map((m) => m.identifier);
     expect(new Set(all).size).toBe(all.length);
   });
@@ -316,7 +356,19 @@ describe('remote references in disguise', () => {
       'api.json': JSON.stringify({
         openapi: '3.1.0',
         info: { title: 'T', version: '1' },
-        paths: { '/a': { get: { operationId: 'a', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: 'https://example.test/x.json' } } } } } } } },
+        paths: {
+          '/a': {
+            get: {
+              operationId: 'a',
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { $ref: 'https://example.test/x.json' } } },
+                },
+              },
+            },
+          },
+        },
       }).replace('"$ref"', '"\\u0024ref"'),
     });
     const { diagnostics } = loadProjectSync(path.join(dir, 'api.json'), { cache: false });

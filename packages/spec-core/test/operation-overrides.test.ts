@@ -6,7 +6,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Diagnostic, type IROperation, type IRSecurityRequirement, type LoadResult, loadProjectSync, SCHEMAS_DIR } from '../src/index.js';
+import {
+  type Diagnostic,
+  type IROperation,
+  type IRSecurityRequirement,
+  type LoadResult,
+  loadProjectSync,
+  SCHEMAS_DIR,
+} from '../src/index.js';
 import { REALWORLD_OPENAPI } from '../../../test/support/corpus.js';
 import { lineOf, tempProject } from './helpers.js';
 
@@ -32,10 +39,17 @@ function conduitProject(conduitExtra: string, otherServices = '', files: Record<
     port: 3000
     openapi: conduit/openapi.yml
 ${conduitExtra}${otherServices}`;
-  const dir = tempProject({ 'specfirst.yaml': 'name: conduit\n', 'spec/services.yaml': services, 'spec/conduit/openapi.yml': REALWORLD, ...files });
+  const dir = tempProject({
+    'specfirst.yaml': 'name: conduit\n',
+    'spec/services.yaml': services,
+    'spec/conduit/openapi.yml': REALWORLD,
+    ...files,
+  });
   const result = loadProjectSync(dir, { cache: false });
   const operation = (operationId: string, service = 'conduit'): IROperation => {
-    const op = result.ir.services.find((s) => s.name === service)?.operations.find((o) => o.operationId === operationId);
+    const op = result.ir.services
+      .find((s) => s.name === service)
+      ?.operations.find((o) => o.operationId === operationId);
     if (!op) throw new Error(`no operation ${service}.${operationId} in the IR`);
     return op;
   };
@@ -154,7 +168,14 @@ components:
     expect(security).toEqual({
       listPets: [],
       getPetsId: [{ schemes: [{ scheme: 'oauth', scopes: ['read:pets'] }] }, { schemes: [] }],
-      deletePet: [{ schemes: [{ scheme: 'key', scopes: [] }, { scheme: 'oauth', scopes: ['write:pets'] }] }],
+      deletePet: [
+        {
+          schemes: [
+            { scheme: 'key', scopes: [] },
+            { scheme: 'oauth', scopes: ['write:pets'] },
+          ],
+        },
+      ],
     });
   });
 });
@@ -177,8 +198,14 @@ describe('operation override diagnostics', () => {
   it('SF4007: the generated method name is not the operationId, and the hint says which one to write', () => {
     const loaded = conduitProject('    operations:\n      getArticles:\n        security: [{}, {Token: []}]\n');
     const d = only(loaded.result.diagnostics);
-    expect(d).toMatchObject({ code: 'SF4007', file: 'spec/services.yaml', ...position(loaded.services, 'getArticles:') });
-    expect(d.hint).toBe('`getArticles` is the generated method name of `GetArticles`; write the operationId as the document does: `GetArticles`');
+    expect(d).toMatchObject({
+      code: 'SF4007',
+      file: 'spec/services.yaml',
+      ...position(loaded.services, 'getArticles:'),
+    });
+    expect(d.hint).toBe(
+      '`getArticles` is the generated method name of `GetArticles`; write the operationId as the document does: `GetArticles`',
+    );
     expect(loaded.operation('GetArticles').security).toEqual([]);
   });
 
@@ -189,7 +216,8 @@ describe('operation override diagnostics', () => {
       code: 'SF4008',
       file: 'spec/services.yaml',
       ...position(loaded.services, 'Tokn', 'Tokn'),
-      message: 'unknown security scheme `Tokn` in the override of `GetArticles`: `spec/conduit/openapi.yml` does not declare it',
+      message:
+        'unknown security scheme `Tokn` in the override of `GetArticles`: `spec/conduit/openapi.yml` does not declare it',
       hint: 'did you mean `Token`?',
     });
   });
@@ -198,46 +226,80 @@ describe('operation override diagnostics', () => {
     const loaded = conduitProject(
       '',
       '  users:\n    type: http\n    port: 3001\n    rest: rest/users.yaml\n    operations:\n      getUser:\n        security: []\n',
-      { 'spec/rest/users.yaml': 'tags:\n  users:\n    operations:\n      getUser:\n        method: get\n        path: /users\n        responses:\n          200: string\n' },
+      {
+        'spec/rest/users.yaml':
+          'tags:\n  users:\n    operations:\n      getUser:\n        method: get\n        path: /users\n        responses:\n          200: string\n',
+      },
     );
     const d = only(loaded.result.diagnostics);
-    expect(d).toMatchObject({ code: 'SF4009', file: 'spec/services.yaml', ...position(loaded.services, '    operations:', 'operations') });
-    expect(d.message).toBe('service `users` has `operations` overrides, but they apply only to an imported OpenAPI document (`openapi:`)');
-    expect(d.hint).toBe('`rest/users.yaml` is the single place for its operations: set `security` on the operation there, and remove `operations`');
+    expect(d).toMatchObject({
+      code: 'SF4009',
+      file: 'spec/services.yaml',
+      ...position(loaded.services, '    operations:', 'operations'),
+    });
+    expect(d.message).toBe(
+      'service `users` has `operations` overrides, but they apply only to an imported OpenAPI document (`openapi:`)',
+    );
+    expect(d.hint).toBe(
+      '`rest/users.yaml` is the single place for its operations: set `security` on the operation there, and remove `operations`',
+    );
   });
 
   it('SF4009: `operations` on a worker', () => {
-    const loaded = conduitProject('', '  mailer:\n    type: worker\n    operations:\n      send:\n        security: []\n');
+    const loaded = conduitProject(
+      '',
+      '  mailer:\n    type: worker\n    operations:\n      send:\n        security: []\n',
+    );
     const d = only(loaded.result.diagnostics);
-    expect(d).toMatchObject({ code: 'SF4009', file: 'spec/services.yaml', ...position(loaded.services, '    operations:', 'operations') });
+    expect(d).toMatchObject({
+      code: 'SF4009',
+      file: 'spec/services.yaml',
+      ...position(loaded.services, '    operations:', 'operations'),
+    });
     expect(d.hint).toMatch(/^workers serve no HTTP API/);
   });
 
-  it('the wrong shape is a schema error at the value, and leaves the document\'s security as it was', () => {
+  it("the wrong shape is a schema error at the value, and leaves the document's security as it was", () => {
     // `[Token]` is the REST file's short form; overrides take OpenAPI's `{Token: []}`.
     const loaded = conduitProject('    operations:\n      GetArticles:\n        security: [Token]\n');
     const d = only(loaded.result.diagnostics);
-    expect(d).toMatchObject({ code: 'SF1202', file: 'spec/services.yaml', ...position(loaded.services, 'security: [Token]', 'Token') });
-    expect(d.message).toBe('expected object, got the string "Token" at services.conduit.operations.GetArticles.security.0');
+    expect(d).toMatchObject({
+      code: 'SF1202',
+      file: 'spec/services.yaml',
+      ...position(loaded.services, 'security: [Token]', 'Token'),
+    });
+    expect(d.message).toBe(
+      'expected object, got the string "Token" at services.conduit.operations.GetArticles.security.0',
+    );
     expect(loaded.operation('GetArticles').security).toEqual([]);
   });
 
   it('only `security` can be overridden for now: another key is unknown, with a suggestion', () => {
     const loaded = conduitProject('    operations:\n      GetArticles:\n        security: []\n        securty: []\n');
     const d = only(loaded.result.diagnostics);
-    expect(d).toMatchObject({ code: 'SF1201', file: 'spec/services.yaml', ...position(loaded.services, 'securty'), hint: 'did you mean `security`?' });
+    expect(d).toMatchObject({
+      code: 'SF1201',
+      file: 'spec/services.yaml',
+      ...position(loaded.services, 'securty'),
+      hint: 'did you mean `security`?',
+    });
   });
 });
 
 describe('the services.yaml JSON Schema', () => {
   it('offers `operations.<operationId>.security` to editors, with hover text', () => {
     const schema = JSON.parse(readFileSync(path.join(SCHEMAS_DIR, 'services.schema.json'), 'utf8')) as {
-      $defs: Record<string, { properties: Record<string, { description?: string; additionalProperties?: { $ref?: string } }> }>;
+      $defs: Record<
+        string,
+        { properties: Record<string, { description?: string; additionalProperties?: { $ref?: string } }> }
+      >;
     };
     const operations = schema.$defs.service!.properties.operations!;
     expect(operations.description).toContain('operationId');
     expect(operations.additionalProperties?.$ref).toBe('#/$defs/operationOverride');
     expect(Object.keys(schema.$defs.operationOverride!.properties)).toEqual(['security']);
-    expect(schema.$defs.operationOverride!.properties.security!.description).toContain('`{}`: anonymous access allowed');
+    expect(schema.$defs.operationOverride!.properties.security!.description).toContain(
+      '`{}`: anonymous access allowed',
+    );
   });
 });

@@ -33,7 +33,12 @@ describe('didYouMean', () => {
     ['two edits, 6 letters', 'Custmr', ['Customer', 'Order'], 'did you mean `Customer`?'],
     ['three edits, 7 letters: too far', 'Shpmnts', ['Shipment', 'Order'], 'known models: `Order`, `Shipment`'],
     ['three edits, 10 letters', 'PaymntMthd', ['PaymentMethod', 'Order'], 'did you mean `PaymentMethod`?'],
-    ['four edits, 9 letters: too far', 'PymntMthd', ['PaymentMethod', 'Order'], 'known models: `Order`, `PaymentMethod`'],
+    [
+      'four edits, 9 letters: too far',
+      'PymntMthd',
+      ['PaymentMethod', 'Order'],
+      'known models: `Order`, `PaymentMethod`',
+    ],
     ['three edits, however long the word', 'NewUser', ['User', 'Order'], 'known models: `Order`, `User`'],
     // Of two equally close names, the first in alphabetical order, whatever order they come in.
     ['a tie, in order', 'Csr', ['Asr', 'Bsr'], 'did you mean `Asr`?'],
@@ -53,9 +58,21 @@ describe('didYouMean', () => {
 
   it.each<[string, string[], string]>([
     ['none', [], 'no model is defined'],
-    ['eight, all shown, sorted', [...NATO.slice(0, 8)].reverse(), 'known models: `Alpha`, `Bravo`, `Charlie`, `Delta`, `Echo`, `Foxtrot`, `Golf`, `Hotel`'],
-    ['nine: the first eight and the count', NATO.slice(0, 9), 'known models: `Alpha`, `Bravo`, `Charlie`, `Delta`, `Echo`, `Foxtrot`, `Golf`, `Hotel`, … (9 in all)'],
-    ['ten', [...NATO].reverse(), 'known models: `Alpha`, `Bravo`, `Charlie`, `Delta`, `Echo`, `Foxtrot`, `Golf`, `Hotel`, … (10 in all)'],
+    [
+      'eight, all shown, sorted',
+      [...NATO.slice(0, 8)].reverse(),
+      'known models: `Alpha`, `Bravo`, `Charlie`, `Delta`, `Echo`, `Foxtrot`, `Golf`, `Hotel`',
+    ],
+    [
+      'nine: the first eight and the count',
+      NATO.slice(0, 9),
+      'known models: `Alpha`, `Bravo`, `Charlie`, `Delta`, `Echo`, `Foxtrot`, `Golf`, `Hotel`, … (9 in all)',
+    ],
+    [
+      'ten',
+      [...NATO].reverse(),
+      'known models: `Alpha`, `Bravo`, `Charlie`, `Delta`, `Echo`, `Foxtrot`, `Golf`, `Hotel`, … (10 in all)',
+    ],
   ])('with nothing close, lists the known names: %s', (_case, candidates, hint) => {
     expect(didYouMean('Zulu', candidates, 'model')).toBe(hint);
   });

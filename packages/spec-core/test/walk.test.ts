@@ -26,14 +26,25 @@ const EVERY_KIND: IRSchema = {
   ...base('/Everything'),
   kind: 'object',
   properties: [
-    { name: 's', required: true, readonly: false, writeonly: false, loc: at('/Everything/s'), schema: { ...base('/Everything/s'), kind: 'string' } },
+    {
+      name: 's',
+      required: true,
+      readonly: false,
+      writeonly: false,
+      loc: at('/Everything/s'),
+      schema: { ...base('/Everything/s'), kind: 'string' },
+    },
     {
       name: 'list',
       required: true,
       readonly: false,
       writeonly: false,
       loc: at('/Everything/list'),
-      schema: { ...base('/Everything/list'), kind: 'array', items: { ...base('/Everything/list/items'), kind: 'integer' } },
+      schema: {
+        ...base('/Everything/list'),
+        kind: 'array',
+        items: { ...base('/Everything/list/items'), kind: 'integer' },
+      },
     },
     {
       name: 'either',
@@ -112,17 +123,48 @@ function follow(value: unknown, segments: readonly (string | number)[]): unknown
 describe('walkSchema', () => {
   it('visits every node once, parents first, with its path, depth and edge', () => {
     const seen: [IRSchemaKind, string, number, string | undefined][] = [];
-    walkSchema(EVERY_KIND, { enter: (node, visit) => void seen.push([node.kind, formatPointer(visit.path), visit.depth, visit.edge?.via]) });
+    walkSchema(EVERY_KIND, {
+      enter: (node, visit) => void seen.push([node.kind, formatPointer(visit.path), visit.depth, visit.edge?.via]),
+    });
     expect(seen).toEqual(EVERY_KIND_ORDER);
   });
 
   it('calls the visitor of each kind, for every kind the IR has', () => {
     const counts = new Map<string, number>();
     const visitor: SchemaVisitor = {};
-    for (const kind of IR_SCHEMA_KINDS) (visitor as Record<string, () => void>)[kind] = () => void counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    for (const kind of IR_SCHEMA_KINDS)
+      (visitor as Record<string, () => void>)[kind] = () => void counts.set(kind, (counts.get(kind) ?? 0) + 1);
     walkSchema(EVERY_KIND, visitor);
-    expect(Object.fromEntries(counts)).toEqual({ object: 1, string: 2, array: 1, integer: 1, oneOf: 1, number: 1, boolean: 1, anyOf: 1, null: 1, literal: 1, allOf: 1, ref: 1, any: 1 });
-    expect([...IR_SCHEMA_KINDS].sort()).toEqual(['allOf', 'any', 'anyOf', 'array', 'boolean', 'integer', 'literal', 'null', 'number', 'object', 'oneOf', 'ref', 'string']);
+    expect(Object.fromEntries(counts)).toEqual({
+      object: 1,
+      string: 2,
+      array: 1,
+      integer: 1,
+      oneOf: 1,
+      number: 1,
+      boolean: 1,
+      anyOf: 1,
+      null: 1,
+      literal: 1,
+      allOf: 1,
+      ref: 1,
+      any: 1,
+    });
+    expect([...IR_SCHEMA_KINDS].sort()).toEqual([
+      'allOf',
+      'any',
+      'anyOf',
+      'array',
+      'boolean',
+      'integer',
+      'literal',
+      'null',
+      'number',
+      'object',
+      'oneOf',
+      'ref',
+      'string',
+    ]);
   });
 
   it('gives the node, its parent, its loc, and the property that holds it', () => {
@@ -133,7 +175,8 @@ describe('walkSchema', () => {
         expect(visit.loc).toBe(node.loc);
       },
       array: (_node, visit) => {
-        if (visit.edge?.via === 'property') found.push(`array is property ${visit.edge.property.name} (#${visit.edge.index})`);
+        if (visit.edge?.via === 'property')
+          found.push(`array is property ${visit.edge.property.name} (#${visit.edge.index})`);
       },
     });
     expect(found).toEqual(['array is property list (#1)', 'integer at /Everything/list/items in array']);
@@ -157,9 +200,45 @@ describe('walkSchema', () => {
 
   it.each([
     ['object', ['object']],
-    ['array', ['object', 'string', 'array', 'oneOf', 'number', 'boolean', 'anyOf', 'null', 'literal', 'allOf', 'ref', 'any', 'string']],
-    ['oneOf', ['object', 'string', 'array', 'integer', 'oneOf', 'anyOf', 'null', 'literal', 'allOf', 'ref', 'any', 'string']],
-    ['allOf', ['object', 'string', 'array', 'integer', 'oneOf', 'number', 'boolean', 'anyOf', 'null', 'literal', 'allOf', 'string']],
+    [
+      'array',
+      [
+        'object',
+        'string',
+        'array',
+        'oneOf',
+        'number',
+        'boolean',
+        'anyOf',
+        'null',
+        'literal',
+        'allOf',
+        'ref',
+        'any',
+        'string',
+      ],
+    ],
+    [
+      'oneOf',
+      ['object', 'string', 'array', 'integer', 'oneOf', 'anyOf', 'null', 'literal', 'allOf', 'ref', 'any', 'string'],
+    ],
+    [
+      'allOf',
+      [
+        'object',
+        'string',
+        'array',
+        'integer',
+        'oneOf',
+        'number',
+        'boolean',
+        'anyOf',
+        'null',
+        'literal',
+        'allOf',
+        'string',
+      ],
+    ],
   ] as const)("returning 'skip' from the %s visitor leaves out its children, and only those", (kind, expected) => {
     const seen: string[] = [];
     walkSchema(EVERY_KIND, { enter: (node) => void seen.push(node.kind), [kind]: () => 'skip' });
@@ -168,7 +247,11 @@ describe('walkSchema', () => {
 
   it("'skip' from enter skips the kind's visitor too", () => {
     const arrays: string[] = [];
-    walkSchema(EVERY_KIND, { enter: (node) => (node.kind === 'array' ? 'skip' : undefined), array: () => void arrays.push('array'), integer: () => void arrays.push('integer') });
+    walkSchema(EVERY_KIND, {
+      enter: (node) => (node.kind === 'array' ? 'skip' : undefined),
+      array: () => void arrays.push('array'),
+      integer: () => void arrays.push('integer'),
+    });
     expect(arrays).toEqual([]);
   });
 
@@ -182,9 +265,23 @@ describe('walkSchema', () => {
 
   it('calls leave after the children, innermost first', () => {
     const events: string[] = [];
-    const tree: IRSchema = { ...base('/A'), kind: 'array', items: { ...base('/A/items'), kind: 'array', items: { ...base('/A/items/items'), kind: 'string' } } };
-    walkSchema(tree, { enter: (node, v) => void events.push(`enter ${node.kind}@${v.depth}`), leave: (node, v) => void events.push(`leave ${node.kind}@${v.depth}`) });
-    expect(events).toEqual(['enter array@0', 'enter array@1', 'enter string@2', 'leave string@2', 'leave array@1', 'leave array@0']);
+    const tree: IRSchema = {
+      ...base('/A'),
+      kind: 'array',
+      items: { ...base('/A/items'), kind: 'array', items: { ...base('/A/items/items'), kind: 'string' } },
+    };
+    walkSchema(tree, {
+      enter: (node, v) => void events.push(`enter ${node.kind}@${v.depth}`),
+      leave: (node, v) => void events.push(`leave ${node.kind}@${v.depth}`),
+    });
+    expect(events).toEqual([
+      'enter array@0',
+      'enter array@1',
+      'enter string@2',
+      'leave string@2',
+      'leave array@1',
+      'leave array@0',
+    ]);
   });
 
   it('does not follow references to their model', () => {
@@ -224,7 +321,10 @@ describe('walkIR', () => {
       enter: (_node, { owner, depth }) => {
         if (depth !== 0) return 'skip';
         if (owner.kind === 'model') roots.push(`model ${owner.model.name}`);
-        else if (owner.kind === 'parameter') roots.push(`${owner.service.name}.${owner.operation.operationId} ${owner.parameter.in} ${owner.parameter.name}`);
+        else if (owner.kind === 'parameter')
+          roots.push(
+            `${owner.service.name}.${owner.operation.operationId} ${owner.parameter.in} ${owner.parameter.name}`,
+          );
         return 'skip';
       },
     });

@@ -40,7 +40,12 @@ describe('parseYamlSource', () => {
   it('expands aliases but refuses an alias bomb', () => {
     expect(parse('a: &x [1, 2]\nb: *x\n').value).toEqual({ a: [1, 2], b: [1, 2] });
     const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     const bomb = parse(levels.join('\n') + '\n');
     expect(bomb.value).toBeUndefined();
     expect(bomb.diagnostics.map((d) => d.code)).toEqual(['SF1003']);

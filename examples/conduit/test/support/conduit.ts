@@ -16,7 +16,15 @@ export interface TestConduit extends RunningConduit {
 export async function startTestConduit(backend: Backend, overrides: Partial<Config> = {}): Promise<TestConduit> {
   const database = backend === 'postgres' ? await createTestDatabase() : undefined;
   const logs: string[] = [];
-  const config: Config = { port: 0, host: '127.0.0.1', databaseUrl: database?.url, dataDir: undefined, jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', corsOrigins: [], ...overrides };
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: database?.url,
+    dataDir: undefined,
+    jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256',
+    corsOrigins: [],
+    ...overrides,
+  };
   try {
     const conduit = await startConduit(config, { logger: jsonLogger('warn', (line) => logs.push(line)) });
     return Object.assign(conduit, {

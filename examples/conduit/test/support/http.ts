@@ -8,11 +8,19 @@ export interface Reply {
 }
 
 export function client(baseUrl: string) {
-  return async function call(method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<Reply> {
+  return async function call(
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string } = {},
+  ): Promise<Reply> {
     const headers: Record<string, string> = {};
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.token !== undefined) headers['authorization'] = `Token ${options.token}`;
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
   };
@@ -20,7 +28,10 @@ export function client(baseUrl: string) {
 
 /** Registers a user and gives back its token. */
 export async function register(call: ReturnType<typeof client>, username: string): Promise<string> {
-  const reply = await call('POST', '/users', { body: { user: { username, email: `${username}@example.com`, password: `${username}-password` } } });
-  if (reply.status !== 201) throw new Error(`registering ${username} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+  const reply = await call('POST', '/users', {
+    body: { user: { username, email: `${username}@example.com`, password: `${username}-password` } },
+  });
+  if (reply.status !== 201)
+    throw new Error(`registering ${username} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
   return reply.body.user.token as string;
 }

@@ -40,10 +40,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   // The creation time is in the name, so that a later run can tell abandoned databases.
   const name = `${PREFIX}${now}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await admin(async (client) => {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${PREFIX}%`]);
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${PREFIX}%`,
+    ]);
     for (const { datname } of rows) {
       const created = Number(/^conduit_test_(\d+)_/.exec(datname)?.[1]);
-      if (/^[a-z0-9_]+$/.test(datname) && created < now - ABANDONED_AFTER_SECONDS) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+      if (/^[a-z0-9_]+$/.test(datname) && created < now - ABANDONED_AFTER_SECONDS)
+        await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     }
     await client.query(`CREATE DATABASE ${name}`);
   });

@@ -32,8 +32,13 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
   const warnings = all.length - errors;
 
   if (options.format === 'json') {
-    out.stdout(JSON.stringify({ diagnostics: jsonDiagnostics(all, cwd), errorCount: errors, warningCount: warnings }, null, 2));
-    return exitCode(results.map((r) => r.result), errors);
+    out.stdout(
+      JSON.stringify({ diagnostics: jsonDiagnostics(all, cwd), errorCount: errors, warningCount: warnings }, null, 2),
+    );
+    return exitCode(
+      results.map((r) => r.result),
+      errors,
+    );
   }
 
   const text: TextOptions = { colors: out.colors, codeFrame: out.isTTY, cwd };
@@ -55,7 +60,10 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
     const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
     out.stdout(errors > 0 ? out.colors.red(`✖ ${summary}`) : out.colors.yellow(`⚠ ${summary}`));
   }
-  return exitCode(results.map((r) => r.result), errors);
+  return exitCode(
+    results.map((r) => r.result),
+    errors,
+  );
 }
 
 /** 2 when a path named nothing checkable (a usage error), 1 for spec errors, else 0. */

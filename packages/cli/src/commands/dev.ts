@@ -60,7 +60,10 @@ export async function devCommand(target: string, command: readonly string[], out
     // Windows finds `tsx.cmd` and the like only through a shell.
     child = spawn(program, args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      startError = error.code === 'ENOENT' ? `\`${program}\` was not found; is it installed (e.g. in node_modules/.bin, run through your package manager)?` : error.message;
+      startError =
+        error.code === 'ENOENT'
+          ? `\`${program}\` was not found; is it installed (e.g. in node_modules/.bin, run through your package manager)?`
+          : error.message;
       stopWatching.abort();
     });
     child.on('exit', (code, signal) => {
@@ -71,10 +74,15 @@ export async function devCommand(target: string, command: readonly string[], out
   };
 
   try {
-    const synced = await syncCommand(target, { check: false, watch: true, signal: stopWatching.signal, onFirstSync: start }, out);
+    const synced = await syncCommand(
+      target,
+      { check: false, watch: true, signal: stopWatching.signal, onFirstSync: start },
+      out,
+    );
     // Stopped during the first sync, or the first load could not find a project: nothing was started.
     if (child === undefined) return stoppedBy !== undefined ? 128 + (constants.signals[stoppedBy] ?? 0) : synced;
-    if (exitCode === undefined && startError === undefined) await new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+    if (exitCode === undefined && startError === undefined)
+      await new Promise<void>((resolve) => child!.once('exit', () => resolve()));
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);

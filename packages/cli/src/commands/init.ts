@@ -8,7 +8,14 @@ import { loadProject, toFileName, type IRService, type LoadResult } from '@specf
 import { formatDiagnostic, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
 import { ChoiceError, checkOptions, resolveChoices, type Choices, type InitOptions } from '../init/choices.js';
-import { findPackageSource, PackageSourceError, projectDependencies, type Dependencies, type PackageManager, type PackageSource } from '../init/dependencies.js';
+import {
+  findPackageSource,
+  PackageSourceError,
+  projectDependencies,
+  type Dependencies,
+  type PackageManager,
+  type PackageSource,
+} from '../init/dependencies.js';
 import { inspectTarget, ProjectWriter, type InitFile } from '../init/files.js';
 import { PromptCancelled, terminalPrompter, type Prompter } from '../init/prompt.js';
 import { processRunner, type Runner } from '../init/run.js';
@@ -60,7 +67,12 @@ export const FIRST_COMMIT_MESSAGE = 'Start the project with specfirst init';
  * exits 1 (the project stays). 2 for a usage error, 130 when the questions were left with Ctrl+C or
  * Ctrl+D.
  */
-export async function initCommand(dir: string, options: InitOptions, output: Output, environment?: Partial<InitEnvironment>): Promise<number> {
+export async function initCommand(
+  dir: string,
+  options: InitOptions,
+  output: Output,
+  environment?: Partial<InitEnvironment>,
+): Promise<number> {
   // With --format json, stdout carries one JSON object; what people read goes to stderr.
   const json = options.format === 'json';
   const out: Output = json ? { ...output, stdout: output.stderr } : output;
@@ -116,7 +128,9 @@ export async function initCommand(dir: string, options: InitOptions, output: Out
     });
     await writer.writeAll(spec);
     const loaded = await loadProject(root, { cache: false });
-    const found = loaded.diagnostics.some((d) => d.severity === 'error') ? undefined : loaded.ir.services.find((s) => s.name === choices.service);
+    const found = loaded.diagnostics.some((d) => d.severity === 'error')
+      ? undefined
+      : loaded.ir.services.find((s) => s.name === choices.service);
     if (found === undefined || toFileName(found.name) !== found.name) {
       reportInvalidSpec(loaded, spec, out);
       await writer.rollback();
@@ -124,7 +138,10 @@ export async function initCommand(dir: string, options: InitOptions, output: Out
     }
     service = found;
     const dependencies = projectDependencies(choices.manager, env.packages, root);
-    await writer.writeAll([...projectFiles(choices, service, loaded, dependencies), ...(await copiedFiles(dependencies))]);
+    await writer.writeAll([
+      ...projectFiles(choices, service, loaded, dependencies),
+      ...(await copiedFiles(dependencies)),
+    ]);
   } catch (error) {
     await writer.rollback();
     if (error instanceof PackageSourceError) return refuse(error.message, error.hint);
@@ -167,14 +184,23 @@ interface Step {
  * comes last, through that hook. Options leave steps out; nothing is committed in a repository
  * init did not create.
  */
-async function plannedSteps(root: string, choices: Choices, hasGit: boolean, options: InitOptions, env: InitEnvironment, out: Output): Promise<Step[]> {
+async function plannedSteps(
+  root: string,
+  choices: Choices,
+  hasGit: boolean,
+  options: InitOptions,
+  env: InitEnvironment,
+  out: Output,
+): Promise<Step[]> {
   const manager = choices.manager;
   const plan: Step[] = [
     {
       step: 'sync',
       command: runScript(manager, 'sync'),
       run: async () =>
-        (await syncCommand(root, { check: false, watch: false, listFiles: false }, out)) === 0 ? undefined : { why: 'reported the problems above', hint: 'fix them in the spec, then run the command again' },
+        (await syncCommand(root, { check: false, watch: false, listFiles: false }, out)) === 0
+          ? undefined
+          : { why: 'reported the problems above', hint: 'fix them in the spec, then run the command again' },
     },
   ];
   const initialise = options.git && (await gitWanted(root, hasGit, env.run, out));
@@ -189,7 +215,10 @@ async function plannedSteps(root: string, choices: Choices, hasGit: boolean, opt
           return undefined;
         }
         return {
-          why: result.error?.code === 'ENOENT' ? 'could not start: git is not installed' : `exited with code ${String(result.code)}`,
+          why:
+            result.error?.code === 'ENOENT'
+              ? 'could not start: git is not installed'
+              : `exited with code ${String(result.code)}`,
           hint: 'install git (https://git-scm.com), or run init again with --no-git',
         };
       },
@@ -206,7 +235,10 @@ async function plannedSteps(root: string, choices: Choices, hasGit: boolean, opt
         if (result.code === 0) return undefined;
         if (result.error?.code === 'ENOENT') {
           const other = manager === 'pnpm' ? 'npm' : 'pnpm';
-          return { why: `could not start: ${manager} is not installed`, hint: `install ${manager} (${manager === 'pnpm' ? 'npm i -g pnpm' : 'it comes with Node.js'}), or run init again with --package-manager ${other}` };
+          return {
+            why: `could not start: ${manager} is not installed`,
+            hint: `install ${manager} (${manager === 'pnpm' ? 'npm i -g pnpm' : 'it comes with Node.js'}), or run init again with --package-manager ${other}`,
+          };
         }
         return {
           why: `exited with code ${String(result.code)} (its output is above)`,
@@ -223,7 +255,10 @@ async function plannedSteps(root: string, choices: Choices, hasGit: boolean, opt
         const result = await env.run(verify[0]!, verify.slice(1), root, { onlyOnFailure: true });
         if (result.code === 0) return undefined;
         return {
-          why: result.error?.code === 'ENOENT' ? `could not start: ${verify[0]!} is not installed` : `exited with code ${String(result.code)}: the installed specfirst does not find generated/ current (its output is above)`,
+          why:
+            result.error?.code === 'ENOENT'
+              ? `could not start: ${verify[0]!} is not installed`
+              : `exited with code ${String(result.code)}: the installed specfirst does not find generated/ current (its output is above)`,
           hint: `run \`${runScript(manager, 'check')}\` in the project to see it again; if node_modules/.bin/specfirst is missing, the install did not finish: run \`${manager} install\``,
         };
       },
@@ -236,7 +271,10 @@ async function plannedSteps(root: string, choices: Choices, hasGit: boolean, opt
       run: async () => {
         const added = await env.run('git', ['add', '-A'], root);
         // The pre-commit hook runs here too (after an install): its progress is shown only if it fails.
-        const result = added.code === 0 ? await env.run('git', ['commit', '--quiet', '-m', FIRST_COMMIT_MESSAGE], root, { onlyOnFailure: true }) : added;
+        const result =
+          added.code === 0
+            ? await env.run('git', ['commit', '--quiet', '-m', FIRST_COMMIT_MESSAGE], root, { onlyOnFailure: true })
+            : added;
         if (result.code === 0) {
           out.stdout(`${out.colors.green('✓')} first commit: ${FIRST_COMMIT_MESSAGE}`);
           return undefined;
@@ -273,7 +311,10 @@ async function copiedFiles(dependencies: Dependencies): Promise<InitFile[]> {
     const bytes = await readFile(copy.from);
     const integrity = `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
     if (integrity !== copy.integrity) {
-      throw new PackageSourceError(`${copy.from} is not the tarball the CLI was packed with (its sha512 differs)`, 'reinstall @specfirst/cli from its tarball');
+      throw new PackageSourceError(
+        `${copy.from} is not the tarball the CLI was packed with (its sha512 differs)`,
+        'reinstall @specfirst/cli from its tarball',
+      );
     }
     files.push({ path: copy.to, contents: bytes });
   }
@@ -291,7 +332,10 @@ function reportInvalidSpec(loaded: LoadResult, spec: readonly InitFile[], out: O
   }
   const which = options.size > 0 ? [...options].join(', ') : 'the options';
   out.stderr(out.colors.red(`✖ specfirst init: ${which} would make an invalid spec (see above); nothing was created`));
-  const hints = options.size > 0 ? [...options].map((option) => OPTION_HINTS[option] ?? OPTION_HINTS['--name']!) : [OPTION_HINTS['--name']!];
+  const hints =
+    options.size > 0
+      ? [...options].map((option) => OPTION_HINTS[option] ?? OPTION_HINTS['--name']!)
+      : [OPTION_HINTS['--name']!];
   for (const hint of new Set(hints)) out.stderr(`  ${out.colors.cyan('hint:')} ${hint}`);
 }
 
@@ -299,12 +343,18 @@ function reportInvalidSpec(loaded: LoadResult, spec: readonly InitFile[], out: O
 const OPTION_HINTS: Readonly<Record<string, string>> = {
   '--name': 'fix the option and run init again; the naming rules are in docs/spec-format.md ("Naming rules")',
   '--service': 'fix the option and run init again; the naming rules are in docs/spec-format.md ("Naming rules")',
-  '--port': 'give a port from 1 to 65535 that nothing else on the machine uses, e.g. --port 3000; see docs/spec-format.md ("`spec/services.yaml`")',
+  '--port':
+    'give a port from 1 to 65535 that nothing else on the machine uses, e.g. --port 3000; see docs/spec-format.md ("`spec/services.yaml`")',
   '--description': 'describe the service in one plain sentence',
 };
 
 /** Every file of the project besides the spec, for the service spec-core read. */
-function projectFiles(choices: Choices, service: IRService, loaded: LoadResult, dependencies: Dependencies): InitFile[] {
+function projectFiles(
+  choices: Choices,
+  service: IRService,
+  loaded: LoadResult,
+  dependencies: Dependencies,
+): InitFile[] {
   const project = loaded.ir.project;
   const code: CodeContext = { service, servicesDir: project.servicesDir };
   // The controller files are where codegen's scaffold puts them (and the lint rules look for them):
@@ -319,10 +369,19 @@ function projectFiles(choices: Choices, service: IRService, loaded: LoadResult, 
       className: controllerClass(tag),
     };
   });
-  const docs = { name: choices.name, service: service.name, port: choices.port, manager: choices.manager, vendored: dependencies.copies.length > 0 };
+  const docs = {
+    name: choices.name,
+    service: service.name,
+    port: choices.port,
+    manager: choices.manager,
+    vendored: dependencies.copies.length > 0,
+  };
   return [
     ...controllers.map((c) => c.file),
-    appFile(code, controllers.map((c) => ({ tagKey: c.tagKey, className: c.className, file: c.file.path }))),
+    appFile(
+      code,
+      controllers.map((c) => ({ tagKey: c.tagKey, className: c.className, file: c.file.path })),
+    ),
     mainFile(code),
     testFile(code),
     packageJsonFile({
@@ -353,13 +412,22 @@ async function gitWanted(root: string, hasGit: boolean, run: Runner, out: Output
   }
   const inside = await run('git', ['rev-parse', '--show-toplevel'], root, { quiet: true });
   if (inside.code === 0) {
-    out.stdout('git: the folder is inside a git repository already; not running git init (the pre-commit hook is installed only at a repository root)');
+    out.stdout(
+      'git: the folder is inside a git repository already; not running git init (the pre-commit hook is installed only at a repository root)',
+    );
     return false;
   }
   return true;
 }
 
-function nextSteps(root: string, shown: string, choices: Choices, service: IRService, options: InitOptions, out: Output): void {
+function nextSteps(
+  root: string,
+  shown: string,
+  choices: Choices,
+  service: IRService,
+  options: InitOptions,
+  out: Output,
+): void {
   const run = (script: string) => runScript(choices.manager, script);
   out.stdout('');
   out.stdout(
@@ -370,13 +438,17 @@ function nextSteps(root: string, shown: string, choices: Choices, service: IRSer
   const todo: [string, string][] = [];
   if (shown !== '.') todo.push([`cd ${/\s/.test(shown) ? `"${shown}"` : shown}`, '']);
   if (!options.install) todo.push([`${choices.manager} install`, 'install the dependencies']);
-  if (!options.git && !existsSync(path.join(root, '.git'))) todo.push([`git init && ${run('prepare')}`, 'a repository, and its pre-commit hook']);
+  if (!options.git && !existsSync(path.join(root, '.git')))
+    todo.push([`git init && ${run('prepare')}`, 'a repository, and its pre-commit hook']);
   todo.push([run('dev'), `serve http://localhost:${choices.port}; restart on every change, spec included`]);
   todo.push([run('test'), 'start the app and call it through the generated client']);
   const width = Math.max(...todo.map(([command]) => command.length));
-  for (const [command, why] of todo) out.stdout(why ? `  ${command.padEnd(width)}   ${out.colors.dim(why)}` : `  ${command}`);
+  for (const [command, why] of todo)
+    out.stdout(why ? `  ${command.padEnd(width)}   ${out.colors.dim(why)}` : `  ${command}`);
   out.stdout('');
-  out.stdout(`Change the API in ${LAYOUT.spec}/, run ${run('sync')}, implement the generated interfaces: AGENTS.md has the rules.`);
+  out.stdout(
+    `Change the API in ${LAYOUT.spec}/, run ${run('sync')}, implement the generated interfaces: AGENTS.md has the rules.`,
+  );
 }
 
 /** The order of the steps when a person finishes the job. */
@@ -387,25 +459,43 @@ const BY_HAND: readonly StepReport['step'][] = ['git init', 'install', 'sync', '
  * order a person runs them (by hand, the sync is the project's own `specfirst`, which needs the
  * install first).
  */
-export function commandsLeft(planned: readonly Pick<StepReport, 'step' | 'command'>[], failed: StepReport['step']): string[] {
+export function commandsLeft(
+  planned: readonly Pick<StepReport, 'step' | 'command'>[],
+  failed: StepReport['step'],
+): string[] {
   const left = planned.slice(planned.findIndex((s) => s.step === failed));
   return [...left].sort((a, b) => BY_HAND.indexOf(a.step) - BY_HAND.indexOf(b.step)).map((s) => s.command);
 }
 
 /** Names the step that failed, the command it ran, what to do, and the commands that finish the job. */
-function reportFailure(shown: string, failed: StepFailure, planned: readonly Step[], steps: readonly StepReport[], out: Output): void {
+function reportFailure(
+  shown: string,
+  failed: StepFailure,
+  planned: readonly Step[],
+  steps: readonly StepReport[],
+  out: Output,
+): void {
   const c = out.colors;
   out.stderr('');
   out.stderr(c.red(`✖ ${failed.step} failed: \`${failed.command}\` ${failed.why}`));
   out.stderr(`  ${c.cyan('hint:')} ${failed.hint}`);
   const done = steps.filter((s) => s.ok).map((s) => s.step);
   const remaining = commandsLeft(planned, failed.step);
-  out.stderr(`The project is in ${shown}${done.length > 0 ? ` (done: ${done.join(', ')})` : ''}. Once that is fixed, finish there with:`);
+  out.stderr(
+    `The project is in ${shown}${done.length > 0 ? ` (done: ${done.join(', ')})` : ''}. Once that is fixed, finish there with:`,
+  );
   out.stderr(`  ${remaining.join(' && ')}`);
 }
 
 /** What `--format json` prints: the project, and each step with its command and outcome. */
-function initReport(root: string, choices: Choices, service: IRService, packages: PackageSource, steps: readonly StepReport[], failed: StepFailure | undefined) {
+function initReport(
+  root: string,
+  choices: Choices,
+  service: IRService,
+  packages: PackageSource,
+  steps: readonly StepReport[],
+  failed: StepFailure | undefined,
+) {
   return {
     ok: failed === undefined,
     project: root,

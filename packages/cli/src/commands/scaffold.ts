@@ -32,11 +32,22 @@ export interface ScaffoldJson {
  * `specfirst scaffold [service]`: controller skeletons for every tag that has none yet. A file
  * that exists is never touched, whatever it holds: after the first run the file is the user's.
  */
-export async function scaffoldCommand(service: string | undefined, options: ScaffoldOptions, out: Output): Promise<number> {
+export async function scaffoldCommand(
+  service: string | undefined,
+  options: ScaffoldOptions,
+  out: Output,
+): Promise<number> {
   const cwd = process.cwd();
   const result = await loadProject(options.project, { cache: false });
   const json = options.format === 'json';
-  const report: ScaffoldJson = { ok: false, ...diagnosticsReport(result.diagnostics, result.root, cwd), created: [], kept: [], skipped: [], error: null };
+  const report: ScaffoldJson = {
+    ok: false,
+    ...diagnosticsReport(result.diagnostics, result.root, cwd),
+    created: [],
+    kept: [],
+    skipped: [],
+    error: null,
+  };
   const done = (code: number): number => {
     if (json) out.stdout(JSON.stringify({ ...report, ok: code === 0 }, null, 2));
     return code;
@@ -76,7 +87,10 @@ export async function scaffoldCommand(service: string | undefined, options: Scaf
       if (!json) out.stdout(`  kept     ${shown} (exists)`);
     }
   }
-  if (!json) out.stdout(`${out.colors.green('✓')} ${plural(report.created.length, 'controller')} scaffolded, ${report.kept.length} already there`);
+  if (!json)
+    out.stdout(
+      `${out.colors.green('✓')} ${plural(report.created.length, 'controller')} scaffolded, ${report.kept.length} already there`,
+    );
   return done(0);
 }
 

@@ -1,7 +1,14 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { OutputRefusedError, outputIsCurrent, syncOutput, syncTarget, type OutputReport } from '@specfirst/codegen';
-import { type Diagnostic, hasErrors, isPathInside, loadProject, locateProject, type LoadResult } from '@specfirst/spec-core';
+import {
+  type Diagnostic,
+  hasErrors,
+  isPathInside,
+  loadProject,
+  locateProject,
+  type LoadResult,
+} from '@specfirst/spec-core';
 import { diagnosticsReport, formatDiagnostic, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
 
@@ -106,7 +113,8 @@ async function runSync(target: string, options: SyncOptions): Promise<SyncOutcom
   if (!options.watch) {
     const located = locateProject(target);
     if (located !== undefined) {
-      const outDir = options.out !== undefined ? path.resolve(options.out) : path.resolve(located.root, located.outputDir);
+      const outDir =
+        options.out !== undefined ? path.resolve(options.out) : path.resolve(located.root, located.outputDir);
       const current = outputIsCurrent(outDir, located.root, syncTarget(located));
       if (current !== undefined) {
         const shown = path.relative(cwd, outDir) || '.';
@@ -116,20 +124,40 @@ async function runSync(target: string, options: SyncOptions): Promise<SyncOutcom
   }
   const result = await loadProject(target, { cache: !options.watch ? false : true });
   if (result.usageError) return { code: 2, result };
-  const outDir = options.out !== undefined ? path.resolve(options.out) : path.resolve(result.root, result.ir.project.outputDir);
+  const outDir =
+    options.out !== undefined ? path.resolve(options.out) : path.resolve(result.root, result.ir.project.outputDir);
   const shown = path.relative(cwd, outDir) || '.';
   if (hasErrors(result.diagnostics)) return { code: 1, result, shown };
 
   const within = (folder: string, parent: string) => isPathInside(parent, folder);
   // The output folder is owned by sync: it must hold neither the project nor hand-written files.
-  const handWritten = result.ir.project.kind === 'project' ? [result.ir.project.specDir, result.ir.project.servicesDir].map((d) => path.resolve(result.root, d)) : [];
-  const clash = within(result.root, outDir) ? 'it holds the project' : handWritten.some((d) => within(outDir, d)) ? 'it is inside the spec or services folder' : undefined;
+  const handWritten =
+    result.ir.project.kind === 'project'
+      ? [result.ir.project.specDir, result.ir.project.servicesDir].map((d) => path.resolve(result.root, d))
+      : [];
+  const clash = within(result.root, outDir)
+    ? 'it holds the project'
+    : handWritten.some((d) => within(outDir, d))
+      ? 'it is inside the spec or services folder'
+      : undefined;
   if (clash !== undefined) {
-    return { code: 2, result, shown, error: `refusing to generate into ${shown}: ${clash}; give generated code a folder of its own, e.g. \`generated\`` };
+    return {
+      code: 2,
+      result,
+      shown,
+      error: `refusing to generate into ${shown}: ${clash}; give generated code a folder of its own, e.g. \`generated\``,
+    };
   }
-  const synced = syncTarget(result.ir.project.kind === 'openapi' ? { root: result.root, kind: 'openapi', file: path.resolve(target) } : { root: result.root, kind: 'project' });
+  const synced = syncTarget(
+    result.ir.project.kind === 'openapi'
+      ? { root: result.root, kind: 'openapi', file: path.resolve(target) }
+      : { root: result.root, kind: 'project' },
+  );
   try {
-    const report = await syncOutput(result.ir, outDir, { check: options.check, inputs: { root: result.root, files: result.files, target: synced } });
+    const report = await syncOutput(result.ir, outDir, {
+      check: options.check,
+      inputs: { root: result.root, files: result.files, target: synced },
+    });
     return { code: options.check ? checkCode(report) : 0, result, shown, report };
   } catch (error) {
     if (error instanceof OutputRefusedError) return { code: 1, result, shown, error: error.message };
@@ -181,7 +209,8 @@ function printText(outcome: SyncOutcome, options: SyncOptions, out: Output): voi
     const text: TextOptions = { colors: out.colors, codeFrame: out.isTTY, cwd: process.cwd() };
     for (const d of result.diagnostics) out.stderr(`${formatDiagnostic(d, result.root, text)}\n`);
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    if (!result.usageError && errors > 0) out.stderr(out.colors.red(`✖ ${plural(errors, 'error')} in the spec: nothing was generated`));
+    if (!result.usageError && errors > 0)
+      out.stderr(out.colors.red(`✖ ${plural(errors, 'error')} in the spec: nothing was generated`));
   }
   if (outcome.error !== undefined) out.stderr(`specfirst sync: ${outcome.error}`);
   if (report === undefined || shown === undefined) return;
@@ -191,7 +220,11 @@ function printText(outcome: SyncOutcome, options: SyncOptions, out: Output): voi
 
 function reportWrite(report: OutputReport, shown: string, out: Output, listFiles: boolean): void {
   for (const file of report.edited) {
-    out.stderr(out.colors.yellow(`⚠ ${shown}/${file} had been edited by hand; it was ${report.removed.includes(file) ? 'removed' : 'regenerated'} (edit the spec instead)`));
+    out.stderr(
+      out.colors.yellow(
+        `⚠ ${shown}/${file} had been edited by hand; it was ${report.removed.includes(file) ? 'removed' : 'regenerated'} (edit the spec instead)`,
+      ),
+    );
   }
   const total = report.written.length + report.unchanged.length;
   if (report.written.length === 0 && report.removed.length === 0) {
@@ -199,7 +232,8 @@ function reportWrite(report: OutputReport, shown: string, out: Output, listFiles
     return;
   }
   if (listFiles) {
-    for (const file of report.written) out.stdout(`  ${report.missing.includes(file) ? 'created' : 'updated'}  ${shown}/${file}`);
+    for (const file of report.written)
+      out.stdout(`  ${report.missing.includes(file) ? 'created' : 'updated'}  ${shown}/${file}`);
     for (const file of report.removed) out.stdout(`  removed  ${shown}/${file}`);
   }
   out.stdout(
@@ -215,11 +249,20 @@ function reportCheck(report: OutputReport, shown: string, out: Output): void {
     return;
   }
   for (const [files, why] of problems) for (const file of files) out.stderr(`  ${shown}/${file}: ${why}`);
-  out.stderr(out.colors.red(`✖ ${shown} does not match the spec (${plural(count, 'file')}): run \`specfirst sync\` and commit the result`));
+  out.stderr(
+    out.colors.red(
+      `✖ ${shown} does not match the spec (${plural(count, 'file')}): run \`specfirst sync\` and commit the result`,
+    ),
+  );
 }
 
 /** Syncs again after each change to a file the spec was read from (debounced), until interrupted. */
-function watchAndSync(target: string, options: SyncOptions, out: Output, first: LoadResult | undefined): Promise<number> {
+function watchAndSync(
+  target: string,
+  options: SyncOptions,
+  out: Output,
+  first: LoadResult | undefined,
+): Promise<number> {
   return new Promise((resolve) => {
     let watchers: FSWatcher[] = [];
     let timer: NodeJS.Timeout | undefined;

@@ -58,7 +58,11 @@ export class ChoiceError extends Error {
 
 function parsePort(text: string): number {
   // Syntax only: the range (1 to 65535) is spec-core's rule, reported when it loads the spec.
-  if (!/^[0-9]{1,6}$/.test(text)) throw new ChoiceError(`--port must be a number, not ${JSON.stringify(text)}`, 'give the port the service listens on, e.g. --port 3000');
+  if (!/^[0-9]{1,6}$/.test(text))
+    throw new ChoiceError(
+      `--port must be a number, not ${JSON.stringify(text)}`,
+      'give the port the service listens on, e.g. --port 3000',
+    );
   return Number(text);
 }
 
@@ -66,16 +70,26 @@ function parsePort(text: string): number {
 function checkDescription(text: string): string {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text)) {
-    throw new ChoiceError('--description must be one line of text, without control characters', 'describe the service in one sentence');
+    throw new ChoiceError(
+      '--description must be one line of text, without control characters',
+      'describe the service in one sentence',
+    );
   }
   if (text.trim() === '' || text.length > MAX_DESCRIPTION) {
-    throw new ChoiceError(`--description must be 1 to ${MAX_DESCRIPTION} characters long`, 'describe the service in one sentence');
+    throw new ChoiceError(
+      `--description must be 1 to ${MAX_DESCRIPTION} characters long`,
+      'describe the service in one sentence',
+    );
   }
   return text.trim();
 }
 
 function checkName(text: string): string {
-  if (text.length > MAX_NAME) throw new ChoiceError(`--name must be at most ${MAX_NAME} characters long (npm's limit for a package name)`, 'choose a shorter project name');
+  if (text.length > MAX_NAME)
+    throw new ChoiceError(
+      `--name must be at most ${MAX_NAME} characters long (npm's limit for a package name)`,
+      'choose a shorter project name',
+    );
   return text;
 }
 
@@ -87,7 +101,11 @@ export function checkOptions(options: InitOptions): void {
 }
 
 /** Fills in every choice: from the options, else by asking (when a prompter is given), else the default. */
-export async function resolveChoices(root: string, options: InitOptions, prompter: Prompter | undefined): Promise<Choices> {
+export async function resolveChoices(
+  root: string,
+  options: InitOptions,
+  prompter: Prompter | undefined,
+): Promise<Choices> {
   const pick = async (given: string | undefined, question: string, fallback: string): Promise<string> =>
     given ?? (prompter ? prompter.ask(question, fallback) : fallback);
   const name = checkName(await pick(options.name, 'Project name', defaultName(root)));

@@ -104,20 +104,30 @@ export function findCheckout(cliDir = CLI_DIR): string | undefined {
 }
 
 /** The packages the CLI carries in `<cliDir>/vendor`, checked entry by entry; undefined when there is no list. */
-export function readVendored(cliDir = CLI_DIR): { folder: string; packages: Record<SpecFirstPackage, VendoredPackage> } | undefined {
+export function readVendored(
+  cliDir = CLI_DIR,
+): { folder: string; packages: Record<SpecFirstPackage, VendoredPackage> } | undefined {
   const folder = path.join(cliDir, 'vendor');
   const list = path.join(folder, 'packages.json');
   if (!existsSync(list)) return undefined;
   const json = readJson(list);
   const broken = (why: string) =>
-    new PackageSourceError(`${list} is damaged: ${why}`, 'reinstall @specfirst/cli from its tarball (the file is written when the tarball is packed)');
+    new PackageSourceError(
+      `${list} is damaged: ${why}`,
+      'reinstall @specfirst/cli from its tarball (the file is written when the tarball is packed)',
+    );
   if (typeof json !== 'object' || json === null) throw broken('it is not a JSON object');
   const packages = {} as Record<SpecFirstPackage, VendoredPackage>;
   for (const name of Object.keys(SPECFIRST_PACKAGES) as SpecFirstPackage[]) {
     const entry = (json as Record<string, unknown>)[name] as Partial<VendoredPackage> | undefined;
     const { file, version, integrity } = entry ?? {};
     // A plain file name: the list cannot send init to copy a file from elsewhere.
-    if (typeof file !== 'string' || !/^[a-z0-9@._-]+\.tgz$/i.test(file) || typeof version !== 'string' || typeof integrity !== 'string') {
+    if (
+      typeof file !== 'string' ||
+      !/^[a-z0-9@._-]+\.tgz$/i.test(file) ||
+      typeof version !== 'string' ||
+      typeof integrity !== 'string'
+    ) {
       throw broken(`it has no valid entry for ${name}`);
     }
     if (!existsSync(path.join(folder, file))) throw broken(`${file}, listed for ${name}, is missing`);
@@ -135,7 +145,7 @@ export function findPackageSource(cliDir = CLI_DIR, published = PUBLISHED_ON_NPM
   if (vendored !== undefined) return { kind: 'vendored', ...vendored };
   throw new PackageSourceError(
     `this specfirst (${cliDir}) carries no SpecFirst packages for a new project, and they are not on the npm registry yet`,
-    'run init with the specfirst installed from the CLI tarball (`pnpm -r pack` in a SpecFirst checkout makes it; see docs/upgrading.md), or from a checkout: `pnpm exec specfirst init`. A project\'s own specfirst syncs and checks, but does not create projects',
+    "run init with the specfirst installed from the CLI tarball (`pnpm -r pack` in a SpecFirst checkout makes it; see docs/upgrading.md), or from a checkout: `pnpm exec specfirst init`. A project's own specfirst syncs and checks, but does not create projects",
   );
 }
 
@@ -162,7 +172,10 @@ export function projectDependencies(manager: PackageManager, source: PackageSour
   const devDependencies: Record<string, string> = { ...TOOL_VERSIONS };
   const overrides: Record<string, string> = {};
   const copies: CopiedFile[] = [];
-  for (const [name, { folder, role }] of Object.entries(SPECFIRST_PACKAGES) as [SpecFirstPackage, (typeof SPECFIRST_PACKAGES)[SpecFirstPackage]][]) {
+  for (const [name, { folder, role }] of Object.entries(SPECFIRST_PACKAGES) as [
+    SpecFirstPackage,
+    (typeof SPECFIRST_PACKAGES)[SpecFirstPackage],
+  ][]) {
     let specifier: string;
     if (source.kind === 'checkout') {
       specifier = `${manager === 'pnpm' ? 'link' : 'file'}:${relativeTo(projectRoot, path.join(source.root, 'packages', folder))}`;
@@ -178,7 +191,12 @@ export function projectDependencies(manager: PackageManager, source: PackageSour
     if (role === 'dependency') dependencies[name] = specifier;
     else if (role === 'devDependency') devDependencies[name] = specifier;
   }
-  return { dependencies: sortKeys(dependencies), devDependencies: sortKeys(devDependencies), overrides: sortKeys(overrides), copies };
+  return {
+    dependencies: sortKeys(dependencies),
+    devDependencies: sortKeys(devDependencies),
+    overrides: sortKeys(overrides),
+    copies,
+  };
 }
 
 /** Sorted as `pnpm add` and `npm install` would leave them, so the first `add` shows a small diff. */

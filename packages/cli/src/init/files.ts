@@ -40,7 +40,8 @@ export async function inspectTarget(root: string, shown: string): Promise<Target
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true, hasGit: false };
     throw error;
   }
-  if (!stats.isDirectory()) return { message: `${shown} exists and is not a folder`, hint: 'choose another name for the project folder' };
+  if (!stats.isDirectory())
+    return { message: `${shown} exists and is not a folder`, hint: 'choose another name for the project folder' };
   const entries = (await readdir(root)).sort();
   const others = entries.filter((entry) => entry !== '.git');
   if (others.length > 0) {
@@ -56,7 +57,9 @@ export async function inspectTarget(root: string, shown: string): Promise<Target
 /** A plain relative path: no empty, `.` or `..` segment, no backslash or NUL, not absolute. */
 function isPlainRelative(file: string): boolean {
   if (path.posix.isAbsolute(file) || path.win32.isAbsolute(file)) return false;
-  return file.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..' && !/[\\\0]/.test(segment));
+  return file
+    .split('/')
+    .every((segment) => segment !== '' && segment !== '.' && segment !== '..' && !/[\\\0]/.test(segment));
 }
 
 export class ProjectWriter {
@@ -75,14 +78,18 @@ export class ProjectWriter {
   }
 
   async write(file: InitFile): Promise<void> {
-    if (!isPlainRelative(file.path)) throw new Error(`refusing to write \`${file.path}\`: not a plain path inside the project`);
+    if (!isPlainRelative(file.path))
+      throw new Error(`refusing to write \`${file.path}\`: not a plain path inside the project`);
     const segments = file.path.split('/');
     this.#created.add(segments[0]!);
     let folder = this.root;
     for (const segment of segments.slice(0, -1)) {
       folder = path.join(folder, segment);
       try {
-        if (!(await lstat(folder)).isDirectory()) throw new Error(`refusing to write \`${file.path}\`: \`${path.relative(this.root, folder)}\` is not a folder`);
+        if (!(await lstat(folder)).isDirectory())
+          throw new Error(
+            `refusing to write \`${file.path}\`: \`${path.relative(this.root, folder)}\` is not a folder`,
+          );
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         await mkdir(folder);
@@ -93,7 +100,8 @@ export class ProjectWriter {
     // `wx`: never write through a file (or link) that is already there.
     await writeFile(temp, file.contents, { flag: 'wx', mode: file.mode ?? 0o666 });
     try {
-      if (await exists(target)) throw new Error(`refusing to overwrite \`${file.path}\`, which appeared while init was running`);
+      if (await exists(target))
+        throw new Error(`refusing to overwrite \`${file.path}\`, which appeared while init was running`);
       await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });

@@ -20,7 +20,12 @@ export interface RunOptions {
   onlyOnFailure?: boolean;
 }
 
-export type Runner = (program: string, args: readonly string[], cwd: string, options?: RunOptions) => Promise<RunResult>;
+export type Runner = (
+  program: string,
+  args: readonly string[],
+  cwd: string,
+  options?: RunOptions,
+) => Promise<RunResult>;
 
 /** Splits a stream's chunks into lines, so each reaches `write` whole. */
 function lines(write: (line: string) => void): { push(chunk: string): void; end(): void } {

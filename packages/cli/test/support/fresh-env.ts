@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 export function freshEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(npm_|VITEST|TINYPOOL|NODE_ENV$|NODE_OPTIONS$|INIT_CWD$|PNPM_SCRIPT_SRC_DIR$|HUSKY$)/i.test(key)) env[key] = value;
+    if (!/^(npm_|VITEST|TINYPOOL|NODE_ENV$|NODE_OPTIONS$|INIT_CWD$|PNPM_SCRIPT_SRC_DIR$|HUSKY$)/i.test(key))
+      env[key] = value;
   }
   return {
     ...env,
@@ -38,10 +39,20 @@ export interface Ran {
  * worker. With `timeoutMs`, it is killed after that, with everything it started (its own process
  * group), and the output says so.
  */
-export function runFresh(program: string, args: readonly string[], cwd: string, options: { extra?: Record<string, string>; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Ran> {
+export function runFresh(
+  program: string,
+  args: readonly string[],
+  cwd: string,
+  options: { extra?: Record<string, string>; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Ran> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd, env: options.env ?? freshEnv(options.extra), detached: options.timeoutMs !== undefined, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      cwd,
+      env: options.env ?? freshEnv(options.extra),
+      detached: options.timeoutMs !== undefined,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let output = '';

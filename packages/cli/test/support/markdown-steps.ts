@@ -21,7 +21,15 @@ export type Step =
   | { kind: 'background'; line: number; command: string; until: string }
   | { kind: 'await'; line: number; texts: string[] }
   | { kind: 'write'; line: number; path: string; contents: string }
-  | { kind: 'insert'; line: number; path: string; contents: string; where: 'before' | 'after'; last: boolean; anchor: string };
+  | {
+      kind: 'insert';
+      line: number;
+      path: string;
+      contents: string;
+      where: 'before' | 'after';
+      last: boolean;
+      anchor: string;
+    };
 
 const FENCE = /^(```+)\s*([\w-]*)/;
 const DIRECTIVE = /^<!--\s*tutorial:\s*(.*?)\s*-->$/;
@@ -76,7 +84,16 @@ function stepFor(directive: { text: string; line: number }, body: string[], line
   const write = /^write\s+(\S+)$/.exec(directive.text);
   if (write) return { kind: 'write', line, path: write[1]!, contents };
   const insert = /^insert into\s+(\S+)\s+(before|after)(\s+last)?\s+"(.*)"$/.exec(directive.text);
-  if (insert) return { kind: 'insert', line, path: insert[1]!, contents, where: insert[2] as 'before' | 'after', last: insert[3] !== undefined, anchor: insert[4]! };
+  if (insert)
+    return {
+      kind: 'insert',
+      line,
+      path: insert[1]!,
+      contents,
+      where: insert[2] as 'before' | 'after',
+      last: insert[3] !== undefined,
+      anchor: insert[4]!,
+    };
   const fails = /^fails with "(.+)"$/.exec(directive.text);
   if (fails) return { kind: 'run', line, commands: commandsOf(body), fails: fails[1]! };
   const prints = /^prints "(.+)"$/.exec(directive.text);

@@ -35,14 +35,23 @@ export class OutputLog {
   }
 
   /** The first match of `pattern` in what was printed from offset `start` on, and the offset just past it. */
-  async waitFor(pattern: RegExp, start: number, timeoutMs: number, what = String(pattern)): Promise<{ match: RegExpExecArray; end: number }> {
+  async waitFor(
+    pattern: RegExp,
+    start: number,
+    timeoutMs: number,
+    what = String(pattern),
+  ): Promise<{ match: RegExpExecArray; end: number }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const match = pattern.exec(this.#text.slice(start));
       if (match) return { match, end: start + match.index + match[0].length };
-      if (this.#exit !== undefined) throw new Error(`the process ended (${String(this.#exit)}) before ${what}; it printed:\n${this.#text.slice(start)}`);
+      if (this.#exit !== undefined)
+        throw new Error(
+          `the process ended (${String(this.#exit)}) before ${what}; it printed:\n${this.#text.slice(start)}`,
+        );
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s; it printed:\n${this.#text.slice(start)}`);
+      if (left <= 0)
+        throw new Error(`${what} did not happen within ${timeoutMs / 1000} s; it printed:\n${this.#text.slice(start)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {

@@ -27,8 +27,15 @@ export async function runCli(args: string[]): Promise<CliRun> {
 }
 
 /** Runs the built command as a user would, in its own process, from `cwd`, without colours. */
-export function runBin(args: readonly string[], cwd: string = REPO): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+export function runBin(
+  args: readonly string[],
+  cwd: string = REPO,
+): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (result.error) throw result.error;
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -21,7 +21,12 @@ export class ShellSession {
     // Its own process group (`detached`), so that close() also stops what it started in the background.
     // PWD too: bash keeps a logical current folder from it, so `cd ..` out of a symlinked folder
     // goes where a reader's shell would, not to the symlink target's parent.
-    this.#child = spawn('bash', ['--noprofile', '--norc'], { cwd, env: { ...env, PWD: cwd }, detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    this.#child = spawn('bash', ['--noprofile', '--norc'], {
+      cwd,
+      env: { ...env, PWD: cwd },
+      detached: true,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     this.#log = new OutputLog(this.#child);
     this.#child.stdin.write('exec 2>&1\n');
   }
@@ -36,7 +41,12 @@ export class ShellSession {
     const marker = `__specfirst_done_${randomBytes(6).toString('hex')}__`;
     const start = this.#log.text.length;
     this.#child.stdin.write(`{ ${command}\n} < /dev/null\necho "${marker} $?"\n`);
-    const { match, end } = await this.#log.waitFor(new RegExp(`${marker} (\\d+)\\n`), start, timeoutMs, `\`${command}\` to finish`);
+    const { match, end } = await this.#log.waitFor(
+      new RegExp(`${marker} (\\d+)\\n`),
+      start,
+      timeoutMs,
+      `\`${command}\` to finish`,
+    );
     return { code: Number(match[1]), output: this.#log.text.slice(start, end - match[0].length) };
   }
 

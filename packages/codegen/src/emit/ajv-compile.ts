@@ -41,7 +41,9 @@ function ajvModules(): AjvModules {
   loaded ??= {
     Ajv2020: (require('ajv/dist/2020.js') as { default: AjvClass }).default,
     addFormats: (require('ajv-formats') as { default: (ajv: Ajv2020Type) => void }).default,
-    standaloneCode: (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv2020Type, refs: Record<string, string>) => string }).default,
+    standaloneCode: (
+      require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv2020Type, refs: Record<string, string>) => string }
+    ).default,
     code: (require('ajv') as { _: (strings: TemplateStringsArray) => unknown })._,
     knownFormats: new Set(Object.keys((require('ajv-formats/dist/formats.js') as { fullFormats: object }).fullFormats)),
   };
@@ -77,7 +79,12 @@ function ajvFor(purpose: Purpose, ownProperties: boolean): Ajv2020Type {
     // The schemas are made by json-schema.ts, not written by hand, and the OpenAPI tests check
     // them against the meta-schema; checking each again here cost a tenth of a large sync.
     validateSchema: false,
-    code: { source: true, esm: false, lines: true, formats: ajvModules().code`require("ajv-formats/dist/formats").fullFormats` as never },
+    code: {
+      source: true,
+      esm: false,
+      lines: true,
+      formats: ajvModules().code`require("ajv-formats/dist/formats").fullFormats` as never,
+    },
   };
   const ajv = new (ajvModules().Ajv2020)(options);
   ajvModules().addFormats(ajv);
@@ -89,7 +96,10 @@ export function compileJob(job: CompileJob): CompiledJob {
   const formats = new Set<string>();
   for (const { id, schema } of job.models) {
     collectFormats(schema, formats);
-    ajv.addSchema(typeof schema === 'boolean' ? schema : { ...schema, $id: id }, typeof schema === 'boolean' ? id : undefined);
+    ajv.addSchema(
+      typeof schema === 'boolean' ? schema : { ...schema, $id: id },
+      typeof schema === 'boolean' ? id : undefined,
+    );
   }
   // Each distinct schema is compiled once: a body that is just a model reference exports the
   // model's own validator, and operations with identical parameters share one function.
@@ -126,7 +136,8 @@ export function compileJob(job: CompileJob): CompiledJob {
   const helpers = new Set<string>();
   code = code.replace(/require\("[^"]+"\)(?:\.\w+)?/g, (call) => {
     const helper = RUNTIME_HELPERS[call];
-    if (helper === undefined) throw new Error(`ajv's standalone code needs ${call}, which @specfirst/runtime does not provide`);
+    if (helper === undefined)
+      throw new Error(`ajv's standalone code needs ${call}, which @specfirst/runtime does not provide`);
     helpers.add(helper);
     return helper;
   });

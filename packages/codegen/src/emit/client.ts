@@ -3,7 +3,16 @@ import type { ModelIndex } from '../json-schema.js';
 import { functionDeclaration, requestBodyType } from './router.js';
 import { arrayLiteral, call, group, objectLiteral, parameterList, print, type Doc } from './doc.js';
 import { comment, propertyKey, str } from './ts.js';
-import { clientFactory, clientInputType, clientInterface, clientModule, MODELS_MODULE, relativeSpecifier, resultType, tagRouterModule } from '../names.js';
+import {
+  clientFactory,
+  clientInputType,
+  clientInterface,
+  clientModule,
+  MODELS_MODULE,
+  relativeSpecifier,
+  resultType,
+  tagRouterModule,
+} from '../names.js';
 import { interfaceDoc, member, objectType, typeOf, type TypeExpr, type TypeNaming } from './types.js';
 
 /**
@@ -23,7 +32,13 @@ export function emitClient(service: IRService, models: ModelIndex): string {
   for (const tag of service.tags) {
     const tagOps = byTag.get(tag.name);
     if (!tagOps) continue;
-    out.push(print(['import type ', objectLiteral(tagOps.map(resultType)), ` from '${relativeSpecifier(clientModule(service), tagRouterModule(service, tag))}';`]).trimEnd());
+    out.push(
+      print([
+        'import type ',
+        objectLiteral(tagOps.map(resultType)),
+        ` from '${relativeSpecifier(clientModule(service), tagRouterModule(service, tag))}';`,
+      ]).trimEnd(),
+    );
   }
   out.push('');
   for (const op of ops) out.push(emitInputType(op, naming));
@@ -36,26 +51,57 @@ export function emitClient(service: IRService, models: ModelIndex): string {
     ];
     return [propertyKey(op.identifier), ': ', objectLiteral(fields)];
   });
-  out.push(print(['const $operations: Readonly<Record<string, $sf.ClientOperation>> = ', objectLiteral(table, { expanded: true }), ';']));
+  out.push(
+    print([
+      'const $operations: Readonly<Record<string, $sf.ClientOperation>> = ',
+      objectLiteral(table, { expanded: true }),
+      ';',
+    ]),
+  );
   const methods = ops.map((op) => {
     const input = clientInputType(op);
     const optional = inputIsOptional(op);
-    const doc = comment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
+    const doc = comment([
+      op.summary,
+      `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``,
+      op.deprecated ? '@deprecated' : undefined,
+    ]);
     const params = parameterList([`input${optional ? '?' : ''}: ${input}`, 'options?: $sf.CallOptions']);
     return [doc, group([op.identifier, params, group([': ', `Promise<$sf.ClientResult<${resultType(op)}>>`])])];
   });
-  out.push(print([comment([`A typed client of \`${service.name}\`.`]), interfaceDoc(`export interface ${clientInterface(service)}`, methods)]));
   out.push(
     print([
-      comment([`Calls \`${service.name}\` over HTTP: \`${clientFactory(service)}({ baseUrl: 'http://localhost:3000' })\`.`]),
-      functionDeclaration(`export function ${clientFactory(service)}`, ['options: $sf.ClientOptions'], clientInterface(service), [
-        '// The table and the interface are generated from the same operations, so the cast only restores their types.',
-        ['return ', call('$sf.createClient', ['$operations', str(service.basePath), 'options']), ` as unknown as ${clientInterface(service)};`],
+      comment([`A typed client of \`${service.name}\`.`]),
+      interfaceDoc(`export interface ${clientInterface(service)}`, methods),
+    ]),
+  );
+  out.push(
+    print([
+      comment([
+        `Calls \`${service.name}\` over HTTP: \`${clientFactory(service)}({ baseUrl: 'http://localhost:3000' })\`.`,
       ]),
+      functionDeclaration(
+        `export function ${clientFactory(service)}`,
+        ['options: $sf.ClientOptions'],
+        clientInterface(service),
+        [
+          '// The table and the interface are generated from the same operations, so the cast only restores their types.',
+          [
+            'return ',
+            call('$sf.createClient', ['$operations', str(service.basePath), 'options']),
+            ` as unknown as ${clientInterface(service)};`,
+          ],
+        ],
+      ),
     ]),
   );
   // Import the models only when a type uses them: an unused import fails strict compilation.
-  if (out.some((block) => /\bM\./.test(block))) out.splice(modelsImport, 0, `import type * as M from '${relativeSpecifier(clientModule(service), MODELS_MODULE)}';`);
+  if (out.some((block) => /\bM\./.test(block)))
+    out.splice(
+      modelsImport,
+      0,
+      `import type * as M from '${relativeSpecifier(clientModule(service), MODELS_MODULE)}';`,
+    );
   return out.join('\n');
 }
 
@@ -66,13 +112,24 @@ function callerMustSend(p: IRParameter): boolean {
 
 function inputParts(op: IROperation, naming: TypeNaming): { key: string; type: TypeExpr; required: boolean }[] {
   const parts: { key: string; type: TypeExpr; required: boolean }[] = [];
-  for (const [key, location] of [['params', 'path'], ['query', 'query'], ['headers', 'header']] as const) {
+  for (const [key, location] of [
+    ['params', 'path'],
+    ['query', 'query'],
+    ['headers', 'header'],
+  ] as const) {
     const params = op.parameters.filter((p) => p.in === location);
     if (params.length === 0) continue;
-    const members = params.map((p) => member([p.description], propertyKey(p.name), typeOf(p.schema, naming), { optional: !callerMustSend(p) }));
+    const members = params.map((p) =>
+      member([p.description], propertyKey(p.name), typeOf(p.schema, naming), { optional: !callerMustSend(p) }),
+    );
     parts.push({ key, type: objectType(members), required: params.some(callerMustSend) });
   }
-  if (op.body) parts.push({ key: 'body', type: requestBodyType(op.body.contentType, op.body.schema, naming), required: op.body.required });
+  if (op.body)
+    parts.push({
+      key: 'body',
+      type: requestBodyType(op.body.contentType, op.body.schema, naming),
+      required: op.body.required,
+    });
   return parts;
 }
 

@@ -102,18 +102,25 @@ export function call(callee: string, args: readonly Doc[]): Doc {
 /** `{ a, b }` on one line, or one member per line; `{}` when empty. Broken when `expanded`. */
 export function objectLiteral(members: readonly Doc[], options: { expanded?: boolean } = {}): Doc {
   if (members.length === 0) return '{}';
-  return group(['{', indent([line, join([',', line], members)]), ifBreak(','), line, '}'], { shouldBreak: options.expanded });
+  return group(['{', indent([line, join([',', line], members)]), ifBreak(','), line, '}'], {
+    shouldBreak: options.expanded,
+  });
 }
 
 /**
  * `[a, b]` on one line, or one item per line with a trailing comma. Like Prettier, always broken
  * when it holds two or more objects of two or more properties (`objectKeys`: each item's count).
  */
-export function arrayLiteral(items: readonly Doc[], options: { expanded?: boolean; objectKeys?: readonly number[] } = {}): Doc {
+export function arrayLiteral(
+  items: readonly Doc[],
+  options: { expanded?: boolean; objectKeys?: readonly number[] } = {},
+): Doc {
   if (items.length === 0) return '[]';
   const keys = options.objectKeys;
   const ofObjects = keys !== undefined && keys.length > 1 && keys.every((n) => n > 1);
-  return group(['[', indent([softline, join([',', line], items)]), ifBreak(','), softline, ']'], { shouldBreak: options.expanded === true || ofObjects });
+  return group(['[', indent([softline, join([',', line], items)]), ifBreak(','), softline, ']'], {
+    shouldBreak: options.expanded === true || ofObjects,
+  });
 }
 
 function hasHardLine(doc: Doc): boolean {
@@ -164,7 +171,8 @@ export function print(doc: Doc, width = PRINT_WIDTH): string {
           stack.push({ indentation: indentation + current.by, mode, doc: current.contents });
           break;
         case 'group': {
-          const flat = !current.shouldBreak && fits({ indentation, mode: 'flat', doc: current.contents }, stack, width - column);
+          const flat =
+            !current.shouldBreak && fits({ indentation, mode: 'flat', doc: current.contents }, stack, width - column);
           stack.push({ indentation, mode: flat ? 'flat' : 'break', doc: current.contents });
           break;
         }

@@ -17,12 +17,17 @@ export function emitModels(ir: SpecIR): string {
 
 function emitModel(model: IRModel, naming: TypeNaming): string {
   const lines = [model.description ?? model.schema.description];
-  if (model.variant === 'create') lines.push(`Input that creates \`${model.variantOf}\`: read-only fields are left out.`);
-  if (model.variant === 'update') lines.push(`A partial update of \`${model.variantOf}\`: every field is optional, read-only fields are left out.`);
+  if (model.variant === 'create')
+    lines.push(`Input that creates \`${model.variantOf}\`: read-only fields are left out.`);
+  if (model.variant === 'update')
+    lines.push(`A partial update of \`${model.variantOf}\`: every field is optional, read-only fields are left out.`);
   if (model.schema.deprecated) lines.push('@deprecated');
   const { schema } = model;
   if (schema.kind === 'object' && !schema.nullable && schema.properties.length > 0) {
-    const members = objectMembers(schema, naming, { readonlyMarks: model.variant === 'model', writeonlyOptional: model.variant === 'model' });
+    const members = objectMembers(schema, naming, {
+      readonlyMarks: model.variant === 'model',
+      writeonlyOptional: model.variant === 'model',
+    });
     return print([comment(lines), interfaceDoc(`export interface ${model.identifier}`, members)]);
   }
   return print([comment(lines), `export type ${model.identifier}`, aliasDoc(typeOf(schema, naming)), ';']);

@@ -2,17 +2,67 @@ import type { IROperation, IRResponse } from '@specfirst/spec-core';
 import { align, group, ifBreak, indent, line, objectLiteral, parameterList, print, softline, type Doc } from './doc.js';
 import { comment, propertyKey } from './ts.js';
 import { replyHelpers, resultType } from '../names.js';
-import { aliasDoc, interfaceDoc, member, objectType, text, typeDoc, typeOf, unionOf, type TypeExpr, type TypeNaming } from './types.js';
+import {
+  aliasDoc,
+  interfaceDoc,
+  member,
+  objectType,
+  text,
+  typeDoc,
+  typeOf,
+  unionOf,
+  type TypeExpr,
+  type TypeNaming,
+} from './types.js';
 
 /** Reply helper names: `createUserReply.created(user)` reads better than `.status201(user)`. */
 const STATUS_NAMES: Record<number, string> = {
-  200: 'ok', 201: 'created', 202: 'accepted', 203: 'nonAuthoritative', 204: 'noContent', 205: 'resetContent', 206: 'partialContent',
-  300: 'multipleChoices', 301: 'movedPermanently', 302: 'found', 303: 'seeOther', 304: 'notModified', 307: 'temporaryRedirect', 308: 'permanentRedirect',
-  400: 'badRequest', 401: 'unauthorized', 402: 'paymentRequired', 403: 'forbidden', 404: 'notFound', 405: 'methodNotAllowed', 406: 'notAcceptable',
-  408: 'requestTimeout', 409: 'conflict', 410: 'gone', 411: 'lengthRequired', 412: 'preconditionFailed', 413: 'contentTooLarge', 415: 'unsupportedMediaType',
-  416: 'rangeNotSatisfiable', 417: 'expectationFailed', 418: 'imATeapot', 421: 'misdirectedRequest', 422: 'unprocessableContent', 423: 'locked', 424: 'failedDependency',
-  425: 'tooEarly', 426: 'upgradeRequired', 428: 'preconditionRequired', 429: 'tooManyRequests', 431: 'requestHeaderFieldsTooLarge', 451: 'unavailableForLegalReasons',
-  500: 'internalServerError', 501: 'notImplemented', 502: 'badGateway', 503: 'serviceUnavailable', 504: 'gatewayTimeout',
+  200: 'ok',
+  201: 'created',
+  202: 'accepted',
+  203: 'nonAuthoritative',
+  204: 'noContent',
+  205: 'resetContent',
+  206: 'partialContent',
+  300: 'multipleChoices',
+  301: 'movedPermanently',
+  302: 'found',
+  303: 'seeOther',
+  304: 'notModified',
+  307: 'temporaryRedirect',
+  308: 'permanentRedirect',
+  400: 'badRequest',
+  401: 'unauthorized',
+  402: 'paymentRequired',
+  403: 'forbidden',
+  404: 'notFound',
+  405: 'methodNotAllowed',
+  406: 'notAcceptable',
+  408: 'requestTimeout',
+  409: 'conflict',
+  410: 'gone',
+  411: 'lengthRequired',
+  412: 'preconditionFailed',
+  413: 'contentTooLarge',
+  415: 'unsupportedMediaType',
+  416: 'rangeNotSatisfiable',
+  417: 'expectationFailed',
+  418: 'imATeapot',
+  421: 'misdirectedRequest',
+  422: 'unprocessableContent',
+  423: 'locked',
+  424: 'failedDependency',
+  425: 'tooEarly',
+  426: 'upgradeRequired',
+  428: 'preconditionRequired',
+  429: 'tooManyRequests',
+  431: 'requestHeaderFieldsTooLarge',
+  451: 'unavailableForLegalReasons',
+  500: 'internalServerError',
+  501: 'notImplemented',
+  502: 'badGateway',
+  503: 'serviceUnavailable',
+  504: 'gatewayTimeout',
 };
 
 export function replyName(status: IRResponse['status']): string {
@@ -30,7 +80,9 @@ function statusType(status: IRResponse['status'], op: IROperation): string {
   if (typeof status === 'number') return String(status);
   const exact = op.responses.map((r) => r.status).filter((s): s is number => typeof s === 'number');
   if (status === 'default') {
-    const ranges = op.responses.map((r) => r.status).filter((s): s is `${1 | 2 | 3 | 4 | 5}XX` => typeof s === 'string' && s !== 'default');
+    const ranges = op.responses
+      .map((r) => r.status)
+      .filter((s): s is `${1 | 2 | 3 | 4 | 5}XX` => typeof s === 'string' && s !== 'default');
     const covered = [...exact.map(String), ...ranges.map((r) => `$sf.Status${r}`)];
     return covered.length === 0 ? '$sf.HttpStatus' : `Exclude<$sf.HttpStatus, ${covered.join(' | ')}>`;
   }
@@ -38,12 +90,21 @@ function statusType(status: IRResponse['status'], op: IROperation): string {
   return inRange.length === 0 ? `$sf.Status${status}` : `Exclude<$sf.Status${status}, ${inRange.join(' | ')}>`;
 }
 
-function headersType(response: IRResponse, naming: TypeNaming, expanded: boolean): { type: TypeExpr; required: boolean } | undefined {
+function headersType(
+  response: IRResponse,
+  naming: TypeNaming,
+  expanded: boolean,
+): { type: TypeExpr; required: boolean } | undefined {
   if (response.headers.length === 0) return undefined;
   // An optional header may be given as `undefined` (the runtime leaves it out), which keeps
   // controllers simple under exactOptionalPropertyTypes.
   const members = response.headers.map((h) =>
-    member([h.description], propertyKey(h.name), h.required ? typeOf(h.schema, naming) : unionOf([typeOf(h.schema, naming), text('undefined')]), { optional: !h.required }),
+    member(
+      [h.description],
+      propertyKey(h.name),
+      h.required ? typeOf(h.schema, naming) : unionOf([typeOf(h.schema, naming), text('undefined')]),
+      { optional: !h.required },
+    ),
   );
   return { type: objectType(members, expanded), required: response.headers.some((h) => h.required) };
 }
@@ -88,7 +149,12 @@ export function emitReplyHelpers(op: IROperation, naming: TypeNaming): string {
         ? ['(', objectLiteral([...fields, 'headers']), ')']
         : conditional('headers === undefined', objectLiteral(fields), objectLiteral([...fields, 'headers']));
     }
-    helpers.push([comment([`${response.status}: ${response.description}`]), replyName(response.status), ': ', arrowFunction(params, result, value)]);
+    helpers.push([
+      comment([`${response.status}: ${response.description}`]),
+      replyName(response.status),
+      ': ',
+      arrowFunction(params, result, value),
+    ]);
   }
   const doc = comment([`Builds each declared response of \`${op.identifier}\`.`]);
   return print([doc, `export const ${replyHelpers(op)} = `, objectLiteral(helpers, { expanded: true }), ';']);

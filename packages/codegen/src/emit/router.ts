@@ -2,10 +2,42 @@ import type { IROperation, IRParameter, IRSchema, IRSecurityScheme, IRService, I
 import { bodyKind } from './naming.js';
 import { admitsUnnamedKeys, inputView, type ModelIndex } from '../json-schema.js';
 import { emitReplyHelpers, emitResultType } from './responses.js';
-import { arrayLiteral, call, group, hardline, indent, join, objectLiteral, parameterList, print, type Doc } from './doc.js';
+import {
+  arrayLiteral,
+  call,
+  group,
+  hardline,
+  indent,
+  join,
+  objectLiteral,
+  parameterList,
+  print,
+  type Doc,
+} from './doc.js';
 import { comment, propertyKey, str } from './ts.js';
-import { appFactory, controllerInterface, MODELS_MODULE, operationsConst, relativeSpecifier, requestType, resultType, routerFactory, tagRouterModule, validatorsModule } from '../names.js';
-import { interfaceDoc, member, objectType, text, typeDoc, typeOf, unionOf, type TypeExpr, type TypeNaming } from './types.js';
+import {
+  appFactory,
+  controllerInterface,
+  MODELS_MODULE,
+  operationsConst,
+  relativeSpecifier,
+  requestType,
+  resultType,
+  routerFactory,
+  tagRouterModule,
+  validatorsModule,
+} from '../names.js';
+import {
+  interfaceDoc,
+  member,
+  objectType,
+  text,
+  typeDoc,
+  typeOf,
+  unionOf,
+  type TypeExpr,
+  type TypeNaming,
+} from './types.js';
 import type { OperationValidators } from './validators.js';
 
 /**
@@ -13,7 +45,12 @@ import type { OperationValidators } from './validators.js';
  * controller interface, reply helpers, the operation definitions the runtime executes, and
  * `create<Tag>Router`. Models come in as `M.*`, so no model name can shadow anything here.
  */
-export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex, validators: Map<string, OperationValidators>): string {
+export function emitTagRouter(
+  service: IRService,
+  tag: IRTag,
+  models: ModelIndex,
+  validators: Map<string, OperationValidators>,
+): string {
   const naming: TypeNaming = { models, modelType: (name) => `M.${models.get(name)!.identifier}` };
   const operations = tag.operations.map((id) => service.operations.find((op) => op.operationId === id)!);
   const out: string[] = [];
@@ -30,7 +67,10 @@ export function emitTagRouter(service: IRService, tag: IRTag, models: ModelIndex
       ]),
       functionDeclaration(
         `export function ${routerFactory(tag)}`,
-        [`controller: ${controller}`, ['options: ', typeDoc(unionOf([text('$sf.RouterOptions'), text('$sf.ResolvedOptions')])), ' = {}']],
+        [
+          `controller: ${controller}`,
+          ['options: ', typeDoc(unionOf([text('$sf.RouterOptions'), text('$sf.ResolvedOptions')])), ' = {}'],
+        ],
         '$sf.Router',
         [['return ', call('$sf.createOperationsRouter', [operationsConst(tag), 'controller', 'options']), ';']],
       ),
@@ -79,8 +119,20 @@ function emitRequestType(op: IROperation, naming: TypeNaming): string {
  * `export function name(a: A, b: B): R { … }`, the parameters broken one per line when the
  * signature does not fit.
  */
-export function functionDeclaration(head: string, params: readonly Doc[], returnType: string, statements: readonly Doc[]): Doc {
-  return [head, group([parameterList(params), ': ', returnType]), ' {', indent([hardline, join(hardline, statements)]), hardline, '}'];
+export function functionDeclaration(
+  head: string,
+  params: readonly Doc[],
+  returnType: string,
+  statements: readonly Doc[],
+): Doc {
+  return [
+    head,
+    group([parameterList(params), ': ', returnType]),
+    ' {',
+    indent([hardline, join(hardline, statements)]),
+    hardline,
+    '}',
+  ];
 }
 
 /** Bytes arrive as a Buffer (a Uint8Array); everything else as its schema says. */
@@ -97,17 +149,34 @@ export function contextType(op: IROperation): string {
   if (schemes.length === 0) return '$sf.OperationContext<never>';
   const guaranteed = schemes.filter((scheme) => op.security.every((r) => r.schemes.some((s) => s.scheme === scheme)));
   const union = (names: string[]) => names.map(str).join(' | ');
-  return guaranteed.length === 0 ? `$sf.OperationContext<${union(schemes)}>` : `$sf.OperationContext<${union(schemes)}, ${union(guaranteed)}>`;
+  return guaranteed.length === 0
+    ? `$sf.OperationContext<${union(schemes)}>`
+    : `$sf.OperationContext<${union(schemes)}, ${union(guaranteed)}>`;
 }
 
 function emitControllerInterface(tag: IRTag, operations: IROperation[]): string {
   const methods = operations.map((op) => {
-    const doc = comment([op.summary, op.description, `\`${op.method.toUpperCase()} ${op.path}\``, op.deprecated ? '@deprecated' : undefined]);
+    const doc = comment([
+      op.summary,
+      op.description,
+      `\`${op.method.toUpperCase()} ${op.path}\``,
+      op.deprecated ? '@deprecated' : undefined,
+    ]);
     const result = resultType(op);
     const returns = typeDoc(unionOf([text(result), text(`Promise<${result}>`)]));
-    return [doc, group([op.identifier, parameterList([`request: ${requestType(op)}`, `context: ${contextType(op)}`]), group([': ', returns])])];
+    return [
+      doc,
+      group([
+        op.identifier,
+        parameterList([`request: ${requestType(op)}`, `context: ${contextType(op)}`]),
+        group([': ', returns]),
+      ]),
+    ];
   });
-  const doc = comment([tag.description, `Implement this in \`services/\` and pass it to \`${routerFactory(tag)}\` (or the service's app).`]);
+  const doc = comment([
+    tag.description,
+    `Implement this in \`services/\` and pass it to \`${routerFactory(tag)}\` (or the service's app).`,
+  ]);
   return print([doc, interfaceDoc(`export interface ${controllerInterface(tag)}`, methods)]);
 }
 
@@ -119,12 +188,20 @@ function challenge(scheme: IRSecurityScheme | undefined): string | undefined {
   return /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(scheme.scheme) ? scheme.scheme : undefined;
 }
 
-function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation[], validators: Map<string, OperationValidators>, models: ModelIndex): string {
+function emitDefinitions(
+  service: IRService,
+  tag: IRTag,
+  operations: IROperation[],
+  validators: Map<string, OperationValidators>,
+  models: ModelIndex,
+): string {
   const schemes = new Map(service.securitySchemes.map((s) => [s.name, s]));
   const items = operations.map((op) => {
     const v = validators.get(op.operationId) ?? { responses: new Map<string, string>() };
     const by = (location: IRParameter['in']) => op.parameters.filter((p) => p.in === location);
-    const validate = (['params', 'query', 'headers', 'body'] as const).filter((k) => v[k] !== undefined).map((k) => `${k}: v.${v[k]!}`);
+    const validate = (['params', 'query', 'headers', 'body'] as const)
+      .filter((k) => v[k] !== undefined)
+      .map((k) => `${k}: v.${v[k]!}`);
     const responses = op.responses.map((r) => {
       const fields: Doc[] = [];
       const name = v.responses.get(String(r.status));
@@ -136,11 +213,19 @@ function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation
     });
     const security = op.security.map((req) =>
       arrayLiteral(
-        req.schemes.map((s) => objectLiteral([`scheme: ${str(s.scheme)}`, ['scopes: ', arrayLiteral(s.scopes.map(str))]])),
+        req.schemes.map((s) =>
+          objectLiteral([`scheme: ${str(s.scheme)}`, ['scopes: ', arrayLiteral(s.scopes.map(str))]]),
+        ),
         { objectKeys: req.schemes.map(() => 2) },
       ),
     );
-    const challenges = [...new Set(op.security.flatMap((r) => r.schemes.map((s) => challenge(schemes.get(s.scheme)))).filter((c): c is string => c !== undefined))].sort();
+    const challenges = [
+      ...new Set(
+        op.security
+          .flatMap((r) => r.schemes.map((s) => challenge(schemes.get(s.scheme))))
+          .filter((c): c is string => c !== undefined),
+      ),
+    ].sort();
     const pathParams = by('path');
     const fields: Doc[] = [
       `operationId: ${str(op.operationId)}`,
@@ -150,7 +235,9 @@ function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation
       [
         'pathParams: ',
         arrayLiteral(
-          pathParams.map((p) => objectLiteral([`name: ${str(p.name)}`, `expressName: ${str(p.expressName ?? p.name)}`])),
+          pathParams.map((p) =>
+            objectLiteral([`name: ${str(p.name)}`, `expressName: ${str(p.expressName ?? p.name)}`]),
+          ),
           { objectKeys: pathParams.map(() => 2) },
         ),
       ],
@@ -176,5 +263,10 @@ function emitDefinitions(service: IRService, tag: IRTag, operations: IROperation
     return objectLiteral(fields, { expanded: true });
   });
   const doc = comment([`What the runtime needs to serve each \`${tag.name}\` operation.`]);
-  return print([doc, `export const ${operationsConst(tag)}: readonly $sf.OperationDefinition[] = `, arrayLiteral(items, { expanded: true }), ';']);
+  return print([
+    doc,
+    `export const ${operationsConst(tag)}: readonly $sf.OperationDefinition[] = `,
+    arrayLiteral(items, { expanded: true }),
+    ';',
+  ]);
 }

@@ -1,5 +1,13 @@
 import type { IRService, SpecIR } from '@specfirst/spec-core';
-import { controllerClass, controllerFile, controllerInterface, generatedSpecifier, requestType, resultType, tagRouterModule } from '../names.js';
+import {
+  controllerClass,
+  controllerFile,
+  controllerInterface,
+  generatedSpecifier,
+  requestType,
+  resultType,
+  tagRouterModule,
+} from '../names.js';
 import { contextType } from './router.js';
 import { group, hardline, indent, join, objectLiteral, parameterList, print } from './doc.js';
 import { comment, str } from './ts.js';
@@ -38,7 +46,12 @@ export function scaffoldFiles(ir: SpecIR, options: ScaffoldOptions = {}): Scaffo
       if (tag.operations.length === 0) continue;
       const file = controllerFile(ir.project.servicesDir, service, tag);
       const specifier = generatedSpecifier(file, tagRouterModule(service, tag), project);
-      files.push({ path: file, service: service.name, tag: tag.name, contents: skeleton(service, tag.name, specifier) });
+      files.push({
+        path: file,
+        service: service.name,
+        tag: tag.name,
+        contents: skeleton(service, tag.name, specifier),
+      });
     }
   }
   return files;
@@ -50,7 +63,11 @@ function skeleton(service: IRService, tagName: string, specifier: string): strin
   const typeImports = [controllerInterface(tag), ...ops.flatMap((op) => [requestType(op), resultType(op)])];
   const methods = ops.map((op) => [
     comment([op.summary, `\`${op.method.toUpperCase()} ${service.basePath}${op.path}\``]),
-    group([`async ${op.identifier}`, parameterList([`_request: ${requestType(op)}`, `_context: ${contextType(op)}`]), `: Promise<${resultType(op)}>`]),
+    group([
+      `async ${op.identifier}`,
+      parameterList([`_request: ${requestType(op)}`, `_context: ${contextType(op)}`]),
+      `: Promise<${resultType(op)}>`,
+    ]),
     ' {',
     indent([hardline, `throw notImplemented(${str(op.operationId)});`]),
     hardline,
@@ -58,14 +75,19 @@ function skeleton(service: IRService, tagName: string, specifier: string): strin
   ]);
   return print([
     // Spec strings reach a comment only through comment(), which no newline or `*/` can escape.
-    comment([`The \`${tag.name}\` operations of \`${service.name}\`. Written once by \`specfirst scaffold\`; this file is yours.`]),
+    comment([
+      `The \`${tag.name}\` operations of \`${service.name}\`. Written once by \`specfirst scaffold\`; this file is yours.`,
+    ]),
     `import * as $sf from '@specfirst/runtime';`,
     hardline,
     ['import type ', objectLiteral(typeImports), ` from ${str(specifier)};`],
     hardline,
     hardline,
     'function notImplemented(operationId: string): $sf.HttpProblem {',
-    indent([hardline, "return new $sf.HttpProblem(501, 'Not Implemented', { detail: `${operationId} is not implemented yet` });"]),
+    indent([
+      hardline,
+      "return new $sf.HttpProblem(501, 'Not Implemented', { detail: `${operationId} is not implemented yet` });",
+    ]),
     hardline,
     '}',
     hardline,

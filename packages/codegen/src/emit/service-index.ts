@@ -26,7 +26,9 @@ import { aliasDoc, interfaceDoc, text, unionOf } from './types.js';
 export function emitServiceIndex(service: IRService): string {
   const self = serviceIndexModule(service);
   const tags = service.tags.filter((t) => t.operations.length > 0);
-  const schemes = [...new Set(service.operations.flatMap((op) => op.security.flatMap((r) => r.schemes.map((s) => s.scheme))))].sort();
+  const schemes = [
+    ...new Set(service.operations.flatMap((op) => op.security.flatMap((r) => r.schemes.map((s) => s.scheme)))),
+  ].sort();
   const out: string[] = [];
   // A namespace, so that no generated name (a service called `service`) can clash with the runtime's.
   out.push(`import * as $sf from '@specfirst/runtime';`);
@@ -34,19 +36,32 @@ export function emitServiceIndex(service: IRService): string {
   // `resolveJsonModule`, tsc type-checks the import and copies the file to the output folder.
   out.push(`import openApiDocument from '${relativeSpecifier(self, openApiFile(service))}' with { type: 'json' };`);
   for (const tag of tags) {
-    out.push(print(['import ', objectLiteral([operationsConst(tag), `type ${controllerInterface(tag)}`]), ` from '${relativeSpecifier(self, tagRouterModule(service, tag))}';`]).trimEnd());
+    out.push(
+      print([
+        'import ',
+        objectLiteral([operationsConst(tag), `type ${controllerInterface(tag)}`]),
+        ` from '${relativeSpecifier(self, tagRouterModule(service, tag))}';`,
+      ]).trimEnd(),
+    );
   }
   out.push('');
   if (service.port !== undefined) {
     out.push(
       print([
-        comment([`The port \`${service.name}\` listens on (\`port\` in the spec's services.yaml): import it, so the spec stays its one source.`]),
+        comment([
+          `The port \`${service.name}\` listens on (\`port\` in the spec's services.yaml): import it, so the spec stays its one source.`,
+        ]),
         `export const ${servicePortConst(service)} = ${service.port};`,
       ]),
     );
   }
   const members = tags.map((tag) => `${propertyKey(controllerKey(tag))}: ${controllerInterface(tag)}`);
-  out.push(print([comment([`One controller per tag of \`${service.name}\`.`]), interfaceDoc(`export interface ${controllersInterface(service)}`, members)]));
+  out.push(
+    print([
+      comment([`One controller per tag of \`${service.name}\`.`]),
+      interfaceDoc(`export interface ${controllersInterface(service)}`, members),
+    ]),
+  );
   let optionsParam = `options: $sf.ServiceOptions = {}`;
   if (schemes.length > 0) {
     out.push(
@@ -65,9 +80,15 @@ export function emitServiceIndex(service: IRService): string {
     );
     optionsParam = `options: ${appOptionsType(service)}`;
   }
-  const tagEntries: Doc[] = tags.map((tag) => objectLiteral([`operations: ${operationsConst(tag)}`, `controller: controllers.${controllerKey(tag)}`]));
+  const tagEntries: Doc[] = tags.map((tag) =>
+    objectLiteral([`operations: ${operationsConst(tag)}`, `controller: controllers.${controllerKey(tag)}`]),
+  );
   const app = objectLiteral(
-    [`basePath: ${str(service.basePath)}`, ['tags: ', arrayLiteral(tagEntries, { objectKeys: tags.map(() => 2) })], 'openapi: openApiDocument'],
+    [
+      `basePath: ${str(service.basePath)}`,
+      ['tags: ', arrayLiteral(tagEntries, { objectKeys: tags.map(() => 2) })],
+      'openapi: openApiDocument',
+    ],
     { expanded: true },
   );
   out.push(
@@ -76,9 +97,12 @@ export function emitServiceIndex(service: IRService): string {
         service.description,
         `The \`${service.name}\` service as an Express app: its routers under \`${service.basePath || '/'}\`, validation, authentication, 404/405 and RFC 9457 problems, and (\`options.docs\`) its OpenAPI document and API reference.`,
       ]),
-      functionDeclaration(`export function ${appFactory(service)}`, [`controllers: ${controllersInterface(service)}`, optionsParam], '$sf.Express', [
-        ['return ', call('$sf.createServiceApp', [app, 'options']), ';'],
-      ]),
+      functionDeclaration(
+        `export function ${appFactory(service)}`,
+        [`controllers: ${controllersInterface(service)}`, optionsParam],
+        '$sf.Express',
+        [['return ', call('$sf.createServiceApp', [app, 'options']), ';']],
+      ),
     ]),
   );
   return out.join('\n');

@@ -14,7 +14,9 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  * more single quotes than double ones.
  */
 export function str(value: string): string {
-  const json = JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(value)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   const singles = value.split("'").length - 1;
   const doubles = value.split('"').length - 1;
   if (singles > doubles) return json;
@@ -41,12 +43,18 @@ export function propertyKey(name: string): string {
 
 /** Text safe inside a block comment: no star-slash can close it early. */
 function commentText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n').replace(/\*\//g, '*\\/');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u2028\u2029]/g, '\n')
+    .replace(/\*\//g, '*\\/');
 }
 
 /** A JSDoc block for the given lines (empty when there is nothing to say). */
 export function docComment(lines: (string | undefined)[], indent = ''): string {
-  const text = lines.filter((l): l is string => l !== undefined && l.trim() !== '').map(commentText).join('\n\n');
+  const text = lines
+    .filter((l): l is string => l !== undefined && l.trim() !== '')
+    .map(commentText)
+    .join('\n\n');
   if (text === '') return '';
   const body = text.split('\n');
   if (body.length === 1) return `${indent}/** ${body[0]!.trim()} */\n`;

@@ -57,8 +57,18 @@ export function typeDoc(type: TypeExpr, position: TypePosition = 'annotation'): 
     case 'object':
       return objectDoc(type, position === 'hug');
     case 'union': {
-      if (huggable(type)) return join(' | ', type.members.map((m) => typeDoc(m)));
-      const members = group([ifBreak('| '), join([line, '| '], type.members.map((m) => align(2, typeDoc(m))))]);
+      if (huggable(type))
+        return join(
+          ' | ',
+          type.members.map((m) => typeDoc(m)),
+        );
+      const members = group([
+        ifBreak('| '),
+        join(
+          [line, '| '],
+          type.members.map((m) => align(2, typeDoc(m))),
+        ),
+      ]);
       if (position === 'alias') return [' =', group(indent([line, members]))];
       if (position === 'argument') return members;
       return group(indent([softline, members]));
@@ -132,7 +142,11 @@ function baseType(schema: IRSchema, naming: TypeNaming): TypeExpr {
     case 'anyOf':
       return schema.variants.length === 0
         ? text('unknown')
-        : unionOf(schema.variants.map((v) => wrap(variantType(v, schema.discriminator?.propertyName, schema.discriminator?.mapping, naming))));
+        : unionOf(
+            schema.variants.map((v) =>
+              wrap(variantType(v, schema.discriminator?.propertyName, schema.discriminator?.mapping, naming)),
+            ),
+          );
   }
 }
 
@@ -143,7 +157,14 @@ function arrayOf(item: TypeExpr): TypeExpr {
 
 function intersection(parts: readonly TypeExpr[]): TypeExpr {
   if (parts.length === 1) return parts[0]!;
-  return { kind: 'doc', doc: join(' & ', parts.map((p) => (p.kind === 'union' ? parenthesized(p) : typeDoc(p)))), intersection: true };
+  return {
+    kind: 'doc',
+    doc: join(
+      ' & ',
+      parts.map((p) => (p.kind === 'union' ? parenthesized(p) : typeDoc(p))),
+    ),
+    intersection: true,
+  };
 }
 
 /**
@@ -151,7 +172,12 @@ function intersection(parts: readonly TypeExpr[]): TypeExpr {
  * the discriminator property to its mapping value, the type says it (`Card & { method: 'card' }`),
  * so `switch (payment.method)` narrows.
  */
-function variantType(variant: IRSchema, property: string | undefined, mapping: { value: string; model: string }[] | undefined, naming: TypeNaming): TypeExpr {
+function variantType(
+  variant: IRSchema,
+  property: string | undefined,
+  mapping: { value: string; model: string }[] | undefined,
+  naming: TypeNaming,
+): TypeExpr {
   const type = typeOf(variant, naming);
   if (property === undefined || variant.kind !== 'ref') return type;
   const values = (mapping ?? []).filter((m) => m.model === variant.model).map((m) => m.value);
@@ -177,12 +203,28 @@ function wrap(type: TypeExpr): TypeExpr {
 }
 
 /** `name?: Type`, after its doc comment: one member of an object type or interface, without its `;`. */
-export function member(docs: (string | undefined)[], key: string, type: TypeExpr, options: { optional?: boolean; readonly?: boolean } = {}): Doc {
-  return [comment(docs), options.readonly === true ? 'readonly ' : '', key, options.optional === true ? '?' : '', ': ', typeDoc(type)];
+export function member(
+  docs: (string | undefined)[],
+  key: string,
+  type: TypeExpr,
+  options: { optional?: boolean; readonly?: boolean } = {},
+): Doc {
+  return [
+    comment(docs),
+    options.readonly === true ? 'readonly ' : '',
+    key,
+    options.optional === true ? '?' : '',
+    ': ',
+    typeDoc(type),
+  ];
 }
 
 /** The members of an object type, with their docs. */
-export function objectMembers(schema: IRObjectSchema, naming: TypeNaming, options: { readonlyMarks: boolean; writeonlyOptional: boolean }): Doc[] {
+export function objectMembers(
+  schema: IRObjectSchema,
+  naming: TypeNaming,
+  options: { readonlyMarks: boolean; writeonlyOptional: boolean },
+): Doc[] {
   const members: Doc[] = [];
   for (const property of schema.properties) {
     const docs = [
@@ -211,7 +253,8 @@ function objectLiteralType(schema: IRObjectSchema, naming: TypeNaming): TypeExpr
   const extra = schema.additionalProperties;
   if (schema.properties.length === 0) {
     if (extra === false) return text('Record<string, never>');
-    if (typeof extra === 'object') return { kind: 'doc', doc: ['Record<string, ', typeDoc(typeOf(extra, naming), 'argument'), '>'] };
+    if (typeof extra === 'object')
+      return { kind: 'doc', doc: ['Record<string, ', typeDoc(typeOf(extra, naming), 'argument'), '>'] };
     return text('Record<string, unknown>');
   }
   return objectType(objectMembers(schema, naming, { readonlyMarks: false, writeonlyOptional: false }));
@@ -220,5 +263,17 @@ function objectLiteralType(schema: IRObjectSchema, naming: TypeNaming): TypeExpr
 /** `export interface Name { … }`: members one per line, each ending in `;`. */
 export function interfaceDoc(head: Doc, members: readonly Doc[]): Doc {
   if (members.length === 0) return [head, ' {}'];
-  return [head, ' {', indent([hardline, join(hardline, members.map((m) => [m, ';']))]), hardline, '}'];
+  return [
+    head,
+    ' {',
+    indent([
+      hardline,
+      join(
+        hardline,
+        members.map((m) => [m, ';']),
+      ),
+    ]),
+    hardline,
+    '}',
+  ];
 }

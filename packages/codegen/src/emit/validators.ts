@@ -61,7 +61,8 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
   for (const op of service.operations) {
     for (const p of op.parameters) roots.params.push(p.schema);
     if (op.body && isJsonContentType(op.body.contentType)) roots.bodies.push(inputView(op.body.schema, models));
-    for (const r of op.responses) if (r.schema && isJsonContentType(r.contentType ?? 'application/json')) roots.responses.push(r.schema);
+    for (const r of op.responses)
+      if (r.schema && isJsonContentType(r.contentType ?? 'application/json')) roots.responses.push(r.schema);
   }
   const responseModels = referencedModels(roots.responses, models);
   const shared = sharedModels(responseModels, models, openParts);
@@ -71,7 +72,11 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
   for (const op of service.operations) {
     const entry: OperationValidators = { responses: new Map() };
     names.set(op.operationId, entry);
-    for (const [part, location] of [['params', 'path'], ['query', 'query'], ['headers', 'header']] as const) {
+    for (const [part, location] of [
+      ['params', 'path'],
+      ['query', 'query'],
+      ['headers', 'header'],
+    ] as const) {
       const parameters = op.parameters.filter((p) => p.in === location);
       if (parameters.length === 0) continue;
       const name = requestValidator(op, part);
@@ -99,13 +104,23 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
 
   // The open form of a model (its unknown keys left to an enclosing `allOf`) only where one uses it.
   const forms = (names: string[], mode: JsonSchemaMode) =>
-    names.flatMap((name) => (openParts.has(name) ? [false, true] : [false]).map((open) => ({ id: mode.ref(name, open), schema: modelToJsonSchema(models.get(name)!, models, mode, open) })));
+    names.flatMap((name) =>
+      (openParts.has(name) ? [false, true] : [false]).map((open) => ({
+        id: mode.ref(name, open),
+        schema: modelToJsonSchema(models.get(name)!, models, mode, open),
+      })),
+    );
   const jobs: CompileJob[] = [];
   if (params.size > 0) jobs.push(job('params', forms(referencedModels(roots.params, models), request), params));
   if (payloads.size > 0) {
-    const requestForms = new Set([...referencedModels(roots.bodies, models), ...responseModels.filter((m) => shared.has(m))]);
+    const requestForms = new Set([
+      ...referencedModels(roots.bodies, models),
+      ...responseModels.filter((m) => shared.has(m)),
+    ]);
     const responseForms = responseModels.filter((m) => !shared.has(m));
-    jobs.push(job('payloads', [...forms([...requestForms].sort(), request), ...forms(responseForms, response)], payloads));
+    jobs.push(
+      job('payloads', [...forms([...requestForms].sort(), request), ...forms(responseForms, response)], payloads),
+    );
   }
   return { names, jobs };
 }
@@ -121,15 +136,22 @@ function job(purpose: Purpose, models: CompileJob['models'], exports: Map<string
  * uses. Compiled once instead of twice, which on a large spec halves validator compilation.
  */
 function sharedModels(candidates: string[], models: ModelIndex, openParts: ReadonlySet<string>): Set<string> {
-  const neutral = (purpose: 'request' | 'response'): JsonSchemaMode => ({ purpose, ref: (model, open) => modelId(models, model, open, 'm') });
+  const neutral = (purpose: 'request' | 'response'): JsonSchemaMode => ({
+    purpose,
+    ref: (model, open) => modelId(models, model, open, 'm'),
+  });
   const same = (name: string): boolean => {
     const model = models.get(name)!;
     return (openParts.has(name) ? [false, true] : [false]).every(
-      (open) => JSON.stringify(modelToJsonSchema(model, models, neutral('request'), open)) === JSON.stringify(modelToJsonSchema(model, models, neutral('response'), open)),
+      (open) =>
+        JSON.stringify(modelToJsonSchema(model, models, neutral('request'), open)) ===
+        JSON.stringify(modelToJsonSchema(model, models, neutral('response'), open)),
     );
   };
   const local = new Set(candidates.filter(same));
-  return new Set([...local].filter((name) => referencedModels([models.get(name)!.schema], models).every((used) => local.has(used))));
+  return new Set(
+    [...local].filter((name) => referencedModels([models.get(name)!.schema], models).every((used) => local.has(used))),
+  );
 }
 
 /** The module text from the compiled jobs of a plan (in the plan's order). */
@@ -141,9 +163,11 @@ export function assembleValidators(plan: ValidatorPlan, compiled: readonly Compi
     const { code, helpers: used } = compiled[i]!;
     for (const helper of used) helpers.add(helper);
     parts.push(`const ${job.purpose} = (() => {\n  const exports = {};\n${code}\n  return exports;\n})();\n`);
-    for (const name of job.exports.map(([n]) => n).sort()) exportLines.push(`export const ${name} = ${job.purpose}.${name};`);
+    for (const name of job.exports.map(([n]) => n).sort())
+      exportLines.push(`export const ${name} = ${job.purpose}.${name};`);
   });
-  const imports = helpers.size > 0 ? `import { ${[...helpers].sort().join(', ')} } from '@specfirst/runtime/validation';\n\n` : '';
+  const imports =
+    helpers.size > 0 ? `import { ${[...helpers].sort().join(', ')} } from '@specfirst/runtime/validation';\n\n` : '';
   const allNames = plan.jobs.flatMap((job) => job.exports.map(([n]) => n)).sort();
   // ajv's output is machine-made JavaScript whose idioms (unused destructured options, `var`
   // re-declarations, coercion reassignments) trip lint rules; which ones depends on the schemas, so
@@ -171,11 +195,19 @@ function modelId(models: ModelIndex, model: string, open: boolean, form: 'm' | '
 
 /** Requests use the request form of every model; responses too where it is {@link sharedModels shared}. */
 function modeFor(purpose: 'request' | 'response', models: ModelIndex, shared: ReadonlySet<string>): JsonSchemaMode {
-  return { purpose, ref: (model, open) => modelId(models, model, open, purpose === 'request' || shared.has(model) ? 'm' : 'r') };
+  return {
+    purpose,
+    ref: (model, open) => modelId(models, model, open, purpose === 'request' || shared.has(model) ? 'm' : 'r'),
+  };
 }
 
 /** Path, query or header parameters as one object (keys as the spec names them). */
-function parametersSchema(parameters: IRParameter[], models: ModelIndex, mode: JsonSchemaMode, allRequired: boolean): JsonSchema {
+function parametersSchema(
+  parameters: IRParameter[],
+  models: ModelIndex,
+  mode: JsonSchemaMode,
+  allRequired: boolean,
+): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const p of parameters) {
@@ -205,8 +237,19 @@ function declaresInheritedName(schema: unknown): boolean {
   if (Array.isArray(schema)) return schema.some(declaresInheritedName);
   if (typeof schema !== 'object' || schema === null) return false;
   for (const [key, value] of Object.entries(schema)) {
-    if (key === 'properties' && typeof value === 'object' && value !== null && Object.keys(value).some((name) => name in Object.prototype)) return true;
-    if (key === 'required' && Array.isArray(value) && value.some((name) => typeof name === 'string' && name in Object.prototype)) return true;
+    if (
+      key === 'properties' &&
+      typeof value === 'object' &&
+      value !== null &&
+      Object.keys(value).some((name) => name in Object.prototype)
+    )
+      return true;
+    if (
+      key === 'required' &&
+      Array.isArray(value) &&
+      value.some((name) => typeof name === 'string' && name in Object.prototype)
+    )
+      return true;
     if (declaresInheritedName(value)) return true;
   }
   return false;

@@ -1,6 +1,24 @@
 import { createRequire } from 'node:module';
-import type { HttpMethod, IROperation, IRParameter, IRResponse, IRSchema, IRSecurityScheme, IRService, IRServiceInfo, SpecIR } from '@specfirst/spec-core';
-import { indexModels, modelToJsonSchema, referencedModels, schemaToJsonSchema, type JsonSchema, type JsonSchemaMode, type ModelIndex } from '../json-schema.js';
+import type {
+  HttpMethod,
+  IROperation,
+  IRParameter,
+  IRResponse,
+  IRSchema,
+  IRSecurityScheme,
+  IRService,
+  IRServiceInfo,
+  SpecIR,
+} from '@specfirst/spec-core';
+import {
+  indexModels,
+  modelToJsonSchema,
+  referencedModels,
+  schemaToJsonSchema,
+  type JsonSchema,
+  type JsonSchemaMode,
+  type ModelIndex,
+} from '../json-schema.js';
 
 /** The subset of an OpenAPI 3.1 document this emitter writes: plain JSON, nothing else. */
 export interface OpenApiDocument {
@@ -79,7 +97,10 @@ const METHOD_ORDER: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'op
  */
 export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument {
   const models = indexModels(ir);
-  const mode: JsonSchemaMode = { purpose: 'describe', ref: (name) => `#/components/schemas/${componentKey(models, name)}` };
+  const mode: JsonSchemaMode = {
+    purpose: 'describe',
+    ref: (name) => `#/components/schemas/${componentKey(models, name)}`,
+  };
   const schema = (s: IRSchema): JsonSchema => schemaToJsonSchema(s, models, mode);
 
   const byPath = new Map<string, IROperation[]>();
@@ -87,11 +108,17 @@ export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument
   const paths = Object.fromEntries(
     [...byPath].map(([path, ops]) => [
       path,
-      Object.fromEntries(ops.toSorted((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method)).map((op) => [op.method, operation(op, schema)])),
+      Object.fromEntries(
+        ops
+          .toSorted((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method))
+          .map((op) => [op.method, operation(op, schema)]),
+      ),
     ]),
   );
 
-  const used = referencedModels(service.operations.flatMap(operationSchemas), models).flatMap((name) => models.get(name) ?? []);
+  const used = referencedModels(service.operations.flatMap(operationSchemas), models).flatMap(
+    (name) => models.get(name) ?? [],
+  );
   return {
     openapi: '3.1.0',
     info: info(service),
@@ -100,7 +127,9 @@ export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument
     tags: service.tags.map((tag) => ({ name: tag.name, ...optional('description', tag.description) })),
     paths,
     components: {
-      schemas: Object.fromEntries(used.map((model) => [componentKey(models, model.name), modelToJsonSchema(model, models, mode)])),
+      schemas: Object.fromEntries(
+        used.map((model) => [componentKey(models, model.name), modelToJsonSchema(model, models, mode)]),
+      ),
       securitySchemes: Object.fromEntries(service.securitySchemes.map((s) => [s.name, securityScheme(s)])),
     },
   };
@@ -115,7 +144,8 @@ export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument
  */
 function info(service: IRService): OpenApiInfo {
   const source = service.info;
-  if (source === undefined) return { title: service.name, version: API_VERSION, ...optional('description', service.description) };
+  if (source === undefined)
+    return { title: service.name, version: API_VERSION, ...optional('description', service.description) };
   const contact = source.contact && {
     ...optional('name', source.contact.name),
     ...optional('url', ifUri(source.contact.url)),
@@ -142,7 +172,9 @@ function info(service: IRService): OpenApiInfo {
 const require = createRequire(import.meta.url);
 let formats: { uri: (value: string) => boolean; email: RegExp } | undefined;
 function fullFormats(): { uri: (value: string) => boolean; email: RegExp } {
-  formats ??= (require('ajv-formats/dist/formats.js') as { fullFormats: { uri: (value: string) => boolean; email: RegExp } }).fullFormats;
+  formats ??= (
+    require('ajv-formats/dist/formats.js') as { fullFormats: { uri: (value: string) => boolean; email: RegExp } }
+  ).fullFormats;
   return formats;
 }
 
@@ -173,11 +205,21 @@ function operation(op: IROperation, schema: (s: IRSchema) => JsonSchema): OpenAp
     ...(op.deprecated ? { deprecated: true } : {}),
     ...(op.parameters.length > 0 ? { parameters: op.parameters.map((p) => parameter(p, schema)) } : {}),
     ...(op.body
-      ? { requestBody: { ...optional('description', op.body.description), required: op.body.required, content: Object.fromEntries([[op.body.contentType, { schema: schema(op.body.schema) }]]) } }
+      ? {
+          requestBody: {
+            ...optional('description', op.body.description),
+            required: op.body.required,
+            content: Object.fromEntries([[op.body.contentType, { schema: schema(op.body.schema) }]]),
+          },
+        }
       : {}),
     // A Responses Object must not be empty; without responses it is left out (optional in 3.1).
-    ...(op.responses.length > 0 ? { responses: Object.fromEntries(op.responses.map((r) => [String(r.status), response(r, schema)])) } : {}),
-    security: op.security.map((requirement) => Object.fromEntries(requirement.schemes.map((s) => [s.scheme, [...s.scopes]]))),
+    ...(op.responses.length > 0
+      ? { responses: Object.fromEntries(op.responses.map((r) => [String(r.status), response(r, schema)])) }
+      : {}),
+    security: op.security.map((requirement) =>
+      Object.fromEntries(requirement.schemes.map((s) => [s.scheme, [...s.scopes]])),
+    ),
   };
 }
 
@@ -196,12 +238,19 @@ function parameter(p: IRParameter, schema: (s: IRSchema) => JsonSchema): OpenApi
 function response(r: IRResponse, schema: (s: IRSchema) => JsonSchema): OpenApiResponse {
   const out: OpenApiResponse = { description: r.description };
   if (r.headers.length > 0) {
-    out.headers = Object.fromEntries(r.headers.map((h) => [h.name, { ...optional('description', h.description), required: h.required, schema: schema(h.schema) }]));
+    out.headers = Object.fromEntries(
+      r.headers.map((h) => [
+        h.name,
+        { ...optional('description', h.description), required: h.required, schema: schema(h.schema) },
+      ]),
+    );
   }
   // A content type without a schema (a body of any shape) is still stated; a schema without one
   // (the IR type allows it) gets spec-core's default content type.
   if (r.contentType !== undefined || r.schema !== undefined) {
-    out.content = Object.fromEntries([[r.contentType ?? 'application/json', r.schema ? { schema: schema(r.schema) } : {}]]);
+    out.content = Object.fromEntries([
+      [r.contentType ?? 'application/json', r.schema ? { schema: schema(r.schema) } : {}],
+    ]);
   }
   return out;
 }

@@ -74,7 +74,9 @@ export async function ensureFolders(root: string, segments: readonly string[], k
     }
     if (stats === undefined || stats.isSymbolicLink() || !stats.isDirectory()) {
       const what = stats === undefined ? 'gone' : describe(stats);
-      throw new OutputRefusedError(`refusing to write through ${current}: it is ${what}, not a folder`, [segments.slice(0, i + 1).join('/')]);
+      throw new OutputRefusedError(`refusing to write through ${current}: it is ${what}, not a folder`, [
+        segments.slice(0, i + 1).join('/'),
+      ]);
     }
     known.add(current);
   }

@@ -60,7 +60,11 @@ export interface OutputOptions {
  */
 const PARALLEL_WRITES = 16;
 
-export async function writeOutput(outDir: string, files: readonly OutputFile[], options: OutputOptions = {}): Promise<OutputReport> {
+export async function writeOutput(
+  outDir: string,
+  files: readonly OutputFile[],
+  options: OutputOptions = {},
+): Promise<OutputReport> {
   const plan = await planOutput(outDir, files, options.owned);
   const report: OutputReport = {
     written: [],
@@ -103,7 +107,11 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   const targets: { folder: string; name: string; data: Uint8Array }[] = [];
   for (const write of plan.writes) {
     const segments = write.path.split('/');
-    targets.push({ folder: await ensureFolders(plan.root, segments.slice(0, -1), known), name: segments.at(-1)!, data: write.data });
+    targets.push({
+      folder: await ensureFolders(plan.root, segments.slice(0, -1), known),
+      name: segments.at(-1)!,
+      data: write.data,
+    });
   }
   for (let i = 0; i < targets.length; i += PARALLEL_WRITES) {
     await Promise.all(targets.slice(i, i + PARALLEL_WRITES).map((t) => writeAtomic(t.folder, t.name, t.data)));
@@ -114,7 +122,9 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
 
 /** Whether a report shows nothing to do: the output folder matches the planned files exactly. */
 export function isUpToDate(report: OutputReport): boolean {
-  return [report.missing, report.outdated, report.edited, report.extra, report.foreign].every((list) => list.length === 0);
+  return [report.missing, report.outdated, report.edited, report.extra, report.foreign].every(
+    (list) => list.length === 0,
+  );
 }
 
 /**
@@ -128,7 +138,9 @@ async function pruneFolders(root: string, removed: readonly string[], keep: Read
     for (let i = 1; i < segments.length; i++) candidates.add(segments.slice(0, i).join('/'));
   }
   const depth = (folder: string): number => folder.split('/').length;
-  const ordered = [...candidates].filter((folder) => !keep.has(folder)).sort((a, b) => depth(b) - depth(a) || compare(a, b));
+  const ordered = [...candidates]
+    .filter((folder) => !keep.has(folder))
+    .sort((a, b) => depth(b) - depth(a) || compare(a, b));
   for (const folder of ordered) {
     await rmdir(path.join(root, ...folder.split('/'))).catch(ignore('ENOTEMPTY', 'EEXIST', 'ENOENT', 'ENOTDIR'));
   }

@@ -25,7 +25,9 @@ export function checkOutputPaths(outDir: string, paths: readonly string[]): void
     const previous = seen.get(folded);
     if (previous !== undefined) {
       problems.push(
-        previous === relative ? `${JSON.stringify(relative)}: listed twice` : `${JSON.stringify(relative)} and ${JSON.stringify(previous)} differ only in case`,
+        previous === relative
+          ? `${JSON.stringify(relative)}: listed twice`
+          : `${JSON.stringify(relative)} and ${JSON.stringify(previous)} differ only in case`,
       );
       bad.push(relative);
     }
@@ -36,13 +38,18 @@ export function checkOutputPaths(outDir: string, paths: readonly string[]): void
     for (let i = 1; i < segments.length; i++) {
       const folder = seen.get(segments.slice(0, i).join('/'));
       if (folder !== undefined) {
-        problems.push(`${JSON.stringify(folder)} is to be a file, but ${JSON.stringify(relative)} needs it as a folder`);
+        problems.push(
+          `${JSON.stringify(folder)} is to be a file, but ${JSON.stringify(relative)} needs it as a folder`,
+        );
         bad.push(relative);
       }
     }
   }
   if (problems.length > 0) {
-    throw new OutputRefusedError(`refusing to write to ${outDir}: ${problems.length === 1 ? 'a bad output path' : 'bad output paths'}:\n  ${problems.join('\n  ')}`, bad);
+    throw new OutputRefusedError(
+      `refusing to write to ${outDir}: ${problems.length === 1 ? 'a bad output path' : 'bad output paths'}:\n  ${problems.join('\n  ')}`,
+      bad,
+    );
   }
 }
 
@@ -51,13 +58,18 @@ function pathProblem(outDir: string, relative: string): string | undefined {
   // eslint-disable-next-line no-control-regex -- control characters are what is refused
   if (/[\u0000-\u001f\u007f]/.test(relative)) return 'contains a control character (NUL, newline...)';
   if (relative.includes('\\')) return 'contains a backslash; use "/"';
-  if (relative.startsWith('/') || path.isAbsolute(relative)) return 'is absolute; paths are relative to the output folder';
+  if (relative.startsWith('/') || path.isAbsolute(relative))
+    return 'is absolute; paths are relative to the output folder';
   const segments = relative.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..')) return 'has an empty, "." or ".." segment';
   if (isTempName(segments.at(-1)!)) return 'looks like a temporary file of an interrupted write';
   const resolved = path.resolve(outDir, ...segments);
   // Strictly below: a path that names the output folder itself is no file of it.
-  if (resolved !== path.join(path.resolve(outDir), ...segments) || resolved === path.resolve(outDir) || !isPathInside(outDir, resolved)) {
+  if (
+    resolved !== path.join(path.resolve(outDir), ...segments) ||
+    resolved === path.resolve(outDir) ||
+    !isPathInside(outDir, resolved)
+  ) {
     return 'resolves outside the output folder';
   }
   return undefined;

@@ -49,10 +49,19 @@ export interface OutputPlan {
  * ours to remove (what the previous sync wrote, from its manifest); any other stamped file is left
  * alone, so an output folder that holds another tree's generated files cannot lose them.
  */
-export async function planOutput(outDir: string, files: readonly OutputFile[], owned?: ReadonlyMap<string, string>): Promise<OutputPlan> {
+export async function planOutput(
+  outDir: string,
+  files: readonly OutputFile[],
+  owned?: ReadonlyMap<string, string>,
+): Promise<OutputPlan> {
   const root = path.resolve(outDir);
-  checkOutputPaths(root, files.map((f) => f.path));
-  const unstamped = files.filter((f) => typeof f.contents !== 'string' || readStamp(f.contents)?.intact !== true).map((f) => f.path);
+  checkOutputPaths(
+    root,
+    files.map((f) => f.path),
+  );
+  const unstamped = files
+    .filter((f) => typeof f.contents !== 'string' || readStamp(f.contents)?.intact !== true)
+    .map((f) => f.path);
   if (unstamped.length > 0) {
     throw new OutputRefusedError(
       `refusing to write to ${root}: contents without an intact specfirst stamp (build them with stampCode or stampJson): ${unstamped.join(', ')}`,
@@ -63,7 +72,10 @@ export async function planOutput(outDir: string, files: readonly OutputFile[], o
   if (rootStats !== undefined && (rootStats.isSymbolicLink() || !rootStats.isDirectory())) {
     throw new OutputRefusedError(`refusing to write to ${root}: it is ${describe(rootStats)}, not a folder`, ['.']);
   }
-  const scan: Scan = rootStats === undefined ? { files: new Map(), folders: new Map(), leftovers: new Set(), others: new Set() } : await scanOutput(root);
+  const scan: Scan =
+    rootStats === undefined
+      ? { files: new Map(), folders: new Map(), leftovers: new Set(), others: new Set() }
+      : await scanOutput(root);
 
   const plan: OutputPlan = {
     root,
@@ -139,8 +151,15 @@ export async function planOutput(outDir: string, files: readonly OutputFile[], o
     });
   for (const blocker of inTheWay) {
     const folder = folders.get(blocker.id);
-    if (blocker.folder ? folder === undefined || !removable(folder) : !ours.has(blocker.id) || claimed.has(blocker.id)) {
-      conflict(blocker.path, blocker.folder ? 'is a folder that holds more than stale generated files' : 'is a file specfirst did not generate (it has no specfirst header); move it away');
+    if (
+      blocker.folder ? folder === undefined || !removable(folder) : !ours.has(blocker.id) || claimed.has(blocker.id)
+    ) {
+      conflict(
+        blocker.path,
+        blocker.folder
+          ? 'is a folder that holds more than stale generated files'
+          : 'is a file specfirst did not generate (it has no specfirst header); move it away',
+      );
       plan.missing = plan.missing.filter((p) => p !== blocker.file);
       plan.writes = plan.writes.filter((w) => w.path !== blocker.file);
     }
@@ -175,7 +194,8 @@ async function inspect(root: string, segments: readonly string[]): Promise<State
     const relative = segments.slice(0, i + 1).join('/');
     const stats = await lstatIfAny(current);
     if (stats === undefined) return { kind: 'absent' };
-    if (stats.isSymbolicLink()) return { kind: 'conflict', path: relative, reason: 'is a symbolic link; specfirst never writes through links' };
+    if (stats.isSymbolicLink())
+      return { kind: 'conflict', path: relative, reason: 'is a symbolic link; specfirst never writes through links' };
     const last = i === segments.length - 1;
     if (stats.isDirectory()) {
       if (last) return { kind: 'folder', id: identity(stats) };

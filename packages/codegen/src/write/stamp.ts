@@ -48,7 +48,8 @@ export function stampJson(sources: readonly string[], document: object): string 
   const generatedBy = `specfirst${fromClause(sources)}. Do not edit: run specfirst sync instead.`;
   const head = `{\n  ${JSON.stringify(GENERATED_BY)}: ${JSON.stringify(generatedBy)},\n  ${JSON.stringify(HASH_KEY)}: "${HASH_LABEL}`;
   const members = JSON.stringify(rest, null, 2) as string | undefined;
-  if (members === undefined || !members.startsWith('{')) throw new TypeError('stampJson: the document must serialise to a JSON object');
+  if (members === undefined || !members.startsWith('{'))
+    throw new TypeError('stampJson: the document must serialise to a JSON object');
   // Spliced rather than spread into a new object: a spread would let integer-like keys ("200")
   // jump ahead of the header, since objects list those first.
   const tail = members === '{}' ? '\n}\n' : `,\n${members.slice(2)}\n`;
@@ -117,5 +118,6 @@ function sanitiseSource(source: string): string {
   return source.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -20,7 +20,12 @@ export interface Sent {
 }
 
 /** One real HTTP request; the body is read whole and parsed when it is JSON. */
-export async function send(base: string, method: string, path: string, options: { json?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Sent> {
+export async function send(
+  base: string,
+  method: string,
+  path: string,
+  options: { json?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Sent> {
   const headers = new Headers(options.headers);
   let body: string | undefined = options.raw;
   if (options.json !== undefined) {
@@ -29,6 +34,7 @@ export async function send(base: string, method: string, path: string, options: 
   }
   const response = await fetch(base + path, { method, headers, body: body ?? null });
   const text = await response.text();
-  const json: unknown = /json/.test(response.headers.get('content-type') ?? '') && text !== '' ? JSON.parse(text) : undefined;
+  const json: unknown =
+    /json/.test(response.headers.get('content-type') ?? '') && text !== '' ? JSON.parse(text) : undefined;
   return { status: response.status, headers: response.headers, text, json };
 }

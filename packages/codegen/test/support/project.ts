@@ -24,12 +24,19 @@ export interface BuiltProject {
 export function loadIR(specPath: string): SpecIR {
   const { ir, diagnostics } = loadProjectSync(specPath, { cache: false });
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`the spec has errors:\n${errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`).join('\n')}`);
+  if (errors.length > 0)
+    throw new Error(
+      `the spec has errors:\n${errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`).join('\n')}`,
+    );
   return ir;
 }
 
 /** Generates `<root>/generated` from a spec, copies extra sources into `<root>/src`, and compiles it all. */
-export async function buildProject(name: string, specPath: string, options: { sources?: string; extraFiles?: Record<string, string> } = {}): Promise<BuiltProject> {
+export async function buildProject(
+  name: string,
+  specPath: string,
+  options: { sources?: string; extraFiles?: Record<string, string> } = {},
+): Promise<BuiltProject> {
   const root = path.join(OUT_ROOT, name);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
@@ -49,7 +56,18 @@ export async function buildProject(name: string, specPath: string, options: { so
 export function compilerOptions(root: string): ts.CompilerOptions {
   const base = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.base.json'), (f) => ts.sys.readFile(f));
   const parsed = ts.parseJsonConfigFileContent(
-    { ...base.config, compilerOptions: { ...base.config.compilerOptions, allowJs: true, declaration: false, declarationMap: false, sourceMap: false, rootDir: root, outDir: path.join(root, 'dist') } },
+    {
+      ...base.config,
+      compilerOptions: {
+        ...base.config.compilerOptions,
+        allowJs: true,
+        declaration: false,
+        declarationMap: false,
+        sourceMap: false,
+        rootDir: root,
+        outDir: path.join(root, 'dist'),
+      },
+    },
     ts.sys,
     root,
   );

@@ -30,11 +30,17 @@ export default createRule<[], MessageIds>({
   name: 'generated-in-sync',
   meta: {
     type: 'problem',
-    docs: { description: 'Report generated files that were edited by hand or no longer match the spec', recommended: true, requiresSpec: true },
+    docs: {
+      description: 'Report generated files that were edited by hand or no longer match the spec',
+      recommended: true,
+      requiresSpec: true,
+    },
     messages: {
-      editedByHand: 'this generated file was edited by hand (its content no longer matches the hash in its header): edit the spec and run `specfirst sync`',
+      editedByHand:
+        'this generated file was edited by hand (its content no longer matches the hash in its header): edit the spec and run `specfirst sync`',
       stale: 'the generated code does not match the spec any more: run `specfirst sync`',
-      notGenerated: 'this file has no specfirst header, but `{{folder}}` belongs to `specfirst sync`: keep hand-written code out of it',
+      notGenerated:
+        'this file has no specfirst header, but `{{folder}}` belongs to `specfirst sync`: keep hand-written code out of it',
     },
     schema: [],
   },
@@ -47,7 +53,8 @@ export default createRule<[], MessageIds>({
         const stamp = readStamp(context.sourceCode.text);
         const at = { node, loc: { line: 1, column: 0 } };
         if (stamp === undefined) {
-          if (path.basename(context.filename) !== MANIFEST) context.report({ ...at, messageId: 'notGenerated', data: { folder: view.ir.project.outputDir } });
+          if (path.basename(context.filename) !== MANIFEST)
+            context.report({ ...at, messageId: 'notGenerated', data: { folder: view.ir.project.outputDir } });
           return;
         }
         if (!stamp.intact) {

@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { MODELS_MODULE } from '@specfirst/codegen/names';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, findVariable, isGlobalRequire, propertyKeyName, stringLiteral, unwrap, unwrapOnce } from '../util/ast.js';
+import {
+  AST_NODE_TYPES,
+  findVariable,
+  isGlobalRequire,
+  propertyKeyName,
+  stringLiteral,
+  unwrap,
+  unwrapOnce,
+} from '../util/ast.js';
 import { allowOptionSchema, createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
@@ -38,20 +46,56 @@ function except(...names: string[]): (member: string) => boolean {
   return (member) => !set.has(member);
 }
 
-const exactly = (...names: string[]) => (source: string) => names.includes(source);
+const exactly =
+  (...names: string[]) =>
+  (source: string) =>
+    names.includes(source);
 
 /** Helpers of each library that read, run or configure schemas without building one. */
 const LIBRARIES: readonly Library[] = [
   {
     name: 'zod',
-    module: (source) => source === 'zod' || source.startsWith('zod/') || source === '@zod/mini' || source === '@zod/core',
+    module: (source) =>
+      source === 'zod' || source.startsWith('zod/') || source === '@zod/mini' || source === '@zod/core',
     aliases: ['z'],
     builds: except(
-      'parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'encode', 'decode', 'encodeAsync', 'decodeAsync',
-      'safeEncode', 'safeDecode', 'safeEncodeAsync', 'safeDecodeAsync', 'config', 'setErrorMap', 'getErrorMap',
-      'treeifyError', 'prettifyError', 'flattenError', 'formatError', 'toJSONSchema', 'registry', 'globalRegistry',
-      'locales', 'util', 'core', 'regexes', 'isValid', 'isDirty', 'isAborted', 'isAsync', 'addIssueToContext',
-      'getParsedType', 'makeIssue', 'OK', 'DIRTY', 'INVALID', 'NEVER',
+      'parse',
+      'safeParse',
+      'parseAsync',
+      'safeParseAsync',
+      'encode',
+      'decode',
+      'encodeAsync',
+      'decodeAsync',
+      'safeEncode',
+      'safeDecode',
+      'safeEncodeAsync',
+      'safeDecodeAsync',
+      'config',
+      'setErrorMap',
+      'getErrorMap',
+      'treeifyError',
+      'prettifyError',
+      'flattenError',
+      'formatError',
+      'toJSONSchema',
+      'registry',
+      'globalRegistry',
+      'locales',
+      'util',
+      'core',
+      'regexes',
+      'isValid',
+      'isDirty',
+      'isAborted',
+      'isAsync',
+      'addIssueToContext',
+      'getParsedType',
+      'makeIssue',
+      'OK',
+      'DIRTY',
+      'INVALID',
+      'NEVER',
     ),
   },
   {
@@ -64,8 +108,22 @@ const LIBRARIES: readonly Library[] = [
     module: exactly('joi', '@hapi/joi'),
     aliases: ['Joi'],
     builds: except(
-      'assert', 'attempt', 'isSchema', 'isRef', 'isExpression', 'isError', 'ref', 'in', 'expression', 'x',
-      'extend', 'defaults', 'cache', 'checkPreferences', 'override', 'version',
+      'assert',
+      'attempt',
+      'isSchema',
+      'isRef',
+      'isExpression',
+      'isError',
+      'ref',
+      'in',
+      'expression',
+      'x',
+      'extend',
+      'defaults',
+      'cache',
+      'checkPreferences',
+      'override',
+      'version',
     ),
     derives: ['extend', 'defaults'],
   },
@@ -73,12 +131,44 @@ const LIBRARIES: readonly Library[] = [
     name: 'valibot',
     module: exactly('valibot'),
     builds: except(
-      'parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'parser', 'safeParser', 'parserAsync', 'safeParserAsync',
-      'is', 'assert', 'flatten', 'summarize', 'getDotPath', 'getDefault', 'getDefaults', 'getDefaultsAsync',
-      'getFallback', 'getFallbacks', 'getFallbacksAsync', 'getDescription', 'getTitle', 'getMetadata',
-      'getGlobalConfig', 'setGlobalConfig', 'deleteGlobalConfig', 'getGlobalMessage', 'setGlobalMessage',
-      'deleteGlobalMessage', 'getSchemaMessage', 'setSchemaMessage', 'deleteSchemaMessage', 'getSpecificMessage',
-      'setSpecificMessage', 'deleteSpecificMessage', 'isOfKind', 'isOfType', 'isValiError', 'unwrap',
+      'parse',
+      'safeParse',
+      'parseAsync',
+      'safeParseAsync',
+      'parser',
+      'safeParser',
+      'parserAsync',
+      'safeParserAsync',
+      'is',
+      'assert',
+      'flatten',
+      'summarize',
+      'getDotPath',
+      'getDefault',
+      'getDefaults',
+      'getDefaultsAsync',
+      'getFallback',
+      'getFallbacks',
+      'getFallbacksAsync',
+      'getDescription',
+      'getTitle',
+      'getMetadata',
+      'getGlobalConfig',
+      'setGlobalConfig',
+      'deleteGlobalConfig',
+      'getGlobalMessage',
+      'setGlobalMessage',
+      'deleteGlobalMessage',
+      'getSchemaMessage',
+      'setSchemaMessage',
+      'deleteSchemaMessage',
+      'getSpecificMessage',
+      'setSpecificMessage',
+      'deleteSpecificMessage',
+      'isOfKind',
+      'isOfType',
+      'isValiError',
+      'unwrap',
     ),
   },
   {
@@ -86,8 +176,22 @@ const LIBRARIES: readonly Library[] = [
     module: exactly('@sinclair/typebox', '@sinclair/typebox/type', 'typebox', 'typebox/type'),
     aliases: ['Type'],
     builds: except(
-      'Value', 'TypeCompiler', 'TypeGuard', 'KindGuard', 'ValueGuard', 'TypeRegistry', 'FormatRegistry', 'TypeSystem',
-      'SetErrorFunction', 'GetErrorFunction', 'DefaultErrorFunction', 'Errors', 'Kind', 'Hint', 'Clone', 'CloneType',
+      'Value',
+      'TypeCompiler',
+      'TypeGuard',
+      'KindGuard',
+      'ValueGuard',
+      'TypeRegistry',
+      'FormatRegistry',
+      'TypeSystem',
+      'SetErrorFunction',
+      'GetErrorFunction',
+      'DefaultErrorFunction',
+      'Errors',
+      'Kind',
+      'Hint',
+      'Clone',
+      'CloneType',
     ),
   },
   {
@@ -102,10 +206,21 @@ const LIBRARIES: readonly Library[] = [
   },
   {
     name: 'io-ts',
-    module: (source) => source === 'io-ts' || (source.startsWith('io-ts/') && !/^io-ts\/(lib\/|es6\/)?(PathReporter|ThrowReporter|Reporter)(\.js)?$/.test(source)),
+    module: (source) =>
+      source === 'io-ts' ||
+      (source.startsWith('io-ts/') &&
+        !/^io-ts\/(lib\/|es6\/)?(PathReporter|ThrowReporter|Reporter)(\.js)?$/.test(source)),
     builds: except(
-      'success', 'failure', 'failures', 'identity', 'getFunctionName', 'getContextEntry', 'appendContext',
-      'getValidationError', 'getDefaultContext', 'draw',
+      'success',
+      'failure',
+      'failures',
+      'identity',
+      'getFunctionName',
+      'getContextEntry',
+      'appendContext',
+      'getValidationError',
+      'getDefaultContext',
+      'draw',
     ),
   },
   {
@@ -127,7 +242,8 @@ const LIBRARIES: readonly Library[] = [
   },
 ];
 
-const MENTIONS_A_LIBRARY = /zod|yup|joi|valibot|typebox|arktype|superstruct|io-ts|runtypes|class-validator|class-transformer/;
+const MENTIONS_A_LIBRARY =
+  /zod|yup|joi|valibot|typebox|arktype|superstruct|io-ts|runtypes|class-validator|class-transformer/;
 
 function libraryOf(source: string): Library | undefined {
   return LIBRARIES.find((library) => library.module(source));
@@ -162,7 +278,9 @@ function buildsSchema(ref: LibraryRef): boolean {
 
 type Expression = TSESTree.Node;
 
-function propertyName(node: TSESTree.MemberExpression | TSESTree.Property | TSESTree.PropertyDefinition): string | undefined {
+function propertyName(
+  node: TSESTree.MemberExpression | TSESTree.Property | TSESTree.PropertyDefinition,
+): string | undefined {
   return propertyKeyName(node.type === AST_NODE_TYPES.MemberExpression ? node.property : node.key, node.computed);
 }
 
@@ -180,7 +298,9 @@ function modelCandidates(name: string): string[] {
   const pascal = base
     .split(/[_\-\s]+/)
     .filter((part) => part !== '')
-    .map((part) => (part.length > 1 && part === part.toUpperCase() ? part.charAt(0) + part.slice(1).toLowerCase() : part))
+    .map((part) =>
+      part.length > 1 && part === part.toUpperCase() ? part.charAt(0) + part.slice(1).toLowerCase() : part,
+    )
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
   if (pascal === '') return [];
@@ -242,14 +362,16 @@ function nameOf(expression: TSESTree.Node): string | undefined {
 // ---------------------------------------------------------------------------------------------
 
 type Options = [{ allow?: string[] }];
-type MessageIds = 'adhocSchema' | 'adhocSchemaForModel' | 'decoratedDto' | 'decoratedDtoForModel' | SpecProblemMessageId;
+type MessageIds =
+  'adhocSchema' | 'adhocSchemaForModel' | 'decoratedDto' | 'decoratedDtoForModel' | SpecProblemMessageId;
 
 export default createRule<Options, MessageIds>({
   name: 'no-adhoc-schema',
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow building runtime validation schemas (zod, yup, joi, class-validator DTOs, ...) in the services folder: validation comes from the spec',
+      description:
+        'Disallow building runtime validation schemas (zod, yup, joi, class-validator DTOs, ...) in the services folder: validation comes from the spec',
       recommended: true,
       requiresSpec: true,
     },
@@ -270,7 +392,8 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const view = projectView(context.filename);
     if (!view || view.area !== 'services') return {};
-    if (view.matches([...ALWAYS_EXEMPT, ...view.ir.project.lint.allowAdhocSchemas, ...(options.allow ?? [])])) return {};
+    if (view.matches([...ALWAYS_EXEMPT, ...view.ir.project.lint.allowAdhocSchemas, ...(options.allow ?? [])]))
+      return {};
     reportSpecProblems(context, view);
     // Every library this rule knows is imported by a module name containing one of these words; a
     // file that mentions none of them cannot build a schema, and skips the AST work entirely.
@@ -315,7 +438,8 @@ export default createRule<Options, MessageIds>({
           const callee = resolve(node.callee);
           if (!callee) return undefined;
           const members = membersOf(callee);
-          if (members.length === 1 && callee.library.derives?.includes(members[0]!)) return { library: callee.library, path: [] };
+          if (members.length === 1 && callee.library.derives?.includes(members[0]!))
+            return { library: callee.library, path: [] };
           return { library: callee.library, path: [...callee.path, CALL] };
         }
         default:
@@ -323,7 +447,11 @@ export default createRule<Options, MessageIds>({
       }
     }
 
-    function bindPattern(pattern: TSESTree.Node, ref: LibraryRef, declared: readonly TSESLint.Scope.Variable[]): boolean {
+    function bindPattern(
+      pattern: TSESTree.Node,
+      ref: LibraryRef,
+      declared: readonly TSESLint.Scope.Variable[],
+    ): boolean {
       switch (pattern.type) {
         case AST_NODE_TYPES.Identifier: {
           const variable = declared.find((candidate) => candidate.identifiers.includes(pattern));
@@ -339,7 +467,8 @@ export default createRule<Options, MessageIds>({
             if (property.type !== AST_NODE_TYPES.Property) continue;
             const key = propertyName(property);
             if (key === undefined) continue;
-            changed = bindPattern(property.value, { library: ref.library, path: [...ref.path, key] }, declared) || changed;
+            changed =
+              bindPattern(property.value, { library: ref.library, path: [...ref.path, key] }, declared) || changed;
           }
           return changed;
         }
@@ -366,7 +495,11 @@ export default createRule<Options, MessageIds>({
           if (!variable) continue;
           const path =
             specifier.type === AST_NODE_TYPES.ImportSpecifier
-              ? [specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value]
+              ? [
+                  specifier.imported.type === AST_NODE_TYPES.Identifier
+                    ? specifier.imported.name
+                    : specifier.imported.value,
+                ]
               : [];
           bound.set(variable, { library, path });
         }
@@ -376,7 +509,7 @@ export default createRule<Options, MessageIds>({
     /** `const z = require('zod')`, `const { object } = z`, `const J = Joi.extend(...)`, to a fixed point. */
     function bindDeclarators(): void {
       let pending = declarators;
-      for (let changed = true; changed && pending.length > 0; ) {
+      for (let changed = true; changed && pending.length > 0;) {
         changed = false;
         const next: TSESTree.VariableDeclarator[] = [];
         for (const declarator of pending) {
@@ -483,7 +616,10 @@ export default createRule<Options, MessageIds>({
       },
       TSImportEqualsDeclaration(node) {
         imports.push(node);
-        if (node.moduleReference.type === AST_NODE_TYPES.TSExternalModuleReference && libraryOf(stringLiteral(node.moduleReference.expression) ?? '')) {
+        if (
+          node.moduleReference.type === AST_NODE_TYPES.TSExternalModuleReference &&
+          libraryOf(stringLiteral(node.moduleReference.expression) ?? '')
+        ) {
           mentionsLibrary = true;
         }
       },
@@ -495,7 +631,11 @@ export default createRule<Options, MessageIds>({
       },
       CallExpression(node) {
         calls.push(node);
-        if (node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'require' && libraryOf(stringLiteral(node.arguments[0]) ?? '')) {
+        if (
+          node.callee.type === AST_NODE_TYPES.Identifier &&
+          node.callee.name === 'require' &&
+          libraryOf(stringLiteral(node.arguments[0]) ?? '')
+        ) {
           mentionsLibrary = true;
         }
       },

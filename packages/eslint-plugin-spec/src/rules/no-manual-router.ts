@@ -1,13 +1,31 @@
-import { APP_FACTORY_PATTERN, appFactory, controllerInterface, identifierFor, ROUTER_FACTORY_PATTERN, routerFactory } from '@specfirst/codegen/names';
+import {
+  APP_FACTORY_PATTERN,
+  appFactory,
+  controllerInterface,
+  identifierFor,
+  ROUTER_FACTORY_PATTERN,
+  routerFactory,
+} from '@specfirst/codegen/names';
 import type { SpecIR } from '@specfirst/spec-core';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, DefinitionType, findVariable, importedFrom, isGlobalRequire, memberName, propertyKeyName, stringLiteral, unwrap } from '../util/ast.js';
+import {
+  AST_NODE_TYPES,
+  DefinitionType,
+  findVariable,
+  importedFrom,
+  isGlobalRequire,
+  memberName,
+  propertyKeyName,
+  stringLiteral,
+  unwrap,
+} from '../util/ast.js';
 import { allowOptionSchema, createRule } from '../util/create-rule.js';
 import { ALWAYS_EXEMPT, projectView, type ProjectView } from '../util/project.js';
 import { reportSpecProblems, SPEC_PROBLEM_MESSAGES, type SpecProblemMessageId } from '../util/spec-problems.js';
 
 type Options = [{ allow?: string[] }];
-type MessageIds = 'manualRouter' | 'manualApp' | 'manualRoute' | 'specRoute' | 'compositionRoute' | SpecProblemMessageId;
+type MessageIds =
+  'manualRouter' | 'manualApp' | 'manualRoute' | 'specRoute' | 'compositionRoute' | SpecProblemMessageId;
 
 type Variable = TSESLint.Scope.Variable;
 type Definition = TSESLint.Scope.Definition;
@@ -23,9 +41,26 @@ type Kind = 'express' | 'expressRouter' | 'koaRouter' | 'app' | 'router';
 const EXPRESS = 'express';
 const KOA_ROUTERS = new Set(['@koa/router', 'koa-router']);
 /** Methods that register a route (or a path-scoped middleware) when their first argument is a path. */
-const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head', 'route', 'use']);
+const ROUTE_METHODS = new Set([
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'del',
+  'all',
+  'options',
+  'head',
+  'route',
+  'use',
+]);
 /** Express and koa type names that stand for an app or a router in annotations (`router: Router`). */
-const EXPRESS_TYPES: Readonly<Record<string, Kind>> = { Router: 'router', IRouter: 'router', Express: 'app', Application: 'app' };
+const EXPRESS_TYPES: Readonly<Record<string, Kind>> = {
+  Router: 'router',
+  IRouter: 'router',
+  Express: 'app',
+  Application: 'app',
+};
 
 /** The message's advice for one service: where its operations live and what the spec generates for it. */
 interface ServiceHints {
@@ -72,7 +107,11 @@ function hintsFor(view: ProjectView): ServiceHints {
     const operations = new Map<string, { operationId: string; controller: string; router: string }>();
     for (const op of service.operations) {
       const tag = tags.get(op.tag) ?? { identifier: identifierFor(op.tag) };
-      const target = { operationId: op.operationId, controller: `${controllerInterface(tag)}.${op.identifier}`, router: routerFactory(tag) };
+      const target = {
+        operationId: op.operationId,
+        controller: `${controllerInterface(tag)}.${op.identifier}`,
+        router: routerFactory(tag),
+      };
       operations.set(routeKey(op.method, op.expressPath), target);
       if (service.basePath !== '') operations.set(routeKey(op.method, `${service.basePath}${op.expressPath}`), target);
     }
@@ -105,7 +144,8 @@ function moduleExport(source: string, exported: string): Kind | undefined {
     if (exported === 'Router') return 'expressRouter';
     return undefined;
   }
-  if (KOA_ROUTERS.has(source) && (exported === 'default' || exported === '*' || exported === 'Router')) return 'koaRouter';
+  if (KOA_ROUTERS.has(source) && (exported === 'default' || exported === '*' || exported === 'Router'))
+    return 'koaRouter';
   return undefined;
 }
 
@@ -125,7 +165,8 @@ export default createRule<Options, MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Forbid hand-written Express/koa routers and routes in services: routes come from the spec and its generated routers',
+      description:
+        'Forbid hand-written Express/koa routers and routes in services: routes come from the spec and its generated routers',
       recommended: true,
       requiresSpec: true,
     },
@@ -148,13 +189,17 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const view = projectView(context.filename);
     if (view?.area !== 'services') return {};
-    if (view.matches([...ALWAYS_EXEMPT, ...view.ir.project.lint.allowManualRouters, ...(options.allow ?? [])])) return {};
+    if (view.matches([...ALWAYS_EXEMPT, ...view.ir.project.lint.allowManualRouters, ...(options.allow ?? [])]))
+      return {};
     reportSpecProblems(context, view);
     // Routers and apps come from express or koa, or from generated create…Router/App functions:
     // a file that mentions none of them has nothing to report, and skips the AST work.
     if (!/express|koa|Router|App\b/.test(context.sourceCode.text)) return {};
     const composition = view.matches(view.ir.project.apps);
-    const appsText = view.ir.project.apps.length > 0 ? view.ir.project.apps.join(', ') : 'none are configured: list them under `apps` in specfirst.yaml';
+    const appsText =
+      view.ir.project.apps.length > 0
+        ? view.ir.project.apps.join(', ')
+        : 'none are configured: list them under `apps` in specfirst.yaml';
     const { sourceCode } = context;
 
     /** Per-file memo of what each binding is; `null` while being resolved breaks cycles (`let a = b, b = a`). */
@@ -165,7 +210,12 @@ export default createRule<Options, MessageIds>({
 
     /** `require('x')` with the global `require` (not a local function of that name). */
     const requiredModule = (node: TSESTree.Node): string | undefined => {
-      if (node.type !== AST_NODE_TYPES.CallExpression || node.arguments.length !== 1 || !isGlobalRequire(node.callee, sourceCode)) return undefined;
+      if (
+        node.type !== AST_NODE_TYPES.CallExpression ||
+        node.arguments.length !== 1 ||
+        !isGlobalRequire(node.callee, sourceCode)
+      )
+        return undefined;
       return stringLiteral(node.arguments[0]);
     };
 
@@ -188,7 +238,8 @@ export default createRule<Options, MessageIds>({
       if (name.type === AST_NODE_TYPES.TSQualifiedName && name.left.type === AST_NODE_TYPES.Identifier) {
         const binding = variableOf(name.left);
         const from = binding?.defs[0] ? importedFrom(binding.defs[0], { types: true }) : undefined;
-        if (from?.source === EXPRESS && (from.exported === 'default' || from.exported === '*')) return EXPRESS_TYPES[name.right.name];
+        if (from?.source === EXPRESS && (from.exported === 'default' || from.exported === '*'))
+          return EXPRESS_TYPES[name.right.name];
       }
       return undefined;
     };
@@ -200,7 +251,8 @@ export default createRule<Options, MessageIds>({
       const from = def ? importedFrom(def, { types: true }) : undefined;
       let kind: Kind | undefined;
       if (from?.source === EXPRESS) kind = EXPRESS_TYPES[from.exported];
-      else if (from && KOA_ROUTERS.has(from.source) && moduleExport(from.source, from.exported) === 'koaRouter') kind = 'router';
+      else if (from && KOA_ROUTERS.has(from.source) && moduleExport(from.source, from.exported) === 'koaRouter')
+        kind = 'router';
       typeKinds.set(binding, kind ?? null);
       return kind;
     };
@@ -217,7 +269,11 @@ export default createRule<Options, MessageIds>({
       if (!kind) {
         // `let router; router = express.Router();`
         for (const ref of binding.references) {
-          if (ref.writeExpr && ref.identifier.parent.type === AST_NODE_TYPES.AssignmentExpression && ref.identifier.parent.left === ref.identifier) {
+          if (
+            ref.writeExpr &&
+            ref.identifier.parent.type === AST_NODE_TYPES.AssignmentExpression &&
+            ref.identifier.parent.left === ref.identifier
+          ) {
             kind = instanceOnly(expressionKind(ref.writeExpr));
             if (kind) break;
           }
@@ -227,7 +283,8 @@ export default createRule<Options, MessageIds>({
       return kind;
     };
 
-    const instanceOnly = (kind: Kind | undefined): Kind | undefined => (kind === 'app' || kind === 'router' ? kind : undefined);
+    const instanceOnly = (kind: Kind | undefined): Kind | undefined =>
+      kind === 'app' || kind === 'router' ? kind : undefined;
 
     const definitionKind = (def: Definition): Kind | undefined => {
       if (def.type === DefinitionType.ImportBinding) {
@@ -265,14 +322,22 @@ export default createRule<Options, MessageIds>({
       let scope: TSESTree.Node | undefined = node.parent;
       while (scope && scope.type !== AST_NODE_TYPES.ClassBody) {
         // `this` in a plain function is not the class instance.
-        if (scope.type === AST_NODE_TYPES.FunctionExpression && scope.parent.type !== AST_NODE_TYPES.MethodDefinition) return undefined;
+        if (scope.type === AST_NODE_TYPES.FunctionExpression && scope.parent.type !== AST_NODE_TYPES.MethodDefinition)
+          return undefined;
         if (scope.type === AST_NODE_TYPES.FunctionDeclaration) return undefined;
         scope = scope.parent;
       }
       if (!scope) return undefined;
       for (const member of scope.body) {
-        if (member.type !== AST_NODE_TYPES.PropertyDefinition || member.static || propertyKeyName(member.key, member.computed) !== name) continue;
-        return instanceOnly(member.value ? expressionKind(member.value) : undefined) ?? annotationKind(member.typeAnnotation);
+        if (
+          member.type !== AST_NODE_TYPES.PropertyDefinition ||
+          member.static ||
+          propertyKeyName(member.key, member.computed) !== name
+        )
+          continue;
+        return (
+          instanceOnly(member.value ? expressionKind(member.value) : undefined) ?? annotationKind(member.typeAnnotation)
+        );
       }
       return undefined;
     };
@@ -304,7 +369,8 @@ export default createRule<Options, MessageIds>({
           // `app.get('/a', h).post('/b', h)`: registration returns the app or router itself.
           if (callee.type === AST_NODE_TYPES.MemberExpression) {
             const method = memberName(callee);
-            if (method !== undefined && method !== 'route' && ROUTE_METHODS.has(method)) return instanceOnly(expressionKind(callee.object));
+            if (method !== undefined && method !== 'route' && ROUTE_METHODS.has(method))
+              return instanceOnly(expressionKind(callee.object));
           }
           return undefined;
         }
@@ -319,14 +385,19 @@ export default createRule<Options, MessageIds>({
       const arg = unwrap(node);
       if (arg.type === AST_NODE_TYPES.Literal) return typeof arg.value === 'string' || 'regex' in arg;
       if (arg.type === AST_NODE_TYPES.TemplateLiteral) return true;
-      if (arg.type === AST_NODE_TYPES.ArrayExpression) return arg.elements.length > 0 && arg.elements.every((e) => e !== null && e.type !== AST_NODE_TYPES.SpreadElement && isPath(e));
+      if (arg.type === AST_NODE_TYPES.ArrayExpression)
+        return (
+          arg.elements.length > 0 &&
+          arg.elements.every((e) => e !== null && e.type !== AST_NODE_TYPES.SpreadElement && isPath(e))
+        );
       return false;
     };
 
     /** A request handler written here: an inline function, or a local function (or function-valued constant). */
     const isHandler = (node: TSESTree.Node): boolean => {
       const arg = unwrap(node);
-      if (arg.type === AST_NODE_TYPES.ArrowFunctionExpression || arg.type === AST_NODE_TYPES.FunctionExpression) return true;
+      if (arg.type === AST_NODE_TYPES.ArrowFunctionExpression || arg.type === AST_NODE_TYPES.FunctionExpression)
+        return true;
       if (arg.type === AST_NODE_TYPES.ArrayExpression) return arg.elements.some((e) => e !== null && isHandler(e));
       if (arg.type !== AST_NODE_TYPES.Identifier) return false;
       const def = variableOf(arg)?.defs[0];
@@ -355,7 +426,11 @@ export default createRule<Options, MessageIds>({
         context.report({ node, messageId: 'manualRouter', data: { found, specFile, generated } });
       } else if (callee === 'express' && !isNew && !composition) {
         const { specFile, app } = serviceHints();
-        context.report({ node, messageId: 'manualApp', data: { found: `${describe(node.callee)}()`, apps: appsText, app, specFile } });
+        context.report({
+          node,
+          messageId: 'manualApp',
+          data: { found: `${describe(node.callee)}()`, apps: appsText, app, specFile },
+        });
       }
     };
 
@@ -376,11 +451,18 @@ export default createRule<Options, MessageIds>({
       const loc = { start: callee.property.loc.start, end: path.loc.end };
       const service = serviceHints();
       const pathText = stringLiteral(unwrap(path));
-      const operation = pathText === undefined ? undefined : service.operations.get(routeKey(method === 'del' ? 'delete' : method, pathText));
+      const operation =
+        pathText === undefined
+          ? undefined
+          : service.operations.get(routeKey(method === 'del' ? 'delete' : method, pathText));
       if (operation) {
         context.report({ loc, messageId: 'specRoute', data: { found, specFile: service.specFile, ...operation } });
       } else {
-        context.report({ loc, messageId: composition ? 'compositionRoute' : 'manualRoute', data: { found, specFile: service.specFile, generated: service.generated } });
+        context.report({
+          loc,
+          messageId: composition ? 'compositionRoute' : 'manualRoute',
+          data: { found, specFile: service.specFile, generated: service.generated },
+        });
       }
     };
 

@@ -14,7 +14,11 @@ export default createRule<Options, MessageIds>({
   name: 'no-shadow-model',
   meta: {
     type: 'problem',
-    docs: { description: 'Forbid declaring types named like spec models instead of importing the generated ones', recommended: true, requiresSpec: true },
+    docs: {
+      description: 'Forbid declaring types named like spec models instead of importing the generated ones',
+      recommended: true,
+      requiresSpec: true,
+    },
     messages: {
       ...SPEC_PROBLEM_MESSAGES,
       shadowsModel:

@@ -174,7 +174,8 @@ type Controller =
     };
 
 /** Why a value is the controller of a tag, for messages. */
-type Origin = { how: 'file'; file: string } | { how: 'router'; factory: string } | { how: 'app'; factory: string; key: string };
+type Origin =
+  { how: 'file'; file: string } | { how: 'router'; factory: string } | { how: 'app'; factory: string; key: string };
 
 interface Found {
   controller: Controller;
@@ -191,7 +192,8 @@ export default createRule<Options, MessageIds>({
     type: 'problem',
     hasSuggestions: true,
     docs: {
-      description: 'Require controllers to implement the generated controller interface of their tag, with only the tag\'s operations as public methods',
+      description:
+        "Require controllers to implement the generated controller interface of their tag, with only the tag's operations as public methods",
       recommended: true,
       requiresSpec: true,
     },
@@ -205,8 +207,8 @@ export default createRule<Options, MessageIds>({
         '`{{file}}` is a controller file for tag `{{name}}`, but service `{{service}}` has no such tag in {{specFile}}{{hint}}. Name the file after one of its tags ({{tags}}), or add the tag to the spec and run `specfirst sync`',
       unknownService:
         '`{{file}}` is a controller file of service `{{name}}`, which {{specFile}} does not declare{{hint}}. Move it into the folder of its service ({{services}}), or declare the service in the spec and run `specfirst sync`',
-      addImplements: 'Declare `implements {{iface}}` (imported from \'{{specifier}}\')',
-      addType: 'Type it as `{{iface}}` (imported from \'{{specifier}}\')',
+      addImplements: "Declare `implements {{iface}}` (imported from '{{specifier}}')",
+      addType: "Type it as `{{iface}}` (imported from '{{specifier}}')",
       renameMethod: 'Rename `{{name}}` to `{{operation}}`',
       makePrivate: 'Make `{{name}}` private',
     },
@@ -264,20 +266,28 @@ export default createRule<Options, MessageIds>({
           return { kind: 'object', node: expression, inline };
         case AST_NODE_TYPES.TSSatisfiesExpression: {
           const inner = resolveController(expression.expression, inline, depth + 1);
-          return inner?.kind === 'object' && inner.node === expression.expression ? { ...inner, satisfies: expression } : inner;
+          return inner?.kind === 'object' && inner.node === expression.expression
+            ? { ...inner, satisfies: expression }
+            : inner;
         }
         case AST_NODE_TYPES.TSAsExpression:
         case AST_NODE_TYPES.TSNonNullExpression:
           return resolveController(expression.expression, inline, depth + 1);
         case AST_NODE_TYPES.NewExpression:
-          return expression.callee.type === AST_NODE_TYPES.Identifier || expression.callee.type === AST_NODE_TYPES.ClassExpression
+          return expression.callee.type === AST_NODE_TYPES.Identifier ||
+            expression.callee.type === AST_NODE_TYPES.ClassExpression
             ? resolveController(expression.callee, false, depth + 1)
             : undefined;
         case AST_NODE_TYPES.Identifier: {
           const def = variableOf(expression)?.defs[0];
           if (!def) return undefined;
-          if (def.type === DefinitionType.ClassName && def.node.type === AST_NODE_TYPES.ClassDeclaration) return { kind: 'class', node: def.node };
-          if (def.type === DefinitionType.Variable && def.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init) {
+          if (def.type === DefinitionType.ClassName && def.node.type === AST_NODE_TYPES.ClassDeclaration)
+            return { kind: 'class', node: def.node };
+          if (
+            def.type === DefinitionType.Variable &&
+            def.node.type === AST_NODE_TYPES.VariableDeclarator &&
+            def.node.init
+          ) {
             const declarator = def.node;
             const inner = resolveController(def.node.init, false, depth + 1);
             if (inner?.kind !== 'object' || inner.declarator) return inner;
@@ -303,7 +313,12 @@ export default createRule<Options, MessageIds>({
       let local: TSESTree.Identifier;
       let member: string | undefined;
       if (name.type === AST_NODE_TYPES.Identifier) local = name;
-      else if (name.type === AST_NODE_TYPES.MemberExpression && !name.computed && name.object.type === AST_NODE_TYPES.Identifier && name.property.type === AST_NODE_TYPES.Identifier) {
+      else if (
+        name.type === AST_NODE_TYPES.MemberExpression &&
+        !name.computed &&
+        name.object.type === AST_NODE_TYPES.Identifier &&
+        name.property.type === AST_NODE_TYPES.Identifier
+      ) {
         local = name.object;
         member = name.property.name;
       } else if (name.type === AST_NODE_TYPES.TSQualifiedName && name.left.type === AST_NODE_TYPES.Identifier) {
@@ -318,11 +333,17 @@ export default createRule<Options, MessageIds>({
         if (exported === undefined) return { match: false };
         const module = generatedModule(view, imported.source);
         if (module?.file === undefined || !exported.endsWith('Controller')) return { match: false };
-        if (module.service === entry.service.name && module.file === entry.tag.fileName && exported === entry.iface) return { match: true };
+        if (module.service === entry.service.name && module.file === entry.tag.fileName && exported === entry.iface)
+          return { match: true };
         return { match: false, other: exported };
       }
       // `type UC = UsersController; class X implements UC`.
-      if (member === undefined && depth < 3 && def.node.type === AST_NODE_TYPES.TSTypeAliasDeclaration && def.node.typeAnnotation.type === AST_NODE_TYPES.TSTypeReference) {
+      if (
+        member === undefined &&
+        depth < 3 &&
+        def.node.type === AST_NODE_TYPES.TSTypeAliasDeclaration &&
+        def.node.typeAnnotation.type === AST_NODE_TYPES.TSTypeReference
+      ) {
         return checkTypeName(def.node.typeAnnotation.typeName, entry, depth + 1);
       }
       return { match: false };
@@ -335,15 +356,21 @@ export default createRule<Options, MessageIds>({
 
     /** How this file can name the interface, and the fix that imports it when it cannot yet. */
     const interfaceName = (fixer: RuleFixer, entry: TagEntry): { name: string; fixes: RuleFix[] } => {
-      const imports = program.body.filter((s): s is TSESTree.ImportDeclaration => s.type === AST_NODE_TYPES.ImportDeclaration);
+      const imports = program.body.filter(
+        (s): s is TSESTree.ImportDeclaration => s.type === AST_NODE_TYPES.ImportDeclaration,
+      );
       let named: TSESTree.ImportDeclaration | undefined;
       for (const declaration of imports) {
         const module = generatedModule(view, declaration.source.value);
         if (module?.service !== entry.service.name || module.file !== entry.tag.fileName) continue;
         for (const specifier of declaration.specifiers) {
-          if (specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier) return { name: `${specifier.local.name}.${entry.iface}`, fixes: [] };
+          if (specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier)
+            return { name: `${specifier.local.name}.${entry.iface}`, fixes: [] };
           if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
-            const imported = specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+            const imported =
+              specifier.imported.type === AST_NODE_TYPES.Identifier
+                ? specifier.imported.name
+                : specifier.imported.value;
             if (imported === entry.iface) return { name: specifier.local.name, fixes: [] };
             named ??= declaration;
           }
@@ -356,7 +383,10 @@ export default createRule<Options, MessageIds>({
       const clause = taken ? `${entry.iface} as ${local}` : entry.iface;
       if (named) {
         const last = named.specifiers.at(-1)!;
-        return { name: local, fixes: [fixer.insertTextAfter(last, named.importKind === 'type' ? `, ${clause}` : `, type ${clause}`)] };
+        return {
+          name: local,
+          fixes: [fixer.insertTextAfter(last, named.importKind === 'type' ? `, ${clause}` : `, type ${clause}`)],
+        };
       }
       const statement = `import type { ${clause} } from '${importSpecifier(view, entry)}';`;
       const lastImport = imports.at(-1);
@@ -364,7 +394,10 @@ export default createRule<Options, MessageIds>({
       const first = program.body[0];
       if (!first) return { name: local, fixes: [fixer.insertTextAfterRange([0, 0], `${statement}\n`)] };
       const anchor = sourceCode.getCommentsBefore(first)[0] ?? first;
-      return { name: local, fixes: [fixer.insertTextBeforeRange([anchor.range[0], anchor.range[0]], `${statement}\n\n`)] };
+      return {
+        name: local,
+        fixes: [fixer.insertTextBeforeRange([anchor.range[0], anchor.range[0]], `${statement}\n\n`)],
+      };
     };
 
     // -------------------------------------------------------------------------------------------
@@ -386,7 +419,8 @@ export default createRule<Options, MessageIds>({
         const { node } = controller;
         return node.id ? { name: node.id.name, node: node.id } : { name: 'the default export', node };
       }
-      if (controller.declarator?.id.type === AST_NODE_TYPES.Identifier) return { name: controller.declarator.id.name, node: controller.declarator.id };
+      if (controller.declarator?.id.type === AST_NODE_TYPES.Identifier)
+        return { name: controller.declarator.id.name, node: controller.declarator.id };
       return { name: 'the default export', node: controller.node };
     };
 
@@ -419,7 +453,8 @@ export default createRule<Options, MessageIds>({
       const fix = isClass
         ? `add \`implements ${entry.iface}\` (\`import type { ${entry.iface} } from '${specifier}'\`)`
         : `declare it \`const ${name === 'the default export' ? 'controller' : name}: ${entry.iface} = { … }\` or \`{ … } satisfies ${entry.iface}\` (\`import type { ${entry.iface} } from '${specifier}'\`)`;
-      const loc = controller.kind === 'class' && !controller.node.id ? sourceCode.getFirstToken(controller.node)!.loc : node.loc;
+      const loc =
+        controller.kind === 'class' && !controller.node.id ? sourceCode.getFirstToken(controller.node)!.loc : node.loc;
       context.report({
         node,
         loc,
@@ -449,7 +484,10 @@ export default createRule<Options, MessageIds>({
                 const space = /\s/.test(sourceCode.text.charAt(body.range[0] - 1)) ? '' : ' ';
                 return [...fixes, fixer.insertTextBefore(body, `${space}implements ${local} `)];
               }
-              if (controller.declarator?.id.type === AST_NODE_TYPES.Identifier && !controller.declarator.id.typeAnnotation) {
+              if (
+                controller.declarator?.id.type === AST_NODE_TYPES.Identifier &&
+                !controller.declarator.id.typeAnnotation
+              ) {
                 return [...fixes, fixer.insertTextAfter(controller.declarator.id, `: ${local}`)];
               }
               return [...fixes, fixer.insertTextAfter(controller.node, ` satisfies ${local}`)];
@@ -459,7 +497,13 @@ export default createRule<Options, MessageIds>({
       });
     };
 
-    const reportUnknown = (entry: TagEntry, key: TSESTree.Node, name: string, member: TSESTree.Node, shorthand: boolean): void => {
+    const reportUnknown = (
+      entry: TagEntry,
+      key: TSESTree.Node,
+      name: string,
+      member: TSESTree.Node,
+      shorthand: boolean,
+    ): void => {
       const hint = closeMatch(name, entry.methods, 'operation');
       const operation = hint === undefined ? undefined : /`([^`]+)`/.exec(hint)?.[1];
       const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
@@ -470,7 +514,10 @@ export default createRule<Options, MessageIds>({
           fix: (fixer) => fixer.replaceText(key, shorthand ? `${operation}: ${name}` : operation),
         });
       }
-      if (typescript && (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition)) {
+      if (
+        typescript &&
+        (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition)
+      ) {
         suggest.push({
           messageId: 'makePrivate',
           data: { name },
@@ -503,12 +550,18 @@ export default createRule<Options, MessageIds>({
     const checkMembers = ({ controller, entry }: Found): void => {
       if (controller.kind === 'class') {
         for (const member of controller.node.body.body) {
-          if (member.type !== AST_NODE_TYPES.MethodDefinition && member.type !== AST_NODE_TYPES.PropertyDefinition) continue;
+          if (member.type !== AST_NODE_TYPES.MethodDefinition && member.type !== AST_NODE_TYPES.PropertyDefinition)
+            continue;
           if (member.static || member.accessibility === 'private' || member.accessibility === 'protected') continue;
           if (member.key.type === AST_NODE_TYPES.PrivateIdentifier) continue;
           if (member.type === AST_NODE_TYPES.MethodDefinition) {
-            if (member.kind !== 'method' || member.value.type === AST_NODE_TYPES.TSEmptyBodyFunctionExpression) continue;
-          } else if (member.value?.type !== AST_NODE_TYPES.ArrowFunctionExpression && member.value?.type !== AST_NODE_TYPES.FunctionExpression) continue;
+            if (member.kind !== 'method' || member.value.type === AST_NODE_TYPES.TSEmptyBodyFunctionExpression)
+              continue;
+          } else if (
+            member.value?.type !== AST_NODE_TYPES.ArrowFunctionExpression &&
+            member.value?.type !== AST_NODE_TYPES.FunctionExpression
+          )
+            continue;
           const name = propertyKeyName(member.key, member.computed);
           if (name !== undefined && !entry.methodSet.has(name)) reportUnknown(entry, member.key, name, member, false);
         }
@@ -516,9 +569,11 @@ export default createRule<Options, MessageIds>({
       }
       for (const property of controller.node.properties) {
         // Only function members can be operations: data, getters and setters are not reported.
-        if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init' || !functionValued(property)) continue;
+        if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init' || !functionValued(property))
+          continue;
         const name = propertyKeyName(property.key, property.computed);
-        if (name !== undefined && !entry.methodSet.has(name)) reportUnknown(entry, property.key, name, property, property.shorthand);
+        if (name !== undefined && !entry.methodSet.has(name))
+          reportUnknown(entry, property.key, name, property, property.shorthand);
       }
     };
 
@@ -526,12 +581,16 @@ export default createRule<Options, MessageIds>({
     const memberNames = (controller: Controller): string[] => {
       if (controller.kind === 'class') {
         return controller.node.body.body.flatMap((member) =>
-          (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) && !member.static && member.key.type !== AST_NODE_TYPES.PrivateIdentifier
+          (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) &&
+          !member.static &&
+          member.key.type !== AST_NODE_TYPES.PrivateIdentifier
             ? [propertyKeyName(member.key, member.computed) ?? '']
             : [],
         );
       }
-      return controller.node.properties.flatMap((p) => (p.type === AST_NODE_TYPES.Property && functionValued(p) ? [propertyKeyName(p.key, p.computed) ?? ''] : []));
+      return controller.node.properties.flatMap((p) =>
+        p.type === AST_NODE_TYPES.Property && functionValued(p) ? [propertyKeyName(p.key, p.computed) ?? ''] : [],
+      );
     };
 
     /** A function member, written in place or named (`{ createUser }` with `const createUser = async () => …`). */
@@ -540,7 +599,10 @@ export default createRule<Options, MessageIds>({
       if (property.value.type !== AST_NODE_TYPES.Identifier) return false;
       const def = variableOf(property.value)?.defs[0];
       if (def?.type === DefinitionType.FunctionName) return true;
-      const init = def?.type === DefinitionType.Variable && def.node.type === AST_NODE_TYPES.VariableDeclarator ? def.node.init : null;
+      const init =
+        def?.type === DefinitionType.Variable && def.node.type === AST_NODE_TYPES.VariableDeclarator
+          ? def.node.init
+          : null;
       return init?.type === AST_NODE_TYPES.ArrowFunctionExpression || init?.type === AST_NODE_TYPES.FunctionExpression;
     };
 
@@ -560,7 +622,9 @@ export default createRule<Options, MessageIds>({
           const functions = controller.node.properties.some(
             (p) =>
               p.type === AST_NODE_TYPES.Property &&
-              (p.method || p.value.type === AST_NODE_TYPES.ArrowFunctionExpression || p.value.type === AST_NODE_TYPES.FunctionExpression),
+              (p.method ||
+                p.value.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+                p.value.type === AST_NODE_TYPES.FunctionExpression),
           );
           if (!typed && !functions) return;
         }
@@ -597,12 +661,20 @@ export default createRule<Options, MessageIds>({
       const service = specEntries.services.get(conventional.folder);
       const at = controllerName(first).node;
       if (!service) {
-        const names = [...specEntries.services.values()].filter((s) => s.service.tags.length > 0).map((s) => s.service.name);
+        const names = [...specEntries.services.values()]
+          .filter((s) => s.service.tags.length > 0)
+          .map((s) => s.service.name);
         const hint = closeMatch(conventional.folder, names, 'service');
         context.report({
           node: at,
           messageId: 'unknownService',
-          data: { file, name: conventional.folder, specFile: specEntries.servicesFile, hint: hint === undefined ? '' : ` (${hint})`, services: quoted(names) },
+          data: {
+            file,
+            name: conventional.folder,
+            specFile: specEntries.servicesFile,
+            hint: hint === undefined ? '' : ` (${hint})`,
+            services: quoted(names),
+          },
         });
         return;
       }
@@ -628,7 +700,9 @@ export default createRule<Options, MessageIds>({
       }
       // A controller file may hold helpers too (a mapper class): the controllers are the exports
       // with at least one operation's name; only when there is none is every export taken for one.
-      const likely = controllers.filter((controller) => memberNames(controller).some((name) => entry.methodSet.has(name)));
+      const likely = controllers.filter((controller) =>
+        memberNames(controller).some((name) => entry.methodSet.has(name)),
+      );
       for (const controller of likely.length > 0 ? likely : controllers) add(controller, entry, { how: 'file', file });
     };
 
@@ -638,7 +712,12 @@ export default createRule<Options, MessageIds>({
       let local: TSESTree.Identifier;
       let member: string | undefined;
       if (callee.type === AST_NODE_TYPES.Identifier) local = callee;
-      else if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.object.type === AST_NODE_TYPES.Identifier && callee.property.type === AST_NODE_TYPES.Identifier) {
+      else if (
+        callee.type === AST_NODE_TYPES.MemberExpression &&
+        !callee.computed &&
+        callee.object.type === AST_NODE_TYPES.Identifier &&
+        callee.property.type === AST_NODE_TYPES.Identifier
+      ) {
         local = callee.object;
         member = callee.property.name;
       } else return;
@@ -649,21 +728,28 @@ export default createRule<Options, MessageIds>({
       if (!imported) return;
       // The name the generated module exports, whatever the import renamed it to.
       const exported = member === undefined ? imported.exported : imported.exported === '*' ? member : undefined;
-      if (exported === undefined || (!ROUTER_FACTORY_PATTERN.test(exported) && !APP_FACTORY_PATTERN.test(exported))) return;
+      if (exported === undefined || (!ROUTER_FACTORY_PATTERN.test(exported) && !APP_FACTORY_PATTERN.test(exported)))
+        return;
       const module = generatedModule(view, imported.source);
       if (exported === undefined || !module) return;
       const service = specEntries.services.get(module.service);
       if (!service) return;
       if (module.file !== undefined) {
         const entry = service.byFile.get(module.file);
-        if (entry?.router === exported) add(resolveController(argument, true), entry, { how: 'router', factory: exported });
+        if (entry?.router === exported)
+          add(resolveController(argument, true), entry, { how: 'router', factory: exported });
         return;
       }
       if (exported !== service.app) return;
       let controllers: TSESTree.Node = argument;
       if (controllers.type === AST_NODE_TYPES.Identifier) {
         const variable = variableOf(controllers)?.defs[0];
-        if (variable?.type !== DefinitionType.Variable || variable.node.type !== AST_NODE_TYPES.VariableDeclarator || !variable.node.init) return;
+        if (
+          variable?.type !== DefinitionType.Variable ||
+          variable.node.type !== AST_NODE_TYPES.VariableDeclarator ||
+          !variable.node.init
+        )
+          return;
         controllers = variable.node.init;
       }
       controllers = unwrap(controllers);
@@ -697,5 +783,9 @@ export default createRule<Options, MessageIds>({
 
 /** A property whose value is a function: a method, an arrow or function expression. */
 function isFunctionValue(property: TSESTree.Property): boolean {
-  return property.method || property.value.type === AST_NODE_TYPES.ArrowFunctionExpression || property.value.type === AST_NODE_TYPES.FunctionExpression;
+  return (
+    property.method ||
+    property.value.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+    property.value.type === AST_NODE_TYPES.FunctionExpression
+  );
 }

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findProjectRoot, loadProjectSync, parseYamlSource, plural, PROJECT_FILE, type Diagnostic, type LoadResult } from '@specfirst/spec-core';
+import {
+  findProjectRoot,
+  loadProjectSync,
+  parseYamlSource,
+  plural,
+  PROJECT_FILE,
+  type Diagnostic,
+  type LoadResult,
+} from '@specfirst/spec-core';
 import { createRule } from '../util/create-rule.js';
 
 type MessageIds = 'diagnostic' | 'notChecked' | 'noProject' | 'loadFailed';
@@ -53,7 +61,9 @@ function findDiagnostics(file: string, text: string): Found {
     // The cause is most likely a file that could not be found, read or parsed; the rest follows from it.
     const first = errors.find((d) => PARSE_CODES.has(d.code) || d.code.startsWith('SF000')) ?? errors[0];
     // Not read because the project is broken elsewhere: say so. Not read at all: not part of the spec.
-    return first ? { kind: 'notChecked', root: result.root, count: errors.length, first } : { kind: 'diagnostics', diagnostics: [] };
+    return first
+      ? { kind: 'notChecked', root: result.root, count: errors.length, first }
+      : { kind: 'diagnostics', diagnostics: [] };
   }
   const disk = readDisk(file);
   if (disk === undefined || disk === text) return { kind: 'diagnostics', diagnostics: own };
@@ -66,10 +76,16 @@ export default createRule<[], MessageIds>({
   name: 'valid-spec',
   meta: {
     type: 'problem',
-    docs: { description: "Report spec-core's diagnostics in spec files (YAML specs, specfirst.yaml, OpenAPI documents) at their line and column", recommended: false, requiresSpec: true },
+    docs: {
+      description:
+        "Report spec-core's diagnostics in spec files (YAML specs, specfirst.yaml, OpenAPI documents) at their line and column",
+      recommended: false,
+      requiresSpec: true,
+    },
     messages: {
       diagnostic: '{{text}}',
-      notChecked: 'not checked: the project at `{{root}}` did not read this file because its spec has {{errors}}; the first is in {{where}}: {{first}}',
+      notChecked:
+        'not checked: the project at `{{root}}` did not read this file because its spec has {{errors}}; the first is in {{where}}: {{first}}',
       noProject: `SF0001 this file is in no SpecFirst project: no ${PROJECT_FILE} in its folder or any folder above it (hint: create ${PROJECT_FILE} at the project root, or do not lint this file as a spec file)`,
       loadFailed: 'the spec could not be loaded: {{error}}',
     },
@@ -100,15 +116,26 @@ export default createRule<[], MessageIds>({
           case 'notChecked': {
             const { first } = found;
             const where = first.line > 0 ? `${first.file}:${first.line}:${first.column}` : first.file;
-            context.report({ node, loc: whole, messageId: 'notChecked', data: { root: found.root, errors: plural(found.count, 'error'), where, first: describe(first) } });
+            context.report({
+              node,
+              loc: whole,
+              messageId: 'notChecked',
+              data: { root: found.root, errors: plural(found.count, 'error'), where, first: describe(first) },
+            });
             return;
           }
           case 'diagnostics':
             for (const d of found.diagnostics) {
               const start = position(d.line, d.column);
-              const end = d.endLine !== undefined && d.endColumn !== undefined ? position(d.endLine, d.endColumn) : undefined;
+              const end =
+                d.endLine !== undefined && d.endColumn !== undefined ? position(d.endLine, d.endColumn) : undefined;
               const after = end && (end.line > start.line || (end.line === start.line && end.column > start.column));
-              context.report({ node, loc: after ? { start, end } : start, messageId: 'diagnostic', data: { text: describe(d) } });
+              context.report({
+                node,
+                loc: after ? { start, end } : start,
+                messageId: 'diagnostic',
+                data: { text: describe(d) },
+              });
             }
         }
       },

@@ -16,7 +16,10 @@ export const DefinitionType = {
   ImportBinding: 'ImportBinding',
   Parameter: 'Parameter',
   Variable: 'Variable',
-} as unknown as Pick<typeof TSESLint.Scope.DefinitionType, 'ClassName' | 'FunctionName' | 'ImportBinding' | 'Parameter' | 'Variable'>;
+} as unknown as Pick<
+  typeof TSESLint.Scope.DefinitionType,
+  'ClassName' | 'FunctionName' | 'ImportBinding' | 'Parameter' | 'Variable'
+>;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers the rules share: one copy each.
@@ -51,7 +54,8 @@ export function unwrap(node: TSESTree.Node): TSESTree.Node {
 /** A string known without running the code: `'x'`, `"x"` or `` `x` `` (a template without substitutions). */
 export function stringLiteral(node: TSESTree.Node | null | undefined): string | undefined {
   if (node?.type === T.Literal && typeof node.value === 'string') return node.value;
-  if (node?.type === T.TemplateLiteral && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
+  if (node?.type === T.TemplateLiteral && node.expressions.length === 0)
+    return node.quasis[0]?.value.cooked ?? undefined;
   return undefined;
 }
 
@@ -76,7 +80,10 @@ export function memberName(node: TSESTree.MemberExpression): string | undefined 
  * namespace import, or `import x = require('m')`) or the imported name. Type-only imports
  * (`import type`, `import { type X }`, `import type x = require()`) count only when `types` is set.
  */
-export function importedFrom(def: TSESLint.Scope.Definition, options: { types: boolean }): { source: string; exported: string } | undefined {
+export function importedFrom(
+  def: TSESLint.Scope.Definition,
+  options: { types: boolean },
+): { source: string; exported: string } | undefined {
   if (def.type !== DefinitionType.ImportBinding) return undefined;
   const node = def.node;
   if (node.type === T.TSImportEqualsDeclaration) {
@@ -87,7 +94,11 @@ export function importedFrom(def: TSESLint.Scope.Definition, options: { types: b
   }
   const declaration = node.parent;
   if (declaration.type !== T.ImportDeclaration) return undefined;
-  if (!options.types && (declaration.importKind === 'type' || (node.type === T.ImportSpecifier && node.importKind === 'type'))) return undefined;
+  if (
+    !options.types &&
+    (declaration.importKind === 'type' || (node.type === T.ImportSpecifier && node.importKind === 'type'))
+  )
+    return undefined;
   const source = declaration.source.value;
   switch (node.type) {
     case T.ImportDefaultSpecifier:

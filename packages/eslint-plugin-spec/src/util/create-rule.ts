@@ -11,7 +11,9 @@ export interface SpecRuleDocs {
   requiresSpec?: boolean;
 }
 
-type Meta<M extends string, O extends readonly unknown[]> = Omit<TSESLint.RuleMetaData<M, SpecRuleDocs, O>, 'docs'> & { docs: SpecRuleDocs };
+type Meta<M extends string, O extends readonly unknown[]> = Omit<TSESLint.RuleMetaData<M, SpecRuleDocs, O>, 'docs'> & {
+  docs: SpecRuleDocs;
+};
 
 interface RuleDefinition<O extends readonly unknown[], M extends string> {
   name: string;
@@ -30,7 +32,9 @@ export function docsUrl(name: string): string {
  * level deep, as all our options are). typescript-eslint's RuleCreator does the same, but importing
  * it loads the whole of `@typescript-eslint/utils`.
  */
-export function createRule<O extends readonly unknown[], M extends string>(rule: RuleDefinition<O, M>): TSESLint.RuleModule<M, O, SpecRuleDocs> & { name: string } {
+export function createRule<O extends readonly unknown[], M extends string>(
+  rule: RuleDefinition<O, M>,
+): TSESLint.RuleModule<M, O, SpecRuleDocs> & { name: string } {
   return {
     name: rule.name,
     meta: { ...rule.meta, docs: { ...rule.meta.docs, url: docsUrl(rule.name) } },
@@ -51,12 +55,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The options schema of the services rules: `[{ allow?: string[] }]`, extra globs where the rule stands down. */
-export function allowOptionSchema(what: string): TSESLint.RuleMetaData<string, SpecRuleDocs, readonly unknown[]>['schema'] {
+export function allowOptionSchema(
+  what: string,
+): TSESLint.RuleMetaData<string, SpecRuleDocs, readonly unknown[]>['schema'] {
   return [
     {
       type: 'object',
       properties: {
-        allow: { type: 'array', items: { type: 'string' }, uniqueItems: true, description: `Extra globs, relative to the project root, where ${what} are allowed.` },
+        allow: {
+          type: 'array',
+          items: { type: 'string' },
+          uniqueItems: true,
+          description: `Extra globs, relative to the project root, where ${what} are allowed.`,
+        },
       },
       additionalProperties: false,
     },

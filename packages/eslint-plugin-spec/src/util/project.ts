@@ -101,7 +101,9 @@ function currentLoad(root: string): LoadResult {
   for (const folder of new Set(result.files.map((f) => path.dirname(f)))) {
     try {
       // `persistent: false`: a CLI run ends when its lint does, watchers or not.
-      next.watchers.push(watch(folder, { persistent: false }, () => (next.stale = true)).on('error', () => (next.stale = true)));
+      next.watchers.push(
+        watch(folder, { persistent: false }, () => (next.stale = true)).on('error', () => (next.stale = true)),
+      );
     } catch {
       // A folder that cannot be watched falls back to the interval.
     }
@@ -186,4 +188,11 @@ export function projectView(filename: string): ProjectView | undefined {
 }
 
 /** Tests, fixtures and migrations may build what services may not. */
-export const ALWAYS_EXEMPT = ['**/*.test.*', '**/*.spec.*', '**/test/**', '**/tests/**', '**/__tests__/**', '**/migrations/**'];
+export const ALWAYS_EXEMPT = [
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/migrations/**',
+];

@@ -17,10 +17,17 @@ const reported = new WeakSet<object>();
  * Reports a broken spec once, on line 1 of the first services file linted after it was loaded.
  * A rule that reads a broken spec would otherwise go quiet about what it cannot check.
  */
-export function reportSpecProblems<M extends string>(context: Readonly<TSESLint.RuleContext<M | SpecProblemMessageId, readonly unknown[]>>, view: ProjectView): void {
+export function reportSpecProblems<M extends string>(
+  context: Readonly<TSESLint.RuleContext<M | SpecProblemMessageId, readonly unknown[]>>,
+  view: ProjectView,
+): void {
   if (view.errors.length === 0 || reported.has(view.ir)) return;
   reported.add(view.ir);
   const d = view.errors[0]!;
   const first = `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`;
-  context.report({ loc: { line: 1, column: 0 }, messageId: 'specHasErrors', data: { errors: plural(view.errors.length, 'error'), first } });
+  context.report({
+    loc: { line: 1, column: 0 },
+    messageId: 'specHasErrors',
+    data: { errors: plural(view.errors.length, 'error'), first },
+  });
 }

@@ -12,12 +12,19 @@ export type PrincipalsByScheme = Record<string, unknown>;
  * `WWW-Authenticate` challenges. A public operation answers at once, without a promise. An
  * authenticator that throws (an `HttpProblem(403)`) throws through the stage.
  */
-export function authenticateStage(definition: OperationDefinition, authenticators: Readonly<Record<string, Authenticator>>): Stage<Request, PrincipalsByScheme> {
+export function authenticateStage(
+  definition: OperationDefinition,
+  authenticators: Readonly<Record<string, Authenticator>>,
+): Stage<Request, PrincipalsByScheme> {
   if (definition.security.length === 0) return () => next({});
-  const headers = definition.challenges.length > 0 ? { 'WWW-Authenticate': definition.challenges.join(', ') } : undefined;
+  const headers =
+    definition.challenges.length > 0 ? { 'WWW-Authenticate': definition.challenges.join(', ') } : undefined;
   return async (req) => {
     const principals = await authenticateRequest(definition, req, authenticators);
     if (principals !== undefined) return next(principals);
-    return stop({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'this operation needs valid credentials' }, headers);
+    return stop(
+      { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'this operation needs valid credentials' },
+      headers,
+    );
   };
 }

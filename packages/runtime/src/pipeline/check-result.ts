@@ -10,7 +10,11 @@ export type DeclaredResponse = OperationDefinition['responses'][string];
  * `default`; `undefined` when none applies.
  */
 export function declaredResponse(definition: OperationDefinition, status: number): DeclaredResponse | undefined {
-  return definition.responses[String(status)] ?? definition.responses[`${Math.floor(status / 100)}XX`] ?? definition.responses.default;
+  return (
+    definition.responses[String(status)] ??
+    definition.responses[`${Math.floor(status / 100)}XX`] ??
+    definition.responses.default
+  );
 }
 
 /**
@@ -20,7 +24,11 @@ export function declaredResponse(definition: OperationDefinition, status: number
  * it: an undeclared status, a body that fails the response's schema, a body where none is
  * declared, a declared header left out (names compared without regard to case).
  */
-export function checkResult(definition: OperationDefinition, result: OperationResult, validate: boolean): { declared: DeclaredResponse | undefined; failures: ValidationFailure[] } {
+export function checkResult(
+  definition: OperationDefinition,
+  result: OperationResult,
+  validate: boolean,
+): { declared: DeclaredResponse | undefined; failures: ValidationFailure[] } {
   const status = result?.status;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
     throw new SpecFirstRuntimeError(
@@ -32,12 +40,19 @@ export function checkResult(definition: OperationDefinition, result: OperationRe
   const declared = declaredResponse(definition, status);
   const failures: ValidationFailure[] = [];
   if (!validate) return { declared, failures };
-  if (declared === undefined) failures.push({ pointer: '/status', message: `${status} is not a declared response of ${definition.operationId}` });
-  else if (declared.validate && !declared.validate(result.body)) failures.push(...failuresFrom(declared.validate.errors ?? [], 'body'));
-  else if (!declared.validate && result.body !== undefined && declared.contentType === undefined) failures.push({ pointer: '/body', message: 'this response is declared without a body' });
+  if (declared === undefined)
+    failures.push({ pointer: '/status', message: `${status} is not a declared response of ${definition.operationId}` });
+  else if (declared.validate && !declared.validate(result.body))
+    failures.push(...failuresFrom(declared.validate.errors ?? [], 'body'));
+  else if (!declared.validate && result.body !== undefined && declared.contentType === undefined)
+    failures.push({ pointer: '/body', message: 'this response is declared without a body' });
   for (const name of declared?.headers ?? []) {
-    const given = result.headers === undefined ? undefined : Object.entries(result.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
-    if (given === undefined) failures.push({ pointer: `/headers/${name}`, message: 'is required by the declared response' });
+    const given =
+      result.headers === undefined
+        ? undefined
+        : Object.entries(result.headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+    if (given === undefined)
+      failures.push({ pointer: `/headers/${name}`, message: 'is required by the declared response' });
   }
   return { declared, failures };
 }

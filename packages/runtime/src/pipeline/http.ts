@@ -11,7 +11,10 @@ import type { Stop } from './stage.js';
 import { writeResult } from './write-result.js';
 
 /** A controller method, bound to its controller. */
-export type ControllerMethod = (request: unknown, context: RequestContext) => OperationResult | Promise<OperationResult>;
+export type ControllerMethod = (
+  request: unknown,
+  context: RequestContext,
+) => OperationResult | Promise<OperationResult>;
 
 /**
  * The HTTP pipeline of one operation, as one Express handler (after the body parser):
@@ -20,7 +23,11 @@ export type ControllerMethod = (request: unknown, context: RequestContext) => Op
  * stops answers with its problem; the read stages' failures are answered together with a 400
  * problem, or with `options.validationErrorResponse`; anything thrown goes to `sendError`.
  */
-export function httpPipeline(definition: OperationDefinition, call: ControllerMethod, options: ResolvedOptions): RequestHandler {
+export function httpPipeline(
+  definition: OperationDefinition,
+  call: ControllerMethod,
+  options: ResolvedOptions,
+): RequestHandler {
   const authenticate = authenticateStage(definition, options.authenticate);
   const readParameters = readParametersStage(definition);
   const readBody = readBodyStage(definition);
@@ -56,10 +63,21 @@ function answerStop(res: Response, stopped: Stop): void {
  * The failure reply: the read stages' failures as a 400 validation problem, or as the service's
  * own declared error response (`options.validationErrorResponse`), which is written unchecked.
  */
-function replyInvalid(req: Request, res: Response, definition: OperationDefinition, failures: ValidationFailure[], options: ResolvedOptions, requestId: string): void {
+function replyInvalid(
+  req: Request,
+  res: Response,
+  definition: OperationDefinition,
+  failures: ValidationFailure[],
+  options: ResolvedOptions,
+  requestId: string,
+): void {
   const problem = validationProblem(failures, req.originalUrl);
   if (options.validationErrorResponse) {
-    writeResult(res, definition, options.validationErrorResponse(problem, req), { validate: false, logger: options.logger, requestId });
+    writeResult(res, definition, options.validationErrorResponse(problem, req), {
+      validate: false,
+      logger: options.logger,
+      requestId,
+    });
   } else {
     sendProblem(res, problem);
   }

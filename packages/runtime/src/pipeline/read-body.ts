@@ -27,13 +27,15 @@ export function bodyParser(contentType: string, limit: number | string, openKeys
       ...(openKeys
         ? {
             verify: (req: unknown, _res: unknown, buffer: Buffer) => {
-              if (buffer.includes('proto') || buffer.includes('\\u')) (req as Record<symbol, boolean>)[SUSPICIOUS] = true;
+              if (buffer.includes('proto') || buffer.includes('\\u'))
+                (req as Record<symbol, boolean>)[SUSPICIOUS] = true;
             },
           }
         : {}),
     });
   }
-  if (isFormMediaType(contentType)) return express.urlencoded({ limit, extended: false, type: 'application/x-www-form-urlencoded' });
+  if (isFormMediaType(contentType))
+    return express.urlencoded({ limit, extended: false, type: 'application/x-www-form-urlencoded' });
   if (contentType.startsWith('text/')) return express.text({ limit, type: contentType });
   return express.raw({ limit, type: contentType });
 }
@@ -54,9 +56,17 @@ export function readBodyStage(definition: OperationDefinition): SyncStage<Reques
     const body: unknown = req.body;
     if (body === undefined || (Buffer.isBuffer(body) && body.length === 0 && !req.is(declared.contentType))) {
       if (hasBody(req) && !req.is(declared.contentType)) {
-        return stop({ type: 'about:blank', title: 'Unsupported Media Type', status: 415, detail: `send the body as ${declared.contentType}` });
+        return stop({
+          type: 'about:blank',
+          title: 'Unsupported Media Type',
+          status: 415,
+          detail: `send the body as ${declared.contentType}`,
+        });
       }
-      return next(undefined, declared.required ? [{ pointer: '/body', message: `is required (${declared.contentType})` }] : []);
+      return next(
+        undefined,
+        declared.required ? [{ pointer: '/body', message: `is required (${declared.contentType})` }] : [],
+      );
     }
     if (formBody) {
       // The form parser gives an object without prototype; the controller gets a plain one.
@@ -65,9 +75,13 @@ export function readBodyStage(definition: OperationDefinition): SyncStage<Reques
       return next(fields, checkPart(definition.validate.body, fields, 'body'));
     }
     if (jsonBody) {
-      const polluting = (req as unknown as Record<symbol, boolean>)[SUSPICIOUS] ? pollutingKey(body, '/body') : undefined;
+      const polluting = (req as unknown as Record<symbol, boolean>)[SUSPICIOUS]
+        ? pollutingKey(body, '/body')
+        : undefined;
       const failures: ValidationFailure[] =
-        polluting !== undefined ? [{ pointer: polluting, message: 'is not accepted: it could replace an object prototype' }] : checkPart(definition.validate.body, body, 'body');
+        polluting !== undefined
+          ? [{ pointer: polluting, message: 'is not accepted: it could replace an object prototype' }]
+          : checkPart(definition.validate.body, body, 'body');
       return next(body, failures);
     }
     return next(body);
@@ -92,7 +106,8 @@ export function pollutingKey(value: unknown, pointer: string): string | undefine
     const child = (value as Record<string, unknown>)[key];
     const here = joinPointer(pointer, key);
     if (key === '__proto__') return here;
-    if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype')) return `${here}/prototype`;
+    if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'))
+      return `${here}/prototype`;
     const found = pollutingKey(child, here);
     if (found !== undefined) return found;
   }
@@ -100,5 +115,8 @@ export function pollutingKey(value: unknown, pointer: string): string | undefine
 }
 
 function hasBody(req: Request): boolean {
-  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  return (
+    req.headers['transfer-encoding'] !== undefined ||
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0')
+  );
 }

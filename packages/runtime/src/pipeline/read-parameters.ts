@@ -19,17 +19,24 @@ export interface Parameters {
  */
 export function readParametersStage(definition: OperationDefinition): (req: Request) => Next<Parameters> {
   const headerKeys = definition.headerParams.map((name) => [name, name.toLowerCase()] as const);
-  const protoParameter = [...definition.pathParams.map((p) => p.name), ...definition.queryParams, ...definition.headerParams].includes('__proto__');
+  const protoParameter = [
+    ...definition.pathParams.map((p) => p.name),
+    ...definition.queryParams,
+    ...definition.headerParams,
+  ].includes('__proto__');
   return (req) => {
     const params: Record<string, unknown> = {};
-    for (const { name, expressName } of definition.pathParams) setOwn(params, parameterKey(name), req.params[expressName]);
+    for (const { name, expressName } of definition.pathParams)
+      setOwn(params, parameterKey(name), req.params[expressName]);
     const query: Record<string, unknown> = {};
     if (definition.queryParams.length > 0) {
       const raw = req.query as Record<string, unknown>;
-      for (const name of definition.queryParams) if (Object.hasOwn(raw, name)) setOwn(query, parameterKey(name), raw[name]);
+      for (const name of definition.queryParams)
+        if (Object.hasOwn(raw, name)) setOwn(query, parameterKey(name), raw[name]);
     }
     const headers: Record<string, unknown> = {};
-    for (const [name, key] of headerKeys) if (req.headers[key] !== undefined) setOwn(headers, parameterKey(name), req.headers[key]);
+    for (const [name, key] of headerKeys)
+      if (req.headers[key] !== undefined) setOwn(headers, parameterKey(name), req.headers[key]);
     const failures = [
       ...checkPart(definition.validate.params, params, 'params'),
       ...checkPart(definition.validate.query, query, 'query'),

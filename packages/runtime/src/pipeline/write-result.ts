@@ -24,10 +24,18 @@ export interface WriteOptions {
  * result has none; a body in a declared non-JSON content type sent as is; anything else as JSON,
  * under the declared JSON content type (`application/problem+json`, ...) when there is one.
  */
-export function writeResult(res: Response, definition: OperationDefinition, result: OperationResult, options: WriteOptions): void {
+export function writeResult(
+  res: Response,
+  definition: OperationDefinition,
+  result: OperationResult,
+  options: WriteOptions,
+): void {
   const { declared, failures } = checkResult(definition, result, options.validate);
   if (failures.length > 0) {
-    options.logger.error({ requestId: options.requestId, operationId: definition.operationId, status: result.status, failures }, 'the controller result does not match the declared response');
+    options.logger.error(
+      { requestId: options.requestId, operationId: definition.operationId, status: result.status, failures },
+      'the controller result does not match the declared response',
+    );
     sendProblem(res, {
       type: 'https://specfirst.dev/problems/response-validation-failed',
       title: 'The response did not match the API contract',

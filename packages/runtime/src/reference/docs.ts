@@ -48,7 +48,7 @@ export function docsRoutes(
     if (option === undefined) return undefined;
     throw new SpecFirstRuntimeError(
       'SFR1101',
-      'options.docs needs the service\'s OpenAPI document (service.openapi)',
+      "options.docs needs the service's OpenAPI document (service.openapi)",
       'generated create<Service>App functions pass it: run `specfirst sync` again',
     );
   }
@@ -56,7 +56,11 @@ export function docsRoutes(
   const openapiPath = docsPath(service, 'openapiPath', chosen, log);
   const referencePath = docsPath(service, 'referencePath', chosen, log);
   if (openapiPath !== undefined && openapiPath.toLowerCase() === referencePath?.toLowerCase()) {
-    throw new SpecFirstRuntimeError('SFR1102', `options.docs: openapiPath and referencePath are both ${openapiPath}`, 'give them different paths, or set one to false');
+    throw new SpecFirstRuntimeError(
+      'SFR1102',
+      `options.docs: openapiPath and referencePath are both ${openapiPath}`,
+      'give them different paths, or set one to false',
+    );
   }
 
   const router = express.Router();
@@ -66,14 +70,25 @@ export function docsRoutes(
     router.get(openapiPath, sender(json, { 'Content-Type': 'application/json; charset=utf-8' }));
   }
   if (referencePath !== undefined) {
-    const page = renderApiReference(openapi, openapiPath === undefined ? {} : { openapiHref: `${service.basePath}${openapiPath}` });
-    router.get(referencePath, sender(page, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': API_REFERENCE_CSP }));
+    const page = renderApiReference(
+      openapi,
+      openapiPath === undefined ? {} : { openapiHref: `${service.basePath}${openapiPath}` },
+    );
+    router.get(
+      referencePath,
+      sender(page, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': API_REFERENCE_CSP }),
+    );
   }
   return { router, paths: [openapiPath, referencePath].filter((p) => p !== undefined) };
 }
 
 /** The path of one docs route, or `undefined` when it is off or the spec owns it. */
-function docsPath(service: { basePath: string; operations: readonly OperationDefinition[] }, key: keyof DocsOptions, chosen: DocsOptions, log: Logger): string | undefined {
+function docsPath(
+  service: { basePath: string; operations: readonly OperationDefinition[] },
+  key: keyof DocsOptions,
+  chosen: DocsOptions,
+  log: Logger,
+): string | undefined {
   const given = chosen[key];
   if (given === false) return undefined;
   const path = given ?? DEFAULTS[key];
@@ -88,8 +103,12 @@ function docsPath(service: { basePath: string; operations: readonly OperationDef
   if (owner === undefined) return path;
   const what = key === 'openapiPath' ? 'the OpenAPI document' : 'the API reference';
   const message = `the spec has an operation at ${service.basePath}${owner.path} (\`${owner.operationId}\`), which serves ${service.basePath}${path}`;
-  if (given !== undefined) throw new SpecFirstRuntimeError('SFR1104', `options.docs.${key}: ${message}`, `choose another path for ${what}`);
-  log.warn({ path: `${service.basePath}${path}`, operationId: owner.operationId }, `${message}, so ${what} is not served there; set options.docs.${key} to another path to serve it`);
+  if (given !== undefined)
+    throw new SpecFirstRuntimeError('SFR1104', `options.docs.${key}: ${message}`, `choose another path for ${what}`);
+  log.warn(
+    { path: `${service.basePath}${path}`, operationId: owner.operationId },
+    `${message}, so ${what} is not served there; set options.docs.${key} to another path to serve it`,
+  );
   return undefined;
 }
 

@@ -16,7 +16,13 @@ export class SafeHtml {
 /** What may be interpolated: text (escaped), markup, lists of either; `false`, `null` and `undefined` add nothing. */
 export type HtmlValue = SafeHtml | string | number | false | null | undefined | readonly HtmlValue[];
 
-const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Text safe in element content and in quoted attribute values. */
 export function escapeHtml(text: string): string {

@@ -138,7 +138,9 @@ export function readApi(document: unknown): ApiView {
           deprecated: op.deprecated === true,
           parameters: parametersOf(doc, shared, list(op.parameters)),
           body: bodyOf(doc, op.requestBody),
-          responses: Object.entries(record(op.responses) ?? {}).map(([status, response]) => responseOf(doc, status, response)),
+          responses: Object.entries(record(op.responses) ?? {}).map(([status, response]) =>
+            responseOf(doc, status, response),
+          ),
           security: op.security === undefined ? defaultSecurity : securityOf(op.security),
         });
       }
@@ -152,7 +154,9 @@ export function readApi(document: unknown): ApiView {
     contact: inWords(record(info.contact), ['name', 'email', 'url']),
     license: inWords(record(info.license), ['name', 'identifier', 'url']),
     servers: list(doc.servers).flatMap((s) => text(record(s)?.url) ?? []),
-    schemes: Object.entries(record(components.securitySchemes) ?? {}).map(([name, scheme]) => schemeOf(name, record(resolve(doc, scheme)) ?? {})),
+    schemes: Object.entries(record(components.securitySchemes) ?? {}).map(([name, scheme]) =>
+      schemeOf(name, record(resolve(doc, scheme)) ?? {}),
+    ),
     tags: [...tags.values()],
     models,
     modelAnchors: new Map(models.map((m) => [m.name, m.anchor])),
@@ -205,7 +209,10 @@ function responseOf(doc: Json, status: string, value: unknown): ResponseView {
 }
 
 function contentOf(value: unknown): MediaView[] {
-  return Object.entries(record(value) ?? {}).map(([contentType, media]) => ({ contentType, schema: record(media)?.schema }));
+  return Object.entries(record(value) ?? {}).map(([contentType, media]) => ({
+    contentType,
+    schema: record(media)?.schema,
+  }));
 }
 
 /** A parameter described by `content` instead of `schema`: the schema of its one media type. */
@@ -215,7 +222,12 @@ function mediaSchema(value: unknown): unknown {
 
 function securityOf(value: unknown): SecurityAlternative[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  return value.map((requirement) => Object.entries(record(requirement) ?? {}).map(([scheme, scopes]) => ({ scheme, scopes: list(scopes).flatMap((s) => text(s) ?? []) })));
+  return value.map((requirement) =>
+    Object.entries(record(requirement) ?? {}).map(([scheme, scopes]) => ({
+      scheme,
+      scopes: list(scopes).flatMap((s) => text(s) ?? []),
+    })),
+  );
 }
 
 function schemeOf(name: string, scheme: Json): SchemeView {
@@ -288,7 +300,11 @@ class Anchors {
   readonly #used = new Set<string>();
 
   take(prefix: string, name: string): string {
-    const slug = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'x';
+    const slug =
+      name
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 80) || 'x';
     let anchor = `${prefix}-${slug}`;
     for (let i = 2; this.#used.has(anchor.toLowerCase()); i++) anchor = `${prefix}-${slug}-${i}`;
     this.#used.add(anchor.toLowerCase());

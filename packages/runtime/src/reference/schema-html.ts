@@ -40,7 +40,11 @@ export function schemaType(schema: unknown, models: ReadonlyMap<string, string>,
       )}${nullable}`;
     }
   }
-  const types = Array.isArray(s.type) ? s.type.flatMap((t) => text(t) ?? []) : text(s.type) !== undefined ? [text(s.type)!] : [];
+  const types = Array.isArray(s.type)
+    ? s.type.flatMap((t) => text(t) ?? [])
+    : text(s.type) !== undefined
+      ? [text(s.type)!]
+      : [];
   if (types.length === 0) types.push(s.properties !== undefined ? 'object' : s.items !== undefined ? 'array' : 'any');
   const format = text(s.format);
   const labels = types.map((type) => {
@@ -49,19 +53,28 @@ export function schemaType(schema: unknown, models: ReadonlyMap<string, string>,
       return isUnion(s.items) ? html`(${items})[]` : html`${items}[]`;
     }
     const values = record(s.additionalProperties);
-    if (type === 'object' && s.properties === undefined && values) return html`<span class="type">map</span>&lt;string, ${schemaType(values, models, depth + 1)}&gt;`;
+    if (type === 'object' && s.properties === undefined && values)
+      return html`<span class="type">map</span>&lt;string, ${schemaType(values, models, depth + 1)}&gt;`;
     // Only the outermost: nested shapes would make one line unreadable (the document has them).
-    if (type === 'object' && depth === 0 && Object.keys(record(s.properties) ?? {}).length > 0) return inlineObject(s, models, depth);
-    return html`<span class="type">${type}</span>${type !== 'null' && format !== undefined ? html` <span class="muted">(${format})</span>` : ''}`;
+    if (type === 'object' && depth === 0 && Object.keys(record(s.properties) ?? {}).length > 0)
+      return inlineObject(s, models, depth);
+    return html`<span class="type">${type}</span
+      >${type !== 'null' && format !== undefined ? html` <span class="muted">(${format})</span>` : ''}`;
   });
   return html`${joinHtml(labels, ' | ')}${nullable}`;
 }
 
 /** An inline object as its shape, `{ user: User; count?: integer }`: responses are often such wrappers. */
-function inlineObject(s: Readonly<Record<string, unknown>>, models: ReadonlyMap<string, string>, depth: number): SafeHtml {
+function inlineObject(
+  s: Readonly<Record<string, unknown>>,
+  models: ReadonlyMap<string, string>,
+  depth: number,
+): SafeHtml {
   const required = new Set(Array.isArray(s.required) ? s.required.flatMap((r) => text(r) ?? []) : []);
   const entries = Object.entries(record(s.properties) ?? {});
-  const shown = entries.slice(0, MAX_INLINE_PROPERTIES).map(([name, value]) => html`${name}${required.has(name) ? '' : '?'}: ${schemaType(value, models, depth + 1)}`);
+  const shown = entries
+    .slice(0, MAX_INLINE_PROPERTIES)
+    .map(([name, value]) => html`${name}${required.has(name) ? '' : '?'}: ${schemaType(value, models, depth + 1)}`);
   return html`{ ${joinHtml(shown, '; ')}${entries.length > MAX_INLINE_PROPERTIES ? '; …' : ''} }`;
 }
 
@@ -80,26 +93,55 @@ export function propertiesTable(schema: unknown, models: ReadonlyMap<string, str
       p.deprecated === true ? html`<span class="badge">deprecated</span>` : '',
       Object.hasOwn(p, 'default') ? html`<span class="badge">default <code>${json(p.default)}</code></span>` : '',
     ];
-    return html`<tr><td><code>${name}</code></td><td>${schemaType(value, models)}</td><td>${notes}</td><td class="text">${text(p.description)}</td></tr>`;
+    return html`<tr>
+      <td><code>${name}</code></td>
+      <td>${schemaType(value, models)}</td>
+      <td>${notes}</td>
+      <td class="text">${text(p.description)}</td>
+    </tr>`;
   });
   const extra = s.additionalProperties;
   const more =
     extra === undefined || extra === false
       ? ''
-      : html`<tr><td class="muted">other names</td><td>${schemaType(extra, models)}</td><td></td><td class="muted">Properties not listed here are accepted.</td></tr>`;
-  return html`<table class="properties"><thead><tr><th>Property</th><th>Type</th><th></th><th>Description</th></tr></thead><tbody>${rows}${more}</tbody></table>`;
+      : html`<tr>
+          <td class="muted">other names</td>
+          <td>${schemaType(extra, models)}</td>
+          <td></td>
+          <td class="muted">Properties not listed here are accepted.</td>
+        </tr>`;
+  return html`<table class="properties">
+    <thead>
+      <tr>
+        <th>Property</th>
+        <th>Type</th>
+        <th></th>
+        <th>Description</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}${more}
+    </tbody>
+  </table>`;
 }
 
 /** Whether the one-line type of a schema has ` | ` or ` & ` at its top, and needs parentheses before `[]`. */
 function isUnion(schema: unknown): boolean {
   const s = record(schema);
   if (!s || s.$ref !== undefined || Object.hasOwn(s, 'const')) return false;
-  if (s.nullable === true || (Array.isArray(s.enum) && s.enum.length > 1) || (Array.isArray(s.type) && s.type.length > 1)) return true;
+  if (
+    s.nullable === true ||
+    (Array.isArray(s.enum) && s.enum.length > 1) ||
+    (Array.isArray(s.type) && s.type.length > 1)
+  )
+    return true;
   return ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(s[k]) && (s[k] as unknown[]).length > 1);
 }
 
 function modelLink(ref: string, models: ReadonlyMap<string, string>): SafeHtml {
-  const name = ref.startsWith('#/components/schemas/') ? decodePointerSegment(ref.slice('#/components/schemas/'.length)) : ref;
+  const name = ref.startsWith('#/components/schemas/')
+    ? decodePointerSegment(ref.slice('#/components/schemas/'.length))
+    : ref;
   const anchor = models.get(name);
   return anchor === undefined ? html`<code>${name}</code>` : html`<a class="model" href="#${anchor}">${name}</a>`;
 }

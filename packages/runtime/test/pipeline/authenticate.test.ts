@@ -16,17 +16,31 @@ const byHeader: Authenticator = (req: Request, { scheme, scopes }) => {
   if (given === 'deny') throw new HttpProblem(403, 'Forbidden', { detail: `${scheme} lacks a scope` });
   return given === 'ok' ? { scheme, scopes } : null;
 };
-const authenticators = { bearer: byHeader, basic: byHeader, apiKey: async (req: Request, requirement: { scheme: string; scopes: readonly string[] }) => byHeader(req, requirement) };
+const authenticators = {
+  bearer: byHeader,
+  basic: byHeader,
+  apiKey: async (req: Request, requirement: { scheme: string; scopes: readonly string[] }) =>
+    byHeader(req, requirement),
+};
 
 function secured(security: OperationDefinition['security'], challenges: string[] = []): OperationDefinition {
   return { ...operation('getThing', 'get', '/thing'), security, challenges };
 }
 
-async function ask(definition: OperationDefinition, headers: Record<string, string> = {}, auth: Record<string, Authenticator> = authenticators) {
+async function ask(
+  definition: OperationDefinition,
+  headers: Record<string, string> = {},
+  auth: Record<string, Authenticator> = authenticators,
+) {
   const { url, close } = await serveStage('get', '/thing', authenticateStage(definition, auth));
   closers.push(close);
   const response = await fetch(`${url}/thing`, { headers });
-  return { status: response.status, challenge: response.headers.get('www-authenticate'), type: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    challenge: response.headers.get('www-authenticate'),
+    type: response.headers.get('content-type'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 const bearer = [{ scheme: 'bearer', scopes: [] }];
@@ -36,11 +50,31 @@ describe('the authenticate stage', () => {
   const passes: [string, OperationDefinition, Record<string, string>, unknown][] = [
     ['a public operation, whatever the request carries', secured([]), { 'x-bearer': 'deny' }, {}],
     ['the one scheme passes', secured([bearer]), { 'x-bearer': 'ok' }, { bearer: { scheme: 'bearer', scopes: [] } }],
-    ['an asynchronous authenticator, with the scopes the spec asks for', secured([apiKeyRead]), { 'x-apiKey': 'ok' }, { apiKey: { scheme: 'apiKey', scopes: ['read'] } }],
-    ['the second alternative, when the first fails: only its principals', secured([bearer, apiKeyRead]), { 'x-apiKey': 'ok' }, { apiKey: { scheme: 'apiKey', scopes: ['read'] } }],
-    ['both schemes of one alternative', secured([[...bearer, { scheme: 'basic', scopes: [] }]]), { 'x-bearer': 'ok', 'x-basic': 'ok' }, { bearer: { scheme: 'bearer', scopes: [] }, basic: { scheme: 'basic', scopes: [] } }],
+    [
+      'an asynchronous authenticator, with the scopes the spec asks for',
+      secured([apiKeyRead]),
+      { 'x-apiKey': 'ok' },
+      { apiKey: { scheme: 'apiKey', scopes: ['read'] } },
+    ],
+    [
+      'the second alternative, when the first fails: only its principals',
+      secured([bearer, apiKeyRead]),
+      { 'x-apiKey': 'ok' },
+      { apiKey: { scheme: 'apiKey', scopes: ['read'] } },
+    ],
+    [
+      'both schemes of one alternative',
+      secured([[...bearer, { scheme: 'basic', scopes: [] }]]),
+      { 'x-bearer': 'ok', 'x-basic': 'ok' },
+      { bearer: { scheme: 'bearer', scopes: [] }, basic: { scheme: 'basic', scopes: [] } },
+    ],
     ['optional authentication without credentials', secured([[], bearer]), {}, {}],
-    ['optional authentication with credentials: they are checked and kept', secured([[], bearer]), { 'x-bearer': 'ok' }, { bearer: { scheme: 'bearer', scopes: [] } }],
+    [
+      'optional authentication with credentials: they are checked and kept',
+      secured([[], bearer]),
+      { 'x-bearer': 'ok' },
+      { bearer: { scheme: 'bearer', scopes: [] } },
+    ],
   ];
   it.each(passes)('goes on with the principals: %s', async (_name, definition, headers, principals) => {
     const answer = await ask(definition, headers);
@@ -51,7 +85,12 @@ describe('the authenticate stage', () => {
   const refusals: [string, OperationDefinition, Record<string, string>, string | null][] = [
     ['no credentials', secured([bearer], ['Bearer']), {}, 'Bearer'],
     ['credentials that do not pass', secured([bearer], ['Bearer']), { 'x-bearer': 'wrong' }, 'Bearer'],
-    ['one scheme of an alternative that needs two', secured([[...bearer, { scheme: 'basic', scopes: [] }]], ['Bearer', 'Basic realm="shop"']), { 'x-bearer': 'ok' }, 'Bearer, Basic realm="shop"'],
+    [
+      'one scheme of an alternative that needs two',
+      secured([[...bearer, { scheme: 'basic', scopes: [] }]], ['Bearer', 'Basic realm="shop"']),
+      { 'x-bearer': 'ok' },
+      'Bearer, Basic realm="shop"',
+    ],
     ['no challenge declared: no WWW-Authenticate', secured([apiKeyRead]), {}, null],
   ];
   it.each(refusals)('stops with a 401 problem: %s', async (_name, definition, headers, challenge) => {
@@ -60,7 +99,12 @@ describe('the authenticate stage', () => {
       status: 401,
       challenge,
       type: 'application/problem+json; charset=utf-8',
-      body: { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'this operation needs valid credentials' },
+      body: {
+        type: 'about:blank',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'this operation needs valid credentials',
+      },
     });
   });
 
@@ -76,8 +120,19 @@ describe('the authenticate stage', () => {
       calls.push(`${requirement.scheme}:${requirement.scopes.join(',')}`);
       return byHeader(req, requirement);
     };
-    const twice = secured([[...bearer, { scheme: 'basic', scopes: [] }], [...bearer, { scheme: 'apiKey', scopes: [] }]]);
-    expect((await ask(twice, { 'x-bearer': 'ok', 'x-apiKey': 'ok' }, { bearer: counting, basic: counting, apiKey: counting })).status).toBe(200);
+    const twice = secured([
+      [...bearer, { scheme: 'basic', scopes: [] }],
+      [...bearer, { scheme: 'apiKey', scopes: [] }],
+    ]);
+    expect(
+      (
+        await ask(
+          twice,
+          { 'x-bearer': 'ok', 'x-apiKey': 'ok' },
+          { bearer: counting, basic: counting, apiKey: counting },
+        )
+      ).status,
+    ).toBe(200);
     expect(calls).toEqual(['bearer:', 'basic:', 'apiKey:']);
     calls.length = 0;
     expect((await ask(secured([]), {}, { bearer: counting })).status).toBe(200);

@@ -35,7 +35,10 @@ describe('declaredResponse', () => {
 describe('checkResult', () => {
   const matches: [string, OperationResult][] = [
     ['a declared status, body and header', { status: 201, body: { id: 'u1' }, headers: { Location: '/users/u1' } }],
-    ['a declared header given in another case', { status: 201, body: { id: 'u1' }, headers: { location: '/users/u1' } }],
+    [
+      'a declared header given in another case',
+      { status: 201, body: { id: 'u1' }, headers: { location: '/users/u1' } },
+    ],
     ['no body where none is declared', { status: 204 }],
     ['a body in a declared content type without a schema', { status: 404, body: { title: 'gone' } }],
     ['the lowest status', { status: 100, body: 'x' }],
@@ -46,12 +49,39 @@ describe('checkResult', () => {
   });
 
   const mismatches: [string, OperationResult, { pointer: string; message: string }[]][] = [
-    ['an undeclared status', { status: 409, body: {} }, [{ pointer: '/status', message: '409 is not a declared response of createUser' }]],
-    ['a body its schema refuses', { status: 201, body: { name: 'x' }, headers: { Location: '/u' } }, [{ pointer: '/body/id', message: 'is required' }]],
-    ['a body where none is declared', { status: 204, body: { id: 'u1' } }, [{ pointer: '/body', message: 'this response is declared without a body' }]],
-    ['a required header left out', { status: 201, body: { id: 'u1' } }, [{ pointer: '/headers/Location', message: 'is required by the declared response' }]],
-    ['a required header given as undefined, with other headers', { status: 201, body: { id: 'u1' }, headers: { Location: undefined, ETag: '"1"' } }, [{ pointer: '/headers/Location', message: 'is required by the declared response' }]],
-    ['a bad body and a missing header together', { status: 201, body: {} }, [{ pointer: '/body/id', message: 'is required' }, { pointer: '/headers/Location', message: 'is required by the declared response' }]],
+    [
+      'an undeclared status',
+      { status: 409, body: {} },
+      [{ pointer: '/status', message: '409 is not a declared response of createUser' }],
+    ],
+    [
+      'a body its schema refuses',
+      { status: 201, body: { name: 'x' }, headers: { Location: '/u' } },
+      [{ pointer: '/body/id', message: 'is required' }],
+    ],
+    [
+      'a body where none is declared',
+      { status: 204, body: { id: 'u1' } },
+      [{ pointer: '/body', message: 'this response is declared without a body' }],
+    ],
+    [
+      'a required header left out',
+      { status: 201, body: { id: 'u1' } },
+      [{ pointer: '/headers/Location', message: 'is required by the declared response' }],
+    ],
+    [
+      'a required header given as undefined, with other headers',
+      { status: 201, body: { id: 'u1' }, headers: { Location: undefined, ETag: '"1"' } },
+      [{ pointer: '/headers/Location', message: 'is required by the declared response' }],
+    ],
+    [
+      'a bad body and a missing header together',
+      { status: 201, body: {} },
+      [
+        { pointer: '/body/id', message: 'is required' },
+        { pointer: '/headers/Location', message: 'is required by the declared response' },
+      ],
+    ],
   ];
   it.each(mismatches)('reports %s', (_name, result, failures) => {
     expect(checkResult(strict, result, true).failures).toEqual(failures);
@@ -60,7 +90,9 @@ describe('checkResult', () => {
 
   it('gives the declared response, checked or not', () => {
     expect(checkResult(full, { status: 418 }, false).declared).toBe(clientError);
-    expect(checkResult(full, { status: 201, body: { id: 'u' }, headers: { Location: '/' } }, true).declared).toBe(created);
+    expect(checkResult(full, { status: 201, body: { id: 'u' }, headers: { Location: '/' } }, true).declared).toBe(
+      created,
+    );
   });
 
   const invalid: [string, unknown][] = [
@@ -83,7 +115,9 @@ describe('checkResult', () => {
       expect(thrown).toBeInstanceOf(SpecFirstRuntimeError);
       expect(thrown).toBeInstanceOf(TypeError);
       expect((thrown as SpecFirstRuntimeError).code).toBe('SFR2001');
-      expect((thrown as Error).message).toMatch(/^SFR2001 controller method `createUser` returned no valid status \(got .*\) for operation `createUser`; return \{ status, body \} with a status the spec declares$/);
+      expect((thrown as Error).message).toMatch(
+        /^SFR2001 controller method `createUser` returned no valid status \(got .*\) for operation `createUser`; return \{ status, body \} with a status the spec declares$/,
+      );
     }
   });
 

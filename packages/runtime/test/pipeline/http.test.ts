@@ -32,29 +32,56 @@ interface Seen {
   context: Pick<OperationContext, 'operationId' | 'requestId' | 'principals'>;
 }
 
-async function serve(answer: (request: { body: unknown }, context: OperationContext) => unknown, options: ServiceOptions = {}) {
+async function serve(
+  answer: (request: { body: unknown }, context: OperationContext) => unknown,
+  options: ServiceOptions = {},
+) {
   const seen: Seen[] = [];
   const logger = recordingLogger();
   const controller = {
     updateItem: (request: { body: unknown }, context: OperationContext) => {
-      seen.push({ request, context: { operationId: context.operationId, requestId: context.requestId, principals: context.principals } });
+      seen.push({
+        request,
+        context: { operationId: context.operationId, requestId: context.requestId, principals: context.principals },
+      });
       return answer(request, context);
     },
   };
   const app = createServiceApp(
     { basePath: '/api', tags: [{ operations: [updateItem], controller }] },
-    { logger, docs: false, authenticate: { bearer: (req) => (req.headers.authorization === 'Bearer good' ? { user: 'ann' } : null) }, ...options },
+    {
+      logger,
+      docs: false,
+      authenticate: { bearer: (req) => (req.headers.authorization === 'Bearer good' ? { user: 'ann' } : null) },
+      ...options,
+    },
   );
   const { url, close } = await listen(app);
   closers.push(close);
-  const call = async (path: string, init: { token?: string; body?: string; type?: string; headers?: Record<string, string> } = {}) => {
+  const call = async (
+    path: string,
+    init: { token?: string; body?: string; type?: string; headers?: Record<string, string> } = {},
+  ) => {
     const response = await fetch(`${url}/api${path}`, {
       method: 'PUT',
-      headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), 'content-type': init.type ?? 'application/json', 'x-request-id': 'rid-1', ...init.headers },
+      headers: {
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        'content-type': init.type ?? 'application/json',
+        'x-request-id': 'rid-1',
+        ...init.headers,
+      },
       body: init.body ?? '{"name":"lamp"}',
     });
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type'), headers: response.headers, body: text === '' || !response.headers.get('content-type')?.includes('json') ? text || undefined : (JSON.parse(text) as Record<string, unknown>) };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      headers: response.headers,
+      body:
+        text === '' || !response.headers.get('content-type')?.includes('json')
+          ? text || undefined
+          : (JSON.parse(text) as Record<string, unknown>),
+    };
   };
   return { call, seen, logger };
 }
@@ -63,11 +90,20 @@ describe('the HTTP pipeline', () => {
   it('calls the controller with the parameters, the body and a context, and writes what it returns', async () => {
     const { call, seen } = await serve(async (request) => ({ status: 200, body: { got: request.body } }));
     const answer = await call('/items/5?dryRun=true&extra=1', { token: 'good', headers: { 'If-Match': '"v1"' } });
-    expect(answer).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', body: { got: { name: 'lamp' } } });
+    expect(answer).toMatchObject({
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      body: { got: { name: 'lamp' } },
+    });
     expect(answer.headers.get('x-request-id')).toBe('rid-1');
     expect(seen).toEqual([
       {
-        request: { params: { id: 5 }, query: { dryRun: true }, headers: { 'If-Match': '"v1"' }, body: { name: 'lamp' } },
+        request: {
+          params: { id: 5 },
+          query: { dryRun: true },
+          headers: { 'If-Match': '"v1"' },
+          body: { name: 'lamp' },
+        },
         context: { operationId: 'updateItem', requestId: 'rid-1', principals: { bearer: { user: 'ann' } } },
       },
     ]);
@@ -85,7 +121,11 @@ describe('the HTTP pipeline', () => {
   it('answers a body in the wrong content type with 415 before it looks at the parameters', async () => {
     const { call, seen } = await serve(() => ({ status: 204 }));
     const answer = await call('/items/x', { token: 'good', type: 'text/plain', body: 'lamp' });
-    expect(answer).toMatchObject({ status: 415, type: 'application/problem+json; charset=utf-8', body: { title: 'Unsupported Media Type', detail: 'send the body as application/json' } });
+    expect(answer).toMatchObject({
+      status: 415,
+      type: 'application/problem+json; charset=utf-8',
+      body: { title: 'Unsupported Media Type', detail: 'send the body as application/json' },
+    });
     expect(seen).toEqual([]);
   });
 
@@ -112,10 +152,18 @@ describe('the HTTP pipeline', () => {
   it('answers failures with options.validationErrorResponse instead, written as it is even if undeclared', async () => {
     const { call } = await serve(() => ({ status: 204 }), {
       validateResponses: true,
-      validationErrorResponse: (problem, req) => ({ status: 422, body: { errors: { body: problem.errors.map((e) => `${e.pointer} ${e.message}`) }, path: req.path }, headers: { 'X-Why': 'invalid' } }),
+      validationErrorResponse: (problem, req) => ({
+        status: 422,
+        body: { errors: { body: problem.errors.map((e) => `${e.pointer} ${e.message}`) }, path: req.path },
+        headers: { 'X-Why': 'invalid' },
+      }),
     });
     const answer = await call('/items/1', { token: 'good', body: '{}' });
-    expect(answer).toMatchObject({ status: 422, type: 'application/json; charset=utf-8', body: { errors: { body: ['/body/name is required'] }, path: '/items/1' } });
+    expect(answer).toMatchObject({
+      status: 422,
+      type: 'application/json; charset=utf-8',
+      body: { errors: { body: ['/body/name is required'] }, path: '/items/1' },
+    });
     expect(answer.headers.get('x-why')).toBe('invalid');
   });
 
@@ -124,14 +172,23 @@ describe('the HTTP pipeline', () => {
       context.res.status(202).type('text/plain').send('streamed');
       return { status: 200, body: { ignored: true } };
     });
-    expect(await call('/items/1', { token: 'good' })).toMatchObject({ status: 202, type: 'text/plain; charset=utf-8', body: 'streamed' });
+    expect(await call('/items/1', { token: 'good' })).toMatchObject({
+      status: 202,
+      type: 'text/plain; charset=utf-8',
+      body: 'streamed',
+    });
   });
 
   it('checks the result when asked: an undeclared status is a 500 problem', async () => {
     const { call, logger } = await serve(() => ({ status: 201, body: {} }), { validateResponses: true });
     const answer = await call('/items/1', { token: 'good' });
-    expect(answer).toMatchObject({ status: 500, body: { errors: [{ pointer: '/status', message: '201 is not a declared response of updateItem' }] } });
-    expect(logger.entries.map((e) => e.message)).toEqual(['the controller result does not match the declared response']);
+    expect(answer).toMatchObject({
+      status: 500,
+      body: { errors: [{ pointer: '/status', message: '201 is not a declared response of updateItem' }] },
+    });
+    expect(logger.entries.map((e) => e.message)).toEqual([
+      'the controller result does not match the declared response',
+    ]);
   });
 
   it('does not check the result when told not to', async () => {
@@ -140,9 +197,34 @@ describe('the HTTP pipeline', () => {
   });
 
   const throws: [string, () => unknown, number, Record<string, unknown>, number][] = [
-    ['an HttpProblem answers as itself', () => Promise.reject(new HttpProblem(409, 'Conflict', { detail: 'taken' })), 409, { title: 'Conflict', detail: 'taken', instance: '/api/items/1' }, 0],
-    ['an HttpProblem thrown at once', () => { throw new HttpProblem(404, 'Not Found'); }, 404, { title: 'Not Found' }, 0],
-    ['anything else is a logged 500 that quotes the request id', () => { throw new Error('db down'); }, 500, { title: 'Internal Server Error', detail: 'the server failed to answer; quote request id rid-1 when reporting it' }, 1],
+    [
+      'an HttpProblem answers as itself',
+      () => Promise.reject(new HttpProblem(409, 'Conflict', { detail: 'taken' })),
+      409,
+      { title: 'Conflict', detail: 'taken', instance: '/api/items/1' },
+      0,
+    ],
+    [
+      'an HttpProblem thrown at once',
+      () => {
+        throw new HttpProblem(404, 'Not Found');
+      },
+      404,
+      { title: 'Not Found' },
+      0,
+    ],
+    [
+      'anything else is a logged 500 that quotes the request id',
+      () => {
+        throw new Error('db down');
+      },
+      500,
+      {
+        title: 'Internal Server Error',
+        detail: 'the server failed to answer; quote request id rid-1 when reporting it',
+      },
+      1,
+    ],
     ['no valid status is a logged 500', () => ({ body: {} }), 500, { title: 'Internal Server Error' }, 1],
   ];
   it.each(throws)('when the controller fails: %s', async (_name, answer, status, problem, logged) => {
@@ -154,8 +236,17 @@ describe('the HTTP pipeline', () => {
     expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(logged);
   });
 
-  it('hands an authenticator\'s throw to the error reply', async () => {
-    const { call } = await serve(() => ({ status: 204 }), { authenticate: { bearer: () => { throw new HttpProblem(403, 'Forbidden', { detail: 'needs items:write' }); } } });
-    expect(await call('/items/1', { token: 'good' })).toMatchObject({ status: 403, body: { title: 'Forbidden', detail: 'needs items:write' } });
+  it("hands an authenticator's throw to the error reply", async () => {
+    const { call } = await serve(() => ({ status: 204 }), {
+      authenticate: {
+        bearer: () => {
+          throw new HttpProblem(403, 'Forbidden', { detail: 'needs items:write' });
+        },
+      },
+    });
+    expect(await call('/items/1', { token: 'good' })).toMatchObject({
+      status: 403,
+      body: { title: 'Forbidden', detail: 'needs items:write' },
+    });
   });
 });

@@ -9,15 +9,37 @@ afterAll(() => Promise.all(closers.map((close) => close())));
 
 type Body = NonNullable<OperationDefinition['body']>;
 
-const userSchema = validator({ type: 'object', properties: { name: { type: 'string' }, role: { enum: ['a', 'b'], default: 'a' } }, required: ['name'] });
-const formSchema = validator({ type: 'object', properties: { email: { type: 'string', format: 'email' } }, required: ['email'], additionalProperties: false });
+const userSchema = validator({
+  type: 'object',
+  properties: { name: { type: 'string' }, role: { enum: ['a', 'b'], default: 'a' } },
+  required: ['name'],
+});
+const formSchema = validator({
+  type: 'object',
+  properties: { email: { type: 'string', format: 'email' } },
+  required: ['email'],
+  additionalProperties: false,
+});
 
-async function post(body: Body | undefined, init: { type?: string; data?: string | Uint8Array }, validate: OperationDefinition['validate'] = {}, limit: string | number = '1mb') {
-  const definition: OperationDefinition = { ...operation('createUser', 'post', '/users'), validate, ...(body ? { body } : {}) };
+async function post(
+  body: Body | undefined,
+  init: { type?: string; data?: string | Uint8Array },
+  validate: OperationDefinition['validate'] = {},
+  limit: string | number = '1mb',
+) {
+  const definition: OperationDefinition = {
+    ...operation('createUser', 'post', '/users'),
+    validate,
+    ...(body ? { body } : {}),
+  };
   const parsers = body ? [bodyParser(body.contentType, limit, body.openKeys !== false)] : [];
   const { url, close } = await serveStage('post', '/users', readBodyStage(definition), parsers);
   closers.push(close);
-  const response = await fetch(`${url}/users`, { method: 'POST', headers: init.type ? { 'content-type': init.type } : {}, ...(init.data !== undefined ? { body: init.data } : {}) });
+  const response = await fetch(`${url}/users`, {
+    method: 'POST',
+    headers: init.type ? { 'content-type': init.type } : {},
+    ...(init.data !== undefined ? { body: init.data } : {}),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -29,34 +51,159 @@ const text: Body = { contentType: 'text/plain', required: true };
 const bytes: Body = { contentType: 'application/octet-stream', required: false };
 
 describe('the read-body stage', () => {
-  const reads: [string, Body | undefined, { type?: string; data?: string }, OperationDefinition['validate'], unknown][] = [
-    ['a JSON object, defaults filled in by its validator', json, { type: 'application/json', data: '{"name":"ann"}' }, { body: userSchema }, { name: 'ann', role: 'a' }],
-    ['any JSON value, not only objects', json, { type: 'application/json', data: '"just a string"' }, {}, 'just a string'],
-    ['JSON in a +json media type', json, { type: 'application/merge-patch+json', data: '{"name":"bo"}' }, { body: userSchema }, { name: 'bo', role: 'a' }],
-    ['a form, as a plain object', form, { type: 'application/x-www-form-urlencoded', data: 'email=a%40b.c' }, { body: formSchema }, { email: 'a@b.c' }],
+  const reads: [
+    string,
+    Body | undefined,
+    { type?: string; data?: string },
+    OperationDefinition['validate'],
+    unknown,
+  ][] = [
+    [
+      'a JSON object, defaults filled in by its validator',
+      json,
+      { type: 'application/json', data: '{"name":"ann"}' },
+      { body: userSchema },
+      { name: 'ann', role: 'a' },
+    ],
+    [
+      'any JSON value, not only objects',
+      json,
+      { type: 'application/json', data: '"just a string"' },
+      {},
+      'just a string',
+    ],
+    [
+      'JSON in a +json media type',
+      json,
+      { type: 'application/merge-patch+json', data: '{"name":"bo"}' },
+      { body: userSchema },
+      { name: 'bo', role: 'a' },
+    ],
+    [
+      'a form, as a plain object',
+      form,
+      { type: 'application/x-www-form-urlencoded', data: 'email=a%40b.c' },
+      { body: formSchema },
+      { email: 'a@b.c' },
+    ],
     ['text, as a string', text, { type: 'text/plain', data: 'hello' }, {}, 'hello'],
     ['raw bytes', bytes, { type: 'application/octet-stream', data: 'AB' }, {}, { type: 'Buffer', data: [65, 66] }],
     ['an optional body that was not sent', optionalJson, {}, { body: userSchema }, undefined],
-    ['a form field with brackets, as a flat key', form, { type: 'application/x-www-form-urlencoded', data: 'a[b]=1&c=2' }, {}, { 'a[b]': '1', c: '2' }],
-    ['nothing, for an operation without a body, whatever is sent', undefined, { type: 'application/json', data: '{"name":"x"}' }, {}, undefined],
+    [
+      'a form field with brackets, as a flat key',
+      form,
+      { type: 'application/x-www-form-urlencoded', data: 'a[b]=1&c=2' },
+      {},
+      { 'a[b]': '1', c: '2' },
+    ],
+    [
+      'nothing, for an operation without a body, whatever is sent',
+      undefined,
+      { type: 'application/json', data: '{"name":"x"}' },
+      {},
+      undefined,
+    ],
   ];
   it.each(reads)('goes on with %s', async (_name, body, init, validate, value) => {
     const answer = await post(body, init, validate);
     expect(answer).toEqual({ status: 200, body: { ...(value === undefined ? {} : { value }), failures: [] } });
   });
 
-  const fails: [string, Body, { type?: string; data?: string | Uint8Array }, OperationDefinition['validate'], { pointer: string; message: string }[]][] = [
-    ['a required JSON body that was not sent', json, {}, { body: userSchema }, [{ pointer: '/body', message: 'is required (application/json)' }]],
-    ['an empty body in another content type', json, { type: 'text/plain', data: '' }, {}, [{ pointer: '/body', message: 'is required (application/json)' }]],
-    ['a required body sent empty, without a content type', json, { data: new Uint8Array() }, {}, [{ pointer: '/body', message: 'is required (application/json)' }]],
-    ['a required form that was not sent', form, {}, {}, [{ pointer: '/body', message: 'is required (application/x-www-form-urlencoded)' }]],
-    ['required bytes that were not sent', { ...bytes, required: true }, { data: new Uint8Array() }, {}, [{ pointer: '/body', message: 'is required (application/octet-stream)' }]],
-    ['a JSON body its schema refuses', json, { type: 'application/json', data: '{"role":"c"}' }, { body: userSchema }, [{ pointer: '/body/name', message: 'is required' }, { pointer: '/body/role', message: 'must be one of "a", "b"' }]],
-    ['a form its schema refuses', form, { type: 'application/x-www-form-urlencoded', data: 'email=nope&x=1' }, { body: formSchema }, [{ pointer: '/body/x', message: 'is not allowed here' }, { pointer: '/body/email', message: 'must match format "email"' }]],
-    ['an own __proto__ key', json, { type: 'application/json', data: '{"name":"a","__proto__":{"admin":true}}' }, { body: userSchema }, [{ pointer: '/body/__proto__', message: 'is not accepted: it could replace an object prototype' }]],
-    ['a __proto__ key spelled with escapes', json, { type: 'application/json', data: '{"\\u005f_proto__":{}}' }, {}, [{ pointer: '/body/__proto__', message: 'is not accepted: it could replace an object prototype' }]],
-    ['a constructor with a prototype, deep in an array', json, { type: 'application/json', data: '[{}, {"a/b~": {"constructor": {"prototype": {}}}}]' }, {}, [{ pointer: '/body/1/a~1b~0/constructor/prototype', message: 'is not accepted: it could replace an object prototype' }]],
-    ['a closed schema: its own check refuses __proto__', closedJson, { type: 'application/json', data: '{"name":"a","__proto__":{}}' }, { body: validator({ type: 'object', properties: { name: { type: 'string' } }, additionalProperties: false }) }, [{ pointer: '/body/__proto__', message: 'is not allowed here' }]],
+  const fails: [
+    string,
+    Body,
+    { type?: string; data?: string | Uint8Array },
+    OperationDefinition['validate'],
+    { pointer: string; message: string }[],
+  ][] = [
+    [
+      'a required JSON body that was not sent',
+      json,
+      {},
+      { body: userSchema },
+      [{ pointer: '/body', message: 'is required (application/json)' }],
+    ],
+    [
+      'an empty body in another content type',
+      json,
+      { type: 'text/plain', data: '' },
+      {},
+      [{ pointer: '/body', message: 'is required (application/json)' }],
+    ],
+    [
+      'a required body sent empty, without a content type',
+      json,
+      { data: new Uint8Array() },
+      {},
+      [{ pointer: '/body', message: 'is required (application/json)' }],
+    ],
+    [
+      'a required form that was not sent',
+      form,
+      {},
+      {},
+      [{ pointer: '/body', message: 'is required (application/x-www-form-urlencoded)' }],
+    ],
+    [
+      'required bytes that were not sent',
+      { ...bytes, required: true },
+      { data: new Uint8Array() },
+      {},
+      [{ pointer: '/body', message: 'is required (application/octet-stream)' }],
+    ],
+    [
+      'a JSON body its schema refuses',
+      json,
+      { type: 'application/json', data: '{"role":"c"}' },
+      { body: userSchema },
+      [
+        { pointer: '/body/name', message: 'is required' },
+        { pointer: '/body/role', message: 'must be one of "a", "b"' },
+      ],
+    ],
+    [
+      'a form its schema refuses',
+      form,
+      { type: 'application/x-www-form-urlencoded', data: 'email=nope&x=1' },
+      { body: formSchema },
+      [
+        { pointer: '/body/x', message: 'is not allowed here' },
+        { pointer: '/body/email', message: 'must match format "email"' },
+      ],
+    ],
+    [
+      'an own __proto__ key',
+      json,
+      { type: 'application/json', data: '{"name":"a","__proto__":{"admin":true}}' },
+      { body: userSchema },
+      [{ pointer: '/body/__proto__', message: 'is not accepted: it could replace an object prototype' }],
+    ],
+    [
+      'a __proto__ key spelled with escapes',
+      json,
+      { type: 'application/json', data: '{"\\u005f_proto__":{}}' },
+      {},
+      [{ pointer: '/body/__proto__', message: 'is not accepted: it could replace an object prototype' }],
+    ],
+    [
+      'a constructor with a prototype, deep in an array',
+      json,
+      { type: 'application/json', data: '[{}, {"a/b~": {"constructor": {"prototype": {}}}}]' },
+      {},
+      [
+        {
+          pointer: '/body/1/a~1b~0/constructor/prototype',
+          message: 'is not accepted: it could replace an object prototype',
+        },
+      ],
+    ],
+    [
+      'a closed schema: its own check refuses __proto__',
+      closedJson,
+      { type: 'application/json', data: '{"name":"a","__proto__":{}}' },
+      { body: validator({ type: 'object', properties: { name: { type: 'string' } }, additionalProperties: false }) },
+      [{ pointer: '/body/__proto__', message: 'is not allowed here' }],
+    ],
   ];
   it.each(fails)('lists a failure for %s, and goes on', async (_name, body, init, validate, failures) => {
     const answer = await post(body, init, validate);
@@ -65,11 +212,41 @@ describe('the read-body stage', () => {
   });
 
   const stops: [string, Body, { type?: string; data?: string | Uint8Array }, number, Record<string, unknown>][] = [
-    ['a body in another content type: 415', json, { type: 'text/plain', data: 'hi' }, 415, { title: 'Unsupported Media Type', detail: 'send the body as application/json' }],
-    ['a form sent as JSON: 415', form, { type: 'application/json', data: '{}' }, 415, { title: 'Unsupported Media Type', detail: 'send the body as application/x-www-form-urlencoded' }],
-    ['bytes sent without a content type: 415', text, { data: new TextEncoder().encode('hi') }, 415, { title: 'Unsupported Media Type', detail: 'send the body as text/plain' }],
-    ['text sent for bytes: 415', bytes, { type: 'text/plain', data: 'hi' }, 415, { title: 'Unsupported Media Type', detail: 'send the body as application/octet-stream' }],
-    ['JSON that does not parse: 400', json, { type: 'application/json', data: '{"name":' }, 400, { title: 'The request body is not valid JSON' }],
+    [
+      'a body in another content type: 415',
+      json,
+      { type: 'text/plain', data: 'hi' },
+      415,
+      { title: 'Unsupported Media Type', detail: 'send the body as application/json' },
+    ],
+    [
+      'a form sent as JSON: 415',
+      form,
+      { type: 'application/json', data: '{}' },
+      415,
+      { title: 'Unsupported Media Type', detail: 'send the body as application/x-www-form-urlencoded' },
+    ],
+    [
+      'bytes sent without a content type: 415',
+      text,
+      { data: new TextEncoder().encode('hi') },
+      415,
+      { title: 'Unsupported Media Type', detail: 'send the body as text/plain' },
+    ],
+    [
+      'text sent for bytes: 415',
+      bytes,
+      { type: 'text/plain', data: 'hi' },
+      415,
+      { title: 'Unsupported Media Type', detail: 'send the body as application/octet-stream' },
+    ],
+    [
+      'JSON that does not parse: 400',
+      json,
+      { type: 'application/json', data: '{"name":' },
+      400,
+      { title: 'The request body is not valid JSON' },
+    ],
   ];
   it.each(stops)('answers %s', async (_name, body, init, status, problem) => {
     const answer = await post(body, init);
@@ -83,22 +260,47 @@ describe('the read-body stage', () => {
     ['text', text, 'text/plain', large],
     ['bytes', bytes, 'application/octet-stream', large],
   ];
-  it.each(within)('reads %s over body-parser\'s default 100kb when the limit allows it', async (_name, body, type, data) => {
-    expect((await post(body, { type, data }, {}, '1mb')).status).toBe(200);
-  });
+  it.each(within)(
+    "reads %s over body-parser's default 100kb when the limit allows it",
+    async (_name, body, type, data) => {
+      expect((await post(body, { type, data }, {}, '1mb')).status).toBe(200);
+    },
+  );
 
   it('answers a chunked body (no Content-Length) in another content type with 415', async () => {
     const definition: OperationDefinition = { ...operation('createUser', 'post', '/users'), body: json };
-    const { url, close } = await serveStage('post', '/users', readBodyStage(definition), [bodyParser('application/json', '1mb', true)]);
+    const { url, close } = await serveStage('post', '/users', readBodyStage(definition), [
+      bodyParser('application/json', '1mb', true),
+    ]);
     closers.push(close);
-    const stream = new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode('hi')), controller.close()) });
-    const response = await fetch(`${url}/users`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: stream, duplex: 'half' } as RequestInit);
+    const stream = new ReadableStream({
+      start: (controller) => (controller.enqueue(new TextEncoder().encode('hi')), controller.close()),
+    });
+    const response = await fetch(`${url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(415);
   });
 
   it('refuses a body over the limit with a 413', async () => {
-    const answer = await post(json, { type: 'application/json', data: JSON.stringify({ name: 'x'.repeat(200) }) }, {}, 100);
-    expect(answer).toEqual({ status: 413, body: { type: 'about:blank', title: 'The request body is too large', status: 413, detail: 'the limit is 100 bytes' } });
+    const answer = await post(
+      json,
+      { type: 'application/json', data: JSON.stringify({ name: 'x'.repeat(200) }) },
+      {},
+      100,
+    );
+    expect(answer).toEqual({
+      status: 413,
+      body: {
+        type: 'about:blank',
+        title: 'The request body is too large',
+        status: 413,
+        detail: 'the limit is 100 bytes',
+      },
+    });
   });
 
   it('leaves a __proto__ key to the controller when the schema is closed and nothing checks it', async () => {

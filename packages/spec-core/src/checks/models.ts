@@ -61,13 +61,15 @@ export class ModelRegistry {
   /** All names a reference may use: declared models and their variants. */
   allNames(): string[] {
     const names: string[] = [];
-    for (const name of this.declared.keys()) names.push(name, name + VARIANT_SUFFIXES.create, name + VARIANT_SUFFIXES.update);
+    for (const name of this.declared.keys())
+      names.push(name, name + VARIANT_SUFFIXES.create, name + VARIANT_SUFFIXES.update);
     return names;
   }
 
   private variantBase(name: string): string | undefined {
     for (const suffix of Object.values(VARIANT_SUFFIXES)) {
-      if (name.endsWith(suffix) && this.declared.has(name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
+      if (name.endsWith(suffix) && this.declared.has(name.slice(0, -suffix.length)))
+        return name.slice(0, -suffix.length);
     }
     return undefined;
   }
@@ -153,7 +155,11 @@ export class ModelRegistry {
         // later one takes the first free `User2`, `User3`... (`ordered` puts exact names first).
         continue;
       }
-      for (const identifier of [model.identifier, model.identifier + VARIANT_SUFFIXES.create, model.identifier + VARIANT_SUFFIXES.update]) {
+      for (const identifier of [
+        model.identifier,
+        model.identifier + VARIANT_SUFFIXES.create,
+        model.identifier + VARIANT_SUFFIXES.update,
+      ]) {
         const other = byIdentifier.get(identifier);
         if (other && other !== model) {
           diagnostics.push(
@@ -177,12 +183,23 @@ export class ModelRegistry {
    */
   private nameImported(byIdentifier: Map<string, IRModel>): void {
     const imported = [...this.declared.values()].filter((m) => m.fromService !== undefined);
-    const ordered = [...imported.filter((m) => m.name === m.identifier), ...imported.filter((m) => m.name !== m.identifier)];
-    const taken = (id: string) => [id, id + VARIANT_SUFFIXES.create, id + VARIANT_SUFFIXES.update].some((t) => byIdentifier.has(t) || (this.declared.has(t) && this.declared.get(t)!.fromService === undefined));
+    const ordered = [
+      ...imported.filter((m) => m.name === m.identifier),
+      ...imported.filter((m) => m.name !== m.identifier),
+    ];
+    const taken = (id: string) =>
+      [id, id + VARIANT_SUFFIXES.create, id + VARIANT_SUFFIXES.update].some(
+        (t) => byIdentifier.has(t) || (this.declared.has(t) && this.declared.get(t)!.fromService === undefined),
+      );
     for (const model of ordered) {
       const base = model.identifier;
       for (let n = 2; taken(model.identifier); n++) model.identifier = `${base}${n}`;
-      for (const id of [model.identifier, model.identifier + VARIANT_SUFFIXES.create, model.identifier + VARIANT_SUFFIXES.update]) byIdentifier.set(id, model);
+      for (const id of [
+        model.identifier,
+        model.identifier + VARIANT_SUFFIXES.create,
+        model.identifier + VARIANT_SUFFIXES.update,
+      ])
+        byIdentifier.set(id, model);
     }
   }
 
@@ -192,7 +209,11 @@ export class ModelRegistry {
    */
   private checkCycles(diagnostics: Diagnostic[]): void {
     const edges = new Map<string, string[]>();
-    for (const [name, model] of this.declared) edges.set(name, topLevelRefs(model.schema).map((r) => this.variantBase(r) ?? r));
+    for (const [name, model] of this.declared)
+      edges.set(
+        name,
+        topLevelRefs(model.schema).map((r) => this.variantBase(r) ?? r),
+      );
     const state = new Map<string, 'visiting' | 'done'>();
     const reported = new Set<string>();
     const visit = (name: string, path: string[]): void => {
@@ -232,7 +253,13 @@ export class ModelRegistry {
         const { propertyName, mapping } = schema.discriminator;
         const members = schema.variants.filter((v): v is IRRefSchema => v.kind === 'ref').map((v) => v.model);
         if (members.length !== schema.variants.length) {
-          diagnostics.push(diagnosticAtLoc(schema.loc, { code: 'SF2007', message: `a discriminated \`${schema.kind}\` must list named models only`, hint: 'move each inline member into a model and refer to it by name' }));
+          diagnostics.push(
+            diagnosticAtLoc(schema.loc, {
+              code: 'SF2007',
+              message: `a discriminated \`${schema.kind}\` must list named models only`,
+              hint: 'move each inline member into a model and refer to it by name',
+            }),
+          );
           return;
         }
         for (const entry of mapping) {
@@ -297,7 +324,12 @@ export class ModelRegistry {
     switch (schema.kind) {
       case 'ref': {
         if (this.variantBase(schema.model) !== undefined) return schema;
-        const suffix = variant === 'update' && top ? VARIANT_SUFFIXES.update : affected.has(schema.model) ? VARIANT_SUFFIXES.create : '';
+        const suffix =
+          variant === 'update' && top
+            ? VARIANT_SUFFIXES.update
+            : affected.has(schema.model)
+              ? VARIANT_SUFFIXES.create
+              : '';
         return suffix === '' ? schema : { ...schema, model: schema.model + suffix };
       }
       case 'object':
@@ -331,7 +363,10 @@ export class ModelRegistry {
           const derived = variants[i];
           if (v.kind === 'ref' && derived?.kind === 'ref') renamed.set(v.model, derived.model);
         });
-        const mapping = schema.discriminator.mapping.map((m) => ({ value: m.value, model: renamed.get(m.model) ?? m.model }));
+        const mapping = schema.discriminator.mapping.map((m) => ({
+          value: m.value,
+          model: renamed.get(m.model) ?? m.model,
+        }));
         return { ...schema, variants, discriminator: { ...schema.discriminator, mapping } };
       }
       default:
@@ -341,7 +376,12 @@ export class ModelRegistry {
 }
 
 /** The property `name` of an object model, looking through allOf parts and model references. */
-function findProperty(schema: IRSchema, name: string, models: ReadonlyMap<string, IRModel>, seen = new Set<string>()): IRProperty | undefined {
+function findProperty(
+  schema: IRSchema,
+  name: string,
+  models: ReadonlyMap<string, IRModel>,
+  seen = new Set<string>(),
+): IRProperty | undefined {
   switch (schema.kind) {
     case 'object':
       return schema.properties.find((p) => p.name === name);

@@ -29,7 +29,12 @@ export interface OperationOverrides {
  * Checks the overrides against the imported document and applies them to its operations.
  * `documentFile` is the document's name as diagnostics print it.
  */
-export function applyOperationOverrides(ctx: BuildContext, overrides: OperationOverrides, description: RestDescription, documentFile: string): void {
+export function applyOperationOverrides(
+  ctx: BuildContext,
+  overrides: OperationOverrides,
+  description: RestDescription,
+  documentFile: string,
+): void {
   const byId = new Map(description.operations.map((op) => [op.operationId, op]));
   const schemeNames = description.securitySchemes.map((s) => s.name);
   for (const [operationId, raw] of Object.entries(overrides.entries)) {
@@ -37,16 +42,30 @@ export function applyOperationOverrides(ctx: BuildContext, overrides: OperationO
     const op = byId.get(operationId);
     if (!op) {
       ctx.diagnostics.push(
-        diagnosticAt(overrides.source, pointer, {
-          code: 'SF4007',
-          message: `service \`${overrides.service}\` overrides \`${operationId}\`, which is no operation of \`${documentFile}\``,
-          hint: unknownOperationHint(operationId, description.operations),
-        }, 'key'),
+        diagnosticAt(
+          overrides.source,
+          pointer,
+          {
+            code: 'SF4007',
+            message: `service \`${overrides.service}\` overrides \`${operationId}\`, which is no operation of \`${documentFile}\``,
+            hint: unknownOperationHint(operationId, description.operations),
+          },
+          'key',
+        ),
       );
       continue;
     }
     if (!isRecord(raw)) continue; // reported by the schema check
-    if (raw.security !== undefined) overrideSecurity(ctx, overrides.source, joinPointer(pointer, 'security'), raw.security, op, schemeNames, documentFile);
+    if (raw.security !== undefined)
+      overrideSecurity(
+        ctx,
+        overrides.source,
+        joinPointer(pointer, 'security'),
+        raw.security,
+        op,
+        schemeNames,
+        documentFile,
+      );
   }
 }
 
@@ -60,7 +79,11 @@ function unknownOperationHint(written: string, operations: readonly IROperation[
   if (byMethodName) {
     return `\`${written}\` is the generated method name of \`${byMethodName.operationId}\`; write the operationId as the document does: \`${byMethodName.operationId}\``;
   }
-  return didYouMean(written, operations.map((op) => op.operationId), 'operationId');
+  return didYouMean(
+    written,
+    operations.map((op) => op.operationId),
+    'operationId',
+  );
 }
 
 /**
@@ -84,13 +107,19 @@ function overrideSecurity(
     for (const { scheme } of requirement.schemes) {
       if (schemeNames.includes(scheme)) continue;
       ctx.diagnostics.push(
-        diagnosticAt(source, joinPointer(joinPointer(pointer, i), scheme), {
-          code: 'SF4008',
-          message: `unknown security scheme \`${scheme}\` in the override of \`${op.operationId}\`: \`${documentFile}\` does not declare it`,
-          hint: schemeNames.length > 0
-            ? didYouMean(scheme, schemeNames, 'security scheme')
-            : `\`${documentFile}\` declares no security schemes (\`components/securitySchemes\`), and an override can only use the document's schemes`,
-        }, 'key'),
+        diagnosticAt(
+          source,
+          joinPointer(joinPointer(pointer, i), scheme),
+          {
+            code: 'SF4008',
+            message: `unknown security scheme \`${scheme}\` in the override of \`${op.operationId}\`: \`${documentFile}\` does not declare it`,
+            hint:
+              schemeNames.length > 0
+                ? didYouMean(scheme, schemeNames, 'security scheme')
+                : `\`${documentFile}\` declares no security schemes (\`components/securitySchemes\`), and an override can only use the document's schemes`,
+          },
+          'key',
+        ),
       );
     }
   });

@@ -16,7 +16,13 @@ export function checkService(ctx: BuildContext, service: IRService): void {
   for (const op of service.operations) {
     const parsed = parsePathTemplate(op.path);
     if (parsed.error !== undefined) {
-      diagnostics.push(diagnosticAtLoc(op.loc, { code: 'SF3010', message: parsed.error, hint: 'write a plain path of `/`-separated segments, with parameters as `{name}`, e.g. `/users/{id}`' }));
+      diagnostics.push(
+        diagnosticAtLoc(op.loc, {
+          code: 'SF3010',
+          message: parsed.error,
+          hint: 'write a plain path of `/`-separated segments, with parameters as `{name}`, e.g. `/users/{id}`',
+        }),
+      );
     }
     checkPathParameters(op, parsed, diagnostics);
     const seen = new Map<string, (typeof op.parameters)[number]>();
@@ -46,7 +52,11 @@ export function checkService(ctx: BuildContext, service: IRService): void {
     }
     if (op.responses.length === 0) {
       diagnostics.push(
-        diagnosticAtLoc(op.loc, { code: 'SF3012', message: `operation \`${op.operationId}\` declares no responses`, hint: 'declare at least the success response, e.g. `200: User`' }),
+        diagnosticAtLoc(op.loc, {
+          code: 'SF3012',
+          message: `operation \`${op.operationId}\` declares no responses`,
+          hint: 'declare at least the success response, e.g. `200: User`',
+        }),
       );
     }
   }
@@ -100,5 +110,7 @@ export function checkService(ctx: BuildContext, service: IRService): void {
  * so the second definition in the file is the one reported and "first ... here" points above it.
  */
 function inSourceOrder<T extends { loc: IRLocation }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+  return [...items].sort(
+    (a, b) => compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column,
+  );
 }

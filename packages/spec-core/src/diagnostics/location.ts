@@ -17,7 +17,12 @@ export interface DiagnosticInput {
 }
 
 /** A diagnostic at `pointer` of `source` (on the key when `on` is `key`, for names). */
-export function diagnosticAt(source: SourceFile, pointer: string, input: DiagnosticInput, on: 'key' | 'value' = 'value'): Diagnostic {
+export function diagnosticAt(
+  source: SourceFile,
+  pointer: string,
+  input: DiagnosticInput,
+  on: 'key' | 'value' = 'value',
+): Diagnostic {
   const pos = locate(source, pointer, on);
   return {
     code: input.code,

@@ -32,7 +32,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   if (bestDistance <= limit) return best;
   // A renamed-by-extension name (`getUser` → `getUserById`) is far in edits but obvious to a reader.
   const lower = word.toLowerCase();
-  const extended = [...candidates].filter((c) => lower.length >= 3 && (c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase())));
+  const extended = [...candidates].filter(
+    (c) => lower.length >= 3 && (c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase())),
+  );
   return extended.length === 1 ? extended[0] : undefined;
 }
 
@@ -42,7 +44,10 @@ export function didYouMean(word: string, candidates: readonly string[], what: st
   if (match !== undefined) return `did you mean \`${match}\`?`;
   if (candidates.length === 0) return `no ${what} is defined`;
   const sorted = [...candidates].sort();
-  const shown = sorted.slice(0, 8).map((c) => `\`${c}\``).join(', ');
+  const shown = sorted
+    .slice(0, 8)
+    .map((c) => `\`${c}\``)
+    .join(', ');
   return `known ${what}s: ${shown}${sorted.length > 8 ? `, … (${sorted.length} in all)` : ''}`;
 }
 

@@ -33,10 +33,30 @@ import type {
 export type IRSchemaKind = IRSchema['kind'];
 
 /** The schema type of one kind: `IRSchemaOfKind<'object'>` is `IRObjectSchema`; `'integer'` gives an `IRNumberSchema` whose kind is `'integer'`. */
-export type IRSchemaOfKind<K extends IRSchemaKind> = IRSchema extends infer S ? (S extends { kind: infer SK } ? (K extends SK ? S & { kind: K } : never) : never) : never;
+export type IRSchemaOfKind<K extends IRSchemaKind> = IRSchema extends infer S
+  ? S extends { kind: infer SK }
+    ? K extends SK
+      ? S & { kind: K }
+      : never
+    : never
+  : never;
 
 /** Every schema kind, in the order ir.ts declares them: for tables and exhaustive tests. */
-export const IR_SCHEMA_KINDS: readonly IRSchemaKind[] = ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object', 'ref', 'oneOf', 'anyOf', 'allOf', 'literal', 'any'];
+export const IR_SCHEMA_KINDS: readonly IRSchemaKind[] = [
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'null',
+  'array',
+  'object',
+  'ref',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'literal',
+  'any',
+];
 
 /** How a schema holds a child schema. */
 export type SchemaEdge =
@@ -107,7 +127,16 @@ const STOP = Symbol('stop');
  */
 export function walkSchema(schema: IRSchema, visitor: SchemaVisitor, options: WalkOptions = {}): boolean {
   const owner = options.owner ?? { kind: 'schema' };
-  return visit(schema, visitor, { path: options.path ?? [], loc: schema.loc, parent: undefined, edge: undefined, depth: 0, owner }) !== STOP;
+  return (
+    visit(schema, visitor, {
+      path: options.path ?? [],
+      loc: schema.loc,
+      parent: undefined,
+      edge: undefined,
+      depth: 0,
+      owner,
+    }) !== STOP
+  );
 }
 
 /**
@@ -118,7 +147,8 @@ export function walkSchema(schema: IRSchema, visitor: SchemaVisitor, options: Wa
  */
 export function walkIR(ir: SpecIR, visitor: SchemaVisitor): boolean {
   for (const [m, model] of ir.models.entries()) {
-    if (!walkSchema(model.schema, visitor, { path: ['models', m, 'schema'], owner: { kind: 'model', model } })) return false;
+    if (!walkSchema(model.schema, visitor, { path: ['models', m, 'schema'], owner: { kind: 'model', model } }))
+      return false;
   }
   for (const [s, service] of ir.services.entries()) {
     for (const [o, operation] of service.operations.entries()) {
@@ -128,13 +158,30 @@ export function walkIR(ir: SpecIR, visitor: SchemaVisitor): boolean {
         if (!walkSchema(parameter.schema, visitor, { path: [...at, 'parameters', p, 'schema'], owner })) return false;
       }
       const { body } = operation;
-      if (body && !walkSchema(body.schema, visitor, { path: [...at, 'body', 'schema'], owner: { kind: 'body', service, operation, body } })) return false;
+      if (
+        body &&
+        !walkSchema(body.schema, visitor, {
+          path: [...at, 'body', 'schema'],
+          owner: { kind: 'body', service, operation, body },
+        })
+      )
+        return false;
       for (const [r, response] of operation.responses.entries()) {
         const owner: SchemaOwner = { kind: 'response', service, operation, response };
-        if (response.schema && !walkSchema(response.schema, visitor, { path: [...at, 'responses', r, 'schema'], owner })) return false;
+        if (
+          response.schema &&
+          !walkSchema(response.schema, visitor, { path: [...at, 'responses', r, 'schema'], owner })
+        )
+          return false;
         for (const [h, header] of response.headers.entries()) {
           const headerOwner: SchemaOwner = { kind: 'header', service, operation, response, header };
-          if (!walkSchema(header.schema, visitor, { path: [...at, 'responses', r, 'headers', h, 'schema'], owner: headerOwner })) return false;
+          if (
+            !walkSchema(header.schema, visitor, {
+              path: [...at, 'responses', r, 'headers', h, 'schema'],
+              owner: headerOwner,
+            })
+          )
+            return false;
         }
       }
     }
@@ -145,27 +192,44 @@ export function walkIR(ir: SpecIR, visitor: SchemaVisitor): boolean {
 function visit(node: IRSchema, visitor: SchemaVisitor, at: SchemaVisit): typeof STOP | undefined {
   const entered = visitor.enter?.(node, at);
   if (entered === 'stop') return STOP;
-  const own = entered === 'skip' ? undefined : (visitor[node.kind] as ((n: IRSchema, a: SchemaVisit) => WalkControl) | undefined)?.(node, at);
+  const own =
+    entered === 'skip'
+      ? undefined
+      : (visitor[node.kind] as ((n: IRSchema, a: SchemaVisit) => WalkControl) | undefined)?.(node, at);
   if (own === 'stop') return STOP;
   if (entered !== 'skip' && own !== 'skip') {
     const child = (schema: IRSchema, edge: SchemaEdge, ...segments: (string | number)[]): typeof STOP | undefined =>
-      visit(schema, visitor, { path: [...at.path, ...segments], loc: schema.loc, parent: node, edge, depth: at.depth + 1, owner: at.owner });
+      visit(schema, visitor, {
+        path: [...at.path, ...segments],
+        loc: schema.loc,
+        parent: node,
+        edge,
+        depth: at.depth + 1,
+        owner: at.owner,
+      });
     switch (node.kind) {
       case 'array':
         if (child(node.items, { via: 'items' }, 'items') === STOP) return STOP;
         break;
       case 'object':
         for (const [index, property] of node.properties.entries()) {
-          if (child(property.schema, { via: 'property', property, index }, 'properties', index, 'schema') === STOP) return STOP;
+          if (child(property.schema, { via: 'property', property, index }, 'properties', index, 'schema') === STOP)
+            return STOP;
         }
-        if (typeof node.additionalProperties === 'object' && child(node.additionalProperties, { via: 'additionalProperties' }, 'additionalProperties') === STOP) return STOP;
+        if (
+          typeof node.additionalProperties === 'object' &&
+          child(node.additionalProperties, { via: 'additionalProperties' }, 'additionalProperties') === STOP
+        )
+          return STOP;
         break;
       case 'allOf':
-        for (const [index, part] of node.parts.entries()) if (child(part, { via: 'part', index }, 'parts', index) === STOP) return STOP;
+        for (const [index, part] of node.parts.entries())
+          if (child(part, { via: 'part', index }, 'parts', index) === STOP) return STOP;
         break;
       case 'oneOf':
       case 'anyOf':
-        for (const [index, variant] of node.variants.entries()) if (child(variant, { via: 'variant', index }, 'variants', index) === STOP) return STOP;
+        for (const [index, variant] of node.variants.entries())
+          if (child(variant, { via: 'variant', index }, 'variants', index) === STOP) return STOP;
         break;
       default:
         break;

@@ -45,11 +45,23 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
     const absPath = path.resolve(ctx.root, value);
     const rel = path.relative(ctx.root, absPath).split(path.sep).join('/');
     if (!isPathInside(ctx.root, absPath)) {
-      report(ctx, at(key), 'SF0004', `\`${key}: ${value}\` points outside the project root`, 'use a folder inside the project, e.g. `' + DEFAULT_DIRS[key] + '`');
+      report(
+        ctx,
+        at(key),
+        'SF0004',
+        `\`${key}: ${value}\` points outside the project root`,
+        'use a folder inside the project, e.g. `' + DEFAULT_DIRS[key] + '`',
+      );
       return DEFAULT_DIRS[key];
     }
     if (rel === '' && key === 'output') {
-      report(ctx, at(key), 'SF0004', '`output` cannot be the project root: generated code owns and rewrites that folder', 'use a folder of its own, e.g. `generated`');
+      report(
+        ctx,
+        at(key),
+        'SF0004',
+        '`output` cannot be the project root: generated code owns and rewrites that folder',
+        'use a folder of its own, e.g. `generated`',
+      );
       return DEFAULT_DIRS[key];
     }
     return rel === '' ? '.' : rel;
@@ -58,17 +70,29 @@ export function readProjectConfig(ctx: BuildContext, source: SourceFile | undefi
   const output = folder('output');
   const services = folder('services');
   if (output === spec || output === services || spec.startsWith(`${output}/`) || services.startsWith(`${output}/`)) {
-    report(ctx, at('output'), 'SF0004', `\`output: ${output}\` overlaps the spec or services folder; sync would overwrite hand-written files`, 'give generated code a folder of its own, e.g. `generated`');
+    report(
+      ctx,
+      at('output'),
+      'SF0004',
+      `\`output: ${output}\` overlaps the spec or services folder; sync would overwrite hand-written files`,
+      'give generated code a folder of its own, e.g. `generated`',
+    );
   }
   const lint = isRecord(raw.lint) ? raw.lint : {};
   return {
     // The folder name may hold anything (`My Project`); the IR's name is always kebab-case.
-    name: typeof raw.name === 'string' && NAME_PATTERNS.project.test(raw.name) ? raw.name : toFileName(path.basename(ctx.root)) || 'project',
+    name:
+      typeof raw.name === 'string' && NAME_PATTERNS.project.test(raw.name)
+        ? raw.name
+        : toFileName(path.basename(ctx.root)) || 'project',
     specDir: spec,
     outputDir: output,
     servicesDir: services,
     apps: Array.isArray(raw.apps) ? stringList(raw.apps) : [`${services}/*/src/app.ts`],
-    lint: { allowAdhocSchemas: stringList(lint.allowAdhocSchemas), allowManualRouters: stringList(lint.allowManualRouters) },
+    lint: {
+      allowAdhocSchemas: stringList(lint.allowAdhocSchemas),
+      allowManualRouters: stringList(lint.allowManualRouters),
+    },
     kind: 'project',
   };
 }

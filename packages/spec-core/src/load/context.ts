@@ -57,17 +57,35 @@ export function relativeName(ctx: BuildContext, absPath: string): string {
 }
 
 /** Resolves `ref` against `fromDir`; undefined (after reporting at `where`) when it leaves the root. */
-export function resolveInsideRoot(ctx: BuildContext, fromDir: string, ref: string, where: IRLocation | undefined, what: string): string | undefined {
+export function resolveInsideRoot(
+  ctx: BuildContext,
+  fromDir: string,
+  ref: string,
+  where: IRLocation | undefined,
+  what: string,
+): string | undefined {
   const absPath = path.resolve(fromDir, ref);
   // As written here; where symbolic links lead is checked once, when the file is read.
   if (absPath === ctx.root || !isPathInside(ctx.root, absPath)) {
-    report(ctx, where, 'SF0004', `${what} \`${ref}\` is outside the project root`, 'keep every spec file inside the folder that holds specfirst.yaml (or the OpenAPI document)');
+    report(
+      ctx,
+      where,
+      'SF0004',
+      `${what} \`${ref}\` is outside the project root`,
+      'keep every spec file inside the folder that holds specfirst.yaml (or the OpenAPI document)',
+    );
     return undefined;
   }
   return absPath;
 }
 
-export function report(ctx: BuildContext, where: IRLocation | undefined, code: DiagnosticCode, message: string, hint?: string): void {
+export function report(
+  ctx: BuildContext,
+  where: IRLocation | undefined,
+  code: DiagnosticCode,
+  message: string,
+  hint?: string,
+): void {
   const loc = where ?? { file: 'specfirst.yaml', pointer: '', line: 0, column: 0 };
   ctx.diagnostics.push(diagnosticAtLoc(loc, { code, message, hint }));
 }
@@ -83,7 +101,11 @@ export interface ReadOptions {
  * Reads and parses a spec file, validating it against its JSON Schema when `kind` is given.
  * Returns undefined when it is missing (reported only when `required`) or unparsable.
  */
-export function* readSpecFile(ctx: BuildContext, absPath: string, options: ReadOptions): Loader<SourceFile | undefined> {
+export function* readSpecFile(
+  ctx: BuildContext,
+  absPath: string,
+  options: ReadOptions,
+): Loader<SourceFile | undefined> {
   const result = yield* requestFile(ctx, absPath, options.referencedFrom);
   return result ? acceptSpecFile(ctx, relativeName(ctx, absPath), result, options) : undefined;
 }
@@ -92,17 +114,32 @@ export function* readSpecFile(ctx: BuildContext, absPath: string, options: ReadO
  * Asks the driver for a file, unless it lies outside the root once symbolic links are followed
  * (then it is reported and undefined is returned). Every read of a load goes through here.
  */
-export function* requestFile(ctx: BuildContext, absPath: string, referencedFrom?: IRLocation): Loader<FileResult | undefined> {
+export function* requestFile(
+  ctx: BuildContext,
+  absPath: string,
+  referencedFrom?: IRLocation,
+): Loader<FileResult | undefined> {
   const file = relativeName(ctx, absPath);
   if (!isInsideRoot(ctx, absPath)) {
-    report(ctx, referencedFrom ?? { file, pointer: '', line: 0, column: 0 }, 'SF0004', `\`${file}\` leads outside the project root (through a symbolic link)`, 'keep spec files inside the project; copy the file in instead of linking to it');
+    report(
+      ctx,
+      referencedFrom ?? { file, pointer: '', line: 0, column: 0 },
+      'SF0004',
+      `\`${file}\` leads outside the project root (through a symbolic link)`,
+      'keep spec files inside the project; copy the file in instead of linking to it',
+    );
     return undefined;
   }
   return yield { absPath, file };
 }
 
 /** Records what a read gave: diagnostics for failures, parse errors and schema violations. */
-export function acceptSpecFile(ctx: BuildContext, file: string, result: FileResult, options: ReadOptions): SourceFile | undefined {
+export function acceptSpecFile(
+  ctx: BuildContext,
+  file: string,
+  result: FileResult,
+  options: ReadOptions,
+): SourceFile | undefined {
   if (!result.ok) {
     if (result.missing && !options.required) return undefined;
     const where = options.referencedFrom ?? { file, pointer: '', line: 0, column: 0 };
@@ -135,6 +172,7 @@ export function specfirstDialect(ctx: BuildContext): SchemaDialect {
   return {
     name: 'specfirst',
     // The reference is located at the model name itself (`Usr` in `$ref: Usr` or `owner: Usr`).
-    resolveRef: (ref: string, source: SourceFile, pointer: string, base: IRSchemaBase) => ctx.models.ref(ref, { ...base, loc: irLoc(source, pointer) }),
+    resolveRef: (ref: string, source: SourceFile, pointer: string, base: IRSchemaBase) =>
+      ctx.models.ref(ref, { ...base, loc: irLoc(source, pointer) }),
   };
 }

@@ -15,9 +15,7 @@ export interface ReadRequest {
   file: string;
 }
 
-export type FileResult =
-  | { ok: true; source: SourceFile }
-  | { ok: false; missing: boolean; message: string };
+export type FileResult = { ok: true; source: SourceFile } | { ok: false; missing: boolean; message: string };
 
 export type Loader<T> = Generator<ReadRequest, T, FileResult>;
 

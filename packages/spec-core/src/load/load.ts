@@ -5,7 +5,17 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { findProjectRoot, PROJECT_FILE, readProjectConfig } from './config.js';
-import { acceptSpecFile, type BuildContext, createContext, readSpecFile, requestFile, relativeName, report, resolveInsideRoot, specfirstDialect } from './context.js';
+import {
+  acceptSpecFile,
+  type BuildContext,
+  createContext,
+  readSpecFile,
+  requestFile,
+  relativeName,
+  report,
+  resolveInsideRoot,
+  specfirstDialect,
+} from './context.js';
 import { compareStrings, type Diagnostic, sortDiagnostics } from '../diagnostics/diagnostics.js';
 import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from './io.js';
 import { IR_VERSION, type IRProject, type IRService, type SpecIR } from '../ir/ir.js';
@@ -60,7 +70,15 @@ function resolveTarget(target: string): Target {
     return {
       mode: 'invalid',
       root: path.dirname(absolute),
-      diagnostic: { code: 'SF0002', severity: 'error', message: `\`${target}\` does not exist`, hint: 'pass a project folder, its specfirst.yaml, or an OpenAPI document', file: absolute, line: 0, column: 0 },
+      diagnostic: {
+        code: 'SF0002',
+        severity: 'error',
+        message: `\`${target}\` does not exist`,
+        hint: 'pass a project folder, its specfirst.yaml, or an OpenAPI document',
+        file: absolute,
+        line: 0,
+        column: 0,
+      },
     };
   }
   const root = findProjectRoot(absolute);
@@ -149,7 +167,13 @@ function emptyIr(project: IRProject): SpecIR {
 }
 
 /** `spec/<name>.yaml`, or `spec/<name>.yml` when there is no `.yaml`. */
-function* readYamlVariant(ctx: BuildContext, dir: string, name: string, kind: SpecFileKind, required: boolean): Loader<SourceFile | undefined> {
+function* readYamlVariant(
+  ctx: BuildContext,
+  dir: string,
+  name: string,
+  kind: SpecFileKind,
+  required: boolean,
+): Loader<SourceFile | undefined> {
   for (const extension of ['.yaml', '.yml']) {
     const absPath = path.join(dir, name + extension);
     const result = yield* requestFile(ctx, absPath);
@@ -159,7 +183,13 @@ function* readYamlVariant(ctx: BuildContext, dir: string, name: string, kind: Sp
   }
   if (required) {
     const file = relativeName(ctx, path.join(dir, `${name}.yaml`));
-    report(ctx, { file, pointer: '', line: 0, column: 0 }, 'SF0002', `\`${file}\` not found`, `every project needs ${name}.yaml in its spec folder; see docs/spec-format.md`);
+    report(
+      ctx,
+      { file, pointer: '', line: 0, column: 0 },
+      'SF0002',
+      `\`${file}\` not found`,
+      `every project needs ${name}.yaml in its spec folder; see docs/spec-format.md`,
+    );
   }
   return undefined;
 }
@@ -173,14 +203,21 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
   const modelsSource = yield* readYamlVariant(ctx, specDir, 'models', 'models', false);
   if (modelsSource) declareModels(ctx, modelsSource);
   // models.yaml exists but did not parse: its syntax errors are reported; every use of its models is not.
-  else if (['models.yaml', 'models.yml'].some((f) => ctx.sources.has(relativeName(ctx, path.join(specDir, f))))) ctx.models.markIncomplete();
+  else if (['models.yaml', 'models.yml'].some((f) => ctx.sources.has(relativeName(ctx, path.join(specDir, f)))))
+    ctx.models.markIncomplete();
 
   const servicesSource = yield* readYamlVariant(ctx, specDir, 'services', 'services', true);
   const drafts = servicesSource ? readServices(ctx, servicesSource) : [];
   for (const draft of drafts) {
     const rest = draft.restFile;
     if (!rest) continue;
-    const absPath = resolveInsideRoot(ctx, specDir, rest.path, rest.loc, rest.format === 'openapi' ? 'OpenAPI document' : 'REST description');
+    const absPath = resolveInsideRoot(
+      ctx,
+      specDir,
+      rest.path,
+      rest.loc,
+      rest.format === 'openapi' ? 'OpenAPI document' : 'REST description',
+    );
     if (absPath === undefined) continue;
     const source = yield* readSpecFile(ctx, absPath, {
       ...(rest.format === 'specfirst' ? { kind: 'rest' as const } : {}),
@@ -190,7 +227,9 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
     });
     if (!source) continue;
     const description =
-      rest.format === 'specfirst' ? buildRestDescription(ctx, source, draft.service.name) : yield* importOpenApi(ctx, source, draft.service.name);
+      rest.format === 'specfirst'
+        ? buildRestDescription(ctx, source, draft.service.name)
+        : yield* importOpenApi(ctx, source, draft.service.name);
     if (!description) continue;
     if (draft.operationOverrides) applyOperationOverrides(ctx, draft.operationOverrides, description, source.file);
     applyRest(draft.service, description, { format: rest.format, file: source.file });
@@ -258,16 +297,22 @@ export interface ProjectLocation {
 export function locateProject(target: string): ProjectLocation | undefined {
   const resolved = resolveTarget(target);
   if (resolved.mode === 'invalid') return undefined;
-  if (resolved.mode === 'openapi') return { root: resolved.root, kind: 'openapi', file: resolved.file, outputDir: 'generated' };
+  if (resolved.mode === 'openapi')
+    return { root: resolved.root, kind: 'openapi', file: resolved.file, outputDir: 'generated' };
   const ctx = createContext(resolved.root);
   const project = runSync(
     (function* () {
-      const source = yield* readSpecFile(ctx, path.join(resolved.root, PROJECT_FILE), { kind: 'specfirst', required: true });
+      const source = yield* readSpecFile(ctx, path.join(resolved.root, PROJECT_FILE), {
+        kind: 'specfirst',
+        required: true,
+      });
       return readProjectConfig(ctx, source);
     })(),
     new Map(),
   );
-  return ctx.diagnostics.length > 0 ? undefined : { root: resolved.root, kind: 'project', outputDir: project.outputDir };
+  return ctx.diagnostics.length > 0
+    ? undefined
+    : { root: resolved.root, kind: 'project', outputDir: project.outputDir };
 }
 
 /** `petstore-expanded.yaml` → `petstore-expanded`; generic names (`openapi.yml`) → `api`. */
@@ -284,22 +329,36 @@ function declareModels(ctx: BuildContext, source: SourceFile): void {
     const pointer = joinPointer('/models', name);
     const schema = convertSchema(raw, source, pointer, convert);
     ctx.models.declare(
-      { name, identifier: name, variant: 'model', schema, ...(schema.description !== undefined ? { description: schema.description } : {}), loc: irLoc(source, pointer) },
+      {
+        name,
+        identifier: name,
+        variant: 'model',
+        schema,
+        ...(schema.description !== undefined ? { description: schema.description } : {}),
+        loc: irLoc(source, pointer),
+      },
       ctx.diagnostics,
     );
   }
 }
 
-function applyRest(service: IRService, description: RestDescription & Pick<IRService, 'info'>, rest: NonNullable<IRService['rest']>): void {
+function applyRest(
+  service: IRService,
+  description: RestDescription & Pick<IRService, 'info'>,
+  rest: NonNullable<IRService['rest']>,
+): void {
   service.rest = rest;
   if (description.info) service.info = description.info;
   service.basePath = description.basePath;
   service.securitySchemes = description.securitySchemes;
-  service.tags = [...description.tags].sort((a, b) => compareStrings(a.fileName, b.fileName) || compareStrings(a.name, b.name));
+  service.tags = [...description.tags].sort(
+    (a, b) => compareStrings(a.fileName, b.fileName) || compareStrings(a.name, b.name),
+  );
   const tagOrder = new Map(service.tags.map((t, i) => [t.name, i]));
   const sourceOrder = new Map(description.operations.map((o, i) => [o, i]));
   service.operations = [...description.operations].sort(
-    (a, b) => (tagOrder.get(a.tag) ?? 0) - (tagOrder.get(b.tag) ?? 0) || (sourceOrder.get(a) ?? 0) - (sourceOrder.get(b) ?? 0),
+    (a, b) =>
+      (tagOrder.get(a.tag) ?? 0) - (tagOrder.get(b.tag) ?? 0) || (sourceOrder.get(a) ?? 0) - (sourceOrder.get(b) ?? 0),
   );
 }
 

@@ -25,7 +25,8 @@ const PATTERN_MEANINGS: Record<string, string> = {
   '^[A-Za-z][A-Za-z0-9_]*$': 'letters, digits and `_`, starting with a letter',
   '^[a-z][a-z0-9]*([._-][a-z0-9]+)*$': 'lower-case words joined by `.`, `_` or `-`, e.g. `order.created`',
   '^([1-5][0-9][0-9]|default)$': 'an HTTP status code (100–599) or `default`',
-  '^[A-Za-z][A-Za-z0-9_]*(\\[\\])*\\??$': 'a type or model name, optionally with `[]` and `?`, e.g. `User`, `string[]`, `integer?`',
+  '^[A-Za-z][A-Za-z0-9_]*(\\[\\])*\\??$':
+    'a type or model name, optionally with `[]` and `?`, e.g. `User`, `string[]`, `integer?`',
   '^[A-Za-z][A-Za-z0-9_]*(\\[\\])*$': 'a model name, optionally with `[]`, e.g. `User` or `User[]`',
   '^/': 'a path starting with `/`',
   '^(/[A-Za-z0-9._~-]+)*$': 'a path prefix such as `/api` (no trailing slash)',
@@ -46,7 +47,9 @@ let validators: Record<SpecFileKind, ValidateFunction> | undefined;
  */
 function getValidator(kind: SpecFileKind): ValidateFunction {
   // `../../src/generated` is the same folder seen from src/ (tests) and from dist/ (the package).
-  validators ??= requireCjs(fileURLToPath(new URL('../../src/generated/schema-validators.cjs', import.meta.url))) as Record<SpecFileKind, ValidateFunction>;
+  validators ??= requireCjs(
+    fileURLToPath(new URL('../../src/generated/schema-validators.cjs', import.meta.url)),
+  ) as Record<SpecFileKind, ValidateFunction>;
   return validators[kind];
 }
 
@@ -66,7 +69,10 @@ function dropBranchNoise(errors: ErrorObject[]): ErrorObject[] {
   const kept = errors.filter(
     (e) =>
       !combinators.some(
-        (c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`)),
+        (c) =>
+          c !== e &&
+          e.schemaPath.startsWith(`${c.schemaPath}/`) &&
+          (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`)),
       ),
   );
   // propertyNames reports the inner failure and a wrapper; keep the inner one (it names the key).
@@ -76,11 +82,19 @@ function dropBranchNoise(errors: ErrorObject[]): ErrorObject[] {
 
 function toDiagnostic(error: ErrorObject, source: SourceFile): Diagnostic {
   const pointer = error.instancePath;
-  const at = (p: string, on: 'key' | 'value' = 'value'): Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn' | 'pointer'> => {
+  const at = (
+    p: string,
+    on: 'key' | 'value' = 'value',
+  ): Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn' | 'pointer'> => {
     const pos = locate(source, p, on);
     return { line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn, pointer: p };
   };
-  const make = (code: DiagnosticCode, message: string, hint: string | undefined, where: ReturnType<typeof at>): Diagnostic => ({
+  const make = (
+    code: DiagnosticCode,
+    message: string,
+    hint: string | undefined,
+    where: ReturnType<typeof at>,
+  ): Diagnostic => ({
     code,
     severity: 'error',
     message,
@@ -95,7 +109,12 @@ function toDiagnostic(error: ErrorObject, source: SourceFile): Diagnostic {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      return make('SF1201', `unknown key \`${key}\`${context}`, unknownKeyHint(key, allowed), at(joinPointer(pointer, key), 'key'));
+      return make(
+        'SF1201',
+        `unknown key \`${key}\`${context}`,
+        unknownKeyHint(key, allowed),
+        at(joinPointer(pointer, key), 'key'),
+      );
     }
     case 'required': {
       const key = String(params.missingProperty);
@@ -103,7 +122,12 @@ function toDiagnostic(error: ErrorObject, source: SourceFile): Diagnostic {
     }
     case 'type': {
       if (typeof error.data === 'number' && !Number.isFinite(error.data)) {
-        return make('SF1202', `\`${String(error.data)}\` is not a JSON number${context}`, 'use a finite number (YAML `.inf` and `.nan` have no JSON form)', at(pointer));
+        return make(
+          'SF1202',
+          `\`${String(error.data)}\` is not a JSON number${context}`,
+          'use a finite number (YAML `.inf` and `.nan` have no JSON form)',
+          at(pointer),
+        );
       }
       const expected = Array.isArray(error.schema) ? (error.schema as string[]).join(' or ') : String(error.schema);
       return make('SF1202', `expected ${expected}, got ${describeValue(error.data)}${context}`, undefined, at(pointer));
@@ -117,13 +141,23 @@ function toDiagnostic(error: ErrorObject, source: SourceFile): Diagnostic {
       const meaning = PATTERN_MEANINGS[String(error.schema)] ?? `text matching ${String(error.schema)}`;
       if (params.propertyName !== undefined || error.propertyName !== undefined) {
         const name = String(error.propertyName ?? params.propertyName);
-        return make('SF1204', `name \`${name}\` is not allowed${context}`, `expected ${meaning}`, at(joinPointer(pointer, name), 'key'));
+        return make(
+          'SF1204',
+          `name \`${name}\` is not allowed${context}`,
+          `expected ${meaning}`,
+          at(joinPointer(pointer, name), 'key'),
+        );
       }
       return make('SF1204', `\`${String(error.data)}\` is not allowed${context}`, `expected ${meaning}`, at(pointer));
     }
     case 'anyOf':
     case 'oneOf':
-      return make('SF1202', `${describeValue(error.data)} is not a valid value${context}`, schemaHint(error.parentSchema), at(pointer));
+      return make(
+        'SF1202',
+        `${describeValue(error.data)} is not a valid value${context}`,
+        schemaHint(error.parentSchema),
+        at(pointer),
+      );
     default:
       return make('SF1205', `${error.message ?? 'invalid value'}${context}`, undefined, at(pointer));
   }
@@ -145,7 +179,8 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }
 

@@ -42,6 +42,7 @@ export function formatPointer(segments: Iterable<string | number>): string {
  */
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new TypeError(`not a JSON pointer (RFC 6901): ${JSON.stringify(pointer)} must be "" or start with "/"`);
+  if (!pointer.startsWith('/'))
+    throw new TypeError(`not a JSON pointer (RFC 6901): ${JSON.stringify(pointer)} must be "" or start with "/"`);
   return pointer.slice(1).split('/').map(unescapePointerSegment);
 }

@@ -16,10 +16,42 @@ const RESERVED_WORDS = new Set(
 
 /** Type names generated code relies on; a model must not shadow them. */
 export const RESERVED_TYPE_NAMES = new Set([
-  'Array', 'ReadonlyArray', 'Record', 'Partial', 'Required', 'Readonly', 'Pick', 'Omit', 'Exclude', 'Extract',
-  'NonNullable', 'ReturnType', 'Parameters', 'Awaited', 'Promise', 'PromiseLike', 'Map', 'Set', 'Date', 'RegExp',
-  'Object', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Function', 'JSON', 'Math', 'Uint8Array', 'Buffer',
-  'Request', 'Response', 'Headers', 'URL', 'AbortSignal',
+  'Array',
+  'ReadonlyArray',
+  'Record',
+  'Partial',
+  'Required',
+  'Readonly',
+  'Pick',
+  'Omit',
+  'Exclude',
+  'Extract',
+  'NonNullable',
+  'ReturnType',
+  'Parameters',
+  'Awaited',
+  'Promise',
+  'PromiseLike',
+  'Map',
+  'Set',
+  'Date',
+  'RegExp',
+  'Object',
+  'String',
+  'Number',
+  'Boolean',
+  'Symbol',
+  'BigInt',
+  'Function',
+  'JSON',
+  'Math',
+  'Uint8Array',
+  'Buffer',
+  'Request',
+  'Response',
+  'Headers',
+  'URL',
+  'AbortSignal',
 ]);
 
 /**
@@ -38,7 +70,14 @@ export const NAME_PATTERNS = {
 } as const;
 
 /** Names that are dangerous as object keys or method names in generated code. */
-const DANGEROUS_MEMBER_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
+const DANGEROUS_MEMBER_NAMES = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+]);
 
 export function isIdentifier(name: string): boolean {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && !RESERVED_WORDS.has(name);

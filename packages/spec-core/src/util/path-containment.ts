@@ -19,5 +19,7 @@ export type PathFlavour = Pick<typeof path, 'relative' | 'isAbsolute' | 'sep'>;
  */
 export function isPathInside(folder: string, target: string, flavour: PathFlavour = path): boolean {
   const relative = flavour.relative(folder, target);
-  return relative === '' || (relative !== '..' && !relative.startsWith(`..${flavour.sep}`) && !flavour.isAbsolute(relative));
+  return (
+    relative === '' || (relative !== '..' && !relative.startsWith(`..${flavour.sep}`) && !flavour.isAbsolute(relative))
+  );
 }

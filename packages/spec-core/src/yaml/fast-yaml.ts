@@ -33,7 +33,10 @@ function coreSchema(lib: typeof JsYaml): JsYaml.Schema {
   const float = new lib.Type('tag:yaml.org,2002:float', {
     kind: 'scalar',
     resolve: (text: string | null) =>
-      text !== null && /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(text),
+      text !== null &&
+      /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
+        text,
+      ),
     construct: (text: string) => {
       const lower = text.toLowerCase();
       if (lower.endsWith('.inf')) return lower.startsWith('-') ? -Infinity : Infinity;
@@ -89,7 +92,14 @@ export function fastParse(
         if (event === 'open') {
           // Stop a huge document early instead of building it (each node opens once, or twice when wrapped).
           if (++nodes > limits.maxNodes * 2) throw new TooManyNodes();
-          const frame: Frame = { start: state.position, end: state.position, kind: null, result: undefined, anchored: false, children: NO_CHILDREN };
+          const frame: Frame = {
+            start: state.position,
+            end: state.position,
+            kind: null,
+            result: undefined,
+            anchored: false,
+            children: NO_CHILDREN,
+          };
           const parent = stack[stack.length - 1]!;
           if (parent.children === NO_CHILDREN) parent.children = [frame];
           else parent.children.push(frame);
@@ -109,7 +119,8 @@ export function fastParse(
   }
   if (value === undefined) value = null; // an empty document, as the yaml path reads it
   const document = root.children[0];
-  if (!document || root.children.length !== 1) return value === undefined || value === null ? { value: null, spans: new Map() } : undefined;
+  if (!document || root.children.length !== 1)
+    return value === undefined || value === null ? { value: null, spans: new Map() } : undefined;
   const spans = new Map<string, NodeSpans>();
   try {
     record(text, document, value, '', undefined, spans, 0, limits.maxDepth);
@@ -188,7 +199,9 @@ function record(
 
   if (frame.kind === 'sequence') {
     if (!Array.isArray(value) || frame.children.length !== value.length) throw new Mismatch();
-    frame.children.forEach((child, i) => record(text, child, value[i], `${pointer}/${i}`, undefined, spans, depth + 1, maxDepth));
+    frame.children.forEach((child, i) =>
+      record(text, child, value[i], `${pointer}/${i}`, undefined, spans, depth + 1, maxDepth),
+    );
   } else if (frame.kind === 'mapping') {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Mismatch();
     const record_ = value as Record<string, unknown>;
@@ -200,7 +213,16 @@ function record(
       if (keyFrame.kind !== 'scalar' || keyFrame.anchored) throw new Mismatch();
       const key = String(keyFrame.result);
       if (!Object.hasOwn(record_, key)) throw new Mismatch();
-      record(text, valueFrame, record_[key], `${pointer}/${escapePointerSegment(key)}`, keyFrame, spans, depth + 1, maxDepth);
+      record(
+        text,
+        valueFrame,
+        record_[key],
+        `${pointer}/${escapePointerSegment(key)}`,
+        keyFrame,
+        spans,
+        depth + 1,
+        maxDepth,
+      );
     }
   } else if (frame.children.length > 0 || (typeof value === 'object' && value !== null)) {
     throw new Mismatch();

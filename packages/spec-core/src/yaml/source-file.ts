@@ -72,7 +72,11 @@ function useKey(spans: NodeSpans, exact: boolean, on: 'key' | 'value' | 'auto'):
  * `on: 'auto'` points at the key of a mapping or sequence (a definition such as `User:`) and at
  * the value of a scalar (such as the `Usr` of `owner: Usr`).
  */
-export function locate(source: SourceFile, pointer: string, on: 'key' | 'value' | 'auto' = 'value'): Position & { endLine: number; endColumn: number } {
+export function locate(
+  source: SourceFile,
+  pointer: string,
+  on: 'key' | 'value' | 'auto' = 'value',
+): Position & { endLine: number; endColumn: number } {
   const { spans, exact } = spansAt(source, pointer);
   if (!spans) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
   const key = useKey(spans, exact, on);

@@ -53,28 +53,65 @@ class LimitExceeded extends Error {
 }
 
 /** Parses YAML text. Never throws: every problem becomes a diagnostic on the returned file. */
-export function parseYamlSource(file: string, absPath: string, text: string, options: { engine?: 'yaml' } = {}): SourceFile {
+export function parseYamlSource(
+  file: string,
+  absPath: string,
+  text: string,
+  options: { engine?: 'yaml' } = {},
+): SourceFile {
   const lineStarts = computeLineStarts(text);
-  const source: SourceFile = { file, absPath, text, value: undefined, spans: new Map(), lineStarts, diagnostics: [], engine: 'yaml' };
+  const source: SourceFile = {
+    file,
+    absPath,
+    text,
+    value: undefined,
+    spans: new Map(),
+    lineStarts,
+    diagnostics: [],
+    engine: 'yaml',
+  };
   const report = (code: DiagnosticCode, offset: number, message: string, hint?: string): void => {
     const pos = positionAt(lineStarts, Math.max(0, Math.min(offset, text.length)));
-    source.diagnostics.push({ code, severity: 'error', message, file, line: pos.line, column: pos.column, ...(hint ? { hint } : {}) });
+    source.diagnostics.push({
+      code,
+      severity: 'error',
+      message,
+      file,
+      line: pos.line,
+      column: pos.column,
+      ...(hint ? { hint } : {}),
+    });
   };
 
   if (text.length > MAX_FILE_BYTES) {
-    report('SF1005', 0, `file has ${text.length} characters; the limit is ${MAX_FILE_BYTES}`, 'split the spec into several files');
+    report(
+      'SF1005',
+      0,
+      `file has ${text.length} characters; the limit is ${MAX_FILE_BYTES}`,
+      'split the spec into several files',
+    );
     return source;
   }
   const nestingOffset = findExcessiveFlowNesting(text);
   if (nestingOffset !== -1) {
-    report('SF1004', nestingOffset, `nesting deeper than ${MAX_DEPTH} levels`, 'flatten the structure or move parts into named models');
+    report(
+      'SF1004',
+      nestingOffset,
+      `nesting deeper than ${MAX_DEPTH} levels`,
+      'flatten the structure or move parts into named models',
+    );
     return source;
   }
 
   if (options.engine !== 'yaml') {
     const fast = fastParse(text, { maxDepth: MAX_DEPTH, maxNodes: MAX_EXPANDED_NODES });
     if (fast === 'too-many-nodes') {
-      report('SF1005', 0, `the document has more than ${MAX_EXPANDED_NODES} nodes`, 'split the spec into several files');
+      report(
+        'SF1005',
+        0,
+        `the document has more than ${MAX_EXPANDED_NODES} nodes`,
+        'split the spec into several files',
+      );
       return source;
     }
     if (fast) {
@@ -104,15 +141,24 @@ export function parseYamlSource(file: string, absPath: string, text: string, opt
   for (const error of doc.errors) {
     // The yaml library turns its own stack overflow on absurd nesting into a syntax error.
     if (/call stack/i.test(error.message)) {
-      report('SF1004', error.pos[0], 'nesting too deep to parse', 'flatten the structure or move parts into named models');
+      report(
+        'SF1004',
+        error.pos[0],
+        'nesting too deep to parse',
+        'flatten the structure or move parts into named models',
+      );
       return source;
     }
     const line = positionAt(lineStarts, error.pos[0]).line;
-    if (error.code !== 'DUPLICATE_KEY' && (reportedLines.has(line) || reportedLines.size >= MAX_SYNTAX_ERRORS)) continue;
+    if (error.code !== 'DUPLICATE_KEY' && (reportedLines.has(line) || reportedLines.size >= MAX_SYNTAX_ERRORS))
+      continue;
     reportedLines.add(line);
     const code: DiagnosticCode = error.code === 'DUPLICATE_KEY' ? 'SF1002' : 'SF1001';
     const message = firstLine(error.message);
-    const hint = code === 'SF1002' ? 'each key may appear once per mapping; remove or rename one of them' : 'fix the YAML syntax at this position';
+    const hint =
+      code === 'SF1002'
+        ? 'each key may appear once per mapping; remove or rename one of them'
+        : 'fix the YAML syntax at this position';
     report(code, errorOffset(doc, error), message, hint);
   }
   if (source.diagnostics.length > 0) return source;
@@ -148,7 +194,8 @@ function errorOffset(doc: Document, error: YAMLError): number {
   let opening = offset;
   Y().visit(doc, {
     Scalar(_key, node) {
-      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === offset) opening = node.range[0];
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === offset)
+        opening = node.range[0];
     },
   });
   return opening;
@@ -180,11 +227,21 @@ function findExcessiveFlowNesting(text: string): number {
       continue;
     }
     if (ch === 91 /* [ */ || ch === 123 /* { */) {
-      const opensNode = previous === 10 || previous === 58 || previous === 45 || previous === 44 || previous === 91 || previous === 123 || previous === 63;
+      const opensNode =
+        previous === 10 ||
+        previous === 58 ||
+        previous === 45 ||
+        previous === 44 ||
+        previous === 91 ||
+        previous === 123 ||
+        previous === 63;
       if (opensNode && ++depth > MAX_DEPTH) return i;
     } else if (ch === 93 /* ] */ || ch === 125 /* } */) {
       if (depth > 0) depth--;
-    } else if ((ch === 34 /* " */ || ch === 39) /* ' */ && (previous === 10 || previous === 58 || previous === 45 || previous === 44 || previous === 91 || previous === 123)) {
+    } else if (
+      (ch === 34 /* " */ || ch === 39) /* ' */ &&
+      (previous === 10 || previous === 58 || previous === 45 || previous === 44 || previous === 91 || previous === 123)
+    ) {
       inQuote = text[i] ?? null;
       continue;
     } else if (ch === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 10)) {
@@ -241,7 +298,8 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
   if (isScalar(node)) {
     const value = node.value;
     // Plain JSON only: anything else a tag produced is kept as the text the user wrote.
-    if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
+    if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+      return value;
     return typeof value === 'bigint' ? Number(value) : source.text.slice(node.range?.[0] ?? 0, node.range?.[1] ?? 0);
   }
   if (isMap(node)) {
@@ -264,9 +322,14 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
       // (Only then: defineProperty on every key would push V8 into slow dictionary objects.)
       if (Object.hasOwn(result, key)) {
         // `201` and `'201'` are different YAML keys but the same property: a silent overwrite.
-        throw new LimitExceeded('SF1002', keyNode?.range?.[0] ?? 0, `key \`${key}\` appears twice (once quoted, once not)`);
+        throw new LimitExceeded(
+          'SF1002',
+          keyNode?.range?.[0] ?? 0,
+          `key \`${key}\` appears twice (once quoted, once not)`,
+        );
       }
-      if (key === '__proto__') Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
       else result[key] = value;
     }
     return result;

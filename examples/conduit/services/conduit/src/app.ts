@@ -66,7 +66,10 @@ async function viewerOf(req: Request, deps: Dependencies): Promise<Viewer | null
   const user = claims && (await deps.users.byId(claims.userId));
   if (token === undefined || !claims || user?.token_key !== claims.key) {
     throw new HttpProblem(401, 'Unauthorized', {
-      detail: token === undefined ? 'the Authorization header must be `Token <jwt>`' : 'the token is not valid (any more): sign in again',
+      detail:
+        token === undefined
+          ? 'the Authorization header must be `Token <jwt>`'
+          : 'the token is not valid (any more): sign in again',
     });
   }
   return { userId: user.id, token, account: user };
@@ -78,6 +81,8 @@ function messagesOf(problem: ValidationProblem): string[] {
     const [part, ...path] = parsePointer(pointer);
     const field = path.join('.');
     if (part === 'body') return field === '' ? `body ${message}` : `${field} ${message}`;
-    return field === '' ? `${part ?? 'request'} ${message}` : `${field} (${part === 'params' ? 'path' : part}) ${message}`;
+    return field === ''
+      ? `${part ?? 'request'} ${message}`
+      : `${field} (${part === 'params' ? 'path' : part}) ${message}`;
   });
 }

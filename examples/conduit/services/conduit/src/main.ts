@@ -13,7 +13,9 @@ try {
     [
       `Conduit is listening on ${conduit.url} (database: ${storage}${applied})`,
       // The generated app serves these outside production only (its `docs` option).
-      ...(process.env.NODE_ENV === 'production' ? [] : [`  OpenAPI document: ${conduit.url}/openapi.json`, `  API reference:    ${conduit.url}/docs`]),
+      ...(process.env.NODE_ENV === 'production'
+        ? []
+        : [`  OpenAPI document: ${conduit.url}/openapi.json`, `  API reference:    ${conduit.url}/docs`]),
       `  Try it:           curl ${conduit.url}/tags`,
       `                    curl -X POST ${conduit.url}/users -H 'Content-Type: application/json' -d '{"user":{"username":"jake","email":"jake@jake.jake","password":"jakejake"}}'`,
       'Press Ctrl+C to stop.',

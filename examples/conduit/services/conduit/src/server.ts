@@ -21,13 +21,21 @@ export interface RunningConduit {
 export async function startConduit(config: Config, options: { logger?: Logger } = {}): Promise<RunningConduit> {
   const logger = options.logger ?? jsonLogger();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }, (error) =>
-    logger.warn({ error: error.message }, 'a pooled database connection broke while idle; the pool opens a new one when needed'),
+    logger.warn(
+      { error: error.message },
+      'a pooled database connection broke while idle; the pool opens a new one when needed',
+    ),
   );
   try {
     const migrations = await migrate(database);
-    const app = createApp(createDependencies(database, createTokens(config.jwtSecret)), { logger, corsOrigins: config.corsOrigins });
+    const app = createApp(createDependencies(database, createTokens(config.jwtSecret)), {
+      logger,
+      corsOrigins: config.corsOrigins,
+    });
     const server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+      const listening = app.listen(config.port, config.host, (error?: Error) =>
+        error ? reject(error) : resolve(listening),
+      );
     });
     const { port } = server.address() as AddressInfo;
     return {

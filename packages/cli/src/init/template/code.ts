@@ -41,7 +41,9 @@ const serviceDir = (c: CodeContext): string => `${c.servicesDir}/${c.service.nam
  * The controller templates, by tag name, for the file `scaffoldFiles` plans for that tag. They
  * import generated code as `#generated/…`, which the project's package.json declares.
  */
-export const CONTROLLER_TEMPLATES: Readonly<Record<string, (c: CodeContext, tag: Pick<IRTag, 'identifier' | 'fileName'>) => string>> = {
+export const CONTROLLER_TEMPLATES: Readonly<
+  Record<string, (c: CodeContext, tag: Pick<IRTag, 'identifier' | 'fileName'>) => string>
+> = {
   notes: (c, tag) => {
     const router = generatedImport(tagRouterModule(c.service, tag));
     const models = generatedImport(MODELS_MODULE);
@@ -127,10 +129,15 @@ export class ${controllerClass(tag)} implements ${controllerInterface(tag)} {
 };
 
 /** `services/<service>/src/app.ts`: listed under `apps` in specfirst.yaml, so it may create the app. */
-export function appFile(c: CodeContext, controllers: readonly { tagKey: string; className: string; file: string }[]): InitFile {
+export function appFile(
+  c: CodeContext,
+  controllers: readonly { tagKey: string; className: string; file: string }[],
+): InitFile {
   const file = `${serviceDir(c)}/src/app.ts`;
   const index = generatedImport(serviceIndexModule(c.service));
-  const imports = controllers.map((k) => `import { ${k.className} } from '${relativeSpecifier(file, k.file.replace(/\.ts$/, ''))}';`);
+  const imports = controllers.map(
+    (k) => `import { ${k.className} } from '${relativeSpecifier(file, k.file.replace(/\.ts$/, ''))}';`,
+  );
   const members = controllers.map((k) => `    ${k.tagKey}: new ${k.className}(),`);
   return {
     path: file,

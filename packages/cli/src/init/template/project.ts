@@ -24,7 +24,9 @@ export function execCommand(manager: PackageManager): string {
 
 /** How to run one of the project's scripts: `pnpm test`, `npm run lint`. */
 export function runScript(manager: PackageManager, script: string): string {
-  return manager === 'pnpm' || script === 'test' || script === 'start' ? `${manager} ${script}` : `${manager} run ${script}`;
+  return manager === 'pnpm' || script === 'test' || script === 'start'
+    ? `${manager} ${script}`
+    : `${manager} run ${script}`;
 }
 
 /**
@@ -204,7 +206,9 @@ export function gitFiles(): InitFile[] {
  * they are plain YAML scalars; they are quoted anyway.
  */
 export function pnpmWorkspaceFile(overrides: Readonly<Record<string, string>>): InitFile {
-  const entries = Object.entries(overrides).map(([name, specifier]) => `  ${JSON.stringify(name)}: ${JSON.stringify(specifier)}`);
+  const entries = Object.entries(overrides).map(
+    ([name, specifier]) => `  ${JSON.stringify(name)}: ${JSON.stringify(specifier)}`,
+  );
   const resolved =
     entries.length > 0
       ? `# SpecFirst's packages come from the tarballs in ${PROJECT_VENDOR_FOLDER}/, wherever one of them needs another.\noverrides:\n${entries.join('\n')}\n`
@@ -228,7 +232,12 @@ ${resolved}`,
 export function editorFiles(): InitFile[] {
   const settings = {
     'eslint.validate': ['javascript', 'typescript', 'yaml'],
-    'yaml.schemas': Object.fromEntries(Object.entries(SPEC_SCHEMAS).map(([schema, files]) => [`./${schemaPath(schema as keyof typeof SPEC_SCHEMAS)}`, files])),
+    'yaml.schemas': Object.fromEntries(
+      Object.entries(SPEC_SCHEMAS).map(([schema, files]) => [
+        `./${schemaPath(schema as keyof typeof SPEC_SCHEMAS)}`,
+        files,
+      ]),
+    ),
     // generated/ belongs to `specfirst sync`: read-only in the editor, as it is for lint and commits.
     'files.readonlyInclude': { [`${LAYOUT.output}/**`]: true },
   };

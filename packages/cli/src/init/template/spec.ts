@@ -27,7 +27,9 @@ export const LAYOUT = { spec: 'spec', output: 'generated', services: 'services' 
 const q = (value: string): string => JSON.stringify(value);
 
 /** Which of spec-core's JSON Schemas checks which spec files, in an editor. */
-export const SPEC_SCHEMAS: Readonly<Record<'specfirst' | 'services' | 'models' | 'rest' | 'events' | 'tasks', readonly string[]>> = {
+export const SPEC_SCHEMAS: Readonly<
+  Record<'specfirst' | 'services' | 'models' | 'rest' | 'events' | 'tasks', readonly string[]>
+> = {
   specfirst: ['specfirst.yaml'],
   services: [`${LAYOUT.spec}/services.yaml`],
   models: [`${LAYOUT.spec}/models.yaml`],

@@ -16,11 +16,29 @@ export interface RestDescription {
 }
 
 const REASON_PHRASES: Record<string, string> = {
-  '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No Content', '301': 'Moved Permanently', '302': 'Found',
-  '304': 'Not Modified', '400': 'Bad Request', '401': 'Unauthorized', '403': 'Forbidden', '404': 'Not Found',
-  '405': 'Method Not Allowed', '409': 'Conflict', '410': 'Gone', '412': 'Precondition Failed', '413': 'Content Too Large',
-  '415': 'Unsupported Media Type', '422': 'Unprocessable Content', '429': 'Too Many Requests',
-  '500': 'Internal Server Error', '502': 'Bad Gateway', '503': 'Service Unavailable', default: 'Unexpected error',
+  '200': 'OK',
+  '201': 'Created',
+  '202': 'Accepted',
+  '204': 'No Content',
+  '301': 'Moved Permanently',
+  '302': 'Found',
+  '304': 'Not Modified',
+  '400': 'Bad Request',
+  '401': 'Unauthorized',
+  '403': 'Forbidden',
+  '404': 'Not Found',
+  '405': 'Method Not Allowed',
+  '409': 'Conflict',
+  '410': 'Gone',
+  '412': 'Precondition Failed',
+  '413': 'Content Too Large',
+  '415': 'Unsupported Media Type',
+  '422': 'Unprocessable Content',
+  '429': 'Too Many Requests',
+  '500': 'Internal Server Error',
+  '502': 'Bad Gateway',
+  '503': 'Service Unavailable',
+  default: 'Unexpected error',
 };
 
 export function reasonPhrase(status: string): string {
@@ -28,12 +46,17 @@ export function reasonPhrase(status: string): string {
 }
 
 export function sortResponses(responses: IRResponse[]): IRResponse[] {
-  const rank = (s: IRResponse['status']): number => (typeof s === 'number' ? s : s === 'default' ? 1000 : Number(s[0]) * 100 + 99);
+  const rank = (s: IRResponse['status']): number =>
+    typeof s === 'number' ? s : s === 'default' ? 1000 : Number(s[0]) * 100 + 99;
   return responses.sort((a, b) => rank(a.status) - rank(b.status));
 }
 
 /** Both formats spell security schemes the same way. */
-export function securitySchemeFrom(name: string, value: Record<string, unknown>, loc: IRSecurityScheme['loc']): IRSecurityScheme {
+export function securitySchemeFrom(
+  name: string,
+  value: Record<string, unknown>,
+  loc: IRSecurityScheme['loc'],
+): IRSecurityScheme {
   const scheme: IRSecurityScheme = { name, type: String(value.type) as IRSecurityScheme['type'], loc };
   if (typeof value.scheme === 'string') scheme.scheme = value.scheme.toLowerCase();
   if (typeof value.bearerFormat === 'string') scheme.bearerFormat = value.bearerFormat;
@@ -56,7 +79,10 @@ export function checkSchemeNames(
       diagnosticAt(source, pointer, {
         code: 'SF3007',
         message: `unknown security scheme \`${scheme}\``,
-        hint: schemeNames.length > 0 ? didYouMean(scheme, schemeNames, 'security scheme') : 'declare it under `securitySchemes`',
+        hint:
+          schemeNames.length > 0
+            ? didYouMean(scheme, schemeNames, 'security scheme')
+            : 'declare it under `securitySchemes`',
       }),
     );
   }

@@ -55,7 +55,19 @@ function withoutNonJsonNumbers(raw: Raw, source: SourceFile, pointer: string, ct
   return clean;
 }
 
-const NUMERIC_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties'];
+const NUMERIC_KEYWORDS = [
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+];
 
 /** Plain JSON: no `Infinity` or `NaN` anywhere inside. */
 function isJson(value: unknown): boolean {
@@ -83,7 +95,9 @@ export function convertSchema(rawInput: unknown, source: SourceFile, pointer: st
       diagnosticAt(source, pointer, {
         code: 'SF1202',
         message: `expected a schema object, got the string ${JSON.stringify(rawInput)}`,
-        hint: BUILTIN_SHORT_TYPES.has(rawInput) ? `write \`{ type: ${rawInput} }\`` : `refer to a schema with \`{ $ref: '#/components/schemas/${rawInput}' }\``,
+        hint: BUILTIN_SHORT_TYPES.has(rawInput)
+          ? `write \`{ type: ${rawInput} }\``
+          : `refer to a schema with \`{ $ref: '#/components/schemas/${rawInput}' }\``,
       }),
     );
     return { kind: 'any', nullable: false, loc };
@@ -103,13 +117,17 @@ export function convertSchema(rawInput: unknown, source: SourceFile, pointer: st
   for (const keyword of ['oneOf', 'anyOf'] as const) {
     const list = raw[keyword];
     if (Array.isArray(list)) {
-      const variants = list.map((item, i) => convertSchema(item, source, joinPointer(joinPointer(pointer, keyword), i), ctx));
+      const variants = list.map((item, i) =>
+        convertSchema(item, source, joinPointer(joinPointer(pointer, keyword), i), ctx),
+      );
       const discriminator = convertDiscriminator(raw.discriminator, variants);
       return { ...base, kind: keyword, variants, ...(discriminator ? { discriminator } : {}) };
     }
   }
   if (Array.isArray(raw.allOf)) {
-    const parts = raw.allOf.map((item, i) => convertSchema(item, source, joinPointer(joinPointer(pointer, 'allOf'), i), ctx));
+    const parts = raw.allOf.map((item, i) =>
+      convertSchema(item, source, joinPointer(joinPointer(pointer, 'allOf'), i), ctx),
+    );
     // `allOf` next to `properties` is common in OpenAPI: treat the siblings as one more part.
     if (isRecord(raw.properties) || raw.type === 'object') {
       const { allOf: _ignored, ...rest } = raw;
@@ -124,7 +142,9 @@ export function convertSchema(rawInput: unknown, source: SourceFile, pointer: st
 
   if (nonNull.length > 1) {
     // `type: [string, integer]`: a union of the plain types.
-    const variants = nonNull.map((t) => convertTyped(t, { ...raw, type: t }, source, pointer, { ...base, nullable: false }, ctx));
+    const variants = nonNull.map((t) =>
+      convertTyped(t, { ...raw, type: t }, source, pointer, { ...base, nullable: false }, ctx),
+    );
     return { ...base, kind: 'anyOf', variants };
   }
   const type = nonNull[0] ?? (types.length === 1 ? 'null' : inferType(raw));
@@ -136,7 +156,14 @@ export function convertSchema(rawInput: unknown, source: SourceFile, pointer: st
   return convertTyped(type, raw, source, pointer, base, ctx);
 }
 
-function convertTyped(type: string, raw: Raw, source: SourceFile, pointer: string, base: IRSchemaBase, ctx: ConvertContext): IRSchema {
+function convertTyped(
+  type: string,
+  raw: Raw,
+  source: SourceFile,
+  pointer: string,
+  base: IRSchemaBase,
+  ctx: ConvertContext,
+): IRSchema {
   switch (type) {
     case 'string':
       return {
@@ -178,7 +205,13 @@ function convertTyped(type: string, raw: Raw, source: SourceFile, pointer: strin
   }
 }
 
-function convertObject(raw: Raw, source: SourceFile, pointer: string, loc: IRLocation, ctx: ConvertContext): IRSchema & { kind: 'object' } {
+function convertObject(
+  raw: Raw,
+  source: SourceFile,
+  pointer: string,
+  loc: IRLocation,
+  ctx: ConvertContext,
+): IRSchema & { kind: 'object' } {
   const openapi = ctx.dialect.name === 'openapi';
   const requiredList = new Set(Array.isArray(raw.required) ? raw.required.map(String) : []);
   const properties: IRProperty[] = [];
@@ -201,7 +234,12 @@ function convertObject(raw: Raw, source: SourceFile, pointer: string, loc: IRLoc
   let additionalProperties: boolean | IRSchema | undefined;
   if (typeof raw.additionalProperties === 'boolean') additionalProperties = raw.additionalProperties;
   else if (raw.additionalProperties !== undefined) {
-    additionalProperties = convertSchema(raw.additionalProperties, source, joinPointer(pointer, 'additionalProperties'), ctx);
+    additionalProperties = convertSchema(
+      raw.additionalProperties,
+      source,
+      joinPointer(pointer, 'additionalProperties'),
+      ctx,
+    );
   }
   return {
     kind: 'object',
@@ -213,7 +251,13 @@ function convertObject(raw: Raw, source: SourceFile, pointer: string, loc: IRLoc
   };
 }
 
-function convertShortForm(text: string, source: SourceFile, pointer: string, loc: IRLocation, ctx: ConvertContext): IRSchema {
+function convertShortForm(
+  text: string,
+  source: SourceFile,
+  pointer: string,
+  loc: IRLocation,
+  ctx: ConvertContext,
+): IRSchema {
   let name = text.endsWith('?') ? text.slice(0, -1) : text;
   let arrays = 0;
   while (name.endsWith('[]')) {
@@ -256,7 +300,8 @@ function convertDiscriminator(raw: unknown, variants: IRSchema[]): IRDiscriminat
     }
   } else {
     // Without a mapping, the discriminator value is the model name (OpenAPI's implicit rule).
-    for (const variant of variants) if (variant.kind === 'ref') mapping.push({ value: variant.model, model: variant.model });
+    for (const variant of variants)
+      if (variant.kind === 'ref') mapping.push({ value: variant.model, model: variant.model });
   }
   return { propertyName: raw.propertyName, mapping };
 }
@@ -285,7 +330,8 @@ function inferType(raw: Raw): string | undefined {
   const values = Array.isArray(raw.enum) ? raw.enum : raw.const !== undefined ? [raw.const] : undefined;
   if (values && values.length > 0) {
     if (values.every((v) => typeof v === 'string')) return 'string';
-    if (values.every((v) => typeof v === 'number')) return values.every((v) => Number.isInteger(v)) ? 'integer' : 'number';
+    if (values.every((v) => typeof v === 'number'))
+      return values.every((v) => Number.isInteger(v)) ? 'integer' : 'number';
     if (values.every((v) => typeof v === 'boolean')) return 'boolean';
   }
   if (raw.pattern !== undefined || raw.minLength !== undefined || raw.maxLength !== undefined) return 'string';
@@ -306,7 +352,8 @@ function exclusiveBounds(raw: Raw): { exclusiveMinimum?: number; exclusiveMaximu
 function pick(raw: Raw, keys: string[], type: 'string' | 'number' | 'boolean'): Record<string, never> {
   const out: Record<string, unknown> = {};
   // Numbers must be finite: `.inf` in YAML has no JSON form.
-  for (const key of keys) if (typeof raw[key] === type && (type !== 'number' || Number.isFinite(raw[key]))) out[key] = raw[key];
+  for (const key of keys)
+    if (typeof raw[key] === type && (type !== 'number' || Number.isFinite(raw[key]))) out[key] = raw[key];
   return out as Record<string, never>;
 }
 

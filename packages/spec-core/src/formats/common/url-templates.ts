@@ -36,10 +36,12 @@ export function parsePathTemplate(path: string): ParsedPath {
   if (/[{}]/.test(rest)) error ??= `unbalanced \`{\` or \`}\` in \`${path}\``;
   shape += rest;
   if (!path.startsWith('/')) error ??= `path \`${path}\` must start with \`/\``;
-  if (/[?#]/.test(path)) error ??= `path \`${path}\` must not contain a query string or fragment; declare query parameters instead`;
+  if (/[?#]/.test(path))
+    error ??= `path \`${path}\` must not contain a query string or fragment; declare query parameters instead`;
   // Paths end up in generated code and URLs: no blanks, quotes, backslashes or control characters.
   // eslint-disable-next-line no-control-regex
-  if (/[\s"'`\\\u0000-\u001f\u007f]/.test(path)) error ??= `path \`${JSON.stringify(path).slice(1, -1)}\` contains a blank, quote, backslash or control character`;
+  if (/[\s"'`\\\u0000-\u001f\u007f]/.test(path))
+    error ??= `path \`${JSON.stringify(path).slice(1, -1)}\` contains a blank, quote, backslash or control character`;
   return { params, shape, ...(error ? { error } : {}) };
 }
 
@@ -103,7 +105,10 @@ export function checkPathParameters(op: IROperation, parsed: ParsedPath, diagnos
         diagnosticAtLoc(param.loc, {
           code: 'SF3005',
           message: `path parameter \`${param.name}\` does not appear in \`${op.path}\``,
-          hint: parsed.params.length > 0 ? `the path has: ${parsed.params.map((p) => `{${p}}`).join(', ')}` : 'remove it, or add it to the path',
+          hint:
+            parsed.params.length > 0
+              ? `the path has: ${parsed.params.map((p) => `{${p}}`).join(', ')}`
+              : 'remove it, or add it to the path',
         }),
       );
     } else if (!param.required) {

@@ -8,11 +8,37 @@
 import path from 'node:path';
 import { type BuildContext, readSpecFile, report, resolveInsideRoot } from '../../load/context.js';
 import type { Loader } from '../../load/io.js';
-import type { HttpMethod, IRBody, IRLocation, IROperation, IRParameter, IRResponse, IRResponseHeader, IRSchema, IRSchemaBase, IRSecurityRequirement, IRSecurityScheme, IRServiceInfo, IRTag } from '../../ir/ir.js';
+import type {
+  HttpMethod,
+  IRBody,
+  IRLocation,
+  IROperation,
+  IRParameter,
+  IRResponse,
+  IRResponseHeader,
+  IRSchema,
+  IRSchemaBase,
+  IRSecurityRequirement,
+  IRSecurityScheme,
+  IRServiceInfo,
+  IRTag,
+} from '../../ir/ir.js';
 import { diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
-import { methodIdentifierFor, modelNameForFile, toFileName, toPascalCase, typeIdentifierFor } from '../../util/names.js';
+import {
+  methodIdentifierFor,
+  modelNameForFile,
+  toFileName,
+  toPascalCase,
+  typeIdentifierFor,
+} from '../../util/names.js';
 import { assignExpressNames } from '../common/url-templates.js';
-import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from '../common/http.js';
+import {
+  checkSchemeNames,
+  reasonPhrase,
+  type RestDescription,
+  securitySchemeFrom,
+  sortResponses,
+} from '../common/http.js';
 import { type ConvertContext, convertSchema, type SchemaDialect } from '../common/schema-convert.js';
 import { isRecord } from '../../util/records.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
@@ -53,27 +79,55 @@ export function openApiVersion(ctx: BuildContext, source: SourceFile): string | 
   const doc = source.value;
   const at = (pointer: string): IRLocation => irLoc(source, pointer);
   if (!isRecord(doc)) {
-    report(ctx, at(''), 'SF6004', 'not an OpenAPI document: expected a mapping with an `openapi` key', 'an OpenAPI document starts with `openapi: 3.1.0` (or 3.0.x)');
+    report(
+      ctx,
+      at(''),
+      'SF6004',
+      'not an OpenAPI document: expected a mapping with an `openapi` key',
+      'an OpenAPI document starts with `openapi: 3.1.0` (or 3.0.x)',
+    );
     return undefined;
   }
   if (doc.swagger !== undefined) {
-    report(ctx, at('/swagger'), 'SF6001', `Swagger ${String(doc.swagger)} is not supported; SpecFirst reads OpenAPI 3.0 and 3.1`, 'convert the document to OpenAPI 3 first, e.g. with `npx swagger2openapi in.yaml -o out.yaml`');
+    report(
+      ctx,
+      at('/swagger'),
+      'SF6001',
+      `Swagger ${String(doc.swagger)} is not supported; SpecFirst reads OpenAPI 3.0 and 3.1`,
+      'convert the document to OpenAPI 3 first, e.g. with `npx swagger2openapi in.yaml -o out.yaml`',
+    );
     return undefined;
   }
   const version = doc.openapi;
   if (version === undefined) {
-    report(ctx, at(''), 'SF6004', 'not an OpenAPI document: the `openapi` key is missing', 'add `openapi: 3.1.0` at the top');
+    report(
+      ctx,
+      at(''),
+      'SF6004',
+      'not an OpenAPI document: the `openapi` key is missing',
+      'add `openapi: 3.1.0` at the top',
+    );
     return undefined;
   }
   if (typeof version !== 'string' || !/^3\.[01]\.\d+(-.+)?$/.test(version)) {
-    report(ctx, at('/openapi'), 'SF6001', `OpenAPI version ${JSON.stringify(version)} is not supported; SpecFirst reads 3.0.x and 3.1.x`, typeof version === 'number' ? 'quote the version: `openapi: "3.1.0"`' : 'use `openapi: 3.1.0`');
+    report(
+      ctx,
+      at('/openapi'),
+      'SF6001',
+      `OpenAPI version ${JSON.stringify(version)} is not supported; SpecFirst reads 3.0.x and 3.1.x`,
+      typeof version === 'number' ? 'quote the version: `openapi: "3.1.0"`' : 'use `openapi: 3.1.0`',
+    );
     return undefined;
   }
   return version;
 }
 
 /** Imports `source` as the REST description of `service`. */
-export function* importOpenApi(ctx: BuildContext, source: SourceFile, service: string): Loader<OpenApiImport | undefined> {
+export function* importOpenApi(
+  ctx: BuildContext,
+  source: SourceFile,
+  service: string,
+): Loader<OpenApiImport | undefined> {
   const version = openApiVersion(ctx, source);
   if (version === undefined) return undefined;
   const files = yield* loadReferencedFiles(ctx, source);
@@ -88,13 +142,25 @@ function* loadReferencedFiles(ctx: BuildContext, rootSource: SourceFile): Loader
     for (const { ref, pointer } of mayReferToOtherFiles(source.text) ? collectNonLocalRefs(source.value) : []) {
       const loc = irLoc(source, pointer);
       if (REMOTE_REF.test(ref)) {
-        report(ctx, loc, 'SF6002', `remote $ref \`${ref}\` refused: SpecFirst never fetches specs over the network`, 'download the file into the project and refer to it by a relative path');
+        report(
+          ctx,
+          loc,
+          'SF6002',
+          `remote $ref \`${ref}\` refused: SpecFirst never fetches specs over the network`,
+          'download the file into the project and refer to it by a relative path',
+        );
         continue;
       }
       const filePart = ref.split('#')[0] ?? '';
       const decoded = decodeRefPart(filePart);
       if (decoded === undefined) {
-        report(ctx, loc, 'SF6003', `cannot resolve $ref \`${ref}\`: malformed %-escape in the file name`, 'write `%25` for a literal `%`');
+        report(
+          ctx,
+          loc,
+          'SF6003',
+          `cannot resolve $ref \`${ref}\`: malformed %-escape in the file name`,
+          'write `%25` for a literal `%`',
+        );
         continue;
       }
       const absPath = resolveInsideRoot(ctx, path.dirname(source.absPath), decoded, loc, '$ref');
@@ -136,12 +202,16 @@ interface WalkEntry {
  */
 function collectNonLocalRefs(root: unknown): { ref: string; pointer: string }[] {
   const refs: { ref: string; pointer: string }[] = [];
-  const pointerOf = (entry: WalkEntry | undefined): string => (entry?.parent ? joinPointer(pointerOf(entry.parent), entry.key) : '');
+  const pointerOf = (entry: WalkEntry | undefined): string =>
+    entry?.parent ? joinPointer(pointerOf(entry.parent), entry.key) : '';
   const stack: WalkEntry[] = [{ value: root, parent: undefined, key: '' }];
   while (stack.length > 0) {
     const entry = stack.pop()!;
     const value = entry.value;
-    if (Array.isArray(value)) value.forEach((item, i) => typeof item === 'object' && item !== null && stack.push({ value: item, parent: entry, key: i }));
+    if (Array.isArray(value))
+      value.forEach(
+        (item, i) => typeof item === 'object' && item !== null && stack.push({ value: item, parent: entry, key: i }),
+      );
     else if (isRecord(value)) {
       for (const key in value) {
         const child = value[key];
@@ -169,7 +239,10 @@ class OpenApiImporter {
     private readonly service: string,
     private readonly version: string,
   ) {
-    const dialect: SchemaDialect = { name: 'openapi', resolveRef: (ref, src, pointer, base) => this.schemaRef(ref, src, pointer, base) };
+    const dialect: SchemaDialect = {
+      name: 'openapi',
+      resolveRef: (ref, src, pointer, base) => this.schemaRef(ref, src, pointer, base),
+    };
     this.convert = { dialect, diagnostics: ctx.diagnostics };
   }
 
@@ -177,14 +250,17 @@ class OpenApiImporter {
     const doc = this.root.value as Raw;
     const components = isRecord(doc.components) ? doc.components : {};
     const schemas = isRecord(components.schemas) ? components.schemas : {};
-    for (const [name, raw] of Object.entries(schemas)) this.declareModel(this.root, name, joinPointer('/components/schemas', name), raw);
+    for (const [name, raw] of Object.entries(schemas))
+      this.declareModel(this.root, name, joinPointer('/components/schemas', name), raw);
 
     const securitySchemes = this.readSecuritySchemes(components.securitySchemes);
     const schemeNames = securitySchemes.map((s) => s.name);
     const defaultSecurity = this.readSecurity(doc.security, '/security', schemeNames) ?? [];
     const tagDescriptions = new Map<string, string>();
     if (Array.isArray(doc.tags)) {
-      for (const tag of doc.tags) if (isRecord(tag) && typeof tag.name === 'string' && typeof tag.description === 'string') tagDescriptions.set(tag.name, tag.description);
+      for (const tag of doc.tags)
+        if (isRecord(tag) && typeof tag.name === 'string' && typeof tag.description === 'string')
+          tagDescriptions.set(tag.name, tag.description);
     }
 
     const operations: IROperation[] = [];
@@ -192,17 +268,36 @@ class OpenApiImporter {
     for (const [pathTemplate, itemRaw] of Object.entries(paths)) {
       const item = this.deref(itemRaw, this.root, joinPointer('/paths', pathTemplate));
       if (!item || !isRecord(item.value)) continue;
-      const pathParams = this.readParameters(item.value.parameters, item.source, joinPointer(item.pointer, 'parameters'));
+      const pathParams = this.readParameters(
+        item.value.parameters,
+        item.source,
+        joinPointer(item.pointer, 'parameters'),
+      );
       for (const method of METHODS) {
         const opRaw = item.value[method];
         if (!isRecord(opRaw)) continue;
-        const op = this.buildOperation(pathTemplate, method, opRaw, item.source, joinPointer(item.pointer, method), pathParams, schemeNames, defaultSecurity);
+        const op = this.buildOperation(
+          pathTemplate,
+          method,
+          opRaw,
+          item.source,
+          joinPointer(item.pointer, method),
+          pathParams,
+          schemeNames,
+          defaultSecurity,
+        );
         if (op) operations.push(op);
       }
     }
 
     const tags = this.buildTags(operations, tagDescriptions);
-    const result: OpenApiImport = { version: this.version, basePath: this.basePath(doc.servers), tags, operations, securitySchemes };
+    const result: OpenApiImport = {
+      version: this.version,
+      basePath: this.basePath(doc.servers),
+      tags,
+      operations,
+      securitySchemes,
+    };
     if (isRecord(doc.info) && typeof doc.info.title === 'string') result.title = doc.info.title;
     const info = readInfo(doc.info);
     if (info) result.info = info;
@@ -218,7 +313,8 @@ class OpenApiImporter {
     if (filePart !== '') {
       if (REMOTE_REF.test(ref)) return undefined; // refused while loading
       const decoded = decodeRefPart(filePart);
-      const loaded = decoded === undefined ? undefined : this.files.get(path.resolve(path.dirname(from.absPath), decoded));
+      const loaded =
+        decoded === undefined ? undefined : this.files.get(path.resolve(path.dirname(from.absPath), decoded));
       if (!loaded) return undefined; // malformed, missing or outside the root: reported while loading
       source = loaded;
     }
@@ -226,17 +322,33 @@ class OpenApiImporter {
     let pointer = '';
     const segments = fragment === '' ? [] : fragment.split('/').slice(1);
     if (fragment !== '' && !fragment.startsWith('/')) {
-      report(this.ctx, irLoc(from, refPointer), 'SF6003', `cannot resolve $ref \`${ref}\`: the fragment must be a JSON pointer starting with \`/\``, 'e.g. `#/components/schemas/User`');
+      report(
+        this.ctx,
+        irLoc(from, refPointer),
+        'SF6003',
+        `cannot resolve $ref \`${ref}\`: the fragment must be a JSON pointer starting with \`/\``,
+        'e.g. `#/components/schemas/User`',
+      );
       return undefined;
     }
     for (const raw of segments) {
       const decoded = decodeRefPart(raw);
       if (decoded === undefined) {
-        report(this.ctx, irLoc(from, refPointer), 'SF6003', `cannot resolve $ref \`${ref}\`: malformed %-escape in \`${raw}\``, 'write `%25` for a literal `%`');
+        report(
+          this.ctx,
+          irLoc(from, refPointer),
+          'SF6003',
+          `cannot resolve $ref \`${ref}\`: malformed %-escape in \`${raw}\``,
+          'write `%25` for a literal `%`',
+        );
         return undefined;
       }
       const segment = unescapePointerSegment(decoded);
-      const next = Array.isArray(value) ? value[Number(segment)] : isRecord(value) && Object.hasOwn(value, segment) ? value[segment] : undefined;
+      const next = Array.isArray(value)
+        ? value[Number(segment)]
+        : isRecord(value) && Object.hasOwn(value, segment)
+          ? value[segment]
+          : undefined;
       if (next === undefined) {
         const available = isRecord(value) ? Object.keys(value) : [];
         report(
@@ -261,11 +373,23 @@ class OpenApiImporter {
     for (let hops = 0; isRecord(current.value) && typeof current.value.$ref === 'string'; hops++) {
       const key = `${current.source.absPath}#${current.pointer}`;
       if (seen.has(key)) {
-        report(this.ctx, irLoc(current.source, current.pointer), 'SF2002', `$ref chain loops back on itself at \`${current.pointer}\``, 'point the $ref at the object itself');
+        report(
+          this.ctx,
+          irLoc(current.source, current.pointer),
+          'SF2002',
+          `$ref chain loops back on itself at \`${current.pointer}\``,
+          'point the $ref at the object itself',
+        );
         return undefined;
       }
       if (hops >= MAX_REF_HOPS) {
-        report(this.ctx, irLoc(current.source, current.pointer), 'SF1004', `$ref chain longer than ${MAX_REF_HOPS} hops`, 'point the $ref at the object itself instead of at another $ref');
+        report(
+          this.ctx,
+          irLoc(current.source, current.pointer),
+          'SF1004',
+          `$ref chain longer than ${MAX_REF_HOPS} hops`,
+          'point the $ref at the object itself instead of at another $ref',
+        );
         return undefined;
       }
       seen.add(key);
@@ -281,7 +405,11 @@ class OpenApiImporter {
     const target = this.resolve(ref, from, refPointer);
     if (!target) return { ...base, kind: 'any' };
     const modelMatch = /^\/components\/schemas\/([^/]+)$/.exec(target.pointer);
-    const modelName = modelMatch ? unescapePointerSegment(modelMatch[1] ?? '') : target.pointer === '' && target.source !== this.root ? modelNameForFile(target.source.file) : undefined;
+    const modelName = modelMatch
+      ? unescapePointerSegment(modelMatch[1] ?? '')
+      : target.pointer === '' && target.source !== this.root
+        ? modelNameForFile(target.source.file)
+        : undefined;
     if (modelName !== undefined && modelName !== '') {
       this.declareModel(target.source, modelName, target.pointer, target.value);
       // Located at the `$ref` itself, as in our own format, so "unknown model" and "go to
@@ -294,18 +422,35 @@ class OpenApiImporter {
     if (this.inlining.size >= MAX_INLINE_DEPTH || ++this.inlinedCount > MAX_INLINED_SCHEMAS) {
       // Past the budget every further $ref would say the same: report it once.
       if (this.inlinedCount > MAX_INLINED_SCHEMAS + 1) return { ...base, kind: 'any' };
-      report(this.ctx, irLoc(from, refPointer), this.inlining.size >= MAX_INLINE_DEPTH ? 'SF1004' : 'SF1003', `$ref \`${ref}\` inlines schemas ${this.inlining.size >= MAX_INLINE_DEPTH ? `more than ${MAX_INLINE_DEPTH} levels deep` : `more than ${MAX_INLINED_SCHEMAS} times`}`, 'move the schemas it reaches under `components/schemas`, so they are referenced by name instead of copied');
+      report(
+        this.ctx,
+        irLoc(from, refPointer),
+        this.inlining.size >= MAX_INLINE_DEPTH ? 'SF1004' : 'SF1003',
+        `$ref \`${ref}\` inlines schemas ${this.inlining.size >= MAX_INLINE_DEPTH ? `more than ${MAX_INLINE_DEPTH} levels deep` : `more than ${MAX_INLINED_SCHEMAS} times`}`,
+        'move the schemas it reaches under `components/schemas`, so they are referenced by name instead of copied',
+      );
       return { ...base, kind: 'any' };
     }
     if (this.inlining.has(key)) {
-      report(this.ctx, irLoc(from, refPointer), 'SF2002', `$ref \`${ref}\` refers back to a schema that contains it, and no named model breaks the cycle`, 'move the recursive schema under `components/schemas` so it becomes a named model');
+      report(
+        this.ctx,
+        irLoc(from, refPointer),
+        'SF2002',
+        `$ref \`${ref}\` refers back to a schema that contains it, and no named model breaks the cycle`,
+        'move the recursive schema under `components/schemas` so it becomes a named model',
+      );
       return { ...base, kind: 'any' };
     }
     this.inlining.add(key);
     const schema = convertSchema(target.value, target.source, target.pointer, this.convert);
     this.inlining.delete(key);
     // Siblings of `$ref` (3.1 allows them; 3.0 documents use `nullable` there in practice) refine the target.
-    return { ...schema, ...(base.description !== undefined ? { description: base.description } : {}), nullable: schema.nullable || base.nullable, loc: base.loc };
+    return {
+      ...schema,
+      ...(base.description !== undefined ? { description: base.description } : {}),
+      nullable: schema.nullable || base.nullable,
+      loc: base.loc,
+    };
   }
 
   private declareModel(source: SourceFile, name: string, pointer: string, raw: unknown): void {
@@ -315,7 +460,13 @@ class OpenApiImporter {
     const loc = irLoc(source, pointer);
     const identifier = typeIdentifierFor(name);
     if (identifier === undefined) {
-      report(this.ctx, loc, 'SF2005', `schema name \`${name}\` cannot become a TypeScript type name`, 'rename it to start with a letter, e.g. `Model' + toPascalCase(name) + '`');
+      report(
+        this.ctx,
+        loc,
+        'SF2005',
+        `schema name \`${name}\` cannot become a TypeScript type name`,
+        'rename it to start with a letter, e.g. `Model' + toPascalCase(name) + '`',
+      );
     }
     const schema = convertSchema(raw, source, pointer, this.convert);
     this.ctx.models.declare(
@@ -344,11 +495,20 @@ class OpenApiImporter {
     schemeNames: string[],
     defaultSecurity: IRSecurityRequirement[],
   ): IROperation | undefined {
-    const operationId = typeof raw.operationId === 'string' && raw.operationId !== '' ? raw.operationId : derivedOperationId(method, pathTemplate);
+    const operationId =
+      typeof raw.operationId === 'string' && raw.operationId !== ''
+        ? raw.operationId
+        : derivedOperationId(method, pathTemplate);
     const identifier = methodIdentifierFor(operationId);
     const loc = irLoc(source, pointer);
     if (identifier === undefined) {
-      report(this.ctx, irLoc(source, joinPointer(pointer, 'operationId')), 'SF2005', `operationId \`${operationId}\` cannot become a method name`, 'use letters and digits, starting with a letter, e.g. `getUser`');
+      report(
+        this.ctx,
+        irLoc(source, joinPointer(pointer, 'operationId')),
+        'SF2005',
+        `operationId \`${operationId}\` cannot become a method name`,
+        'use letters and digits, starting with a letter, e.g. `getUser`',
+      );
       return undefined;
     }
     const own = this.readParameters(raw.parameters, source, joinPointer(pointer, 'parameters'));
@@ -366,7 +526,8 @@ class OpenApiImporter {
       deprecated: raw.deprecated === true,
       parameters,
       responses: this.readResponses(raw.responses, source, joinPointer(pointer, 'responses')),
-      security: this.readSecurity(raw.security, joinPointer(pointer, 'security'), schemeNames, source) ?? defaultSecurity,
+      security:
+        this.readSecurity(raw.security, joinPointer(pointer, 'security'), schemeNames, source) ?? defaultSecurity,
       loc,
     };
     if (typeof raw.summary === 'string') op.summary = raw.summary;
@@ -384,7 +545,11 @@ class OpenApiImporter {
       if (!resolved || !isRecord(resolved.value)) return;
       const p = resolved.value;
       const location = p.in;
-      if (typeof p.name !== 'string' || (location !== 'path' && location !== 'query' && location !== 'header' && location !== 'cookie')) return;
+      if (
+        typeof p.name !== 'string' ||
+        (location !== 'path' && location !== 'query' && location !== 'header' && location !== 'cookie')
+      )
+        return;
       const media = this.pickMedia(p.content, resolved.source, joinPointer(resolved.pointer, 'content'));
       const schemaPointer = media ? joinPointer(media.pointer, 'schema') : joinPointer(resolved.pointer, 'schema');
       const schemaRaw = media ? media.value.schema : p.schema;
@@ -429,7 +594,12 @@ class OpenApiImporter {
       if (!resolved) {
         // The broken `$ref` is reported where it is written; the status is still declared, so keep
         // it (without a body) instead of making the operation look as if it had no responses.
-        responses.push({ status, description: reasonPhrase(statusKey), headers: [], loc: irLoc(source, joinPointer(pointer, statusKey)) });
+        responses.push({
+          status,
+          description: reasonPhrase(statusKey),
+          headers: [],
+          loc: irLoc(source, joinPointer(pointer, statusKey)),
+        });
         continue;
       }
       if (!isRecord(resolved.value)) continue;
@@ -450,7 +620,11 @@ class OpenApiImporter {
       }
       if (isRecord(r.headers)) {
         for (const [name, headerRaw] of Object.entries(r.headers)) {
-          const header = this.deref(headerRaw, resolved.source, joinPointer(joinPointer(resolved.pointer, 'headers'), name));
+          const header = this.deref(
+            headerRaw,
+            resolved.source,
+            joinPointer(joinPointer(resolved.pointer, 'headers'), name),
+          );
           if (!header || !isRecord(header.value)) continue;
           const h = header.value;
           const schemaPointer = joinPointer(header.pointer, 'schema');
@@ -470,14 +644,21 @@ class OpenApiImporter {
   }
 
   /** The JSON media type when there is one, else the first listed. */
-  private pickMedia(content: unknown, source: SourceFile, pointer: string): { contentType: string; pointer: string; value: Raw } | undefined {
+  private pickMedia(
+    content: unknown,
+    source: SourceFile,
+    pointer: string,
+  ): { contentType: string; pointer: string; value: Raw } | undefined {
     if (!isRecord(content)) return undefined;
     const types = Object.keys(content);
     const contentType =
-      types.find((t) => t === 'application/json') ?? types.find((t) => /^application\/([\w.-]+\+)?json\b/.test(t)) ?? types[0];
+      types.find((t) => t === 'application/json') ??
+      types.find((t) => /^application\/([\w.-]+\+)?json\b/.test(t)) ??
+      types[0];
     if (contentType === undefined) return undefined;
     const resolved = this.deref(content[contentType], source, joinPointer(pointer, contentType));
-    if (!resolved || !isRecord(resolved.value)) return { contentType, pointer: joinPointer(pointer, contentType), value: {} };
+    if (!resolved || !isRecord(resolved.value))
+      return { contentType, pointer: joinPointer(pointer, contentType), value: {} };
     return { contentType, pointer: resolved.pointer, value: resolved.value };
   }
 
@@ -488,16 +669,25 @@ class OpenApiImporter {
     const schemes: IRSecurityScheme[] = [];
     for (const name of Object.keys(raw)) {
       const resolved = this.deref(raw[name], this.root, joinPointer('/components/securitySchemes', name));
-      if (resolved && isRecord(resolved.value)) schemes.push(securitySchemeFrom(name, resolved.value, irLoc(resolved.source, resolved.pointer)));
+      if (resolved && isRecord(resolved.value))
+        schemes.push(securitySchemeFrom(name, resolved.value, irLoc(resolved.source, resolved.pointer)));
     }
     return schemes;
   }
 
-  private readSecurity(raw: unknown, pointer: string, schemeNames: string[], source: SourceFile = this.root): IRSecurityRequirement[] | undefined {
+  private readSecurity(
+    raw: unknown,
+    pointer: string,
+    schemeNames: string[],
+    source: SourceFile = this.root,
+  ): IRSecurityRequirement[] | undefined {
     if (!Array.isArray(raw)) return undefined;
     return raw.map((requirement, i) => {
       const schemes = isRecord(requirement)
-        ? Object.entries(requirement).map(([scheme, scopes]) => ({ scheme, scopes: Array.isArray(scopes) ? scopes.map(String) : [] }))
+        ? Object.entries(requirement).map(([scheme, scopes]) => ({
+            scheme,
+            scopes: Array.isArray(scopes) ? scopes.map(String) : [],
+          }))
         : [];
       checkSchemeNames(source, joinPointer(pointer, i), schemes, schemeNames, this.ctx.diagnostics);
       return { schemes };
@@ -509,7 +699,13 @@ class OpenApiImporter {
     for (const op of operations) {
       let tag = tags.get(op.tag);
       if (!tag) {
-        tag = { name: op.tag, identifier: toPascalCase(op.tag), fileName: toFileName(op.tag), operations: [], loc: op.loc };
+        tag = {
+          name: op.tag,
+          identifier: toPascalCase(op.tag),
+          fileName: toFileName(op.tag),
+          operations: [],
+          loc: op.loc,
+        };
         const description = descriptions.get(op.tag);
         if (description !== undefined) tag.description = description;
         tags.set(op.tag, tag);

@@ -25,7 +25,6 @@ function readRetry(raw: unknown, defaults: IRRetryPolicy): IRRetryPolicy {
   return retry;
 }
 
-
 export function readTopics(source: SourceFile | undefined): IRTopic[] {
   const doc = source && isRecord(source.value) && isRecord(source.value.topics) ? source.value.topics : {};
   const topics: IRTopic[] = [];
@@ -62,7 +61,16 @@ export function readTasks(ctx: BuildContext, source: SourceFile | undefined): IR
     };
     if (methodIdentifierFor(name) === undefined) {
       ctx.diagnostics.push(
-        diagnosticAt(source, pointer, { code: 'SF2005', message: `task name \`${name}\` would shadow a built-in member of every JavaScript object`, hint: `rename it, e.g. \`${name}Task\`` }, 'key'),
+        diagnosticAt(
+          source,
+          pointer,
+          {
+            code: 'SF2005',
+            message: `task name \`${name}\` would shadow a built-in member of every JavaScript object`,
+            hint: `rename it, e.g. \`${name}Task\``,
+          },
+          'key',
+        ),
       );
       continue; // like an operation of that name, it stays out of the IR
     }
@@ -102,34 +110,67 @@ function deadLetterLoop(topic: IRTopic, topics: IRTopic[]): string[] | undefined
 export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTask[], services: IRService[]): void {
   const serviceNames = services.map((s) => s.name);
   const topicNames = topics.map((t) => t.name);
-  const at = (loc: IRLocation, key: string, index?: number): IRLocation => (index === undefined ? locBelow(ctx, loc, key) : locBelow(ctx, loc, key, index));
+  const at = (loc: IRLocation, key: string, index?: number): IRLocation =>
+    index === undefined ? locBelow(ctx, loc, key) : locBelow(ctx, loc, key, index);
   const checkService = (name: string, loc: IRLocation, role: string): IRService | undefined => {
     const service = services.find((s) => s.name === name);
-    if (!service) ctx.diagnostics.push(diagnosticAtLoc(loc, { code: 'SF4001', message: `unknown service \`${name}\` ${role}`, hint: didYouMean(name, serviceNames, 'service') }));
+    if (!service)
+      ctx.diagnostics.push(
+        diagnosticAtLoc(loc, {
+          code: 'SF4001',
+          message: `unknown service \`${name}\` ${role}`,
+          hint: didYouMean(name, serviceNames, 'service'),
+        }),
+      );
     return service;
   };
 
   for (const topic of topics) {
     if (topic.message !== '') ctx.models.checkReference(topic.message, at(topic.loc, 'message'), ctx.diagnostics);
-    topic.producers.forEach((p, i) => checkService(p, at(topic.loc, 'producers', i), `as producer of \`${topic.name}\``));
-    topic.consumers.forEach((c, i) => checkService(c, at(topic.loc, 'consumers', i), `as consumer of \`${topic.name}\``));
+    topic.producers.forEach((p, i) =>
+      checkService(p, at(topic.loc, 'producers', i), `as producer of \`${topic.name}\``),
+    );
+    topic.consumers.forEach((c, i) =>
+      checkService(c, at(topic.loc, 'consumers', i), `as consumer of \`${topic.name}\``),
+    );
     if (topic.deadLetter !== undefined) {
       const loop = deadLetterLoop(topic, topics);
       if (loop) {
-        const message = loop.length === 1 ? `topic \`${topic.name}\` is its own dead-letter topic` : `dead-letter topics loop: ${[...loop, topic.name].map((t) => `\`${t}\``).join(' → ')}`;
-        ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5005', message, hint: `failed messages would circle forever; end the chain with a topic that has no \`deadLetter\`, e.g. \`${topic.name}.dead\`` }));
+        const message =
+          loop.length === 1
+            ? `topic \`${topic.name}\` is its own dead-letter topic`
+            : `dead-letter topics loop: ${[...loop, topic.name].map((t) => `\`${t}\``).join(' → ')}`;
+        ctx.diagnostics.push(
+          diagnosticAtLoc(at(topic.loc, 'deadLetter'), {
+            code: 'SF5005',
+            message,
+            hint: `failed messages would circle forever; end the chain with a topic that has no \`deadLetter\`, e.g. \`${topic.name}.dead\``,
+          }),
+        );
       } else if (!topicNames.includes(topic.deadLetter)) {
         // The topic itself is never a good suggestion: that would be a loop.
         const candidates = topicNames.filter((t) => t !== topic.name);
-        const hint = candidates.length > 0 ? didYouMean(topic.deadLetter, candidates, 'topic') : `declare \`${topic.deadLetter}\` under \`topics\``;
-        ctx.diagnostics.push(diagnosticAtLoc(at(topic.loc, 'deadLetter'), { code: 'SF5001', message: `unknown dead-letter topic \`${topic.deadLetter}\``, hint }));
+        const hint =
+          candidates.length > 0
+            ? didYouMean(topic.deadLetter, candidates, 'topic')
+            : `declare \`${topic.deadLetter}\` under \`topics\``;
+        ctx.diagnostics.push(
+          diagnosticAtLoc(at(topic.loc, 'deadLetter'), {
+            code: 'SF5001',
+            message: `unknown dead-letter topic \`${topic.deadLetter}\``,
+            hint,
+          }),
+        );
       }
     }
   }
   for (const task of tasks) {
     if (task.args !== '') ctx.models.checkReference(task.args, at(task.loc, 'args'), ctx.diagnostics);
     if (task.result !== undefined) ctx.models.checkReference(task.result, at(task.loc, 'result'), ctx.diagnostics);
-    const worker = task.worker === '' ? undefined : checkService(task.worker, at(task.loc, 'worker'), `as worker of \`${task.name}\``);
+    const worker =
+      task.worker === ''
+        ? undefined
+        : checkService(task.worker, at(task.loc, 'worker'), `as worker of \`${task.name}\``);
     if (worker && worker.type !== 'worker') {
       ctx.diagnostics.push(
         diagnosticAtLoc(at(task.loc, 'worker'), {
@@ -158,8 +199,19 @@ const CRON_FIELDS: readonly CronField[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31, special: /^L$/i },
-  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
-  { name: 'day of week', min: 0, max: 7, names: DAY_NAMES, special: new RegExp(`^(L|([0-7]|${DAY_NAMES.join('|')})(L|#[1-5]))$`, 'i') },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+  },
+  {
+    name: 'day of week',
+    min: 0,
+    max: 7,
+    names: DAY_NAMES,
+    special: new RegExp(`^(L|([0-7]|${DAY_NAMES.join('|')})(L|#[1-5]))$`, 'i'),
+  },
 ];
 
 /** Why `expression` is not a cron expression BullMQ can run, or undefined when it is one. */

@@ -3,11 +3,27 @@
  */
 import { type BuildContext, specfirstDialect } from '../../load/context.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
-import type { HttpMethod, IRBody, IROperation, IRParameter, IRResponse, IRResponseHeader, IRSecurityRequirement, IRSecurityScheme, IRTag } from '../../ir/ir.js';
+import type {
+  HttpMethod,
+  IRBody,
+  IROperation,
+  IRParameter,
+  IRResponse,
+  IRResponseHeader,
+  IRSecurityRequirement,
+  IRSecurityScheme,
+  IRTag,
+} from '../../ir/ir.js';
 import { diagnosticAt, irLoc } from '../../diagnostics/location.js';
 import { methodIdentifierFor, NAME_PATTERNS, toFileName, toPascalCase } from '../../util/names.js';
 import { assignExpressNames } from '../common/url-templates.js';
-import { checkSchemeNames, reasonPhrase, type RestDescription, securitySchemeFrom, sortResponses } from '../common/http.js';
+import {
+  checkSchemeNames,
+  reasonPhrase,
+  type RestDescription,
+  securitySchemeFrom,
+  sortResponses,
+} from '../common/http.js';
 import { type ConvertContext, convertSchema, isMarkedOptional } from '../common/schema-convert.js';
 import { isRecord } from '../../util/records.js';
 import { joinPointer } from '../../util/json-pointer.js';
@@ -41,11 +57,16 @@ export function buildRestDescription(ctx: BuildContext, source: SourceFile, serv
       if (!isRecord(opRaw) || !NAME_PATTERNS.operationId.test(operationId)) continue;
       if (methodIdentifierFor(operationId) !== operationId) {
         ctx.diagnostics.push(
-          diagnosticAt(source, joinPointer(joinPointer(tagPointer, 'operations'), operationId), {
-            code: 'SF2005',
-            message: `operationId \`${operationId}\` would shadow a built-in member of every JavaScript object`,
-            hint: `rename it, e.g. \`${operationId}Operation\``,
-          }, 'key'),
+          diagnosticAt(
+            source,
+            joinPointer(joinPointer(tagPointer, 'operations'), operationId),
+            {
+              code: 'SF2005',
+              message: `operationId \`${operationId}\` would shadow a built-in member of every JavaScript object`,
+              hint: `rename it, e.g. \`${operationId}Operation\``,
+            },
+            'key',
+          ),
         );
         continue;
       }
@@ -73,7 +94,13 @@ interface OperationInput {
   defaultSecurity: IRSecurityRequirement[];
 }
 
-function buildOperation(ctx: BuildContext, convert: ConvertContext, source: SourceFile, pointer: string, input: OperationInput): IROperation {
+function buildOperation(
+  ctx: BuildContext,
+  convert: ConvertContext,
+  source: SourceFile,
+  pointer: string,
+  input: OperationInput,
+): IROperation {
   const { raw } = input;
   const method = (typeof raw.method === 'string' ? raw.method : 'get') as HttpMethod;
   const path = typeof raw.path === 'string' ? raw.path : '/';
@@ -89,7 +116,9 @@ function buildOperation(ctx: BuildContext, convert: ConvertContext, source: Sour
     deprecated: raw.deprecated === true,
     parameters,
     responses: readResponses(convert, source, joinPointer(pointer, 'responses'), raw.responses),
-    security: readSecurity(source, joinPointer(pointer, 'security'), raw.security, input.schemeNames, ctx.diagnostics) ?? input.defaultSecurity,
+    security:
+      readSecurity(source, joinPointer(pointer, 'security'), raw.security, input.schemeNames, ctx.diagnostics) ??
+      input.defaultSecurity,
     loc: irLoc(source, pointer),
   };
   if (typeof raw.summary === 'string') op.summary = raw.summary;
@@ -165,7 +194,12 @@ function readResponses(convert: ConvertContext, source: SourceFile, pointer: str
         for (const [name, headerRaw] of Object.entries(value.headers)) {
           const headerPointer = joinPointer(joinPointer(responsePointer, 'headers'), name);
           const schema = convertSchema(headerRaw, source, headerPointer, convert);
-          const header: IRResponseHeader = { name, required: !isMarkedOptional(headerRaw), schema, loc: irLoc(source, headerPointer) };
+          const header: IRResponseHeader = {
+            name,
+            required: !isMarkedOptional(headerRaw),
+            schema,
+            loc: irLoc(source, headerPointer),
+          };
           if (schema.description !== undefined) header.description = schema.description;
           response.headers.push(header);
         }
@@ -190,7 +224,13 @@ function readSecuritySchemes(source: SourceFile, raw: unknown): IRSecurityScheme
  * `security: [bearer, [apiKey, mtls], { oauth: [read] }]` → alternatives of requirements.
  * Undefined when absent (so the caller applies the default); `[]` means public.
  */
-function readSecurity(source: SourceFile, pointer: string, raw: unknown, schemeNames: string[], diagnostics: Diagnostic[]): IRSecurityRequirement[] | undefined {
+function readSecurity(
+  source: SourceFile,
+  pointer: string,
+  raw: unknown,
+  schemeNames: string[],
+  diagnostics: Diagnostic[],
+): IRSecurityRequirement[] | undefined {
   if (!Array.isArray(raw)) return undefined;
   return raw.map((alternative, i) => {
     const itemPointer = joinPointer(pointer, i);
@@ -198,7 +238,8 @@ function readSecurity(source: SourceFile, pointer: string, raw: unknown, schemeN
     if (typeof alternative === 'string') schemes.push({ scheme: alternative, scopes: [] });
     else if (Array.isArray(alternative)) for (const s of alternative) schemes.push({ scheme: String(s), scopes: [] });
     else if (isRecord(alternative)) {
-      for (const [s, scopes] of Object.entries(alternative)) schemes.push({ scheme: s, scopes: Array.isArray(scopes) ? scopes.map(String) : [] });
+      for (const [s, scopes] of Object.entries(alternative))
+        schemes.push({ scheme: s, scopes: Array.isArray(scopes) ? scopes.map(String) : [] });
     }
     checkSchemeNames(source, itemPointer, schemes, schemeNames, diagnostics);
     return { schemes };

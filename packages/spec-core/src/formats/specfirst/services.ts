@@ -32,7 +32,8 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
     const pointer = joinPointer('/services', name);
     const type = raw.type === 'worker' ? 'worker' : 'http';
     const consumes = isRecord(raw.consumes) ? raw.consumes : {};
-    const at = (key: string, i: number): IRLocation => irLoc(source, joinPointer(joinPointer(joinPointer(pointer, 'consumes'), key), i));
+    const at = (key: string, i: number): IRLocation =>
+      irLoc(source, joinPointer(joinPointer(joinPointer(pointer, 'consumes'), key), i));
     const service: IRService = {
       name,
       identifier: toPascalCase(name),
@@ -46,7 +47,9 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
         // Entries without `service.` are reported by the schema check; guessing a service from them misleads.
         operations: stringList(consumes.operations).flatMap((ref, i) => {
           const dot = ref.indexOf('.');
-          return dot <= 0 ? [] : [{ service: ref.slice(0, dot), operationId: ref.slice(dot + 1), loc: at('operations', i) }];
+          return dot <= 0
+            ? []
+            : [{ service: ref.slice(0, dot), operationId: ref.slice(dot + 1), loc: at('operations', i) }];
         }),
         topics: stringList(consumes.topics).map((topic, i) => ({ topic, loc: at('topics', i) })),
         tasks: stringList(consumes.tasks).map((task, i) => ({ task, loc: at('tasks', i) })),
@@ -57,12 +60,26 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
     if (typeof raw.description === 'string') service.description = raw.description;
     if (Array.isArray(raw.exposes)) service.exposes = stringList(raw.exposes);
 
-    const draft: ServiceDraft = { service, exposesLocs: (service.exposes ?? []).map((_, i) => irLoc(source, joinPointer(joinPointer(pointer, 'exposes'), i))) };
+    const draft: ServiceDraft = {
+      service,
+      exposesLocs: (service.exposes ?? []).map((_, i) =>
+        irLoc(source, joinPointer(joinPointer(pointer, 'exposes'), i)),
+      ),
+    };
     const hasRest = typeof raw.rest === 'string';
     const hasOpenApi = typeof raw.openapi === 'string';
     if (hasRest && hasOpenApi) {
       ctx.diagnostics.push(
-        diagnosticAt(source, joinPointer(pointer, 'openapi'), { code: 'SF4003', message: `service \`${name}\` has both \`rest\` and \`openapi\``, hint: 'a service has one REST description: keep one of them' }, 'key'),
+        diagnosticAt(
+          source,
+          joinPointer(pointer, 'openapi'),
+          {
+            code: 'SF4003',
+            message: `service \`${name}\` has both \`rest\` and \`openapi\``,
+            hint: 'a service has one REST description: keep one of them',
+          },
+          'key',
+        ),
       );
     }
     // A missing or misspelt `type`, or a `port` of the wrong type, is already a schema error; the
@@ -71,20 +88,53 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
     if (type === 'http') {
       if (hasRest || hasOpenApi) {
         const key = hasRest ? 'rest' : 'openapi';
-        draft.restFile = { format: hasRest ? 'specfirst' : 'openapi', path: String(raw[key]), loc: irLoc(source, joinPointer(pointer, key)) };
+        draft.restFile = {
+          format: hasRest ? 'specfirst' : 'openapi',
+          path: String(raw[key]),
+          loc: irLoc(source, joinPointer(pointer, key)),
+        };
       } else if (typeKnown) {
         ctx.diagnostics.push(
-          diagnosticAt(source, pointer, { code: 'SF4003', message: `http service \`${name}\` has no REST description`, hint: `add \`rest: rest/${name}.yaml\` (or \`openapi: <file>\`), or make it \`type: worker\`` }, 'key'),
+          diagnosticAt(
+            source,
+            pointer,
+            {
+              code: 'SF4003',
+              message: `http service \`${name}\` has no REST description`,
+              hint: `add \`rest: rest/${name}.yaml\` (or \`openapi: <file>\`), or make it \`type: worker\``,
+            },
+            'key',
+          ),
         );
       }
       if (typeKnown && raw.port === undefined) {
-        ctx.diagnostics.push(diagnosticAt(source, pointer, { code: 'SF4003', message: `http service \`${name}\` has no \`port\``, hint: 'add `port: <number>` (e.g. 3000)' }, 'key'));
+        ctx.diagnostics.push(
+          diagnosticAt(
+            source,
+            pointer,
+            {
+              code: 'SF4003',
+              message: `http service \`${name}\` has no \`port\``,
+              hint: 'add `port: <number>` (e.g. 3000)',
+            },
+            'key',
+          ),
+        );
       }
     } else {
       for (const key of ['port', 'rest', 'openapi'] as const) {
         if (raw[key] !== undefined) {
           ctx.diagnostics.push(
-            diagnosticAt(source, joinPointer(pointer, key), { code: 'SF4003', message: `worker service \`${name}\` cannot have \`${key}\``, hint: 'workers serve no HTTP API; use `type: http` or remove it' }, 'key'),
+            diagnosticAt(
+              source,
+              joinPointer(pointer, key),
+              {
+                code: 'SF4003',
+                message: `worker service \`${name}\` cannot have \`${key}\``,
+                hint: 'workers serve no HTTP API; use `type: http` or remove it',
+              },
+              'key',
+            ),
           );
         }
       }
@@ -94,12 +144,17 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
     const sameIdentifier = identifiers.get(service.identifier);
     if (sameIdentifier) {
       ctx.diagnostics.push(
-        diagnosticAt(source, pointer, {
-          code: 'SF2005',
-          message: `services \`${sameIdentifier.name}\` and \`${name}\` both become \`${service.identifier}\` in generated names`,
-          hint: 'rename one of them',
-          related: [relatedAt(sameIdentifier.loc, `\`${sameIdentifier.name}\` is defined here`)],
-        }, 'key'),
+        diagnosticAt(
+          source,
+          pointer,
+          {
+            code: 'SF2005',
+            message: `services \`${sameIdentifier.name}\` and \`${name}\` both become \`${service.identifier}\` in generated names`,
+            hint: 'rename one of them',
+            related: [relatedAt(sameIdentifier.loc, `\`${sameIdentifier.name}\` is defined here`)],
+          },
+          'key',
+        ),
       );
     } else identifiers.set(service.identifier, service);
     if (service.port !== undefined) {
@@ -125,28 +180,44 @@ export function readServices(ctx: BuildContext, source: SourceFile): ServiceDraf
  * REST file it is refused, not merged: that file can say everything, and one place per operation
  * keeps it clear which one wins. A worker has no operations at all.
  */
-function readOperationOverrides(ctx: BuildContext, source: SourceFile, servicePointer: string, name: string, raw: Record<string, unknown>): OperationOverrides | undefined {
+function readOperationOverrides(
+  ctx: BuildContext,
+  source: SourceFile,
+  servicePointer: string,
+  name: string,
+  raw: Record<string, unknown>,
+): OperationOverrides | undefined {
   if (raw.operations === undefined) return undefined;
   const pointer = joinPointer(servicePointer, 'operations');
   const hasRest = typeof raw.rest === 'string';
   const hasOpenApi = typeof raw.openapi === 'string';
   if (raw.type === 'worker') {
     ctx.diagnostics.push(
-      diagnosticAt(source, pointer, {
-        code: 'SF4009',
-        message: `worker service \`${name}\` cannot have \`operations\` overrides`,
-        hint: 'workers serve no HTTP API; `operations` overrides the operations of an `openapi:` document: remove it',
-      }, 'key'),
+      diagnosticAt(
+        source,
+        pointer,
+        {
+          code: 'SF4009',
+          message: `worker service \`${name}\` cannot have \`operations\` overrides`,
+          hint: 'workers serve no HTTP API; `operations` overrides the operations of an `openapi:` document: remove it',
+        },
+        'key',
+      ),
     );
     return undefined;
   }
   if (hasRest && !hasOpenApi) {
     ctx.diagnostics.push(
-      diagnosticAt(source, pointer, {
-        code: 'SF4009',
-        message: `service \`${name}\` has \`operations\` overrides, but they apply only to an imported OpenAPI document (\`openapi:\`)`,
-        hint: `\`${String(raw.rest)}\` is the single place for its operations: set \`security\` on the operation there, and remove \`operations\``,
-      }, 'key'),
+      diagnosticAt(
+        source,
+        pointer,
+        {
+          code: 'SF4009',
+          message: `service \`${name}\` has \`operations\` overrides, but they apply only to an imported OpenAPI document (\`openapi:\`)`,
+          hint: `\`${String(raw.rest)}\` is the single place for its operations: set \`security\` on the operation there, and remove \`operations\``,
+        },
+        'key',
+      ),
     );
     return undefined;
   }
@@ -156,7 +227,12 @@ function readOperationOverrides(ctx: BuildContext, source: SourceFile, servicePo
 }
 
 /** Checks every cross-reference between services, topics and tasks, and builds the graph. */
-export function linkServices(ctx: BuildContext, drafts: ServiceDraft[], topics: IRTopic[], tasks: IRTask[]): IRGraphEdge[] {
+export function linkServices(
+  ctx: BuildContext,
+  drafts: ServiceDraft[],
+  topics: IRTopic[],
+  tasks: IRTask[],
+): IRGraphEdge[] {
   const services = drafts.map((d) => d.service);
   const byName = new Map(services.map((s) => [s.name, s]));
   const serviceNames = services.map((s) => s.name);
@@ -166,7 +242,13 @@ export function linkServices(ctx: BuildContext, drafts: ServiceDraft[], topics: 
   const knownService = (name: string, loc: IRLocation, role: string): IRService | undefined => {
     const service = byName.get(name);
     if (!service) {
-      ctx.diagnostics.push(diagnosticAtLoc(loc, { code: 'SF4001', message: `unknown service \`${name}\`${role}`, hint: didYouMean(name, serviceNames, 'service') }));
+      ctx.diagnostics.push(
+        diagnosticAtLoc(loc, {
+          code: 'SF4001',
+          message: `unknown service \`${name}\`${role}`,
+          hint: didYouMean(name, serviceNames, 'service'),
+        }),
+      );
     }
     return service;
   };
@@ -177,13 +259,23 @@ export function linkServices(ctx: BuildContext, drafts: ServiceDraft[], topics: 
       if (!ownIds.includes(operationId)) {
         const loc = exposesLocs[i] ?? service.loc;
         ctx.diagnostics.push(
-          diagnosticAtLoc(loc, { code: 'SF4002', message: `service \`${service.name}\` exposes \`${operationId}\`, which is none of its operations`, hint: didYouMean(operationId, ownIds, 'operation') }),
+          diagnosticAtLoc(loc, {
+            code: 'SF4002',
+            message: `service \`${service.name}\` exposes \`${operationId}\`, which is none of its operations`,
+            hint: didYouMean(operationId, ownIds, 'operation'),
+          }),
         );
       }
     });
     for (const use of service.consumes.operations) {
       if (use.service === service.name) {
-        ctx.diagnostics.push(diagnosticAtLoc(use.loc, { code: 'SF4006', message: `service \`${service.name}\` lists its own operation \`${use.operationId}\``, hint: 'call your own code directly; `consumes` names other services' }));
+        ctx.diagnostics.push(
+          diagnosticAtLoc(use.loc, {
+            code: 'SF4006',
+            message: `service \`${service.name}\` lists its own operation \`${use.operationId}\``,
+            hint: 'call your own code directly; `consumes` names other services',
+          }),
+        );
         continue;
       }
       const target = knownService(use.service, use.loc, ' in `consumes.operations`');
@@ -191,7 +283,11 @@ export function linkServices(ctx: BuildContext, drafts: ServiceDraft[], topics: 
       const ids = target.operations.map((o) => o.operationId);
       if (!ids.includes(use.operationId)) {
         ctx.diagnostics.push(
-          diagnosticAtLoc(use.loc, { code: 'SF4002', message: `service \`${target.name}\` has no operation \`${use.operationId}\``, hint: didYouMean(use.operationId, ids, 'operation') }),
+          diagnosticAtLoc(use.loc, {
+            code: 'SF4002',
+            message: `service \`${target.name}\` has no operation \`${use.operationId}\``,
+            hint: didYouMean(use.operationId, ids, 'operation'),
+          }),
         );
         continue;
       }
@@ -210,12 +306,24 @@ export function linkServices(ctx: BuildContext, drafts: ServiceDraft[], topics: 
     }
     for (const use of service.consumes.topics) {
       if (!topicNames.includes(use.topic)) {
-        ctx.diagnostics.push(diagnosticAtLoc(use.loc, { code: 'SF5001', message: `unknown topic \`${use.topic}\``, hint: didYouMean(use.topic, topicNames, 'topic') }));
+        ctx.diagnostics.push(
+          diagnosticAtLoc(use.loc, {
+            code: 'SF5001',
+            message: `unknown topic \`${use.topic}\``,
+            hint: didYouMean(use.topic, topicNames, 'topic'),
+          }),
+        );
       }
     }
     for (const use of service.consumes.tasks) {
       if (!taskNames.includes(use.task)) {
-        ctx.diagnostics.push(diagnosticAtLoc(use.loc, { code: 'SF5002', message: `unknown task \`${use.task}\``, hint: didYouMean(use.task, taskNames, 'task') }));
+        ctx.diagnostics.push(
+          diagnosticAtLoc(use.loc, {
+            code: 'SF5002',
+            message: `unknown task \`${use.task}\``,
+            hint: didYouMean(use.task, taskNames, 'task'),
+          }),
+        );
         continue;
       }
       const task = tasks.find((t) => t.name === use.task)!;
@@ -225,17 +333,23 @@ export function linkServices(ctx: BuildContext, drafts: ServiceDraft[], topics: 
 
   for (const topic of topics) {
     for (const service of services) {
-      if (service.consumes.topics.some((t) => t.topic === topic.name) && !topic.consumers.includes(service.name)) topic.consumers.push(service.name);
+      if (service.consumes.topics.some((t) => t.topic === topic.name) && !topic.consumers.includes(service.name))
+        topic.consumers.push(service.name);
     }
     topic.consumers.sort(compareStrings);
     for (const producer of topic.producers) {
       for (const consumer of topic.consumers) {
-        if (byName.has(producer) && byName.has(consumer)) edges.push({ from: producer, to: consumer, kind: 'topic', via: topic.name });
+        if (byName.has(producer) && byName.has(consumer))
+          edges.push({ from: producer, to: consumer, kind: 'topic', via: topic.name });
       }
     }
   }
 
   return edges.sort(
-    (a, b) => compareStrings(a.from, b.from) || compareStrings(a.to, b.to) || compareStrings(a.kind, b.kind) || compareStrings(a.via, b.via),
+    (a, b) =>
+      compareStrings(a.from, b.from) ||
+      compareStrings(a.to, b.to) ||
+      compareStrings(a.kind, b.kind) ||
+      compareStrings(a.via, b.via),
   );
 }

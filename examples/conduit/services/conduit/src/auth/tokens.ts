@@ -24,7 +24,13 @@ export function createTokens(secret: string | undefined, lifetime = '30d'): Toke
   const signingKey = secret ? new TextEncoder().encode(secret) : new Uint8Array(randomBytes(32));
   return {
     async issue({ userId, key }) {
-      return new SignJWT({ key }).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId)).setIssuer(ISSUER).setIssuedAt().setExpirationTime(lifetime).sign(signingKey);
+      return new SignJWT({ key })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(String(userId))
+        .setIssuer(ISSUER)
+        .setIssuedAt()
+        .setExpirationTime(lifetime)
+        .sign(signingKey);
     },
     async verify(token) {
       try {

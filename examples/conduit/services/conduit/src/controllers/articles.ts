@@ -37,30 +37,50 @@ function listEntry({ article }: ViewedArticle): Omit<ViewedArticle['article'], '
 export class ArticlesControllerImpl implements ArticlesController {
   constructor(private readonly deps: Dependencies) {}
 
-  async getArticlesFeed({ query }: GetArticlesFeedRequest, context: OperationContext<'Token', 'Token'>): Promise<GetArticlesFeedResult> {
+  async getArticlesFeed(
+    { query }: GetArticlesFeedRequest,
+    context: OperationContext<'Token', 'Token'>,
+  ): Promise<GetArticlesFeedResult> {
     const { userId } = context.principals.Token;
     return getArticlesFeedReply.ok(await this.page({ feedOf: userId }, query, userId));
   }
 
   async getArticles({ query }: GetArticlesRequest, context: OperationContext<'Token'>): Promise<GetArticlesResult> {
-    return getArticlesReply.ok(await this.page({ tag: query.tag, author: query.author, favoritedBy: query.favorited }, query, context.principals.Token?.userId));
+    return getArticlesReply.ok(
+      await this.page(
+        { tag: query.tag, author: query.author, favoritedBy: query.favorited },
+        query,
+        context.principals.Token?.userId,
+      ),
+    );
   }
 
-  async createArticle({ body }: CreateArticleRequest, context: OperationContext<'Token', 'Token'>): Promise<CreateArticleResult> {
+  async createArticle(
+    { body }: CreateArticleRequest,
+    context: OperationContext<'Token', 'Token'>,
+  ): Promise<CreateArticleResult> {
     const { userId } = context.principals.Token;
     const { title, description, body: text, tagList = [] } = body.article;
     const blank = blankFields({ title, description, body: text });
     if (blank.length > 0) return createArticleReply.unprocessableContent(errorBody(...blank));
     const slug = await this.deps.articles.create(userId, { title, description, body: text, tagList });
-    return createArticleReply.created({ article: found(await this.deps.articles.bySlug(slug, userId), `article ${slug}`).article });
+    return createArticleReply.created({
+      article: found(await this.deps.articles.bySlug(slug, userId), `article ${slug}`).article,
+    });
   }
 
   async getArticle({ params }: GetArticleRequest, context: OperationContext<'Token'>): Promise<GetArticleResult> {
-    const viewed = found(await this.deps.articles.bySlug(params.slug, context.principals.Token?.userId), `article ${params.slug}`);
+    const viewed = found(
+      await this.deps.articles.bySlug(params.slug, context.principals.Token?.userId),
+      `article ${params.slug}`,
+    );
     return getArticleReply.ok({ article: viewed.article });
   }
 
-  async updateArticle({ params, body }: UpdateArticleRequest, context: OperationContext<'Token', 'Token'>): Promise<UpdateArticleResult> {
+  async updateArticle(
+    { params, body }: UpdateArticleRequest,
+    context: OperationContext<'Token', 'Token'>,
+  ): Promise<UpdateArticleResult> {
     const { userId } = context.principals.Token;
     const viewed = await this.ownArticle(params.slug, userId, 'edit');
     const { title, description, body: text } = body.article;
@@ -68,17 +88,29 @@ export class ArticlesControllerImpl implements ArticlesController {
     if (blank.length > 0) return updateArticleReply.unprocessableContent(errorBody(...blank));
     // A new title gives a new slug; the same title again keeps the links to the article working.
     const retitled = title !== undefined && title !== viewed.article.title ? title : undefined;
-    const slug = found(await this.deps.articles.update(viewed.id, { title: retitled, description, body: text }), `article ${params.slug}`);
-    return updateArticleReply.ok({ article: found(await this.deps.articles.bySlug(slug, userId), `article ${slug}`).article });
+    const slug = found(
+      await this.deps.articles.update(viewed.id, { title: retitled, description, body: text }),
+      `article ${params.slug}`,
+    );
+    return updateArticleReply.ok({
+      article: found(await this.deps.articles.bySlug(slug, userId), `article ${slug}`).article,
+    });
   }
 
-  async deleteArticle({ params }: DeleteArticleRequest, context: OperationContext<'Token', 'Token'>): Promise<DeleteArticleResult> {
+  async deleteArticle(
+    { params }: DeleteArticleRequest,
+    context: OperationContext<'Token', 'Token'>,
+  ): Promise<DeleteArticleResult> {
     const viewed = await this.ownArticle(params.slug, context.principals.Token.userId, 'delete');
     await this.deps.articles.delete(viewed.id);
     return deleteArticleReply.noContent();
   }
 
-  private async page(filter: ArticleFilter, query: { limit: number; offset?: number | undefined }, viewerId: number | undefined) {
+  private async page(
+    filter: ArticleFilter,
+    query: { limit: number; offset?: number | undefined },
+    viewerId: number | undefined,
+  ) {
     // The spec bounds neither from above. A page holds at most MAX_PAGE articles, and an offset
     // past any table (PostgreSQL's bigint ends at 2^63) just gives an empty page.
     const limit = Math.min(query.limit, MAX_PAGE);

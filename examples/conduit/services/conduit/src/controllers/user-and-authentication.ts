@@ -41,7 +41,9 @@ export class UserAndAuthenticationControllerImpl implements UserAndAuthenticatio
   async login({ body }: LoginRequest): Promise<LoginResult> {
     const user = await this.deps.users.byEmail(body.user.email);
     // The same answer, after the same work, for an unknown e-mail and a wrong password.
-    const valid = user ? await verifyPassword(body.user.password, user.password_hash) : await verifyAgainstDecoy(body.user.password);
+    const valid = user
+      ? await verifyPassword(body.user.password, user.password_hash)
+      : await verifyAgainstDecoy(body.user.password);
     if (!user || !valid) return loginReply.unauthorized();
     return loginReply.ok({ user: userOf(user, await this.tokenFor(user)) });
   }
@@ -53,10 +55,16 @@ export class UserAndAuthenticationControllerImpl implements UserAndAuthenticatio
     const taken = await this.deps.users.taken({ email, username });
     if (taken.length > 0) return createUserReply.unprocessableContent(errorBody(...takenMessages(taken)));
     try {
-      const user = await this.deps.users.create({ username, email, passwordHash: await hashPassword(password), tokenKey: newTokenKey() });
+      const user = await this.deps.users.create({
+        username,
+        email,
+        passwordHash: await hashPassword(password),
+        tokenKey: newTokenKey(),
+      });
       return createUserReply.created({ user: userOf(user, await this.tokenFor(user)) });
     } catch (error) {
-      if (isUniqueViolation(error)) return createUserReply.unprocessableContent(errorBody('email or username has already been taken'));
+      if (isUniqueViolation(error))
+        return createUserReply.unprocessableContent(errorBody('email or username has already been taken'));
       throw error;
     }
   }
@@ -66,25 +74,32 @@ export class UserAndAuthenticationControllerImpl implements UserAndAuthenticatio
     return getCurrentUserReply.ok({ user: userOf(account, token) });
   }
 
-  async updateCurrentUser({ body }: UpdateCurrentUserRequest, context: OperationContext<'Token', 'Token'>): Promise<UpdateCurrentUserResult> {
+  async updateCurrentUser(
+    { body }: UpdateCurrentUserRequest,
+    context: OperationContext<'Token', 'Token'>,
+  ): Promise<UpdateCurrentUserResult> {
     const { userId, token } = context.principals.Token;
     const { email, username, password, bio, image } = body.user;
     // The spec's description asks for at least one field; its schema cannot say so.
     if ([email, username, password, bio, image].every((value) => value === undefined)) {
-      return updateCurrentUserReply.unprocessableContent(errorBody('user must have at least one of email, username, password, bio, image'));
+      return updateCurrentUserReply.unprocessableContent(
+        errorBody('user must have at least one of email, username, password, bio, image'),
+      );
     }
     const problems = blankFields({ email, username, password });
     if (problems.length > 0) return updateCurrentUserReply.unprocessableContent(errorBody(...problems));
     const taken = await this.deps.users.taken({ email, username }, userId);
     if (taken.length > 0) return updateCurrentUserReply.unprocessableContent(errorBody(...takenMessages(taken)));
     try {
-      const newPassword = password === undefined ? undefined : { hash: await hashPassword(password), tokenKey: newTokenKey() };
+      const newPassword =
+        password === undefined ? undefined : { hash: await hashPassword(password), tokenKey: newTokenKey() };
       const user = await this.deps.users.update(userId, { email, username, bio, image, password: newPassword });
       if (!user) return updateCurrentUserReply.unauthorized();
       // A new password ended every earlier token, the one of this request included: here is a new one.
       return updateCurrentUserReply.ok({ user: userOf(user, newPassword ? await this.tokenFor(user) : token) });
     } catch (error) {
-      if (isUniqueViolation(error)) return updateCurrentUserReply.unprocessableContent(errorBody('email or username has already been taken'));
+      if (isUniqueViolation(error))
+        return updateCurrentUserReply.unprocessableContent(errorBody('email or username has already been taken'));
       throw error;
     }
   }

@@ -50,7 +50,10 @@ export interface DatabaseConfig {
   dataDir?: string | undefined;
 }
 
-export async function openDatabase(config: DatabaseConfig, onIdleError: (error: Error) => void = () => undefined): Promise<Database> {
+export async function openDatabase(
+  config: DatabaseConfig,
+  onIdleError: (error: Error) => void = () => undefined,
+): Promise<Database> {
   if (config.url) {
     const { openPostgres } = await import('./postgres.js');
     return openPostgres(config.url, onIdleError);

@@ -30,20 +30,31 @@ export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promi
   );
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await tx.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-    const done = new Map((await tx.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).map((row) => [row.name, row.checksum]));
+    await tx.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Map(
+      (await tx.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).map(
+        (row) => [row.name, row.checksum],
+      ),
+    );
     const report: MigrationReport = { applied: [], alreadyApplied: [] };
     for (const migration of migrations) {
       const recorded = done.get(migration.name);
       if (recorded !== undefined) {
         if (recorded !== migration.checksum) {
-          throw new Error(`migration ${migration.name} was edited after it was applied; put the change in a new migration file in ${dir}`);
+          throw new Error(
+            `migration ${migration.name} was edited after it was applied; put the change in a new migration file in ${dir}`,
+          );
         }
         report.alreadyApplied.push(migration.name);
         continue;
       }
       await tx.exec(migration.sql);
-      await tx.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [migration.name, migration.checksum]);
+      await tx.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [
+        migration.name,
+        migration.checksum,
+      ]);
       report.applied.push(migration.name);
     }
     return report;

@@ -12,8 +12,10 @@ export async function openPostgres(url: string, onIdleError: (error: Error) => v
   // Fail at start-up, with the server's own message, rather than on the first request.
   const probe = await pool.connect();
   probe.release();
-  const queryOn = (target: pg.Pool | pg.PoolClient): Queryable['query'] => async <Row extends object>(sql: string, params: readonly SqlValue[] = []) =>
-    (await target.query<Row & pg.QueryResultRow>(sql, [...params])).rows;
+  const queryOn =
+    (target: pg.Pool | pg.PoolClient): Queryable['query'] =>
+    async <Row extends object>(sql: string, params: readonly SqlValue[] = []) =>
+      (await target.query<Row & pg.QueryResultRow>(sql, [...params])).rows;
   return {
     description: redact(url),
     query: queryOn(pool),

@@ -79,13 +79,23 @@ export class ArticleStore {
   constructor(private readonly db: Queryable) {}
 
   /** Newest first, with the total number that match for paging. */
-  async list(filter: ArticleFilter, page: { limit: number; offset: number }, viewerId: number | undefined): Promise<{ articles: ViewedArticle[]; count: number }> {
+  async list(
+    filter: ArticleFilter,
+    page: { limit: number; offset: number },
+    viewerId: number | undefined,
+  ): Promise<{ articles: ViewedArticle[]; count: number }> {
     const countParams: SqlValue[] = [];
-    const [{ count } = { count: 0 }] = await this.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM articles a JOIN users u ON u.id = a.author_id${whereClause(filter, countParams)}`, countParams);
+    const [{ count } = { count: 0 }] = await this.db.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM articles a JOIN users u ON u.id = a.author_id${whereClause(filter, countParams)}`,
+      countParams,
+    );
     const params: SqlValue[] = [viewerId ?? null];
     const clause = whereClause(filter, params);
     params.push(page.limit, page.offset);
-    const rows = await this.db.query<ArticleRow>(`${SELECT_VIEWED}${clause} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
+    const rows = await this.db.query<ArticleRow>(
+      `${SELECT_VIEWED}${clause} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
     return { articles: rows.map(toArticle), count };
   }
 
@@ -94,19 +104,18 @@ export class ArticleStore {
     return row && toArticle(row);
   }
 
-  async create(authorId: number, article: { title: string; description: string; body: string; tagList: readonly string[] }): Promise<string> {
+  async create(
+    authorId: number,
+    article: { title: string; description: string; body: string; tagList: readonly string[] },
+  ): Promise<string> {
     // The random suffix makes a clash unlikely, not impossible: a clash draws another one.
     for (let attempt = 1; ; attempt++) {
       const slug = slugify(article.title);
       try {
-        await this.db.query('INSERT INTO articles (slug, title, description, body, tag_list, author_id) VALUES ($1, $2, $3, $4, $5, $6)', [
-          slug,
-          article.title,
-          article.description,
-          article.body,
-          normaliseTags(article.tagList),
-          authorId,
-        ]);
+        await this.db.query(
+          'INSERT INTO articles (slug, title, description, body, tag_list, author_id) VALUES ($1, $2, $3, $4, $5, $6)',
+          [slug, article.title, article.description, article.body, normaliseTags(article.tagList), authorId],
+        );
         return slug;
       } catch (error) {
         if (attempt >= 3 || !isUniqueViolation(error)) throw error;
@@ -115,11 +124,20 @@ export class ArticleStore {
   }
 
   /** Applies the given fields; a title gives a new slug. The article's slug, or undefined when it is gone. */
-  async update(id: number, changes: { title?: string | undefined; description?: string | undefined; body?: string | undefined }): Promise<string | undefined> {
+  async update(
+    id: number,
+    changes: { title?: string | undefined; description?: string | undefined; body?: string | undefined },
+  ): Promise<string | undefined> {
     const rows = await this.db.query<{ slug: string }>(
       `UPDATE articles SET slug = COALESCE($2, slug), title = COALESCE($3, title), description = COALESCE($4, description), body = COALESCE($5, body), updated_at = now()
        WHERE id = $1 RETURNING slug`,
-      [id, changes.title === undefined ? null : slugify(changes.title), changes.title ?? null, changes.description ?? null, changes.body ?? null],
+      [
+        id,
+        changes.title === undefined ? null : slugify(changes.title),
+        changes.title ?? null,
+        changes.description ?? null,
+        changes.body ?? null,
+      ],
     );
     return rows[0]?.slug;
   }
@@ -129,7 +147,10 @@ export class ArticleStore {
   }
 
   async favorite(userId: number, articleId: number): Promise<void> {
-    await this.db.query('INSERT INTO favorites (user_id, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, articleId]);
+    await this.db.query('INSERT INTO favorites (user_id, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      userId,
+      articleId,
+    ]);
   }
 
   async unfavorite(userId: number, articleId: number): Promise<void> {
@@ -138,7 +159,9 @@ export class ArticleStore {
 
   /** Every tag used by an article, alphabetically. */
   async tags(): Promise<string[]> {
-    const rows = await this.db.query<{ tag: string }>('SELECT DISTINCT unnest(tag_list) AS tag FROM articles ORDER BY tag');
+    const rows = await this.db.query<{ tag: string }>(
+      'SELECT DISTINCT unnest(tag_list) AS tag FROM articles ORDER BY tag',
+    );
     return rows.map((row) => row.tag);
   }
 }
@@ -150,9 +173,12 @@ function whereClause(filter: ArticleFilter, params: SqlValue[]): string {
   if (filter.tag !== undefined) where.push(`${param(filter.tag)} = ANY (a.tag_list)`);
   if (filter.author !== undefined) where.push(`u.username = ${param(filter.author)}`);
   if (filter.favoritedBy !== undefined) {
-    where.push(`EXISTS (SELECT 1 FROM favorites f JOIN users fu ON fu.id = f.user_id WHERE f.article_id = a.id AND fu.username = ${param(filter.favoritedBy)})`);
+    where.push(
+      `EXISTS (SELECT 1 FROM favorites f JOIN users fu ON fu.id = f.user_id WHERE f.article_id = a.id AND fu.username = ${param(filter.favoritedBy)})`,
+    );
   }
-  if (filter.feedOf !== undefined) where.push(`a.author_id IN (SELECT followed_id FROM follows WHERE follower_id = ${param(filter.feedOf)})`);
+  if (filter.feedOf !== undefined)
+    where.push(`a.author_id IN (SELECT followed_id FROM follows WHERE follower_id = ${param(filter.feedOf)})`);
   return where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
 }
 

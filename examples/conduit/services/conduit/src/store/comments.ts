@@ -41,17 +41,29 @@ export class CommentStore {
 
   /** An article's comments, oldest first, as `viewerId` sees their authors. */
   async forArticle(articleId: number, viewerId: number | undefined): Promise<ViewedComment[]> {
-    const rows = await this.db.query<CommentRow>(`${SELECT_VIEWED} WHERE c.article_id = $2 ORDER BY c.created_at, c.id`, [viewerId ?? null, articleId]);
+    const rows = await this.db.query<CommentRow>(
+      `${SELECT_VIEWED} WHERE c.article_id = $2 ORDER BY c.created_at, c.id`,
+      [viewerId ?? null, articleId],
+    );
     return rows.map(toComment);
   }
 
   async byId(articleId: number, id: number, viewerId: number | undefined): Promise<ViewedComment | undefined> {
-    const row = (await this.db.query<CommentRow>(`${SELECT_VIEWED} WHERE c.article_id = $2 AND c.id = $3`, [viewerId ?? null, articleId, id]))[0];
+    const row = (
+      await this.db.query<CommentRow>(`${SELECT_VIEWED} WHERE c.article_id = $2 AND c.id = $3`, [
+        viewerId ?? null,
+        articleId,
+        id,
+      ])
+    )[0];
     return row && toComment(row);
   }
 
   async create(articleId: number, authorId: number, body: string): Promise<number> {
-    const rows = await this.db.query<{ id: number }>('INSERT INTO comments (article_id, author_id, body) VALUES ($1, $2, $3) RETURNING id', [articleId, authorId, body]);
+    const rows = await this.db.query<{ id: number }>(
+      'INSERT INTO comments (article_id, author_id, body) VALUES ($1, $2, $3) RETURNING id',
+      [articleId, authorId, body],
+    );
     return onlyRow(rows, 'INSERT INTO comments').id;
   }
 

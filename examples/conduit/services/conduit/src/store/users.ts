@@ -34,33 +34,46 @@ export class UserStore {
   }
 
   /** Which of the given identity fields another user already has; empty when they are free. */
-  async taken(fields: { email?: string | undefined; username?: string | undefined }, exceptId?: number): Promise<('email' | 'username')[]> {
+  async taken(
+    fields: { email?: string | undefined; username?: string | undefined },
+    exceptId?: number,
+  ): Promise<('email' | 'username')[]> {
     const clashes: ('email' | 'username')[] = [];
     if (fields.email !== undefined) {
-      const rows = await this.db.query(`SELECT 1 FROM users WHERE email = $1 AND id <> $2`, [normaliseEmail(fields.email), exceptId ?? -1]);
+      const rows = await this.db.query(`SELECT 1 FROM users WHERE email = $1 AND id <> $2`, [
+        normaliseEmail(fields.email),
+        exceptId ?? -1,
+      ]);
       if (rows.length > 0) clashes.push('email');
     }
     if (fields.username !== undefined) {
-      const rows = await this.db.query(`SELECT 1 FROM users WHERE username = $1 AND id <> $2`, [fields.username, exceptId ?? -1]);
+      const rows = await this.db.query(`SELECT 1 FROM users WHERE username = $1 AND id <> $2`, [
+        fields.username,
+        exceptId ?? -1,
+      ]);
       if (rows.length > 0) clashes.push('username');
     }
     return clashes;
   }
 
   async create(user: { username: string; email: string; passwordHash: string; tokenKey: string }): Promise<UserRow> {
-    const rows = await this.db.query<UserRow>(`INSERT INTO users (username, email, password_hash, token_key) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`, [
-      user.username,
-      normaliseEmail(user.email),
-      user.passwordHash,
-      user.tokenKey,
-    ]);
+    const rows = await this.db.query<UserRow>(
+      `INSERT INTO users (username, email, password_hash, token_key) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+      [user.username, normaliseEmail(user.email), user.passwordHash, user.tokenKey],
+    );
     return onlyRow(rows, 'INSERT INTO users');
   }
 
   /** A new password comes with a new `tokenKey`, so that it ends the sessions of the old one. */
   async update(
     id: number,
-    changes: { username?: string | undefined; email?: string | undefined; password?: { hash: string; tokenKey: string } | undefined; bio?: string | undefined; image?: string | undefined },
+    changes: {
+      username?: string | undefined;
+      email?: string | undefined;
+      password?: { hash: string; tokenKey: string } | undefined;
+      bio?: string | undefined;
+      image?: string | undefined;
+    },
   ): Promise<UserRow | undefined> {
     // COALESCE keeps a column when its parameter is NULL, i.e. when the field was not sent.
     const rows = await this.db.query<UserRow>(
@@ -93,7 +106,10 @@ export class UserStore {
   }
 
   async follow(followerId: number, followedId: number): Promise<void> {
-    await this.db.query('INSERT INTO follows (follower_id, followed_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [followerId, followedId]);
+    await this.db.query('INSERT INTO follows (follower_id, followed_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      followerId,
+      followedId,
+    ]);
   }
 
   async unfollow(followerId: number, followedId: number): Promise<void> {
