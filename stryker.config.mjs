@@ -79,6 +79,16 @@ export const MODULES = {
       'packages/eslint-plugin-spec/test/no-adhoc-schema-libraries.test.ts',
     ],
   },
+  // Generated code's layout engine and string literals, against Prettier's output.
+  'codegen-layout': {
+    mutate: ['packages/codegen/src/emit/doc.ts', 'packages/codegen/src/emit/ts.ts'],
+    tests: ['packages/codegen/test/formatting.test.ts'],
+  },
+  // Every generated name and module path.
+  'codegen-names': {
+    mutate: 'packages/codegen/src/names.ts',
+    tests: ['packages/codegen/test/names.test.ts'],
+  },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',
     tests: ['test/summary-reporter.test.ts'],
@@ -106,7 +116,7 @@ export default {
   // code (a constant) on only after the module has loaded, so no such mutant can be killed
   // (stryker-js#6144). A Vitest config that holds only these tests narrows the run instead.
   vitest: { configFile: 'vitest.mutation.config.mjs' },
-  mutate: modules.map((m) => m.mutate),
+  mutate: modules.flatMap((m) => m.mutate),
   // Each mutant runs only the tests that reach it.
   coverageAnalysis: 'perTest',
   // The sandbox (.stryker-tmp/) is a copy of the repository with every node_modules folder linked

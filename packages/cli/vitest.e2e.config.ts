@@ -10,5 +10,6 @@ export default defineProject({
   test: {
     name: 'cli-e2e',
     include: E2E_TESTS,
+    allowOnly: false,
   },
 });

@@ -13,6 +13,7 @@ export default defineProject({
   test: {
     name: 'codegen-e2e',
     include: E2E_TESTS,
+    allowOnly: false,
     // A tsc run inside a test takes seconds, more on a busy machine than Vitest's default 5 s.
     testTimeout: 120_000,
   },

@@ -429,7 +429,7 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
     const models = readFileSync(path.join(sheet, 'generated/models.ts'), 'utf8');
     for (const promised of [
       'export type Email = string;',
-      'export type Priority = "low" | "normal" | "high";',
+      "export type Priority = 'low' | 'normal' | 'high';",
       'body?: string;',
       'done?: boolean;',
       'priority: Priority;',

@@ -256,7 +256,7 @@ describe('specfirst scaffold', () => {
     expect(sessions).toContain('../../../../generated/routers/users/sessions.js');
     // The shop has no package.json, so no `#generated/*`: a new skeleton imports by a relative path.
     const adminOrders = readFileSync(path.join(project, 'services/orders/src/controllers/admin-orders.ts'), 'utf8');
-    expect(adminOrders).toContain('} from "../../../../generated/routers/orders/admin-orders.js";');
+    expect(adminOrders).toContain("} from '../../../../generated/routers/orders/admin-orders.js';");
     expect(run(['scaffold', 'nope'], project)).toMatchObject({ code: 2 });
   });
 
@@ -268,7 +268,7 @@ describe('specfirst scaffold', () => {
     );
     expect(run(['scaffold', 'orders'], project).code).toBe(0);
     const adminOrders = readFileSync(path.join(project, 'services/orders/src/controllers/admin-orders.ts'), 'utf8');
-    expect(adminOrders).toContain('} from "#generated/routers/orders/admin-orders.js";');
+    expect(adminOrders).toContain("} from '#generated/routers/orders/admin-orders.js';");
     expect(adminOrders).not.toContain('../generated/');
   });
 });

@@ -71,192 +71,101 @@ export function renderApiReference(document: unknown, options: ApiReferenceOptio
   const link =
     options.openapiHref !== undefined && /^\/(?![/\\])/.test(options.openapiHref) ? options.openapiHref : undefined;
   const page = html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <title>${api.title}${api.version === undefined ? '' : ` ${api.version}`} · API reference</title>
-        <style>
-          ${new SafeHtml(STYLE)}
-        </style>
-      </head>
-      <body>
-        <div class="layout">
-          ${navigation(api)}
-          <main>
-            <header>
-              <h1>${api.title}</h1>
-              <p>
-                ${api.version === undefined ? '' : html`<span class="badge">version ${api.version}</span>`}${api.servers.map((url) => html`<span class="badge">server <code>${url}</code></span>`)}${
-                  api.license === undefined ? '' : html`<span class="badge">license: ${api.license}</span>`
-                }${api.contact === undefined ? '' : html`<span class="badge">contact: ${api.contact}</span>`}${link === undefined ? '' : html`<a class="badge" href="${link}">OpenAPI document</a>`}
-              </p>
-              ${api.description === undefined ? '' : html`<p class="text">${api.description}</p>`}
-            </header>
-            ${securitySchemes(api)} ${api.tags.map((tag) => tagSection(tag, api))} ${models(api)}
-          </main>
-        </div>
-      </body>
-    </html> `;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${api.title}${api.version === undefined ? '' : ` ${api.version}`} · API reference</title>
+<style>${new SafeHtml(STYLE)}</style>
+</head>
+<body>
+<div class="layout">
+${navigation(api)}
+<main>
+<header>
+<h1>${api.title}</h1>
+<p>${api.version === undefined ? '' : html`<span class="badge">version ${api.version}</span>`}${api.servers.map((url) => html`<span class="badge">server <code>${url}</code></span>`)}${
+    api.license === undefined ? '' : html`<span class="badge">license: ${api.license}</span>`
+  }${api.contact === undefined ? '' : html`<span class="badge">contact: ${api.contact}</span>`}${link === undefined ? '' : html`<a class="badge" href="${link}">OpenAPI document</a>`}</p>
+${api.description === undefined ? '' : html`<p class="text">${api.description}</p>`}
+</header>
+${securitySchemes(api)}
+${api.tags.map((tag) => tagSection(tag, api))}
+${models(api)}
+</main>
+</div>
+</body>
+</html>
+`;
   return page.value;
 }
 
 function navigation(api: ApiView): SafeHtml {
   return html`<nav aria-label="Contents">
-    <div class="group">${api.title}</div>
-    ${api.tags.map(
-      (tag) =>
-        html`<div class="group"><a href="#${tag.anchor}">${tag.name}</a></div>
-          <ul>
-            ${tag.operations.map(
-              (op) =>
-                html`<li>
-                  <a href="#${op.anchor}"><span class="type">${op.method.toUpperCase()}</span> ${op.path}</a>
-                </li>`,
-            )}
-          </ul>`,
-    )}
-    ${
-      api.models.length === 0
-        ? ''
-        : html`<div class="group"><a href="#models">Models</a></div>
-            <ul>
-              ${api.models.map((m) => html`<li><a href="#${m.anchor}">${m.name}</a></li>`)}
-            </ul>`
-    }
-  </nav>`;
+<div class="group">${api.title}</div>
+${api.tags.map(
+  (tag) => html`<div class="group"><a href="#${tag.anchor}">${tag.name}</a></div>
+<ul>${tag.operations.map((op) => html`<li><a href="#${op.anchor}"><span class="type">${op.method.toUpperCase()}</span> ${op.path}</a></li>`)}</ul>`,
+)}
+${api.models.length === 0 ? '' : html`<div class="group"><a href="#models">Models</a></div><ul>${api.models.map((m) => html`<li><a href="#${m.anchor}">${m.name}</a></li>`)}</ul>`}
+</nav>`;
 }
 
 function securitySchemes(api: ApiView): SafeHtml | '' {
   if (api.schemes.length === 0) return '';
-  return html`<section id="authentication">
-    <h2>Authentication</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>Scheme</th>
-          <th>Credentials</th>
-          <th>Description</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${api.schemes.map(
-          (s) =>
-            html`<tr>
-              <td><code>${s.name}</code></td>
-              <td>${s.kind}</td>
-              <td class="text">${s.description}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </section>`;
+  return html`<section id="authentication"><h2>Authentication</h2>
+<table><thead><tr><th>Scheme</th><th>Credentials</th><th>Description</th></tr></thead><tbody>${api.schemes.map(
+    (s) => html`<tr><td><code>${s.name}</code></td><td>${s.kind}</td><td class="text">${s.description}</td></tr>`,
+  )}</tbody></table></section>`;
 }
 
 function tagSection(tag: TagView, api: ApiView): SafeHtml {
-  return html`<section id="${tag.anchor}">
-    <h2>${tag.name}</h2>
-    ${tag.description === undefined ? '' : html`<p class="text">${tag.description}</p>`}
-    ${tag.operations.map((op) => operation(op, api))}
-  </section>`;
+  return html`<section id="${tag.anchor}"><h2>${tag.name}</h2>
+${tag.description === undefined ? '' : html`<p class="text">${tag.description}</p>`}
+${tag.operations.map((op) => operation(op, api))}
+</section>`;
 }
 
 function operation(op: OperationView, api: ApiView): SafeHtml {
   const models = api.modelAnchors;
   return html`<article class="op${op.deprecated ? ' deprecated' : ''}" id="${op.anchor}">
-    <h3>
-      <span class="method ${op.method}">${op.method}</span
-      ><span class="path">${op.path}</span
-      >${op.summary === undefined ? '' : html`<span class="summary">${op.summary}</span>`}
-    </h3>
-    <p>
-      ${op.operationId === undefined ? '' : html`<span class="badge">operationId <code>${op.operationId}</code></span>`}${op.deprecated ? html`<span class="badge">deprecated</span>` : ''}${security(op.security)}
-    </p>
-    ${op.description === undefined ? '' : html`<p class="text">${op.description}</p>`}
-    ${
-      op.parameters.length === 0
-        ? ''
-        : html`<h4>Parameters</h4>
-            <table>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>In</th>
-                  <th>Type</th>
-                  <th></th>
-                  <th>Description</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${op.parameters.map(
-                  (p) =>
-                    html`<tr>
-                      <td><code>${p.name}</code></td>
-                      <td>${p.in}</td>
-                      <td>${schemaType(p.schema, models)}</td>
-                      <td>
-                        ${p.required ? html`<span class="badge required">required</span>` : ''}${
-                          p.deprecated ? html`<span class="badge">deprecated</span>` : ''
-                        }
-                      </td>
-                      <td class="text">${p.description}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-    }
-    ${
-      op.body === undefined
-        ? ''
-        : html`<h4>Request body</h4>
-            <p>
-              ${op.body.required ? html`<span class="badge required">required</span>` : html`<span class="badge">optional</span>`}
-            </p>
-            ${op.body.description === undefined ? '' : html`<p class="text">${op.body.description}</p>`}
-            ${op.body.content.map(
-              (media) =>
-                html`<p><code>${media.contentType}</code>: ${schemaType(media.schema, models)}</p>
-                  ${propertiesTable(media.schema, models)}`,
-            )}`
-    }
-    ${
-      op.responses.length === 0
-        ? ''
-        : html`<h4>Responses</h4>
-            <table>
-              <thead>
-                <tr>
-                  <th>Status</th>
-                  <th>Description</th>
-                  <th>Body</th>
-                  <th>Headers</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${op.responses.map(
-                  (r) =>
-                    html`<tr>
-                      <td><code>${r.status}</code></td>
-                      <td class="text">${r.description}</td>
-                      <td>
-                        ${joinHtml(
-                          r.content.map((media) => mediaType(media, models)),
-                          html`<br />`,
-                        )}
-                      </td>
-                      <td>
-                        ${joinHtml(
-                          r.headers.map((h) => html`<code>${h.name}</code>${h.required ? ' (required)' : ''}`),
-                          html`<br />`,
-                        )}
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-    }
-  </article>`;
+<h3><span class="method ${op.method}">${op.method}</span><span class="path">${op.path}</span>${op.summary === undefined ? '' : html`<span class="summary">${op.summary}</span>`}</h3>
+<p>${op.operationId === undefined ? '' : html`<span class="badge">operationId <code>${op.operationId}</code></span>`}${op.deprecated ? html`<span class="badge">deprecated</span>` : ''}${security(op.security)}</p>
+${op.description === undefined ? '' : html`<p class="text">${op.description}</p>`}
+${
+  op.parameters.length === 0
+    ? ''
+    : html`<h4>Parameters</h4><table><thead><tr><th>Name</th><th>In</th><th>Type</th><th></th><th>Description</th></tr></thead><tbody>${op.parameters.map(
+        (p) =>
+          html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>${schemaType(p.schema, models)}</td><td>${p.required ? html`<span class="badge required">required</span>` : ''}${
+            p.deprecated ? html`<span class="badge">deprecated</span>` : ''
+          }</td><td class="text">${p.description}</td></tr>`,
+      )}</tbody></table>`
+}
+${
+  op.body === undefined
+    ? ''
+    : html`<h4>Request body</h4>
+<p>${op.body.required ? html`<span class="badge required">required</span>` : html`<span class="badge">optional</span>`}</p>
+${op.body.description === undefined ? '' : html`<p class="text">${op.body.description}</p>`}
+${op.body.content.map((media) => html`<p><code>${media.contentType}</code>: ${schemaType(media.schema, models)}</p>${propertiesTable(media.schema, models)}`)}`
+}
+${
+  op.responses.length === 0
+    ? ''
+    : html`<h4>Responses</h4><table><thead><tr><th>Status</th><th>Description</th><th>Body</th><th>Headers</th></tr></thead><tbody>${op.responses.map(
+        (r) =>
+          html`<tr><td><code>${r.status}</code></td><td class="text">${r.description}</td><td>${joinHtml(
+            r.content.map((media) => mediaType(media, models)),
+            html`<br>`,
+          )}</td><td>${joinHtml(
+            r.headers.map((h) => html`<code>${h.name}</code>${h.required ? ' (required)' : ''}`),
+            html`<br>`,
+          )}</td></tr>`,
+      )}</tbody></table>`
+}
+</article>`;
 }
 
 function mediaType(media: MediaView, models: ReadonlyMap<string, string>): SafeHtml {
@@ -274,8 +183,7 @@ function security(alternatives: SecurityAlternative[] | undefined): SafeHtml | '
       : joinHtml(
           schemes.map(
             (s) =>
-              html`<a href="#authentication"><code>${s.scheme}</code></a
-                >${s.scopes.length > 0 ? html` (${s.scopes.join(', ')})` : ''}`,
+              html`<a href="#authentication"><code>${s.scheme}</code></a>${s.scopes.length > 0 ? html` (${s.scopes.join(', ')})` : ''}`,
           ),
           ' and ',
         ),
@@ -285,16 +193,14 @@ function security(alternatives: SecurityAlternative[] | undefined): SafeHtml | '
 
 function models(api: ApiView): SafeHtml | '' {
   if (api.models.length === 0) return '';
-  return html`<section id="models">
-    <h2>Models</h2>
-    ${api.models.map((model) => {
-      const description = text(model.schema.description);
-      const table = propertiesTable(model.schema, api.modelAnchors);
-      return html`<article class="model-card" id="${model.anchor}">
-        <h3>${model.name}</h3>
-        ${description === undefined ? '' : html`<p class="text">${description}</p>`}
-        ${table ?? html`<p>${schemaType(model.schema, api.modelAnchors)}</p>`}
-      </article>`;
-    })}
-  </section>`;
+  return html`<section id="models"><h2>Models</h2>
+${api.models.map((model) => {
+  const description = text(model.schema.description);
+  const table = propertiesTable(model.schema, api.modelAnchors);
+  return html`<article class="model-card" id="${model.anchor}"><h3>${model.name}</h3>
+${description === undefined ? '' : html`<p class="text">${description}</p>`}
+${table ?? html`<p>${schemaType(model.schema, api.modelAnchors)}</p>`}
+</article>`;
+})}
+</section>`;
 }

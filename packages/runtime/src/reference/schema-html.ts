@@ -58,8 +58,7 @@ export function schemaType(schema: unknown, models: ReadonlyMap<string, string>,
     // Only the outermost: nested shapes would make one line unreadable (the document has them).
     if (type === 'object' && depth === 0 && Object.keys(record(s.properties) ?? {}).length > 0)
       return inlineObject(s, models, depth);
-    return html`<span class="type">${type}</span
-      >${type !== 'null' && format !== undefined ? html` <span class="muted">(${format})</span>` : ''}`;
+    return html`<span class="type">${type}</span>${type !== 'null' && format !== undefined ? html` <span class="muted">(${format})</span>` : ''}`;
   });
   return html`${joinHtml(labels, ' | ')}${nullable}`;
 }
@@ -93,36 +92,14 @@ export function propertiesTable(schema: unknown, models: ReadonlyMap<string, str
       p.deprecated === true ? html`<span class="badge">deprecated</span>` : '',
       Object.hasOwn(p, 'default') ? html`<span class="badge">default <code>${json(p.default)}</code></span>` : '',
     ];
-    return html`<tr>
-      <td><code>${name}</code></td>
-      <td>${schemaType(value, models)}</td>
-      <td>${notes}</td>
-      <td class="text">${text(p.description)}</td>
-    </tr>`;
+    return html`<tr><td><code>${name}</code></td><td>${schemaType(value, models)}</td><td>${notes}</td><td class="text">${text(p.description)}</td></tr>`;
   });
   const extra = s.additionalProperties;
   const more =
     extra === undefined || extra === false
       ? ''
-      : html`<tr>
-          <td class="muted">other names</td>
-          <td>${schemaType(extra, models)}</td>
-          <td></td>
-          <td class="muted">Properties not listed here are accepted.</td>
-        </tr>`;
-  return html`<table class="properties">
-    <thead>
-      <tr>
-        <th>Property</th>
-        <th>Type</th>
-        <th></th>
-        <th>Description</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}${more}
-    </tbody>
-  </table>`;
+      : html`<tr><td class="muted">other names</td><td>${schemaType(extra, models)}</td><td></td><td class="muted">Properties not listed here are accepted.</td></tr>`;
+  return html`<table class="properties"><thead><tr><th>Property</th><th>Type</th><th></th><th>Description</th></tr></thead><tbody>${rows}${more}</tbody></table>`;
 }
 
 /** Whether the one-line type of a schema has ` | ` or ` & ` at its top, and needs parentheses before `[]`. */
