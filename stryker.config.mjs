@@ -81,8 +81,13 @@ export const MODULES = {
   },
   // Generated code's layout engine and string literals, against Prettier's output.
   'codegen-layout': {
-    mutate: ['packages/codegen/src/emit/doc.ts', 'packages/codegen/src/emit/ts.ts'],
+    mutate: 'packages/codegen/src/emit/doc.ts',
     tests: ['packages/codegen/test/formatting.test.ts'],
+  },
+  // How spec text reaches generated code: literals, property names, doc comments.
+  'codegen-ts': {
+    mutate: 'packages/codegen/src/emit/ts.ts',
+    tests: ['packages/codegen/test/ts-source.test.ts'],
   },
   // Every generated name and module path.
   'codegen-names': {

@@ -16,7 +16,6 @@ import {
   softline,
   type Doc,
 } from '../src/emit/doc.js';
-import { str } from '../src/emit/ts.js';
 import { generate, scaffoldFiles } from '../src/index.js';
 import { loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
 
@@ -70,25 +69,6 @@ describe('generated TypeScript is already formatted', () => {
   });
 });
 
-describe('string literals', () => {
-  it.each([
-    ['plain', 'plain', "'plain'"],
-    ['a double quote', 'say "hi"', `'say "hi"'`],
-    ['an apostrophe', "it's", `"it's"`],
-    ['more apostrophes than quotes', `'a' "b" 'c'`, `"'a' \\"b\\" 'c'"`],
-    ['as many of each', `'a' "b"`, `'\\'a\\' "b"'`],
-    ['a backslash', 'a\\b', "'a\\\\b'"],
-    ['a newline', 'line\nbreak', "'line\\nbreak'"],
-    ['the line terminators JSON leaves raw', '\u2028\u2029', "'\\u2028\\u2029'"],
-    ['a template placeholder', '${x}', "'${x}'"],
-  ])('%s', async (_name, value, expected) => {
-    expect(str(value)).toBe(expected);
-    // The literal means the value, and is what the formatter writes for it.
-    expect(eval(expected)).toBe(value);
-    expect(await formatted(`x = ${expected};\n`)).toBe(`x = ${expected};\n`);
-  });
-});
-
 describe('the layout engine', () => {
   const call = (name: string, args: Doc[]): Doc => [
     name,
@@ -135,6 +115,12 @@ describe('the layout engine', () => {
       '[\n  { a, b },\n  { c, d },\n]\n',
     ],
     ['objects of one key do not', arrayLiteral(['{ a }', '{ c }'], { objectKeys: [1, 1] }), 80, '[{ a }, { c }]\n'],
+    [
+      'nor does one object of one key among them',
+      arrayLiteral(['{ a, b }', '{ c }'], { objectKeys: [2, 1] }),
+      80,
+      '[{ a, b }, { c }]\n',
+    ],
     ['no line ends in spaces', ['a ', hardline, hardline, 'b'], 80, 'a\n\nb\n'],
   ])('%s', (_name, doc, width, expected) => {
     expect(print(doc, width)).toBe(expected);

@@ -50,36 +50,19 @@ function commentText(text: string): string {
 }
 
 /** A JSDoc block for the given lines (empty when there is nothing to say). */
-export function docComment(lines: (string | undefined)[], indent = ''): string {
+function docComment(lines: (string | undefined)[]): string {
   const text = lines
     .filter((l): l is string => l !== undefined && l.trim() !== '')
     .map(commentText)
     .join('\n\n');
   if (text === '') return '';
   const body = text.split('\n');
-  if (body.length === 1) return `${indent}/** ${body[0]!.trim()} */\n`;
-  return `${indent}/**\n${body.map((l) => `${indent} *${l.trimEnd() === '' ? '' : ` ${l.trimEnd()}`}`).join('\n')}\n${indent} */\n`;
+  if (body.length === 1) return `/** ${body[0]!.trim()} */\n`;
+  return `/**\n${body.map((l) => ` *${l.trimEnd() === '' ? '' : ` ${l.trimEnd()}`}`).join('\n')}\n */\n`;
 }
 
 /** A JSDoc block and the line break after it, as a document: nothing when there is nothing to say. */
 export function comment(text: (string | undefined)[]): Doc {
   const block = docComment(text);
   return block === '' ? '' : [lines(block.trimEnd()), hardline];
-}
-
-/** Indents every non-empty line of a block. */
-export function indent(block: string, by = '  '): string {
-  return block
-    .split('\n')
-    .map((line) => (line === '' ? line : by + line))
-    .join('\n');
-}
-
-/** `createUser` → `CreateUser`. Operation identifiers are camelCase identifiers already. */
-export function upperFirst(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-export function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
 }
