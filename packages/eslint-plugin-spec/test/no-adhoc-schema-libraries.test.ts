@@ -5,41 +5,8 @@
  * The shop fixture's spec defines the models (User, UserCreate, Order, OrderItem, Address, ...).
  */
 import rule from '../src/rules/no-adhoc-schema.js';
-import { ruleTester, shopFile } from './rule-tester.js';
-
-const service = shopFile('services/users/src/users.ts');
-const common = { services: 'services', models: 'generated/models.ts' };
-
-function adhoc(
-  library: string,
-  position: { line?: number; column?: number; endLine?: number; endColumn?: number } = {},
-) {
-  return { messageId: 'adhocSchema' as const, data: { ...common, library }, ...position };
-}
-
-function forModel(library: string, name: string, model: string, position: { line?: number; column?: number } = {}) {
-  return {
-    messageId: 'adhocSchemaForModel' as const,
-    data: { ...common, library, name, model, type: model },
-    ...position,
-  };
-}
-
-function dto(
-  library: string,
-  name?: string,
-  position: { line?: number; column?: number; endLine?: number; endColumn?: number } = {},
-) {
-  return {
-    messageId: 'decoratedDto' as const,
-    data: { ...common, library, named: name === undefined ? '' : ` \`${name}\`` },
-    ...position,
-  };
-}
-
-function dtoForModel(library: string, name: string, model: string) {
-  return { messageId: 'decoratedDtoForModel' as const, data: { ...common, library, name, model, type: model } };
-}
+import { adhoc, dto, dtoForModel, forModel, service } from './no-adhoc-schema-reports.js';
+import { ruleTester } from './rule-tester.js';
 
 /** Each library's helpers that build no schema, called as members of what the import gives. */
 const HELPERS: [library: string, importLine: string, members: string[]][] = [

@@ -2,37 +2,8 @@ import * as tsParser from '@typescript-eslint/parser';
 import { type ESLint, Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import rule from '../src/rules/no-adhoc-schema.js';
+import { adhoc, dto, dtoForModel, forModel, service } from './no-adhoc-schema-reports.js';
 import { SHOP, ruleTester, shopFile } from './rule-tester.js';
-
-/** A hand-written service file: where the rule applies. */
-const service = shopFile('services/users/src/users.ts');
-const common = { services: 'services', models: 'generated/models.ts' };
-
-function adhoc(
-  library: string,
-  position: { line?: number; column?: number; endLine?: number; endColumn?: number } = {},
-) {
-  return { messageId: 'adhocSchema' as const, data: { ...common, library }, ...position };
-}
-
-function forModel(library: string, name: string, model: string, position: { line?: number; column?: number } = {}) {
-  return {
-    messageId: 'adhocSchemaForModel' as const,
-    data: { ...common, library, name, model, type: model },
-    ...position,
-  };
-}
-
-function dto(library: string, name?: string) {
-  return {
-    messageId: 'decoratedDto' as const,
-    data: { ...common, library, named: name === undefined ? '' : ` \`${name}\`` },
-  };
-}
-
-function dtoForModel(library: string, name: string, model: string) {
-  return { messageId: 'decoratedDtoForModel' as const, data: { ...common, library, name, model, type: model } };
-}
 
 const zodUser = `import { z } from 'zod';
 export const User = z.object({ id: z.string() });`;
