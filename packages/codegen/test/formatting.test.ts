@@ -4,18 +4,7 @@ import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { writeBigOpenApi } from '../../../bench/gen-big-openapi.mjs';
 import { corpusName, OPENAPI_DOCUMENTS } from '../../../test/support/corpus.js';
-import {
-  arrayLiteral,
-  group,
-  hardline,
-  ifBreak,
-  indent,
-  line,
-  objectLiteral,
-  print,
-  softline,
-  type Doc,
-} from '../src/emit/doc.js';
+import { arrayLiteral, call, group, hardline, indent, line, objectLiteral, print, type Doc } from '../src/emit/doc.js';
 import { generate, scaffoldFiles } from '../src/index.js';
 import { loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
 
@@ -70,16 +59,6 @@ describe('generated TypeScript is already formatted', () => {
 });
 
 describe('the layout engine', () => {
-  const call = (name: string, args: Doc[]): Doc => [
-    name,
-    group([
-      '(',
-      indent([softline, args.flatMap((a, i) => (i === 0 ? [a] : [',', line, a]))]),
-      ifBreak(','),
-      softline,
-      ')',
-    ]),
-  ];
   it.each<[string, Doc, number, string]>([
     ['a group that fits stays on one line', call('f', ['a', 'b']), 20, 'f(a, b)\n'],
     [

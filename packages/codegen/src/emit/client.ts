@@ -1,7 +1,16 @@
 import type { IROperation, IRParameter, IRService } from '@specfirst/spec-core';
 import type { ModelIndex } from '../json-schema.js';
-import { functionDeclaration, requestBodyType } from './router.js';
-import { arrayLiteral, call, group, objectLiteral, parameterList, print, type Doc } from './doc.js';
+import { requestBodyType } from './router.js';
+import {
+  arrayLiteral,
+  call,
+  functionDeclaration,
+  group,
+  objectLiteral,
+  parameterList,
+  print,
+  type Doc,
+} from './doc.js';
 import { comment, propertyKey, str } from './ts.js';
 import {
   clientFactory,

@@ -94,6 +94,26 @@ export function parameterList(items: readonly Doc[]): Doc {
   return ['(', indent([softline, join([',', line], items)]), ifBreak(','), softline, ')'];
 }
 
+/**
+ * `export function name(a: A, b: B): R { … }`, the parameters broken one per line when the
+ * signature does not fit.
+ */
+export function functionDeclaration(
+  head: string,
+  params: readonly Doc[],
+  returnType: string,
+  statements: readonly Doc[],
+): Doc {
+  return [
+    head,
+    group([parameterList(params), ': ', returnType]),
+    ' {',
+    indent([hardline, join(hardline, statements)]),
+    hardline,
+    '}',
+  ];
+}
+
 /** `f(a, b)`, or one argument per line with a trailing comma. */
 export function call(callee: string, args: readonly Doc[]): Doc {
   return [callee, group(parameterList(args))];

@@ -5,10 +5,8 @@ import { emitReplyHelpers, emitResultType } from './responses.js';
 import {
   arrayLiteral,
   call,
+  functionDeclaration,
   group,
-  hardline,
-  indent,
-  join,
   objectLiteral,
   parameterList,
   print,
@@ -113,26 +111,6 @@ function emitRequestType(op: IROperation, naming: TypeNaming): string {
       member([op.body?.description], 'body', body),
     ]),
   ]);
-}
-
-/**
- * `export function name(a: A, b: B): R { … }`, the parameters broken one per line when the
- * signature does not fit.
- */
-export function functionDeclaration(
-  head: string,
-  params: readonly Doc[],
-  returnType: string,
-  statements: readonly Doc[],
-): Doc {
-  return [
-    head,
-    group([parameterList(params), ': ', returnType]),
-    ' {',
-    indent([hardline, join(hardline, statements)]),
-    hardline,
-    '}',
-  ];
 }
 
 /** Bytes arrive as a Buffer (a Uint8Array); everything else as its schema says. */

@@ -13,8 +13,7 @@ import {
   servicePortConst,
   tagRouterModule,
 } from '../names.js';
-import { functionDeclaration } from './router.js';
-import { arrayLiteral, call, objectLiteral, print, type Doc } from './doc.js';
+import { arrayLiteral, call, functionDeclaration, objectLiteral, print, type Doc } from './doc.js';
 import { comment, propertyKey, str } from './ts.js';
 import { aliasDoc, interfaceDoc, text, unionOf } from './types.js';
 
