@@ -109,13 +109,7 @@ function methodNotAllowed(methodsByPath: ReadonlyMap<string, ReadonlySet<string>
       const requested = req.originalUrl.split('?')[0] ?? req.originalUrl;
       sendProblem(
         res,
-        {
-          type: 'about:blank',
-          title: 'Method Not Allowed',
-          status: 405,
-          detail: `${requested} accepts ${allow}`,
-          instance: requested,
-        },
+        { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${requested} accepts ${allow}` },
         { Allow: allow },
       );
     });

@@ -6,12 +6,17 @@ import type { Logger } from './logger.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
+/**
+ * Sends a problem. Every problem names the request it answers in `instance` (RFC 9457): the
+ * request's URL as the client sent it, query included, unless the problem names one itself.
+ */
 export function sendProblem(res: Response, problem: ProblemDetails, headers?: Record<string, string>): void {
   if (res.headersSent) return;
   res.status(problem.status);
   if (headers) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
-  res.send(JSON.stringify(problem));
+  const instance = problem.instance ?? (res.req as Request | undefined)?.originalUrl;
+  res.send(JSON.stringify(instance === undefined ? problem : { ...problem, instance }));
 }
 
 /** What body-parser throws carries `type` and `status`; it is the client's fault, said plainly. */
@@ -61,7 +66,7 @@ const PARSER_PROBLEMS: Record<string, { status: number; title: string; detail: (
  */
 export function sendError(error: unknown, req: Request, res: Response, log: Logger, requestId: string): void {
   if (isHttpProblem(error)) {
-    sendProblem(res, { ...error.toJSON(), instance: req.originalUrl });
+    sendProblem(res, error.toJSON());
     return;
   }
   if (isParserError(error)) {

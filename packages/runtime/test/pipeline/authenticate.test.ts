@@ -104,6 +104,7 @@ describe('the authenticate stage', () => {
         title: 'Unauthorized',
         status: 401,
         detail: 'this operation needs valid credentials',
+        instance: '/thing',
       },
     });
   });

@@ -60,10 +60,10 @@ async function serve(
   closers.push(close);
   const call = async (
     path: string,
-    init: { token?: string; body?: string; type?: string; headers?: Record<string, string> } = {},
+    init: { token?: string; body?: string; type?: string; headers?: Record<string, string>; method?: string } = {},
   ) => {
     const response = await fetch(`${url}/api${path}`, {
-      method: 'PUT',
+      method: init.method ?? 'PUT',
       headers: {
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
         'content-type': init.type ?? 'application/json',
@@ -234,6 +234,41 @@ describe('the HTTP pipeline', () => {
     expect(response.type).toBe('application/problem+json; charset=utf-8');
     expect(response.body).toMatchObject(problem);
     expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(logged);
+  });
+
+  // RFC 9457's `instance`: which request a problem answers. Every problem the app sends has it, so
+  // a client (or a log reader) never has to guess which requests got one.
+  const everyProblem: [string, string, Parameters<Awaited<ReturnType<typeof serve>>['call']>[1], number][] = [
+    ['401 from the authenticate stage', '/items/1?a=b', {}, 401],
+    ['415 from the read body stage', '/items/1', { token: 'good', type: 'text/plain', body: 'lamp' }, 415],
+    ['400 for JSON that does not parse', '/items/1', { token: 'good', body: '{"name":' }, 400],
+    [
+      '413 for a body past the limit',
+      '/items/1',
+      { token: 'good', body: JSON.stringify({ name: 'x'.repeat(2e6) }) },
+      413,
+    ],
+    ['400 for a path that does not decode', '/items/%E0%A4%A', { token: 'good' }, 400],
+    ['404 for no operation', '/nothing/here?x=1', {}, 404],
+    ['405 for a method the path does not answer', '/items/1?x=1', { method: 'DELETE' }, 405],
+    ['500 from a controller that fails', '/items/1', { token: 'good', body: '{"name":"fail"}' }, 500],
+    ['500 for a result that breaks the contract', '/items/1', { token: 'good', body: '{"name":"undeclared"}' }, 500],
+    ['a thrown HttpProblem', '/items/1', { token: 'good', body: '{"name":"gone"}' }, 410],
+  ];
+  it.each(everyProblem)('gives every problem an instance: %s', async (_name, path, init, status) => {
+    const { call } = await serve(
+      (request) => {
+        const { name } = request.body as { name: string };
+        if (name === 'gone') throw new HttpProblem(410, 'Gone');
+        if (name === 'undeclared') return { status: 201, body: {} };
+        throw new Error('fail');
+      },
+      { validateResponses: true },
+    );
+    const answer = await call(path, init);
+    expect(answer.status).toBe(status);
+    expect(answer.type).toBe('application/problem+json; charset=utf-8');
+    expect(answer.body).toMatchObject({ status, instance: `/api${path}` });
   });
 
   it("hands an authenticator's throw to the error reply", async () => {

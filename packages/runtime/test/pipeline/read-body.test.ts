@@ -299,6 +299,7 @@ describe('the read-body stage', () => {
         title: 'The request body is too large',
         status: 413,
         detail: 'the limit is 100 bytes',
+        instance: '/users',
       },
     });
   });

@@ -122,6 +122,7 @@ describe('the write-result stage', () => {
         title: 'The response did not match the API contract',
         status: 500,
         detail: 'the server produced an invalid response; quote request id req-1 when reporting it',
+        instance: '/users',
         errors: failures,
       });
       expect(answer.logged).toEqual([
