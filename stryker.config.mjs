@@ -47,6 +47,10 @@ export const MODULES = {
     mutate: 'packages/runtime/src/pipeline/read-body.ts',
     tests: ['packages/runtime/test/pipeline/read-body.test.ts'],
   },
+  'runtime-refuse-nul': {
+    mutate: 'packages/runtime/src/pipeline/refuse-nul.ts',
+    tests: ['packages/runtime/test/pipeline/refuse-nul.test.ts', 'packages/runtime/test/pipeline/http.test.ts'],
+  },
   'runtime-check-result': {
     mutate: 'packages/runtime/src/pipeline/check-result.ts',
     tests: ['packages/runtime/test/pipeline/check-result.test.ts'],

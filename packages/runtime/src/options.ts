@@ -20,6 +20,14 @@ export interface RouterOptions {
    * RFC 9457 problem (e.g. RealWorld's `422 {"errors": {"body": [...]}}`).
    */
   validationErrorResponse?: (problem: ValidationProblem, req: Request) => OperationResult;
+  /**
+   * Refuse U+0000 (NUL, `\u0000` in JSON, `%00` in a URL) in every string and object key of the
+   * parameters and the body, as a validation failure (`must not contain the NUL character
+   * (U+0000)`): a 400, or `validationErrorResponse`. Turn it on when text goes to PostgreSQL
+   * (`text` and `jsonb` cannot hold NUL, and the insert would fail as a 500) or to C strings.
+   * Default `false`: JSON Schema accepts NUL in a string.
+   */
+  refuseNul?: boolean;
 }
 
 /** Settings after defaults, shared by every route of an app. */
@@ -29,6 +37,7 @@ export interface ResolvedOptions {
   bodyLimit: number | string;
   logger: Logger;
   validationErrorResponse: ((problem: ValidationProblem, req: Request) => OperationResult) | undefined;
+  refuseNul: boolean;
 }
 
 export function resolveOptions(options: RouterOptions): ResolvedOptions {
@@ -38,5 +47,6 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
     bodyLimit: options.bodyLimit ?? '1mb',
     logger: options.logger ?? jsonLogger(),
     validationErrorResponse: options.validationErrorResponse,
+    refuseNul: options.refuseNul ?? false,
   };
 }

@@ -3,10 +3,11 @@ import { RequestContext } from '../context.js';
 import type { OperationDefinition, OperationResult } from '../operation.js';
 import type { ResolvedOptions } from '../options.js';
 import { requestIdOf, sendError, sendProblem } from '../respond.js';
-import { validationProblem, type ValidationFailure } from '../validation.js';
+import { MAX_REPORTED_FAILURES, validationProblem, type ValidationFailure } from '../validation.js';
 import { authenticateStage } from './authenticate.js';
 import { readBodyStage } from './read-body.js';
 import { readParametersStage } from './read-parameters.js';
+import { nulFailures } from './refuse-nul.js';
 import type { Stop } from './stage.js';
 import { writeResult } from './write-result.js';
 
@@ -18,7 +19,7 @@ export type ControllerMethod = (
 
 /**
  * The HTTP pipeline of one operation, as one Express handler (after the body parser):
- * authenticate → read parameters → read body → failure reply → controller → check and write result.
+ * authenticate → read parameters → read body → [refuse NUL] → failure reply → controller → check and write result.
  * The stages are built here once per operation (see ./stage.ts for their shape). A stage that
  * stops answers with its problem; the read stages' failures are answered together with a 400
  * problem, or with `options.validationErrorResponse`; anything thrown goes to `sendError`.
@@ -42,6 +43,8 @@ export function httpPipeline(
       if (!body.ok) return answerStop(res, body);
 
       const failures = [...parameters.failures, ...body.failures];
+      if (options.refuseNul)
+        failures.push(...nulFailures({ ...parameters.value, body: body.value }, MAX_REPORTED_FAILURES));
       if (failures.length > 0) return replyInvalid(req, res, definition, failures, options, requestId);
 
       const context = new RequestContext(definition.operationId, requestId, principals.value, options.logger, req, res);

@@ -236,6 +236,26 @@ describe('the HTTP pipeline', () => {
     expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(logged);
   });
 
+  it('refuses NUL in parameters and body with refuseNul, as validation failures, before the controller', async () => {
+    const { call, seen } = await serve(() => ({ status: 204 }), { refuseNul: true });
+    const answer = await call('/items/1?dryRun=true', {
+      token: 'good',
+      body: '{"name":"la\\u0000mp"}',
+      headers: { 'If-Match': 'fine' },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({
+      errors: [{ pointer: '/body/name', message: 'must not contain the NUL character (U+0000)' }],
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('lets NUL through without refuseNul: JSON Schema accepts it', async () => {
+    const { call, seen } = await serve(() => ({ status: 204 }));
+    expect((await call('/items/1', { token: 'good', body: '{"name":"la\\u0000mp"}' })).status).toBe(204);
+    expect(seen.map((s) => s.request)).toMatchObject([{ body: { name: 'la\u0000mp' } }]);
+  });
+
   // RFC 9457's `instance`: which request a problem answers. Every problem the app sends has it, so
   // a client (or a log reader) never has to guess which requests got one.
   const everyProblem: [string, string, Parameters<Awaited<ReturnType<typeof serve>>['call']>[1], number][] = [
