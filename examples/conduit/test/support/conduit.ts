@@ -6,6 +6,8 @@ import { createTestDatabase } from './postgres.js';
 
 export type Backend = 'pglite' | 'postgres';
 export const BACKENDS: readonly Backend[] = ['pglite', 'postgres'];
+/** The secret test servers sign tokens with, unless a test gives another: tests may forge tokens with it. */
+export const TEST_JWT_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 
 export interface TestConduit extends RunningConduit {
   /** Every log line the service wrote (warnings and errors), for assertions and failure messages. */
@@ -21,7 +23,7 @@ export async function startTestConduit(backend: Backend, overrides: Partial<Conf
     host: '127.0.0.1',
     databaseUrl: database?.url,
     dataDir: undefined,
-    jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256',
+    jwtSecret: TEST_JWT_SECRET,
     corsOrigins: [],
     ...overrides,
   };

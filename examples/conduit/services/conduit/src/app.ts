@@ -2,7 +2,7 @@
  * Conduit's composition: the generated app, given a controller per tag of the spec, how to check
  * the `Token` scheme, and how RealWorld wants invalid requests answered.
  */
-import { HttpProblem, type Express, type Logger, type Request, type ValidationProblem } from '@specfirst/runtime';
+import { type Express, type Logger, type Request, type ValidationProblem } from '@specfirst/runtime';
 import { parsePointer } from '@specfirst/spec-core/json-pointer';
 import cors from 'cors';
 import express from 'express';
@@ -15,7 +15,7 @@ import { ProfileControllerImpl } from './controllers/profile.js';
 import { TagsControllerImpl } from './controllers/tags.js';
 import { UserAndAuthenticationControllerImpl } from './controllers/user-and-authentication.js';
 import type { Dependencies } from './dependencies.js';
-import { errorBody } from './errors.js';
+import { errorBody, unauthorized } from './errors.js';
 import type { Viewer } from './principals.js';
 
 export interface AppOptions {
@@ -65,12 +65,11 @@ async function viewerOf(req: Request, deps: Dependencies): Promise<Viewer | null
   const claims = token === undefined ? undefined : await deps.tokens.verify(token);
   const user = claims && (await deps.users.byId(claims.userId));
   if (token === undefined || !claims || user?.token_key !== claims.key) {
-    throw new HttpProblem(401, 'Unauthorized', {
-      detail:
-        token === undefined
-          ? 'the Authorization header must be `Token <jwt>`'
-          : 'the token is not valid (any more): sign in again',
-    });
+    throw unauthorized(
+      token === undefined
+        ? 'the Authorization header must be `Token <jwt>`'
+        : 'the token is not valid (any more): sign in again',
+    );
   }
   return { userId: user.id, token, account: user };
 }

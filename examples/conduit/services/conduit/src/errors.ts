@@ -17,6 +17,15 @@ export function notFound(what: string): HttpProblem {
   return new HttpProblem(404, 'Not Found', { detail: `${what} does not exist` });
 }
 
+/**
+ * A 401 problem, the body the framework gives every 401 it answers itself (no or a bad token).
+ * RealWorld declares its 401 without content, so `loginReply.unauthorized()` would answer an
+ * empty one: controllers throw this instead, and a client reads every 401 the same way.
+ */
+export function unauthorized(detail: string): HttpProblem {
+  return new HttpProblem(401, 'Unauthorized', { detail });
+}
+
 export function forbidden(detail: string): HttpProblem {
   return new HttpProblem(403, 'Forbidden', { detail });
 }

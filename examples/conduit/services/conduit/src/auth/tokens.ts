@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
+import { isRowId } from '../db/database.js';
 
 /** What a valid token says about its bearer: who, and which of their keys it was issued under. */
 export interface TokenClaims {
@@ -10,7 +11,10 @@ export interface TokenClaims {
 
 export interface Tokens {
   issue(claims: TokenClaims): Promise<string>;
-  /** The claims of a valid, unexpired token signed by this service; undefined otherwise. */
+  /**
+   * The claims of a valid token signed by this service: unexpired, with an expiry (a token without
+   * one would be good forever), and a subject that can be a user's id; undefined otherwise.
+   */
   verify(token: string): Promise<TokenClaims | undefined>;
 }
 
@@ -34,10 +38,15 @@ export function createTokens(secret: string | undefined, lifetime = '30d'): Toke
     },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, signingKey, { algorithms: ['HS256'], issuer: ISSUER });
-        const userId = Number(payload.sub);
+        const { payload } = await jwtVerify(token, signingKey, {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          requiredClaims: ['exp', 'sub'],
+        });
+        // Decimal digits only: `Number` would also read ' 7', '0x7' and '7e0' as 7.
+        const userId = /^[1-9]\d{0,9}$/.test(payload.sub ?? '') ? Number(payload.sub) : NaN;
         const key = payload['key'];
-        return Number.isSafeInteger(userId) && userId > 0 && typeof key === 'string' ? { userId, key } : undefined;
+        return isRowId(userId) && typeof key === 'string' ? { userId, key } : undefined;
       } catch {
         return undefined;
       }

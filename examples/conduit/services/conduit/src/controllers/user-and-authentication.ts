@@ -20,7 +20,7 @@ import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../auth/passwo
 import { newTokenKey } from '../auth/tokens.js';
 import type { Dependencies } from '../dependencies.js';
 import { isUniqueViolation } from '../db/database.js';
-import { blankFields, errorBody } from '../errors.js';
+import { blankFields, errorBody, unauthorized } from '../errors.js';
 import type { UserRow } from '../store/users.js';
 
 function userOf(row: UserRow, token: string): User {
@@ -44,7 +44,8 @@ export class UserAndAuthenticationControllerImpl implements UserAndAuthenticatio
     const valid = user
       ? await verifyPassword(body.user.password, user.password_hash)
       : await verifyAgainstDecoy(body.user.password);
-    if (!user || !valid) return loginReply.unauthorized();
+    // The spec's 401 has no content; thrown as a problem, it has the body of every other 401.
+    if (!user || !valid) throw unauthorized('the e-mail or the password is wrong');
     return loginReply.ok({ user: userOf(user, await this.tokenFor(user)) });
   }
 
@@ -94,7 +95,7 @@ export class UserAndAuthenticationControllerImpl implements UserAndAuthenticatio
       const newPassword =
         password === undefined ? undefined : { hash: await hashPassword(password), tokenKey: newTokenKey() };
       const user = await this.deps.users.update(userId, { email, username, bio, image, password: newPassword });
-      if (!user) return updateCurrentUserReply.unauthorized();
+      if (!user) throw unauthorized('the account no longer exists: sign in again');
       // A new password ended every earlier token, the one of this request included: here is a new one.
       return updateCurrentUserReply.ok({ user: userOf(user, newPassword ? await this.tokenFor(user) : token) });
     } catch (error) {

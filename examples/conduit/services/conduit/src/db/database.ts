@@ -28,6 +28,18 @@ export function onlyRow<Row>(rows: readonly Row[], statement: string): Row {
   return row;
 }
 
+/** The largest value of PostgreSQL's `integer` (int4), the type of every id column (see migrations). */
+export const MAX_ID = 2_147_483_647;
+
+/**
+ * Whether `id` can be the id of a row: a positive `integer`. PostgreSQL refuses a parameter past
+ * int4 with an error (22003) instead of finding no row, so a store asks this first and answers
+ * "no such row" for anything else: a comment id from a URL, a user id from a token.
+ */
+export function isRowId(id: number): boolean {
+  return Number.isInteger(id) && id > 0 && id <= MAX_ID;
+}
+
 /** A unique constraint refused a write (two requests raced past the same check). */
 export function isUniqueViolation(error: unknown): boolean {
   return sqlState(error) === '23505';

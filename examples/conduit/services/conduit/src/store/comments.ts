@@ -1,5 +1,5 @@
 import type { Comment } from '#generated/models.js';
-import { onlyRow, type Queryable } from '../db/database.js';
+import { isRowId, onlyRow, type Queryable } from '../db/database.js';
 
 interface CommentRow {
   id: number;
@@ -48,7 +48,9 @@ export class CommentStore {
     return rows.map(toComment);
   }
 
+  /** The comment `id` of the article; undefined when there is none, `id` past any row's included. */
   async byId(articleId: number, id: number, viewerId: number | undefined): Promise<ViewedComment | undefined> {
+    if (!isRowId(id)) return undefined;
     const row = (
       await this.db.query<CommentRow>(`${SELECT_VIEWED} WHERE c.article_id = $2 AND c.id = $3`, [
         viewerId ?? null,
@@ -68,6 +70,7 @@ export class CommentStore {
   }
 
   async delete(id: number): Promise<void> {
+    if (!isRowId(id)) return;
     await this.db.query('DELETE FROM comments WHERE id = $1', [id]);
   }
 }

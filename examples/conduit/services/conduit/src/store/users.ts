@@ -1,5 +1,5 @@
 import type { Profile } from '#generated/models.js';
-import { onlyRow, type Queryable } from '../db/database.js';
+import { isRowId, onlyRow, type Queryable } from '../db/database.js';
 
 export interface UserRow {
   id: number;
@@ -22,6 +22,7 @@ export class UserStore {
   constructor(private readonly db: Queryable) {}
 
   async byId(id: number): Promise<UserRow | undefined> {
+    if (!isRowId(id)) return undefined;
     return (await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]))[0];
   }
 
