@@ -1,7 +1,7 @@
 /**
- * What a hostile client found (issue #12, points 14–15), on both databases: ids past PostgreSQL's
- * `integer`, tokens that are signed but say too little or too much, and error answers that all
- * have the same shape.
+ * What a hostile client found (issue #12, points 13–15), on both databases: text PostgreSQL cannot
+ * store, ids past its `integer`, tokens that are signed but say too little or too much, and error
+ * answers that all have the same shape.
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ function signed(claims: { sub?: string; key?: string; exp?: number }): Promise<s
   return jwt.sign(new TextEncoder().encode(TEST_JWT_SECRET));
 }
 
+const NUL = '\u0000';
 const IN_AN_HOUR = () => Math.floor(Date.now() / 1000) + 3600;
 
 describe.each(BACKENDS)('Conduit on %s, against hostile input', (backend) => {
@@ -40,6 +41,84 @@ describe.each(BACKENDS)('Conduit on %s, against hostile input', (backend) => {
       .body.comment.id;
   });
   afterAll(() => conduit?.stop());
+
+  describe('a NUL character is refused with 422 and RealWorld error body, naming the field', () => {
+    const cases: [string, string, string, (ctx: { slug: string }) => unknown, string][] = [
+      [
+        'registration username',
+        'POST',
+        '/users',
+        () => ({
+          user: { username: `a${NUL}b`, email: 'nul@example.com', password: 'p' },
+        }),
+        'user.username',
+      ],
+      [
+        'login e-mail',
+        'POST',
+        '/users/login',
+        () => ({ user: { email: `x${NUL}@example.com`, password: 'p' } }),
+        'user.email',
+      ],
+      [
+        'login password',
+        'POST',
+        '/users/login',
+        () => ({ user: { email: 'x@example.com', password: NUL } }),
+        'user.password',
+      ],
+      ['user update bio', 'PUT', '/user', () => ({ user: { bio: `bio${NUL}` } }), 'user.bio'],
+      [
+        'article title',
+        'POST',
+        '/articles',
+        () => ({
+          article: { title: `t${NUL}`, description: 'd', body: 'b' },
+        }),
+        'article.title',
+      ],
+      [
+        'article tag',
+        'POST',
+        '/articles',
+        () => ({
+          article: { title: 't', description: 'd', body: 'b', tagList: ['ok', `x${NUL}`] },
+        }),
+        'article.tagList.1',
+      ],
+      ['article update body', 'PUT', '/articles/:slug', () => ({ article: { body: NUL } }), 'article.body'],
+      ['comment body', 'POST', '/articles/:slug/comments', () => ({ comment: { body: `c${NUL}` } }), 'comment.body'],
+    ];
+    it.each(cases)('in the body: %s', async (_name, method, path, body, field) => {
+      const reply = await call(method, path.replace(':slug', slug), { token: mallory, body: body({ slug }) });
+      expect(reply.status).toBe(422);
+      expect(reply.body).toEqual({ errors: { body: [`${field} must not contain the NUL character (U+0000)`] } });
+    });
+
+    const urls: [string, string, string][] = [
+      ['GET', '/articles/a%00b', 'slug (path)'],
+      ['GET', '/articles/a%00b/comments', 'slug (path)'],
+      ['POST', '/articles/a%00b/favorite', 'slug (path)'],
+      ['DELETE', '/articles/a%00b', 'slug (path)'],
+      ['GET', '/profiles/%00', 'username (path)'],
+      ['POST', '/profiles/m%00/follow', 'username (path)'],
+      ['GET', '/articles?tag=%00', 'tag (query)'],
+      ['GET', '/articles?author=a%00', 'author (query)'],
+      ['GET', '/articles?favorited=%00x', 'favorited (query)'],
+    ];
+    it.each(urls)('in the URL: %s %s', async (method, path, field) => {
+      const reply = await call(method, path, { token: mallory });
+      expect(reply.status).toBe(422);
+      expect(reply.body).toEqual({ errors: { body: [`${field} must not contain the NUL character (U+0000)`] } });
+    });
+
+    it('and nothing was stored', async () => {
+      const rows = await conduit.database.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM users WHERE email = 'nul@example.com'",
+      );
+      expect(rows).toEqual([{ n: 0 }]);
+    });
+  });
 
   describe('an id past what the database holds is a 404, not a database error', () => {
     it.each(['2147483648', '99999999999', '-2147483649', '9007199254740991', '0'])(

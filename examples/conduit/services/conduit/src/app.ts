@@ -46,6 +46,9 @@ export function createApp(deps: Dependencies, options: AppOptions = {}): Express
       app,
       ...(options.logger ? { logger: options.logger } : {}),
       authenticate: { Token: (req) => viewerOf(req, deps) },
+      // PostgreSQL cannot store U+0000 in `text`: a NUL anywhere in a parameter or the body is an
+      // invalid request (422 below), never a failed insert or lookup (a 500).
+      refuseNul: true,
       // RealWorld declares `422 {"errors": {"body": [...]}}` for requests it cannot accept.
       validationErrorResponse: (problem) => ({ status: 422, body: errorBody(...messagesOf(problem)) }),
     },
