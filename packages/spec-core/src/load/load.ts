@@ -15,6 +15,7 @@ import {
   report,
   resolveInsideRoot,
   specfirstDialect,
+  unparsedSource,
 } from './context.js';
 import { compareStrings, type Diagnostic, sortDiagnostics } from '../diagnostics/diagnostics.js';
 import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from './io.js';
@@ -32,6 +33,7 @@ import { isRecord } from '../util/records.js';
 import type { SpecFileKind } from './schema-validate.js';
 import { linkServices, readServices } from '../formats/specfirst/services.js';
 import { joinPointer } from '../util/json-pointer.js';
+import { isPathInside } from '../util/path-containment.js';
 import type { SourceFile } from '../yaml/source-file.js';
 
 export interface LoadResult {
@@ -200,14 +202,21 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
   const project = readProjectConfig(ctx, configSource);
   const specDir = path.resolve(root, project.specDir);
 
+  // A file that exists but did not parse: its YAML errors are reported, every use of what it declares is not.
+  const unparsed = (name: string): SourceFile | undefined =>
+    unparsedSource(ctx, path.join(specDir, `${name}.yaml`)) ?? unparsedSource(ctx, path.join(specDir, `${name}.yml`));
+
   const modelsSource = yield* readYamlVariant(ctx, specDir, 'models', 'models', false);
   if (modelsSource) declareModels(ctx, modelsSource);
-  // models.yaml exists but did not parse: its syntax errors are reported; every use of its models is not.
-  else if (['models.yaml', 'models.yml'].some((f) => ctx.sources.has(relativeName(ctx, path.join(specDir, f)))))
-    ctx.models.markIncomplete();
+  else if (unparsed('models')) ctx.models.markIncomplete();
 
   const servicesSource = yield* readYamlVariant(ctx, specDir, 'services', 'services', true);
   const drafts = servicesSource ? readServices(ctx, servicesSource) : [];
+  const brokenServices = servicesSource ? undefined : unparsed('services');
+  if (brokenServices) {
+    ctx.unparsed.services = true;
+    yield* checkRestFilesOf(ctx, specDir, brokenServices);
+  }
   for (const draft of drafts) {
     const rest = draft.restFile;
     if (!rest) continue;
@@ -225,7 +234,13 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
       referencedFrom: rest.loc,
       what: rest.format === 'specfirst' ? 'REST description' : 'OpenAPI document',
     });
-    if (!source) continue;
+    if (!source) {
+      if (unparsedSource(ctx, absPath)) {
+        ctx.unparsed.operationsOf.add(draft.service.name);
+        if (rest.format === 'openapi') ctx.models.markIncomplete(); // its components are models
+      }
+      continue;
+    }
     const description =
       rest.format === 'specfirst'
         ? buildRestDescription(ctx, source, draft.service.name)
@@ -237,11 +252,37 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
 
   const topics = readTopics(yield* readYamlVariant(ctx, specDir, 'events', 'events', false));
   const tasks = readTasks(ctx, yield* readYamlVariant(ctx, specDir, 'tasks', 'tasks', false));
+  ctx.unparsed.topics = unparsed('events') !== undefined;
+  ctx.unparsed.tasks = unparsed('tasks') !== undefined;
   const services = drafts.map((d) => d.service).sort((a, b) => compareStrings(a.name, b.name));
   return finish(ctx, project, services, topics, tasks, () => {
     checkMessaging(ctx, topics, tasks, services);
     return linkServices(ctx, drafts, topics, tasks);
   });
+}
+
+/**
+ * services.yaml did not parse, so no service is built; the REST descriptions and OpenAPI documents
+ * it names (as far as the parser could still read it) are checked all the same, so that one YAML
+ * error does not hide their problems. A name it could not read properly is skipped silently.
+ */
+function* checkRestFilesOf(ctx: BuildContext, specDir: string, services: SourceFile): Loader<void> {
+  const recovered =
+    isRecord(services.recovered) && isRecord(services.recovered.services) ? services.recovered.services : {};
+  for (const [name, raw] of Object.entries(recovered)) {
+    if (!isRecord(raw) || !NAME_PATTERNS.service.test(name)) continue;
+    const format = typeof raw.rest === 'string' ? 'specfirst' : typeof raw.openapi === 'string' ? 'openapi' : undefined;
+    if (!format) continue;
+    const absPath = path.resolve(specDir, String(format === 'specfirst' ? raw.rest : raw.openapi));
+    if (absPath === ctx.root || !isPathInside(ctx.root, absPath)) continue;
+    const source = yield* readSpecFile(ctx, absPath, {
+      ...(format === 'specfirst' ? { kind: 'rest' as const } : {}),
+      required: false,
+    });
+    if (!source) continue;
+    if (format === 'specfirst') buildRestDescription(ctx, source, name);
+    else yield* importOpenApi(ctx, source, name);
+  }
 }
 
 function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> {
