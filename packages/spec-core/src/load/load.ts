@@ -250,10 +250,12 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
     applyRest(draft.service, description, { format: rest.format, file: source.file });
   }
 
-  const topics = readTopics(yield* readYamlVariant(ctx, specDir, 'events', 'events', false));
-  const tasks = readTasks(ctx, yield* readYamlVariant(ctx, specDir, 'tasks', 'tasks', false));
-  ctx.unparsed.topics = unparsed('events') !== undefined;
-  ctx.unparsed.tasks = unparsed('tasks') !== undefined;
+  const eventsSource = yield* readYamlVariant(ctx, specDir, 'events', 'events', false);
+  if (!eventsSource) ctx.unparsed.topics = unparsed('events') !== undefined;
+  const tasksSource = yield* readYamlVariant(ctx, specDir, 'tasks', 'tasks', false);
+  if (!tasksSource) ctx.unparsed.tasks = unparsed('tasks') !== undefined;
+  const topics = readTopics(eventsSource);
+  const tasks = readTasks(ctx, tasksSource);
   const services = drafts.map((d) => d.service).sort((a, b) => compareStrings(a.name, b.name));
   return finish(ctx, project, services, topics, tasks, () => {
     checkMessaging(ctx, topics, tasks, services);
