@@ -324,6 +324,15 @@ describe('a spec file with a YAML error', () => {
       ['SF1001 spec/services.yaml:8', 'SF6003 spec/mail.yaml:9'],
     ],
     [
+      'services.yaml: the REST descriptions it names get the checks of their operations',
+      {
+        'spec/services.yaml': `services:\n  todo:\n    type: http\n    port: 3000\n    rest: rest/todo.yaml\n${brokenLine}`,
+        'spec/rest/todo.yaml':
+          'tags:\n  todos:\n    operations:\n      getTodo:\n        method: get\n        path: /todos/{id}\n        responses:\n          200: Todo\n',
+      },
+      ['SF1001 spec/services.yaml:6', 'SF3004 spec/rest/todo.yaml:4'],
+    ],
+    [
       'models.yaml: the other files are still checked',
       {
         'spec/models.yaml': 'models:\n  Todo:\n    properties:\n      id: string\n        title: string\n',

@@ -19,7 +19,7 @@ import {
 } from './context.js';
 import { compareStrings, type Diagnostic, sortDiagnostics } from '../diagnostics/diagnostics.js';
 import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from './io.js';
-import { IR_VERSION, type IRProject, type IRService, type SpecIR } from '../ir/ir.js';
+import { IR_VERSION, type IRLocation, type IRProject, type IRService, type SpecIR } from '../ir/ir.js';
 import { irLoc } from '../diagnostics/location.js';
 import { checkMessaging, readTasks, readTopics } from '../formats/specfirst/messaging.js';
 import { NAME_PATTERNS, toFileName, toPascalCase } from '../util/names.js';
@@ -282,16 +282,19 @@ function* checkRestFilesOf(ctx: BuildContext, specDir: string, services: SourceF
       required: false,
     });
     if (!source) continue;
-    if (format === 'specfirst') buildRestDescription(ctx, source, name);
-    else yield* importOpenApi(ctx, source, name);
+    const description =
+      format === 'specfirst' ? buildRestDescription(ctx, source, name) : yield* importOpenApi(ctx, source, name);
+    if (!description) continue;
+    // A stand-in, never part of the IR: the checks of its operations need only the description.
+    const service = httpService(name, irLoc(source, ''));
+    applyRest(service, description, { format, file: source.file });
+    checkService(ctx, service);
   }
 }
 
-function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> {
-  const ctx = createContext(root);
-  const source = yield* readSpecFile(ctx, file, { required: true, what: 'OpenAPI document' });
-  const name = serviceNameForDocument(file);
-  const service: IRService = {
+/** An http service with nothing but a name, for a REST description to be applied to. */
+function httpService(name: string, loc: IRLocation): IRService {
+  return {
     name,
     identifier: toPascalCase(name),
     type: 'http',
@@ -301,8 +304,18 @@ function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> 
     securitySchemes: [],
     access: [],
     consumes: { operations: [], topics: [], tasks: [] },
-    loc: source ? irLoc(source, '') : { file: path.basename(file), pointer: '', line: 1, column: 1 },
+    loc,
   };
+}
+
+function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> {
+  const ctx = createContext(root);
+  const source = yield* readSpecFile(ctx, file, { required: true, what: 'OpenAPI document' });
+  const name = serviceNameForDocument(file);
+  const service = httpService(
+    name,
+    source ? irLoc(source, '') : { file: path.basename(file), pointer: '', line: 1, column: 1 },
+  );
   if (source) {
     const description = yield* importOpenApi(ctx, source, name);
     if (description) {
