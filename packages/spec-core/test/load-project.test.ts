@@ -333,6 +333,16 @@ describe('a spec file with a YAML error', () => {
       ['SF1001 spec/services.yaml:6', 'SF3004 spec/rest/todo.yaml:4'],
     ],
     [
+      'services.yaml, a duplicate key: the REST descriptions it names are still checked',
+      {
+        'spec/services.yaml':
+          'services:\n  todo:\n    type: http\n    port: 3000\n    port: 3001\n    rest: rest/todo.yaml\n',
+        'spec/rest/todo.yaml':
+          'tags:\n  todos:\n    operations:\n      listTodos:\n        method: get\n        path: /todos\n        responses:\n          200: Tod\n',
+      },
+      ['SF1002 spec/services.yaml:5', 'SF2001 spec/rest/todo.yaml:8'],
+    ],
+    [
       'models.yaml: the other files are still checked',
       {
         'spec/models.yaml': 'models:\n  Todo:\n    properties:\n      id: string\n        title: string\n',

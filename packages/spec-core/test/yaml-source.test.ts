@@ -105,6 +105,8 @@ describe('parseYamlSource', () => {
     expect(source.value).toBeUndefined();
     expect(source.spans.size).toBe(0);
     expect(source.recovered).toMatchObject({ services: { a: { rest: 'rest/a.yaml' } } });
+    // A duplicate key keeps its first value there, rather than losing the whole file.
+    expect(parse('a: 1\nb: 2\na: 3\n').recovered).toEqual({ a: 1, b: 2 });
     for (const engine of [undefined, 'yaml' as const]) {
       const clean = parseYamlSource('c.yaml', '/c.yaml', 'a: 1\n', engine ? { engine } : {});
       expect(clean.recovered).toBeUndefined();

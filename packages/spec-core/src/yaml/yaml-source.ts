@@ -357,7 +357,15 @@ function reportDuplicate(
  */
 function recover(source: SourceFile, doc: Document): void {
   try {
-    const context: ConvertContext = { source, doc, nodes: 0, aliasNodes: 0, aliasDepth: 0, resolving: new Set() };
+    const context: ConvertContext = {
+      source,
+      doc,
+      nodes: 0,
+      aliasNodes: 0,
+      aliasDepth: 0,
+      resolving: new Set(),
+      lenient: true,
+    };
     source.recovered = doc.contents ? convert(doc.contents, '', 0, context) : null;
   } catch (error) {
     if (!(error instanceof LimitExceeded)) throw error;
@@ -448,6 +456,8 @@ interface ConvertContext {
   aliasDepth: number;
   /** Anchors being expanded, to catch an alias inside its own anchor. */
   resolving: Set<YamlNode>;
+  /** Recovering a file with errors: a duplicate key keeps its first value instead of stopping. */
+  lenient?: true;
 }
 
 function convert(node: YamlNode, pointer: string, depth: number, context: ConvertContext): unknown {
@@ -502,6 +512,7 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
       // Assigning `__proto__` would replace the prototype; define it as an ordinary property.
       // (Only then: defineProperty on every key would push V8 into slow dictionary objects.)
       if (Object.hasOwn(result, key)) {
+        if (context.lenient) continue;
         // `201` and `'201'` are different YAML keys but the same property: a silent overwrite.
         const firstKey = node.items.find((other) => isPair(other) && keyText(other.key as YamlNode | null) === key)
           ?.key as YamlNode | undefined;
