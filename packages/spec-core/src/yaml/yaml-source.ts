@@ -147,10 +147,10 @@ export function parseYamlSource(
   // unquoted `{id}` in a flow mapping gave 61); the first few distinct lines are what helps.
   const reportedLines = new Set<number>();
   // An over-indented key gives two errors at the value above it; one diagnostic at the key says it better.
-  const overIndentedAt = new Map<number, OverIndentedKey>();
+  const overIndentedAt = new Map<number, MisindentedKey>();
   for (const error of doc.errors) {
     if (error.code !== 'MULTILINE_IMPLICIT_KEY') continue;
-    const found = findOverIndentedKey(text, lineStarts, error.pos[0], error.pos[1]);
+    const found = findMisindentedKey(text, lineStarts, error.pos[0], error.pos[1]);
     if (found) overIndentedAt.set(error.pos[0], found);
   }
   for (const error of doc.errors) {
@@ -215,7 +215,7 @@ type Report = (
  * A key out of line with the key above it: deeper than one whose value is on its line
  * (`id: string` then `  name: string`, which YAML reads as one multi-line key), or shallower.
  */
-interface OverIndentedKey {
+interface MisindentedKey {
   offset: number;
   message: string;
   hint: string;
@@ -226,12 +226,12 @@ interface OverIndentedKey {
  * error, which spans from the value above (`valueStart`) to the end of the over-indented key.
  * Undefined when the text does not have that shape (the generic message is kept then).
  */
-function findOverIndentedKey(
+function findMisindentedKey(
   text: string,
   lineStarts: readonly number[],
   valueStart: number,
   keyEnd: number,
-): OverIndentedKey | undefined {
+): MisindentedKey | undefined {
   const above = positionAt(lineStarts, valueStart);
   const here = positionAt(lineStarts, keyEnd);
   if (here.line <= above.line) return undefined;
@@ -245,7 +245,7 @@ function findOverIndentedKey(
  * Explains "all mapping items must start at the same column" at the key of the line at `offset`,
  * against the key on the nearest line above. Undefined when the lines do not have that shape.
  */
-function findMisalignedKey(text: string, lineStarts: readonly number[], offset: number): OverIndentedKey | undefined {
+function findMisalignedKey(text: string, lineStarts: readonly number[], offset: number): MisindentedKey | undefined {
   // The parser may point at the blank or comment lines before the key.
   let line = positionAt(lineStarts, offset).line;
   while (line < lineStarts.length && isBlankLine(text, lineStarts, line)) line++;
@@ -295,7 +295,7 @@ function keyOfLine(text: string, lineStarts: readonly number[], line: number): L
   return { name: match[2]!.trimEnd(), offset: start + column - 1, column, value };
 }
 
-function overIndented(key: LineKey, aboveKey: LineKey, lineStarts: readonly number[]): OverIndentedKey {
+function overIndented(key: LineKey, aboveKey: LineKey, lineStarts: readonly number[]): MisindentedKey {
   const [name, above, value] = [key.name, aboveKey.name, aboveKey.value];
   const where = positionAt(lineStarts, aboveKey.offset).line;
   return {
