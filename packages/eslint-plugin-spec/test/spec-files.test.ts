@@ -205,12 +205,25 @@ describe('files the project does not check', () => {
   it('a file the broken project could not read gets one notice naming the first error', async () => {
     const root = copy('shop', 'broken-services');
     const services = path.join(root, 'spec/services.yaml');
-    writeFileSync(services, readFileSync(services, 'utf8').replace('services:\n', 'services:\n  oops: [\n'));
+    // Refused whole (nesting too deep), services.yaml names no REST description.
+    const deep = `services:\n  oops: ${'['.repeat(200)}\n`;
+    writeFileSync(services, readFileSync(services, 'utf8').replace('services:\n', deep));
     const found = await lint(root, ['spec/rest/users.yaml', 'spec/services.yaml']);
     const notice = found.filter((m) => m.file === 'spec/rest/users.yaml');
     expect(notice).toHaveLength(1);
     expect(notice[0]).toMatchObject({ ruleId: RULE, line: 1, column: 1 });
-    expect(notice[0]!.message).toMatch(/^not checked: .* the first is in spec\/services\.yaml:\d+:\d+: SF1001 /);
+    expect(notice[0]!.message).toMatch(/^not checked: .* the first is in spec\/services\.yaml:\d+:\d+: SF1004 /);
+    expect(found.filter((m) => m.file === 'spec/services.yaml').map((m) => m.code)).toContain('SF1004');
+  });
+
+  it('a REST description named by a services.yaml with a YAML error is still checked', async () => {
+    const root = copy('shop', 'services-syntax-error');
+    const services = path.join(root, 'spec/services.yaml');
+    writeFileSync(services, readFileSync(services, 'utf8').replace('services:\n', 'services:\n  oops: [\n'));
+    const users = path.join(root, 'spec/rest/users.yaml');
+    writeFileSync(users, readFileSync(users, 'utf8').replace('body: UserCreate\n', 'body: UserCreat\n'));
+    const found = await lint(root, ['spec/rest/users.yaml', 'spec/services.yaml']);
+    expect(found.filter((m) => m.file === 'spec/rest/users.yaml').map((m) => m.code)).toEqual(['SF2001']);
     expect(found.filter((m) => m.file === 'spec/services.yaml').map((m) => m.code)).toContain('SF1001');
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type IRModel, type IRObjectSchema, loadProject, loadProjectSync, type SpecIR } from '../src/index.js';
-import { FIXTURES, lineOf } from './helpers.js';
+import { FIXTURES, lineOf, tempProject } from './helpers.js';
 
 const shop = path.join(FIXTURES, 'shop');
 
@@ -257,5 +257,103 @@ describe('oversized files', () => {
     expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
       ['SF1005', 1, `file is ${MAX_FILE_BYTES + 1} bytes; the limit is ${MAX_FILE_BYTES}`],
     ]);
+  });
+});
+
+describe('a spec file with a YAML error', () => {
+  const worker = (consumes: string): string =>
+    `services:\n  todo:\n    type: http\n    port: 3000\n    rest: rest/todo.yaml\n  mailer:\n    type: worker\n    consumes: ${consumes}\n`;
+  const brokenLine = '    description: Sends mail: daily\n';
+  const openapiDoc = (extra: string): string =>
+    [
+      'openapi: 3.0.3',
+      'info: { title: t, version: "1" }',
+      'paths:',
+      '  /x:',
+      '    get: { operationId: getX, responses: { "200": { description: ok } } }',
+      'components:',
+      '  schemas:',
+      '    Mail: { type: object, properties: { to: { type: string } } }',
+      extra,
+    ].join('\n') + '\n';
+
+  it.each([
+    [
+      'events.yaml: the topics it declares are not reported as unknown',
+      {
+        'spec/services.yaml': worker('{ topics: [todo.created] }'),
+        'spec/events.yaml': `topics:\n  todo.created:\n    message: Todo\n${brokenLine}`,
+      },
+      ['SF1001 spec/events.yaml:4'],
+    ],
+    [
+      'tasks.yaml: the tasks it declares are not reported as unknown',
+      {
+        'spec/services.yaml': worker('{ tasks: [sendMail] }'),
+        'spec/tasks.yaml': `tasks:\n  sendMail:\n    worker: mailer\n    args: Todo\n${brokenLine}`,
+      },
+      ['SF1001 spec/tasks.yaml:5'],
+    ],
+    [
+      'a REST description: the operations a service exposes from it are not reported as missing',
+      {
+        'spec/services.yaml': worker('{ operations: [todo.listTodos] }').replace(
+          'rest: rest/todo.yaml\n',
+          'rest: rest/todo.yaml\n    exposes: [listTodos]\n',
+        ),
+        'spec/rest/todo.yaml': `tags:\n  todos:\n    operations:\n      listTodos:\n    summary: Lists: all\n`,
+      },
+      ['SF1001 spec/rest/todo.yaml:5'],
+    ],
+    [
+      'an OpenAPI document: the models of its components are not reported as unknown',
+      {
+        'spec/services.yaml':
+          'services:\n  todo:\n    type: http\n    port: 3000\n    rest: rest/todo.yaml\n  mail:\n    type: http\n    port: 3001\n    openapi: mail.yaml\n  mailer:\n    type: worker\n',
+        'spec/mail.yaml': openapiDoc('    Broken: type: object'),
+        'spec/tasks.yaml': 'tasks:\n  sendMail:\n    worker: mailer\n    args: Mail\n',
+      },
+      ['SF1001 spec/mail.yaml:9'],
+    ],
+    [
+      'services.yaml: the OpenAPI documents it names are still checked',
+      {
+        'spec/services.yaml': `services:\n  mail:\n    type: http\n    port: 3001\n    openapi: mail.yaml\n  mailer:\n    type: worker\n${brokenLine}`,
+        'spec/mail.yaml': openapiDoc('    Odd: { $ref: "#/components/schemas/Missing" }'),
+      },
+      ['SF1001 spec/services.yaml:8', 'SF6003 spec/mail.yaml:9'],
+    ],
+    [
+      'services.yaml: the REST descriptions it names get the checks of their operations',
+      {
+        'spec/services.yaml': `services:\n  todo:\n    type: http\n    port: 3000\n    rest: rest/todo.yaml\n${brokenLine}`,
+        'spec/rest/todo.yaml':
+          'tags:\n  todos:\n    operations:\n      getTodo:\n        method: get\n        path: /todos/{id}\n        responses:\n          200: Todo\n',
+      },
+      ['SF1001 spec/services.yaml:6', 'SF3004 spec/rest/todo.yaml:4'],
+    ],
+    [
+      'services.yaml, a duplicate key: the REST descriptions it names are still checked',
+      {
+        'spec/services.yaml':
+          'services:\n  todo:\n    type: http\n    port: 3000\n    port: 3001\n    rest: rest/todo.yaml\n',
+        'spec/rest/todo.yaml':
+          'tags:\n  todos:\n    operations:\n      listTodos:\n        method: get\n        path: /todos\n        responses:\n          200: Tod\n',
+      },
+      ['SF1002 spec/services.yaml:5', 'SF2001 spec/rest/todo.yaml:8'],
+    ],
+    [
+      'models.yaml: the other files are still checked',
+      {
+        'spec/models.yaml': 'models:\n  Todo:\n    properties:\n      id: string\n        title: string\n',
+        'spec/rest/todo.yaml':
+          'tags:\n  todos:\n    operations:\n      listTodos:\n        methd: get\n        path: /todos\n        responses:\n          200: Todo[]\n',
+      },
+      ['SF1001 spec/models.yaml:5', 'SF1201 spec/rest/todo.yaml:5', 'SF1203 spec/rest/todo.yaml:4'],
+    ],
+  ])('in %s', (_what, files, expected) => {
+    const dir = tempProject(files, path.join(FIXTURES, 'small'));
+    const { diagnostics } = loadProjectSync(dir, { cache: false });
+    expect(diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`).sort()).toEqual([...expected].sort());
   });
 });

@@ -19,7 +19,98 @@ describe('parseYamlSource', () => {
   it('reports duplicate keys at the second occurrence', () => {
     const source = parse('models:\n  User: {}\n  User: {}\n');
     expect(source.diagnostics.map((d) => [d.code, d.line])).toEqual([['SF1002', 3]]);
-    expect(source.diagnostics[0]?.hint).toMatch(/once per mapping/);
+    expect(source.diagnostics[0]?.hint).toMatch(/already defined at line 2/);
+  });
+
+  it.each([
+    ['a key written twice', 'a:\n  id: 1\n  b: 2\n  id: 3\n', 4, 3, 'duplicate key `id` (first at line 2, column 3)'],
+    ['in a flow mapping', 'a: { x: 1, y: 2, x: 3 }\n', 1, 18, 'duplicate key `x` (first at line 1, column 6)'],
+    ['in a sequence item', 'a:\n  - k: 1\n    k: 2\n', 3, 5, 'duplicate key `k` (first at line 2, column 5)'],
+    [
+      'once quoted, once not',
+      "r:\n  201: a\n  '201': b\n",
+      3,
+      3,
+      'duplicate key `201` (first at line 2, column 3), once quoted and once not',
+    ],
+  ])('names a duplicate key and where it first occurs: %s', (_what, text, line, column, message) => {
+    const source = parse(text);
+    expect(source.value).toBeUndefined();
+    const [first, ...rest] = source.diagnostics;
+    expect(rest).toEqual([]);
+    expect(first).toMatchObject({ code: 'SF1002', line, column, message });
+    const [, firstLine, firstColumn] = /line (\d+), column (\d+)/.exec(message)!.map(Number);
+    expect(first?.related).toEqual([
+      {
+        file: 'spec.yaml',
+        line: firstLine,
+        column: firstColumn,
+        message: expect.stringContaining('first defined here'),
+      },
+    ]);
+  });
+
+  it.each([
+    // [what, text, line, column, message, hint]
+    [
+      'a key deeper than a key with a value',
+      'models:\n  User:\n    properties:\n      id: string\n        name: string\n',
+      5,
+      9,
+      '`name` is indented more than `id` above it (column 9, expected 7)',
+      '`name` starts at column 9; `id` on line 4 starts at column 7',
+    ],
+    [
+      'a key of a sequence item',
+      'a:\n  - id: x\n      name: 1\n',
+      3,
+      7,
+      '`name` is indented more than `id` above it (column 7, expected 5)',
+      'Start `name` at column 5 to make it a sibling of `id`',
+    ],
+    [
+      'after a quoted value, a blank line and a comment',
+      'a:\n  id: "x"  # c\n\n  # note\n    name: 1\n',
+      5,
+      5,
+      '`name` is indented more than `id` above it (column 5, expected 3)',
+      'remove `"x"` so that `id:` opens a mapping',
+    ],
+    [
+      'a key less deep than the key above it',
+      'services:\n  jobs:\n    type: worker\n port: 1\n',
+      4,
+      2,
+      '`port` (column 2) does not line up with `type` on line 3 (column 5)',
+      'start `port` at column 5 to keep it beside `type`',
+    ],
+  ])(
+    'reports a misindented key on its own line, with the column it should have: %s',
+    (_what, text, line, column, message, hint) => {
+      const source = parse(text);
+      expect(source.value).toBeUndefined();
+      expect(source.diagnostics).toHaveLength(1);
+      expect(source.diagnostics[0]).toMatchObject({ code: 'SF1001', line, column, message });
+      expect(source.diagnostics[0]?.hint).toContain(hint);
+    },
+  );
+
+  it('keeps the generic message for a one-line nested mapping, which is no indentation problem', () => {
+    const source = parse('a:\n  id: type: string\n');
+    expect(source.diagnostics).toMatchObject([{ code: 'SF1001', line: 2, message: expect.stringMatching(/compact/) }]);
+  });
+
+  it('keeps what the parser could still read of a file with YAML errors apart from its value', () => {
+    const source = parse('services:\n  a:\n    rest: rest/a.yaml\n  b:\n    description: Sends mail: daily\n');
+    expect(source.value).toBeUndefined();
+    expect(source.spans.size).toBe(0);
+    expect(source.recovered).toMatchObject({ services: { a: { rest: 'rest/a.yaml' } } });
+    // A duplicate key keeps its first value there, rather than losing the whole file.
+    expect(parse('a: 1\nb: 2\na: 3\n').recovered).toEqual({ a: 1, b: 2 });
+    for (const engine of [undefined, 'yaml' as const]) {
+      const clean = parseYamlSource('c.yaml', '/c.yaml', 'a: 1\n', engine ? { engine } : {});
+      expect(clean.recovered).toBeUndefined();
+    }
   });
 
   it('reports syntax errors with a position instead of throwing', () => {

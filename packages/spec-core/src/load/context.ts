@@ -25,10 +25,29 @@ export interface BuildContext {
   models: ModelRegistry;
   /** Every file read successfully, by relative name. */
   sources: Map<string, SourceFile>;
+  /**
+   * What files that failed to parse would have declared. Their YAML errors are reported; a
+   * reference to a service, operation, topic or task they may hold is not ("unknown" would be noise).
+   * Models have the same in {@link ModelRegistry.markIncomplete}.
+   */
+  unparsed: { services: boolean; topics: boolean; tasks: boolean; operationsOf: Set<string> };
 }
 
 export function createContext(root: string): BuildContext {
-  return { root, realRoot: realPathOf(root), diagnostics: [], models: new ModelRegistry(), sources: new Map() };
+  return {
+    root,
+    realRoot: realPathOf(root),
+    diagnostics: [],
+    models: new ModelRegistry(),
+    sources: new Map(),
+    unparsed: { services: false, topics: false, tasks: false, operationsOf: new Set() },
+  };
+}
+
+/** The file at `absPath` when it was read but did not parse (its YAML errors are reported already). */
+export function unparsedSource(ctx: BuildContext, absPath: string): SourceFile | undefined {
+  const source = ctx.sources.get(relativeName(ctx, absPath));
+  return source && source.value === undefined ? source : undefined;
 }
 
 /** The real path of `p`, or of its nearest existing ancestor joined with the rest (for files not there yet). */

@@ -15,10 +15,11 @@ import {
   report,
   resolveInsideRoot,
   specfirstDialect,
+  unparsedSource,
 } from './context.js';
 import { compareStrings, type Diagnostic, sortDiagnostics } from '../diagnostics/diagnostics.js';
 import { type Loader, runAsync, runSync, type StampLog, stampsUnchanged } from './io.js';
-import { IR_VERSION, type IRProject, type IRService, type SpecIR } from '../ir/ir.js';
+import { IR_VERSION, type IRLocation, type IRProject, type IRService, type SpecIR } from '../ir/ir.js';
 import { irLoc } from '../diagnostics/location.js';
 import { checkMessaging, readTasks, readTopics } from '../formats/specfirst/messaging.js';
 import { NAME_PATTERNS, toFileName, toPascalCase } from '../util/names.js';
@@ -32,6 +33,7 @@ import { isRecord } from '../util/records.js';
 import type { SpecFileKind } from './schema-validate.js';
 import { linkServices, readServices } from '../formats/specfirst/services.js';
 import { joinPointer } from '../util/json-pointer.js';
+import { isPathInside } from '../util/path-containment.js';
 import type { SourceFile } from '../yaml/source-file.js';
 
 export interface LoadResult {
@@ -200,14 +202,21 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
   const project = readProjectConfig(ctx, configSource);
   const specDir = path.resolve(root, project.specDir);
 
+  // A file that exists but did not parse: its YAML errors are reported, every use of what it declares is not.
+  const unparsed = (name: string): SourceFile | undefined =>
+    unparsedSource(ctx, path.join(specDir, `${name}.yaml`)) ?? unparsedSource(ctx, path.join(specDir, `${name}.yml`));
+
   const modelsSource = yield* readYamlVariant(ctx, specDir, 'models', 'models', false);
   if (modelsSource) declareModels(ctx, modelsSource);
-  // models.yaml exists but did not parse: its syntax errors are reported; every use of its models is not.
-  else if (['models.yaml', 'models.yml'].some((f) => ctx.sources.has(relativeName(ctx, path.join(specDir, f)))))
-    ctx.models.markIncomplete();
+  else if (unparsed('models')) ctx.models.markIncomplete();
 
   const servicesSource = yield* readYamlVariant(ctx, specDir, 'services', 'services', true);
   const drafts = servicesSource ? readServices(ctx, servicesSource) : [];
+  const brokenServices = servicesSource ? undefined : unparsed('services');
+  if (brokenServices) {
+    ctx.unparsed.services = true;
+    yield* checkRestFilesOf(ctx, specDir, brokenServices);
+  }
   for (const draft of drafts) {
     const rest = draft.restFile;
     if (!rest) continue;
@@ -225,7 +234,13 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
       referencedFrom: rest.loc,
       what: rest.format === 'specfirst' ? 'REST description' : 'OpenAPI document',
     });
-    if (!source) continue;
+    if (!source) {
+      if (unparsedSource(ctx, absPath)) {
+        ctx.unparsed.operationsOf.add(draft.service.name);
+        if (rest.format === 'openapi') ctx.models.markIncomplete(); // its components are models
+      }
+      continue;
+    }
     const description =
       rest.format === 'specfirst'
         ? buildRestDescription(ctx, source, draft.service.name)
@@ -235,8 +250,12 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
     applyRest(draft.service, description, { format: rest.format, file: source.file });
   }
 
-  const topics = readTopics(yield* readYamlVariant(ctx, specDir, 'events', 'events', false));
-  const tasks = readTasks(ctx, yield* readYamlVariant(ctx, specDir, 'tasks', 'tasks', false));
+  const eventsSource = yield* readYamlVariant(ctx, specDir, 'events', 'events', false);
+  if (!eventsSource) ctx.unparsed.topics = unparsed('events') !== undefined;
+  const tasksSource = yield* readYamlVariant(ctx, specDir, 'tasks', 'tasks', false);
+  if (!tasksSource) ctx.unparsed.tasks = unparsed('tasks') !== undefined;
+  const topics = readTopics(eventsSource);
+  const tasks = readTasks(ctx, tasksSource);
   const services = drafts.map((d) => d.service).sort((a, b) => compareStrings(a.name, b.name));
   return finish(ctx, project, services, topics, tasks, () => {
     checkMessaging(ctx, topics, tasks, services);
@@ -244,11 +263,38 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
   });
 }
 
-function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> {
-  const ctx = createContext(root);
-  const source = yield* readSpecFile(ctx, file, { required: true, what: 'OpenAPI document' });
-  const name = serviceNameForDocument(file);
-  const service: IRService = {
+/**
+ * services.yaml did not parse, so no service is built; the REST descriptions and OpenAPI documents
+ * it names (as far as the parser could still read it) are checked all the same, so that one YAML
+ * error does not hide their problems. A name it could not read properly is skipped silently.
+ */
+function* checkRestFilesOf(ctx: BuildContext, specDir: string, services: SourceFile): Loader<void> {
+  const recovered =
+    isRecord(services.recovered) && isRecord(services.recovered.services) ? services.recovered.services : {};
+  for (const [name, raw] of Object.entries(recovered)) {
+    if (!isRecord(raw) || !NAME_PATTERNS.service.test(name)) continue;
+    const format = typeof raw.rest === 'string' ? 'specfirst' : typeof raw.openapi === 'string' ? 'openapi' : undefined;
+    if (!format) continue;
+    const absPath = path.resolve(specDir, String(format === 'specfirst' ? raw.rest : raw.openapi));
+    if (absPath === ctx.root || !isPathInside(ctx.root, absPath)) continue;
+    const source = yield* readSpecFile(ctx, absPath, {
+      ...(format === 'specfirst' ? { kind: 'rest' as const } : {}),
+      required: false,
+    });
+    if (!source) continue;
+    const description =
+      format === 'specfirst' ? buildRestDescription(ctx, source, name) : yield* importOpenApi(ctx, source, name);
+    if (!description) continue;
+    // A stand-in, never part of the IR: the checks of its operations need only the description.
+    const service = httpService(name, irLoc(source, ''));
+    applyRest(service, description, { format, file: source.file });
+    checkService(ctx, service);
+  }
+}
+
+/** An http service with nothing but a name, for a REST description to be applied to. */
+function httpService(name: string, loc: IRLocation): IRService {
+  return {
     name,
     identifier: toPascalCase(name),
     type: 'http',
@@ -258,8 +304,18 @@ function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> 
     securitySchemes: [],
     access: [],
     consumes: { operations: [], topics: [], tasks: [] },
-    loc: source ? irLoc(source, '') : { file: path.basename(file), pointer: '', line: 1, column: 1 },
+    loc,
   };
+}
+
+function* loadStandaloneOpenApi(root: string, file: string): Loader<LoadResult> {
+  const ctx = createContext(root);
+  const source = yield* readSpecFile(ctx, file, { required: true, what: 'OpenAPI document' });
+  const name = serviceNameForDocument(file);
+  const service = httpService(
+    name,
+    source ? irLoc(source, '') : { file: path.basename(file), pointer: '', line: 1, column: 1 },
+  );
   if (source) {
     const description = yield* importOpenApi(ctx, source, name);
     if (description) {

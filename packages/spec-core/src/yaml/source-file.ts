@@ -26,6 +26,11 @@ export interface SourceFile {
   text: string;
   /** Undefined when the file could not be parsed at all. */
   value: unknown;
+  /**
+   * For a file with YAML errors: what the parser could still make of it. Never validated nor
+   * turned into IR; the loader only reads it to find the files this one names, to check them too.
+   */
+  recovered?: unknown;
   spans: Map<string, NodeSpans>;
   lineStarts: number[];
   /** Problems found while parsing (syntax, duplicate keys, limits). */

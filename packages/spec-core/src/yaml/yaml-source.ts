@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import type * as YamlModule from 'yaml';
 import type { Document, Node as YamlNode, YAMLError } from 'yaml';
-import type { DiagnosticCode } from '../diagnostics/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
 import { joinPointer } from '../util/json-pointer.js';
 import { fastParse } from './fast-yaml.js';
 import { positionAt, type SourceFile } from './source-file.js';
@@ -47,6 +47,7 @@ class LimitExceeded extends Error {
     readonly code: DiagnosticCode,
     readonly offset: number,
     message: string,
+    readonly related?: Diagnostic['related'],
   ) {
     super(message);
   }
@@ -70,7 +71,13 @@ export function parseYamlSource(
     diagnostics: [],
     engine: 'yaml',
   };
-  const report = (code: DiagnosticCode, offset: number, message: string, hint?: string): void => {
+  const report = (
+    code: DiagnosticCode,
+    offset: number,
+    message: string,
+    hint?: string,
+    related?: Diagnostic['related'],
+  ): void => {
     const pos = positionAt(lineStarts, Math.max(0, Math.min(offset, text.length)));
     source.diagnostics.push({
       code,
@@ -80,6 +87,7 @@ export function parseYamlSource(
       line: pos.line,
       column: pos.column,
       ...(hint ? { hint } : {}),
+      ...(related ? { related } : {}),
     });
   };
 
@@ -138,6 +146,13 @@ export function parseYamlSource(
   // After the first syntax error the parser often reports a cascade of follow-on errors (one
   // unquoted `{id}` in a flow mapping gave 61); the first few distinct lines are what helps.
   const reportedLines = new Set<number>();
+  // An over-indented key gives two errors at the value above it; one diagnostic at the key says it better.
+  const overIndentedAt = new Map<number, MisindentedKey>();
+  for (const error of doc.errors) {
+    if (error.code !== 'MULTILINE_IMPLICIT_KEY') continue;
+    const found = findMisindentedKey(text, lineStarts, error.pos[0], error.pos[1]);
+    if (found) overIndentedAt.set(error.pos[0], found);
+  }
   for (const error of doc.errors) {
     // The yaml library turns its own stack overflow on absurd nesting into a syntax error.
     if (/call stack/i.test(error.message)) {
@@ -149,19 +164,23 @@ export function parseYamlSource(
       );
       return source;
     }
-    const line = positionAt(lineStarts, error.pos[0]).line;
+    const multiline = overIndentedAt.get(error.pos[0]);
+    if (multiline && error.code === 'BLOCK_AS_IMPLICIT_KEY') continue; // the same mistake, reported below
+    const over =
+      multiline ?? (error.code === 'BAD_INDENT' ? findMisalignedKey(text, lineStarts, error.pos[0]) : undefined);
+    const offset = over ? over.offset : errorOffset(doc, error);
+    const line = positionAt(lineStarts, offset).line;
     if (error.code !== 'DUPLICATE_KEY' && (reportedLines.has(line) || reportedLines.size >= MAX_SYNTAX_ERRORS))
       continue;
     reportedLines.add(line);
-    const code: DiagnosticCode = error.code === 'DUPLICATE_KEY' ? 'SF1002' : 'SF1001';
-    const message = firstLine(error.message);
-    const hint =
-      code === 'SF1002'
-        ? 'each key may appear once per mapping; remove or rename one of them'
-        : 'fix the YAML syntax at this position';
-    report(code, errorOffset(doc, error), message, hint);
+    if (over) report('SF1001', offset, over.message, over.hint);
+    else if (error.code === 'DUPLICATE_KEY') reportDuplicate(doc, error.pos[0], file, lineStarts, report);
+    else report('SF1001', offset, firstLine(error.message), 'fix the YAML syntax at this position');
   }
-  if (source.diagnostics.length > 0) return source;
+  if (source.diagnostics.length > 0) {
+    recover(source, doc);
+    return source;
+  }
 
   try {
     const context: ConvertContext = { source, doc, nodes: 0, aliasNodes: 0, aliasDepth: 0, resolving: new Set() };
@@ -174,7 +193,7 @@ export function parseYamlSource(
         SF1005: 'split the spec into several files',
         SF1002: 'quote both or neither, and keep one of them',
       };
-      report(error.code, error.offset, error.message, hints[error.code]);
+      report(error.code, error.offset, error.message, hints[error.code], error.related);
       source.value = undefined;
       source.spans.clear();
       return source;
@@ -182,6 +201,176 @@ export function parseYamlSource(
     throw error;
   }
   return source;
+}
+
+type Report = (
+  code: DiagnosticCode,
+  offset: number,
+  message: string,
+  hint?: string,
+  related?: Diagnostic['related'],
+) => void;
+
+/**
+ * A key out of line with the key above it: deeper than one whose value is on its line
+ * (`id: string` then `  name: string`, which YAML reads as one multi-line key), or shallower.
+ */
+interface MisindentedKey {
+  offset: number;
+  message: string;
+  hint: string;
+}
+
+/**
+ * Recognises an over-indented key from the parser's "implicit keys need to be on a single line"
+ * error, which spans from the value above (`valueStart`) to the end of the over-indented key.
+ * Undefined when the text does not have that shape (the generic message is kept then).
+ */
+function findMisindentedKey(
+  text: string,
+  lineStarts: readonly number[],
+  valueStart: number,
+  keyEnd: number,
+): MisindentedKey | undefined {
+  const above = positionAt(lineStarts, valueStart);
+  const here = positionAt(lineStarts, keyEnd);
+  if (here.line <= above.line) return undefined;
+  const aboveKey = keyOfLine(text, lineStarts, above.line);
+  const key = keyOfLine(text, lineStarts, here.line);
+  if (!aboveKey || !key || key.column <= aboveKey.column || aboveKey.value === '') return undefined;
+  return overIndented(key, aboveKey, lineStarts);
+}
+
+/**
+ * Explains "all mapping items must start at the same column" at the key of the line at `offset`,
+ * against the key on the nearest line above. Undefined when the lines do not have that shape.
+ */
+function findMisalignedKey(text: string, lineStarts: readonly number[], offset: number): MisindentedKey | undefined {
+  // The parser may point at the blank or comment lines before the key.
+  let line = positionAt(lineStarts, offset).line;
+  while (line < lineStarts.length && isBlankLine(text, lineStarts, line)) line++;
+  const key = keyOfLine(text, lineStarts, line);
+  if (!key) return undefined;
+  let aboveKey: LineKey | undefined;
+  for (let above = line - 1; above >= 1 && !aboveKey; above--) {
+    if (isBlankLine(text, lineStarts, above)) continue;
+    aboveKey = keyOfLine(text, lineStarts, above);
+    if (!aboveKey) return undefined;
+  }
+  if (!aboveKey) return undefined;
+  if (key.column > aboveKey.column && aboveKey.value !== '') return overIndented(key, aboveKey, lineStarts);
+  if (key.column >= aboveKey.column) return undefined;
+  const where = positionAt(lineStarts, aboveKey.offset).line;
+  return {
+    offset: key.offset,
+    message: `\`${key.name}\` (column ${key.column}) does not line up with \`${aboveKey.name}\` on line ${where} (column ${aboveKey.column})`,
+    hint:
+      `the keys of one mapping start at the same column: start \`${key.name}\` at column ${aboveKey.column} to keep it ` +
+      `beside \`${aboveKey.name}\`, or at the column of the keys of the mapping it belongs to`,
+  };
+}
+
+/** Nothing but blanks or a comment on `line`. */
+function isBlankLine(text: string, lineStarts: readonly number[], line: number): boolean {
+  const content = text.slice(lineStarts[line - 1] ?? 0, lineStarts[line] ?? text.length).trim();
+  return content === '' || content.startsWith('#');
+}
+
+/** The mapping key a line starts with (after any `- `), where it starts, and the value after it on that line. */
+interface LineKey {
+  name: string;
+  offset: number;
+  column: number;
+  value: string;
+}
+
+function keyOfLine(text: string, lineStarts: readonly number[], line: number): LineKey | undefined {
+  const start = lineStarts[line - 1] ?? 0;
+  const next = lineStarts[line];
+  const lineText = text.slice(start, next === undefined ? text.length : next - 1).replace(/\r$/, '');
+  const match = /^( *(?:- +)*)([^\s#?:-][^#]*?|-[^\s#][^#]*?):(?:[ \t]+(.*))?$/.exec(lineText);
+  if (!match) return undefined;
+  const column = match[1]!.length + 1;
+  const value = (match[3] ?? '').replace(/(?:^|\s)#.*$/, '').trim();
+  return { name: match[2]!.trimEnd(), offset: start + column - 1, column, value };
+}
+
+function overIndented(key: LineKey, aboveKey: LineKey, lineStarts: readonly number[]): MisindentedKey {
+  const [name, above, value] = [key.name, aboveKey.name, aboveKey.value];
+  const where = positionAt(lineStarts, aboveKey.offset).line;
+  return {
+    offset: key.offset,
+    message: `\`${name}\` is indented more than \`${above}\` above it (column ${key.column}, expected ${aboveKey.column})`,
+    hint:
+      `\`${name}\` starts at column ${key.column}; \`${above}\` on line ${where} starts at column ${aboveKey.column} and has a ` +
+      `value on its line (\`${value}\`), so \`${name}\` cannot be nested under it. Start \`${name}\` at column ` +
+      `${aboveKey.column} to make it a sibling of \`${above}\`; to nest it under \`${above}\`, remove \`${value}\` ` +
+      `so that \`${above}:\` opens a mapping`,
+  };
+}
+
+/** A duplicate key (at `offset`), named, with where it first occurs in its mapping. */
+function reportDuplicate(
+  doc: Document,
+  offset: number,
+  file: string,
+  lineStarts: readonly number[],
+  report: Report,
+): void {
+  const { isMap } = Y();
+  let key: string | undefined;
+  let firstOffset: number | undefined;
+  Y().visit(doc, {
+    Map(_key, node) {
+      if (!isMap(node)) return undefined;
+      const index = node.items.findIndex((pair) => (pair.key as YamlNode | null)?.range?.[0] === offset);
+      if (index === -1) return undefined;
+      const name = keyText(node.items[index]!.key as YamlNode | null);
+      const first = node.items.slice(0, index).find((pair) => keyText(pair.key as YamlNode | null) === name);
+      key = name;
+      firstOffset = (first?.key as YamlNode | undefined)?.range?.[0];
+      return Y().visit.BREAK;
+    },
+  });
+  const hint = 'each key may appear once per mapping; remove or rename one of them';
+  if (key === undefined) {
+    report('SF1002', offset, 'duplicate key', hint);
+    return;
+  }
+  if (firstOffset === undefined) {
+    report('SF1002', offset, `duplicate key \`${key}\``, hint);
+    return;
+  }
+  const first = positionAt(lineStarts, firstOffset);
+  report(
+    'SF1002',
+    offset,
+    `duplicate key \`${key}\` (first at line ${first.line}, column ${first.column})`,
+    `\`${key}\` is already defined at line ${first.line} of this mapping: remove one of them, or rename it`,
+    [{ file, line: first.line, column: first.column, message: `\`${key}\` first defined here` }],
+  );
+}
+
+/**
+ * What the yaml library made of a file with syntax errors, kept apart from `value`: never
+ * validated nor turned into IR, only read to find the files it names (so they are still checked).
+ */
+function recover(source: SourceFile, doc: Document): void {
+  try {
+    const context: ConvertContext = {
+      source,
+      doc,
+      nodes: 0,
+      aliasNodes: 0,
+      aliasDepth: 0,
+      resolving: new Set(),
+      lenient: true,
+    };
+    source.recovered = doc.contents ? convert(doc.contents, '', 0, context) : null;
+  } catch (error) {
+    if (!(error instanceof LimitExceeded)) throw error;
+  }
+  source.spans.clear();
 }
 
 /**
@@ -267,6 +456,8 @@ interface ConvertContext {
   aliasDepth: number;
   /** Anchors being expanded, to catch an alias inside its own anchor. */
   resolving: Set<YamlNode>;
+  /** Recovering a file with errors: a duplicate key keeps its first value instead of stopping. */
+  lenient?: true;
 }
 
 function convert(node: YamlNode, pointer: string, depth: number, context: ConvertContext): unknown {
@@ -321,11 +512,18 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
       // Assigning `__proto__` would replace the prototype; define it as an ordinary property.
       // (Only then: defineProperty on every key would push V8 into slow dictionary objects.)
       if (Object.hasOwn(result, key)) {
+        if (context.lenient) continue;
         // `201` and `'201'` are different YAML keys but the same property: a silent overwrite.
+        const firstKey = node.items.find((other) => isPair(other) && keyText(other.key as YamlNode | null) === key)
+          ?.key as YamlNode | undefined;
+        const first = firstKey?.range ? positionAt(source.lineStarts, firstKey.range[0]) : undefined;
         throw new LimitExceeded(
           'SF1002',
           keyNode?.range?.[0] ?? 0,
-          `key \`${key}\` appears twice (once quoted, once not)`,
+          `duplicate key \`${key}\`${first ? ` (first at line ${first.line}, column ${first.column})` : ''}, once quoted and once not`,
+          first
+            ? [{ file: source.file, line: first.line, column: first.column, message: `\`${key}\` first defined here` }]
+            : undefined,
         );
       }
       if (key === '__proto__')
@@ -340,6 +538,11 @@ function convert(node: YamlNode, pointer: string, depth: number, context: Conver
     );
   }
   return null;
+}
+
+/** The property name a mapping key becomes (as {@link convert} names it). */
+function keyText(keyNode: YamlNode | null): string {
+  return keyNode && Y().isScalar(keyNode) ? String(keyNode.value) : keyNode === null ? '' : String(keyNode);
 }
 
 function recordValueSpan(source: SourceFile, pointer: string, node: YamlNode): void {

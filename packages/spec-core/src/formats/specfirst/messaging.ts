@@ -114,7 +114,7 @@ export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTa
     index === undefined ? locBelow(ctx, loc, key) : locBelow(ctx, loc, key, index);
   const checkService = (name: string, loc: IRLocation, role: string): IRService | undefined => {
     const service = services.find((s) => s.name === name);
-    if (!service)
+    if (!service && !ctx.unparsed.services)
       ctx.diagnostics.push(
         diagnosticAtLoc(loc, {
           code: 'SF4001',

@@ -241,7 +241,7 @@ export function linkServices(
   const edges: IRGraphEdge[] = [];
   const knownService = (name: string, loc: IRLocation, role: string): IRService | undefined => {
     const service = byName.get(name);
-    if (!service) {
+    if (!service && !ctx.unparsed.services) {
       ctx.diagnostics.push(
         diagnosticAtLoc(loc, {
           code: 'SF4001',
@@ -255,8 +255,10 @@ export function linkServices(
 
   for (const { service, exposesLocs } of drafts) {
     const ownIds = service.operations.map((o) => o.operationId);
+    // Operations of a REST description that did not parse are unknown, not missing.
+    const operationsKnown = (name: string): boolean => !ctx.unparsed.operationsOf.has(name);
     (service.exposes ?? []).forEach((operationId, i) => {
-      if (!ownIds.includes(operationId)) {
+      if (!ownIds.includes(operationId) && operationsKnown(service.name)) {
         const loc = exposesLocs[i] ?? service.loc;
         ctx.diagnostics.push(
           diagnosticAtLoc(loc, {
@@ -281,6 +283,7 @@ export function linkServices(
       const target = knownService(use.service, use.loc, ' in `consumes.operations`');
       if (!target) continue;
       const ids = target.operations.map((o) => o.operationId);
+      if (!operationsKnown(target.name)) continue;
       if (!ids.includes(use.operationId)) {
         ctx.diagnostics.push(
           diagnosticAtLoc(use.loc, {
@@ -305,7 +308,7 @@ export function linkServices(
       edges.push({ from: service.name, to: target.name, kind: 'operation', via: use.operationId });
     }
     for (const use of service.consumes.topics) {
-      if (!topicNames.includes(use.topic)) {
+      if (!topicNames.includes(use.topic) && !ctx.unparsed.topics) {
         ctx.diagnostics.push(
           diagnosticAtLoc(use.loc, {
             code: 'SF5001',
@@ -317,6 +320,7 @@ export function linkServices(
     }
     for (const use of service.consumes.tasks) {
       if (!taskNames.includes(use.task)) {
+        if (ctx.unparsed.tasks) continue;
         ctx.diagnostics.push(
           diagnosticAtLoc(use.loc, {
             code: 'SF5002',
