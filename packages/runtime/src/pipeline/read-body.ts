@@ -141,29 +141,42 @@ export class BodyTooDeep extends Error {
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPENERS = new Set([0x5b, 0x7b]); // [ {
-const CLOSERS = new Set([0x5d, 0x7d]); // ] }
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
 
 /**
  * Whether raw JSON nests arrays and objects more than `max` levels deep: one pass over the bytes,
- * brackets inside strings skipped. It need not be valid JSON; JSON.parse judges that afterwards.
+ * strings skipped with a native search for their closing quote. It need not be valid JSON;
+ * JSON.parse judges that afterwards.
  */
 export function nestingExceeds(json: Uint8Array, max: number): boolean {
   // Each level opens with a bracket: a body with no more bytes than levels allowed cannot exceed them.
   if (json.length <= max) return false;
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < json.length; i++) {
-    const byte = json[i]!;
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) inString = true;
-    else if (OPENERS.has(byte)) {
+    const byte = json[i];
+    if (byte === QUOTE) {
+      i = closingQuote(json, i);
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
       if (++depth > max) return true;
-    } else if (CLOSERS.has(byte)) depth--;
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) depth--;
   }
   return false;
+}
+
+/** The index of the quote that ends the string opening at `start` (the end of `json` if none does). */
+function closingQuote(json: Uint8Array, start: number): number {
+  let at = json.indexOf(QUOTE, start + 1);
+  while (at !== -1) {
+    // Escaped when an odd number of backslashes stands right before it.
+    let backslashes = 0;
+    while (json[at - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+    at = json.indexOf(QUOTE, at + 1);
+  }
+  return json.length;
 }
 
 /**

@@ -348,6 +348,7 @@ describe('nestingExceeds and nestingPointer', () => {
     ['one level too deep', '[[[1]]]', 2, '/body/0/0'],
     ['brackets in strings are text', '["[[[[", "{{{{"]', 2, undefined],
     ['an escaped quote does not end a string', '["\\"[[[["]', 2, undefined],
+    ['an escaped backslash does end it', String.raw`["a\\",[[1]]]`, 2, '/body/1/0'],
     ['keys decoded, indexes counted', '{"x":1,"a\\u002fb":[0,{"c":{}}]}', 3, '/body/a~1b/1/c'],
     ['the first place it is passed', '[[1],[[[2]]],[[[[3]]]]]', 3, '/body/1/0/0'],
   ];
