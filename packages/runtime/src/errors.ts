@@ -15,6 +15,7 @@ export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
   SFR1002: 'no controller object for an operation',
   SFR1003: 'the controller has no method for an operation',
+  SFR1004: 'options.maxBodyDepth is not a positive integer',
   SFR1101: 'options.docs without an OpenAPI document',
   SFR1102: 'options.docs serves two things at one path',
   SFR1103: 'options.docs path is not a plain path',

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Authenticator } from './auth.js';
+import { SpecFirstRuntimeError } from './errors.js';
 import { jsonLogger, type Logger } from './logger.js';
 import type { OperationResult } from './operation.js';
 import type { ValidationProblem } from './validation.js';
@@ -42,6 +43,14 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: RouterOptions): ResolvedOptions {
+  const depth = options.maxBodyDepth;
+  if (depth !== undefined && !(Number.isInteger(depth) && depth > 0)) {
+    throw new SpecFirstRuntimeError(
+      'SFR1004',
+      `options.maxBodyDepth must be a positive integer; got ${String(depth)}`,
+      `leave it unset for the default (${DEFAULT_MAX_BODY_DEPTH}), or give the deepest nesting of arrays and objects a JSON body may have`,
+    );
+  }
   return {
     validateResponses: options.validateResponses ?? process.env.NODE_ENV !== 'production',
     authenticate: options.authenticate ?? {},

@@ -58,6 +58,18 @@ const cases: [string, () => unknown, string, string][] = [
     "add `listUsers(request, context)` to the controller: the tag's generated interface declares it",
   ],
   [
+    'SFR1004',
+    app({}, { maxBodyDepth: 0 }),
+    'options.maxBodyDepth must be a positive integer; got 0',
+    'leave it unset for the default (64), or give the deepest nesting of arrays and objects a JSON body may have',
+  ],
+  [
+    'SFR1004',
+    () => routerFor([], resolveOptions({ logger: recordingLogger(), maxBodyDepth: Number.NaN })),
+    'options.maxBodyDepth must be a positive integer; got NaN',
+    'leave it unset for the default (64), or give the deepest nesting of arrays and objects a JSON body may have',
+  ],
+  [
     'SFR1101',
     app({}, { docs: true }),
     "options.docs needs the service's OpenAPI document (service.openapi)",
