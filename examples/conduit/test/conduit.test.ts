@@ -119,6 +119,30 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
     expect(login.status).toBe(200);
   });
 
+  it('refuses a comment id that is not a decimal integer before the controller sees it', async () => {
+    const { slug } = (
+      await call('POST', '/articles', { token: jane, body: { article: { title: 'Ids', description: 'd', body: 'b' } } })
+    ).body.article;
+    for (const id of ['Infinity', '1e3', '0x10', '%205', '1.5', '9007199254740993']) {
+      const reply = await call('DELETE', `/articles/${slug}/comments/${id}`, { token: jane });
+      expect(reply.status, id).toBe(422);
+      expect(reply.body.errors.body, id).toEqual([expect.stringMatching(/^id \(path\) must be an? (integer|safe)/)]);
+    }
+    expect(conduit.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+  });
+
+  it('refuses a body nested 100,000 levels deep with a 400 problem, not a 500', async () => {
+    // Sent as text: JSON.stringify itself cannot write a value this deep.
+    const reply = await fetch(`${conduit.url}/articles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Token ${jane}` },
+      body: `{"article":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.headers.get('content-type')).toContain('application/problem+json');
+    expect(await reply.json()).toMatchObject({ code: 'SFR3001', title: 'The request body is nested too deeply' });
+  });
+
   it('lets only the author change or delete an article or a comment', async () => {
     const { slug } = (
       await call('POST', '/articles', {
@@ -170,9 +194,11 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
     expect(page.body.articles.map((a: { title: string }) => a.title)).toEqual(['Paged 2', 'Paged 1']);
     expect((await call('GET', '/articles?limit=0')).status).toBe(422);
     // Paging values past any table are an empty page, not a database error.
-    const far = await call('GET', '/articles?tag=paged&limit=99999999999999999999&offset=99999999999999999999');
+    const far = await call('GET', '/articles?tag=paged&limit=9007199254740991&offset=9007199254740991');
     expect(far.status).toBe(200);
     expect(far.body).toEqual({ articles: [], articlesCount: 3 });
+    // Past the safe integers a number is no longer exact: refused, not rounded.
+    expect((await call('GET', '/articles?tag=paged&offset=99999999999999999999')).status).toBe(422);
     expect((await call('GET', '/tags')).body.tags).toEqual(expect.arrayContaining(['alpha', 'paged', 'zeta']));
   });
 });

@@ -7,6 +7,7 @@ import {
   type SpecIR,
   walkSchema,
 } from '@specfirst/spec-core';
+import { DECIMAL_INTEGER_PATTERN, DECIMAL_NUMBER_PATTERN, TEXT_INTEGER_BOUNDS } from '@specfirst/runtime/validation';
 
 /**
  * IR schemas → JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1 and of ajv's 2020 mode).
@@ -27,6 +28,12 @@ export interface JsonSchemaMode {
    *   controller returned), and a write-only field is never required.
    */
   purpose: 'describe' | 'request' | 'response';
+  /**
+   * `request` only: the values arrive as text (path, query and header parameters, form fields),
+   * which ajv coerces to the declared types. Integers and numbers then first match the decimal
+   * grammar of `@specfirst/runtime/validation` and stay within its bounds (see {@link textNumber}).
+   */
+  text?: boolean;
 }
 
 /** Models by name, to find what a variant derives from. */
@@ -119,7 +126,7 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
         if (schema.nullable) out.enum = [schema.const, null];
         else out.const = schema.const;
       }
-      return out;
+      return walk.mode.text && (schema.kind === 'integer' || schema.kind === 'number') ? textNumber(out) : out;
     }
     case 'literal':
       out.enum =
@@ -222,6 +229,38 @@ function objectSchema(
   }
   copy(schema, out, ['minProperties', 'maxProperties']);
   return out;
+}
+
+/**
+ * A number that arrives as text: ajv coerces whatever `+text` reads (`Infinity`, `0x10`, ` 5`), so
+ * the text must first match the decimal grammar. ajv coerces at the start of a schema, before any
+ * keyword, hence the `allOf`: the pattern (which only strings meet) runs on the text, the type
+ * then coerces it and the schema's checks run on the number, and the type once more refuses what
+ * is too large for a double (`1e400` coerces to Infinity, which no other keyword looks at).
+ * Integers stay exact: within the safe range (`int64` too, since they are JavaScript numbers), or
+ * 32 bits for `int32`, unless the schema's own bounds are tighter. `default` stays outside, where
+ * ajv fills it in.
+ */
+function textNumber(schema: Record<string, JsonValue | JsonSchema | JsonSchema[]>): JsonSchema {
+  const { default: fallback, ...checks } = schema;
+  const integer = checks.type === 'integer' || (Array.isArray(checks.type) && checks.type.some((t) => t === 'integer'));
+  if (integer) {
+    const int32 = checks.format === 'int32';
+    const [lowest, highest] = int32
+      ? [-TEXT_INTEGER_BOUNDS.int32, TEXT_INTEGER_BOUNDS.int32 - 1]
+      : [-TEXT_INTEGER_BOUNDS.safe, TEXT_INTEGER_BOUNDS.safe];
+    if (typeof checks.maximum !== 'number' || checks.maximum > highest) checks.maximum = highest;
+    if (typeof checks.minimum !== 'number' || checks.minimum < lowest) checks.minimum = lowest;
+    // The bounds say all `int32` and `int64` do, in a clearer message than a second failure would.
+    if (int32 || checks.format === 'int64') delete checks.format;
+  }
+  // The last part sits at TEXT_NUMBER_FINITE_CHECK, by which the runtime words its failure.
+  const allOf: JsonSchema[] = [
+    { pattern: integer ? DECIMAL_INTEGER_PATTERN : DECIMAL_NUMBER_PATTERN },
+    checks,
+    { type: checks.type! },
+  ];
+  return { ...(fallback !== undefined ? { default: fallback } : {}), allOf };
 }
 
 function copy<T extends object>(from: T, to: Record<string, unknown>, keys: string[]): void {

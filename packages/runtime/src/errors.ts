@@ -2,20 +2,26 @@
  * Errors of the runtime, each with a stable code: what an app's configuration or a controller got
  * wrong. Start-up errors (`SFR1xxx`) are thrown while `create<Service>App` builds the app, so a
  * misconfigured service never starts; `SFR2xxx` are found while answering a request (the client
- * gets a 500 and the log says why). Codes never change meaning once released; they are all listed
+ * gets a 500 and the log says why); `SFR3xxx` are the client's: a 4xx problem says what to change. Codes never change meaning once released; they are all listed
  * in docs/controllers.md ("Start-up errors").
  */
 
-/** The catalogue: code → short title. Ranges: 1xxx start-up (the router, then `options.docs`), 2xxx controller results. */
+/**
+ * The catalogue: code → short title. Ranges: 1xxx start-up (the router, then `options.docs`), 2xxx
+ * controller results, 3xxx requests refused by the runtime's own limits (a 4xx problem whose
+ * `code` member and `detail` carry the code).
+ */
 export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
   SFR1002: 'no controller object for an operation',
   SFR1003: 'the controller has no method for an operation',
+  SFR1004: 'options.maxBodyDepth is not a positive integer',
   SFR1101: 'options.docs without an OpenAPI document',
   SFR1102: 'options.docs serves two things at one path',
   SFR1103: 'options.docs path is not a plain path',
   SFR1104: 'options.docs path is served by an operation',
   SFR2001: 'the controller returned no valid status',
+  SFR3001: 'a JSON request body nests deeper than options.maxBodyDepth',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Authenticator } from './auth.js';
+import { SpecFirstRuntimeError } from './errors.js';
 import { jsonLogger, type Logger } from './logger.js';
 import type { OperationResult } from './operation.js';
 import type { ValidationProblem } from './validation.js';
@@ -14,6 +15,12 @@ export interface RouterOptions {
   authenticate?: Readonly<Record<string, Authenticator>>;
   /** Largest request body accepted, in bytes or as `'1mb'`. Default `'1mb'`. */
   bodyLimit?: number | string;
+  /**
+   * Deepest nesting of arrays and objects accepted in a JSON request body. Default 64. A deeper
+   * body is refused with a 400 problem (`SFR3001`) before it is parsed, so no check, controller or
+   * serialiser ever walks an unbounded structure.
+   */
+  maxBodyDepth?: number;
   logger?: Logger;
   /**
    * Answer validation failures with the service's own declared error response instead of the
@@ -30,21 +37,34 @@ export interface RouterOptions {
   refuseNul?: boolean;
 }
 
+/** The default of {@link RouterOptions.maxBodyDepth}: as System.Text.Json's; real payloads nest a handful of levels. */
+export const DEFAULT_MAX_BODY_DEPTH = 64;
+
 /** Settings after defaults, shared by every route of an app. */
 export interface ResolvedOptions {
   validateResponses: boolean;
   authenticate: Readonly<Record<string, Authenticator>>;
   bodyLimit: number | string;
+  maxBodyDepth: number;
   logger: Logger;
   validationErrorResponse: ((problem: ValidationProblem, req: Request) => OperationResult) | undefined;
   refuseNul: boolean;
 }
 
 export function resolveOptions(options: RouterOptions): ResolvedOptions {
+  const depth = options.maxBodyDepth;
+  if (depth !== undefined && !(Number.isInteger(depth) && depth > 0)) {
+    throw new SpecFirstRuntimeError(
+      'SFR1004',
+      `options.maxBodyDepth must be a positive integer; got ${String(depth)}`,
+      `leave it unset for the default (${DEFAULT_MAX_BODY_DEPTH}), or give the deepest nesting of arrays and objects a JSON body may have`,
+    );
+  }
   return {
     validateResponses: options.validateResponses ?? process.env.NODE_ENV !== 'production',
     authenticate: options.authenticate ?? {},
     bodyLimit: options.bodyLimit ?? '1mb',
+    maxBodyDepth: options.maxBodyDepth ?? DEFAULT_MAX_BODY_DEPTH,
     logger: options.logger ?? jsonLogger(),
     validationErrorResponse: options.validationErrorResponse,
     refuseNul: options.refuseNul ?? false,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { isHttpProblem, type ProblemDetails } from './problem.js';
+import type { RuntimeErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -24,6 +25,9 @@ interface ParserError {
   type: string;
   status: number;
   limit?: number;
+  /** Of a body nested too deeply (BodyTooDeep). */
+  pointer?: string;
+  maxDepth?: number;
 }
 
 function isParserError(error: unknown): error is ParserError {
@@ -35,7 +39,18 @@ function isParserError(error: unknown): error is ParserError {
   );
 }
 
-const PARSER_PROBLEMS: Record<string, { status: number; title: string; detail: (e: ParserError) => string }> = {
+const PARSER_PROBLEMS: Record<
+  string,
+  { status: number; title: string; detail: (e: ParserError) => string; code?: RuntimeErrorCode }
+> = {
+  'entity.too.deep': {
+    status: 400,
+    code: 'SFR3001',
+    title: 'The request body is nested too deeply',
+    detail: (e) =>
+      `SFR3001 the body nests deeper than ${e.maxDepth ?? '?'} levels at ${e.pointer ?? '/body'}; ` +
+      `send at most ${e.maxDepth ?? '?'} levels of arrays and objects (the service's maxBodyDepth option)`,
+  },
   'entity.parse.failed': {
     status: 400,
     title: 'The request body is not valid JSON',
@@ -72,7 +87,13 @@ export function sendError(error: unknown, req: Request, res: Response, log: Logg
   if (isParserError(error)) {
     const known = PARSER_PROBLEMS[error.type];
     if (known) {
-      sendProblem(res, { type: 'about:blank', title: known.title, status: known.status, detail: known.detail(error) });
+      sendProblem(res, {
+        type: 'about:blank',
+        title: known.title,
+        status: known.status,
+        detail: known.detail(error),
+        ...(known.code !== undefined ? { code: known.code } : {}),
+      });
       return;
     }
   }

@@ -77,7 +77,14 @@ export function routerFor(bindings: readonly OperationBinding[], options: Resolv
     }
     const handlers: RequestHandler[] = [];
     if (definition.body)
-      handlers.push(bodyParser(definition.body.contentType, options.bodyLimit, definition.body.openKeys !== false));
+      handlers.push(
+        bodyParser(
+          definition.body.contentType,
+          options.bodyLimit,
+          definition.body.openKeys !== false,
+          options.maxBodyDepth,
+        ),
+      );
     handlers.push(httpPipeline(definition, method.bind(controller) as ControllerMethod, options));
     router[definition.httpMethod](definition.path, ...handlers);
   }

@@ -11,6 +11,8 @@ import { escapePointerSegment } from '@specfirst/spec-core/json-pointer';
 export interface ValidatorError {
   instancePath: string;
   keyword: string;
+  /** Where in the schema the failing keyword is: `#/properties/id/type`. */
+  schemaPath?: string;
   params: Record<string, unknown>;
   message?: string;
 }
@@ -48,6 +50,33 @@ export function parameterKey(name: string): string {
   return name === '__proto__' ? PROTO_PARAMETER_KEY : name;
 }
 
+/**
+ * The grammar of numbers that arrive as text (path, query and header parameters, form fields).
+ * ajv's coercion alone takes whatever `+value` takes: `Infinity`, `0x10`, `1e3` or ` 5` as
+ * integers. Generated validators test the text against these patterns before ajv coerces it.
+ * An integer is decimal digits with an optional leading `-`; a number may add a fraction and an
+ * exponent (`-4.5`, `1e3`). No sign `+`, no whitespace, no hexadecimal, no `Infinity` or `NaN`.
+ */
+export const DECIMAL_INTEGER_PATTERN = '^-?[0-9]+$';
+export const DECIMAL_NUMBER_PATTERN = '^-?[0-9]+(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$';
+/**
+ * Bounds generated validators give text integers, unless the schema's own are tighter: within what
+ * a JavaScript number holds exactly (`int64` included), an `int32` within 32 bits.
+ */
+export const TEXT_INTEGER_BOUNDS = { safe: Number.MAX_SAFE_INTEGER, int32: 2 ** 31 } as const;
+/**
+ * Where a text number's last check sits in its generated schema: the type again, after ajv
+ * coerced the text, which only a number too large for a double (`1e400`, Infinity) fails.
+ */
+export const TEXT_NUMBER_FINITE_CHECK = '/allOf/2/type';
+
+/** What a failure of each pattern says. */
+const TEXT_NUMBER: Record<string, string> = {
+  [DECIMAL_INTEGER_PATTERN]: 'must be an integer in decimal digits, like 42 or -7',
+  [DECIMAL_NUMBER_PATTERN]: 'must be a decimal number, like 4.5, -7 or 1e3',
+};
+const GRAMMAR_MESSAGES = new Set(Object.values(TEXT_NUMBER));
+
 /** Where in the request a value was read from: the keys of the controller's request object. */
 export type RequestPart = 'params' | 'query' | 'headers' | 'body';
 
@@ -76,6 +105,7 @@ export const MAX_REPORTED_FAILURES = 20;
 export function failuresFrom(errors: readonly ValidatorError[], part: string): ValidationFailure[] {
   const failures: ValidationFailure[] = [];
   const seen = new Set<string>();
+  const notNumbers = new Set<string>();
   for (const error of errors) {
     let pointer = `/${part}${error.instancePath}`;
     let message = error.message ?? `fails \`${error.keyword}\``;
@@ -93,15 +123,28 @@ export function failuresFrom(errors: readonly ValidatorError[], part: string): V
       message = 'is not allowed here';
     } else if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
       message = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (error.keyword === 'pattern' && typeof params.pattern === 'string' && TEXT_NUMBER[params.pattern]) {
+      message = TEXT_NUMBER[params.pattern] ?? message;
+    } else if (
+      (error.keyword === 'maximum' || error.keyword === 'minimum') &&
+      typeof params.limit === 'number' &&
+      Math.abs(params.limit) === TEXT_INTEGER_BOUNDS.safe
+    ) {
+      message = `must be a safe integer, from -${TEXT_INTEGER_BOUNDS.safe} to ${TEXT_INTEGER_BOUNDS.safe}`;
+    } else if (error.keyword === 'type' && error.schemaPath?.endsWith(TEXT_NUMBER_FINITE_CHECK)) {
+      message = 'must be a finite number';
     }
     if (pointer.includes(PROTO_PARAMETER_KEY)) pointer = pointer.replace(PROTO_PARAMETER_KEY, '__proto__');
+    if (GRAMMAR_MESSAGES.has(message)) notNumbers.add(pointer);
     // anyOf/oneOf report each branch and then themselves; one line per pointer and message is enough.
     const key = `${pointer}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     failures.push({ pointer, message });
   }
-  return failures;
+  // Text that is no number at all says so once: what ajv made of it (`Infinity`...) is no news.
+  if (notNumbers.size === 0) return failures;
+  return failures.filter((f) => !notNumbers.has(f.pointer) || GRAMMAR_MESSAGES.has(f.message));
 }
 
 export function validationProblem(failures: ValidationFailure[], instance?: string): ValidationProblem {

@@ -58,6 +58,18 @@ const cases: [string, () => unknown, string, string][] = [
     "add `listUsers(request, context)` to the controller: the tag's generated interface declares it",
   ],
   [
+    'SFR1004',
+    app({}, { maxBodyDepth: 0 }),
+    'options.maxBodyDepth must be a positive integer; got 0',
+    'leave it unset for the default (64), or give the deepest nesting of arrays and objects a JSON body may have',
+  ],
+  [
+    'SFR1004',
+    () => routerFor([], resolveOptions({ logger: recordingLogger(), maxBodyDepth: Number.NaN })),
+    'options.maxBodyDepth must be a positive integer; got NaN',
+    'leave it unset for the default (64), or give the deepest nesting of arrays and objects a JSON body may have',
+  ],
+  [
     'SFR1101',
     app({}, { docs: true }),
     "options.docs needs the service's OpenAPI document (service.openapi)",
@@ -101,9 +113,10 @@ describe('start-up errors', () => {
   });
 
   it('the catalogue holds exactly the codes the runtime throws, each documented in docs/controllers.md', () => {
-    // SFR2001 (a controller result without a valid status) is tested with the check-result stage.
+    // SFR2001 (a controller result without a valid status) is tested with the check-result stage,
+    // SFR3001 (a body nested too deeply) in pipeline/deep-body.test.ts.
     expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual(
-      [...new Set([...cases.map(([code]) => code), 'SFR2001'])].sort(),
+      [...new Set([...cases.map(([code]) => code), 'SFR2001', 'SFR3001'])].sort(),
     );
     const guide = readFileSync(new URL('../../../docs/controllers.md', import.meta.url), 'utf8');
     for (const [code, title] of Object.entries(RUNTIME_ERROR_CODES))

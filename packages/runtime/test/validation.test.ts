@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DECIMAL_INTEGER_PATTERN,
+  DECIMAL_NUMBER_PATTERN,
   equal,
   failuresFrom,
   fullFormats,
   MAX_REPORTED_FAILURES,
   parameterKey,
   PROTO_PARAMETER_KEY,
+  TEXT_INTEGER_BOUNDS,
   ucs2length,
   uri,
   validationProblem,
@@ -99,6 +102,51 @@ describe('failuresFrom', () => {
       [error('', 'required', { missingProperty: PROTO_PARAMETER_KEY })],
       'headers',
       [{ pointer: '/headers/__proto__', message: 'is required' }],
+    ],
+    [
+      'text that is no integer: said once, whatever ajv made of it',
+      [
+        error('/id', 'pattern', { pattern: DECIMAL_INTEGER_PATTERN }, 'must match pattern'),
+        error('/id', 'maximum', { limit: 9007199254740991, comparison: '<=' }, 'must be <= 9007199254740991'),
+        error('/other', 'minimum', { limit: 1, comparison: '>=' }, 'must be >= 1'),
+      ],
+      'params',
+      [
+        { pointer: '/params/id', message: 'must be an integer in decimal digits, like 42 or -7' },
+        { pointer: '/params/other', message: 'must be >= 1' },
+      ],
+    ],
+    [
+      'text that is no number',
+      [error('/x', 'pattern', { pattern: DECIMAL_NUMBER_PATTERN }, 'must match pattern')],
+      'query',
+      [{ pointer: '/query/x', message: 'must be a decimal number, like 4.5, -7 or 1e3' }],
+    ],
+    [
+      'an integer beyond the safe range, either side',
+      [
+        error('/a', 'maximum', { limit: TEXT_INTEGER_BOUNDS.safe }, 'must be <= 9007199254740991'),
+        error('/b', 'minimum', { limit: -TEXT_INTEGER_BOUNDS.safe }, 'must be >= -9007199254740991'),
+        error('/c', 'maximum', { limit: 10 }, 'must be <= 10'),
+      ],
+      'headers',
+      [
+        { pointer: '/headers/a', message: 'must be a safe integer, from -9007199254740991 to 9007199254740991' },
+        { pointer: '/headers/b', message: 'must be a safe integer, from -9007199254740991 to 9007199254740991' },
+        { pointer: '/headers/c', message: 'must be <= 10' },
+      ],
+    ],
+    [
+      'a number too large for a double, found by the last type check',
+      [
+        { ...error('/n', 'type', { type: 'number' }, 'must be number'), schemaPath: '#/properties/n/allOf/2/type' },
+        { ...error('/m', 'type', { type: 'number' }, 'must be number'), schemaPath: '#/properties/m/type' },
+      ],
+      'query',
+      [
+        { pointer: '/query/n', message: 'must be a finite number' },
+        { pointer: '/query/m', message: 'must be number' },
+      ],
     ],
     ['nothing', [], 'body', []],
   ];

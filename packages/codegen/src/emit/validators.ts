@@ -68,6 +68,8 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
   const shared = sharedModels(responseModels, models, openParts);
   const request = modeFor('request', models, shared);
   const response = modeFor('response', models, shared);
+  // Parameters and form fields arrive as text: numbers in them must read as decimals.
+  const text: JsonSchemaMode = { ...request, text: true };
 
   for (const op of service.operations) {
     const entry: OperationValidators = { responses: new Map() };
@@ -80,7 +82,7 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
       const parameters = op.parameters.filter((p) => p.in === location);
       if (parameters.length === 0) continue;
       const name = requestValidator(op, part);
-      params.set(name, parametersSchema(parameters, models, request, location === 'path'));
+      params.set(name, parametersSchema(parameters, models, text, location === 'path'));
       entry[part] = name;
     }
     if (op.body && isJsonContentType(op.body.contentType)) {
@@ -90,7 +92,7 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
     } else if (op.body && bodyKind(op.body.contentType) === 'form') {
       // Form fields are strings, like query parameters: checked by the coercing set-up.
       const name = requestValidator(op, 'body');
-      params.set(name, schemaToJsonSchema(inputView(op.body.schema, models), models, request));
+      params.set(name, schemaToJsonSchema(inputView(op.body.schema, models), models, text));
       roots.params.push(op.body.schema);
       entry.body = name;
     }
@@ -111,7 +113,7 @@ export function planValidators(ir: SpecIR, service: IRService): ValidatorPlan {
       })),
     );
   const jobs: CompileJob[] = [];
-  if (params.size > 0) jobs.push(job('params', forms(referencedModels(roots.params, models), request), params));
+  if (params.size > 0) jobs.push(job('params', forms(referencedModels(roots.params, models), text), params));
   if (payloads.size > 0) {
     const requestForms = new Set([
       ...referencedModels(roots.bodies, models),

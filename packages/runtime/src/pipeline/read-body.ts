@@ -3,6 +3,7 @@ import express, { type Request, type RequestHandler } from 'express';
 import { isFormMediaType, isJsonMediaType } from '../media-types.js';
 import type { OperationDefinition } from '../operation.js';
 import type { ValidationFailure } from '../validation.js';
+import { DEFAULT_MAX_BODY_DEPTH } from '../options.js';
 import { checkPart, setOwn } from './part.js';
 import { next, stop, type SyncStage } from './stage.js';
 
@@ -12,26 +13,32 @@ const SUSPICIOUS = Symbol('specfirst.suspiciousBody');
 /**
  * The Express middleware that parses an operation's body before the pipeline runs: JSON (any
  * value, `application/json` and `application/*+json`), forms, text or raw bytes, by the declared
- * content type, up to `limit`. Parser errors (bad JSON, too large) go to the error handler.
+ * content type, up to `limit`. Parser errors (bad JSON, too large, nested deeper than `maxDepth`)
+ * go to the error handler.
  */
-export function bodyParser(contentType: string, limit: number | string, openKeys: boolean): RequestHandler {
+export function bodyParser(
+  contentType: string,
+  limit: number | string,
+  openKeys: boolean,
+  maxDepth: number = DEFAULT_MAX_BODY_DEPTH,
+): RequestHandler {
   if (isJsonMediaType(contentType)) {
     return express.json({
       limit,
       // Any JSON value is a body (a spec may declare a string or an array), not only objects.
       strict: false,
       type: ['application/json', 'application/*+json'],
-      // Where the schema lets arbitrary keys through (open objects, free-form values), one native
-      // search of the raw bytes decides whether the parsed body needs a scan for prototype-polluting
-      // keys (see pollutingKey). Closed schemas refuse such keys already and skip both.
-      ...(openKeys
-        ? {
-            verify: (req: unknown, _res: unknown, buffer: Buffer) => {
-              if (buffer.includes('proto') || buffer.includes('\\u'))
-                (req as Record<symbol, boolean>)[SUSPICIOUS] = true;
-            },
-          }
-        : {}),
+      verify: (req: unknown, _res: unknown, buffer: Buffer, encoding: string) => {
+        // Before parsing: nothing later (the scan below, validators, controllers, serialisers) ever
+        // walks a structure deeper than `maxDepth`.
+        const text = isUtf8(encoding) ? buffer : Buffer.from(new TextDecoder(encoding).decode(buffer));
+        if (nestingExceeds(text, maxDepth)) throw new BodyTooDeep(nestingPointer(text.toString(), maxDepth), maxDepth);
+        // Where the schema lets arbitrary keys through (open objects, free-form values), one native
+        // search of the raw bytes decides whether the parsed body needs a scan for prototype-polluting
+        // keys (see pollutingKey). Closed schemas refuse such keys already and skip both.
+        if (openKeys && (buffer.includes('proto') || buffer.includes('\\u')))
+          (req as Record<symbol, boolean>)[SUSPICIOUS] = true;
+      },
     });
   }
   if (isFormMediaType(contentType))
@@ -92,26 +99,122 @@ export function readBodyStage(definition: OperationDefinition): SyncStage<Reques
  * The pointer to the first key in a parsed JSON value that pollutes prototypes when code merges it
  * into another object: an own `__proto__`, or a `constructor` holding a `prototype`. JSON.parse
  * makes them plain own keys; `Object.assign` and deep-merge helpers then turn them into prototypes.
+ * Walks with a stack of its own, depth first in document order, so no depth can overflow the call stack.
  */
 export function pollutingKey(value: unknown, pointer: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = pollutingKey(value[i], joinPointer(pointer, i));
-      if (found !== undefined) return found;
+  const pending: [unknown, string][] = [[value, pointer]];
+  while (pending.length > 0) {
+    const [node, here] = pending.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    const children: [unknown, string][] = [];
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) children.push([node[i], joinPointer(here, i)]);
+    } else {
+      for (const key of Object.keys(node)) {
+        const child = (node as Record<string, unknown>)[key];
+        const at = joinPointer(here, key);
+        if (key === '__proto__') return at;
+        if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'))
+          return `${at}/prototype`;
+        children.push([child, at]);
+      }
     }
-    return undefined;
-  }
-  for (const key of Object.keys(value)) {
-    const child = (value as Record<string, unknown>)[key];
-    const here = joinPointer(pointer, key);
-    if (key === '__proto__') return here;
-    if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'))
-      return `${here}/prototype`;
-    const found = pollutingKey(child, here);
-    if (found !== undefined) return found;
+    // Reversed, so that the first child is the next one popped.
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
   }
   return undefined;
+}
+
+/** What the body parser throws for a body nested deeper than allowed (answered by respond.ts, SFR3001). */
+export class BodyTooDeep extends Error {
+  readonly status = 400;
+  readonly type = 'entity.too.deep';
+  constructor(
+    /** Where the first array or object beyond the limit opens: `/body/a/0/b`. */
+    readonly pointer: string,
+    readonly maxDepth: number,
+  ) {
+    super(`the body nests deeper than ${maxDepth} levels at ${pointer}`);
+    this.name = 'BodyTooDeep';
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+
+/**
+ * Whether raw JSON nests arrays and objects more than `max` levels deep: one pass over the bytes,
+ * strings skipped with a native search for their closing quote. It need not be valid JSON;
+ * JSON.parse judges that afterwards.
+ */
+export function nestingExceeds(json: Uint8Array, max: number): boolean {
+  // Each level opens with a bracket: a body with no more bytes than levels allowed cannot exceed them.
+  if (json.length <= max) return false;
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const byte = json[i];
+    if (byte === QUOTE) {
+      i = closingQuote(json, i);
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+      if (++depth > max) return true;
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) depth--;
+  }
+  return false;
+}
+
+/** The index of the quote that ends the string opening at `start` (the end of `json` if none does). */
+function closingQuote(json: Uint8Array, start: number): number {
+  let at = json.indexOf(QUOTE, start + 1);
+  while (at !== -1) {
+    // Escaped when an odd number of backslashes stands right before it.
+    let backslashes = 0;
+    while (json[at - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+    at = json.indexOf(QUOTE, at + 1);
+  }
+  return json.length;
+}
+
+/**
+ * The JSON pointer (under `/body`) of the first array or object of `json` that opens below `max`
+ * levels, for the problem that refuses it. Only run on a body already found too deep.
+ */
+export function nestingPointer(json: string, max: number): string {
+  const open: { array: boolean; index: number; key: string; expectKey: boolean }[] = [];
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    const top = open.at(-1);
+    if (c === '"') {
+      let end = i + 1;
+      while (end < json.length && json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      if (top && !top.array && top.expectKey) top.key = decodeKey(json.slice(i, end + 1));
+      i = end;
+    } else if (c === '{' || c === '[') {
+      if (open.length === max) break;
+      open.push({ array: c === '[', index: 0, key: '', expectKey: c === '{' });
+    } else if (c === '}' || c === ']') open.pop();
+    else if (c === ',' && top) {
+      if (top.array) top.index++;
+      else top.expectKey = true;
+    } else if (c === ':' && top) top.expectKey = false;
+  }
+  return open.reduce((pointer, level) => joinPointer(pointer, level.array ? level.index : level.key), '/body');
+}
+
+function decodeKey(literal: string): string {
+  try {
+    return String(JSON.parse(literal));
+  } catch {
+    return literal.slice(1, -1);
+  }
+}
+
+function isUtf8(encoding: string): boolean {
+  return /^utf-?8$/i.test(encoding);
 }
 
 function hasBody(req: Request): boolean {

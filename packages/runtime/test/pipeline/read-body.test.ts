@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OperationDefinition } from '../../src/operation.js';
-import { bodyParser, pollutingKey, readBodyStage } from '../../src/pipeline/read-body.js';
+import {
+  bodyParser,
+  nestingExceeds,
+  nestingPointer,
+  pollutingKey,
+  readBodyStage,
+} from '../../src/pipeline/read-body.js';
 import { operation, serveStage, validator } from '../support.js';
 
 /** The body parser and the read-body stage on a real Express route: what a client sends, what it gets back. */
@@ -327,5 +333,28 @@ describe('pollutingKey', () => {
   ];
   it.each(cases)('%s', (_name, value, pointer) => {
     expect(pollutingKey(value, '/body')).toBe(pointer);
+  });
+
+  it('walks 100,000 levels without overflowing the call stack', () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(100_000)}{"__proto__":1}${'}'.repeat(100_000)}`);
+    expect(pollutingKey(deep, '')).toBe(`${'/a'.repeat(100_000)}/__proto__`);
+    expect(pollutingKey(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`), '')).toBeUndefined();
+  });
+});
+
+describe('nestingExceeds and nestingPointer', () => {
+  const cases: [string, string, number, string | undefined][] = [
+    ['a scalar', '12345678', 1, undefined],
+    ['as deep as allowed', '[[1]]', 2, undefined],
+    ['one level too deep', '[[[1]]]', 2, '/body/0/0'],
+    ['brackets in strings are text', '["[[[[", "{{{{"]', 2, undefined],
+    ['an escaped quote does not end a string', '["\\"[[[["]', 2, undefined],
+    ['an escaped backslash does end it', String.raw`["a\\",[[1]]]`, 2, '/body/1/0'],
+    ['keys decoded, indexes counted', '{"x":1,"a\\u002fb":[0,{"c":{}}]}', 3, '/body/a~1b/1/c'],
+    ['the first place it is passed', '[[1],[[[2]]],[[[[3]]]]]', 3, '/body/1/0/0'],
+  ];
+  it.each(cases)('%s', (_name, json, max, pointer) => {
+    expect(nestingExceeds(Buffer.from(json), max)).toBe(pointer !== undefined);
+    if (pointer !== undefined) expect(nestingPointer(json, max)).toBe(pointer);
   });
 });
