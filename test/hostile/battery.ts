@@ -535,12 +535,14 @@ export function send(origin: string, request: HostileRequest): Promise<Answer> {
 
 /** Signs of a leak in a response body: a stack frame, a file path of the server, SQL or a database message. */
 export const LEAK_PATTERNS: { label: string; pattern: RegExp }[] = [
-  { label: 'stack frame', pattern: /\bat [\w.<>]+ \(|\bat (?:file:\/\/|\/)[^\s)]+:\d+:\d+/ },
+  // `at fn (/path/file.js:1:2)` or `at /path/file.js:1:2`: a location with line and column.
+  { label: 'stack frame', pattern: /\bat (?:[\w.$<>[\] ]+ \()?(?:file:\/\/|node:|\/)[^\s()]*:\d+:\d+/ },
   {
     label: 'file path',
-    pattern: /(?:\/(?:home|work|tmp|usr|opt|srv|root)\/[\w.@+-]+\/)|node_modules|file:\/\/|\.[cm]?[jt]s:\d+/,
+    pattern: /\/(?:home|work|tmp|usr|opt|srv|root)\/[\w.@+-]+\/|node_modules|file:\/\/|\.[cm]?[jt]s:\d+/,
   },
-  { label: 'SQL', pattern: /\b(?:SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b/i },
+  // As a database prints it: keywords in capitals (a title such as "Select a bike from…" is no leak).
+  { label: 'SQL', pattern: /\b(?:SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b/ },
   {
     label: 'database message',
     pattern:

@@ -21,6 +21,8 @@ const REPEATS = 3;
 /** RSS may grow this much from the first repeat to the last (a leak of even 1 KB a request over the battery is more). */
 const RSS_SLACK = 48 * 1024 * 1024;
 
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
 /** Requests in flight at once: a little concurrency, as clients bring, on a machine shared with other suites. */
 const CONCURRENCY = 4;
 
@@ -75,7 +77,9 @@ export function hostileSuite(name: string, start: () => Promise<Target>): void {
         if (repeat === 0) first = repeated;
         rss.push(await target.rss());
         if (process.env['HOSTILE_DEBUG'])
-          console.log(`repeat ${repeat}: ${requests.length} requests, ${performance.now().toFixed(0)} ms`);
+          console.log(
+            `repeat ${repeat}: ${requests.length} requests, at ${performance.now().toFixed(0)} ms, RSS ${mb(rss.at(-1)!)}`,
+          );
       }
       answers = [...distinct.values()];
     }, 600_000);
@@ -150,7 +154,6 @@ export function hostileSuite(name: string, start: () => Promise<Target>): void {
     it('does not grow its memory over repeats', () => {
       const [first, ...rest] = rss;
       const last = rest.at(-1)!;
-      const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
       expect(
         last - first!,
         `RSS after each repeat of ${requests.length} requests: ${rss.map(mb).join(', ')}`,
