@@ -2,7 +2,7 @@
  * A hostile battery target, in a process of its own (run with `--expose-gc`, under tsx): the
  * battery measures this process's memory and notices when it dies. Started by `targets.ts` with a
  * JSON argument, it listens on ephemeral ports of 127.0.0.1, sends `{ type: 'ready', origins }`
- * over IPC, then answers `rss` (after a full collection) and `stop` messages.
+ * over IPC, then answers `memory` (after a full collection: RSS and V8 heap) and `stop` messages.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -59,9 +59,10 @@ function collect(): void {
 }
 
 process.on('message', (message: { type: string }) => {
-  if (message.type === 'rss') {
+  if (message.type === 'memory') {
     collect();
-    process.send!({ type: 'rss', rss: process.memoryUsage().rss });
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send!({ type: 'memory', rss, heap: heapUsed });
   } else if (message.type === 'stop') {
     void Promise.all(closers.map((close) => close())).then(() => {
       process.send!({ type: 'stopped' }, () => process.exit(0));

@@ -17,13 +17,19 @@ const CONDUIT = path.join(REPO_ROOT, 'examples/conduit');
 const CONDUIT_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const ONE_MB = 1024 * 1024;
 
+/** A process's resident set size and V8 heap in use, in bytes. */
+export interface Memory {
+  rss: number;
+  heap: number;
+}
+
 export interface Target {
   name: string;
   services: Service[];
   /** A request every service must still answer with 200 after the battery: no crash, no wedge. */
   health: { service: string; path: string }[];
-  /** The server process's resident set size after a full collection. */
-  rss(): Promise<number>;
+  /** The server process's memory after a full collection. */
+  memory(): Promise<Memory>;
   /** Why the server process ended, if it did before `stop`. */
   exited(): string | undefined;
   /** Everything the server process wrote to stderr. */
@@ -70,9 +76,9 @@ function ask<T>(child: Child, type: string, answer: string): Promise<T> {
   });
 }
 
-function controls(child: Child): Pick<Target, 'rss' | 'exited' | 'stderr' | 'stop'> {
+function controls(child: Child): Pick<Target, 'memory' | 'exited' | 'stderr' | 'stop'> {
   return {
-    rss: async () => (await ask<{ rss: number }>(child, 'rss', 'rss')).rss,
+    memory: () => ask<Memory>(child, 'memory', 'memory'),
     exited: () => child.exit,
     stderr: () => child.stderr,
     async stop() {
