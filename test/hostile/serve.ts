@@ -69,4 +69,6 @@ process.on('message', (message: { type: string }) => {
     });
   }
 });
+// Orphaned (the test process died or was killed): end, rather than listen on forever.
+process.on('disconnect', () => process.exit(1));
 process.send!({ type: 'ready', origins });
