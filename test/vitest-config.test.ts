@@ -41,6 +41,7 @@ describe('the Vitest configuration', () => {
       'eslint-plugin-spec': false,
       runtime: false,
       'spec-core': false,
+      'hostile-e2e': false,
     });
     // Projects added later too.
     for (const [project, value] of Object.entries(allowOnly)) expect(value, project).toBe(false);
