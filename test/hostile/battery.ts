@@ -5,7 +5,7 @@
  * which can say what fetch cannot (two headers of one name, any percent escape in the path).
  */
 import http from 'node:http';
-import { parsePointer } from '../../packages/spec-core/src/util/json-pointer.js';
+import { parsePointer } from '@specfirst/spec-core/json-pointer';
 
 /* The parts of a published OpenAPI document the battery reads. */
 export interface Schema {
