@@ -33,6 +33,11 @@ export const MODULES = {
       'packages/spec-core/test/cache.test.ts',
     ],
   },
+  // Which responses the runtime sends on its own: the runtime answers with them, codegen declares them.
+  'framework-responses': {
+    mutate: 'packages/spec-core/src/http/framework-responses.ts',
+    tests: ['packages/spec-core/test/framework-responses.test.ts', 'packages/codegen/test/openapi.test.ts'],
+  },
   // The runtime's request pipeline (packages/runtime/src/pipeline/): each stage with its own unit
   // tests; http.ts and router.ts through apps served on ephemeral ports.
   'runtime-authenticate': {

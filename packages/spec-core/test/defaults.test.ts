@@ -99,9 +99,12 @@ describe('a property with a default', () => {
     ['Thing', 'size', true, 'OpenAPI: in `required`'],
     ['ThingCreate', 'size', true, 'OpenAPI: `required` means required, default or not'],
     ['Thing', 'color', false, 'OpenAPI: not in `required`, default or not'],
-  ] as const)('%s.%s is required: %s (%s)', (model, path, required) => {
-    expect(propertyAt(objectOf(ir, model), path.split('.')).required).toBe(required);
-  });
+  ] as [model: string, path: string, required: boolean, why: string][])(
+    '%s.%s is required: %s (%s)',
+    (model, path, required) => {
+      expect(propertyAt(objectOf(ir, model), path.split('.')).required).toBe(required);
+    },
+  );
 
   it('keeps its default in the read model and the Create form, and drops it from the Update form', () => {
     expect(propertyAt(objectOf(ir, 'Account'), ['plan']).schema.default).toBe('free');
