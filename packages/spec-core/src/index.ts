@@ -46,6 +46,7 @@ export {
   type FrameworkStatus,
   type OperationShape,
 } from './http/framework-responses.js';
+export { checkFrameworkResponses } from './checks/framework-responses.js';
 export {
   IR_SCHEMA_KINDS,
   walkIR,

@@ -1,5 +1,14 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FRAMEWORK_RESPONSES, frameworkResponsesFor, isGuarded, type OperationShape } from '../src/index.js';
+import {
+  checkFrameworkResponses,
+  FRAMEWORK_RESPONSES,
+  frameworkResponsesFor,
+  isGuarded,
+  loadProjectSync,
+  type OperationShape,
+} from '../src/index.js';
+import { FIXTURES, lineOf, tempProject } from './helpers.js';
 
 describe('the responses the runtime sends on its own', () => {
   it.each([
@@ -36,5 +45,66 @@ describe('the responses the runtime sends on its own', () => {
       expect(String(response.status)).toBe(status);
       expect(response.name).toMatch(/^[A-Za-z]+$/);
     }
+  });
+});
+
+describe('SF6005: an imported operation that leaves out a response the runtime sends', () => {
+  /** The operation `op` of a document, `get /x`, with the given fields. */
+  function warningsFor(operation: string, extra = ''): string[] {
+    const text = `openapi: 3.1.0
+info: { title: t, version: '1' }
+paths:
+  /x/{id}:
+    post:
+      operationId: op
+${operation
+  .split('\n')
+  .map((line) => `      ${line}`)
+  .join('\n')}
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Key }
+${extra}`;
+    const root = tempProject({ 'api.yaml': text });
+    const { ir, diagnostics } = loadProjectSync(path.join(root, 'api.yaml'), { cache: false });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const advice = checkFrameworkResponses(ir);
+    for (const d of advice) {
+      expect(d).toMatchObject({ code: 'SF6005', severity: 'warning', file: 'api.yaml', line: lineOf(text, 'post:') });
+      expect(d.message).toContain('`POST /x/{id}` (`op`)');
+    }
+    return advice.map((d) => (d.message.match(/\b[45]\d\d\b/g) ?? []).join(' '));
+  }
+  const PATH_ID = 'parameters: [{ name: id, in: path, required: true, schema: { type: string } }]';
+  const BODY = 'requestBody: { content: { application/json: { schema: { type: object } } } }';
+  const OK = "responses: { '200': { description: ok } }";
+
+  it.each([
+    ['a path parameter', [PATH_ID, OK], ['400']],
+    ['a body too', [PATH_ID, BODY, OK], ['400 413 415']],
+    ['a guard', [PATH_ID, 'security: [{ key: [] }]', OK], ['400 401']],
+    ['a guard with an anonymous alternative', [PATH_ID, 'security: [{}, { key: [] }]', OK], ['400']],
+    [
+      'the statuses it declares itself',
+      [
+        PATH_ID,
+        BODY,
+        "responses: { '200': { description: ok }, '400': { description: bad }, '415': { description: no } }",
+      ],
+      ['413'],
+    ],
+    ['a 4XX response', [PATH_ID, BODY, "responses: { '200': { description: ok }, 4XX: { description: bad } }"], []],
+    [
+      'a default response',
+      [PATH_ID, BODY, "responses: { '200': { description: ok }, default: { description: any } }"],
+      [],
+    ],
+  ] as [string, string[], string[]][])('%s', (_case, lines, expected) => {
+    expect(warningsFor(lines.join('\n'))).toEqual(expected);
+  });
+
+  it('leaves our own format alone: its published document is the one clients read', () => {
+    const { ir } = loadProjectSync(path.join(FIXTURES, 'shop'), { cache: false });
+    expect(checkFrameworkResponses(ir)).toEqual([]);
   });
 });
