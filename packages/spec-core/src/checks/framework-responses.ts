@@ -12,7 +12,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { IROperation, SpecIR } from '../ir/ir.js';
 import { diagnosticAtLoc } from '../diagnostics/location.js';
-import { frameworkResponsesFor, isGuarded, type FrameworkResponse } from '../http/framework-responses.js';
+import { frameworkResponsesOf, type FrameworkResponse } from '../http/framework-responses.js';
 
 /** Why the runtime sends each status an operation can be warned about. */
 const WHY: Partial<Record<number, string>> = {
@@ -50,9 +50,5 @@ export function checkFrameworkResponses(ir: SpecIR): Diagnostic[] {
 function leftOut(op: IROperation): FrameworkResponse[] {
   const declared = new Set(op.responses.map((r) => String(r.status)));
   if (declared.has('default') || declared.has('4XX')) return [];
-  return frameworkResponsesFor({
-    parameters: op.parameters.some((p) => p.in !== 'cookie'),
-    body: op.body !== undefined,
-    guarded: isGuarded(op.security.map((requirement) => requirement.schemes)),
-  }).filter((r) => r.scope !== 'every' && !declared.has(String(r.status)));
+  return frameworkResponsesOf(op).filter((r) => r.scope !== 'every' && !declared.has(String(r.status)));
 }

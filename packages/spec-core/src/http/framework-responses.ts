@@ -3,7 +3,9 @@
  * the runtime (which answers with these statuses), codegen (which declares them in the
  * published OpenAPI documents) and the checks (which warn when an imported document leaves one
  * out), so the three cannot drift apart. Every one is an RFC 9457 problem, `application/problem+json`.
+ * Imports nothing that runs (the runtime loads it through `@specfirst/spec-core/framework-responses`).
  */
+import type { IROperation } from '../ir/ir.js';
 
 /** The media type of every response in {@link FRAMEWORK_RESPONSES}. */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -121,5 +123,17 @@ export function frameworkResponsesFor(shape: OperationShape): FrameworkResponse[
       case 'no-operation':
         return false;
     }
+  });
+}
+
+/**
+ * The responses the runtime may send for an IR operation: input when it declares path, query or
+ * header parameters (cookies are not read) or a body, guarded by its security requirements.
+ */
+export function frameworkResponsesOf(op: Pick<IROperation, 'parameters' | 'body' | 'security'>): FrameworkResponse[] {
+  return frameworkResponsesFor({
+    parameters: op.parameters.some((p) => p.in !== 'cookie'),
+    body: op.body !== undefined,
+    guarded: isGuarded(op.security.map((requirement) => requirement.schemes)),
   });
 }
