@@ -33,6 +33,16 @@ export const MODULES = {
       'packages/spec-core/test/cache.test.ts',
     ],
   },
+  // Which responses the runtime sends on its own: the runtime answers with them, codegen declares them.
+  'framework-responses': {
+    mutate: 'packages/spec-core/src/http/framework-responses.ts',
+    tests: ['packages/spec-core/test/framework-responses.test.ts', 'packages/codegen/test/openapi.test.ts'],
+  },
+  // SF6005, the advice `specfirst check` gives about an imported document's responses.
+  'framework-responses-check': {
+    mutate: 'packages/spec-core/src/checks/framework-responses.ts',
+    tests: ['packages/spec-core/test/framework-responses.test.ts'],
+  },
   // The runtime's request pipeline (packages/runtime/src/pipeline/): each stage with its own unit
   // tests; http.ts and router.ts through apps served on ephemeral ports.
   'runtime-authenticate': {

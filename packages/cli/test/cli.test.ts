@@ -28,6 +28,50 @@ describe('specfirst check', () => {
     expect(code).toBe(0);
   });
 
+  it('warns (SF6005) at each operation of an imported document that leaves out a response the runtime sends', () => {
+    const file = path.join(temp, 'silent.yaml');
+    writeFileSync(
+      file,
+      `openapi: 3.1.0
+info: { title: Silent, version: '1' }
+security: [{ key: [] }]
+paths:
+  /notes:
+    post:
+      operationId: addNote
+      requestBody: { content: { application/json: { schema: { type: object } } } }
+      responses:
+        '201': { description: added }
+    get:
+      operationId: listNotes
+      security: []
+      responses:
+        '200': { description: the notes }
+  /notes/{id}:
+    get:
+      operationId: getNote
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        '200': { description: a note }
+        4XX: { description: any client error }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Key }
+`,
+    );
+    const { code, stdout } = run(['check', file]);
+    const lines = stdout.split('\n');
+    // listNotes is public without input, getNote declares 4XX: only addNote is named.
+    expect(lines.filter((line) => line.includes('SF6005'))).toEqual([
+      `${path.relative(REPO, file)}:6:5  warning  SF6005  \`POST /notes\` (\`addNote\`) declares no response for 400 (a parameter or the body is not valid), 401 (credentials are missing or refused), 413 (the body is too large), 415 (the body is in another media type), which the SpecFirst runtime sends`,
+    ]);
+    expect(stdout).toContain(
+      "  hint: declare `'400'`, `'401'`, `'413'`, `'415'` with an `application/problem+json` body, or a `4XX` response; the OpenAPI document `specfirst sync` publishes for `silent` declares them already",
+    );
+    expect(lines.at(-2)).toBe('⚠ 0 errors, 1 warning');
+    expect(code).toBe(0);
+  });
+
   it('reports every problem as file:line:col  error  CODE  message, with hints, and exits 1', () => {
     const project = path.join(temp, 'broken');
     cpSync(path.join(REPO, 'fixtures/small'), project, { recursive: true });

@@ -431,7 +431,6 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
       'export type Email = string;',
       "export type Priority = 'low' | 'normal' | 'high';",
       'body?: string;',
-      'done?: boolean;',
       'priority: Priority;',
       'tags: string[];',
       'owner: Email | null;',
@@ -439,6 +438,9 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
       expect(models).toContain(promised);
     }
     expect(models).toMatch(/export interface NoteCreate \{\n(?![\s\S]*?\bid:)[\s\S]*?\n\}/);
+    // A default: filled in on requests, always stored.
+    expect(models).toMatch(/export interface NoteCreate \{[^}]*\n {2}done\?: boolean;/);
+    expect(models).toMatch(/export interface Note \{[^}]*\n {2}done: boolean;/);
     const router = readFileSync(path.join(sheet, 'generated/routers/api/notes.ts'), 'utf8');
     expect(router).toMatch(/query: \{\n\s+priority\?: M\.Priority;\n\s+limit: number;/);
     expect(router).toContain('conflict: (body: M.Problem');

@@ -7,6 +7,7 @@ export {
   type OpenApiDocument,
   type OpenApiOperation,
   type OpenApiParameter,
+  type OpenApiReference,
   type OpenApiResponse,
   type OpenApiMediaType,
   type OpenApiSecurityScheme,

@@ -145,6 +145,13 @@ export const APP_FACTORY_PATTERN = /^create[A-Z]\w*App$/;
 // Modules of the output folder: paths relative to it, `/`-separated, without the extension of
 // TypeScript modules (`.ts` on disk, `.js` in an import specifier).
 
+/**
+ * The key of the problem-details schema in a published OpenAPI document's `components.schemas`,
+ * which the framework's own responses (400, 401, 404, ...) refer to. Model keys are TypeScript
+ * identifiers (`$` written `.`), which never hold `-`: no model of the spec can take this key.
+ */
+export const PROBLEM_SCHEMA_KEY = 'specfirst-problem';
+
 /** The models of every service. */
 export const MODELS_MODULE = 'models';
 

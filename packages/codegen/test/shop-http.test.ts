@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Express } from 'express';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { FRAMEWORK_RESPONSES, type FrameworkStatus } from '@specfirst/spec-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, REPO_ROOT } from './support/project.js';
 import { listen, send, type Sent } from './support/http.js';
@@ -328,7 +329,8 @@ describe('routing, errors and authentication', () => {
     const response = await send(usersBase, 'GET', `/api/users/${usersModule.BROKEN_ID}`, { headers: AUTH });
     expect(response.status).toBe(500);
     expect(response.json).toMatchObject({ type: 'https://specfirst.dev/problems/response-validation-failed' });
-    expect(pointers(response)).toEqual(['/body/createdAt', '/body/email', '/body/name']);
+    // `role` has a default: always stored, so a User without it breaks the contract too.
+    expect(pointers(response)).toEqual(['/body/createdAt', '/body/email', '/body/name', '/body/role']);
   });
 
   it('response validation refuses a field the spec does not declare, so internals cannot leak', async () => {
@@ -411,4 +413,148 @@ describe('the typed client', () => {
     // The same e-mail again is the declared 409, returned, not thrown.
     expect(await usage.registerAndFetch(usersBase, 'client@example.com')).toBe('conflict: E-mail already registered');
   });
+});
+
+describe('the published document declares every status the framework sends (issue #12, point 3)', () => {
+  interface Declared {
+    paths: Record<string, Record<string, { operationId: string; responses: Record<string, DeclaredResponse> }>>;
+    components: { responses?: Record<string, DeclaredResponse> };
+  }
+  interface DeclaredResponse {
+    $ref?: string;
+    content?: Record<string, unknown>;
+    headers?: Record<string, unknown>;
+  }
+  const documentOf = (service: string) =>
+    JSON.parse(readFileSync(path.join(root, `generated/openapi/${service}.json`), 'utf8')) as Declared;
+  const SOME_ID = '44444444-4444-4444-8444-444444444444';
+  const HUGE = JSON.stringify({ ...ADA, name: 'x'.repeat(1_100_000) });
+
+  /** Requests that provoke each status the runtime sends on its own, and the operation they reach (none: 404, 405). */
+  const cases: {
+    why: string;
+    service: 'users' | 'orders';
+    request: [method: string, path: string, options?: Parameters<typeof send>[3]];
+    status: number;
+    operation?: [method: string, path: string];
+  }[] = [
+    {
+      why: 'a path parameter that fails its schema',
+      service: 'users',
+      request: ['GET', '/api/users/not-a-uuid', { headers: AUTH }],
+      status: 400,
+      operation: ['get', '/users/{id}'],
+    },
+    {
+      why: 'a query parameter out of range',
+      service: 'users',
+      request: ['GET', '/api/users?limit=1000', { headers: AUTH }],
+      status: 400,
+      operation: ['get', '/users'],
+    },
+    {
+      why: 'a body that is not JSON',
+      service: 'users',
+      request: ['POST', '/api/users', { raw: '{"email":', headers: { 'content-type': 'application/json' } }],
+      status: 400,
+      operation: ['post', '/users'],
+    },
+    {
+      why: 'a body that fails its schema',
+      service: 'users',
+      request: ['POST', '/api/users', { json: { email: 'x' } }],
+      status: 400,
+      operation: ['post', '/users'],
+    },
+    {
+      why: 'a header parameter too long',
+      service: 'orders',
+      request: ['POST', '/api/orders', { json: {}, headers: { ...AUTH, 'idempotency-key': 'k'.repeat(65) } }],
+      status: 400,
+      operation: ['post', '/orders'],
+    },
+    {
+      why: 'no credentials',
+      service: 'users',
+      request: ['GET', `/api/users/${SOME_ID}`],
+      status: 401,
+      operation: ['get', '/users/{id}'],
+    },
+    {
+      why: 'no credentials, body operation',
+      service: 'users',
+      request: ['PATCH', `/api/users/${SOME_ID}`, { json: {} }],
+      status: 401,
+      operation: ['patch', '/users/{id}'],
+    },
+    {
+      why: 'no credentials for an AND of schemes',
+      service: 'orders',
+      request: ['POST', `/api/admin/orders/${SOME_ID}/refund`, { headers: AUTH }],
+      status: 401,
+      operation: ['post', '/admin/orders/{orderId}/refund'],
+    },
+    {
+      why: 'a body over the limit',
+      service: 'users',
+      request: ['POST', '/api/users', { raw: HUGE, headers: { 'content-type': 'application/json' } }],
+      status: 413,
+      operation: ['post', '/users'],
+    },
+    {
+      why: 'a body in another content type',
+      service: 'users',
+      request: ['POST', '/api/users', { raw: 'hello', headers: { 'content-type': 'text/plain' } }],
+      status: 415,
+      operation: ['post', '/users'],
+    },
+    {
+      why: 'a body in another charset',
+      service: 'users',
+      request: ['POST', '/api/users', { raw: '{}', headers: { 'content-type': 'application/json; charset=latin1' } }],
+      status: 415,
+      operation: ['post', '/users'],
+    },
+    {
+      why: 'a controller that throws',
+      service: 'users',
+      request: ['GET', '/api/users/00000000-0000-4000-8000-000000000000', { headers: AUTH }],
+      status: 500,
+      operation: ['get', '/users/{id}'],
+    },
+    {
+      why: 'a controller result that breaks the contract',
+      service: 'users',
+      request: ['GET', '/api/users/11111111-1111-4111-8111-111111111111', { headers: AUTH }],
+      status: 500,
+      operation: ['get', '/users/{id}'],
+    },
+    { why: 'a path no operation has', service: 'users', request: ['GET', '/api/nothing-here'], status: 404 },
+    { why: 'a known path asked with another method', service: 'users', request: ['DELETE', '/api/users'], status: 405 },
+  ];
+
+  it.each(cases)(
+    '$status for $why: sent as problem+json, and declared',
+    async ({ service, request, status, operation }) => {
+      const [method, url, options] = request;
+      const response = await send(service === 'users' ? usersBase : ordersBase, method, url, options);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const doc = documentOf(service);
+      let declared: DeclaredResponse | undefined;
+      if (operation) {
+        declared = doc.paths[operation[1]]?.[operation[0]]?.responses[String(status)];
+      } else {
+        // A request that reaches no operation: the document describes its answer among the shared responses.
+        const name = FRAMEWORK_RESPONSES[status as FrameworkStatus].name;
+        declared = doc.components.responses?.[name];
+      }
+      expect(declared, `${status} is not declared`).toBeDefined();
+      const resolved = declared?.$ref
+        ? doc.components.responses?.[declared.$ref.replace('#/components/responses/', '')]
+        : declared;
+      expect(Object.keys(resolved?.content ?? {})).toEqual(['application/problem+json']);
+      if (status === 405) expect(resolved?.headers).toHaveProperty('Allow');
+    },
+  );
 });

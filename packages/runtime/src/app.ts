@@ -1,3 +1,4 @@
+import { FRAMEWORK_RESPONSES } from '@specfirst/spec-core/framework-responses';
 import express, { type Express, type Request, type Response, type Router } from 'express';
 import { docsRoutes, type DocsOptions } from './reference/docs.js';
 import type { OperationDefinition } from './operation.js';
@@ -76,7 +77,7 @@ export function createServiceApp(service: ServiceDefinition, options: ServiceOpt
     sendProblem(res, {
       type: 'about:blank',
       title: 'Not Found',
-      status: 404,
+      status: FRAMEWORK_RESPONSES[404].status,
       detail: `no operation at ${req.method} ${req.originalUrl.split('?')[0]}`,
     });
   });
@@ -109,7 +110,12 @@ function methodNotAllowed(methodsByPath: ReadonlyMap<string, ReadonlySet<string>
       const requested = req.originalUrl.split('?')[0] ?? req.originalUrl;
       sendProblem(
         res,
-        { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: `${requested} accepts ${allow}` },
+        {
+          type: 'about:blank',
+          title: 'Method Not Allowed',
+          status: FRAMEWORK_RESPONSES[405].status,
+          detail: `${requested} accepts ${allow}`,
+        },
         { Allow: allow },
       );
     });

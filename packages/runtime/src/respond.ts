@@ -1,3 +1,4 @@
+import { FRAMEWORK_RESPONSES } from '@specfirst/spec-core/framework-responses';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
@@ -52,23 +53,27 @@ const PARSER_PROBLEMS: Record<
       `send at most ${e.maxDepth ?? '?'} levels of arrays and objects (the service's maxBodyDepth option)`,
   },
   'entity.parse.failed': {
-    status: 400,
+    status: FRAMEWORK_RESPONSES[400].status,
     title: 'The request body is not valid JSON',
     detail: () => 'fix the JSON syntax of the body',
   },
   'entity.too.large': {
-    status: 413,
+    status: FRAMEWORK_RESPONSES[413].status,
     title: 'The request body is too large',
     detail: (e) => `the limit is ${e.limit ?? '?'} bytes`,
   },
-  'charset.unsupported': { status: 415, title: 'Unsupported charset', detail: () => 'send the body as UTF-8' },
+  'charset.unsupported': {
+    status: FRAMEWORK_RESPONSES[415].status,
+    title: 'Unsupported charset',
+    detail: () => 'send the body as UTF-8',
+  },
   'encoding.unsupported': {
-    status: 415,
+    status: FRAMEWORK_RESPONSES[415].status,
     title: 'Unsupported content encoding',
     detail: () => 'send the body as identity, gzip, deflate or br',
   },
   'request.aborted': {
-    status: 400,
+    status: FRAMEWORK_RESPONSES[400].status,
     title: 'The request was aborted',
     detail: () => 'the client stopped sending the body',
   },
@@ -120,7 +125,7 @@ export function sendError(error: unknown, req: Request, res: Response, log: Logg
   sendProblem(res, {
     type: 'about:blank',
     title: 'Internal Server Error',
-    status: 500,
+    status: FRAMEWORK_RESPONSES[500].status,
     detail: `the server failed to answer; quote request id ${requestId} when reporting it`,
   });
 }

@@ -1,3 +1,4 @@
+import { FRAMEWORK_RESPONSES } from '@specfirst/spec-core/framework-responses';
 import { createRequire } from 'node:module';
 import { escapePointerSegment } from '@specfirst/spec-core/json-pointer';
 
@@ -154,7 +155,7 @@ export function validationProblem(failures: ValidationFailure[], instance?: stri
   return {
     type: VALIDATION_PROBLEM_TYPE,
     title: 'The request is not valid',
-    status: 400,
+    status: FRAMEWORK_RESPONSES[400].status,
     detail: `${count} ${count === 1 ? 'problem' : 'problems'} in the request${more}`,
     ...(instance !== undefined ? { instance } : {}),
     errors: shown,

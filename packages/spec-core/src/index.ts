@@ -37,6 +37,18 @@ export {
 } from './util/json-pointer.js';
 export { isPathInside, type PathFlavour } from './util/path-containment.js';
 export {
+  FRAMEWORK_RESPONSES,
+  PROBLEM_MEDIA_TYPE,
+  frameworkResponsesFor,
+  frameworkResponsesOf,
+  isGuarded,
+  type FrameworkResponse,
+  type FrameworkResponseScope,
+  type FrameworkStatus,
+  type OperationShape,
+} from './http/framework-responses.js';
+export { checkFrameworkResponses } from './checks/framework-responses.js';
+export {
   IR_SCHEMA_KINDS,
   walkIR,
   walkSchema,

@@ -46,7 +46,8 @@ describe('loading the shop project', () => {
   });
 
   it('derives Create and Update variants without readonly fields', () => {
-    expect(props(ir, 'User')).toEqual(['id', 'email', 'name', 'role?', 'password', 'address?', 'createdAt']);
+    // `role` has a default: always stored, so required in User; the server fills it in for UserCreate.
+    expect(props(ir, 'User')).toEqual(['id', 'email', 'name', 'role', 'password', 'address?', 'createdAt']);
     expect(props(ir, 'UserCreate')).toEqual(['email', 'name', 'role?', 'password', 'address?']);
     expect(props(ir, 'UserUpdate')).toEqual(['email?', 'name?', 'role?', 'password?', 'address?']);
     expect(model(ir, 'UserUpdate')).toMatchObject({ variant: 'update', variantOf: 'User', identifier: 'UserUpdate' });

@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { findProjectRoot, loadProjectSync, type LoadResult } from '@specfirst/spec-core';
+import {
+  checkFrameworkResponses,
+  findProjectRoot,
+  hasErrors,
+  loadProjectSync,
+  sortDiagnostics,
+  type LoadResult,
+} from '@specfirst/spec-core';
 import { formatDiagnostic, jsonDiagnostics, plural, type TextOptions } from '../format.js';
 import type { Output } from '../output.js';
 
@@ -25,7 +32,8 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
   }
   const results: { target: string; result: LoadResult }[] = [];
   // A one-shot command has nothing to do while it waits for the disk: read synchronously.
-  for (const target of unique.values()) results.push({ target, result: loadProjectSync(target, { cache: false }) });
+  for (const target of unique.values())
+    results.push({ target, result: withAdvice(loadProjectSync(target, { cache: false })) });
 
   const all = results.flatMap(({ result }) => result.diagnostics.map((d) => ({ d, root: result.root })));
   const errors = all.filter(({ d }) => d.severity === 'error').length;
@@ -64,6 +72,17 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
     results.map((r) => r.result),
     errors,
   );
+}
+
+/**
+ * The load's diagnostics, and, for a spec without errors, the advice only `check` gives: an
+ * imported OpenAPI document that leaves out responses the runtime sends (SF6005). Not part of the
+ * load, so sync, lint and the editor stay quiet about a document the project may not own.
+ */
+function withAdvice(result: LoadResult): LoadResult {
+  if (hasErrors(result.diagnostics)) return result;
+  const advice = checkFrameworkResponses(result.ir);
+  return advice.length === 0 ? result : { ...result, diagnostics: sortDiagnostics([...result.diagnostics, ...advice]) };
 }
 
 /** 2 when a path named nothing checkable (a usage error), 1 for spec errors, else 0. */

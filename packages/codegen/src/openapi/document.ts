@@ -1,15 +1,20 @@
 import { createRequire } from 'node:module';
-import type {
-  HttpMethod,
-  IROperation,
-  IRParameter,
-  IRResponse,
-  IRSchema,
-  IRSecurityScheme,
-  IRService,
-  IRServiceInfo,
-  SpecIR,
+import {
+  FRAMEWORK_RESPONSES,
+  PROBLEM_MEDIA_TYPE,
+  frameworkResponsesOf,
+  type FrameworkResponse,
+  type HttpMethod,
+  type IROperation,
+  type IRParameter,
+  type IRResponse,
+  type IRSchema,
+  type IRSecurityScheme,
+  type IRService,
+  type IRServiceInfo,
+  type SpecIR,
 } from '@specfirst/spec-core';
+import { PROBLEM_SCHEMA_KEY } from '../names.js';
 import {
   indexModels,
   modelToJsonSchema,
@@ -27,7 +32,12 @@ export interface OpenApiDocument {
   servers?: { url: string }[];
   tags: { name: string; description?: string }[];
   paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>>;
-  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, OpenApiSecurityScheme> };
+  components: {
+    schemas: Record<string, JsonSchema>;
+    /** The framework's own responses (FRAMEWORK_RESPONSES), which operations refer to. */
+    responses: Record<string, OpenApiResponse>;
+    securitySchemes: Record<string, OpenApiSecurityScheme>;
+  };
 }
 
 /** The IR's info of an imported document, with the two fields OpenAPI requires filled in. */
@@ -41,7 +51,7 @@ export interface OpenApiOperation {
   deprecated?: true;
   parameters?: OpenApiParameter[];
   requestBody?: { description?: string; required: boolean; content: Record<string, OpenApiMediaType> };
-  responses?: Record<string, OpenApiResponse>;
+  responses?: Record<string, OpenApiResponse | OpenApiReference>;
   /** Always written: `[]` states that the operation is public. */
   security: Record<string, string[]>[];
 }
@@ -53,6 +63,10 @@ export interface OpenApiParameter {
   required: boolean;
   deprecated?: true;
   schema: JsonSchema;
+}
+
+export interface OpenApiReference {
+  $ref: string;
 }
 
 export interface OpenApiMediaType {
@@ -119,6 +133,10 @@ export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument
   const used = referencedModels(service.operations.flatMap(operationSchemas), models).flatMap(
     (name) => models.get(name) ?? [],
   );
+  // Every framework response an operation refers to, and those of requests that reach no operation.
+  const framework = Object.values(FRAMEWORK_RESPONSES).filter(
+    (r: FrameworkResponse) => r.scope === 'no-operation' || service.operations.some((op) => added(op).includes(r)),
+  );
   return {
     openapi: '3.1.0',
     info: info(service),
@@ -127,9 +145,14 @@ export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument
     tags: service.tags.map((tag) => ({ name: tag.name, ...optional('description', tag.description) })),
     paths,
     components: {
-      schemas: Object.fromEntries(
-        used.map((model) => [componentKey(models, model.name), modelToJsonSchema(model, models, mode)]),
-      ),
+      schemas: Object.fromEntries([
+        ...used.map((model): [string, JsonSchema] => [
+          componentKey(models, model.name),
+          modelToJsonSchema(model, models, mode),
+        ]),
+        [PROBLEM_SCHEMA_KEY, structuredClone(PROBLEM_SCHEMA)],
+      ]),
+      responses: Object.fromEntries(framework.map((r) => [r.name, frameworkResponse(r)])),
       securitySchemes: Object.fromEntries(service.securitySchemes.map((s) => [s.name, securityScheme(s)])),
     },
   };
@@ -213,13 +236,66 @@ function operation(op: IROperation, schema: (s: IRSchema) => JsonSchema): OpenAp
           },
         }
       : {}),
-    // A Responses Object must not be empty; without responses it is left out (optional in 3.1).
-    ...(op.responses.length > 0
-      ? { responses: Object.fromEntries(op.responses.map((r) => [String(r.status), response(r, schema)])) }
-      : {}),
+    // The spec's own responses, and a reference to each framework response for a status the spec
+    // does not declare itself (integer keys list in status order). Every operation gets a 500.
+    responses: Object.fromEntries([
+      ...op.responses.map((r): [string, OpenApiResponse | OpenApiReference] => [String(r.status), response(r, schema)]),
+      ...added(op).map((r): [string, OpenApiReference] => [
+        String(r.status),
+        { $ref: `#/components/responses/${r.name}` },
+      ]),
+    ]),
     security: op.security.map((requirement) =>
       Object.fromEntries(requirement.schemes.map((s) => [s.scheme, [...s.scopes]])),
     ),
+  };
+}
+
+/** The framework responses the operation can get whose status the spec does not declare for it. */
+function added(op: IROperation): FrameworkResponse[] {
+  return frameworkResponsesOf(op).filter((r) => !op.responses.some((declared) => declared.status === r.status));
+}
+
+/**
+ * RFC 9457 problem details, the body of every framework response. `errors` lists a 400's
+ * validation failures; other members are extensions.
+ */
+const PROBLEM_SCHEMA: JsonSchema = {
+  description: 'RFC 9457 problem details, as the SpecFirst runtime answers errors.',
+  type: 'object',
+  properties: {
+    type: { type: 'string', format: 'uri-reference' },
+    title: { type: 'string' },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: {
+      description: 'Each failure of a request that is not valid: where (a JSON pointer into the request) and why.',
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { pointer: { type: 'string' }, message: { type: 'string' } },
+        required: ['pointer', 'message'],
+      },
+    },
+  },
+  required: ['type', 'title', 'status'],
+};
+
+function frameworkResponse(r: FrameworkResponse): OpenApiResponse {
+  return {
+    description: r.description,
+    ...(r.headers
+      ? {
+          headers: Object.fromEntries(
+            r.headers.map((h) => [
+              h.name,
+              { description: h.description, required: h.required, schema: { type: 'string' } },
+            ]),
+          ),
+        }
+      : {}),
+    content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA_KEY}` } } },
   };
 }
 

@@ -1,3 +1,4 @@
+import { FRAMEWORK_RESPONSES } from '@specfirst/spec-core/framework-responses';
 import type { Request } from 'express';
 import { authenticateRequest, type Authenticator } from '../auth.js';
 import type { OperationDefinition } from '../operation.js';
@@ -23,7 +24,12 @@ export function authenticateStage(
     const principals = await authenticateRequest(definition, req, authenticators);
     if (principals !== undefined) return next(principals);
     return stop(
-      { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'this operation needs valid credentials' },
+      {
+        type: 'about:blank',
+        title: 'Unauthorized',
+        status: FRAMEWORK_RESPONSES[401].status,
+        detail: 'this operation needs valid credentials',
+      },
       headers,
     );
   };

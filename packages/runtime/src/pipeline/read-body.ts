@@ -1,3 +1,4 @@
+import { FRAMEWORK_RESPONSES } from '@specfirst/spec-core/framework-responses';
 import { joinPointer } from '@specfirst/spec-core/json-pointer';
 import express, { type Request, type RequestHandler } from 'express';
 import { isFormMediaType, isJsonMediaType } from '../media-types.js';
@@ -66,7 +67,7 @@ export function readBodyStage(definition: OperationDefinition): SyncStage<Reques
         return stop({
           type: 'about:blank',
           title: 'Unsupported Media Type',
-          status: 415,
+          status: FRAMEWORK_RESPONSES[415].status,
           detail: `send the body as ${declared.contentType}`,
         });
       }

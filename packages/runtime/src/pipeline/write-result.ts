@@ -1,3 +1,4 @@
+import { FRAMEWORK_RESPONSES } from '@specfirst/spec-core/framework-responses';
 import type { Response } from 'express';
 import type { Logger } from '../logger.js';
 import { isJsonMediaType } from '../media-types.js';
@@ -39,7 +40,7 @@ export function writeResult(
     sendProblem(res, {
       type: 'https://specfirst.dev/problems/response-validation-failed',
       title: 'The response did not match the API contract',
-      status: 500,
+      status: FRAMEWORK_RESPONSES[500].status,
       detail: `the server produced an invalid response; quote request id ${options.requestId} when reporting it`,
       // Response validation is a development aid (off in production): say what is wrong.
       errors: failures.slice(0, MAX_REPORTED_FAILURES),

@@ -97,7 +97,7 @@ export class ModelRegistry {
     this.checkCycles(diagnostics);
     this.checkDiscriminators(diagnostics);
 
-    const affected = this.modelsWithReadonly();
+    const affected = this.modelsWhoseVariantsDiffer();
     const models: IRModel[] = [];
     for (const model of this.declared.values()) {
       models.push(model);
@@ -107,7 +107,7 @@ export class ModelRegistry {
           identifier: model.identifier + VARIANT_SUFFIXES[variant],
           variant,
           variantOf: model.name,
-          schema: this.deriveVariant(model.schema, variant, true, affected),
+          schema: this.deriveVariant(model.schema, variant, true, affected, storesDefaults(model)),
           ...(model.description !== undefined ? { description: model.description } : {}),
           ...(model.fromService !== undefined ? { fromService: model.fromService } : {}),
           loc: model.loc,
@@ -296,10 +296,13 @@ export class ModelRegistry {
     }
   }
 
-  /** Models whose variants differ from the model: they (or a model they embed) have readonly properties. */
-  private modelsWithReadonly(): Set<string> {
+  /**
+   * Models whose variants differ from the model: they (or a model they embed) have readonly
+   * properties, or (in our format) properties that are required only because their default is stored.
+   */
+  private modelsWhoseVariantsDiffer(): Set<string> {
     const direct = new Map<string, { readonly: boolean; refs: string[] }>();
-    for (const [name, model] of this.declared) direct.set(name, scanReadonly(model.schema));
+    for (const [name, model] of this.declared) direct.set(name, scanReadonly(model.schema, storesDefaults(model)));
     const affected = new Set<string>();
     let changed = true;
     while (changed) {
@@ -319,8 +322,18 @@ export class ModelRegistry {
    * `Create`: readonly properties removed everywhere; references to affected models point at
    * their `Create` variant. `Update`: the same, and the model's own properties become optional
    * (at the top level and through allOf) — nested objects and union members are replaced whole.
+   * With `storedDefaults` (our format), a property with a `default` is optional in both, at any
+   * depth: the server fills it in, while the model itself always has it.
    */
-  private deriveVariant(schema: IRSchema, variant: 'create' | 'update', top: boolean, affected: Set<string>): IRSchema {
+  private deriveVariant(
+    schema: IRSchema,
+    variant: 'create' | 'update',
+    top: boolean,
+    affected: Set<string>,
+    storedDefaults: boolean,
+  ): IRSchema {
+    const derive = (inner: IRSchema, innerTop: boolean): IRSchema =>
+      this.deriveVariant(inner, variant, innerTop, affected, storedDefaults);
     switch (schema.kind) {
       case 'ref': {
         if (this.variantBase(schema.model) !== undefined) return schema;
@@ -338,25 +351,29 @@ export class ModelRegistry {
           properties: schema.properties
             .filter((p) => !p.readonly)
             .map((p) => {
-              const schema = this.deriveVariant(p.schema, variant, false, affected);
-              if (variant !== 'update' || !top) return { ...p, schema };
-              // A PATCH leaves absent fields as they are: applying `default` would reset them.
-              const { default: _dropped, ...withoutDefault } = schema;
-              return { ...p, required: false, schema: withoutDefault as IRSchema };
+              const schema = derive(p.schema, false);
+              if (variant === 'update' && top) {
+                // A PATCH leaves absent fields as they are: applying `default` would reset them.
+                const { default: _dropped, ...withoutDefault } = schema;
+                return { ...p, required: false, schema: withoutDefault as IRSchema };
+              }
+              // The server fills a stored default in when a request leaves it out.
+              if (storedDefaults && schema.default !== undefined) return { ...p, required: false, schema };
+              return { ...p, schema };
             }),
           ...(typeof schema.additionalProperties === 'object'
-            ? { additionalProperties: this.deriveVariant(schema.additionalProperties, variant, false, affected) }
+            ? { additionalProperties: derive(schema.additionalProperties, false) }
             : {}),
         };
       case 'array':
-        return { ...schema, items: this.deriveVariant(schema.items, variant, false, affected) };
+        return { ...schema, items: derive(schema.items, false) };
       case 'allOf':
-        return { ...schema, parts: schema.parts.map((p) => this.deriveVariant(p, variant, top, affected)) };
+        return { ...schema, parts: schema.parts.map((p) => derive(p, top)) };
       case 'oneOf':
       case 'anyOf': {
         // A union member is replaced whole, never patched field by field: its discriminator
         // and required fields stay, so `Update` of a union is the union of the `Create` forms.
-        const variants = schema.variants.map((v) => this.deriveVariant(v, variant, false, affected));
+        const variants = schema.variants.map((v) => derive(v, false));
         if (!schema.discriminator) return { ...schema, variants };
         const renamed = new Map<string, string>();
         schema.variants.forEach((v, i) => {
@@ -409,13 +426,23 @@ function topLevelRefs(schema: IRSchema): string[] {
   return refs;
 }
 
-function scanReadonly(schema: IRSchema): { readonly: boolean; refs: string[] } {
+/** Whether a model's variant differs from it by its own properties, and the models it refers to. */
+function scanReadonly(schema: IRSchema, storedDefaults: boolean): { readonly: boolean; refs: string[] } {
   const result = { readonly: false, refs: [] as string[] };
   walkSchema(schema, {
     ref: (node) => void result.refs.push(node.model),
     object: (node) => {
-      if (node.properties.some((p) => p.readonly)) result.readonly = true;
+      if (node.properties.some((p) => p.readonly || (storedDefaults && p.required && p.schema.default !== undefined)))
+        result.readonly = true;
     },
   });
   return result;
+}
+
+/**
+ * Our format's models store their defaults (required in the model, optional in its variants);
+ * an imported OpenAPI model (`fromService`) keeps OpenAPI's `required`.
+ */
+function storesDefaults(model: IRModel): boolean {
+  return model.fromService === undefined;
 }

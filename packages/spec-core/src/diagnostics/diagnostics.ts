@@ -85,6 +85,7 @@ export const DIAGNOSTIC_CODES = {
   SF6002: 'remote $ref refused',
   SF6003: 'unresolvable $ref',
   SF6004: 'not an OpenAPI document',
+  SF6005: 'imported operation leaves out responses the runtime sends',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -379,7 +379,8 @@ export function serviceNameForDocument(file: string): string {
 
 function declareModels(ctx: BuildContext, source: SourceFile): void {
   const models = isRecord(source.value) && isRecord(source.value.models) ? source.value.models : {};
-  const convert = { dialect: specfirstDialect(ctx), diagnostics: ctx.diagnostics };
+  // A model describes what is stored: a property with a `default` is always there (ConvertContext).
+  const convert = { dialect: specfirstDialect(ctx), diagnostics: ctx.diagnostics, storedDefaults: true };
   for (const [name, raw] of Object.entries(models)) {
     if (!NAME_PATTERNS.model.test(name)) continue; // reported by the schema check
     const pointer = joinPointer('/models', name);

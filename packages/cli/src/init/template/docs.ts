@@ -65,7 +65,7 @@ models:
       id: { type: string, format: uuid, readonly: true }   # set by the server: not in NoteCreate or NoteUpdate
       title: { type: string, minLength: 1, maxLength: 200 } # required: every property is, unless...
       body: string?                                        # ...it ends in \`?\` (or has \`optional: true\`): \`body?: string\`
-      done: { type: boolean, default: false }              # ...or has a default: \`done?: boolean\`, filled in on requests
+      done: { type: boolean, default: false }              # a default: \`done?: boolean\` in NoteCreate (filled in on requests), \`done: boolean\` in Note (always stored)
       priority: Priority                                   # another model, by name
       tags: { type: array, items: string, maxItems: 10, uniqueItems: true }  # \`string[]\` is the short form
       owner: { $ref: Email, nullable: true }               # must be there, may be null: \`owner: Email | null\`

@@ -3,7 +3,8 @@
  *
  * The two dialects differ only in a few places, handled by {@link SchemaDialect}:
  * - references: `$ref: User` (ours) vs `$ref: '#/components/schemas/User'` (OpenAPI);
- * - required properties: required unless `optional`/`default` (ours) vs the `required` list;
+ * - required properties: required unless `optional`/`default` (ours; in a model, a `default` is stored
+ *   and the property stays required there, see {@link ConvertContext.storedDefaults}) vs the `required` list;
  * - flags: `readonly`/`writeonly` vs `readOnly`/`writeOnly`, 3.0 `nullable` vs 3.1 type arrays.
  */
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
@@ -26,6 +27,13 @@ export interface SchemaDialect {
 export interface ConvertContext {
   dialect: SchemaDialect;
   diagnostics: Diagnostic[];
+  /**
+   * Our format's models: a property with a `default` is always stored, so it is required in the
+   * model (the read model), unless marked `optional`/`?`; its `Create`/`Update` variants make it
+   * optional (checks/models.ts). Elsewhere (an inline request body or response) a `default`
+   * makes a property optional. OpenAPI's `required` list is never overruled.
+   */
+  storedDefaults?: boolean;
 }
 
 type Raw = Record<string, unknown>;
@@ -82,8 +90,13 @@ function isJson(value: unknown): boolean {
  * (`optional: true`, a `default`, or the short form's trailing `?`).
  */
 export function isMarkedOptional(raw: unknown): boolean {
+  return isExplicitlyOptional(raw) || (isRecord(raw) && raw.default !== undefined);
+}
+
+/** Marked optional in so many words: `optional: true` or the short form's trailing `?` (our dialect). */
+function isExplicitlyOptional(raw: unknown): boolean {
   if (typeof raw === 'string') return raw.endsWith('?');
-  return isRecord(raw) && (raw.optional === true || raw.default !== undefined);
+  return isRecord(raw) && raw.optional === true;
 }
 
 export function convertSchema(rawInput: unknown, source: SourceFile, pointer: string, ctx: ConvertContext): IRSchema {
@@ -224,7 +237,11 @@ function convertObject(
       properties.push({
         name,
         schema,
-        required: openapi ? requiredList.has(name) : !isMarkedOptional(propRaw),
+        required: openapi
+          ? requiredList.has(name)
+          : ctx.storedDefaults
+            ? !isExplicitlyOptional(propRaw)
+            : !isMarkedOptional(propRaw),
         readonly: (openapi ? flags.readOnly : flags.readonly) === true,
         writeonly: (openapi ? flags.writeOnly : flags.writeonly) === true,
         loc: irLoc(source, propPointer),

@@ -1,0 +1,139 @@
+/**
+ * The responses the SpecFirst runtime sends on its own, whatever the controllers do: one table for
+ * the runtime (which answers with these statuses), codegen (which declares them in the
+ * published OpenAPI documents) and the checks (which warn when an imported document leaves one
+ * out), so the three cannot drift apart. Every one is an RFC 9457 problem, `application/problem+json`.
+ * Imports nothing that runs (the runtime loads it through `@specfirst/spec-core/framework-responses`).
+ */
+import type { IROperation } from '../ir/ir.js';
+
+/** The media type of every response in {@link FRAMEWORK_RESPONSES}. */
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+/**
+ * Which requests get the response:
+ * - `input`: operations whose input can fail to be read or validated (parameters or a body);
+ * - `body`: operations that take a request body;
+ * - `guarded`: operations whose security has no anonymous alternative;
+ * - `every`: every operation;
+ * - `no-operation`: requests that match no operation (unknown path, or a known path asked with
+ *   another method), so they belong to no operation of the document.
+ */
+export type FrameworkResponseScope = 'input' | 'body' | 'guarded' | 'every' | 'no-operation';
+
+export interface FrameworkResponse {
+  status: number;
+  /** The key of the response in a published OpenAPI document's `components.responses`. */
+  name: string;
+  scope: FrameworkResponseScope;
+  /** When the runtime sends it: the OpenAPI response's description. */
+  description: string;
+  /** Headers sent with it; `required` when every such response carries it. */
+  headers?: readonly { name: string; required: boolean; description: string }[];
+}
+
+/** By status, in status order. */
+export const FRAMEWORK_RESPONSES = {
+  400: {
+    status: 400,
+    name: 'BadRequest',
+    scope: 'input',
+    description:
+      'The request is not valid: a parameter or the body fails the schema (`errors` lists each failure by JSON pointer), the body is not valid JSON, or the URL does not decode.',
+  },
+  401: {
+    status: 401,
+    name: 'Unauthorized',
+    scope: 'guarded',
+    description: 'The request carries no valid credentials for any of the security requirements.',
+    headers: [
+      {
+        name: 'WWW-Authenticate',
+        required: false,
+        description: 'The challenges of the HTTP authentication schemes involved, when there are any.',
+      },
+    ],
+  },
+  404: {
+    status: 404,
+    name: 'NotFound',
+    scope: 'no-operation',
+    description: 'No operation has this path.',
+  },
+  405: {
+    status: 405,
+    name: 'MethodNotAllowed',
+    scope: 'no-operation',
+    description: 'The path is known, but no operation answers this method there.',
+    headers: [{ name: 'Allow', required: true, description: 'The methods the path answers.' }],
+  },
+  413: {
+    status: 413,
+    name: 'ContentTooLarge',
+    scope: 'body',
+    description: 'The request body is larger than the service accepts.',
+  },
+  415: {
+    status: 415,
+    name: 'UnsupportedMediaType',
+    scope: 'body',
+    description: 'The request body is not in the declared content type, charset or content encoding.',
+  },
+  500: {
+    status: 500,
+    name: 'InternalServerError',
+    scope: 'every',
+    description:
+      'The server failed to answer, or its answer did not match this document; `detail` quotes the request id to report.',
+  },
+} as const satisfies Record<number, FrameworkResponse>;
+
+export type FrameworkStatus = keyof typeof FRAMEWORK_RESPONSES;
+
+/** What decides which framework responses an operation can get. */
+export interface OperationShape {
+  /** It declares path, query or header parameters. */
+  parameters: boolean;
+  /** It takes a request body. */
+  body: boolean;
+  /** Authentication can fail (see {@link isGuarded}). */
+  guarded: boolean;
+}
+
+/**
+ * Authentication can fail: there are security alternatives (each a list of schemes, AND-ed) and
+ * none is the anonymous `{}`, which lets every request through.
+ */
+export function isGuarded(alternatives: readonly (readonly unknown[])[]): boolean {
+  return alternatives.length > 0 && alternatives.every((schemes) => schemes.length > 0);
+}
+
+/** The responses the runtime may send for an operation of this shape, in status order. */
+export function frameworkResponsesFor(shape: OperationShape): FrameworkResponse[] {
+  return Object.values(FRAMEWORK_RESPONSES).filter((response: FrameworkResponse) => {
+    switch (response.scope) {
+      case 'input':
+        return shape.parameters || shape.body;
+      case 'body':
+        return shape.body;
+      case 'guarded':
+        return shape.guarded;
+      case 'every':
+        return true;
+      case 'no-operation':
+        return false;
+    }
+  });
+}
+
+/**
+ * The responses the runtime may send for an IR operation: input when it declares path, query or
+ * header parameters (cookies are not read) or a body, guarded by its security requirements.
+ */
+export function frameworkResponsesOf(op: Pick<IROperation, 'parameters' | 'body' | 'security'>): FrameworkResponse[] {
+  return frameworkResponsesFor({
+    parameters: op.parameters.some((p) => p.in !== 'cookie'),
+    body: op.body !== undefined,
+    guarded: isGuarded(op.security.map((requirement) => requirement.schemes)),
+  });
+}

@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  checkFrameworkResponses,
+  FRAMEWORK_RESPONSES,
+  frameworkResponsesFor,
+  frameworkResponsesOf,
+  isGuarded,
+  loadProjectSync,
+  type OperationShape,
+} from '../src/index.js';
+import { FIXTURES, lineOf, tempProject } from './helpers.js';
+
+describe('the responses the runtime sends on its own', () => {
+  it.each([
+    [{ parameters: false, body: false, guarded: false }, [500]],
+    [{ parameters: true, body: false, guarded: false }, [400, 500]],
+    [{ parameters: false, body: true, guarded: false }, [400, 413, 415, 500]],
+    [{ parameters: false, body: false, guarded: true }, [401, 500]],
+    [{ parameters: true, body: true, guarded: true }, [400, 401, 413, 415, 500]],
+  ] as [OperationShape, number[]][])('%o gets %o', (shape, statuses) => {
+    expect(frameworkResponsesFor(shape).map((r) => r.status)).toEqual(statuses);
+  });
+
+  it('reads the shape of an IR operation: cookies are not read, the anonymous `{}` never fails', () => {
+    const loc = { file: 'api.yaml', pointer: '', line: 1, column: 1 };
+    const schema = { kind: 'string', nullable: false, loc } as const;
+    const cookie = { name: 'session', in: 'cookie', required: true, schema, loc } as const;
+    const query = { ...cookie, name: 'q', in: 'query' } as const;
+    const statuses = (op: Parameters<typeof frameworkResponsesOf>[0]) => frameworkResponsesOf(op).map((r) => r.status);
+    expect(statuses({ parameters: [cookie], security: [] })).toEqual([500]);
+    expect(statuses({ parameters: [cookie, query], security: [] })).toEqual([400, 500]);
+    expect(
+      statuses({ parameters: [], security: [{ schemes: [] }, { schemes: [{ scheme: 'key', scopes: [] }] }] }),
+    ).toEqual([500]);
+    expect(
+      statuses({
+        parameters: [],
+        body: { contentType: 'application/json', required: true, schema, loc },
+        security: [{ schemes: [{ scheme: 'key', scopes: [] }] }],
+      }),
+    ).toEqual([400, 401, 413, 415, 500]);
+  });
+
+  it('never gives an operation the 404 and 405 of requests that reach no operation', () => {
+    const every = frameworkResponsesFor({ parameters: true, body: true, guarded: true }).map((r) => r.status);
+    expect(every).not.toContain(404);
+    expect(every).not.toContain(405);
+    expect(FRAMEWORK_RESPONSES[404].scope).toBe('no-operation');
+    expect(FRAMEWORK_RESPONSES[405].scope).toBe('no-operation');
+  });
+
+  it.each([
+    [[], false, 'public'],
+    [[['bearer']], true, 'one scheme'],
+    [[['bearer', 'apiKey']], true, 'an AND of schemes'],
+    [[['bearer'], ['apiKey']], true, 'an OR of schemes'],
+    [[[], ['bearer']], false, 'the anonymous alternative `{}` lets every request through'],
+    [[['bearer'], []], false, 'wherever it is listed'],
+  ] as [string[][], boolean, string][])('isGuarded(%j) is %s (%s)', (security, guarded) => {
+    expect(isGuarded(security)).toBe(guarded);
+  });
+
+  it('keys each response by its status, with a name fit for components.responses', () => {
+    for (const [status, response] of Object.entries(FRAMEWORK_RESPONSES)) {
+      expect(String(response.status)).toBe(status);
+      expect(response.name).toMatch(/^[A-Za-z]+$/);
+    }
+  });
+});
+
+describe('SF6005: an imported operation that leaves out a response the runtime sends', () => {
+  /** The operation `op` of a document, `get /x`, with the given fields. */
+  function warningsFor(operation: string, extra = ''): string[] {
+    const text = `openapi: 3.1.0
+info: { title: t, version: '1' }
+paths:
+  /x/{id}:
+    post:
+      operationId: op
+${operation
+  .split('\n')
+  .map((line) => `      ${line}`)
+  .join('\n')}
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Key }
+${extra}`;
+    const root = tempProject({ 'api.yaml': text });
+    const { ir, diagnostics } = loadProjectSync(path.join(root, 'api.yaml'), { cache: false });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const advice = checkFrameworkResponses(ir);
+    for (const d of advice) {
+      expect(d).toMatchObject({ code: 'SF6005', severity: 'warning', file: 'api.yaml', line: lineOf(text, 'post:') });
+      expect(d.message).toContain('`POST /x/{id}` (`op`)');
+    }
+    return advice.map((d) => (d.message.match(/\b[45]\d\d\b/g) ?? []).join(' '));
+  }
+  const PATH_ID = 'parameters: [{ name: id, in: path, required: true, schema: { type: string } }]';
+  const BODY = 'requestBody: { content: { application/json: { schema: { type: object } } } }';
+  const OK = "responses: { '200': { description: ok } }";
+
+  it.each([
+    ['a path parameter', [PATH_ID, OK], ['400']],
+    ['a body too', [PATH_ID, BODY, OK], ['400 413 415']],
+    ['a guard', [PATH_ID, 'security: [{ key: [] }]', OK], ['400 401']],
+    ['a guard with an anonymous alternative', [PATH_ID, 'security: [{}, { key: [] }]', OK], ['400']],
+    [
+      'the statuses it declares itself',
+      [
+        PATH_ID,
+        BODY,
+        "responses: { '200': { description: ok }, '400': { description: bad }, '415': { description: no } }",
+      ],
+      ['413'],
+    ],
+    ['a 4XX response', [PATH_ID, BODY, "responses: { '200': { description: ok }, 4XX: { description: bad } }"], []],
+    [
+      'a default response',
+      [PATH_ID, BODY, "responses: { '200': { description: ok }, default: { description: any } }"],
+      [],
+    ],
+  ] as [string, string[], string[]][])('%s', (_case, lines, expected) => {
+    expect(warningsFor(lines.join('\n'))).toEqual(expected);
+  });
+
+  it('leaves our own format alone: its published document is the one clients read', () => {
+    const { ir } = loadProjectSync(path.join(FIXTURES, 'shop'), { cache: false });
+    expect(checkFrameworkResponses(ir)).toEqual([]);
+  });
+});
