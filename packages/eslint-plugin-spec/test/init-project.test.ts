@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,4 +114,19 @@ describe('an init project under `eslint --cache`', () => {
     expect(synced.filter((m) => m.file.startsWith('generated/'))).toEqual([]);
     expect(cached()).toEqual(synced);
   }, 90_000);
+});
+
+describe('an init project with a hand-edited generated file', () => {
+  it('blames only the edited file, as edited by hand, and no untouched one', async () => {
+    const root = initProject('init-edited');
+    appendFileSync(path.join(root, 'generated/models.ts'), '// a note\n');
+    const results = await new ESLint({ cwd: root }).lintFiles(['.']);
+    expect(found(root, results)).toEqual([
+      {
+        rule: 'spec/generated-in-sync',
+        file: 'generated/models.ts',
+        message: expect.stringContaining('edited by hand') as string,
+      },
+    ]);
+  }, 30_000);
 });
