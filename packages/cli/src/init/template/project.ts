@@ -40,6 +40,12 @@ export const GENERATED_IMPORTS = {
   [GENERATED_IMPORT_KEY]: { development: `./${LAYOUT.output}/*`, default: `./dist/${LAYOUT.output}/*` },
 } as const;
 
+/**
+ * Type-checks the project, incrementally: what tsc learnt last time is kept under node_modules/.cache,
+ * so the pre-commit hook, which runs it on every commit of code, spec or generated files, is fast.
+ */
+const TYPECHECK = 'tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/tsc/tsconfig.tsbuildinfo';
+
 export function packageJsonFile(c: ProjectContext): InitFile {
   const main = `${LAYOUT.services}/${c.service}/src/main`;
   const { overrides } = c.dependencies;
@@ -55,7 +61,7 @@ export function packageJsonFile(c: ProjectContext): InitFile {
       sync: 'specfirst sync',
       check: 'specfirst check && specfirst sync --check',
       lint: 'eslint .',
-      typecheck: 'tsc --noEmit',
+      typecheck: TYPECHECK,
       test: 'vitest run',
       // specfirst dev syncs on every spec change; tsx restarts the service when a file it imports
       // (generated/ included) changes. The screen is not cleared, so spec errors stay in sight.
@@ -162,12 +168,23 @@ export function lintStagedConfigFile(): InitFile {
     contents: `// Runs on \`git commit\` (.husky/pre-commit). Each entry gets the staged files that match it.
 import { sourceGlob } from 'eslint-plugin-spec/source-files';
 
+const eslint = 'eslint --max-warnings=0 --no-warn-ignored';
+
 export default {
   // Every JavaScript and TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx).
-  [sourceGlob('')]: 'eslint --max-warnings=0 --no-warn-ignored',
-  // A spec change must be valid and come with what \`specfirst sync\` makes of it; ${LAYOUT.output}/ only
-  // changes through sync. Both commands read the whole project, so they take no file names.
-  '{specfirst.yaml,${LAYOUT.spec}/**/*.{yaml,yml},${LAYOUT.output}/**}': () => ['specfirst check', 'specfirst sync --check'],
+  [sourceGlob('')]: eslint,
+  // A spec change must be valid and come with what \`specfirst sync\` makes of it (${LAYOUT.output}/ only
+  // changes through sync), and must not break the services: their spec rules read the whole spec, so
+  // all of ${LAYOUT.services}/ is linted again. These commands take no file names.
+  '{specfirst.yaml,${LAYOUT.spec}/**/*.{yaml,yml},${LAYOUT.output}/**}': () => [
+    'specfirst check',
+    'specfirst sync --check',
+    \`\${eslint} ${LAYOUT.services}\`,
+  ],
+  // A type error is not a lint error: the whole project is type-checked (incrementally) whenever code,
+  // the spec or generated code is staged.
+  [\`{specfirst.yaml,tsconfig.json,${LAYOUT.spec}/**,${LAYOUT.output}/**,\${sourceGlob()}}\`]: () =>
+    '${TYPECHECK}',
 };
 `,
   };
