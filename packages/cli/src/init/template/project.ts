@@ -127,8 +127,7 @@ export function eslintConfigFile(): InitFile {
 // eslint-plugin-spec's rules, which keep services/ on the spec (see AGENTS.md).
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
-import spec from 'eslint-plugin-spec';
-import { sourceGlob } from 'eslint-plugin-spec/source-files';
+import spec, { sourceGlob } from 'eslint-plugin-spec';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
@@ -166,13 +165,13 @@ export function lintStagedConfigFile(): InitFile {
   return {
     path: 'lint-staged.config.mjs',
     contents: `// Runs on \`git commit\` (.husky/pre-commit). Each entry gets the staged files that match it.
-import { sourceGlob } from 'eslint-plugin-spec/source-files';
+import { sourceGlob } from 'eslint-plugin-spec';
 
 const eslint = 'eslint --max-warnings=0 --no-warn-ignored';
 
 export default {
   // Every JavaScript and TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx).
-  [sourceGlob('')]: eslint,
+  [sourceGlob()]: eslint,
   // A spec change must be valid and come with what \`specfirst sync\` makes of it (${LAYOUT.output}/ only
   // changes through sync), and must not break the services: their spec rules read the whole spec, so
   // all of ${LAYOUT.services}/ is linted again. These commands take no file names.
