@@ -34,8 +34,8 @@ export default tseslint.config(
   },
   {
     // The plugin this repository ships, on the services the fixtures hold (built by `pnpm install`).
-    files: ['fixtures/*/services/**/*.ts'],
     ...spec.configs.recommended,
+    files: ['fixtures/*/services/**/*.ts'],
   },
   {
     // CommonJS on purpose: the plugin's entry for `.eslintrc` loaders, and eslintrc fixtures.

@@ -93,6 +93,11 @@ export const MODULES = {
       'packages/eslint-plugin-spec/test/no-adhoc-schema-libraries.test.ts',
     ],
   },
+  // The JavaScript and TypeScript files the spec rules, init's ESLint config and its hook take.
+  'source-files': {
+    mutate: 'packages/eslint-plugin-spec/src/source-files.ts',
+    tests: ['packages/eslint-plugin-spec/test/source-files.test.ts'],
+  },
   // Generated code's layout engine and string literals, against Prettier's output.
   'codegen-layout': {
     mutate: 'packages/codegen/src/emit/doc.ts',

@@ -20,4 +20,12 @@ export { generate, type GeneratedFile } from './generate.js';
 export { scaffoldFiles, type ScaffoldFile, type ScaffoldOptions } from './emit/scaffold.js';
 /** Kept here for existing imports; every generated name is in `@specfirst/codegen/names`. */
 export { servicePortConst } from './names.js';
-export { syncOutput, outputIsCurrent, syncTarget, MANIFEST, type SyncInputs, type SyncReport } from './sync.js';
+export {
+  syncOutput,
+  outputIsCurrent,
+  outputRecord,
+  syncTarget,
+  MANIFEST,
+  type SyncInputs,
+  type SyncReport,
+} from './sync.js';

@@ -116,19 +116,41 @@ export async function syncOutput(
  * every generated file is intact and alone. Undefined when any of that cannot be shown.
  */
 export function outputIsCurrent(outDir: string, root: string, target: string): SyncReport | undefined {
+  const inputs = outputInputs(outDir, root, target);
+  if (inputs?.current !== true) return undefined;
+  const current = outputIntact(outDir, inputs.manifest);
+  return current === undefined ? undefined : fastReport(current);
+}
+
+/**
+ * What the last sync recorded, for a verdict on one generated file at a time (eslint-plugin-spec's
+ * `generated-in-sync`): whether the spec files and the generator are still those the manifest
+ * records, and the hash each file had when it was written (paths relative to the output folder).
+ * A file whose own stamp is intact and whose hash is the recorded one is what the last sync wrote,
+ * whatever happened to the other files. Undefined without a manifest for this target.
+ */
+export function outputRecord(
+  outDir: string,
+  root: string,
+  target: string,
+): { inputsCurrent: boolean; files: ReadonlyMap<string, string> } | undefined {
+  const inputs = outputInputs(outDir, root, target);
+  return inputs && { inputsCurrent: inputs.current, files: new Map(Object.entries(inputs.manifest.files)) };
+}
+
+function outputInputs(
+  outDir: string,
+  root: string,
+  target: string,
+): { manifest: Manifest; current: boolean } | undefined {
   const manifest = readManifest(outDir);
-  if (
-    !manifest ||
-    manifest.target !== target ||
-    manifest.generator !== generatorFingerprint() ||
-    Object.keys(manifest.sources).length === 0
-  )
-    return undefined;
+  if (!manifest || manifest.target !== target) return undefined;
+  if (manifest.generator !== generatorFingerprint() || Object.keys(manifest.sources).length === 0)
+    return { manifest, current: false };
   const files = Object.keys(manifest.sources).map((file) => path.join(root, ...file.split('/')));
   const now = sourceHashes({ root, files });
-  for (const [file, hash] of Object.entries(manifest.sources)) if (now[file] !== hash) return undefined;
-  const current = outputIntact(outDir, manifest);
-  return current === undefined ? undefined : fastReport(current);
+  const current = Object.entries(manifest.sources).every(([file, hash]) => now[file] === hash);
+  return { manifest, current };
 }
 
 // The checks below read synchronously: a handful of small files, and ESLint rules (which cannot

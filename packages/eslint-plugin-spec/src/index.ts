@@ -13,6 +13,7 @@ import noShadowModel from './rules/no-shadow-model.js';
 import requireControllerImplements from './rules/require-controller-implements.js';
 import validSpec from './rules/valid-spec.js';
 import { specFilesConfig } from './spec-files.js';
+import { sourceGlob } from './source-files.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   name: string;
@@ -37,6 +38,9 @@ const plugin = {
   configs: {} as Record<string, unknown>,
 };
 
+/** Every JavaScript and TypeScript file: the rules decide from the spec which are services or generated code. */
+const files = [sourceGlob()];
+
 // Computed when a config is first read (ESLint reads them at start-up, from the project folder).
 let digest: string | undefined;
 const settings = () => ({ spec: { digest: (digest ??= specDigest(process.cwd())) } });
@@ -44,10 +48,16 @@ const settings = () => ({ spec: { digest: (digest ??= specDigest(process.cwd()))
 plugin.configs = {
   /** Flat config: `export default [spec.configs.recommended]`. */
   get recommended() {
-    return { name: 'spec/recommended', plugins: { spec: plugin }, rules: recommendedRules, settings: settings() };
+    return {
+      name: 'spec/recommended',
+      files,
+      plugins: { spec: plugin },
+      rules: recommendedRules,
+      settings: settings(),
+    };
   },
   get strict() {
-    return { name: 'spec/strict', plugins: { spec: plugin }, rules: strictRules, settings: settings() };
+    return { name: 'spec/strict', files, plugins: { spec: plugin }, rules: strictRules, settings: settings() };
   },
   /** `.eslintrc`: `{ "extends": ["plugin:spec/legacy-recommended"] }`. */
   get 'legacy-recommended'() {
@@ -63,5 +73,6 @@ plugin.configs = {
 };
 
 export { irLoadCount } from './util/project.js';
+export { SOURCE_EXTENSIONS, sourceGlob } from './source-files.js';
 export { parser as specFilesParser, specFilesConfig } from './spec-files.js';
 export default plugin;

@@ -1,29 +1,32 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { MANIFEST, outputIsCurrent, readStamp, syncTarget } from '@specfirst/codegen';
+import { MANIFEST, outputRecord, readStamp, syncTarget } from '@specfirst/codegen';
 import { createRule } from '../util/create-rule.js';
 import { projectView } from '../util/project.js';
 
 type MessageIds = 'editedByHand' | 'stale' | 'notGenerated';
 
-/**
- * Whether a project's output folder is current is one answer for all its files: asked once per
- * state of the spec (the IR object) and of the manifest (its modification time), not per file.
- */
-const currentness = new Map<string, { key: unknown; mtime: number; current: boolean }>();
+type OutputRecord = ReturnType<typeof outputRecord>;
 
-function outputCurrent(root: string, outDir: string, ir: object): boolean {
+/**
+ * What the last sync recorded (codegen's manifest: whether the spec is still the one it was made
+ * from, and each file's hash) is one answer for all the files of a project: read once per state of
+ * the spec (the IR object) and of the manifest (its modification time), not per file.
+ */
+const records = new Map<string, { key: unknown; mtime: number; record: OutputRecord }>();
+
+function recordOf(root: string, outDir: string, ir: object): OutputRecord {
   let mtime = -1;
   try {
     mtime = statSync(path.join(outDir, MANIFEST)).mtimeMs;
   } catch {
     // No manifest: nothing can show the folder is current.
   }
-  const known = currentness.get(outDir);
-  if (known && known.key === ir && known.mtime === mtime) return known.current;
-  const current = mtime >= 0 && outputIsCurrent(outDir, root, syncTarget({ root, kind: 'project' })) !== undefined;
-  currentness.set(outDir, { key: ir, mtime, current });
-  return current;
+  const known = records.get(outDir);
+  if (known && known.key === ir && known.mtime === mtime) return known.record;
+  const record = mtime >= 0 ? outputRecord(outDir, root, syncTarget({ root, kind: 'project' })) : undefined;
+  records.set(outDir, { key: ir, mtime, record });
+  return record;
 }
 
 export default createRule<[], MessageIds>({
@@ -61,8 +64,13 @@ export default createRule<[], MessageIds>({
           context.report({ ...at, messageId: 'editedByHand' });
           return;
         }
+        // Intact: stale when the spec changed since the last sync, or when this file is not what
+        // that sync wrote. Another file's hand edit is that file's problem, not this one's.
         const outDir = path.join(view.root, ...view.ir.project.outputDir.split('/'));
-        if (!outputCurrent(view.root, outDir, view.ir)) context.report({ ...at, messageId: 'stale' });
+        const record = recordOf(view.root, outDir, view.ir);
+        const relative = path.relative(outDir, context.filename).split(path.sep).join('/');
+        if (record?.inputsCurrent !== true || record.files.get(relative) !== stamp.hash)
+          context.report({ ...at, messageId: 'stale' });
       },
     };
   },

@@ -138,12 +138,13 @@ implement the generated interfaces. See [AGENTS.md](AGENTS.md) for how to change
 | \`${run('sync')}\` | Regenerate \`${LAYOUT.output}/\` from the spec. |
 | \`${run('check')}\` | Check the spec, and that \`${LAYOUT.output}/\` matches it. |
 | \`${run('lint')}\` | ESLint, with eslint-plugin-spec's rules on \`${LAYOUT.services}/\`. |
-| \`${run('typecheck')}\` | \`tsc --noEmit\`, strict. |
+| \`${run('typecheck')}\` | \`tsc --noEmit\`, strict and incremental. |
 | \`${run('test')}\` | Vitest: starts the app and calls it through the generated client. |
 | \`${run('build')}\`, \`${run('start')}\` | Compile to \`dist/\`, and run the compiled service. |
 
 Commits run ESLint on the staged files and, when the spec or \`${LAYOUT.output}/\` changed,
-\`specfirst check\` and \`specfirst sync --check\` (husky and lint-staged). If the project was created
+\`specfirst check\`, \`specfirst sync --check\` and ESLint on all of \`${LAYOUT.services}/\`; and they
+type-check when code, the spec or \`${LAYOUT.output}/\` changed (husky and lint-staged). If the project was created
 without git, run \`git init\` and then \`${run('prepare')}\` to install the hook.
 
 In VS Code, open the folder and accept the recommended extensions (ESLint, YAML): spec errors show

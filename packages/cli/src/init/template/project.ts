@@ -40,6 +40,12 @@ export const GENERATED_IMPORTS = {
   [GENERATED_IMPORT_KEY]: { development: `./${LAYOUT.output}/*`, default: `./dist/${LAYOUT.output}/*` },
 } as const;
 
+/**
+ * Type-checks the project, incrementally: what tsc learnt last time is kept under node_modules/.cache,
+ * so the pre-commit hook, which runs it on every commit of code, spec or generated files, is fast.
+ */
+const TYPECHECK = 'tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/tsc/tsconfig.tsbuildinfo';
+
 export function packageJsonFile(c: ProjectContext): InitFile {
   const main = `${LAYOUT.services}/${c.service}/src/main`;
   const { overrides } = c.dependencies;
@@ -55,7 +61,7 @@ export function packageJsonFile(c: ProjectContext): InitFile {
       sync: 'specfirst sync',
       check: 'specfirst check && specfirst sync --check',
       lint: 'eslint .',
-      typecheck: 'tsc --noEmit',
+      typecheck: TYPECHECK,
       test: 'vitest run',
       // specfirst dev syncs on every spec change; tsx restarts the service when a file it imports
       // (generated/ included) changes. The screen is not cleared, so spec errors stay in sight.
@@ -121,29 +127,32 @@ export function eslintConfigFile(): InitFile {
 // eslint-plugin-spec's rules, which keep services/ on the spec (see AGENTS.md).
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
-import spec from 'eslint-plugin-spec';
+import spec, { sourceGlob } from 'eslint-plugin-spec';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   globalIgnores(['dist/', 'coverage/']),
+  // Said outright: typescript-eslint cannot guess it when one ESLint (an editor's) serves several projects.
+  { languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } } },
   {
-    files: ['**/*.{ts,mts,cts,js,mjs,cjs}'],
+    // Every JavaScript and TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx).
+    files: [sourceGlob()],
     ignores: ['${LAYOUT.output}/**'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
   },
   {
     // No ad-hoc validation schemas, no hand-made routes, controllers that implement the
-    // generated interfaces, no second definition of a spec model.
-    files: ['${LAYOUT.services}/**/*.ts'],
+    // generated interfaces, no second definition of a spec model, and ${LAYOUT.output}/ as sync wrote
+    // it. On every source file: the rules know ${LAYOUT.services}/ and ${LAYOUT.output}/ from the spec.
+    // The config carries a digest of the spec and of ${LAYOUT.output}/manifest.json, so \`eslint --cache\`
+    // forgets its results when either changes.
     extends: [spec.configs.recommended],
   },
   {
-    // ${LAYOUT.output}/ belongs to \`specfirst sync\`: the one rule there says whether it is still what sync wrote.
-    files: ['${LAYOUT.output}/**/*.{ts,js}'],
+    // ${LAYOUT.output}/ belongs to \`specfirst sync\`: only \`spec/generated-in-sync\` reports there.
+    files: ['${LAYOUT.output}/**'],
     languageOptions: { parser: tseslint.parser },
     linterOptions: { reportUnusedDisableDirectives: 'off' },
-    plugins: { spec },
-    rules: { 'spec/generated-in-sync': 'error' },
   },
   // spec-core's diagnostics on the spec files, at their line and column. Last, so its parser wins.
   spec.configs['spec-files'],
@@ -156,11 +165,25 @@ export function lintStagedConfigFile(): InitFile {
   return {
     path: 'lint-staged.config.mjs',
     contents: `// Runs on \`git commit\` (.husky/pre-commit). Each entry gets the staged files that match it.
+import { sourceGlob } from 'eslint-plugin-spec';
+
+const eslint = 'eslint --max-warnings=0 --no-warn-ignored';
+
 export default {
-  '*.{ts,mts,cts,js,mjs,cjs}': 'eslint --max-warnings=0 --no-warn-ignored',
-  // A spec change must be valid and come with what \`specfirst sync\` makes of it; ${LAYOUT.output}/ only
-  // changes through sync. Both commands read the whole project, so they take no file names.
-  '{specfirst.yaml,${LAYOUT.spec}/**/*.{yaml,yml},${LAYOUT.output}/**}': () => ['specfirst check', 'specfirst sync --check'],
+  // Every JavaScript and TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx).
+  [sourceGlob()]: eslint,
+  // A spec change must be valid and come with what \`specfirst sync\` makes of it (${LAYOUT.output}/ only
+  // changes through sync), and must not break the services: their spec rules read the whole spec, so
+  // all of ${LAYOUT.services}/ is linted again. These commands take no file names.
+  '{specfirst.yaml,${LAYOUT.spec}/**/*.{yaml,yml},${LAYOUT.output}/**}': () => [
+    'specfirst check',
+    'specfirst sync --check',
+    \`\${eslint} ${LAYOUT.services}\`,
+  ],
+  // A type error is not a lint error: the whole project is type-checked (incrementally) whenever code,
+  // the spec or generated code is staged.
+  [\`{specfirst.yaml,tsconfig.json,${LAYOUT.spec}/**,${LAYOUT.output}/**,\${sourceGlob()}}\`]: () =>
+    '${TYPECHECK}',
 };
 `,
   };
