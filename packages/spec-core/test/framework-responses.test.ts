@@ -22,7 +22,7 @@ describe('the responses the runtime sends on its own', () => {
     expect(frameworkResponsesFor(shape).map((r) => r.status)).toEqual(statuses);
   });
 
-  it('reads the shape of an IR operation: cookies are not read, the anonymous `{}` never fails', () => {
+  it('reads the shape of an IR operation: cookies are not read, a scheme beside the anonymous `{}` can still refuse', () => {
     const loc = { file: 'api.yaml', pointer: '', line: 1, column: 1 };
     const schema = { kind: 'string', nullable: false, loc } as const;
     const cookie = { name: 'session', in: 'cookie', required: true, schema, loc } as const;
@@ -32,7 +32,8 @@ describe('the responses the runtime sends on its own', () => {
     expect(statuses({ parameters: [cookie, query], security: [] })).toEqual([400, 500]);
     expect(
       statuses({ parameters: [], security: [{ schemes: [] }, { schemes: [{ scheme: 'key', scopes: [] }] }] }),
-    ).toEqual([500]);
+    ).toEqual([401, 500]);
+    expect(statuses({ parameters: [], security: [{ schemes: [] }] })).toEqual([500]);
     expect(
       statuses({
         parameters: [],
@@ -55,8 +56,9 @@ describe('the responses the runtime sends on its own', () => {
     [[['bearer']], true, 'one scheme'],
     [[['bearer', 'apiKey']], true, 'an AND of schemes'],
     [[['bearer'], ['apiKey']], true, 'an OR of schemes'],
-    [[[], ['bearer']], false, 'the anonymous alternative `{}` lets every request through'],
-    [[['bearer'], []], false, 'wherever it is listed'],
+    [[[]], false, 'only the anonymous alternative `{}`: nothing is checked'],
+    [[[], ['bearer']], true, 'optional: credentials that are sent can still be refused'],
+    [[['bearer'], []], true, 'wherever the anonymous alternative is listed'],
   ] as [string[][], boolean, string][])('isGuarded(%j) is %s (%s)', (security, guarded) => {
     expect(isGuarded(security)).toBe(guarded);
   });
@@ -104,7 +106,8 @@ ${extra}`;
     ['a path parameter', [PATH_ID, OK], ['400']],
     ['a body too', [PATH_ID, BODY, OK], ['400 413 415']],
     ['a guard', [PATH_ID, 'security: [{ key: [] }]', OK], ['400 401']],
-    ['a guard with an anonymous alternative', [PATH_ID, 'security: [{}, { key: [] }]', OK], ['400']],
+    ['a guard with an anonymous alternative', [PATH_ID, 'security: [{}, { key: [] }]', OK], ['400 401']],
+    ['only the anonymous alternative', [PATH_ID, 'security: [{}]', OK], ['400']],
     [
       'the statuses it declares itself',
       [

@@ -14,7 +14,7 @@ export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
  * Which requests get the response:
  * - `input`: operations whose input can fail to be read or validated (parameters or a body);
  * - `body`: operations that take a request body;
- * - `guarded`: operations whose security has no anonymous alternative;
+ * - `guarded`: operations whose security names a scheme (see {@link isGuarded});
  * - `every`: every operation;
  * - `no-operation`: requests that match no operation (unknown path, or a known path asked with
  *   another method), so they belong to no operation of the document.
@@ -101,11 +101,14 @@ export interface OperationShape {
 }
 
 /**
- * Authentication can fail: there are security alternatives (each a list of schemes, AND-ed) and
- * none is the anonymous `{}`, which lets every request through.
+ * Authentication can fail: some security alternative (a list of schemes, AND-ed) names a scheme.
+ * Without the anonymous `{}` alternative, the runtime answers 401 when no alternative passes. With
+ * it, a request without credentials goes through, but credentials that are sent and refused still
+ * get a 401 (an authenticator throws it rather than let a forged token pass as anonymous, as
+ * Conduit's does), so the operation can answer 401 either way.
  */
 export function isGuarded(alternatives: readonly (readonly unknown[])[]): boolean {
-  return alternatives.length > 0 && alternatives.every((schemes) => schemes.length > 0);
+  return alternatives.some((schemes) => schemes.length > 0);
 }
 
 /** The responses the runtime may send for an operation of this shape, in status order. */
