@@ -10,6 +10,8 @@ import {
   DEPTHS,
   hostileRequests,
   isDeclared,
+  noOperationStatuses,
+  templateMatches,
   leaks,
   type OpenApiDocument,
   type Service,
@@ -161,6 +163,33 @@ describe('leaks', () => {
     '{"article":{"title":"Select a bike from the shop","body":"at home (or anywhere)"}}',
   ])('lets %j pass', (text) => {
     expect(leaks(text)).toEqual([]);
+  });
+});
+
+describe('templateMatches', () => {
+  it.each([
+    ['/articles/{slug}', '/articles/feed', true],
+    ['/articles/{slug}', '/articles/feed/x', false],
+    ['/articles/{slug}', '/articles/', false],
+    ['/articles/feed', '/articles/feed', true],
+    ['/articles/feed', '/articles/other', false],
+    ['/a/{x}/c', '/a/b/c', true],
+  ])('%s takes %s: %s', (template, path, expected) => {
+    expect(templateMatches(template, path)).toBe(expected);
+  });
+});
+
+describe('noOperationStatuses', () => {
+  it('reads the 404 and 405 the framework lists in components.responses, by the names of its table', () => {
+    const base = { openapi: '3.1.0', paths: {} } as unknown as Parameters<typeof noOperationStatuses>[0];
+    expect(noOperationStatuses(base)).toEqual([]);
+    expect(
+      noOperationStatuses({
+        ...base,
+        components: { responses: { NotFound: {}, MethodNotAllowed: {}, BadRequest: {} } },
+      }),
+    ).toEqual(['404', '405']);
+    expect(noOperationStatuses({ ...base, components: { responses: { MethodNotAllowed: {} } } })).toEqual(['405']);
   });
 });
 

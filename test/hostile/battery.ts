@@ -5,6 +5,7 @@
  * which can say what fetch cannot (two headers of one name, any percent escape in the path).
  */
 import http from 'node:http';
+import { FRAMEWORK_RESPONSES, type FrameworkResponse } from '@specfirst/spec-core/framework-responses';
 import { parsePointer } from '@specfirst/spec-core/json-pointer';
 
 /* The parts of a published OpenAPI document the battery reads. */
@@ -42,7 +43,11 @@ interface Operation {
 export interface OpenApiDocument {
   servers?: { url: string }[];
   paths: Record<string, Record<string, Operation | Parameter[] | unknown>>;
-  components?: { schemas?: Record<string, Schema>; securitySchemes?: Record<string, SecurityScheme> };
+  components?: {
+    schemas?: Record<string, Schema>;
+    securitySchemes?: Record<string, SecurityScheme>;
+    responses?: Record<string, unknown>;
+  };
   security?: Record<string, string[]>[];
 }
 type SecurityScheme = { type: 'http'; scheme: string } | { type: 'apiKey'; in: string; name: string };
@@ -478,11 +483,18 @@ export function hostileRequests(service: Service): HostileRequest[] {
     }
 
     // A method the path does not declare.
-    const undeclared = ['put', 'patch', 'delete'].find((m) => !declaredMethods.includes(m));
+    // A method the path does not declare, unless another template takes the same URL with it
+    // (`PUT /articles/feed` is `PUT /articles/{slug}`).
+    const concrete = template.replace(/\{[^}]+\}/g, (m) => encodeURIComponent(service.values[m.slice(1, -1)] ?? 'x'));
+    const undeclared = ['put', 'patch', 'delete'].find(
+      (m) =>
+        !declaredMethods.includes(m) &&
+        !Object.entries(document.paths).some(
+          ([other, otherItem]) => m in otherItem && templateMatches(other, concrete),
+        ),
+    );
     if (undeclared) {
-      const path = (base + template).replace(/\{[^}]+\}/g, (m) =>
-        encodeURIComponent(service.values[m.slice(1, -1)] ?? 'x'),
-      );
+      const path = base + concrete;
       requests.push({
         service: service.name,
         operationId: `${undeclared.toUpperCase()} ${template} (undeclared method)`,
@@ -490,7 +502,7 @@ export function hostileRequests(service: Service): HostileRequest[] {
         method: undeclared.toUpperCase(),
         path,
         headers: {},
-        declared: [...new Set(declaredMethods.flatMap((m) => Object.keys((item[m] as Operation).responses)))],
+        declared: noOperationStatuses(document),
       });
     }
   }
@@ -555,6 +567,28 @@ export function leaks(text: string): string[] {
 }
 
 /** Whether the document declares the status for the operation: exactly, by its class (`4XX`) or by `default`. */
+/** Whether an OpenAPI path template (`/articles/{slug}`) takes a concrete path, a parameter standing for one segment. */
+export function templateMatches(template: string, path: string): boolean {
+  const segments = template.split('/');
+  const concrete = path.split('/');
+  return (
+    segments.length === concrete.length &&
+    segments.every((segment, i) => (/^\{[^}]+\}$/.test(segment) ? concrete[i] !== '' : segment === concrete[i]))
+  );
+}
+
+/**
+ * What a document declares for requests that match none of its operations (an unknown path, or a
+ * known path with another method): the framework's `no-operation` responses it lists in
+ * `components.responses`, under the names the framework's table gives them.
+ */
+export function noOperationStatuses(document: Document): string[] {
+  const listed = document.components?.responses ?? {};
+  return Object.values(FRAMEWORK_RESPONSES as Record<number, FrameworkResponse>)
+    .filter((response) => response.scope === 'no-operation' && Object.hasOwn(listed, response.name))
+    .map((response) => String(response.status));
+}
+
 export function isDeclared(declared: string[], status: number): boolean {
   return declared.some((d) => d === String(status) || d.toUpperCase() === `${String(status)[0]}XX` || d === 'default');
 }
