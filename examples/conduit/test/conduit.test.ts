@@ -158,6 +158,11 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
     const forbidden = await call('DELETE', `/articles/${slug}`, { token: jake });
     expect(forbidden.status).toBe(403);
     expect(forbidden.headers.get('content-type')).toContain('application/problem+json');
+    // A problem that is RealWorld's GenericErrorModel too, as spec/services.yaml declares the 403.
+    expect(forbidden.body).toMatchObject({
+      status: 403,
+      errors: { body: [expect.stringMatching(/^only the author/)] },
+    });
     expect(
       (await call('DELETE', `/articles/${slug}/comments/${comment.body.comment.id}`, { token: jake })).status,
     ).toBe(403);
@@ -181,6 +186,7 @@ describe.each(BACKENDS)('Conduit on %s', (backend) => {
     const gone = await call('GET', `/articles/${renamed.body.article.slug}`);
     expect(gone.status).toBe(404);
     expect(gone.body).toMatchObject({ status: 404, title: 'Not Found' });
+    expect(gone.body.errors).toEqual({ body: [`article ${renamed.body.article.slug} does not exist`] });
   });
 
   it('pages lists newest first and counts every match', async () => {

@@ -180,6 +180,128 @@ components:
   });
 });
 
+describe('response overrides on the RealWorld document', () => {
+  const notFound = `    operations:
+      GetArticle:
+        responses:
+          404: { description: No article has this slug, contentType: application/problem+json, body: GenericErrorModel }
+      DeleteArticleComment:
+        responses:
+          '404': GenericErrorModel
+          403: null
+`;
+
+  it.each([
+    ['GetArticle', [200, 404, 422]],
+    ['DeleteArticleComment', [204, 401, 403, 404, 422]],
+  ])("add what the implementation sends to %s, in status order, beside the document's own", (id, statuses) => {
+    const { result, operation } = conduitProject(notFound);
+    expect(result.diagnostics).toEqual([]);
+    expect(operation(id).responses.map((r) => r.status)).toEqual(statuses);
+  });
+
+  it('read each response as a REST file does: description, body (a model of the document), content type', () => {
+    const { result, operation, services } = conduitProject(notFound);
+    expect(result.diagnostics).toEqual([]);
+    const declared = operation('GetArticle').responses.find((r) => r.status === 404)!;
+    expect(declared).toMatchObject({
+      description: 'No article has this slug',
+      contentType: 'application/problem+json',
+      schema: { kind: 'ref', model: 'GenericErrorModel' },
+      headers: [],
+      loc: { file: 'spec/services.yaml', line: lineOf(services, '404:') },
+    });
+    expect((declared.schema as { target: unknown }).target).toMatchObject({ file: 'spec/conduit/openapi.yml' });
+    const short = operation('DeleteArticleComment').responses;
+    expect(short.find((r) => r.status === 404)).toMatchObject({
+      description: 'Not Found',
+      contentType: 'application/json',
+      schema: { kind: 'ref', model: 'GenericErrorModel' },
+    });
+    expect(short.find((r) => r.status === 403)).toEqual({
+      status: 403,
+      description: 'Forbidden',
+      headers: [],
+      loc: expect.objectContaining({ file: 'spec/services.yaml' }),
+    });
+  });
+
+  it('change nothing else, and combine with a security override', () => {
+    const plain = conduitProject('');
+    const both = conduitProject(
+      '    operations:\n      GetArticle:\n        security: [{}, {Token: []}]\n        responses: { 404: GenericErrorModel }\n',
+    );
+    expect(both.result.diagnostics).toEqual([]);
+    expect(both.operation('GetArticle').security).toEqual(ANONYMOUS_OR_TOKEN);
+    const { responses, security: _s, ...rest } = both.operation('GetArticle');
+    const { responses: before, security: _b, ...restBefore } = plain.operation('GetArticle');
+    expect(rest).toEqual(restBefore);
+    expect(responses.filter((r) => r.status !== 404)).toEqual(before);
+  });
+});
+
+describe('response override diagnostics', () => {
+  it('SF2001: a body naming no model of the document or the project, at the name, with the closest one', () => {
+    const loaded = conduitProject(
+      '    operations:\n      GetArticle:\n        responses:\n          404: { body: GenericErrorModle }\n',
+    );
+    const d = only(loaded.result.diagnostics);
+    expect(d).toMatchObject({
+      code: 'SF2001',
+      file: 'spec/services.yaml',
+      ...position(loaded.services, '404:', 'GenericErrorModle'),
+      message: 'unknown model `GenericErrorModle`',
+      hint: 'did you mean `GenericErrorModel`?',
+    });
+  });
+
+  it('SF4010: a status the document already declares, at the status, pointing at the declaration, and the document wins', () => {
+    const loaded = conduitProject(
+      '    operations:\n      GetArticle:\n        responses:\n          422: { description: Nope }\n          404: GenericErrorModel\n',
+    );
+    const d = only(loaded.result.diagnostics);
+    expect(d).toMatchObject({
+      code: 'SF4010',
+      severity: 'error',
+      file: 'spec/services.yaml',
+      ...position(loaded.services, '422:', '422'),
+      message: 'the override of `GetArticle` declares response 422, which `spec/conduit/openapi.yml` declares already',
+      hint: "an override can only add the responses a document leaves out: remove `422` here (the document's response stays)",
+    });
+    expect(d.related?.[0]).toMatchObject({ file: 'spec/conduit/openapi.yml', message: 'declared here' });
+    const responses = loaded.operation('GetArticle').responses;
+    expect(responses.map((r) => r.status)).toEqual([200, 404, 422]);
+    expect(responses.find((r) => r.status === 422)!.description).toBe('Unexpected error');
+  });
+
+  it.each(['4XX', '600', '99', 'notfound'])(
+    'SF1204: status `%s` is reported at its key, and adds nothing',
+    (status) => {
+      const loaded = conduitProject(
+        `    operations:\n      GetArticle:\n        responses:\n          '${status}': GenericErrorModel\n`,
+      );
+      const d = only(loaded.result.diagnostics);
+      expect(d).toMatchObject({
+        code: 'SF1204',
+        file: 'spec/services.yaml',
+        ...position(loaded.services, `'${status}':`),
+        hint: 'expected an HTTP status code (100–599) or `default`',
+      });
+      expect(loaded.operation('GetArticle').responses.map((r) => r.status)).toEqual([200, 422]);
+    },
+  );
+
+  it('an override with neither `security` nor `responses` is a schema error at the operation', () => {
+    const loaded = conduitProject('    operations:\n      GetArticle: {}\n');
+    const d = only(loaded.result.diagnostics);
+    expect(d).toMatchObject({
+      code: 'SF1202',
+      file: 'spec/services.yaml',
+      line: lineOf(loaded.services, 'GetArticle:'),
+    });
+  });
+});
+
 describe('operation override diagnostics', () => {
   it('SF4007: an unknown operationId, at its key, with the closest operationId', () => {
     const loaded = conduitProject('    operations:\n      GetArticel:\n        security: [{}, {Token: []}]\n');
@@ -274,7 +396,7 @@ describe('operation override diagnostics', () => {
     expect(loaded.operation('GetArticles').security).toEqual([]);
   });
 
-  it('only `security` can be overridden for now: another key is unknown, with a suggestion', () => {
+  it('another key is unknown, with a suggestion', () => {
     const loaded = conduitProject('    operations:\n      GetArticles:\n        security: []\n        securty: []\n');
     const d = only(loaded.result.diagnostics);
     expect(d).toMatchObject({
@@ -287,7 +409,7 @@ describe('operation override diagnostics', () => {
 });
 
 describe('the services.yaml JSON Schema', () => {
-  it('offers `operations.<operationId>.security` to editors, with hover text', () => {
+  it('offers `operations.<operationId>.security` and `.responses` to editors, with hover text', () => {
     const schema = JSON.parse(readFileSync(path.join(SCHEMAS_DIR, 'services.schema.json'), 'utf8')) as {
       $defs: Record<
         string,
@@ -297,7 +419,7 @@ describe('the services.yaml JSON Schema', () => {
     const operations = schema.$defs.service!.properties.operations!;
     expect(operations.description).toContain('operationId');
     expect(operations.additionalProperties?.$ref).toBe('#/$defs/operationOverride');
-    expect(Object.keys(schema.$defs.operationOverride!.properties)).toEqual(['security']);
+    expect(Object.keys(schema.$defs.operationOverride!.properties)).toEqual(['security', 'responses']);
     expect(schema.$defs.operationOverride!.properties.security!.description).toContain(
       '`{}`: anonymous access allowed',
     );

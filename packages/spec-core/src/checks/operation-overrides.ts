@@ -4,13 +4,15 @@
  * published, yet may leave things out that generated code needs, e.g. operations whose
  * authentication is optional only in prose. The override states it in the spec instead.
  *
- * Only `security` can be overridden for now; each operation's override is a mapping so that more
- * keys can join it later without changing the shape.
+ * An override can replace `security` and add `responses` the implementation sends (a 404 for an
+ * unknown id) that the document leaves out, so that the published document, the reply helpers and
+ * the response validators know them. It cannot replace a response the document declares.
  */
-import type { BuildContext } from '../load/context.js';
+import { type BuildContext, specfirstDialect } from '../load/context.js';
 import type { IROperation, IRSecurityRequirement } from '../ir/ir.js';
-import { diagnosticAt } from '../diagnostics/location.js';
-import type { RestDescription } from '../formats/common/http.js';
+import { diagnosticAt, relatedAt } from '../diagnostics/location.js';
+import { type RestDescription, sortResponses } from '../formats/common/http.js';
+import { readResponses } from '../formats/specfirst/rest.js';
 import { isRecord } from '../util/records.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { joinPointer } from '../util/json-pointer.js';
@@ -66,7 +68,48 @@ export function applyOperationOverrides(
         schemeNames,
         documentFile,
       );
+    if (raw.responses !== undefined)
+      addResponses(ctx, overrides.source, joinPointer(pointer, 'responses'), raw.responses, op, documentFile);
   }
+}
+
+/**
+ * Adds the responses the document leaves out, read as a REST file's are: a body names a model of
+ * the project or of the document (its `components/schemas`), checked with every other reference.
+ * A status the document declares already is reported and the document's response kept: an
+ * override states what a document leaves out, it does not rewrite what the document says.
+ */
+function addResponses(
+  ctx: BuildContext,
+  source: SourceFile,
+  pointer: string,
+  raw: unknown,
+  op: IROperation,
+  documentFile: string,
+): void {
+  if (!isRecord(raw)) return; // reported by the schema check
+  const added = readResponses({ dialect: specfirstDialect(ctx), diagnostics: ctx.diagnostics }, source, pointer, raw);
+  for (const response of added) {
+    const declared = op.responses.find((r) => String(r.status) === String(response.status));
+    if (!declared) {
+      op.responses.push(response);
+      continue;
+    }
+    ctx.diagnostics.push(
+      diagnosticAt(
+        source,
+        joinPointer(pointer, String(response.status)),
+        {
+          code: 'SF4010',
+          message: `the override of \`${op.operationId}\` declares response ${response.status}, which \`${documentFile}\` declares already`,
+          hint: `an override can only add the responses a document leaves out: remove \`${response.status}\` here (the document's response stays)`,
+          related: [relatedAt(declared.loc, 'declared here')],
+        },
+        'key',
+      ),
+    );
+  }
+  sortResponses(op.responses);
 }
 
 /**

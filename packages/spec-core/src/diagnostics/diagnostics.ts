@@ -74,6 +74,7 @@ export const DIAGNOSTIC_CODES = {
   SF4007: 'override of an unknown operation',
   SF4008: 'unknown security scheme in an override',
   SF4009: 'operation overrides without an OpenAPI document',
+  SF4010: 'override of a response the document declares',
 
   SF5001: 'unknown topic',
   SF5002: 'unknown task',

@@ -9,12 +9,13 @@ export function errorBody(...messages: string[]): GenericErrorModel {
 
 /*
  * The RealWorld document declares no 403 or 404 responses, although its API answers both
- * (https://realworld-docs.netlify.app/specifications/backend/error-handling/). They are thrown as
- * RFC 9457 problems, the framework's channel for statuses outside an operation's declared ones,
- * as it does for 401.
+ * (https://realworld-docs.netlify.app/specifications/backend/error-handling/). spec/services.yaml
+ * adds them to the operations that send them (`operations.<id>.responses`), as RFC 9457 problems
+ * whose body is also a `GenericErrorModel`: `errors.body` repeats the detail, so a RealWorld
+ * client reads them as it reads a 422, and the published document describes them truthfully.
  */
 export function notFound(what: string): HttpProblem {
-  return new HttpProblem(404, 'Not Found', { detail: `${what} does not exist` });
+  return problem(404, 'Not Found', `${what} does not exist`);
 }
 
 /**
@@ -27,7 +28,12 @@ export function unauthorized(detail: string): HttpProblem {
 }
 
 export function forbidden(detail: string): HttpProblem {
-  return new HttpProblem(403, 'Forbidden', { detail });
+  return problem(403, 'Forbidden', detail);
+}
+
+/** A problem that is a `GenericErrorModel` too, as spec/services.yaml declares the 403 and 404. */
+function problem(status: 403 | 404, title: string, detail: string): HttpProblem {
+  return new HttpProblem(status, title, { detail, extensions: { ...errorBody(detail) } });
 }
 
 /** `value`, or a 404 problem naming `what` when it does not exist (any more). */

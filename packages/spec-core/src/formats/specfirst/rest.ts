@@ -168,7 +168,17 @@ function readParameters(convert: ConvertContext, source: SourceFile, opPointer: 
   return parameters;
 }
 
-function readResponses(convert: ConvertContext, source: SourceFile, pointer: string, raw: unknown): IRResponse[] {
+/**
+ * The responses of a REST file's operation (status → model name, `null`, or a mapping). Also reads
+ * the `responses` of an operation override in services.yaml, which are written the same way.
+ * Keys that are no status are skipped: the schema check reports them.
+ */
+export function readResponses(
+  convert: ConvertContext,
+  source: SourceFile,
+  pointer: string,
+  raw: unknown,
+): IRResponse[] {
   const responses: IRResponse[] = [];
   if (!isRecord(raw)) return responses;
   for (const [status, value] of Object.entries(raw)) {
