@@ -189,8 +189,18 @@ export default {
   };
 }
 
+/**
+ * The hook runs lint-staged's tasks one after another (`--concurrent false`): lint, then the type
+ * check. Run side by side, the first to fail stops the other, so a type error could hide the lint
+ * report of the same commit; in series the lint report comes first and the type check only runs
+ * once lint passes.
+ */
 export function huskyFile(manager: PackageManager): InitFile {
-  return { path: '.husky/pre-commit', contents: `${execCommand(manager)} lint-staged\n`, mode: 0o755 };
+  return {
+    path: '.husky/pre-commit',
+    contents: `${execCommand(manager)} lint-staged --concurrent false\n`,
+    mode: 0o755,
+  };
 }
 
 export function vitestConfigFile(): InitFile {
