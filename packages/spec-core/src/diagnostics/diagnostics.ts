@@ -85,6 +85,9 @@ export const DIAGNOSTIC_CODES = {
   SF6002: 'remote $ref refused',
   SF6003: 'unresolvable $ref',
   SF6004: 'not an OpenAPI document',
+  SF6005: 'value not allowed by the OpenAPI schema',
+  SF6006: 'unknown key in an OpenAPI document',
+  SF6007: 'missing required key in an OpenAPI document',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

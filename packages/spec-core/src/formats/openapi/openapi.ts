@@ -24,6 +24,8 @@ import type {
   IRTag,
 } from '../../ir/ir.js';
 import { diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import { validateOpenApiDocument } from '../../load/openapi-validate.js';
 import {
   methodIdentifierFor,
   modelNameForFile,
@@ -130,8 +132,27 @@ export function* importOpenApi(
 ): Loader<OpenApiImport | undefined> {
   const version = openApiVersion(ctx, source);
   if (version === undefined) return undefined;
+  const structural = validateOpenApiDocument(version, source);
   const files = yield* loadReferencedFiles(ctx, source);
-  return new OpenApiImporter(ctx, source, files, service, version).run();
+  const before = ctx.diagnostics.length;
+  const result = new OpenApiImporter(ctx, source, files, service, version).run();
+  ctx.diagnostics.push(...withoutImporterDuplicates(structural, ctx.diagnostics.slice(before)));
+  return result;
+}
+
+/**
+ * The importer's own diagnostic says more (with its own code and hint) than the schema's about the
+ * same node: a schema error at a node the importer reported on, or above it, is left out.
+ */
+function withoutImporterDuplicates(structural: Diagnostic[], imported: Diagnostic[]): Diagnostic[] {
+  const covers = (schemaError: string, importer: string): boolean =>
+    importer === schemaError || importer.startsWith(`${schemaError}/`);
+  return structural.filter(
+    (d) =>
+      !imported.some(
+        (r) => r.file === d.file && r.pointer !== undefined && d.pointer !== undefined && covers(d.pointer, r.pointer),
+      ),
+  );
 }
 
 /** Loads every file reachable through `$ref`s, refusing remote ones and those outside the root. */
