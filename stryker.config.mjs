@@ -72,6 +72,11 @@ export const MODULES = {
     mutate: 'packages/spec-core/src/formats/openapi/openapi.ts',
     tests: ['packages/spec-core/test/openapi-import.test.ts', 'packages/spec-core/test/openapi-documents.test.ts'],
   },
+  // The check of imported documents against the official OpenAPI schemas: one diagnostic per place.
+  'openapi-validate': {
+    mutate: 'packages/spec-core/src/load/openapi-validate.ts',
+    tests: ['packages/spec-core/test/openapi-validate.test.ts', 'packages/spec-core/test/invalid-fixtures.test.ts'],
+  },
   'no-adhoc-schema': {
     mutate: 'packages/eslint-plugin-spec/src/rules/no-adhoc-schema.ts',
     tests: [

@@ -27,7 +27,7 @@ import { diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { validateOpenApiDocument } from '../../load/openapi-validate.js';
 import {
-  methodIdentifierFor,
+  importedMethodIdentifiers,
   modelNameForFile,
   toFileName,
   toPascalCase,
@@ -311,6 +311,8 @@ class OpenApiImporter {
       }
     }
 
+    const identifiers = importedMethodIdentifiers(operations.map((op) => op.operationId));
+    operations.forEach((op, i) => (op.identifier = identifiers[i] ?? op.identifier));
     const tags = this.buildTags(operations, tagDescriptions);
     const result: OpenApiImport = {
       version: this.version,
@@ -520,7 +522,8 @@ class OpenApiImporter {
       typeof raw.operationId === 'string' && raw.operationId !== ''
         ? raw.operationId
         : derivedOperationId(method, pathTemplate);
-    const identifier = methodIdentifierFor(operationId);
+    // A provisional name: run() gives every operation of the document its final one.
+    const identifier = importedMethodIdentifiers([operationId])[0];
     const loc = irLoc(source, pointer);
     if (identifier === undefined) {
       report(
