@@ -71,7 +71,7 @@ const isAtOrUnder = (pointer: string, base: string): boolean => pointer === base
  * (the branch that matched furthest); when no branch got past the value itself, by the combinator
  * alone. Enum errors at one place merge into one. `if` errors only wrap their `then`/`else` errors.
  */
-export function collapseBranches(errors: readonly ErrorObject[]): Problem[] {
+function collapseBranches(errors: readonly ErrorObject[]): Problem[] {
   const out: Problem[] = [];
   for (const error of errors) {
     // `if` wraps its `then`/`else` errors; `propertyNames` wraps the error that names the key.
@@ -87,7 +87,8 @@ export function collapseBranches(errors: readonly ErrorObject[]): Problem[] {
     // "Missing `$ref`" is the Reference Object branch, which is never what the author wrote.
     const meant = spliced.filter((p) => !isMissingRef(p.error));
     const run = meant.length > 0 ? meant : spliced;
-    const deepest = Math.max(-1, ...run.map((p) => depth(p.error.instancePath)));
+    // A fold, not Math.max(...): a hostile document can give more errors than a call has arguments.
+    const deepest = run.reduce((max, p) => Math.max(max, depth(p.error.instancePath)), -1);
     if (deepest > depth(at) || (meant.length > 0 && meant.length < spliced.length))
       out.push(...run.filter((p) => depth(p.error.instancePath) === deepest));
     else out.push({ error, branches: run.flatMap((p) => p.branches ?? [p.error]) });
