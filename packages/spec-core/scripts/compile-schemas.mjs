@@ -81,7 +81,7 @@ function openApi30Schema(schema) {
  * object"), so `#meta` here is a small dialect of its own that checks every `type` and recurses
  * through every subschema keyword: `type: strin` is caught in 3.1 as it is in 3.0.
  */
-export function openApi31Schema(schema) {
+function openApi31Schema(schema) {
   const copy = JSON.parse(JSON.stringify(schema));
   expect(JSON.stringify(copy.$defs.server.properties.url) === '{"$ref":"#/$defs/uri"}', 'server URLs');
   expect(JSON.stringify(copy.$defs.license.oneOf) === '[{"required":["identifier"]},{"required":["url"]}]', 'licenses');
