@@ -145,7 +145,7 @@ export function methodIdentifierFor(operationId: string): string | undefined {
 }
 
 /** `get-user` → `getUser` (an operationId that already is one is kept); undefined when no letter leads. */
-function methodNameOf(operationId: string): string | undefined {
+export function methodNameOf(operationId: string): string | undefined {
   const id = /^[a-z][A-Za-z0-9]*$/.test(operationId) ? operationId : toCamelCase(operationId);
   return id === '' || !/^[a-z]/.test(id) ? undefined : id;
 }

@@ -28,6 +28,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { validateOpenApiDocument } from '../../load/openapi-validate.js';
 import {
   importedMethodIdentifiers,
+  methodNameOf,
   modelNameForFile,
   toFileName,
   toPascalCase,
@@ -523,7 +524,7 @@ class OpenApiImporter {
         ? raw.operationId
         : derivedOperationId(method, pathTemplate);
     // A provisional name: run() gives every operation of the document its final one.
-    const identifier = importedMethodIdentifiers([operationId])[0];
+    const identifier = methodNameOf(operationId);
     const loc = irLoc(source, pointer);
     if (identifier === undefined) {
       report(
