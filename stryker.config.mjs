@@ -38,7 +38,7 @@ export const MODULES = {
     mutate: 'packages/spec-core/src/http/framework-responses.ts',
     tests: ['packages/spec-core/test/framework-responses.test.ts', 'packages/codegen/test/openapi.test.ts'],
   },
-  // SF6005, the advice `specfirst check` gives about an imported document's responses.
+  // SF6008, the advice `specfirst check` gives about an imported document's responses.
   'framework-responses-check': {
     mutate: 'packages/spec-core/src/checks/framework-responses.ts',
     tests: ['packages/spec-core/test/framework-responses.test.ts'],
@@ -85,6 +85,11 @@ export const MODULES = {
   openapi: {
     mutate: 'packages/spec-core/src/formats/openapi/openapi.ts',
     tests: ['packages/spec-core/test/openapi-import.test.ts', 'packages/spec-core/test/openapi-documents.test.ts'],
+  },
+  // The check of imported documents against the official OpenAPI schemas: one diagnostic per place.
+  'openapi-validate': {
+    mutate: 'packages/spec-core/src/load/openapi-validate.ts',
+    tests: ['packages/spec-core/test/openapi-validate.test.ts', 'packages/spec-core/test/invalid-fixtures.test.ts'],
   },
   'no-adhoc-schema': {
     mutate: 'packages/eslint-plugin-spec/src/rules/no-adhoc-schema.ts',

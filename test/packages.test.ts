@@ -20,7 +20,14 @@ const BUILD = ['dist/**/*.js', 'dist/**/*.d.ts'];
 const EXPECTED: Record<string, { files: string[]; optional?: string[] }> = {
   '@specfirst/spec-core': {
     // The JSON Schemas are for editors; dist/ loads the precompiled validators from src/generated/.
-    files: [...EVERY_PACKAGE, ...BUILD, 'schemas/*.schema.json', 'src/generated/schema-validators.cjs'],
+    files: [
+      ...EVERY_PACKAGE,
+      ...BUILD,
+      'schemas/*.schema.json',
+      'src/generated/schema-validators.cjs',
+      'src/generated/openapi30-validator.cjs',
+      'src/generated/openapi31-validator.cjs',
+    ],
   },
   '@specfirst/runtime': { files: [...EVERY_PACKAGE, ...BUILD] },
   '@specfirst/codegen': { files: [...EVERY_PACKAGE, ...BUILD] },

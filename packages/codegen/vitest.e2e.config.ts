@@ -5,7 +5,12 @@ import { defineProject } from 'vitest/config';
  * (minutes on two cores), so they are a project of their own: `pnpm test:e2e` runs them and the
  * other e2e projects, `pnpm test:unit` everything else; `pnpm test` runs both.
  */
-export const E2E_TESTS = ['test/shop-http.test.ts', 'test/edge-http.test.ts', 'test/generated-code.test.ts'];
+export const E2E_TESTS = [
+  'test/shop-http.test.ts',
+  'test/edge-http.test.ts',
+  'test/generated-code.test.ts',
+  'test/reserved-names-http.test.ts',
+];
 
 export default defineProject({
   // As in vitest.config.ts: the generated apps import OpenAPI documents with `"__proto__"` keys.

@@ -4,12 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand } from './commands/check.js';
-import { devCommand } from './commands/dev.js';
 import { graphCommand } from './commands/graph.js';
-import { initCommand, type InitOptions } from './commands/init.js';
+import type { InitOptions } from './commands/init.js';
 import { irCommand } from './commands/ir.js';
-import { scaffoldCommand, type ScaffoldOptions } from './commands/scaffold.js';
-import { syncCommand, type SyncOptions } from './commands/sync.js';
+import type { ScaffoldOptions } from './commands/scaffold.js';
+import type { SyncOptions } from './commands/sync.js';
 import { GRAPH_FORMATS, type GraphFormat } from './graph-output.js';
 import { type Output, processOutput } from './output.js';
 
@@ -27,6 +26,10 @@ function formatOption<const F extends string>(choices: readonly [F, ...F[]]): Op
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
+/**
+ * The commands that generate code (sync, scaffold, init) and `dev` are imported when they run:
+ * loading @specfirst/codegen took about a fifth of a one-shot `specfirst check`.
+ */
 export function buildProgram(out: Output, setExit: (code: number) => void): Command {
   const program = new Command('specfirst')
     .description('Spec-first APIs for TypeScript: check the spec, generate code, keep services on it.')
@@ -74,7 +77,9 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .option('--check', 'write nothing; exit 1 and name the files when the output is stale or was edited', false)
     .option('-w, --watch', 'sync again whenever a spec file changes (with --format json: one line per run)', false)
     .addOption(formatOption(['text', 'json']))
-    .action(async (target: string, options: SyncOptions) => setExit(await syncCommand(target, options, out)));
+    .action(async (target: string, options: SyncOptions) =>
+      setExit(await (await import('./commands/sync.js')).syncCommand(target, options, out)),
+    );
 
   program
     .command('dev')
@@ -86,7 +91,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .option('-p, --project <path>', 'project folder; the command runs in it', '.')
     .usage('[options] -- <command...>')
     .action(async (command: string[], options: { project: string }) =>
-      setExit(await devCommand(options.project, command, out)),
+      setExit(await (await import('./commands/dev.js')).devCommand(options.project, command, out)),
     );
 
   program
@@ -96,7 +101,7 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .option('-p, --project <path>', 'project folder', '.')
     .addOption(formatOption(['text', 'json']))
     .action(async (service: string | undefined, options: ScaffoldOptions) =>
-      setExit(await scaffoldCommand(service, options, out)),
+      setExit(await (await import('./commands/scaffold.js')).scaffoldCommand(service, options, out)),
     );
 
   program
@@ -117,7 +122,9 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .option('--no-git', 'do not run git init, nor make the first commit')
     .option('-y, --yes', 'never ask: take the default of every choice not given', false)
     .addOption(formatOption(['text', 'json']))
-    .action(async (dir: string, options: InitOptions) => setExit(await initCommand(dir, options, out)));
+    .action(async (dir: string, options: InitOptions) =>
+      setExit(await (await import('./commands/init.js')).initCommand(dir, options, out)),
+    );
 
   return program;
 }

@@ -28,7 +28,7 @@ describe('specfirst check', () => {
     expect(code).toBe(0);
   });
 
-  it('warns (SF6005) at each operation of an imported document that leaves out a response the runtime sends', () => {
+  it('warns (SF6008) at each operation of an imported document that leaves out a response the runtime sends', () => {
     const file = path.join(temp, 'silent.yaml');
     writeFileSync(
       file,
@@ -62,8 +62,8 @@ components:
     const { code, stdout } = run(['check', file]);
     const lines = stdout.split('\n');
     // listNotes is public without input, getNote declares 4XX: only addNote is named.
-    expect(lines.filter((line) => line.includes('SF6005'))).toEqual([
-      `${path.relative(REPO, file)}:6:5  warning  SF6005  \`POST /notes\` (\`addNote\`) declares no response for 400 (a parameter or the body is not valid), 401 (credentials are missing or refused), 413 (the body is too large), 415 (the body is in another media type), which the SpecFirst runtime sends`,
+    expect(lines.filter((line) => line.includes('SF6008'))).toEqual([
+      `${path.relative(REPO, file)}:6:5  warning  SF6008  \`POST /notes\` (\`addNote\`) declares no response for 400 (a parameter or the body is not valid), 401 (credentials are missing or refused), 413 (the body is too large), 415 (the body is in another media type), which the SpecFirst runtime sends`,
     ]);
     expect(stdout).toContain(
       "  hint: declare `'400'`, `'401'`, `'413'`, `'415'` with an `application/problem+json` body, or a `4XX` response; the OpenAPI document `specfirst sync` publishes for `silent` declares them already",

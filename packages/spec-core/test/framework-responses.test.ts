@@ -71,7 +71,7 @@ describe('the responses the runtime sends on its own', () => {
   });
 });
 
-describe('SF6005: an imported operation that leaves out a response the runtime sends', () => {
+describe('SF6008: an imported operation that leaves out a response the runtime sends', () => {
   /** The operation `op` of a document, `get /x`, with the given fields. */
   function warningsFor(operation: string, extra = ''): string[] {
     const text = `openapi: 3.1.0
@@ -93,7 +93,7 @@ ${extra}`;
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const advice = checkFrameworkResponses(ir);
     for (const d of advice) {
-      expect(d).toMatchObject({ code: 'SF6005', severity: 'warning', file: 'api.yaml', line: lineOf(text, 'post:') });
+      expect(d).toMatchObject({ code: 'SF6008', severity: 'warning', file: 'api.yaml', line: lineOf(text, 'post:') });
       expect(d.message).toContain('`POST /x/{id}` (`op`)');
     }
     return advice.map((d) => (d.message.match(/\b[45]\d\d\b/g) ?? []).join(' '));

@@ -8,7 +8,7 @@ import { FIXTURES, tempProject } from './helpers.js';
 const codes = (target: string): string[] => loadProjectSync(target, { cache: false }).diagnostics.map((d) => d.code);
 
 const openapi = (paths: string, components = ''): string =>
-  `openapi: 3.1.0\ninfo: { title: T, version: '1' }\npaths:\n${paths}\ncomponents:\n  schemas:\n${components}`;
+  `openapi: 3.1.0\ninfo: { title: T, version: '1' }\npaths:\n${paths}\n${components === '' ? '' : `components:\n  schemas:\n${components}`}`;
 
 describe('symbolic links', () => {
   it('never lead the loader to a file outside the project root', () => {
@@ -69,7 +69,8 @@ describe('odd but harmless input', () => {
       ),
     });
     const { diagnostics, ir } = loadProjectSync(path.join(dir, 'api.yaml'), { cache: false });
-    expect(diagnostics.map((d) => d.code)).toEqual(['SF6003']);
+    // `Off%100` breaks OpenAPI's rule for component names (SF6005), but is still read as a name.
+    expect(diagnostics.map((d) => d.code)).toEqual(['SF6003', 'SF6005']);
     expect(ir.models.find((m) => m.name === 'Off%100')).toMatchObject({ identifier: 'Off100' });
   });
 

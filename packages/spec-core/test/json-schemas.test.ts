@@ -101,4 +101,15 @@ describe('the precompiled validators', () => {
     const committed = readFileSync(new URL('../src/generated/schema-validators.cjs', import.meta.url), 'utf8');
     expect(committed === compileSchemas()).toBe(true);
   });
+
+  it('of the official OpenAPI schemas are in step with the package they come from (same command)', async () => {
+    // @ts-expect-error: a plain .mjs script without type declarations
+    const { compileOpenApiSchemas } = (await import('../scripts/compile-schemas.mjs')) as {
+      compileOpenApiSchemas: () => Record<string, string>;
+    };
+    const compiled = compileOpenApiSchemas();
+    expect(Object.keys(compiled).sort()).toEqual(['openapi30-validator.cjs', 'openapi31-validator.cjs']);
+    for (const [file, code] of Object.entries(compiled))
+      expect(readFileSync(new URL(`../src/generated/${file}`, import.meta.url), 'utf8') === code, file).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { didYouMean, isIdentifier, toCamelCase, toFileName, toPascalCase } from '../src/index.js';
+import { firstFreeName, importedMethodIdentifiers, methodIdentifierFor } from '../src/util/names.js';
 
 describe('name conversions', () => {
   it.each([
@@ -27,5 +28,39 @@ describe('name conversions', () => {
     expect(didYouMean('getUser', ['getUserById', 'listUsers'], 'operation')).toBe('did you mean `getUserById`?');
     expect(didYouMean('zzz', ['User', 'Order'], 'model')).toBe('known models: `Order`, `User`');
     expect(didYouMean('x', [], 'model')).toBe('no model is defined');
+  });
+});
+
+describe('method names of imported operations', () => {
+  it.each<[string, string[], (string | undefined)[]]>([
+    ['safe names are kept', ['getUser', 'list-pets'], ['getUser', 'listPets']],
+    ['a reserved word takes the first free number', ['delete', 'new', 'default'], ['delete2', 'new2', 'default2']],
+    [
+      'a member of every object takes one too',
+      ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'],
+      ['constructor2', 'toString2', 'hasOwnProperty2', 'valueOf2', 'isPrototypeOf2'],
+    ],
+    ['a number a safe name holds is skipped, wherever it comes', ['delete', 'delete2'], ['delete3', 'delete2']],
+    ['two that camel-case alike are numbered in order', ['delete', 'Delete'], ['delete2', 'delete3']],
+    ['`__proto__` camel-cases to a safe name', ['__proto__'], ['proto']],
+    ['no leading letter: no name', ['123', ''], [undefined, undefined]],
+  ])('%s', (_case, operationIds, expected) => {
+    expect(importedMethodIdentifiers(operationIds)).toEqual(expected);
+  });
+
+  it('our own format still refuses members of every object, and keeps reserved words', () => {
+    expect(['constructor', 'toString', 'isPrototypeOf', 'delete', 'new'].map(methodIdentifierFor)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      'delete',
+      'new',
+    ]);
+  });
+
+  it('firstFreeName numbers from 2 upwards, and keeps a free name', () => {
+    const taken = new Set(['User', 'User2']);
+    expect(firstFreeName('User', (n) => taken.has(n))).toBe('User3');
+    expect(firstFreeName('Pet', (n) => taken.has(n))).toBe('Pet');
   });
 });

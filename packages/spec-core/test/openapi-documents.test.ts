@@ -19,6 +19,15 @@ function said(d: Diagnostic): string {
   return `${d.code} ${d.file}:${d.line} ${d.message}`;
 }
 
+/**
+ * The diagnostics of the importer itself. Documents of the tests that use this are malformed on
+ * purpose, to show what the importer makes of them; the check against the official schema reports
+ * them as well (SF6005–SF6007, tested in openapi-validate.test.ts).
+ */
+function fromImporter(result: ReturnType<typeof load>): Diagnostic[] {
+  return result.diagnostics.filter((d) => !['SF6005', 'SF6006', 'SF6007'].includes(d.code));
+}
+
 const HEAD = "openapi: 3.1.0\ninfo: { title: T, version: '1' }\n";
 
 /** A document with one `get /a` whose 200 response has `schema`, plus `components`. */
@@ -312,7 +321,7 @@ describe('schemas reached through $refs', () => {
     ],
   ])('%s', (_case, files, schema) => {
     const result = load(files);
-    expect(result.diagnostics).toEqual([]);
+    expect(fromImporter(result)).toEqual([]);
     expect(operation(result, 'getA').responses[0]!.schema).toMatchObject(schema as object);
   });
 
@@ -449,10 +458,10 @@ describe('operations', () => {
 
   it('derives missing operationIds, keeps summaries and deprecation, and refuses one that cannot be a method', () => {
     const result = load({ 'api.yaml': doc });
-    expect(result.diagnostics.map(said)).toEqual([
+    expect(fromImporter(result).map(said)).toEqual([
       `SF2005 api.yaml:${lineOf(doc, '42put')} operationId \`42put\` cannot become a method name`,
     ]);
-    expect(result.diagnostics[0]!.hint).toBe('use letters and digits, starting with a letter, e.g. `getUser`');
+    expect(fromImporter(result)[0]!.hint).toBe('use letters and digits, starting with a letter, e.g. `getUser`');
     const service = onlyService(result);
     expect(
       service.operations.map((o) => `${o.method} ${o.operationId} ${o.identifier} ${o.tag} ${o.deprecated}`),
@@ -531,7 +540,7 @@ components:
     Limit: { name: limit, in: query, required: true, schema: { type: integer } }
 `;
     const result = load({ 'api.yaml': text });
-    expect(result.diagnostics).toEqual([]);
+    expect(fromImporter(result)).toEqual([]);
     const params = operation(result, 'getA').parameters;
     expect(params.map((p) => `${p.in}:${p.name}:${p.schema.kind}:${p.required}`)).toEqual([
       'query:filter:object:false',
@@ -548,7 +557,7 @@ describe('request bodies', () => {
   function body(requestBody: string, components = '') {
     const text = `${HEAD}paths:\n  /a:\n    post:\n      operationId: postA\n      requestBody: ${requestBody}\n      responses: { '204': { description: none } }\n${components}`;
     const result = load({ 'api.yaml': text });
-    expect(result.diagnostics).toEqual([]);
+    expect(fromImporter(result)).toEqual([]);
     return operation(result, 'postA').body;
   }
 
@@ -655,7 +664,7 @@ components:
 
   it('reads statuses, descriptions, content and headers, in status order', () => {
     const result = load({ 'api.yaml': text });
-    expect(result.diagnostics.map((d) => d.code)).toEqual(['SF6003']);
+    expect(fromImporter(result).map((d) => d.code)).toEqual(['SF6003']);
     const responses = operation(result, 'getA').responses;
     expect(responses.map((r) => [r.status, r.description, r.contentType ?? null, r.schema?.kind ?? null])).toEqual([
       [200, 'ok', 'application/json', 'string'],
@@ -731,10 +740,10 @@ x-schemes:
 
   it('names an unknown scheme where it is required', () => {
     const result = load({ 'api.yaml': text });
-    expect(result.diagnostics.map(said)).toEqual([
+    expect(fromImporter(result).map(said)).toEqual([
       `SF3007 api.yaml:${lineOf(text, 'operationId: typo')} unknown security scheme \`kee\``,
     ]);
-    expect(result.diagnostics[0]!.pointer).toBe('/paths/~1a/patch/security/0');
+    expect(fromImporter(result)[0]!.pointer).toBe('/paths/~1a/patch/security/0');
   });
 
   it('names an unknown scheme in the default requirement at the top', () => {
@@ -789,9 +798,9 @@ describe('the base path from servers', () => {
     ['a server that is no mapping', 'servers: [x]\n', '', []],
   ])('%s', (_case, servers, basePath, diagnostics) => {
     const result = load({ 'api.yaml': `${HEAD}${servers}paths: {}\n` });
-    expect(result.diagnostics.map((d) => `${d.code} ${d.severity} ${d.line} ${d.message}`)).toEqual(diagnostics);
+    expect(fromImporter(result).map((d) => `${d.code} ${d.severity} ${d.line} ${d.message}`)).toEqual(diagnostics);
     if (diagnostics.length > 0)
-      expect(result.diagnostics[0]!.hint).toBe(
+      expect(fromImporter(result)[0]!.hint).toBe(
         'use a path of letters, digits, `.`, `_`, `~` and `-` segments, e.g. `https://api.example.com/v1`',
       );
     expect(onlyService(result).basePath).toBe(basePath);
@@ -809,7 +818,7 @@ x-items:
   a: { get: { operationId: getA, responses: { '200': { description: ok } } } }
 `;
     const result = load({ 'api.yaml': text });
-    expect(result.diagnostics.map((d) => d.code)).toEqual(['SF6003']);
+    expect(fromImporter(result).map((d) => d.code)).toEqual(['SF6003']);
     expect(onlyService(result).operations.map((o) => `${o.method} ${o.path} ${o.loc.line}`)).toEqual([
       `get /a ${lineOf(text, '  a: { get')}`,
       `post /d ${lineOf(text, '/d:')}`,

@@ -180,7 +180,8 @@ paths: {}
       'c.yaml': 'openapi: 3.1.0\ninfo: nothing\npaths: {}\n',
     });
     const a = loadProjectSync(path.join(dir, 'a.yaml'), { cache: false });
-    expect(a.diagnostics).toEqual([]);
+    // The check against the official schema reports each of these (SF6005, SF6007); the import itself does not fail on them.
+    expect(a.diagnostics.map((d) => d.code).filter((code) => !['SF6005', 'SF6007'].includes(code))).toEqual([]);
     expect(a.ir.services[0]).not.toHaveProperty('info');
     expect(loadProjectSync(path.join(dir, 'b.yaml'), { cache: false }).ir.services[0]!.info).toEqual({
       version: '1.0',

@@ -76,7 +76,7 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
 
 /**
  * The load's diagnostics, and, for a spec without errors, the advice only `check` gives: an
- * imported OpenAPI document that leaves out responses the runtime sends (SF6005). Not part of the
+ * imported OpenAPI document that leaves out responses the runtime sends (SF6008). Not part of the
  * load, so sync, lint and the editor stay quiet about a document the project may not own.
  */
 function withAdvice(result: LoadResult): LoadResult {

@@ -2,7 +2,7 @@
  * An imported OpenAPI document is not ours to change, and the published document codegen writes
  * for it declares the responses the runtime sends on its own (FRAMEWORK_RESPONSES). Clients that
  * read the source document instead do not learn of them: `specfirst check` says which ones each
- * operation leaves out, as a warning at the operation (`SF6005`). Only the statuses that depend on
+ * operation leaves out, as a warning at the operation (`SF6008`). Only the statuses that depend on
  * the operation (400, 401, 413, 415): 500, and the 404 and 405 of requests that reach no
  * operation, are the same for every operation and would only repeat.
  *
@@ -22,7 +22,7 @@ const WHY: Partial<Record<number, string>> = {
   415: 'the body is in another media type',
 };
 
-/** One `SF6005` warning per operation of an imported OpenAPI document that leaves out a framework response. */
+/** One `SF6008` warning per operation of an imported OpenAPI document that leaves out a framework response. */
 export function checkFrameworkResponses(ir: SpecIR): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const service of ir.services) {
@@ -32,7 +32,7 @@ export function checkFrameworkResponses(ir: SpecIR): Diagnostic[] {
       if (missing.length === 0) continue;
       diagnostics.push(
         diagnosticAtLoc(op.loc, {
-          code: 'SF6005',
+          code: 'SF6008',
           severity: 'warning',
           message: `\`${op.method.toUpperCase()} ${op.path}\` (\`${op.operationId}\`) declares no response for ${missing.map((r) => `${r.status} (${WHY[r.status] ?? r.description})`).join(', ')}, which the SpecFirst runtime sends`,
           hint: `declare ${missing.map((r) => `\`'${r.status}'\``).join(', ')} with an \`application/problem+json\` body, or a \`4XX\` response; the OpenAPI document \`specfirst sync\` publishes for \`${service.name}\` declares them already`,

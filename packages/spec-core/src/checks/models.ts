@@ -8,7 +8,7 @@ import { compareStrings } from '../diagnostics/diagnostics.js';
 import type { IRLocation, IRModel, IRProperty, IRRefSchema, IRSchema, IRSchemaBase, IRUnionSchema } from '../ir/ir.js';
 import { walkSchema } from '../ir/walk.js';
 import { diagnosticAtLoc, relatedAt } from '../diagnostics/location.js';
-import { RESERVED_TYPE_NAMES } from '../util/names.js';
+import { firstFreeName, RESERVED_TYPE_NAMES } from '../util/names.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 
 const UNRESOLVED: IRLocation = { file: '', pointer: '', line: 0, column: 0 };
@@ -192,8 +192,7 @@ export class ModelRegistry {
         (t) => byIdentifier.has(t) || (this.declared.has(t) && this.declared.get(t)!.fromService === undefined),
       );
     for (const model of ordered) {
-      const base = model.identifier;
-      for (let n = 2; taken(model.identifier); n++) model.identifier = `${base}${n}`;
+      model.identifier = firstFreeName(model.identifier, taken);
       for (const id of [
         model.identifier,
         model.identifier + VARIANT_SUFFIXES.create,

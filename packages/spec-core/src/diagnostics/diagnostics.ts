@@ -86,7 +86,10 @@ export const DIAGNOSTIC_CODES = {
   SF6002: 'remote $ref refused',
   SF6003: 'unresolvable $ref',
   SF6004: 'not an OpenAPI document',
-  SF6005: 'imported operation leaves out responses the runtime sends',
+  SF6005: 'value not allowed by the OpenAPI schema',
+  SF6006: 'unknown key in an OpenAPI document',
+  SF6007: 'missing required key in an OpenAPI document',
+  SF6008: 'imported operation leaves out responses the runtime sends',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -69,12 +69,22 @@ export const NAME_PATTERNS = {
   project: /^[a-z0-9][a-z0-9._-]*$/,
 } as const;
 
-/** Names that are dangerous as object keys or method names in generated code. */
+/**
+ * Names that are dangerous as object keys or method names in generated code: every member of
+ * `Object.prototype` (a controller without the method would still "have" it), and `prototype`.
+ */
 const DANGEROUS_MEMBER_NAMES = new Set([
   '__proto__',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
   'constructor',
   'prototype',
   'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
   'toString',
   'valueOf',
 ]);
@@ -125,11 +135,43 @@ export function typeIdentifierFor(name: string): string | undefined {
 }
 
 /**
- * A method identifier for an operationId (kept as is when already safe). Reserved words are fine
- * as member names (`controller.delete()`); members that shadow `Object.prototype` are not.
+ * A method identifier for an operationId of our own format (kept as is when already safe), or
+ * undefined when the name must be refused. Reserved words are fine as member names
+ * (`controller.delete()`); members that shadow `Object.prototype` are not.
  */
 export function methodIdentifierFor(operationId: string): string | undefined {
+  const id = methodNameOf(operationId);
+  return id === undefined || DANGEROUS_MEMBER_NAMES.has(id) ? undefined : id;
+}
+
+/** `get-user` → `getUser` (an operationId that already is one is kept); undefined when no letter leads. */
+export function methodNameOf(operationId: string): string | undefined {
   const id = /^[a-z][A-Za-z0-9]*$/.test(operationId) ? operationId : toCamelCase(operationId);
-  if (id === '' || !/^[a-z]/.test(id) || DANGEROUS_MEMBER_NAMES.has(id)) return undefined;
-  return id;
+  return id === '' || !/^[a-z]/.test(id) ? undefined : id;
+}
+
+/**
+ * The method names of an imported (OpenAPI) service's operations, in order: a document that is not
+ * ours to change may use any operationId. Each keeps its camelCase form when that is safe; one that
+ * is a reserved word or a member of every object (`delete`, `constructor`, `toString`) takes the
+ * first free numbered form (`delete2`), as a model name that collides does (`User2`). Undefined
+ * for an operationId no method name can be made from (no leading letter).
+ */
+export function importedMethodIdentifiers(operationIds: readonly string[]): (string | undefined)[] {
+  const bases = operationIds.map(methodNameOf);
+  const isSafe = (id: string): boolean => !RESERVED_WORDS.has(id) && !DANGEROUS_MEMBER_NAMES.has(id);
+  const taken = new Set(bases.filter((id): id is string => id !== undefined && isSafe(id)));
+  return bases.map((id) => {
+    if (id === undefined || isSafe(id)) return id;
+    const free = firstFreeName(id, (candidate) => !isSafe(candidate) || taken.has(candidate));
+    taken.add(free);
+    return free;
+  });
+}
+
+/** `User` → `User2` (or `User3`, … whichever `taken` leaves free): how a colliding generated name is made unique. */
+export function firstFreeName(base: string, taken: (name: string) => boolean): string {
+  let name = base;
+  for (let n = 2; taken(name); n++) name = `${base}${n}`;
+  return name;
 }

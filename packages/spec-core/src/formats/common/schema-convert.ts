@@ -46,9 +46,8 @@ const BUILTIN_SHORT_TYPES = new Set(['string', 'integer', 'number', 'boolean', '
  * already; OpenAPI documents are not, so theirs are checked here too.
  */
 function withoutNonJsonNumbers(raw: Raw, source: SourceFile, pointer: string, ctx: ConvertContext): Raw {
-  const numeric = ctx.dialect.name === 'openapi' ? NUMERIC_KEYWORDS : [];
   let clean = raw;
-  for (const key of ['default', 'const', 'enum', 'examples', 'example', ...numeric]) {
+  for (const key of ctx.dialect.name === 'openapi' ? VALUE_AND_NUMERIC_KEYWORDS : VALUE_KEYWORDS) {
     if (clean[key] === undefined || isJson(clean[key])) continue;
     ctx.diagnostics.push(
       diagnosticAt(source, joinPointer(pointer, key), {
@@ -76,6 +75,9 @@ const NUMERIC_KEYWORDS = [
   'minProperties',
   'maxProperties',
 ];
+/** Keywords holding values, checked in every dialect; with the numeric ones, for OpenAPI (built once: this runs per schema). */
+const VALUE_KEYWORDS = ['default', 'const', 'enum', 'examples', 'example'];
+const VALUE_AND_NUMERIC_KEYWORDS = [...VALUE_KEYWORDS, ...NUMERIC_KEYWORDS];
 
 /** Plain JSON: no `Infinity` or `NaN` anywhere inside. */
 function isJson(value: unknown): boolean {

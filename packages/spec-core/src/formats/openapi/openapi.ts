@@ -24,8 +24,11 @@ import type {
   IRTag,
 } from '../../ir/ir.js';
 import { diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import { validateOpenApiDocument } from '../../load/openapi-validate.js';
 import {
-  methodIdentifierFor,
+  importedMethodIdentifiers,
+  methodNameOf,
   modelNameForFile,
   toFileName,
   toPascalCase,
@@ -130,8 +133,27 @@ export function* importOpenApi(
 ): Loader<OpenApiImport | undefined> {
   const version = openApiVersion(ctx, source);
   if (version === undefined) return undefined;
+  const structural = validateOpenApiDocument(version, source);
   const files = yield* loadReferencedFiles(ctx, source);
-  return new OpenApiImporter(ctx, source, files, service, version).run();
+  const before = ctx.diagnostics.length;
+  const result = new OpenApiImporter(ctx, source, files, service, version).run();
+  ctx.diagnostics.push(...withoutImporterDuplicates(structural, ctx.diagnostics.slice(before)));
+  return result;
+}
+
+/**
+ * The importer's own diagnostic says more (with its own code and hint) than the schema's about the
+ * same node: a schema error at a node the importer reported on, or above it, is left out.
+ */
+function withoutImporterDuplicates(structural: Diagnostic[], imported: Diagnostic[]): Diagnostic[] {
+  const covers = (schemaError: string, importer: string): boolean =>
+    importer === schemaError || importer.startsWith(`${schemaError}/`);
+  return structural.filter(
+    (d) =>
+      !imported.some(
+        (r) => r.file === d.file && r.pointer !== undefined && d.pointer !== undefined && covers(d.pointer, r.pointer),
+      ),
+  );
 }
 
 /** Loads every file reachable through `$ref`s, refusing remote ones and those outside the root. */
@@ -290,6 +312,8 @@ class OpenApiImporter {
       }
     }
 
+    const identifiers = importedMethodIdentifiers(operations.map((op) => op.operationId));
+    operations.forEach((op, i) => (op.identifier = identifiers[i] ?? op.identifier));
     const tags = this.buildTags(operations, tagDescriptions);
     const result: OpenApiImport = {
       version: this.version,
@@ -499,7 +523,8 @@ class OpenApiImporter {
       typeof raw.operationId === 'string' && raw.operationId !== ''
         ? raw.operationId
         : derivedOperationId(method, pathTemplate);
-    const identifier = methodIdentifierFor(operationId);
+    // A provisional name: run() gives every operation of the document its final one.
+    const identifier = methodNameOf(operationId);
     const loc = irLoc(source, pointer);
     if (identifier === undefined) {
       report(

@@ -1,0 +1,273 @@
+/**
+ * Structural validation of imported OpenAPI documents against the official OpenAPI 3.0 and 3.1
+ * JSON Schemas (the OpenAPI Initiative's, precompiled by scripts/compile-schemas.mjs), with every
+ * problem reported once, with our own codes, at the line and column of the offending key or value.
+ *
+ * ajv reports each failing branch of a `oneOf`/`anyOf` (a Schema Object *or* a Reference Object;
+ * a parameter *in* path, query, header *or* cookie), which says little; {@link collapseBranches}
+ * keeps, per combinator, the errors that went deepest into the document: the branch the author
+ * meant is the one that matched furthest.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
+import { closest } from '../diagnostics/suggest.js';
+import { joinPointer, parsePointer } from '../util/json-pointer.js';
+import { locate, type SourceFile } from '../yaml/source-file.js';
+
+type OpenApiLine = '3.0' | '3.1';
+
+const requireCjs = createRequire(import.meta.url);
+const validators = new Map<OpenApiLine, ValidateFunction>();
+
+/** Required on first use, one version at a time: a 3.1 document never loads the 3.0 validator. */
+function getValidator(line: OpenApiLine): ValidateFunction {
+  let validate = validators.get(line);
+  if (!validate) {
+    const file = line === '3.0' ? 'openapi30-validator.cjs' : 'openapi31-validator.cjs';
+    // `../../src/generated` is the same folder seen from src/ (tests) and from dist/ (the package).
+    validate = requireCjs(fileURLToPath(new URL(`../../src/generated/${file}`, import.meta.url))) as ValidateFunction;
+    validators.set(line, validate);
+  }
+  return validate;
+}
+
+/**
+ * Validates the document in `source` (whose `openapi` version was already checked to be 3.0.x or
+ * 3.1.x) against its version's official schema; returns located diagnostics, empty when it conforms.
+ */
+export function validateOpenApiDocument(version: string, source: SourceFile): Diagnostic[] {
+  const line: OpenApiLine = version.startsWith('3.0') ? '3.0' : '3.1';
+  const validate = getValidator(line);
+  if (validate(source.value)) return [];
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const problem of collapseBranches(validate.errors ?? [])) {
+    const diagnostic = toDiagnostic(problem, source, line);
+    const key = `${diagnostic.pointer ?? ''}\0${diagnostic.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}
+
+/** One problem to report: ajv errors at one place, enum errors merged, or a combinator none of whose forms fit. */
+interface Problem {
+  error: ErrorObject;
+  /** For an enum: every value any branch allowed. For a combinator: its branches' errors. */
+  allowed?: unknown[];
+  branches?: ErrorObject[];
+}
+
+const depth = (pointer: string): number => (pointer === '' ? 0 : pointer.split('/').length - 1);
+const isAtOrUnder = (pointer: string, base: string): boolean => pointer === base || pointer.startsWith(`${base}/`);
+
+/**
+ * ajv (allErrors) writes a combinator's branch errors just before the combinator's own error, and
+ * all of them concern the combinator's value or what is under it. So a pass in order, with a stack,
+ * replaces each failed combinator and the branch errors before it by the deepest of those errors
+ * (the branch that matched furthest); when no branch got past the value itself, by the combinator
+ * alone. Enum errors at one place merge into one. `if` errors only wrap their `then`/`else` errors.
+ */
+function collapseBranches(errors: readonly ErrorObject[]): Problem[] {
+  const out: Problem[] = [];
+  for (const error of errors) {
+    // `if` wraps its `then`/`else` errors; `propertyNames` wraps the error that names the key.
+    if (error.keyword === 'if' || error.keyword === 'propertyNames') continue;
+    if (error.keyword !== 'oneOf' && error.keyword !== 'anyOf') {
+      out.push({ error });
+      continue;
+    }
+    const at = error.instancePath;
+    let start = out.length;
+    while (start > 0 && isAtOrUnder(out[start - 1]!.error.instancePath, at)) start--;
+    const spliced = out.splice(start);
+    // "Missing `$ref`" is the Reference Object branch, which is never what the author wrote.
+    const meant = spliced.filter((p) => !isMissingRef(p.error));
+    const run = meant.length > 0 ? meant : spliced;
+    // A fold, not Math.max(...): a hostile document can give more errors than a call has arguments.
+    const deepest = run.reduce((max, p) => Math.max(max, depth(p.error.instancePath)), -1);
+    if (deepest > depth(at) || (meant.length > 0 && meant.length < spliced.length))
+      out.push(...run.filter((p) => depth(p.error.instancePath) === deepest));
+    else out.push({ error, branches: run.flatMap((p) => p.branches ?? [p.error]) });
+  }
+  return mergeEnums(out);
+}
+
+const isMissingRef = (error: ErrorObject): boolean =>
+  error.keyword === 'required' && (error.params as { missingProperty?: unknown }).missingProperty === '$ref';
+
+/** Enum errors at one place (`in` of a 3.0 parameter: one branch per location) become one. */
+function mergeEnums(problems: Problem[]): Problem[] {
+  const byPlace = new Map<string, Problem>();
+  const merged: Problem[] = [];
+  for (const problem of problems) {
+    const { error } = problem;
+    if (error.keyword !== 'enum' && error.keyword !== 'const') {
+      merged.push(problem);
+      continue;
+    }
+    const values =
+      error.keyword === 'enum'
+        ? ((error.params as { allowedValues?: unknown[] }).allowedValues ?? [])
+        : [(error.params as { allowedValue?: unknown }).allowedValue];
+    const first = byPlace.get(error.instancePath);
+    if (first) {
+      for (const value of values) if (!first.allowed!.includes(value)) first.allowed!.push(value);
+      continue;
+    }
+    const entry = { error, allowed: [...values] };
+    byPlace.set(error.instancePath, entry);
+    merged.push(entry);
+  }
+  return merged;
+}
+
+/** What the document holds at `pointer`. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const segment of parsePointer(pointer)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+function toDiagnostic({ error, allowed, branches }: Problem, source: SourceFile, line: OpenApiLine): Diagnostic {
+  const pointer = error.instancePath;
+  const segments = parsePointer(pointer);
+  const key = segments[segments.length - 1];
+  const where = describeContext(pointer);
+  const spec = `OpenAPI ${line}`;
+  const make = (code: DiagnosticCode, message: string, hint: string, at = pointer, on: 'key' | 'value' = 'value') => {
+    const pos = locate(source, at, on);
+    return {
+      code,
+      severity: 'error' as const,
+      message,
+      hint,
+      file: source.file,
+      line: pos.line,
+      column: pos.column,
+      endLine: pos.endLine,
+      endColumn: pos.endColumn,
+      pointer: at,
+    };
+  };
+  const params = error.params as Record<string, unknown>;
+  const data = valueAt(source.value, pointer);
+
+  switch (error.keyword) {
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const name = String(params.additionalProperty ?? params.unevaluatedProperty);
+      return make(
+        'SF6006',
+        `unknown key \`${name}\`${where}`,
+        `${spec} defines no \`${name}\` here: check its spelling and indentation, or write an extension as \`x-${name}\``,
+        joinPointer(pointer, name),
+        'key',
+      );
+    }
+    case 'required': {
+      const name = String(params.missingProperty);
+      return make(
+        'SF6007',
+        `missing required key \`${name}\`${where}`,
+        `${spec} requires \`${name}\` here: add \`${name}:\``,
+        pointer,
+        'key',
+      );
+    }
+    case 'enum':
+    case 'const': {
+      const values = (allowed ?? []).map(String);
+      const written = typeof data === 'string' ? data : JSON.stringify(data);
+      const list = values.map((v) => `\`${v}\``).join(', ');
+      const match = typeof data === 'string' ? closest(data, values) : undefined;
+      const isType = key === 'type';
+      let hint = `\`${key ?? 'the value'}\` must be ${values.length === 1 ? list : `one of ${list}`}`;
+      if (match !== undefined) hint += ` — did you mean \`${match}\`?`;
+      else if (key === 'in' && data === 'body')
+        hint += ' — a body is a `requestBody` of the operation, not a parameter (`in: body` was Swagger 2)';
+      return make(
+        'SF6005',
+        isType
+          ? `\`${written}\` is not a JSON Schema type${where}`
+          : `\`${written}\` is not allowed as \`${key ?? 'value'}\`${where}`,
+        hint,
+      );
+    }
+    case 'pattern': {
+      const name = error.propertyName;
+      const pattern = String(params.pattern);
+      const meaning =
+        pattern === '^[a-zA-Z0-9._-]+$' ? 'letters, digits, `.`, `_` and `-`' : `text matching ${pattern}`;
+      if (name !== undefined)
+        return make(
+          'SF6005',
+          `name \`${name}\` is not allowed${where}`,
+          `${spec} allows names of ${meaning} here`,
+          joinPointer(pointer, name),
+          'key',
+        );
+      return make('SF6005', `${describeValue(data)} is not allowed${where}`, `${spec} wants ${meaning} here`);
+    }
+    case 'type': {
+      const expected = String(params.type).split(',').join(' or ');
+      return make(
+        'SF6005',
+        `expected ${expected}, got ${describeValue(data)}${where}`,
+        `${spec} wants ${article(expected)} here`,
+      );
+    }
+    case 'oneOf':
+    case 'anyOf': {
+      const forms = describeBranches(branches ?? []);
+      return make(
+        'SF6005',
+        `${describeValue(data)} matches none of the forms ${spec} allows${where}`,
+        forms || `see the ${spec} specification for \`${key ?? 'the document'}\``,
+      );
+    }
+    default:
+      return make(
+        'SF6005',
+        `${error.message ?? 'invalid value'}${where}`,
+        `see the ${spec} specification for \`${key ?? 'the document'}\``,
+      );
+  }
+}
+
+/** "expected an object (a Schema Object) or …": what each branch wanted, de-duplicated. */
+function describeBranches(branches: ErrorObject[]): string {
+  const wants = new Set<string>();
+  for (const b of branches) {
+    const params = b.params as Record<string, unknown>;
+    if (b.keyword === 'type') wants.add(article(String(params.type).split(',').join(' or ')));
+    else if (b.keyword === 'required') wants.add(`a mapping with \`${String(params.missingProperty)}\``);
+  }
+  return wants.size > 0 ? `expected ${[...wants].join(', or ')}` : '';
+}
+
+function article(type: string): string {
+  if (type === 'object') return 'a mapping';
+  if (type === 'array') return 'a list';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function describeContext(pointer: string): string {
+  return pointer === '' ? ' at the top level' : ` at ${parsePointer(pointer).join('.')}`;
+}
