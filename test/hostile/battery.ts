@@ -582,7 +582,7 @@ export function templateMatches(template: string, path: string): boolean {
  * known path with another method): the framework's `no-operation` responses it lists in
  * `components.responses`, under the names the framework's table gives them.
  */
-export function noOperationStatuses(document: Document): string[] {
+export function noOperationStatuses(document: OpenApiDocument): string[] {
   const listed = document.components?.responses ?? {};
   return Object.values(FRAMEWORK_RESPONSES as Record<number, FrameworkResponse>)
     .filter((response) => response.scope === 'no-operation' && Object.hasOwn(listed, response.name))

@@ -67,7 +67,11 @@ beforeAll(async () => {
       pathParams: [{ name: 'value', expressName: 'value' }],
       queryParams: ['q'],
       headerParams: ['X-V'],
-      validate: { params: compiled[names.params!], query: compiled[names.query!], headers: compiled[names.headers!] },
+      validate: {
+        params: compiled[names.params!]!,
+        query: compiled[names.query!]!,
+        headers: compiled[names.headers!]!,
+      },
       responses: { '200': { contentType: 'application/json' } },
       security: [],
       challenges: [],

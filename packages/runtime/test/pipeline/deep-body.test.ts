@@ -41,13 +41,24 @@ function nested(depth: number, key: string, leaf: string): string {
   return `${`{"${key}":`.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
 }
 
-async function send(path: string, body: string) {
+/** A problem, or the test route's `{ ok: true }`. */
+interface Answer {
+  status: number;
+  type: string | null;
+  body: { detail?: string; errors?: unknown; [key: string]: unknown };
+}
+
+async function send(path: string, body: string): Promise<Answer> {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
   });
-  return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: (await response.json()) as Answer['body'],
+  };
 }
 
 describe('a deeply nested JSON body', () => {
