@@ -72,6 +72,27 @@ components:
     expect(code).toBe(0);
   });
 
+  it('shows ten warnings of a code in text and counts the rest; JSON lists every one', () => {
+    const file = path.join(temp, 'many.yaml');
+    const paths = Array.from(
+      { length: 25 },
+      (_, i) =>
+        `  /notes${i}/{id}:\n    get:\n      operationId: getNote${i}\n      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]\n      responses:\n        '200': { description: a note }\n`,
+    ).join('');
+    writeFileSync(file, `openapi: 3.1.0\ninfo: { title: Many, version: '1' }\npaths:\n${paths}`);
+    const { code, stdout } = run(['check', file]);
+    const lines = stdout.split('\n');
+    expect(lines.filter((line) => line.includes('  warning  SF6008  '))).toHaveLength(10);
+    expect(lines.filter((line) => line.includes('getNote'))[9]).toContain('`getNote9`');
+    expect(stdout).toContain(
+      '… 15 more SF6008 warnings not shown (10 of each code are; `--format json` lists every one)',
+    );
+    expect(lines.at(-2)).toBe('⚠ 0 errors, 25 warnings');
+    expect(code).toBe(0);
+    const json = JSON.parse(run(['check', file, '--format', 'json']).stdout) as { diagnostics: { code: string }[] };
+    expect(json.diagnostics.filter((d) => d.code === 'SF6008')).toHaveLength(25);
+  });
+
   it('reports every problem as file:line:col  error  CODE  message, with hints, and exits 1', () => {
     const project = path.join(temp, 'broken');
     cpSync(path.join(REPO, 'fixtures/small'), project, { recursive: true });

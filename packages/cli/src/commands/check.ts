@@ -6,6 +6,7 @@ import {
   hasErrors,
   loadProjectSync,
   sortDiagnostics,
+  type Diagnostic,
   type LoadResult,
 } from '@specfirst/spec-core';
 import { formatDiagnostic, jsonDiagnostics, plural, type TextOptions } from '../format.js';
@@ -50,7 +51,13 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
   }
 
   const text: TextOptions = { colors: out.colors, codeFrame: out.isTTY, cwd };
-  for (const { d, root } of all) out.stdout(`${formatDiagnostic(d, root, text)}\n`);
+  const { shown, hidden } = capWarnings(all);
+  for (const { d, root } of shown) out.stdout(`${formatDiagnostic(d, root, text)}\n`);
+  for (const [code, count] of hidden)
+    out.stdout(
+      out.colors.yellow(`… ${plural(count, `more ${code} warning`)} not shown`) +
+        ` (${WARNINGS_SHOWN_PER_CODE} of each code are; \`--format json\` lists every one)\n`,
+    );
   for (const { target, result } of results) {
     if (result.diagnostics.some((d) => d.severity === 'error')) continue;
     const ir = result.ir;
@@ -72,6 +79,30 @@ export async function checkCommand(targets: string[], options: CheckOptions, out
     results.map((r) => r.result),
     errors,
   );
+}
+
+/**
+ * Warnings of one code shown in text. A document nobody here can change (a vendor's) may earn the
+ * same advice on each of its thousand operations, which would bury the errors and the summary
+ * (redocly lint truncates likewise); every error is shown, and JSON output has everything.
+ */
+export const WARNINGS_SHOWN_PER_CODE = 10;
+
+/** The diagnostics text output prints, in order, and how many warnings of each code it leaves out. */
+export function capWarnings<T extends { d: Diagnostic }>(
+  all: readonly T[],
+): { shown: T[]; hidden: Map<string, number> } {
+  const seen = new Map<string, number>();
+  const hidden = new Map<string, number>();
+  const shown = all.filter(({ d }) => {
+    if (d.severity === 'error') return true;
+    const count = (seen.get(d.code) ?? 0) + 1;
+    seen.set(d.code, count);
+    if (count <= WARNINGS_SHOWN_PER_CODE) return true;
+    hidden.set(d.code, (hidden.get(d.code) ?? 0) + 1);
+    return false;
+  });
+  return { shown, hidden };
 }
 
 /**
