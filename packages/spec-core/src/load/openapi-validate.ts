@@ -15,6 +15,7 @@ import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
 import { closest } from '../diagnostics/suggest.js';
 import { joinPointer, parsePointer } from '../util/json-pointer.js';
 import { locate, type SourceFile } from '../yaml/source-file.js';
+import { describeContext, describeValue } from '../diagnostics/describe.js';
 
 type OpenApiLine = '3.0' | '3.1';
 
@@ -256,18 +257,4 @@ function article(type: string): string {
   if (type === 'object') return 'a mapping';
   if (type === 'array') return 'a list';
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-
-function describeContext(pointer: string): string {
-  return pointer === '' ? ' at the top level' : ` at ${parsePointer(pointer).join('.')}`;
 }

@@ -10,6 +10,7 @@ import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostics.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { joinPointer } from '../util/json-pointer.js';
 import { locate, type SourceFile } from '../yaml/source-file.js';
+import { describeContext, describeValue } from '../diagnostics/describe.js';
 
 export type SpecFileKind = 'specfirst' | 'models' | 'services' | 'rest' | 'events' | 'tasks';
 
@@ -173,17 +174,4 @@ function unknownKeyHint(key: string, allowed: string[]): string {
 function schemaHint(schema: unknown): string | undefined {
   const description = (schema as { description?: unknown } | undefined)?.description;
   return typeof description === 'string' ? description : undefined;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-
-function describeContext(pointer: string): string {
-  return pointer === '' ? ' at the top level' : ` at ${pointer.slice(1).split('/').join('.')}`;
 }
