@@ -45,7 +45,7 @@ const PARSER_PROBLEMS: Record<
   { status: number; title: string; detail: (e: ParserError) => string; code?: RuntimeErrorCode }
 > = {
   'entity.too.deep': {
-    status: 400,
+    status: FRAMEWORK_RESPONSES[400].status,
     code: 'SFR3001',
     title: 'The request body is nested too deeply',
     detail: (e) =>

@@ -32,12 +32,12 @@ export function bodyParser(
       verify: (req: unknown, _res: unknown, buffer: Buffer, encoding: string) => {
         // Before parsing: nothing later (the scan below, validators, controllers, serialisers) ever
         // walks a structure deeper than `maxDepth`.
-        const text = isUtf8(encoding) ? buffer : Buffer.from(new TextDecoder(encoding).decode(buffer));
+        const text = isUtf8(encoding) ? buffer : Buffer.from(decoderFor(encoding).decode(buffer));
         if (nestingExceeds(text, maxDepth)) throw new BodyTooDeep(nestingPointer(text.toString(), maxDepth), maxDepth);
         // Where the schema lets arbitrary keys through (open objects, free-form values), one native
-        // search of the raw bytes decides whether the parsed body needs a scan for prototype-polluting
+        // search of the (UTF-8) text decides whether the parsed body needs a scan for prototype-polluting
         // keys (see pollutingKey). Closed schemas refuse such keys already and skip both.
-        if (openKeys && (buffer.includes('proto') || buffer.includes('\\u')))
+        if (openKeys && (text.includes('proto') || text.includes('\\u')))
           (req as Record<symbol, boolean>)[SUSPICIOUS] = true;
       },
     });
@@ -126,9 +126,26 @@ export function pollutingKey(value: unknown, pointer: string): string | undefine
   return undefined;
 }
 
+/**
+ * A decoder for a body's charset. body-parser reads every `utf-*` charset iconv-lite knows, some of
+ * which (`utf-32`, `utf-7`) the WHATWG decoder does not: those are refused as an unsupported
+ * charset (415, as body-parser refuses the others), not left to fail as a 403 or a 500.
+ */
+function decoderFor(encoding: string): { decode(input: Uint8Array): string } {
+  try {
+    return new TextDecoder(encoding);
+  } catch {
+    throw Object.assign(new Error(`unsupported charset "${encoding.toUpperCase()}"`), {
+      status: FRAMEWORK_RESPONSES[415].status,
+      type: 'charset.unsupported',
+      charset: encoding,
+    });
+  }
+}
+
 /** What the body parser throws for a body nested deeper than allowed (answered by respond.ts, SFR3001). */
 export class BodyTooDeep extends Error {
-  readonly status = 400;
+  readonly status = FRAMEWORK_RESPONSES[400].status;
   readonly type = 'entity.too.deep';
   constructor(
     /** Where the first array or object beyond the limit opens: `/body/a/0/b`. */

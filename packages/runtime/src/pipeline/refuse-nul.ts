@@ -36,7 +36,9 @@ export function nulFailures(
         if (key.includes('\u0000')) failures.push({ pointer: here, message: NUL_MESSAGE });
         else children.push([(value as Record<string, unknown>)[key], here]);
       }
-      pending.push(...children.reverse());
+      // One push per child: spreading a body's keys into arguments overflows the stack when
+      // there are a hundred thousand of them.
+      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
     }
   }
   return failures.slice(0, limit);

@@ -109,3 +109,34 @@ describe('a deeply nested JSON body', () => {
     expect(logger.entries.filter((e) => e.level === 'error')).toEqual([]);
   });
 });
+
+describe('a JSON body in another charset', () => {
+  async function sendAs(charset: string, bytes: Uint8Array) {
+    const response = await fetch(`${base}/open`, {
+      method: 'POST',
+      headers: { 'content-type': `application/json; charset=${charset}` },
+      body: bytes,
+    });
+    return { status: response.status, body: (await response.json()) as Answer['body'] };
+  }
+  const utf16le = (text: string) => new Uint8Array(Buffer.from(text, 'utf16le'));
+
+  it('is scanned for prototype keys after decoding: `__proto__` in UTF-16 is refused like in UTF-8', async () => {
+    const answer = await sendAs('utf-16le', utf16le('{"a":{"__proto__":{"x":1}}}'));
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([
+      { pointer: '/body/a/__proto__', message: 'is not accepted: it could replace an object prototype' },
+    ]);
+  });
+
+  it('is measured for depth after decoding', async () => {
+    expect((await sendAs('utf-16le', utf16le(nested(65, 'a', '1')))).body).toMatchObject({ code: 'SFR3001' });
+    expect(await sendAs('utf-16le', utf16le(nested(3, 'a', '1')))).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('in a charset body-parser reads but the decoder does not (UTF-32) is a 415, not a 403', async () => {
+    const answer = await sendAs('utf-32', new Uint8Array(Buffer.from('{\0\0\0}\0\0\0')));
+    expect(answer.status).toBe(415);
+    expect(answer.body).toMatchObject({ title: 'Unsupported charset', status: 415 });
+  });
+});

@@ -43,4 +43,10 @@ describe('nulFailures', () => {
     expect(failure?.pointer.startsWith('/body/a/0/a/0')).toBe(true);
     expect(failure?.pointer.split('/')).toHaveLength(200_002);
   });
+
+  it('walks any width without overflowing the stack: an object of 200,000 keys, NUL in the last', () => {
+    const wide: Record<string, string> = {};
+    for (let i = 0; i < 200_000; i++) wide[`k${i}`] = i === 199_999 ? `x${NUL}` : 'x';
+    expect(nulFailures({ body: wide }, 10)).toEqual([{ pointer: '/body/k199999', message: NUL_MESSAGE }]);
+  });
 });
