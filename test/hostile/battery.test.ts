@@ -12,6 +12,7 @@ import {
   isDeclared,
   noOperationStatuses,
   templateMatches,
+  wideObject,
   leaks,
   type OpenApiDocument,
   type Service,
@@ -163,6 +164,15 @@ describe('leaks', () => {
     '{"article":{"title":"Select a bike from the shop","body":"at home (or anywhere)"}}',
   ])('lets %j pass', (text) => {
     expect(leaks(text)).toEqual([]);
+  });
+});
+
+describe('wideObject', () => {
+  it('fills the limit with keys, and stays under it', () => {
+    const text = wideObject(1_048_576);
+    expect(text.length).toBeLessThanOrEqual(1_048_576);
+    expect(text.length).toBeGreaterThan(1_048_576 - 20);
+    expect(Object.keys(JSON.parse(text) as object).length).toBeGreaterThan(100_000);
   });
 });
 

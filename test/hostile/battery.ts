@@ -433,6 +433,7 @@ export function hostileRequests(service: Service): HostileRequest[] {
           body: JSON.stringify({ pad: 'x'.repeat(service.bodyLimit - 9) }),
         });
         add('huge body (twice the limit, not JSON)', { body: Buffer.alloc(service.bodyLimit * 2, 0x20) });
+        add('wide body (as many keys as fit under the limit)', { body: wideObject(service.bodyLimit) });
         const { strings, numbers } = fields(document, json?.schema);
         for (const field of strings)
           for (const { label, value } of HOSTILE_STRINGS)
@@ -567,6 +568,21 @@ export function leaks(text: string): string[] {
 }
 
 /** Whether the document declares the status for the operation: exactly, by its class (`4XX`) or by `default`. */
+/**
+ * A flat object with as many short keys as fit in `limit` bytes (about 130,000 in 1 MB): what
+ * breaks code that spreads a body's keys or entries into a call's arguments.
+ */
+export function wideObject(limit: number): string {
+  const keys: string[] = [];
+  let size = 2;
+  for (let i = 0; size + 12 < limit; i++) {
+    const entry = `"k${i.toString(36)}":0`;
+    keys.push(entry);
+    size += entry.length + 1;
+  }
+  return `{${keys.join(',')}}`;
+}
+
 /** Whether an OpenAPI path template (`/articles/{slug}`) takes a concrete path, a parameter standing for one segment. */
 export function templateMatches(template: string, path: string): boolean {
   const segments = template.split('/');
