@@ -334,6 +334,42 @@ components:
     ]);
   });
 
+  it('gives a declared response without a body the problem body at a status the runtime answers with a problem', () => {
+    const file = path.join(temp, 'bodiless-401.yaml');
+    writeFileSync(
+      file,
+      `openapi: 3.1.0
+info: { title: Bodiless, version: '1' }
+security: [{ key: [] }]
+paths:
+  /x:
+    get:
+      operationId: getX
+      responses:
+        '200': { description: ok }
+        '401': { description: Unauthorized }
+        '404': { description: Not found }
+        '418': { description: teapot }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Key }
+`,
+    );
+    const [doc] = documents(loadClean(file));
+    expectValid(doc!);
+    const responses = doc!.paths['/x']?.get?.responses ?? {};
+    // The runtime's own 401 (and a controller's thrown HttpProblem) has a problem body: the
+    // document's bodiless 401 keeps its description and gains the body clients will get.
+    expect(responses['401']).toEqual({
+      description: 'Unauthorized',
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/specfirst-problem' } } },
+    });
+    // Statuses the runtime never answers on its own stay as the document says.
+    expect(responses['200']).toEqual({ description: 'ok' });
+    expect(responses['404']).toEqual({ description: 'Not found' });
+    expect(responses['418']).toEqual({ description: 'teapot' });
+  });
+
   it('writes an AND of schemes as one requirement and an OR as several', () => {
     const ir = loadClean(SHOP);
     const doc = openApiDocument(

@@ -5,8 +5,12 @@ import {
   FRAMEWORK_RESPONSES,
   frameworkResponsesFor,
   frameworkResponsesOf,
+  frameworkResponsesUncovered,
+  frameworkResponsesUndeclared,
   isGuarded,
+  isProblemStatus,
   loadProjectSync,
+  type IRResponse,
   type OperationShape,
 } from '../src/index.js';
 import { FIXTURES, lineOf, tempProject } from './helpers.js';
@@ -61,6 +65,50 @@ describe('the responses the runtime sends on its own', () => {
     [[['bearer'], []], true, 'wherever the anonymous alternative is listed'],
   ] as [string[][], boolean, string][])('isGuarded(%j) is %s (%s)', (security, guarded) => {
     expect(isGuarded(security)).toBe(guarded);
+  });
+
+  it.each([
+    ['nothing declared', [], [400, 401, 500], [400, 401, 500]],
+    ['the exact statuses', ['400', '401'], [500], [500]],
+    ['a 4XX range', ['4XX'], [400, 401, 500], [500]],
+    ['default', ['default'], [400, 401, 500], []],
+    ['a 5XX range', [500 as const, '5XX'], [400, 401], [400, 401]],
+  ] as [string, (string | number)[], number[], number[]][])(
+    'a guarded operation with a parameter that declares %s: undeclared %j, uncovered %j',
+    (_case, statuses, undeclared, uncovered) => {
+      const loc = { file: 'api.yaml', pointer: '', line: 1, column: 1 };
+      const schema = { kind: 'string', nullable: false, loc } as const;
+      const op = {
+        parameters: [{ name: 'q', in: 'query' as const, required: true, schema, loc }],
+        security: [{ schemes: [{ scheme: 'key', scopes: [] }] }],
+        responses: statuses.map((status) => ({
+          status: (typeof status === 'string' && /^\d+$/.test(status)
+            ? Number(status)
+            : status) as IRResponse['status'],
+          description: 'd',
+          headers: [],
+          loc,
+        })),
+      };
+      expect(frameworkResponsesUndeclared(op).map((r) => r.status)).toEqual(undeclared);
+      expect(frameworkResponsesUncovered(op).map((r) => r.status)).toEqual(uncovered);
+    },
+  );
+
+  it.each([
+    [400, true],
+    [401, true],
+    [413, true],
+    [415, true],
+    [500, true],
+    [404, false],
+    [405, false],
+    [403, false],
+    [200, false],
+    ['4XX', false],
+    ['default', false],
+  ] as [IRResponse['status'], boolean][])('isProblemStatus(%j) is %s', (status, expected) => {
+    expect(isProblemStatus(status)).toBe(expected);
   });
 
   it('keys each response by its status, with a name fit for components.responses', () => {

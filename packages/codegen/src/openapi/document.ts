@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import {
   FRAMEWORK_RESPONSES,
   PROBLEM_MEDIA_TYPE,
-  frameworkResponsesOf,
+  frameworkResponsesUndeclared,
+  isProblemStatus,
   type FrameworkResponse,
   type HttpMethod,
   type IROperation,
@@ -135,7 +136,8 @@ export function openApiDocument(ir: SpecIR, service: IRService): OpenApiDocument
   );
   // Every framework response an operation refers to, and those of requests that reach no operation.
   const framework = Object.values(FRAMEWORK_RESPONSES).filter(
-    (r: FrameworkResponse) => r.scope === 'no-operation' || service.operations.some((op) => added(op).includes(r)),
+    (r: FrameworkResponse) =>
+      r.scope === 'no-operation' || service.operations.some((op) => frameworkResponsesUndeclared(op).includes(r)),
   );
   return {
     openapi: '3.1.0',
@@ -240,7 +242,7 @@ function operation(op: IROperation, schema: (s: IRSchema) => JsonSchema): OpenAp
     // does not declare itself (integer keys list in status order). Every operation gets a 500.
     responses: Object.fromEntries([
       ...op.responses.map((r): [string, OpenApiResponse | OpenApiReference] => [String(r.status), response(r, schema)]),
-      ...added(op).map((r): [string, OpenApiReference] => [
+      ...frameworkResponsesUndeclared(op).map((r): [string, OpenApiReference] => [
         String(r.status),
         { $ref: `#/components/responses/${r.name}` },
       ]),
@@ -249,11 +251,6 @@ function operation(op: IROperation, schema: (s: IRSchema) => JsonSchema): OpenAp
       Object.fromEntries(requirement.schemes.map((s) => [s.scheme, [...s.scopes]])),
     ),
   };
-}
-
-/** The framework responses the operation can get whose status the spec does not declare for it. */
-function added(op: IROperation): FrameworkResponse[] {
-  return frameworkResponsesOf(op).filter((r) => !op.responses.some((declared) => declared.status === r.status));
 }
 
 /**
@@ -327,6 +324,10 @@ function response(r: IRResponse, schema: (s: IRSchema) => JsonSchema): OpenApiRe
     out.content = Object.fromEntries([
       [r.contentType ?? 'application/json', r.schema ? { schema: schema(r.schema) } : {}],
     ]);
+  } else if (isProblemStatus(r.status)) {
+    // A document's 401 (or 400, 500, ...) without a body: the runtime, and a controller's thrown
+    // HttpProblem, answer it with a problem, so that is what the published document says.
+    out.content = { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA_KEY}` } } };
   }
   return out;
 }

@@ -12,7 +12,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { IROperation, SpecIR } from '../ir/ir.js';
 import { diagnosticAtLoc } from '../diagnostics/location.js';
-import { frameworkResponsesOf, type FrameworkResponse } from '../http/framework-responses.js';
+import { frameworkResponsesUncovered, type FrameworkResponse } from '../http/framework-responses.js';
 
 /** Why the runtime sends each status an operation can be warned about. */
 const WHY: Partial<Record<number, string>> = {
@@ -43,12 +43,7 @@ export function checkFrameworkResponses(ir: SpecIR): Diagnostic[] {
   return diagnostics;
 }
 
-/**
- * The operation-specific framework responses no response of the operation applies to: not the
- * exact status, nor its range (`4XX`), nor `default`, as the runtime matches a status.
- */
+/** The operation-specific framework responses (not the 500 every operation gets) no response of it applies to. */
 function leftOut(op: IROperation): FrameworkResponse[] {
-  const declared = new Set(op.responses.map((r) => String(r.status)));
-  if (declared.has('default') || declared.has('4XX')) return [];
-  return frameworkResponsesOf(op).filter((r) => r.scope !== 'every' && !declared.has(String(r.status)));
+  return frameworkResponsesUncovered(op).filter((r) => r.scope !== 'every');
 }

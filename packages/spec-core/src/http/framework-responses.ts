@@ -5,7 +5,9 @@
  * out), so the three cannot drift apart. Every one is an RFC 9457 problem, `application/problem+json`.
  * Imports nothing that runs (the runtime loads it through `@specfirst/spec-core/framework-responses`).
  */
-import type { IROperation } from '../ir/ir.js';
+import type { IROperation, IRResponse } from '../ir/ir.js';
+
+type IRResponseStatus = IRResponse['status'];
 
 /** The media type of every response in {@link FRAMEWORK_RESPONSES}. */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -139,4 +141,40 @@ export function frameworkResponsesOf(op: Pick<IROperation, 'parameters' | 'body'
     body: op.body !== undefined,
     guarded: isGuarded(op.security.map((requirement) => requirement.schemes)),
   });
+}
+
+/** What decides whether an operation declares a framework response itself: its statuses. */
+type DeclaredStatuses = Pick<IROperation, 'parameters' | 'body' | 'security' | 'responses'>;
+
+/**
+ * The framework responses an operation can get that it declares no response for, at the exact
+ * status: what a published document adds for it, with the problem body (a `4XX` the spec declares
+ * may describe another body than the runtime's problem).
+ */
+export function frameworkResponsesUndeclared(op: DeclaredStatuses): FrameworkResponse[] {
+  return frameworkResponsesOf(op).filter((r) => !op.responses.some((declared) => declared.status === r.status));
+}
+
+/**
+ * The framework responses an operation can get that no response of it applies to, as the runtime
+ * matches a status: not the exact status, nor its range (`4XX`), nor `default`. A document that
+ * leaves one out misleads clients that read it (the check `SF6008` says so).
+ */
+export function frameworkResponsesUncovered(op: DeclaredStatuses): FrameworkResponse[] {
+  const declared = new Set(op.responses.map((r) => String(r.status)));
+  return frameworkResponsesOf(op).filter(
+    (r) => !declared.has(String(r.status)) && !declared.has(`${String(r.status)[0]}XX`) && !declared.has('default'),
+  );
+}
+
+/**
+ * Whether the runtime answers `status` with a problem body whoever raises it (the framework, or a
+ * controller's thrown HttpProblem): a document's response at such a status that states no body is
+ * published with the problem body, since that is what clients get.
+ */
+export function isProblemStatus(status: IRResponseStatus): boolean {
+  return (
+    typeof status === 'number' &&
+    Object.values(FRAMEWORK_RESPONSES).some((r: FrameworkResponse) => r.status === status && r.scope !== 'no-operation')
+  );
 }
