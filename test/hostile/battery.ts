@@ -88,6 +88,8 @@ export interface HostileRequest {
   body?: string | Buffer;
   /** The statuses the operation's published document declares (`default` and `4XX` included as written). */
   declared: string[];
+  /** For each of those statuses, the media types its response declares (none: no body). */
+  media: Record<string, string[]>;
 }
 
 /** Strings that have broken servers: NUL, lone surrogates, RTL override, emoji and BOM, a percent NUL. */
@@ -337,6 +339,7 @@ export function hostileRequests(service: Service): HostileRequest[] {
           method: method.toUpperCase(),
           path: url(),
           declared,
+          media: mediaOf(document, operation.responses),
           ...overrides,
           headers,
           ...(body !== undefined ? { body } : {}),
@@ -504,6 +507,17 @@ export function hostileRequests(service: Service): HostileRequest[] {
         path,
         headers: {},
         declared: noOperationStatuses(document),
+        media: mediaOf(
+          document,
+          Object.fromEntries(
+            noOperationStatuses(document).map((status) => [
+              status,
+              {
+                $ref: `#/components/responses/${(FRAMEWORK_RESPONSES as Record<string, FrameworkResponse>)[status]!.name}`,
+              },
+            ]),
+          ),
+        ),
       });
     }
   }
@@ -514,6 +528,8 @@ export interface Answer {
   request: HostileRequest;
   /** 0 when no answer came (the connection broke or timed out). */
   status: number;
+  /** The media type of the answer's body, without parameters (`application/problem+json`); '' when none was sent. */
+  mediaType?: string;
   /** The body's first 64 KB, as text. */
   text: string;
   error?: string;
@@ -534,7 +550,12 @@ export function send(origin: string, request: HostileRequest): Promise<Answer> {
         size += chunk.length;
       });
       response.on('end', () =>
-        resolve({ request, status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          request,
+          status: response.statusCode ?? 0,
+          mediaType: (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       response.on('error', (error) => resolve({ request, status: 0, text: '', error: error.message }));
     });
@@ -603,6 +624,29 @@ export function noOperationStatuses(document: OpenApiDocument): string[] {
   return Object.values(FRAMEWORK_RESPONSES as Record<number, FrameworkResponse>)
     .filter((response) => response.scope === 'no-operation' && Object.hasOwn(listed, response.name))
     .map((response) => String(response.status));
+}
+
+/** The media types each response of `responses` declares, by status key; `$ref`s to components followed. */
+export function mediaOf(document: OpenApiDocument, responses: Record<string, unknown>): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      Object.keys((resolve(document, response as Schema) as { content?: Record<string, unknown> }).content ?? {}),
+    ]),
+  );
+}
+
+/**
+ * Whether the answer's body is in a media type the document declares for its status (the exact
+ * status, else its range, else `default`, as OpenAPI matches them). An answer without a body passes.
+ */
+export function isMediaDeclared(
+  answer: Pick<Answer, 'status' | 'mediaType' | 'text'>,
+  media: Record<string, string[]>,
+): boolean {
+  if (answer.text === '' || !answer.mediaType) return true;
+  const key = [String(answer.status), `${String(answer.status)[0]}XX`, 'default'].find((k) => Object.hasOwn(media, k));
+  return key !== undefined && media[key]!.some((type) => type.toLowerCase() === answer.mediaType);
 }
 
 export function isDeclared(declared: string[], status: number): boolean {

@@ -9,6 +9,7 @@ import {
   describeAnswer,
   hostileRequests,
   isDeclared,
+  isMediaDeclared,
   leaks,
   send,
   type Answer,
@@ -154,6 +155,19 @@ export function hostileSuite(name: string, start: () => Promise<Target>): void {
           'answers with an undeclared status',
           undeclared,
           (a) => `${describeAnswer(a)} (declares ${a.request.declared.join(', ')})`,
+        ),
+      ).toBe('');
+    });
+
+    it('answers with a body only in a media type the published document declares for that status', () => {
+      const undeclared = answers.filter(
+        (a) => a.status !== 0 && isDeclared(a.request.declared, a.status) && !isMediaDeclared(a, a.request.media),
+      );
+      expect(
+        offenders(
+          'answers with a body the document does not declare',
+          undeclared,
+          (a) => `${describeAnswer(a)} (${a.mediaType}; declares ${JSON.stringify(a.request.media)})`,
         ),
       ).toBe('');
     });

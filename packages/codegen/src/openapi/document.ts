@@ -242,15 +242,35 @@ function operation(op: IROperation, schema: (s: IRSchema) => JsonSchema): OpenAp
     // does not declare itself (integer keys list in status order). Every operation gets a 500.
     responses: Object.fromEntries([
       ...op.responses.map((r): [string, OpenApiResponse | OpenApiReference] => [String(r.status), response(r, schema)]),
-      ...frameworkResponsesUndeclared(op).map((r): [string, OpenApiReference] => [
+      ...frameworkResponsesUndeclared(op).map((r): [string, OpenApiResponse | OpenApiReference] => [
         String(r.status),
-        { $ref: `#/components/responses/${r.name}` },
+        frameworkResponseFor(op, r, schema),
       ]),
     ]),
     security: op.security.map((requirement) =>
       Object.fromEntries(requirement.schemes.map((s) => [s.scheme, [...s.scopes]])),
     ),
   };
+}
+
+/**
+ * A framework response of an operation that does not declare its status. A reference to the shared
+ * one, unless a range (`4XX`) or `default` response of the spec covers the status with a body: a
+ * controller may answer that status with that body too, and an exact status would hide the range
+ * from clients, so the entry states both bodies.
+ */
+function frameworkResponseFor(
+  op: IROperation,
+  r: FrameworkResponse,
+  schema: (s: IRSchema) => JsonSchema,
+): OpenApiResponse | OpenApiReference {
+  const range = `${String(r.status)[0]}XX`;
+  const covering =
+    op.responses.find((own) => own.status === range) ?? op.responses.find((own) => own.status === 'default');
+  const own = covering && response(covering, schema).content;
+  if (!own) return { $ref: `#/components/responses/${r.name}` };
+  const shared = frameworkResponse(r);
+  return { ...shared, content: { ...own, ...shared.content } };
 }
 
 /**
