@@ -363,7 +363,14 @@ ${op('getUser')}  /c:
 ${op('__proto__')}  /d:
 ${op('proto')}  /e:
 ${op('GetUser')}  /f:
-${op('getUser3')}`,
+${op('getUser3')}  /g:
+    post:
+      operationId: add-item
+      responses: { '204': { description: Done. } }
+    get:
+      operationId: addItem
+      responses: { '204': { description: Done. } }
+`,
     });
     const { ir, diagnostics } = loadProjectSync(path.join(dir, 'api.yaml'), { cache: false });
     expect(diagnostics).toEqual([]);
@@ -374,6 +381,9 @@ ${op('getUser3')}`,
       ['proto', 'proto2'],
       ['GetUser', 'getUser4'],
       ['getUser3', 'getUser3'],
+      // Within a path item too, the one written first keeps the name.
+      ['addItem', 'addItem2'],
+      ['add-item', 'addItem'],
     ]);
   });
 });
