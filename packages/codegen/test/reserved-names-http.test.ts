@@ -10,7 +10,8 @@ import { buildProject, loadIR, REPO_ROOT } from './support/project.js';
 
 /**
  * fixtures/reserved-operation-ids: a valid third-party document whose operationIds are reserved
- * words and members of every JavaScript object (`constructor`, `toString`, `__proto__`, `delete`, …).
+ * words and members of every JavaScript object (`constructor`, `toString`, `__proto__`, `delete`, …),
+ * and safe ones that meet after conversion (`proto` beside `__proto__`, `get-user` and `getUser`).
  * It must generate, compile under the strict settings, keep its operationIds in the published
  * document, and route each request to the safe-named controller method.
  */
@@ -35,9 +36,12 @@ const OPERATION_IDS = [
   'enum',
   'this',
   'toString2',
+  'proto',
+  'get-user',
+  'getUser',
 ];
 /** Names no method may have: every JavaScript object has them, or TypeScript reserves them. */
-const UNSAFE = new Set(OPERATION_IDS.filter((id) => id !== 'toString2'));
+const UNSAFE = new Set(OPERATION_IDS.filter((id) => !['toString2', 'proto', 'get-user', 'getUser'].includes(id)));
 
 const ir = loadIR(SPEC);
 const service = ir.services[0]!;
@@ -97,6 +101,10 @@ describe('reserved operationIds', () => {
     expect(identifierOf('toString2')).toBe('toString2');
     expect(identifierOf('toString')).toBe('toString3');
     expect(identifierOf('__proto__')).toBe('proto');
+    // Safe names that meet after conversion: the first in the document keeps the name.
+    expect(identifierOf('proto')).toBe('proto2');
+    expect(identifierOf('get-user')).toBe('getUser');
+    expect(identifierOf('getUser')).toBe('getUser2');
   });
 
   it('keeps every operationId unchanged in the published document', () => {

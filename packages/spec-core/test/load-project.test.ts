@@ -334,6 +334,13 @@ describe('a spec file with a YAML error', () => {
       ['SF1001 spec/services.yaml:6', 'SF3004 spec/rest/todo.yaml:4'],
     ],
     [
+      'services.yaml: a REST description or OpenAPI document it names outside the root is not read (fixtures/invalid/rest-file-outside-root: reported once it parses)',
+      {
+        'spec/services.yaml': `services:\n  todo:\n    type: http\n    port: 3000\n    rest: ../../outside.yaml\n  mail:\n    type: http\n    port: 3001\n    openapi: ..\n  mailer:\n    type: worker\n${brokenLine}`,
+      },
+      ['SF1001 spec/services.yaml:12'],
+    ],
+    [
       'services.yaml, a duplicate key: the REST descriptions it names are still checked',
       {
         'spec/services.yaml':

@@ -43,6 +43,21 @@ describe('method names of imported operations', () => {
     ['a number a safe name holds is skipped, wherever it comes', ['delete', 'delete2'], ['delete3', 'delete2']],
     ['two that camel-case alike are numbered in order', ['delete', 'Delete'], ['delete2', 'delete3']],
     ['`__proto__` camel-cases to a safe name', ['__proto__'], ['proto']],
+    ['safe names that camel-case alike: the first keeps it', ['get-user', 'getUser'], ['getUser', 'getUser2']],
+    ['… in either order', ['getUser', 'get-user', 'GetUser'], ['getUser', 'getUser2', 'getUser3']],
+    ['`__proto__` beside `proto`', ['__proto__', 'proto'], ['proto', 'proto2']],
+    ['`proto` beside `__proto__`', ['proto', '__proto__'], ['proto', 'proto2']],
+    [
+      'a number a later name holds is skipped',
+      ['getUser', 'get-user', 'getUser2'],
+      ['getUser', 'getUser3', 'getUser2'],
+    ],
+    [
+      'a number an earlier numbered name took is skipped',
+      ['delete', 'Delete', 'delete3'],
+      ['delete2', 'delete4', 'delete3'],
+    ],
+    ['the same operationId twice is numbered too (SF3001 reports it)', ['getUser', 'getUser'], ['getUser', 'getUser2']],
     ['no leading letter: no name', ['123', ''], [undefined, undefined]],
   ])('%s', (_case, operationIds, expected) => {
     expect(importedMethodIdentifiers(operationIds)).toEqual(expected);

@@ -349,6 +349,43 @@ components:
     const all = ir.models.map((m) => m.identifier);
     expect(new Set(all).size).toBe(all.length);
   });
+
+  it('numbers operationIds that become the same method name, in document order, instead of refusing them', () => {
+    const op = (id: string) =>
+      `    get:\n      operationId: '${id}'\n      responses: { '204': { description: Done. } }\n`;
+    const dir = tempProject({
+      'api.yaml': `openapi: 3.1.0
+info: { title: T, version: '1' }
+paths:
+  /a:
+${op('get-user')}  /b:
+${op('getUser')}  /c:
+${op('__proto__')}  /d:
+${op('proto')}  /e:
+${op('GetUser')}  /f:
+${op('getUser3')}  /g:
+    post:
+      operationId: add-item
+      responses: { '204': { description: Done. } }
+    get:
+      operationId: addItem
+      responses: { '204': { description: Done. } }
+`,
+    });
+    const { ir, diagnostics } = loadProjectSync(path.join(dir, 'api.yaml'), { cache: false });
+    expect(diagnostics).toEqual([]);
+    expect(ir.services[0]!.operations.map((o) => [o.operationId, o.identifier])).toEqual([
+      ['get-user', 'getUser'],
+      ['getUser', 'getUser2'],
+      ['__proto__', 'proto'],
+      ['proto', 'proto2'],
+      ['GetUser', 'getUser4'],
+      ['getUser3', 'getUser3'],
+      // Within a path item too, the one written first keeps the name.
+      ['addItem', 'addItem2'],
+      ['add-item', 'addItem'],
+    ]);
+  });
 });
 
 describe('remote references in disguise', () => {

@@ -3,9 +3,8 @@
  * parameters, uniqueness of operations, and tag names that become file names.
  */
 import type { BuildContext } from '../load/context.js';
-import { compareStrings } from '../diagnostics/diagnostics.js';
-import type { IRLocation, IRService } from '../ir/ir.js';
-import { diagnosticAtLoc, relatedAt } from '../diagnostics/location.js';
+import type { IRService } from '../ir/ir.js';
+import { diagnosticAtLoc, inSourceOrder, relatedAt } from '../diagnostics/location.js';
 import { checkOperationUniqueness, checkPathParameters, parsePathTemplate } from '../formats/common/url-templates.js';
 
 /** Generated routers of a service sit beside its `index.ts`; a tag cannot take that name. */
@@ -103,14 +102,4 @@ export function checkService(ctx: BuildContext, service: IRService): void {
       byIdentifier.set(tag.identifier, tag);
     }
   }
-}
-
-/**
- * The IR lists operations and tags by tag file name; clash checks walk them as written instead,
- * so the second definition in the file is the one reported and "first ... here" points above it.
- */
-function inSourceOrder<T extends { loc: IRLocation }>(items: readonly T[]): T[] {
-  return [...items].sort(
-    (a, b) => compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column,
-  );
 }

@@ -1,4 +1,4 @@
-import type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
+import { compareStrings, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics.js';
 import type { IRLocation } from '../ir/ir.js';
 import { locate, type SourceFile, startOf } from '../yaml/source-file.js';
 
@@ -56,4 +56,15 @@ export function diagnosticAtLoc(loc: IRLocation, input: DiagnosticInput): Diagno
 
 export function relatedAt(loc: IRLocation, message: string): NonNullable<Diagnostic['related']>[number] {
   return { file: loc.file, line: loc.line, column: loc.column, message };
+}
+
+/**
+ * `items` as they are written (file, line, column). The IR lists operations and tags by tag file
+ * name; clash checks walk them as written instead, so the second definition in the file is the one
+ * reported and "first ... here" points above it, and the importer numbers method names in this order.
+ */
+export function inSourceOrder<T extends { loc: IRLocation }>(items: readonly T[]): T[] {
+  return [...items].sort(
+    (a, b) => compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column,
+  );
 }

@@ -75,6 +75,16 @@ export function relativeName(ctx: BuildContext, absPath: string): string {
   return rel.split(path.sep).join('/');
 }
 
+/**
+ * `ref` resolved against `fromDir`, or undefined when that is the root itself or outside it: the
+ * one check of a file another names, as written (where symbolic links lead is checked once, when
+ * the file is read). Reports nothing; see {@link resolveInsideRoot}.
+ */
+export function pathInsideRoot(ctx: BuildContext, fromDir: string, ref: string): string | undefined {
+  const absPath = path.resolve(fromDir, ref);
+  return absPath !== ctx.root && isPathInside(ctx.root, absPath) ? absPath : undefined;
+}
+
 /** Resolves `ref` against `fromDir`; undefined (after reporting at `where`) when it leaves the root. */
 export function resolveInsideRoot(
   ctx: BuildContext,
@@ -83,9 +93,8 @@ export function resolveInsideRoot(
   where: IRLocation | undefined,
   what: string,
 ): string | undefined {
-  const absPath = path.resolve(fromDir, ref);
-  // As written here; where symbolic links lead is checked once, when the file is read.
-  if (absPath === ctx.root || !isPathInside(ctx.root, absPath)) {
+  const absPath = pathInsideRoot(ctx, fromDir, ref);
+  if (absPath === undefined) {
     report(
       ctx,
       where,

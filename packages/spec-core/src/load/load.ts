@@ -13,6 +13,7 @@ import {
   requestFile,
   relativeName,
   report,
+  pathInsideRoot,
   resolveInsideRoot,
   specfirstDialect,
   unparsedSource,
@@ -33,7 +34,6 @@ import { isRecord } from '../util/records.js';
 import type { SpecFileKind } from './schema-validate.js';
 import { linkServices, readServices } from '../formats/specfirst/services.js';
 import { joinPointer } from '../util/json-pointer.js';
-import { isPathInside } from '../util/path-containment.js';
 import type { SourceFile } from '../yaml/source-file.js';
 
 export interface LoadResult {
@@ -275,8 +275,10 @@ function* checkRestFilesOf(ctx: BuildContext, specDir: string, services: SourceF
     if (!isRecord(raw) || !NAME_PATTERNS.service.test(name)) continue;
     const format = typeof raw.rest === 'string' ? 'specfirst' : typeof raw.openapi === 'string' ? 'openapi' : undefined;
     if (!format) continue;
-    const absPath = path.resolve(specDir, String(format === 'specfirst' ? raw.rest : raw.openapi));
-    if (absPath === ctx.root || !isPathInside(ctx.root, absPath)) continue;
+    // Outside the root: skipped, not reported. Nothing is reported inside a file that did not parse
+    // but its YAML errors (it keeps no positions); the path is reported once the file parses.
+    const absPath = pathInsideRoot(ctx, specDir, String(format === 'specfirst' ? raw.rest : raw.openapi));
+    if (absPath === undefined) continue;
     const source = yield* readSpecFile(ctx, absPath, {
       ...(format === 'specfirst' ? { kind: 'rest' as const } : {}),
       required: false,

@@ -151,21 +151,28 @@ export function methodNameOf(operationId: string): string | undefined {
 }
 
 /**
- * The method names of an imported (OpenAPI) service's operations, in order: a document that is not
- * ours to change may use any operationId. Each keeps its camelCase form when that is safe; one that
- * is a reserved word or a member of every object (`delete`, `constructor`, `toString`) takes the
- * first free numbered form (`delete2`), as a model name that collides does (`User2`). Undefined
- * for an operationId no method name can be made from (no leading letter).
+ * The method names of an imported (OpenAPI) service's operations, in document order: a document
+ * that is not ours to change may use any operationId. Each keeps its camelCase form when that is
+ * safe and no earlier operation has it; one that is a reserved word or a member of every object
+ * (`delete`, `constructor`, `toString`), or that meets an earlier one after conversion (`getUser`
+ * after `get-user`, `proto` after `__proto__`), takes the first free numbered form (`delete2`,
+ * `getUser2`), as a model name that collides does (`User2`). A number is free when no operation
+ * holds it, earlier or later. Undefined for an operationId no method name can be made from (no
+ * leading letter).
  */
 export function importedMethodIdentifiers(operationIds: readonly string[]): (string | undefined)[] {
   const bases = operationIds.map(methodNameOf);
   const isSafe = (id: string): boolean => !RESERVED_WORDS.has(id) && !DANGEROUS_MEMBER_NAMES.has(id);
-  const taken = new Set(bases.filter((id): id is string => id !== undefined && isSafe(id)));
+  const claimed = new Set(bases.filter((id): id is string => id !== undefined && isSafe(id)));
+  const given = new Set<string>();
   return bases.map((id) => {
-    if (id === undefined || isSafe(id)) return id;
-    const free = firstFreeName(id, (candidate) => !isSafe(candidate) || taken.has(candidate));
-    taken.add(free);
-    return free;
+    if (id === undefined) return undefined;
+    const name =
+      isSafe(id) && !given.has(id)
+        ? id
+        : firstFreeName(id, (candidate) => !isSafe(candidate) || claimed.has(candidate) || given.has(candidate));
+    given.add(name);
+    return name;
   });
 }
 

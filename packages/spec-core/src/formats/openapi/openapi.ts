@@ -23,7 +23,7 @@ import type {
   IRServiceInfo,
   IRTag,
 } from '../../ir/ir.js';
-import { diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
+import { diagnosticAtLoc, inSourceOrder, irLoc } from '../../diagnostics/location.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { validateOpenApiDocument } from '../../load/openapi-validate.js';
 import {
@@ -312,8 +312,10 @@ class OpenApiImporter {
       }
     }
 
-    const identifiers = importedMethodIdentifiers(operations.map((op) => op.operationId));
-    operations.forEach((op, i) => (op.identifier = identifiers[i] ?? op.identifier));
+    // Numbered as written, so the operation first in the document keeps a contested method name.
+    const written = inSourceOrder(operations);
+    const identifiers = importedMethodIdentifiers(written.map((op) => op.operationId));
+    written.forEach((op, i) => (op.identifier = identifiers[i] ?? op.identifier));
     const tags = this.buildTags(operations, tagDescriptions);
     const result: OpenApiImport = {
       version: this.version,
