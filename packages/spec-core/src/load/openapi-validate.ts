@@ -84,7 +84,13 @@ function collapseBranches(errors: readonly ErrorObject[]): Problem[] {
     const at = error.instancePath;
     let start = out.length;
     while (start > 0 && isAtOrUnder(out[start - 1]!.error.instancePath, at)) start--;
-    const spliced = out.splice(start);
+    const all = out.splice(start);
+    const chosen = chooseBranches(all, error.schemaPath);
+    if (chosen.length < all.length) {
+      out.push(...chosen);
+      continue;
+    }
+    const spliced = all;
     // "Missing `$ref`" is the Reference Object branch, which is never what the author wrote.
     const meant = spliced.filter((p) => !isMissingRef(p.error));
     const run = meant.length > 0 ? meant : spliced;
@@ -95,6 +101,26 @@ function collapseBranches(errors: readonly ErrorObject[]): Problem[] {
     else out.push({ error, branches: run.flatMap((p) => p.branches ?? [p.error]) });
   }
   return mergeEnums(out);
+}
+
+/**
+ * The branches of a combinator written inline (a 3.0 parameter: one branch per `in`, each with its
+ * `style`s) whose fixed values the document matched: those with the fewest enum errors. A branch
+ * whose `in: enum [query]` held is the one meant, and its `style` error is the one to report, not
+ * the other branches' "`query` is not allowed as `in`". All of them when the errors cannot be told
+ * apart by branch, or no branch matched better than another.
+ */
+function chooseBranches(problems: Problem[], combinator: string): Problem[] {
+  const prefix = `${combinator}/`;
+  const byBranch = new Map<string, Problem[]>();
+  for (const p of problems) {
+    if (!p.error.schemaPath.startsWith(prefix)) return problems;
+    const branch = p.error.schemaPath.slice(prefix.length).split('/')[0]!;
+    byBranch.set(branch, [...(byBranch.get(branch) ?? []), p]);
+  }
+  const misses = (ps: Problem[]) => ps.filter((p) => p.error.keyword === 'enum' || p.error.keyword === 'const').length;
+  const fewest = Math.min(...[...byBranch.values()].map(misses));
+  return [...byBranch.values()].filter((ps) => misses(ps) === fewest).flat();
 }
 
 const isMissingRef = (error: ErrorObject): boolean =>
@@ -188,8 +214,10 @@ function toDiagnostic({ error, allowed, branches }: Problem, source: SourceFile,
       const written = typeof data === 'string' ? data : JSON.stringify(data);
       const list = values.map((v) => `\`${v}\``).join(', ');
       const match = typeof data === 'string' ? closest(data, values) : undefined;
-      const isType = key === 'type';
-      let hint = `\`${key ?? 'the value'}\` must be ${values.length === 1 ? list : `one of ${list}`}`;
+      // An item of a list (3.1's `type: [string, 'null']`) is named by the list's key, not its index.
+      const name = segments.findLast((segment) => !/^\d+$/.test(segment));
+      const isType = name === 'type';
+      let hint = `\`${name ?? 'the value'}\` must be ${values.length === 1 ? list : `one of ${list}`}`;
       if (match !== undefined) hint += ` — did you mean \`${match}\`?`;
       else if (key === 'in' && data === 'body')
         hint += ' — a body is a `requestBody` of the operation, not a parameter (`in: body` was Swagger 2)';
@@ -197,7 +225,7 @@ function toDiagnostic({ error, allowed, branches }: Problem, source: SourceFile,
         'SF6005',
         isType
           ? `\`${written}\` is not a JSON Schema type${where}`
-          : `\`${written}\` is not allowed as \`${key ?? 'value'}\`${where}`,
+          : `\`${written}\` is not allowed as \`${name ?? 'value'}\`${where}`,
         hint,
       );
     }
@@ -217,11 +245,11 @@ function toDiagnostic({ error, allowed, branches }: Problem, source: SourceFile,
       return make('SF6005', `${describeValue(data)} is not allowed${where}`, `${spec} wants ${meaning} here`);
     }
     case 'type': {
-      const expected = String(params.type).split(',').join(' or ');
+      const expected = typeList(params.type);
       return make(
         'SF6005',
         `expected ${expected}, got ${describeValue(data)}${where}`,
-        `${spec} wants ${article(expected)} here`,
+        `${spec} wants ${expected} here`,
       );
     }
     case 'oneOf':
@@ -247,10 +275,15 @@ function describeBranches(branches: ErrorObject[]): string {
   const wants = new Set<string>();
   for (const b of branches) {
     const params = b.params as Record<string, unknown>;
-    if (b.keyword === 'type') wants.add(article(String(params.type).split(',').join(' or ')));
+    if (b.keyword === 'type') wants.add(typeList(params.type));
     else if (b.keyword === 'required') wants.add(`a mapping with \`${String(params.missingProperty)}\``);
   }
   return wants.size > 0 ? `expected ${[...wants].join(', or ')}` : '';
+}
+
+/** `object,boolean` (ajv's list of JSON types) as a user reads it: `a mapping or a boolean`. */
+function typeList(types: unknown): string {
+  return String(types).split(',').map(article).join(' or ');
 }
 
 function article(type: string): string {
