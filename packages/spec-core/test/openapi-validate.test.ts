@@ -109,26 +109,39 @@ it('a problem the importer explains itself is not reported twice', () => {
 });
 
 /** Small documents that break the schema in one way each (after `openapi:`), and what the user is told. */
+const INFO = "info: { title: T, version: '1' }\n";
 const OK = `paths:\n  /a:\n    get:\n      responses:\n        '204':\n          description: none\n`;
+const PARAM = (parameter: string) =>
+  `${INFO}paths:\n  /a/{q}:\n    get:\n      parameters:\n        - ${parameter}\n      responses:\n        '204':\n          description: none\n`;
+const SCHEMA = (schema: string) => `${INFO}${OK}components:\n  schemas:\n    A: ${schema}\n`;
+const RESPONSE = (status: string, response: string) =>
+  `${INFO}paths:\n  /a:\n    get:\n      responses:\n        '${status}': ${response}\n`;
 const DOCS = {
-  topUnknown: `info: { title: T, version: '1' }\n${OK}servers2: []\n`,
+  topUnknown: `${INFO}${OK}servers2: []\n`,
   infoMissingTitle: `info: { version: '1' }\n${OK}`,
-  noPaths: `info: { title: T, version: '1' }\n`,
-  pathsList: `info: { title: T, version: '1' }\npaths: []\n`,
+  noPaths: INFO,
+  pathsList: `${INFO}paths: []\n`,
   titleNumber: `info: { title: 5, version: '1' }\n${OK}`,
   titleList: `info: { title: [a], version: '1' }\n${OK}`,
   infoString: `info: hello\n${OK}`,
-  response5: `info: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '204': 5\n`,
-  responseNoDesc: `info: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '204': { content: {} }\n`,
-  status600: `info: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      responses:\n        '600': { description: x }\n`,
-  badName: `info: { title: T, version: '1' }\n${OK}components:\n  schemas:\n    'bad name': { type: string }\n`,
-  schemaType5: `info: { title: T, version: '1' }\n${OK}components:\n  schemas:\n    A: { type: 5 }\n`,
-  schemaTypeList: `info: { title: T, version: '1' }\n${OK}components:\n  schemas:\n    A: { type: [strng, intger] }\n`,
-  paramSchema5: `info: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      parameters:\n        - { name: q, in: query, schema: 5 }\n      responses:\n        '204':\n          description: none\n`,
-  paramInBody: `info: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      parameters:\n        - { name: q, in: body, schema: { type: string } }\n      responses:\n        '204':\n          description: none\n`,
-  paramIn5: `info: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      parameters:\n        - { name: q, in: 5, schema: { type: string } }\n      responses:\n        '204':\n          description: none\n`,
-  paramPathNotRequired: `info: { title: T, version: '1' }\npaths:\n  /a/{q}:\n    get:\n      parameters:\n        - { name: q, in: path, schema: { type: string } }\n      responses:\n        '204':\n          description: none\n`,
-  styleBad: `info: { title: T, version: '1' }\npaths:\n  /a:\n    get:\n      parameters:\n        - { name: q, in: query, style: weird, schema: { type: string } }\n      responses:\n        '204':\n          description: none\n`,
+  response5: RESPONSE('204', '5'),
+  responseNoDesc: RESPONSE('204', '{ content: {} }'),
+  status600: RESPONSE('600', '{ description: x }'),
+  badName: `${INFO}${OK}components:\n  schemas:\n    'bad name': { type: string }\n`,
+  schemaType5: SCHEMA('{ type: 5 }'),
+  schemaTypeList: SCHEMA('{ type: [strng, intger] }'),
+  schemaRequiredEmpty: SCHEMA('{ type: object, required: [] }'),
+  schemaNegativeLength: SCHEMA('{ type: string, maxLength: -1 }'),
+  paramSchema5: PARAM('{ name: q, in: query, schema: 5 }'),
+  paramInBody: PARAM('{ name: q, in: body, schema: { type: string } }'),
+  paramIn5: PARAM('{ name: q, in: 5, schema: { type: string } }'),
+  paramNoIn: PARAM('{ name: q, schema: { type: string } }'),
+  paramPathNoRequired: PARAM('{ name: q, in: path, schema: { type: string } }'),
+  paramPathOptional: PARAM('{ name: q, in: path, required: false, schema: { type: string } }'),
+  paramQueryStyle: PARAM('{ name: q, in: query, style: weird, schema: { type: string } }'),
+  paramSchemaAndContent: PARAM(
+    "{ name: q, in: path, required: true, schema: { type: string }, content: { 'text/plain': {} } }",
+  ),
 };
 
 /** `code line:column message | hint` of each OpenAPI schema diagnostic (SF6005-SF6007) of a document. */
@@ -208,14 +221,12 @@ it.each([
       'SF6006 7:9 unknown key `600` at paths./a.get.responses | OpenAPI 3.0 defines no `600` here: check its spelling and indentation, or write an extension as `x-600`',
     ],
   ],
-  ['3.0.3', 'a component name with a space', DOCS.badName, []],
   [
     '3.0.3',
     'a number as a schema type',
     DOCS.schemaType5,
     [
       'SF6005 11:16 `5` is not a JSON Schema type at components.schemas.A.type | `type` must be one of `array`, `boolean`, `integer`, `number`, `object`, `string`',
-      'SF6005 11:16 expected a string, got number 5 at components.schemas.A.type | OpenAPI 3.0 wants a string here',
     ],
   ],
   [
@@ -224,15 +235,28 @@ it.each([
     DOCS.schemaTypeList,
     [
       'SF6005 11:16 `["strng","intger"]` is not a JSON Schema type at components.schemas.A.type | `type` must be one of `array`, `boolean`, `integer`, `number`, `object`, `string`',
-      'SF6005 11:16 expected a string, got a list at components.schemas.A.type | OpenAPI 3.0 wants a string here',
     ],
+  ],
+  [
+    '3.0.3',
+    'an empty `required` list',
+    DOCS.schemaRequiredEmpty,
+    [
+      'SF6005 11:34 must NOT have fewer than 1 items at components.schemas.A.required | see the OpenAPI 3.0 specification for `required`',
+    ],
+  ],
+  [
+    '3.0.3',
+    'a negative `maxLength`',
+    DOCS.schemaNegativeLength,
+    ['SF6005 11:35 must be >= 0 at components.schemas.A.maxLength | see the OpenAPI 3.0 specification for `maxLength`'],
   ],
   [
     '3.0.3',
     'a number as a parameter schema',
     DOCS.paramSchema5,
     [
-      'SF6005 7:41 number 5 matches none of the forms OpenAPI 3.0 allows at paths./a.get.parameters.0.schema | expected a mapping',
+      'SF6005 7:41 number 5 matches none of the forms OpenAPI 3.0 allows at paths./a/{q}.get.parameters.0.schema | expected a mapping',
     ],
   ],
   [
@@ -240,7 +264,7 @@ it.each([
     'a parameter in the body (Swagger 2)',
     DOCS.paramInBody,
     [
-      'SF6005 7:26 `body` is not allowed as `in` at paths./a.get.parameters.0.in | `in` must be one of `path`, `query`, `header`, `cookie` — a body is a `requestBody` of the operation, not a parameter (`in: body` was Swagger 2)',
+      'SF6005 7:26 `body` is not allowed as `in` at paths./a/{q}.get.parameters.0.in | `in` must be one of `path`, `query`, `header`, `cookie` — a body is a `requestBody` of the operation, not a parameter (`in: body` was Swagger 2)',
     ],
   ],
   [
@@ -248,24 +272,47 @@ it.each([
     'a number as a parameter location',
     DOCS.paramIn5,
     [
-      'SF6005 7:26 `5` is not allowed as `in` at paths./a.get.parameters.0.in | `in` must be one of `path`, `query`, `header`, `cookie`',
-      'SF6005 7:26 expected a string, got number 5 at paths./a.get.parameters.0.in | OpenAPI 3.0 wants a string here',
+      'SF6005 7:26 `5` is not allowed as `in` at paths./a/{q}.get.parameters.0.in | `in` must be one of `path`, `query`, `header`, `cookie`',
     ],
   ],
   [
     '3.0.3',
-    'a path parameter without `required: true`',
-    DOCS.paramPathNotRequired,
+    'a parameter without `in`',
+    DOCS.paramNoIn,
+    [
+      'SF6007 7:11 missing required key `in` at paths./a/{q}.get.parameters.0 | OpenAPI 3.0 requires `in` here: add `in:`',
+    ],
+  ],
+  [
+    '3.0.3',
+    'a path parameter without `required`',
+    DOCS.paramPathNoRequired,
     [
       'SF6007 7:11 missing required key `required` at paths./a/{q}.get.parameters.0 | OpenAPI 3.0 requires `required` here: add `required:`',
     ],
   ],
   [
     '3.0.3',
-    'a query parameter with an unknown style',
-    DOCS.styleBad,
+    'a path parameter with `required: false`',
+    DOCS.paramPathOptional,
     [
-      'SF6005 7:40 `weird` is not allowed as `style` at paths./a.get.parameters.0.style | `style` must be one of `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`',
+      'SF6005 7:42 `false` is not allowed as `required` at paths./a/{q}.get.parameters.0.required | `required` must be `true`',
+    ],
+  ],
+  [
+    '3.0.3',
+    'a query parameter with an unknown style',
+    DOCS.paramQueryStyle,
+    [
+      'SF6005 7:40 `weird` is not allowed as `style` at paths./a/{q}.get.parameters.0.style | `style` must be one of `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`',
+    ],
+  ],
+  [
+    '3.0.3',
+    'a parameter with both `schema` and `content`',
+    DOCS.paramSchemaAndContent,
+    [
+      'SF6005 7:11 a mapping fits more than one of the forms OpenAPI 3.0 allows at paths./a/{q}.get.parameters.0 | it must fit exactly one: see the OpenAPI 3.0 specification for `parameters`',
     ],
   ],
   [
@@ -348,7 +395,9 @@ it.each([
     '3.1.0',
     'a number as a schema type',
     DOCS.schemaType5,
-    ['SF6005 11:16 expected a list, got number 5 at components.schemas.A.type | OpenAPI 3.1 wants a list here'],
+    [
+      'SF6005 11:16 number 5 is not a JSON Schema type at components.schemas.A.type | `type` must be one of `array`, `boolean`, `integer`, `null`, `number`, `object`, `string`, or a list of them',
+    ],
   ],
   [
     '3.1.0',
@@ -364,7 +413,7 @@ it.each([
     'a number as a parameter schema',
     DOCS.paramSchema5,
     [
-      'SF6005 7:41 expected a mapping or a boolean, got number 5 at paths./a.get.parameters.0.schema | OpenAPI 3.1 wants a mapping or a boolean here',
+      'SF6005 7:41 expected a mapping or a boolean, got number 5 at paths./a/{q}.get.parameters.0.schema | OpenAPI 3.1 wants a mapping or a boolean here',
     ],
   ],
   [
@@ -372,7 +421,7 @@ it.each([
     'a parameter in the body (Swagger 2)',
     DOCS.paramInBody,
     [
-      'SF6005 7:26 `body` is not allowed as `in` at paths./a.get.parameters.0.in | `in` must be one of `query`, `header`, `path`, `cookie` — a body is a `requestBody` of the operation, not a parameter (`in: body` was Swagger 2)',
+      'SF6005 7:26 `body` is not allowed as `in` at paths./a/{q}.get.parameters.0.in | `in` must be one of `query`, `header`, `path`, `cookie` — a body is a `requestBody` of the operation, not a parameter (`in: body` was Swagger 2)',
     ],
   ],
   [
@@ -380,28 +429,52 @@ it.each([
     'a number as a parameter location',
     DOCS.paramIn5,
     [
-      'SF6005 7:26 `5` is not allowed as `in` at paths./a.get.parameters.0.in | `in` must be one of `query`, `header`, `path`, `cookie`',
+      'SF6005 7:26 `5` is not allowed as `in` at paths./a/{q}.get.parameters.0.in | `in` must be one of `query`, `header`, `path`, `cookie`',
     ],
   ],
   [
     '3.1.0',
-    'a path parameter without `required: true`',
-    DOCS.paramPathNotRequired,
+    'a parameter without `in`',
+    DOCS.paramNoIn,
+    [
+      'SF6007 7:11 missing required key `in` at paths./a/{q}.get.parameters.0 | OpenAPI 3.1 requires `in` here: add `in:`',
+    ],
+  ],
+  [
+    '3.1.0',
+    'a path parameter without `required`',
+    DOCS.paramPathNoRequired,
     [
       'SF6007 7:11 missing required key `required` at paths./a/{q}.get.parameters.0 | OpenAPI 3.1 requires `required` here: add `required:`',
     ],
   ],
   [
     '3.1.0',
-    'a query parameter with an unknown style',
-    DOCS.styleBad,
+    'a path parameter with `required: false`',
+    DOCS.paramPathOptional,
     [
-      'SF6006 7:33 unknown key `style` at paths./a.get.parameters.0 | OpenAPI 3.1 defines no `style` here: check its spelling and indentation, or write an extension as `x-style`',
-      'SF6005 7:40 `weird` is not allowed as `style` at paths./a.get.parameters.0.style | `style` must be one of `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`',
+      'SF6005 7:42 `false` is not allowed as `required` at paths./a/{q}.get.parameters.0.required | `required` must be `true`',
+    ],
+  ],
+  [
+    '3.1.0',
+    'a query parameter with an unknown style',
+    DOCS.paramQueryStyle,
+    [
+      'SF6006 7:33 unknown key `style` at paths./a/{q}.get.parameters.0 | OpenAPI 3.1 defines no `style` here: check its spelling and indentation, or write an extension as `x-style`',
+      'SF6005 7:40 `weird` is not allowed as `style` at paths./a/{q}.get.parameters.0.style | `style` must be one of `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`',
+    ],
+  ],
+  [
+    '3.1.0',
+    'a parameter with both `schema` and `content`',
+    DOCS.paramSchemaAndContent,
+    [
+      'SF6005 7:11 a mapping fits more than one of the forms OpenAPI 3.1 allows at paths./a/{q}.get.parameters.0 | it must fit exactly one: see the OpenAPI 3.1 specification for `parameters`',
     ],
   ],
 ] as [string, string, string, string[]][])(
-  'OpenAPI %s, %s: exactly what the user reads',
+  'OpenAPI %s, %s: exactly the code, place, message and hint the user reads',
   (version, _what, body, expected) => {
     expect(schemaDiagnostics(version, body)).toEqual(expected);
   },
