@@ -139,6 +139,8 @@ const DOCS = {
   paramPathNoRequired: PARAM('{ name: q, in: path, schema: { type: string } }'),
   paramPathOptional: PARAM('{ name: q, in: path, required: false, schema: { type: string } }'),
   paramQueryStyle: PARAM('{ name: q, in: query, style: weird, schema: { type: string } }'),
+  paramStyleBody: PARAM('{ name: q, in: query, style: body, schema: { type: string } }'),
+  paramBodyStyle: PARAM('{ name: q, in: body, style: weird, schema: { type: string } }'),
   paramSchemaAndContent: PARAM(
     "{ name: q, in: path, required: true, schema: { type: string }, content: { 'text/plain': {} } }",
   ),
@@ -471,6 +473,40 @@ it.each([
     DOCS.paramSchemaAndContent,
     [
       'SF6005 7:11 a mapping fits more than one of the forms OpenAPI 3.1 allows at paths./a/{q}.get.parameters.0 | it must fit exactly one: see the OpenAPI 3.1 specification for `parameters`',
+    ],
+  ],
+  [
+    '3.0.3',
+    'a query parameter with style `body`',
+    DOCS.paramStyleBody,
+    [
+      'SF6005 7:40 `body` is not allowed as `style` at paths./a/{q}.get.parameters.0.style | `style` must be one of `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`',
+    ],
+  ],
+  [
+    '3.0.3',
+    'a parameter in the body with an unknown style',
+    DOCS.paramBodyStyle,
+    [
+      'SF6005 7:26 `body` is not allowed as `in` at paths./a/{q}.get.parameters.0.in | `in` must be one of `path`, `query`, `header`, `cookie` — a body is a `requestBody` of the operation, not a parameter (`in: body` was Swagger 2)',
+      'SF6005 7:39 `weird` is not allowed as `style` at paths./a/{q}.get.parameters.0.style | `style` must be one of `matrix`, `label`, `simple`, `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`',
+    ],
+  ],
+  [
+    '3.1.0',
+    'a query parameter with style `body`',
+    DOCS.paramStyleBody,
+    [
+      'SF6006 7:33 unknown key `style` at paths./a/{q}.get.parameters.0 | OpenAPI 3.1 defines no `style` here: check its spelling and indentation, or write an extension as `x-style`',
+      'SF6005 7:40 `body` is not allowed as `style` at paths./a/{q}.get.parameters.0.style | `style` must be one of `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`',
+    ],
+  ],
+  [
+    '3.1.0',
+    'a parameter in the body with an unknown style',
+    DOCS.paramBodyStyle,
+    [
+      'SF6005 7:26 `body` is not allowed as `in` at paths./a/{q}.get.parameters.0.in | `in` must be one of `query`, `header`, `path`, `cookie` — a body is a `requestBody` of the operation, not a parameter (`in: body` was Swagger 2)',
     ],
   ],
 ] as [string, string, string, string[]][])(

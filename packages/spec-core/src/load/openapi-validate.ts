@@ -282,7 +282,7 @@ function toDiagnostic(
     }
     case 'type': {
       // 3.1 Schema Objects: `type` is a type name (`if` a string) `else` a list of them.
-      if (key === 'type' && error.schemaPath.endsWith('/type/else/type'))
+      if (error.schemaPath.endsWith('/type/else/type'))
         return make(
           'SF6005',
           `${describeValue(data)} is not a JSON Schema type${where}`,
