@@ -175,6 +175,38 @@ ${extra}`;
     expect(warningsFor(lines.join('\n'))).toEqual(expected);
   });
 
+  it.each([
+    [
+      'a path parameter',
+      [PATH_ID, OK],
+      '`POST /x/{id}` (`op`) declares no response for 400 (a parameter or the body is not valid), which the SpecFirst runtime sends',
+      "declare `'400'` with an `application/problem+json` body, or a `4XX` response; the OpenAPI document `specfirst sync` publishes for `api` declares them already",
+    ],
+    [
+      'a body and a guard',
+      [PATH_ID, BODY, 'security: [{ key: [] }]', OK],
+      '`POST /x/{id}` (`op`) declares no response for 400 (a parameter or the body is not valid), 401 (credentials are missing or refused), 413 (the body is too large), 415 (the body is in another media type), which the SpecFirst runtime sends',
+      "declare `'400'`, `'401'`, `'413'`, `'415'` with an `application/problem+json` body, or a `4XX` response; the OpenAPI document `specfirst sync` publishes for `api` declares them already",
+    ],
+  ] as [string, string[], string, string][])('%s: the exact message and hint', (_case, lines, message, hint) => {
+    const text = `openapi: 3.1.0
+info: { title: t, version: '1' }
+paths:
+  /x/{id}:
+    post:
+      operationId: op
+${lines.map((line) => `      ${line}`).join('\n')}
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Key }
+`;
+    const root = tempProject({ 'api.yaml': text });
+    const advice = checkFrameworkResponses(loadProjectSync(path.join(root, 'api.yaml'), { cache: false }).ir);
+    expect(advice.map((d) => [d.code, d.line, d.column, d.message, d.hint])).toEqual([
+      ['SF6008', lineOf(text, 'post:'), 5, message, hint],
+    ]);
+  });
+
   it('leaves our own format alone: its published document is the one clients read', () => {
     const { ir } = loadProjectSync(path.join(FIXTURES, 'shop'), { cache: false });
     expect(checkFrameworkResponses(ir)).toEqual([]);

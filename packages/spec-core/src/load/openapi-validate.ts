@@ -19,6 +19,9 @@ import { describeContext, describeValue } from '../diagnostics/describe.js';
 
 type OpenApiLine = '3.0' | '3.1';
 
+/** The types of JSON Schema 2020-12 (scripts/compile-schemas.mjs checks 3.1 Schema Objects against them). */
+const JSON_TYPES = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'];
+
 const requireCjs = createRequire(import.meta.url);
 const validators = new Map<OpenApiLine, ValidateFunction>();
 
@@ -44,7 +47,7 @@ export function validateOpenApiDocument(version: string, source: SourceFile): Di
   if (validate(source.value)) return [];
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
-  for (const problem of collapseBranches(validate.errors ?? [])) {
+  for (const problem of collapseBranches(validate.errors ?? [], source.value)) {
     const diagnostic = toDiagnostic(problem, source, line);
     const key = `${diagnostic.pointer ?? ''}\0${diagnostic.message}`;
     if (seen.has(key)) continue;
@@ -60,6 +63,8 @@ interface Problem {
   /** For an enum: every value any branch allowed. For a combinator: its branches' errors. */
   allowed?: unknown[];
   branches?: ErrorObject[];
+  /** A `oneOf` more than one of whose forms the value fits. */
+  ambiguous?: boolean;
 }
 
 const depth = (pointer: string): number => (pointer === '' ? 0 : pointer.split('/').length - 1);
@@ -72,7 +77,7 @@ const isAtOrUnder = (pointer: string, base: string): boolean => pointer === base
  * (the branch that matched furthest); when no branch got past the value itself, by the combinator
  * alone. Enum errors at one place merge into one. `if` errors only wrap their `then`/`else` errors.
  */
-function collapseBranches(errors: readonly ErrorObject[]): Problem[] {
+function collapseBranches(errors: readonly ErrorObject[], root: unknown): Problem[] {
   const out: Problem[] = [];
   for (const error of errors) {
     // `if` wraps its `then`/`else` errors; `propertyNames` wraps the error that names the key.
@@ -84,7 +89,18 @@ function collapseBranches(errors: readonly ErrorObject[]): Problem[] {
     const at = error.instancePath;
     let start = out.length;
     while (start > 0 && isAtOrUnder(out[start - 1]!.error.instancePath, at)) start--;
-    const spliced = out.splice(start);
+    const all = out.splice(start);
+    // Fits several forms: the failing forms' errors do not apply.
+    if (Array.isArray((error.params as { passingSchemas?: unknown }).passingSchemas)) {
+      out.push({ error, ambiguous: true });
+      continue;
+    }
+    const chosen = chooseBranches(all, error.schemaPath, root);
+    if (chosen.length < all.length) {
+      out.push(...chosen);
+      continue;
+    }
+    const spliced = all;
     // "Missing `$ref`" is the Reference Object branch, which is never what the author wrote.
     const meant = spliced.filter((p) => !isMissingRef(p.error));
     const run = meant.length > 0 ? meant : spliced;
@@ -94,8 +110,50 @@ function collapseBranches(errors: readonly ErrorObject[]): Problem[] {
       out.push(...run.filter((p) => depth(p.error.instancePath) === deepest));
     else out.push({ error, branches: run.flatMap((p) => p.branches ?? [p.error]) });
   }
-  return mergeEnums(out);
+  // "Fits several forms" is only the echo of another problem at the same place (a 3.0 parameter
+  // without `in` fits the query, header and cookie forms): report that one.
+  const places = new Set(out.filter((p) => !p.ambiguous).map((p) => p.error.instancePath));
+  // "expected a string" beside "must be one of `path`, `query`…" at the same place says less.
+  const listed = new Set(out.filter((p) => isEnum(p.error)).map((p) => p.error.instancePath));
+  return mergeEnums(
+    out.filter(
+      (p) =>
+        !(p.ambiguous && places.has(p.error.instancePath)) &&
+        !(p.error.keyword === 'type' && listed.has(p.error.instancePath)),
+    ),
+  );
 }
+
+/**
+ * The branches of a combinator written inline (a 3.0 parameter: one branch per `in`, each with its
+ * `style`s and its `required`) that the document chose by a fixed string value: the place whose
+ * enum the fewest branches accepted picks them. `in: query` picks the query branch, whose `style`
+ * error is the one to report, not the other branches' "`query` is not allowed as `in`". All of the
+ * problems when they cannot be told apart by branch or no value picks a branch.
+ */
+function chooseBranches(problems: Problem[], combinator: string, root: unknown): Problem[] {
+  const prefix = `${combinator}/`;
+  const byBranch = new Map<string, Problem[]>();
+  for (const p of problems) {
+    if (!p.error.schemaPath.startsWith(prefix)) return problems;
+    const branch = p.error.schemaPath.slice(prefix.length).split('/')[0]!;
+    byBranch.set(branch, [...(byBranch.get(branch) ?? []), p]);
+  }
+  const isMiss = (p: Problem) => isEnum(p.error);
+  const places = new Set(problems.filter(isMiss).map((p) => p.error.instancePath));
+  let picked: Problem[][] | undefined;
+  for (const place of places) {
+    if (typeof valueAt(root, place) !== 'string') continue;
+    const accepting = [...byBranch.values()].filter(
+      (ps) => !ps.some((p) => isMiss(p) && p.error.instancePath === place),
+    );
+    if (accepting.length > 0 && accepting.length < byBranch.size && accepting.length < (picked?.length ?? Infinity))
+      picked = accepting;
+  }
+  return picked ? picked.flat() : problems;
+}
+
+const isEnum = (error: ErrorObject): boolean => error.keyword === 'enum' || error.keyword === 'const';
 
 const isMissingRef = (error: ErrorObject): boolean =>
   error.keyword === 'required' && (error.params as { missingProperty?: unknown }).missingProperty === '$ref';
@@ -106,7 +164,7 @@ function mergeEnums(problems: Problem[]): Problem[] {
   const merged: Problem[] = [];
   for (const problem of problems) {
     const { error } = problem;
-    if (error.keyword !== 'enum' && error.keyword !== 'const') {
+    if (!isEnum(error)) {
       merged.push(problem);
       continue;
     }
@@ -136,10 +194,15 @@ function valueAt(root: unknown, pointer: string): unknown {
   return value;
 }
 
-function toDiagnostic({ error, allowed, branches }: Problem, source: SourceFile, line: OpenApiLine): Diagnostic {
+function toDiagnostic(
+  { error, allowed, branches, ambiguous }: Problem,
+  source: SourceFile,
+  line: OpenApiLine,
+): Diagnostic {
   const pointer = error.instancePath;
   const segments = parsePointer(pointer);
-  const key = segments[segments.length - 1];
+  // An item of a list (3.1's `type: [string, 'null']`, a parameter) is named by the list's key, not its index.
+  const key = segments.findLast((segment) => !/^\d+$/.test(segment));
   const where = describeContext(pointer);
   const spec = `OpenAPI ${line}`;
   const make = (code: DiagnosticCode, message: string, hint: string, at = pointer, on: 'key' | 'value' = 'value') => {
@@ -188,8 +251,9 @@ function toDiagnostic({ error, allowed, branches }: Problem, source: SourceFile,
       const written = typeof data === 'string' ? data : JSON.stringify(data);
       const list = values.map((v) => `\`${v}\``).join(', ');
       const match = typeof data === 'string' ? closest(data, values) : undefined;
-      const isType = key === 'type';
-      let hint = `\`${key ?? 'the value'}\` must be ${values.length === 1 ? list : `one of ${list}`}`;
+      const name = key;
+      const isType = name === 'type';
+      let hint = `\`${name ?? 'the value'}\` must be ${values.length === 1 ? list : `one of ${list}`}`;
       if (match !== undefined) hint += ` — did you mean \`${match}\`?`;
       else if (key === 'in' && data === 'body')
         hint += ' — a body is a `requestBody` of the operation, not a parameter (`in: body` was Swagger 2)';
@@ -197,7 +261,7 @@ function toDiagnostic({ error, allowed, branches }: Problem, source: SourceFile,
         'SF6005',
         isType
           ? `\`${written}\` is not a JSON Schema type${where}`
-          : `\`${written}\` is not allowed as \`${key ?? 'value'}\`${where}`,
+          : `\`${written}\` is not allowed as \`${name ?? 'value'}\`${where}`,
         hint,
       );
     }
@@ -217,15 +281,28 @@ function toDiagnostic({ error, allowed, branches }: Problem, source: SourceFile,
       return make('SF6005', `${describeValue(data)} is not allowed${where}`, `${spec} wants ${meaning} here`);
     }
     case 'type': {
-      const expected = String(params.type).split(',').join(' or ');
+      // 3.1 Schema Objects: `type` is a type name (`if` a string) `else` a list of them.
+      if (error.schemaPath.endsWith('/type/else/type'))
+        return make(
+          'SF6005',
+          `${describeValue(data)} is not a JSON Schema type${where}`,
+          `\`type\` must be one of ${JSON_TYPES.map((t) => `\`${t}\``).join(', ')}, or a list of them`,
+        );
+      const expected = typeList(params.type);
       return make(
         'SF6005',
         `expected ${expected}, got ${describeValue(data)}${where}`,
-        `${spec} wants ${article(expected)} here`,
+        `${spec} wants ${expected} here`,
       );
     }
     case 'oneOf':
     case 'anyOf': {
+      if (ambiguous)
+        return make(
+          'SF6005',
+          `${describeValue(data)} fits more than one of the forms ${spec} allows${where}`,
+          `it must fit exactly one: see the ${spec} specification for \`${key ?? 'the document'}\``,
+        );
       const forms = describeBranches(branches ?? []);
       return make(
         'SF6005',
@@ -247,10 +324,15 @@ function describeBranches(branches: ErrorObject[]): string {
   const wants = new Set<string>();
   for (const b of branches) {
     const params = b.params as Record<string, unknown>;
-    if (b.keyword === 'type') wants.add(article(String(params.type).split(',').join(' or ')));
+    if (b.keyword === 'type') wants.add(typeList(params.type));
     else if (b.keyword === 'required') wants.add(`a mapping with \`${String(params.missingProperty)}\``);
   }
   return wants.size > 0 ? `expected ${[...wants].join(', or ')}` : '';
+}
+
+/** `object,boolean` (ajv's list of JSON types) as a user reads it: `a mapping or a boolean`. */
+function typeList(types: unknown): string {
+  return String(types).split(',').map(article).join(' or ');
 }
 
 function article(type: string): string {
