@@ -64,3 +64,13 @@ export {
   type WalkControl,
   type WalkOptions,
 } from './ir/walk.js';
+export {
+  consumerGroup,
+  DEAD_LETTER_SUFFIX,
+  DEAD_LETTER_WIRE,
+  deadLetterStreamKey,
+  MESSAGE_CONTENT_TYPE,
+  streamKey,
+  WIRE,
+} from './messaging/streams.js';
+export { TOPIC_DEFAULTS } from './formats/specfirst/messaging.js';

@@ -377,17 +377,40 @@ export interface IRRetryPolicy {
   maxDelayMs?: number;
 }
 
+/** How long a stream keeps its entries: `XADD … MAXLEN ~ <maxLength>` or `MINID ~ <now − maxAgeMs>`. */
+export type IRRetention = { maxLength: number } | { maxAgeMs: number };
+
 export interface IRTopic {
   name: string;
+  /** PascalCase of the name (`order.created` → `OrderCreated`), unique among topics: `publish<Identifier>`. */
+  identifier: string;
   /** Model name of the message payload. */
   message: string;
+  /** Version of the message's shape, written on the wire beside the type (`version`, default 1). */
+  version: number;
   description?: string;
   producers: string[];
   /** Union of the topic's `consumers` and the services listing it under `consumes.topics`. */
   consumers: string[];
+  /** `retry.attempts` is the delivery cap: after that many deliveries a failing message is dead-lettered. */
   retry: IRRetryPolicy;
-  /** Topic receiving messages that exhausted their retries; absent: they are dropped after logging. */
+  /**
+   * Topic receiving messages that exhausted their retries, or failed validation on receive. Absent:
+   * they go to the topic's default dead-letter stream, `<topic>:dead-letter` (never dropped).
+   */
   deadLetter?: string;
+  /** How long an entry may sit unacknowledged before another consumer claims it (`claimAfterMs`, default 30000). */
+  claimAfterMs: number;
+  /** Trimming of the stream on publish; absent: the stream keeps every entry. */
+  retention?: IRRetention;
+  /** Where a consumer group starts when it is first created: every entry already in the stream, or only new ones. */
+  startFrom: 'beginning' | 'new';
+  /** Handlers running at once per consumer (default 1). */
+  concurrency: number;
+  /** Top-level field of the message: messages with the same value are handled in order, one at a time. */
+  orderingKey?: string;
+  /** Top-level field of the message identifying it for deduplication, sent on the wire as `idempotency-key`. */
+  idempotencyKey?: string;
   loc: IRLocation;
 }
 

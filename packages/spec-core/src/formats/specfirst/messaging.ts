@@ -6,13 +6,15 @@ import { type BuildContext, locBelow } from '../../load/context.js';
 import { compareStrings } from '../../diagnostics/diagnostics.js';
 import type { IRLocation, IRRetryPolicy, IRService, IRTask, IRTopic } from '../../ir/ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
-import { methodIdentifierFor, NAME_PATTERNS, toCamelCase } from '../../util/names.js';
+import { methodIdentifierFor, NAME_PATTERNS, toCamelCase, toPascalCase } from '../../util/names.js';
 import { isRecord, stringList } from '../../util/records.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import { joinPointer } from '../../util/json-pointer.js';
 import type { SourceFile } from '../../yaml/source-file.js';
 
 export const DEFAULT_TOPIC_RETRY: IRRetryPolicy = { attempts: 5, backoff: 'exponential', delayMs: 1000 };
+/** Defaults of the delivery keys of a topic (docs/spec-format.md, `spec/events.yaml`). */
+export const TOPIC_DEFAULTS = { version: 1, claimAfterMs: 30_000, startFrom: 'beginning', concurrency: 1 } as const;
 export const DEFAULT_TASK_RETRY: IRRetryPolicy = { attempts: 3, backoff: 'exponential', delayMs: 1000 };
 
 function readRetry(raw: unknown, defaults: IRRetryPolicy): IRRetryPolicy {
@@ -32,12 +34,23 @@ export function readTopics(source: SourceFile | undefined): IRTopic[] {
     if (!isRecord(raw) || !source || !NAME_PATTERNS.topic.test(name)) continue;
     const topic: IRTopic = {
       name,
+      identifier: toPascalCase(name),
       message: typeof raw.message === 'string' ? raw.message : '',
+      version: typeof raw.version === 'number' ? raw.version : TOPIC_DEFAULTS.version,
       producers: stringList(raw.producers),
       consumers: stringList(raw.consumers),
       retry: readRetry(raw.retry, DEFAULT_TOPIC_RETRY),
+      claimAfterMs: typeof raw.claimAfterMs === 'number' ? raw.claimAfterMs : TOPIC_DEFAULTS.claimAfterMs,
+      startFrom: raw.startFrom === 'new' ? 'new' : TOPIC_DEFAULTS.startFrom,
+      concurrency: typeof raw.concurrency === 'number' ? raw.concurrency : TOPIC_DEFAULTS.concurrency,
       loc: irLoc(source, joinPointer('/topics', name)),
     };
+    if (isRecord(raw.retention)) {
+      if (typeof raw.retention.maxLength === 'number') topic.retention = { maxLength: raw.retention.maxLength };
+      else if (typeof raw.retention.maxAgeMs === 'number') topic.retention = { maxAgeMs: raw.retention.maxAgeMs };
+    }
+    if (typeof raw.orderingKey === 'string') topic.orderingKey = raw.orderingKey;
+    if (typeof raw.idempotencyKey === 'string') topic.idempotencyKey = raw.idempotencyKey;
     if (typeof raw.description === 'string') topic.description = raw.description;
     if (typeof raw.deadLetter === 'string') topic.deadLetter = raw.deadLetter;
     topics.push(topic);
