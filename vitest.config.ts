@@ -3,8 +3,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Each package's unit tests, its end-to-end suites (`*-e2e`: generate, compile, serve), the example, the
-    // repository, and the hostile battery against the shop and Conduit (hostile-e2e).
-    projects: ['packages/*', 'packages/*/vitest.e2e.config.ts', 'examples/*', 'test', 'test/hostile/vitest.config.ts'],
+    // repository, the hostile battery against the shop and Conduit (hostile-e2e), and the proofs of events (events-e2e).
+    projects: [
+      'packages/*',
+      'packages/*/vitest.e2e.config.ts',
+      'examples/*',
+      'test',
+      'test/hostile/vitest.config.ts',
+      'test/events/vitest.config.ts',
+    ],
     reporters: ['default', './scripts/summary-reporter.ts'],
     // Vitest allows `.only` unless CI is set, and then a forgotten one passes locally while it
     // silently skips the rest. Refused everywhere: the root and each project (whose configs do not

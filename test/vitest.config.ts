@@ -7,8 +7,8 @@ export default defineProject({
     // A stray `.only` fails here as in CI (vitest.config.ts).
     allowOnly: false,
     include: ['**/*.test.ts'],
-    // The hostile battery is a project of its own (hostile/vitest.config.ts).
-    exclude: ['hostile/**', '**/node_modules/**'],
+    // The hostile battery and the proofs of events are projects of their own (hostile/, events/).
+    exclude: ['hostile/**', 'events/**', '**/node_modules/**'],
     globalSetup: ['./global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
