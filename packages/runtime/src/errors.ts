@@ -9,9 +9,9 @@
 /**
  * The catalogue: code → short title. Ranges: 1xxx start-up (the router, then `options.docs`), 2xxx
  * controller results, 3xxx requests refused by the runtime's own limits (a 4xx problem whose
- * `code` member and `detail` carry the code). Events: 12xx start-up errors of `createConsumers`,
- * 40xx the publish/consume engine (thrown, written into dead-letter entries, or the `code` of a
- * log entry).
+ * `code` member and `detail` carry the code), 4xxx events. Events: 12xx start-up errors of
+ * `createConsumers`, 40xx the publish/consume engine (thrown, written into dead-letter entries, or
+ * the `code` of a log entry), 42xx the brokers' `BrokerError`.
  */
 export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
@@ -40,6 +40,10 @@ export const RUNTIME_ERROR_CODES = {
   SFR4008: 'the broker failed; the consumer retries',
   SFR4009: 'a handler did not finish before the shutdown timeout',
   SFR4010: 'consumers started again after stop()',
+  SFR4201: 'the event broker cannot reach Redis',
+  SFR4202: 'the event broker is closed',
+  SFR4203: 'Redis refused an event broker command',
+  SFR4204: 'a key holds another type than the event broker needs',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

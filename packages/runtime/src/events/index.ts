@@ -1,7 +1,9 @@
 /**
- * `@specfirst/runtime/events`: what generated event code and services import. The Redis broker is
- * `@specfirst/runtime/events/redis`, so nothing here loads ioredis.
+ * `@specfirst/runtime/events`: SpecFirst's events without Redis's client. The Redis broker is
+ * `@specfirst/runtime/events/redis`, so that this entry point never loads ioredis. One export per line
+ * group, so that additions merge cleanly.
  */
+export { BrokerError, NoGroupError } from './broker.js';
 export type {
   AutoClaimResult,
   DeliveredEntry,
@@ -12,7 +14,7 @@ export type {
   StreamEntry,
   Trim,
 } from './broker.js';
-export { NoGroupError } from './broker.js';
+export { memoryBroker, type MemoryBroker, type MemoryBrokerOptions } from './memory-broker.js';
 export type {
   ConsumerOptions,
   Consumers,
