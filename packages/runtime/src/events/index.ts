@@ -24,3 +24,12 @@ export type {
   PublishOptions,
   TopicDefinition,
 } from './types.js';
+export { decode, encode, keyValue, type Decoded, type MessageMeta } from './codec.js';
+export {
+  brokerSink,
+  eventSink,
+  EventValidationError,
+  messageFailures,
+  publish,
+  type BrokerSinkOptions,
+} from './publish.js';
