@@ -41,7 +41,7 @@ const POISON_EVERY = 1000;
 const WORKERS = 3;
 /** The run gives up (and fails) after this long; the test's own timeout is above it. */
 const DEADLINE_MS = 80_000;
-const MAX_KILLS = 40;
+const MAX_KILLS = Number(process.env.CHAOS_KILLS ?? 40);
 const ALLOW_CAPPED = process.env.CHAOS_ALLOW_CAPPED === '1';
 
 let redis: Redis;

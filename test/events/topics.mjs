@@ -47,13 +47,22 @@ export function chaosTopic(name) {
   });
 }
 
-/** FNV-1a of a string, as a number in [0, 1). */
+/**
+ * FNV-1a of a string with murmur3's finaliser, as a number in [0, 1). The finaliser matters: plain
+ * FNV-1a of texts that differ in their last character (`…:1`, `…:2`) gives correlated values, and the
+ * same messages would fail on every delivery.
+ */
 function unitHash(text) {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return (hash >>> 0) / 2 ** 32;
 }
 
