@@ -13,6 +13,7 @@ export default tseslint.config(
       'reports/**',
       'bench/.out/**',
       'packages/*/test/.out/**',
+      'test/events/.out/**',
       'fixtures/**/generated/**',
       'packages/spec-core/src/generated/**',
     ],
