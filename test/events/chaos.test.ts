@@ -42,6 +42,8 @@ const WORKERS = 3;
 /** The run gives up (and fails) after this long; the test's own timeout is above it. */
 const DEADLINE_MS = 80_000;
 const MAX_KILLS = Number(process.env.CHAOS_KILLS ?? 40);
+/** Fewer kills than this and the run proved little: it fails. */
+const MIN_KILLS = Math.min(3, MAX_KILLS);
 const ALLOW_CAPPED = process.env.CHAOS_ALLOW_CAPPED === '1';
 
 let redis: Redis;
@@ -159,7 +161,11 @@ it(
             const id = `m${n}`;
             if (n % POISON_EVERY === POISON_EVERY / 2) {
               poisonEntries.push(
-                (await redis.xadd(stream, '*', ...Object.entries(poisonFields(n / POISON_EVERY, id)).flat())) as string,
+                (await redis.xadd(
+                  stream,
+                  '*',
+                  ...Object.entries(poisonFields(Math.floor(n / POISON_EVERY), id)).flat(),
+                )) as string,
               );
             } else {
               good.push(id);
@@ -167,6 +173,8 @@ it(
             }
           }),
         );
+        // Paced over about 4 s, so that the kills land while entries are still arriving.
+        await sleep(100);
       }
     })();
 
@@ -188,7 +196,7 @@ it(
         done = true;
         break;
       }
-      await sleep(300 + random() * 1200);
+      await sleep(200 + random() * 800);
       if (stats.kills >= MAX_KILLS) continue;
       const index = Math.floor(random() * workers.length);
       const victim = workers[index]!;
@@ -248,6 +256,7 @@ it(
 
     expect(unexpectedExits, 'workers that died on their own').toEqual([]);
     expect(done, 'the run finished before its deadline').toBe(true);
+    expect(stats.kills, 'SIGKILLs while messages were in flight').toBeGreaterThanOrEqual(MIN_KILLS);
     const lost = good.filter((id) => !(id in handled) && !capped.includes(id));
     expect(lost, 'good messages neither handled nor dead-lettered').toEqual([]);
     const unhandled = good.filter((id) => !(id in handled));
