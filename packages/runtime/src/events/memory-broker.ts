@@ -12,7 +12,7 @@
  * whole macro nodes only; nothing persists beyond the process.
  */
 import { BrokerError, NoGroupError } from './broker.js';
-import { checkCount, checkId, checkTrim, wrongType } from './checks.js';
+import { checkCount, checkFields, checkId, checkTrim, wrongType } from './checks.js';
 import type {
   AutoClaimResult,
   DeliveredEntry,
@@ -216,6 +216,7 @@ function view(store: Store): MemoryBroker {
   const broker: MemoryBroker = {
     async add(key, fields, trim) {
       open();
+      checkFields(fields);
       checkTrim(trim);
       return append(key, streamOf(key) ?? createStream(key), fields, trim);
     },
@@ -338,6 +339,7 @@ function view(store: Store): MemoryBroker {
       streamOf(key);
       const dead = streamOf(deadKey);
       const entryId = formatId(parseId(id));
+      checkFields(fields);
       const deadId = append(deadKey, dead ?? createStream(deadKey), fields);
       streamOf(key)?.groups.get(groupName)?.pel.delete(entryId);
       return deadId;
@@ -349,6 +351,7 @@ function view(store: Store): MemoryBroker {
       const target = streamOf(key);
       const entryId = formatId(parseId(id));
       checkTrim(trim);
+      checkFields(fields);
       if (from?.byId.has(entryId) !== true) return undefined;
       from.byId.delete(entryId);
       from.entries.splice(
