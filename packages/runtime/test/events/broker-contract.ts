@@ -306,6 +306,21 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect(third.next).toBe('0-0');
       });
 
+      it('autoClaim looks at most count * 10 PEL entries per call: the cursor moves on even when none is idle enough', async () => {
+        const stream = h.key('attempts');
+        const added = await pendingUnder(stream, 25);
+        expect(await broker.autoClaim(stream, 'g', 'alive', 60_000, '0-0', 2)).toEqual({
+          next: added[20],
+          entries: [],
+          deleted: [],
+        });
+        expect(await broker.autoClaim(stream, 'g', 'alive', 60_000, added[20]!, 2)).toEqual({
+          next: '0-0',
+          entries: [],
+          deleted: [],
+        });
+      });
+
       it('autoClaim reports pending entries no longer in the stream as deleted and drops them from the PEL', async () => {
         const stream = h.key('deleted');
         await broker.createGroup(stream, 'g', '0');
