@@ -12,7 +12,7 @@
  * Each entry goes through the stages of ./consume-stages.ts, then its handler; success acknowledges
  * it, failure keeps it pending and retries it after the topic's backoff (a local timer, then
  * `XCLAIM … 0` so the delivery count goes up), and at the delivery cap it is dead-lettered
- * (`XADD` to the dead-letter stream and `XACK` in one `MULTI`). `NOGROUP` recreates the group; other
+ * (`XADD` to the dead-letter stream and `XACK` in one atomic step). `NOGROUP` recreates the group; other
  * broker failures are logged and retried with backoff. `stop()` ends the reads, waits for running
  * handlers up to `shutdownTimeoutMs`, then aborts their signals and leaves their entries pending.
  */
