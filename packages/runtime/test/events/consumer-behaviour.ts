@@ -361,6 +361,8 @@ export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHar
       let now = 0;
       let most = 0;
       let done = 0;
+      // Published before the start, so the first read takes them all and the limit is what holds them back.
+      for (let n = 0; n < 12; n++) await publish(sink, topic, order(n));
       await consume('billing', [
         {
           topic,
@@ -373,7 +375,6 @@ export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHar
           },
         },
       ]);
-      for (let n = 0; n < 12; n++) await publish(sink, topic, order(n));
       await waitFor(() => done === 12, 'every message');
       expect(most).toBe(3);
     });
@@ -434,8 +435,9 @@ export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHar
       });
       for (let n = 0; n < 20; n++) await publish(sink, topic, order(n));
       await waitFor(() => release !== undefined, 'the first handler');
+      // concurrency 1 + batchSize 2: three entries delivered, and no more however long the handler hangs.
+      await waitFor(async () => (await pendingCount(topic, 'billing')) === 3, 'three entries delivered');
       await sleep(200);
-      // concurrency 1 + batchSize 2: three entries delivered, the rest still waits in the stream.
       expect(await pendingCount(topic, 'billing')).toBe(3);
     });
 

@@ -1,0 +1,69 @@
+import { DEAD_LETTER_WIRE, WIRE } from '@specfirst/spec-core/streams';
+import { describe, expect, it } from 'vitest';
+import type { EntryFields } from '../../src/events/broker.js';
+import { listDeadLetters, replayDeadLetters, replayFields } from '../../src/events/dead-letters.js';
+import { memoryBroker } from '../../src/events/memory-broker.js';
+
+const original: EntryFields = { [WIRE.id]: 'm1', [WIRE.payload]: '{}', [WIRE.contentType]: 'application/json' };
+const dead = (topic: string, entryId: string): EntryFields => ({
+  ...original,
+  [DEAD_LETTER_WIRE.error]: 'boom',
+  [DEAD_LETTER_WIRE.reason]: 'handler',
+  [DEAD_LETTER_WIRE.deliveries]: '5',
+  [DEAD_LETTER_WIRE.topic]: topic,
+  [DEAD_LETTER_WIRE.entryId]: entryId,
+  [DEAD_LETTER_WIRE.group]: 'billing',
+  [DEAD_LETTER_WIRE.at]: '2026-01-01T00:00:00.000Z',
+});
+
+describe('replayFields', () => {
+  it.each<[string, EntryFields, string | undefined, EntryFields]>([
+    ['drops the dead-letter fields', dead('a', '1-0'), undefined, original],
+    ['sets replay-for for one group', dead('a', '1-0'), 'billing', { ...original, [WIRE.replayFor]: 'billing' }],
+    [
+      'replaces an earlier replay-for',
+      { ...dead('a', '1-0'), [WIRE.replayFor]: 'mailer' },
+      'billing',
+      { ...original, [WIRE.replayFor]: 'billing' },
+    ],
+    [
+      'drops an earlier replay-for when replaying for all',
+      { ...dead('a', '1-0'), [WIRE.replayFor]: 'mailer' },
+      undefined,
+      original,
+    ],
+  ])('%s', (_, fields, group, expected) => {
+    expect(replayFields(fields, group)).toEqual(expected);
+  });
+});
+
+describe('a dead-letter stream shared by two topics (a declared deadLetter)', () => {
+  const a = { name: 'a', deadLetter: 'failed' };
+  const b = { name: 'b', deadLetter: 'failed' };
+
+  it("lists and replays only the topic's own entries, in order, and pages past one range call", async () => {
+    const broker = memoryBroker();
+    const ids: string[] = [];
+    for (let n = 0; n < 250; n++) ids.push(await broker.add('failed', dead(n % 2 === 0 ? 'a' : 'b', `${n}-0`)));
+    const listed = await listDeadLetters(broker, a, { count: 1000 });
+    expect(listed).toHaveLength(125);
+    expect(listed.map((letter) => letter.id)).toEqual(ids.filter((_, n) => n % 2 === 0));
+    expect(listed[0]).toMatchObject({
+      error: 'boom',
+      reason: 'handler',
+      deliveries: 5,
+      topic: 'a',
+      entryId: '0-0',
+      group: 'billing',
+      messageId: 'm1',
+    });
+    expect(await listDeadLetters(broker, a, { count: 2, start: `(${listed[0]!.id}` })).toEqual(listed.slice(1, 3));
+
+    await expect(replayDeadLetters(broker, a, { ids: [ids[1]!] })).rejects.toMatchObject({ code: 'SFR4006' });
+    const replayed = await replayDeadLetters(broker, b, { count: 10 });
+    expect(replayed.map((r) => r.from)).toEqual(ids.filter((_, n) => n % 2 === 1).slice(0, 10));
+    expect(await broker.length('b')).toBe(10);
+    expect(await broker.length('a')).toBe(0);
+    expect(await broker.length('failed')).toBe(240);
+  });
+});
