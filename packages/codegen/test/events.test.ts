@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Parser } from '@asyncapi/parser';
+import * as prettier from 'prettier';
 import type { SpecIR } from '@specfirst/spec-core';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -132,7 +133,7 @@ describe('which services get events code', () => {
 });
 
 describe('spec strings in the events module', () => {
-  it('stay comments and string literals: no statement but the generated ones, and the values as written', () => {
+  it('stay comments and string literals: no statement but the generated ones, and the values as written', async () => {
     const source = file(generate(hostileIR()), 'events/shop/index.ts');
     const parsed = ts.createSourceFile('index.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     const kind = (s: ts.Statement): string =>
@@ -178,6 +179,9 @@ describe('spec strings in the events module', () => {
     // The description is in the doc comment, its `*/` neutralised.
     expect(source).toContain("ends *\\/ console.log('PWNED'); /*");
     expect(source).not.toMatch(/^\s*console\.log/m);
+    // And it reads like hand-written code: Prettier, with the repository's settings, changes nothing.
+    const options = { ...(await prettier.resolveConfig(path.join(REPO_ROOT, 'x.ts'))), filepath: 'index.ts' };
+    expect(await prettier.format(source, options)).toBe(source);
   });
 
   it('reach the AsyncAPI document only as JSON strings', () => {
