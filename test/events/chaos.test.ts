@@ -181,12 +181,16 @@ it(
     const stats = { kills: 0, restarts: 0, sameName: 0, newName: 0, generation: 0 };
     let published = false;
     void publishing.then(() => (published = true));
+    /** Done: everything published, delivered to the group (its last-delivered id is the stream's last id) and acknowledged. */
     const finished = async (): Promise<boolean> => {
       if (!published) return false;
-      const [handled, dead] = await Promise.all([redis.hlen(keys.handled), redis.xlen(deadStream)]);
-      if (handled + dead < good.length + poisonEntries.length) return false;
       const pending = (await redis.xpending(stream, group)) as [number, ...unknown[]];
-      return pending[0] === 0;
+      if (pending[0] !== 0) return false;
+      const field = (flat: unknown[], name: string) => flat[flat.indexOf(name) + 1];
+      const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
+      const ours = groups.find((g) => field(g, 'name') === group);
+      const info = (await redis.xinfo('STREAM', stream)) as unknown[];
+      return ours !== undefined && field(ours, 'last-delivered-id') === field(info, 'last-generated-id');
     };
 
     let done = false;
