@@ -377,6 +377,16 @@ export class TopicConsumer {
         { ids: result.deleted },
         'pending entries no longer in the stream (trimmed or deleted) were dropped',
       );
+    // A held entry waiting for a retry longer than claimAfterMs was claimed back by this consumer, its
+    // delivery counted: that is its retry, now (rather than a second claim, a second count, later).
+    for (const entry of result.entries) {
+      if (this.held.state(entry.id) !== 'parked') continue;
+      const held = this.heldItem(entry.id)!;
+      clearTimeout(held.timer);
+      held.timer = undefined;
+      held.entry = { ...held.entry, deliveries: entry.deliveries };
+      this.held.resume(entry.id);
+    }
     const fresh = result.entries.filter((entry) => !this.held.has(entry.id));
     if (fresh.length > 0) this.logger.info({ entries: fresh.length }, 'claimed entries idle longer than claimAfterMs');
     this.receive(fresh);
@@ -409,6 +419,10 @@ export class TopicConsumer {
     } catch (error) {
       await this.brokerFailed(error instanceof NoGroupError ? new Error(error.message) : error, 'recreate group');
     }
+  }
+
+  private heldItem(id: string): Held | undefined {
+    return this.held.entries().find((entry) => entry.id === id)?.item;
   }
 
   /** Entries read or claimed: through the stages before the handler, then held until they may run. */

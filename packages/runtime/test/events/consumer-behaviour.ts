@@ -66,7 +66,8 @@ function flakyBroker(inner: EventBroker, failing: Map<string, number>): EventBro
 }
 
 export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHarness>): void {
-  describe(`consumers on ${name}`, () => {
+  // Bounded waits (waitFor) give up after 8 s; a test as a whole after 20 s, on a busy machine too.
+  describe(`consumers on ${name}`, { timeout: 20_000 }, () => {
     let h: ConsumerHarness;
     let sink: EventSink;
     let logger: ReturnType<typeof recordingLogger>;
@@ -155,6 +156,25 @@ export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHar
       await waitFor(async () => (await pendingCount(topic, 'billing')) === 0, 'the acknowledgement');
       expect(deliveries).toEqual([1, 2, 3]);
       expect(await h.broker.length(deadLetterStreamKey(topic, h.prefix))).toBe(0);
+    });
+
+    it('a retry due after claimAfterMs is taken back by the same consumer at the claim, counted once', async () => {
+      const topic = orderCreatedTopic({ claimAfterMs: 100, retry: { attempts: 5, backoff: 'fixed', delayMs: 60_000 } });
+      const deliveries: number[] = [];
+      await consume('billing', [
+        {
+          topic,
+          handler: (_: OrderCreated, context) => {
+            deliveries.push(context.deliveries);
+            if (context.deliveries === 1) throw new Error('once');
+          },
+        },
+      ]);
+      await publish(sink, topic, order(1));
+      // Not the 60 s backoff: the claim of entries idle past claimAfterMs is the retry.
+      await waitFor(() => deliveries.length === 2, 'the retry at the claim');
+      expect(deliveries).toEqual([1, 2]);
+      await waitFor(async () => (await pendingCount(topic, 'billing')) === 0, 'the acknowledgement');
     });
 
     it('a handler that always fails: dead-lettered at the cap with error, deliveries and origin; no longer pending', async () => {
