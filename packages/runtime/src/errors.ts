@@ -22,6 +22,12 @@ export const RUNTIME_ERROR_CODES = {
   SFR1104: 'options.docs path is served by an operation',
   SFR2001: 'the controller returned no valid status',
   SFR3001: 'a JSON request body nests deeper than options.maxBodyDepth',
+  SFR4101: 'the outbox table name is not a plain SQL name',
+  SFR4102: 'an outbox relay option is out of range',
+  SFR4103: 'a message field PostgreSQL cannot store',
+  SFR4104: 'the outbox table does not exist',
+  SFR4105: 'an outbox row is corrupt',
+  SFR4106: 'the outbox relay could not send',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;
