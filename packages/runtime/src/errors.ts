@@ -9,7 +9,7 @@
 /**
  * The catalogue: code → short title. Ranges: 1xxx start-up (the router, then `options.docs`), 2xxx
  * controller results, 3xxx requests refused by the runtime's own limits (a 4xx problem whose
- * `code` member and `detail` carry the code).
+ * `code` member and `detail` carry the code), 4xxx events (4201–4299: the brokers' `BrokerError`).
  */
 export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
@@ -28,6 +28,10 @@ export const RUNTIME_ERROR_CODES = {
   SFR4104: 'the outbox table does not exist',
   SFR4105: 'an outbox row is corrupt',
   SFR4106: 'the outbox relay could not send',
+  SFR4201: 'the event broker cannot reach Redis',
+  SFR4202: 'the event broker is closed',
+  SFR4203: 'Redis refused an event broker command',
+  SFR4204: 'a key holds another type than the event broker needs',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;
