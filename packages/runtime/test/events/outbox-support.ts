@@ -12,7 +12,6 @@ import pg from 'pg';
 import type { EntryFields, EventBroker, Trim } from '../../src/events/broker.js';
 import { memoryBroker } from '../../src/events/memory-broker.js';
 import { pgliteOutboxDatabase, pgOutboxDatabase, type OutboxDatabase } from '../../src/events/outbox.js';
-import { redisBroker } from '../../src/events/redis-broker.js';
 import type { TopicDefinition } from '../../src/events/types.js';
 
 export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
@@ -92,6 +91,8 @@ export async function memoryTestBroker(): Promise<TestBroker> {
 
 export async function redisTestBroker(): Promise<TestBroker> {
   await assertReachable('Redis', '127.0.0.1', 6379);
+  // Loaded here, as a user who wants Redis would: the other suites never load ioredis.
+  const { redisBroker } = await import('../../src/events/redis-broker.js');
   const broker = redisBroker(REDIS_URL);
   const prefix = `test:outbox:${process.pid}:${randomUUID().slice(0, 8)}:`;
   return {

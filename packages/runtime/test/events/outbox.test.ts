@@ -85,7 +85,7 @@ function outboxSuite(
     await outbox.install(database.db); // twice: nothing changes
     orders = database.table.replace(/specfirst_outbox$/, 'orders');
     await database.db.query(`CREATE TABLE ${orders} (id text PRIMARY KEY)`);
-  });
+  }, 60_000); // PGlite takes seconds to start on a busy machine
   afterAll(async () => {
     try {
       await test?.close(topics);
@@ -95,6 +95,7 @@ function outboxSuite(
   });
   beforeEach(async () => {
     await database.db.query(`DELETE FROM ${outbox.table}`);
+    await database.db.query(`DELETE FROM ${orders}`);
   });
 
   it('a committed transaction: its message reaches the stream once, every field as written, in wire order', async () => {
@@ -398,9 +399,9 @@ function outboxSuite(
 
 describe('outbox options', () => {
   let lite: PGlite;
-  beforeAll(() => {
-    lite = new PGlite();
-  });
+  beforeAll(async () => {
+    lite = await PGlite.create();
+  }, 60_000);
   afterAll(() => lite.close());
 
   it.each(['specfirst_outbox', 'app.outbox', '_x1', 'A'.repeat(63)])('table %s is accepted, quoted', (table) => {
