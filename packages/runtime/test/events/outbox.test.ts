@@ -214,9 +214,12 @@ function outboxSuite(
         { batchSize: 2, logger: recordingLogger() },
       );
       const slowRun = slow.relayOnce();
-      await adding.wait(); // the slow relay has locked rows 1 and 2 and is in its first XADD
-      expect(await relay({ batchSize: 10 }).relayOnce()).toBe(2);
-      held.open();
+      try {
+        await adding.wait(); // the slow relay has locked rows 1 and 2 and is in its first XADD
+        expect(await relay({ batchSize: 10 }).relayOnce()).toBe(2);
+      } finally {
+        held.open(); // also when the test failed: its transaction must end before the schema is dropped
+      }
       expect(await slowRun).toBe(2);
       const orderIds = (await entries(t)).map((entry) => JSON.parse(entry.fields[WIRE.payload]!).orderId);
       expect(orderIds).toEqual(['o-held-2', 'o-held-3', 'o-held-0', 'o-held-1']);
@@ -368,8 +371,12 @@ function outboxSuite(
       { stopTimeoutMs: 100, logger },
     );
     stuck.start();
-    await adding.wait();
-    await stuck.stop();
+    try {
+      await adding.wait();
+      await stuck.stop();
+    } finally {
+      hanging.open();
+    }
     expect(logger.entries).toEqual([
       {
         level: 'warn',
@@ -377,7 +384,6 @@ function outboxSuite(
         message: 'the outbox relay did not finish its transaction in time; its rows stay in the outbox',
       },
     ]);
-    hanging.open();
     await eventually('the hanging transaction to commit', async () => (await rowCount()) === 0);
     expect(await entries(t)).toHaveLength(1);
   });
