@@ -4,6 +4,7 @@
  * corrupt rows, a failing broker and the relay loop's lifecycle. The crash between `XADD` and
  * `COMMIT` is in outbox-crash.test.ts (a real process, killed).
  */
+import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { streamKey, WIRE } from '@specfirst/spec-core/streams';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -452,5 +453,24 @@ describe('outbox options', () => {
         `leave \`${problem.split('`')[1]}\` unset for its default, or pass a whole number in range`,
       ),
     );
+  });
+});
+
+describe('what the outbox loads', () => {
+  it('neither pg nor PGlite: the database is typed by shape, and neither is a dependency', () => {
+    const source = readFileSync(new URL('../../src/events/outbox.ts', import.meta.url), 'utf8');
+    const imported = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((match) => match[1]);
+    expect(imported).toEqual([
+      '@specfirst/spec-core/streams',
+      '../errors.js',
+      '../logger.js',
+      './broker.js',
+      './types.js',
+    ]);
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const drivers = Object.keys(manifest.dependencies).filter((name) => /^(pg|@electric-sql\/pglite)$/.test(name));
+    expect(drivers).toEqual([]);
   });
 });
