@@ -16,7 +16,7 @@
 import { streamKey, WIRE } from '@specfirst/spec-core/streams';
 import { SpecFirstRuntimeError, type RuntimeErrorCode } from '../errors.js';
 import { jsonLogger, type Logger } from '../logger.js';
-import type { EntryFields, EventBroker, Trim } from './broker.js';
+import { BrokerError, type EntryFields, type EventBroker, type Trim } from './broker.js';
 import type { EventSink, TopicDefinition } from './types.js';
 
 /** What the outbox runs SQL on: a pg `Pool` or `Client`, a PGlite instance, a transaction of either. */
@@ -278,6 +278,17 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
     const remove = `DELETE FROM ${table} WHERE id = ANY($1::bigint[])`;
     const setAside = `UPDATE ${table} SET error = $2 WHERE id = $1::bigint`;
 
+    /** Logs why a row cannot go out, and sets it aside (kept, with its `error`), in the batch's transaction. */
+    async function putAside(tx: Queryable, id: string, code: RuntimeErrorCode, problem: string): Promise<void> {
+      const error = new SpecFirstRuntimeError(
+        code,
+        problem,
+        'the row is kept and set aside (its `error` column says why); fix it, then `outbox.requeue(db, [id])`, or delete it',
+      );
+      logger.error({ code, outboxId: id, hint: error.hint }, error.message);
+      await tx.query(setAside, [id, error.message]);
+    }
+
     /** One batch: how many rows it saw (sent or set aside) and sent. */
     async function batch(): Promise<{ seen: number; sent: number }> {
       let failure: { error: unknown; id: string } | undefined;
@@ -287,18 +298,23 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
         for (const row of rows as Row[]) {
           const checked = checkRow(row);
           if (typeof checked === 'string') {
-            const error = new SpecFirstRuntimeError(
-              'SFR4105',
-              `outbox row ${row.id} of ${table} is corrupt: ${checked}`,
-              'the row is kept and set aside (its `error` column says why); fix it, then `outbox.requeue(db, [id])`, or delete it',
-            );
-            logger.error({ code: error.code, outboxId: row.id, hint: error.hint }, error.message);
-            await tx.query(setAside, [row.id, error.message]);
+            await putAside(tx, row.id, 'SFR4105', `outbox row ${row.id} of ${table} is corrupt: ${checked}`);
             continue;
           }
           try {
             await broker.add(checked.stream, checked.fields, checked.trim);
           } catch (error) {
+            // The stream's key holds another type (`WRONGTYPE`): no retry can send this row, but the
+            // others can go.
+            if (error instanceof BrokerError && error.code === 'SFR4204') {
+              await putAside(
+                tx,
+                row.id,
+                'SFR4106',
+                `the relay could not send outbox row ${row.id} of ${table}: ${error.message}`,
+              );
+              continue;
+            }
             failure = { error, id: row.id };
             break;
           }

@@ -301,6 +301,38 @@ function outboxSuite(
     },
   );
 
+  it('a row whose stream key holds another type (WRONGTYPE) is set aside (SFR4106), kept; the others go out', async () => {
+    const [good, blocked] = [freshTopic(), freshTopic()];
+    await test.broker.set(streamKey(blocked, test.prefix), 'not a stream', 60_000);
+    await commit(good, fields('o-good-1'));
+    const blockedId = await commit(blocked, fields('o-blocked'));
+    await commit(good, fields('o-good-2'));
+
+    const logger = recordingLogger();
+    const r = relay({ logger });
+    expect(await r.relayOnce()).toBe(2);
+    expect(logger.entries).toEqual([
+      {
+        level: 'error',
+        message: expect.stringMatching(
+          new RegExp(
+            `^SFR4106 the relay could not send outbox row ${blockedId} of .*: SFR4204 the key .* holds another type of value \\(WRONGTYPE\\); .*; the row is kept and set aside`,
+          ),
+        ),
+        fields: expect.objectContaining({ code: 'SFR4106', outboxId: blockedId }),
+      },
+    ]);
+    expect((await entries(good)).length).toBe(2);
+    expect((await outbox.failed(database.db)).map((row) => row.id)).toEqual([blockedId]);
+
+    await test.broker.del(streamKey(blocked, test.prefix));
+    expect(await outbox.requeue(database.db)).toBe(1);
+    expect(await r.relayOnce()).toBe(1);
+    expect((await entries(blocked)).map((entry) => JSON.parse(entry.fields[WIRE.payload]!).orderId)).toEqual([
+      'o-blocked',
+    ]);
+  });
+
   it('a broker failing mid-batch: the rows sent before it are deleted, the rest stay and go out next time', async () => {
     const t = freshTopic();
     for (let i = 0; i < 4; i++) await commit(t, fields(`o-${i}`));
