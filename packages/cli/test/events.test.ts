@@ -138,7 +138,7 @@ async function deadLetter(
     [DEAD_LETTER_WIRE.topic]: topic,
     [DEAD_LETTER_WIRE.entryId]: origin,
     [DEAD_LETTER_WIRE.group]: group,
-    [DEAD_LETTER_WIRE.at]: String(Date.UTC(2026, 11, 7, 20, 30, 0, messages)),
+    [DEAD_LETTER_WIRE.at]: new Date(Date.UTC(2026, 11, 7, 20, 30, 0, messages)).toISOString(),
   };
   const result = await redis
     .multi()
@@ -441,7 +441,9 @@ describe('specfirst events: what it is pointed at', () => {
     );
     expect(run.signal, 'the command hung instead of giving up').toBeNull();
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(`specfirst events dead-letters: cannot reach Redis at redis://:***@127.0.0.1:${port}`);
+    expect(run.stderr).toContain(
+      `specfirst events dead-letters: cannot reach Redis at redis://:***@127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    );
     expect(run.stderr).not.toContain('secret');
     expect(run.stderr).toContain(
       "hint: start Redis there, or point the command at the services' Redis with --redis <url> or REDIS_URL",

@@ -295,18 +295,23 @@ async function withBroker(options: ConnectionOptions, body: (broker: EventBroker
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: COMMAND_TIMEOUT_MS,
+    // How long closing may wait for the socket before it is destroyed (ioredis waits 2 s, which the
+    // process would sit through before exiting).
+    disconnectTimeout: 200,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  // Failures are reported by the commands that meet them; without a listener ioredis would print them too.
-  redis.on('error', () => undefined);
+  // Failures are reported by the commands that meet them; without a listener ioredis would print them
+  // too. The first one says why connecting failed (`connect()` itself only says the connection closed).
+  let first: Error | undefined;
+  redis.on('error', (error: Error) => (first ??= error));
   try {
     try {
       await redis.connect();
       await redis.ping();
     } catch (error) {
-      throw unreachable(url, error as Error);
+      throw unreachable(url, first ?? (error as Error));
     }
     const broker = redisBroker(redis);
     try {
