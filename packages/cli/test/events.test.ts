@@ -11,6 +11,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEAD_LETTER_WIRE, WIRE, deadLetterStreamKey, streamKey } from '@specfirst/spec-core';
+import {
+  brokerSink,
+  createConsumers,
+  publish,
+  type Consumers,
+  type EventBroker,
+  type TopicDefinition,
+} from '@specfirst/runtime/events';
+import { redisBroker } from '@specfirst/runtime/events/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeadLettersJson, ReplayJson } from '../src/events-output.js';
@@ -368,6 +377,99 @@ describe('specfirst events replay', () => {
     expect(stderr).toContain('hint: `specfirst events dead-letters order.placed` lists the entries there');
     expect(code).toBe(1);
     expect((await entries(PLACED_DEAD)).map((e) => e.id)).toEqual([kept.id]);
+  });
+});
+
+/** Waits, a bounded time, until `check` holds. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("specfirst events with the runtime's consumers", () => {
+  const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  // `order.placed` as generated code declares it; one delivery, so a failure dead-letters at once.
+  const topic: TopicDefinition<{ orderId: string; total: number }> = {
+    name: 'order.placed',
+    messageType: 'OrderPlaced',
+    version: 1,
+    retry: { attempts: 1, backoff: 'fixed', delayMs: 10 },
+    deadLetter: 'order.failed',
+    claimAfterMs: 30_000,
+    startFrom: 'beginning',
+    concurrency: 1,
+    validate: Object.assign((data: unknown) => typeof data === 'object' && data !== null, { errors: null }),
+  };
+  const running: Consumers[] = [];
+  const brokers: EventBroker[] = [];
+  afterAll(async () => {
+    await Promise.all(running.map((c) => c.stop()));
+    await Promise.all(brokers.map((b) => b.close()));
+  });
+
+  it('lists what a consumer dead-lettered, and after a replay only that service handles it again', async () => {
+    const broker = redisBroker(REDIS_URL);
+    brokers.push(broker);
+    let fixed = false;
+    const billing: string[] = [];
+    const mailer: string[] = [];
+    const consumers = (service: string, handle: (orderId: string) => void) => {
+      const c = createConsumers(
+        service,
+        [{ topic, handler: (message: { orderId: string }) => handle(message.orderId) }],
+        { broker, prefix: PREFIX, consumer: `${service}-1`, blockMs: 100, logger: silent },
+      );
+      running.push(c);
+      return c;
+    };
+    await consumers('billing', (orderId) => {
+      if (!fixed) throw new Error('payment provider timed out');
+      billing.push(orderId);
+    }).start();
+    await consumers('mailer', (orderId) => void mailer.push(orderId)).start();
+
+    const published = await publish(brokerSink(broker, { prefix: PREFIX }), topic, { orderId: 'e2e-1', total: 9 });
+    await until(
+      'billing dead-letters the order and the mailer handles it',
+      async () => (await redis.xlen(PLACED_DEAD)) === 1 && mailer.length === 1,
+    );
+
+    const listed = await events('dead-letters', 'order.placed', '--format', 'json');
+    expect(listed.code).toBe(0);
+    const [entry] = (JSON.parse(listed.stdout) as DeadLettersJson).entries;
+    expect(entry).toMatchObject({
+      group: 'billing',
+      reason: 'handler',
+      deliveries: 1,
+      error: 'payment provider timed out',
+      topic: 'order.placed',
+      originEntryId: published,
+      payload: JSON.stringify({ orderId: 'e2e-1', total: 9 }),
+    });
+    expect(entry!.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    fixed = true;
+    const replay = await events('replay', 'order.placed', '--id', entry!.entryId, '--format', 'json');
+    expect(replay.code).toBe(0);
+    const [moved] = (JSON.parse(replay.stdout) as ReplayJson).replayed;
+    expect(moved).toMatchObject({ entryId: entry!.entryId, group: 'billing' });
+
+    await until('billing handles the replayed order', async () => billing.length === 1);
+    // The mailer's group reads the replayed entry too, and acknowledges it without handling it.
+    await until('the mailer has read past the replayed entry', async () => {
+      const groups = (await redis.xinfo('GROUPS', PLACED)) as unknown[][];
+      const info = groups.map((g) =>
+        Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [g[2 * i], g[2 * i + 1]])),
+      );
+      const group = info.find((g) => g['name'] === 'mailer');
+      return group?.['last-delivered-id'] === moved!.newEntryId && group?.['pending'] === 0;
+    });
+    expect(billing).toEqual(['e2e-1']);
+    expect(mailer).toEqual(['e2e-1']);
+    expect(await redis.xlen(PLACED_DEAD)).toBe(0);
   });
 });
 
