@@ -159,7 +159,9 @@ export async function replayCommand(topicName: string, options: ReplayOptions, o
       const groups = new Map<string | undefined, RawEntry[]>();
       for (const entry of chosen) {
         const group = options.service ?? groupOf(entry);
-        groups.set(group, [...(groups.get(group) ?? []), entry]);
+        const same = groups.get(group);
+        if (same === undefined) groups.set(group, [entry]);
+        else same.push(entry);
       }
       try {
         for (const [group, entries] of groups) {
