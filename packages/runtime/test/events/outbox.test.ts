@@ -198,9 +198,9 @@ function outboxSuite(
     expect([...sentIds].sort()).toEqual([...ids].sort());
   });
 
-  it.runIf(concurrent)(
-    'rows one relay holds are skipped by another, which sends the rest without waiting',
-    async () => {
+  // PGlite runs one transaction at a time, so there is nothing to hold: the case exists only on PostgreSQL.
+  if (concurrent)
+    it('rows one relay holds are skipped by another, which sends the rest without waiting', async () => {
       const t = freshTopic();
       for (let i = 0; i < 4; i++) await commit(t, fields(`o-held-${i}`));
       const held = gate();
@@ -225,8 +225,7 @@ function outboxSuite(
       const orderIds = (await entries(t)).map((entry) => JSON.parse(entry.fields[WIRE.payload]!).orderId);
       expect(orderIds).toEqual(['o-held-2', 'o-held-3', 'o-held-0', 'o-held-1']);
       expect(await rowCount()).toBe(0);
-    },
-  );
+    });
 
   const CORRUPT: [string, string, string, string | null, string][] = [
     ['an empty stream', '', '{"id":"m"}', null, '`stream` is not a non-empty string'],
