@@ -145,6 +145,13 @@ export interface EventBroker {
     ids: readonly string[],
   ): Promise<DeliveredEntry[]>;
   /**
+   * Renews the lease of entries this consumer holds: resets their idle time (`XCLAIM … 0 <id> JUSTID`),
+   * keeping their delivery counts, so that no other consumer's claim takes an entry whose handler still
+   * runs or whose retry is still due. Entries pending under another consumer, or no longer pending,
+   * are left alone. Returns how many were renewed. Throws {@link NoGroupError}.
+   */
+  touch(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<number>;
+  /**
    * In one atomic step (a Lua script on Redis): appends `fields` to `deadStream` and acknowledges `id` on
    * `stream` for `group`. Either both happen or neither (a key of another type refuses the whole step with
    * {@link BrokerError} `SFR4204`). Returns the dead-letter entry's id.

@@ -333,6 +333,20 @@ function view(store: Store): MemoryBroker {
       return result;
     },
 
+    async touch(key, groupName, consumer, ids) {
+      open();
+      const { group } = groupOf(key, groupName);
+      const at = now();
+      let touched = 0;
+      for (const given of ids) {
+        const pending = group.pel.get(formatId(parseId(given)));
+        if (pending === undefined || pending.consumer !== consumer) continue;
+        pending.deliveredAt = at;
+        touched++;
+      }
+      return touched;
+    },
+
     async deadLetter(key, groupName, id, deadKey, fields) {
       open();
       // Every check before any change: the step happens whole or not at all.

@@ -134,6 +134,23 @@ end
 return { nextId, entries, deleted, counts }
 `);
 
+/**
+ * KEYS: stream. ARGV: group, consumer, id … Resets the idle time of the ids pending under `consumer`
+ * (XCLAIM JUSTID keeps the delivery count), leaving other consumers' entries alone; returns how many.
+ */
+const TOUCH = script(`
+local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
+local touched = 0
+for i = 3, #ARGV do
+  local line = redis.call('XPENDING', stream, group, ARGV[i], ARGV[i], 1)[1]
+  if line and line[2] == consumer then
+    redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i], 'JUSTID')
+    touched = touched + 1
+  end
+end
+return touched
+`);
+
 /** The message of a Redis error reply (`NOGROUP …`, `WRONGTYPE …`), or undefined for any other error. */
 function replyOf(error: unknown): string | undefined {
   return error instanceof ReplyError || (error instanceof Error && error.name === 'ReplyError')
@@ -305,6 +322,15 @@ function broker(redis: Redis): EventBroker {
         return [];
       }
       return (await claimScript(stream, group, [consumer, String(minIdleMs), 'ids', ...ids])).entries;
+    },
+
+    async touch(stream, group, consumer, ids) {
+      ids.forEach(checkId);
+      if (ids.length === 0) {
+        await self.pending(stream, group); // NOGROUP as with ids
+        return 0;
+      }
+      return (await run(() => evalScript(TOUCH, [stream], [group, consumer, ...ids]), stream, group)) as number;
     },
 
     async deadLetter(stream, group, id, deadStream, fields) {
