@@ -541,6 +541,11 @@ export class TopicConsumer {
       } else {
         const fields = deadLetterFields(entry, this.topic, group, outcome, new Date());
         const deadId = await this.settings.broker.deadLetter(this.stream, group, entry.id, this.deadStream, fields);
+        if (deadId === undefined) {
+          held.logger.info({}, 'the entry to dead-letter was settled meanwhile by another consumer; nothing to do');
+          this.held.finish(entry.id);
+          return;
+        }
         const log = outcome.reason === 'poison' ? held.logger.error : held.logger.warn;
         log(
           {

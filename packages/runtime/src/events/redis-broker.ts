@@ -83,10 +83,14 @@ local function check_id(id)
 end
 `;
 
-/** KEYS: stream, dead stream. ARGV: group, id, field, value, … Returns the dead-letter entry's id. */
+/**
+ * KEYS: stream, dead stream. ARGV: group, id, field, value, … Returns the dead-letter entry's id, or nil
+ * when the id is not pending for the group (settled meanwhile).
+ */
 const DEAD_LETTER = script(`${TYPE_CHECK}
 local refused = check_type(KEYS[1]) or check_type(KEYS[2]) or check_id(ARGV[2])
 if refused then return refused end
+if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1) == 0 then return false end
 local dead = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 return dead
@@ -336,10 +340,12 @@ function broker(redis: Redis): EventBroker {
     async deadLetter(stream, group, id, deadStream, fields) {
       checkId(id);
       const flat = toFlat(fields);
-      return (await run(
+      const deadId = (await run(
         () => evalScript(DEAD_LETTER, [stream, deadStream], [group, id, ...flat]),
-        deadStream,
-      )) as string;
+        stream,
+        group,
+      )) as string | null;
+      return deadId ?? undefined;
     },
 
     async move(fromStream, id, stream, fields, trim) {

@@ -410,6 +410,20 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect(await broker.length(stream)).toBe(1);
       });
 
+      it('deadLetter of an entry no longer pending (settled by another consumer) adds nothing', async () => {
+        const stream = h.key('orders3');
+        const dead = h.key('orders3:dead-letter');
+        await broker.createGroup(stream, 'g', '0');
+        const [id] = await fill(broker, stream, 1);
+        await broker.read(stream, 'g', 'c', { from: '>', count: 1 });
+        expect(await broker.deadLetter(stream, 'g', id!, dead, { reason: 'handler' })).toEqual(expect.any(String));
+        expect(await broker.deadLetter(stream, 'g', id!, dead, { reason: 'handler' })).toBeUndefined();
+        expect(await broker.length(dead)).toBe(1);
+        await expect(broker.deadLetter(stream, 'nogroup', id!, dead, { reason: 'handler' })).rejects.toBeInstanceOf(
+          NoGroupError,
+        );
+      });
+
       it('deadLetter to a key of another type does neither: the entry stays pending (SFR4204)', async () => {
         const stream = h.key('orders2');
         const dead = h.key('orders2:dead-letter');
