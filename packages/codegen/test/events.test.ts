@@ -70,7 +70,6 @@ ${
     ? `  payment.made:
     message: PaymentMade
     producers: [shop]
-    deadLetter: thing.made
 `
     : ''
 }`,
@@ -257,11 +256,13 @@ describe('AsyncAPI documents', { timeout: 60_000 }, () => {
       ['publishInvoicePaid', 'send', '#/channels/invoicePaid'],
       ['receiveOrderCreated', 'receive', '#/channels/orderCreated'],
     ]);
+    // `order.created` declares `idempotencyKey: orderId`: every entry carries it.
     expect(billing.components.messages.OrderCreated!.headers.required).toEqual([
       'id',
       'type',
       'version',
       'content-type',
+      'idempotency-key',
     ]);
     expect(billing.components.messages.OrderCreated!.payload).toEqual({ $ref: '#/components/schemas/OrderCreated' });
     expect(Object.keys(billing.components.schemas)).toEqual(['InvoicePaid', 'Money', 'OrderCreated']);

@@ -12,6 +12,7 @@
  * whole macro nodes only; nothing persists beyond the process.
  */
 import { BrokerError, NoGroupError } from './broker.js';
+import { checkCount, checkFields, checkId, checkTrim, wrongType } from './checks.js';
 import type {
   AutoClaimResult,
   DeliveredEntry,
@@ -95,35 +96,11 @@ function compareIds(a: Id, b: Id): number {
   return a[0] - b[0] || a[1] - b[1];
 }
 
-function invalidId(text: string): BrokerError {
-  return new BrokerError(
-    'SFR4203',
-    `\`${text}\` is not a stream entry id`,
-    'pass an id as `<ms>-<seq>` (or `<ms>`), `-`/`+` as range ends, `(` before an id to exclude it',
-  );
-}
-
 /** Parses `<ms>-<seq>` or `<ms>`; a missing sequence is `missingSeq` (0 for a start, the largest for an end). */
 function parseId(text: string, missingSeq = 0): Id {
-  const match = /^(\d{1,16})(?:-(\d{1,16}))?$/.exec(text);
-  if (!match) throw invalidId(text);
-  const ms = Number(match[1]);
-  const seq = match[2] === undefined ? missingSeq : Number(match[2]);
-  if (!Number.isSafeInteger(ms) || !Number.isSafeInteger(seq)) throw invalidId(text);
-  return [ms, seq];
-}
-
-function wrongType(key: string): BrokerError {
-  return new BrokerError(
-    'SFR4204',
-    `the key \`${key}\` holds another type of value (WRONGTYPE)`,
-    'use a key prefix of its own for events, so that stream keys and dedup keys never meet other data',
-  );
-}
-
-function checkCount(count: number, what = 'count'): void {
-  if (!Number.isSafeInteger(count) || count < 1)
-    throw new BrokerError('SFR4203', `${what} ${String(count)} is not a positive integer`, `pass 1 or more`);
+  checkId(text);
+  const [ms, seq] = text.split('-');
+  return [Number(ms), seq === undefined ? missingSeq : Number(seq)];
 }
 
 /** Creates an in-process broker; `duplicate()` gives views of the same store (as connections to one server). */
@@ -191,10 +168,8 @@ function view(store: Store): MemoryBroker {
   function trimStream(stream: StreamValue, trim: Trim): void {
     let drop = 0;
     if ('maxLength' in trim) {
-      checkCount(trim.maxLength, 'maxLength');
       drop = Math.max(0, stream.entries.length - trim.maxLength);
     } else {
-      checkCount(trim.maxAgeMs, 'maxAgeMs');
       const minId: Id = [now() - trim.maxAgeMs, 0];
       while (drop < stream.entries.length && compareIds(stream.entries[drop]!.key, minId) < 0) drop++;
     }
@@ -211,9 +186,9 @@ function view(store: Store): MemoryBroker {
     const at = now();
     const result: DeliveredEntry[] = [];
     if (options.from === '>') {
-      for (const entry of stream.entries) {
+      for (let index = firstAfter(stream.entries, group.lastId, true); index < stream.entries.length; index++) {
         if (result.length >= options.count) break;
-        if (compareIds(entry.key, group.lastId) <= 0) continue;
+        const entry = stream.entries[index]!;
         const pending: Pending = { consumer, deliveries: 1, deliveredAt: at };
         group.pel.delete(entry.id);
         group.pel.set(entry.id, pending);
@@ -241,6 +216,8 @@ function view(store: Store): MemoryBroker {
   const broker: MemoryBroker = {
     async add(key, fields, trim) {
       open();
+      checkFields(fields);
+      checkTrim(trim);
       return append(key, streamOf(key) ?? createStream(key), fields, trim);
     },
 
@@ -362,6 +339,7 @@ function view(store: Store): MemoryBroker {
       streamOf(key);
       const dead = streamOf(deadKey);
       const entryId = formatId(parseId(id));
+      checkFields(fields);
       const deadId = append(deadKey, dead ?? createStream(deadKey), fields);
       streamOf(key)?.groups.get(groupName)?.pel.delete(entryId);
       return deadId;
@@ -372,13 +350,11 @@ function view(store: Store): MemoryBroker {
       const from = streamOf(fromKey);
       const target = streamOf(key);
       const entryId = formatId(parseId(id));
-      if (trim !== undefined) checkCount('maxLength' in trim ? trim.maxLength : trim.maxAgeMs, 'trim');
+      checkTrim(trim);
+      checkFields(fields);
       if (from?.byId.has(entryId) !== true) return undefined;
       from.byId.delete(entryId);
-      from.entries.splice(
-        from.entries.findIndex((entry) => entry.id === entryId),
-        1,
-      );
+      from.entries.splice(firstAfter(from.entries, parseId(entryId), false), 1);
       return append(key, target ?? createStream(key), fields, trim);
     },
 
@@ -390,11 +366,10 @@ function view(store: Store): MemoryBroker {
       const high = bound(end, 'end');
       const result: StreamEntry[] = [];
       if (stream === undefined) return result;
-      for (const entry of stream.entries) {
+      for (let index = firstAfter(stream.entries, low.id, low.exclusive); index < stream.entries.length; index++) {
         if (result.length >= count) break;
-        const fromLow = compareIds(entry.key, low.id);
+        const entry = stream.entries[index]!;
         const toHigh = compareIds(entry.key, high.id);
-        if (fromLow < 0 || (low.exclusive && fromLow === 0)) continue;
         if (toHigh > 0 || (high.exclusive && toHigh === 0)) break;
         result.push({ id: entry.id, fields: { ...entry.fields } });
       }
@@ -456,6 +431,19 @@ function view(store: Store): MemoryBroker {
     },
   };
   return broker;
+}
+
+/** The index of the first entry after `id` (`exclusive`) or from it on: a binary search of the ids. */
+function firstAfter(entries: readonly { key: Id }[], id: Id, exclusive: boolean): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const order = compareIds(entries[middle]!.key, id);
+    if (order < 0 || (exclusive && order === 0)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** A range end: `-`, `+`, an id (a bare `<ms>` covers the whole millisecond), `(` + id to exclude it. */
