@@ -1,13 +1,18 @@
 import type { IRService, SpecIR } from '@specfirst/spec-core';
+import { asyncApiDocument } from './asyncapi/document.js';
 import { emitClient } from './emit/client.js';
+import { emitEvents, eventServices, messageModels, serviceEvents } from './emit/events.js';
 import { emitModels } from './emit/models.js';
 import { emitTagRouter } from './emit/router.js';
 import { emitServiceIndex } from './emit/service-index.js';
 import { compileJob } from './emit/ajv-compile.js';
-import { assembleValidators, planValidators, type ValidatorModule } from './emit/validators.js';
+import { assembleValidators, planMessageValidators, planValidators, type ValidatorModule } from './emit/validators.js';
 import { indexModels, referencedModels } from './json-schema.js';
 import {
+  asyncApiFile,
   clientModule,
+  eventsModule,
+  eventValidatorsModule,
   MODELS_MODULE,
   openApiFile,
   serviceIndexModule,
@@ -34,14 +39,26 @@ export function generate(ir: SpecIR): GeneratedFile[] {
     const plan = planValidators(ir, service);
     validators.set(service.name, assembleValidators(plan, plan.jobs.map(compileJob)));
   }
-  return emitAll(ir, validators);
+  const messageValidators = new Map<string, ValidatorModule<Map<string, string>>>();
+  for (const service of eventServices(ir)) {
+    const plan = planMessageValidators(
+      ir,
+      serviceEvents(ir, service).topics.map((topic) => topic.message),
+    );
+    messageValidators.set(service.name, assembleValidators(plan, plan.jobs.map(compileJob)));
+  }
+  return emitAll(ir, validators, messageValidators);
 }
 
 function httpServices(ir: SpecIR): IRService[] {
   return ir.services.filter((service) => service.type === 'http' && service.operations.length > 0);
 }
 
-function emitAll(ir: SpecIR, validatorModules: ReadonlyMap<string, ValidatorModule>): GeneratedFile[] {
+function emitAll(
+  ir: SpecIR,
+  validatorModules: ReadonlyMap<string, ValidatorModule>,
+  messageValidatorModules: ReadonlyMap<string, ValidatorModule<Map<string, string>>>,
+): GeneratedFile[] {
   const models = indexModels(ir);
   const modelFiles = unique(ir.models.map((m) => m.loc.file));
   const files: GeneratedFile[] = [{ path: `${MODELS_MODULE}.ts`, contents: stampCode(modelFiles, emitModels(ir)) }];
@@ -65,7 +82,30 @@ function emitAll(ir: SpecIR, validatorModules: ReadonlyMap<string, ValidatorModu
       { path: openApiFile(service), contents: stampJson(sources, openApiDocument(ir, service)) },
     );
   }
+  // Events: only for the services that publish or consume a topic, and only what they declared.
+  for (const service of eventServices(ir)) {
+    const events = serviceEvents(ir, service);
+    const sources = eventSources(ir, service);
+    const validators = messageValidatorModules.get(service.name)!;
+    files.push(
+      { path: `${eventValidatorsModule(service)}.js`, contents: stampCode(sources, validators.js) },
+      { path: `${eventValidatorsModule(service)}.d.ts`, contents: stampCode(sources, validators.dts) },
+      {
+        path: `${eventsModule(service)}.ts`,
+        contents: stampCode(sources, emitEvents(service, events, models, validators.names)),
+      },
+      { path: asyncApiFile(service), contents: stampJson(sources, asyncApiDocument(ir, service)) },
+    );
+  }
   return files;
+}
+
+/** The spec files a service's events code derives from: its declaration, its topics' file and their messages' models' files. */
+function eventSources(ir: SpecIR, service: IRService): string[] {
+  const models = indexModels(ir);
+  const topics = serviceEvents(ir, service).topics;
+  const used = messageModels(topics, models).map((name) => models.get(name)!.loc.file);
+  return unique([service.loc.file, ...topics.map((topic) => topic.loc.file), ...used]);
 }
 
 /** The spec files a service's generated code derives from: its declaration, its REST file and its models' files. */

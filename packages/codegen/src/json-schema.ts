@@ -26,8 +26,11 @@ export interface JsonSchemaMode {
    * `response`: validation of output; closed like `request` (a key the spec does not declare is
    *   a leak, e.g. a password hash), without defaults (a check must never change what the
    *   controller returned), and a write-only field is never required.
+   * `message`: validation of an event message (published and received): closed and with defaults
+   *   like `request`, but `readonly` and `writeonly` (which speak of HTTP requests and responses)
+   *   change nothing: a message carries its model's fields as the spec requires them.
    */
-  purpose: 'describe' | 'request' | 'response';
+  purpose: 'describe' | 'request' | 'response' | 'message';
   /**
    * `request` only: the values arrive as text (path, query and header parameters, form fields),
    * which ajv coerces to the declared types. Integers and numbers then first match the decimal
@@ -100,7 +103,7 @@ function convert(schema: IRSchema, walk: Walk): JsonSchema {
   // ajv writes a default into its code as an object literal, where a `__proto__` key would set
   // the prototype of every defaulted value: validators get the value without such keys.
   if (schema.default !== undefined && purpose !== 'response')
-    out.default = purpose === 'request' ? withoutProtoKeys(schema.default) : structuredClone(schema.default);
+    out.default = purpose === 'describe' ? structuredClone(schema.default) : withoutProtoKeys(schema.default);
 
   switch (schema.kind) {
     case 'string':

@@ -14,16 +14,25 @@
  * `HTTP` → `hTTP`, not `http`): that is what the generator has always written, and a user's code
  * depends on it.
  *
- * Every new name goes here too. The coming ones: `publish<Topic>` (event publishers),
- * `create<Service>Consumers` (event consumers), `enqueue<Task>` (task producers),
+ * Every new name goes here too. The coming ones: `enqueue<Task>` (task producers),
  * `create<Worker>Worker` (task workers) and the internal clients of service-to-service calls.
  *
  * This module imports nothing heavy (only spec-core's name functions), so the lint plugin can load it.
  */
 import path from 'node:path';
-import { toPascalCase, type IROperation, type IRResponse, type IRService, type IRTag } from '@specfirst/spec-core';
+import {
+  toPascalCase,
+  type IRModel,
+  type IROperation,
+  type IRResponse,
+  type IRService,
+  type IRTag,
+  type IRTopic,
+} from '@specfirst/spec-core';
 
 type Identified = Pick<IRService | IRTag, 'identifier'>;
+type Topic = Pick<IRTopic, 'identifier'>;
+type Model = Pick<IRModel, 'identifier'>;
 type Service = Pick<IRService, 'name'>;
 type Tag = Pick<IRTag, 'fileName'>;
 type Operation = Pick<IROperation, 'identifier'>;
@@ -137,6 +146,49 @@ export function responseValidator(op: Operation, status: IRResponse['status']): 
   return `${op.identifier}Response${status === 'default' ? 'Default' : String(status)}`;
 }
 
+// Events (`spec/events.yaml`): a topic's `identifier` is the PascalCase of its name
+// (`order.created` → `OrderCreated`), unique among topics.
+
+/** `Orders` → `createOrdersPublisher`: makes the publisher of the topics a service produces. */
+export function publisherFactory(service: Identified): string {
+  return `create${service.identifier}Publisher`;
+}
+
+/** `Orders` → `OrdersPublisher`: the interface of that publisher, one method per produced topic. */
+export function publisherInterface(service: Identified): string {
+  return `${service.identifier}Publisher`;
+}
+
+/** `OrderCreated` → `publishOrderCreated`: the publisher's method of one topic. */
+export function publishMethod(topic: Topic): string {
+  return `publish${topic.identifier}`;
+}
+
+/** `Billing` → `createBillingConsumers`: makes the consumers of the topics a service consumes. */
+export function consumersFactory(service: Identified): string {
+  return `create${service.identifier}Consumers`;
+}
+
+/** `Billing` → `BillingHandlers`: the handlers `create<Service>Consumers` takes, one per consumed topic. */
+export function handlersInterface(service: Identified): string {
+  return `${service.identifier}Handlers`;
+}
+
+/** `OrderCreated` → `orderCreated`: the key of a topic's handler in `create<Service>Consumers({ ... })`. */
+export function handlerKey(topic: Topic): string {
+  return lowerFirst(topic.identifier);
+}
+
+/** `OrderCreated` → `orderCreatedTopic`: the definition of one topic (its stream, delivery keys and validator). */
+export function topicConst(topic: Topic): string {
+  return `${lowerFirst(topic.identifier)}Topic`;
+}
+
+/** `OrderCreated` → `validateOrderCreated`: the precompiled validator of a message model, in a service's events validators. */
+export function messageValidator(model: Model): string {
+  return `validate${model.identifier}`;
+}
+
 /** Patterns of the factories above, for code that meets them without an IR node (the lint rules). */
 export const ROUTER_FACTORY_PATTERN = /^create[A-Z]\w*Router$/;
 export const APP_FACTORY_PATTERN = /^create[A-Z]\w*App$/;
@@ -171,6 +223,24 @@ export function serviceIndexModule(service: Service): string {
 /** `orders` → `validators/orders`: the service's validators (JavaScript, with a `.d.ts`). */
 export function validatorsModule(service: Service): string {
   return `validators/${service.name}`;
+}
+
+/** The folder of the events modules: `events/<service>/index` and `events/<service>/validators`. */
+export const EVENTS_FOLDER = 'events';
+
+/** `orders` → `events/orders/index`: the service's topic definitions, publisher and consumers. */
+export function eventsModule(service: Service): string {
+  return `${EVENTS_FOLDER}/${service.name}/index`;
+}
+
+/** `orders` → `events/orders/validators`: the validators of the messages the service publishes or consumes (JavaScript, with a `.d.ts`). */
+export function eventValidatorsModule(service: Service): string {
+  return `${EVENTS_FOLDER}/${service.name}/validators`;
+}
+
+/** `orders` → `asyncapi/orders.json`: the service's AsyncAPI document (a file name with its extension). */
+export function asyncApiFile(service: Service): string {
+  return `asyncapi/${service.name}.json`;
 }
 
 /** `orders` → `clients/orders`: the service's typed client. */

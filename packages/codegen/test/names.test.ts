@@ -16,6 +16,9 @@ const userAndAuth = {
 const http = { name: 'HTTP', identifier: 'HTTP', fileName: 'http' };
 const orderService = { name: 'order-service', identifier: 'OrderService' };
 const api = { name: 'api', identifier: 'Api' };
+// Topics as spec-core names them (identifier: toPascalCase of the name).
+const orderCreated = { name: 'order.created', identifier: 'OrderCreated' };
+const paymentV2Failed = { name: 'payment_v2-failed', identifier: 'PaymentV2Failed' };
 
 describe('the names of generated code', () => {
   it.each([
@@ -46,6 +49,16 @@ describe('the names of generated code', () => {
     ['responseValidator', names.responseValidator({ identifier: 'getUser' }, 200), 'getUserResponse200'],
     ['responseValidator', names.responseValidator({ identifier: 'getUser' }, '4XX'), 'getUserResponse4XX'],
     ['responseValidator', names.responseValidator({ identifier: 'getUser' }, 'default'), 'getUserResponseDefault'],
+    ['publisherFactory', names.publisherFactory(orderService), 'createOrderServicePublisher'],
+    ['publisherInterface', names.publisherInterface(orderService), 'OrderServicePublisher'],
+    ['publishMethod', names.publishMethod(orderCreated), 'publishOrderCreated'],
+    ['publishMethod', names.publishMethod(paymentV2Failed), 'publishPaymentV2Failed'],
+    ['consumersFactory', names.consumersFactory(api), 'createApiConsumers'],
+    ['handlersInterface', names.handlersInterface(orderService), 'OrderServiceHandlers'],
+    ['handlerKey', names.handlerKey(orderCreated), 'orderCreated'],
+    ['handlerKey', names.handlerKey(paymentV2Failed), 'paymentV2Failed'],
+    ['topicConst', names.topicConst(orderCreated), 'orderCreatedTopic'],
+    ['messageValidator', names.messageValidator({ identifier: 'OrderCreated' }), 'validateOrderCreated'],
     ['identifierFor', names.identifierFor('order-service'), 'OrderService'],
     ['identifierFor', names.identifierFor('User and Authentication'), 'UserAndAuthentication'],
   ])('%s → %s', (_name, actual, expected) => {
@@ -79,6 +92,21 @@ describe('the names of generated code', () => {
       names.appFactory(orders),
       names.tagRouterModule(orders, tag),
     ]).toEqual(['createAdminOrdersRouter', 'adminOrders', 'createOrdersApp', 'routers/orders/admin-orders']);
+    const topic = ir.topics.find((t) => t.name === 'order.created')!;
+    const billing = ir.services.find((s) => s.name === 'billing')!;
+    expect([
+      names.publishMethod(topic),
+      names.topicConst(topic),
+      names.handlerKey(topic),
+      names.consumersFactory(billing),
+      names.eventsModule(billing),
+    ]).toEqual([
+      'publishOrderCreated',
+      'orderCreatedTopic',
+      'orderCreated',
+      'createBillingConsumers',
+      'events/billing/index',
+    ]);
   });
 });
 
@@ -89,6 +117,9 @@ describe('the modules of the output folder', () => {
     ['validatorsModule', names.validatorsModule(api), 'validators/api'],
     ['clientModule', names.clientModule(api), 'clients/api'],
     ['openApiFile', names.openApiFile(api), 'openapi/api.json'],
+    ['eventsModule', names.eventsModule(orderService), 'events/order-service/index'],
+    ['eventValidatorsModule', names.eventValidatorsModule(orderService), 'events/order-service/validators'],
+    ['asyncApiFile', names.asyncApiFile(orderService), 'asyncapi/order-service.json'],
     ['MODELS_MODULE', names.MODELS_MODULE, 'models'],
     [
       'controllerFile',
@@ -112,6 +143,8 @@ describe('the modules of the output folder', () => {
     ['routers/api/index', 'openapi/api.json', '../../openapi/api.json'],
     ['clients/api', 'routers/api/notes', '../routers/api/notes.js'],
     ['clients/api', 'models', '../models.js'],
+    ['events/api/index', 'models', '../../models.js'],
+    ['events/api/index', 'events/api/validators', './validators.js'],
     ['services/api/src/app.ts', 'services/api/src/controllers/notes', './controllers/notes.js'],
     ['services/api/test/app.test.ts', 'services/api/src/app', '../src/app.js'],
     [

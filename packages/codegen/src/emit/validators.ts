@@ -12,7 +12,7 @@ import {
 import { parameterKey } from '@specfirst/runtime/validation';
 import { compileJob, type CompiledJob, type CompileJob, type Purpose } from './ajv-compile.js';
 import { bodyKind, isJsonContentType } from './naming.js';
-import { requestValidator, responseValidator } from '../names.js';
+import { messageValidator, requestValidator, responseValidator } from '../names.js';
 
 /**
  * `validators/<service>.js`: every request and response check of a service as ajv "standalone"
@@ -27,11 +27,11 @@ import { requestValidator, responseValidator } from '../names.js';
  * where two allocation-heavy ajv compilations slow each other to the same total.
  */
 
-export interface ValidatorModule {
+export interface ValidatorModule<Names = Map<string, OperationValidators>> {
   js: string;
   dts: string;
-  /** Export names, by operation and part, for the router generator. */
-  names: Map<string, OperationValidators>;
+  /** Export names, by operation and part, for the router generator (by message model, for the events generator). */
+  names: Names;
 }
 
 export interface OperationValidators {
@@ -44,8 +44,8 @@ export interface OperationValidators {
 }
 
 /** What to compile for one service, and the names the router generator refers to. */
-export interface ValidatorPlan {
-  names: Map<string, OperationValidators>;
+export interface ValidatorPlan<Names = Map<string, OperationValidators>> {
+  names: Names;
   /** One per purpose that has schemas: params, then payloads. */
   jobs: CompileJob[];
 }
@@ -156,8 +156,40 @@ function sharedModels(candidates: string[], models: ModelIndex, openParts: Reado
   );
 }
 
+/**
+ * `events/<service>/validators.js`: the validators of the message models of the topics a service
+ * publishes or consumes, one export per model ({@link messageValidator}). A message is checked as
+ * a request body is (as sent, no coercion; defaults filled in; unknown keys refused unless the spec
+ * allows them), except that `readonly` and `writeonly` change nothing (the `message` purpose of
+ * json-schema.ts). Publishers check before sending, consumers again on receipt (a message that
+ * fails there is poison). `names` maps each model name to its export.
+ */
+export function planMessageValidators(ir: SpecIR, messages: readonly string[]): ValidatorPlan<Map<string, string>> {
+  const models = indexModels(ir);
+  const openParts = allOfParts(ir);
+  const mode: JsonSchemaMode = { purpose: 'message', ref: (model, open) => modelId(models, model, open, 'm') };
+  const known = [...new Set(messages)].filter((name) => models.has(name)).sort();
+  const names = new Map(known.map((name) => [name, messageValidator(models.get(name)!)]));
+  if (known.length === 0) return { names, jobs: [] };
+  const used = referencedModels(
+    known.map((name) => models.get(name)!.schema),
+    models,
+  );
+  const forms = [...new Set([...known, ...used])].sort().flatMap((name) =>
+    (openParts.has(name) ? [false, true] : [false]).map((open) => ({
+      id: mode.ref(name, open),
+      schema: modelToJsonSchema(models.get(name)!, models, mode, open),
+    })),
+  );
+  const exports = new Map<string, JsonSchema>(known.map((name) => [names.get(name)!, { $ref: mode.ref(name, false) }]));
+  return { names, jobs: [job('payloads', forms, exports)] };
+}
+
 /** The module text from the compiled jobs of a plan (in the plan's order). */
-export function assembleValidators(plan: ValidatorPlan, compiled: readonly CompiledJob[]): ValidatorModule {
+export function assembleValidators<Names>(
+  plan: ValidatorPlan<Names>,
+  compiled: readonly CompiledJob[],
+): ValidatorModule<Names> {
   const parts: string[] = [];
   const helpers = new Set<string>();
   const exportLines: string[] = [];

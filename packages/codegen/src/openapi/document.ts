@@ -217,7 +217,7 @@ function ifEmail(value: string | undefined): string | undefined {
  * only character outside that set is `$`; `.` never occurs in an identifier, so `$` → `.` keeps
  * distinct models distinct. An unknown model (an IR with errors) keeps its name: the reference dangles.
  */
-function componentKey(models: ModelIndex, name: string): string {
+export function componentKey(models: ModelIndex, name: string): string {
   return (models.get(name)?.identifier ?? name).replaceAll('$', '.');
 }
 
