@@ -9,7 +9,9 @@
 /**
  * The catalogue: code → short title. Ranges: 1xxx start-up (the router, then `options.docs`), 2xxx
  * controller results, 3xxx requests refused by the runtime's own limits (a 4xx problem whose
- * `code` member and `detail` carry the code).
+ * `code` member and `detail` carry the code), 4xxx events. Events: 12xx start-up errors of
+ * `createConsumers`, 40xx the publish/consume engine (thrown, written into dead-letter entries, or
+ * the `code` of a log entry), 42xx the brokers' `BrokerError`.
  */
 export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
@@ -20,8 +22,28 @@ export const RUNTIME_ERROR_CODES = {
   SFR1102: 'options.docs serves two things at one path',
   SFR1103: 'options.docs path is not a plain path',
   SFR1104: 'options.docs path is served by an operation',
+  SFR1201: 'createConsumers without a service name',
+  SFR1202: 'createConsumers without a broker',
+  SFR1203: 'a consumer binding without a handler function',
+  SFR1204: 'a topic bound twice in one createConsumers',
+  SFR1205: 'a consumer option is not a positive integer',
+  SFR1206: "a topic definition's delivery settings are out of range",
   SFR2001: 'the controller returned no valid status',
   SFR3001: 'a JSON request body nests deeper than options.maxBodyDepth',
+  SFR4001: 'a message to publish is not valid for its topic',
+  SFR4002: 'a received entry cannot be decoded (poison)',
+  SFR4003: 'a received message is not valid for its topic (poison)',
+  SFR4004: "an entry reached its topic's delivery cap",
+  SFR4005: 'another delivery of the same message is running',
+  SFR4006: 'a dead-letter entry to replay was not found',
+  SFR4007: 'a consumer group vanished and was recreated',
+  SFR4008: 'the broker failed; the consumer retries',
+  SFR4009: 'a handler did not finish before the shutdown timeout',
+  SFR4010: 'consumers started again after stop()',
+  SFR4201: 'the event broker cannot reach Redis',
+  SFR4202: 'the event broker is closed',
+  SFR4203: 'Redis refused an event broker command',
+  SFR4204: 'a key holds another type than the event broker needs',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

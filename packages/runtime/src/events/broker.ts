@@ -10,6 +10,8 @@
  * time; a pending entry can be claimed by another consumer once it has been idle long enough.
  */
 
+import type { RuntimeErrorCode } from '../errors.js';
+
 /** The fields of a stream entry, flat strings (see `WIRE` in `@specfirst/spec-core/streams`). */
 export type EntryFields = Record<string, string>;
 
@@ -22,16 +24,30 @@ export interface StreamEntry {
 /** An entry delivered to a consumer, with how many times its group has delivered it, this time included. */
 export interface DeliveredEntry extends StreamEntry {
   deliveries: number;
+  /**
+   * Only in history reads (`from` an id): the entry is still pending for this consumer but no longer in
+   * the stream (trimmed by retention or deleted). Redis answers such an entry with no fields and does not
+   * count the delivery; here `fields` is `{}` and `deliveries` the count so far. Nothing can handle it:
+   * acknowledge it (and log it), or `autoClaim` drops it from the PEL.
+   */
+  deleted?: true;
 }
 
 /** Trimming on `add`: `MAXLEN ~ maxLength`, or `MINID ~ <now - maxAgeMs>`. */
 export type Trim = { maxLength: number } | { maxAgeMs: number };
 
 export interface ReadOptions {
-  /** `'>'`: entries never delivered to the group. `'0'`: this consumer's own pending entries (history). */
-  from: '>' | '0';
+  /**
+   * `'>'`: entries never delivered to the group. An entry id (`'0'` for the start): this consumer's own
+   * pending entries after that id (history), in id order; each read counts as a delivery, as in Redis 7.
+   * Page through history with the last id read.
+   */
+  from: '>' | '0' | (string & {});
   count: number;
-  /** Wait up to this long for new entries (only with `from: '>'`); absent: do not wait. */
+  /**
+   * Wait up to this long for new entries (only with `from: '>'`); absent: do not wait; `0`: wait until an
+   * entry comes or `close()` (as Redis's `BLOCK 0`).
+   */
   blockMs?: number;
 }
 
@@ -50,7 +66,10 @@ export interface PendingSummary {
   consumers: Record<string, number>;
 }
 
-/** The group (or its stream) does not exist: Redis's `NOGROUP`, after a flush or a restart without persistence. */
+/**
+ * The group (or its stream) does not exist: Redis's `NOGROUP`, after a flush or a restart without
+ * persistence. Heal it by creating the group again (`createGroup(stream, group, '0')`).
+ */
 export class NoGroupError extends Error {
   constructor(
     readonly stream: string,
@@ -61,8 +80,36 @@ export class NoGroupError extends Error {
   }
 }
 
+/**
+ * A broker operation failed: `code` from the runtime's catalogue (`SFR4201`–`SFR4299`), `hint` how to fix
+ * it, `retryable` when trying again later may succeed (a lost connection: the consumer loop waits and
+ * retries). The Redis error, if any, is the `cause`.
+ */
+export class BrokerError extends Error {
+  readonly code: RuntimeErrorCode;
+  readonly hint: string;
+  readonly retryable: boolean;
+
+  constructor(
+    code: RuntimeErrorCode,
+    problem: string,
+    hint: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(`${code} ${problem}; ${hint}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'BrokerError';
+    this.code = code;
+    this.hint = hint;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
 export interface EventBroker {
-  /** `XADD stream [MAXLEN|MINID ~ …] * field value …`: appends an entry, returns its id. */
+  /**
+   * `XADD stream [MAXLEN|MINID ~ …] * field value …`: appends an entry, returns its id. Trimming is
+   * approximate as in Redis (whole macro nodes; the memory broker trims exactly): at least `maxLength`
+   * entries, or every entry younger than `maxAgeMs`, are kept.
+   */
   add(stream: string, fields: EntryFields, trim?: Trim): Promise<string>;
   /**
    * `XGROUP CREATE stream group <0|$> MKSTREAM`: `'0'` delivers every entry already in the stream,
@@ -71,9 +118,12 @@ export interface EventBroker {
   createGroup(stream: string, group: string, start: '0' | '$'): Promise<boolean>;
   /** `XREADGROUP GROUP group consumer COUNT n [BLOCK ms] STREAMS stream from`. Throws {@link NoGroupError}. */
   read(stream: string, group: string, consumer: string, options: ReadOptions): Promise<DeliveredEntry[]>;
-  /** `XACK`: removes entries from the group's PEL; returns how many were pending. */
+  /** `XACK`: removes entries from the group's PEL; returns how many were pending (0 without the stream or group). */
   ack(stream: string, group: string, ids: readonly string[]): Promise<number>;
-  /** `XAUTOCLAIM stream group consumer minIdleMs cursor COUNT count`. Throws {@link NoGroupError}. */
+  /**
+   * `XAUTOCLAIM stream group consumer minIdleMs cursor COUNT count`: scans the PEL from `cursor` (`'0-0'`
+   * to start) and claims entries idle at least `minIdleMs`. Throws {@link NoGroupError}.
+   */
   autoClaim(
     stream: string,
     group: string,
@@ -84,7 +134,8 @@ export interface EventBroker {
   ): Promise<AutoClaimResult>;
   /**
    * `XCLAIM stream group consumer minIdleMs id …`: takes pending entries (idle at least `minIdleMs`)
-   * for `consumer`, incrementing their delivery counts; entries no longer pending are left out.
+   * for `consumer`, incrementing their delivery counts; entries no longer pending are left out, and
+   * pending ones no longer in the stream are dropped from the PEL (Redis 7). Throws {@link NoGroupError}.
    */
   claim(
     stream: string,
@@ -94,18 +145,23 @@ export interface EventBroker {
     ids: readonly string[],
   ): Promise<DeliveredEntry[]>;
   /**
-   * In one atomic step (`MULTI`/`EXEC`): appends `fields` to `deadStream` and acknowledges `id` on
-   * `stream` for `group`. Either both happen or neither. Returns the dead-letter entry's id.
+   * In one atomic step (a Lua script on Redis): appends `fields` to `deadStream` and acknowledges `id` on
+   * `stream` for `group`. Either both happen or neither (a key of another type refuses the whole step with
+   * {@link BrokerError} `SFR4204`). Returns the dead-letter entry's id.
    */
   deadLetter(stream: string, group: string, id: string, deadStream: string, fields: EntryFields): Promise<string>;
   /**
    * In one atomic step: appends `fields` to `stream` and deletes `id` from `fromStream` (a replay of a
-   * dead-letter entry). Returns the new entry's id.
+   * dead-letter entry). Returns the new entry's id, or `undefined` when `id` is no longer in `fromStream`
+   * (replayed or deleted by someone else meanwhile): then nothing is added, so a replay never doubles.
    */
-  move(fromStream: string, id: string, stream: string, fields: EntryFields, trim?: Trim): Promise<string>;
-  /** `XRANGE stream start end COUNT count`. */
+  move(fromStream: string, id: string, stream: string, fields: EntryFields, trim?: Trim): Promise<string | undefined>;
+  /**
+   * `XRANGE stream start end COUNT count`: `'-'` and `'+'` for the ends, `'(' + id` for an exclusive bound
+   * (page on with the last id read); `[]` without the stream.
+   */
   range(stream: string, start: string, end: string, count: number): Promise<StreamEntry[]>;
-  /** `XLEN`. */
+  /** `XLEN` (0 without the stream). */
   length(stream: string): Promise<number>;
   /** `XPENDING stream group` (summary form). Throws {@link NoGroupError}. */
   pending(stream: string, group: string): Promise<PendingSummary>;
@@ -113,15 +169,18 @@ export interface EventBroker {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** `SET key value PX ttlMs`. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
-  /** `GET key`. */
+  /** `GET key` (`undefined` when absent or expired). */
   get(key: string): Promise<string | undefined>;
-  /** `DEL key …`. */
+  /** `DEL key …` (a stream key too: its entries and groups go with it). */
   del(...keys: string[]): Promise<void>;
   /**
    * A broker on its own connection, for blocking reads (a blocked `XREADGROUP` holds its connection).
    * The memory broker returns a view of the same store.
    */
   duplicate(): EventBroker;
-  /** Ends a blocked read at once (it returns no entries) and closes the connection. Idempotent. */
+  /**
+   * Ends a blocked read at once (it returns no entries) and closes the connection. Idempotent. Later calls
+   * reject with {@link BrokerError} `SFR4202`.
+   */
   close(): Promise<void>;
 }
