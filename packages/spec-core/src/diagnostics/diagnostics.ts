@@ -81,6 +81,12 @@ export const DIAGNOSTIC_CODES = {
   SF5003: 'task worker is not a worker service',
   SF5004: 'invalid schedule',
   SF5005: 'dead-letter topic loops',
+  SF5006: 'topic names collide after normalisation',
+  SF5007: 'key names no property of the message',
+  SF5008: 'message property cannot be a key',
+  SF5009: 'retention needs exactly one limit',
+  SF5010: 'dead-letter topic carries another model',
+  SF5011: 'retry delay cap below the first delay',
 
   SF6001: 'unsupported OpenAPI version',
   SF6002: 'remote $ref refused',

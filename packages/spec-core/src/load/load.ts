@@ -254,11 +254,11 @@ function* loadProjectFiles(root: string): Loader<LoadResult> {
   if (!eventsSource) ctx.unparsed.topics = unparsed('events') !== undefined;
   const tasksSource = yield* readYamlVariant(ctx, specDir, 'tasks', 'tasks', false);
   if (!tasksSource) ctx.unparsed.tasks = unparsed('tasks') !== undefined;
-  const topics = readTopics(eventsSource);
+  const topics = readTopics(ctx, eventsSource);
   const tasks = readTasks(ctx, tasksSource);
   const services = drafts.map((d) => d.service).sort((a, b) => compareStrings(a.name, b.name));
-  return finish(ctx, project, services, topics, tasks, () => {
-    checkMessaging(ctx, topics, tasks, services);
+  return finish(ctx, project, services, topics, tasks, (models) => {
+    checkMessaging(ctx, topics, tasks, services, models);
     return linkServices(ctx, drafts, topics, tasks);
   });
 }
@@ -427,11 +427,11 @@ function finish(
   services: IRService[],
   topics: SpecIR['topics'],
   tasks: SpecIR['tasks'],
-  link: () => SpecIR['graph'],
+  link: (models: SpecIR['models']) => SpecIR['graph'],
 ): LoadResult {
   for (const service of services) checkService(ctx, service);
   const models = ctx.models.finish(ctx.diagnostics);
-  const graph = link();
+  const graph = link(models);
   const ir: SpecIR = {
     irVersion: IR_VERSION,
     project,

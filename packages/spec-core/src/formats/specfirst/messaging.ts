@@ -1,15 +1,17 @@
 /**
- * `spec/events.yaml` (topics) and `spec/tasks.yaml` (background tasks). Parsed and checked now;
- * code generation for Redis Streams and BullMQ builds on these IR nodes later.
+ * `spec/events.yaml` (topics) and `spec/tasks.yaml` (background tasks): read into the IR with their
+ * defaults, and checked. Topics become typed publishers and consumers on Redis Streams; tasks are
+ * checked only, for BullMQ later.
  */
 import { type BuildContext, locBelow } from '../../load/context.js';
 import { compareStrings } from '../../diagnostics/diagnostics.js';
-import type { IRLocation, IRRetryPolicy, IRService, IRTask, IRTopic } from '../../ir/ir.js';
-import { diagnosticAt, diagnosticAtLoc, irLoc } from '../../diagnostics/location.js';
+import type { IRLocation, IRModel, IRRetryPolicy, IRSchema, IRService, IRTask, IRTopic } from '../../ir/ir.js';
+import { diagnosticAt, diagnosticAtLoc, irLoc, relatedAt } from '../../diagnostics/location.js';
 import { methodIdentifierFor, NAME_PATTERNS, toCamelCase, toPascalCase } from '../../util/names.js';
 import { isRecord, stringList } from '../../util/records.js';
-import { didYouMean } from '../../diagnostics/suggest.js';
+import { closest, didYouMean } from '../../diagnostics/suggest.js';
 import { joinPointer } from '../../util/json-pointer.js';
+import { DEAD_LETTER_SUFFIX } from '../../messaging/streams.js';
 import type { SourceFile } from '../../yaml/source-file.js';
 
 export const DEFAULT_TOPIC_RETRY: IRRetryPolicy = { attempts: 5, backoff: 'exponential', delayMs: 1000 };
@@ -27,11 +29,26 @@ function readRetry(raw: unknown, defaults: IRRetryPolicy): IRRetryPolicy {
   return retry;
 }
 
-export function readTopics(source: SourceFile | undefined): IRTopic[] {
+/** A `maxDelayMs` below the first delay contradicts it (the schema checks each bound alone). */
+function checkRetry(ctx: BuildContext, source: SourceFile, pointer: string, raw: unknown, retry: IRRetryPolicy): void {
+  if (retry.maxDelayMs === undefined || retry.maxDelayMs >= retry.delayMs) return;
+  const written = isRecord(raw) && typeof raw.delayMs === 'number';
+  ctx.diagnostics.push(
+    diagnosticAt(source, joinPointer(joinPointer(pointer, 'retry'), 'maxDelayMs'), {
+      code: 'SF5011',
+      message: `\`retry.maxDelayMs\` (${retry.maxDelayMs}) is below the first delay, \`retry.delayMs\` (${retry.delayMs}${written ? '' : ', the default'})`,
+      hint: `the longest delay must be at least the first: raise \`maxDelayMs\` to ${retry.delayMs} or more, or lower \`delayMs\``,
+    }),
+  );
+}
+
+export function readTopics(ctx: BuildContext, source: SourceFile | undefined): IRTopic[] {
   const doc = source && isRecord(source.value) && isRecord(source.value.topics) ? source.value.topics : {};
   const topics: IRTopic[] = [];
+  const byIdentifier = new Map<string, IRTopic>();
   for (const [name, raw] of Object.entries(doc)) {
     if (!isRecord(raw) || !source || !NAME_PATTERNS.topic.test(name)) continue;
+    const pointer = joinPointer('/topics', name);
     const topic: IRTopic = {
       name,
       identifier: toPascalCase(name),
@@ -43,19 +60,81 @@ export function readTopics(source: SourceFile | undefined): IRTopic[] {
       claimAfterMs: typeof raw.claimAfterMs === 'number' ? raw.claimAfterMs : TOPIC_DEFAULTS.claimAfterMs,
       startFrom: raw.startFrom === 'new' ? 'new' : TOPIC_DEFAULTS.startFrom,
       concurrency: typeof raw.concurrency === 'number' ? raw.concurrency : TOPIC_DEFAULTS.concurrency,
-      loc: irLoc(source, joinPointer('/topics', name)),
+      loc: irLoc(source, pointer),
     };
+    checkRetry(ctx, source, pointer, raw.retry, topic.retry);
     if (isRecord(raw.retention)) {
       if (typeof raw.retention.maxLength === 'number') topic.retention = { maxLength: raw.retention.maxLength };
       else if (typeof raw.retention.maxAgeMs === 'number') topic.retention = { maxAgeMs: raw.retention.maxAgeMs };
+      const both = 'maxLength' in raw.retention && 'maxAgeMs' in raw.retention;
+      // Other keys are the schema's to report (a misspelt `maxLen` gets its "did you mean").
+      if (both || Object.keys(raw.retention).length === 0) {
+        ctx.diagnostics.push(
+          diagnosticAt(source, joinPointer(pointer, 'retention'), {
+            code: 'SF5009',
+            message: both
+              ? `\`retention\` of \`${name}\` has both \`maxLength\` and \`maxAgeMs\``
+              : `\`retention\` of \`${name}\` says neither how many entries nor how old`,
+            hint: both
+              ? 'a stream is trimmed by one rule: keep `maxLength` (entries) or `maxAgeMs` (milliseconds), not both'
+              : 'give exactly one of `maxLength: <entries>` or `maxAgeMs: <milliseconds>`, or remove `retention` to keep every entry',
+          }),
+        );
+      }
     }
     if (typeof raw.orderingKey === 'string') topic.orderingKey = raw.orderingKey;
     if (typeof raw.idempotencyKey === 'string') topic.idempotencyKey = raw.idempotencyKey;
     if (typeof raw.description === 'string') topic.description = raw.description;
     if (typeof raw.deadLetter === 'string') topic.deadLetter = raw.deadLetter;
+    checkTopicName(ctx, source, topic, byIdentifier);
     topics.push(topic);
   }
   return topics.sort((a, b) => compareStrings(a.name, b.name));
+}
+
+/**
+ * A topic's identifier names its `publish<Identifier>` method and (lower-cased first) its handler
+ * key: it must be unique, and the handler key must not be a member of every object.
+ */
+function checkTopicName(
+  ctx: BuildContext,
+  source: SourceFile,
+  topic: IRTopic,
+  byIdentifier: Map<string, IRTopic>,
+): void {
+  const handlerKey = toCamelCase(topic.name);
+  if (methodIdentifierFor(handlerKey) === undefined) {
+    ctx.diagnostics.push(
+      diagnosticAt(
+        source,
+        topic.loc.pointer,
+        {
+          code: 'SF2005',
+          message: `topic name \`${topic.name}\` would become the handler key \`${handlerKey}\`, a built-in member of every JavaScript object`,
+          hint: `rename it, e.g. \`${topic.name}.event\``,
+        },
+        'key',
+      ),
+    );
+  }
+  const first = byIdentifier.get(topic.identifier);
+  if (!first) {
+    byIdentifier.set(topic.identifier, topic);
+    return;
+  }
+  ctx.diagnostics.push(
+    diagnosticAt(
+      source,
+      topic.loc.pointer,
+      {
+        code: 'SF5006',
+        message: `topics \`${first.name}\` and \`${topic.name}\` both become \`${topic.identifier}\` in generated names (\`publish${topic.identifier}\`)`,
+        hint: `rename \`${topic.name}\` or \`${first.name}\` (defined first): each topic needs a publish method and a handler key of its own`,
+        related: [relatedAt(first.loc, `\`${first.name}\` is defined here`)],
+      },
+      'key',
+    ),
+  );
 }
 
 export function readTasks(ctx: BuildContext, source: SourceFile | undefined): IRTask[] {
@@ -72,6 +151,7 @@ export function readTasks(ctx: BuildContext, source: SourceFile | undefined): IR
       retry: readRetry(raw.retry, DEFAULT_TASK_RETRY),
       loc: irLoc(source, pointer),
     };
+    checkRetry(ctx, source, pointer, raw.retry, task.retry);
     if (methodIdentifierFor(name) === undefined) {
       ctx.diagnostics.push(
         diagnosticAt(
@@ -119,8 +199,17 @@ function deadLetterLoop(topic: IRTopic, topics: IRTopic[]): string[] | undefined
   return undefined;
 }
 
-/** Checks the model and service names that topics and tasks refer to. */
-export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTask[], services: IRService[]): void {
+/**
+ * Checks what topics and tasks refer to: models, services, dead-letter topics, and the message
+ * properties a topic's keys name (`models` are the finished ones, variants included).
+ */
+export function checkMessaging(
+  ctx: BuildContext,
+  topics: IRTopic[],
+  tasks: IRTask[],
+  services: IRService[],
+  models: readonly IRModel[],
+): void {
   const serviceNames = services.map((s) => s.name);
   const topicNames = topics.map((t) => t.name);
   const at = (loc: IRLocation, key: string, index?: number): IRLocation =>
@@ -138,8 +227,18 @@ export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTa
     return service;
   };
 
+  const modelsByName = new Map(models.map((m) => [m.name, m]));
+
   for (const topic of topics) {
-    if (topic.message !== '') ctx.models.checkReference(topic.message, at(topic.loc, 'message'), ctx.diagnostics);
+    const known =
+      topic.message !== '' && ctx.models.checkReference(topic.message, at(topic.loc, 'message'), ctx.diagnostics);
+    const model = known ? modelsByName.get(topic.message) : undefined;
+    if (model) {
+      for (const key of ['orderingKey', 'idempotencyKey'] as const) {
+        const property = topic[key];
+        if (property !== undefined) checkKeyProperty(ctx, topic, key, property, model, modelsByName);
+      }
+    }
     topic.producers.forEach((p, i) =>
       checkService(p, at(topic.loc, 'producers', i), `as producer of \`${topic.name}\``),
     );
@@ -160,7 +259,26 @@ export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTa
             hint: `failed messages would circle forever; end the chain with a topic that has no \`deadLetter\`, e.g. \`${topic.name}.dead\``,
           }),
         );
-      } else if (!topicNames.includes(topic.deadLetter)) {
+      }
+      const target = topics.find((t) => t.name === topic.deadLetter);
+      if (
+        target &&
+        target !== topic &&
+        target.message !== topic.message &&
+        // An unknown model is SF2001's: comparing it would only add noise.
+        ctx.models.has(topic.message) &&
+        ctx.models.has(target.message)
+      ) {
+        ctx.diagnostics.push(
+          diagnosticAtLoc(at(topic.loc, 'deadLetter'), {
+            code: 'SF5010',
+            message: `dead-letter topic \`${target.name}\` carries \`${target.message}\`, but \`${topic.name}\` carries \`${topic.message}\``,
+            hint: `a dead-lettered entry keeps its original payload: give \`${target.name}\` \`message: ${topic.message}\`, or leave out \`deadLetter\` to use the default stream \`${topic.name}${DEAD_LETTER_SUFFIX}\``,
+            related: [relatedAt(at(target.loc, 'message'), `\`${target.name}\` carries \`${target.message}\` here`)],
+          }),
+        );
+      }
+      if (!loop && !target) {
         // The topic itself is never a good suggestion: that would be a loop.
         const candidates = topicNames.filter((t) => t !== topic.name);
         const hint =
@@ -193,6 +311,193 @@ export function checkMessaging(ctx: BuildContext, topics: IRTopic[], tasks: IRTa
         }),
       );
     }
+  }
+}
+
+/** What a top-level property of a message model offers as a key: whether every message has it, and why not a usable value. */
+interface KeyCandidate {
+  required: boolean;
+  /** Why its values are not a key (a phrase: `is a number`), or undefined for a non-null string or integer. */
+  problem: string | undefined;
+}
+
+type ModelsByName = ReadonlyMap<string, IRModel>;
+
+/**
+ * The top-level properties of a message schema, following references; undefined when it has none
+ * (not an object). `allOf` parts add up: a property is required, and a usable key, when one part
+ * makes it so. In a `oneOf`/`anyOf`, only a property of every variant counts, and only when every
+ * variant requires it and types it as a key.
+ */
+function topLevelProperties(
+  schema: IRSchema,
+  models: ModelsByName,
+  seen: ReadonlySet<string> = new Set(),
+): Map<string, KeyCandidate> | undefined {
+  switch (schema.kind) {
+    case 'object':
+      return new Map(
+        schema.properties.map((p) => [p.name, { required: p.required, problem: keyTypeProblem(p.schema, models) }]),
+      );
+    case 'ref': {
+      const target = models.get(schema.model);
+      if (!target || seen.has(schema.model)) return undefined;
+      return topLevelProperties(target.schema, models, new Set([...seen, schema.model]));
+    }
+    case 'allOf': {
+      const merged = new Map<string, KeyCandidate>();
+      for (const part of schema.parts) {
+        for (const [name, c] of topLevelProperties(part, models, seen) ?? []) {
+          const before = merged.get(name);
+          merged.set(
+            name,
+            before
+              ? { required: before.required || c.required, problem: before.problem && c.problem }
+              : { required: c.required, problem: c.problem },
+          );
+        }
+      }
+      return merged.size > 0 ? merged : undefined;
+    }
+    case 'oneOf':
+    case 'anyOf': {
+      const variants = schema.variants.map((v) => topLevelProperties(v, models, seen));
+      if (variants.length === 0 || variants.some((v) => v === undefined)) return undefined;
+      const [first, ...rest] = variants as Map<string, KeyCandidate>[];
+      const common = new Map<string, KeyCandidate>();
+      for (const [name, c] of first!) {
+        const others = rest.map((v) => v.get(name));
+        if (others.some((o) => o === undefined)) continue;
+        const all = [c, ...(others as KeyCandidate[])];
+        common.set(name, {
+          required: all.every((o) => o.required),
+          problem: all.find((o) => o.problem !== undefined)?.problem,
+        });
+      }
+      return common;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Why values of `schema` cannot be a key (which must be a non-null string or integer), if they cannot. */
+function keyTypeProblem(
+  schema: IRSchema,
+  models: ModelsByName,
+  seen: ReadonlySet<string> = new Set(),
+): string | undefined {
+  if (schema.nullable) return 'may be `null`';
+  switch (schema.kind) {
+    case 'string':
+    case 'integer':
+      return undefined;
+    case 'number':
+      return 'is a number';
+    case 'boolean':
+      return 'is a boolean';
+    case 'null':
+      return 'is always `null`';
+    case 'array':
+      return 'is an array';
+    case 'object':
+      return 'is an object';
+    case 'any':
+      return 'may be any value';
+    case 'literal':
+      return schema.values.every((v) => typeof v === 'string') ||
+        schema.values.every((v) => typeof v === 'number' && Number.isInteger(v))
+        ? undefined
+        : 'mixes values of several types';
+    case 'ref': {
+      const target = models.get(schema.model);
+      if (!target || seen.has(schema.model)) return undefined; // unknown or cyclic: reported elsewhere
+      const problem = keyTypeProblem(target.schema, models, new Set([...seen, schema.model]));
+      return problem && `${problem.replace(/^is /, 'is `' + schema.model + '`, ')}`;
+    }
+    case 'allOf': {
+      const problems = schema.parts.map((p) => keyTypeProblem(p, models, seen));
+      return problems.some((p) => p === undefined) ? undefined : problems[0];
+    }
+    case 'oneOf':
+    case 'anyOf':
+      return schema.variants.map((v) => keyTypeProblem(v, models, seen)).find((p) => p !== undefined);
+  }
+}
+
+/** "did you mean" over a model's properties, or the list of them when none is close. */
+function propertyHint(word: string, properties: readonly string[], model: string): string {
+  const match = closest(word, properties);
+  if (match !== undefined) return `did you mean \`${match}\`?`;
+  if (properties.length === 0) return `\`${model}\` declares no properties`;
+  const shown = [...properties].sort().slice(0, 8);
+  const more = properties.length > shown.length ? `, … (${properties.length} in all)` : '';
+  return `properties of \`${model}\`: ${shown.map((p) => `\`${p}\``).join(', ')}${more}`;
+}
+
+const KEY_PURPOSE = {
+  orderingKey: 'messages with the same value are handled in order',
+  idempotencyKey: 'it identifies a message for deduplication',
+} as const;
+
+/** `orderingKey` / `idempotencyKey` must name a required top-level string or integer property of the message. */
+function checkKeyProperty(
+  ctx: BuildContext,
+  topic: IRTopic,
+  key: 'orderingKey' | 'idempotencyKey',
+  property: string,
+  model: IRModel,
+  models: ModelsByName,
+): void {
+  const loc = locBelow(ctx, topic.loc, key);
+  const properties = topLevelProperties(model.schema, models);
+  if (!properties) {
+    ctx.diagnostics.push(
+      diagnosticAtLoc(loc, {
+        code: 'SF5007',
+        message: `\`${key}\` names \`${property}\`, but message \`${model.name}\` of \`${topic.name}\` has no properties`,
+        hint: `\`${key}\` names a top-level property of the message; give \`${topic.name}\` an object model, or remove \`${key}\``,
+      }),
+    );
+    return;
+  }
+  const usable = [...properties].filter(([, c]) => c.required && c.problem === undefined).map(([name]) => name);
+  const others = usable.filter((n) => n !== property);
+  const instead =
+    others.length > 0
+      ? `, or name one that is: ${others
+          .sort()
+          .slice(0, 5)
+          .map((n) => `\`${n}\``)
+          .join(', ')}`
+      : '';
+  const candidate = properties.get(property);
+  if (!candidate) {
+    ctx.diagnostics.push(
+      diagnosticAtLoc(loc, {
+        code: 'SF5007',
+        message: `\`${key}\` names \`${property}\`, which is not a top-level property of \`${model.name}\` (the message of \`${topic.name}\`)`,
+        hint: propertyHint(property, [...properties.keys()], model.name),
+      }),
+    );
+    return;
+  }
+  if (!candidate.required) {
+    ctx.diagnostics.push(
+      diagnosticAtLoc(loc, {
+        code: 'SF5008',
+        message: `\`${key}\` names \`${property}\`, an optional property of \`${model.name}\``,
+        hint: `every message needs the key (${KEY_PURPOSE[key]}): make \`${property}\` required in \`${model.name}\`${instead}`,
+      }),
+    );
+  } else if (candidate.problem !== undefined) {
+    ctx.diagnostics.push(
+      diagnosticAtLoc(loc, {
+        code: 'SF5008',
+        message: `\`${key}\` names \`${property}\` of \`${model.name}\`, which ${candidate.problem}`,
+        hint: `a key is a string or an integer (${KEY_PURPOSE[key]}): type \`${property}\` as one in \`${model.name}\`${instead}`,
+      }),
+    );
   }
 }
 
