@@ -2,164 +2,120 @@
 /* eslint-disable -- ajv standalone output */
 const payloads = (() => {
   const exports = {};
-  exports.validateInvoicePaid = validate0;
-  const schema0 = {
-    type: 'object',
-    properties: { invoiceId: { type: 'string', format: 'uuid' }, orderId: { type: 'string', format: 'uuid' } },
-    required: ['invoiceId', 'orderId'],
-    additionalProperties: false,
-    $id: '/m/InvoicePaid',
-  };
-  const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+exports.validateInvoicePaid = validate0;
+const schema0 = {"type":"object","properties":{"invoiceId":{"type":"string","format":"uuid"},"orderId":{"type":"string","format":"uuid"}},"required":["invoiceId","orderId"],"additionalProperties":false,"$id":"/m/InvoicePaid"};
+const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
-  function validate0(
-    data,
-    { instancePath = '', parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-  ) {
-    /*# sourceURL="/m/InvoicePaid" */ let vErrors = null;
-    let errors = 0;
-    const evaluated0 = validate0.evaluated;
-    if (evaluated0.dynamicProps) {
-      evaluated0.props = undefined;
-    }
-    if (evaluated0.dynamicItems) {
-      evaluated0.items = undefined;
-    }
-    if (data && typeof data == 'object' && !Array.isArray(data)) {
-      if (data.invoiceId === undefined) {
-        const err0 = {
-          instancePath,
-          schemaPath: '#/required',
-          keyword: 'required',
-          params: { missingProperty: 'invoiceId' },
-          message: "must have required property '" + 'invoiceId' + "'",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      if (data.orderId === undefined) {
-        const err1 = {
-          instancePath,
-          schemaPath: '#/required',
-          keyword: 'required',
-          params: { missingProperty: 'orderId' },
-          message: "must have required property '" + 'orderId' + "'",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      for (const key0 in data) {
-        if (!(key0 === 'invoiceId' || key0 === 'orderId')) {
-          const err2 = {
-            instancePath,
-            schemaPath: '#/additionalProperties',
-            keyword: 'additionalProperties',
-            params: { additionalProperty: key0 },
-            message: 'must NOT have additional properties',
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      }
-      if (data.invoiceId !== undefined) {
-        let data0 = data.invoiceId;
-        if (typeof data0 === 'string') {
-          if (!formats0.test(data0)) {
-            const err3 = {
-              instancePath: instancePath + '/invoiceId',
-              schemaPath: '#/properties/invoiceId/format',
-              keyword: 'format',
-              params: { format: 'uuid' },
-              message: 'must match format "' + 'uuid' + '"',
-            };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
-          }
-        } else {
-          const err4 = {
-            instancePath: instancePath + '/invoiceId',
-            schemaPath: '#/properties/invoiceId/type',
-            keyword: 'type',
-            params: { type: 'string' },
-            message: 'must be string',
-          };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      }
-      if (data.orderId !== undefined) {
-        let data1 = data.orderId;
-        if (typeof data1 === 'string') {
-          if (!formats0.test(data1)) {
-            const err5 = {
-              instancePath: instancePath + '/orderId',
-              schemaPath: '#/properties/orderId/format',
-              keyword: 'format',
-              params: { format: 'uuid' },
-              message: 'must match format "' + 'uuid' + '"',
-            };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
-            errors++;
-          }
-        } else {
-          const err6 = {
-            instancePath: instancePath + '/orderId',
-            schemaPath: '#/properties/orderId/type',
-            keyword: 'type',
-            params: { type: 'string' },
-            message: 'must be string',
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err7 = {
-        instancePath,
-        schemaPath: '#/type',
-        keyword: 'type',
-        params: { type: 'object' },
-        message: 'must be object',
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    validate0.errors = vErrors;
-    return errors === 0;
-  }
-  validate0.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="/m/InvoicePaid" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate0.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.invoiceId === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "invoiceId"},message:"must have required property '"+"invoiceId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.orderId === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "invoiceId") || (key0 === "orderId"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.invoiceId !== undefined){
+let data0 = data.invoiceId;
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+const err3 = {instancePath:instancePath+"/invoiceId",schemaPath:"#/properties/invoiceId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/invoiceId",schemaPath:"#/properties/invoiceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.orderId !== undefined){
+let data1 = data.orderId;
+if(typeof data1 === "string"){
+if(!(formats0.test(data1))){
+const err5 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate0.errors = vErrors;
+return errors === 0;
+}
+validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
   return exports;
 })();
