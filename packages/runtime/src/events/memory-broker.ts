@@ -12,6 +12,7 @@
  * whole macro nodes only; nothing persists beyond the process.
  */
 import { BrokerError, NoGroupError } from './broker.js';
+import { checkCount, checkId, checkTrim, wrongType } from './checks.js';
 import type {
   AutoClaimResult,
   DeliveredEntry,
@@ -95,35 +96,11 @@ function compareIds(a: Id, b: Id): number {
   return a[0] - b[0] || a[1] - b[1];
 }
 
-function invalidId(text: string): BrokerError {
-  return new BrokerError(
-    'SFR4203',
-    `\`${text}\` is not a stream entry id`,
-    'pass an id as `<ms>-<seq>` (or `<ms>`), `-`/`+` as range ends, `(` before an id to exclude it',
-  );
-}
-
 /** Parses `<ms>-<seq>` or `<ms>`; a missing sequence is `missingSeq` (0 for a start, the largest for an end). */
 function parseId(text: string, missingSeq = 0): Id {
-  const match = /^(\d{1,16})(?:-(\d{1,16}))?$/.exec(text);
-  if (!match) throw invalidId(text);
-  const ms = Number(match[1]);
-  const seq = match[2] === undefined ? missingSeq : Number(match[2]);
-  if (!Number.isSafeInteger(ms) || !Number.isSafeInteger(seq)) throw invalidId(text);
-  return [ms, seq];
-}
-
-function wrongType(key: string): BrokerError {
-  return new BrokerError(
-    'SFR4204',
-    `the key \`${key}\` holds another type of value (WRONGTYPE)`,
-    'use a key prefix of its own for events, so that stream keys and dedup keys never meet other data',
-  );
-}
-
-function checkCount(count: number, what = 'count'): void {
-  if (!Number.isSafeInteger(count) || count < 1)
-    throw new BrokerError('SFR4203', `${what} ${String(count)} is not a positive integer`, `pass 1 or more`);
+  checkId(text);
+  const [ms, seq] = text.split('-');
+  return [Number(ms), seq === undefined ? missingSeq : Number(seq)];
 }
 
 /** Creates an in-process broker; `duplicate()` gives views of the same store (as connections to one server). */
@@ -191,10 +168,8 @@ function view(store: Store): MemoryBroker {
   function trimStream(stream: StreamValue, trim: Trim): void {
     let drop = 0;
     if ('maxLength' in trim) {
-      checkCount(trim.maxLength, 'maxLength');
       drop = Math.max(0, stream.entries.length - trim.maxLength);
     } else {
-      checkCount(trim.maxAgeMs, 'maxAgeMs');
       const minId: Id = [now() - trim.maxAgeMs, 0];
       while (drop < stream.entries.length && compareIds(stream.entries[drop]!.key, minId) < 0) drop++;
     }
@@ -241,6 +216,7 @@ function view(store: Store): MemoryBroker {
   const broker: MemoryBroker = {
     async add(key, fields, trim) {
       open();
+      checkTrim(trim);
       return append(key, streamOf(key) ?? createStream(key), fields, trim);
     },
 
@@ -372,7 +348,7 @@ function view(store: Store): MemoryBroker {
       const from = streamOf(fromKey);
       const target = streamOf(key);
       const entryId = formatId(parseId(id));
-      if (trim !== undefined) checkCount('maxLength' in trim ? trim.maxLength : trim.maxAgeMs, 'trim');
+      checkTrim(trim);
       if (from?.byId.has(entryId) !== true) return undefined;
       from.byId.delete(entryId);
       from.entries.splice(

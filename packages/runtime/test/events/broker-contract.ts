@@ -53,6 +53,7 @@ async function fill(broker: EventBroker, stream: string, count: number): Promise
 export function brokerContract(name: string, setup: () => Promise<BrokerHarness>): void {
   describe(`EventBroker contract: ${name}`, () => {
     let h: BrokerHarness;
+    let ready = false;
     let broker: EventBroker;
     const opened: EventBroker[] = [];
     const dup = (): EventBroker => {
@@ -62,12 +63,15 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
     };
 
     beforeEach(async () => {
+      ready = false;
       h = await setup();
       broker = h.broker;
+      ready = true;
     });
 
     afterEach(async () => {
       for (const other of opened.splice(0)) await other.close();
+      if (!ready) return; // setup failed, and said why
       await broker.close();
       await h.dispose();
     });

@@ -1,0 +1,122 @@
+/**
+ * The Redis broker against the broker contract (broker-contract.ts) on a real redis-server: REDIS_URL,
+ * default redis://127.0.0.1:6379. Every key lives under a prefix of this run and is deleted afterwards.
+ * Without a server these tests fail (they never skip): start one with
+ * `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` (or `.ci/run`).
+ */
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BrokerError } from '../../src/events/broker.js';
+import { redisBroker } from '../../src/events/redis-broker.js';
+import { brokerContract } from './broker-contract.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PREFIX = `specfirst-test:brokers:${process.pid}:${Date.now()}:`;
+
+const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+let lastError: unknown;
+admin.on('error', (error: unknown) => {
+  lastError = error;
+});
+let reachable: Promise<void> | undefined;
+
+/** Fails (does not skip) with how to start Redis when it does not answer. */
+function requireRedis(): Promise<void> {
+  reachable ??= admin
+    .connect()
+    .then(() => admin.ping())
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        throw new Error(
+          `Redis does not answer at ${REDIS_URL} (${String(lastError ?? error)}): these tests need a real redis-server. ` +
+            'Start one with `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` ' +
+            '(Debian: apt-get install redis-server), or set REDIS_URL to one that runs.',
+        );
+      },
+    );
+  return reachable;
+}
+
+async function deleteKeys(prefix: string): Promise<void> {
+  let cursor = '0';
+  for (let round = 0; round < 10_000; round++) {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await admin.del(...keys);
+    cursor = next;
+    if (cursor === '0') return;
+  }
+}
+
+afterAll(async () => {
+  if (admin.status === 'ready') {
+    await deleteKeys(PREFIX);
+    await admin.quit();
+  } else admin.disconnect();
+});
+
+let harnesses = 0;
+
+brokerContract('redis', async () => {
+  await requireRedis();
+  const prefix = `${PREFIX}${++harnesses}:`;
+  return {
+    broker: redisBroker(REDIS_URL),
+    key: (name) => `${prefix}${name}`,
+    elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    wipe: async (...keys) => {
+      await admin.del(...keys);
+    },
+    dispose: () => deleteKeys(prefix),
+  };
+});
+
+describe('redisBroker', () => {
+  it('reports an unreachable server as SFR4201, retryable, instead of waiting forever', async () => {
+    // Port 1 on the loopback interface: nothing listens there.
+    const broker = redisBroker('redis://127.0.0.1:1', { redis: { connectTimeout: 500 } });
+    try {
+      const error: unknown = await broker.length('any').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BrokerError);
+      expect(error).toMatchObject({ code: 'SFR4201', retryable: true });
+      expect((error as Error).message).toContain('127.0.0.1:1');
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('runs its scripts again after the server forgot them (SCRIPT FLUSH, a restart)', async () => {
+    await requireRedis();
+    const broker = redisBroker(REDIS_URL);
+    const stream = `${PREFIX}scripts`;
+    try {
+      await broker.createGroup(stream, 'g', '0');
+      const id = await broker.add(stream, { n: '1' });
+      await broker.read(stream, 'g', 'c', { from: '>', count: 1 });
+      await admin.script('FLUSH');
+      const deadId = await broker.deadLetter(stream, 'g', id, `${stream}:dead-letter`, { reason: 'handler' });
+      expect(await broker.range(`${stream}:dead-letter`, '-', '+', 10)).toEqual([
+        { id: deadId, fields: { reason: 'handler' } },
+      ]);
+      expect((await broker.pending(stream, 'g')).count).toBe(0);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('writes flat fields any Redis client reads, and reads entries written by one', async () => {
+    await requireRedis();
+    const broker = redisBroker(REDIS_URL);
+    const stream = `${PREFIX}interop`;
+    try {
+      const id = await broker.add(stream, { type: 'OrderCreated', payload: '{"a":1}' });
+      expect(await admin.xrange(stream, id, id)).toEqual([[id, ['type', 'OrderCreated', 'payload', '{"a":1}']]]);
+      const raw = await admin.xadd(stream, '*', 'type', 'Raw', 'payload', '{}');
+      expect(await broker.range(stream, `(${id}`, '+', 10)).toEqual([
+        { id: raw, fields: { type: 'Raw', payload: '{}' } },
+      ]);
+    } finally {
+      await broker.close();
+    }
+  });
+});
