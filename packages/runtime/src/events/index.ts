@@ -33,3 +33,16 @@ export {
   publish,
   type BrokerSinkOptions,
 } from './publish.js';
+export { createConsumers, CONSUMER_DEFAULTS, type ConsumerBinding } from './consumer.js';
+export {
+  listDeadLetters,
+  replayDeadLetters,
+  replayFields,
+  type DeadLetter,
+  type DeadLetterTopic,
+  type ListDeadLettersOptions,
+  type Replayed,
+  type ReplayDeadLettersOptions,
+} from './dead-letters.js';
+export { deduplicate, DeliveryInProgressError, type Deduplicated, type DeduplicateOptions } from './dedupe.js';
+export { reconnectDelay, retryDelay } from './backoff.js';

@@ -1,0 +1,547 @@
+/**
+ * Consumers: one consumer group per (service, topic), at-least-once delivery, nothing dropped.
+ *
+ * Per topic, one loop ({@link TopicConsumer}):
+ *
+ * 1. create the group (`XGROUP CREATE … MKSTREAM`, from the stream's start or only new entries);
+ * 2. drain this consumer's own pending entries (`XREADGROUP … 0`): what it held when it stopped or crashed;
+ * 3. then, until stopped: claim entries of dead consumers idle longer than `claimAfterMs`
+ *    (`XAUTOCLAIM`, every `claimAfterMs / 2`), and read new entries (`XREADGROUP … >`, blocking, on a
+ *    connection of its own), never more than the free slots allow (`concurrency + batchSize` entries held).
+ *
+ * Each entry goes through the stages of ./consume-stages.ts, then its handler; success acknowledges
+ * it, failure keeps it pending and retries it after the topic's backoff (a local timer, then
+ * `XCLAIM … 0` so the delivery count goes up), and at the delivery cap it is dead-lettered
+ * (`XADD` to the dead-letter stream and `XACK` in one `MULTI`). `NOGROUP` recreates the group; other
+ * broker failures are logged and retried with backoff. `stop()` ends the reads, waits for running
+ * handlers up to `shutdownTimeoutMs`, then aborts their signals and leaves their entries pending.
+ */
+import { hostname } from 'node:os';
+import { consumerGroup, deadLetterStreamKey, streamKey } from '@specfirst/spec-core/streams';
+import { SpecFirstRuntimeError } from '../errors.js';
+import { childLogger, jsonLogger, type Logger } from '../logger.js';
+import { MAX_TIMER_MS, reconnectDelay } from './backoff.js';
+import { NoGroupError, type DeliveredEntry, type EventBroker } from './broker.js';
+import {
+  afterFailure,
+  deadLetterFields,
+  errorText,
+  prepareStage,
+  type Prepared,
+  type Settle,
+} from './consume-stages.js';
+import { OrderingScheduler } from './ordering.js';
+import type { ConsumerOptions, Consumers, EventContext, EventHandler, TopicDefinition } from './types.js';
+
+/** A topic a service consumes, and its handler. */
+export interface ConsumerBinding {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each binding has its own message type
+  topic: TopicDefinition<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  handler: EventHandler<any>;
+}
+
+export const CONSUMER_DEFAULTS = { blockMs: 2000, batchSize: 64, shutdownTimeoutMs: 10000 } as const;
+
+interface Settings {
+  service: string;
+  group: string;
+  consumer: string;
+  prefix: string;
+  broker: EventBroker;
+  logger: Logger;
+  blockMs: number;
+  batchSize: number;
+  shutdownTimeoutMs: number;
+}
+
+/**
+ * The consumers of `service`: one per binding's topic, started and stopped together. Checks the
+ * options at once (SFR1201–SFR1206), so a misconfigured service does not start.
+ */
+export function createConsumers(
+  service: string,
+  bindings: readonly ConsumerBinding[],
+  options: ConsumerOptions,
+): Consumers {
+  const settings = checkOptions(service, bindings, options);
+  const topics = bindings.map((binding) => new TopicConsumer(binding.topic, binding.handler, settings));
+  let state: 'new' | 'started' | 'stopped' = 'new';
+  let starting: Promise<void> | undefined;
+  return {
+    start() {
+      if (state === 'stopped')
+        return Promise.reject(
+          new SpecFirstRuntimeError(
+            'SFR4010',
+            `the consumers of \`${service}\` were stopped`,
+            'create new consumers (create<Service>Consumers) to consume again',
+          ),
+        );
+      if (starting === undefined) {
+        state = 'started';
+        starting = Promise.all(topics.map((topic) => topic.start())).then(() => undefined);
+      }
+      return starting;
+    },
+    async stop() {
+      if (state === 'stopped') return;
+      const wasStarted = state === 'started';
+      state = 'stopped';
+      if (wasStarted) await starting?.catch(() => undefined);
+      await Promise.all(topics.map((topic) => topic.stop()));
+    },
+  };
+}
+
+function checkOptions(service: string, bindings: readonly ConsumerBinding[], options: ConsumerOptions): Settings {
+  if (typeof service !== 'string' || service.trim() === '')
+    throw new SpecFirstRuntimeError(
+      'SFR1201',
+      `createConsumers needs the name of the consuming service; got ${JSON.stringify(service)}`,
+      'pass the service name of spec/services.yaml: it names the consumer group (generated create<Service>Consumers do)',
+    );
+  const broker = (options as Partial<ConsumerOptions> | undefined)?.broker;
+  if (broker === undefined || typeof broker.read !== 'function' || typeof broker.duplicate !== 'function')
+    throw new SpecFirstRuntimeError(
+      'SFR1202',
+      `the consumers of \`${service}\` have no broker (options.broker)`,
+      'pass memoryBroker() from @specfirst/runtime/events, or redisBroker(url) from @specfirst/runtime/events/redis',
+    );
+  const seen = new Set<string>();
+  for (const binding of bindings) {
+    const name = binding.topic.name;
+    if (typeof binding.handler !== 'function')
+      throw new SpecFirstRuntimeError(
+        'SFR1203',
+        `the consumers of \`${service}\` have no handler function for topic \`${name}\``,
+        `pass a handler (message, context) => … for \`${name}\``,
+      );
+    if (seen.has(name))
+      throw new SpecFirstRuntimeError(
+        'SFR1204',
+        `topic \`${name}\` is bound twice in the consumers of \`${service}\``,
+        "give each topic one handler: two would share the service's consumer group and each see only part of the messages",
+      );
+    seen.add(name);
+    checkTopic(binding.topic);
+  }
+  const integer = (key: keyof typeof CONSUMER_DEFAULTS): number => {
+    const value = options[key] ?? CONSUMER_DEFAULTS[key];
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new SpecFirstRuntimeError(
+        'SFR1205',
+        `options.${key} of the consumers of \`${service}\` must be a positive integer; got ${String(value)}`,
+        `leave it unset for the default (${CONSUMER_DEFAULTS[key]}), or give a whole number of 1 or more`,
+      );
+    return value;
+  };
+  return {
+    service,
+    group: consumerGroup(service),
+    consumer: options.consumer ?? `${hostname()}:${process.pid}`,
+    prefix: options.prefix ?? '',
+    broker,
+    logger: options.logger ?? jsonLogger(),
+    blockMs: integer('blockMs'),
+    batchSize: integer('batchSize'),
+    shutdownTimeoutMs: integer('shutdownTimeoutMs'),
+  };
+}
+
+function checkTopic(topic: TopicDefinition): void {
+  const problems: string[] = [];
+  const { retry } = topic;
+  if (!Number.isSafeInteger(retry.attempts) || retry.attempts < 1) problems.push('retry.attempts must be at least 1');
+  if (!Number.isFinite(retry.delayMs) || retry.delayMs < 0) problems.push('retry.delayMs must be 0 or more');
+  if (!Number.isSafeInteger(topic.claimAfterMs) || topic.claimAfterMs < 100)
+    problems.push('claimAfterMs must be an integer of 100 or more');
+  if (!Number.isSafeInteger(topic.concurrency) || topic.concurrency < 1 || topic.concurrency > 1000)
+    problems.push('concurrency must be an integer from 1 to 1000');
+  if (typeof topic.validate !== 'function') problems.push('validate must be the precompiled validator');
+  if (problems.length > 0)
+    throw new SpecFirstRuntimeError(
+      'SFR1206',
+      `the definition of topic \`${topic.name}\` is out of range: ${problems.join(', ')}`,
+      'topic tables are generated from spec/events.yaml: run `specfirst sync` again rather than editing them',
+    );
+}
+
+/** An entry this consumer holds. */
+interface Held {
+  entry: DeliveredEntry;
+  prepared?: Prepared;
+  settle?: Settle;
+  logger: Logger;
+  controller?: AbortController;
+  /** stop() gave up on it: whatever its handler does later changes nothing. */
+  abandoned?: boolean;
+  timer?: NodeJS.Timeout | undefined;
+}
+
+/** A promise that `notify()` or a timeout resolves; for waits that stop() must be able to end. */
+class Wake {
+  private waiters: (() => void)[] = [];
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, Math.min(ms, MAX_TIMER_MS)));
+      this.waiters.push(done);
+    });
+  }
+
+  notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The loop of one topic in one consumer (see the top of this file). */
+export class TopicConsumer {
+  private readonly stream: string;
+  private readonly deadStream: string;
+  private readonly held: OrderingScheduler<Held>;
+  private readonly capacity: number;
+  private readonly claimEveryMs: number;
+  private readonly prepare: ReturnType<typeof prepareStage>;
+  private readonly logger: Logger;
+  private readonly wake = new Wake();
+  private readonly running = new Set<Promise<void>>();
+  private reader: EventBroker | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private failures = 0;
+  private claimCursor = '0-0';
+  private nextClaimAt = 0;
+
+  constructor(
+    private readonly topic: TopicDefinition,
+    private readonly handler: EventHandler<unknown>,
+    private readonly settings: Settings,
+  ) {
+    this.stream = streamKey(topic, settings.prefix);
+    this.deadStream = deadLetterStreamKey(topic, settings.prefix);
+    this.held = new OrderingScheduler(topic.concurrency);
+    this.capacity = topic.concurrency + settings.batchSize;
+    this.claimEveryMs = Math.max(50, Math.floor(topic.claimAfterMs / 2));
+    this.prepare = prepareStage(topic, settings.group);
+    this.logger = childLogger(settings.logger, {
+      topic: topic.name,
+      group: settings.group,
+      consumer: settings.consumer,
+    });
+  }
+
+  /** Creates the group (a failure here rejects: the service should not start), then runs the loop. */
+  async start(): Promise<void> {
+    await this.settings.broker.createGroup(
+      this.stream,
+      this.settings.group,
+      this.topic.startFrom === 'new' ? '$' : '0',
+    );
+    if (this.stopping) return;
+    this.reader = this.settings.broker.duplicate();
+    this.loop = this.run().catch((error: unknown) => {
+      // Every failure is handled inside run(); this is a bug, logged rather than an unhandled rejection.
+      this.logger.error({ code: 'SFR4008', error: errorText(error) }, 'the consumer loop ended unexpectedly');
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.wake.notify();
+    for (const { item } of this.held.entries()) clearTimeout(item.timer);
+    const closing = this.reader?.close().catch(() => undefined);
+    const deadline = Date.now() + this.settings.shutdownTimeoutMs;
+    // The loop's own calls end quickly once the reader is closed; bounded anyway, like the handlers.
+    await Promise.race([Promise.all([this.loop, closing]), sleep(this.settings.shutdownTimeoutMs)]);
+    const left = deadline - Date.now();
+    if (this.running.size > 0 && left > 0) await Promise.race([Promise.allSettled([...this.running]), sleep(left)]);
+    for (const { item, state } of this.held.entries()) {
+      if (state !== 'running') continue;
+      item.abandoned = true;
+      item.controller?.abort(new Error('the consumer stopped'));
+      item.logger.warn(
+        { code: 'SFR4009', shutdownTimeoutMs: this.settings.shutdownTimeoutMs },
+        'SFR4009 the handler did not finish before the shutdown timeout; its signal is aborted and the entry stays pending',
+      );
+    }
+  }
+
+  private async run(): Promise<void> {
+    await this.drain();
+    while (!this.stopping) {
+      try {
+        if (Date.now() >= this.nextClaimAt) await this.claimStale();
+        if (this.stopping) break;
+        const free = this.capacity - this.held.size;
+        if (free <= 0) {
+          await this.wake.wait(this.nextClaimAt - Date.now());
+          continue;
+        }
+        const blockMs = Math.max(1, Math.min(this.settings.blockMs, this.nextClaimAt - Date.now()));
+        const entries = await this.reader!.read(this.stream, this.settings.group, this.settings.consumer, {
+          from: '>',
+          count: Math.min(free, this.settings.batchSize),
+          blockMs,
+        });
+        // Read while stopping: they stay pending under this consumer, drained on its next start.
+        if (this.stopping) break;
+        this.failures = 0;
+        this.receive(entries);
+      } catch (error) {
+        await this.brokerFailed(error, 'read');
+      }
+    }
+  }
+
+  /**
+   * This consumer's own pending entries first (`XREADGROUP … <id>`), page by page: what it held when
+   * it stopped or crashed. Each history read counts as a delivery, so no entry is read twice.
+   */
+  private async drain(): Promise<void> {
+    let after = '0';
+    for (;;) {
+      if (this.stopping) return;
+      try {
+        const free = this.capacity - this.held.size;
+        if (free <= 0) {
+          await this.wake.wait(this.settings.blockMs);
+          continue;
+        }
+        const entries = await this.settings.broker.read(this.stream, this.settings.group, this.settings.consumer, {
+          from: after,
+          count: free,
+        });
+        if (this.stopping) return;
+        this.failures = 0;
+        if (entries.length === 0) return;
+        after = entries.at(-1)!.id;
+        this.logger.info({ entries: entries.length }, 'draining entries left pending by this consumer');
+        this.receive(entries);
+      } catch (error) {
+        await this.brokerFailed(error, 'drain');
+      }
+    }
+  }
+
+  /** `XAUTOCLAIM` of entries idle longer than `claimAfterMs` (their consumer died), a page per call. */
+  private async claimStale(): Promise<void> {
+    const free = this.capacity - this.held.size;
+    if (free <= 0) {
+      this.nextClaimAt = Date.now() + this.claimEveryMs;
+      return;
+    }
+    const result = await this.settings.broker.autoClaim(
+      this.stream,
+      this.settings.group,
+      this.settings.consumer,
+      this.topic.claimAfterMs,
+      this.claimCursor,
+      free,
+    );
+    this.claimCursor = result.next;
+    // A cursor other than 0-0: more of the PEL to scan, go on after this read.
+    this.nextClaimAt = result.next === '0-0' ? Date.now() + this.claimEveryMs : Date.now();
+    if (result.deleted.length > 0)
+      this.logger.warn(
+        { ids: result.deleted },
+        'pending entries no longer in the stream (trimmed or deleted) were dropped',
+      );
+    const fresh = result.entries.filter((entry) => !this.held.has(entry.id));
+    if (fresh.length > 0) this.logger.info({ entries: fresh.length }, 'claimed entries idle longer than claimAfterMs');
+    this.receive(fresh);
+  }
+
+  private async brokerFailed(error: unknown, during: string): Promise<void> {
+    if (error instanceof NoGroupError) {
+      await this.heal(during);
+      return;
+    }
+    if (this.stopping) return;
+    this.failures += 1;
+    const waitMs = reconnectDelay(this.failures);
+    this.logger.error(
+      { code: 'SFR4008', during, error: errorText(error), retryInMs: waitMs },
+      'SFR4008 the broker failed; the consumer retries',
+    );
+    await this.wake.wait(waitMs);
+  }
+
+  /** `NOGROUP` (a flush, a restart without persistence): the group is created again, from the stream's start. */
+  private async heal(during: string): Promise<void> {
+    try {
+      await this.settings.broker.createGroup(this.stream, this.settings.group, '0');
+      this.claimCursor = '0-0';
+      this.logger.warn(
+        { code: 'SFR4007', during },
+        'SFR4007 the consumer group was gone (NOGROUP) and was created again; entries still in the stream are delivered again',
+      );
+    } catch (error) {
+      await this.brokerFailed(error instanceof NoGroupError ? new Error(error.message) : error, 'recreate group');
+    }
+  }
+
+  /** Entries read or claimed: through the stages before the handler, then held until they may run. */
+  private receive(entries: readonly DeliveredEntry[]): void {
+    for (const entry of entries) {
+      if (this.held.has(entry.id)) continue;
+      const prepared = this.prepare(entry);
+      const messageId = prepared.ok ? prepared.value.meta.id : undefined;
+      const held: Held = {
+        entry,
+        logger: childLogger(this.logger, {
+          entryId: entry.id,
+          ...(messageId === undefined ? {} : { messageId }),
+        }),
+      };
+      if (prepared.ok) held.prepared = prepared.value;
+      else held.settle = prepared.settle;
+      this.held.add(entry.id, held, prepared.ok ? prepared.value.key : undefined);
+    }
+    this.pump();
+  }
+
+  /** Starts what may run now. */
+  private pump(): void {
+    if (this.stopping) return;
+    for (const held of this.held.take()) {
+      const job = this.process(held).finally(() => {
+        this.running.delete(job);
+        this.wake.notify();
+        this.pump();
+      });
+      this.running.add(job);
+    }
+  }
+
+  private async process(held: Held): Promise<void> {
+    const { entry } = held;
+    if (held.settle !== undefined) {
+      await this.carryOut(held, held.settle);
+      return;
+    }
+    const prepared = held.prepared!;
+    const controller = new AbortController();
+    held.controller = controller;
+    const context: EventContext = {
+      topic: this.topic.name,
+      entryId: entry.id,
+      messageId: prepared.meta.id,
+      deliveries: entry.deliveries,
+      logger: held.logger,
+      signal: controller.signal,
+    };
+    if (prepared.meta.idempotencyKey !== undefined) context.idempotencyKey = prepared.meta.idempotencyKey;
+    if (prepared.meta.requestId !== undefined) context.requestId = prepared.meta.requestId;
+    if (prepared.meta.traceparent !== undefined) context.traceparent = prepared.meta.traceparent;
+    let outcome: Settle;
+    try {
+      await this.handler(prepared.message, context);
+      outcome = { action: 'ack', why: 'handled' };
+    } catch (error) {
+      outcome = afterFailure(this.topic, entry.deliveries, error);
+    }
+    if (held.abandoned) return;
+    await this.carryOut(held, outcome);
+  }
+
+  /** Acknowledges, dead-letters or parks the entry for its retry. A broker failure leaves it pending (claimed later). */
+  private async carryOut(held: Held, outcome: Settle): Promise<void> {
+    const { entry } = held;
+    const { group } = this.settings;
+    try {
+      if (outcome.action === 'retry') {
+        held.logger.warn(
+          { deliveries: entry.deliveries, error: outcome.error, retryInMs: outcome.delayMs },
+          'the handler failed; the entry stays pending and is retried',
+        );
+        this.held.park(entry.id);
+        this.scheduleRetry(held, outcome.delayMs);
+        return;
+      }
+      if (outcome.action === 'ack') {
+        await this.settings.broker.ack(this.stream, group, [entry.id]);
+        if (outcome.why !== 'handled')
+          (outcome.why.startsWith('no longer') ? held.logger.warn : held.logger.debug)(
+            { why: outcome.why },
+            'acknowledged without handling',
+          );
+      } else {
+        const fields = deadLetterFields(entry, this.topic, group, outcome, new Date());
+        const deadId = await this.settings.broker.deadLetter(this.stream, group, entry.id, this.deadStream, fields);
+        const log = outcome.reason === 'poison' ? held.logger.error : held.logger.warn;
+        log(
+          {
+            code: outcome.code,
+            reason: outcome.reason,
+            deliveries: entry.deliveries,
+            error: outcome.error,
+            deadLetterStream: this.deadStream,
+            deadLetterId: deadId,
+          },
+          outcome.reason === 'poison'
+            ? 'a poison entry was dead-lettered'
+            : `${outcome.code} the entry reached the delivery cap and was dead-lettered`,
+        );
+      }
+    } catch (error) {
+      held.logger.error(
+        { code: 'SFR4008', during: outcome.action, error: errorText(error) },
+        'SFR4008 the broker failed; the entry stays pending and is delivered again',
+      );
+    }
+    this.held.finish(entry.id);
+  }
+
+  /** The retry is due: `XCLAIM … 0` takes the entry again with its delivery count up by one. */
+  private scheduleRetry(held: Held, delayMs: number, failures = 0): void {
+    held.timer = setTimeout(() => {
+      held.timer = undefined;
+      if (this.stopping) return;
+      void this.retryNow(held, failures);
+    }, delayMs);
+  }
+
+  private async retryNow(held: Held, failures: number): Promise<void> {
+    const { entry } = held;
+    try {
+      const [claimed] = await this.settings.broker.claim(this.stream, this.settings.group, this.settings.consumer, 0, [
+        entry.id,
+      ]);
+      if (this.stopping) return;
+      if (claimed === undefined) {
+        held.logger.info({}, 'the entry to retry is no longer pending here (claimed by another consumer, or deleted)');
+        this.held.finish(entry.id);
+        this.wake.notify();
+        this.pump();
+        return;
+      }
+      held.entry = { ...entry, deliveries: claimed.deliveries };
+      this.held.resume(entry.id);
+      this.pump();
+    } catch (error) {
+      if (this.stopping) return;
+      if (error instanceof NoGroupError) {
+        await this.heal('retry');
+        this.held.finish(entry.id);
+        this.wake.notify();
+        this.pump();
+        return;
+      }
+      const waitMs = reconnectDelay(failures + 1);
+      held.logger.error(
+        { code: 'SFR4008', during: 'retry', error: errorText(error), retryInMs: waitMs },
+        'SFR4008 the broker failed; the consumer retries',
+      );
+      this.scheduleRetry(held, waitMs, failures + 1);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Handler-side deduplication on a message's idempotency key: delivery is at least once, so a
+ * handler whose effect must happen once wraps it in {@link deduplicate}.
+ *
+ *     SET key pending NX PX lease   → taken and 'done': skip; taken and 'pending': another delivery runs it
+ *     run fn                        → success: SET key done PX ttl; failure: DEL key, rethrow
+ *
+ * Use a key per consuming service and message (`billing:${context.idempotencyKey}`): two services
+ * handling the same message must not skip each other.
+ */
+import { SpecFirstRuntimeError } from '../errors.js';
+import type { EventBroker } from './broker.js';
+
+export interface DeduplicateOptions {
+  /** How long a finished key is remembered (default 24 h): a redelivery within it is skipped. */
+  ttlMs?: number;
+  /** How long a running delivery holds the key (default 30 s): longer than the handler takes, about the topic's claimAfterMs. */
+  leaseMs?: number;
+  /** Prefix of the key (tests use their own). Default ''. */
+  prefix?: string;
+}
+
+export const DEDUPE_DEFAULTS = { ttlMs: 24 * 60 * 60 * 1000, leaseMs: 30_000 } as const;
+
+export const DEDUPE_PENDING = 'pending';
+export const DEDUPE_DONE = 'done';
+
+/** Another delivery of the same message holds the key: throw it from the handler and the consumer retries later. */
+export class DeliveryInProgressError extends SpecFirstRuntimeError {
+  readonly key: string;
+
+  constructor(key: string) {
+    super(
+      'SFR4005',
+      `another delivery of the message with key \`${key}\` is running`,
+      'the entry is retried with the topic backoff; if this repeats, raise leaseMs above the time the handler takes',
+    );
+    this.name = 'DeliveryInProgressError';
+    this.key = key;
+  }
+}
+
+export type Deduplicated<T> = { ran: true; value: T } | { ran: false };
+
+/** Runs `fn` unless a delivery with the same `key` already did (`{ ran: false }`); see the top of this file. */
+export async function deduplicate<T>(
+  broker: EventBroker,
+  key: string,
+  fn: () => Promise<T> | T,
+  options: DeduplicateOptions = {},
+): Promise<Deduplicated<T>> {
+  const fullKey = `${options.prefix ?? ''}${key}`;
+  const ttlMs = options.ttlMs ?? DEDUPE_DEFAULTS.ttlMs;
+  const leaseMs = options.leaseMs ?? DEDUPE_DEFAULTS.leaseMs;
+  if (!(await broker.setIfAbsent(fullKey, DEDUPE_PENDING, leaseMs))) {
+    const value = await broker.get(fullKey);
+    if (value === DEDUPE_DONE) return { ran: false };
+    // The lease may have expired between SET and GET: then nobody holds it, and a retry takes it.
+    throw new DeliveryInProgressError(fullKey);
+  }
+  let value: T;
+  try {
+    value = await fn();
+  } catch (error) {
+    await broker.del(fullKey);
+    throw error;
+  }
+  await broker.set(fullKey, DEDUPE_DONE, ttlMs);
+  return { ran: true, value };
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { OrderingScheduler } from '../../src/events/ordering.js';
+
+type Step = ['add', string, string?] | ['take', string[]] | ['park', string] | ['resume', string] | ['finish', string];
+
+/** Runs `steps` on a scheduler; each `take` step says which ids may start at that point. */
+function run(concurrency: number, steps: Step[]): OrderingScheduler<string> {
+  const scheduler = new OrderingScheduler<string>(concurrency);
+  for (const step of steps) {
+    if (step[0] === 'add') scheduler.add(step[1], step[1], step[2]);
+    else if (step[0] === 'take') expect(scheduler.take()).toEqual(step[1]);
+    else if (step[0] === 'park') scheduler.park(step[1]);
+    else if (step[0] === 'resume') scheduler.resume(step[1]);
+    else scheduler.finish(step[1]);
+  }
+  return scheduler;
+}
+
+describe('OrderingScheduler', () => {
+  it.each<[string, number, Step[]]>([
+    [
+      'without keys: up to `concurrency` at once, in the order received',
+      2,
+      [
+        ['add', '1'],
+        ['add', '2'],
+        ['add', '3'],
+        ['take', ['1', '2']],
+        ['take', []],
+        ['finish', '2'],
+        ['take', ['3']],
+      ],
+    ],
+    [
+      'one key: one at a time, in order, even with free slots',
+      4,
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'a2', 'a'],
+        ['add', 'a3', 'a'],
+        ['take', ['a1']],
+        ['finish', 'a1'],
+        ['take', ['a2']],
+        ['finish', 'a2'],
+        ['take', ['a3']],
+      ],
+    ],
+    [
+      'other keys go on beside a busy key',
+      4,
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'a2', 'a'],
+        ['add', 'b1', 'b'],
+        ['add', 'x'],
+        ['take', ['a1', 'b1', 'x']],
+        ['add', 'b2', 'b'],
+        ['finish', 'b1'],
+        ['take', ['b2']],
+      ],
+    ],
+    [
+      'a parked (retrying) entry frees its slot but holds its key',
+      1,
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'a2', 'a'],
+        ['add', 'b1', 'b'],
+        ['take', ['a1']],
+        ['park', 'a1'],
+        ['take', ['b1']],
+        ['finish', 'b1'],
+        ['take', []],
+        ['resume', 'a1'],
+        ['take', ['a1']],
+        ['finish', 'a1'],
+        ['take', ['a2']],
+      ],
+    ],
+    [
+      'a resumed entry runs before later entries of its key and waits for a slot like the others',
+      1,
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'x'],
+        ['take', ['a1']],
+        ['park', 'a1'],
+        ['add', 'a2', 'a'],
+        ['take', ['x']],
+        ['resume', 'a1'],
+        ['take', []],
+        ['finish', 'x'],
+        ['take', ['a1']],
+      ],
+    ],
+    [
+      'finishing an unknown id changes nothing',
+      1,
+      [
+        ['add', '1'],
+        ['finish', 'nope'],
+        ['take', ['1']],
+        ['take', []],
+      ],
+    ],
+  ])('%s', (_, concurrency, steps) => {
+    run(concurrency, steps);
+  });
+
+  it('counts what it holds and what runs', () => {
+    const scheduler = run(2, [
+      ['add', '1', 'k'],
+      ['add', '2', 'k'],
+      ['add', '3'],
+      ['take', ['1', '3']],
+      ['park', '1'],
+    ]);
+    expect(scheduler.size).toBe(3);
+    expect(scheduler.running).toBe(1);
+    expect(scheduler.has('2')).toBe(true);
+    expect(scheduler.entries().map((e) => `${e.id}:${e.state}`)).toEqual(['1:parked', '2:ready', '3:running']);
+  });
+
+  it('refuses an id it holds already, and moves only entries in the state a move needs', () => {
+    const scheduler = run(1, [
+      ['add', '1'],
+      ['add', '2'],
+    ]);
+    expect(() => scheduler.add('1', '1')).toThrow(/held already/);
+    expect(() => scheduler.park('1')).toThrow(/not running/);
+    expect(() => scheduler.resume('2')).toThrow(/not parked/);
+  });
+});
