@@ -15,6 +15,7 @@ const ports = { users: port('USERS_PORT'), orders: port('ORDERS_PORT'), billing:
 const defined = <T extends object>(record: T) =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 
+let stopping = false;
 try {
   const settings = settingsFromEnv(env);
   let urls: { users: string; orders: string; billing: string };
@@ -31,6 +32,15 @@ try {
       .map((service) => service.child.pid)
       .join(', ')}), events on Redis at ${env['REDIS_URL']}`;
     stop = () => shop.stop();
+    // A service that dies takes the shop down with it, rather than leave it half running.
+    for (const service of Object.values(shop.services)) {
+      service.child.once('exit', (code, signal) => {
+        if (stopping) return;
+        process.stderr.write(`${service.name} exited (${signal ?? `code ${code}`}); stopping the shop\n`);
+        stopping = true;
+        void shop.stop().finally(() => process.exit(1));
+      });
+    }
   } else {
     const broker = memoryBroker();
     const shop = await startShop({
@@ -48,7 +58,6 @@ try {
     };
   }
   process.stdout.write(banner(urls, settings, mode));
-  let stopping = false;
   const onSignal = () => {
     if (stopping) return;
     stopping = true;

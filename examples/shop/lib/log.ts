@@ -3,6 +3,9 @@ import type { Logger } from '@specfirst/runtime';
 
 type Level = keyof Logger;
 
+/** Fields that say which replica or request, not what happened: left out to keep lines short. */
+const HIDDEN = new Set(['group', 'consumer', 'messageId', 'requestId', 'operationId']);
+
 export function textLogger(
   service: string,
   write: (line: string) => void = (line) => process.stdout.write(line),
@@ -10,7 +13,7 @@ export function textLogger(
   const log = (level: Level) => (fields: Record<string, unknown>, message: string) => {
     const time = new Date().toISOString().slice(11, 19);
     const details = Object.entries(fields)
-      .filter(([, value]) => value !== undefined)
+      .filter(([key, value]) => value !== undefined && !HIDDEN.has(key))
       .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
       .join(' ');
     const tag = level === 'info' ? '' : ` ${level.toUpperCase()}`;

@@ -37,17 +37,21 @@ export interface SpawnOptions {
 
 /** Starts the four services, each `node --import tsx services/<name>/src/main.ts`, and waits until each is ready. */
 export async function spawnShop(options: SpawnOptions): Promise<ShopProcesses> {
-  const started: ServiceProcess[] = [];
+  const started: ServiceProcess['child'][] = [];
   const stop = async (timeoutMs = 15_000) => {
-    await Promise.all(started.map((service) => stopProcess(service.child, timeoutMs)));
+    await Promise.all(started.map((child) => stopProcess(child, timeoutMs)));
   };
-  try {
-    for (const name of SERVICES) started.push(await spawnService(name, options));
-  } catch (error) {
+  // Started together; if one fails, the others are stopped too.
+  const results = await Promise.allSettled(
+    SERVICES.map((name) => spawnService(name, options, (child) => started.push(child))),
+  );
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) {
     await stop();
-    throw error;
+    throw failed.reason;
   }
-  const services = Object.fromEntries(started.map((service) => [service.name, service])) as Record<
+  const ready = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const services = Object.fromEntries(ready.map((service) => [service.name, service])) as Record<
     ServiceName,
     ServiceProcess
   >;
@@ -59,13 +63,18 @@ export async function spawnShop(options: SpawnOptions): Promise<ShopProcesses> {
   return { services, urls: { users: url('users'), orders: url('orders'), billing: url('billing') }, stop };
 }
 
-function spawnService(name: ServiceName, options: SpawnOptions): Promise<ServiceProcess> {
+function spawnService(
+  name: ServiceName,
+  options: SpawnOptions,
+  spawned: (child: ServiceProcess['child']) => void,
+): Promise<ServiceProcess> {
   const port = options.ports?.[name];
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: EXAMPLE,
     env: { ...options.env, ...(port === undefined ? {} : { PORT: String(port) }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned(child);
   let output = '';
   const take = (chunk: Buffer) => {
     output += chunk.toString();

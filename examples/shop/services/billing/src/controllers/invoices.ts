@@ -47,6 +47,7 @@ export class InvoicesControllerImpl implements InvoicesController {
     }
     const paid: Invoice = { ...invoice, payment: body, paidAt: new Date().toISOString() };
     this.invoices.put(paid);
+    log.info({ invoiceId: paid.id, orderId: paid.orderId }, 'invoice paid');
     try {
       // Orders marks the order paid and the mailer sends a receipt when they read this.
       await this.events.publishInvoicePaid({ invoiceId: paid.id, orderId: paid.orderId }, { requestId });
@@ -54,7 +55,6 @@ export class InvoicesControllerImpl implements InvoicesController {
       this.invoices.put(invoice);
       throw error;
     }
-    log.info({ invoiceId: paid.id, orderId: paid.orderId }, 'invoice paid');
     return payInvoiceReply.ok(paid);
   }
 }

@@ -58,6 +58,7 @@ export class OrdersControllerImpl implements OrdersController {
       createdAt: new Date().toISOString(),
     };
     this.orders.add(order, key || undefined);
+    context.log.info({ orderId: order.id, total: `${amount} ${currency}` }, 'order placed');
     try {
       // Billing invoices the order when it reads this. (With a database, write the order and the
       // message in one transaction through the outbox, so that neither exists without the other.)
@@ -69,7 +70,6 @@ export class OrdersControllerImpl implements OrdersController {
       this.orders.remove(order.id, key || undefined);
       throw error;
     }
-    context.log.info({ orderId: order.id, total: `${amount} ${currency}` }, 'order placed');
     return placeOrderReply.created(order, { Location: `/api/orders/${order.id}` });
   }
 
