@@ -395,21 +395,28 @@ export interface IRTopic {
   /** `retry.attempts` is the delivery cap: after that many deliveries a failing message is dead-lettered. */
   retry: IRRetryPolicy;
   /**
-   * Topic receiving messages that exhausted their retries, or failed validation on receive. Absent:
-   * they go to the topic's default dead-letter stream, `<topic>:dead-letter` (never dropped).
+   * Topic receiving messages that exhausted their retries, or failed validation on receive; it carries
+   * the same `message` (SF5010). Absent: they go to the topic's default dead-letter stream,
+   * `<topic>:dead-letter` (never dropped).
    */
   deadLetter?: string;
   /** How long an entry may sit unacknowledged before another consumer claims it (`claimAfterMs`, default 30000). */
   claimAfterMs: number;
-  /** Trimming of the stream on publish; absent: the stream keeps every entry. */
+  /** Trimming of the stream on publish (`MAXLEN ~` / `MINID ~`); absent: the stream keeps every entry. */
   retention?: IRRetention;
   /** Where a consumer group starts when it is first created: every entry already in the stream, or only new ones. */
   startFrom: 'beginning' | 'new';
   /** Handlers running at once per consumer (default 1). */
   concurrency: number;
-  /** Top-level field of the message: messages with the same value are handled in order, one at a time. */
+  /**
+   * A required top-level string or integer property of the message (checked: SF5007, SF5008): messages
+   * with the same value are handled in order, one at a time.
+   */
   orderingKey?: string;
-  /** Top-level field of the message identifying it for deduplication, sent on the wire as `idempotency-key`. */
+  /**
+   * A required top-level string or integer property of the message (checked: SF5007, SF5008) identifying
+   * it for deduplication; its value is sent on the wire as `idempotency-key`.
+   */
   idempotencyKey?: string;
   loc: IRLocation;
 }

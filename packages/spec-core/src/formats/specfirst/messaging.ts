@@ -435,11 +435,6 @@ function propertyHint(word: string, properties: readonly string[], model: string
   return `properties of \`${model}\`: ${shown.map((p) => `\`${p}\``).join(', ')}${more}`;
 }
 
-const KEY_PURPOSE = {
-  orderingKey: 'messages with the same value are handled in order',
-  idempotencyKey: 'it identifies a message for deduplication',
-} as const;
-
 /** `orderingKey` / `idempotencyKey` must name a required top-level string or integer property of the message. */
 function checkKeyProperty(
   ctx: BuildContext,
@@ -487,7 +482,7 @@ function checkKeyProperty(
       diagnosticAtLoc(loc, {
         code: 'SF5008',
         message: `\`${key}\` names \`${property}\`, an optional property of \`${model.name}\``,
-        hint: `every message needs the key (${KEY_PURPOSE[key]}): make \`${property}\` required in \`${model.name}\`${instead}`,
+        hint: `every message must have the key: make \`${property}\` required in \`${model.name}\`${instead}`,
       }),
     );
   } else if (candidate.problem !== undefined) {
@@ -495,7 +490,7 @@ function checkKeyProperty(
       diagnosticAtLoc(loc, {
         code: 'SF5008',
         message: `\`${key}\` names \`${property}\` of \`${model.name}\`, which ${candidate.problem}`,
-        hint: `a key is a string or an integer (${KEY_PURPOSE[key]}): type \`${property}\` as one in \`${model.name}\`${instead}`,
+        hint: `a key is a string or an integer, never null: make \`${property}\` one in \`${model.name}\`${instead}`,
       }),
     );
   }
