@@ -18,8 +18,13 @@ describe('the files generate() plans', () => {
     expect(paths).toContain('routers/users/sessions.ts');
     expect(paths).toContain('clients/billing.ts');
     expect(paths).toContain('openapi/users.json');
-    // The mailer is a worker: no HTTP files.
-    expect(paths.some((p) => p.includes('mailer'))).toBe(false);
+    // The mailer is a worker: no HTTP files, only its events (it consumes `invoice.paid`).
+    expect(paths.filter((p) => p.includes('mailer'))).toEqual([
+      'events/mailer/validators.js',
+      'events/mailer/validators.d.ts',
+      'events/mailer/index.ts',
+      'asyncapi/mailer.json',
+    ]);
   });
 
   it('keeps hostile tag names inside the output folder', () => {

@@ -11,6 +11,7 @@ import { listen, send } from './support/http.js';
 import { buildProject, compile, loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden/small');
+const SHOP_EVENTS_GOLDEN = path.join(import.meta.dirname, 'golden/shop-events');
 const servers: Server[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -30,6 +31,25 @@ describe('golden output', () => {
     const golden = listFiles(GOLDEN);
     expect(files.map((f) => f.path).sort()).toEqual(golden);
     for (const file of files) expect(file.contents, file.path).toBe(readFileSync(path.join(GOLDEN, file.path), 'utf8'));
+  });
+
+  // The events modules and AsyncAPI documents of the shop: orders publishes order.created, billing
+  // consumes it and publishes invoice.paid, orders and the mailer consume that. models.ts too, which
+  // the events modules import (so that the golden files type-check with the tests).
+  it('generates exactly the reviewed events files for fixtures/shop', () => {
+    const files = generate(loadIR(path.join(REPO_ROOT, 'fixtures/shop'))).filter((f) =>
+      /^(models\.ts$|events\/|asyncapi\/)/.test(f.path),
+    );
+    if (process.env.UPDATE_GOLDEN === '1') {
+      rmSync(SHOP_EVENTS_GOLDEN, { recursive: true, force: true });
+      for (const file of files) {
+        mkdirSync(path.dirname(path.join(SHOP_EVENTS_GOLDEN, file.path)), { recursive: true });
+        writeFileSync(path.join(SHOP_EVENTS_GOLDEN, file.path), file.contents);
+      }
+    }
+    expect(files.map((f) => f.path).sort()).toEqual(listFiles(SHOP_EVENTS_GOLDEN));
+    for (const file of files)
+      expect(file.contents, file.path).toBe(readFileSync(path.join(SHOP_EVENTS_GOLDEN, file.path), 'utf8'));
   });
 
   it('is deterministic: two generations from two loads are byte-identical', () => {
@@ -86,6 +106,120 @@ export const todos: Pick<TodosController, 'updateTodo'> = {
     expect(withoutJson.join('\n')).toMatch(
       /^generated\/routers\/todo\/index\.ts:\d+:\d+ TS2732 Cannot find module '\.\.\/\.\.\/openapi\/todo\.json'\. Consider using '--resolveJsonModule'/m,
     );
+  }, 120_000);
+});
+
+describe('the generated events modules', () => {
+  const flow = `
+import { EventValidationError, memoryBroker } from '@specfirst/runtime/events';
+import type { InvoicePaid, OrderCreated } from '../generated/models.js';
+import { createBillingConsumers, createBillingPublisher } from '../generated/events/billing/index.js';
+import { createMailerConsumers } from '../generated/events/mailer/index.js';
+import { createOrdersConsumers, createOrdersPublisher, orderCreatedTopic } from '../generated/events/orders/index.js';
+
+const ORDER = '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b';
+const USER = '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d';
+const INVOICE = '1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e';
+
+/** The shop's event flow on one in-memory broker, bounded in time. */
+export async function run(prefix: string) {
+  const broker = memoryBroker();
+  const options = { broker, prefix, blockMs: 50, consumer: 'test' };
+  const seen: { service: string; topic: string; message: OrderCreated | InvoicePaid; deliveries: number }[] = [];
+  const billingPublisher = createBillingPublisher(broker, { prefix });
+  const consumers = [
+    createBillingConsumers(
+      {
+        orderCreated: async (message, context) => {
+          seen.push({ service: 'billing', topic: context.topic, message, deliveries: context.deliveries });
+          await billingPublisher.publishInvoicePaid({ invoiceId: INVOICE, orderId: message.orderId });
+        },
+      },
+      options,
+    ),
+    createOrdersConsumers(
+      { invoicePaid: (message, context) => void seen.push({ service: 'orders', topic: context.topic, message, deliveries: context.deliveries }) },
+      options,
+    ),
+    createMailerConsumers(
+      { invoicePaid: (message, context) => void seen.push({ service: 'mailer', topic: context.topic, message, deliveries: context.deliveries }) },
+      options,
+    ),
+  ];
+  const orders = createOrdersPublisher(broker, { prefix });
+  let invalid = '';
+  try {
+    await orders.publishOrderCreated({ orderId: 'not-a-uuid', userId: USER, total: { amount: 1, currency: 'EUR' } });
+  } catch (error) {
+    invalid = error instanceof EventValidationError ? error.failures.map((f) => f.pointer).join(',') : String(error);
+  }
+  const lengthAfterInvalid = await broker.length(prefix + orderCreatedTopic.name);
+  await Promise.all(consumers.map((c) => c.start()));
+  const entryId = await orders.publishOrderCreated({ orderId: ORDER, userId: USER, total: { amount: 1250, currency: 'EUR' } });
+  const deadline = Date.now() + 20_000;
+  while (seen.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await Promise.all(consumers.map((c) => c.stop()));
+  return { invalid, lengthAfterInvalid, entryId, seen: seen.map((s) => [s.service, s.topic, s.message, s.deliveries]) };
+}
+`;
+
+  it("compile under strict tsc and carry the shop's flow: orders → billing → orders and mailer", async () => {
+    const built = await buildProject('events-shop', path.join(REPO_ROOT, 'fixtures/shop'), {
+      extraFiles: { 'src/flow.ts': flow },
+    });
+    const { run } = (await import(pathToFileURL(path.join(built.dist, 'src/flow.js')).href)) as {
+      run(prefix: string): Promise<{ invalid: string; lengthAfterInvalid: number; entryId: string; seen: unknown[][] }>;
+    };
+    const result = await run('codegen-e2e:');
+    // An invalid message is a typed error, and nothing reached the stream.
+    expect(result.invalid).toBe('/message/orderId');
+    expect(result.lengthAfterInvalid).toBe(0);
+    expect(result.entryId).toMatch(/^\d+-\d+$/);
+    const order = {
+      orderId: '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b',
+      userId: '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d',
+      total: { amount: 1250, currency: 'EUR' },
+    };
+    const invoice = { invoiceId: '1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e', orderId: order.orderId };
+    expect(result.seen.toSorted((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      ['billing', 'order.created', order, 1],
+      ['mailer', 'invoice.paid', invoice, 1],
+      ['orders', 'invoice.paid', invoice, 1],
+    ]);
+  }, 120_000);
+
+  it('make the compiler check messages and handlers', () => {
+    const root = path.join(OUT_ROOT, 'events-shop');
+    for (const [name, code, error] of [
+      [
+        'a wrong message',
+        `import { memoryBroker } from '@specfirst/runtime/events';
+import { createOrdersPublisher } from '../generated/events/orders/index.js';
+export const sent = createOrdersPublisher(memoryBroker()).publishOrderCreated({ orderId: 1, userId: 'u', total: { amount: 1, currency: 'EUR' } });
+`,
+        'TS2322',
+      ],
+      [
+        'a missing handler',
+        `import { memoryBroker } from '@specfirst/runtime/events';
+import { createBillingConsumers } from '../generated/events/billing/index.js';
+export const consumers = createBillingConsumers({}, { broker: memoryBroker() });
+`,
+        'TS2345',
+      ],
+      [
+        'a publisher of a topic the service does not produce',
+        `import { memoryBroker } from '@specfirst/runtime/events';
+import { createMailerPublisher } from '../generated/events/mailer/index.js';
+export const publisher = createMailerPublisher(memoryBroker());
+`,
+        'TS2305',
+      ],
+    ] as const) {
+      writeFileSync(path.join(root, 'src/flow.ts'), code);
+      const errors = compile(root, { emit: false });
+      expect(errors.join('\n'), name).toMatch(new RegExp(`^src/flow\\.ts:\\d+:\\d+ ${error}`, 'm'));
+    }
   }, 120_000);
 });
 

@@ -87,11 +87,11 @@ export function emitEvents(
   const out: string[] = [];
 
   const values = [
-    ...(produced.length > 0 ? ['brokerSink'] : []),
     ...(consumed.length > 0 ? ['createConsumers'] : []),
-    ...(produced.length > 0 ? ['publish'] : []),
+    ...(produced.length > 0 ? ['eventSink', 'publish'] : []),
   ];
   const types = [
+    ...(produced.length > 0 ? ['BrokerSinkOptions'] : []),
     ...(consumed.length > 0 ? ['ConsumerOptions', 'Consumers'] : []),
     ...(produced.length > 0 ? ['EventBroker'] : []),
     ...(consumed.length > 0 ? ['EventHandler'] : []),
@@ -151,10 +151,11 @@ export function emitEvents(
         ]),
         functionDeclaration(
           `export function ${publisherFactory(service)}`,
-          ['target: EventSink | EventBroker', 'options?: { prefix?: string }'],
+          ['target: EventSink | EventBroker', 'options?: BrokerSinkOptions'],
           publisherInterface(service),
           [
-            `const sink = 'send' in target ? target : brokerSink(target, options);`,
+            // A broker is wrapped in `brokerSink`; a sink (an outbox's) is used as it is.
+            'const sink = eventSink(target, options);',
             ['return ', objectLiteral(entries, { expanded: true }), ';'],
           ],
         ),
