@@ -3,7 +3,7 @@
  * `BrokerError` (`SFR4203`) on either, and an atomic step is refused before any of it happens.
  */
 import { BrokerError } from './broker.js';
-import type { Trim } from './broker.js';
+import type { EntryFields, Trim } from './broker.js';
 
 const ID = /^\d{1,16}(?:-\d{1,16})?$/;
 
@@ -25,6 +25,16 @@ export function checkBound(text: string): void {
 export function checkCount(count: number, what = 'count'): void {
   if (!Number.isSafeInteger(count) || count < 1)
     throw new BrokerError('SFR4203', `${what} ${String(count)} is not a positive integer`, 'pass 1 or more');
+}
+
+/** Redis keeps no entry without fields. */
+export function checkFields(fields: EntryFields): void {
+  if (Object.keys(fields).length === 0)
+    throw new BrokerError(
+      'SFR4203',
+      'an entry without fields',
+      'give every entry at least one field (Redis needs one)',
+    );
 }
 
 export function checkTrim(trim: Trim | undefined): void {

@@ -12,7 +12,7 @@
  * whole macro nodes only; nothing persists beyond the process.
  */
 import { BrokerError, NoGroupError } from './broker.js';
-import { checkCount, checkId, checkTrim, wrongType } from './checks.js';
+import { checkCount, checkFields, checkId, checkTrim, wrongType } from './checks.js';
 import type {
   AutoClaimResult,
   DeliveredEntry,
@@ -186,9 +186,9 @@ function view(store: Store): MemoryBroker {
     const at = now();
     const result: DeliveredEntry[] = [];
     if (options.from === '>') {
-      for (const entry of stream.entries) {
+      for (let index = firstAfter(stream.entries, group.lastId, true); index < stream.entries.length; index++) {
         if (result.length >= options.count) break;
-        if (compareIds(entry.key, group.lastId) <= 0) continue;
+        const entry = stream.entries[index]!;
         const pending: Pending = { consumer, deliveries: 1, deliveredAt: at };
         group.pel.delete(entry.id);
         group.pel.set(entry.id, pending);
@@ -216,6 +216,7 @@ function view(store: Store): MemoryBroker {
   const broker: MemoryBroker = {
     async add(key, fields, trim) {
       open();
+      checkFields(fields);
       checkTrim(trim);
       return append(key, streamOf(key) ?? createStream(key), fields, trim);
     },
@@ -338,6 +339,7 @@ function view(store: Store): MemoryBroker {
       streamOf(key);
       const dead = streamOf(deadKey);
       const entryId = formatId(parseId(id));
+      checkFields(fields);
       const deadId = append(deadKey, dead ?? createStream(deadKey), fields);
       streamOf(key)?.groups.get(groupName)?.pel.delete(entryId);
       return deadId;
@@ -349,12 +351,10 @@ function view(store: Store): MemoryBroker {
       const target = streamOf(key);
       const entryId = formatId(parseId(id));
       checkTrim(trim);
+      checkFields(fields);
       if (from?.byId.has(entryId) !== true) return undefined;
       from.byId.delete(entryId);
-      from.entries.splice(
-        from.entries.findIndex((entry) => entry.id === entryId),
-        1,
-      );
+      from.entries.splice(firstAfter(from.entries, parseId(entryId), false), 1);
       return append(key, target ?? createStream(key), fields, trim);
     },
 
@@ -366,11 +366,10 @@ function view(store: Store): MemoryBroker {
       const high = bound(end, 'end');
       const result: StreamEntry[] = [];
       if (stream === undefined) return result;
-      for (const entry of stream.entries) {
+      for (let index = firstAfter(stream.entries, low.id, low.exclusive); index < stream.entries.length; index++) {
         if (result.length >= count) break;
-        const fromLow = compareIds(entry.key, low.id);
+        const entry = stream.entries[index]!;
         const toHigh = compareIds(entry.key, high.id);
-        if (fromLow < 0 || (low.exclusive && fromLow === 0)) continue;
         if (toHigh > 0 || (high.exclusive && toHigh === 0)) break;
         result.push({ id: entry.id, fields: { ...entry.fields } });
       }
@@ -432,6 +431,19 @@ function view(store: Store): MemoryBroker {
     },
   };
   return broker;
+}
+
+/** The index of the first entry after `id` (`exclusive`) or from it on: a binary search of the ids. */
+function firstAfter(entries: readonly { key: Id }[], id: Id, exclusive: boolean): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const order = compareIds(entries[middle]!.key, id);
+    if (order < 0 || (exclusive && order === 0)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** A range end: `-`, `+`, an id (a bare `<ms>` covers the whole millisecond), `(` + id to exclude it. */

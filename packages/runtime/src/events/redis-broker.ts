@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import { BrokerError, NoGroupError } from './broker.js';
 import type { AutoClaimResult, DeliveredEntry, EntryFields, EventBroker, StreamEntry, Trim } from './broker.js';
-import { checkBound, checkCount, checkId, checkTrim, wrongType } from './checks.js';
+import { checkBound, checkCount, checkFields, checkId, checkTrim, wrongType } from './checks.js';
 
 export interface RedisBrokerOptions {
   /**
@@ -47,14 +47,9 @@ function toFields(flat: readonly string[]): EntryFields {
 }
 
 function toFlat(fields: EntryFields): string[] {
+  checkFields(fields);
   const flat: string[] = [];
   for (const [name, value] of Object.entries(fields)) flat.push(name, value);
-  if (flat.length === 0)
-    throw new BrokerError(
-      'SFR4203',
-      'an entry without fields',
-      'give every entry at least one field (Redis needs one)',
-    );
   return flat;
 }
 

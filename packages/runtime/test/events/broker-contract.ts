@@ -230,14 +230,38 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect(await broker.ack(dead, 'g', [moved])).toBe(1);
       });
 
-      it('a read with a count of 0 or a bad id is refused with SFR4203, and nothing changes', async () => {
+      it('refuses bad arguments with SFR4203 before changing anything', async () => {
         const stream = h.key('bad');
         await broker.createGroup(stream, 'g', '0');
-        await broker.add(stream, { n: '1' });
-        await expect(broker.read(stream, 'g', 'c', { from: 'not-an-id', count: 1 })).rejects.toMatchObject({
-          code: 'SFR4203',
-        });
+        const [id] = await fill(broker, stream, 1);
+        const refused: [string, () => Promise<unknown>][] = [
+          ['a history read from a bad id', () => broker.read(stream, 'g', 'c', { from: 'not-an-id', count: 1 })],
+          ['a read of 0 entries', () => broker.read(stream, 'g', 'c', { from: '>', count: 0 })],
+          ['an entry without fields', () => broker.add(stream, {})],
+          ['a retention of 0 entries', () => broker.add(stream, { n: 'x' }, { maxLength: 0 })],
+          ['a retention of -1 ms', () => broker.add(stream, { n: 'x' }, { maxAgeMs: -1 })],
+          ['a range from a bad id', () => broker.range(stream, 'first', '+', 1)],
+          ['an autoClaim from a bad cursor', () => broker.autoClaim(stream, 'g', 'c', 0, 'x', 1)],
+          ['a dead letter of a bad id', () => broker.deadLetter(stream, 'g', 'x', h.key('bad:dl'), { n: 'x' })],
+          [
+            'a move with a bad retention',
+            () => broker.move(stream, id!, h.key('bad:to'), { n: 'x' }, { maxLength: 0 }),
+          ],
+          ['a key with a TTL of 0', () => broker.setIfAbsent(h.key('bad:key'), 'v', 0)],
+        ];
+        for (const [what, call] of refused) {
+          const error: unknown = await call().then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error, what).toBeInstanceOf(BrokerError);
+          expect(error, what).toMatchObject({ code: 'SFR4203' });
+        }
+        expect(ids(await broker.range(stream, '-', '+', 10))).toEqual([id]);
         expect((await broker.pending(stream, 'g')).count).toBe(0);
+        expect(await broker.length(h.key('bad:dl'))).toBe(0);
+        expect(await broker.length(h.key('bad:to'))).toBe(0);
+        expect(await broker.get(h.key('bad:key'))).toBeUndefined();
       });
     });
 
@@ -252,13 +276,13 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
       it('autoClaim takes only entries idle at least minIdle, counts the delivery, and moves them', async () => {
         const stream = h.key('autoclaim');
         const added = await pendingUnder(stream, 3);
-        expect(await broker.autoClaim(stream, 'g', 'alive', 400, '0-0', 10)).toEqual({
+        expect(await broker.autoClaim(stream, 'g', 'alive', 1000, '0-0', 10)).toEqual({
           next: '0-0',
           entries: [],
           deleted: [],
         });
-        await h.elapse(500);
-        const claimed = await broker.autoClaim(stream, 'g', 'alive', 400, '0-0', 10);
+        await h.elapse(1200);
+        const claimed = await broker.autoClaim(stream, 'g', 'alive', 1000, '0-0', 10);
         expect(claimed).toEqual({
           next: '0-0',
           entries: added.map((id, n) => ({ id, fields: { n: String(n) }, deliveries: 2 })),
@@ -266,7 +290,7 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         });
         expect(await broker.pending(stream, 'g')).toEqual({ count: 3, consumers: { alive: 3 } });
         // Just claimed: idle again for a while, so a second claimer gets nothing.
-        expect((await broker.autoClaim(stream, 'g', 'other', 400, '0-0', 10)).entries).toEqual([]);
+        expect((await broker.autoClaim(stream, 'g', 'other', 1000, '0-0', 10)).entries).toEqual([]);
       });
 
       it('autoClaim pages with its cursor', async () => {
@@ -280,6 +304,21 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         const third = await broker.autoClaim(stream, 'g', 'alive', 0, second.next, 2);
         expect(ids(third.entries)).toEqual(added.slice(4));
         expect(third.next).toBe('0-0');
+      });
+
+      it('autoClaim looks at most count * 10 PEL entries per call: the cursor moves on even when none is idle enough', async () => {
+        const stream = h.key('attempts');
+        const added = await pendingUnder(stream, 25);
+        expect(await broker.autoClaim(stream, 'g', 'alive', 60_000, '0-0', 2)).toEqual({
+          next: added[20],
+          entries: [],
+          deleted: [],
+        });
+        expect(await broker.autoClaim(stream, 'g', 'alive', 60_000, added[20]!, 2)).toEqual({
+          next: '0-0',
+          entries: [],
+          deleted: [],
+        });
       });
 
       it('autoClaim reports pending entries no longer in the stream as deleted and drops them from the PEL', async () => {
@@ -442,6 +481,21 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect(got).toEqual([{ id, fields: { n: 'wake' }, deliveries: 1 }]);
       });
 
+      it('two consumers blocked on one group: an entry wakes one of them, the other gets nothing', async () => {
+        const stream = h.key('block2');
+        await broker.createGroup(stream, 'g', '$');
+        const [a, b] = [dup(), dup()];
+        const reads = [
+          a.read(stream, 'g', 'a', { from: '>', count: 10, blockMs: 1000 }),
+          b.read(stream, 'g', 'b', { from: '>', count: 10, blockMs: 1000 }),
+        ];
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const id = await broker.add(stream, { n: 'one' });
+        const got = await within(Promise.all(reads), 5000, 'the blocked reads');
+        expect(got.map(ids).sort()).toEqual([[], [id]]);
+        expect((await broker.pending(stream, 'g')).count).toBe(1);
+      });
+
       it('a blocked read with nothing to read returns empty after blockMs', async () => {
         const stream = h.key('timeout');
         await broker.createGroup(stream, 'g', '$');
@@ -471,8 +525,8 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
       it('setIfAbsent sets once; set overwrites; get and del; keys expire after their TTL', async () => {
         const key = h.key('dedupe:1');
         expect(await broker.get(key)).toBeUndefined();
-        expect(await broker.setIfAbsent(key, 'pending', 300)).toBe(true);
-        expect(await broker.setIfAbsent(key, 'pending', 300)).toBe(false);
+        expect(await broker.setIfAbsent(key, 'pending', 10_000)).toBe(true);
+        expect(await broker.setIfAbsent(key, 'pending', 10_000)).toBe(false);
         expect(await broker.get(key)).toBe('pending');
         await broker.set(key, 'done', 60_000);
         expect(await broker.get(key)).toBe('done');

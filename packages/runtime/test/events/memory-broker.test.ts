@@ -60,4 +60,25 @@ describe('memoryBroker', () => {
     await broker.add('age', { n: 'new' }, { maxAgeMs: 250 });
     expect((await broker.range('age', '-', '+', 10)).map((entry) => entry.fields.n)).toEqual(['3', '4', 'new']);
   });
+
+  it.each([
+    ['-', '+', ['1000-0', '1000-1', '2000-0']],
+    ['1000', '1000', ['1000-0', '1000-1']],
+    ['(1000-0', '+', ['1000-1', '2000-0']],
+    ['1000-1', '(2000-0', ['1000-1']],
+    ['1500', '+', ['2000-0']],
+    ['+', '+', []],
+    ['2000-1', '+', []],
+  ])(
+    'range(%s, %s): ids as XRANGE gives them, a bare <ms> covering its whole millisecond',
+    async (start, end, expected) => {
+      let now = 1000;
+      const broker = memoryBroker({ clock: () => now });
+      await broker.add('s', { a: '1' });
+      await broker.add('s', { a: '2' });
+      now = 2000;
+      await broker.add('s', { a: '3' });
+      expect((await broker.range('s', start, end, 10)).map((entry) => entry.id)).toEqual(expected);
+    },
+  );
 });

@@ -4,9 +4,13 @@
  * Without a server these tests fail (they never skip): start one with
  * `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` (or `.ci/run`).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BrokerError } from '../../src/events/broker.js';
+import { BrokerError, NoGroupError } from '../../src/events/broker.js';
 import { redisBroker } from '../../src/events/redis-broker.js';
 import { brokerContract } from './broker-contract.js';
 
@@ -119,4 +123,96 @@ describe('redisBroker', () => {
       await broker.close();
     }
   });
+});
+
+/** A free port on the loopback interface (for a redis-server of the test's own). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Starts a redis-server without persistence on `port` and waits (bounded) until it answers. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
+    { stdio: 'ignore' },
+  );
+  const failed = once(child, 'error').then(([error]) => {
+    throw new Error(`cannot start redis-server (install it: apt-get install redis-server): ${String(error)}`);
+  });
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const answered = await Promise.race([
+        probe.connect().then(
+          () => true,
+          () => false,
+        ),
+        failed,
+      ]);
+      if (answered) return child;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGKILL');
+    throw new Error(`redis-server on port ${port} did not answer within 5 s`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('a Redis server that goes away and comes back (a redis-server of its own)', () => {
+  it('fails calls and a blocked read with SFR4201 while it is down; afterwards works, and answers NOGROUP', async () => {
+    const port = await freePort();
+    let server = await startRedis(port);
+    const broker = redisBroker(`redis://127.0.0.1:${port}`);
+    const reader = broker.duplicate();
+    try {
+      await broker.createGroup('orders', 'billing', '0');
+      await broker.add('orders', { n: '1' });
+      expect((await reader.read('orders', 'billing', 'c', { from: '>', count: 10 })).length).toBe(1);
+      const blocked = reader
+        .read('orders', 'billing', 'c', { from: '>', count: 10, blockMs: 0 })
+        .catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      await kill(server);
+      for (const error of [await broker.length('orders').catch((e: unknown) => e), await blocked]) {
+        expect(error).toBeInstanceOf(BrokerError);
+        expect(error).toMatchObject({ code: 'SFR4201', retryable: true });
+      }
+
+      server = await startRedis(port);
+      // The client reconnects on its own; the first calls may still fail while it does.
+      let length: unknown;
+      for (let attempt = 0; attempt < 50; attempt++) {
+        length = await broker.length('orders').catch((e: unknown) => e);
+        if (typeof length === 'number') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(length).toBe(0);
+      // Without persistence the stream and its group are gone: NOGROUP, healed by creating the group.
+      await expect(broker.read('orders', 'billing', 'c', { from: '0', count: 10 })).rejects.toBeInstanceOf(
+        NoGroupError,
+      );
+      expect(await broker.createGroup('orders', 'billing', '0')).toBe(true);
+    } finally {
+      await reader.close();
+      await broker.close();
+      await kill(server);
+    }
+  }, 30_000);
 });
