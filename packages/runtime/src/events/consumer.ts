@@ -200,7 +200,18 @@ class Wake {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits for `promise`, or `ms` at most; the timer is cleared either way (it never holds the process open). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms)))),
+  ]);
+  clearTimeout(timer);
+}
 
 /** The loop of one topic in one consumer (see the top of this file). */
 export class TopicConsumer {
@@ -213,6 +224,10 @@ export class TopicConsumer {
   private readonly logger: Logger;
   private readonly wake = new Wake();
   private readonly running = new Set<Promise<void>>();
+  private readonly acking = new Set<Promise<void>>();
+  private ackBatch: string[] = [];
+  private ackScheduled = false;
+  private readonly readThreshold: number;
   private reader: EventBroker | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -229,6 +244,7 @@ export class TopicConsumer {
     this.deadStream = deadLetterStreamKey(topic, settings.prefix);
     this.held = new OrderingScheduler(topic.concurrency);
     this.capacity = topic.concurrency + settings.batchSize;
+    this.readThreshold = Math.ceil(settings.batchSize / 2);
     this.claimEveryMs = Math.max(50, Math.floor(topic.claimAfterMs / 2));
     this.prepare = prepareStage(topic, settings.group);
     this.logger = childLogger(settings.logger, {
@@ -261,9 +277,9 @@ export class TopicConsumer {
     const closing = this.reader?.close().catch(() => undefined);
     const deadline = Date.now() + this.settings.shutdownTimeoutMs;
     // The loop's own calls end quickly once the reader is closed; bounded anyway, like the handlers.
-    await Promise.race([Promise.all([this.loop, closing]), sleep(this.settings.shutdownTimeoutMs)]);
+    await within(Promise.all([this.loop, closing]), this.settings.shutdownTimeoutMs);
     const left = deadline - Date.now();
-    if (this.running.size > 0 && left > 0) await Promise.race([Promise.allSettled([...this.running]), sleep(left)]);
+    if (this.running.size > 0 && left > 0) await within(Promise.allSettled([...this.running]), left);
     for (const { item, state } of this.held.entries()) {
       if (state !== 'running') continue;
       item.abandoned = true;
@@ -272,6 +288,11 @@ export class TopicConsumer {
         { code: 'SFR4009', shutdownTimeoutMs: this.settings.shutdownTimeoutMs },
         'SFR4009 the handler did not finish before the shutdown timeout; its signal is aborted and the entry stays pending',
       );
+    }
+    // Acknowledgements of handlers that finished are sent before stop() returns (the caller may close the broker next).
+    if (this.acking.size > 0 || this.ackBatch.length > 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await within(Promise.allSettled([...this.acking]), Math.max(200, deadline - Date.now()));
     }
   }
 
@@ -282,7 +303,8 @@ export class TopicConsumer {
         if (Date.now() >= this.nextClaimAt) await this.claimStale();
         if (this.stopping) break;
         const free = this.capacity - this.held.size;
-        if (free <= 0) {
+        // Read in batches: wait until half a batch is free, unless nothing runs (all held entries wait for retries).
+        if (free <= 0 || (free < this.readThreshold && this.held.running > 0)) {
           await this.wake.wait(this.nextClaimAt - Date.now());
           continue;
         }
@@ -468,7 +490,7 @@ export class TopicConsumer {
         return;
       }
       if (outcome.action === 'ack') {
-        await this.settings.broker.ack(this.stream, group, [entry.id]);
+        this.acknowledge(entry.id);
         if (outcome.why !== 'handled')
           (outcome.why.startsWith('no longer') ? held.logger.warn : held.logger.debug)(
             { why: outcome.why },
@@ -499,6 +521,33 @@ export class TopicConsumer {
       );
     }
     this.held.finish(entry.id);
+  }
+
+  /**
+   * Acknowledgements are sent together: every entry finished in the same turn of the event loop goes
+   * in one `XACK`. The entry's slot is free at once; if the `XACK` fails the entries stay pending and
+   * are delivered again (at least once).
+   */
+  private acknowledge(id: string): void {
+    this.ackBatch.push(id);
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    const flush = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => {
+        const ids = this.ackBatch;
+        this.ackBatch = [];
+        this.ackScheduled = false;
+        return this.settings.broker.ack(this.stream, this.settings.group, ids).then(
+          () => undefined,
+          (error: unknown) =>
+            this.logger.error(
+              { code: 'SFR4008', during: 'ack', ids, error: errorText(error) },
+              'SFR4008 the broker failed; the entries stay pending and are delivered again',
+            ),
+        );
+      })
+      .finally(() => this.acking.delete(flush));
+    this.acking.add(flush);
   }
 
   /** The retry is due: `XCLAIM … 0` takes the entry again with its delivery count up by one. */
