@@ -52,11 +52,14 @@ describe('specfirst sync', () => {
     const first = run(['sync'], project);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('created  generated/routers/orders/admin-orders.ts');
-    expect(first.stdout).toMatch(/✓ generated: 22 files written/);
+    // The events of the services that publish or consume a topic, the worker `mailer` included.
+    for (const file of ['events/billing/index.ts', 'events/mailer/validators.js', 'asyncapi/orders.json'])
+      expect(first.stdout).toContain(`created  generated/${file}`);
+    expect(first.stdout).toMatch(/✓ generated: 34 files written/);
     const before = snapshot(path.join(project, 'generated'));
     const second = run(['sync'], project);
     expect(second.code).toBe(0);
-    expect(second.stdout.trim()).toBe('✓ generated is up to date (22 files); nothing written');
+    expect(second.stdout.trim()).toBe('✓ generated is up to date (34 files); nothing written');
     expect(snapshot(path.join(project, 'generated'))).toEqual(before);
     for (const [file, entry] of before) expect(entry, file).toMatch(/specfirst from spec\//);
   });
@@ -78,6 +81,28 @@ describe('specfirst sync', () => {
     expect(existsSync(path.join(project, 'generated/clients/users.ts'))).toBe(false);
     expect(readFileSync(models, 'utf8')).toContain('Adress');
   });
+
+  it('--check sees the events files; a service that stops consuming its only topic loses them on the next sync', () => {
+    const project = shopCopy('events');
+    run(['sync'], project);
+    const billing = path.join(project, 'generated/events/billing/index.ts');
+    writeFileSync(billing, readFileSync(billing, 'utf8').replace('attempts: 5', 'attempts: 50'));
+    rmSync(path.join(project, 'generated/asyncapi/mailer.json'));
+    const checked = run(['sync', '--check'], project);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain('generated/events/billing/index.ts: edited by hand');
+    expect(checked.stderr).toContain('generated/asyncapi/mailer.json: missing');
+    run(['sync'], project);
+    const services = path.join(project, 'spec/services.yaml');
+    writeFileSync(services, readFileSync(services, 'utf8').replace('topics: [invoice.paid]', 'topics: []'));
+    const synced = run(['sync'], project);
+    expect(synced.code).toBe(0);
+    for (const file of ['events/mailer/index.ts', 'events/mailer/validators.js', 'asyncapi/mailer.json'])
+      expect(synced.stdout).toContain(`removed  generated/${file}`);
+    expect(existsSync(path.join(project, 'generated/events/mailer'))).toBe(false);
+    expect(existsSync(path.join(project, 'generated/events/billing/index.ts'))).toBe(true);
+    // Five runs of the CLI: seconds on a busy machine.
+  }, 60_000);
 
   it('removes files it generated that the spec no longer implies, and never touches files it did not generate', () => {
     const project = shopCopy('stale');
