@@ -36,6 +36,7 @@ describe('the Vitest configuration', () => {
       '(root)': false,
       repository: false,
       'example-conduit': false,
+      'example-shop': false,
       cli: false,
       codegen: false,
       'eslint-plugin-spec': false,

@@ -2,13 +2,15 @@
  * The `specfirst` command. Exit codes: 0 clean, 1 spec errors, 2 usage or internal error.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { graphCommand } from './commands/graph.js';
+import type { DeadLettersOptions, ReplayOptions } from './commands/events.js';
 import type { InitOptions } from './commands/init.js';
 import { irCommand } from './commands/ir.js';
 import type { ScaffoldOptions } from './commands/scaffold.js';
 import type { SyncOptions } from './commands/sync.js';
+import { DEFAULT_DEAD_LETTER_COUNT } from './events-output.js';
 import { GRAPH_FORMATS, type GraphFormat } from './graph-output.js';
 import { type Output, processOutput } from './output.js';
 
@@ -23,12 +25,49 @@ function formatOption<const F extends string>(choices: readonly [F, ...F[]]): Op
   return new Option('-f, --format <format>', 'output format').choices(choices).default(choices[0]);
 }
 
+/** `--project`, `--redis` and `--prefix`: where the topic is declared and where its streams are, for every `events` subcommand. */
+function eventsConnectionOptions(command: Command): Command {
+  return command
+    .option('-p, --project <path>', 'project folder whose spec declares the topic', '.')
+    .option('--redis <url>', 'Redis the services use (default: $REDIS_URL, else redis://127.0.0.1:6379)')
+    .option('--prefix <prefix>', 'key prefix the services put before every stream key (default: none)');
+}
+
+/** `--count`: a whole number from 1 to 10000. */
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000)
+    throw new InvalidArgumentError('expected a whole number from 1 to 10000.');
+  return Number(value);
+}
+
+/** The end of `specfirst events --help`: what the commands work on, and how to use them after an incident. */
+const OPERATING_EVENTS = `
+Operating events:
+  A consumer that fails a message on every delivery up to its topic's
+  retry.attempts (or cannot decode or validate it: a poison message) moves it to
+  the topic's dead-letter stream: its deadLetter topic's stream, else
+  <topic>:dead-letter. Nothing is dropped. Each dead-letter entry keeps the
+  message's fields and adds why it failed, how often, when, and which service
+  (consumer group) gave up on it.
+
+  After fixing the cause:
+    specfirst events dead-letters order.created            what failed, and why
+    specfirst events replay order.created --id <entryId> --dry-run
+    specfirst events replay order.created --service billing --all
+
+  A replayed entry goes back onto the topic's stream, atomically (never both
+  there and in the dead-letter stream, never neither), and only the service that
+  failed it (or --service) handles it again; the other services acknowledge it
+  unseen. Give the Redis the services use (--redis, or REDIS_URL) and the key
+  prefix they were given (--prefix).`;
+
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
 /**
- * The commands that generate code (sync, scaffold, init) and `dev` are imported when they run:
- * loading @specfirst/codegen took about a fifth of a one-shot `specfirst check`.
+ * The commands that generate code (sync, scaffold, init), `dev` and `events` are imported when they
+ * run: loading @specfirst/codegen took about a fifth of a one-shot `specfirst check`, and `events`
+ * loads the runtime and ioredis, which no other command needs.
  */
 export function buildProgram(out: Output, setExit: (code: number) => void): Command {
   const program = new Command('specfirst')
@@ -102,6 +141,48 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .addOption(formatOption(['text', 'json']))
     .action(async (service: string | undefined, options: ScaffoldOptions) =>
       setExit(await (await import('./commands/scaffold.js')).scaffoldCommand(service, options, out)),
+    );
+
+  const events = program
+    .command('events')
+    .description("Operate a running system's events: list the dead-letter entries of a topic, replay them after a fix.")
+    .addHelpText('after', OPERATING_EVENTS);
+
+  const deadLetters = events
+    .command('dead-letters')
+    .description('List the dead-letter entries of a topic: which service failed each one, why, when, and its message.')
+    .argument('<topic>', 'topic name, as in spec/events.yaml')
+    .option('-s, --service <name>', 'only the entries this consuming service dead-lettered')
+    .addOption(
+      new Option('-n, --count <n>', 'list at most this many entries')
+        .argParser(parseCount)
+        .default(DEFAULT_DEAD_LETTER_COUNT),
+    )
+    .option('--start <entryId>', 'list from this dead-letter entry id on (what the last list said comes next)');
+  eventsConnectionOptions(deadLetters)
+    .addOption(formatOption(['text', 'json']))
+    .action(async (topic: string, options: DeadLettersOptions) =>
+      setExit(await (await import('./commands/events.js')).deadLettersCommand(topic, options, out)),
+    );
+
+  const replay = events
+    .command('replay')
+    .description(
+      'Move dead-letter entries of a topic back onto its stream, each for the service that failed it (or --service).',
+    )
+    .argument('<topic>', 'topic name, as in spec/events.yaml')
+    .option('-s, --service <name>', 'only entries this service dead-lettered; only its group handles them again')
+    .addOption(
+      new Option('--id <entryId...>', 'the dead-letter entries to replay (ids as `dead-letters` lists them)').conflicts(
+        'all',
+      ),
+    )
+    .option('--all', 'replay every dead-letter entry of the topic (of --service, when given)', false)
+    .option('--dry-run', 'say what would be replayed, and change nothing', false);
+  eventsConnectionOptions(replay)
+    .addOption(formatOption(['text', 'json']))
+    .action(async (topic: string, options: ReplayOptions) =>
+      setExit(await (await import('./commands/events.js')).replayCommand(topic, options, out)),
     );
 
   program

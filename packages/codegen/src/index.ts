@@ -1,6 +1,7 @@
 /**
  * @specfirst/codegen: turns the IR into what `specfirst sync` writes (models, validators, routers,
- * clients, OpenAPI documents) and writes it safely. See README.md and docs/codegen.md.
+ * clients, OpenAPI documents, events modules and AsyncAPI documents) and writes it safely. See
+ * README.md and docs/codegen.md.
  */
 export {
   openApiDocument,
@@ -12,6 +13,7 @@ export {
   type OpenApiMediaType,
   type OpenApiSecurityScheme,
 } from './openapi/document.js';
+export { asyncApiDocument, type AsyncApiDocument } from './asyncapi/document.js';
 export { stampCode, stampJson, readStamp, type Stamp } from './write/stamp.js';
 export { writeOutput, isUpToDate, type OutputReport, type OutputOptions } from './write/output.js';
 export { type OutputFile } from './write/plan.js';

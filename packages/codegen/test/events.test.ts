@@ -3,10 +3,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Parser } from '@asyncapi/parser';
 import * as prettier from 'prettier';
-import type { SpecIR } from '@specfirst/spec-core';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { generate, type GeneratedFile } from '../src/index.js';
+import { hostileEventsIR as hostileIR, KEY } from './support/events-spec.js';
 import { loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
 
 /**
@@ -15,85 +15,6 @@ import { loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
  * spec states them, and AsyncAPI documents that `@asyncapi/parser` accepts. Compiling and running
  * the generated modules is in generated-code.test.ts (codegen-e2e).
  */
-
-const HOSTILE = 'ends */ console.log(\'PWNED\'); /*\nconsole.log("PWNED")\u2028`${process.exit(1)}`';
-const KEY = 'it\'s "x" ${y}';
-
-/** A spec of workers: `shop` publishes, `audit` consumes, `quiet` touches no topic. */
-function writeSpec(name: string, options: { paymentMessage?: boolean } = {}): string {
-  const root = path.join(OUT_ROOT, name);
-  rmSync(root, { recursive: true, force: true });
-  mkdirSync(path.join(root, 'spec'), { recursive: true });
-  const files: Record<string, string> = {
-    'specfirst.yaml': 'name: ev\nspec: spec\noutput: generated\nservices: services\n',
-    'spec/services.yaml': `services:
-  shop:
-    type: worker
-  quiet:
-    type: worker
-  audit:
-    type: worker
-    consumes:
-      topics: [thing.made${options.paymentMessage ? ', payment.made' : ''}]
-`,
-    'spec/models.yaml': `models:
-  Thing:
-    description: ${JSON.stringify(HOSTILE)}
-    properties:
-      id: { type: string, readonly: true }
-      ${JSON.stringify(KEY)}: string
-      count: { type: integer, default: 1 }
-  Card:
-    properties:
-      method: { const: card }
-      token: string
-  Transfer:
-    properties:
-      method: { const: transfer }
-      iban: string
-  Payment:
-    oneOf: [Card, Transfer]
-    discriminator:
-      propertyName: method
-      mapping: { card: Card, transfer: Transfer }
-  PaymentMade:
-    properties:
-      payment: Payment
-`,
-    'spec/events.yaml': `topics:
-  thing.made:
-    description: ${JSON.stringify(HOSTILE)}
-    message: Thing
-    producers: [shop]
-${
-  options.paymentMessage
-    ? `  payment.made:
-    message: PaymentMade
-    producers: [shop]
-    deadLetter: thing.made
-`
-    : ''
-}`,
-  };
-  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(root, file), text);
-  return root;
-}
-
-/** The spec, with the delivery keys spec-core reads set on `thing.made` (hostile where they are strings). */
-function hostileIR(options: { paymentMessage?: boolean } = {}): SpecIR {
-  const ir = loadIR(writeSpec(options.paymentMessage ? 'events-payment' : 'events-hostile', options));
-  const topic = ir.topics.find((t) => t.name === 'thing.made')!;
-  Object.assign(topic, {
-    idempotencyKey: KEY,
-    orderingKey: KEY,
-    retention: { maxAgeMs: 60_000 },
-    startFrom: 'new',
-    concurrency: 4,
-    claimAfterMs: 1000,
-    version: 3,
-  });
-  return ir;
-}
 
 function file(files: GeneratedFile[], at: string): string {
   const found = files.find((f) => f.path === at);
@@ -257,11 +178,13 @@ describe('AsyncAPI documents', { timeout: 60_000 }, () => {
       ['publishInvoicePaid', 'send', '#/channels/invoicePaid'],
       ['receiveOrderCreated', 'receive', '#/channels/orderCreated'],
     ]);
+    // `order.created` declares `idempotencyKey: orderId`: every entry carries it.
     expect(billing.components.messages.OrderCreated!.headers.required).toEqual([
       'id',
       'type',
       'version',
       'content-type',
+      'idempotency-key',
     ]);
     expect(billing.components.messages.OrderCreated!.payload).toEqual({ $ref: '#/components/schemas/OrderCreated' });
     expect(Object.keys(billing.components.schemas)).toEqual(['InvoicePaid', 'Money', 'OrderCreated']);

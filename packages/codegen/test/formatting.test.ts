@@ -34,6 +34,7 @@ const SPECS: [string, string][] = [
   ['fixtures/hostile', path.join(REPO_ROOT, 'fixtures/hostile/openapi.yaml')],
   ['fixtures/edge-cases', path.join(REPO_ROOT, 'fixtures/edge-cases/openapi.yaml')],
   ['examples/conduit', path.join(REPO_ROOT, 'examples/conduit')],
+  ['examples/shop', path.join(REPO_ROOT, 'examples/shop')],
   ['the benchmark document', bigSpec()],
   ...OPENAPI_DOCUMENTS.map((file): [string, string] => [corpusName(file), file]),
 ];

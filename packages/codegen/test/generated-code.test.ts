@@ -7,6 +7,7 @@ import type { Express } from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusName, OPENAPI_DOCUMENTS } from '../../../test/support/corpus.js';
 import { generate, scaffoldFiles } from '../src/index.js';
+import { hostileEventsIR, hostileEventsSpec, KEY } from './support/events-spec.js';
 import { listen, send } from './support/http.js';
 import { buildProject, compile, loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
 
@@ -188,6 +189,30 @@ export async function run(prefix: string) {
     ]);
   }, 120_000);
 
+  it('compile under strict tsc for a hostile spec, whose strings stay values', async () => {
+    const use = `
+import { memoryBroker } from '@specfirst/runtime/events';
+import { createAuditConsumers } from '../generated/events/audit/index.js';
+import { createShopPublisher, thingMadeTopic } from '../generated/events/shop/index.js';
+
+export const keys = [thingMadeTopic.idempotencyKey, thingMadeTopic.orderingKey];
+export async function publishOne(): Promise<string> {
+  const broker = memoryBroker();
+  createAuditConsumers({ thingMade: () => {}, paymentMade: () => {} }, { broker });
+  return createShopPublisher(broker).publishThingMade({ id: 't-1', ${JSON.stringify(KEY)}: 'k', count: 2 });
+}
+`;
+    const built = await buildProject('events-hostile', hostileEventsSpec({ paymentMessage: true }), {
+      extraFiles: { 'src/use.ts': use },
+    });
+    const { keys, publishOne } = (await import(pathToFileURL(path.join(built.dist, 'src/use.js')).href)) as {
+      keys: string[];
+      publishOne(): Promise<string>;
+    };
+    expect(keys).toEqual([KEY, KEY]);
+    expect(await publishOne()).toMatch(/^\d+-\d+$/);
+  }, 120_000);
+
   it('make the compiler check messages and handlers', () => {
     const root = path.join(OUT_ROOT, 'events-shop');
     for (const [name, code, error] of [
@@ -224,22 +249,29 @@ export const publisher = createMailerPublisher(memoryBroker());
 });
 
 describe('generated code passes the repository lint', () => {
-  it('for the shop and for the hostile spec', async () => {
+  it('for the shop, the hostile spec and a hostile events spec', async () => {
     const shop = path.join(OUT_ROOT, 'lint-shop');
     const hostile = path.join(OUT_ROOT, 'lint-hostile');
-    for (const [dir, spec] of [
-      [shop, 'fixtures/shop'],
-      [hostile, 'fixtures/hostile/openapi.yaml'],
+    // A publishing-only and a consuming-only service, with hostile descriptions and key names.
+    const events = path.join(OUT_ROOT, 'lint-events');
+    for (const [dir, ir] of [
+      [shop, () => loadIR(path.join(REPO_ROOT, 'fixtures/shop'))],
+      [hostile, () => loadIR(path.join(REPO_ROOT, 'fixtures/hostile/openapi.yaml'))],
+      [events, () => hostileEventsIR({ paymentMessage: true })],
     ] as const) {
       rmSync(dir, { recursive: true, force: true });
-      for (const file of generate(loadIR(path.join(REPO_ROOT, spec)))) {
+      for (const file of generate(ir())) {
         mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
         writeFileSync(path.join(dir, file.path), file.contents);
       }
     }
     // `ignore: false`: the repository ignores test output; here that output is the subject.
     const eslint = new ESLint({ cwd: REPO_ROOT, ignore: false });
-    const results = await eslint.lintFiles([`${shop}/**/*.{ts,js}`, `${hostile}/**/*.{ts,js}`]);
+    const results = await eslint.lintFiles([
+      `${shop}/**/*.{ts,js}`,
+      `${hostile}/**/*.{ts,js}`,
+      `${events}/**/*.{ts,js}`,
+    ]);
     expect(results.length).toBeGreaterThan(20);
     const problems = results.flatMap((r) =>
       r.messages.map(

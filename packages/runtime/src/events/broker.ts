@@ -145,11 +145,26 @@ export interface EventBroker {
     ids: readonly string[],
   ): Promise<DeliveredEntry[]>;
   /**
+   * Renews the lease of entries this consumer holds: resets their idle time (`XCLAIM … 0 <id> JUSTID`),
+   * keeping their delivery counts, so that no other consumer's claim takes an entry whose handler still
+   * runs or whose retry is still due. Entries pending under another consumer, or no longer pending,
+   * are left alone. Returns how many were renewed. Throws {@link NoGroupError}.
+   */
+  touch(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<number>;
+  /**
    * In one atomic step (a Lua script on Redis): appends `fields` to `deadStream` and acknowledges `id` on
    * `stream` for `group`. Either both happen or neither (a key of another type refuses the whole step with
-   * {@link BrokerError} `SFR4204`). Returns the dead-letter entry's id.
+   * {@link BrokerError} `SFR4204`). Returns the dead-letter entry's id, or `undefined` when `id` is no
+   * longer pending for `group` (acknowledged, or dead-lettered by another consumer meanwhile): then
+   * nothing is added, so an entry is dead-lettered once. Throws {@link NoGroupError}.
    */
-  deadLetter(stream: string, group: string, id: string, deadStream: string, fields: EntryFields): Promise<string>;
+  deadLetter(
+    stream: string,
+    group: string,
+    id: string,
+    deadStream: string,
+    fields: EntryFields,
+  ): Promise<string | undefined>;
   /**
    * In one atomic step: appends `fields` to `stream` and deletes `id` from `fromStream` (a replay of a
    * dead-letter entry). Returns the new entry's id, or `undefined` when `id` is no longer in `fromStream`

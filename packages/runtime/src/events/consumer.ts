@@ -234,6 +234,9 @@ export class TopicConsumer {
   private failures = 0;
   private claimCursor = '0-0';
   private nextClaimAt = 0;
+  private readonly touchEveryMs: number;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private renewing = false;
 
   constructor(
     private readonly topic: TopicDefinition,
@@ -246,6 +249,7 @@ export class TopicConsumer {
     this.capacity = topic.concurrency + settings.batchSize;
     this.readThreshold = Math.ceil(settings.batchSize / 2);
     this.claimEveryMs = Math.max(50, Math.floor(topic.claimAfterMs / 2));
+    this.touchEveryMs = Math.max(30, Math.floor(topic.claimAfterMs / 3));
     this.prepare = prepareStage(topic, settings.group);
     this.logger = childLogger(settings.logger, {
       topic: topic.name,
@@ -263,6 +267,9 @@ export class TopicConsumer {
     );
     if (this.stopping) return;
     this.reader = this.settings.broker.duplicate();
+    // On a timer of its own: a blocked read (Redis times BLOCK out at its own pace) must not delay it.
+    this.leaseTimer = setInterval(() => void this.renewLeases(), this.touchEveryMs);
+    this.leaseTimer.unref();
     this.loop = this.run().catch((error: unknown) => {
       // Every failure is handled inside run(); this is a bug, logged rather than an unhandled rejection.
       this.logger.error({ code: 'SFR4008', error: errorText(error) }, 'the consumer loop ended unexpectedly');
@@ -272,6 +279,7 @@ export class TopicConsumer {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    clearInterval(this.leaseTimer);
     this.wake.notify();
     for (const { item } of this.held.entries()) clearTimeout(item.timer);
     const closing = this.reader?.close().catch(() => undefined);
@@ -354,6 +362,26 @@ export class TopicConsumer {
     }
   }
 
+  /**
+   * Renews the lease of every entry this consumer holds (running, waiting for its retry or its turn),
+   * every `claimAfterMs / 3`: their idle time never reaches `claimAfterMs` while this consumer is
+   * alive, so another replica's claim takes only the entries of a consumer that died. A handler may
+   * run longer than `claimAfterMs`, and a retry's backoff may be longer, without a second delivery.
+   */
+  private async renewLeases(): Promise<void> {
+    const ids = this.held.entries().map((entry) => entry.id);
+    if (ids.length === 0 || this.renewing || this.stopping) return;
+    this.renewing = true;
+    try {
+      await this.settings.broker.touch(this.stream, this.settings.group, this.settings.consumer, ids);
+    } catch (error) {
+      // The next renewal tries again; the read loop reports lost connections and heals NOGROUP.
+      this.logger.debug({ during: 'renew leases', error: errorText(error) }, 'renewing the leases failed');
+    } finally {
+      this.renewing = false;
+    }
+  }
+
   /** `XAUTOCLAIM` of entries idle longer than `claimAfterMs` (their consumer died), a page per call. */
   private async claimStale(): Promise<void> {
     const free = this.capacity - this.held.size;
@@ -377,6 +405,16 @@ export class TopicConsumer {
         { ids: result.deleted },
         'pending entries no longer in the stream (trimmed or deleted) were dropped',
       );
+    // A held entry waiting for a retry longer than claimAfterMs was claimed back by this consumer, its
+    // delivery counted: that is its retry, now (rather than a second claim, a second count, later).
+    for (const entry of result.entries) {
+      if (this.held.state(entry.id) !== 'parked') continue;
+      const held = this.heldItem(entry.id)!;
+      clearTimeout(held.timer);
+      held.timer = undefined;
+      held.entry = { ...held.entry, deliveries: entry.deliveries };
+      this.held.resume(entry.id);
+    }
     const fresh = result.entries.filter((entry) => !this.held.has(entry.id));
     if (fresh.length > 0) this.logger.info({ entries: fresh.length }, 'claimed entries idle longer than claimAfterMs');
     this.receive(fresh);
@@ -409,6 +447,10 @@ export class TopicConsumer {
     } catch (error) {
       await this.brokerFailed(error instanceof NoGroupError ? new Error(error.message) : error, 'recreate group');
     }
+  }
+
+  private heldItem(id: string): Held | undefined {
+    return this.held.entries().find((entry) => entry.id === id)?.item;
   }
 
   /** Entries read or claimed: through the stages before the handler, then held until they may run. */
@@ -499,6 +541,11 @@ export class TopicConsumer {
       } else {
         const fields = deadLetterFields(entry, this.topic, group, outcome, new Date());
         const deadId = await this.settings.broker.deadLetter(this.stream, group, entry.id, this.deadStream, fields);
+        if (deadId === undefined) {
+          held.logger.info({}, 'the entry to dead-letter was settled meanwhile by another consumer; nothing to do');
+          this.held.finish(entry.id);
+          return;
+        }
         const log = outcome.reason === 'poison' ? held.logger.error : held.logger.warn;
         log(
           {

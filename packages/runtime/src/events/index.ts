@@ -46,3 +46,17 @@ export {
 } from './dead-letters.js';
 export { deduplicate, DeliveryInProgressError, type Deduplicated, type DeduplicateOptions } from './dedupe.js';
 export { reconnectDelay, retryDelay } from './backoff.js';
+export {
+  createOutbox,
+  pgOutboxDatabase,
+  pgliteOutboxDatabase,
+  type FailedOutboxRow,
+  type Outbox,
+  type OutboxDatabase,
+  type OutboxOptions,
+  type OutboxRelay,
+  type PGliteLike,
+  type PgPoolLike,
+  type Queryable,
+  type RelayOptions,
+} from './outbox.js';

@@ -333,15 +333,31 @@ function view(store: Store): MemoryBroker {
       return result;
     },
 
+    async touch(key, groupName, consumer, ids) {
+      open();
+      const { group } = groupOf(key, groupName);
+      const at = now();
+      let touched = 0;
+      for (const given of ids) {
+        const pending = group.pel.get(formatId(parseId(given)));
+        if (pending === undefined || pending.consumer !== consumer) continue;
+        pending.deliveredAt = at;
+        touched++;
+      }
+      return touched;
+    },
+
     async deadLetter(key, groupName, id, deadKey, fields) {
       open();
       // Every check before any change: the step happens whole or not at all.
-      streamOf(key);
       const dead = streamOf(deadKey);
       const entryId = formatId(parseId(id));
       checkFields(fields);
+      const { group } = groupOf(key, groupName);
+      // Settled meanwhile (acknowledged, or dead-lettered by another consumer): nothing to do.
+      if (!group.pel.has(entryId)) return undefined;
       const deadId = append(deadKey, dead ?? createStream(deadKey), fields);
-      streamOf(key)?.groups.get(groupName)?.pel.delete(entryId);
+      group.pel.delete(entryId);
       return deadId;
     },
 

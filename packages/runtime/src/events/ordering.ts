@@ -31,6 +31,11 @@ export class OrderingScheduler<T> {
     return this.runningCount;
   }
 
+  /** The state of a held entry; undefined when it is not held. */
+  state(id: string): State | undefined {
+    return this.slots.find((slot) => slot.id === id)?.state;
+  }
+
   has(id: string): boolean {
     return this.slots.some((slot) => slot.id === id);
   }

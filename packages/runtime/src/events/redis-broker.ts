@@ -83,10 +83,14 @@ local function check_id(id)
 end
 `;
 
-/** KEYS: stream, dead stream. ARGV: group, id, field, value, … Returns the dead-letter entry's id. */
+/**
+ * KEYS: stream, dead stream. ARGV: group, id, field, value, … Returns the dead-letter entry's id, or nil
+ * when the id is not pending for the group (settled meanwhile).
+ */
 const DEAD_LETTER = script(`${TYPE_CHECK}
 local refused = check_type(KEYS[1]) or check_type(KEYS[2]) or check_id(ARGV[2])
 if refused then return refused end
+if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1) == 0 then return false end
 local dead = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 return dead
@@ -132,6 +136,23 @@ for _, entry in ipairs(claimed) do
   end
 end
 return { nextId, entries, deleted, counts }
+`);
+
+/**
+ * KEYS: stream. ARGV: group, consumer, id … Resets the idle time of the ids pending under `consumer`
+ * (XCLAIM JUSTID keeps the delivery count), leaving other consumers' entries alone; returns how many.
+ */
+const TOUCH = script(`
+local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
+local touched = 0
+for i = 3, #ARGV do
+  local line = redis.call('XPENDING', stream, group, ARGV[i], ARGV[i], 1)[1]
+  if line and line[2] == consumer then
+    redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i], 'JUSTID')
+    touched = touched + 1
+  end
+end
+return touched
 `);
 
 /** The message of a Redis error reply (`NOGROUP …`, `WRONGTYPE …`), or undefined for any other error. */
@@ -307,13 +328,24 @@ function broker(redis: Redis): EventBroker {
       return (await claimScript(stream, group, [consumer, String(minIdleMs), 'ids', ...ids])).entries;
     },
 
+    async touch(stream, group, consumer, ids) {
+      ids.forEach(checkId);
+      if (ids.length === 0) {
+        await self.pending(stream, group); // NOGROUP as with ids
+        return 0;
+      }
+      return (await run(() => evalScript(TOUCH, [stream], [group, consumer, ...ids]), stream, group)) as number;
+    },
+
     async deadLetter(stream, group, id, deadStream, fields) {
       checkId(id);
       const flat = toFlat(fields);
-      return (await run(
+      const deadId = (await run(
         () => evalScript(DEAD_LETTER, [stream, deadStream], [group, id, ...flat]),
-        deadStream,
-      )) as string;
+        stream,
+        group,
+      )) as string | null;
+      return deadId ?? undefined;
     },
 
     async move(fromStream, id, stream, fields, trim) {

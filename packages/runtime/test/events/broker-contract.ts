@@ -293,6 +293,31 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect((await broker.autoClaim(stream, 'g', 'other', 1000, '0-0', 10)).entries).toEqual([]);
       });
 
+      it('touch renews the lease of its own entries only, keeping their delivery counts', async () => {
+        const stream = h.key('touch');
+        const [a, b, c] = await pendingUnder(stream, 3); // all three pending under `dead`
+        await broker.claim(stream, 'g', 'other', 0, [c!]); // c now pending under `other`
+        await h.elapse(1200);
+        expect(await broker.touch(stream, 'g', 'dead', [a!, b!, c!, '999999999999-0'])).toBe(2);
+        // a and b were renewed: not idle enough to claim; c (another consumer's, not renewed) is.
+        const claimed = await broker.autoClaim(stream, 'g', 'claimer', 1000, '0-0', 10);
+        expect(claimed.entries.map((entry) => [entry.id, entry.deliveries])).toEqual([[c!, 3]]);
+        expect(await broker.pending(stream, 'g')).toEqual({ count: 3, consumers: { dead: 2, claimer: 1 } });
+        await h.elapse(1200);
+        // Not renewed since: now they are claimed, their counts up from 1 (touch never counted a delivery).
+        const later = await broker.autoClaim(stream, 'g', 'claimer', 1000, '0-0', 10);
+        expect(later.entries.map((entry) => [entry.id, entry.deliveries])).toEqual([
+          [a!, 2],
+          [b!, 2],
+          [c!, 4],
+        ]);
+      });
+
+      it('touch on a group that does not exist throws NoGroupError', async () => {
+        await expect(broker.touch(h.key('touch-none'), 'g', 'c', ['1-0'])).rejects.toBeInstanceOf(NoGroupError);
+        await expect(broker.touch(h.key('touch-none'), 'g', 'c', [])).rejects.toBeInstanceOf(NoGroupError);
+      });
+
       it('autoClaim pages with its cursor', async () => {
         const stream = h.key('cursor');
         const added = await pendingUnder(stream, 5);
@@ -383,6 +408,20 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         ]);
         expect((await broker.pending(stream, 'g')).count).toBe(0);
         expect(await broker.length(stream)).toBe(1);
+      });
+
+      it('deadLetter of an entry no longer pending (settled by another consumer) adds nothing', async () => {
+        const stream = h.key('orders3');
+        const dead = h.key('orders3:dead-letter');
+        await broker.createGroup(stream, 'g', '0');
+        const [id] = await fill(broker, stream, 1);
+        await broker.read(stream, 'g', 'c', { from: '>', count: 1 });
+        expect(await broker.deadLetter(stream, 'g', id!, dead, { reason: 'handler' })).toEqual(expect.any(String));
+        expect(await broker.deadLetter(stream, 'g', id!, dead, { reason: 'handler' })).toBeUndefined();
+        expect(await broker.length(dead)).toBe(1);
+        await expect(broker.deadLetter(stream, 'nogroup', id!, dead, { reason: 'handler' })).rejects.toBeInstanceOf(
+          NoGroupError,
+        );
       });
 
       it('deadLetter to a key of another type does neither: the entry stays pending (SFR4204)', async () => {

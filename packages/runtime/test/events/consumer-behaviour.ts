@@ -66,7 +66,8 @@ function flakyBroker(inner: EventBroker, failing: Map<string, number>): EventBro
 }
 
 export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHarness>): void {
-  describe(`consumers on ${name}`, () => {
+  // Bounded waits (waitFor) give up after 8 s; a test as a whole after 20 s, on a busy machine too.
+  describe(`consumers on ${name}`, { timeout: 20_000 }, () => {
     let h: ConsumerHarness;
     let sink: EventSink;
     let logger: ReturnType<typeof recordingLogger>;
@@ -155,6 +156,58 @@ export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHar
       await waitFor(async () => (await pendingCount(topic, 'billing')) === 0, 'the acknowledgement');
       expect(deliveries).toEqual([1, 2, 3]);
       expect(await h.broker.length(deadLetterStreamKey(topic, h.prefix))).toBe(0);
+    });
+
+    it('a retry whose backoff is longer than claimAfterMs waits for its backoff on its own consumer, counted once', async () => {
+      const topic = orderCreatedTopic({ claimAfterMs: 100, retry: { attempts: 5, backoff: 'fixed', delayMs: 1500 } });
+      const seen: { consumer: string; deliveries: number; at: number }[] = [];
+      const binding = (consumer: string): ConsumerBinding => ({
+        topic,
+        handler: (_: OrderCreated, context) => {
+          seen.push({ consumer, deliveries: context.deliveries, at: Date.now() });
+          if (context.deliveries === 1) throw new Error('once');
+        },
+      });
+      await consume('billing', [binding('billing-1')]);
+      await publish(sink, topic, order(1));
+      await waitFor(() => seen.length === 1, 'the first delivery');
+      // A second replica, whose claims would take the waiting entry if its lease were not renewed.
+      await consume('billing', [binding('billing-2')], { consumer: 'billing-2' });
+      await waitFor(() => seen.length === 2, 'the retry');
+      expect(seen.map(({ consumer, deliveries }) => [consumer, deliveries])).toEqual([
+        ['billing-1', 1],
+        ['billing-1', 2],
+      ]);
+      expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(1400);
+      await waitFor(async () => (await pendingCount(topic, 'billing')) === 0, 'the acknowledgement');
+    });
+
+    it('a handler running longer than claimAfterMs keeps its entry: no other replica gets it', async () => {
+      const topic = orderCreatedTopic({ claimAfterMs: 100 });
+      const seen: [string, number][] = [];
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await consume('billing', [
+        {
+          topic,
+          handler: async (_: OrderCreated, context) => {
+            seen.push(['billing-1', context.deliveries]);
+            await released;
+          },
+        },
+      ]);
+      await consume(
+        'billing',
+        [{ topic, handler: (_: OrderCreated, context) => void seen.push(['billing-2', context.deliveries]) }],
+        { consumer: 'billing-2' },
+      );
+      await publish(sink, topic, order(1));
+      await waitFor(() => seen.length === 1, 'the first delivery');
+      // Six times claimAfterMs: both replicas claim stale entries every 50 ms meanwhile.
+      await sleep(600);
+      release();
+      await waitFor(async () => (await pendingCount(topic, 'billing')) === 0, 'the acknowledgement');
+      expect(seen).toEqual([['billing-1', 1]]);
     });
 
     it('a handler that always fails: dead-lettered at the cap with error, deliveries and origin; no longer pending', async () => {

@@ -118,6 +118,12 @@ describe('OrderingScheduler', () => {
     expect(scheduler.size).toBe(3);
     expect(scheduler.running).toBe(1);
     expect(scheduler.has('2')).toBe(true);
+    expect([scheduler.state('1'), scheduler.state('2'), scheduler.state('3'), scheduler.state('4')]).toEqual([
+      'parked',
+      'ready',
+      'running',
+      undefined,
+    ]);
     expect(scheduler.entries().map((e) => `${e.id}:${e.state}`)).toEqual(['1:parked', '2:ready', '3:running']);
   });
 

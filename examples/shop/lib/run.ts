@@ -1,0 +1,56 @@
+/** A service's `main.ts`: start it from the environment, say where it listens, stop it on Ctrl+C. */
+import { memoryBroker } from '@specfirst/runtime/events';
+import type { RunningService, ServiceOptions } from './service.js';
+import { brokerFromEnv } from './broker.js';
+import { textLogger } from './log.js';
+import { settingsFromEnv } from './settings.js';
+
+/** The line a service prints once it is ready (the shop's launcher waits for it). */
+export const readyLine = (service: RunningService): string =>
+  service.url === undefined ? `${service.name} is running` : `${service.name} is listening on ${service.url}`;
+
+export async function runService(
+  name: string,
+  start: (options: ServiceOptions) => Promise<RunningService>,
+  { events = true, env = process.env }: { events?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<void> {
+  const logger = textLogger(name);
+  try {
+    // A service that takes part in no event (users) needs no connection to Redis.
+    const { broker, description } = events ? await brokerFromEnv(env) : { broker: memoryBroker(), description: 'none' };
+    if (events && !env['REDIS_URL']) {
+      logger.warn({}, 'REDIS_URL is not set: events stay inside this process (in-memory broker)');
+    }
+    const port = env['PORT'] ? Number(env['PORT']) : undefined;
+    const service = await start({
+      broker,
+      settings: settingsFromEnv(env),
+      prefix: env['EVENTS_PREFIX'] ?? '',
+      logger,
+      ...(port === undefined ? {} : { port }),
+      ...(env['HOST'] ? { host: env['HOST'] } : {}),
+    }).catch(async (error: unknown) => {
+      await broker.close();
+      throw error;
+    });
+    process.stdout.write(`${readyLine(service)} (events: ${description})\n`);
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= service
+        .stop()
+        .then(() => broker.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ error: String(error) }, 'could not stop cleanly');
+            process.exit(1);
+          },
+        );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (error) {
+    process.stderr.write(`${name} could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

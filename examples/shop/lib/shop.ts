@@ -1,0 +1,58 @@
+/** The whole shop in one process, on one broker: `pnpm start` without Redis, and the tests. */
+import type { Logger } from '@specfirst/runtime';
+import type { EventBroker } from '@specfirst/runtime/events';
+import { startBilling, type RunningBilling } from '../services/billing/src/service.js';
+import { startMailer, type RunningMailer } from '../services/mailer/src/service.js';
+import { startOrders, type RunningOrders } from '../services/orders/src/service.js';
+import { startUsers, type RunningUsers } from '../services/users/src/service.js';
+import type { Settings } from './settings.js';
+
+export interface ShopOptions {
+  broker: EventBroker;
+  settings: Settings;
+  prefix?: string;
+  /** Default: the spec's ports; 0 picks free ones. */
+  ports?: { users?: number; orders?: number; billing?: number };
+  host?: string;
+  /** A logger per service. */
+  logger?: (service: string) => Logger;
+}
+
+export interface Shop {
+  users: RunningUsers;
+  orders: RunningOrders;
+  billing: RunningBilling;
+  mailer: RunningMailer;
+  /** Stops every service: consumers first (in-flight handlers finish or stay pending), then HTTP. */
+  stop(): Promise<void>;
+}
+
+export async function startShop(options: ShopOptions): Promise<Shop> {
+  const { broker, settings, prefix = '', ports = {}, host } = options;
+  const common = (service: string, port: number | undefined) => ({
+    broker,
+    settings,
+    prefix,
+    ...(port === undefined ? {} : { port }),
+    ...(host === undefined ? {} : { host }),
+    ...(options.logger ? { logger: options.logger(service) } : {}),
+  });
+  const started: { stop(): Promise<void> }[] = [];
+  const stop = async () => {
+    for (const service of started.reverse()) await service.stop();
+  };
+  try {
+    const users = await startUsers(common('users', ports.users));
+    started.push(users);
+    const orders = await startOrders(common('orders', ports.orders));
+    started.push(orders);
+    const billing = await startBilling(common('billing', ports.billing));
+    started.push(billing);
+    const mailer = await startMailer(common('mailer', undefined));
+    started.push(mailer);
+    return { users, orders, billing, mailer, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The Quickstart's demo as a newcomer sees it (`pnpm demo:shop` ends by running shop.ts): without
+ * REDIS_URL, one process prints where each service listens and a walk-through; the walk-through's
+ * commands work as printed, the event flow shows in the log, and Ctrl+C stops everything.
+ * (The sync `pnpm start` runs first is left out: spec.test.ts reports a stale generated/.)
+ */
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/http.js';
+
+const EXAMPLE = path.resolve(import.meta.dirname, '..');
+
+describe('the shop demo, in one process', () => {
+  const output: string[] = [];
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  let banner: string;
+
+  beforeAll(async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, USERS_PORT: '0', ORDERS_PORT: '0', BILLING_PORT: '0' };
+    delete env['REDIS_URL'];
+    child = spawn('pnpm', ['exec', 'tsx', 'shop.ts'], {
+      cwd: EXAMPLE,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    banner = await eventually(
+      'the banner',
+      () => {
+        if (child.exitCode !== null) throw new Error(`the shop exited with ${child.exitCode}:\n${output.join('')}`);
+        const text = output.join('');
+        return /Press Ctrl\+C to stop/.test(text) ? text : undefined;
+      },
+      40_000,
+    );
+  });
+  /** pnpm, tsx and Node share a process group (`detached`): signal them all, as a terminal does. */
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) throw new Error('the shop has no process id: it did not start');
+    process.kill(-child.pid, signal);
+  };
+  afterAll(() => {
+    try {
+      signalGroup('SIGKILL');
+    } catch {
+      // Already gone, as it should be after the last test.
+    }
+  });
+
+  const sh = async (command: string, env: Record<string, string> = {}) =>
+    (await promisify(execFile)('sh', ['-c', command], { env: { ...process.env, ...env } })).stdout;
+
+  it('says where each service listens, in one process on the in-memory broker', () => {
+    expect(banner).toContain('one process, events on the in-memory broker');
+    for (const service of ['users', 'orders', 'billing']) {
+      expect(banner).toMatch(new RegExp(`^  ${service} +http://localhost:\\d+/api `, 'm'));
+    }
+  });
+
+  it('prints a walk-through that works as printed: the order ends paid, with a receipt', async () => {
+    const commands = banner
+      .split('\n')
+      .map((line) => line.trim().replace(/\s+# .*$/, ''))
+      .filter((line) => line.startsWith('ORDER=') || line.startsWith('curl '));
+    expect(commands).toHaveLength(4);
+    const [place = '', invoice = '', pay = '', order = ''] = commands;
+    const orderId = (await sh(`${place}; printf %s "$ORDER"`)).trim();
+    expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
+    const env = { ORDER: orderId };
+    // Billing invoices the order once it has read `order.created`: a person pasting is slower than that.
+    await eventually('the invoice', async () =>
+      (await sh(invoice, env)).includes('"paidAt":null') ? true : undefined,
+    );
+    expect(JSON.parse(await sh(pay, env))).toMatchObject({ id: orderId, paidAt: expect.any(String) });
+    await eventually('the paid order', async () =>
+      (await sh(order, env)).includes('"status":"paid"') ? true : undefined,
+    );
+    await eventually('the receipt in the log', () =>
+      new RegExp(`receipt sent .*invoiceId=${orderId}`).test(output.join('')) ? true : undefined,
+    );
+  });
+
+  it('stops on Ctrl+C, leaving nothing listening', async () => {
+    const orders = /^ {2}orders +(http:\/\/\S+)/m.exec(banner)?.[1];
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    signalGroup('SIGINT');
+    await exited;
+    const answering = () =>
+      fetch(`${orders}/orders`).then(
+        () => true,
+        () => false,
+      );
+    await eventually(
+      'the orders service to stop listening',
+      async () => ((await answering()) ? undefined : true),
+      5000,
+    );
+    expect(output.join('')).toContain('Stopping the shop');
+    expect(output.join('')).not.toMatch(/error/i);
+  });
+});
