@@ -167,6 +167,9 @@ function checkTopic(topic: TopicDefinition): void {
     );
 }
 
+/** Entries waiting for their retry that one topic consumer keeps at most (at ~4 KB each), unless 8 × its capacity is more. */
+const PARKED_LIMIT = 1000;
+
 /** An entry this consumer holds. */
 interface Held {
   entry: DeliveredEntry;
@@ -219,6 +222,7 @@ export class TopicConsumer {
   private readonly deadStream: string;
   private readonly held: OrderingScheduler<Held>;
   private readonly capacity: number;
+  private readonly parkedLimit: number;
   private readonly claimEveryMs: number;
   private readonly prepare: ReturnType<typeof prepareStage>;
   private readonly logger: Logger;
@@ -247,6 +251,7 @@ export class TopicConsumer {
     this.deadStream = deadLetterStreamKey(topic, settings.prefix);
     this.held = new OrderingScheduler(topic.concurrency);
     this.capacity = topic.concurrency + settings.batchSize;
+    this.parkedLimit = Math.max(PARKED_LIMIT, 8 * this.capacity);
     this.readThreshold = Math.ceil(settings.batchSize / 2);
     this.claimEveryMs = Math.max(50, Math.floor(topic.claimAfterMs / 2));
     this.touchEveryMs = Math.max(30, Math.floor(topic.claimAfterMs / 3));
@@ -310,7 +315,7 @@ export class TopicConsumer {
       try {
         if (Date.now() >= this.nextClaimAt) await this.claimStale();
         if (this.stopping) break;
-        const free = this.capacity - this.held.size;
+        const free = this.free();
         // Read in batches: wait until half a batch is free, unless nothing runs (all held entries wait for retries).
         if (free <= 0 || (free < this.readThreshold && this.held.running > 0)) {
           await this.wake.wait(this.nextClaimAt - Date.now());
@@ -341,7 +346,7 @@ export class TopicConsumer {
     for (;;) {
       if (this.stopping) return;
       try {
-        const free = this.capacity - this.held.size;
+        const free = this.free();
         if (free <= 0) {
           await this.wake.wait(this.settings.blockMs);
           continue;
@@ -384,7 +389,7 @@ export class TopicConsumer {
 
   /** `XAUTOCLAIM` of entries idle longer than `claimAfterMs` (their consumer died), a page per call. */
   private async claimStale(): Promise<void> {
-    const free = this.capacity - this.held.size;
+    const free = this.free();
     if (free <= 0) {
       this.nextClaimAt = Date.now() + this.claimEveryMs;
       return;
@@ -409,7 +414,7 @@ export class TopicConsumer {
     // delivery counted: that is its retry, now (rather than a second claim, a second count, later).
     for (const entry of result.entries) {
       if (this.held.state(entry.id) !== 'parked') continue;
-      const held = this.heldItem(entry.id)!;
+      const held = this.held.item(entry.id)!;
       clearTimeout(held.timer);
       held.timer = undefined;
       held.entry = { ...held.entry, deliveries: entry.deliveries };
@@ -449,8 +454,15 @@ export class TopicConsumer {
     }
   }
 
-  private heldItem(id: string): Held | undefined {
-    return this.held.entries().find((entry) => entry.id === id)?.item;
+  /**
+   * How many more entries this consumer may take: `concurrency + batchSize` minus those ready or
+   * running. Entries waiting for a retry do not count, so a burst of failures with a long backoff does
+   * not stop new messages; they have a budget of their own ({@link PARKED_LIMIT}, or 8 × the capacity),
+   * past which nothing more is read until retries are done.
+   */
+  private free(): number {
+    if (this.held.parked >= this.parkedLimit) return 0;
+    return this.capacity - (this.held.size - this.held.parked);
   }
 
   /** Entries read or claimed: through the stages before the handler, then held until they may run. */

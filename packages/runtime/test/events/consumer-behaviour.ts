@@ -479,6 +479,29 @@ export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHar
       expect(most).toBeLessThanOrEqual(3);
     });
 
+    it('entries waiting for a long backoff do not stop new messages from being read', async () => {
+      const topic = orderCreatedTopic({ concurrency: 4, retry: { attempts: 3, backoff: 'fixed', delayMs: 60_000 } });
+      const handled: string[] = [];
+      await consume(
+        'billing',
+        [
+          {
+            topic,
+            handler: (m: OrderCreated) => {
+              if (Number(m.orderId.slice(1)) < 8) throw new Error('fails until its retry, a minute later');
+              handled.push(m.orderId);
+            },
+          },
+        ],
+        { batchSize: 4 },
+      );
+      for (let n = 0; n < 20; n++) await publish(sink, topic, order(n));
+      // Eight entries wait for their retry: more than concurrency + batchSize, which held them all before.
+      await waitFor(() => handled.length === 12, 'the 12 messages that succeed');
+      expect(handled.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `o${i + 8}`).sort());
+      await waitFor(async () => (await pendingCount(topic, 'billing')) === 8, 'the acknowledgements of the 12');
+    });
+
     it('reads no more than the free slots and a batch: a stuck handler does not pull the whole stream', async () => {
       const topic = orderCreatedTopic();
       let release: (() => void) | undefined;
