@@ -175,7 +175,7 @@ interface Held {
   entry: DeliveredEntry;
   prepared?: Prepared;
   settle?: Settle;
-  logger: Logger;
+  readonly logger: Logger;
   controller?: AbortController;
   /** stop() gave up on it: whatever its handler does later changes nothing. */
   abandoned?: boolean;
@@ -471,12 +471,17 @@ export class TopicConsumer {
       if (this.held.has(entry.id)) continue;
       const prepared = this.prepare(entry);
       const messageId = prepared.ok ? prepared.value.meta.id : undefined;
+      const parent = this.logger;
+      let logger: Logger | undefined;
       const held: Held = {
         entry,
-        logger: childLogger(this.logger, {
-          entryId: entry.id,
-          ...(messageId === undefined ? {} : { messageId }),
-        }),
+        // Made on first use: most entries are handled without a log line of their own.
+        get logger() {
+          return (logger ??= childLogger(parent, {
+            entryId: entry.id,
+            ...(messageId === undefined ? {} : { messageId }),
+          }));
+        },
       };
       if (prepared.ok) held.prepared = prepared.value;
       else held.settle = prepared.settle;
@@ -505,15 +510,22 @@ export class TopicConsumer {
       return;
     }
     const prepared = held.prepared!;
-    const controller = new AbortController();
-    held.controller = controller;
     const context: EventContext = {
       topic: this.topic.name,
       entryId: entry.id,
       messageId: prepared.meta.id,
       deliveries: entry.deliveries,
-      logger: held.logger,
-      signal: controller.signal,
+      get logger() {
+        return held.logger;
+      },
+      // Made when the handler first asks for it; already aborted if stop() gave up on the handler before.
+      get signal() {
+        if (held.controller === undefined) {
+          held.controller = new AbortController();
+          if (held.abandoned) held.controller.abort(new Error('the consumer stopped'));
+        }
+        return held.controller.signal;
+      },
     };
     if (prepared.meta.idempotencyKey !== undefined) context.idempotencyKey = prepared.meta.idempotencyKey;
     if (prepared.meta.requestId !== undefined) context.requestId = prepared.meta.requestId;
