@@ -23,7 +23,9 @@ export interface RedisBrokerOptions {
   /**
    * ioredis options for a connection made from a URL (and its duplicates). The defaults fail a command
    * after one reconnection attempt (`maxRetriesPerRequest: 1`) so that the consumer loop, which retries
-   * with its own backoff, hears of a lost server soon.
+   * with its own backoff, hears of a lost server soon, and turn on auto-pipelining
+   * (`enableAutoPipelining: true`): the commands of one tick (a batch of publishes, of acknowledgements)
+   * go to Redis in one write, which the messaging bench shows is most of a publisher's cost.
    */
   redis?: RedisOptions;
 }
@@ -33,6 +35,7 @@ const CLOSE_WAIT_MS = 1000;
 
 const DEFAULTS: RedisOptions = {
   maxRetriesPerRequest: 1,
+  enableAutoPipelining: true,
   connectTimeout: 5000,
   retryStrategy: (times) => Math.min(times * 100, 2000),
 };
