@@ -4,60 +4,17 @@
  * these tests fail (they never skip): start one with
  * `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` (or `.ci/run`).
  */
-import { Redis } from 'ioredis';
 import { streamKey } from '@specfirst/spec-core/streams';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConsumers } from '../../src/events/consumer.js';
 import { brokerSink, publish } from '../../src/events/publish.js';
 import { redisBroker } from '../../src/events/redis-broker.js';
 import { recordingLogger } from '../support.js';
 import { consumerBehaviour, waitFor } from './consumer-behaviour.js';
 import { order, orderCreatedTopic, type OrderCreated } from './support.js';
+import { REDIS_URL, redisTestServer } from './redis-support.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PREFIX = `specfirst-test:engine:${process.pid}:${Date.now()}:`;
-
-const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-let lastError: unknown;
-admin.on('error', (error: unknown) => {
-  lastError = error;
-});
-let reachable: Promise<void> | undefined;
-
-/** Fails (does not skip) with how to start Redis when it does not answer. */
-function requireRedis(): Promise<void> {
-  reachable ??= admin
-    .connect()
-    .then(() => admin.ping())
-    .then(
-      () => undefined,
-      (error: unknown) => {
-        throw new Error(
-          `Redis does not answer at ${REDIS_URL} (${String(lastError ?? error)}): these tests need a real redis-server. ` +
-            'Start one with `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` ' +
-            '(Debian: apt-get install redis-server), or set REDIS_URL to one that runs.',
-        );
-      },
-    );
-  return reachable;
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  let cursor = '0';
-  for (let round = 0; round < 10_000; round++) {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-    if (cursor === '0') return;
-  }
-}
-
-afterAll(async () => {
-  if (admin.status === 'ready') {
-    await deleteKeys(PREFIX);
-    await admin.quit();
-  } else admin.disconnect();
-});
+const { prefix: PREFIX, admin, requireRedis, deleteKeys } = redisTestServer('engine');
 
 let tests = 0;
 
