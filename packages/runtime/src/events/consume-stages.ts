@@ -13,6 +13,7 @@ import type { RuntimeErrorCode } from '../errors.js';
 import { retryDelay } from './backoff.js';
 import type { DeliveredEntry, EntryFields } from './broker.js';
 import { decode, keyValue, type MessageMeta } from './codec.js';
+import { DeliveryInProgressError } from './dedupe.js';
 import { describeFailures, messageFailures } from './publish.js';
 import type { TopicDefinition } from './types.js';
 
@@ -20,7 +21,17 @@ import type { TopicDefinition } from './types.js';
 export type Settle =
   | { action: 'ack'; why: string }
   | { action: 'dead-letter'; reason: 'poison' | 'handler'; code: RuntimeErrorCode; error: string }
-  | { action: 'retry'; delayMs: number; error: string };
+  | {
+      action: 'retry';
+      delayMs: number;
+      error: string;
+      /**
+       * false: the handler only waits for another delivery of the same message (`deduplicate`'s
+       * SFR4005), so the retry takes the entry back without counting a delivery: waiting never
+       * dead-letters a message.
+       */
+      counted?: false;
+    };
 
 /** An entry ready for its handler. */
 export interface Prepared {
@@ -133,6 +144,8 @@ export function errorText(error: unknown): string {
 /** After the handler failed on delivery `deliveries`: retry after the topic's backoff, or dead-letter at the cap. */
 export function afterFailure(topic: TopicDefinition, deliveries: number, error: unknown): Settle {
   const text = errorText(error);
+  if (error instanceof DeliveryInProgressError)
+    return { action: 'retry', delayMs: retryDelay(topic.retry, deliveries), error: text, counted: false };
   return deliveries >= topic.retry.attempts
     ? { action: 'dead-letter', reason: 'handler', code: 'SFR4004', error: text }
     : { action: 'retry', delayMs: retryDelay(topic.retry, deliveries), error: text };

@@ -88,7 +88,8 @@ export function createConsumers(
       if (state === 'stopped') return;
       const wasStarted = state === 'started';
       state = 'stopped';
-      if (wasStarted) await starting?.catch(() => undefined);
+      // Bounded like the rest of stop(): a start() stuck on an unreachable broker must not hold it.
+      if (wasStarted && starting !== undefined) await within(starting, settings.shutdownTimeoutMs);
       await Promise.all(topics.map((topic) => topic.stop()));
     },
   };
@@ -456,13 +457,15 @@ export class TopicConsumer {
 
   /**
    * How many more entries this consumer may take: `concurrency + batchSize` minus those ready or
-   * running. Entries waiting for a retry do not count, so a burst of failures with a long backoff does
-   * not stop new messages; they have a budget of their own ({@link PARKED_LIMIT}, or 8 × the capacity),
-   * past which nothing more is read until retries are done.
+   * running. Entries waiting for a retry, or behind an earlier entry of their ordering key, do not
+   * count, so a burst of failures with a long backoff, or one busy key, does not stop the other
+   * messages; they have a budget of their own ({@link PARKED_LIMIT}, or 8 × the capacity), past
+   * which nothing more is read until they move.
    */
   private free(): number {
-    if (this.held.parked >= this.parkedLimit) return 0;
-    return this.capacity - (this.held.size - this.held.parked);
+    const waiting = this.held.parked + this.held.blocked;
+    if (waiting >= this.parkedLimit) return 0;
+    return this.capacity - (this.held.size - waiting);
   }
 
   /** Entries read or claimed: through the stages before the handler, then held until they may run. */
@@ -549,12 +552,22 @@ export class TopicConsumer {
     const { group } = this.settings;
     try {
       if (outcome.action === 'retry') {
+        if (this.stopping) {
+          // No timer now: it would keep the process alive for the backoff. The entry stays pending,
+          // delivered again on this consumer's next start or to another replica.
+          held.logger.warn(
+            { deliveries: entry.deliveries, error: outcome.error },
+            'the handler failed while the consumer stops; the entry stays pending',
+          );
+          this.held.finish(entry.id);
+          return;
+        }
         held.logger.warn(
           { deliveries: entry.deliveries, error: outcome.error, retryInMs: outcome.delayMs },
           'the handler failed; the entry stays pending and is retried',
         );
         this.held.park(entry.id);
-        this.scheduleRetry(held, outcome.delayMs);
+        this.scheduleRetry(held, outcome.delayMs, 0, outcome.counted ?? true);
         return;
       }
       if (outcome.action === 'ack') {
@@ -623,21 +636,29 @@ export class TopicConsumer {
     this.acking.add(flush);
   }
 
-  /** The retry is due: `XCLAIM … 0` takes the entry again with its delivery count up by one. */
-  private scheduleRetry(held: Held, delayMs: number, failures = 0): void {
+  /**
+   * The retry is due: `XCLAIM … 0` takes the entry again with its delivery count up by one, or, for a
+   * retry that does not count (`counted: false`), `touch` checks it is still this consumer's.
+   */
+  private scheduleRetry(held: Held, delayMs: number, failures: number, counted: boolean): void {
     held.timer = setTimeout(() => {
       held.timer = undefined;
       if (this.stopping) return;
-      void this.retryNow(held, failures);
+      void this.retryNow(held, failures, counted);
     }, delayMs);
+    // Never what keeps a process alive: the consumer's reads do that while it runs.
+    held.timer.unref();
   }
 
-  private async retryNow(held: Held, failures: number): Promise<void> {
+  private async retryNow(held: Held, failures: number, counted: boolean): Promise<void> {
     const { entry } = held;
+    const { broker, group, consumer } = this.settings;
     try {
-      const [claimed] = await this.settings.broker.claim(this.stream, this.settings.group, this.settings.consumer, 0, [
-        entry.id,
-      ]);
+      const [claimed] = counted
+        ? await broker.claim(this.stream, group, consumer, 0, [entry.id])
+        : (await broker.touch(this.stream, group, consumer, [entry.id])) === 1
+          ? [entry]
+          : [];
       if (this.stopping) return;
       if (claimed === undefined) {
         held.logger.info({}, 'the entry to retry is no longer pending here (claimed by another consumer, or deleted)');
@@ -663,7 +684,7 @@ export class TopicConsumer {
         { code: 'SFR4008', during: 'retry', error: errorText(error), retryInMs: waitMs },
         'SFR4008 the broker failed; the consumer retries',
       );
-      this.scheduleRetry(held, waitMs, failures + 1);
+      this.scheduleRetry(held, waitMs, failures + 1, counted);
     }
   }
 }

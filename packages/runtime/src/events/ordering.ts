@@ -26,6 +26,7 @@ export class OrderingScheduler<T> {
   private readonly keys = new Map<string, string[]>();
   private runningCount = 0;
   private parkedCount = 0;
+  private blockedCount = 0;
 
   constructor(readonly concurrency: number) {}
 
@@ -42,6 +43,11 @@ export class OrderingScheduler<T> {
   /** Entries waiting for their retry. */
   get parked(): number {
     return this.parkedCount;
+  }
+
+  /** Entries ready but waiting for an earlier entry of their key (running, or parked for its retry). */
+  get blocked(): number {
+    return this.blockedCount;
   }
 
   /** The state of a held entry; undefined when it is not held. */
@@ -70,7 +76,10 @@ export class OrderingScheduler<T> {
     if (queue === undefined) {
       this.keys.set(key, [id]);
       this.runnable.add(id);
-    } else queue.push(id);
+    } else {
+      queue.push(id);
+      this.blockedCount += 1;
+    }
   }
 
   /** The entries that may run now, marked running: ready, first of their key, within the free slots. */
@@ -113,12 +122,16 @@ export class OrderingScheduler<T> {
     if (slot.key === undefined) return;
     const queue = this.keys.get(slot.key)!;
     if (queue[0] !== id) {
-      queue.splice(queue.indexOf(id), 1); // not first: nothing waited for it
+      queue.splice(queue.indexOf(id), 1); // not first: nothing waited for it, and it was blocked
+      this.blockedCount -= 1;
       return;
     }
     queue.shift();
     if (queue.length === 0) this.keys.delete(slot.key);
-    else this.runnable.add(queue[0]!); // the next entry of the key is ready: it was never taken
+    else {
+      this.runnable.add(queue[0]!); // the next entry of the key is ready: it was never taken
+      this.blockedCount -= 1;
+    }
   }
 
   /** Every entry held, with its state, in the order received (for stop() and lease renewals). */

@@ -597,6 +597,62 @@ export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHar
       expect(await replayDeadLetters(h.broker, topic, { prefix: h.prefix })).toEqual([]);
     });
 
+    it('one key waiting for its retry does not hold back the other keys, however many entries it has', async () => {
+      const topic = orderCreatedTopic({
+        concurrency: 4,
+        orderingKey: 'customer',
+        retry: { attempts: 3, backoff: 'fixed', delayMs: 60_000 },
+      });
+      const seen: string[] = [];
+      await consume(
+        'billing',
+        [
+          {
+            topic,
+            handler: (m: OrderCreated, c) => {
+              seen.push(`${m.orderId}#${c.deliveries}`);
+              if (m.orderId === 'o0') throw new Error('fails until its retry, a minute later');
+            },
+          },
+        ],
+        { batchSize: 4 },
+      );
+      // 21 entries of customer `kay` behind the failing o0: more than concurrency + batchSize (8).
+      for (let n = 0; n <= 20; n++) await publish(sink, topic, order(n, 'kay'));
+      await publish(sink, topic, order(99, 'zed'));
+      await waitFor(() => seen.includes('o99#1'), "zed's message, while kay's key waits");
+      // kay's later entries still wait for o0, in order: none ran.
+      expect(seen).toEqual(['o0#1', 'o99#1']);
+    });
+
+    it('a delivery that waits for another one of the same message (SFR4005) never burns the delivery cap', async () => {
+      const topic = orderCreatedTopic({
+        idempotencyKey: 'orderId',
+        retry: { attempts: 2, backoff: 'fixed', delayMs: 50 },
+      });
+      const options = { prefix: h.prefix, leaseMs: 1000 };
+      // A delivery that crashed while running the work left its lease on the key.
+      expect(await h.broker.setIfAbsent(`${h.prefix}billing:o1`, 'pending', 1000)).toBe(true);
+      const calls: number[] = [];
+      const effects: string[] = [];
+      await consume('billing', [
+        {
+          topic,
+          handler: async (m: OrderCreated, c) => {
+            calls.push(c.deliveries);
+            await deduplicate(h.broker, `billing:${c.idempotencyKey}`, () => void effects.push(m.orderId), options);
+          },
+        },
+      ]);
+      await publish(sink, topic, order(1));
+      await waitFor(() => effects.length === 1, 'the work, once the crashed lease expired');
+      // Many waits (every 50 ms for a second), all on the first delivery: none counted.
+      expect(calls.length).toBeGreaterThan(2);
+      expect(new Set(calls)).toEqual(new Set([1]));
+      expect(await listDeadLetters(h.broker, topic, { prefix: h.prefix })).toEqual([]);
+      await waitFor(async () => (await pendingCount(topic, 'billing')) === 0, 'the acknowledgement');
+    });
+
     it('deduplicate runs once per key, refuses a concurrent delivery, and forgets a failure', async () => {
       const options = { prefix: `${h.prefix}dedupe:`, ttlMs: 60_000, leaseMs: 60_000 };
       let runs = 0;

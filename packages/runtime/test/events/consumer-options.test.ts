@@ -102,3 +102,22 @@ describe('createConsumers start-up errors', () => {
     await expect(consumers.start()).rejects.toMatchObject({ code: 'SFR4010' });
   });
 });
+
+describe('stop()', () => {
+  it('returns within shutdownTimeoutMs while start() hangs on a broker that never answers', async () => {
+    const stuck = memoryBroker();
+    const hanging = new Proxy(stuck, {
+      get: (target, property, receiver) =>
+        property === 'createGroup' ? () => new Promise(() => undefined) : Reflect.get(target, property, receiver),
+    });
+    const consumers = createConsumers('billing', [binding], {
+      broker: hanging,
+      logger: recordingLogger(),
+      shutdownTimeoutMs: 200,
+    });
+    void consumers.start();
+    const stopped = consumers.stop().then(() => 'stopped');
+    const gaveUp = new Promise((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5000).unref());
+    expect(await Promise.race([stopped, gaveUp])).toBe('stopped');
+  });
+});

@@ -137,3 +137,61 @@ describe('OrderingScheduler', () => {
     expect(() => scheduler.resume('2')).toThrow(/not parked/);
   });
 });
+
+describe('OrderingScheduler counts', () => {
+  it.each<[string, Step[], { size: number; running: number; parked: number; blocked: number }]>([
+    ['nothing held', [], { size: 0, running: 0, parked: 0, blocked: 0 }],
+    [
+      'later entries of a key are blocked behind the first, running or parked',
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'a2', 'a'],
+        ['add', 'a3', 'a'],
+        ['add', 'b1', 'b'],
+        ['take', ['a1', 'b1']],
+        ['park', 'a1'],
+      ],
+      { size: 4, running: 1, parked: 1, blocked: 2 },
+    ],
+    [
+      'finishing the first unblocks the next',
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'a2', 'a'],
+        ['take', ['a1']],
+        ['finish', 'a1'],
+      ],
+      { size: 1, running: 0, parked: 0, blocked: 0 },
+    ],
+    [
+      'finishing a blocked entry (given up) frees its place in the count',
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'a2', 'a'],
+        ['add', 'a3', 'a'],
+        ['finish', 'a2'],
+      ],
+      { size: 2, running: 0, parked: 0, blocked: 1 },
+    ],
+    [
+      'a resumed entry is no longer parked and runs before the rest of its key',
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'a2', 'a'],
+        ['take', ['a1']],
+        ['park', 'a1'],
+        ['resume', 'a1'],
+        ['take', ['a1']],
+      ],
+      { size: 2, running: 1, parked: 0, blocked: 1 },
+    ],
+  ])('%s', (_, steps, counts) => {
+    const scheduler = run(4, steps);
+    expect({
+      size: scheduler.size,
+      running: scheduler.running,
+      parked: scheduler.parked,
+      blocked: scheduler.blocked,
+    }).toEqual(counts);
+  });
+});
