@@ -116,13 +116,18 @@ export interface EventBroker {
    * `'$'` only later ones. Returns false when the group already exists (nothing changes).
    */
   createGroup(stream: string, group: string, start: '0' | '$'): Promise<boolean>;
-  /** `XREADGROUP GROUP group consumer COUNT n [BLOCK ms] STREAMS stream from`. Throws {@link NoGroupError}. */
+  /**
+   * `XREADGROUP GROUP group consumer COUNT n [BLOCK ms] STREAMS stream from`. Throws {@link NoGroupError},
+   * also when the stream key is deleted while the read is blocked (its groups go with it).
+   */
   read(stream: string, group: string, consumer: string, options: ReadOptions): Promise<DeliveredEntry[]>;
   /** `XACK`: removes entries from the group's PEL; returns how many were pending (0 without the stream or group). */
   ack(stream: string, group: string, ids: readonly string[]): Promise<number>;
   /**
    * `XAUTOCLAIM stream group consumer minIdleMs cursor COUNT count`: scans the PEL from `cursor` (`'0-0'`
-   * to start) and claims entries idle at least `minIdleMs`. Throws {@link NoGroupError}.
+   * to start) and claims entries idle at least `minIdleMs`. Pending entries it scans whose stream entry is
+   * gone are dropped and reported in `deleted`, however long they have been idle (as Redis 7.0).
+   * Throws {@link NoGroupError}.
    */
   autoClaim(
     stream: string,
@@ -135,7 +140,8 @@ export interface EventBroker {
   /**
    * `XCLAIM stream group consumer minIdleMs id …`: takes pending entries (idle at least `minIdleMs`)
    * for `consumer`, incrementing their delivery counts; entries no longer pending are left out, and
-   * pending ones no longer in the stream are dropped from the PEL (Redis 7). Throws {@link NoGroupError}.
+   * pending ones no longer in the stream are dropped from the PEL, idle or not (Redis 7). Throws
+   * {@link NoGroupError}.
    */
   claim(
     stream: string,
@@ -148,9 +154,27 @@ export interface EventBroker {
    * Renews the lease of entries this consumer holds: resets their idle time (`XCLAIM … 0 <id> JUSTID`),
    * keeping their delivery counts, so that no other consumer's claim takes an entry whose handler still
    * runs or whose retry is still due. Entries pending under another consumer, or no longer pending,
-   * are left alone. Returns how many were renewed. Throws {@link NoGroupError}.
+   * are left alone; a pending entry no longer in the stream is dropped from the PEL (as XCLAIM does) and
+   * not counted. Returns how many were renewed. Throws {@link NoGroupError}.
    */
   touch(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<number>;
+  /**
+   * Hands entries back to the group: for each one still pending under `consumer`, sets its delivery
+   * count to `deliveries` and its idle time to `idleMs` (`XCLAIM stream group consumer 0 id IDLE idleMs
+   * RETRYCOUNT deliveries JUSTID`, all in one Lua script on Redis). A consumer that stops gives back what it
+   * read but never handled without burning a delivery (pass the count from before that read), and with
+   * `idleMs` at least the claimers' min-idle another replica can claim them at once. Entries pending
+   * under another consumer, or no longer pending, are left alone; a pending entry no longer in the stream
+   * is dropped from the PEL and not counted. Returns how many were released. `deliveries` and `idleMs`
+   * are integers of 0 or more (else `SFR4203`). Throws {@link NoGroupError}.
+   */
+  release(
+    stream: string,
+    group: string,
+    consumer: string,
+    entries: readonly { id: string; deliveries: number }[],
+    idleMs: number,
+  ): Promise<number>;
   /**
    * In one atomic step (a Lua script on Redis): appends `fields` to `deadStream` and acknowledges `id` on
    * `stream` for `group`. Either both happen or neither (a key of another type refuses the whole step with
@@ -184,6 +208,18 @@ export interface EventBroker {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** `SET key value PX ttlMs`. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /**
+   * Sets `key` to `value` with a TTL of `ttlMs` only if it now holds `expected` (a Lua script on Redis):
+   * true when it did. An absent or expired key holds nothing, so it is never set here (create with
+   * `setIfAbsent`). For a key an owner claimed with a token value: only the owner moves it on.
+   * A key of another type: {@link BrokerError} `SFR4204`.
+   */
+  compareAndSet(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Deletes `key` only if it holds `expected` (a Lua script on Redis): true when it did. A key of another
+   * type: {@link BrokerError} `SFR4204`.
+   */
+  compareAndDelete(key: string, expected: string): Promise<boolean>;
   /** `GET key` (`undefined` when absent or expired). */
   get(key: string): Promise<string | undefined>;
   /** `DEL key …` (a stream key too: its entries and groups go with it). */
@@ -194,8 +230,9 @@ export interface EventBroker {
    */
   duplicate(): EventBroker;
   /**
-   * Ends a blocked read at once (it returns no entries) and closes the connection. Idempotent. Later calls
-   * reject with {@link BrokerError} `SFR4202`.
+   * Ends a blocked read at once (it returns no entries) and closes the connection. Every other call still
+   * in flight settles at once too, rejecting with {@link BrokerError} `SFR4202`, even while the connection
+   * is lost and being retried. Idempotent. Later calls reject with `SFR4202`.
    */
   close(): Promise<void>;
 }

@@ -27,6 +27,22 @@ export function checkCount(count: number, what = 'count'): void {
     throw new BrokerError('SFR4203', `${what} ${String(count)} is not a positive integer`, 'pass 1 or more');
 }
 
+/** A delivery count to set (`release`): 0 or more. */
+export function checkDeliveries(deliveries: number): void {
+  if (!Number.isSafeInteger(deliveries) || deliveries < 0)
+    throw new BrokerError(
+      'SFR4203',
+      `deliveries ${String(deliveries)} is not an integer of 0 or more`,
+      'pass 0 or more',
+    );
+}
+
+/** An idle time to set (`release`): 0 ms or more. */
+export function checkIdle(idleMs: number): void {
+  if (!Number.isSafeInteger(idleMs) || idleMs < 0)
+    throw new BrokerError('SFR4203', `idleMs ${String(idleMs)} is not an integer of 0 or more`, 'pass 0 or more');
+}
+
 /** Redis keeps no entry without fields. */
 export function checkFields(fields: EntryFields): void {
   if (Object.keys(fields).length === 0)

@@ -12,7 +12,7 @@
  * whole macro nodes only; nothing persists beyond the process.
  */
 import { BrokerError, NoGroupError } from './broker.js';
-import { checkCount, checkFields, checkId, checkTrim, wrongType } from './checks.js';
+import { checkCount, checkDeliveries, checkFields, checkId, checkIdle, checkTrim, wrongType } from './checks.js';
 import type {
   AutoClaimResult,
   DeliveredEntry,
@@ -130,6 +130,21 @@ function view(store: Store): MemoryBroker {
       return undefined;
     }
     return value;
+  }
+
+  /** The string at `key` (`undefined` when absent or expired); another type is WRONGTYPE. */
+  function stringAt(key: string): string | undefined {
+    const value = lookup(key);
+    if (value === undefined) return undefined;
+    if (value.kind !== 'string') throw wrongType(key);
+    return value.value;
+  }
+
+  /** Wakes the reads blocked on `keys` that were just deleted: their groups are gone (NOGROUP, as Redis). */
+  function wakeDeleted(keys: Iterable<string>): void {
+    const gone = new Set(keys);
+    for (const waiter of [...store.waiters])
+      if (gone.has(waiter.stream) && !store.keys.has(waiter.stream) && waiter.retry()) store.waiters.delete(waiter);
   }
 
   function streamOf(key: string): StreamValue | undefined {
@@ -294,14 +309,16 @@ function view(store: Store): MemoryBroker {
       for (; index < ids.length && attempts > 0 && remaining > 0; index++, attempts--) {
         const id = ids[index]!;
         const pending = group.pel.get(id)!;
-        if (minIdleMs > 0 && at - pending.deliveredAt < minIdleMs) continue;
         const fields = stream.byId.get(id);
-        remaining--;
+        // As Redis 7.0: an entry gone from the stream is dropped however idle it is, and counts.
         if (fields === undefined) {
+          remaining--;
           group.pel.delete(id);
           result.deleted.push(id);
           continue;
         }
+        if (minIdleMs > 0 && at - pending.deliveredAt < minIdleMs) continue;
+        remaining--;
         pending.consumer = consumer;
         pending.deliveredAt = at;
         pending.deliveries++;
@@ -319,12 +336,14 @@ function view(store: Store): MemoryBroker {
       for (const given of ids) {
         const id = formatId(parseId(given));
         const pending = group.pel.get(id);
-        if (pending === undefined || at - pending.deliveredAt < minIdleMs) continue;
+        if (pending === undefined) continue;
         const fields = stream.byId.get(id);
+        // As Redis 7.0: an entry gone from the stream is dropped from the PEL whether idle enough or not.
         if (fields === undefined) {
           group.pel.delete(id);
           continue;
         }
+        if (at - pending.deliveredAt < minIdleMs) continue;
         pending.consumer = consumer;
         pending.deliveredAt = at;
         pending.deliveries++;
@@ -335,16 +354,50 @@ function view(store: Store): MemoryBroker {
 
     async touch(key, groupName, consumer, ids) {
       open();
-      const { group } = groupOf(key, groupName);
+      ids.forEach(checkId);
+      const { stream, group } = groupOf(key, groupName);
       const at = now();
       let touched = 0;
       for (const given of ids) {
-        const pending = group.pel.get(formatId(parseId(given)));
+        const id = formatId(parseId(given));
+        const pending = group.pel.get(id);
         if (pending === undefined || pending.consumer !== consumer) continue;
+        // XCLAIM drops an entry gone from the stream.
+        if (!stream.byId.has(id)) {
+          group.pel.delete(id);
+          continue;
+        }
         pending.deliveredAt = at;
         touched++;
       }
       return touched;
+    },
+
+    async release(key, groupName, consumer, entries, idleMs) {
+      open();
+      checkIdle(idleMs);
+      for (const { id, deliveries } of entries) {
+        checkId(id);
+        checkDeliveries(deliveries);
+      }
+      const { stream, group } = groupOf(key, groupName);
+      const at = now();
+      let released = 0;
+      for (const { id: given, deliveries } of entries) {
+        const id = formatId(parseId(given));
+        const pending = group.pel.get(id);
+        if (pending === undefined || pending.consumer !== consumer) continue;
+        // XCLAIM drops an entry gone from the stream.
+        if (!stream.byId.has(id)) {
+          group.pel.delete(id);
+          continue;
+        }
+        pending.deliveries = deliveries;
+        // As XCLAIM IDLE: a delivery time before the epoch is taken as now.
+        pending.deliveredAt = at - idleMs < 0 ? at : at - idleMs;
+        released++;
+      }
+      return released;
     },
 
     async deadLetter(key, groupName, id, deadKey, fields) {
@@ -420,17 +473,30 @@ function view(store: Store): MemoryBroker {
       store.keys.set(key, { kind: 'string', value, expiresAt: now() + ttlMs });
     },
 
+    async compareAndSet(key, expected, value, ttlMs) {
+      open();
+      checkCount(ttlMs, 'ttlMs');
+      if (stringAt(key) !== expected) return false;
+      store.keys.set(key, { kind: 'string', value, expiresAt: now() + ttlMs });
+      return true;
+    },
+
+    async compareAndDelete(key, expected) {
+      open();
+      if (stringAt(key) !== expected) return false;
+      store.keys.delete(key);
+      return true;
+    },
+
     async get(key) {
       open();
-      const value = lookup(key);
-      if (value === undefined) return undefined;
-      if (value.kind !== 'string') throw wrongType(key);
-      return value.value;
+      return stringAt(key);
     },
 
     async del(...keys) {
       open();
       for (const key of keys) store.keys.delete(key);
+      wakeDeleted(keys);
     },
 
     duplicate() {
@@ -438,7 +504,9 @@ function view(store: Store): MemoryBroker {
     },
 
     flush() {
+      const keys = [...store.keys.keys()];
       store.keys.clear();
+      wakeDeleted(keys);
     },
 
     async close() {

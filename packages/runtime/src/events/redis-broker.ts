@@ -17,7 +17,16 @@ import { once } from 'node:events';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import { BrokerError, NoGroupError } from './broker.js';
 import type { AutoClaimResult, DeliveredEntry, EntryFields, EventBroker, StreamEntry, Trim } from './broker.js';
-import { checkBound, checkCount, checkFields, checkId, checkTrim, wrongType } from './checks.js';
+import {
+  checkBound,
+  checkCount,
+  checkDeliveries,
+  checkFields,
+  checkId,
+  checkIdle,
+  checkTrim,
+  wrongType,
+} from './checks.js';
 
 export interface RedisBrokerOptions {
   /**
@@ -25,7 +34,8 @@ export interface RedisBrokerOptions {
    * after one reconnection attempt (`maxRetriesPerRequest: 1`) so that the consumer loop, which retries
    * with its own backoff, hears of a lost server soon, and turn on auto-pipelining
    * (`enableAutoPipelining: true`): the commands of one tick (a batch of publishes, of acknowledgements)
-   * go to Redis in one write, which the messaging bench shows is most of a publisher's cost.
+   * go to Redis in one write, which the messaging bench shows is most of a publisher's cost. A closed
+   * connection's socket is destroyed at the latest 1 s after `close()` (`disconnectTimeout: 1000`).
    */
   redis?: RedisOptions;
 }
@@ -37,6 +47,9 @@ const DEFAULTS: RedisOptions = {
   maxRetriesPerRequest: 1,
   enableAutoPipelining: true,
   connectTimeout: 5000,
+  // How long ioredis keeps a socket it ends (or ended already, while reconnecting) before it destroys
+  // it; its default, 2 s, keeps the process alive that long after close().
+  disconnectTimeout: CLOSE_WAIT_MS,
   retryStrategy: (times) => Math.min(times * 100, 2000),
 };
 
@@ -143,7 +156,8 @@ return { nextId, entries, deleted, counts }
 
 /**
  * KEYS: stream. ARGV: group, consumer, id … Resets the idle time of the ids pending under `consumer`
- * (XCLAIM JUSTID keeps the delivery count), leaving other consumers' entries alone; returns how many.
+ * (XCLAIM JUSTID keeps the delivery count), leaving other consumers' entries alone; returns how many. An
+ * entry no longer in the stream is dropped from the PEL by XCLAIM (Redis 7) and not counted.
  */
 const TOUCH = script(`
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
@@ -151,11 +165,43 @@ local touched = 0
 for i = 3, #ARGV do
   local line = redis.call('XPENDING', stream, group, ARGV[i], ARGV[i], 1)[1]
   if line and line[2] == consumer then
-    redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i], 'JUSTID')
-    touched = touched + 1
+    if #redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i], 'JUSTID') > 0 then touched = touched + 1 end
   end
 end
 return touched
+`);
+
+/**
+ * KEYS: stream. ARGV: group, consumer, idle ms, then id, deliveries, … Hands entries pending under
+ * `consumer` back to the group: sets their delivery count and idle time (XCLAIM IDLE RETRYCOUNT JUSTID),
+ * leaving other consumers' entries alone; returns how many. An entry no longer in the stream is dropped
+ * from the PEL by XCLAIM (Redis 7) and not counted.
+ */
+const RELEASE = script(`
+local stream, group, consumer, idle = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local released = 0
+for i = 4, #ARGV - 1, 2 do
+  local line = redis.call('XPENDING', stream, group, ARGV[i], ARGV[i], 1)[1]
+  if line and line[2] == consumer then
+    local claimed = redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i], 'IDLE', idle, 'RETRYCOUNT', ARGV[i + 1], 'JUSTID')
+    if #claimed > 0 then released = released + 1 end
+  end
+end
+return released
+`);
+
+/** KEYS: key. ARGV: expected, value, ttl ms. Sets the key only if it holds `expected`; 1 when it did. */
+const COMPARE_AND_SET = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`);
+
+/** KEYS: key. ARGV: expected. Deletes the key only if it holds `expected`; 1 when it did. */
+const COMPARE_AND_DELETE = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
 `);
 
 /** The message of a Redis error reply (`NOGROUP …`, `WRONGTYPE …`), or undefined for any other error. */
@@ -179,6 +225,22 @@ export function redisBroker(connection: Redis | string, options: RedisBrokerOpti
 
 function broker(redis: Redis): EventBroker {
   let closed = false;
+  /**
+   * Aborts the calls in flight, for `close()`: each call races its abort, so that none waits on ioredis,
+   * which keeps a command queued while it reconnects and never settles it once disconnected then. (One
+   * abort per call, removed when it settles: a single promise raced by every call would keep a reaction
+   * for each call ever made.)
+   */
+  const inFlight = new Set<(error: BrokerError) => void>();
+
+  function closedError(cause?: unknown): BrokerError {
+    return new BrokerError(
+      'SFR4202',
+      'the Redis broker was closed',
+      'use a broker that is still open after `close()`',
+      cause === undefined ? {} : { cause },
+    );
+  }
 
   /** The broker's error for a failed command on `stream` (and `group`). */
   function translate(error: unknown, stream?: string, group?: string): Error {
@@ -187,20 +249,15 @@ function broker(redis: Redis): EventBroker {
     const reply = replyOf(error);
     if (reply !== undefined) {
       if (reply.startsWith('NOGROUP') && stream !== undefined) return new NoGroupError(stream, group ?? '');
+      // A blocked XREADGROUP whose stream key was deleted (DEL, FLUSHALL): its groups went with the key.
+      if (reply.startsWith('UNBLOCKED the stream key no longer exists') && stream !== undefined)
+        return new NoGroupError(stream, group ?? '');
       if (reply.startsWith('WRONGTYPE')) return wrongType(stream ?? '?', error);
       return new BrokerError('SFR4203', `Redis answered \`${message}\``, 'see the Redis error (the cause)', {
         cause: error,
       });
     }
-    if (closed)
-      return new BrokerError(
-        'SFR4202',
-        'the Redis broker was closed',
-        'use a broker that is still open after `close()`',
-        {
-          cause: error,
-        },
-      );
+    if (closed) return closedError(error);
     const { host, port } = redis.options;
     return new BrokerError(
       'SFR4201',
@@ -211,11 +268,18 @@ function broker(redis: Redis): EventBroker {
   }
 
   async function run<T>(command: () => Promise<T>, stream?: string, group?: string): Promise<T> {
-    if (closed) throw translate(new Error('closed'));
+    if (closed) throw closedError();
+    let abort: (error: BrokerError) => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      abort = reject;
+    });
+    inFlight.add(abort);
     try {
-      return await command();
+      return await Promise.race([command(), aborted]);
     } catch (error) {
       throw translate(error, stream, group);
+    } finally {
+      inFlight.delete(abort);
     }
   }
 
@@ -263,7 +327,7 @@ function broker(redis: Redis): EventBroker {
     async read(stream, group, consumer, options) {
       checkCount(options.count);
       if (options.from === '>') {
-        if (closed) throw translate(new Error('closed'));
+        if (closed) throw closedError();
         const block = options.blockMs === undefined ? [] : ['BLOCK', String(options.blockMs)];
         try {
           const reply = (await run(
@@ -340,6 +404,25 @@ function broker(redis: Redis): EventBroker {
       return (await run(() => evalScript(TOUCH, [stream], [group, consumer, ...ids]), stream, group)) as number;
     },
 
+    async release(stream, group, consumer, entries, idleMs) {
+      checkIdle(idleMs);
+      const args: string[] = [];
+      for (const { id, deliveries } of entries) {
+        checkId(id);
+        checkDeliveries(deliveries);
+        args.push(id, String(deliveries));
+      }
+      if (args.length === 0) {
+        await self.pending(stream, group); // NOGROUP as with entries
+        return 0;
+      }
+      return (await run(
+        () => evalScript(RELEASE, [stream], [group, consumer, String(idleMs), ...args]),
+        stream,
+        group,
+      )) as number;
+    },
+
     async deadLetter(stream, group, id, deadStream, fields) {
       checkId(id);
       const flat = toFlat(fields);
@@ -398,6 +481,15 @@ function broker(redis: Redis): EventBroker {
       await run(() => redis.set(key, value, 'PX', ttlMs), key);
     },
 
+    async compareAndSet(key, expected, value, ttlMs) {
+      checkCount(ttlMs, 'ttlMs');
+      return (await run(() => evalScript(COMPARE_AND_SET, [key], [expected, value, String(ttlMs)]), key)) === 1;
+    },
+
+    async compareAndDelete(key, expected) {
+      return (await run(() => evalScript(COMPARE_AND_DELETE, [key], [expected]), key)) === 1;
+    },
+
     async get(key) {
       return (await run(() => redis.get(key), key)) ?? undefined;
     },
@@ -415,7 +507,15 @@ function broker(redis: Redis): EventBroker {
     async close() {
       if (closed) return;
       closed = true;
+      for (const abort of inFlight) abort(closedError());
+      inFlight.clear();
       if (redis.status === 'end') return;
+      if (redis.status === 'reconnecting') {
+        // Waiting to reconnect, the socket is already gone: disconnect() cancels the reconnection and
+        // ends nothing more, so there is no 'end' to wait for.
+        redis.disconnect();
+        return;
+      }
       const ended = once(redis, 'end').then(() => undefined);
       // disconnect(), not quit(): quit waits behind a blocked XREADGROUP.
       redis.disconnect();

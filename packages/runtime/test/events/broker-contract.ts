@@ -313,6 +313,74 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         ]);
       });
 
+      it('touch drops an own pending entry that is gone from the stream, as XCLAIM does, and does not count it', async () => {
+        const dl = h.key('touch-gone');
+        await broker.createGroup(dl, 'g', '0');
+        const [gone, kept] = await fill(broker, dl, 2);
+        await broker.read(dl, 'g', 'dead', { from: '>', count: 10 });
+        expect(await broker.move(dl, gone!, h.key('touch-gone:to'), { n: 'gone' })).toBeDefined();
+        expect(await broker.touch(dl, 'g', 'dead', [gone!, kept!])).toBe(1);
+        expect(await broker.pending(dl, 'g')).toEqual({ count: 1, consumers: { dead: 1 } });
+      });
+
+      it('release hands own entries back: delivery count and idle time set, claimable at once', async () => {
+        const stream = h.key('release');
+        const [a, b, c] = await pendingUnder(stream, 3); // all three pending under `dead`, 1 delivery each
+        await broker.claim(stream, 'g', 'other', 0, [c!]); // c now pending under `other`, 2 deliveries
+        // Just delivered: nobody can claim them yet.
+        expect((await broker.autoClaim(stream, 'g', 'claimer', 30_000, '0-0', 10)).entries).toEqual([]);
+        const released = await broker.release(
+          stream,
+          'g',
+          'dead',
+          [
+            { id: a!, deliveries: 0 },
+            { id: b!, deliveries: 5 },
+            { id: c!, deliveries: 0 }, // another consumer's: left alone
+            { id: '999999999999-0', deliveries: 0 }, // not pending
+          ],
+          60_000,
+        );
+        expect(released).toBe(2);
+        expect(await broker.pending(stream, 'g')).toEqual({ count: 3, consumers: { dead: 2, other: 1 } });
+        // Idle 60 s as far as claimers can tell; the counts are those given, plus this claim.
+        const claimed = await broker.autoClaim(stream, 'g', 'claimer', 30_000, '0-0', 10);
+        expect(claimed.entries.map((entry) => [entry.id, entry.deliveries])).toEqual([
+          [a!, 1],
+          [b!, 6],
+        ]);
+        expect(await broker.pending(stream, 'g')).toEqual({ count: 3, consumers: { claimer: 2, other: 1 } });
+      });
+
+      it('release with idle 0 keeps the entries leased a while; gone entries are dropped; no group is NOGROUP', async () => {
+        const stream = h.key('release0');
+        const [a] = await pendingUnder(stream, 1);
+        await h.elapse(1200);
+        expect(await broker.release(stream, 'g', 'dead', [{ id: a!, deliveries: 1 }], 0)).toBe(1);
+        expect((await broker.autoClaim(stream, 'g', 'claimer', 1000, '0-0', 10)).entries).toEqual([]);
+
+        const dl = h.key('release-gone');
+        await broker.createGroup(dl, 'g', '0');
+        const [gone] = await fill(broker, dl, 1);
+        await broker.read(dl, 'g', 'dead', { from: '>', count: 10 });
+        expect(await broker.move(dl, gone!, h.key('release-gone:to'), { n: 'gone' })).toBeDefined();
+        expect(await broker.release(dl, 'g', 'dead', [{ id: gone!, deliveries: 0 }], 60_000)).toBe(0);
+        expect((await broker.pending(dl, 'g')).count).toBe(0);
+
+        const none = h.key('release-none');
+        await expect(broker.release(none, 'g', 'c', [{ id: '1-0', deliveries: 0 }], 0)).rejects.toBeInstanceOf(
+          NoGroupError,
+        );
+        await expect(broker.release(none, 'g', 'c', [], 0)).rejects.toBeInstanceOf(NoGroupError);
+        for (const bad of [
+          () => broker.release(stream, 'g', 'dead', [{ id: a!, deliveries: -1 }], 0),
+          () => broker.release(stream, 'g', 'dead', [{ id: a!, deliveries: 1.5 }], 0),
+          () => broker.release(stream, 'g', 'dead', [{ id: a!, deliveries: 1 }], -1),
+          () => broker.release(stream, 'g', 'dead', [{ id: 'x', deliveries: 1 }], 0),
+        ])
+          await expect(bad()).rejects.toMatchObject({ code: 'SFR4203' });
+      });
+
       it('touch on a group that does not exist throws NoGroupError', async () => {
         await expect(broker.touch(h.key('touch-none'), 'g', 'c', ['1-0'])).rejects.toBeInstanceOf(NoGroupError);
         await expect(broker.touch(h.key('touch-none'), 'g', 'c', [])).rejects.toBeInstanceOf(NoGroupError);
@@ -364,6 +432,25 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         });
         expect((await broker.pending(dl, 'g')).count).toBe(0);
         expect(ids((await broker.autoClaim(stream, 'g', 'alive', 0, '0-0', 10)).entries)).toEqual([kept]);
+      });
+
+      it('autoClaim and claim drop pending entries gone from the stream even when not idle enough (Redis 7.0)', async () => {
+        const dl = h.key('gone-fresh');
+        await broker.createGroup(dl, 'g', '0');
+        const [first, second, third] = await fill(broker, dl, 3);
+        await broker.read(dl, 'g', 'dead', { from: '>', count: 10 });
+        const to = h.key('gone-fresh:to');
+        expect(await broker.move(dl, first!, to, { n: 'x' })).toBeDefined();
+        // Just delivered, far from idle: the gone one is still dropped and reported; the kept ones stay put.
+        expect(await broker.autoClaim(dl, 'g', 'alive', 60_000, '0-0', 10)).toEqual({
+          next: '0-0',
+          entries: [],
+          deleted: [first],
+        });
+        expect(await broker.pending(dl, 'g')).toEqual({ count: 2, consumers: { dead: 2 } });
+        expect(await broker.move(dl, third!, to, { n: 'x' })).toBeDefined();
+        expect(await broker.claim(dl, 'g', 'alive', 60_000, [second!, third!])).toEqual([]);
+        expect(await broker.pending(dl, 'g')).toEqual({ count: 1, consumers: { dead: 1 } });
       });
 
       it('claim takes the listed pending entries for a consumer, counting the delivery; others are left out', async () => {
@@ -499,6 +586,20 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect(await broker.read(stream, 'g', 'c', { from: '>', count: 1 })).toEqual([]);
       });
 
+      it('a read blocked when its stream key is deleted throws NoGroupError at once', async () => {
+        const stream = h.key('delblocked');
+        await broker.createGroup(stream, 'g', '$');
+        const reader = dup();
+        const read = reader.read(stream, 'g', 'c', { from: '>', count: 10, blockMs: 0 }).catch((e: unknown) => e);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await broker.del(stream);
+        const error = await within(read, 5000, 'the blocked read');
+        expect(error).toBeInstanceOf(NoGroupError);
+        expect(error).toMatchObject({ stream, group: 'g' });
+        // Healed the way the consumer heals it.
+        expect(await broker.createGroup(stream, 'g', '0')).toBe(true);
+      });
+
       it('del of the stream key removes its groups too', async () => {
         const stream = h.key('delstream');
         await broker.createGroup(stream, 'g', '0');
@@ -579,10 +680,43 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect(await broker.setIfAbsent(short, 'again', 60_000)).toBe(true);
       });
 
+      it('compareAndSet and compareAndDelete change a key only while it holds the expected value', async () => {
+        const key = h.key('owned:1');
+        expect(await broker.compareAndSet(key, 'me', 'done', 60_000)).toBe(false); // absent
+        expect(await broker.compareAndDelete(key, 'me')).toBe(false);
+        expect(await broker.get(key)).toBeUndefined();
+        await broker.setIfAbsent(key, 'me', 60_000);
+        expect(await broker.compareAndSet(key, 'other', 'done', 60_000)).toBe(false);
+        expect(await broker.compareAndDelete(key, 'other')).toBe(false);
+        expect(await broker.get(key)).toBe('me');
+        expect(await broker.compareAndSet(key, 'me', 'done', 60_000)).toBe(true);
+        expect(await broker.get(key)).toBe('done');
+        expect(await broker.compareAndSet(key, 'me', 'again', 60_000)).toBe(false);
+        expect(await broker.compareAndDelete(key, 'done')).toBe(true);
+        expect(await broker.get(key)).toBeUndefined();
+        expect(await broker.setIfAbsent(key, 'next', 60_000)).toBe(true);
+        await expect(broker.compareAndSet(key, 'next', 'x', 0)).rejects.toMatchObject({ code: 'SFR4203' });
+        expect(await broker.get(key)).toBe('next');
+      });
+
+      it('compareAndSet gives the key its new TTL; an expired key matches nothing', async () => {
+        const key = h.key('owned:2');
+        await broker.setIfAbsent(key, 'me', 60_000);
+        expect(await broker.compareAndSet(key, 'me', 'short', 200)).toBe(true);
+        await h.elapse(400);
+        expect(await broker.get(key)).toBeUndefined();
+        expect(await broker.compareAndSet(key, 'short', 'late', 60_000)).toBe(false);
+        expect(await broker.compareAndDelete(key, 'short')).toBe(false);
+        expect(await broker.get(key)).toBeUndefined();
+      });
+
       it('a stream key is not a string: get refuses it with SFR4204', async () => {
         const stream = h.key('typed');
         await broker.add(stream, { n: '1' });
         await expect(broker.get(stream)).rejects.toMatchObject({ code: 'SFR4204' });
+        await expect(broker.compareAndSet(stream, 'a', 'b', 60_000)).rejects.toMatchObject({ code: 'SFR4204' });
+        await expect(broker.compareAndDelete(stream, 'a')).rejects.toMatchObject({ code: 'SFR4204' });
+        expect(await broker.length(stream)).toBe(1);
         await expect(broker.add(h.key('dedupe:3'), { n: '1' }).then(() => 'ok')).resolves.toBe('ok');
       });
     });

@@ -173,4 +173,50 @@ describe('a Redis server that goes away and comes back (a redis-server of its ow
       await kill(server);
     }
   }, 30_000);
+
+  it('close() settles every call in flight at once while the server is gone and the client reconnects', async () => {
+    const port = await freePort();
+    const server = await startRedis(port);
+    // Commands wait for the reconnection however long it takes: only close() can settle them.
+    const broker = redisBroker(`redis://127.0.0.1:${port}`, { redis: { maxRetriesPerRequest: null } });
+    const reader = broker.duplicate();
+    try {
+      await broker.createGroup('orders', 'billing', '$');
+      const blocked = reader
+        .read('orders', 'billing', 'c', { from: '>', count: 10, blockMs: 0 })
+        .catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await kill(server);
+      // Issued while the client is reconnecting: queued by ioredis until it is back.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const later = reader
+        .read('orders', 'billing', 'c', { from: '>', count: 10, blockMs: 0 })
+        .catch((e: unknown) => e);
+      const queued = [broker.length('orders'), reader.read('orders', 'billing', 'c', { from: '0', count: 10 })].map(
+        (call) => call.catch((e: unknown) => e),
+      );
+      await within(Promise.all([reader.close(), broker.close()]), 3000, 'close()');
+      expect(await within(blocked, 1000, 'the read blocked before the server went')).toEqual([]);
+      expect(await within(later, 1000, 'the read issued while reconnecting')).toEqual([]);
+      for (const error of await within(Promise.all(queued), 1000, 'the queued calls')) {
+        expect(error).toBeInstanceOf(BrokerError);
+        expect(error).toMatchObject({ code: 'SFR4202' });
+      }
+    } finally {
+      await reader.close();
+      await broker.close();
+      await kill(server);
+    }
+  }, 30_000);
 });
+
+/** A bounded wait for a promise that should settle soon; rejects instead of hanging the test. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+    }),
+  ]);
+}
