@@ -180,6 +180,8 @@ interface Held {
   controller?: AbortController;
   /** stop() gave up on it: whatever its handler does later changes nothing. */
   abandoned?: boolean;
+  /** Its handler (or the step that settles it) ran here at least once. */
+  started?: boolean;
   timer?: NodeJS.Timeout | undefined;
 }
 
@@ -292,6 +294,7 @@ export class TopicConsumer {
     const deadline = Date.now() + this.settings.shutdownTimeoutMs;
     // The loop's own calls end quickly once the reader is closed; bounded anyway, like the handlers.
     await within(Promise.all([this.loop, closing]), this.settings.shutdownTimeoutMs);
+    await within(this.releaseUnstarted(), Math.max(0, deadline - Date.now()));
     const left = deadline - Date.now();
     if (this.running.size > 0 && left > 0) await within(Promise.allSettled([...this.running]), left);
     for (const { item, state } of this.held.entries()) {
@@ -365,6 +368,36 @@ export class TopicConsumer {
       } catch (error) {
         await this.brokerFailed(error, 'drain');
       }
+    }
+  }
+
+  /**
+   * Hands back the entries this consumer read but never began (read ahead, or behind their key):
+   * their delivery counts go back to what they were before this consumer's read, and their idle
+   * time to `claimAfterMs`, so another replica claims them at once. Without this, every restart
+   * with a backlog counted a delivery for up to `concurrency + batchSize` messages no handler saw,
+   * and a few deploys in a row dead-lettered healthy messages. (A crash cannot do this: there the
+   * read-ahead entries keep the delivery, which is why a replica reads no more than it can start.)
+   */
+  private async releaseUnstarted(): Promise<void> {
+    const unstarted = this.held
+      .entries()
+      .filter(({ state, item }) => state === 'ready' && item.started !== true)
+      .map(({ id, item }) => ({ id, deliveries: Math.max(0, item.entry.deliveries - 1) }));
+    if (unstarted.length === 0) return;
+    const { broker, group, consumer } = this.settings;
+    try {
+      const released = await broker.release(this.stream, group, consumer, unstarted, this.topic.claimAfterMs);
+      for (const { id } of unstarted) this.held.finish(id);
+      this.logger.info(
+        { entries: released },
+        'entries read but not begun were handed back, their deliveries uncounted',
+      );
+    } catch (error) {
+      this.logger.warn(
+        { code: 'SFR4008', during: 'release', error: errorText(error) },
+        'entries read but not begun stay pending, their delivery counted',
+      );
     }
   }
 
@@ -510,6 +543,7 @@ export class TopicConsumer {
 
   private async process(held: Held): Promise<void> {
     const { entry } = held;
+    held.started = true;
     if (held.settle !== undefined) {
       await this.carryOut(held, held.settle);
       return;

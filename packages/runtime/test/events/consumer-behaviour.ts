@@ -653,6 +653,33 @@ export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHar
       await waitFor(async () => (await pendingCount(topic, 'billing')) === 0, 'the acknowledgement');
     });
 
+    it('graceful restarts with a backlog never count a delivery for messages no handler began', async () => {
+      const topic = orderCreatedTopic({ retry: { attempts: 3, backoff: 'fixed', delayMs: 10 } });
+      for (let n = 0; n < 20; n++) await publish(sink, topic, order(n));
+      const ran: string[] = [];
+      // Five deploys in a row, each handling a message or two of a backlog it read ahead (20 > 5 × 2).
+      for (let restart = 0; restart < 5; restart++) {
+        const consumers = await consume('billing', [
+          {
+            topic,
+            handler: async (m: OrderCreated) => {
+              ran.push(m.orderId);
+              await sleep(60);
+            },
+          },
+        ]);
+        await waitFor(() => ran.length > restart, 'a message of this run');
+        await consumers.stop();
+      }
+      expect(await listDeadLetters(h.broker, topic, { prefix: h.prefix })).toEqual([]);
+      // The last run takes all that is left, each on a first or second delivery at most.
+      const seen: number[] = [];
+      await consume('billing', [{ topic, handler: (_: OrderCreated, c) => void seen.push(c.deliveries) }]);
+      await waitFor(async () => (await pendingCount(topic, 'billing')) === 0 && seen.length > 0, 'the rest');
+      expect(Math.max(...seen)).toBeLessThanOrEqual(2);
+      expect(await listDeadLetters(h.broker, topic, { prefix: h.prefix })).toEqual([]);
+    });
+
     it('deduplicate runs once per key, refuses a concurrent delivery, and forgets a failure', async () => {
       const options = { prefix: `${h.prefix}dedupe:`, ttlMs: 60_000, leaseMs: 60_000 };
       let runs = 0;
