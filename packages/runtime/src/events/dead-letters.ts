@@ -143,7 +143,7 @@ export function replayGroup(fields: EntryFields, group?: string): string | undef
  */
 export function unhandledReplays(
   entries: readonly { id: string; fields: EntryFields }[],
-  options: Pick<ReplayDeadLettersOptions, 'group' | 'consumers'>,
+  options: { group?: string | undefined; consumers?: readonly string[] | undefined },
 ): { id: string; group: string | undefined }[] {
   const consumers = options.consumers;
   if (consumers === undefined) return [];
