@@ -237,7 +237,7 @@ function checkRow(row: Row): Checked | string {
  * The advisory lock key of a table's relays: two 32-bit ints, a fixed class (`SFOB`) and the FNV-1a
  * hash of the (quoted) table name. Relays of the same table name share it.
  */
-export function relayLockKey(table: string): [number, number] {
+function relayLockKey(table: string): [number, number] {
   let hash = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(table)) hash = Math.imul(hash ^ byte, 0x01000193);
   return [0x53464f42, hash | 0];
