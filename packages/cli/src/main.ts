@@ -171,7 +171,10 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
       'Move dead-letter entries of a topic back onto its stream, each for the service that failed it (or --service).',
     )
     .argument('<topic>', 'topic name, as in spec/events.yaml')
-    .option('-s, --service <name>', 'only entries this service dead-lettered; only its group handles them again')
+    .option(
+      '-s, --service <name>',
+      'only entries this service dead-lettered (with --id, also one of a service that no longer consumes the topic); only its group handles them again',
+    )
     .addOption(
       new Option('--id <entryId...>', 'the dead-letter entries to replay (ids as `dead-letters` lists them)').conflicts(
         'all',

@@ -370,6 +370,35 @@ describe('specfirst events replay', () => {
     expect(await entries(PLACED)).toEqual(stream);
   });
 
+  it('refuses entries of a service that no longer consumes the topic, naming its consumers; --service replays them', async () => {
+    // `payments` was renamed `billing` in spec/services.yaml: its old group still reads the stream, but
+    // no service of the spec would handle an entry replayed for it (every group would ack it unseen).
+    const billing = await deadLetter('order.placed', PLACED, PLACED_DEAD, 'billing', { orderId: 'g1', total: 1 });
+    const gone = await deadLetter('order.placed', PLACED, PLACED_DEAD, 'payments', { orderId: 'g2', total: 2 });
+    const dead = await entries(PLACED_DEAD);
+    const stream = await entries(PLACED);
+    for (const args of [['--all'], ['--id', gone.id], ['--all', '--dry-run'], ['--all', '--format', 'json']]) {
+      const { code, stdout, stderr } = await events('replay', 'order.placed', ...args);
+      expect(stderr.split('\n').slice(0, 2)).toEqual([
+        `specfirst events replay: dead-letter entry ${gone.id} (of \`payments\`) would be replayed for no service that consumes \`order.placed\` now, so every service would acknowledge it unseen; nothing was replayed`,
+        `  hint: its consumers are \`billing\`, \`mailer\` (a renamed service? replay for its new name): specfirst events replay order.placed --service billing --id ${gone.id}`,
+      ]);
+      expect(stdout).toBe('');
+      expect(code).toBe(1);
+      expect(await entries(PLACED_DEAD)).toEqual(dead);
+      expect(await entries(PLACED)).toEqual(stream);
+    }
+
+    const { code, stderr } = await events('replay', 'order.placed', '--service', 'billing', '--id', gone.id);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect((await entries(PLACED)).at(-1)!.fields).toMatchObject({
+      [WIRE.id]: gone.messageId,
+      [WIRE.replayFor]: 'billing',
+    });
+    expect((await entries(PLACED_DEAD)).map((e) => e.id)).toEqual([billing.id]);
+  });
+
   it('fails with exit code 1 for an id that is not in the dead-letter stream, and moves nothing', async () => {
     const kept = await deadLetter('order.placed', PLACED, PLACED_DEAD, 'billing', { orderId: 'k', total: 1 });
     const { code, stderr } = await events('replay', 'order.placed', '--id', kept.id, '--id', '1-0');

@@ -40,6 +40,7 @@ export const RUNTIME_ERROR_CODES = {
   SFR4008: 'the broker failed; the consumer retries',
   SFR4009: 'a handler did not finish before the shutdown timeout',
   SFR4010: 'consumers started again after stop()',
+  SFR4011: 'a dead-letter entry would be replayed for a group that does not consume the topic',
   SFR4101: 'the outbox table name is not a plain SQL name',
   SFR4102: 'an outbox relay option is out of range',
   SFR4103: 'a message field PostgreSQL cannot store',

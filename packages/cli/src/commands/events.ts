@@ -15,7 +15,13 @@ import {
   type SpecIR,
   type IRTopic,
 } from '@specfirst/spec-core';
-import { listDeadLetters, replayDeadLetters, type EventBroker } from '@specfirst/runtime/events';
+import {
+  listDeadLetters,
+  replayDeadLetters,
+  replayGroup,
+  unhandledReplays,
+  type EventBroker,
+} from '@specfirst/runtime/events';
 import { redisBroker } from '@specfirst/runtime/events/redis';
 import { Redis } from 'ioredis';
 import {
@@ -134,8 +140,14 @@ export async function replayCommand(topicName: string, options: ReplayOptions, o
     const target = await resolveTarget(topicName, options);
     return withBroker(options, async (broker) => {
       const chosen = options.all ? await everyEntry(broker, target, options.service) : await byIds(broker, target, ids);
+      const consumers = target.topic.consumers;
       if (options.service !== undefined) {
-        const other = chosen.find((e) => groupOf(e) !== undefined && groupOf(e) !== options.service);
+        // An entry of another current consumer is that service's to replay; one of a service that
+        // consumes the topic no more (renamed, removed) may be given to `--service`.
+        const other = chosen.find((e) => {
+          const group = groupOf(e);
+          return group !== undefined && group !== options.service && consumers.includes(group);
+        });
         if (other !== undefined)
           throw new EventsError(
             `dead-letter entry ${other.id} was dead-lettered by \`${groupOf(other)}\`, not by \`${options.service}\`; nothing was replayed`,
@@ -143,6 +155,10 @@ export async function replayCommand(topicName: string, options: ReplayOptions, o
             2,
           );
       }
+      // The runtime's rule: each entry goes to its own group (or `--service`); refused when no
+      // service that consumes the topic now would handle it (every group would acknowledge it unseen).
+      const unhandled = unhandledReplays(chosen, { group: options.service, consumers });
+      if (unhandled.length > 0) throw unhandledError(target, unhandled, consumers);
       const report: ReplayJson = {
         topic: target.topic.name,
         stream: target.stream,
@@ -155,30 +171,23 @@ export async function replayCommand(topicName: string, options: ReplayOptions, o
         if (options.format === 'json') out.stdout(JSON.stringify(report, null, 2));
         else for (const line of replayText(report, out.colors)) out.stdout(line);
       };
-      // Each entry is replayed for the group that failed it (or `--service`); one without a group for every group.
-      const groups = new Map<string | undefined, RawEntry[]>();
-      for (const entry of chosen) {
-        const group = options.service ?? groupOf(entry);
-        const same = groups.get(group);
-        if (same === undefined) groups.set(group, [entry]);
-        else same.push(entry);
-      }
+      // Each entry is replayed for the group that failed it (or `--service`); one without a group for
+      // every group: the runtime's default (`replayGroup`), with the spec's consumers as the check.
       try {
-        for (const [group, entries] of groups) {
-          for (let i = 0; i < entries.length; i += REPLAY_BATCH) {
-            const batch = entries.slice(i, i + REPLAY_BATCH);
-            const moved = options.dryRun
-              ? new Map<string, string | null>(batch.map((e) => [e.id, null]))
-              : await replayed(broker, target, batch, group);
-            for (const entry of batch) {
-              if (!moved.has(entry.id)) continue;
-              report.replayed.push({
-                entryId: entry.id,
-                messageId: deadLetterJson(entry).messageId,
-                group: group ?? null,
-                newEntryId: moved.get(entry.id) ?? null,
-              });
-            }
+        for (let i = 0; i < chosen.length; i += REPLAY_BATCH) {
+          const batch = chosen.slice(i, i + REPLAY_BATCH);
+          const moved = options.dryRun
+            ? new Map(batch.map((e) => [e.id, { to: null, group: replayGroup(e.fields, options.service) }]))
+            : await replayed(broker, target, batch, options.service);
+          for (const entry of batch) {
+            const done = moved.get(entry.id);
+            if (done === undefined) continue;
+            report.replayed.push({
+              entryId: entry.id,
+              messageId: deadLetterJson(entry).messageId,
+              group: done.group ?? null,
+              newEntryId: done.to,
+            });
           }
         }
       } catch (error) {
@@ -442,19 +451,48 @@ async function deadLetters(broker: EventBroker, target: Target, start: string, c
   return entries.map((e) => ({ id: e.id, fields: e.fields }));
 }
 
-/** Moves `entries` back for `group`; returns the new entry id of each one moved. */
+/** Moves `entries` back, each for its own group or `group`; returns where each one moved went, and for whom. */
 async function replayed(
   broker: EventBroker,
   target: Target,
   entries: readonly RawEntry[],
   group: string | undefined,
-): Promise<Map<string, string | null>> {
+): Promise<Map<string, { to: string | null; group: string | undefined }>> {
   const result = await replayDeadLetters(broker, topicRef(target.topic), {
     prefix: target.prefix,
     ids: entries.map((e) => e.id),
+    consumers: target.topic.consumers,
     ...(group === undefined ? {} : { group }),
   });
-  return new Map(result.map((r) => [r.from, r.to]));
+  return new Map(result.map((r) => [r.from, { to: r.to, group: r.group }]));
+}
+
+/** Entries no service that consumes the topic now would handle: refused, with the way to replay them. */
+function unhandledError(
+  target: Target,
+  unhandled: readonly { id: string; group: string | undefined }[],
+  consumers: readonly string[],
+): EventsError {
+  const named = unhandled
+    .slice(0, 5)
+    .map(({ id, group }) => `${id} (${group === undefined ? 'for every service' : `of \`${group}\``})`)
+    .join(', ');
+  const more = unhandled.length > 5 ? ` and ${unhandled.length - 5} more` : '';
+  const problem =
+    `dead-letter entr${unhandled.length === 1 ? 'y' : 'ies'} ${named}${more} would be replayed for no service that consumes ` +
+    `\`${target.topic.name}\` now, so every service would acknowledge ${unhandled.length === 1 ? 'it' : 'them'} unseen; nothing was replayed`;
+  const ids = unhandled
+    .slice(0, 5)
+    .map((u) => `--id ${u.id}`)
+    .join(' ');
+  return new EventsError(
+    problem,
+    consumers.length === 0
+      ? `no service consumes \`${target.topic.name}\`; list it under \`consumes.topics\` of a service in spec/services.yaml`
+      : `its consumers are ${consumers.map((c) => `\`${c}\``).join(', ')} (a renamed service? replay for its new name): ` +
+          `specfirst events replay ${target.topic.name} --service ${consumers[0]} ${ids}`,
+    1,
+  );
 }
 
 function topicRef(topic: IRTopic): TopicRef {

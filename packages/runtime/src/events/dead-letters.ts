@@ -2,9 +2,10 @@
  * Operators' tools for a topic's dead-letter stream (default `<topic>:dead-letter`): list what is
  * there and why, and replay entries back to the topic's stream after a fix. A replay moves an entry
  * atomically (add to the topic's stream, delete from the dead-letter stream), so it is neither lost
- * nor doubled. Replayed for one `group`, the entry carries `replay-for`: the other consumer groups
- * of the topic acknowledge it without handling it, so a fix to one service does not repeat the
- * others' work.
+ * nor doubled. An entry is replayed for the group that dead-lettered it (its `dead-letter-group`), or
+ * for the `group` asked for: it carries `replay-for`, and the other consumer groups of the topic
+ * acknowledge it without handling it, so a fix to one service does not repeat the others' work. Only
+ * an entry that names no group (written by hand) goes to every group.
  */
 import { DEAD_LETTER_WIRE, deadLetterStreamKey, streamKey, WIRE } from '@specfirst/spec-core/streams';
 import { SpecFirstRuntimeError } from '../errors.js';
@@ -102,8 +103,18 @@ export interface ReplayDeadLettersOptions {
   prefix?: string;
   /** The dead-letter entries to replay; absent: all of the topic's (up to `count`). */
   ids?: readonly string[];
-  /** Replay for this consumer group (service) only; the other groups acknowledge the entries unseen. */
+  /**
+   * Replay every entry for this consumer group (service), whichever group dead-lettered it; the
+   * other groups acknowledge the entries unseen. Absent: each entry for the group that dead-lettered
+   * it (`dead-letter-group`), an entry that names none for every group.
+   */
   group?: string;
+  /**
+   * The groups that consume the topic now (an IR topic's `consumers`). Given, an entry that would be
+   * replayed for a group not among them (a renamed or removed service: every group would acknowledge
+   * it unseen) throws SFR4011 before anything moves.
+   */
+  consumers?: readonly string[];
   /** Without `ids`: at most this many (default 1000). */
   count?: number;
 }
@@ -113,6 +124,36 @@ export interface Replayed {
   from: string;
   /** The new entry's id on the topic's stream. */
   to: string;
+  /** The group it was replayed for; absent: every group of the topic. */
+  group?: string;
+}
+
+/**
+ * The group a dead-letter entry is replayed for: `group` when given, else the group that
+ * dead-lettered it; `undefined` (every group) for an entry that names none.
+ */
+export function replayGroup(fields: EntryFields, group?: string): string | undefined {
+  return group ?? fields[DEAD_LETTER_WIRE.group];
+}
+
+/**
+ * The entries that no current consumer would handle if replayed (for {@link replayGroup}): their group
+ * is not in `consumers`, or they go to every group and the topic has no consumers. Empty without
+ * `consumers`.
+ */
+export function unhandledReplays(
+  entries: readonly { id: string; fields: EntryFields }[],
+  options: { group?: string | undefined; consumers?: readonly string[] | undefined },
+): { id: string; group: string | undefined }[] {
+  const consumers = options.consumers;
+  if (consumers === undefined) return [];
+  const unhandled: { id: string; group: string | undefined }[] = [];
+  for (const entry of entries) {
+    const group = replayGroup(entry.fields, options.group);
+    if (group === undefined ? consumers.length === 0 : !consumers.includes(group))
+      unhandled.push({ id: entry.id, group });
+  }
+  return unhandled;
 }
 
 /** The fields a replayed entry carries: the original ones, without `dead-letter-*`, `replay-for` set for `group`. */
@@ -126,9 +167,10 @@ export function replayFields(fields: EntryFields, group?: string): EntryFields {
 }
 
 /**
- * Moves dead-letter entries of `topic` back to its stream, each in one atomic step. With `ids`, an id
- * that is not a dead-letter entry of this topic throws SFR4006 before anything moves; an entry that
- * someone else replayed meanwhile is skipped. Returns what moved where.
+ * Moves dead-letter entries of `topic` back to its stream, each in one atomic step, each for the group
+ * that dead-lettered it (or `group`). With `ids`, an id that is not a dead-letter entry of this topic
+ * throws SFR4006 before anything moves; with `consumers`, so does an entry no current consumer would
+ * handle (SFR4011). An entry that someone else replayed meanwhile is skipped. Returns what moved where.
  */
 export async function replayDeadLetters(
   broker: EventBroker,
@@ -159,16 +201,25 @@ export async function replayDeadLetters(
       chosen.push(entry);
     }
   }
+  const unhandled = unhandledReplays(chosen, options);
+  if (unhandled.length > 0) {
+    const consumers = options.consumers ?? [];
+    const named = unhandled
+      .map(({ id, group }) => `${id} (${group === undefined ? 'every group' : `group \`${group}\``})`)
+      .join(', ');
+    throw new SpecFirstRuntimeError(
+      'SFR4011',
+      `dead-letter entr${unhandled.length === 1 ? 'y' : 'ies'} ${named} of topic \`${topic.name}\` would be replayed for no group that consumes it now, so every group would acknowledge ${unhandled.length === 1 ? 'it' : 'them'} unseen; nothing was replayed`,
+      consumers.length === 0
+        ? 'no group consumes the topic now; add a consumer, or leave the entries dead-lettered'
+        : `its consumers are ${consumers.map((c) => `\`${c}\``).join(', ')}; replay for one of them with \`group\` (a renamed service: its new name), or leave the entries dead-lettered`,
+    );
+  }
   const replayed: Replayed[] = [];
   for (const entry of chosen) {
-    const to = await broker.move(
-      deadStream,
-      entry.id,
-      target,
-      replayFields(entry.fields, options.group),
-      topic.retention,
-    );
-    if (to !== undefined) replayed.push({ from: entry.id, to });
+    const group = replayGroup(entry.fields, options.group);
+    const to = await broker.move(deadStream, entry.id, target, replayFields(entry.fields, group), topic.retention);
+    if (to !== undefined) replayed.push(group === undefined ? { from: entry.id, to } : { from: entry.id, to, group });
   }
   return replayed;
 }

@@ -38,6 +38,8 @@ export {
   listDeadLetters,
   replayDeadLetters,
   replayFields,
+  replayGroup,
+  unhandledReplays,
   type DeadLetter,
   type DeadLetterTopic,
   type ListDeadLettersOptions,

@@ -90,13 +90,19 @@ export interface RelayOptions {
 }
 
 export interface OutboxRelay {
-  /** Starts polling in the background (no-op when running). */
+  /**
+   * Starts polling in the background (no-op when running). After `stop()` it starts again, also
+   * while the stopped loop is still finishing its transaction: the new loop begins once that one ended.
+   */
   start(): void;
   /** Stops polling; waits for the transaction in flight at most `stopTimeoutMs`. Never throws. */
   stop(): Promise<void>;
   /**
-   * One transaction: takes up to `batchSize` rows (`FOR UPDATE SKIP LOCKED`, so concurrent relays
-   * take different rows), sends them in id order, deletes them, commits. Returns how many were sent.
+   * One transaction: takes the table's relay lock (a transaction-scoped advisory lock), then up to
+   * `batchSize` rows, sends them in id order, deletes them, commits. Returns how many were sent. While
+   * another relay of the same table holds the lock, it sends nothing and returns 0: one relay sends at
+   * a time, so messages reach their streams in the order they were committed (several relays may run
+   * for availability, not for throughput).
    * A corrupt row is logged (`SFR4105`) and set aside; a failing `XADD` ends the batch: the rows sent
    * before it are deleted, the rest stay, and the broker's error is thrown.
    */
@@ -227,6 +233,16 @@ function checkRow(row: Row): Checked | string {
   return { id: row.id, stream, fields: wireOrdered(fields as EntryFields), trim };
 }
 
+/**
+ * The advisory lock key of a table's relays: two 32-bit ints, a fixed class (`SFOB`) and the FNV-1a
+ * hash of the (quoted) table name. Relays of the same table name share it.
+ */
+function relayLockKey(table: string): [number, number] {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(table)) hash = Math.imul(hash ^ byte, 0x01000193);
+  return [0x53464f42, hash | 0];
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 }
@@ -276,6 +292,10 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
       `SELECT id::text AS id, stream, fields, retention FROM ${table} WHERE error IS NULL ` +
       `ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`;
     const remove = `DELETE FROM ${table} WHERE id = ANY($1::bigint[])`;
+    // One relay of the table sends at a time (released at COMMIT/ROLLBACK, or when its connection dies),
+    // so two rows of the same ordering key cannot be sent out of order by two relays.
+    const lock = 'SELECT pg_try_advisory_xact_lock($1::int4, $2::int4) AS locked';
+    const lockKey = relayLockKey(table);
     const setAside = `UPDATE ${table} SET error = $2 WHERE id = $1::bigint`;
 
     /** Logs why a row cannot go out, and sets it aside (kept, with its `error`), in the batch's transaction. */
@@ -293,6 +313,8 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
     async function batch(): Promise<{ seen: number; sent: number }> {
       let failure: { error: unknown; id: string } | undefined;
       const result = await db.transaction(async (tx) => {
+        const { rows: locked } = await tx.query(lock, lockKey);
+        if ((locked[0] as { locked?: unknown } | undefined)?.locked !== true) return { seen: 0, sent: 0 };
         const { rows } = await query(tx, select, [batchSize]);
         const sent: string[] = [];
         for (const row of rows as Row[]) {
@@ -335,7 +357,8 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
       return result;
     }
 
-    let stopping = false;
+    /** The loop now running (or waiting for the previous one to end); each `start()` gets its own. */
+    let current: { stopping: boolean } | undefined;
     let running: Promise<void> | undefined;
     let wake: (() => void) | undefined;
 
@@ -351,13 +374,13 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
       });
     }
 
-    async function loop(): Promise<void> {
+    async function loop(state: { stopping: boolean }): Promise<void> {
       let failures = 0;
-      while (!stopping) {
+      while (!state.stopping) {
         try {
           const { seen } = await batch();
           failures = 0;
-          if (seen < batchSize && !stopping) await sleep(intervalMs);
+          if (seen < batchSize && !state.stopping) await sleep(intervalMs);
         } catch (error) {
           failures += 1;
           const waitMs = Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(failures - 1, 20));
@@ -372,26 +395,32 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
             },
             error instanceof SpecFirstRuntimeError ? error.message : `SFR4106 the outbox relay failed; retrying`,
           );
-          if (!stopping) await sleep(waitMs);
+          if (!state.stopping) await sleep(waitMs);
         }
       }
     }
 
     return {
       start() {
-        if (running) return;
-        stopping = false;
-        running = loop().finally(() => {
-          running = undefined;
-        });
+        if (current !== undefined && !current.stopping) return;
+        // A loop still finishing after stop() ends first: never two loops of one relay at once.
+        const state = { stopping: false };
+        current = state;
+        const previous = running;
+        const next: Promise<void> = (previous ?? Promise.resolve())
+          .then(() => (state.stopping ? undefined : loop(state)))
+          .finally(() => {
+            if (running === next) running = undefined;
+          });
+        running = next;
       },
       async stop() {
-        stopping = true;
+        if (current !== undefined) current.stopping = true;
         wake?.();
-        const current = running;
-        if (!current) return;
+        const inFlight = running;
+        if (!inFlight) return;
         let timedOut = true;
-        await Promise.race([current.then(() => (timedOut = false)), delay(stopTimeoutMs)]);
+        await Promise.race([inFlight.then(() => (timedOut = false)), delay(stopTimeoutMs)]);
         if (timedOut)
           logger.warn(
             { stopTimeoutMs },

@@ -680,6 +680,46 @@ export function consumerBehaviour(name: string, setup: () => Promise<ConsumerHar
       expect(await listDeadLetters(h.broker, topic, { prefix: h.prefix })).toEqual([]);
     });
 
+    it('a message two groups dead-lettered, replayed without `group`: each group handles it once again', async () => {
+      const topic = orderCreatedTopic({ retry: { attempts: 1, backoff: 'fixed', delayMs: 1 } });
+      let fixed = false;
+      const handled: Record<string, string[]> = { billing: [], mailer: [] };
+      for (const service of ['billing', 'mailer'])
+        await consume(service, [
+          {
+            topic,
+            handler: (m: OrderCreated) => {
+              if (!fixed) throw new Error(`bug in ${service}`);
+              handled[service]!.push(m.orderId);
+            },
+          },
+        ]);
+      await publish(sink, topic, order(1), { id: 'm1' });
+      const dead = deadLetterStreamKey(topic, h.prefix);
+      await waitFor(async () => (await h.broker.length(dead)) === 2, 'a dead letter of each group');
+      expect((await listDeadLetters(h.broker, topic, { prefix: h.prefix })).map((l) => l.group).sort()).toEqual([
+        'billing',
+        'mailer',
+      ]);
+      fixed = true;
+      const replayed = await replayDeadLetters(h.broker, topic, { prefix: h.prefix });
+      expect(replayed.map((r) => r.group).sort()).toEqual(['billing', 'mailer']);
+      // A message after the replays: once each group handled it, it has read both replays before it.
+      await publish(sink, topic, order(2), { id: 'm2' });
+      await waitFor(
+        async () =>
+          handled.billing!.includes('o2') &&
+          handled.mailer!.includes('o2') &&
+          (await pendingCount(topic, 'billing')) === 0 &&
+          (await pendingCount(topic, 'mailer')) === 0,
+        'the replays and the next message handled and acknowledged',
+      );
+      expect({ billing: handled.billing!.sort(), mailer: handled.mailer!.sort() }).toEqual({
+        billing: ['o1', 'o2'],
+        mailer: ['o1', 'o2'],
+      });
+    });
+
     it('deduplicate runs once per key, refuses a concurrent delivery, and forgets a failure', async () => {
       const options = { prefix: `${h.prefix}dedupe:`, ttlMs: 60_000, leaseMs: 60_000 };
       let runs = 0;

@@ -67,3 +67,68 @@ describe('a dead-letter stream shared by two topics (a declared deadLetter)', ()
     expect(await broker.length('failed')).toBe(240);
   });
 });
+
+describe('replayDeadLetters: the group each entry is replayed for', () => {
+  const t = { name: 't' };
+  const letter = (group: string | undefined): EntryFields => {
+    const { [DEAD_LETTER_WIRE.group]: _, ...fields } = dead('t', '1-0');
+    return group === undefined ? fields : { ...fields, [DEAD_LETTER_WIRE.group]: group };
+  };
+
+  it.each<[string, (string | undefined)[], { group?: string; consumers?: string[] }, (string | undefined)[]]>([
+    ['each entry for its own group', ['billing', 'mailer'], {}, ['billing', 'mailer']],
+    ['an entry that names no group for every group', [undefined, 'mailer'], {}, [undefined, 'mailer']],
+    ['every entry for `group` when given', ['billing', 'mailer'], { group: 'billing' }, ['billing', 'billing']],
+    ['groups that consume the topic pass', ['billing', undefined], { consumers: ['billing'] }, ['billing', undefined]],
+    [
+      '`group` retargets an entry of a gone group',
+      ['payments'],
+      { group: 'billing', consumers: ['billing'] },
+      ['billing'],
+    ],
+  ])('%s', async (_, groups, options, expected) => {
+    const broker = memoryBroker();
+    for (const group of groups) await broker.add('t:dead-letter', letter(group));
+    const replayed = await replayDeadLetters(broker, t, options);
+    expect(replayed.map((r) => r.group)).toEqual(expected);
+    const entries = await broker.range('t', '-', '+', 10);
+    expect(entries.map((e) => e.fields[WIRE.replayFor])).toEqual(expected);
+    expect(await broker.length('t:dead-letter')).toBe(0);
+  });
+
+  it.each<[string, (string | undefined)[], { group?: string; consumers: string[] }, RegExp, RegExp]>([
+    [
+      'an entry of a group that no longer consumes the topic',
+      ['billing', 'payments'],
+      { consumers: ['billing', 'mailer'] },
+      /^SFR4011 dead-letter entry \d+-\d+ \(group `payments`\) of topic `t` would be replayed for no group that consumes it now/,
+      /its consumers are `billing`, `mailer`; replay for one of them with `group`/,
+    ],
+    [
+      '`group` that does not consume the topic',
+      ['billing'],
+      { group: 'payments', consumers: ['billing'] },
+      /\(group `payments`\)/,
+      /its consumers are `billing`/,
+    ],
+    [
+      'an entry for every group of a topic nobody consumes',
+      [undefined],
+      { consumers: [] },
+      /\(every group\)/,
+      /^no group consumes the topic now/,
+    ],
+  ])('refuses %s (SFR4011) and moves nothing', async (_, groups, options, message, hint) => {
+    const broker = memoryBroker();
+    for (const group of groups) await broker.add('t:dead-letter', letter(group));
+    const error = await replayDeadLetters(broker, t, options).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string; hint: string },
+    );
+    expect(error).toMatchObject({ code: 'SFR4011' });
+    expect(error!.message).toMatch(message);
+    expect(error!.hint).toMatch(hint);
+    expect(await broker.length('t')).toBe(0);
+    expect(await broker.length('t:dead-letter')).toBe(groups.length);
+  });
+});

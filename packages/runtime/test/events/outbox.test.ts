@@ -200,7 +200,7 @@ function outboxSuite(
 
   // PGlite runs one transaction at a time, so there is nothing to hold: the case exists only on PostgreSQL.
   if (concurrent)
-    it('rows one relay holds are skipped by another, which sends the rest without waiting', async () => {
+    it('while one relay sends, another sends nothing: messages of one ordering key keep their commit order', async () => {
       const t = freshTopic();
       for (let i = 0; i < 4; i++) await commit(t, fields(`o-held-${i}`));
       const held = gate();
@@ -216,16 +216,53 @@ function outboxSuite(
       );
       const slowRun = slow.relayOnce();
       try {
-        await adding.wait(); // the slow relay has locked rows 1 and 2 and is in its first XADD
-        expect(await relay({ batchSize: 10 }).relayOnce()).toBe(2);
+        await adding.wait(); // the slow relay holds the table's relay lock and is in its first XADD
+        // Before the relay lock, this one sent rows 3 and 4 ahead of 1 and 2.
+        expect(await relay({ batchSize: 10 }).relayOnce()).toBe(0);
       } finally {
         held.open(); // also when the test failed: its transaction must end before the schema is dropped
       }
       expect(await slowRun).toBe(2);
+      expect(await relay({ batchSize: 10 }).relayOnce()).toBe(2); // the lock was released at COMMIT
       const orderIds = (await entries(t)).map((entry) => JSON.parse(entry.fields[WIRE.payload]!).orderId);
-      expect(orderIds).toEqual(['o-held-2', 'o-held-3', 'o-held-0', 'o-held-1']);
+      expect(orderIds).toEqual(['o-held-0', 'o-held-1', 'o-held-2', 'o-held-3']);
       expect(await rowCount()).toBe(0);
     });
+
+  it('start() right after stop(), while the loop still finishes its transaction: the relay runs again', async () => {
+    const t = freshTopic();
+    await commit(t, fields('o-before'));
+    const held = gate();
+    const adding = gate();
+    let first = true;
+    const restarted = outbox.relay(
+      database.db,
+      withAdd(test.broker, async (add, ...args) => {
+        if (first) {
+          first = false;
+          adding.open();
+          await held.wait();
+        }
+        return add(...args);
+      }),
+      { intervalMs: 5, logger: recordingLogger() },
+    );
+    restarted.start();
+    try {
+      await adding.wait(); // the loop is in its transaction
+      const stopping = restarted.stop();
+      restarted.start(); // before the stopped loop ended: it used to be a no-op, and nothing relayed after
+      held.open();
+      await stopping;
+      await commit(t, fields('o-after'));
+      await eventually('the message committed after the restart on the stream', async () => (await rowCount()) === 0);
+    } finally {
+      held.open();
+      await restarted.stop();
+    }
+    const orderIds = (await entries(t)).map((entry) => JSON.parse(entry.fields[WIRE.payload]!).orderId);
+    expect(orderIds).toEqual(['o-before', 'o-after']);
+  });
 
   const CORRUPT: [string, string, string, string | null, string][] = [
     ['an empty stream', '', '{"id":"m"}', null, '`stream` is not a non-empty string'],
