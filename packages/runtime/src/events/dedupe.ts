@@ -2,12 +2,17 @@
  * Handler-side deduplication on a message's idempotency key: delivery is at least once, so a
  * handler whose effect must happen once wraps it in {@link deduplicate}.
  *
- *     SET key pending NX PX lease   → taken and 'done': skip; taken and 'pending': another delivery runs it
- *     run fn                        → success: SET key done PX ttl; failure: DEL key, rethrow
+ *     SET key pending:<token> NX PX lease → taken and 'done': skip; taken and 'pending:…': another delivery runs it
+ *     run fn                              → success: 'done' PX ttl; failure: delete the key, rethrow
+ *
+ * Both last steps change the key only while it still holds this delivery's token (compare-and-set,
+ * compare-and-delete): a delivery whose lease expired while it ran, and which then fails, never
+ * deletes the mark of the delivery that took over and finished.
  *
  * Use a key per consuming service and message (`billing:${context.idempotencyKey}`): two services
  * handling the same message must not skip each other.
  */
+import { randomUUID } from 'node:crypto';
 import { SpecFirstRuntimeError } from '../errors.js';
 import type { EventBroker } from './broker.js';
 
@@ -52,7 +57,8 @@ export async function deduplicate<T>(
   const fullKey = `${options.prefix ?? ''}${key}`;
   const ttlMs = options.ttlMs ?? DEDUPE_DEFAULTS.ttlMs;
   const leaseMs = options.leaseMs ?? DEDUPE_DEFAULTS.leaseMs;
-  if (!(await broker.setIfAbsent(fullKey, DEDUPE_PENDING, leaseMs))) {
+  const token = `${DEDUPE_PENDING}:${randomUUID()}`;
+  if (!(await broker.setIfAbsent(fullKey, token, leaseMs))) {
     const value = await broker.get(fullKey);
     if (value === DEDUPE_DONE) return { ran: false };
     // The lease may have expired between SET and GET: then nobody holds it, and a retry takes it.
@@ -62,9 +68,11 @@ export async function deduplicate<T>(
   try {
     value = await fn();
   } catch (error) {
-    await broker.del(fullKey);
+    await broker.compareAndDelete(fullKey, token);
     throw error;
   }
-  await broker.set(fullKey, DEDUPE_DONE, ttlMs);
+  // Our lease expired meanwhile: keep another delivery's mark; an empty key gets ours.
+  if (!(await broker.compareAndSet(fullKey, token, DEDUPE_DONE, ttlMs)))
+    await broker.setIfAbsent(fullKey, DEDUPE_DONE, ttlMs);
   return { ran: true, value };
 }
