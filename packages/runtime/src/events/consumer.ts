@@ -694,6 +694,8 @@ export class TopicConsumer {
           ? [entry]
           : [];
       if (this.stopping) return;
+      // Taken back meanwhile by this consumer's own claim of stale entries (a lapsed lease): that was the retry.
+      if (this.held.state(entry.id) !== 'parked') return;
       if (claimed === undefined) {
         held.logger.info({}, 'the entry to retry is no longer pending here (claimed by another consumer, or deleted)');
         this.held.finish(entry.id);
