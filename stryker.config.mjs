@@ -118,6 +118,48 @@ export const MODULES = {
     mutate: 'packages/codegen/src/names.ts',
     tests: ['packages/codegen/test/names.test.ts'],
   },
+  // The events runtime (packages/runtime/src/events/): each module with the unit tests that check it,
+  // on the memory broker (the Redis-backed suites test the same behaviour against Redis and are slower).
+  'events-codec': {
+    mutate: 'packages/runtime/src/events/codec.ts',
+    tests: ['packages/runtime/test/events/codec.test.ts', 'packages/runtime/test/events/consume-stages.test.ts'],
+  },
+  'events-ordering': {
+    mutate: 'packages/runtime/src/events/ordering.ts',
+    tests: ['packages/runtime/test/events/ordering.test.ts'],
+  },
+  'events-stages': {
+    mutate: 'packages/runtime/src/events/consume-stages.ts',
+    tests: ['packages/runtime/test/events/consume-stages.test.ts'],
+  },
+  'events-backoff': {
+    mutate: 'packages/runtime/src/events/backoff.ts',
+    tests: ['packages/runtime/test/events/backoff.test.ts'],
+  },
+  // deduplicate(): its own tests, and where handlers use it (the consumer behaviour on the memory broker).
+  'events-dedupe': {
+    mutate: 'packages/runtime/src/events/dedupe.ts',
+    tests: ['packages/runtime/test/events/dedupe.test.ts', 'packages/runtime/test/events/consumer.memory.test.ts'],
+  },
+  'events-dead-letters': {
+    mutate: 'packages/runtime/src/events/dead-letters.ts',
+    tests: ['packages/runtime/test/events/dead-letters.test.ts'],
+  },
+  'events-publish': {
+    mutate: 'packages/runtime/src/events/publish.ts',
+    tests: ['packages/runtime/test/events/publish.test.ts'],
+  },
+  'events-memory-broker': {
+    mutate: 'packages/runtime/src/events/memory-broker.ts',
+    tests: ['packages/runtime/test/events/memory-broker.test.ts'],
+  },
+  'events-consumer': {
+    mutate: 'packages/runtime/src/events/consumer.ts',
+    tests: [
+      'packages/runtime/test/events/consumer.memory.test.ts',
+      'packages/runtime/test/events/consumer-options.test.ts',
+    ],
+  },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',
     tests: ['test/summary-reporter.test.ts'],
