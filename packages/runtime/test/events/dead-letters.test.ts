@@ -33,7 +33,7 @@ describe('replayFields', () => {
       original,
     ],
   ])('%s', (_, fields, group, expected) => {
-    expect(replayFields(fields, group)).toEqual(expected);
+    expect(replayFields(fields, group)).toStrictEqual(expected);
   });
 });
 
