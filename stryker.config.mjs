@@ -120,9 +120,16 @@ export const MODULES = {
   },
   // The events runtime (packages/runtime/src/events/): each module with the unit tests that check it,
   // on the memory broker (the Redis-backed suites test the same behaviour against Redis and are slower).
+  // publish.test.ts too: codec.test.ts and consume-stages.test.ts call encode() while Vitest collects them, and
+  // Stryker's Vitest runner counts a file that fails to load as no failure, so a mutant that breaks every
+  // encode() would survive them.
   'events-codec': {
     mutate: 'packages/runtime/src/events/codec.ts',
-    tests: ['packages/runtime/test/events/codec.test.ts', 'packages/runtime/test/events/consume-stages.test.ts'],
+    tests: [
+      'packages/runtime/test/events/codec.test.ts',
+      'packages/runtime/test/events/consume-stages.test.ts',
+      'packages/runtime/test/events/publish.test.ts',
+    ],
   },
   'events-ordering': {
     mutate: 'packages/runtime/src/events/ordering.ts',
