@@ -23,6 +23,12 @@ describe('retryDelay', () => {
   });
 });
 
+describe('MAX_TIMER_MS', () => {
+  it('is the longest delay a Node timer keeps: one more and it fires at once', () => {
+    expect(MAX_TIMER_MS).toBe(2_147_483_647);
+  });
+});
+
 describe('reconnectDelay', () => {
   it.each([
     [1, 100],

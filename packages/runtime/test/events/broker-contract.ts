@@ -98,6 +98,14 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect(await broker.length(h.key('none'))).toBe(0);
       });
 
+      it('ranges between millisecond ids: a start covers its first entry, an end its last', async () => {
+        const stream = h.key('range-ms');
+        const added = await fill(broker, stream, 3);
+        const ms = added[0]!.split('-')[0]!;
+        const sameMs = added.filter((id) => id.startsWith(`${ms}-`));
+        expect(ids(await broker.range(stream, ms, ms, 10))).toEqual(sameMs);
+      });
+
       it('trims to about maxLength: the newest entries stay, the oldest go, never fewer than maxLength', async () => {
         const stream = h.key('maxlen');
         const added: string[] = [];
@@ -469,6 +477,16 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect(await broker.pending(stream, 'g')).toEqual({ count: 2, consumers: { alive: 2 } });
       });
 
+      it('claim skips a pending entry no longer in the stream and drops it from the PEL', async () => {
+        const dl = h.key('claim-deleted-dl');
+        await broker.createGroup(dl, 'g', '0');
+        const [gone, kept] = await fill(broker, dl, 2);
+        await broker.read(dl, 'g', 'dead', { from: '>', count: 10 });
+        expect(await broker.move(dl, gone!, h.key('claim-deleted'), { n: 'gone' })).toBeDefined();
+        expect(ids(await broker.claim(dl, 'g', 'alive', 0, [gone!, kept!]))).toEqual([kept]);
+        expect(await broker.pending(dl, 'g')).toEqual({ count: 1, consumers: { alive: 1 } });
+      });
+
       it('ack removes entries from the PEL once and counts only those that were pending', async () => {
         const stream = h.key('ack');
         const added = await pendingUnder(stream, 3);
@@ -536,6 +554,12 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         expect(ids(await broker.range(dead, '-', '+', 10))).toEqual([other]);
         expect(await broker.move(dead, deadId, stream, { n: 'failed' })).toBeUndefined();
         expect(await broker.length(stream)).toBe(1);
+      });
+
+      it('move from a stream that does not exist adds nothing', async () => {
+        const stream = h.key('replay-nothing');
+        expect(await broker.move(h.key('replay-nothing:dead-letter'), '1-0', stream, { n: 'x' })).toBeUndefined();
+        expect(await broker.length(stream)).toBe(0);
       });
 
       it('move to a key of another type does neither (SFR4204)', async () => {
@@ -634,6 +658,58 @@ export function brokerContract(name: string, setup: () => Promise<BrokerHarness>
         const got = await within(Promise.all(reads), 5000, 'the blocked reads');
         expect(got.map(ids).sort()).toEqual([[], [id]]);
         expect((await broker.pending(stream, 'g')).count).toBe(1);
+      });
+
+      it('a blocking read returns at once what is there already', async () => {
+        const stream = h.key('block-ready');
+        await broker.createGroup(stream, 'g', '0');
+        const [id] = await fill(broker, stream, 1);
+        const read = broker.read(stream, 'g', 'c', { from: '>', count: 10, blockMs: 20_000 });
+        expect(ids(await within(read, 5000, 'the read'))).toEqual([id]);
+      });
+
+      it('a history read does not block, even with nothing pending', async () => {
+        const stream = h.key('block-history');
+        await broker.createGroup(stream, 'g', '0');
+        const read = broker.read(stream, 'g', 'c', { from: '0', count: 10, blockMs: 20_000 });
+        expect(await within(read, 5000, 'the history read')).toEqual([]);
+      });
+
+      it('a read with blockMs 0 waits for an entry, however long it takes', async () => {
+        const stream = h.key('block-forever');
+        await broker.createGroup(stream, 'g', '$');
+        const reader = dup();
+        const read = reader.read(stream, 'g', 'c', { from: '>', count: 10, blockMs: 0 });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const id = await broker.add(stream, { n: 'late' });
+        expect(ids(await within(read, 5000, 'the blocked read'))).toEqual([id]);
+      });
+
+      it('of two consumers blocked on one group, the one an entry did not wake stays blocked for the next', async () => {
+        const stream = h.key('block-next');
+        await broker.createGroup(stream, 'g', '$');
+        const [a, b] = [dup(), dup()];
+        const first = a.read(stream, 'g', 'a', { from: '>', count: 10, blockMs: 20_000 });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const second = b.read(stream, 'g', 'b', { from: '>', count: 10, blockMs: 20_000 });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const one = await broker.add(stream, { n: 'one' });
+        expect(ids(await within(first, 5000, 'the first read'))).toEqual([one]);
+        const two = await broker.add(stream, { n: 'two' });
+        expect(ids(await within(second, 5000, 'the second read'))).toEqual([two]);
+      });
+
+      it("closing one connection leaves another connection's blocked read waiting", async () => {
+        const stream = h.key('block-other');
+        await broker.createGroup(stream, 'g', '$');
+        const [reader, closing] = [dup(), dup()];
+        const read = reader.read(stream, 'g', 'c', { from: '>', count: 10, blockMs: 20_000 });
+        const closingRead = closing.read(stream, 'g', 'd', { from: '>', count: 10, blockMs: 20_000 });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await within(closing.close(), 5000, 'close()');
+        expect(await within(closingRead, 5000, 'the closed read')).toEqual([]);
+        const id = await broker.add(stream, { n: 'after' });
+        expect(ids(await within(read, 5000, 'the other read'))).toEqual([id]);
       });
 
       it('a blocked read with nothing to read returns empty after blockMs', async () => {

@@ -30,7 +30,7 @@ describe('encode', () => {
   });
 
   it('refuses what JSON cannot carry', () => {
-    expect(() => encode(topic, undefined)).toThrow(TypeError);
+    expect(() => encode(topic, undefined)).toThrow(new TypeError('an event message must be a JSON value'));
   });
 });
 
@@ -43,6 +43,8 @@ describe('keyValue', () => {
     [{ k: null }, 'k', undefined],
     [{ k: { a: 1 } }, 'k', undefined],
     [{ k: Number.NaN }, 'k', undefined],
+    [{ k: Number.POSITIVE_INFINITY }, 'k', undefined],
+    [{ k: true }, 'k', undefined],
     [{}, 'k', undefined],
     [{ k: 'a' }, undefined, undefined],
     ['text', 'length', undefined],
@@ -88,7 +90,23 @@ describe('decode', () => {
     expect(decoded.ok ? '' : decoded.reason).toMatch(reason);
   });
 
-  it.each(['0', '-1', '1.5', 'one', ''])('a version %j is left out, not trusted', (version) => {
+  it.each<[string, number]>([
+    ['1', 1],
+    ['12', 12],
+    ['999999999', 999_999_999],
+  ])('reads a version %j', (version, expected) => {
+    const decoded = decode({ ...good, [WIRE.version]: version }, topic);
+    expect(decoded.ok && decoded.meta.version).toBe(expected);
+  });
+
+  it.each(['application/json', 'Application/JSON', ' application/json ; charset=utf-8', 'application/json;v=1'])(
+    'accepts the content type %j',
+    (contentType) => {
+      expect(decode({ ...good, [WIRE.contentType]: contentType }, topic)).toMatchObject({ ok: true, message });
+    },
+  );
+
+  it.each(['0', '-1', '1.5', 'one', '', '1234567890', '1a'])('a version %j is left out, not trusted', (version) => {
     expect(decode({ ...good, [WIRE.version]: version }, topic)).toMatchObject({ ok: true, meta: { id: 'm1' } });
     const decoded = decode({ ...good, [WIRE.version]: version }, topic);
     expect(decoded.ok && decoded.meta.version).toBeUndefined();

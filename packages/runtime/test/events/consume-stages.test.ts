@@ -43,7 +43,11 @@ describe('the stages before the handler', () => {
   });
 
   it.each<[string, DeliveredEntry, Partial<Settle>]>([
-    ['a pending entry no longer in the stream is acknowledged', entry({}, 1, { deleted: true }), { action: 'ack' }],
+    [
+      'a pending entry no longer in the stream is acknowledged',
+      entry({}, 1, { deleted: true }),
+      { action: 'ack', why: 'no longer in the stream (trimmed or deleted)' },
+    ],
     [
       'a replay for another group is acknowledged unseen',
       entry({ ...good, [WIRE.replayFor]: 'mailer' }),
@@ -52,7 +56,14 @@ describe('the stages before the handler', () => {
     [
       'undecodable fields are poison (SFR4002)',
       entry({ [WIRE.contentType]: MESSAGE_CONTENT_TYPE, [WIRE.payload]: 'nope' }),
-      { action: 'dead-letter', reason: 'poison', code: 'SFR4002' },
+      {
+        action: 'dead-letter',
+        reason: 'poison',
+        code: 'SFR4002',
+        error: expect.stringMatching(
+          /^SFR4002 entry 7-0 of `order.created` cannot be decoded: `payload` is not JSON \(/,
+        ),
+      },
     ],
     [
       'an invalid message is poison (SFR4003), with its failures',
@@ -102,6 +113,12 @@ describe('afterFailure', () => {
   });
 });
 
+function circular(): object {
+  const error: Record<string, unknown> = {};
+  error['self'] = error;
+  return error;
+}
+
 describe('errorText', () => {
   it.each<[unknown, string]>([
     [new Error('boom'), 'boom'],
@@ -109,6 +126,8 @@ describe('errorText', () => {
     ['plain text', 'plain text'],
     [{ code: 42 }, '{"code":42}'],
     [undefined, 'undefined'],
+    [circular(), '[object Object]'],
+    [10n, '10'],
   ])('%s → %s', (error, text) => {
     expect(errorText(error)).toBe(text);
   });

@@ -73,6 +73,36 @@ const cases: [string, () => unknown, RegExp][] = [
       ),
     /retry.attempts must be at least 1/,
   ],
+  [
+    'SFR1206',
+    () =>
+      createConsumers(
+        'billing',
+        [{ topic: orderCreatedTopic({ retry: { attempts: 3, backoff: 'fixed', delayMs: -1 } }), handler }],
+        options,
+      ),
+    /out of range: retry.delayMs must be 0 or more; /,
+  ],
+  [
+    'SFR1206',
+    () => createConsumers('billing', [{ topic: orderCreatedTopic({ concurrency: 1001 }), handler }], options),
+    /out of range: concurrency must be an integer from 1 to 1000; /,
+  ],
+  [
+    'SFR1206',
+    () =>
+      createConsumers(
+        'billing',
+        [
+          {
+            topic: orderCreatedTopic({ validate: undefined as unknown as ConsumerBinding['topic']['validate'] }),
+            handler,
+          },
+        ],
+        options,
+      ),
+    /out of range: validate must be the precompiled validator; /,
+  ],
 ];
 
 describe('createConsumers start-up errors', () => {
@@ -86,6 +116,16 @@ describe('createConsumers start-up errors', () => {
     expect(thrown).toBeInstanceOf(SpecFirstRuntimeError);
     expect(thrown).toMatchObject({ code });
     expect((thrown as Error).message).toMatch(message);
+  });
+
+  it.each([
+    [
+      'the smallest',
+      { retry: { attempts: 1, backoff: 'fixed' as const, delayMs: 0 }, claimAfterMs: 100, concurrency: 1 },
+    ],
+    ['the largest concurrency', { concurrency: 1000 }],
+  ])('accepts %s values a topic may have', (_, overrides) => {
+    expect(() => createConsumers('billing', [{ topic: orderCreatedTopic(overrides), handler }], options)).not.toThrow();
   });
 
   it('valid options make consumers that start and stop, and stopped ones refuse to start again (SFR4010)', async () => {

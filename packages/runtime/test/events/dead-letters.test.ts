@@ -33,7 +33,7 @@ describe('replayFields', () => {
       original,
     ],
   ])('%s', (_, fields, group, expected) => {
-    expect(replayFields(fields, group)).toEqual(expected);
+    expect(replayFields(fields, group)).toStrictEqual(expected);
   });
 });
 
@@ -130,5 +130,101 @@ describe('replayDeadLetters: the group each entry is replayed for', () => {
     expect(error!.hint).toMatch(hint);
     expect(await broker.length('t')).toBe(0);
     expect(await broker.length('t:dead-letter')).toBe(groups.length);
+  });
+});
+
+describe('listDeadLetters', () => {
+  it.each<[string, EntryFields, Record<string, unknown>]>([
+    [
+      'reads every dead-letter field',
+      dead('a', '3-0'),
+      {
+        error: 'boom',
+        reason: 'handler',
+        deliveries: 5,
+        topic: 'a',
+        entryId: '3-0',
+        group: 'billing',
+        at: '2026-01-01T00:00:00.000Z',
+        messageId: 'm1',
+      },
+    ],
+    ['leaves out what the entry does not say (a hand-written entry)', { [WIRE.payload]: '{}' }, {}],
+    [
+      'leaves out a count of deliveries that is no number',
+      { ...original, [DEAD_LETTER_WIRE.deliveries]: 'x' },
+      { messageId: 'm1' },
+    ],
+  ])('%s', async (_, fields, expected) => {
+    const broker = memoryBroker();
+    const id = await broker.add('a:dead-letter', fields);
+    expect(await listDeadLetters(broker, { name: 'a' })).toEqual([{ id, fields, ...expected }]);
+  });
+
+  it.each([0, -1])('lists nothing for count %i', async (count) => {
+    const broker = memoryBroker();
+    await broker.add('a:dead-letter', dead('a', '1-0'));
+    expect(await listDeadLetters(broker, { name: 'a' }, { count })).toEqual([]);
+  });
+
+  it('reads the prefixed stream', async () => {
+    const broker = memoryBroker();
+    await broker.add('a:dead-letter', dead('a', '1-0'));
+    const id = await broker.add('t:a:dead-letter', dead('a', '2-0'));
+    expect((await listDeadLetters(broker, { name: 'a' }, { prefix: 't:' })).map((letter) => letter.id)).toEqual([id]);
+  });
+});
+
+describe('replayDeadLetters', () => {
+  const a = { name: 'a' };
+
+  it('replays the entries named by id, in the order given, to the prefixed stream, for one group', async () => {
+    const broker = memoryBroker();
+    const ids = [];
+    for (let n = 0; n < 3; n++) ids.push(await broker.add('t:a:dead-letter', dead('a', `${n}-0`)));
+    const replayed = await replayDeadLetters(broker, a, { prefix: 't:', ids: [ids[2]!, ids[0]!], group: 'billing' });
+    expect(replayed.map((r) => r.from)).toEqual([ids[2], ids[0]]);
+    const entries = await broker.range('t:a', '-', '+', 10);
+    expect(entries.map((entry) => entry.id)).toEqual(replayed.map((r) => r.to));
+    expect(entries.map((entry) => entry.fields)).toEqual([
+      { ...original, [WIRE.replayFor]: 'billing' },
+      { ...original, [WIRE.replayFor]: 'billing' },
+    ]);
+    expect((await listDeadLetters(broker, a, { prefix: 't:' })).map((letter) => letter.id)).toEqual([ids[1]]);
+  });
+
+  it('accepts a hand-written dead-letter entry that names no topic', async () => {
+    const broker = memoryBroker();
+    const id = await broker.add('a:dead-letter', original);
+    expect((await replayDeadLetters(broker, a, { ids: [id] })).map((r) => r.from)).toEqual([id]);
+    expect(await broker.length('a')).toBe(1);
+  });
+
+  it('refuses ids it does not find with SFR4006, naming them all, and replays nothing', async () => {
+    const broker = memoryBroker();
+    const id = await broker.add('a:dead-letter', dead('a', '1-0'));
+    const other = await broker.add('a:dead-letter', dead('b', '2-0'));
+    const error = await replayDeadLetters(broker, a, { ids: [id, '999-0', other] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SFR4006' });
+    expect((error as Error).message).toContain(
+      `no dead-letter entry 999-0, ${other} of topic \`a\` in stream \`a:dead-letter\``,
+    );
+    expect((error as Error).message).toContain('nothing was replayed');
+    expect(await broker.length('a')).toBe(0);
+    expect(await broker.length('a:dead-letter')).toBe(2);
+  });
+
+  it('skips an entry that is gone by the time it moves (replayed by someone else meanwhile)', async () => {
+    const broker = memoryBroker();
+    const first = await broker.add('a:dead-letter', dead('a', '1-0'));
+    const second = await broker.add('a:dead-letter', dead('a', '2-0'));
+    const move = broker.move.bind(broker);
+    // Another operator's replay takes the first entry between the listing and the move.
+    broker.move = async (from, id, stream, fields, trim) => {
+      if (id === first) await move(from, id, stream, fields, trim);
+      return move(from, id, stream, fields, trim);
+    };
+    expect((await replayDeadLetters(broker, a)).map((r) => r.from)).toEqual([second]);
+    expect(await broker.length('a')).toBe(2);
   });
 });

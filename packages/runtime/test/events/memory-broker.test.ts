@@ -61,6 +61,35 @@ describe('memoryBroker', () => {
     expect((await broker.range('age', '-', '+', 10)).map((entry) => entry.fields.n)).toEqual(['3', '4', 'new']);
   });
 
+  it.each<[number, string[]]>([
+    [250, ['3', '4', 'new']],
+    [300, ['2', '3', '4', 'new']],
+    [299, ['3', '4', 'new']],
+  ])('trims by age as MINID: with maxAgeMs %i, an entry exactly that old stays', async (maxAgeMs, expected) => {
+    let now = 10_000;
+    const broker = memoryBroker({ clock: () => now });
+    for (let n = 0; n < 5; n++) {
+      await broker.add('age', { n: String(n) });
+      now += 100;
+    }
+    await broker.add('age', { n: 'new' }, { maxAgeMs });
+    expect((await broker.range('age', '-', '+', 10)).map((entry) => entry.fields.n)).toEqual(expected);
+  });
+
+  it.each<[number, string[]]>([
+    [999, []],
+    [1000, ['c']],
+  ])('claims an entry idle at least minIdle (as XAUTOCLAIM): after %i ms of 1000', async (idle, expected) => {
+    let now = 1000;
+    const broker = memoryBroker({ clock: () => now });
+    await broker.createGroup('s', 'g', '0');
+    await broker.add('s', { n: 'c' });
+    await broker.read('s', 'g', 'dead', { from: '>', count: 1 });
+    now += idle;
+    const auto = await broker.autoClaim('s', 'g', 'alive', 1000, '0-0', 10);
+    expect(auto.entries.map((entry) => entry.fields.n)).toEqual(expected);
+  });
+
   it.each([
     ['-', '+', ['1000-0', '1000-1', '2000-0']],
     ['1000', '1000', ['1000-0', '1000-1']],

@@ -94,6 +94,32 @@ describe('OrderingScheduler', () => {
       ],
     ],
     [
+      'an entry finished while it waits for an earlier one of its key (stop, a lease lost) holds nothing back',
+      4,
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'a2', 'a'],
+        ['add', 'a3', 'a'],
+        ['take', ['a1']],
+        ['finish', 'a2'],
+        ['take', []],
+        ['finish', 'a1'],
+        ['take', ['a3']],
+      ],
+    ],
+    [
+      'a parked entry finished (dead-lettered, given up) frees its key',
+      1,
+      [
+        ['add', 'a1', 'a'],
+        ['add', 'a2', 'a'],
+        ['take', ['a1']],
+        ['park', 'a1'],
+        ['finish', 'a1'],
+        ['take', ['a2']],
+      ],
+    ],
+    [
       'finishing an unknown id changes nothing',
       1,
       [
@@ -127,6 +153,47 @@ describe('OrderingScheduler', () => {
     expect(scheduler.entries().map((e) => `${e.id}:${e.state}`)).toEqual(['1:parked', '2:ready', '3:running']);
   });
 
+  it.each<[string, Step[], { running: number; parked: number; size: number }]>([
+    ['a parked entry counts as parked, not running', [['park', '1']], { running: 1, parked: 1, size: 3 }],
+    [
+      'a resumed entry is no longer parked',
+      [
+        ['park', '1'],
+        ['resume', '1'],
+      ],
+      { running: 1, parked: 0, size: 3 },
+    ],
+    [
+      'a resumed entry runs again',
+      [
+        ['park', '1'],
+        ['resume', '1'],
+        ['take', ['1']],
+      ],
+      { running: 2, parked: 0, size: 3 },
+    ],
+    [
+      'a finished parked entry is neither parked nor running',
+      [
+        ['park', '1'],
+        ['finish', '1'],
+      ],
+      { running: 1, parked: 0, size: 2 },
+    ],
+    ['a finished running entry frees its slot', [['finish', '3']], { running: 1, parked: 0, size: 2 }],
+    ['a finished ready entry changes no count but the size', [['finish', '2']], { running: 2, parked: 0, size: 2 }],
+  ])('counts: %s', (_, steps, expected) => {
+    const scheduler = run(2, [['add', '1', 'k'], ['add', '2', 'k'], ['add', '3'], ['take', ['1', '3']], ...steps]);
+    expect({ running: scheduler.running, parked: scheduler.parked, size: scheduler.size }).toEqual(expected);
+  });
+
+  it('gives the item of a held entry, and nothing for one it does not hold', () => {
+    const scheduler = new OrderingScheduler<{ n: number }>(1);
+    scheduler.add('1', { n: 1 });
+    expect(scheduler.item('1')).toEqual({ n: 1 });
+    expect(scheduler.item('2')).toBeUndefined();
+  });
+
   it('refuses an id it holds already, and moves only entries in the state a move needs', () => {
     const scheduler = run(1, [
       ['add', '1'],
@@ -135,6 +202,12 @@ describe('OrderingScheduler', () => {
     expect(() => scheduler.add('1', '1')).toThrow(/held already/);
     expect(() => scheduler.park('1')).toThrow(/not running/);
     expect(() => scheduler.resume('2')).toThrow(/not parked/);
+    scheduler.take();
+    scheduler.park('1');
+    scheduler.resume('1');
+    expect(scheduler.state('1')).toBe('ready');
+    expect(() => scheduler.resume('9')).toThrow('entry 9 is not parked');
+    expect(() => scheduler.park('9')).toThrow('entry 9 is not running');
   });
 });
 

@@ -1,9 +1,17 @@
 import { WIRE } from '@specfirst/spec-core/streams';
 import { describe, expect, it } from 'vitest';
 import type { EntryFields } from '../../src/events/broker.js';
-import { brokerSink, eventSink, EventValidationError, publish } from '../../src/events/publish.js';
+import {
+  brokerSink,
+  describeFailures,
+  eventSink,
+  EventValidationError,
+  messageFailures,
+  publish,
+} from '../../src/events/publish.js';
 import type { EventSink, TopicDefinition } from '../../src/events/types.js';
 import { SpecFirstRuntimeError } from '../../src/errors.js';
+import type { ValidationFailure } from '../../src/validation.js';
 import { orderCreatedTopic, type OrderCreated } from './support.js';
 
 function recordingSink(): EventSink & { sent: { topic: string; fields: EntryFields }[] } {
@@ -43,6 +51,49 @@ describe('publish', () => {
       /^SFR4001 the message for topic `order.created` is not a valid OrderCreated: \/message/,
     );
     expect(sink.sent).toEqual([]);
+  });
+
+  it('names the error and hints at the model to follow', async () => {
+    const error = await publish(recordingSink(), topic as TopicDefinition<unknown>, {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'EventValidationError' });
+    expect((error as SpecFirstRuntimeError).hint).toMatch(/^nothing was published; .*the OrderCreated model/);
+  });
+
+  it('refuses a message a hand-written validator rejects without saying why, at /message', async () => {
+    const validate = Object.assign(() => false, { errors: null }) as unknown as TopicDefinition['validate'];
+    expect(messageFailures({ validate }, {})).toEqual([{ pointer: '/message', message: 'is not valid' }]);
+    const error = await publish(recordingSink(), { ...topic, validate } as TopicDefinition<unknown>, {}).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toMatch(/is not a valid OrderCreated: \/message is not valid; /);
+  });
+});
+
+describe('describeFailures', () => {
+  const failures = (n: number): ValidationFailure[] =>
+    Array.from({ length: n }, (_, i) => ({ pointer: `/message/p${i}`, message: 'is required' }));
+  it.each<[string, ValidationFailure[], number | undefined, string]>([
+    ['none', [], undefined, ''],
+    ['one', failures(1), undefined, '/message/p0 is required'],
+    [
+      'as many as the limit: all of them',
+      failures(5),
+      undefined,
+      failures(5)
+        .map((f) => `${f.pointer} ${f.message}`)
+        .join(', '),
+    ],
+    [
+      'more than the limit: the first five and how many more',
+      failures(7),
+      undefined,
+      `${failures(5)
+        .map((f) => `${f.pointer} ${f.message}`)
+        .join(', ')}, and 2 more`,
+    ],
+    ['a limit of its own', failures(3), 1, '/message/p0 is required, and 2 more'],
+  ])('%s', (_, list, limit, expected) => {
+    expect(describeFailures(list, limit)).toBe(expected);
   });
 });
 
