@@ -269,18 +269,29 @@ function broker(redis: Redis): EventBroker {
 
   async function run<T>(command: () => Promise<T>, stream?: string, group?: string): Promise<T> {
     if (closed) throw closedError();
-    let abort: (error: BrokerError) => void = () => undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      abort = reject;
+    // One promise per call that either the command or close() settles (close() rejects what is in
+    // flight, which a disconnected ioredis would otherwise hold on to until it reconnects).
+    return new Promise<T>((resolve, reject) => {
+      const abort = (error: BrokerError) => reject(error);
+      let pending: Promise<T>;
+      try {
+        pending = command();
+      } catch (error) {
+        reject(translate(error, stream, group));
+        return;
+      }
+      inFlight.add(abort);
+      pending.then(
+        (value) => {
+          inFlight.delete(abort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          inFlight.delete(abort);
+          reject(translate(error, stream, group));
+        },
+      );
     });
-    inFlight.add(abort);
-    try {
-      return await Promise.race([command(), aborted]);
-    } catch (error) {
-      throw translate(error, stream, group);
-    } finally {
-      inFlight.delete(abort);
-    }
   }
 
   async function evalScript(source: Script, keys: readonly string[], args: readonly string[]): Promise<unknown> {
