@@ -159,6 +159,20 @@ function view(store: Store): MemoryBroker {
     return stream;
   }
 
+  /**
+   * The pending entry `given` of `consumer`, as `XCLAIM … JUSTID` on its own entries sees it:
+   * undefined when another consumer holds it or nobody does, and dropped from the PEL (undefined)
+   * when its stream entry is gone.
+   */
+  function ownPending(stream: StreamValue, group: Group, consumer: string, given: string): Pending | undefined {
+    const id = formatId(parseId(given));
+    const pending = group.pel.get(id);
+    if (pending === undefined || pending.consumer !== consumer) return undefined;
+    if (stream.byId.has(id)) return pending;
+    group.pel.delete(id);
+    return undefined;
+  }
+
   function groupOf(key: string, group: string): { stream: StreamValue; group: Group } {
     const stream = streamOf(key);
     const found = stream?.groups.get(group);
@@ -359,14 +373,8 @@ function view(store: Store): MemoryBroker {
       const at = now();
       let touched = 0;
       for (const given of ids) {
-        const id = formatId(parseId(given));
-        const pending = group.pel.get(id);
-        if (pending === undefined || pending.consumer !== consumer) continue;
-        // XCLAIM drops an entry gone from the stream.
-        if (!stream.byId.has(id)) {
-          group.pel.delete(id);
-          continue;
-        }
+        const pending = ownPending(stream, group, consumer, given);
+        if (pending === undefined) continue;
         pending.deliveredAt = at;
         touched++;
       }
@@ -383,15 +391,9 @@ function view(store: Store): MemoryBroker {
       const { stream, group } = groupOf(key, groupName);
       const at = now();
       let released = 0;
-      for (const { id: given, deliveries } of entries) {
-        const id = formatId(parseId(given));
-        const pending = group.pel.get(id);
-        if (pending === undefined || pending.consumer !== consumer) continue;
-        // XCLAIM drops an entry gone from the stream.
-        if (!stream.byId.has(id)) {
-          group.pel.delete(id);
-          continue;
-        }
+      for (const { id, deliveries } of entries) {
+        const pending = ownPending(stream, group, consumer, id);
+        if (pending === undefined) continue;
         pending.deliveries = deliveries;
         // As XCLAIM IDLE: a delivery time before the epoch is taken as now.
         pending.deliveredAt = at - idleMs < 0 ? at : at - idleMs;
