@@ -16,9 +16,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { createConsumers } from '@specfirst/runtime/events';
+import { createConsumers, encode } from '@specfirst/runtime/events';
 import { redisBroker } from '@specfirst/runtime/events/redis';
-import { MESSAGE_CONTENT_TYPE, WIRE } from '@specfirst/spec-core/streams';
+import { streamKey } from '@specfirst/spec-core/streams';
 import { Redis } from 'ioredis';
 
 const { REDIS_URL, HOLD_PREFIX } = process.env;
@@ -42,7 +42,7 @@ const topic = {
   concurrency: CONCURRENCY,
   validate,
 };
-const stream = `${HOLD_PREFIX}${topic.name}`;
+const stream = streamKey(topic, HOLD_PREFIX);
 
 // The backlog, read by `holder` and left pending (the replica died).
 const redis = new Redis(REDIS_URL);
@@ -50,20 +50,7 @@ for (let from = 0; from < ENTRIES; from += 1000) {
   const pipeline = redis.pipeline();
   for (let n = from; n < Math.min(ENTRIES, from + 1000); n++) {
     const message = { orderId: randomUUID(), userId: randomUUID(), total: { amount: n, currency: 'EUR' } };
-    pipeline.xadd(
-      stream,
-      '*',
-      WIRE.id,
-      randomUUID(),
-      WIRE.type,
-      topic.messageType,
-      WIRE.version,
-      '1',
-      WIRE.contentType,
-      MESSAGE_CONTENT_TYPE,
-      WIRE.payload,
-      JSON.stringify(message),
-    );
+    pipeline.xadd(stream, '*', ...Object.entries(encode(topic, message)).flat());
   }
   await pipeline.exec();
 }
