@@ -14,8 +14,7 @@
  * `HTTP` → `hTTP`, not `http`): that is what the generator has always written, and a user's code
  * depends on it.
  *
- * Every new name goes here too. The coming ones: `enqueue<Task>` (task producers),
- * `create<Worker>Worker` (task workers) and the internal clients of service-to-service calls.
+ * Every new name goes here too. The coming one: the internal clients of service-to-service calls.
  *
  * This module imports nothing heavy (only spec-core's name functions), so the lint plugin can load it.
  */
@@ -27,11 +26,13 @@ import {
   type IRResponse,
   type IRService,
   type IRTag,
+  type IRTask,
   type IRTopic,
 } from '@specfirst/spec-core';
 
 type Identified = Pick<IRService | IRTag, 'identifier'>;
 type Topic = Pick<IRTopic, 'identifier'>;
+type Task = Pick<IRTask, 'identifier'>;
 type Model = Pick<IRModel, 'identifier'>;
 type Service = Pick<IRService, 'name'>;
 type Tag = Pick<IRTag, 'fileName'>;
@@ -189,9 +190,58 @@ export function messageValidator(model: Model): string {
   return `validate${model.identifier}`;
 }
 
+// Tasks (`spec/tasks.yaml`): a task's `identifier` is its name (camelCase, `sendReceipt`), unique
+// among tasks.
+
+/** `sendReceipt` → `enqueueSendReceipt`: the method of an enqueuing service's tasks that enqueues one task. */
+export function enqueueMethod(task: Task): string {
+  return `enqueue${upperFirst(task.identifier)}`;
+}
+
+/** `Orders` → `createOrdersTasks`: makes what a service enqueues (`enqueue<Task>`, chains and groups) on a task queue. */
+export function tasksFactory(service: Identified): string {
+  return `create${service.identifier}Tasks`;
+}
+
+/** `Orders` → `OrdersTasks`: the interface `create<Service>Tasks` returns, one `enqueue<Task>` per task the service enqueues. */
+export function tasksInterface(service: Identified): string {
+  return `${service.identifier}Tasks`;
+}
+
+/** `Orders` → `OrdersTaskMap`: each task a service enqueues, with its args and result types (for typed chains). */
+export function taskMapType(service: Identified): string {
+  return `${service.identifier}TaskMap`;
+}
+
+/** `Mailer` → `createMailerWorker`: makes the worker that runs a worker service's tasks. */
+export function workerFactory(service: Identified): string {
+  return `create${service.identifier}Worker`;
+}
+
+/** `Mailer` → `MailerTaskHandlers`: the handlers `create<Worker>Worker` takes, one per task the worker runs. */
+export function taskHandlersInterface(service: Identified): string {
+  return `${service.identifier}TaskHandlers`;
+}
+
+/** `sendReceipt` → `sendReceipt`: the key of a task's handler in `create<Worker>Worker({ ... })`. */
+export function taskHandlerKey(task: Task): string {
+  return task.identifier;
+}
+
+/** `sendReceipt` → `sendReceiptTask`: the definition of one task (queue, retry, time limit, schedule, validators). */
+export function taskConst(task: Task): string {
+  return `${task.identifier}Task`;
+}
+
+/** `SendReceiptArgs` → `validateSendReceiptArgs`: the precompiled validator of an args or result model, in a service's tasks validators. */
+export function taskModelValidator(model: Model): string {
+  return `validate${model.identifier}`;
+}
+
 /** Patterns of the factories above, for code that meets them without an IR node (the lint rules). */
 export const ROUTER_FACTORY_PATTERN = /^create[A-Z]\w*Router$/;
 export const APP_FACTORY_PATTERN = /^create[A-Z]\w*App$/;
+export const WORKER_FACTORY_PATTERN = /^create[A-Z]\w*Worker$/;
 
 // ---------------------------------------------------------------------------------------------
 // Modules of the output folder: paths relative to it, `/`-separated, without the extension of
@@ -241,6 +291,19 @@ export function eventValidatorsModule(service: Service): string {
 /** `orders` → `asyncapi/orders.json`: the service's AsyncAPI document (a file name with its extension). */
 export function asyncApiFile(service: Service): string {
   return `asyncapi/${service.name}.json`;
+}
+
+/** The folder of the tasks modules: `tasks/<service>/index` and `tasks/<service>/validators`. */
+export const TASKS_FOLDER = 'tasks';
+
+/** `mailer` → `tasks/mailer/index`: the definitions of the tasks a service enqueues or runs, `create<Service>Tasks` and `create<Worker>Worker`. */
+export function tasksModule(service: Service): string {
+  return `${TASKS_FOLDER}/${service.name}/index`;
+}
+
+/** `mailer` → `tasks/mailer/validators`: the validators of those tasks' args and results (JavaScript, with a `.d.ts`). */
+export function taskValidatorsModule(service: Service): string {
+  return `${TASKS_FOLDER}/${service.name}/validators`;
 }
 
 /** `orders` → `clients/orders`: the service's typed client. */

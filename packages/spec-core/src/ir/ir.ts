@@ -424,14 +424,18 @@ export interface IRTopic {
 export interface IRTask {
   name: string;
   identifier: string;
-  /** The worker service that runs it. */
+  /** The worker service that runs it; its jobs go on that worker's queue (`@specfirst/spec-core/tasks`). */
   worker: string;
+  /** Services that may enqueue it: those listing it under `consumes.tasks`, sorted. Each gets `enqueue<Task>`. */
+  enqueuers: string[];
   args: string;
   result?: string;
   description?: string;
+  /** `attempts` is the number of runs before the job is dead-lettered (default 5, like a topic's). */
   retry: IRRetryPolicy;
+  /** Hard time limit of one attempt: the handler's signal aborts and the attempt fails as a time-limit error. Absent: no limit. */
   timeoutMs?: number;
-  /** Cron expression (5 or 6 fields) when the task also runs on a schedule. */
+  /** Cron expression (5 or 6 fields) when the task also runs on a schedule. Its args model accepts `{}` (SF5012). */
   schedule?: string;
   loc: IRLocation;
 }

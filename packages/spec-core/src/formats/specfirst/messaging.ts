@@ -147,6 +147,7 @@ export function readTasks(ctx: BuildContext, source: SourceFile | undefined): IR
       name,
       identifier: methodIdentifierFor(name) ?? toCamelCase(name),
       worker: typeof raw.worker === 'string' ? raw.worker : '',
+      enqueuers: [], // filled once services are read
       args: typeof raw.args === 'string' ? raw.args : '',
       retry: readRetry(raw.retry, DEFAULT_TASK_RETRY),
       loc: irLoc(source, pointer),

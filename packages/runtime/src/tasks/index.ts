@@ -1,0 +1,24 @@
+/**
+ * `@specfirst/runtime/tasks`: SpecFirst's tasks without BullMQ. The BullMQ backend is
+ * `@specfirst/runtime/tasks/bullmq`, so that this entry point never loads bullmq. One export per
+ * line group, so that additions merge cleanly.
+ */
+export { TaskJobError } from './job-error.js';
+export type {
+  ActiveJob,
+  DeadLetterJob,
+  EnqueueOptions,
+  JobProcessor,
+  JobSpec,
+  Processing,
+  ScheduleSpec,
+  TaskBackend,
+  TaskContext,
+  TaskDefinition,
+  TaskFailure,
+  TaskHandle,
+  TaskHandler,
+  TaskOutcome,
+  TaskWorker,
+  WorkerOptions,
+} from './types.js';
