@@ -22,3 +22,5 @@ export type {
   TaskWorker,
   WorkerOptions,
 } from './types.js';
+export type { HandlerRunner, SandboxedHandlers, TaskMap, TaskStep } from './types.js';
+export { createSandboxRunner, isSandboxed, sandboxed, type SandboxRunnerOptions } from './sandbox.js';

@@ -219,3 +219,40 @@ export interface TaskBackend {
   retryDeadLetter(queue: string, id: string): Promise<boolean>;
   close(): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Typed flows: chains and groups, checked at compile time against a service's task map
+
+/** Each task a service enqueues, with its args (as enqueued) and result types: generated as `<Service>TaskMap`. */
+export type TaskMap = Record<string, { args: unknown; result: unknown }>;
+
+/** One task and its args: the first step of a chain, or a member of a group. */
+export interface TaskStep<M extends TaskMap, K extends keyof M & string = keyof M & string> {
+  task: K;
+  args: M[K]['args'];
+  options?: EnqueueOptions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// How a worker runs handlers: in its own process (the default), or sandboxed in child processes
+
+/** Runs one handler. The worker enforces the time limit around it (abort, then fail the attempt); a runner may also stop a handler for real. */
+export interface HandlerRunner {
+  run(task: string, args: unknown, context: TaskContext): Promise<unknown>;
+  /** Waits for nothing: releases what the runner holds (child processes). */
+  close(): Promise<void>;
+}
+
+/**
+ * Handlers that run in child processes (`sandboxed(new URL('./tasks.js', import.meta.url))`): the
+ * module's export `exportName` is the handlers object. A handler that ignores its signal past the
+ * time limit is killed with its process, which is then replaced.
+ */
+export interface SandboxedHandlers<Handlers> {
+  readonly kind: 'sandboxed';
+  /** A file URL or absolute path of the module. */
+  readonly module: string;
+  readonly exportName: string;
+  /** Type-level only. */
+  readonly handlers?: Handlers;
+}
