@@ -25,9 +25,10 @@ export class OrderStore {
     if (key !== undefined) this.#placedBy.set(key, order.id);
   }
 
-  remove(id: string, key?: string): void {
+  /** Deletes an order, and the idempotency key that placed it. */
+  remove(id: string): void {
     this.#orders.delete(id);
-    if (key !== undefined) this.#placedBy.delete(key);
+    for (const [key, placed] of this.#placedBy) if (placed === id) this.#placedBy.delete(key);
   }
 
   setStatus(id: string, status: OrderStatus): Order | undefined {

@@ -67,7 +67,7 @@ export class OrdersControllerImpl implements OrdersController {
         { requestId: context.requestId },
       );
     } catch (error) {
-      this.orders.remove(order.id, key || undefined);
+      this.orders.remove(order.id);
       throw error;
     }
     return placeOrderReply.created(order, { Location: `/api/orders/${order.id}` });
