@@ -1,19 +1,27 @@
 /**
  * `pnpm start` (`pnpm demo:shop` from the repository root): the whole shop. Without REDIS_URL, one
- * process with the four services on the in-memory broker; with REDIS_URL, each service in its own
- * process on Redis. USERS_PORT, ORDERS_PORT, BILLING_PORT (0: any free port), EVENTS_PREFIX.
+ * process with the four services on the in-memory broker and task queue; with REDIS_URL, each
+ * service in its own process, events on Redis Streams and tasks on BullMQ. USERS_PORT, ORDERS_PORT,
+ * BILLING_PORT (0: any free port), EVENTS_PREFIX, TASKS_PREFIX, MAILBOX_DIR (where the mailer
+ * writes receipts.jsonl; default a folder in the system's temporary directory).
  */
+import os from 'node:os';
+import path from 'node:path';
 import { memoryBroker } from '@specfirst/runtime/events';
+import { memoryTaskBackend } from '@specfirst/runtime/tasks';
+import { purgeCartsTask } from '#generated/tasks/mailer/index.js';
 import { textLogger } from './lib/log.js';
 import { spawnShop } from './lib/processes.js';
 import { startShop } from './lib/shop.js';
 import { settingsEnv, settingsFromEnv, type Settings } from './lib/settings.js';
+import { MAILBOX_FILE } from './services/mailer/src/mailbox.js';
 
 const env = process.env;
 const port = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
 const ports = { users: port('USERS_PORT'), orders: port('ORDERS_PORT'), billing: port('BILLING_PORT') };
 const defined = <T extends object>(record: T) =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+const mailboxDir = env['MAILBOX_DIR'] || path.join(os.tmpdir(), 'specfirst-shop-mailbox');
 
 let stopping = false;
 try {
@@ -23,14 +31,14 @@ try {
   let mode: string;
   if (env['REDIS_URL']) {
     const shop = await spawnShop({
-      env: { ...env, ...settingsEnv(settings) },
+      env: { ...env, ...settingsEnv(settings), MAILBOX_DIR: mailboxDir },
       ports: defined(ports),
       echo: (text) => process.stdout.write(text),
     });
     urls = shop.urls;
     mode = `four processes (pids ${Object.values(shop.services)
       .map((service) => service.child.pid)
-      .join(', ')}), events on Redis at ${env['REDIS_URL']}`;
+      .join(', ')}), events on Redis Streams and tasks on BullMQ, at ${env['REDIS_URL']}`;
     stop = () => shop.stop();
     // A service that dies takes the shop down with it, rather than leave it half running.
     for (const service of Object.values(shop.services)) {
@@ -43,17 +51,23 @@ try {
     }
   } else {
     const broker = memoryBroker();
+    const tasks = memoryTaskBackend();
     const shop = await startShop({
       broker,
+      tasks,
       settings,
       prefix: env['EVENTS_PREFIX'] ?? '',
       ports: defined(ports),
       logger: (service) => textLogger(service),
+      mailboxDir,
     });
     urls = { users: shop.users.url, orders: shop.orders.url, billing: shop.billing.url };
-    mode = 'one process, events on the in-memory broker (set REDIS_URL to run each service in its own process)';
+    mode =
+      'one process, events on the in-memory broker and tasks on the in-memory queue ' +
+      '(set REDIS_URL to run each service in its own process)';
     stop = async () => {
       await shop.stop();
+      await tasks.close();
       await broker.close();
     };
   }
@@ -77,28 +91,35 @@ try {
   process.exitCode = 1;
 }
 
-/** Where each service listens, and a walk-through of the event flow to paste into a shell. */
+/** Where each service listens, and a walk-through of the event and task flow to paste into a shell. */
 function banner(urls: { users: string; orders: string; billing: string }, settings: Settings, mode: string): string {
   const json = "-H 'Content-Type: application/json'";
   const apiKey = `-H 'X-API-Key: ${settings.apiKey}'`;
   const internal = `-H 'X-Internal-Token: ${settings.internalToken}'`;
+  // A new e-mail on each run: users refuses one it knows.
+  const user = `{"email":"ada.'"$(date +%s)"'@example.com","name":"Ada","password":"correct horse battery"}`;
   const order = JSON.stringify({
-    userId: '8d4b4c1e-5c7a-4f0e-9a51-3f9c1b2d7e60',
+    userId: '$CUSTOMER',
     items: [{ sku: 'BOOK-42', quantity: 2, unitPrice: { amount: 1500, currency: 'EUR' } }],
     shippingAddress: { line1: '1 Rue de Rivoli', city: 'Paris', postcode: '75001', country: 'FR' },
-  });
+  }).replace('"$CUSTOMER"', `"'"$CUSTOMER"'"`);
+  const id = `sed -E 's/.*"id":"([^"]+)".*/\\1/'`;
+  const receipts = path.join(mailboxDir, MAILBOX_FILE);
   return [
     `The shop is running: ${mode}`,
     `  users    ${urls.users}    (OpenAPI: ${urls.users}/openapi.json)`,
     `  orders   ${urls.orders}    (OpenAPI: ${urls.orders}/openapi.json)`,
     `  billing  ${urls.billing}    (OpenAPI: ${urls.billing}/openapi.json)`,
-    '  mailer   a worker: consumes invoice.paid',
+    `  mailer   a worker on the queue "mailer": sendReceipt, and purgeCarts on its schedule ('${purgeCartsTask.schedule}')`,
     '',
-    'Try the event flow (orders -> order.created -> billing -> invoice.paid -> orders, mailer):',
-    `  ORDER=$(curl -s ${urls.orders}/orders ${apiKey} ${json} -d '${order}' | sed -E 's/.*"id":"([^"]+)".*/\\1/')`,
+    'Try the flow (orders -> order.created -> billing -> invoice.paid -> orders -> sendReceipt on the mailer):',
+    `  CUSTOMER=$(curl -s ${urls.users}/users ${json} -d '${user}' | ${id})`,
+    `  ORDER=$(curl -s ${urls.orders}/orders ${apiKey} ${json} -d '${order}' | ${id})`,
     `  curl -s ${urls.billing}/invoices/$ORDER ${internal}        # billing invoiced it, under the order's id`,
     `  curl -s ${urls.billing}/invoices/$ORDER/payment ${internal} ${json} -d '{"method":"card","token":"tok_visa"}'`,
-    `  curl -s ${urls.orders}/orders/$ORDER ${apiKey}        # "status":"paid"; the mailer logged a receipt`,
+    `  curl -s ${urls.orders}/orders/$ORDER ${apiKey}        # "status":"paid"; orders enqueued the receipt`,
+    `The receipt: the mailer logs "receipt sent" and appends it to ${receipts} (cat it).`,
+    'The purge: each run of purgeCarts logs "carts purged" (orders still pending after 30 days are deleted).',
     'Press Ctrl+C to stop.',
     '',
   ].join('\n');

@@ -7,6 +7,17 @@ const EXAMPLE = path.resolve(import.meta.dirname, '..');
 export const SERVICES = ['users', 'orders', 'billing', 'mailer'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/**
+ * Whom each service calls, so is started after (its URL is in the environment: USERS_URL,
+ * ORDERS_URL): orders asks users for the customer's e-mail, the mailer asks orders to purge carts.
+ */
+const CALLS: Record<ServiceName, readonly ServiceName[]> = {
+  users: [],
+  orders: ['users'],
+  billing: [],
+  mailer: ['orders'],
+};
+
 export interface ServiceProcess {
   name: ServiceName;
   child: ChildProcessByStdio<null, Readable, Readable>;
@@ -25,7 +36,7 @@ export interface ShopProcesses {
 }
 
 export interface SpawnOptions {
-  /** The environment of every service (REDIS_URL, EVENTS_PREFIX, the settings). */
+  /** The environment of every service (REDIS_URL, EVENTS_PREFIX, TASKS_PREFIX, MAILBOX_DIR, the settings). */
   env: NodeJS.ProcessEnv;
   /** A port per HTTP service (default the spec's). */
   ports?: Partial<Record<ServiceName, number>>;
@@ -35,16 +46,30 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
 }
 
-/** Starts the four services, each `node --import tsx services/<name>/src/main.ts`, and waits until each is ready. */
+/**
+ * Starts the four services, each `node --import tsx services/<name>/src/main.ts`, and waits until
+ * each is ready: each as soon as those it calls are ready.
+ */
 export async function spawnShop(options: SpawnOptions): Promise<ShopProcesses> {
   const started: ServiceProcess['child'][] = [];
   const stop = async (timeoutMs = 15_000) => {
     await Promise.all(started.map((child) => stopProcess(child, timeoutMs)));
   };
-  // Started together; if one fails, the others are stopped too.
-  const results = await Promise.allSettled(
-    SERVICES.map((name) => spawnService(name, options, (child) => started.push(child))),
-  );
+  const starting = new Map<ServiceName, Promise<ServiceProcess>>();
+  const start = (name: ServiceName): Promise<ServiceProcess> => {
+    let service = starting.get(name);
+    if (!service) {
+      service = Promise.all(CALLS[name].map(start)).then((peers) => {
+        const env = { ...options.env };
+        for (const peer of peers) if (peer.url) env[`${peer.name.toUpperCase()}_URL`] = new URL(peer.url).origin;
+        return spawnService(name, { ...options, env }, (child) => started.push(child));
+      });
+      starting.set(name, service);
+    }
+    return service;
+  };
+  // If one fails, the others are stopped too.
+  const results = await Promise.allSettled(SERVICES.map(start));
   const failed = results.find((result) => result.status === 'rejected');
   if (failed) {
     await stop();

@@ -4,6 +4,7 @@ import type { RunningService, ServiceOptions } from './service.js';
 import { brokerFromEnv } from './broker.js';
 import { textLogger } from './log.js';
 import { settingsFromEnv } from './settings.js';
+import { taskBackendFromEnv } from './tasks.js';
 
 /** The line a service prints once it is ready (the shop's launcher waits for it). */
 export const readyLine = (service: RunningService): string =>
@@ -12,7 +13,11 @@ export const readyLine = (service: RunningService): string =>
 export async function runService(
   name: string,
   start: (options: ServiceOptions) => Promise<RunningService>,
-  { events = true, env = process.env }: { events?: boolean; env?: NodeJS.ProcessEnv } = {},
+  {
+    events = true,
+    tasks = false,
+    env = process.env,
+  }: { events?: boolean; tasks?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<void> {
   const logger = textLogger(name);
   try {
@@ -21,24 +26,40 @@ export async function runService(
     if (events && !env['REDIS_URL']) {
       logger.warn({}, 'REDIS_URL is not set: events stay inside this process (in-memory broker)');
     }
+    // Orders enqueues tasks and the mailer runs them; users and billing have none.
+    const queue = tasks ? await taskBackendFromEnv(env) : undefined;
+    if (tasks && !env['REDIS_URL']) {
+      logger.warn({}, 'REDIS_URL is not set: tasks stay inside this process (in-memory queue)');
+    }
+    const close = async () => {
+      await queue?.backend.close();
+      await broker.close();
+    };
     const port = env['PORT'] ? Number(env['PORT']) : undefined;
     const service = await start({
       broker,
+      ...(queue ? { tasks: queue.backend } : {}),
       settings: settingsFromEnv(env),
       prefix: env['EVENTS_PREFIX'] ?? '',
       logger,
       ...(port === undefined ? {} : { port }),
       ...(env['HOST'] ? { host: env['HOST'] } : {}),
+      peers: {
+        ...(env['USERS_URL'] ? { users: env['USERS_URL'] } : {}),
+        ...(env['ORDERS_URL'] ? { orders: env['ORDERS_URL'] } : {}),
+      },
+      ...(env['MAILBOX_DIR'] ? { mailboxDir: env['MAILBOX_DIR'] } : {}),
     }).catch(async (error: unknown) => {
-      await broker.close();
+      await close();
       throw error;
     });
-    process.stdout.write(`${readyLine(service)} (events: ${description})\n`);
+    const uses = [...(events ? [`events: ${description}`] : []), ...(queue ? [`tasks: ${queue.description}`] : [])];
+    process.stdout.write(`${readyLine(service)}${uses.length > 0 ? ` (${uses.join(', ')})` : ''}\n`);
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= service
         .stop()
-        .then(() => broker.close())
+        .then(close)
         .then(
           () => process.exit(0),
           (error: unknown) => {

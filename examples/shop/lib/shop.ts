@@ -1,6 +1,7 @@
-/** The whole shop in one process, on one broker: `pnpm start` without Redis, and the tests. */
+/** The whole shop in one process, on one broker and one task queue: `pnpm start` without Redis, and the tests. */
 import type { Logger } from '@specfirst/runtime';
 import type { EventBroker } from '@specfirst/runtime/events';
+import type { TaskBackend } from '@specfirst/runtime/tasks';
 import { startBilling, type RunningBilling } from '../services/billing/src/service.js';
 import { startMailer, type RunningMailer } from '../services/mailer/src/service.js';
 import { startOrders, type RunningOrders } from '../services/orders/src/service.js';
@@ -9,6 +10,8 @@ import type { Settings } from './settings.js';
 
 export interface ShopOptions {
   broker: EventBroker;
+  /** Orders enqueues on it, the mailer runs its jobs: `memoryTaskBackend()`. */
+  tasks: TaskBackend;
   settings: Settings;
   prefix?: string;
   /** Default: the spec's ports; 0 picks free ones. */
@@ -16,6 +19,8 @@ export interface ShopOptions {
   host?: string;
   /** A logger per service. */
   logger?: (service: string) => Logger;
+  /** The mailer's mailbox folder; default in memory only. */
+  mailboxDir?: string;
 }
 
 export interface Shop {
@@ -23,14 +28,18 @@ export interface Shop {
   orders: RunningOrders;
   billing: RunningBilling;
   mailer: RunningMailer;
-  /** Stops every service: consumers first (in-flight handlers finish or stay pending), then HTTP. */
+  /** Stops every service, the mailer first: consumers and the worker finish or give back what they hold, then HTTP closes. */
   stop(): Promise<void>;
 }
 
+/** `http://localhost:3001/api` → `http://localhost:3001`: what a generated client is given. */
+const origin = (url: string): string => new URL(url).origin;
+
 export async function startShop(options: ShopOptions): Promise<Shop> {
-  const { broker, settings, prefix = '', ports = {}, host } = options;
+  const { broker, tasks, settings, prefix = '', ports = {}, host } = options;
   const common = (service: string, port: number | undefined) => ({
     broker,
+    tasks,
     settings,
     prefix,
     ...(port === undefined ? {} : { port }),
@@ -44,11 +53,15 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
   try {
     const users = await startUsers(common('users', ports.users));
     started.push(users);
-    const orders = await startOrders(common('orders', ports.orders));
+    const orders = await startOrders({ ...common('orders', ports.orders), peers: { users: origin(users.url) } });
     started.push(orders);
     const billing = await startBilling(common('billing', ports.billing));
     started.push(billing);
-    const mailer = await startMailer(common('mailer', undefined));
+    const mailer = await startMailer({
+      ...common('mailer', undefined),
+      peers: { orders: origin(orders.url) },
+      ...(options.mailboxDir === undefined ? {} : { mailboxDir: options.mailboxDir }),
+    });
     started.push(mailer);
     return { users, orders, billing, mailer, stop };
   } catch (error) {

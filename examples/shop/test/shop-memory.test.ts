@@ -1,37 +1,84 @@
-/** The shop in one process on the in-memory broker, as `pnpm demo:shop` runs it without Redis. */
+/** The shop in one process on the in-memory broker and task queue, as `pnpm demo:shop` runs it without Redis. */
 import { randomUUID } from 'node:crypto';
 import { listDeadLetters, memoryBroker } from '@specfirst/runtime/events';
+import { memoryTaskBackend } from '@specfirst/runtime/tasks';
+import { scheduleId, taskQueueName } from '@specfirst/spec-core/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingPublisher, invoicePaidTopic } from '#generated/events/billing/index.js';
+import type { Order } from '#generated/models.js';
+import { createOrdersTasks } from '#generated/tasks/orders/index.js';
 import { startShop, type Shop } from '../lib/shop.js';
 import { randomSettings } from '../lib/settings.js';
-import { eventually } from './support/http.js';
+import { eventually, recordingLoggers } from './support/http.js';
 import { placeAndPay } from './support/scenario.js';
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('the shop in one process, in memory', () => {
   const broker = memoryBroker();
+  const tasks = memoryTaskBackend();
   const settings = randomSettings();
+  const logs = recordingLoggers();
   let shop: Shop;
 
   beforeAll(async () => {
-    shop = await startShop({ broker, settings, ports: { users: 0, orders: 0, billing: 0 }, logger: () => quiet });
+    shop = await startShop({
+      broker,
+      tasks,
+      settings,
+      ports: { users: 0, orders: 0, billing: 0 },
+      logger: logs.logger,
+    });
   });
   afterAll(async () => {
     await shop?.stop();
+    await tasks.close();
     await broker.close();
   });
 
-  it('places an order, invoices it, and once paid marks it paid and sends a receipt', async () => {
-    await placeAndPay({
+  const logged = (service: string, message: string, orderId?: string) =>
+    logs
+      .entries(service)
+      .filter((entry) => entry.message === message && (!orderId || entry.fields['orderId'] === orderId));
+
+  it('places an order, invoices it, and once paid marks it paid and sends a receipt through the mailer’s queue', async () => {
+    const { orderId } = await placeAndPay({
       urls: { users: shop.users.url, orders: shop.orders.url, billing: shop.billing.url },
       settings,
-      hasReceipt: (invoiceId) => shop.mailer.receipts.of(invoiceId) !== undefined,
+      receiptOf: (id) => shop.mailer.mailbox.find(id),
     });
+    expect(logged('orders', 'receipt enqueued', orderId)).toHaveLength(1);
+    expect(logged('mailer', 'receipt sent', orderId)).toHaveLength(1);
   });
 
-  it('dead-letters, for orders alone, an invoice.paid for an order it does not know; the mailer still sends the receipt', async () => {
+  it('sends one receipt when invoice.paid is delivered again: the job id is the invoice’s', async () => {
+    const { orderId, email, receipt } = await placeAndPay({
+      urls: { users: shop.users.url, orders: shop.orders.url, billing: shop.billing.url },
+      settings,
+      receiptOf: (id) => shop.mailer.mailbox.find(id),
+    });
+    // The same message again, as a redelivery after a crash would bring it (the invoice has the order's id).
+    await createBillingPublisher(broker).publishInvoicePaid({ invoiceId: orderId, orderId });
+    await eventually('orders handling the second delivery', () =>
+      logged('orders', 'receipt enqueued', orderId).length === 2 ? true : undefined,
+    );
+    // Orders enqueued with the same job id: that job, completed, is what the producer hands back.
+    const again = await createOrdersTasks(tasks).enqueueSendReceipt(
+      { orderId, email },
+      { jobId: `receipt-${orderId}` },
+    );
+    expect(again).toMatchObject({ id: `receipt-${orderId}`, queue: 'mailer', task: 'sendReceipt' });
+    expect(await again.result({ timeoutMs: 5000 })).toEqual({
+      status: 'completed',
+      result: { messageId: receipt.messageId },
+    });
+    // The mailer ran sendReceipt once: its own guard ("receipt already sent") never had to act.
+    expect(logged('mailer', 'receipt sent', orderId)).toHaveLength(1);
+    expect(logged('mailer', 'receipt already sent', orderId)).toEqual([]);
+    expect(shop.mailer.mailbox.list().filter((sent) => sent.orderId === orderId)).toHaveLength(1);
+  });
+
+  it('dead-letters an invoice.paid for an order orders does not know, and sends no receipt', async () => {
     const invoiceId = randomUUID();
     const orderId = randomUUID();
     await createBillingPublisher(broker).publishInvoicePaid({ invoiceId, orderId });
@@ -43,6 +90,39 @@ describe('the shop in one process, in memory', () => {
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ group: 'orders', reason: 'handler', deliveries: 4, topic: 'invoice.paid' });
     expect(letters[0]?.error).toContain(`order ${orderId}, which orders does not know`);
-    expect(shop.mailer.receipts.of(invoiceId)).toMatchObject({ invoiceId, orderId });
+    expect(logged('orders', 'receipt enqueued', orderId)).toEqual([]);
+    expect(await shop.mailer.mailbox.find(orderId)).toBeUndefined();
+  });
+
+  it('runs purgeCarts on its schedule: orders deletes the carts older than 30 days, and nothing else', async () => {
+    // One schedule on the mailer's queue, which the worker made on start.
+    expect(await tasks.scheduleIds(taskQueueName('mailer'))).toEqual([scheduleId('purgeCarts')]);
+    const order = (status: Order['status'], ageDays: number): Order => ({
+      id: randomUUID(),
+      userId: randomUUID(),
+      items: [{ sku: 'BOOK-42', quantity: 1, unitPrice: { amount: 1500, currency: 'EUR' } }],
+      status,
+      total: { amount: 1500, currency: 'EUR' },
+      shippingAddress: { line1: '1 Rue de Rivoli', city: 'Paris', postcode: '75001', country: 'FR' },
+      createdAt: new Date(Date.now() - ageDays * DAY_MS).toISOString(),
+    });
+    // An abandoned cart, a cart of today, and a paid order as old as the cart.
+    const [abandoned, fresh, paid] = [order('pending', 40), order('pending', 0), order('paid', 40)];
+    for (const placed of [abandoned, fresh, paid]) shop.orders.orders.add(placed);
+    const runs = logged('mailer', 'carts purged').length;
+    // Every 10 s (spec/tasks.yaml): bounded by two periods.
+    await eventually(
+      'purgeCarts to delete the abandoned cart',
+      () => (shop.orders.orders.get(abandoned.id) === undefined ? true : undefined),
+      25_000,
+    );
+    expect(shop.orders.orders.get(fresh.id)).toEqual(fresh);
+    expect(shop.orders.orders.get(paid.id)).toEqual(paid);
+    const run = await eventually('the mailer’s log of that run', () =>
+      logged('mailer', 'carts purged')
+        .slice(runs)
+        .find((entry) => entry.fields['purged'] === 1),
+    );
+    expect(run.fields).toMatchObject({ purged: 1, olderThanDays: 30 });
   });
 });

@@ -37,3 +37,30 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** One line a service logged. */
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/** A logger per service that keeps what each logs, for the tests to look at. */
+export function recordingLoggers(): {
+  logger: (service: string) => Record<LogEntry['level'], (fields: Record<string, unknown>, message: string) => void>;
+  entries: (service: string) => LogEntry[];
+} {
+  const kept = new Map<string, LogEntry[]>();
+  const entries = (service: string): LogEntry[] => {
+    let list = kept.get(service);
+    if (!list) kept.set(service, (list = []));
+    return list;
+  };
+  const logger = (service: string) => {
+    const log = (level: LogEntry['level']) => (fields: Record<string, unknown>, message: string) => {
+      entries(service).push({ level, message, fields });
+    };
+    return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  };
+  return { logger, entries };
+}

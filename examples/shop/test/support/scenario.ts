@@ -1,20 +1,29 @@
 /**
  * The shop's story, told over real HTTP, the same whichever way the shop runs: a customer signs up
  * and places an order; billing invoices it (from `order.created`); the invoice is paid; the order
- * turns paid (orders, from `invoice.paid`) and the mailer sends a receipt (from `invoice.paid` too).
+ * turns paid (orders, from `invoice.paid`), orders enqueues `sendReceipt` on the mailer's queue,
+ * and the mailer sends the receipt to the customer's e-mail, which orders asked users for.
  */
 import { expect } from 'vitest';
 import type { Settings } from '../../lib/settings.js';
+import type { Receipt } from '../../services/mailer/src/mailbox.js';
 import { call, eventually } from './http.js';
 
 export interface ShopUnderTest {
   urls: { users: string; orders: string; billing: string };
   settings: Settings;
-  /** Whether the mailer has sent the receipt of this invoice. */
-  hasReceipt(invoiceId: string): Promise<boolean> | boolean;
+  /** The receipt the mailer sent for this order, if it did. */
+  receiptOf(orderId: string): Promise<Receipt | undefined> | Receipt | undefined;
 }
 
-export async function placeAndPay({ urls, settings, hasReceipt }: ShopUnderTest): Promise<void> {
+/** What the story made: the customer's order (its invoice has the same id) and their receipt. */
+export interface Paid {
+  orderId: string;
+  email: string;
+  receipt: Receipt;
+}
+
+export async function placeAndPay({ urls, settings, receiptOf }: ShopUnderTest): Promise<Paid> {
   const email = `ada.${Date.now()}@example.com`;
   const password = 'correct horse battery staple';
   const signedUp = await call('POST', `${urls.users}/users`, { body: { email, name: 'Ada', password } });
@@ -61,16 +70,19 @@ export async function placeAndPay({ urls, settings, hasReceipt }: ShopUnderTest)
   expect(paid.status).toBe(200);
   expect(paid.body.paidAt).toEqual(expect.any(String));
 
-  // Orders and the mailer each read `invoice.paid`, in their own consumer group.
+  // Orders reads `invoice.paid`: the order turns paid, and the receipt goes to the mailer's queue.
   const order = await eventually('the order turning paid', async () => {
     const reply = await call('GET', `${urls.orders}/orders/${orderId}`, { headers: customer });
     expect(reply.status).toBe(200);
     return reply.body.status === 'paid' ? reply.body : undefined;
   });
   expect(order).toMatchObject({ id: orderId, status: 'paid' });
-  await eventually('the receipt', async () => ((await hasReceipt(orderId)) ? true : undefined));
+  const receipt = await eventually('the receipt', () => receiptOf(orderId));
+  expect(receipt).toMatchObject({ orderId, to: email, subject: `Your receipt for order ${orderId}` });
+  expect(receipt.messageId).toMatch(/^<[0-9a-f-]{36}@shop\.example>$/);
 
   // The customer sees the order in its list, paid.
   const mine = await call('GET', `${urls.orders}/orders?status=paid`, { headers: customer });
   expect(mine.body.map((o: { id: string }) => o.id)).toEqual([orderId]);
+  return { orderId, email, receipt };
 }

@@ -1,24 +1,31 @@
-/** Starts the mailer: a worker with no HTTP API, consuming `invoice.paid`. */
-import { createMailerConsumers } from '#generated/events/mailer/index.js';
-import type { RunningService, ServiceOptions } from '../../../lib/service.js';
-import { mailerHandlers } from './events.js';
-import { Receipts } from './receipts.js';
+/** Starts the mailer: a worker with no HTTP API, running the jobs of its queue (sendReceipt, purgeCarts). */
+import { createOrdersClient } from '#generated/clients/orders.js';
+import { ordersPort } from '#generated/routers/orders/index.js';
+import { createMailerWorker } from '#generated/tasks/mailer/index.js';
+import { tasksOf, type RunningService, type ServiceOptions } from '../../../lib/service.js';
+import { Mailbox } from './mailbox.js';
+import { mailerTasks } from './tasks.js';
 
 export interface RunningMailer extends RunningService {
-  receipts: Receipts;
+  mailbox: Mailbox;
 }
 
 export async function startMailer(
-  options: Pick<ServiceOptions, 'broker' | 'prefix' | 'logger' | 'consumer'>,
+  options: Pick<ServiceOptions, 'tasks' | 'settings' | 'logger' | 'peers' | 'mailboxDir'>,
 ): Promise<RunningMailer> {
-  const { broker, prefix = '', logger, consumer } = options;
-  const receipts = new Receipts();
-  const consumers = createMailerConsumers(mailerHandlers(receipts), {
-    broker,
-    prefix,
-    ...(logger ? { logger } : {}),
-    ...(consumer ? { consumer } : {}),
+  const { logger } = options;
+  const mailbox = await Mailbox.open(options.mailboxDir);
+  // purgeCarts calls orders with the API key, as a back office would.
+  const orders = createOrdersClient({
+    baseUrl: options.peers?.orders ?? `http://localhost:${ordersPort}`,
+    headers: { 'x-api-key': options.settings.apiKey },
   });
-  await consumers.start();
-  return { name: 'mailer', receipts, stop: () => consumers.stop() };
+  const worker = createMailerWorker(mailerTasks(mailbox, orders), {
+    backend: tasksOf('mailer', options),
+    concurrency: 4,
+    ...(logger ? { logger } : {}),
+  });
+  // Brings purgeCarts' schedule in line with the spec, then takes jobs.
+  await worker.start();
+  return { name: 'mailer', mailbox, stop: () => worker.stop() };
 }
