@@ -1,5 +1,5 @@
 /** What orders does with the events it consumes (spec/events.yaml). */
-import type { Logger } from '@specfirst/runtime';
+import type { EventContext } from '@specfirst/runtime/events';
 import type { UsersClient } from '#generated/clients/users.js';
 import type { OrdersHandlers } from '#generated/events/orders/index.js';
 import type { Order } from '#generated/models.js';
@@ -33,9 +33,9 @@ export function orderHandlers({ orders, tasks, users, secret }: OrderHandlerDeps
   const sendReceipt = async (
     order: Order,
     invoiceId: string,
-    { logger, requestId, traceparent }: { logger: Logger; requestId?: string; traceparent?: string },
+    { logger, signal, requestId, traceparent }: EventContext,
   ) => {
-    const email = await emailOf(order);
+    const email = await emailOf(order, signal);
     if (email === undefined) {
       logger.warn({ orderId: order.id, userId: order.userId }, 'no receipt: users does not know the customer');
       return;
