@@ -120,8 +120,12 @@ describe('start-up errors', () => {
     const brokers = ['SFR4201', 'SFR4202', 'SFR4203', 'SFR4204'];
     const outbox = ['SFR4101', 'SFR4102', 'SFR4103', 'SFR4104', 'SFR4105', 'SFR4106'];
     const events = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(12|40)\d\d$/.test(code));
+    // Tasks' producer and worker (SFR1301–1319, SFR4301–4329) are tested in test/tasks/.
+    const tasks = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(13[01]|43[0-2])\d$/.test(code));
     expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual(
-      [...new Set([...cases.map(([code]) => code), 'SFR2001', 'SFR3001', ...brokers, ...outbox, ...events])].sort(),
+      [
+        ...new Set([...cases.map(([code]) => code), 'SFR2001', 'SFR3001', ...brokers, ...outbox, ...events, ...tasks]),
+      ].sort(),
     );
     const guide = readFileSync(new URL('../../../docs/controllers.md', import.meta.url), 'utf8');
     for (const [code, title] of Object.entries(RUNTIME_ERROR_CODES))
