@@ -270,7 +270,9 @@ function processor(settings: Settings, runner: () => HandlerRunner): JobProcesso
       reason: error.reason,
       error: error.message,
     };
-    if (code === 'SFR4310') settings.logger.warn(fields, `${code} the worker stopped while the job ran; it runs again`);
+    // The backend gave up on the job and logs that itself (it puts the job back): no second warning.
+    if (code === 'SFR4310')
+      settings.logger.debug(fields, `${code} the worker stopped while the job ran; it runs again`);
     else if (retried) settings.logger.warn(fields, `${code} the attempt failed; the job is retried`);
     else settings.logger.error(fields, `${code} the job failed for good; it is dead-lettered`);
     return error;
