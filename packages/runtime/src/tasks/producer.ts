@@ -104,11 +104,7 @@ export function createTasks<M extends TaskMap<M>>(
       ];
       const checked = checkEnqueueOptions(first.options ?? {}, 'first.options');
       const valid = validArgs(steps[0]!, first.args, 'args');
-      const shared = { priority: checked.priority };
-      let job = jobSpec(steps[0]!, jobData(valid, checked), { ...shared, delayMs: checked.delayMs });
-      for (const definition of steps.slice(1))
-        job = { ...jobSpec(definition, jobData(undefined, checked, true), shared), children: [job] };
-      const [id] = await backend.add([{ ...job, ...defined({ jobId: checked.jobId, parent: checked.parent }) }]);
+      const [id] = await backend.add([chainJob(steps, valid, checked)]);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by TaskFlows.chain's signature
       return handle<any>(steps.at(-1)!, id!);
     },
@@ -170,7 +166,7 @@ function validArgs(definition: TaskDefinition, args: unknown, part: string): unk
   return copy;
 }
 
-interface CheckedOptions {
+export interface CheckedOptions {
   delayMs?: number;
   priority?: number;
   jobId?: string;
@@ -260,6 +256,20 @@ function resultTimeout(options: { timeoutMs?: number } | undefined): number {
       `leave it unset to wait up to ${RESULT_TIMEOUT_MS} ms`,
     );
   return timeoutMs;
+}
+
+/**
+ * The job of a chain: the last step, with the step before as its only child, and so on down to the
+ * first, which has the args; the later steps take the previous result (`fromPrevious`). `jobId` and
+ * `parent` go to the last step (the chain's own job, whose handle `chain` returns), `delayMs` to the
+ * first, `priority`, `requestId` and `traceparent` to every step.
+ */
+export function chainJob(steps: readonly TaskDefinition[], args: unknown, options: CheckedOptions): JobSpec {
+  const shared = { priority: options.priority };
+  let job = jobSpec(steps[0]!, jobData(args, options), { ...shared, delayMs: options.delayMs });
+  for (const definition of steps.slice(1))
+    job = { ...jobSpec(definition, jobData(undefined, options, true), shared), children: [job] };
+  return { ...job, ...defined({ jobId: options.jobId, parent: options.parent }) };
 }
 
 /** A job's data: the args (or, for a chain's later step, `fromPrevious`), the request id and trace context. */

@@ -112,11 +112,14 @@ export function workerBehaviour(name: string, setup: () => Promise<WorkerHarness
         },
       });
       const tasks = producer();
-      const handle = await tasks.enqueue(
-        sendReceiptTask(),
-        { orderId: 'o1' },
-        { requestId: 'r1', traceparent: '00-t-p-01', jobId: 'receipt-o1' },
-      );
+      const args: SendReceiptArgs = { orderId: 'o1' };
+      const handle = await tasks.enqueue(sendReceiptTask(), args, {
+        requestId: 'r1',
+        traceparent: '00-t-p-01',
+        jobId: 'receipt-o1',
+      });
+      // The caller's object is left as it was: defaults go into the job's copy.
+      expect(args).toEqual({ orderId: 'o1' });
       expect(handle).toMatchObject({ id: 'receipt-o1', queue: 'mailer', task: 'sendReceipt' });
       const outcome = await handle.result({ timeoutMs: 8000 });
       expect(outcome).toEqual({ status: 'completed', result: { messageId: 'm-o1-1' } });
