@@ -122,6 +122,8 @@ describe('start-up errors', () => {
     // The memory task backend's SFR4340–4346: tasks/memory-backend.test.ts.
     const memoryTasks = ['SFR4340', 'SFR4341', 'SFR4342', 'SFR4343', 'SFR4344', 'SFR4345', 'SFR4346'];
     const events = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(12|40)\d\d$/.test(code));
+    // Tasks' producer and worker (SFR1301–1319, SFR4301–4329) are tested in test/tasks/.
+    const tasks = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(13[01]|43[0-2])\d$/.test(code));
     expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual(
       [
         ...new Set([
@@ -132,6 +134,7 @@ describe('start-up errors', () => {
           ...outbox,
           ...memoryTasks,
           ...events,
+          ...tasks,
         ]),
       ].sort(),
     );
