@@ -28,6 +28,12 @@ export const RUNTIME_ERROR_CODES = {
   SFR1204: 'a topic bound twice in one createConsumers',
   SFR1205: 'a consumer option is not a positive integer',
   SFR1206: "a topic definition's delivery settings are out of range",
+  SFR1320: 'the sandboxed handlers module cannot be imported',
+  SFR1321: 'the sandboxed module has no handlers object under its export name',
+  SFR1322: 'the sandboxed handlers have no function for a task',
+  SFR1323: 'a sandbox option is out of range',
+  SFR1324: 'the sandboxed module is not a file URL or an absolute path',
+  SFR1325: 'a sandbox child process could not start',
   SFR2001: 'the controller returned no valid status',
   SFR3001: 'a JSON request body nests deeper than options.maxBodyDepth',
   SFR4001: 'a message to publish is not valid for its topic',
@@ -51,6 +57,12 @@ export const RUNTIME_ERROR_CODES = {
   SFR4202: 'the event broker is closed',
   SFR4203: 'Redis refused an event broker command',
   SFR4204: 'a key holds another type than the event broker needs',
+  SFR4330: 'a sandbox child process died while running a handler',
+  SFR4331: 'the sandboxed handlers have no function for the task to run',
+  SFR4332: 'a value cannot be sent between the worker and its sandbox',
+  SFR4333: 'a sandboxed handler ignored its abort and its process was killed',
+  SFR4334: 'the sandbox runner is closed',
+  SFR4335: 'a replacement sandbox child process could not start',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

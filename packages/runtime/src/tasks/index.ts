@@ -23,4 +23,11 @@ export type {
   WorkerOptions,
 } from './types.js';
 export type { HandlerRunner, SandboxedHandlers, TaskMap, TaskStep } from './types.js';
-export { createSandboxRunner, isSandboxed, sandboxed, type SandboxRunnerOptions } from './sandbox.js';
+export {
+  createSandboxRunner,
+  isSandboxed,
+  sandboxed,
+  SandboxError,
+  type SandboxRunner,
+  type SandboxRunnerOptions,
+} from './sandbox.js';
