@@ -371,7 +371,7 @@ class SandboxPool implements SandboxRunner {
           pid: sandbox.process.pid,
           exitCode: code,
           signal,
-          fatal: sandbox.fatal,
+          ...(sandbox.fatal === undefined ? {} : { uncaught: sandbox.fatal }),
         },
         'SFR4330 a sandbox child process died while running a handler; it is replaced',
       );

@@ -152,6 +152,23 @@ describe('hard time limits', () => {
     expect((next as { value: { pid: number } }).value.pid).not.toBe(pid);
   }, 30_000);
 
+  it('serves the next call from a replacement started at the abort, before the ignored handler is killed', async () => {
+    const killAfterMs = 8000;
+    const { runner: pool } = await readyRunner({ size: 1, killAfterMs });
+    const [spinning] = pool.pids();
+    const call = context({ task: 'spin' });
+    const reason = timeLimit();
+    const running = pool.run('spin', {}, call.context);
+    call.abort(reason);
+    const next = await within(pool.run('echo', 'next', context().context));
+    expect(next).toEqual({ value: expect.objectContaining({ args: 'next' }) });
+    expect((next as { value: { pid: number } }).value.pid).not.toBe(spinning);
+    // The next job did not wait for the kill: the ignored handler's process still runs.
+    expect(alive(spinning!)).toBe(true);
+    expect(await within(running, killAfterMs + 15_000)).toEqual({ error: reason });
+    expect(await eventually(() => !alive(spinning!))).toBe(true);
+  }, 40_000);
+
   it('lets a cooperative handler see its signal abort with the reason, and resolves with its result', async () => {
     const { runner: pool, logger } = await readyRunner({ killAfterMs: 5000 });
     const call = context({ task: 'cooperate' });
