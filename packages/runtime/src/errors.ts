@@ -51,6 +51,12 @@ export const RUNTIME_ERROR_CODES = {
   SFR4202: 'the event broker is closed',
   SFR4203: 'Redis refused an event broker command',
   SFR4204: 'a key holds another type than the event broker needs',
+  SFR4360: 'the BullMQ task backend cannot reach Redis',
+  SFR4361: 'the BullMQ task backend is closed',
+  SFR4362: 'a bullmqTaskBackend option is out of range',
+  SFR4363: 'a job was still running when Processing.close() stopped waiting',
+  SFR4364: 'BullMQ refused a job',
+  SFR4365: 'a failed job could not be dead-lettered yet',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;
