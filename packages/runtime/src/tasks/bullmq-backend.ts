@@ -93,7 +93,7 @@ interface SpecFirstBackoff {
 
 const BACKOFF_TYPE = 'specfirst';
 /** A waiter of `outcome` looks again this often when no event woke it. */
-export const OUTCOME_POLL_MS = 500;
+const OUTCOME_POLL_MS = 500;
 const REACH_TIMEOUT_MS = 5000;
 const SWEEP_BATCH = 100;
 const SWEEP_ROUNDS = 100;
