@@ -399,6 +399,7 @@ describe('bullmqTaskBackend on Redis', () => {
     expect(await raw('mailer').getJobState('quick')).toBe('completed');
     expect(await raw('mailer').getJobState('stuck')).toBe('waiting');
     expect(signals.map((signal) => signal.aborted).sort()).toEqual([false, true]);
+    expect(signals.find((signal) => signal.aborted)!.reason).toMatchObject({ code: 'SFR4363' });
     const stuck = await raw('mailer').getJob('stuck');
     expect({ made: stuck!.attemptsMade, stalled: stuck!.stalledCounter }).toEqual({ made: 0, stalled: 0 });
 
