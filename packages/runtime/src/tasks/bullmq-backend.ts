@@ -267,6 +267,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   }
 
   function queue(name: string): Queue {
+    if (closed) throw closedError();
     let found = queues.get(name);
     if (!found) {
       found = new Queue(name, { connection: bullConnection, prefix });
@@ -393,6 +394,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     await queueEvents(queueName);
     const key = waiterKey(queueName, id);
     for (let round = 0; round < 1_000_000; round++) {
+      if (closed) return { status: 'unfinished' };
       let resolveWake!: () => void;
       const woken = new Promise<void>((resolve) => (resolveWake = resolve));
       let set = waiters.get(key);
@@ -585,12 +587,16 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
             worker.cancelAllJobs(reason as unknown as string);
             for (const entry of inFlight) entry.abandon();
             let abandonTimer: NodeJS.Timeout | undefined;
-            await Promise.race([
-              workerClosed,
-              new Promise<void>((resolve) => (abandonTimer = setTimeout(resolve, ABANDON_WAIT_MS))),
+            const handedBack = await Promise.race([
+              workerClosed.then(() => true),
+              new Promise<boolean>((resolve) => (abandonTimer = setTimeout(() => resolve(false), ABANDON_WAIT_MS))),
             ]);
             clearTimeout(abandonTimer);
-            await worker.close(true);
+            if (!handedBack)
+              logger.warn(
+                { code: 'SFR4363', queue: queueName, jobs: [...inFlight].map((entry) => entry.job.id) },
+                'jobs could not be handed back to the queue in time; BullMQ’s stall check will',
+              );
           }
           await Promise.allSettled([...moves]);
           processings.delete(processing);
