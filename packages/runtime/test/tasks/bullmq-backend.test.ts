@@ -374,6 +374,43 @@ describe('bullmqTaskBackend on Redis', () => {
     await processing.close(1000);
   });
 
+  it('sweeps the failed set on an interval while it runs', async () => {
+    const { backend, prefix, raw } = await setup({ sweepIntervalMs: 100 });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    await backend.add([job('t', 'block', { jobId: 'block' })]);
+    // Concurrency 1, busy with `block`: it takes nothing else while a raw worker fails `victim`.
+    const processing = await backend.process(
+      'mailer',
+      async () => {
+        started++;
+        await released;
+        return 'released';
+      },
+      { concurrency: 1, logger: recordingLogger() },
+    );
+    await until(() => started === 1, 'the blocking job running');
+    await raw('mailer').add('t', { v: 1, args: 'victim' }, { jobId: 'victim', attempts: 1 });
+    const rawWorker = new Worker(
+      'mailer',
+      async () => {
+        throw new Error('[invalid-result] /total must be number');
+      },
+      { connection: { url: REDIS_URL }, prefix },
+    );
+    await until(async () => (await raw('mailer').getJobState('victim')) !== 'waiting', 'the raw worker taking it');
+    await rawWorker.close();
+    await until(async () => (await backend.listDeadLetters('mailer')).length === 1, 'the sweep');
+    expect((await backend.listDeadLetters('mailer'))[0]).toMatchObject({
+      id: 'victim',
+      failure: { reason: 'invalid-result', message: '/total must be number', attempts: 1 },
+    });
+    release();
+    expect(await backend.outcome('mailer', 'block', 10_000)).toEqual({ status: 'completed', result: 'released' });
+    await processing.close(1000);
+  });
+
   it('close(timeoutMs) waits for jobs in flight, then aborts the rest and hands them back to the queue', async () => {
     const { backend, raw } = await setup();
     const signals: AbortSignal[] = [];
