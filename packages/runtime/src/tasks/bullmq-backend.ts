@@ -343,14 +343,21 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     return flow;
   }
 
-  async function isDeadLettered(spec: JobSpec): Promise<boolean> {
+  /**
+   * Whether a job with this spec's id is there already, so that adding it must add nothing: on its
+   * dead-letter queue (BullMQ cannot know), or, for a flow, on its queue (BullMQ would keep the
+   * existing root but still add the children under it). A plain job's id BullMQ checks itself, atomically.
+   */
+  async function alreadyThere(spec: JobSpec): Promise<boolean> {
     if (spec.jobId === undefined) return false;
+    if (spec.children && spec.children.length > 0 && (await queue(spec.queue).getJobState(spec.jobId)) !== 'unknown')
+      return true;
     return (await queue(deadLetterQueueName(spec.queue)).getJob(spec.jobId)) !== undefined;
   }
 
   async function add(jobs: JobSpec[]): Promise<string[]> {
     await ready();
-    const dead = await Promise.all(jobs.map((job) => isDeadLettered(job)));
+    const dead = await Promise.all(jobs.map((job) => alreadyThere(job)));
     const fresh = jobs.filter((_, index) => !dead[index]);
     let added: string[] = [];
     try {
@@ -584,8 +591,9 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
               `a job of queue \`${queueName}\` was still running when close() stopped waiting after ${timeoutMs} ms`,
               'the job goes back to its queue and runs again; give stop() a longer shutdownTimeoutMs, or make the handler follow its signal',
             );
-            worker.cancelAllJobs(reason as unknown as string);
+            // Abandoned first, so that a processor rejecting at the abort does not fail its job instead.
             for (const entry of inFlight) entry.abandon();
+            worker.cancelAllJobs(reason as unknown as string);
             let abandonTimer: NodeJS.Timeout | undefined;
             const handedBack = await Promise.race([
               workerClosed.then(() => true),

@@ -230,6 +230,11 @@ describe('bullmqTaskBackend on Redis', () => {
     expect(await backend.add([job('sendReceipt', { n: 2 }, { jobId: 'once' })])).toEqual(['once']);
     expect(await raw('mailer').getWaitingCount()).toBe(1);
     expect((await raw('mailer').getJob('once'))!.data).toEqual({ v: 1, args: { n: 1 } });
+    // A flow whose root is there already adds nothing either: no child under the existing job.
+    expect(
+      await backend.add([job('sendReceipt', { n: 4 }, { jobId: 'once', children: [job('kid', 1, { jobId: 'kid' })] })]),
+    ).toEqual(['once']);
+    expect(await raw('mailer').getJob('kid')).toBeUndefined();
 
     const processing = await backend.process(
       'mailer',
