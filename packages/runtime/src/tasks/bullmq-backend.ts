@@ -28,6 +28,7 @@ import type { IRRetryPolicy } from '@specfirst/spec-core';
 import { deadLetterQueueName, type TaskJobData } from '@specfirst/spec-core/tasks';
 import {
   FlowProducer,
+  isNotConnectionError,
   Queue,
   QueueEvents,
   UnrecoverableError,
@@ -193,6 +194,17 @@ function checkOptions(options: BullmqTaskBackendOptions): void {
       `bullmqTaskBackend option \`prefix\` is ${JSON.stringify(options.prefix)}`,
       'pass a non-empty prefix without `:` (BullMQ adds its own separators), or leave it out for `bull`',
     );
+}
+
+/** A lost or refused connection (ioredis gave up on a command), as opposed to a refusal of BullMQ's. */
+function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    !isNotConnectionError(error) ||
+    /max retries per request|ECONNRESET|ETIMEDOUT|EPIPE|Stream isn't writeable|Connection is closed/i.test(
+      error.message,
+    )
+  );
 }
 
 /** Rejects when BullMQ refused a job (an id with `:`, an integer id, a priority out of range). */
@@ -374,6 +386,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       }
     } catch (error) {
       if (error instanceof SpecFirstRuntimeError) throw error;
+      if (isConnectionError(error)) throw unreachable(url, error);
       throw refused(error, jobs.length === 1 ? `job \`${jobs[0]!.name}\`` : `${jobs.length} jobs`);
     }
     let next = 0;
