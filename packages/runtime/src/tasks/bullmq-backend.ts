@@ -245,7 +245,9 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   let closed = false;
   let reachable: Promise<void> | undefined;
   const queues = new Map<string, Queue>();
+  /** One QueueEvents per queue, made on the first `outcome`: `ready` resolves once it reads. */
   const events = new Map<string, Promise<QueueEvents>>();
+  const eventsCreated = new Map<string, QueueEvents>();
   const waiters = new Map<string, Set<() => void>>();
   const processings = new Set<{ close(timeoutMs: number): Promise<void> }>();
   let flows: FlowProducer | undefined;
@@ -322,8 +324,6 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     }
     return found;
   }
-  const eventsCreated = new Map<string, QueueEvents>();
-
   function jobOptions(spec: Pick<JobSpec, 'retry' | 'jobId' | 'delayMs' | 'priority'>): JobsOptions {
     const backoff: SpecFirstBackoff = { type: BACKOFF_TYPE, delay: spec.retry.delayMs, policy: spec.retry };
     return {
