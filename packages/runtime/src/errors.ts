@@ -11,7 +11,7 @@
  * controller results, 3xxx requests refused by the runtime's own limits (a 4xx problem whose
  * `code` member and `detail` carry the code), 4xxx events. Events: 12xx start-up errors of
  * `createConsumers`, 40xx the publish/consume engine (thrown, written into dead-letter entries, or
- * the `code` of a log entry), 42xx the brokers' `BrokerError`.
+ * the `code` of a log entry), 42xx the brokers' `BrokerError`. Tasks: 4340–4359 the memory task backend.
  */
 export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
@@ -47,6 +47,13 @@ export const RUNTIME_ERROR_CODES = {
   SFR4104: 'the outbox table does not exist',
   SFR4105: 'an outbox row is corrupt',
   SFR4106: 'the outbox relay could not send',
+  SFR4340: 'the memory task backend is closed',
+  SFR4341: 'a task job did not finish before its processing closed',
+  SFR4342: 'a memory task backend option is out of range',
+  SFR4343: 'a schedule the memory task backend cannot run',
+  SFR4344: "a job's parent does not exist or waits for no child",
+  SFR4345: 'a job spec the memory task backend cannot add',
+  SFR4346: "a child's result is not known to its parent",
   SFR4201: 'the event broker cannot reach Redis',
   SFR4202: 'the event broker is closed',
   SFR4203: 'Redis refused an event broker command',

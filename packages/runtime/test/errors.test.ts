@@ -119,6 +119,8 @@ describe('start-up errors', () => {
     // (SFR12xx, SFR40xx) in test/events/, the outbox's SFR41xx in events/outbox.test.ts.
     const brokers = ['SFR4201', 'SFR4202', 'SFR4203', 'SFR4204'];
     const outbox = ['SFR4101', 'SFR4102', 'SFR4103', 'SFR4104', 'SFR4105', 'SFR4106'];
+    // The memory task backend's SFR4340–4346: tasks/memory-backend.test.ts.
+    const memoryTasks = ['SFR4340', 'SFR4341', 'SFR4342', 'SFR4343', 'SFR4344', 'SFR4345', 'SFR4346'];
     const events = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(12|40)\d\d$/.test(code));
     // The BullMQ task backend's SFR4360–4365: test/tasks/bullmq-backend.test.ts.
     const bullmqTasks = ['SFR4360', 'SFR4361', 'SFR4362', 'SFR4363', 'SFR4364', 'SFR4365'];
@@ -130,6 +132,7 @@ describe('start-up errors', () => {
           'SFR3001',
           ...brokers,
           ...outbox,
+          ...memoryTasks,
           ...events,
           ...bullmqTasks,
         ]),
