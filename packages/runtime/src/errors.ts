@@ -64,8 +64,12 @@ export const RUNTIME_ERROR_CODES = {
   SFR4105: 'an outbox row is corrupt',
   SFR4106: 'the outbox relay could not send',
   SFR4201: 'the event broker cannot reach Redis',
+  SFR4201: 'the event broker cannot reach Redis',
+  SFR4202: 'the event broker is closed',
   SFR4202: 'the event broker is closed',
   SFR4203: 'Redis refused an event broker command',
+  SFR4203: 'Redis refused an event broker command',
+  SFR4204: 'a key holds another type than the event broker needs',
   SFR4204: 'a key holds another type than the event broker needs',
   SFR4301: 'the args to enqueue are not valid for the task',
   SFR4302: 'an enqueue option is not valid',
@@ -90,6 +94,12 @@ export const RUNTIME_ERROR_CODES = {
   SFR4344: "a job's parent does not exist or waits for no child",
   SFR4345: 'a job spec the memory task backend cannot add',
   SFR4346: "a child's result is not known to its parent",
+  SFR4360: 'the BullMQ task backend cannot reach Redis',
+  SFR4361: 'the BullMQ task backend is closed',
+  SFR4362: 'a bullmqTaskBackend option is out of range',
+  SFR4363: 'a job was still running when Processing.close() stopped waiting',
+  SFR4364: 'BullMQ refused a job',
+  SFR4365: 'a failed job could not be dead-lettered yet',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

@@ -126,6 +126,8 @@ describe('start-up errors', () => {
     // Tasks' producer and worker (SFR1301–1319, SFR4301–4329) are tested in test/tasks/.
     const tasks = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(13[01]|43[0-2])\d$/.test(code));
     const sandbox = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(132|433)\d$/.test(code));
+    // The BullMQ task backend's SFR4360–4365: test/tasks/bullmq-backend.test.ts.
+    const bullmqTasks = ['SFR4360', 'SFR4361', 'SFR4362', 'SFR4363', 'SFR4364', 'SFR4365'];
     expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual(
       [
         ...new Set([
@@ -138,6 +140,7 @@ describe('start-up errors', () => {
           ...events,
           ...tasks,
           ...sandbox,
+          ...bullmqTasks,
         ]),
       ].sort(),
     );
