@@ -121,10 +121,10 @@ describe('the types of args', () => {
     expect(enqueuedArgsModel(models.get(model)!, models).identifier).toBe(expected);
   });
 
-  it('the handler receives the model with its defaults, the caller gives the Create variant; no result is void', () => {
+  it('the handler receives the model with its defaults, the caller gives the Create variant; no result is void (undefined in the task map)', () => {
     const source = file(generate(tasksIR()), 'tasks/relay/index.ts');
     expect(source).toContain('export const sweepTask: TaskDefinition<M.MCreate, void> = {');
-    expect(source).toContain('sweep: { args: M.MCreate; result: void };');
+    expect(source).toContain('sweep: { args: M.MCreate; result: undefined };');
     expect(source).toContain('enqueueSweep(args: M.MCreate, options?: EnqueueOptions): Promise<TaskHandle<void>>;');
     expect(file(generate(tasksIR()), 'tasks/crew/index.ts')).toContain('sweep: TaskHandler<M.M, void>;');
   });

@@ -102,15 +102,19 @@ interface TaskTypes {
   received: string;
   /** The result model, or `void` for a task without one (`null` on the wire). */
   result: string;
+  /** The result in `<Service>TaskMap`: `undefined` for a task without one. */
+  mapResult: string;
 }
 
 function taskTypes(task: IRTask, models: ModelIndex): TaskTypes {
   const args = models.get(task.args);
   const result = task.result !== undefined ? models.get(task.result) : undefined;
+  const resultType = result ? `M.${result.identifier}` : 'unknown';
   return {
     enqueued: args ? `M.${enqueuedArgsModel(args, models).identifier}` : 'unknown',
     received: args ? `M.${args.identifier}` : 'unknown',
-    result: task.result === undefined ? 'void' : result ? `M.${result.identifier}` : 'unknown',
+    result: task.result === undefined ? 'void' : resultType,
+    mapResult: task.result === undefined ? 'undefined' : resultType,
   };
 }
 
@@ -179,7 +183,8 @@ export function emitTasks(
       member(
         [],
         propertyKey(taskKey(task)),
-        objectType([`args: ${typesOf(task).enqueued}`, `result: ${typesOf(task).result}`], false),
+        // `void` is for return types: a task without a result gives the next step of a chain `undefined`.
+        objectType([`args: ${typesOf(task).enqueued}`, `result: ${typesOf(task).mapResult}`], false),
       ),
     );
     out.push(
