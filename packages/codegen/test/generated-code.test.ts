@@ -363,7 +363,11 @@ export async function run(backend: TaskBackend) {
   await createRelayTasks(backend).enqueueSweep({});
   return [
     createCrewWorker(
-      { makeThing: (args) => ({ made: args.name.repeat(args.count) }), sweep: (args) => void (args.days satisfies number) },
+      {
+        makeThing: (args) => ({ made: args.name.repeat(args.count) }),
+        sweep: (args) => void (args.days satisfies number),
+        validateThing: (args) => void args.thing.length,
+      },
       { backend },
     ),
     createRelayWorker({ relayThing: (args) => ({ name: args.id, count: 1 }) }, { backend }),

@@ -144,7 +144,7 @@ describe('spec strings in the tasks module', () => {
 
   it.each<[string, string[]]>([
     ['tasks/front/index.ts', ['import', 'import', 'import', 'const', 'interface', 'interface', 'function']],
-    ['tasks/crew/index.ts', ['import', 'import', 'import', 'const', 'const', 'interface', 'function']],
+    ['tasks/crew/index.ts', ['import', 'import', 'import', 'const', 'const', 'const', 'interface', 'function']],
     [
       'tasks/relay/index.ts',
       ['import', 'import', 'import', 'const', 'const', 'interface', 'interface', 'function', 'interface', 'function'],
@@ -181,9 +181,21 @@ describe('spec strings in the tasks module', () => {
       argsType: 'M',
       retry: "{ attempts: 3, backoff: 'exponential', delayMs: 1000 }",
       schedule: '*/5 * * * *',
-      validateArgs: 'validateM',
+      validateArgs: 'v.validateM',
     });
     expect(HOSTILE_TASK).toContain('*/');
+  });
+});
+
+describe('names that meet', () => {
+  it('a task named like a validator keeps its definition apart from it: validators come through `v`', () => {
+    const source = file(generate(tasksIR()), 'tasks/crew/index.ts');
+    expect(source).toContain("import * as v from './validators.js';");
+    expect(source).toContain('export const validateThingTask: TaskDefinition<M.ThingTask, void> = {');
+    expect(source).toContain('  validateArgs: v.validateThingTask,\n');
+    // Models named like the runtime's types and the module's own interfaces are reached through `M`.
+    expect(source).toContain('makeThing: TaskHandler<M.TaskHandle, M.CrewTaskHandlers>;');
+    expect(source).toContain('export interface CrewTaskHandlers {');
   });
 });
 

@@ -127,7 +127,8 @@ function taskTypes(task: IRTask, models: ModelIndex): TaskTypes {
  * handler per task it runs and `create<Service>Worker(handlers, options)`. Every loop is the
  * runtime's (`@specfirst/runtime/tasks`); this module only holds tables and typed wrappers.
  *
- * `validators` names the export of each args and result model in `tasks/<service>/validators.js`.
+ * `validators` names the export of each args and result model in `tasks/<service>/validators.js`,
+ * which the module imports as `v`.
  */
 export function emitTasks(
   service: IRService,
@@ -159,21 +160,10 @@ export function emitTasks(
   );
   if ([...types.values()].some((t) => /\bM\./.test(`${t.enqueued} ${t.received} ${t.result}`)))
     out.push(`import type * as M from '${relativeSpecifier(self, MODELS_MODULE)}';`);
-  const validatorNames = [
-    ...new Set(
-      tasks.tasks.flatMap((task) =>
-        [task.args, task.result].flatMap((model) => (model !== undefined ? (validators.get(model) ?? []) : [])),
-      ),
-    ),
-  ].sort();
-  if (validatorNames.length > 0)
-    out.push(
-      print([
-        'import ',
-        objectLiteral(validatorNames),
-        ` from '${relativeSpecifier(self, taskValidatorsModule(service))}';`,
-      ]).trimEnd(),
-    );
+  // A namespace, as the routers import theirs: `validate<Model>` may equal a task's `<task>Task`
+  // (task `validateThing`, model `ThingTask`), which named imports would make a duplicate name.
+  if (tasks.tasks.some((task) => validators.has(task.args)))
+    out.push(`import * as v from '${relativeSpecifier(self, taskValidatorsModule(service))}';`);
   out.push('');
 
   for (const task of tasks.tasks) out.push(emitTask(task, typesOf(task), models, validators));
@@ -286,6 +276,11 @@ export function emitTasks(
   return out.join('\n');
 }
 
+/** `v.validateSendReceiptArgs`; `undefined` for a model unknown to the IR (a spec with errors), which then does not compile. */
+function validatorRef(name: string | undefined): string {
+  return name !== undefined ? `v.${name}` : 'undefined';
+}
+
 /** `{ purgeCarts: purgeCartsTask, sendReceipt: sendReceiptTask }`: definitions by task name, for the runtime. */
 function definitions(tasks: readonly IRTask[]): Doc {
   return objectLiteral(tasks.map((task) => `${propertyKey(taskKey(task))}: ${taskConst(task)}`));
@@ -312,9 +307,8 @@ function emitTask(task: IRTask, types: TaskTypes, models: ModelIndex, validators
     ],
     ...(task.timeoutMs !== undefined ? [`timeoutMs: ${task.timeoutMs}`] : []),
     ...(task.schedule !== undefined ? [`schedule: ${str(task.schedule)}`] : []),
-    // A model unknown to the IR (a spec with errors) leaves a definition that does not compile.
-    `validateArgs: ${validators.get(task.args) ?? 'undefined'}`,
-    ...(task.result !== undefined ? [`validateResult: ${validators.get(task.result) ?? 'undefined'}`] : []),
+    `validateArgs: ${validatorRef(validators.get(task.args))}`,
+    ...(task.result !== undefined ? [`validateResult: ${validatorRef(validators.get(task.result))}`] : []),
   ];
   return print([
     comment([

@@ -5,11 +5,12 @@ import { loadIR, OUT_ROOT } from './project.js';
 
 /**
  * A spec of tasks for the tasks generator: `front` enqueues `makeThing`; `crew` is the worker of
- * `makeThing` and of `sweep` (scheduled, no result); `relay` enqueues `sweep` and is the worker of
+ * `makeThing`, of `sweep` (scheduled, no result) and of `validateThing`; `relay` enqueues `sweep` and is the worker of
  * `relayThing`, so it gets both sides; `quiet` is a worker that neither enqueues nor runs a task.
  * The task descriptions are hostile (a `*\/`, backticks, a template, line separators), and models
  * are named after what the generated module imports or declares (`TaskHandle`, `CrewTaskHandlers`,
- * `M`): they must stay comments and models.
+ * `M`; `ThingTask`, whose validator is named as the task `validateThing`'s definition): they must
+ * stay comments and models.
  */
 export const HOSTILE_TASK = 'ends */ console.log(\'PWNED\'); /*\nconsole.log("PWNED")\u2028`${process.exit(1)}` ``';
 
@@ -45,6 +46,9 @@ export function tasksSpec(name = 'tasks-hostile'): string {
   M:
     properties:
       days: { type: integer, minimum: 1, default: 30 }
+  ThingTask:
+    properties:
+      thing: string
   Stamped:
     properties:
       id: { type: string, readonly: true }
@@ -63,6 +67,10 @@ export function tasksSpec(name = 'tasks-hostile'): string {
     worker: crew
     args: M
     schedule: '*/5 * * * *'
+  validateThing:
+    description: Its definition, validateThingTask, is named like the validator of ThingTask.
+    worker: crew
+    args: ThingTask
   relayThing:
     worker: relay
     args: Stamped
