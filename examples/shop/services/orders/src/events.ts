@@ -19,12 +19,12 @@ export interface OrderHandlerDeps {
 
 export function orderHandlers({ orders, tasks, users, secret }: OrderHandlerDeps): OrdersHandlers {
   /** The customer's e-mail, asked of users on the customer's behalf; undefined when users does not know them. */
-  const emailOf = async (order: Order): Promise<string | undefined> => {
+  const emailOf = async (order: Order, signal: AbortSignal): Promise<string | undefined> => {
     // A token for the order's customer, a minute long: users shows it that customer's account only.
     const token = issueToken({ userId: order.userId, role: 'customer' }, new Date(Date.now() + 60_000), secret);
     const reply = await users.getUser(
       { params: { id: order.userId } },
-      { headers: { authorization: `Bearer ${token}` } },
+      { headers: { authorization: `Bearer ${token}` }, signal },
     );
     return reply.status === 200 ? reply.body.email : undefined;
   };
