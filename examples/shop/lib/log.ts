@@ -4,7 +4,7 @@ import type { Logger } from '@specfirst/runtime';
 type Level = keyof Logger;
 
 /** Fields that say which replica or request, not what happened: left out to keep lines short. */
-const HIDDEN = new Set(['group', 'consumer', 'messageId', 'requestId', 'operationId']);
+const HIDDEN = new Set(['group', 'consumer', 'messageId', 'requestId', 'operationId', 'worker', 'jobId']);
 
 export function textLogger(
   service: string,
