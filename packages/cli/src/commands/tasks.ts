@@ -22,9 +22,6 @@ import {
 /** Dead letters one `retry` reads per worker at most (with `--all`, or to find the ids given); more are refused with a hint. */
 export const MAX_RETRIED = 100_000;
 
-/** Opens the task backend the workers use: BullMQ on this Redis, under this BullMQ prefix. */
-type OpenTaskBackend = (connection: { url: string; prefix?: string }) => Promise<TaskBackend>;
-
 export interface TasksConnectionOptions {
   project: string;
   redis?: string;
@@ -55,20 +52,6 @@ class TasksError extends Error {
     super(message);
   }
 }
-
-/** The entry point of the runtime's BullMQ backend (`bullmqTaskBackend`). */
-const BULLMQ_BACKEND = '@specfirst/runtime/tasks/bullmq';
-
-/**
- * The runtime's BullMQ backend, loaded when a command reaches Redis (it loads bullmq, which nothing
- * else here needs). Typed by the contract, not by the module: the backend keeps `TaskBackend`.
- */
-const openBullmqBackend: OpenTaskBackend = async (connection) => {
-  const { bullmqTaskBackend } = (await import(BULLMQ_BACKEND)) as {
-    bullmqTaskBackend: (connection: { url: string; prefix?: string }) => TaskBackend;
-  };
-  return bullmqTaskBackend(connection);
-};
 
 export async function tasksDeadLettersCommand(options: TasksDeadLettersOptions, out: Output): Promise<number> {
   return run('dead-letters', out, async () => {
@@ -231,8 +214,8 @@ function taskWorkers(ir: SpecIR): string[] {
 }
 
 /**
- * Opens the backend (its connection is bounded in time and fails fast: an operator's command must not
- * wait for a Redis that is not there), runs `body` with it, and closes it.
+ * Opens the runtime's BullMQ backend on the workers' Redis and prefix (it reports a Redis that does
+ * not answer at once, with a hint), runs `body` with it, and closes it.
  */
 async function withBackend(
   options: TasksConnectionOptions,
@@ -242,7 +225,9 @@ async function withBackend(
   if (!(url instanceof URL)) throw new TasksError(url.message, url.hint, 2);
   let backend: TaskBackend | undefined;
   try {
-    backend = await openBullmqBackend({
+    // Loaded here: it loads bullmq, which no other command needs.
+    const { bullmqTaskBackend } = await import('@specfirst/runtime/tasks/bullmq');
+    backend = bullmqTaskBackend({
       url: url.toString(),
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
     });
