@@ -9,7 +9,7 @@ import type { Order } from '#generated/models.js';
 import { createOrdersTasks } from '#generated/tasks/orders/index.js';
 import { startShop, type Shop } from '../lib/shop.js';
 import { randomSettings } from '../lib/settings.js';
-import { eventually, recordingLoggers } from './support/http.js';
+import { call, eventually, recordingLoggers } from './support/http.js';
 import { placeAndPay } from './support/scenario.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -76,6 +76,37 @@ describe('the shop in one process, in memory', () => {
     expect(logged('mailer', 'receipt sent', orderId)).toHaveLength(1);
     expect(logged('mailer', 'receipt already sent', orderId)).toEqual([]);
     expect(shop.mailer.mailbox.list().filter((sent) => sent.orderId === orderId)).toHaveLength(1);
+  });
+
+  it('pays an order of a customer users does not know, and sends no receipt: there is no address', async () => {
+    const urls = { orders: shop.orders.url, billing: shop.billing.url };
+    const placed = await call('POST', `${urls.orders}/orders`, {
+      headers: { 'x-api-key': settings.apiKey },
+      body: {
+        userId: randomUUID(),
+        items: [{ sku: 'BOOK-42', quantity: 1, unitPrice: { amount: 1500, currency: 'EUR' } }],
+        shippingAddress: { line1: '1 Rue de Rivoli', city: 'Paris', postcode: '75001', country: 'FR' },
+      },
+    });
+    expect(placed.status).toBe(201);
+    const orderId: string = placed.body.id;
+    const internal = { 'x-internal-token': settings.internalToken };
+    await eventually('the invoice', async () =>
+      (await call('GET', `${urls.billing}/invoices/${orderId}`, { headers: internal })).status === 200
+        ? true
+        : undefined,
+    );
+    const paid = await call('POST', `${urls.billing}/invoices/${orderId}/payment`, {
+      headers: internal,
+      body: { method: 'card', token: 'tok_visa' },
+    });
+    expect(paid.status).toBe(200);
+    const warning = await eventually('orders’ warning', () =>
+      logged('orders', 'no receipt: users does not know the customer', orderId).at(0),
+    );
+    expect(warning.level).toBe('warn');
+    expect(shop.orders.orders.get(orderId)?.status).toBe('paid');
+    expect(logged('orders', 'receipt enqueued', orderId)).toEqual([]);
   });
 
   it('dead-letters an invoice.paid for an order orders does not know, and sends no receipt', async () => {
