@@ -368,7 +368,7 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
       children: job.children,
       results: job.results,
     });
-    logger?.warn(
+    logger?.debug(
       { queue: job.queue, jobId: job.id, task: job.name, reason: failure.reason, attempts: failure.attempts },
       `task job dead-lettered: ${failure.message}`,
     );

@@ -206,13 +206,11 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
         ['FIFO without priorities', [{ label: 'a' }, { label: 'b' }, { label: 'c' }], ['a', 'b', 'c']],
         [
           'priority 1 first, FIFO among equals',
-          [
-            { label: 'p3', priority: 3 },
-            { label: 'p1', priority: 1 },
-            { label: 'p2', priority: 2 },
-            { label: 'p1b', priority: 1 },
-          ],
-          ['p1', 'p1b', 'p2', 'p3'],
+          ['p3', 'p1', 'p2', 'p1b', 'p2b', 'p2c', 'p1c', 'p2d', 'p3b', 'p2e'].map((label) => ({
+            label,
+            priority: Number(label[1]),
+          })),
+          ['p1', 'p1b', 'p1c', 'p2', 'p2b', 'p2c', 'p2d', 'p2e', 'p3', 'p3b'],
         ],
         [
           'jobs without priority before prioritised ones',
