@@ -557,8 +557,18 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
 
       it('several process() calls on one queue share its jobs: each runs once', async () => {
         const queue = q();
-        const first = await processWith(queue, async () => sleep(5).then(() => null), 2);
-        const second = await processWith(queue, async () => sleep(5).then(() => null), 2);
+        // The first jobs wait until three run at once: with 2 a processing, both must then hold some.
+        let running = 0;
+        const three = gate();
+        const busy = async () => {
+          if (++running >= 3) three.open();
+          await within(three.opened, 3000, 'three jobs at once').catch(() => undefined);
+          await sleep(5);
+          running--;
+          return null;
+        };
+        const first = await processWith(queue, busy, 2);
+        const second = await processWith(queue, busy, 2);
         const ids = await backend.add(Array.from({ length: 20 }, (_, n) => job(queue, 'shared', n)));
         for (const id of ids) await completed(queue, id);
         const ran = [...first.seen, ...second.seen].map((s) => s.id).sort();

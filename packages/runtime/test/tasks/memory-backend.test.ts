@@ -376,6 +376,41 @@ describe('memoryTaskBackend: behaviour of its own', () => {
     await backend.close();
   });
 
+  it('a job given up by close(timeoutMs) goes back to the front of its queue', async () => {
+    const backend = memoryTaskBackend();
+    const order: string[] = [];
+    const first = await backend.process(
+      'q',
+      (active) => {
+        order.push(active.name);
+        return new Promise(() => undefined);
+      },
+      { concurrency: 1, logger },
+    );
+    await backend.add([job('q', 'stuck', 1), job('q', 'next', 2)]);
+    await until(() => order.length === 1, 1000, 'started');
+    await first.close(0);
+    await backend.process('q', (active) => Promise.resolve(order.push(active.name)), { concurrency: 1, logger });
+    await until(() => order.length === 3, 1000, 'both ran');
+    expect(order).toEqual(['stuck', 'stuck', 'next']);
+    await backend.close();
+  });
+
+  it('SFR4345: a schedule whose jobs could not be added is refused at upsert', async () => {
+    const backend = memoryTaskBackend();
+    const refused = await codeOf(
+      backend.upsertSchedule({ ...schedule('* * * * *'), retry: { attempts: 0, backoff: 'fixed', delayMs: 1 } }),
+    );
+    expect(refused).toMatchObject({
+      code: 'SFR4345',
+      message: expect.stringContaining(
+        'job spec of schedule `specfirst-schedule-tick` (queue `q`, task `tick`): retry.attempts',
+      ),
+    });
+    expect(await backend.scheduleIds('q')).toEqual([]);
+    await backend.close();
+  });
+
   it('an unknown id is unfinished after the wait', async () => {
     const backend = memoryTaskBackend();
     expect(await backend.outcome('nowhere', 'nothing', 20)).toEqual({ status: 'unfinished' });
