@@ -213,9 +213,15 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
           ['p1', 'p1b', 'p1c', 'p2', 'p2b', 'p2c', 'p2d', 'p2e', 'p3', 'p3b'],
         ],
         [
-          'jobs without priority before prioritised ones',
-          [{ label: 'p1', priority: 1 }, { label: 'none' }, { label: 'p2', priority: 2 }, { label: 'none2' }],
-          ['none', 'none2', 'p1', 'p2'],
+          'jobs without priority (or priority 0) before prioritised ones',
+          [
+            { label: 'p1', priority: 1 },
+            { label: 'none' },
+            { label: 'p2', priority: 2 },
+            { label: 'zero', priority: 0 },
+            { label: 'none2' },
+          ],
+          ['none', 'zero', 'none2', 'p1', 'p2'],
         ],
       ];
       it.each(cases)('%s', async (_, jobs, expected) => {
@@ -396,6 +402,7 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
         const retry: IRRetryPolicy = { attempts: 2, backoff: 'fixed', delayMs: 20 };
         const [id] = await backend.add([job(queue, 'mend', 'x', { retry, jobId: 'mend-1' })]);
         expect(await failed(queue, id!)).toEqual({ reason: 'error', message: 'not yet (attempt 2)', attempts: 2 });
+        expect(await failed(queue, id!, 0)).toEqual({ reason: 'error', message: 'not yet (attempt 2)', attempts: 2 });
 
         // Failing again: dead-lettered again after fresh attempts.
         expect(await backend.retryDeadLetter(queue, 'mend-1')).toBe(true);
