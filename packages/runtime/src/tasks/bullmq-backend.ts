@@ -492,7 +492,8 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       id: job.id!,
       queue: job.queueName,
       name: job.name,
-      data: job.data as TaskJobData,
+      // A copy: the worker applies the args' defaults in place, and a dead letter keeps the data as enqueued.
+      data: structuredClone(job.data) as TaskJobData,
       attempt: job.attemptsMade + 1,
       enqueuedAt: job.timestamp,
       async childrenResults() {

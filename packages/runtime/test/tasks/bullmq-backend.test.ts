@@ -17,6 +17,7 @@ import type { ActiveJob, JobSpec, TaskBackend } from '../../src/tasks/types.js';
 import { recordingLogger } from '../support.js';
 import { REDIS_URL, redisTestServer } from '../events/redis-support.js';
 import { backendContract } from './backend-contract.js';
+import { workerBehaviour } from './worker-behaviour.js';
 
 const { requireRedis, deleteKeys } = redisTestServer('bullmq-backend');
 const FILE_PREFIX = `specfirst-test-bullmq-${process.pid}-${Date.now()}`;
@@ -36,6 +37,20 @@ backendContract('BullMQ', async () => {
   await requireRedis();
   const prefix = `${FILE_PREFIX}-contract-${++tests}`;
   return { backend: bullmqTaskBackend({ url: REDIS_URL, prefix }), cleanup: () => deleteKeys(prefix) };
+});
+
+// What a service notices of its tasks (createTasks → createWorker → result) on BullMQ.
+workerBehaviour('BullMQ', async () => {
+  await requireRedis();
+  const prefix = `${FILE_PREFIX}-workers-${++tests}`;
+  const backend = bullmqTaskBackend({ url: REDIS_URL, prefix });
+  return {
+    backend,
+    dispose: async () => {
+      await backend.close();
+      await deleteKeys(prefix);
+    },
+  };
 });
 
 const NO_RETRY: IRRetryPolicy = { attempts: 1, backoff: 'fixed', delayMs: 0 };
