@@ -459,7 +459,7 @@ describe('bullmqTaskBackend on Redis', () => {
     );
     await backend.add([job('t', 'quick', { jobId: 'quick' }), job('t', 'stuck', { jobId: 'stuck' })]);
     await until(() => signals.length === 2, 'both jobs running');
-    await processing.close(500);
+    await processing.close(2000);
     expect(finished).toBe(1);
     expect(await raw('mailer').getJobState('quick')).toBe('completed');
     expect(await raw('mailer').getJobState('stuck')).toBe('waiting');
