@@ -123,11 +123,11 @@ describe('start-up errors', () => {
     // The memory task backend's SFR4340–4346: tasks/memory-backend.test.ts.
     const memoryTasks = ['SFR4340', 'SFR4341', 'SFR4342', 'SFR4343', 'SFR4344', 'SFR4345', 'SFR4346'];
     const events = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(12|40)\d\d$/.test(code));
-    // The BullMQ task backend's SFR4360–4366: test/tasks/bullmq-backend.test.ts.
-    const bullmqTasks = ['SFR4360', 'SFR4361', 'SFR4362', 'SFR4363', 'SFR4364', 'SFR4365', 'SFR4366'];
     // Tasks' producer and worker (SFR1301–1319, SFR4301–4329) are tested in test/tasks/.
     const tasks = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(13[01]|43[0-2])\d$/.test(code));
     const sandbox = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(132|433)\d$/.test(code));
+    // The BullMQ task backend's SFR4360–4366: test/tasks/bullmq-backend.test.ts.
+    const bullmqTasks = ['SFR4360', 'SFR4361', 'SFR4362', 'SFR4363', 'SFR4364', 'SFR4365', 'SFR4366'];
     expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual(
       [
         ...new Set([
