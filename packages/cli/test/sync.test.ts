@@ -55,11 +55,11 @@ describe('specfirst sync', () => {
     // The events of the services that publish or consume a topic, the worker `mailer` included.
     for (const file of ['events/billing/index.ts', 'events/mailer/validators.js', 'asyncapi/orders.json'])
       expect(first.stdout).toContain(`created  generated/${file}`);
-    expect(first.stdout).toMatch(/✓ generated: 34 files written/);
+    expect(first.stdout).toMatch(/✓ generated: 37 files written/);
     const before = snapshot(path.join(project, 'generated'));
     const second = run(['sync'], project);
     expect(second.code).toBe(0);
-    expect(second.stdout.trim()).toBe('✓ generated is up to date (34 files); nothing written');
+    expect(second.stdout.trim()).toBe('✓ generated is up to date (37 files); nothing written');
     expect(snapshot(path.join(project, 'generated'))).toEqual(before);
     for (const [file, entry] of before) expect(entry, file).toMatch(/specfirst from spec\//);
   });
