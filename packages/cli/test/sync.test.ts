@@ -80,7 +80,8 @@ describe('specfirst sync', () => {
     // --check changed nothing.
     expect(existsSync(path.join(project, 'generated/clients/users.ts'))).toBe(false);
     expect(readFileSync(models, 'utf8')).toContain('Adress');
-  });
+    // Four runs of the CLI: seconds on a busy machine.
+  }, 60_000);
 
   it('--check sees the events files; a service that stops consuming its only topic loses them on the next sync', () => {
     const project = shopCopy('events');
@@ -145,7 +146,8 @@ describe('specfirst sync', () => {
     expect(existsSync(path.join(project, 'generated/routers/orders/admin-orders.ts'))).toBe(false);
     expect(readFileSync(mine, 'utf8')).toBe('my notes\n');
     expect(existsSync(path.join(project, 'generated/clients/copy-of-users.ts'))).toBe(true);
-  });
+    // Three runs of the CLI: seconds on a busy machine.
+  }, 60_000);
 
   it('an output folder shared by two documents: each sync replaces the other, and --check is never fooled', () => {
     const dir = path.join(temp, 'two-targets');
@@ -163,7 +165,8 @@ describe('specfirst sync', () => {
     expect(beta.stdout).toContain('removed  gen/clients/alpha.ts');
     expect(run(['sync', 'beta.yaml', '--out', 'gen', '--check'], dir).code).toBe(0);
     expect(run(['sync', 'alpha.yaml', '--out', 'gen', '--check'], dir).code).toBe(1);
-  });
+    // Five runs of the CLI: seconds on a busy machine.
+  }, 60_000);
 
   it("leaves another tree's generated files alone, and refuses an output folder that holds the spec", () => {
     const dir = path.join(temp, 'nested-outputs');
@@ -248,7 +251,8 @@ describe('specfirst sync', () => {
     expect(synced.stderr).toContain('Address');
     expect(synced.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(path.join(project, 'generated'))).toBe(false);
-  });
+    // Three runs of the CLI: seconds on a busy machine.
+  }, 60_000);
 
   it('generates for a standalone OpenAPI document into --out', () => {
     const out = path.join(temp, 'realworld-out');
