@@ -62,14 +62,14 @@ interface Settings {
  * one function per task, or `sandboxed(module)` to run them in child processes. Checks everything
  * at once (SFR1301–SFR1308), so that a misconfigured worker does not start.
  */
-export function createWorker(
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own args and result
+export function createWorker<H extends { [K in keyof H]: TaskHandler<any, any> }>(
   service: string,
   definitions: Record<string, TaskDefinition>,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own args and result
-  handlers: Record<string, TaskHandler<any, any>> | SandboxedHandlers<unknown>,
+  handlers: H | SandboxedHandlers<H>,
   options: WorkerOptions,
 ): TaskWorker {
-  const settings = checkWorker(service, definitions, handlers, options);
+  const settings = checkWorker(service, definitions, handlers as Handlers | SandboxedHandlers<unknown>, options);
   const { backend, queue, logger, shutdownTimeoutMs } = settings;
   let state: 'new' | 'started' | 'stopped' = 'new';
   let starting: Promise<void> | undefined;
