@@ -12,8 +12,8 @@
  * `code` member and `detail` carry the code), 4xxx events. Events: 12xx start-up errors of
  * `createConsumers`, 40xx the publish/consume engine (thrown, written into dead-letter entries, or
  * the `code` of a log entry), 42xx the brokers' `BrokerError`. Tasks: 13xx start-up errors of
- * `createTasks` and `createWorker`, 43xx the enqueue/work engine (thrown by `enqueue<Task>`, written
- * into dead letters, or the `code` of a log entry).
+ * `createTasks` and `createWorker`, 43xx the enqueue/work engine (4301–4329: thrown by `enqueue<Task>`,
+ * written into dead letters, or the `code` of a log entry; 4340–4359 the memory task backend).
  */
 export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
@@ -71,6 +71,13 @@ export const RUNTIME_ERROR_CODES = {
   SFR4308: 'a worker started again after stop()',
   SFR4309: "a chain step's previous result is missing",
   SFR4310: 'a job was interrupted by the worker stopping',
+  SFR4340: 'the memory task backend is closed',
+  SFR4341: 'a task job did not finish before its processing closed',
+  SFR4342: 'a memory task backend option is out of range',
+  SFR4343: 'a schedule the memory task backend cannot run',
+  SFR4344: "a job's parent does not exist or waits for no child",
+  SFR4345: 'a job spec the memory task backend cannot add',
+  SFR4346: "a child's result is not known to its parent",
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

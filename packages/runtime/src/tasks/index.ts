@@ -24,6 +24,7 @@ export type {
 } from './types.js';
 export type { HandlerRunner, SandboxedHandlers, TaskMap, TaskStep } from './types.js';
 export { createSandboxRunner, isSandboxed, sandboxed, type SandboxRunnerOptions } from './sandbox.js';
+export { DEFAULT_KEEP_COMPLETED, memoryTaskBackend, type MemoryTaskBackendOptions } from './memory-backend.js';
 export type {
   ChainResult,
   ChainSteps,
