@@ -12,8 +12,8 @@
  * `code` member and `detail` carry the code), 4xxx events. Events: 12xx start-up errors of
  * `createConsumers`, 40xx the publish/consume engine (thrown, written into dead-letter entries, or
  * the `code` of a log entry), 42xx the brokers' `BrokerError`. Tasks: 13xx start-up errors of
- * `createTasks` and `createWorker`, 43xx the enqueue/work engine (4301–4329: thrown by `enqueue<Task>`,
- * written into dead letters, or the `code` of a log entry; 4340–4359 the memory task backend).
+ * `createTasks` and `createWorker`, 43xx the enqueue/work engine (thrown by `enqueue<Task>`, written
+ * into dead letters, or the `code` of a log entry); 4340–4359 the memory task backend.
  */
 export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
@@ -38,6 +38,12 @@ export const RUNTIME_ERROR_CODES = {
   SFR1306: 'a worker option is not a positive integer',
   SFR1307: "a task definition's settings are out of range",
   SFR1308: 'a task definition is listed under another name',
+  SFR1320: 'the sandboxed handlers module cannot be imported',
+  SFR1321: 'the sandboxed module has no handlers object under its export name',
+  SFR1322: 'the sandboxed handlers have no function for a task',
+  SFR1323: 'a sandbox option is out of range',
+  SFR1324: 'the sandboxed module is not a file URL or an absolute path',
+  SFR1325: 'a sandbox child process could not start',
   SFR2001: 'the controller returned no valid status',
   SFR3001: 'a JSON request body nests deeper than options.maxBodyDepth',
   SFR4001: 'a message to publish is not valid for its topic',
@@ -71,6 +77,12 @@ export const RUNTIME_ERROR_CODES = {
   SFR4308: 'a worker started again after stop()',
   SFR4309: "a chain step's previous result is missing",
   SFR4310: 'a job was interrupted by the worker stopping',
+  SFR4330: 'a sandbox child process died while running a handler',
+  SFR4331: 'the sandboxed handlers have no function for the task to run',
+  SFR4332: 'a value cannot be sent between the worker and its sandbox',
+  SFR4333: 'a sandboxed handler ignored its abort and its process was killed',
+  SFR4334: 'the sandbox runner is closed',
+  SFR4335: 'a replacement sandbox child process could not start',
   SFR4340: 'the memory task backend is closed',
   SFR4341: 'a task job did not finish before its processing closed',
   SFR4342: 'a memory task backend option is out of range',
@@ -78,6 +90,12 @@ export const RUNTIME_ERROR_CODES = {
   SFR4344: "a job's parent does not exist or waits for no child",
   SFR4345: 'a job spec the memory task backend cannot add',
   SFR4346: "a child's result is not known to its parent",
+  SFR4360: 'the BullMQ task backend cannot reach Redis',
+  SFR4361: 'the BullMQ task backend is closed',
+  SFR4362: 'a bullmqTaskBackend option is out of range',
+  SFR4363: 'a job was still running when Processing.close() stopped waiting',
+  SFR4364: 'BullMQ refused a job',
+  SFR4365: 'a failed job could not be dead-lettered yet',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;
