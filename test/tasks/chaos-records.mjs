@@ -36,6 +36,7 @@ export function chaosJobId(n) {
  * - late: job id → hanging handlers that ran on past their limit to their end, after their attempt had failed
  * - timeLimit: attempt → ms, when the worker's processor rejected the attempt as `time-limit`
  * - inflight:<pid>: attempt → ms, the attempts a worker process's processor is running now
+ * - loopDelay: pid → the longest event-loop delay (ms) a worker process has seen since it started
  */
 export function chaosKeys(prefix) {
   return {
@@ -47,5 +48,6 @@ export function chaosKeys(prefix) {
     late: `${prefix}late`,
     timeLimit: `${prefix}time-limit`,
     inflight: (pid) => `${prefix}inflight:${pid}`,
+    loopDelay: `${prefix}loop-delay`,
   };
 }

@@ -8,12 +8,15 @@
  * The backend is passed through a tap (`tapped`) that changes nothing: it notes which attempts the
  * worker's processor is running (so the test can tell that a SIGKILL lands mid-job) and the moment
  * the processor rejects an attempt as `time-limit` (so the test can measure the limit from the
- * handler's start, both on this process's clock).
+ * handler's start, both on this process's clock). It also notes its longest event-loop delay, which
+ * bounds how late any of its timers, the time limit's among them, can fire.
  *
  * Environment: REDIS_URL, CHAOS_PREFIX (BullMQ prefix), CHAOS_RECORDS (key prefix of the records),
  * CHAOS_MODULE (path of the generated tasks/grinder/index.js), CHAOS_CONCURRENCY. Prints `ready` once
  * started; SIGTERM stops it gracefully.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setInterval } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { jsonLogger } from '@specfirst/runtime';
@@ -116,4 +119,11 @@ process.on('SIGTERM', () => {
 });
 
 await worker.start();
+// How late this process's timers can fire (a time limit is one): the longest event-loop delay, noted every 250 ms.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+setInterval(
+  () => void redis.hset(keys.loopDelay, String(process.pid), String(Math.round(loop.max / 1e6))),
+  250,
+).unref();
 console.log('ready');

@@ -275,28 +275,35 @@ it(
         else unmeasured.push(attempt);
       }
       measured.sort((a, b) => a - b);
-      const aborts = Object.entries(hangAbort).map(
-        ([attempt, at]) => Number(at) - Number(hangStart[attempt]?.split(' ')[1]),
-      );
+      const aborts = Object.entries(hangAbort)
+        .map(([attempt, at]) => Number(at) - Number(hangStart[attempt]?.split(' ')[1]))
+        .sort((a, b) => a - b);
       const worst = measured.length ? Math.max(...measured.map((ms) => Math.abs(ms - limitMs))) : NaN;
-      const fmtMs = (ms: number) => `${Math.round(ms)}`;
+      const loopDelays = Object.values(await redis.hgetall(keys.loopDelay)).map(Number);
+      const ms = (value: number) => `${Math.round(value)}`;
+      const extraRuns = duplicates.reduce((sum, [, count]) => sum + count - 1, 0);
+      const killed = kills.map(
+        (k) => `${k.worker} at ${(k.atMs / 1000).toFixed(1)} s with ${k.inFlight.length} in flight`,
+      );
+      const recovered = [...inFlightAtKills].filter((id) => outcomes.get(id)?.status === 'completed').length;
 
       console.log(
-        `tasks chaos: ${TOTAL} jobs (${ids('work').length} work, ${ids('fail').length} always throw, ${ids('hang').length} time out on every attempt, ${ids('hangOnce').length} on the first only), ` +
-          `${WORKERS} worker processes × concurrency ${CONCURRENCY}, ${kills.length} SIGKILLs mid-job (${kills.map((k) => `${k.worker} at ${(k.atMs / 1000).toFixed(1)} s with ${k.inFlight.length} in flight`).join(', ')}) and restarts, ` +
-          `${unfinished.length === 0 ? 'done' : 'NOT done'} in ${elapsed.toFixed(1)} s; ` +
-          `completed ${completed.length}, dead-lettered ${deadLetters.length} (${[...reasons].map(([r, c]) => `${r} ${c}`).join(', ')}), lost ${unfinished.length}; ` +
-          `duplicate executions ${duplicates.length} (${duplicates.reduce((sum, [, c]) => sum + c - 1, 0)} extra handler runs); ` +
-          `time limit ${limitMs} ms: ${measured.length} timed-out attempts measured handler start → attempt failed ` +
-          `min ${fmtMs(measured[0]!)} / p50 ${fmtMs(quantile(measured, 0.5))} / max ${fmtMs(measured.at(-1)!)} ms (worst ${((worst / limitMs) * 100).toFixed(1)} % off), ` +
-          `signal aborted after p50 ${fmtMs(
-            quantile(
-              aborts.sort((a, b) => a - b),
-              0.5,
-            ),
-          )} ms, ${unmeasured.length} unmeasured (their worker was killed); ` +
-          `${Object.keys(late).length} hanging handlers ran on to their end after their attempt failed; ` +
-          `${inFlightAtKills.size} jobs in flight at the kills: ${[...inFlightAtKills].filter((id) => outcomes.get(id)?.status === 'completed').length} completed later`,
+        [
+          `tasks chaos: ${TOTAL} jobs (${ids('work').length} work, ${ids('fail').length} always throw, ` +
+            `${ids('hang').length} time out on every attempt, ${ids('hangOnce').length} on the first only)`,
+          `${WORKERS} worker processes × concurrency ${CONCURRENCY}`,
+          `${kills.length} SIGKILLs mid-job (${killed.join(', ')}), each restarted`,
+          `${unfinished.length === 0 ? 'done' : 'NOT done'} in ${elapsed.toFixed(1)} s`,
+          `completed ${completed.length}, dead-lettered ${deadLetters.length} (${[...reasons].map(([r, c]) => `${r} ${c}`).join(', ')}), lost ${unfinished.length}`,
+          `duplicate executions ${duplicates.length} (${extraRuns} extra handler runs)`,
+          `${inFlightAtKills.size} jobs in flight at the kills, ${recovered} of them completed later`,
+          `time limit ${limitMs} ms: ${measured.length} timed-out attempts, handler start → attempt failed ` +
+            `min ${ms(measured[0]!)} / p50 ${ms(quantile(measured, 0.5))} / max ${ms(measured.at(-1)!)} ms ` +
+            `(worst ${((worst / limitMs) * 100).toFixed(1)} % off the limit), signal aborted at p50 ${ms(quantile(aborts, 0.5))} ms, ` +
+            `${unmeasured.length} unmeasured (their worker was killed)`,
+          `${Object.keys(late).length} hanging handlers ran on to their end after their attempt had failed`,
+          `longest event-loop delay of a worker process ${Math.max(...loopDelays)} ms`,
+        ].join('; '),
       );
 
       expect(unexpectedExits, 'workers that died on their own').toEqual([]);
