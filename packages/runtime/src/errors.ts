@@ -11,7 +11,9 @@
  * controller results, 3xxx requests refused by the runtime's own limits (a 4xx problem whose
  * `code` member and `detail` carry the code), 4xxx events. Events: 12xx start-up errors of
  * `createConsumers`, 40xx the publish/consume engine (thrown, written into dead-letter entries, or
- * the `code` of a log entry), 42xx the brokers' `BrokerError`.
+ * the `code` of a log entry), 42xx the brokers' `BrokerError`. Tasks: 13xx start-up errors of
+ * `createTasks` and `createWorker`, 43xx the enqueue/work engine (thrown by `enqueue<Task>`, written
+ * into dead letters, or the `code` of a log entry); 4340–4359 the memory task backend.
  */
 export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
@@ -28,6 +30,14 @@ export const RUNTIME_ERROR_CODES = {
   SFR1204: 'a topic bound twice in one createConsumers',
   SFR1205: 'a consumer option is not a positive integer',
   SFR1206: "a topic definition's delivery settings are out of range",
+  SFR1301: 'createTasks or createWorker without a task backend',
+  SFR1302: 'createWorker without a service name',
+  SFR1303: "a worker is given another worker's task",
+  SFR1304: 'a worker has no handler function for one of its tasks',
+  SFR1305: 'a worker is given a handler for a task it does not run',
+  SFR1306: 'a worker option is not a positive integer',
+  SFR1307: "a task definition's settings are out of range",
+  SFR1308: 'a task definition is listed under another name',
   SFR2001: 'the controller returned no valid status',
   SFR3001: 'a JSON request body nests deeper than options.maxBodyDepth',
   SFR4001: 'a message to publish is not valid for its topic',
@@ -47,10 +57,27 @@ export const RUNTIME_ERROR_CODES = {
   SFR4104: 'the outbox table does not exist',
   SFR4105: 'an outbox row is corrupt',
   SFR4106: 'the outbox relay could not send',
+  SFR4340: 'the memory task backend is closed',
+  SFR4341: 'a task job did not finish before its processing closed',
+  SFR4342: 'a memory task backend option is out of range',
+  SFR4343: 'a schedule the memory task backend cannot run',
+  SFR4344: "a job's parent does not exist or waits for no child",
+  SFR4345: 'a job spec the memory task backend cannot add',
+  SFR4346: "a child's result is not known to its parent",
   SFR4201: 'the event broker cannot reach Redis',
   SFR4202: 'the event broker is closed',
   SFR4203: 'Redis refused an event broker command',
   SFR4204: 'a key holds another type than the event broker needs',
+  SFR4301: 'the args to enqueue are not valid for the task',
+  SFR4302: 'an enqueue option is not valid',
+  SFR4303: 'a received job has args that are not valid for its task',
+  SFR4304: "a handler's result is not valid for its task",
+  SFR4305: 'a job ran past its time limit',
+  SFR4306: 'a received job is of an unknown task or data version',
+  SFR4307: 'a handler failed',
+  SFR4308: 'a worker started again after stop()',
+  SFR4309: "a chain step's previous result is missing",
+  SFR4310: 'a job was interrupted by the worker stopping',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

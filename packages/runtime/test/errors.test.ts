@@ -119,9 +119,24 @@ describe('start-up errors', () => {
     // (SFR12xx, SFR40xx) in test/events/, the outbox's SFR41xx in events/outbox.test.ts.
     const brokers = ['SFR4201', 'SFR4202', 'SFR4203', 'SFR4204'];
     const outbox = ['SFR4101', 'SFR4102', 'SFR4103', 'SFR4104', 'SFR4105', 'SFR4106'];
+    // The memory task backend's SFR4340–4346: tasks/memory-backend.test.ts.
+    const memoryTasks = ['SFR4340', 'SFR4341', 'SFR4342', 'SFR4343', 'SFR4344', 'SFR4345', 'SFR4346'];
     const events = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(12|40)\d\d$/.test(code));
+    // Tasks' producer and worker (SFR1301–1319, SFR4301–4329) are tested in test/tasks/.
+    const tasks = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(13[01]|43[0-2])\d$/.test(code));
     expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual(
-      [...new Set([...cases.map(([code]) => code), 'SFR2001', 'SFR3001', ...brokers, ...outbox, ...events])].sort(),
+      [
+        ...new Set([
+          ...cases.map(([code]) => code),
+          'SFR2001',
+          'SFR3001',
+          ...brokers,
+          ...outbox,
+          ...memoryTasks,
+          ...events,
+          ...tasks,
+        ]),
+      ].sort(),
     );
     const guide = readFileSync(new URL('../../../docs/controllers.md', import.meta.url), 'utf8');
     for (const [code, title] of Object.entries(RUNTIME_ERROR_CODES))

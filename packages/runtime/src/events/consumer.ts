@@ -207,7 +207,7 @@ class Wake {
 }
 
 /** Waits for `promise`, or `ms` at most; the timer is cleared either way (it never holds the process open). */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+export async function within(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     promise.then(

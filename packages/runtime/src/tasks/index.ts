@@ -24,3 +24,17 @@ export type {
 } from './types.js';
 export type { HandlerRunner, SandboxedHandlers, TaskMap, TaskStep } from './types.js';
 export { createSandboxRunner, isSandboxed, sandboxed, type SandboxRunnerOptions } from './sandbox.js';
+export { DEFAULT_KEEP_COMPLETED, memoryTaskBackend, type MemoryTaskBackendOptions } from './memory-backend.js';
+export type {
+  ChainResult,
+  ChainSteps,
+  GroupResults,
+  GroupStep,
+  TaskFlows,
+  TaskGroup,
+  TaskName,
+  TaskProducer,
+} from './types.js';
+export { argsFailures, TaskOptionsError, TaskTimeLimitError, TaskValidationError } from './task-errors.js';
+export { createTasks, MAX_PRIORITY, RESULT_TIMEOUT_MS } from './producer.js';
+export { createWorker, WORKER_DEFAULTS } from './worker.js';

@@ -223,14 +223,92 @@ export interface TaskBackend {
 // ---------------------------------------------------------------------------------------------
 // Typed flows: chains and groups, checked at compile time against a service's task map
 
-/** Each task a service enqueues, with its args (as enqueued) and result types: generated as `<Service>TaskMap`. */
-export type TaskMap = Record<string, { args: unknown; result: unknown }>;
+/**
+ * Each task a service enqueues, with its args (as enqueued) and result types: generated as
+ * `<Service>TaskMap`. Generic so that an interface satisfies it (`M extends TaskMap<M>`): an
+ * interface has no index signature, so it would not satisfy a `Record<string, …>`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `TaskMap` alone: any object of task signatures
+export type TaskMap<M = any> = { [K in keyof M]: { args: unknown; result: unknown } };
+
+/** The names of a task map's tasks. */
+export type TaskName<M> = keyof M & string;
 
 /** One task and its args: the first step of a chain, or a member of a group. */
-export interface TaskStep<M extends TaskMap, K extends keyof M & string = keyof M & string> {
+export interface TaskStep<M extends TaskMap<M>, K extends TaskName<M> = TaskName<M>> {
   task: K;
   args: M[K]['args'];
   options?: EnqueueOptions;
+}
+
+/** Any one step of a task map, each task with its own args (a union over the tasks, for groups). */
+export type GroupStep<M extends TaskMap<M>> = { [K in TaskName<M>]: TaskStep<M, K> }[TaskName<M>];
+
+/**
+ * The later tasks of a chain that starts with `First`, checked pairwise: each task name stays as it
+ * is when its args accept the result of the task before it, else it becomes the message
+ * ``"the args of `b` do not accept the result of `a`"``, which the compiler then reports.
+ */
+export type ChainSteps<
+  M extends TaskMap<M>,
+  First extends TaskName<M>,
+  Rest extends readonly unknown[],
+> = Rest extends readonly [infer Next extends TaskName<M>, ...infer Tail]
+  ? [M[First]['result']] extends [M[Next]['args']]
+    ? readonly [Next, ...ChainSteps<M, Next, Tail>]
+    : readonly [`the args of \`${Next}\` do not accept the result of \`${First}\``, ...ChainSteps<M, Next, Tail>]
+  : readonly [];
+
+/** The result of a chain: its last task's. */
+export type ChainResult<
+  M extends TaskMap<M>,
+  First extends TaskName<M>,
+  Rest extends readonly unknown[],
+> = Rest extends readonly [...unknown[], infer Last extends TaskName<M>] ? M[Last]['result'] : M[First]['result'];
+
+/** The result types of a group's steps, in order. */
+export type GroupResults<M extends TaskMap<M>, Steps extends readonly GroupStep<M>[]> = {
+  -readonly [I in keyof Steps]: M[Steps[I]['task']]['result'];
+};
+
+/** What `group(steps)` returns: a handle per step, and a wait for them all. */
+export interface TaskGroup<Results extends readonly unknown[]> {
+  handles: { [I in keyof Results]: TaskHandle<Results[I]> };
+  /** Waits for every step's end, all together at most `timeoutMs` (default 30000): an outcome per step, in order. */
+  results(options?: { timeoutMs?: number }): Promise<{ [I in keyof Results]: TaskOutcome<Results[I]> }>;
+}
+
+/**
+ * Chains and groups of a service's tasks, checked at compile time against its task map; generated
+ * `<Service>Tasks` interfaces extend it.
+ */
+export interface TaskFlows<M extends TaskMap<M>> {
+  /**
+   * Runs `first`, then each task of `rest` in turn with the result of the task before it as its
+   * args (validated when it runs). A task whose args do not accept the previous result is a compile
+   * error. Resolves to a handle of the last task (its result is the chain's); a step that fails for
+   * good fails the steps after it (`previous-step`). `first.options`: `jobId` and `parent` are the
+   * last task's (the chain's own), `delayMs` the first task's, `priority`, `requestId` and
+   * `traceparent` every task's.
+   */
+  chain<First extends TaskName<M>, const Rest extends readonly TaskName<M>[]>(
+    first: TaskStep<M, First>,
+    ...rest: Rest extends ChainSteps<M, First, Rest> ? Rest : ChainSteps<M, First, Rest>
+  ): Promise<TaskHandle<ChainResult<M, First, Rest>>>;
+  /** Enqueues every step at once (all or none, each validated first); the group's handle waits for them all. */
+  group<const Steps extends readonly [] | readonly [GroupStep<M>, ...GroupStep<M>[]]>(
+    steps: Steps,
+  ): Promise<TaskGroup<GroupResults<M, Steps>>>;
+}
+
+/** What `createTasks` returns: `enqueue` any task of its definitions, and chains and groups of them by name. */
+export interface TaskProducer<M extends TaskMap<M>> extends TaskFlows<M> {
+  /** Validates `args` (a `TaskValidationError`, SFR4301, and nothing enqueued when invalid) and enqueues one job. */
+  enqueue<Args, Result>(
+    definition: TaskDefinition<Args, Result>,
+    args: NoInfer<Args>,
+    options?: EnqueueOptions,
+  ): Promise<TaskHandle<Result>>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -87,6 +87,8 @@ export const DIAGNOSTIC_CODES = {
   SF5009: 'retention needs exactly one limit',
   SF5010: 'dead-letter topic carries another model',
   SF5011: 'retry delay cap below the first delay',
+  SF5012: 'scheduled task whose args model does not accept `{}`',
+  SF5013: 'worker queue is the dead-letter queue of another worker',
 
   SF6001: 'unsupported OpenAPI version',
   SF6002: 'remote $ref refused',

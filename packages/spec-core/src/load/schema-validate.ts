@@ -151,6 +151,18 @@ function toDiagnostic(error: ErrorObject, source: SourceFile): Diagnostic {
       }
       return make('SF1204', `\`${String(error.data)}\` is not allowed${context}`, `expected ${meaning}`, at(pointer));
     }
+    case 'uniqueItems': {
+      // Located at the later copy: the first is the one to keep.
+      const later = Math.max(Number(params.i), Number(params.j));
+      const item = Array.isArray(error.data) ? (error.data as unknown[])[later] : undefined;
+      const shown = typeof item === 'string' ? `\`${item}\`` : describeValue(item);
+      return make(
+        'SF1205',
+        `${shown} is listed twice${context}`,
+        `each entry appears once: remove this copy of ${shown}`,
+        at(joinPointer(pointer, later)),
+      );
+    }
     case 'anyOf':
     case 'oneOf':
       return make(

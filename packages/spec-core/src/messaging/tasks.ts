@@ -32,7 +32,10 @@ export function taskQueueName(worker: Pick<IRTask, 'worker'> | string): string {
   return typeof worker === 'string' ? worker : worker.worker;
 }
 
-/** Suffix of a worker's dead-letter queue. Service names are kebab-case words, so no worker's queue ends so. */
+/**
+ * Suffix of a worker's dead-letter queue. A service name may end so too: spec-core refuses two
+ * workers `mailer` and `mailer-dead-letter` that both run tasks (SF5013), as they would share a queue.
+ */
 export const DEAD_LETTER_QUEUE_SUFFIX = '-dead-letter';
 
 /**

@@ -1,17 +1,27 @@
 /**
  * `spec/events.yaml` (topics) and `spec/tasks.yaml` (background tasks): read into the IR with their
- * defaults, and checked. Topics become typed publishers and consumers on Redis Streams; tasks are
- * checked only, for BullMQ later.
+ * defaults, and checked. Topics become typed publishers and consumers on Redis Streams; tasks become
+ * typed producers and workers on BullMQ (or the in-memory queue).
  */
 import { type BuildContext, locBelow } from '../../load/context.js';
 import { compareStrings } from '../../diagnostics/diagnostics.js';
-import type { IRLocation, IRModel, IRRetryPolicy, IRSchema, IRService, IRTask, IRTopic } from '../../ir/ir.js';
+import type {
+  IRLocation,
+  IRModel,
+  IRProperty,
+  IRRetryPolicy,
+  IRSchema,
+  IRService,
+  IRTask,
+  IRTopic,
+} from '../../ir/ir.js';
 import { diagnosticAt, diagnosticAtLoc, irLoc, relatedAt } from '../../diagnostics/location.js';
 import { methodIdentifierFor, NAME_PATTERNS, toCamelCase, toPascalCase } from '../../util/names.js';
 import { isRecord, stringList } from '../../util/records.js';
 import { closest, didYouMean } from '../../diagnostics/suggest.js';
 import { joinPointer } from '../../util/json-pointer.js';
 import { DEAD_LETTER_SUFFIX } from '../../messaging/streams.js';
+import { DEAD_LETTER_QUEUE_SUFFIX, deadLetterQueueName, taskQueueName } from '../../messaging/tasks.js';
 import type { SourceFile } from '../../yaml/source-file.js';
 
 export const DEFAULT_TOPIC_RETRY: IRRetryPolicy = { attempts: 5, backoff: 'exponential', delayMs: 1000 };
@@ -312,6 +322,124 @@ export function checkMessaging(
         }),
       );
     }
+    const argsModel = task.schedule === undefined ? undefined : modelsByName.get(task.args);
+    if (argsModel) checkScheduledArgs(ctx, task, argsModel, modelsByName);
+  }
+  checkTaskQueues(ctx, tasks, services);
+}
+
+/** Why `{}` is not a valid value of a schema: the first thing that refuses it. */
+type EmptyArgsProblem =
+  | { kind: 'property'; property: IRProperty; model: string }
+  | { kind: 'not-object'; model: string; what: string }
+  | { kind: 'min-properties'; model: string; min: number };
+
+/**
+ * Whether `{}` is valid for `schema` (with defaults applied, as a worker does on receive), and if
+ * not, why. `model` is the model the schema belongs to, for messages. Unknown or cyclic references
+ * are taken as accepting: they are reported elsewhere (SF2001, SF2002).
+ */
+function emptyArgsProblem(
+  schema: IRSchema,
+  model: string,
+  models: ModelsByName,
+  seen: ReadonlySet<string> = new Set(),
+): EmptyArgsProblem | undefined {
+  switch (schema.kind) {
+    case 'any':
+      return undefined;
+    case 'object': {
+      const property = schema.properties.find((p) => p.required && p.schema.default === undefined);
+      if (property) return { kind: 'property', property, model };
+      const defaulted = schema.properties.filter((p) => p.schema.default !== undefined).length;
+      if (schema.minProperties !== undefined && schema.minProperties > defaulted)
+        return { kind: 'min-properties', model, min: schema.minProperties };
+      return undefined;
+    }
+    case 'ref': {
+      const target = models.get(schema.model);
+      if (!target || seen.has(schema.model)) return undefined;
+      return emptyArgsProblem(target.schema, schema.model, models, new Set([...seen, schema.model]));
+    }
+    case 'allOf':
+      return schema.parts.map((p) => emptyArgsProblem(p, model, models, seen)).find((p) => p !== undefined);
+    case 'oneOf':
+    case 'anyOf': {
+      const problems = schema.variants.map((v) => emptyArgsProblem(v, model, models, seen));
+      const accepting = problems.filter((p) => p === undefined).length;
+      if (schema.kind === 'anyOf' ? accepting >= 1 : accepting === 1) return undefined;
+      if (accepting > 1) return { kind: 'not-object', model, what: 'a `oneOf` of which several variants accept it' };
+      return problems[0] ?? { kind: 'not-object', model, what: `a \`${schema.kind}\` without variants` };
+    }
+    case 'array':
+      return { kind: 'not-object', model, what: 'an array' };
+    case 'literal':
+      return { kind: 'not-object', model, what: 'an enum' };
+    default:
+      return { kind: 'not-object', model, what: `a ${schema.kind}` };
+  }
+}
+
+/**
+ * A schedule enqueues its task with args `{}` (defaults applied on receive): the args model must
+ * accept that, or every scheduled run would fail at once as invalid args (SF5012).
+ */
+function checkScheduledArgs(ctx: BuildContext, task: IRTask, argsModel: IRModel, models: ModelsByName): void {
+  const problem = emptyArgsProblem(argsModel.schema, argsModel.name, models);
+  if (!problem) return;
+  const loc = locBelow(ctx, task.loc, 'schedule');
+  const why = 'a schedule enqueues the task with no args (`{}`)';
+  switch (problem.kind) {
+    case 'property':
+      ctx.diagnostics.push(
+        diagnosticAtLoc(loc, {
+          code: 'SF5012',
+          message: `task \`${task.name}\` runs on a schedule, but its args model \`${task.args}\` requires \`${problem.property.name}\`${problem.model === task.args ? '' : ` (of \`${problem.model}\`)`}, which has no default`,
+          hint: `give \`${problem.property.name}\` a default or make it optional, since ${why}`,
+          related: [relatedAt(problem.property.loc, `\`${problem.property.name}\` is declared here`)],
+        }),
+      );
+      return;
+    case 'min-properties':
+      ctx.diagnostics.push(
+        diagnosticAtLoc(loc, {
+          code: 'SF5012',
+          message: `task \`${task.name}\` runs on a schedule, but its args model \`${problem.model}\` needs at least ${problem.min} properties (\`minProperties\`)`,
+          hint: `remove \`minProperties\` or give enough properties defaults, since ${why}`,
+        }),
+      );
+      return;
+    case 'not-object':
+      ctx.diagnostics.push(
+        diagnosticAtLoc(loc, {
+          code: 'SF5012',
+          message: `task \`${task.name}\` runs on a schedule, but its args model \`${problem.model}\` is ${problem.what}, not an object`,
+          hint: `make \`${task.args}\` an object whose properties are optional or have defaults, since ${why}`,
+        }),
+      );
+  }
+}
+
+/**
+ * Each worker's jobs go on the queue named after it, and its dead letters on `<worker>-dead-letter`
+ * (`@specfirst/spec-core/tasks`). Two workers `mailer` and `mailer-dead-letter` would share a queue:
+ * the second's jobs would be read as the first's dead letters, and the first's dead letters run (SF5013).
+ */
+function checkTaskQueues(ctx: BuildContext, tasks: readonly IRTask[], services: readonly IRService[]): void {
+  const workers = new Set(tasks.map((t) => t.worker));
+  for (const service of services) {
+    if (!workers.has(service.name) || !service.name.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) continue;
+    const owner = service.name.slice(0, -DEAD_LETTER_QUEUE_SUFFIX.length);
+    const other = services.find((s) => s.name === owner);
+    if (!other || !workers.has(owner) || deadLetterQueueName(owner) !== taskQueueName(service.name)) continue;
+    ctx.diagnostics.push(
+      diagnosticAtLoc(service.loc, {
+        code: 'SF5013',
+        message: `the task queue of worker \`${service.name}\` is the dead-letter queue of worker \`${owner}\` (\`${deadLetterQueueName(owner)}\`)`,
+        hint: `rename \`${service.name}\` (e.g. \`${owner}-retries\`) so that no worker's name is another's followed by \`${DEAD_LETTER_QUEUE_SUFFIX}\``,
+        related: [relatedAt(other.loc, `\`${owner}\` is defined here`)],
+      }),
+    );
   }
 }
 

@@ -331,10 +331,12 @@ export function linkServices(
         continue;
       }
       const task = tasks.find((t) => t.name === use.task)!;
+      if (!task.enqueuers.includes(service.name)) task.enqueuers.push(service.name);
       if (byName.has(task.worker)) edges.push({ from: service.name, to: task.worker, kind: 'task', via: task.name });
     }
   }
 
+  for (const task of tasks) task.enqueuers.sort(compareStrings);
   for (const topic of topics) {
     for (const service of services) {
       if (service.consumes.topics.some((t) => t.topic === topic.name) && !topic.consumers.includes(service.name))

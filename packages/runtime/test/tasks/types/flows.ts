@@ -1,0 +1,80 @@
+/**
+ * Compile-time checks of typed chains and groups, compiled by the real TypeScript compiler in
+ * flows-types.test.ts (once as it is: no error, so each `@ts-expect-error` below is an error; once
+ * without those comments: the errors the test expects, with their messages). Never run.
+ */
+import type { TaskFlows, TaskGroup, TaskHandle, TaskOutcome, TaskProducer } from '../../../src/tasks/index.js';
+import { createTasks } from '../../../src/tasks/index.js';
+import type { TaskBackend } from '../../../src/tasks/types.js';
+import {
+  chargeTask,
+  sendReceiptTask,
+  type ChargeResult,
+  type OrdersTaskMap,
+  type SendReceiptResult,
+} from '../support.js';
+
+/** true when A and B are the same type (not merely assignable). */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** `is<Expected>()(value, true)` compiles only when `value` is exactly of type Expected. */
+const is =
+  <Expected>() =>
+  <Actual>(_value: Actual, _same: Equal<Actual, Expected>): void =>
+    undefined;
+
+// A generated map is an interface (no index signature): it satisfies TaskMap, and extends like generated code does.
+interface OrdersTasks extends TaskFlows<OrdersTaskMap> {
+  enqueueSendReceipt(args: OrdersTaskMap['sendReceipt']['args']): Promise<TaskHandle<SendReceiptResult>>;
+}
+
+export async function flows(backend: TaskBackend, orders: OrdersTasks): Promise<void> {
+  const tasks: TaskProducer<OrdersTaskMap> = createTasks<OrdersTaskMap>(
+    { charge: chargeTask(), sendReceipt: sendReceiptTask() },
+    { backend },
+  );
+
+  // enqueue: the definition types the args and the handle.
+  const receipt = await tasks.enqueue(sendReceiptTask(), { orderId: 'o1' });
+  is<TaskHandle<SendReceiptResult>>()(receipt, true);
+  const outcome = await receipt.result({ timeoutMs: 1000 });
+  if (outcome.status === 'completed') is<SendReceiptResult>()(outcome.result, true);
+  // The args of sendReceipt need an orderId.
+  // @ts-expect-error ENQUEUE-ARGS
+  await tasks.enqueue(sendReceiptTask(), { copies: 2 });
+
+  // chain: each step's args accept the result before; the handle is of the last task.
+  const single = await tasks.chain({ task: 'charge', args: { amount: 5 } });
+  is<TaskHandle<ChargeResult>>()(single, true);
+  const chained = await tasks.chain(
+    { task: 'charge', args: { amount: 5 }, options: { jobId: 'order-1' } },
+    'sendReceipt',
+  );
+  is<TaskHandle<SendReceiptResult>>()(chained, true);
+  const viaGenerated = await orders.chain({ task: 'charge', args: { amount: 1 } }, 'sendReceipt');
+  is<TaskHandle<SendReceiptResult>>()(viaGenerated, true);
+  // @ts-expect-error MISMATCH-1
+  await tasks.chain({ task: 'sendReceipt', args: { orderId: 'o1' } }, 'charge');
+  // @ts-expect-error MISMATCH-2
+  await tasks.chain({ task: 'charge', args: { amount: 5 } }, 'sendReceipt', 'sendReceipt');
+  // A result of void (purgeCarts has no result model) feeds no task that needs args.
+  // @ts-expect-error MISMATCH-VOID
+  await tasks.chain({ task: 'purgeCarts', args: {} }, 'sendReceipt');
+  // @ts-expect-error UNKNOWN-TASK
+  await tasks.chain({ task: 'charge', args: { amount: 5 } }, 'refund');
+  // @ts-expect-error FIRST-ARGS
+  await tasks.chain({ task: 'charge', args: { amount: 'five' } }, 'sendReceipt');
+
+  // group: a typed tuple of handles and outcomes, each task with its own args.
+  const group = await tasks.group([
+    { task: 'charge', args: { amount: 5 } },
+    { task: 'sendReceipt', args: { orderId: 'o1', copies: 2 } },
+  ]);
+  is<TaskGroup<[ChargeResult, SendReceiptResult]>>()(group, true);
+  is<[TaskHandle<ChargeResult>, TaskHandle<SendReceiptResult>]>()(group.handles, true);
+  const results = await group.results({ timeoutMs: 1000 });
+  is<[TaskOutcome<ChargeResult>, TaskOutcome<SendReceiptResult>]>()(results, true);
+  const empty = await tasks.group([]);
+  is<TaskGroup<[]>>()(empty, true);
+  // @ts-expect-error GROUP-ARGS
+  await tasks.group([{ task: 'charge', args: { orderId: 'o1' } }]);
+}
