@@ -11,5 +11,5 @@ export declare function chaosKeys(prefix: string): {
   late: string;
   timeLimit: string;
   inflight: (pid: number) => string;
-  loopDelay: string;
+  stalls: string;
 };

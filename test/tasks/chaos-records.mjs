@@ -36,7 +36,8 @@ export function chaosJobId(n) {
  * - late: job id → hanging handlers that ran on past their limit to their end, after their attempt had failed
  * - timeLimit: attempt → ms, when the worker's processor rejected the attempt as `time-limit`
  * - inflight:<pid>: attempt → ms, the attempts a worker process's processor is running now
- * - loopDelay: pid → the longest event-loop delay (ms) a worker process has seen since it started
+ * - stalls (a list): `<pid> <from ms> <to ms> <cpu ms>`, each time a worker process's event loop stood still
+ *   for more than 20 ms, and the CPU time the process used meanwhile (little: it was not given the CPU)
  */
 export function chaosKeys(prefix) {
   return {
@@ -48,6 +49,6 @@ export function chaosKeys(prefix) {
     late: `${prefix}late`,
     timeLimit: `${prefix}time-limit`,
     inflight: (pid) => `${prefix}inflight:${pid}`,
-    loopDelay: `${prefix}loop-delay`,
+    stalls: `${prefix}stalls`,
   };
 }

@@ -8,14 +8,13 @@
  * The backend is passed through a tap (`tapped`) that changes nothing: it notes which attempts the
  * worker's processor is running (so the test can tell that a SIGKILL lands mid-job) and the moment
  * the processor rejects an attempt as `time-limit` (so the test can measure the limit from the
- * handler's start, both on this process's clock). It also notes its longest event-loop delay, which
- * bounds how late any of its timers, the time limit's among them, can fire.
+ * handler's start, both on this process's clock). It also notes when its event loop stood still
+ * (a timer due then, the time limit's among them, fires late), and how much CPU it used meanwhile.
  *
  * Environment: REDIS_URL, CHAOS_PREFIX (BullMQ prefix), CHAOS_RECORDS (key prefix of the records),
  * CHAOS_MODULE (path of the generated tasks/grinder/index.js), CHAOS_CONCURRENCY. Prints `ready` once
  * started; SIGTERM stops it gracefully.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setInterval } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -119,11 +118,22 @@ process.on('SIGTERM', () => {
 });
 
 await worker.start();
-// How late this process's timers can fire (a time limit is one): the longest event-loop delay, noted every 250 ms.
-const loop = monitorEventLoopDelay({ resolution: 10 });
-loop.enable();
-setInterval(
-  () => void redis.hset(keys.loopDelay, String(process.pid), String(Math.round(loop.max / 1e6))),
-  250,
-).unref();
+// When this process's timers fire late (a time limit's among them), and whether it was busy then or
+// not given the CPU: a probe every PROBE_MS notes each tick later than STALL_MS as a stall, with the
+// CPU time the process used meanwhile.
+const PROBE_MS = 10;
+const STALL_MS = 20;
+let lastTick = Date.now();
+let lastCpu = process.cpuUsage();
+setInterval(() => {
+  const now = Date.now();
+  const cpu = process.cpuUsage();
+  const late = now - lastTick - PROBE_MS;
+  if (late > STALL_MS) {
+    const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
+    void redis.rpush(keys.stalls, `${process.pid} ${lastTick + PROBE_MS} ${now} ${Math.round(cpuMs)}`);
+  }
+  lastTick = now;
+  lastCpu = cpu;
+}, PROBE_MS).unref();
 console.log('ready');
