@@ -60,8 +60,8 @@ try {
 } catch (error) {
   fail(`cannot reach Redis at ${REDIS_URL} (set REDIS_URL, or start redis-server on 127.0.0.1:6379): ${error.message}`);
 }
-/** Every BullMQ prefix of this run starts so (BullMQ adds its own `:` after a prefix). */
-const RUN = `sf-bench:tasks:${process.pid}:${Date.now().toString(36)}`;
+/** Every BullMQ prefix of this run starts so (without `:`, which bullmqTaskBackend refuses; BullMQ adds its own after a prefix). */
+const RUN = `sf-bench-tasks-${process.pid}-${Date.now().toString(36)}`;
 
 async function deletePrefix(prefix) {
   let cursor = '0';
@@ -192,7 +192,7 @@ const rawJobOptions = {
 
 /** The generated producer and worker (a backend each, like two services) on Redis, or both on one memory backend. */
 async function runGenerated(total, transport = 'redis') {
-  const prefix = `${RUN}:gen-${randomUUID().slice(0, 8)}`;
+  const prefix = `${RUN}-gen-${randomUUID().slice(0, 8)}`;
   const shared = transport === 'memory' ? memoryTaskBackend() : undefined;
   const producerBackend = shared ?? bullmqTaskBackend({ url: REDIS_URL, prefix });
   const workerBackend = shared ?? bullmqTaskBackend({ url: REDIS_URL, prefix });
@@ -226,7 +226,7 @@ async function runGenerated(total, transport = 'redis') {
 
 /** Raw BullMQ: `Queue.add` of the same job name and data (`{ v, args }`), and a `Worker` with the same concurrency and handler. */
 async function runRaw(total) {
-  const prefix = `${RUN}:raw-${randomUUID().slice(0, 8)}`;
+  const prefix = `${RUN}-raw-${randomUUID().slice(0, 8)}`;
   const connections = [bullConnection(), bullConnection()];
   const queue = new Queue(QUEUE, { connection: connections[0], prefix });
   const counter = handlerCounting(total, 'raw');
@@ -256,7 +256,7 @@ async function runRaw(total) {
 
 /** Latency of `count` enqueues one at a time, no worker running (after 50 not counted). */
 async function enqueueLatency(subject, count) {
-  const prefix = `${RUN}:lat-${subject}-${randomUUID().slice(0, 8)}`;
+  const prefix = `${RUN}-lat-${subject}-${randomUUID().slice(0, 8)}`;
   let enqueueOne;
   let close;
   if (subject === 'raw') {
