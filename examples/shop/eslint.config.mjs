@@ -5,7 +5,15 @@ import spec from 'eslint-plugin-spec';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'generated/validators/**', 'generated/events/*/validators.*'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'generated/validators/**',
+      'generated/events/*/validators.*',
+      'generated/tasks/*/validators.*',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -10,9 +10,11 @@ import type { InitOptions } from './commands/init.js';
 import { irCommand } from './commands/ir.js';
 import type { ScaffoldOptions } from './commands/scaffold.js';
 import type { SyncOptions } from './commands/sync.js';
+import type { TasksDeadLettersOptions, TasksRetryOptions } from './commands/tasks.js';
 import { DEFAULT_DEAD_LETTER_COUNT } from './events-output.js';
 import { GRAPH_FORMATS, type GraphFormat } from './graph-output.js';
 import { type Output, processOutput } from './output.js';
+import { DEFAULT_TASK_DEAD_LETTER_COUNT } from './tasks-output.js';
 
 export const EXIT = { ok: 0, specErrors: 1, usage: 2 } as const;
 
@@ -31,6 +33,14 @@ function eventsConnectionOptions(command: Command): Command {
     .option('-p, --project <path>', 'project folder whose spec declares the topic', '.')
     .option('--redis <url>', 'Redis the services use (default: $REDIS_URL, else redis://127.0.0.1:6379)')
     .option('--prefix <prefix>', 'key prefix the services put before every stream key (default: none)');
+}
+
+/** `--project`, `--redis` and `--prefix`: where the workers are declared and where their queues are, for every `tasks` subcommand. */
+function tasksConnectionOptions(command: Command): Command {
+  return command
+    .option('-p, --project <path>', 'project folder whose spec declares the tasks', '.')
+    .option('--redis <url>', 'Redis the workers use (default: $REDIS_URL, else redis://127.0.0.1:6379)')
+    .option('--prefix <prefix>', "BullMQ key prefix the workers were given (default: BullMQ's, `bull`)");
 }
 
 /** `--count`: a whole number from 1 to 10000. */
@@ -61,13 +71,32 @@ Operating events:
   unseen. Give the Redis the services use (--redis, or REDIS_URL) and the key
   prefix they were given (--prefix).`;
 
+/** The end of `specfirst tasks --help`: what the commands work on, and how to use them after an incident. */
+const OPERATING_TASKS = `
+Operating tasks:
+  Each worker service takes its jobs from the queue named after it (mailer).
+  A job that fails its last attempt (retry.attempts of its task), fails for
+  good at once (invalid args or result, an unknown task) or stalls too often
+  goes to the worker's dead-letter queue (mailer-dead-letter) with its args, its
+  last error and its attempts. Nothing is dropped.
+
+  After fixing the cause:
+    specfirst tasks dead-letters --worker mailer          what failed, and why
+    specfirst tasks retry <jobId> --worker mailer --dry-run
+    specfirst tasks retry --all --worker mailer
+
+  A retried job goes back onto its worker's queue with the same job id, its
+  args and fresh attempts, and leaves the dead-letter queue. Give the Redis the
+  workers use (--redis, or REDIS_URL) and the BullMQ prefix they were given
+  (--prefix).`;
+
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
 /**
- * The commands that generate code (sync, scaffold, init), `dev` and `events` are imported when they
- * run: loading @specfirst/codegen took about a fifth of a one-shot `specfirst check`, and `events`
- * loads the runtime and ioredis, which no other command needs.
+ * The commands that generate code (sync, scaffold, init), `dev`, `events` and `tasks` are imported
+ * when they run: loading @specfirst/codegen took about a fifth of a one-shot `specfirst check`,
+ * `events` loads the runtime and ioredis, and `tasks` BullMQ, which no other command needs.
  */
 export function buildProgram(out: Output, setExit: (code: number) => void): Command {
   const program = new Command('specfirst')
@@ -186,6 +215,41 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
     .addOption(formatOption(['text', 'json']))
     .action(async (topic: string, options: ReplayOptions) =>
       setExit(await (await import('./commands/events.js')).replayCommand(topic, options, out)),
+    );
+
+  const tasks = program
+    .command('tasks')
+    .description("Operate a running system's tasks: list the dead letters of its workers, retry them after a fix.")
+    .addHelpText('after', OPERATING_TASKS);
+
+  const taskDeadLetters = tasks
+    .command('dead-letters')
+    .description(
+      'List the jobs the workers dead-lettered: which task, why, after how many attempts, when, and its args.',
+    )
+    .option('-w, --worker <service>', 'only this worker service (default: every worker that runs tasks)')
+    .addOption(
+      new Option('-n, --count <n>', 'list at most this many dead letters per worker, oldest first')
+        .argParser(parseCount)
+        .default(DEFAULT_TASK_DEAD_LETTER_COUNT),
+    );
+  tasksConnectionOptions(taskDeadLetters)
+    .addOption(formatOption(['text', 'json']))
+    .action(async (options: TasksDeadLettersOptions) =>
+      setExit(await (await import('./commands/tasks.js')).tasksDeadLettersCommand(options, out)),
+    );
+
+  const taskRetry = tasks
+    .command('retry')
+    .description("Send dead letters back to their worker's queue with the same job id, their args and fresh attempts.")
+    .argument('[jobIds...]', 'the dead letters to retry (job ids as `dead-letters` lists them; needs --worker)')
+    .option('-w, --worker <service>', 'the worker whose dead letters to retry (with --all: default every worker)')
+    .option('--all', 'retry every dead letter (of --worker, when given)', false)
+    .option('--dry-run', 'say what would be retried, and change nothing', false);
+  tasksConnectionOptions(taskRetry)
+    .addOption(formatOption(['text', 'json']))
+    .action(async (jobIds: string[], options: TasksRetryOptions) =>
+      setExit(await (await import('./commands/tasks.js')).tasksRetryCommand(jobIds, options, out)),
     );
 
   program

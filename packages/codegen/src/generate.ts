@@ -4,9 +4,16 @@ import { emitClient } from './emit/client.js';
 import { emitEvents, eventServices, messageModels, serviceEvents } from './emit/events.js';
 import { emitModels } from './emit/models.js';
 import { emitTagRouter } from './emit/router.js';
+import { emitTasks, serviceTasks, taskModels, taskPayloadModels, taskServices } from './emit/tasks.js';
 import { emitServiceIndex } from './emit/service-index.js';
 import { compileJob } from './emit/ajv-compile.js';
-import { assembleValidators, planMessageValidators, planValidators, type ValidatorModule } from './emit/validators.js';
+import {
+  assembleValidators,
+  planMessageValidators,
+  planTaskValidators,
+  planValidators,
+  type ValidatorModule,
+} from './emit/validators.js';
 import { indexModels, referencedModels } from './json-schema.js';
 import {
   asyncApiFile,
@@ -17,6 +24,8 @@ import {
   openApiFile,
   serviceIndexModule,
   tagRouterModule,
+  tasksModule,
+  taskValidatorsModule,
   validatorsModule,
 } from './names.js';
 import { openApiDocument } from './openapi/document.js';
@@ -47,7 +56,13 @@ export function generate(ir: SpecIR): GeneratedFile[] {
     );
     messageValidators.set(service.name, assembleValidators(plan, plan.jobs.map(compileJob)));
   }
-  return emitAll(ir, validators, messageValidators);
+  const taskValidators = new Map<string, ValidatorModule<Map<string, string>>>();
+  const models = indexModels(ir);
+  for (const service of taskServices(ir)) {
+    const plan = planTaskValidators(ir, taskPayloadModels(serviceTasks(ir, service).tasks, models));
+    taskValidators.set(service.name, assembleValidators(plan, plan.jobs.map(compileJob)));
+  }
+  return emitAll(ir, validators, messageValidators, taskValidators);
 }
 
 function httpServices(ir: SpecIR): IRService[] {
@@ -58,6 +73,7 @@ function emitAll(
   ir: SpecIR,
   validatorModules: ReadonlyMap<string, ValidatorModule>,
   messageValidatorModules: ReadonlyMap<string, ValidatorModule<Map<string, string>>>,
+  taskValidatorModules: ReadonlyMap<string, ValidatorModule<Map<string, string>>>,
 ): GeneratedFile[] {
   const models = indexModels(ir);
   const modelFiles = unique(ir.models.map((m) => m.loc.file));
@@ -97,7 +113,29 @@ function emitAll(
       { path: asyncApiFile(service), contents: stampJson(sources, asyncApiDocument(ir, service)) },
     );
   }
+  // Tasks: only for the services that enqueue a task (`consumes.tasks`) or are the worker of one.
+  for (const service of taskServices(ir)) {
+    const tasks = serviceTasks(ir, service);
+    const sources = taskSources(ir, service);
+    const validators = taskValidatorModules.get(service.name)!;
+    files.push(
+      { path: `${taskValidatorsModule(service)}.js`, contents: stampCode(sources, validators.js) },
+      { path: `${taskValidatorsModule(service)}.d.ts`, contents: stampCode(sources, validators.dts) },
+      {
+        path: `${tasksModule(service)}.ts`,
+        contents: stampCode(sources, emitTasks(service, tasks, models, validators.names)),
+      },
+    );
+  }
   return files;
+}
+
+/** The spec files a service's tasks code derives from: its declaration, its tasks' file, and their args' and results' models' files. */
+function taskSources(ir: SpecIR, service: IRService): string[] {
+  const models = indexModels(ir);
+  const tasks = serviceTasks(ir, service).tasks;
+  const used = taskModels(tasks, models).map((name) => models.get(name)!.loc.file);
+  return unique([service.loc.file, ...tasks.map((task) => task.loc.file), ...used]);
 }
 
 /** The spec files a service's events code derives from: its declaration, its topics' file and their messages' models' files. */

@@ -33,6 +33,7 @@ import {
 type Identified = Pick<IRService | IRTag, 'identifier'>;
 type Topic = Pick<IRTopic, 'identifier'>;
 type Task = Pick<IRTask, 'identifier'>;
+type TaskName = Pick<IRTask, 'name'>;
 type Model = Pick<IRModel, 'identifier'>;
 type Service = Pick<IRService, 'name'>;
 type Tag = Pick<IRTag, 'fileName'>;
@@ -226,6 +227,15 @@ export function taskHandlersInterface(service: Identified): string {
 /** `sendReceipt` → `sendReceipt`: the key of a task's handler in `create<Worker>Worker({ ... })`. */
 export function taskHandlerKey(task: Task): string {
   return task.identifier;
+}
+
+/**
+ * `sendReceipt` → `sendReceipt`: the key of a task in `<Service>TaskMap`, in the definitions
+ * `create<Service>Tasks` and `create<Worker>Worker` hand the runtime, and as a chain's or group's
+ * `task`: the task's name, which is also each job's name on the queue.
+ */
+export function taskKey(task: TaskName): string {
+  return task.name;
 }
 
 /** `sendReceipt` → `sendReceiptTask`: the definition of one task (queue, retry, time limit, schedule, validators). */

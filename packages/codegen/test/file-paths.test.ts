@@ -18,12 +18,16 @@ describe('the files generate() plans', () => {
     expect(paths).toContain('routers/users/sessions.ts');
     expect(paths).toContain('clients/billing.ts');
     expect(paths).toContain('openapi/users.json');
-    // The mailer is a worker: no HTTP files, only its events (it consumes `invoice.paid`).
+    // The mailer is a worker: no HTTP files, only its events (it consumes `invoice.paid`) and its
+    // tasks (it runs `sendReceipt` and `purgeCarts`).
     expect(paths.filter((p) => p.includes('mailer'))).toEqual([
       'events/mailer/validators.js',
       'events/mailer/validators.d.ts',
       'events/mailer/index.ts',
       'asyncapi/mailer.json',
+      'tasks/mailer/validators.js',
+      'tasks/mailer/validators.d.ts',
+      'tasks/mailer/index.ts',
     ]);
   });
 

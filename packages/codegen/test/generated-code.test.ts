@@ -3,16 +3,21 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ESLint } from 'eslint';
+import type { SpecIR } from '@specfirst/spec-core';
 import type { Express } from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusName, OPENAPI_DOCUMENTS } from '../../../test/support/corpus.js';
 import { generate, scaffoldFiles } from '../src/index.js';
 import { hostileEventsIR, hostileEventsSpec, KEY } from './support/events-spec.js';
+import { declaredEnqueuers, tasksIR, tasksSpec } from './support/tasks-spec.js';
 import { listen, send } from './support/http.js';
 import { buildProject, compile, loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden/small');
 const SHOP_EVENTS_GOLDEN = path.join(import.meta.dirname, 'golden/shop-events');
+const SHOP_TASKS_GOLDEN = path.join(import.meta.dirname, 'golden/shop-tasks');
+/** TEMPORARY, until spec-core fills `task.enqueuers`: what fixtures/shop declares (`orders` consumes `sendReceipt`). */
+const shopEnqueuers = (ir: SpecIR): SpecIR => declaredEnqueuers(ir, { sendReceipt: ['orders'] });
 const servers: Server[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -51,6 +56,25 @@ describe('golden output', () => {
     expect(files.map((f) => f.path).sort()).toEqual(listFiles(SHOP_EVENTS_GOLDEN));
     for (const file of files)
       expect(file.contents, file.path).toBe(readFileSync(path.join(SHOP_EVENTS_GOLDEN, file.path), 'utf8'));
+  });
+
+  // The tasks modules of the shop: orders enqueues sendReceipt, the mailer runs it and purgeCarts
+  // (scheduled, no result). models.ts too, which they import.
+  it('generates exactly the reviewed tasks files for fixtures/shop', () => {
+    const files = generate(shopEnqueuers(loadIR(path.join(REPO_ROOT, 'fixtures/shop')))).filter((f) =>
+      /^(models\.ts$|tasks\/)/.test(f.path),
+    );
+    if (process.env.UPDATE_GOLDEN === '1') {
+      rmSync(SHOP_TASKS_GOLDEN, { recursive: true, force: true });
+      for (const file of files) {
+        mkdirSync(path.dirname(path.join(SHOP_TASKS_GOLDEN, file.path)), { recursive: true });
+        writeFileSync(path.join(SHOP_TASKS_GOLDEN, file.path), file.contents);
+      }
+    }
+    expect(files.map((f) => f.path).sort()).toEqual(listFiles(SHOP_TASKS_GOLDEN));
+    expect(files.filter((f) => f.path.startsWith('tasks/')).length).toBe(6);
+    for (const file of files)
+      expect(file.contents, file.path).toBe(readFileSync(path.join(SHOP_TASKS_GOLDEN, file.path), 'utf8'));
   });
 
   it('is deterministic: two generations from two loads are byte-identical', () => {
@@ -248,16 +272,131 @@ export const publisher = createMailerPublisher(memoryBroker());
   }, 120_000);
 });
 
+describe('the generated tasks modules', () => {
+  // What a service of the shop writes against them: orders enqueues, the mailer works. Each
+  // `@ts-expect-error` must meet its error, or tsc fails the build (TS2578); below, each case is
+  // compiled again without it, for the error it must be.
+  const use = `
+import { sandboxed, type TaskBackend } from '@specfirst/runtime/tasks';
+import type { PurgeCartsArgs, SendReceiptArgs, SendReceiptResult } from '../generated/models.js';
+import { createMailerWorker, type MailerTaskHandlers } from '../generated/tasks/mailer/index.js';
+import { createOrdersTasks, type OrdersTaskMap } from '../generated/tasks/orders/index.js';
+
+export async function enqueue(backend: TaskBackend): Promise<SendReceiptResult | undefined> {
+  const tasks = createOrdersTasks(backend);
+  const handle = await tasks.enqueueSendReceipt(
+    { orderId: '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b', email: 'ann@example.com' },
+    { delayMs: 10, priority: 1, jobId: 'receipt-1', requestId: 'r-1' },
+  );
+  // CASE wrong-args
+  // @ts-expect-error the args lack orderId
+  await tasks.enqueueSendReceipt({ email: 'ann@example.com' });
+  // CASE mismatched-chain
+  // @ts-expect-error a receipt's result is not the args of another receipt
+  await tasks.chain({ task: 'sendReceipt', args: { orderId: 'o', email: 'e' } }, 'sendReceipt');
+  const outcome = await handle.result({ timeoutMs: 1000 });
+  return outcome.status === 'completed' ? outcome.result : undefined;
+}
+
+export const steps: (keyof OrdersTaskMap)[] = ['sendReceipt'];
+
+const handlers: MailerTaskHandlers = {
+  purgeCarts: (args: PurgeCartsArgs, context) => {
+    // The default is filled in before the handler runs: a number, never undefined.
+    const days: number = args.olderThanDays;
+    context.logger.info({ days, attempt: context.attempt, left: context.timeLeftMs() }, 'purging carts');
+  },
+  sendReceipt: async (args: SendReceiptArgs, context) => {
+    context.signal.throwIfAborted();
+    return { messageId: args.orderId + '@' + context.jobId };
+  },
+};
+
+export function workers(backend: TaskBackend) {
+  return [
+    createMailerWorker(handlers, { backend, concurrency: 2 }),
+    createMailerWorker(sandboxed<MailerTaskHandlers>(new URL('./handlers.js', import.meta.url)), { backend }),
+    // CASE wrong-result
+    // @ts-expect-error sendReceipt must resolve to its result model
+    createMailerWorker({ ...handlers, sendReceipt: async () => ({ id: 1 }) }, { backend }),
+    // CASE missing-handler
+    // @ts-expect-error every task of the mailer needs its handler
+    createMailerWorker({ sendReceipt: handlers.sendReceipt }, { backend }),
+  ];
+}
+`;
+
+  it('compile under strict tsc for the shop, and make the compiler check args, chains and handlers', async () => {
+    const built = await buildProject('tasks-shop', path.join(REPO_ROOT, 'fixtures/shop'), {
+      extraFiles: { 'src/use.ts': use },
+      transform: shopEnqueuers,
+    });
+    expect(existsSync(path.join(built.dist, 'generated/tasks/orders/index.js'))).toBe(true);
+    expect(existsSync(path.join(built.dist, 'generated/tasks/mailer/index.js'))).toBe(true);
+    for (const [name, code] of [
+      ['wrong-args', 'TS2345'],
+      ['mismatched-chain', 'TS2345'],
+      ['wrong-result', 'TS2322'],
+      ['missing-handler', 'TS2345'],
+    ] as const) {
+      // The case's line without its directive: the compiler must refuse it, there and for that reason.
+      const lines = use.split('\n');
+      const at = lines.indexOf(lines.find((l) => l.trim() === `// CASE ${name}`)!);
+      lines.splice(at + 1, 1);
+      writeFileSync(path.join(built.root, 'src/use.ts'), lines.join('\n'));
+      const errors = compile(built.root, { emit: false });
+      expect(errors.join('\n'), name).toMatch(new RegExp(`^src/use\\.ts:${at + 2}:\\d+ ${code}`, 'm'));
+      expect(errors.length, `${name}: ${errors.join('\n')}`).toBe(1);
+    }
+  }, 120_000);
+
+  it('compile under strict tsc for a hostile spec: an enqueuer, a worker, one that is both, models named like generated code', async () => {
+    const hostileUse = `
+import type { TaskBackend } from '@specfirst/runtime/tasks';
+import { createCrewWorker } from '../generated/tasks/crew/index.js';
+import { createFrontTasks } from '../generated/tasks/front/index.js';
+import { createRelayTasks, createRelayWorker, sweepTask } from '../generated/tasks/relay/index.js';
+
+export async function run(backend: TaskBackend) {
+  // Defaults may be left out by the caller (count, days) and are there for the handler.
+  await createFrontTasks(backend).enqueueMakeThing({ name: 'n' });
+  await createRelayTasks(backend).enqueueSweep({});
+  return [
+    createCrewWorker(
+      {
+        makeThing: (args) => ({ made: args.name.repeat(args.count) }),
+        sweep: (args) => void (args.days satisfies number),
+        validateThing: (args) => void args.thing.length,
+      },
+      { backend },
+    ),
+    createRelayWorker({ relayThing: (args) => ({ name: args.id, count: 1 }) }, { backend }),
+    sweepTask.schedule,
+  ];
+}
+`;
+    const built = await buildProject('tasks-hostile-build', tasksSpec('tasks-hostile-build-spec'), {
+      extraFiles: { 'src/use.ts': hostileUse },
+      transform: (ir) => declaredEnqueuers(ir, { makeThing: ['front'], sweep: ['relay'] }),
+    });
+    expect(existsSync(path.join(built.dist, 'generated/tasks/relay/index.js'))).toBe(true);
+    expect(existsSync(path.join(built.root, 'generated/tasks/quiet'))).toBe(false);
+  }, 120_000);
+});
+
 describe('generated code passes the repository lint', () => {
-  it('for the shop, the hostile spec and a hostile events spec', async () => {
+  it('for the shop, the hostile spec, a hostile events spec and a hostile tasks spec', async () => {
     const shop = path.join(OUT_ROOT, 'lint-shop');
     const hostile = path.join(OUT_ROOT, 'lint-hostile');
     // A publishing-only and a consuming-only service, with hostile descriptions and key names.
     const events = path.join(OUT_ROOT, 'lint-events');
+    // An enqueuer, a worker and a service that is both, with hostile descriptions and model names.
+    const tasks = path.join(OUT_ROOT, 'lint-tasks');
     for (const [dir, ir] of [
-      [shop, () => loadIR(path.join(REPO_ROOT, 'fixtures/shop'))],
+      [shop, () => shopEnqueuers(loadIR(path.join(REPO_ROOT, 'fixtures/shop')))],
       [hostile, () => loadIR(path.join(REPO_ROOT, 'fixtures/hostile/openapi.yaml'))],
       [events, () => hostileEventsIR({ paymentMessage: true })],
+      [tasks, () => tasksIR('lint-tasks-spec')],
     ] as const) {
       rmSync(dir, { recursive: true, force: true });
       for (const file of generate(ir())) {
@@ -271,6 +410,7 @@ describe('generated code passes the repository lint', () => {
       `${shop}/**/*.{ts,js}`,
       `${hostile}/**/*.{ts,js}`,
       `${events}/**/*.{ts,js}`,
+      `${tasks}/**/*.{ts,js}`,
     ]);
     expect(results.length).toBeGreaterThan(20);
     const problems = results.flatMap((r) =>

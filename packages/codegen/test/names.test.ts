@@ -59,6 +59,16 @@ describe('the names of generated code', () => {
     ['handlerKey', names.handlerKey(paymentV2Failed), 'paymentV2Failed'],
     ['topicConst', names.topicConst(orderCreated), 'orderCreatedTopic'],
     ['messageValidator', names.messageValidator({ identifier: 'OrderCreated' }), 'validateOrderCreated'],
+    ['enqueueMethod', names.enqueueMethod({ identifier: 'sendReceipt' }), 'enqueueSendReceipt'],
+    ['tasksFactory', names.tasksFactory(orderService), 'createOrderServiceTasks'],
+    ['tasksInterface', names.tasksInterface(orderService), 'OrderServiceTasks'],
+    ['taskMapType', names.taskMapType(orderService), 'OrderServiceTaskMap'],
+    ['workerFactory', names.workerFactory({ identifier: 'Mailer' }), 'createMailerWorker'],
+    ['taskHandlersInterface', names.taskHandlersInterface({ identifier: 'Mailer' }), 'MailerTaskHandlers'],
+    ['taskHandlerKey', names.taskHandlerKey({ identifier: 'sendReceipt' }), 'sendReceipt'],
+    ['taskKey', names.taskKey({ name: 'sendReceipt' }), 'sendReceipt'],
+    ['taskConst', names.taskConst({ identifier: 'sendReceipt' }), 'sendReceiptTask'],
+    ['taskModelValidator', names.taskModelValidator({ identifier: 'SendReceiptArgs' }), 'validateSendReceiptArgs'],
     ['identifierFor', names.identifierFor('order-service'), 'OrderService'],
     ['identifierFor', names.identifierFor('User and Authentication'), 'UserAndAuthentication'],
   ])('%s → %s', (_name, actual, expected) => {
@@ -68,6 +78,8 @@ describe('the names of generated code', () => {
   it('names the factories its patterns match, and nothing else', () => {
     expect(names.ROUTER_FACTORY_PATTERN.test('createAdminOrdersRouter')).toBe(true);
     expect(names.APP_FACTORY_PATTERN.test('createOrderServiceApp')).toBe(true);
+    expect(names.WORKER_FACTORY_PATTERN.test(names.workerFactory({ identifier: 'Mailer' }))).toBe(true);
+    expect(names.WORKER_FACTORY_PATTERN.test(names.tasksFactory({ identifier: 'Mailer' }))).toBe(false);
     for (const other of [
       'createRouter',
       'createadminRouter',
@@ -120,6 +132,8 @@ describe('the modules of the output folder', () => {
     ['eventsModule', names.eventsModule(orderService), 'events/order-service/index'],
     ['eventValidatorsModule', names.eventValidatorsModule(orderService), 'events/order-service/validators'],
     ['asyncApiFile', names.asyncApiFile(orderService), 'asyncapi/order-service.json'],
+    ['tasksModule', names.tasksModule(orderService), 'tasks/order-service/index'],
+    ['taskValidatorsModule', names.taskValidatorsModule(orderService), 'tasks/order-service/validators'],
     ['MODELS_MODULE', names.MODELS_MODULE, 'models'],
     [
       'controllerFile',

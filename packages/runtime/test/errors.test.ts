@@ -116,7 +116,8 @@ describe('start-up errors', () => {
     // SFR2001 (a controller result without a valid status) is tested with the check-result stage,
     // SFR3001 (a body nested too deeply) in pipeline/deep-body.test.ts, the brokers' SFR42xx by the
     // broker contract (events/broker-contract.ts) and events/redis-broker.test.ts, the events engine's
-    // (SFR12xx, SFR40xx) in test/events/, the outbox's SFR41xx in events/outbox.test.ts.
+    // (SFR12xx, SFR40xx) in test/events/, the outbox's SFR41xx in events/outbox.test.ts, the
+    // sandbox's (SFR132x, SFR433x) in tasks/sandbox.test.ts.
     const brokers = ['SFR4201', 'SFR4202', 'SFR4203', 'SFR4204'];
     const outbox = ['SFR4101', 'SFR4102', 'SFR4103', 'SFR4104', 'SFR4105', 'SFR4106'];
     // The memory task backend's SFR4340–4346: tasks/memory-backend.test.ts.
@@ -124,6 +125,9 @@ describe('start-up errors', () => {
     const events = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(12|40)\d\d$/.test(code));
     // Tasks' producer and worker (SFR1301–1319, SFR4301–4329) are tested in test/tasks/.
     const tasks = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(13[01]|43[0-2])\d$/.test(code));
+    const sandbox = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(132|433)\d$/.test(code));
+    // The BullMQ task backend's SFR4360–4365: test/tasks/bullmq-backend.test.ts.
+    const bullmqTasks = ['SFR4360', 'SFR4361', 'SFR4362', 'SFR4363', 'SFR4364', 'SFR4365'];
     expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual(
       [
         ...new Set([
@@ -135,6 +139,8 @@ describe('start-up errors', () => {
           ...memoryTasks,
           ...events,
           ...tasks,
+          ...sandbox,
+          ...bullmqTasks,
         ]),
       ].sort(),
     );

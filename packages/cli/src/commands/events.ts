@@ -34,9 +34,9 @@ import {
   type ReplayJson,
 } from '../events-output.js';
 import type { Output } from '../output.js';
+import { DEFAULT_REDIS_URL, resolveRedisUrl, shownUrl } from '../redis-url.js';
 
-/** Where the services' Redis is when neither `--redis` nor `REDIS_URL` says. */
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export { DEFAULT_REDIS_URL };
 /** How long connecting may take before the command gives up (no retries after that). */
 export const CONNECT_TIMEOUT_MS = 3000;
 /** How long one Redis command may take once connected. */
@@ -267,34 +267,12 @@ function checkService(ir: SpecIR, topic: IRTopic, service: string): void {
 
 /** The URL to connect to, checked; the error says where it came from. */
 function redisUrl(options: ConnectionOptions): URL {
-  const given = options.redis ?? process.env.REDIS_URL;
-  const text = given === undefined || given === '' ? DEFAULT_REDIS_URL : given;
-  const from = options.redis !== undefined ? '--redis' : given ? 'REDIS_URL' : 'the default';
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:'))
-    throw new EventsError(
-      `\`${shown(text)}\` (${from}) is not a Redis URL`,
-      'write it as redis://[user:password@]host:port[/db] (rediss:// for TLS)',
-      2,
-    );
+  const url = resolveRedisUrl(options.redis);
+  if (!(url instanceof URL)) throw new EventsError(url.message, url.hint, 2);
   return url;
 }
 
-/** The URL without its password, for messages. */
-function shown(url: string | URL): string {
-  try {
-    const copy = new URL(String(url));
-    if (copy.password !== '') copy.password = '***';
-    return copy.toString();
-  } catch {
-    return String(url).replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  }
-}
+const shown = shownUrl;
 
 /**
  * Connects once, with a bounded timeout and no retries (an operator's command must fail fast, not

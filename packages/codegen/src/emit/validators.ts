@@ -1,4 +1,11 @@
-import { type IRParameter, type IRSchema, type IRService, type SpecIR, walkIR } from '@specfirst/spec-core';
+import {
+  type IRModel,
+  type IRParameter,
+  type IRSchema,
+  type IRService,
+  type SpecIR,
+  walkIR,
+} from '@specfirst/spec-core';
 import {
   indexModels,
   inputView,
@@ -12,7 +19,7 @@ import {
 import { parameterKey } from '@specfirst/runtime/validation';
 import { compileJob, type CompiledJob, type CompileJob, type Purpose } from './ajv-compile.js';
 import { bodyKind, isJsonContentType } from './naming.js';
-import { messageValidator, requestValidator, responseValidator } from '../names.js';
+import { messageValidator, requestValidator, responseValidator, taskModelValidator } from '../names.js';
 
 /**
  * `validators/<service>.js`: every request and response check of a service as ajv "standalone"
@@ -30,7 +37,7 @@ import { messageValidator, requestValidator, responseValidator } from '../names.
 export interface ValidatorModule<Names = Map<string, OperationValidators>> {
   js: string;
   dts: string;
-  /** Export names, by operation and part, for the router generator (by message model, for the events generator). */
+  /** Export names, by operation and part, for the router generator (by model, for the events and tasks generators). */
   names: Names;
 }
 
@@ -165,11 +172,32 @@ function sharedModels(candidates: string[], models: ModelIndex, openParts: Reado
  * fails there is poison). `names` maps each model name to its export.
  */
 export function planMessageValidators(ir: SpecIR, messages: readonly string[]): ValidatorPlan<Map<string, string>> {
+  return planPayloadValidators(ir, messages, messageValidator);
+}
+
+/**
+ * `tasks/<service>/validators.js`: the validators of the args and result models of the tasks a
+ * service enqueues or runs, one export per model ({@link taskModelValidator}), checked as event
+ * messages are (the `message` purpose: as sent, no coercion; defaults filled in; unknown keys
+ * refused unless the spec allows them; `readonly` and `writeonly` change nothing). Args are checked
+ * before they are enqueued and again when the worker receives them (defaults filled in then);
+ * results when the handler returns. `names` maps each model name to its export.
+ */
+export function planTaskValidators(ir: SpecIR, payloads: readonly string[]): ValidatorPlan<Map<string, string>> {
+  return planPayloadValidators(ir, payloads, taskModelValidator);
+}
+
+/** One validator per model, each exported under `exportName(model)`, with the `message` purpose. */
+function planPayloadValidators(
+  ir: SpecIR,
+  payloads: readonly string[],
+  exportName: (model: IRModel) => string,
+): ValidatorPlan<Map<string, string>> {
   const models = indexModels(ir);
   const openParts = allOfParts(ir);
   const mode: JsonSchemaMode = { purpose: 'message', ref: (model, open) => modelId(models, model, open, 'm') };
-  const known = [...new Set(messages)].filter((name) => models.has(name)).sort();
-  const names = new Map(known.map((name) => [name, messageValidator(models.get(name)!)]));
+  const known = [...new Set(payloads)].filter((name) => models.has(name)).sort();
+  const names = new Map(known.map((name) => [name, exportName(models.get(name)!)]));
   if (known.length === 0) return { names, jobs: [] };
   const used = referencedModels(
     known.map((name) => models.get(name)!.schema),

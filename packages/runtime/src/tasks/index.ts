@@ -23,7 +23,14 @@ export type {
   WorkerOptions,
 } from './types.js';
 export type { HandlerRunner, SandboxedHandlers, TaskMap, TaskStep } from './types.js';
-export { createSandboxRunner, isSandboxed, sandboxed, type SandboxRunnerOptions } from './sandbox.js';
+export {
+  createSandboxRunner,
+  isSandboxed,
+  sandboxed,
+  SandboxError,
+  type SandboxRunner,
+  type SandboxRunnerOptions,
+} from './sandbox.js';
 export { DEFAULT_KEEP_COMPLETED, memoryTaskBackend, type MemoryTaskBackendOptions } from './memory-backend.js';
 export type {
   ChainResult,

@@ -1,0 +1,729 @@
+/**
+ * `@specfirst/runtime/tasks/bullmq`: the {@link TaskBackend} on BullMQ (Redis). No queue of our own:
+ * jobs are BullMQ jobs on `taskQueueName(worker)`, flows are BullMQ flows, retries are BullMQ's
+ * attempts with a custom backoff strategy that asks `retryDelay`, schedules are BullMQ job
+ * schedulers, stalled jobs are found by BullMQ's stall detection. What BullMQ lacks is kept on top:
+ *
+ * - Dead letters: a job that failed for good (its last attempt, a `TaskJobError` with `retry: false`,
+ *   `job stalled more than allowable limit`, a parent whose child failed) is added to the queue
+ *   `deadLetterQueueName(worker)` with the same job id, then removed from its queue. Added first,
+ *   removed second, both idempotent: a process killed between the two leaves both, and the next move
+ *   finds the dead letter there and removes the original. Moves run on the worker's `failed` event and
+ *   in a sweep of the failed set when `process()` starts and every `sweepIntervalMs`. Nothing
+ *   processes a dead-letter queue: its jobs wait there until `retryDeadLetter` or a clean-up.
+ * - Why a job failed: BullMQ keeps a message only, so the processor's `TaskJobError` reason is kept in
+ *   it as a `[reason] ` prefix, which the dead letter's `failure` takes apart again.
+ * - `outcome`: one `QueueEvents` per queue (made on first use) wakes the waiters of a job; between
+ *   events, a waiter looks again every {@link OUTCOME_POLL_MS} (events of a stream read that had not
+ *   started yet are not lost). Completed jobs are kept (`keepCompleted`) so that a late `outcome` answers.
+ * - `Processing.close(timeoutMs)`: stops fetching, waits for the jobs in flight up to `timeoutMs`, then
+ *   aborts their signals and moves each job back to `wait` itself (`moveJobFromActiveToWait`: no attempt
+ *   and no stall counted), without waiting for a handler that ignores its signal (its result is dropped).
+ *   A process that dies instead (SIGKILL) leaves its jobs active with a lock that is no longer renewed:
+ *   another worker's stall check moves them back after `lockDurationMs` (`maxStalledCount` times, then
+ *   they fail as `stalled` and are dead-lettered).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IRRetryPolicy } from '@specfirst/spec-core';
+import { deadLetterQueueName, type TaskJobData } from '@specfirst/spec-core/tasks';
+import {
+  FlowProducer,
+  isNotConnectionError,
+  Queue,
+  QueueEvents,
+  UnrecoverableError,
+  WaitingError,
+  Worker,
+  type FlowJob,
+  type Job,
+  type JobsOptions,
+} from 'bullmq';
+import { Redis } from 'ioredis';
+import { SpecFirstRuntimeError } from '../errors.js';
+import { retryDelay } from '../events/backoff.js';
+import type { Logger } from '../logger.js';
+import { TaskJobError } from './job-error.js';
+import type {
+  ActiveJob,
+  DeadLetterJob,
+  JobProcessor,
+  JobSpec,
+  Processing,
+  ScheduleSpec,
+  TaskBackend,
+  TaskFailure,
+  TaskOutcome,
+} from './types.js';
+
+export interface BullmqTaskBackendOptions {
+  /** Redis URL. Default: `REDIS_URL`, else `redis://127.0.0.1:6379`. */
+  url?: string;
+  /** BullMQ's key prefix (no `:`). Default `bull`, BullMQ's own, so that its tools see the queues. */
+  prefix?: string;
+  /** How often a worker looks for stalled jobs (BullMQ `stalledInterval`). Default 30000. */
+  stalledIntervalMs?: number;
+  /** How often a job may stall before it fails as `stalled` (BullMQ `maxStalledCount`). Default 1. */
+  maxStalledCount?: number;
+  /** How long a running job's lock lasts without renewal (BullMQ `lockDuration`). Default 30000. */
+  lockDurationMs?: number;
+  /** Completed jobs kept for `outcome`: the newest `count`, none older than `ageMs`. Default 10000 and 24 h. */
+  keepCompleted?: { count: number; ageMs: number };
+  /** How often a processing queue's failed set is swept into the dead-letter queue. Default 5000. */
+  sweepIntervalMs?: number;
+  /** Where BullMQ's connection errors go. Default: nowhere (calls fail with `SFR4360` instead). */
+  logger?: Logger;
+}
+
+/** The layout of a dead letter's data on `<worker>-dead-letter` (this backend's own). */
+interface DeadLetterData {
+  task: string;
+  data: TaskJobData;
+  failure: TaskFailure;
+  failedAt: number;
+  /** The original job's retry policy, for `retryDeadLetter`. */
+  retry?: IRRetryPolicy;
+  priority?: number;
+}
+
+/** BullMQ's `backoff` option as this backend writes it: the custom strategy reads `policy`. */
+interface SpecFirstBackoff {
+  type: typeof BACKOFF_TYPE;
+  delay: number;
+  policy: IRRetryPolicy;
+}
+
+const BACKOFF_TYPE = 'specfirst';
+/** A waiter of `outcome` looks again this often when no event woke it. */
+const OUTCOME_POLL_MS = 500;
+const REACH_TIMEOUT_MS = 5000;
+const SWEEP_BATCH = 100;
+const SWEEP_ROUNDS = 100;
+/** How long `Processing.close` waits for the jobs it moved back after aborting them. */
+const ABANDON_WAIT_MS = 5000;
+
+const REASONS: readonly TaskFailure['reason'][] = [
+  'error',
+  'time-limit',
+  'invalid-args',
+  'invalid-result',
+  'stalled',
+  'previous-step',
+  'unknown-task',
+];
+const REASON_PREFIX = /^\[([a-z-]+)\] /;
+const STALLED_MESSAGE = 'job stalled more than allowable limit';
+const CHILD_FAILED = /^child (.+) failed$/;
+
+/** A failed BullMQ job's failure: the `[reason] ` prefix the processor wrote, or what BullMQ wrote. */
+export function failureOf(failedReason: string | undefined, attemptsMade: number, attemptsStarted = 0): TaskFailure {
+  const message = failedReason ?? '';
+  const prefixed = REASON_PREFIX.exec(message);
+  if (prefixed && (REASONS as readonly string[]).includes(prefixed[1]!))
+    return {
+      reason: prefixed[1] as TaskFailure['reason'],
+      message: message.slice(prefixed[0].length),
+      attempts: attemptsMade,
+    };
+  if (message === STALLED_MESSAGE)
+    return { reason: 'stalled', message, attempts: Math.max(attemptsMade, attemptsStarted) };
+  if (CHILD_FAILED.test(message)) return { reason: 'previous-step', message, attempts: attemptsMade };
+  return { reason: 'error', message, attempts: attemptsMade };
+}
+
+/** The message BullMQ stores for a processor's error: `[reason] message`. */
+function storedMessage(error: unknown): string {
+  if (error instanceof TaskJobError) return `[${error.reason}] ${error.message}`;
+  return `[error] ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** BullMQ's backoff strategy: the delay before run `attemptsMade + 1` is `retryDelay(policy, attemptsMade)`. */
+export function specFirstBackoff(
+  attemptsMade: number,
+  _type?: string,
+  _error?: Error,
+  job?: { opts: JobsOptions },
+): number {
+  const backoff = job?.opts.backoff as Partial<SpecFirstBackoff> | number | undefined;
+  if (typeof backoff !== 'object' || backoff.policy === undefined) return 0;
+  return retryDelay(backoff.policy, attemptsMade);
+}
+
+function unreachable(url: string, cause: unknown): SpecFirstRuntimeError {
+  const error = new SpecFirstRuntimeError(
+    'SFR4360',
+    `the BullMQ task backend cannot reach Redis at ${redactUrl(url)} (${cause instanceof Error ? cause.message : String(cause)})`,
+    'start one (`redis-server --daemonize yes --bind 127.0.0.1 --port 6379`) or set REDIS_URL to a Redis that runs; check with `redis-cli -u "$REDIS_URL" ping`',
+  );
+  (error as { cause?: unknown }).cause = cause;
+  return error;
+}
+
+function closedError(): SpecFirstRuntimeError {
+  return new SpecFirstRuntimeError(
+    'SFR4361',
+    'the BullMQ task backend is closed',
+    'close the backend after the workers and producers that use it (`worker.stop()` first), or make another with bullmqTaskBackend()',
+  );
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+function checkOptions(options: BullmqTaskBackendOptions): void {
+  const positive: [keyof BullmqTaskBackendOptions, unknown][] = [
+    ['stalledIntervalMs', options.stalledIntervalMs],
+    ['maxStalledCount', options.maxStalledCount],
+    ['lockDurationMs', options.lockDurationMs],
+    ['sweepIntervalMs', options.sweepIntervalMs],
+    ['keepCompleted.count', options.keepCompleted?.count],
+    ['keepCompleted.ageMs', options.keepCompleted?.ageMs],
+  ] as [keyof BullmqTaskBackendOptions, unknown][];
+  for (const [name, value] of positive) {
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < (name === 'maxStalledCount' ? 0 : 1))
+      throw new SpecFirstRuntimeError(
+        'SFR4362',
+        `bullmqTaskBackend option \`${name}\` is ${JSON.stringify(value)}`,
+        `pass a ${name === 'maxStalledCount' ? 'non-negative' : 'positive'} integer, or leave it out for the default`,
+      );
+  }
+  if (options.prefix !== undefined && (options.prefix === '' || options.prefix.includes(':')))
+    throw new SpecFirstRuntimeError(
+      'SFR4362',
+      `bullmqTaskBackend option \`prefix\` is ${JSON.stringify(options.prefix)}`,
+      'pass a non-empty prefix without `:` (BullMQ adds its own separators), or leave it out for `bull`',
+    );
+}
+
+/** A lost or refused connection (ioredis gave up on a command), as opposed to a refusal of BullMQ's. */
+function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    !isNotConnectionError(error) ||
+    /max retries per request|ECONNRESET|ETIMEDOUT|EPIPE|Stream isn't writeable|Connection is closed/i.test(
+      error.message,
+    )
+  );
+}
+
+/** Rejects when BullMQ refused a job (an id with `:`, an integer id, a priority out of range). */
+function refused(cause: unknown, what: string): SpecFirstRuntimeError {
+  const error = new SpecFirstRuntimeError(
+    'SFR4364',
+    `BullMQ refused ${what}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    'job ids must not contain `:` nor be integers, priorities are integers from 1 to 2097151; nothing was added',
+  );
+  (error as { cause?: unknown }).cause = cause;
+  return error;
+}
+
+interface InFlight {
+  job: Job;
+  token: string | undefined;
+  /** Stops waiting for the processor: the job goes back to `wait`. */
+  abandon(): void;
+}
+
+/**
+ * The {@link TaskBackend} on BullMQ. `connection`: a Redis URL, or options. Call `close()` when done:
+ * it closes every queue, worker and event stream it opened, so that the process can exit.
+ */
+export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions = {}): TaskBackend {
+  const options: BullmqTaskBackendOptions = typeof connection === 'string' ? { url: connection } : connection;
+  checkOptions(options);
+  const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = options.prefix ?? 'bull';
+  const keep = options.keepCompleted ?? { count: 10_000, ageMs: 24 * 60 * 60 * 1000 };
+  const removeOnComplete = { count: keep.count, age: Math.ceil(keep.ageMs / 1000) };
+  const sweepIntervalMs = options.sweepIntervalMs ?? 5000;
+  const bullConnection = { url, connectTimeout: REACH_TIMEOUT_MS };
+  const onError = (source: string) => (error: unknown) => {
+    options.logger?.warn({ code: 'SFR4360', source, error: String(error) }, 'BullMQ connection error');
+  };
+
+  let closed = false;
+  let reachable: Promise<void> | undefined;
+  const queues = new Map<string, Queue>();
+  /** One QueueEvents per queue, made on the first `outcome`: `ready` resolves once it reads. */
+  const events = new Map<string, Promise<QueueEvents>>();
+  const eventsCreated = new Map<string, QueueEvents>();
+  const waiters = new Map<string, Set<() => void>>();
+  const processings = new Set<{ close(timeoutMs: number): Promise<void> }>();
+  let flows: FlowProducer | undefined;
+
+  /** Resolves when Redis answers a PING (once); else rejects with SFR4360, and the next call tries again. */
+  function ready(): Promise<void> {
+    if (closed) return Promise.reject(closedError());
+    reachable ??= (async () => {
+      const probe = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        connectTimeout: REACH_TIMEOUT_MS,
+        retryStrategy: () => null,
+      });
+      let lastError: unknown;
+      probe.on('error', (error: unknown) => (lastError = error));
+      try {
+        await probe.connect();
+        await probe.ping();
+      } catch (error) {
+        throw unreachable(url, lastError ?? error);
+      } finally {
+        probe.disconnect();
+      }
+    })();
+    const attempt = reachable;
+    attempt.catch(() => {
+      if (reachable === attempt) reachable = undefined;
+    });
+    return attempt;
+  }
+
+  function queue(name: string): Queue {
+    if (closed) throw closedError();
+    let found = queues.get(name);
+    if (!found) {
+      found = new Queue(name, { connection: bullConnection, prefix });
+      found.on('error', onError(`queue ${name}`));
+      queues.set(name, found);
+    }
+    return found;
+  }
+
+  function flowProducer(): FlowProducer {
+    if (!flows) {
+      flows = new FlowProducer({ connection: bullConnection, prefix });
+      flows.on('error', onError('flow producer'));
+    }
+    return flows;
+  }
+
+  function waiterKey(queueName: string, id: string): string {
+    return `${queueName}\u0000${id}`;
+  }
+
+  function wake(queueName: string, id: string): void {
+    const set = waiters.get(waiterKey(queueName, id));
+    if (set) for (const resolve of [...set]) resolve();
+  }
+
+  function queueEvents(name: string): Promise<QueueEvents> {
+    let found = events.get(name);
+    if (!found) {
+      const created = new QueueEvents(name, { connection: bullConnection, prefix });
+      created.on('error', onError(`queue events ${name}`));
+      created.on('completed', ({ jobId }) => wake(name, jobId));
+      created.on('failed', ({ jobId }) => wake(name, jobId));
+      created.on('removed', ({ jobId }) => wake(name, jobId));
+      found = created.waitUntilReady().then(() => created);
+      // Kept even when it rejects: close() closes it.
+      events.set(name, found);
+      found.catch(() => undefined);
+      eventsCreated.set(name, created);
+    }
+    return found;
+  }
+  function jobOptions(spec: Pick<JobSpec, 'retry' | 'jobId' | 'delayMs' | 'priority'>): JobsOptions {
+    const backoff: SpecFirstBackoff = { type: BACKOFF_TYPE, delay: spec.retry.delayMs, policy: spec.retry };
+    return {
+      attempts: Math.max(1, spec.retry.attempts),
+      // Ids of ours, never BullMQ's counter: a dead letter keeps its job's id, and BullMQ refuses integer ids.
+      jobId: spec.jobId ?? randomUUID(),
+      backoff,
+      removeOnComplete,
+      removeOnFail: false,
+      ...(spec.delayMs === undefined || spec.delayMs <= 0 ? {} : { delay: spec.delayMs }),
+      ...(spec.priority === undefined ? {} : { priority: spec.priority }),
+    };
+  }
+
+  /** A job spec as a BullMQ flow; its children's keys are kept in order in its options (`sfChildren`). */
+  function toFlow(spec: JobSpec, isChild: boolean): FlowJob {
+    const opts: JobsOptions = jobOptions(spec);
+    if (isChild) opts.failParentOnFailure = true;
+    if (spec.parent) opts.parent = { id: spec.parent.id, queue: `${prefix}:${spec.parent.queue}` };
+    const flow: FlowJob = { name: spec.name, queueName: spec.queue, data: spec.data, opts };
+    if (spec.children && spec.children.length > 0) {
+      const children = spec.children.map((child) => toFlow(child, true));
+      // The children's order, for childrenResults(): kept in the parent's own options.
+      (opts as JobsOptions & { sfChildren?: string[] }).sfChildren = children.map(
+        (child) => `${prefix}:${child.queueName}:${child.opts!.jobId!}`,
+      );
+      return { ...flow, children } as FlowJob;
+    }
+    return flow;
+  }
+
+  /**
+   * Whether a job with this spec's id is there already, so that adding it must add nothing: on its
+   * dead-letter queue (BullMQ cannot know), or, for a flow, on its queue (BullMQ would keep the
+   * existing root but still add the children under it). A plain job's id BullMQ checks itself, atomically.
+   */
+  async function alreadyThere(spec: JobSpec): Promise<boolean> {
+    if (spec.jobId === undefined) return false;
+    if (spec.children && spec.children.length > 0 && (await queue(spec.queue).getJobState(spec.jobId)) !== 'unknown')
+      return true;
+    return (await queue(deadLetterQueueName(spec.queue)).getJob(spec.jobId)) !== undefined;
+  }
+
+  async function add(jobs: JobSpec[]): Promise<string[]> {
+    await ready();
+    const dead = await Promise.all(jobs.map((job) => alreadyThere(job)));
+    const fresh = jobs.filter((_, index) => !dead[index]);
+    let added: string[] = [];
+    try {
+      if (fresh.length === 1 && !(fresh[0]!.children && fresh[0]!.children.length > 0)) {
+        const spec = fresh[0]!;
+        const opts = jobOptions(spec);
+        if (spec.parent) opts.parent = { id: spec.parent.id, queue: `${prefix}:${spec.parent.queue}` };
+        const job = await queue(spec.queue).add(spec.name, spec.data, opts);
+        added = [job.id!];
+      } else if (fresh.length > 0) {
+        // One MULTI for every flow: all are added, or none.
+        const nodes = await flowProducer().addBulk(fresh.map((spec) => toFlow(spec, false)));
+        added = nodes.map((node) => node.job.id!);
+      }
+    } catch (error) {
+      if (error instanceof SpecFirstRuntimeError) throw error;
+      if (isConnectionError(error)) throw unreachable(url, error);
+      throw refused(error, jobs.length === 1 ? `job \`${jobs[0]!.name}\`` : `${jobs.length} jobs`);
+    }
+    let next = 0;
+    return jobs.map((job, index) => (dead[index] ? job.jobId! : added[next++]!));
+  }
+
+  /** A job's end, if it has one now: completed, failed (in its queue, or dead-lettered). */
+  async function lookup(queueName: string, id: string): Promise<TaskOutcome<unknown> | undefined> {
+    // The state first, then the job: a job read before its state could predate the end the state tells.
+    const state = await queue(queueName).getJobState(id);
+    if (state === 'completed' || state === 'failed') {
+      const job = await queue(queueName).getJob(id);
+      if (job && state === 'completed') return { status: 'completed', result: job.returnvalue ?? null };
+      if (job) return { status: 'failed', failure: failureOf(job.failedReason, job.attemptsMade, job.attemptsStarted) };
+    } else if (state !== 'unknown') return undefined;
+    // Not (or no longer) on its queue: dead-lettered, or not there at all.
+    const dead = await queue(deadLetterQueueName(queueName)).getJob(id);
+    if (dead) return { status: 'failed', failure: (dead.data as DeadLetterData).failure };
+    return undefined;
+  }
+
+  async function outcome(queueName: string, id: string, timeoutMs: number): Promise<TaskOutcome<unknown>> {
+    await ready();
+    const deadline = Date.now() + Math.max(0, timeoutMs);
+    await queueEvents(queueName);
+    const key = waiterKey(queueName, id);
+    for (let round = 0; round < 1_000_000; round++) {
+      if (closed) return { status: 'unfinished' };
+      let resolveWake!: () => void;
+      const woken = new Promise<void>((resolve) => (resolveWake = resolve));
+      let set = waiters.get(key);
+      if (!set) waiters.set(key, (set = new Set()));
+      set.add(resolveWake);
+      try {
+        const found = await lookup(queueName, id);
+        if (found) return found;
+        const left = deadline - Date.now();
+        if (left <= 0 || closed) return { status: 'unfinished' };
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          woken,
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(left, OUTCOME_POLL_MS)))),
+        ]);
+        clearTimeout(timer);
+      } finally {
+        set.delete(resolveWake);
+        if (set.size === 0 && waiters.get(key) === set) waiters.delete(key);
+      }
+    }
+    return { status: 'unfinished' };
+  }
+
+  /** Moves a job that failed for good to its dead-letter queue: add (same id; idempotent), then remove. */
+  async function deadLetter(queueName: string, job: Job): Promise<void> {
+    const backoff = job.opts.backoff as Partial<SpecFirstBackoff> | undefined;
+    const data: DeadLetterData = {
+      task: job.name,
+      data: job.data as TaskJobData,
+      failure: failureOf(job.failedReason, job.attemptsMade, job.attemptsStarted),
+      failedAt: job.finishedOn ?? Date.now(),
+      ...(typeof backoff === 'object' && backoff.policy ? { retry: backoff.policy } : {}),
+      ...(job.opts.priority ? { priority: job.opts.priority } : {}),
+    };
+    await queue(deadLetterQueueName(queueName)).add(job.name, data, { jobId: job.id!, removeOnComplete: true });
+    // A parent's children are not removed with it: a failed child is dead-lettered on its own.
+    await queue(queueName).remove(job.id!, { removeChildren: false });
+    wake(queueName, job.id!);
+  }
+
+  /** Dead-letters every job of the queue's failed set (bounded); returns how many. */
+  async function sweep(queueName: string, logger: Logger): Promise<number> {
+    let moved = 0;
+    for (let round = 0; round < SWEEP_ROUNDS; round++) {
+      const failed = await queue(queueName).getFailed(0, SWEEP_BATCH - 1);
+      if (failed.length === 0) break;
+      for (const job of failed) {
+        try {
+          await deadLetter(queueName, job);
+          moved++;
+        } catch (error) {
+          logger.warn(
+            { code: 'SFR4365', queue: queueName, jobId: job.id, error: String(error) },
+            'a failed job could not be dead-lettered; the next sweep tries again',
+          );
+          return moved;
+        }
+      }
+      if (failed.length < SWEEP_BATCH) break;
+    }
+    return moved;
+  }
+
+  function toActiveJob(job: Job): ActiveJob {
+    return {
+      id: job.id!,
+      queue: job.queueName,
+      name: job.name,
+      data: job.data as TaskJobData,
+      attempt: job.attemptsMade + 1,
+      enqueuedAt: job.timestamp,
+      async childrenResults() {
+        const values = await job.getChildrenValues();
+        const order = (job.opts as JobsOptions & { sfChildren?: string[] }).sfChildren;
+        if (order) return order.map((key) => values[key] ?? null);
+        return Object.values(values);
+      },
+    };
+  }
+
+  async function processQueue(
+    queueName: string,
+    processor: JobProcessor,
+    processOptions: { concurrency: number; logger: Logger },
+  ): Promise<Processing> {
+    await ready();
+    const { logger } = processOptions;
+    const inFlight = new Set<InFlight>();
+    const moves = new Set<Promise<void>>();
+    let stopping = false;
+
+    const worker = new Worker(
+      queueName,
+      async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
+        let abandon!: () => void;
+        const abandoned = new Promise<typeof ABANDONED>((resolve) => (abandon = () => resolve(ABANDONED)));
+        const entry: InFlight = { job, token, abandon };
+        inFlight.add(entry);
+        try {
+          const run = processor(toActiveJob(job), signal ?? new AbortController().signal);
+          run.catch(() => undefined);
+          const settled = await Promise.race([run, abandoned]);
+          if (settled === ABANDONED) throw ABANDONED;
+          return settled ?? null;
+        } catch (error) {
+          if (error === ABANDONED) {
+            // close() gave up waiting: the job goes back to wait (no attempt, no stall counted).
+            await job.moveToWait(token);
+            throw new WaitingError();
+          }
+          if (error instanceof TaskJobError && !error.retry) throw new UnrecoverableError(storedMessage(error));
+          const stored = new Error(storedMessage(error));
+          if (error instanceof Error && error.stack) stored.stack = error.stack;
+          throw stored;
+        } finally {
+          inFlight.delete(entry);
+        }
+      },
+      {
+        connection: bullConnection,
+        prefix,
+        concurrency: processOptions.concurrency,
+        autorun: false,
+        removeOnComplete,
+        ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+        ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
+        ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+        settings: { backoffStrategy: specFirstBackoff },
+      },
+    );
+    worker.on('error', (error) =>
+      logger.warn({ code: 'SFR4360', queue: queueName, error: String(error) }, 'the BullMQ worker hit an error'),
+    );
+    worker.on('failed', (job) => {
+      // Also called for attempts that will be retried: only a job in the failed set (finishedOn) is dead.
+      if (!job || job.finishedOn === undefined || job.finishedOn === null) return;
+      const move = deadLetter(queueName, job).catch((error: unknown) =>
+        logger.warn(
+          { code: 'SFR4365', queue: queueName, jobId: job.id, error: String(error) },
+          'a failed job could not be dead-lettered now; the sweep will',
+        ),
+      );
+      moves.add(move);
+      void move.finally(() => moves.delete(move));
+    });
+
+    const runSweep = () => {
+      const swept = sweep(queueName, logger).then(
+        () => undefined,
+        (error: unknown) =>
+          logger.warn({ code: 'SFR4365', queue: queueName, error: String(error) }, 'sweeping failed jobs failed'),
+      );
+      moves.add(swept);
+      void swept.finally(() => moves.delete(swept));
+      return swept;
+    };
+    await runSweep();
+    const sweeper = setInterval(() => {
+      if (!stopping) void runSweep();
+    }, sweepIntervalMs);
+    sweeper.unref();
+
+    void worker
+      .run()
+      .catch((error: unknown) =>
+        logger.error({ code: 'SFR4360', queue: queueName, error: String(error) }, 'the BullMQ worker stopped'),
+      );
+    await worker.waitUntilReady();
+
+    let closing: Promise<void> | undefined;
+    const processing = {
+      close(timeoutMs: number): Promise<void> {
+        closing ??= (async () => {
+          stopping = true;
+          clearInterval(sweeper);
+          const workerClosed = worker.close();
+          let timer: NodeJS.Timeout | undefined;
+          const timedOut = await Promise.race([
+            workerClosed.then(() => false),
+            new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, timeoutMs)))),
+          ]);
+          clearTimeout(timer);
+          if (timedOut) {
+            const reason = new SpecFirstRuntimeError(
+              'SFR4363',
+              `a job of queue \`${queueName}\` was still running when close() stopped waiting after ${timeoutMs} ms`,
+              'the job goes back to its queue and runs again; give stop() a longer shutdownTimeoutMs, or make the handler follow its signal',
+            );
+            // Abandoned first, so that a processor rejecting at the abort does not fail its job instead.
+            for (const entry of inFlight) entry.abandon();
+            worker.cancelAllJobs(reason as unknown as string);
+            let abandonTimer: NodeJS.Timeout | undefined;
+            const handedBack = await Promise.race([
+              workerClosed.then(() => true),
+              new Promise<boolean>((resolve) => (abandonTimer = setTimeout(() => resolve(false), ABANDON_WAIT_MS))),
+            ]);
+            clearTimeout(abandonTimer);
+            if (!handedBack)
+              logger.warn(
+                { code: 'SFR4363', queue: queueName, jobs: [...inFlight].map((entry) => entry.job.id) },
+                'jobs could not be handed back to the queue in time; BullMQ’s stall check will',
+              );
+          }
+          await Promise.allSettled([...moves]);
+          processings.delete(processing);
+        })();
+        return closing;
+      },
+    };
+    processings.add(processing);
+    return processing;
+  }
+
+  async function upsertSchedule(schedule: ScheduleSpec): Promise<void> {
+    await ready();
+    // A scheduler names its jobs itself (`repeat:<id>:<time>`).
+    const { jobId: _ignored, ...opts } = jobOptions({ retry: schedule.retry });
+    await queue(schedule.queue).upsertJobScheduler(
+      schedule.id,
+      { pattern: schedule.pattern },
+      { name: schedule.task, data: schedule.data, opts },
+    );
+  }
+
+  async function scheduleIds(queueName: string): Promise<string[]> {
+    await ready();
+    const schedulers = await queue(queueName).getJobSchedulers(0, -1, true);
+    return schedulers.map((scheduler) => scheduler.id ?? scheduler.key).sort();
+  }
+
+  async function removeSchedule(queueName: string, id: string): Promise<void> {
+    await ready();
+    await queue(queueName).removeJobScheduler(id);
+  }
+
+  async function listDeadLetters(queueName: string, listOptions: { limit?: number } = {}): Promise<DeadLetterJob[]> {
+    await ready();
+    const limit = Math.max(0, Math.floor(listOptions.limit ?? 1000));
+    if (limit === 0) return [];
+    const jobs = await queue(deadLetterQueueName(queueName)).getJobs(['waiting', 'prioritized'], 0, limit - 1, true);
+    return jobs
+      .map((job) => {
+        const data = job.data as DeadLetterData;
+        return {
+          id: job.id!,
+          queue: queueName,
+          task: data.task,
+          data: data.data,
+          failure: data.failure,
+          failedAt: data.failedAt,
+        };
+      })
+      .sort((a, b) => a.failedAt - b.failedAt)
+      .slice(0, limit);
+  }
+
+  async function retryDeadLetter(queueName: string, id: string): Promise<boolean> {
+    await ready();
+    const dlq = queue(deadLetterQueueName(queueName));
+    const dead = await dlq.getJob(id);
+    if (!dead) return false;
+    const data = dead.data as DeadLetterData;
+    const retry: IRRetryPolicy = data.retry ?? { attempts: 1, backoff: 'fixed', delayMs: 0 };
+    const original = await queue(queueName).getJob(id);
+    if (original && (await original.getState()) === 'failed') {
+      // Killed between the two steps of a move: the original is still there, failed. Run it again.
+      await original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } else {
+      await queue(queueName).add(data.task, data.data, {
+        ...jobOptions({ retry, jobId: id, ...(data.priority ? { priority: data.priority } : {}) }),
+      });
+    }
+    await dead.remove();
+    wake(queueName, id);
+    return true;
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    await Promise.allSettled([...processings].map((processing) => processing.close(0)));
+    await Promise.allSettled([
+      ...[...queues.values()].map((q) => q.close()),
+      ...[...eventsCreated.values()].map((e) => e.close()),
+      ...(flows ? [flows.close()] : []),
+    ]);
+    for (const set of waiters.values()) for (const resolve of set) resolve();
+    queues.clear();
+    events.clear();
+    eventsCreated.clear();
+  }
+
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      closed ? Promise.reject(closedError()) : fn(...args);
+
+  return {
+    add: guard(add),
+    outcome: guard(outcome),
+    process: guard(processQueue),
+    upsertSchedule: guard(upsertSchedule),
+    scheduleIds: guard(scheduleIds),
+    removeSchedule: guard(removeSchedule),
+    listDeadLetters: guard(listDeadLetters),
+    retryDeadLetter: guard(retryDeadLetter),
+    close,
+  };
+}
+
+const ABANDONED = Symbol('abandoned');
