@@ -27,7 +27,8 @@ export function chaosJobId(n) {
 }
 
 /**
- * The run's records, under `prefix`. Hashes; `<id>#<attempt>` names one attempt of a job.
+ * The run's records, under `prefix`. Hashes; `<id>#<attempt>@<pid>` names one run of an attempt of a
+ * job in one worker process (a job that stalled runs again under the same attempt number).
  * - done: job id → handler runs that returned (more than 1: a duplicate execution)
  * - doneAttempt: job id → the attempt of the last such run
  * - threw: job id → runs of a `fail` handler

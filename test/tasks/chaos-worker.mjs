@@ -39,7 +39,7 @@ const limitMs = crunchTask.timeoutMs;
 /** The backend as it is, but for `process`, whose processor is wrapped to note what it runs and its time-limit failures. */
 function tapped(backend) {
   const tap = (processor) => async (job, signal) => {
-    const attempt = `${job.id}#${job.attempt}`;
+    const attempt = `${job.id}#${job.attempt}@${process.pid}`;
     void redis.hset(inflight, attempt, String(Date.now()));
     try {
       return await processor(job, signal);
@@ -62,7 +62,7 @@ function tapped(backend) {
 
 /** The one task's handler: does what its args' `mode` says (chaos-records.mjs `chaosMode`). */
 async function crunch(args, context) {
-  const attempt = `${context.jobId}#${context.attempt}`;
+  const attempt = `${context.jobId}#${context.attempt}@${process.pid}`;
   if (args.mode === 'fail') {
     await redis.hincrby(keys.threw, context.jobId, 1);
     throw new Error(`chaos: job ${context.jobId} fails on every attempt (attempt ${context.attempt})`);
