@@ -9,7 +9,7 @@
  *   pnpm bench:tasks              (builds first)
  *   node bench/tasks/run.mjs      (uses the current build)
  *
- * Environment: REDIS_URL (default redis://127.0.0.1:6379), BENCH_JOBS (per run, default 3000),
+ * Environment: REDIS_URL (default redis://127.0.0.1:6379), BENCH_JOBS (per run, default 5000),
  * BENCH_CONCURRENCY (the worker's concurrency and the enqueues in flight, default 32), BENCH_ROUNDS
  * (measured runs of each subject, default 5), BENCH_LATENCY (enqueues one at a time per subject and
  * round, default 500). Exits 1 on any error (Redis unreachable included), 2 on bad usage.
@@ -35,7 +35,7 @@ const GENERATED = path.join(OUT, 'generated');
 const GENERATED_JS = path.join(OUT, 'generated-js');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const JOBS = positiveInt('BENCH_JOBS', 3000);
+const JOBS = positiveInt('BENCH_JOBS', 5000);
 // bullmqTaskBackend keeps the newest 10,000 completed jobs; a run counts its completed jobs.
 if (JOBS > 10_000) fail(`BENCH_JOBS must be at most 10000, got ${JOBS}`, 2);
 const CONCURRENCY = positiveInt('BENCH_CONCURRENCY', 32);
@@ -47,6 +47,7 @@ const quiet = { debug: () => undefined, info: () => undefined, warn: () => undef
 const rel = (file) => path.relative(ROOT, file);
 const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 const fmtMs = (ms) => ms.toFixed(2);
+const fmtMs3 = (ms) => ms.toFixed(3);
 
 // The BullMQ the runtime depends on (the same copy its backend loads), for the raw baseline.
 const { Queue, Worker } = createRequire(path.join(ROOT, 'packages/runtime/package.json'))('bullmq');
@@ -187,6 +188,29 @@ async function untilCompleted(prefix, total) {
   }
 }
 
+/** redis-server's CPU time so far (ms), from INFO cpu. */
+async function redisCpuMs() {
+  const info = await admin.info('cpu');
+  const field = (name) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
+}
+
+/**
+ * CPU time from now on, per job: this process's (producer and worker), and redis-server's (which
+ * counts whatever else the server runs meanwhile: the steadier figure on a Redis of one's own).
+ */
+async function cpuMeter() {
+  const redisBefore = await redisCpuMs();
+  const before = process.cpuUsage();
+  return {
+    async perJob(total) {
+      const used = process.cpuUsage(before);
+      const redis = (await redisCpuMs()) - redisBefore;
+      return { process: (used.user + used.system) / 1000 / total, redis: redis / total };
+    },
+  };
+}
+
 /** A connection for BullMQ as its docs ask for one (no per-request retry limit). */
 const bullConnection = () => new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 
@@ -221,6 +245,7 @@ async function runGenerated(total, transport = 'redis') {
   );
   await worker.start();
   const handles = [];
+  const cpu = await cpuMeter();
   const started = performance.now();
   let latencies;
   await withTimeout(
@@ -235,10 +260,11 @@ async function runGenerated(total, transport = 'redis') {
     () => `generated code on ${transport} (${counter.count()}/${total} handled)`,
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuPerJob = await cpu.perJob(total);
   await worker.stop();
   await Promise.all(shared ? [shared.close()] : [producerBackend.close(), workerBackend.close()]);
   if (!shared) await deletePrefix(prefix);
-  return { rate: total / seconds, latencies };
+  return { rate: total / seconds, latencies, cpuPerJob };
 }
 
 /** Raw BullMQ: `Queue.add` of the same job name and data (`{ v, args }`), and a `Worker` with the same concurrency and handler. */
@@ -253,6 +279,7 @@ async function runRaw(total, jobOptions = rawJobOptions) {
     concurrency: CONCURRENCY,
   });
   await worker.waitUntilReady();
+  const cpu = await cpuMeter();
   const started = performance.now();
   let latencies;
   await withTimeout(
@@ -264,11 +291,12 @@ async function runRaw(total, jobOptions = rawJobOptions) {
     () => `raw BullMQ (${counter.count()}/${total} handled)`,
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuPerJob = await cpu.perJob(total);
   await worker.close();
   await queue.close();
   for (const connection of connections) connection.disconnect();
   await deletePrefix(prefix);
-  return { rate: total / seconds, latencies };
+  return { rate: total / seconds, latencies, cpuPerJob };
 }
 
 /** Latency of `count` enqueues one at a time, no worker running (after 50 not counted). */
@@ -367,13 +395,15 @@ try {
   const rates = new Map(subjects.map((s) => [s.id, []]));
   const loaded = new Map(subjects.map((s) => [s.id, []]));
   const alone = new Map(subjects.map((s) => [s.id, []]));
+  const cpus = new Map(subjects.map((s) => [s.id, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     // Taking turns: raw first in odd rounds, last in even ones.
     const order = round % 2 === 1 ? subjects : [...subjects].reverse();
     const line = [];
     for (const subject of order) {
-      const { rate, latencies } = await subject.run(JOBS);
+      const { rate, latencies, cpuPerJob } = await subject.run(JOBS);
       rates.get(subject.id).push(rate);
+      cpus.get(subject.id).push(cpuPerJob);
       loaded.get(subject.id).push(latencies);
       alone.get(subject.id).push(await enqueueLatency(subject.id, LATENCY));
       line.push(
@@ -394,19 +424,29 @@ try {
     const values = rates.get(subject.id);
     const ratio = subject.id === 'raw' ? 'baseline' : `${(median(values) / base).toFixed(2)}x`;
     log(
-      `${`${subject.label} (Redis)`.padEnd(60)} ${fmtInt(median(values)).padStart(8)} jobs/s  (${fmtInt(Math.min(...values))}–${fmtInt(Math.max(...values))})  ${ratio}`,
+      `${`${subject.label} (Redis)`.padEnd(68)} ${fmtInt(median(values)).padStart(8)} jobs/s  (${fmtInt(Math.min(...values))}–${fmtInt(Math.max(...values))})  ${ratio}`,
     );
   }
   log(
-    `${'    generated code on memoryTaskBackend()'.padEnd(60)} ${fmtInt(memory.rate).padStart(8)} jobs/s  (one run, for information)`,
+    `${'    generated code on memoryTaskBackend()'.padEnd(68)} ${fmtInt(memory.rate).padStart(8)} jobs/s  (one run, for information)`,
   );
+  log('');
+  log(
+    "CPU time per job, ms (median of the measured runs): this process (producer and worker); redis-server (anyone's commands)",
+  );
+  for (const subject of subjects) {
+    const values = cpus.get(subject.id);
+    log(
+      `${subject.label.padEnd(58)} ${fmtMs3(median(values.map((c) => c.process)))} ; ${fmtMs3(median(values.map((c) => c.redis)))}`,
+    );
+  }
   log('');
   log(`Enqueue latency, ms (p50 / p99 over all measured runs)`);
   for (const subject of subjects) {
     const under = concat(loaded.get(subject.id));
     const one = concat(alone.get(subject.id));
     log(
-      `${subject.label.padEnd(60)} under load (${CONCURRENCY} in flight): ${fmtMs(quantile(under, 0.5))} / ${fmtMs(quantile(under, 0.99))}; ` +
+      `${subject.label.padEnd(58)} under load (${CONCURRENCY} in flight): ${fmtMs(quantile(under, 0.5))} / ${fmtMs(quantile(under, 0.99))}; ` +
         `one at a time: ${fmtMs(quantile(one, 0.5))} / ${fmtMs(quantile(one, 0.99))}`,
     );
   }
