@@ -47,6 +47,14 @@ const DEADLINE_MS = 50_000;
 const ACCOUNT_MS = 8_000;
 /** Kill the first victim once this share of the jobs to complete has, the second at the next. */
 const KILL_AT = [0.25, 0.55];
+/**
+ * And no sooner than this after the kill before: past the first victim's jobs' return (lock 1 s,
+ * stall checks every 0.5 s), so that the second kill seldom catches one of them again (a job that
+ * stalls twice is dead-lettered as `stalled`, which the test allows but which proves less).
+ */
+const KILL_GAP_MS = 2500;
+/** Enqueues are paced (a pause after each batch), so that the run lasts long enough for both kills on a fast machine too. */
+const ENQUEUE_PAUSE_MS = 100;
 
 interface CrunchArgs {
   n: number;
@@ -193,6 +201,7 @@ it(
             handles.set(handle.id, handle);
           });
           await Promise.all(batch);
+          await sleep(ENQUEUE_PAUSE_MS);
         }
       })();
 
@@ -214,7 +223,11 @@ it(
         if (enqueue.state === 'done' && (await ended()) >= TOTAL) break;
         const next = KILL_AT[kills.length];
         const victim = workers[kills.length];
-        if (next !== undefined && victim && (await redis.hlen(keys.done)) >= next * toComplete.size) {
+        const due =
+          next !== undefined &&
+          (kills.length === 0 || Date.now() - started - kills.at(-1)!.atMs >= KILL_GAP_MS) &&
+          (await redis.hlen(keys.done)) >= next * toComplete.size;
+        if (victim && due) {
           // Mid-job: only while its processor is running some.
           const inFlight = await redis.hkeys(keys.inflight(victim.child.pid!));
           if (inFlight.length > 0) {
