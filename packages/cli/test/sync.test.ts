@@ -55,11 +55,11 @@ describe('specfirst sync', () => {
     // The events of the services that publish or consume a topic, the worker `mailer` included.
     for (const file of ['events/billing/index.ts', 'events/mailer/validators.js', 'asyncapi/orders.json'])
       expect(first.stdout).toContain(`created  generated/${file}`);
-    expect(first.stdout).toMatch(/✓ generated: 34 files written/);
+    expect(first.stdout).toMatch(/✓ generated: 40 files written/);
     const before = snapshot(path.join(project, 'generated'));
     const second = run(['sync'], project);
     expect(second.code).toBe(0);
-    expect(second.stdout.trim()).toBe('✓ generated is up to date (34 files); nothing written');
+    expect(second.stdout.trim()).toBe('✓ generated is up to date (40 files); nothing written');
     expect(snapshot(path.join(project, 'generated'))).toEqual(before);
     for (const [file, entry] of before) expect(entry, file).toMatch(/specfirst from spec\//);
   });
@@ -80,7 +80,8 @@ describe('specfirst sync', () => {
     // --check changed nothing.
     expect(existsSync(path.join(project, 'generated/clients/users.ts'))).toBe(false);
     expect(readFileSync(models, 'utf8')).toContain('Adress');
-  });
+    // Four runs of the CLI: seconds on a busy machine.
+  }, 60_000);
 
   it('--check sees the events files; a service that stops consuming its only topic loses them on the next sync', () => {
     const project = shopCopy('events');
@@ -104,6 +105,29 @@ describe('specfirst sync', () => {
     // Five runs of the CLI: seconds on a busy machine.
   }, 60_000);
 
+  it('--check sees the tasks files; a service that stops enqueueing its only task loses them on the next sync', () => {
+    const project = shopCopy('tasks');
+    run(['sync'], project);
+    const orders = path.join(project, 'generated/tasks/orders/index.ts');
+    writeFileSync(orders, readFileSync(orders, 'utf8').replace('attempts: 3', 'attempts: 30'));
+    rmSync(path.join(project, 'generated/tasks/mailer/validators.js'));
+    const checked = run(['sync', '--check'], project);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain('generated/tasks/orders/index.ts: edited by hand');
+    expect(checked.stderr).toContain('generated/tasks/mailer/validators.js: missing');
+    run(['sync'], project);
+    // orders no longer lists sendReceipt under `consumes.tasks`: its tasks folder goes, the mailer's stays.
+    const services = path.join(project, 'spec/services.yaml');
+    writeFileSync(services, readFileSync(services, 'utf8').replace('      tasks: [sendReceipt]\n', ''));
+    const synced = run(['sync'], project);
+    expect(synced.code).toBe(0);
+    for (const file of ['tasks/orders/index.ts', 'tasks/orders/validators.js', 'tasks/orders/validators.d.ts'])
+      expect(synced.stdout).toContain(`removed  generated/${file}`);
+    expect(existsSync(path.join(project, 'generated/tasks/orders'))).toBe(false);
+    expect(existsSync(path.join(project, 'generated/tasks/mailer/index.ts'))).toBe(true);
+    // Five runs of the CLI: seconds on a busy machine.
+  }, 60_000);
+
   it('removes files it generated that the spec no longer implies, and never touches files it did not generate', () => {
     const project = shopCopy('stale');
     run(['sync'], project);
@@ -122,7 +146,8 @@ describe('specfirst sync', () => {
     expect(existsSync(path.join(project, 'generated/routers/orders/admin-orders.ts'))).toBe(false);
     expect(readFileSync(mine, 'utf8')).toBe('my notes\n');
     expect(existsSync(path.join(project, 'generated/clients/copy-of-users.ts'))).toBe(true);
-  });
+    // Three runs of the CLI: seconds on a busy machine.
+  }, 60_000);
 
   it('an output folder shared by two documents: each sync replaces the other, and --check is never fooled', () => {
     const dir = path.join(temp, 'two-targets');
@@ -140,7 +165,8 @@ describe('specfirst sync', () => {
     expect(beta.stdout).toContain('removed  gen/clients/alpha.ts');
     expect(run(['sync', 'beta.yaml', '--out', 'gen', '--check'], dir).code).toBe(0);
     expect(run(['sync', 'alpha.yaml', '--out', 'gen', '--check'], dir).code).toBe(1);
-  });
+    // Five runs of the CLI: seconds on a busy machine.
+  }, 60_000);
 
   it("leaves another tree's generated files alone, and refuses an output folder that holds the spec", () => {
     const dir = path.join(temp, 'nested-outputs');
@@ -225,7 +251,8 @@ describe('specfirst sync', () => {
     expect(synced.stderr).toContain('Address');
     expect(synced.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(path.join(project, 'generated'))).toBe(false);
-  });
+    // Three runs of the CLI: seconds on a busy machine.
+  }, 60_000);
 
   it('generates for a standalone OpenAPI document into --out', () => {
     const out = path.join(temp, 'realworld-out');

@@ -3,21 +3,18 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ESLint } from 'eslint';
-import type { SpecIR } from '@specfirst/spec-core';
 import type { Express } from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusName, OPENAPI_DOCUMENTS } from '../../../test/support/corpus.js';
 import { generate, scaffoldFiles } from '../src/index.js';
 import { hostileEventsIR, hostileEventsSpec, KEY } from './support/events-spec.js';
-import { declaredEnqueuers, tasksIR, tasksSpec } from './support/tasks-spec.js';
+import { tasksIR, tasksSpec } from './support/tasks-spec.js';
 import { listen, send } from './support/http.js';
 import { buildProject, compile, loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden/small');
 const SHOP_EVENTS_GOLDEN = path.join(import.meta.dirname, 'golden/shop-events');
 const SHOP_TASKS_GOLDEN = path.join(import.meta.dirname, 'golden/shop-tasks');
-/** TEMPORARY, until spec-core fills `task.enqueuers`: what fixtures/shop declares (`orders` consumes `sendReceipt`). */
-const shopEnqueuers = (ir: SpecIR): SpecIR => declaredEnqueuers(ir, { sendReceipt: ['orders'] });
 const servers: Server[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -61,7 +58,7 @@ describe('golden output', () => {
   // The tasks modules of the shop: orders enqueues sendReceipt, the mailer runs it and purgeCarts
   // (scheduled, no result). models.ts too, which they import.
   it('generates exactly the reviewed tasks files for fixtures/shop', () => {
-    const files = generate(shopEnqueuers(loadIR(path.join(REPO_ROOT, 'fixtures/shop')))).filter((f) =>
+    const files = generate(loadIR(path.join(REPO_ROOT, 'fixtures/shop'))).filter((f) =>
       /^(models\.ts$|tasks\/)/.test(f.path),
     );
     if (process.env.UPDATE_GOLDEN === '1') {
@@ -273,11 +270,12 @@ export const publisher = createMailerPublisher(memoryBroker());
 });
 
 describe('the generated tasks modules', () => {
+  const ORDER = '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b';
   // What a service of the shop writes against them: orders enqueues, the mailer works. Each
   // `@ts-expect-error` must meet its error, or tsc fails the build (TS2578); below, each case is
   // compiled again without it, for the error it must be.
   const use = `
-import { sandboxed, type TaskBackend } from '@specfirst/runtime/tasks';
+import { memoryTaskBackend, sandboxed, TaskValidationError, type TaskBackend } from '@specfirst/runtime/tasks';
 import type { PurgeCartsArgs, SendReceiptArgs, SendReceiptResult } from '../generated/models.js';
 import { createMailerWorker, type MailerTaskHandlers } from '../generated/tasks/mailer/index.js';
 import { createOrdersTasks, type OrdersTaskMap } from '../generated/tasks/orders/index.js';
@@ -324,30 +322,76 @@ export function workers(backend: TaskBackend) {
     createMailerWorker({ sendReceipt: handlers.sendReceipt }, { backend }),
   ];
 }
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const ORDER = '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b';
+
+/** orders enqueues, the mailer runs: one job, a chain and a group, on the in-memory backend, bounded in time. */
+export async function run() {
+  const backend = memoryTaskBackend();
+  const worker = createMailerWorker(handlers, { backend, concurrency: 2, logger: silent });
+  await worker.start();
+  const tasks = createOrdersTasks(backend);
+  let invalid = '';
+  try {
+    await tasks.enqueueSendReceipt({ orderId: 'not-a-uuid', email: 'ann@example.com' });
+  } catch (error) {
+    invalid = error instanceof TaskValidationError ? error.code : String(error);
+  }
+  const args = { orderId: ORDER, email: 'ann@example.com' };
+  const handle = await tasks.enqueueSendReceipt(args, { jobId: 'receipt-1' });
+  const outcome = await handle.result({ timeoutMs: 10_000 });
+  const chained = await (await tasks.chain({ task: 'sendReceipt', args })).result({ timeoutMs: 10_000 });
+  const grouped = await (await tasks.group([{ task: 'sendReceipt', args }])).results({ timeoutMs: 10_000 });
+  await worker.stop();
+  await backend.close();
+  return { invalid, queue: handle.queue, task: handle.task, outcome, chained, grouped };
+}
 `;
 
-  it('compile under strict tsc for the shop, and make the compiler check args, chains and handlers', async () => {
+  it('compile under strict tsc for the shop and run on the in-memory backend; the compiler checks args, chains and handlers', async () => {
     const built = await buildProject('tasks-shop', path.join(REPO_ROOT, 'fixtures/shop'), {
       extraFiles: { 'src/use.ts': use },
-      transform: shopEnqueuers,
     });
-    expect(existsSync(path.join(built.dist, 'generated/tasks/orders/index.js'))).toBe(true);
-    expect(existsSync(path.join(built.dist, 'generated/tasks/mailer/index.js'))).toBe(true);
-    for (const [name, code] of [
-      ['wrong-args', 'TS2345'],
-      ['mismatched-chain', 'TS2345'],
-      ['wrong-result', 'TS2322'],
-      ['missing-handler', 'TS2345'],
-    ] as const) {
-      // The case's line without its directive: the compiler must refuse it, there and for that reason.
-      const lines = use.split('\n');
-      const at = lines.indexOf(lines.find((l) => l.trim() === `// CASE ${name}`)!);
-      lines.splice(at + 1, 1);
-      writeFileSync(path.join(built.root, 'src/use.ts'), lines.join('\n'));
-      const errors = compile(built.root, { emit: false });
-      expect(errors.join('\n'), name).toMatch(new RegExp(`^src/use\\.ts:${at + 2}:\\d+ ${code}`, 'm'));
-      expect(errors.length, `${name}: ${errors.join('\n')}`).toBe(1);
+    // The wrappers run: invalid args are refused before anything is enqueued, a job, a chain and a
+    // group of sendReceipt complete on the mailer's queue with the handler's result.
+    const { run } = (await import(pathToFileURL(path.join(built.dist, 'src/use.js')).href)) as {
+      run(): Promise<Record<string, unknown>>;
+    };
+    const completed = (jobId: string) => ({ status: 'completed', result: { messageId: `${ORDER}@${jobId}` } });
+    const result = await run();
+    expect(result).toMatchObject({ invalid: 'SFR4301', queue: 'mailer', task: 'sendReceipt' });
+    expect(result.outcome).toEqual(completed('receipt-1'));
+    expect(result.chained).toMatchObject({ status: 'completed' });
+    expect(result.grouped).toMatchObject([{ status: 'completed' }]);
+    // The file without its directives, compiled once: each case's statement must be refused, there
+    // and for that reason, and nothing else.
+    const codes: Record<string, string> = {
+      'wrong-args': 'TS2345',
+      'mismatched-chain': 'TS2345',
+      'wrong-result': 'TS2322',
+      'missing-handler': 'TS2345',
+    };
+    const kept: string[] = [];
+    const expected: string[] = [];
+    let pending: string | undefined;
+    for (const line of use.split('\n')) {
+      if (line.trim().startsWith('// @ts-expect-error')) continue;
+      kept.push(line);
+      const marker = /^\s*\/\/ CASE (\S+)$/.exec(line);
+      if (marker) pending = marker[1];
+      else if (pending !== undefined) {
+        expected.push(`src/use.ts:${kept.length} ${codes[pending]}`);
+        pending = undefined;
+      }
     }
+    expect(expected).toHaveLength(4);
+    writeFileSync(path.join(built.root, 'src/use.ts'), kept.join('\n'));
+    const errors = compile(built.root, { emit: false });
+    expect(
+      errors.map((e) => e.replace(/^(\S+:\d+):\d+ (TS\d+) [\s\S]*$/, '$1 $2')),
+      errors.join('\n'),
+    ).toEqual(expected);
   }, 120_000);
 
   it('compile under strict tsc for a hostile spec: an enqueuer, a worker, one that is both, models named like generated code', async () => {
@@ -377,7 +421,6 @@ export async function run(backend: TaskBackend) {
 `;
     const built = await buildProject('tasks-hostile-build', tasksSpec('tasks-hostile-build-spec'), {
       extraFiles: { 'src/use.ts': hostileUse },
-      transform: (ir) => declaredEnqueuers(ir, { makeThing: ['front'], sweep: ['relay'] }),
     });
     expect(existsSync(path.join(built.dist, 'generated/tasks/relay/index.js'))).toBe(true);
     expect(existsSync(path.join(built.root, 'generated/tasks/quiet'))).toBe(false);
@@ -393,7 +436,7 @@ describe('generated code passes the repository lint', () => {
     // An enqueuer, a worker and a service that is both, with hostile descriptions and model names.
     const tasks = path.join(OUT_ROOT, 'lint-tasks');
     for (const [dir, ir] of [
-      [shop, () => shopEnqueuers(loadIR(path.join(REPO_ROOT, 'fixtures/shop')))],
+      [shop, () => loadIR(path.join(REPO_ROOT, 'fixtures/shop'))],
       [hostile, () => loadIR(path.join(REPO_ROOT, 'fixtures/hostile/openapi.yaml'))],
       [events, () => hostileEventsIR({ paymentMessage: true })],
       [tasks, () => tasksIR('lint-tasks-spec')],

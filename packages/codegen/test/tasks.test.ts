@@ -9,7 +9,7 @@ import { enqueuedArgsModel } from '../src/emit/tasks.js';
 import { generate, syncOutput, type GeneratedFile } from '../src/index.js';
 import { indexModels } from '../src/json-schema.js';
 import { loadIR, OUT_ROOT, REPO_ROOT } from './support/project.js';
-import { declaredEnqueuers, HOSTILE_TASK, tasksIR } from './support/tasks-spec.js';
+import { HOSTILE_TASK, tasksIR } from './support/tasks-spec.js';
 
 /**
  * The tasks code `specfirst sync` writes (tasks/<service>/index.ts, validators.js and .d.ts): only
@@ -30,7 +30,7 @@ const taskPaths = (ir: SpecIR): string[] =>
     .filter((p) => p.startsWith('tasks/'));
 
 function shopIR(): SpecIR {
-  return declaredEnqueuers(loadIR(path.join(REPO_ROOT, 'fixtures/shop')), { sendReceipt: ['orders'] });
+  return loadIR(path.join(REPO_ROOT, 'fixtures/shop'));
 }
 
 describe('which services get tasks code', () => {

@@ -266,7 +266,10 @@ export function emitTasks(
         ]),
         functionDeclaration(
           `export function ${workerFactory(service)}`,
-          [`handlers: ${handlersType} | SandboxedHandlers<${handlersType}>`, 'options: WorkerOptions'],
+          // `Readonly<…>`: a mapped type, which (unlike the interface itself) TypeScript lets
+          // through to `createWorker`'s `Record<string, TaskHandler>`; any object with the
+          // handlers, a class instance too, is one.
+          [`handlers: Readonly<${handlersType}> | SandboxedHandlers<${handlersType}>`, 'options: WorkerOptions'],
           'TaskWorker',
           [['return ', call('createWorker', [str(service.name), definitions(run), 'handlers', 'options']), ';']],
         ),

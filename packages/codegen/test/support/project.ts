@@ -35,12 +35,12 @@ export function loadIR(specPath: string): SpecIR {
 export async function buildProject(
   name: string,
   specPath: string,
-  options: { sources?: string; extraFiles?: Record<string, string>; transform?: (ir: SpecIR) => SpecIR } = {},
+  options: { sources?: string; extraFiles?: Record<string, string> } = {},
 ): Promise<BuiltProject> {
   const root = path.join(OUT_ROOT, name);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  const ir = (options.transform ?? ((loaded: SpecIR) => loaded))(loadIR(specPath));
+  const ir = loadIR(specPath);
   await writeOutput(path.join(root, 'generated'), generate(ir), {});
   if (options.sources) cpSync(options.sources, path.join(root, 'src'), { recursive: true });
   for (const [file, text] of Object.entries(options.extraFiles ?? {})) {

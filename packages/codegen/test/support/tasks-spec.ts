@@ -83,14 +83,5 @@ export function tasksSpec(name = 'tasks-hostile'): string {
 
 /** The spec's IR, written afresh under test/.out/<name>. */
 export function tasksIR(name?: string): SpecIR {
-  return declaredEnqueuers(loadIR(tasksSpec(name)), { makeThing: ['front'], sweep: ['relay'] });
-}
-
-/**
- * TEMPORARY, until spec-core fills `task.enqueuers` from `consumes.tasks`: sets them as the spec
- * above and fixtures/shop declare them, where spec-core left them empty.
- */
-export function declaredEnqueuers(ir: SpecIR, enqueuers: Record<string, string[]>): SpecIR {
-  for (const task of ir.tasks) if (task.enqueuers.length === 0) task.enqueuers = enqueuers[task.name] ?? [];
-  return ir;
+  return loadIR(tasksSpec(name));
 }

@@ -369,6 +369,14 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
 
   async function add(jobs: JobSpec[]): Promise<string[]> {
     await ready();
+    // BullMQ's flows do not check a parent that is named by id: an orphan would wait for no one.
+    for (const spec of jobs)
+      if (spec.parent && (await queue(spec.parent.queue).getJobState(spec.parent.id)) === 'unknown')
+        throw new SpecFirstRuntimeError(
+          'SFR4366',
+          `the parent \`${spec.parent.id}\` on queue \`${spec.parent.queue}\` of job \`${spec.name}\` does not exist`,
+          'pass the handle of a job that is still waiting for its children; nothing was added',
+        );
     const dead = await Promise.all(jobs.map((job) => alreadyThere(job)));
     const fresh = jobs.filter((_, index) => !dead[index]);
     let added: string[] = [];
@@ -484,14 +492,16 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       id: job.id!,
       queue: job.queueName,
       name: job.name,
-      data: job.data as TaskJobData,
+      // A copy: the worker applies the args' defaults in place, and a dead letter keeps the data as enqueued.
+      data: structuredClone(job.data) as TaskJobData,
       attempt: job.attemptsMade + 1,
       enqueuedAt: job.timestamp,
       async childrenResults() {
         const values = await job.getChildrenValues();
-        const order = (job.opts as JobsOptions & { sfChildren?: string[] }).sfChildren;
-        if (order) return order.map((key) => values[key] ?? null);
-        return Object.values(values);
+        // The children it was added with, in their order, then those that joined later (`parent`).
+        const order = (job.opts as JobsOptions & { sfChildren?: string[] }).sfChildren ?? [];
+        const later = Object.keys(values).filter((key) => !order.includes(key));
+        return [...order, ...later].map((key) => values[key] ?? null);
       },
     };
   }

@@ -368,7 +368,7 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
       children: job.children,
       results: job.results,
     });
-    logger?.warn(
+    logger?.debug(
       { queue: job.queue, jobId: job.id, task: job.name, reason: failure.reason, attempts: failure.attempts },
       `task job dead-lettered: ${failure.message}`,
     );
@@ -691,6 +691,12 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
             `schedule ${JSON.stringify(spec.id)} of queue ${JSON.stringify(spec.queue)} has no id or no queue`,
             'give scheduleId(task) and the queue of its worker',
           );
+        // What each fire adds, checked now: a fire runs in a timer, where nothing could report it.
+        check(
+          { queue: spec.queue, name: spec.task, data: spec.data, retry: spec.retry },
+          false,
+          `of schedule \`${spec.id}\``,
+        );
         const queue = queueOf(spec.queue);
         const existing = queue.schedules.get(spec.id);
         if (existing && sameSchedule(existing.spec, spec)) return Promise.resolve();

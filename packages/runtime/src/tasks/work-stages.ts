@@ -80,8 +80,8 @@ export function decodeStage(tasks: ReadonlyMap<string, TaskDefinition>) {
 }
 
 /**
- * The args the handler gets: the job's, or for a chain's later step (`fromPrevious`) the result of
- * its one child (`previous`), validated with defaults applied. Invalid args fail for good
+ * The args the handler gets: a copy of the job's, or for a chain's later step (`fromPrevious`) of
+ * the result of its one child (`previous`), validated with defaults applied. Invalid args fail for good
  * (`invalid-args`, SFR4303): another attempt would get the same args. A later step without exactly
  * one previous result too (SFR4309).
  */
@@ -99,6 +99,9 @@ export function argsStage(definition: TaskDefinition) {
         );
       args = previous[0];
     }
+    // A copy: the validator applies defaults, and the job's own data stays as it was enqueued
+    // (a backend may keep that very object, for the job's next attempt or its dead letter).
+    args = structuredClone(args);
     const failures = argsFailures(definition, args);
     if (failures.length > 0)
       return fail(

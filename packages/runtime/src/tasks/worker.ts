@@ -62,47 +62,38 @@ interface Settings {
  * one function per task, or `sandboxed(module)` to run them in child processes. Checks everything
  * at once (SFR1301–SFR1308), so that a misconfigured worker does not start.
  */
-export function createWorker(
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own args and result
+export function createWorker<H extends { [K in keyof H]: TaskHandler<any, any> }>(
   service: string,
   definitions: Record<string, TaskDefinition>,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each task has its own args and result
-  handlers: Record<string, TaskHandler<any, any>> | SandboxedHandlers<unknown>,
+  handlers: H | SandboxedHandlers<H>,
   options: WorkerOptions,
 ): TaskWorker {
-  const settings = checkWorker(service, definitions, handlers, options);
+  const settings = checkWorker(service, definitions, handlers as Handlers | SandboxedHandlers<unknown>, options);
   const { backend, queue, logger, shutdownTimeoutMs } = settings;
+  // Made now, so that a sandbox's bad options throw here (SFR1323, SFR1324); its children start with start().
+  const runner = createRunner(settings);
   let state: 'new' | 'started' | 'stopped' = 'new';
   let starting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   let processing: Processing | undefined;
-  let runner: HandlerRunner | undefined;
 
   // A function, not a comparison: stop() may change the state while run() awaits.
   const stopped = (): boolean => state === 'stopped';
   const run = async (): Promise<void> => {
+    // Sandboxed handlers: their children import the module first, so a broken one fails start() (SFR132x).
+    await runner.ready?.();
+    if (stopped()) return;
     await syncSchedules(settings);
     if (stopped()) return;
-    const own = createRunner(settings);
-    runner = own;
-    let opened: Processing;
-    try {
-      opened = await backend.process(
-        queue,
-        processor(settings, () => own),
-        {
-          concurrency: settings.concurrency,
-          logger,
-        },
-      );
-    } catch (error) {
-      runner = undefined;
-      await own.close().catch(() => undefined);
-      throw error;
-    }
+    const opened = await backend.process(queue, processor(settings, runner), {
+      concurrency: settings.concurrency,
+      logger,
+    });
     if (stopped()) {
       // stop() gave up waiting for this start: close what it opened.
       await opened.close(shutdownTimeoutMs);
-      await own.close();
+      await runner.close();
       return;
     }
     processing = opened;
@@ -142,7 +133,7 @@ export function createWorker(
         try {
           await processing?.close(shutdownTimeoutMs);
         } finally {
-          await runner?.close();
+          await runner.close();
         }
       })();
       return stopping;
@@ -240,8 +231,9 @@ async function syncSchedules({ backend, queue, tasks, logger }: Settings): Promi
 }
 
 /** Runs handlers in this process (they share its event loop), or in child processes when sandboxed. */
-function createRunner({ handlers, concurrency, logger }: Settings): HandlerRunner {
-  if (isSandboxed(handlers)) return createSandboxRunner(handlers, { size: concurrency, logger });
+function createRunner({ handlers, concurrency, logger, tasks }: Settings): HandlerRunner & { ready?(): Promise<void> } {
+  if (isSandboxed(handlers))
+    return createSandboxRunner(handlers, { size: concurrency, logger, tasks: [...tasks.keys()] });
   const own = handlers;
   return {
     // async: a handler that throws before its first await rejects like one that throws after.
@@ -251,7 +243,7 @@ function createRunner({ handlers, concurrency, logger }: Settings): HandlerRunne
 }
 
 /** The job processor the backend calls: the stages, in order, and one log entry per failure. */
-function processor(settings: Settings, runner: () => HandlerRunner): JobProcessor {
+function processor(settings: Settings, runner: HandlerRunner): JobProcessor {
   const decode = decodeStage(settings.tasks);
   const stages = new Map(
     [...settings.tasks.values()].map((task) => [task.name, { args: argsStage(task), result: resultStage(task) }]),
@@ -311,7 +303,7 @@ function processor(settings: Settings, runner: () => HandlerRunner): JobProcesso
           };
           if (data.requestId !== undefined) context.requestId = data.requestId;
           if (data.traceparent !== undefined) context.traceparent = data.traceparent;
-          return runner().run(definition.name, args.value, context);
+          return runner.run(definition.name, args.value, context);
         },
         {
           timeoutMs: definition.timeoutMs,

@@ -206,18 +206,22 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
         ['FIFO without priorities', [{ label: 'a' }, { label: 'b' }, { label: 'c' }], ['a', 'b', 'c']],
         [
           'priority 1 first, FIFO among equals',
-          [
-            { label: 'p3', priority: 3 },
-            { label: 'p1', priority: 1 },
-            { label: 'p2', priority: 2 },
-            { label: 'p1b', priority: 1 },
-          ],
-          ['p1', 'p1b', 'p2', 'p3'],
+          ['p3', 'p1', 'p2', 'p1b', 'p2b', 'p2c', 'p1c', 'p2d', 'p3b', 'p2e'].map((label) => ({
+            label,
+            priority: Number(label[1]),
+          })),
+          ['p1', 'p1b', 'p1c', 'p2', 'p2b', 'p2c', 'p2d', 'p2e', 'p3', 'p3b'],
         ],
         [
-          'jobs without priority before prioritised ones',
-          [{ label: 'p1', priority: 1 }, { label: 'none' }, { label: 'p2', priority: 2 }, { label: 'none2' }],
-          ['none', 'none2', 'p1', 'p2'],
+          'jobs without priority (or priority 0) before prioritised ones',
+          [
+            { label: 'p1', priority: 1 },
+            { label: 'none' },
+            { label: 'p2', priority: 2 },
+            { label: 'zero', priority: 0 },
+            { label: 'none2' },
+          ],
+          ['none', 'zero', 'none2', 'p1', 'p2'],
         ],
       ];
       it.each(cases)('%s', async (_, jobs, expected) => {
@@ -398,6 +402,7 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
         const retry: IRRetryPolicy = { attempts: 2, backoff: 'fixed', delayMs: 20 };
         const [id] = await backend.add([job(queue, 'mend', 'x', { retry, jobId: 'mend-1' })]);
         expect(await failed(queue, id!)).toEqual({ reason: 'error', message: 'not yet (attempt 2)', attempts: 2 });
+        expect(await failed(queue, id!, 0)).toEqual({ reason: 'error', message: 'not yet (attempt 2)', attempts: 2 });
 
         // Failing again: dead-lettered again after fresh attempts.
         expect(await backend.retryDeadLetter(queue, 'mend-1')).toBe(true);
@@ -559,8 +564,18 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
 
       it('several process() calls on one queue share its jobs: each runs once', async () => {
         const queue = q();
-        const first = await processWith(queue, async () => sleep(5).then(() => null), 2);
-        const second = await processWith(queue, async () => sleep(5).then(() => null), 2);
+        // The first jobs wait until three run at once: with 2 a processing, both must then hold some.
+        let running = 0;
+        const three = gate();
+        const busy = async () => {
+          if (++running >= 3) three.open();
+          await within(three.opened, 3000, 'three jobs at once').catch(() => undefined);
+          await sleep(5);
+          running--;
+          return null;
+        };
+        const first = await processWith(queue, busy, 2);
+        const second = await processWith(queue, busy, 2);
         const ids = await backend.add(Array.from({ length: 20 }, (_, n) => job(queue, 'shared', n)));
         for (const id of ids) await completed(queue, id);
         const ran = [...first.seen, ...second.seen].map((s) => s.id).sort();
@@ -624,6 +639,7 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
       it('a 6-field pattern fires once per second, each fire one job; removeSchedule stops it', async () => {
         const queue = q();
         const { seen } = await processWith(queue, () => null);
+        const upserted = Date.now();
         await Promise.all([
           backend.upsertSchedule(schedule(queue, 'specfirst-schedule-tick', '*/1 * * * * *')),
           backend.upsertSchedule(schedule(queue, 'specfirst-schedule-tick', '*/1 * * * * *')),
@@ -638,9 +654,9 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
           ['tick', {}],
         ]);
         expect(new Set(seen.map((s) => s.id)).size).toBe(seen.length);
-        // One job per fire, though upserted twice: fires are about a second apart.
-        for (let n = 1; n < 3; n++) expect(seen[n]!.at - seen[n - 1]!.at).toBeGreaterThanOrEqual(500);
-        await sleep(200); // a job fired just before the removal may still run
+        // One job per fire, though upserted twice: the third fire is two second boundaries after the first.
+        expect(seen[2]!.at - upserted).toBeGreaterThanOrEqual(2000 - 5);
+        await sleep(300); // a job fired just before the removal may still run
         const after = seen.length;
         await sleep(1500);
         expect(seen.length).toBe(after);

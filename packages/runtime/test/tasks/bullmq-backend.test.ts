@@ -16,6 +16,8 @@ import { TaskJobError } from '../../src/tasks/job-error.js';
 import type { ActiveJob, JobSpec, TaskBackend } from '../../src/tasks/types.js';
 import { recordingLogger } from '../support.js';
 import { REDIS_URL, redisTestServer } from '../events/redis-support.js';
+import { backendContract } from './backend-contract.js';
+import { workerBehaviour } from './worker-behaviour.js';
 
 const { requireRedis, deleteKeys } = redisTestServer('bullmq-backend');
 const FILE_PREFIX = `specfirst-test-bullmq-${process.pid}-${Date.now()}`;
@@ -28,6 +30,27 @@ afterAll(async () => {
     await Promise.all(queues.map((queue) => queue.close()));
   }
   await deleteKeys(FILE_PREFIX);
+});
+
+// The contract suite: a prefix per test, its keys deleted by `cleanup()` after the suite closed the backend.
+backendContract('BullMQ', async () => {
+  await requireRedis();
+  const prefix = `${FILE_PREFIX}-contract-${++tests}`;
+  return { backend: bullmqTaskBackend({ url: REDIS_URL, prefix }), cleanup: () => deleteKeys(prefix) };
+});
+
+// What a service notices of its tasks (createTasks → createWorker → result) on BullMQ.
+workerBehaviour('BullMQ', async () => {
+  await requireRedis();
+  const prefix = `${FILE_PREFIX}-workers-${++tests}`;
+  const backend = bullmqTaskBackend({ url: REDIS_URL, prefix });
+  return {
+    backend,
+    dispose: async () => {
+      await backend.close();
+      await deleteKeys(prefix);
+    },
+  };
 });
 
 const NO_RETRY: IRRetryPolicy = { attempts: 1, backoff: 'fixed', delayMs: 0 };
@@ -436,7 +459,7 @@ describe('bullmqTaskBackend on Redis', () => {
     );
     await backend.add([job('t', 'quick', { jobId: 'quick' }), job('t', 'stuck', { jobId: 'stuck' })]);
     await until(() => signals.length === 2, 'both jobs running');
-    await processing.close(500);
+    await processing.close(2000);
     expect(finished).toBe(1);
     expect(await raw('mailer').getJobState('quick')).toBe('completed');
     expect(await raw('mailer').getJobState('stuck')).toBe('waiting');
@@ -546,6 +569,14 @@ describe('bullmqTaskBackend errors', () => {
   ];
   it.each(bad)('SFR4362: %s', (_, options) => {
     expect(() => bullmqTaskBackend(options)).toThrow(expect.objectContaining({ code: 'SFR4362' }));
+  });
+
+  it('SFR4366: a parent that does not exist; nothing is added', async () => {
+    const { backend, raw } = await setup();
+    await expect(
+      backend.add([job('a', 1), job('b', 2, { parent: { id: 'gone', queue: 'reports' } })]),
+    ).rejects.toMatchObject({ code: 'SFR4366', message: expect.stringContaining('`gone` on queue `reports`') });
+    expect(await raw('mailer').getWaitingCount()).toBe(0);
   });
 
   it('SFR4364: BullMQ refuses a job id with `:` or made of digits only; nothing is added', async () => {

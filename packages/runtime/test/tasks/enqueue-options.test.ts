@@ -2,14 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { SpecFirstRuntimeError } from '../../src/errors.js';
 import { checkEnqueueOptions } from '../../src/tasks/producer.js';
 import { TaskOptionsError } from '../../src/tasks/task-errors.js';
-import type { EnqueueOptions } from '../../src/tasks/types.js';
+import type { EnqueueOptions, TaskHandle } from '../../src/tasks/types.js';
 
 const JOB_ID_HINT = "give a job id that is not only digits and has no `:` (BullMQ's rules), such as `receipt-42`";
+
+/** A handle as enqueue() returns it: a parent option may be one. */
+const handle: TaskHandle<unknown> = {
+  id: '7',
+  queue: 'mailer',
+  task: 'sendReceipt',
+  result: () => Promise.resolve({ status: 'unfinished' }),
+};
 
 describe('enqueue options', () => {
   it.each<[string, EnqueueOptions, ReturnType<typeof checkEnqueueOptions>]>([
     ['none', {}, {}],
-    ['unset ones left out', { delayMs: undefined, jobId: undefined }, {}],
+    // From JavaScript, or a spread of optional values.
+    ['unset ones left out', { delayMs: undefined, jobId: undefined } as unknown as EnqueueOptions, {}],
     [
       'every option at its bounds',
       {
@@ -33,7 +42,7 @@ describe('enqueue options', () => {
     ['a job id with digits and letters', { jobId: '42a' }, { jobId: '42a' }],
     [
       'a parent handle, of which only the id and queue are kept',
-      { parent: { id: '7', queue: 'mailer', task: 'x', result: () => null } as EnqueueOptions['parent'] },
+      { parent: handle },
       { parent: { id: '7', queue: 'mailer' } },
     ],
   ])('accepts %s', (_, options, expected) => {

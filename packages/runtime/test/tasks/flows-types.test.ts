@@ -29,7 +29,12 @@ function diagnostics(text: string, oldProgram?: ts.Program): { found: string[]; 
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, language, ...rest) =>
     name === FIXTURE ? ts.createSourceFile(name, text, language) : getSourceFile(name, language, ...rest);
-  const program = ts.createProgram({ rootNames: [FIXTURE], options: compilerOptions, host, oldProgram });
+  const program = ts.createProgram({
+    rootNames: [FIXTURE],
+    options: compilerOptions,
+    host,
+    ...(oldProgram === undefined ? {} : { oldProgram }),
+  });
   const lines = text.split('\n');
   const found = ts.getPreEmitDiagnostics(program).map((d) => {
     const message = ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\s+/g, ' ');

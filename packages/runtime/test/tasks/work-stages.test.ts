@@ -91,6 +91,15 @@ describe('args', () => {
     expect(args(job('sendReceipt', given), given, previous)).toEqual({ ok: true, value: expected });
   });
 
+  it("leaves the job's own data as it is: defaults go into the copy the handler gets", () => {
+    const given = data({ args: { orderId: 'o1' } });
+    const previous = [{ orderId: 'o2' }];
+    expect(args(job('sendReceipt', given), given)).toEqual({ ok: true, value: { orderId: 'o1', copies: 1 } });
+    args(job('sendReceipt', given), { v: 1, fromPrevious: true }, previous);
+    expect(given.args).toEqual({ orderId: 'o1' });
+    expect(previous).toEqual([{ orderId: 'o2' }]);
+  });
+
   it('a scheduled job gets its args model defaults from `{}`', () => {
     const given = { v: 1, args: {} };
     expect(argsStage(purgeCarts as TaskDefinition)(job('purgeCarts', given), given)).toEqual({

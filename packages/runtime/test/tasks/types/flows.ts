@@ -1,16 +1,28 @@
 /**
- * Compile-time checks of typed chains and groups, compiled by the real TypeScript compiler in
+ * Compile-time checks of typed chains and groups (and of the shapes generated code hands the runtime), compiled by the real TypeScript compiler in
  * flows-types.test.ts (once as it is: no error, so each `@ts-expect-error` below is an error; once
  * without those comments: the errors the test expects, with their messages). Never run.
  */
-import type { TaskFlows, TaskGroup, TaskHandle, TaskOutcome, TaskProducer } from '../../../src/tasks/index.js';
-import { createTasks } from '../../../src/tasks/index.js';
-import type { TaskBackend } from '../../../src/tasks/types.js';
+import type {
+  SandboxedHandlers,
+  TaskBackend,
+  TaskFlows,
+  TaskGroup,
+  TaskHandle,
+  TaskHandler,
+  TaskOutcome,
+  TaskProducer,
+  TaskWorker,
+} from '../../../src/tasks/index.js';
+import { createTasks, createWorker, sandboxed } from '../../../src/tasks/index.js';
 import {
   chargeTask,
+  purgeCartsTask,
   sendReceiptTask,
   type ChargeResult,
   type OrdersTaskMap,
+  type PurgeCartsArgs,
+  type SendReceiptArgs,
   type SendReceiptResult,
 } from '../support.js';
 
@@ -77,4 +89,32 @@ export async function flows(backend: TaskBackend, orders: OrdersTasks): Promise<
   is<TaskGroup<[]>>()(empty, true);
   // @ts-expect-error GROUP-ARGS
   await tasks.group([{ task: 'charge', args: { orderId: 'o1' } }]);
+}
+
+// A generated handlers interface (no index signature) is what createWorker takes, or its sandboxed module.
+interface MailerTaskHandlers {
+  sendReceipt: TaskHandler<SendReceiptArgs, SendReceiptResult>;
+  purgeCarts: TaskHandler<PurgeCartsArgs, void>;
+}
+
+export function workers(
+  backend: TaskBackend,
+  handlers: MailerTaskHandlers | SandboxedHandlers<MailerTaskHandlers>,
+): TaskWorker[] {
+  const definitions = { sendReceipt: sendReceiptTask(), purgeCarts: purgeCartsTask() };
+  return [
+    createWorker('mailer', definitions, handlers, { backend }),
+    createWorker('mailer', definitions, sandboxed<MailerTaskHandlers>('/srv/mailer/tasks.js'), { backend }),
+  ];
+}
+
+// Args with arrays keep their mutable types in a group's steps.
+interface NotifyTaskMap {
+  notify: { args: { to: string[] }; result: number };
+}
+export async function arrays(notifications: TaskProducer<NotifyTaskMap>): Promise<void> {
+  const group = await notifications.group([{ task: 'notify', args: { to: ['ada', 'bob'] } }]);
+  is<TaskGroup<[number]>>()(group, true);
+  const chained = await notifications.chain({ task: 'notify', args: { to: [] } });
+  is<TaskHandle<number>>()(chained, true);
 }
