@@ -14,6 +14,7 @@ export default tseslint.config(
       'bench/.out/**',
       'packages/*/test/.out/**',
       'test/events/.out/**',
+      'test/tasks/.out/**',
       'fixtures/**/generated/**',
       'packages/spec-core/src/generated/**',
     ],

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Each package's unit tests, its end-to-end suites (`*-e2e`: generate, compile, serve), the example, the
-    // repository, the hostile battery against the shop and Conduit (hostile-e2e), and the proofs of events (events-e2e).
+    // repository, the hostile battery against the shop and Conduit (hostile-e2e), the proofs of events (events-e2e) and of tasks (tasks-e2e).
     projects: [
       'packages/*',
       'packages/*/vitest.e2e.config.ts',
@@ -11,6 +11,7 @@ export default defineConfig({
       'test',
       'test/hostile/vitest.config.ts',
       'test/events/vitest.config.ts',
+      'test/tasks/vitest.config.ts',
     ],
     reporters: ['default', './scripts/summary-reporter.ts'],
     // Vitest allows `.only` unless CI is set, and then a forgotten one passes locally while it

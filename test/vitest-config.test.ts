@@ -44,6 +44,7 @@ describe('the Vitest configuration', () => {
       'spec-core': false,
       'hostile-e2e': false,
       'events-e2e': false,
+      'tasks-e2e': false,
     });
     // Projects added later too.
     for (const [project, value] of Object.entries(allowOnly)) expect(value, project).toBe(false);
