@@ -111,8 +111,12 @@ const REASONS: readonly TaskFailure['reason'][] = [
   'unknown-task',
 ];
 const REASON_PREFIX = /^\[([a-z-]+)\] /;
+/** The states of a job that may take a child (`parent`): it has not run yet. */
+const PARENT_STATES: ReadonlySet<string> = new Set(['waiting-children', 'waiting', 'prioritized', 'delayed']);
 const STALLED_MESSAGE = 'job stalled more than allowable limit';
 const CHILD_FAILED = /^child (.+) failed$/;
+/** How deep a `previous-step` message names its failed child's child (a chain's steps). */
+const MAX_CHILD_DEPTH = 20;
 
 /** A failed BullMQ job's failure: the `[reason] ` prefix the processor wrote, or what BullMQ wrote. */
 export function failureOf(failedReason: string | undefined, attemptsMade: number, attemptsStarted = 0): TaskFailure {
@@ -126,7 +130,9 @@ export function failureOf(failedReason: string | undefined, attemptsMade: number
     };
   if (message === STALLED_MESSAGE)
     return { reason: 'stalled', message, attempts: Math.max(attemptsMade, attemptsStarted) };
-  if (CHILD_FAILED.test(message)) return { reason: 'previous-step', message, attempts: attemptsMade };
+  // BullMQ fails such a parent when it takes it (a deferred failure), which counts an attempt that ran
+  // nothing: the attempts it made are one fewer.
+  if (CHILD_FAILED.test(message)) return { reason: 'previous-step', message, attempts: Math.max(0, attemptsMade - 1) };
   return { reason: 'error', message, attempts: attemptsMade };
 }
 
@@ -338,11 +344,17 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     };
   }
 
+  /** Makes the job a child of `parent`, which its failure fails (`previous-step`), as a flow's children. */
+  function withParent(opts: JobsOptions, parent: { id: string; queue: string }): void {
+    opts.parent = { id: parent.id, queue: `${prefix}:${parent.queue}` };
+    opts.failParentOnFailure = true;
+  }
+
   /** A job spec as a BullMQ flow; its children's keys are kept in order in its options (`sfChildren`). */
   function toFlow(spec: JobSpec, isChild: boolean): FlowJob {
     const opts: JobsOptions = jobOptions(spec);
     if (isChild) opts.failParentOnFailure = true;
-    if (spec.parent) opts.parent = { id: spec.parent.id, queue: `${prefix}:${spec.parent.queue}` };
+    if (spec.parent) withParent(opts, spec.parent);
     const flow: FlowJob = { name: spec.name, queueName: spec.queue, data: spec.data, opts };
     if (spec.children && spec.children.length > 0) {
       const children = spec.children.map((child) => toFlow(child, true));
@@ -369,14 +381,28 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
 
   async function add(jobs: JobSpec[]): Promise<string[]> {
     await ready();
-    // BullMQ's flows do not check a parent that is named by id: an orphan would wait for no one.
-    for (const spec of jobs)
-      if (spec.parent && (await queue(spec.parent.queue).getJobState(spec.parent.id)) === 'unknown')
+    // BullMQ's flows do not check a parent that is named by id: a child of a job that runs, ended or
+    // is not there would wait for no one (as the memory backend, only a job yet to run takes a child).
+    for (const spec of jobs) {
+      if (!spec.parent) continue;
+      const state = await queue(spec.parent.queue).getJobState(spec.parent.id);
+      if (!PARENT_STATES.has(state)) {
+        const dead =
+          state === 'unknown' &&
+          (await queue(deadLetterQueueName(spec.parent.queue)).getJob(spec.parent.id)) !== undefined;
+        const what =
+          state === 'unknown'
+            ? dead
+              ? 'is dead-lettered'
+              : 'does not exist'
+            : `is ${state === 'active' ? 'running' : state === 'failed' ? 'failed (dead-lettered)' : state} and waits for no child any more`;
         throw new SpecFirstRuntimeError(
           'SFR4366',
-          `the parent \`${spec.parent.id}\` on queue \`${spec.parent.queue}\` of job \`${spec.name}\` does not exist`,
-          'pass the handle of a job that is still waiting for its children; nothing was added',
+          `the parent \`${spec.parent.id}\` on queue \`${spec.parent.queue}\` of job \`${spec.name}\` ${what}`,
+          'give the handle of a job that is waiting, delayed or waiting for its children (not running, completed or dead-lettered); nothing was added',
         );
+      }
+    }
     const dead = await Promise.all(jobs.map((job) => alreadyThere(job)));
     const fresh = jobs.filter((_, index) => !dead[index]);
     let added: string[] = [];
@@ -384,7 +410,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       if (fresh.length === 1 && !(fresh[0]!.children && fresh[0]!.children.length > 0)) {
         const spec = fresh[0]!;
         const opts = jobOptions(spec);
-        if (spec.parent) opts.parent = { id: spec.parent.id, queue: `${prefix}:${spec.parent.queue}` };
+        if (spec.parent) withParent(opts, spec.parent);
         const job = await queue(spec.queue).add(spec.name, spec.data, opts);
         added = [job.id!];
       } else if (fresh.length > 0) {
@@ -401,6 +427,43 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     return jobs.map((job, index) => (dead[index] ? job.jobId! : added[next++]!));
   }
 
+  /**
+   * A failed job's failure. BullMQ's message for a parent whose child failed is `child <key> failed`:
+   * it becomes the child's task, id and failure, as the memory backend says it.
+   */
+  async function failureOfJob(job: Job, depth = 0): Promise<TaskFailure> {
+    const failure = failureOf(job.failedReason, job.attemptsMade, job.attemptsStarted);
+    if (failure.reason !== 'previous-step') return failure;
+    return { ...failure, message: await childFailedMessage(failure.message, depth) };
+  }
+
+  async function childFailedMessage(message: string, depth: number): Promise<string> {
+    const key = CHILD_FAILED.exec(message)?.[1];
+    if (!key?.startsWith(`${prefix}:`)) return message;
+    const rest = key.slice(prefix.length + 1);
+    const cut = rest.lastIndexOf(':');
+    if (cut <= 0) return message;
+    const [childQueue, childId] = [rest.slice(0, cut), rest.slice(cut + 1)];
+    const child = depth < MAX_CHILD_DEPTH ? await failedJob(childQueue, childId, depth + 1) : undefined;
+    if (!child) return `its child job ${childId} (queue \`${childQueue}\`) failed`;
+    return `its child ${child.task} (job ${childId}) failed (${child.failure.reason}): ${child.failure.message}`;
+  }
+
+  /** A job that failed for good, in its queue's failed set or dead-lettered: its task and failure. */
+  async function failedJob(
+    queueName: string,
+    id: string,
+    depth: number,
+  ): Promise<{ task: string; failure: TaskFailure } | undefined> {
+    const job = await queue(queueName).getJob(id);
+    if (job?.finishedOn && job.failedReason !== undefined && job.failedReason !== null)
+      return { task: job.name, failure: await failureOfJob(job, depth) };
+    const dead = await queue(deadLetterQueueName(queueName)).getJob(id);
+    if (!dead) return undefined;
+    const data = dead.data as DeadLetterData;
+    return { task: data.task, failure: data.failure };
+  }
+
   /** A job's end, if it has one now: completed, failed (in its queue, or dead-lettered). */
   async function lookup(queueName: string, id: string): Promise<TaskOutcome<unknown> | undefined> {
     // The state first, then the job: a job read before its state could predate the end the state tells.
@@ -408,7 +471,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     if (state === 'completed' || state === 'failed') {
       const job = await queue(queueName).getJob(id);
       if (job && state === 'completed') return { status: 'completed', result: job.returnvalue ?? null };
-      if (job) return { status: 'failed', failure: failureOf(job.failedReason, job.attemptsMade, job.attemptsStarted) };
+      if (job) return { status: 'failed', failure: await failureOfJob(job) };
     } else if (state !== 'unknown') return undefined;
     // Not (or no longer) on its queue: dead-lettered, or not there at all.
     const dead = await queue(deadLetterQueueName(queueName)).getJob(id);
@@ -453,7 +516,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     const data: DeadLetterData = {
       task: job.name,
       data: job.data as TaskJobData,
-      failure: failureOf(job.failedReason, job.attemptsMade, job.attemptsStarted),
+      failure: await failureOfJob(job),
       failedAt: job.finishedOn ?? Date.now(),
       ...(typeof backoff === 'object' && backoff.policy ? { retry: backoff.policy } : {}),
       ...(job.opts.priority ? { priority: job.opts.priority } : {}),

@@ -127,9 +127,9 @@ describe('failureOf (a failed job’s reason)', () => {
       { reason: 'stalled', message: 'job stalled more than allowable limit', attempts: 2 },
     ],
     [
-      'a failed child',
+      'a failed child: the attempt that failed it ran nothing',
       'child bull:mailer:abc failed',
-      0,
+      1,
       1,
       { reason: 'previous-step', message: 'child bull:mailer:abc failed', attempts: 0 },
     ],
@@ -341,6 +341,80 @@ describe('bullmqTaskBackend on Redis', () => {
     await until(async () => (await backend.listDeadLetters('mailer')).length === 1, 'the child’s dead letter');
     expect(parentRuns).toBe(0);
     for (const each of processing) await each.close(1000);
+  });
+
+  it('a child added with `parent` that fails dead-letters its delayed parent as previous-step, naming the child', async () => {
+    const { backend } = await setup();
+    const ran: string[] = [];
+    const processing = await backend.process(
+      'mailer',
+      async (active) => {
+        ran.push(active.name);
+        if (active.name === 'charge') throw new TaskJobError('card declined', 'error', true);
+        return 'ok';
+      },
+      { concurrency: 1, logger: recordingLogger() },
+    );
+    // A chain's root, waiting for its time, when a charge joins it as its child.
+    const [root] = await backend.add([job('sendReceipt', {}, { jobId: 'root-1', delayMs: 400 })]);
+    await backend.add([job('charge', {}, { jobId: 'charge-1', parent: { queue: 'mailer', id: root! } })]);
+    const outcome = await backend.outcome('mailer', root!, 10_000);
+    expect(outcome).toEqual({
+      status: 'failed',
+      failure: {
+        reason: 'previous-step',
+        message: 'its child charge (job charge-1) failed (error): card declined',
+        attempts: 0,
+      },
+    });
+    await until(async () => (await backend.listDeadLetters('mailer')).length === 2, 'both dead letters');
+    const letters = await backend.listDeadLetters('mailer');
+    expect(letters.find((letter) => letter.id === 'root-1')!.failure).toEqual(
+      outcome.status === 'failed' && outcome.failure,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500)); // past the root's delay: it must not run
+    const [sentinel] = await backend.add([job('sentinel', {})]);
+    expect(await backend.outcome('mailer', sentinel!, 10_000)).toMatchObject({ status: 'completed' });
+    expect(ran).toEqual(['charge', 'sentinel']);
+    await processing.close(1000);
+  });
+
+  it('a flow added with `parent` whose child fails dead-letters its root and that parent, each naming its child', async () => {
+    const { backend } = await setup();
+    const processing = await backend.process(
+      'mailer',
+      async (active) => {
+        if (active.name === 'charge') throw new TaskJobError('/amount must be number', 'invalid-args', false);
+        return 'ok';
+      },
+      { concurrency: 1, logger: recordingLogger() },
+    );
+    const [top] = await backend.add([job('report', {}, { jobId: 'top', delayMs: 60_000 })]);
+    await backend.add([
+      job(
+        'sendReceipt',
+        {},
+        { jobId: 'mid', parent: { queue: 'mailer', id: top! }, children: [job('charge', {}, { jobId: 'low' })] },
+      ),
+    ]);
+    expect(await backend.outcome('mailer', 'mid', 10_000)).toEqual({
+      status: 'failed',
+      failure: {
+        reason: 'previous-step',
+        message: 'its child charge (job low) failed (invalid-args): /amount must be number',
+        attempts: 0,
+      },
+    });
+    expect(await backend.outcome('mailer', 'top', 10_000)).toEqual({
+      status: 'failed',
+      failure: {
+        reason: 'previous-step',
+        message:
+          'its child sendReceipt (job mid) failed (previous-step): its child charge (job low) failed (invalid-args): /amount must be number',
+        attempts: 0,
+      },
+    });
+    await processing.close(1000);
   });
 
   it('adds several flows atomically: a refused one adds none', async () => {
@@ -578,6 +652,51 @@ describe('bullmqTaskBackend errors', () => {
     ).rejects.toMatchObject({ code: 'SFR4366', message: expect.stringContaining('`gone` on queue `reports`') });
     expect(await raw('mailer').getWaitingCount()).toBe(0);
   });
+
+  type ParentState = 'completed' | 'running' | 'dead-lettered' | 'failed, not yet moved';
+  it.each<ParentState>(['completed', 'running', 'dead-lettered', 'failed, not yet moved'])(
+    'SFR4366: a parent that is %s waits for no child; nothing is added',
+    async (state) => {
+      const { backend, prefix, raw } = await setup();
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      if (state === 'failed, not yet moved') {
+        // A raw worker fails it and nothing moves it: what a worker killed mid-move leaves.
+        await raw('mailer').add('report', { v: 1, args: {} }, { jobId: 'p', attempts: 1 });
+        const rawWorker = new Worker('mailer', async () => Promise.reject(new Error('[error] no')), {
+          connection: { url: REDIS_URL },
+          prefix,
+        });
+        await until(async () => (await raw('mailer').getJobState('p')) === 'failed', 'the raw failure');
+        await rawWorker.close();
+      } else {
+        await backend.add([job('report', {}, { jobId: 'p' })]);
+        // Closed with the backend, after the file.
+        await backend.process(
+          'mailer',
+          async () => {
+            if (state === 'running') await released;
+            if (state === 'dead-lettered') throw new TaskJobError('no', 'error', false);
+            return 'done';
+          },
+          { concurrency: 1, logger: recordingLogger() },
+        );
+        if (state === 'running')
+          await until(async () => (await raw('mailer').getJobState('p')) === 'active', 'running');
+        else await backend.outcome('mailer', 'p', 10_000);
+        if (state === 'dead-lettered')
+          await until(async () => (await backend.listDeadLetters('mailer')).length === 1, 'the dead letter');
+      }
+      const error = await backend
+        .add([job('a', 1, { jobId: 'fine' }), job('b', 2, { jobId: 'orphan', parent: { id: 'p', queue: 'mailer' } })])
+        .catch((caught: unknown) => caught);
+      release();
+      expect(error).toMatchObject({ code: 'SFR4366', message: expect.stringContaining('`p` on queue `mailer`') });
+      expect((error as { hint: string }).hint).toMatch(/waiting, delayed or waiting for its children/);
+      expect(await raw('mailer').getJob('fine')).toBeUndefined();
+      expect(await raw('mailer').getJob('orphan')).toBeUndefined();
+    },
+  );
 
   it('SFR4364: BullMQ refuses a job id with `:` or made of digits only; nothing is added', async () => {
     const { backend, raw } = await setup();
