@@ -96,10 +96,20 @@ const BACKOFF_TYPE = 'specfirst';
 /** A waiter of `outcome` looks again this often when no event woke it. */
 const OUTCOME_POLL_MS = 500;
 const REACH_TIMEOUT_MS = 5000;
+/** How long a call (`add`, the schedule and dead-letter calls, `process`'s start) waits for Redis before it rejects with SFR4360. */
+export const CALL_TIMEOUT_MS = 5000;
+/**
+ * After `Processing.close(timeoutMs)`'s wait, how long handing the abandoned jobs back and closing the
+ * worker may take before its connections are cut (a job not handed back is then found by the stall
+ * check). `close(timeoutMs)` returns within `timeoutMs` plus this margin, whatever Redis does.
+ */
+export const CLOSE_MARGIN_MS = 500;
+/** A look of `outcome` may take this long even at a deadline of 0 (a job that ended answers at once). */
+const LOOK_GRACE_MS = 250;
+/** The longest pause between two attempts to reconnect to Redis (BullMQ's own default grows to 20 s). */
+const RECONNECT_MAX_MS = 1000;
 const SWEEP_BATCH = 100;
 const SWEEP_ROUNDS = 100;
-/** How long `Processing.close` waits for the jobs it moved back after aborting them. */
-const ABANDON_WAIT_MS = 5000;
 
 const REASONS: readonly TaskFailure['reason'][] = [
   'error',
@@ -213,6 +223,32 @@ function isConnectionError(error: unknown): boolean {
   );
 }
 
+/**
+ * Settles as `work` does, or after `ms` as `late()` says (its value, or its throw), whichever comes
+ * first. `work` goes on: a rejection it has later is ignored.
+ */
+async function within<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
+  work.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(
+      () => {
+        try {
+          resolve(late());
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+      Math.max(0, ms),
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Rejects when BullMQ refused a job (an id with `:`, an integer id, a priority out of range). */
 function refused(cause: unknown, what: string): SpecFirstRuntimeError {
   const error = new SpecFirstRuntimeError(
@@ -243,10 +279,35 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   const keep = options.keepCompleted ?? { count: 10_000, ageMs: 24 * 60 * 60 * 1000 };
   const removeOnComplete = { count: keep.count, age: Math.ceil(keep.ageMs / 1000) };
   const sweepIntervalMs = options.sweepIntervalMs ?? 5000;
-  const bullConnection = { url, connectTimeout: REACH_TIMEOUT_MS };
+  const retryStrategy = (times: number): number => Math.min(times * 100, RECONNECT_MAX_MS);
+  /** Workers' connections, made by BullMQ: commands wait for Redis to come back (BullMQ's advice for workers). */
+  const workerConnection = { url, connectTimeout: REACH_TIMEOUT_MS, maxRetriesPerRequest: null, retryStrategy };
   const onError = (source: string) => (error: unknown) => {
+    // The next call asks Redis again instead of trusting an earlier PING.
+    reachable = undefined;
     options.logger?.warn({ code: 'SFR4360', source, error: String(error) }, 'BullMQ connection error');
   };
+  /** The connections this backend made itself: cut at `close()`, whatever Redis does. */
+  const clients = new Set<Redis>();
+  /**
+   * A connection of ours. A producer's (every queue and the flow producer share one) fails a command at
+   * once while Redis is away (no offline queue, no retry): `add` rejects instead of waiting for Redis,
+   * and never adds a job later that it said it could not add. An event stream's waits for Redis.
+   */
+  function redisClient(kind: 'producer' | 'events', source: string): Redis {
+    const client = new Redis(url, {
+      connectTimeout: REACH_TIMEOUT_MS,
+      retryStrategy,
+      ...(kind === 'producer'
+        ? { maxRetriesPerRequest: 0, enableOfflineQueue: false }
+        : { maxRetriesPerRequest: null }),
+    });
+    client.on('error', onError(source));
+    clients.add(client);
+    return client;
+  }
+  let producerClient: Redis | undefined;
+  const producer = (): Redis => (producerClient ??= redisClient('producer', 'producer'));
 
   let closed = false;
   let reachable: Promise<void> | undefined;
@@ -290,7 +351,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     if (closed) throw closedError();
     let found = queues.get(name);
     if (!found) {
-      found = new Queue(name, { connection: bullConnection, prefix });
+      found = new Queue(name, { connection: producer(), prefix });
       found.on('error', onError(`queue ${name}`));
       queues.set(name, found);
     }
@@ -299,7 +360,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
 
   function flowProducer(): FlowProducer {
     if (!flows) {
-      flows = new FlowProducer({ connection: bullConnection, prefix });
+      flows = new FlowProducer({ connection: producer(), prefix });
       flows.on('error', onError('flow producer'));
     }
     return flows;
@@ -317,7 +378,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   function queueEvents(name: string): Promise<QueueEvents> {
     let found = events.get(name);
     if (!found) {
-      const created = new QueueEvents(name, { connection: bullConnection, prefix });
+      const created = new QueueEvents(name, { connection: redisClient('events', `queue events ${name}`), prefix });
       created.on('error', onError(`queue events ${name}`));
       created.on('completed', ({ jobId }) => wake(name, jobId));
       created.on('failed', ({ jobId }) => wake(name, jobId));
@@ -379,8 +440,43 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     return (await queue(deadLetterQueueName(spec.queue)).getJob(spec.jobId)) !== undefined;
   }
 
-  async function add(jobs: JobSpec[]): Promise<string[]> {
-    await ready();
+  /**
+   * Runs a call against Redis within {@link CALL_TIMEOUT_MS}: past it, or when Redis refused the
+   * connection, it rejects with SFR4360 (and the next call asks Redis again). `late()` tells the call
+   * that its caller was answered already, so that it starts nothing more.
+   */
+  async function reaching<T>(call: (late: () => boolean) => Promise<T>): Promise<T> {
+    let isLate = false;
+    try {
+      return await within(
+        (async () => {
+          await ready();
+          return call(() => isLate);
+        })(),
+        CALL_TIMEOUT_MS,
+        () => {
+          isLate = true;
+          throw unreachable(url, new Error(`no answer within ${CALL_TIMEOUT_MS} ms`));
+        },
+      );
+    } catch (error) {
+      if (error instanceof SpecFirstRuntimeError) {
+        if (error.code === 'SFR4360') reachable = undefined;
+        throw error;
+      }
+      if (isConnectionError(error)) {
+        reachable = undefined;
+        throw unreachable(url, error);
+      }
+      throw error;
+    }
+  }
+
+  function add(jobs: JobSpec[]): Promise<string[]> {
+    return reaching((late) => addJobs(jobs, late));
+  }
+
+  async function addJobs(jobs: JobSpec[], late: () => boolean): Promise<string[]> {
     // BullMQ's flows do not check a parent that is named by id: a child of a job that runs, ended or
     // is not there would wait for no one (as the memory backend, only a job yet to run takes a child).
     for (const spec of jobs) {
@@ -405,9 +501,14 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     }
     const dead = await Promise.all(jobs.map((job) => alreadyThere(job)));
     const fresh = jobs.filter((_, index) => !dead[index]);
+    // Connected first, then added: a call answered SFR4360 (late) must not add its jobs when Redis is back.
+    const single = fresh.length === 1 && !(fresh[0]!.children && fresh[0]!.children.length > 0);
+    if (single) await queue(fresh[0]!.queue).waitUntilReady();
+    else if (fresh.length > 0) await flowProducer().waitUntilReady();
+    if (late()) return [];
     let added: string[] = [];
     try {
-      if (fresh.length === 1 && !(fresh[0]!.children && fresh[0]!.children.length > 0)) {
+      if (single) {
         const spec = fresh[0]!;
         const opts = jobOptions(spec);
         if (spec.parent) withParent(opts, spec.parent);
@@ -479,10 +580,15 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     return undefined;
   }
 
+  /**
+   * Waits for a job's end until `timeoutMs`, then answers `unfinished`, whatever Redis does: while it
+   * is away (or not reached yet), each look fails at once or is given up at the deadline, and the
+   * waiter looks again every {@link OUTCOME_POLL_MS}.
+   */
   async function outcome(queueName: string, id: string, timeoutMs: number): Promise<TaskOutcome<unknown>> {
-    await ready();
     const deadline = Date.now() + Math.max(0, timeoutMs);
-    await queueEvents(queueName);
+    // Not waited for: it wakes the waiters once it reads; until then (Redis away), they poll.
+    void queueEvents(queueName);
     const key = waiterKey(queueName, id);
     for (let round = 0; round < 1_000_000; round++) {
       if (closed) return { status: 'unfinished' };
@@ -492,7 +598,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       if (!set) waiters.set(key, (set = new Set()));
       set.add(resolveWake);
       try {
-        const found = await lookup(queueName, id);
+        const found = await look(queueName, id, deadline);
         if (found) return found;
         const left = deadline - Date.now();
         if (left <= 0 || closed) return { status: 'unfinished' };
@@ -508,6 +614,17 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       }
     }
     return { status: 'unfinished' };
+  }
+
+  /** One look for a job's end, given up (undefined) at the deadline or when Redis is away. */
+  async function look(queueName: string, id: string, deadline: number): Promise<TaskOutcome<unknown> | undefined> {
+    try {
+      return await within(lookup(queueName, id), Math.max(deadline - Date.now(), LOOK_GRACE_MS), () => undefined);
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      reachable = undefined;
+      return undefined;
+    }
   }
 
   /** Moves a job that failed for good to its dead-letter queue: add (same id; idempotent), then remove. */
@@ -574,7 +691,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     processor: JobProcessor,
     processOptions: { concurrency: number; logger: Logger },
   ): Promise<Processing> {
-    await ready();
+    await reaching(() => Promise.resolve());
     const { logger } = processOptions;
     const inFlight = new Set<InFlight>();
     const moves = new Set<Promise<void>>();
@@ -608,7 +725,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
         }
       },
       {
-        connection: bullConnection,
+        connection: workerConnection,
         prefix,
         concurrency: processOptions.concurrency,
         autorun: false,
@@ -645,7 +762,8 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       void swept.finally(() => moves.delete(swept));
       return swept;
     };
-    await runSweep();
+    // Bounded: a sweep that Redis holds up goes on, and close() waits for it (within its margin).
+    await within(runSweep(), CALL_TIMEOUT_MS, () => undefined);
     const sweeper = setInterval(() => {
       if (!stopping) void runSweep();
     }, sweepIntervalMs);
@@ -656,7 +774,23 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       .catch((error: unknown) =>
         logger.error({ code: 'SFR4360', queue: queueName, error: String(error) }, 'the BullMQ worker stopped'),
       );
-    await worker.waitUntilReady();
+    const connected = await within(
+      worker.waitUntilReady().then(() => true),
+      CALL_TIMEOUT_MS,
+      () => false,
+    );
+    if (!connected || closed) {
+      stopping = true;
+      clearInterval(sweeper);
+      void worker.close(true).catch(() => undefined);
+      void worker.disconnect().catch(() => undefined);
+      if (closed) throw closedError();
+      reachable = undefined;
+      throw unreachable(
+        url,
+        new Error(`the worker of queue \`${queueName}\` did not connect within ${CALL_TIMEOUT_MS} ms`),
+      );
+    }
 
     let closing: Promise<void> | undefined;
     const processing = {
@@ -671,6 +805,8 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
             new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, timeoutMs)))),
           ]);
           clearTimeout(timer);
+          // Counted from here, whatever Redis does: the hand-back, the worker's close and the moves under way.
+          const margin = Date.now() + CLOSE_MARGIN_MS;
           if (timedOut) {
             const reason = new SpecFirstRuntimeError(
               'SFR4363',
@@ -680,19 +816,21 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
             // Abandoned first, so that a processor rejecting at the abort does not fail its job instead.
             for (const entry of inFlight) entry.abandon();
             worker.cancelAllJobs(reason as unknown as string);
-            let abandonTimer: NodeJS.Timeout | undefined;
-            const handedBack = await Promise.race([
-              workerClosed.then(() => true),
-              new Promise<boolean>((resolve) => (abandonTimer = setTimeout(() => resolve(false), ABANDON_WAIT_MS))),
-            ]);
-            clearTimeout(abandonTimer);
-            if (!handedBack)
+          }
+          const settled = await within(
+            Promise.allSettled([workerClosed, ...moves]).then(() => true),
+            margin - Date.now(),
+            () => false,
+          );
+          if (!settled) {
+            if (inFlight.size > 0)
               logger.warn(
                 { code: 'SFR4363', queue: queueName, jobs: [...inFlight].map((entry) => entry.job.id) },
                 'jobs could not be handed back to the queue in time; BullMQ’s stall check will',
               );
+            // Redis is away or slow: cut the worker's connections rather than wait for it.
+            void worker.disconnect().catch(() => undefined);
           }
-          await Promise.allSettled([...moves]);
           processings.delete(processing);
         })();
         return closing;
@@ -703,7 +841,6 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   }
 
   async function upsertSchedule(schedule: ScheduleSpec): Promise<void> {
-    await ready();
     // A scheduler names its jobs itself (`repeat:<id>:<time>`).
     const { jobId: _ignored, ...opts } = jobOptions({ retry: schedule.retry });
     await queue(schedule.queue).upsertJobScheduler(
@@ -714,18 +851,15 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   }
 
   async function scheduleIds(queueName: string): Promise<string[]> {
-    await ready();
     const schedulers = await queue(queueName).getJobSchedulers(0, -1, true);
     return schedulers.map((scheduler) => scheduler.id ?? scheduler.key).sort();
   }
 
   async function removeSchedule(queueName: string, id: string): Promise<void> {
-    await ready();
     await queue(queueName).removeJobScheduler(id);
   }
 
   async function listDeadLetters(queueName: string, listOptions: { limit?: number } = {}): Promise<DeadLetterJob[]> {
-    await ready();
     const limit = Math.max(0, Math.floor(listOptions.limit ?? 1000));
     if (limit === 0) return [];
     const jobs = await queue(deadLetterQueueName(queueName)).getJobs(['waiting', 'prioritized'], 0, limit - 1, true);
@@ -746,7 +880,6 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   }
 
   async function retryDeadLetter(queueName: string, id: string): Promise<boolean> {
-    await ready();
     const dlq = queue(deadLetterQueueName(queueName));
     const dead = await dlq.getJob(id);
     if (!dead) return false;
@@ -769,13 +902,21 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    await Promise.allSettled([...processings].map((processing) => processing.close(0)));
-    await Promise.allSettled([
-      ...[...queues.values()].map((q) => q.close()),
-      ...[...eventsCreated.values()].map((e) => e.close()),
-      ...(flows ? [flows.close()] : []),
-    ]);
+    // Waiters answer `unfinished` at once.
     for (const set of waiters.values()) for (const resolve of set) resolve();
+    // Each bounded by CLOSE_MARGIN_MS; then the rest gets one margin more, and the connections are cut.
+    await Promise.allSettled([...processings].map((processing) => processing.close(0)));
+    await within(
+      Promise.allSettled([
+        ...[...queues.values()].map((q) => q.close()),
+        ...[...eventsCreated.values()].map((e) => e.close()),
+        ...(flows ? [flows.close()] : []),
+      ]),
+      CLOSE_MARGIN_MS,
+      () => [],
+    );
+    for (const client of clients) client.disconnect();
+    clients.clear();
     queues.clear();
     events.clear();
     eventsCreated.clear();
@@ -786,15 +927,21 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     (...args: A): Promise<R> =>
       closed ? Promise.reject(closedError()) : fn(...args);
 
+  /** Guarded, and bounded by {@link CALL_TIMEOUT_MS} (SFR4360 past it). */
+  const bounded =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      closed ? Promise.reject(closedError()) : reaching(() => fn(...args));
+
   return {
     add: guard(add),
     outcome: guard(outcome),
     process: guard(processQueue),
-    upsertSchedule: guard(upsertSchedule),
-    scheduleIds: guard(scheduleIds),
-    removeSchedule: guard(removeSchedule),
-    listDeadLetters: guard(listDeadLetters),
-    retryDeadLetter: guard(retryDeadLetter),
+    upsertSchedule: bounded(upsertSchedule),
+    scheduleIds: bounded(scheduleIds),
+    removeSchedule: bounded(removeSchedule),
+    listDeadLetters: bounded(listDeadLetters),
+    retryDeadLetter: bounded(retryDeadLetter),
     close,
   };
 }
