@@ -77,6 +77,7 @@ export const RUNTIME_ERROR_CODES = {
   SFR4308: 'a worker started again after stop()',
   SFR4309: "a chain step's previous result is missing",
   SFR4310: 'a job was interrupted by the worker stopping',
+  SFR4311: 'a dead letter of a chain step whose previous step failed cannot be retried alone',
   SFR4330: 'a sandbox child process died while running a handler',
   SFR4331: 'the sandboxed handlers have no function for the task to run',
   SFR4332: 'a value cannot be sent between the worker and its sandbox',

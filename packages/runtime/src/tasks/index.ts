@@ -43,5 +43,6 @@ export type {
   TaskProducer,
 } from './types.js';
 export { argsFailures, TaskOptionsError, TaskTimeLimitError, TaskValidationError } from './task-errors.js';
+export { checkDistinctJobIds, jobIdTakenError, TaskRetryError } from './task-errors.js';
 export { createTasks, MAX_PRIORITY, RESULT_TIMEOUT_MS } from './producer.js';
 export { createWorker, WORKER_DEFAULTS } from './worker.js';

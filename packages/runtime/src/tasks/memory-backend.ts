@@ -34,6 +34,7 @@ import { SpecFirstRuntimeError } from '../errors.js';
 import { MAX_TIMER_MS, retryDelay } from '../events/backoff.js';
 import type { Logger } from '../logger.js';
 import { TaskJobError } from './job-error.js';
+import { checkDistinctJobIds, jobIdTakenError, TaskRetryError } from './task-errors.js';
 import type {
   ActiveJob,
   DeadLetterJob,
@@ -357,7 +358,7 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
       id: job.id,
       queue: job.queue,
       task: job.name,
-      data: copy(job.data),
+      data: deadLetterData(job, failure),
       failure,
       failedAt: Date.now(),
     };
@@ -389,6 +390,19 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
     }
   }
 
+  /**
+   * What a dead letter keeps of a job's data: as enqueued, but for a chain's later step that ran (it
+   * did not fail as `previous-step`), the previous result it received becomes its args, so that
+   * retried after a fix it runs alone with them.
+   */
+  function deadLetterData(job: MemoryJob, failure: TaskFailure): TaskJobData {
+    const { fromPrevious, ...data } = copy(job.data);
+    const child = job.children[0];
+    if (fromPrevious !== true || failure.reason === 'previous-step' || !child || !job.results.has(refKey(child)))
+      return copy(job.data);
+    return { ...data, args: copy(job.results.get(refKey(child))) };
+  }
+
   function childrenResults(job: MemoryJob): Promise<unknown[]> {
     const results: unknown[] = [];
     for (const child of job.children) {
@@ -398,7 +412,7 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
           new SpecFirstRuntimeError(
             'SFR4346',
             `job ${job.id} of queue \`${job.queue}\` has no result of its child ${child.id} (queue \`${child.queue}\`)`,
-            'the child has not completed: a dead letter retried with retryDeadLetter runs without waiting for its children again; re-enqueue the flow instead',
+            'the child has not completed; enqueue the flow again',
           ),
         );
       results.push(copy(job.results.get(key)));
@@ -457,6 +471,11 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
       throw bad(`its data is not JSON (${message(error)})`, 'give args made of JSON values');
     }
     if (typeof spec.data !== 'object' || spec.data === null) throw bad('no data', 'give the job data `{ v: 1, args }`');
+    if (spec.jobId !== undefined) {
+      const queue = queues.get(spec.queue);
+      const task = queue?.jobs.get(spec.jobId)?.name ?? queue?.dead.get(spec.jobId)?.letter.task;
+      if (task !== undefined && task !== spec.name) throw jobIdTakenError(spec, task);
+    }
     if (inFlow && spec.parent !== undefined)
       throw bad(
         'a child of a flow names a parent of its own',
@@ -601,6 +620,7 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
     add(jobs) {
       try {
         checkOpen('add');
+        checkDistinctJobIds(jobs);
         jobs.forEach((spec, index) => check(spec, false, `[${index}]`));
       } catch (error) {
         return Promise.reject(error as Error);
@@ -770,6 +790,7 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
       const queue = queues.get(queueName);
       const dead = queue?.dead.get(id);
       if (!queue || !dead || queue.jobs.has(id)) return Promise.resolve(false);
+      if (dead.letter.failure.reason === 'previous-step') return Promise.reject(new TaskRetryError(dead.letter));
       queue.dead.delete(id);
       const now = Date.now();
       const job: MemoryJob = {

@@ -147,18 +147,20 @@ export function createTasks<M extends TaskMap<M>>(
   } as TaskProducer<M>;
 }
 
-/** A copy of `args` with defaults applied, when it is valid for `definition`; else TaskValidationError. */
+/**
+ * The args as they will be stored, with defaults applied, when they are valid for `definition`;
+ * else TaskValidationError. Validated as a JSON copy, which is what a worker receives: `Infinity`
+ * and `NaN` become `null`, a `Date` its ISO text, `undefined` in an array `null`.
+ */
 function validArgs(definition: TaskDefinition, args: unknown, part: string): unknown {
   let copy: unknown;
   try {
     // The caller's object stays as it was: the validator applies defaults to what it checks.
-    copy = structuredClone(args);
+    const text = JSON.stringify(args) as string | undefined;
+    copy = text === undefined ? undefined : JSON.parse(text);
   } catch (error) {
     throw new TaskValidationError(definition, [
-      {
-        pointer: `/${part}`,
-        message: `cannot be copied as data (${error instanceof Error ? error.message : String(error)})`,
-      },
+      { pointer: `/${part}`, message: `is not JSON (${error instanceof Error ? error.message : String(error)})` },
     ]);
   }
   const failures = argsFailures(definition, copy, part);

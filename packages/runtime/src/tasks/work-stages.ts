@@ -116,15 +116,29 @@ export function argsStage(definition: TaskDefinition) {
 }
 
 /**
- * The handler's result, validated against the task's result model (defaults applied); `null` for a
- * task without one (whatever the handler returned). An invalid result fails for good
- * (`invalid-result`, SFR4304): the handler's code must change.
+ * The handler's result as it will be stored (a JSON copy), validated against the task's result
+ * model (defaults applied); `null` for a task without one (whatever the handler returned). An
+ * invalid result, or one JSON cannot hold, fails for good (`invalid-result`, SFR4304): the
+ * handler's code must change.
  */
 export function resultStage(definition: TaskDefinition) {
   const validate = definition.validateResult;
   return (job: StageJob, result: unknown): StageOutcome<unknown> => {
     if (validate === undefined) return go(null);
-    if (validate(result)) return go(result);
+    // Validated as it will be stored: a JSON copy (Infinity is null there, a Date its ISO text).
+    let stored: unknown;
+    try {
+      const text = JSON.stringify(result) as string | undefined;
+      stored = text === undefined ? undefined : JSON.parse(text);
+    } catch (error) {
+      return fail(
+        'SFR4304',
+        'invalid-result',
+        false,
+        `SFR4304 the handler of ${jobName(job)} returned a result that is not JSON: ${errorText(error)}`,
+      );
+    }
+    if (validate(stored)) return go(stored);
     const failures = failuresFrom(validate.errors ?? [], 'result');
     return fail(
       'SFR4304',

@@ -13,6 +13,7 @@ import type { IRRetryPolicy } from '@specfirst/spec-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { retryDelay } from '../../src/events/backoff.js';
 import { TaskJobError } from '../../src/tasks/job-error.js';
+import { TaskOptionsError, TaskRetryError } from '../../src/tasks/task-errors.js';
 import type {
   ActiveJob,
   JobProcessor,
@@ -306,6 +307,85 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
         await completed(queue, sentinel!);
         expect(runs.filter((r) => r.id === 'dup-1').map((r) => r.args)).toEqual(['first']);
       });
+
+      type Held = 'waiting' | 'completed' | 'dead-lettered';
+      it.each<Held>(['waiting', 'completed', 'dead-lettered'])(
+        'a jobId that exists %s for another task is refused (SFR4302, naming that task); nothing is added',
+        async (state) => {
+          const queue = q();
+          const answer = (active: ActiveJob) => {
+            if (active.name === 'charge' && state === 'dead-lettered')
+              throw new TaskJobError('declined', 'error', false);
+            return echo(active);
+          };
+          const [id] = await backend.add([job(queue, 'charge', 'first', { jobId: 'order-7' })]);
+          expect(id).toBe('order-7');
+          if (state === 'completed' || state === 'dead-lettered') await processWith(queue, answer);
+          if (state === 'completed') await completed(queue, 'order-7');
+          if (state === 'dead-lettered') await failed(queue, 'order-7');
+
+          const refused = backend.add([
+            job(queue, 'fine', 'f', { jobId: 'atomic-1' }),
+            job(queue, 'sendReceipt', 'second', { jobId: 'order-7' }),
+          ]);
+          await expect(refused).rejects.toBeInstanceOf(TaskOptionsError);
+          await expect(refused).rejects.toMatchObject({
+            code: 'SFR4302',
+            message: expect.stringMatching(/order-7.*`charge`/),
+          });
+          // The same id inside a flow is refused too.
+          await expect(
+            backend.add([
+              job(queue, 'wrap', 'w', { children: [job(queue, 'sendReceipt', 's', { jobId: 'order-7' })] }),
+            ]),
+          ).rejects.toMatchObject({ code: 'SFR4302' });
+
+          if (state === 'waiting') await processWith(queue, answer);
+          if (state === 'dead-lettered')
+            expect((await backend.listDeadLetters(queue)).map((l) => [l.id, l.task, l.data.args])).toEqual([
+              ['order-7', 'charge', 'first'],
+            ]);
+          else expect(await completed(queue, 'order-7')).toEqual({ echoed: 'first' });
+          // Nothing of the refused add was added: the same id now adds the new args.
+          expect(await backend.add([job(queue, 'fine', 'again', { jobId: 'atomic-1' })])).toEqual(['atomic-1']);
+          expect(await completed(queue, 'atomic-1')).toEqual({ echoed: 'again' });
+          // A job id is per queue: the same id on another queue is another job.
+          const elsewhere = q('elsewhere');
+          expect(await backend.add([job(elsewhere, 'sendReceipt', 'other', { jobId: 'order-7' })])).toEqual([
+            'order-7',
+          ]);
+        },
+      );
+
+      const twice: [string, (queue: string) => JobSpec[]][] = [
+        [
+          'two jobs of one add',
+          (queue) => [job(queue, 'charge', 1, { jobId: 'twin' }), job(queue, 'sendReceipt', 2, { jobId: 'twin' })],
+        ],
+        [
+          'two jobs of one task in one add',
+          (queue) => [job(queue, 'charge', 1, { jobId: 'twin' }), job(queue, 'charge', 2, { jobId: 'twin' })],
+        ],
+        [
+          'a flow and its child',
+          (queue) => [
+            job(queue, 'parent', 1, { jobId: 'twin', children: [job(queue, 'child', 2, { jobId: 'twin' })] }),
+          ],
+        ],
+      ];
+      it.each(twice)('one jobId given to %s is refused (SFR4302); nothing is added', async (_, specs) => {
+        const queue = q();
+        await expect(
+          backend.add([job(queue, 'fine', 'f', { jobId: 'atomic-1' }), ...specs(queue)]),
+        ).rejects.toMatchObject({
+          code: 'SFR4302',
+          message: expect.stringContaining('twin'),
+        });
+        expect(await backend.add([job(queue, 'fine', 'again', { jobId: 'atomic-1' })])).toEqual(['atomic-1']);
+        const { seen } = await processWith(queue, echo);
+        expect(await completed(queue, 'atomic-1')).toEqual({ echoed: 'again' });
+        expect(seen.map((s) => s.name)).toEqual(['fine']);
+      });
     });
 
     describe('retries', () => {
@@ -535,6 +615,143 @@ export function backendContract(name: string, makeBackend: () => Promise<Backend
         expect(await backend.add([job(queue, 'fine', 'second', { jobId: 'atomic-1' })])).toEqual(['atomic-1']);
         await processWith(queue, echo);
         expect(await completed(queue, 'atomic-1')).toEqual({ echoed: 'second' });
+      });
+
+      it('`parent`: a child added with `parent` that fails for good dead-letters its parent as `previous-step`; the parent never runs', async () => {
+        const queue = q();
+        // The parent is delayed (a chain's root waiting for its time, say) when the child joins it.
+        const [root] = await backend.add([job(queue, 'root', 'r', { jobId: 'root-1', delayMs: 300 })]);
+        const [child] = await backend.add([
+          job(queue, 'charge', 'c', { jobId: 'charge-1', parent: { queue, id: root! } }),
+        ]);
+        const { seen } = await processWith(queue, (active) => {
+          if (active.name === 'charge') throw new Error('card declined');
+          return echo(active);
+        });
+        expect(await failed(queue, child!)).toEqual({ reason: 'error', message: 'card declined', attempts: 1 });
+        const failure = await failed(queue, root!);
+        expect(failure).toMatchObject({ reason: 'previous-step', attempts: 0 });
+        expect(failure.message).toContain('charge');
+        expect(failure.message).toContain('card declined');
+        await sleep(400); // past the root's delay: had it not been dead-lettered, it would run now
+        const [sentinel] = await backend.add([job(queue, 'sentinel', 's')]);
+        await completed(queue, sentinel!);
+        expect(seen.map((s) => s.name)).toEqual(['charge', 'sentinel']);
+        expect((await backend.listDeadLetters(queue)).map((l) => [l.id, l.failure.reason]).sort()).toEqual([
+          ['charge-1', 'error'],
+          ['root-1', 'previous-step'],
+        ]);
+      });
+
+      type ParentState = 'completed' | 'running' | 'dead-lettered' | 'missing';
+      it.each<ParentState>(['completed', 'running', 'dead-lettered', 'missing'])(
+        '`parent` naming a job that is %s is refused, naming it; nothing of the add is added',
+        async (state) => {
+          const queue = q();
+          const hold = gate();
+          const { seen } = await processWith(
+            queue,
+            async (active) => {
+              if (active.name === 'parent' && state === 'running') await hold.opened;
+              if (active.name === 'parent' && state === 'dead-lettered') throw new TaskJobError('no', 'error', false);
+              return echo(active);
+            },
+            2,
+          );
+          if (state !== 'missing') await backend.add([job(queue, 'parent', 'p', { jobId: 'parent-1' })]);
+          if (state === 'completed') await completed(queue, 'parent-1');
+          if (state === 'dead-lettered') await failed(queue, 'parent-1');
+          if (state === 'running') await until(() => seen.some((s) => s.id === 'parent-1'), 3000, 'the parent started');
+
+          await expect(
+            backend.add([
+              job(queue, 'fine', 'first', { jobId: 'atomic-1' }),
+              job(queue, 'orphan', 'x', { parent: { queue, id: 'parent-1' } }),
+            ]),
+          ).rejects.toThrow(/parent-1/);
+          hold.open();
+          expect(await backend.add([job(queue, 'fine', 'second', { jobId: 'atomic-1' })])).toEqual(['atomic-1']);
+          expect(await completed(queue, 'atomic-1')).toEqual({ echoed: 'second' });
+          if (state === 'running') expect(await completed(queue, 'parent-1')).toEqual({ echoed: 'p' });
+          expect(seen.filter((s) => s.name === 'orphan')).toEqual([]);
+        },
+      );
+
+      /** A chain's processor: a later step (`fromPrevious`) takes its one child's result as args. */
+      const chainArgs = async (active: ActiveJob): Promise<unknown> =>
+        active.data.fromPrevious === true ? (await active.childrenResults())[0] : active.data.args;
+
+      it('a chain step that fails on its own is dead-lettered with the previous result as its args; retried after a fix, it runs alone with them', async () => {
+        const queue = q();
+        let fixed = false;
+        const received: unknown[] = [];
+        await processWith(queue, async (active) => {
+          const args = await chainArgs(active);
+          if (active.name === 'a') return { total: (args as { n: number }).n * 10 };
+          received.push({ data: active.data, args });
+          if (!fixed) throw new Error('b broke');
+          return { receipt: args };
+        });
+        const [root] = await backend.add([
+          {
+            ...job(queue, 'b', null, { jobId: 'b-1', children: [job(queue, 'a', { n: 4 }, { jobId: 'a-1' })] }),
+            data: { v: 1, fromPrevious: true, requestId: 'req-9' },
+          },
+        ]);
+        expect(await failed(queue, root!)).toEqual({ reason: 'error', message: 'b broke', attempts: 1 });
+        expect(await completed(queue, 'a-1')).toEqual({ total: 40 });
+        const letters = await backend.listDeadLetters(queue);
+        expect(letters.map((l) => [l.id, l.task, l.data])).toEqual([
+          ['b-1', 'b', { v: 1, args: { total: 40 }, requestId: 'req-9' }],
+        ]);
+
+        fixed = true;
+        expect(await backend.retryDeadLetter(queue, 'b-1')).toBe(true);
+        expect(await completed(queue, 'b-1')).toEqual({ receipt: { total: 40 } });
+        expect(received).toEqual([
+          { data: { v: 1, fromPrevious: true, requestId: 'req-9' }, args: { total: 40 } },
+          { data: { v: 1, args: { total: 40 }, requestId: 'req-9' }, args: { total: 40 } },
+        ]);
+        expect(await backend.listDeadLetters(queue)).toEqual([]);
+      });
+
+      it('a chain step whose previous step failed: `previous-step` after 0 attempts; retryDeadLetter refuses it (TaskRetryError, SFR4311) and changes nothing', async () => {
+        const queue = q();
+        let fixed = false;
+        const { seen } = await processWith(queue, async (active) => {
+          const args = await chainArgs(active);
+          if (active.name === 'a' && !fixed) throw new Error('a broke');
+          return { from: active.name, args };
+        });
+        await backend.add([
+          {
+            ...job(queue, 'b', null, { jobId: 'b-1', children: [job(queue, 'a', { n: 1 }, { jobId: 'a-1' })] }),
+            data: { v: 1, fromPrevious: true },
+          },
+        ]);
+        expect(await failed(queue, 'a-1')).toEqual({ reason: 'error', message: 'a broke', attempts: 1 });
+        expect(await failed(queue, 'b-1')).toMatchObject({ reason: 'previous-step', attempts: 0 });
+        const before = await backend.listDeadLetters(queue);
+        expect(before.map((l) => [l.id, l.data]).sort()).toEqual([
+          ['a-1', { v: 1, args: { n: 1 } }],
+          ['b-1', { v: 1, fromPrevious: true }],
+        ]);
+
+        const refused = backend.retryDeadLetter(queue, 'b-1');
+        await expect(refused).rejects.toBeInstanceOf(TaskRetryError);
+        await expect(refused).rejects.toMatchObject({ code: 'SFR4311', jobId: 'b-1', queue });
+        expect(await backend.listDeadLetters(queue)).toEqual(before);
+
+        // The failed step's own dead letter is retried alone: it runs, and b stays dead-lettered.
+        fixed = true;
+        expect(await backend.retryDeadLetter(queue, 'a-1')).toBe(true);
+        expect(await completed(queue, 'a-1')).toEqual({ from: 'a', args: { n: 1 } });
+        const [sentinel] = await backend.add([job(queue, 'sentinel', 's')]);
+        await completed(queue, sentinel!);
+        expect(seen.map((s) => s.name)).toEqual(['a', 'a', 'sentinel']);
+        expect((await backend.listDeadLetters(queue)).map((l) => [l.id, l.failure.reason])).toEqual([
+          ['b-1', 'previous-step'],
+        ]);
       });
     });
 

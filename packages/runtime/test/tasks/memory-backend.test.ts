@@ -174,18 +174,15 @@ describe('memoryTaskBackend: refusals, each with its code', () => {
     await backend.close();
   });
 
-  it('SFR4346: a parent sent back from the dead letters without its failed child has no result of it', async () => {
+  it('SFR4311: a parent dead-lettered because a child failed is not sent back alone (it would run without that child’s result)', async () => {
     const backend = memoryTaskBackend();
-    let results: unknown;
+    const ran: string[] = [];
     await backend.process(
       'q',
-      async (active) => {
+      (active) => {
+        ran.push(active.name);
         if (active.name === 'bad') throw new TaskJobError('bad child', 'invalid-args', false);
-        if (active.name === 'parent') {
-          results = await active.childrenResults().catch((error: unknown) => error);
-          return null;
-        }
-        return active.data.args;
+        return Promise.resolve(active.data.args);
       },
       { concurrency: 2, logger },
     );
@@ -196,14 +193,15 @@ describe('memoryTaskBackend: refusals, each with its code', () => {
       status: 'failed',
       failure: { reason: 'previous-step', attempts: 0 },
     });
-    expect((await outcomeOf(backend, root!)).status).toBe('failed');
-    expect(await backend.retryDeadLetter('q', 'p')).toBe(true);
-    expect(await outcomeOf(backend, 'p')).toEqual({ status: 'completed', result: null });
-    expect(results).toBeInstanceOf(SpecFirstRuntimeError);
-    expect(results).toMatchObject({
-      code: 'SFR4346',
-      message: expect.stringContaining('has no result of its child b (queue `q`)'),
+    const letters = await backend.listDeadLetters('q');
+    expect(await codeOf(backend.retryDeadLetter('q', 'p'))).toEqual({
+      code: 'SFR4311',
+      message: expect.stringContaining(
+        'dead letter p of `parent` (queue `q`) never ran because a step before it failed',
+      ),
     });
+    expect(await backend.listDeadLetters('q')).toEqual(letters);
+    expect(ran).not.toContain('parent');
     await backend.close();
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chainJob, checkEnqueueOptions, jobSpec } from '../../src/tasks/producer.js';
+import { memoryTaskBackend } from '../../src/tasks/memory-backend.js';
+import { chainJob, checkEnqueueOptions, createTasks, jobSpec } from '../../src/tasks/producer.js';
 import type { EnqueueOptions, JobSpec, TaskDefinition } from '../../src/tasks/types.js';
-import { chargeTask, purgeCartsTask, sendReceiptTask } from './support.js';
+import { recordingLogger } from '../support.js';
+import { chargeTask, purgeCartsTask, sendReceiptTask, type OrdersTaskMap } from './support.js';
 
 const charge = chargeTask() as TaskDefinition;
 const sendReceipt = sendReceiptTask() as TaskDefinition;
@@ -94,5 +96,87 @@ describe('the job of a chain', () => {
       retry: charge.retry,
       jobId: 'c-1',
     });
+  });
+});
+
+describe('enqueue validates the args as they will be stored (a JSON copy)', () => {
+  const logger = recordingLogger();
+
+  /** The args of the job as the backend stored them: what a worker receives. */
+  async function stored(definition: TaskDefinition, args: unknown): Promise<unknown> {
+    const backend = memoryTaskBackend();
+    try {
+      const tasks = createTasks<OrdersTaskMap>({ charge, sendReceipt, purgeCarts }, { backend });
+      const handle = await tasks.enqueue(definition, args as never);
+      let received: unknown;
+      await backend.process('mailer', (job) => Promise.resolve((received = job.data.args)), { concurrency: 1, logger });
+      await handle.result({ timeoutMs: 5000 });
+      return received;
+    } finally {
+      await backend.close();
+    }
+  }
+
+  it.each<[string, TaskDefinition, unknown, string, string]>([
+    ['Infinity (null as JSON)', charge, { amount: Infinity }, '/args/amount', 'must be number'],
+    ['NaN (null as JSON)', charge, { amount: Number.NaN }, '/args/amount', 'must be number'],
+    [
+      'a Date where a number goes (a string as JSON)',
+      charge,
+      { amount: new Date(0) },
+      '/args/amount',
+      'must be number',
+    ],
+    ['a function (left out as JSON)', charge, { amount: () => 5 }, '/args/amount', 'is required'],
+    ['a BigInt (not JSON)', charge, { amount: 5n }, '/args', 'is not JSON (Do not know how to serialize a BigInt)'],
+  ])('refuses %s with SFR4301; nothing is enqueued', async (_, definition, args, pointer, message) => {
+    const backend = memoryTaskBackend();
+    const tasks = createTasks<OrdersTaskMap>({ charge, sendReceipt, purgeCarts }, { backend });
+    await expect(tasks.enqueue(definition, args as never)).rejects.toMatchObject({
+      code: 'SFR4301',
+      failures: [{ pointer, message }],
+    });
+    expect(await backend.outcome('mailer', '1', 0)).toEqual({ status: 'unfinished' });
+    await backend.close();
+  });
+
+  it.each<[string, TaskDefinition, unknown, unknown]>([
+    [
+      'a Date where a string goes, as its ISO text',
+      sendReceipt,
+      { orderId: new Date(0) },
+      { orderId: '1970-01-01T00:00:00.000Z', copies: 1 },
+    ],
+    ['an undefined property left out', charge, { amount: 5, note: undefined }, { amount: 5 }],
+    ['undefined in an array as null', charge, { amount: 5, tags: [undefined, 'a'] }, { amount: 5, tags: [null, 'a'] }],
+  ])('enqueues %s (as the worker will receive it)', async (_, definition, args, expected) => {
+    expect(await stored(definition, args)).toEqual(expected);
+  });
+});
+
+describe('job ids across tasks', () => {
+  it('a group that gives two steps one jobId is refused (SFR4302); nothing is enqueued', async () => {
+    const backend = memoryTaskBackend();
+    const tasks = createTasks<OrdersTaskMap>({ charge, sendReceipt, purgeCarts }, { backend });
+    await expect(
+      tasks.group([
+        { task: 'charge', args: { amount: 5 }, options: { jobId: 'order-7' } },
+        { task: 'sendReceipt', args: { orderId: 'o7' }, options: { jobId: 'order-7' } },
+      ]),
+    ).rejects.toMatchObject({ name: 'TaskOptionsError', code: 'SFR4302', message: expect.stringContaining('order-7') });
+    expect(await backend.outcome('mailer', 'order-7', 0)).toEqual({ status: 'unfinished' });
+    await backend.close();
+  });
+
+  it("enqueuing a task with the jobId of another task's job is refused (SFR4302), naming that task", async () => {
+    const backend = memoryTaskBackend();
+    const tasks = createTasks<OrdersTaskMap>({ charge, sendReceipt, purgeCarts }, { backend });
+    await tasks.enqueue(charge, { amount: 5 }, { jobId: 'order-7' });
+    await expect(tasks.enqueue(sendReceipt, { orderId: 'o7' }, { jobId: 'order-7' })).rejects.toMatchObject({
+      name: 'TaskOptionsError',
+      code: 'SFR4302',
+      message: expect.stringContaining('by a job of task `charge`, not `sendReceipt`'),
+    });
+    await backend.close();
   });
 });

@@ -157,6 +157,12 @@ describe('args', () => {
 describe('result', () => {
   it.each<[string, TaskDefinition, unknown, unknown]>([
     ['a valid result as it is', sendReceipt as TaskDefinition, { messageId: 'm1' }, { messageId: 'm1' }],
+    [
+      'a valid result as it will be stored (a JSON copy)',
+      sendReceipt as TaskDefinition,
+      { messageId: 'm1', at: new Date(0), note: undefined },
+      { messageId: 'm1', at: '1970-01-01T00:00:00.000Z' },
+    ],
     ['null for a task without a result model', purgeCarts as TaskDefinition, undefined, null],
     [
       'null for a task without a result model, whatever the handler returned',
@@ -178,6 +184,22 @@ describe('result', () => {
       'no result',
       undefined,
       'SFR4304 the handler of job 7 of `sendReceipt` returned a result that is not a valid SendReceiptResult: /result must be object',
+    ],
+    // Validated as it will be stored (a JSON copy): Infinity is null there.
+    [
+      'Infinity where a string goes (null as JSON)',
+      { messageId: Infinity },
+      'SFR4304 the handler of job 7 of `sendReceipt` returned a result that is not a valid SendReceiptResult: /result/messageId must be string',
+    ],
+    [
+      'a function where a string goes (left out as JSON)',
+      { messageId: () => 'm1' },
+      'SFR4304 the handler of job 7 of `sendReceipt` returned a result that is not a valid SendReceiptResult: /result/messageId is required',
+    ],
+    [
+      'a value JSON cannot hold',
+      { messageId: 'm1', size: 5n },
+      'SFR4304 the handler of job 7 of `sendReceipt` returned a result that is not JSON: Do not know how to serialize a BigInt',
     ],
   ])('%s fails for good (invalid-result, SFR4304)', (_, result, message) => {
     expect(failure(resultStage(sendReceipt as TaskDefinition)(job('sendReceipt', data()), result))).toEqual({
