@@ -43,6 +43,7 @@ import { SpecFirstRuntimeError } from '../errors.js';
 import { retryDelay } from '../events/backoff.js';
 import type { Logger } from '../logger.js';
 import { TaskJobError } from './job-error.js';
+import { checkDistinctJobIds, jobIdTakenError, TaskRetryError } from './task-errors.js';
 import type {
   ActiveJob,
   DeadLetterJob,
@@ -433,6 +434,25 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
    * dead-letter queue (BullMQ cannot know), or, for a flow, on its queue (BullMQ would keep the
    * existing root but still add the children under it). A plain job's id BullMQ checks itself, atomically.
    */
+  /**
+   * Refuses (SFR4302) a spec, or a child of it, whose job id is taken on its queue by a job or dead
+   * letter of another task: its handle would answer that task's outcome.
+   */
+  async function checkTakenIds(spec: JobSpec): Promise<void> {
+    if (spec.jobId !== undefined) {
+      // The producers' connection, once ready (it fails a command at once before).
+      await queue(spec.queue).waitUntilReady();
+      const client = producer();
+      const [live, dead] = await Promise.all([
+        client.hget(queue(spec.queue).toKey(spec.jobId), 'name'),
+        client.hget(queue(deadLetterQueueName(spec.queue)).toKey(spec.jobId), 'name'),
+      ]);
+      const task = live ?? dead;
+      if (task !== null && task !== spec.name) throw jobIdTakenError(spec, task);
+    }
+    for (const child of spec.children ?? []) await checkTakenIds(child);
+  }
+
   async function alreadyThere(spec: JobSpec): Promise<boolean> {
     if (spec.jobId === undefined) return false;
     if (spec.children && spec.children.length > 0 && (await queue(spec.queue).getJobState(spec.jobId)) !== 'unknown')
@@ -473,6 +493,11 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   }
 
   function add(jobs: JobSpec[]): Promise<string[]> {
+    try {
+      checkDistinctJobIds(jobs);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return reaching((late) => addJobs(jobs, late));
   }
 
@@ -499,6 +524,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
         );
       }
     }
+    for (const spec of jobs) await checkTakenIds(spec);
     const dead = await Promise.all(jobs.map((job) => alreadyThere(job)));
     const fresh = jobs.filter((_, index) => !dead[index]);
     // Connected first, then added: a call answered SFR4360 (late) must not add its jobs when Redis is back.
@@ -630,10 +656,11 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   /** Moves a job that failed for good to its dead-letter queue: add (same id; idempotent), then remove. */
   async function deadLetter(queueName: string, job: Job): Promise<void> {
     const backoff = job.opts.backoff as Partial<SpecFirstBackoff> | undefined;
+    const failure = await failureOfJob(job);
     const data: DeadLetterData = {
       task: job.name,
-      data: job.data as TaskJobData,
-      failure: await failureOfJob(job),
+      data: await deadLetterData(job, failure),
+      failure,
       failedAt: job.finishedOn ?? Date.now(),
       ...(typeof backoff === 'object' && backoff.policy ? { retry: backoff.policy } : {}),
       ...(job.opts.priority ? { priority: job.opts.priority } : {}),
@@ -642,6 +669,20 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     // A parent's children are not removed with it: a failed child is dead-lettered on its own.
     await queue(queueName).remove(job.id!, { removeChildren: false });
     wake(queueName, job.id!);
+  }
+
+  /**
+   * What a dead letter keeps of a job's data: as enqueued, but for a chain's later step that ran (it
+   * did not fail as `previous-step`), the previous result it received becomes its args, so that
+   * retried after a fix it runs alone with them (as the memory backend's).
+   */
+  async function deadLetterData(job: Job, failure: TaskFailure): Promise<TaskJobData> {
+    const { fromPrevious, ...data } = job.data as TaskJobData;
+    if (fromPrevious !== true || failure.reason === 'previous-step') return job.data as TaskJobData;
+    const values = await job.getChildrenValues();
+    const [first] = childKeys(job, values);
+    if (first === undefined || !(first in values)) return job.data as TaskJobData;
+    return { ...data, args: values[first] };
   }
 
   /** Dead-letters every job of the queue's failed set (bounded); returns how many. */
@@ -667,6 +708,13 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     return moved;
   }
 
+  /** A job's children's keys: those it was added with, in their order, then those that joined later (`parent`). */
+  function childKeys(job: Job, values: Record<string, unknown>): string[] {
+    const order = (job.opts as JobsOptions & { sfChildren?: string[] }).sfChildren ?? [];
+    const later = Object.keys(values).filter((key) => !order.includes(key));
+    return [...order, ...later];
+  }
+
   function toActiveJob(job: Job): ActiveJob {
     return {
       id: job.id!,
@@ -678,10 +726,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       enqueuedAt: job.timestamp,
       async childrenResults() {
         const values = await job.getChildrenValues();
-        // The children it was added with, in their order, then those that joined later (`parent`).
-        const order = (job.opts as JobsOptions & { sfChildren?: string[] }).sfChildren ?? [];
-        const later = Object.keys(values).filter((key) => !order.includes(key));
-        return [...order, ...later].map((key) => values[key] ?? null);
+        return childKeys(job, values).map((key) => values[key] ?? null);
       },
     };
   }
@@ -884,6 +929,9 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     const dead = await dlq.getJob(id);
     if (!dead) return false;
     const data = dead.data as DeadLetterData;
+    // It never ran, and alone it has no args (a chain's later step takes the previous result).
+    if (data.failure.reason === 'previous-step')
+      throw new TaskRetryError({ queue: queueName, id, task: data.task, failure: data.failure });
     const retry: IRRetryPolicy = data.retry ?? { attempts: 1, backoff: 'fixed', delayMs: 0 };
     const original = await queue(queueName).getJob(id);
     if (original && (await original.getState()) === 'failed') {
