@@ -97,7 +97,7 @@ export const RUNTIME_ERROR_CODES = {
   SFR4363: 'a job was still running when Processing.close() stopped waiting',
   SFR4364: 'BullMQ refused a job',
   SFR4365: 'a failed job could not be dead-lettered yet',
-  SFR4366: 'the parent of a job to add does not exist',
+  SFR4366: 'the parent of a job to add does not exist or waits for no child',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

@@ -16,9 +16,15 @@
  * - `outcome`: one `QueueEvents` per queue (made on first use) wakes the waiters of a job; between
  *   events, a waiter looks again every {@link OUTCOME_POLL_MS} (events of a stream read that had not
  *   started yet are not lost). Completed jobs are kept (`keepCompleted`) so that a late `outcome` answers.
+ * - Redis away: every call is bounded. The queues and the flow producer share one connection without
+ *   offline queue or retries (a command fails at once instead of waiting for Redis); calls race
+ *   {@link CALL_TIMEOUT_MS} (then SFR4360); `outcome` answers `unfinished` at its deadline; `close()`
+ *   and `Processing.close(timeoutMs)` take at most {@link CLOSE_MARGIN_MS} past their wait, then cut
+ *   the connections.
  * - `Processing.close(timeoutMs)`: stops fetching, waits for the jobs in flight up to `timeoutMs`, then
  *   aborts their signals and moves each job back to `wait` itself (`moveJobFromActiveToWait`: no attempt
- *   and no stall counted), without waiting for a handler that ignores its signal (its result is dropped).
+ *   and no stall counted), without waiting for a handler that ignores its signal (its result is dropped);
+ *   the hand-back and the worker's close get {@link CLOSE_MARGIN_MS}, not more.
  *   A process that dies instead (SIGKILL) leaves its jobs active with a lock that is no longer renewed:
  *   another worker's stall check moves them back after `lockDurationMs` (`maxStalledCount` times, then
  *   they fail as `stalled` and are dead-lettered).
