@@ -198,20 +198,22 @@ describe('result', () => {
   });
 
   // A hand-written definition: its validator may refuse without Ajv's errors, and it may name no result type.
-  const refuses = Object.assign(() => false, { errors: null });
-  it.each<[string, Partial<TaskDefinition>, string]>([
+  const refuses = Object.assign(() => false, { errors: null }) as unknown as NonNullable<
+    TaskDefinition['validateResult']
+  >;
+  const { resultType: _resultType, ...unnamed } = sendReceipt as TaskDefinition;
+  it.each<[string, TaskDefinition, string]>([
     [
       'a validator that refuses without errors',
-      { validateResult: refuses as unknown as TaskDefinition['validateResult'] },
+      { ...(sendReceipt as TaskDefinition), validateResult: refuses },
       'SFR4304 the handler of job 7 of `sendReceipt` returned a result that is not a valid SendReceiptResult: /result is not valid',
     ],
     [
       'a definition without a result type name',
-      { validateResult: refuses as unknown as TaskDefinition['validateResult'], resultType: undefined },
+      { ...unnamed, validateResult: refuses },
       'SFR4304 the handler of job 7 of `sendReceipt` returned a result that is not a valid result: /result is not valid',
     ],
-  ])('%s still fails for good with a message that says what is wrong', (_, changes, message) => {
-    const definition = { ...(sendReceipt as TaskDefinition), ...changes } as TaskDefinition;
+  ])('%s still fails for good with a message that says what is wrong', (_, definition, message) => {
     expect(failure(resultStage(definition)(job('sendReceipt', data()), { messageId: 'm1' }))).toEqual({
       code: 'SFR4304',
       reason: 'invalid-result',
