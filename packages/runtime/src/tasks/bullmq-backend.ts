@@ -104,13 +104,13 @@ const BACKOFF_TYPE = 'specfirst';
 const OUTCOME_POLL_MS = 500;
 const REACH_TIMEOUT_MS = 5000;
 /** How long a call (`add`, the schedule and dead-letter calls, `process`'s start) waits for Redis before it rejects with SFR4360. */
-export const CALL_TIMEOUT_MS = 5000;
+const CALL_TIMEOUT_MS = 5000;
 /**
  * After `Processing.close(timeoutMs)`'s wait, how long handing the abandoned jobs back and closing the
  * worker may take before its connections are cut (a job not handed back is then found by the stall
  * check). `close(timeoutMs)` returns within `timeoutMs` plus this margin, whatever Redis does.
  */
-export const CLOSE_MARGIN_MS = 500;
+const CLOSE_MARGIN_MS = 500;
 /** A look of `outcome` may take this long even at a deadline of 0 (a job that ended answers at once). */
 const LOOK_GRACE_MS = 250;
 /** The longest pause between two attempts to reconnect to Redis (BullMQ's own default grows to 20 s). */
