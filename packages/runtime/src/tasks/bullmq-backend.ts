@@ -128,6 +128,28 @@ const REASONS: readonly TaskFailure['reason'][] = [
   'unknown-task',
 ];
 const REASON_PREFIX = /^\[([a-z-]+)\] /;
+/**
+ * Makes a parent that is waiting, prioritised or delayed wait for the children it has got (`parent`):
+ * BullMQ adds the child to its dependencies but leaves it where it is, so it would run first and fail
+ * (`pending dependencies`). Moved to waiting-children, it is moved back by BullMQ when its last child
+ * completes, then after what was left of its delay; a failed child fails it (`failParentOnFailure`).
+ * KEYS: wait, prioritized, delayed, waiting-children, the job's key. ARGV: job id, now (ms).
+ */
+const HOLD_PARENT_SCRIPT = `
+if redis.call('SCARD', KEYS[5] .. ':dependencies') == 0 then return 0 end
+local id = ARGV[1]
+local now = tonumber(ARGV[2])
+local held = redis.call('LREM', KEYS[1], 1, id) > 0 or redis.call('ZREM', KEYS[2], id) > 0
+if not held then
+  local score = redis.call('ZSCORE', KEYS[3], id)
+  if not score then return 0 end
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('HSET', KEYS[5], 'delay', math.max(math.floor(tonumber(score) / 4096) - now, 0))
+end
+redis.call('ZADD', KEYS[4], now, id)
+return 1
+`;
+
 /** The states of a job that may take a child (`parent`): it has not run yet. */
 const PARENT_STATES: ReadonlySet<string> = new Set(['waiting-children', 'waiting', 'prioritized', 'delayed']);
 const STALLED_MESSAGE = 'job stalled more than allowable limit';
@@ -556,8 +578,25 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       if (isConnectionError(error)) throw unreachable(url, error);
       throw refused(error, jobs.length === 1 ? `job \`${jobs[0]!.name}\`` : `${jobs.length} jobs`);
     }
+    for (const spec of fresh) if (spec.parent) await holdParent(spec.parent);
     let next = 0;
     return jobs.map((job, index) => (dead[index] ? job.jobId! : added[next++]!));
+  }
+
+  /** Makes a parent yet to run wait for the child just added to it ({@link HOLD_PARENT_SCRIPT}). */
+  async function holdParent(parent: { id: string; queue: string }): Promise<void> {
+    const keys = queue(parent.queue).keys;
+    await producer().eval(
+      HOLD_PARENT_SCRIPT,
+      5,
+      keys.wait!,
+      keys.prioritized!,
+      keys.delayed!,
+      keys['waiting-children']!,
+      queue(parent.queue).toKey(parent.id),
+      parent.id,
+      String(Date.now()),
+    );
   }
 
   /**
@@ -675,6 +714,21 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     // A parent's children are not removed with it: a failed child is dead-lettered on its own.
     await queue(queueName).remove(job.id!, { removeChildren: false });
     wake(queueName, job.id!);
+    await failParentNow(job);
+  }
+
+  /**
+   * A parent that {@link holdParent} held with a delay still to wait, whose child failed: BullMQ moves it
+   * to `delayed` with its failure deferred to when it is taken; it fails now instead, as a parent in
+   * a flow does.
+   */
+  async function failParentNow(child: Job): Promise<void> {
+    const parent = child.parent;
+    if (parent?.id === undefined || !parent.queueKey.startsWith(`${prefix}:`)) return;
+    const parentJob = await queue(parent.queueKey.slice(prefix.length + 1)).getJob(parent.id);
+    if (!parentJob?.deferredFailure || !(await parentJob.isDelayed())) return;
+    // Taken meanwhile (its delay ended): it fails when it runs, as it would have.
+    await parentJob.promote().catch(() => undefined);
   }
 
   /**

@@ -379,6 +379,33 @@ describe('bullmqTaskBackend on Redis', () => {
     await processing.close(1000);
   });
 
+  it.each([
+    ['waiting', {}],
+    ['delayed', { delayMs: 200 }],
+    ['prioritised', { priority: 3 }],
+  ] as const)(
+    'a %s parent waits for a child added with `parent` that runs longer, then gets its result',
+    async (_, more) => {
+      const { backend } = await setup();
+      const ran: string[] = [];
+      await backend.add([job('report', {}, { jobId: 'p', ...more })]);
+      await backend.add([job('slow', 'kid', { jobId: 'c', parent: { queue: 'mailer', id: 'p' } })]);
+      const processing = await backend.process(
+        'mailer',
+        async (active) => {
+          ran.push(active.name);
+          if (active.name === 'report') return active.childrenResults();
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          return `${String(active.data.args)} done`;
+        },
+        { concurrency: 2, logger: recordingLogger() },
+      );
+      expect(await backend.outcome('mailer', 'p', 10_000)).toEqual({ status: 'completed', result: ['kid done'] });
+      expect(ran).toEqual(['slow', 'report']);
+      await processing.close(1000);
+    },
+  );
+
   it('a flow added with `parent` whose child fails dead-letters its root and that parent, each naming its child', async () => {
     const { backend } = await setup();
     const processing = await backend.process(
