@@ -162,6 +162,28 @@ export const MODULES = {
   },
   // Not here: events/consumer.ts. With consumer.memory.test.ts and consumer-options.test.ts a run took 19.5
   // minutes on two cores (517 mutants, each running most of the 33 tests, several until they time out).
+  // The tasks runtime (packages/runtime/src/tasks/): each module with the unit tests that check it, on the
+  // memory backend (the BullMQ suites check the same behaviour against Redis and are slower).
+  'tasks-work-stages': {
+    mutate: 'packages/runtime/src/tasks/work-stages.ts',
+    tests: ['packages/runtime/test/tasks/work-stages.test.ts'],
+  },
+  // The producer: its job specs and options on their own, createTasks() where workers on the memory
+  // backend run what it enqueues.
+  'tasks-producer': {
+    mutate: 'packages/runtime/src/tasks/producer.ts',
+    tests: [
+      'packages/runtime/test/tasks/producer.test.ts',
+      'packages/runtime/test/tasks/enqueue-options.test.ts',
+      'packages/runtime/test/tasks/worker-options.test.ts',
+      'packages/runtime/test/tasks/worker.memory.test.ts',
+    ],
+  },
+  // The memory backend: the backend contract and what only it promises (memory-backend.test.ts runs both).
+  'tasks-memory-backend': {
+    mutate: 'packages/runtime/src/tasks/memory-backend.ts',
+    tests: ['packages/runtime/test/tasks/memory-backend.test.ts'],
+  },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',
     tests: ['test/summary-reporter.test.ts'],

@@ -39,6 +39,7 @@ describe('enqueue options', () => {
       },
     ],
     ['the lowest priority', { priority: 2_097_152 }, { priority: 2_097_152 }],
+    ['the longest delay a timer holds', { delayMs: 2 ** 31 - 1 }, { delayMs: 2 ** 31 - 1 }],
     ['a job id with digits and letters', { jobId: '42a' }, { jobId: '42a' }],
     [
       'a parent handle, of which only the id and queue are kept',
@@ -108,6 +109,24 @@ describe('enqueue options', () => {
       'pass the handle enqueue<Task>() returned for the parent job, or { id, queue }',
     ],
     [
+      'a parent without an id that is text',
+      { parent: { id: 7, queue: 'mailer' } },
+      'options.parent must have the id and the queue of a job; got {"id":7,"queue":"mailer"}',
+      'pass the handle enqueue<Task>() returned for the parent job, or { id, queue }',
+    ],
+    [
+      'a parent with an empty queue',
+      { parent: { id: '7', queue: '' } },
+      'options.parent must have the id and the queue of a job; got {"id":"7","queue":""}',
+      'pass the handle enqueue<Task>() returned for the parent job, or { id, queue }',
+    ],
+    [
+      'a null parent',
+      { parent: null },
+      'options.parent must have the id and the queue of a job; got null',
+      'pass the handle enqueue<Task>() returned for the parent job, or { id, queue }',
+    ],
+    [
       'a parent that is a job id',
       { parent: '7' },
       'options.parent must have the id and the queue of a job; got "7"',
@@ -124,6 +143,18 @@ describe('enqueue options', () => {
       { delay: 100 },
       'options has unknown option `delay`',
       'the options are `delayMs`, `priority`, `jobId`, `parent`, `requestId`, `traceparent`',
+    ],
+    [
+      'unknown options',
+      { delay: 100, retries: 3 },
+      'options has unknown options `delay`, `retries`',
+      'the options are `delayMs`, `priority`, `jobId`, `parent`, `requestId`, `traceparent`',
+    ],
+    [
+      'null options',
+      null,
+      'options must be an object; got null',
+      'pass { delayMs?, priority?, jobId?, parent? } or nothing',
     ],
     [
       'options that are not an object',

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { memoryTaskBackend } from '../../src/tasks/memory-backend.js';
 import { chainJob, checkEnqueueOptions, createTasks, jobSpec } from '../../src/tasks/producer.js';
-import type { EnqueueOptions, JobSpec, TaskDefinition } from '../../src/tasks/types.js';
+import type { EnqueueOptions, JobSpec, TaskBackend, TaskDefinition } from '../../src/tasks/types.js';
 import { recordingLogger } from '../support.js';
 import { chargeTask, purgeCartsTask, sendReceiptTask, type OrdersTaskMap } from './support.js';
 
@@ -178,5 +178,61 @@ describe('job ids across tasks', () => {
       message: expect.stringContaining('by a job of task `charge`, not `sendReceipt`'),
     });
     await backend.close();
+  });
+});
+
+describe('createTasks on the memory backend', () => {
+  const backends: TaskBackend[] = [];
+  afterEach(async () => {
+    await Promise.all(backends.splice(0).map((backend) => backend.close()));
+  });
+  /** A memory backend whose `mailer` queue completes each job with `{ chargeId: 'c1' }`. */
+  async function completing(): Promise<TaskBackend> {
+    const backend = memoryTaskBackend();
+    backends.push(backend);
+    await backend.process('mailer', () => Promise.resolve({ chargeId: 'c1' }), {
+      concurrency: 1,
+      logger: recordingLogger(),
+    });
+    return backend;
+  }
+
+  it.each<[string, { timeoutMs?: number } | undefined]>([
+    ['no options: the default wait', undefined],
+    ['no wait at all', { timeoutMs: 0 }],
+    ['the longest wait a timer holds', { timeoutMs: 2 ** 31 - 1 }],
+  ])('result() of a completed job answers with %s', async (_, options) => {
+    const tasks = createTasks<OrdersTaskMap>({ charge: chargeTask() }, { backend: await completing() });
+    const handle = await tasks.enqueue(chargeTask(), { amount: 1 });
+    await expect(handle.result({ timeoutMs: 5000 })).resolves.toEqual({
+      status: 'completed',
+      result: { chargeId: 'c1' },
+    });
+    await expect(handle.result(options)).resolves.toEqual({ status: 'completed', result: { chargeId: 'c1' } });
+  });
+
+  const WAIT_HINT = 'leave it unset to wait up to 30000 ms';
+  it.each<[string, number]>([
+    ['negative', -1],
+    ['fractional', 1.5],
+    ['past what a timer holds', 2 ** 31],
+  ])('result() refuses a wait that is %s (SFR4302); nothing waits', async (_, timeoutMs) => {
+    const tasks = createTasks<OrdersTaskMap>({ charge: chargeTask() }, { backend: await completing() });
+    const handle = await tasks.enqueue(chargeTask(), { amount: 1 });
+    await expect(handle.result({ timeoutMs })).rejects.toMatchObject({
+      name: 'TaskOptionsError',
+      code: 'SFR4302',
+      hint: WAIT_HINT,
+      message: `SFR4302 result() options.timeoutMs must be a whole number of ms from 0 to 2147483647; got ${timeoutMs}; ${WAIT_HINT}`,
+    });
+  });
+
+  it('a producer without tasks says it has none when a flow names one', async () => {
+    const tasks = createTasks<OrdersTaskMap>({}, { backend: await completing() });
+    const hint = 'name a task the service enqueues (its `consumes.tasks` in spec/services.yaml)';
+    await expect(tasks.chain({ task: 'charge', args: { amount: 1 } })).rejects.toMatchObject({
+      code: 'SFR4302',
+      message: `SFR4302 the chain names task "charge", which is not one of this producer's (none); ${hint}`,
+    });
   });
 });

@@ -70,6 +70,8 @@ describe('decode', () => {
     ],
     ['no data object', job('sendReceipt', null), 'SFR4306 job 7 of `sendReceipt` has no job data object'],
     ['data that is an array', job('sendReceipt', [1]), 'SFR4306 job 7 of `sendReceipt` has no job data object'],
+    ['data that is a string', job('sendReceipt', 'v1'), 'SFR4306 job 7 of `sendReceipt` has no job data object'],
+    ['data that is a number', job('sendReceipt', 1), 'SFR4306 job 7 of `sendReceipt` has no job data object'],
   ])('%s fails for good (unknown-task, SFR4306)', (_, given, message) => {
     expect(failure(decode(given))).toEqual({ code: 'SFR4306', reason: 'unknown-task', retry: false, message });
   });
@@ -134,6 +136,13 @@ describe('args', () => {
       'no previous result',
       { v: 1, fromPrevious: true },
       [],
+      'SFR4309',
+      "SFR4309 job 7 of `sendReceipt` is a chain's later step and takes the result of the step before as its args, but it has 0 previous results instead of 1",
+    ],
+    [
+      'no previous results given at all',
+      { v: 1, fromPrevious: true },
+      undefined,
       'SFR4309',
       "SFR4309 job 7 of `sendReceipt` is a chain's later step and takes the result of the step before as its args, but it has 0 previous results instead of 1",
     ],
@@ -209,6 +218,31 @@ describe('result', () => {
       message,
     });
   });
+
+  // A hand-written definition: its validator may refuse without Ajv's errors, and it may name no result type.
+  const refuses = Object.assign(() => false, { errors: null }) as unknown as NonNullable<
+    TaskDefinition['validateResult']
+  >;
+  const { resultType: _resultType, ...unnamed } = sendReceipt as TaskDefinition;
+  it.each<[string, TaskDefinition, string]>([
+    [
+      'a validator that refuses without errors',
+      { ...(sendReceipt as TaskDefinition), validateResult: refuses },
+      'SFR4304 the handler of job 7 of `sendReceipt` returned a result that is not a valid SendReceiptResult: /result is not valid',
+    ],
+    [
+      'a definition without a result type name',
+      { ...unnamed, validateResult: refuses },
+      'SFR4304 the handler of job 7 of `sendReceipt` returned a result that is not a valid result: /result is not valid',
+    ],
+  ])('%s still fails for good with a message that says what is wrong', (_, definition, message) => {
+    expect(failure(resultStage(definition)(job('sendReceipt', data()), { messageId: 'm1' }))).toEqual({
+      code: 'SFR4304',
+      reason: 'invalid-result',
+      retry: false,
+      message,
+    });
+  });
 });
 
 describe('a failed attempt', () => {
@@ -252,7 +286,9 @@ describe('a failed attempt', () => {
   });
 
   it('a previous result the backend could not read is retried (SFR4309)', () => {
-    const { code, error } = previousFailure(job('sendReceipt', data()), new Error('connection lost'));
+    const lost = new Error('connection lost');
+    const { code, error } = previousFailure(job('sendReceipt', data()), lost);
+    expect(error.cause).toBe(lost);
     expect({ code, reason: error.reason, retry: error.retry, message: error.message }).toEqual({
       code: 'SFR4309',
       reason: 'error',
@@ -294,6 +330,25 @@ describe('one attempt, under its time limit', () => {
     expect(value).toBe('done');
     expect(seen!.signal.aborted).toBe(false);
     expect(seen!.timeLeftMs()).toBe(Infinity);
+  });
+
+  it('without a limit, a handler that takes a while is not cut', async () => {
+    const { value, error, seen } = await attempt(() => new Promise((resolve) => setTimeout(() => resolve('done'), 30)));
+    expect(error).toBeUndefined();
+    expect(value).toBe('done');
+    expect(seen!.signal.aborted).toBe(false);
+  });
+
+  it.each<[string, { timeoutMs?: number }]>([
+    ['its time limit passes', { timeoutMs: 20 }],
+    ['the worker stops', {}],
+  ])('an attempt that finished lets go of its limits: its signal does not abort when %s later', async (_, limits) => {
+    const stop = new AbortController();
+    const { value, seen } = await attempt(async () => 'done', { ...limits, stop: stop.signal });
+    expect(value).toBe('done');
+    stop.abort(new Error('stop() gave up'));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(seen!.signal.aborted).toBe(false);
   });
 
   it('with a limit, the time left is at most the limit', async () => {
@@ -355,6 +410,10 @@ describe('one attempt, under its time limit', () => {
     );
     const { error, seen } = await running;
     expect(error).toBeInstanceOf(WorkerStoppedError);
+    expect(error).toMatchObject({
+      name: 'WorkerStoppedError',
+      message: 'the worker stopped before it finished; it runs again',
+    });
     expect(seen!.signal.reason).toBe(error);
   });
 
