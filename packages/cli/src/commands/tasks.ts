@@ -157,7 +157,8 @@ export async function tasksRetryCommand(jobIds: string[], options: TasksRetryOpt
           try {
             sent = options.dryRun || (await backend.retryDeadLetter(queue, job.id));
           } catch (error) {
-            if (!(error instanceof TaskRetryError) && (error as { code?: unknown }).code !== 'SFR4311') throw error;
+            if (!(error instanceof TaskRetryError) && (error as { code?: unknown } | null)?.code !== 'SFR4311')
+              throw error;
             skip(worker, job, error as TaskRetryError);
             continue;
           }
