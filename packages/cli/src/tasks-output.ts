@@ -55,10 +55,24 @@ export interface RetriedJson {
   task: string;
 }
 
+/**
+ * A dead letter `specfirst tasks retry` left as it was: a chain step (or flow parent) that never ran
+ * because a step before it failed (`previous-step`), which cannot be retried alone (`SFR4311`).
+ */
+export interface SkippedJson extends RetriedJson {
+  code: string;
+  /** Why it was skipped. */
+  message: string;
+  /** What to do instead. */
+  hint: string;
+}
+
 /** What `specfirst tasks retry --format json` prints. */
 export interface TasksRetryJson {
   dryRun: boolean;
   retried: RetriedJson[];
+  /** Dead letters that cannot be retried alone, left dead-lettered. */
+  skipped: SkippedJson[];
   /** Ids listed at first that were gone when their turn came (retried by someone else meanwhile). */
   gone: string[];
   /** Why the retry stopped before its end (Redis went away); `null` when it did not. */
@@ -135,6 +149,15 @@ export function tasksRetryText(report: TasksRetryJson, c: Colors): string[] {
         `${plural(report.gone.length, 'dead letter was', 'dead letters were')} gone by then (retried meanwhile?): ${report.gone.join(', ')}`,
       ),
     );
+  if (report.skipped.length > 0) {
+    lines.push(
+      printable(
+        `skipped ${plural(report.skipped.length, 'dead letter', 'dead letters')} of a step whose previous step failed: it cannot be retried alone`,
+      ),
+    );
+    for (const s of report.skipped) lines.push(printable(`  ${s.jobId}  ${s.task}  (worker ${s.worker})`));
+    lines.push(`  ${c.cyan('hint:')} ${printable(report.skipped[0]!.hint)}`);
+  }
   if (report.dryRun) lines.push(c.dim('dry run: nothing changed'));
   return lines;
 }

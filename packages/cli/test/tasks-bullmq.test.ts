@@ -162,6 +162,7 @@ describe('specfirst tasks on BullMQ', () => {
     expect(JSON.parse(stdout) as TasksRetryJson).toEqual({
       dryRun: false,
       retried: [{ worker: 'mailer', queue: 'mailer', jobId: 'r-1', task: 'sendReceipt' }],
+      skipped: [],
       gone: [],
       error: null,
     });
@@ -189,6 +190,75 @@ describe('specfirst tasks on BullMQ', () => {
     expect(stdout).toContain('retried 1 dead letter onto `mailer`\n  r-2  sendReceipt  (worker mailer)');
     expect(await backend.listDeadLetters('mailer')).toEqual([]);
   });
+
+  it('skips a chain step whose previous step failed (it cannot be retried alone), with what to do instead; --all retries the rest', async () => {
+    // A chain resize-a → resize-b on `resizer` whose first step fails: resize-b is dead-lettered as previous-step.
+    await backend.add([
+      {
+        queue: 'resizer',
+        name: 'resize',
+        data: { v: 1, fromPrevious: true },
+        retry: RETRY,
+        jobId: 'resize-b',
+        children: [
+          {
+            queue: 'resizer',
+            name: 'resize',
+            data: { v: 1, args: { orderId: 'o-3' } },
+            retry: RETRY,
+            jobId: 'resize-a',
+          },
+        ],
+      },
+    ]);
+    const failing = await backend.process(
+      'resizer',
+      async () => Promise.reject(new TaskJobError('/orderId is not a known order', 'invalid-args', false)),
+      { concurrency: 1, logger },
+    );
+    try {
+      expect((await deadLetters('resizer', 2)).map((d) => [d.id, d.failure.reason]).sort()).toEqual([
+        ['resize-a', 'invalid-args'],
+        ['resize-b', 'previous-step'],
+      ]);
+    } finally {
+      await failing.close(5000);
+    }
+
+    const byId = await runCli(['tasks', 'retry', 'resize-b', '--worker', 'resizer', ...CONNECTION]);
+    expect(byId.stdout).toContain(
+      'skipped 1 dead letter of a step whose previous step failed: it cannot be retried alone\n  resize-b  resize  (worker resizer)\n  hint: after the fix, enqueue the chain (or flow) again',
+    );
+    expect(byId.code).toBe(1);
+
+    const dry = await runCli(['tasks', 'retry', '--all', '--worker', 'resizer', '--dry-run', ...CONNECTION]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(
+      'would retry 1 dead letter onto `resizer`\n  resize-a  resize  (worker resizer)\nskipped 1',
+    );
+
+    const all = await runCli(['tasks', 'retry', '--all', '--worker', 'resizer', '--format', 'json', ...CONNECTION]);
+    expect(all.stderr).toBe('');
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout) as TasksRetryJson).toEqual({
+      dryRun: false,
+      retried: [{ worker: 'resizer', queue: 'resizer', jobId: 'resize-a', task: 'resize' }],
+      skipped: [
+        {
+          worker: 'resizer',
+          queue: 'resizer',
+          jobId: 'resize-b',
+          task: 'resize',
+          code: 'SFR4311',
+          message: expect.stringContaining('dead letter resize-b of `resize` (queue `resizer`) never ran'),
+          hint: expect.stringMatching(/^after the fix, enqueue the chain \(or flow\) again/),
+        },
+      ],
+      gone: [],
+      error: null,
+    });
+    expect((await backend.listDeadLetters('resizer')).map((d) => d.id)).toEqual(['resize-b']);
+  }, 30_000);
 
   it('says when Redis cannot be reached (exit 1), with a hint', async () => {
     const { code, stderr } = await runCli([

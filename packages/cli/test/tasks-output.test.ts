@@ -180,7 +180,7 @@ describe('tasksRetryText', () => {
   it.each([
     {
       name: 'retried on two queues',
-      report: { dryRun: false, retried, gone: [], error: null },
+      report: { dryRun: false, retried, skipped: [], gone: [], error: null },
       lines: [
         'retried 2 dead letters onto `mailer`, `resizer`',
         '  a  sendReceipt  (worker mailer)',
@@ -189,7 +189,7 @@ describe('tasksRetryText', () => {
     },
     {
       name: 'a dry run',
-      report: { dryRun: true, retried: retried.slice(0, 1), gone: [], error: null },
+      report: { dryRun: true, retried: retried.slice(0, 1), skipped: [], gone: [], error: null },
       lines: [
         'would retry 1 dead letter onto `mailer`',
         '  a  sendReceipt  (worker mailer)',
@@ -198,11 +198,38 @@ describe('tasksRetryText', () => {
     },
     {
       name: 'one retried by someone else meanwhile',
-      report: { dryRun: false, retried: retried.slice(0, 1), gone: ['c'], error: null },
+      report: { dryRun: false, retried: retried.slice(0, 1), skipped: [], gone: ['c'], error: null },
       lines: [
         'retried 1 dead letter onto `mailer`',
         '  a  sendReceipt  (worker mailer)',
         '1 dead letter was gone by then (retried meanwhile?): c',
+      ],
+    },
+    {
+      name: 'a chain step whose previous step failed, skipped with what to do instead',
+      report: {
+        dryRun: false,
+        retried: retried.slice(0, 1),
+        skipped: [
+          {
+            worker: 'mailer',
+            queue: 'mailer',
+            jobId: 'chain-b',
+            task: 'sendReceipt',
+            code: 'SFR4311',
+            message: 'SFR4311 dead letter chain-b …',
+            hint: 'after the fix, enqueue the chain (or flow) again',
+          },
+        ],
+        gone: [],
+        error: null,
+      },
+      lines: [
+        'retried 1 dead letter onto `mailer`',
+        '  a  sendReceipt  (worker mailer)',
+        'skipped 1 dead letter of a step whose previous step failed: it cannot be retried alone',
+        '  chain-b  sendReceipt  (worker mailer)',
+        '  hint: after the fix, enqueue the chain (or flow) again',
       ],
     },
   ])('$name', ({ report, lines }) => {

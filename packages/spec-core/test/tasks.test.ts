@@ -67,6 +67,36 @@ const MODELS = `models:
       days: integer?
     minProperties: 1
   Anything: {}
+  PurgePolicy:
+    properties:
+      mode: { type: string, enum: [soft, hard] }
+  SoftByDefault:
+    properties:
+      mode: { type: string, enum: [soft, hard], default: soft }
+  BelowMinimum:
+    properties:
+      olderThanDays: { type: integer, minimum: 1, default: 0 }
+  PatternMiss:
+    properties:
+      region: { type: string, pattern: '^[a-z]+$', default: EU }
+  NotInEnum:
+    properties:
+      mode: { type: string, enum: [soft, hard], default: gentle }
+  WrongType:
+    properties:
+      days: { type: integer, default: thirty }
+  PolicyMissing:
+    properties:
+      policy: { $ref: PurgePolicy, default: {} }
+  PolicyGiven:
+    properties:
+      policy: { $ref: PurgePolicy, default: { mode: soft } }
+  PolicyDefaulted:
+    properties:
+      policy: { $ref: SoftByDefault, default: {} }
+  PolicyBadMode:
+    properties:
+      policy: { $ref: PurgePolicy, default: { mode: gentle } }
 `;
 
 /** A project with the given services (`mailer` and `audit` are workers) and tasks. */
@@ -147,6 +177,8 @@ describe('a scheduled task runs with args `{}`: its args model must accept them 
     ['no properties', 'Empty'],
     ['an `anyOf` with one variant that accepts `{}`', 'EitherOne'],
     ['any value', 'Anything'],
+    ['a default model value that has what its model requires', 'PolicyGiven'],
+    ['a default `{}` whose model gives its required property a default', 'PolicyDefaulted'],
   ])('accepts a model where %s', (_, model) => {
     const result = load(`  purge: { worker: mailer, args: ${model}, schedule: '0 3 * * *' }\n`);
     expect(result.diagnostics).toEqual([]);
@@ -200,6 +232,42 @@ describe('a scheduled task runs with args `{}`: its args model must accept them 
       'AtLeastOne',
       'task `purge` runs on a schedule, but its args model `AtLeastOne` needs at least 1 properties (`minProperties`)',
       'remove `minProperties` or give enough properties defaults',
+    ],
+    [
+      'a default below its minimum',
+      'BelowMinimum',
+      'task `purge` runs on a schedule, but the default of `olderThanDays` in its args model is not valid for it: 0 must be 1 or more',
+      'give `olderThanDays` a default its schema accepts',
+    ],
+    [
+      'a default that misses its pattern',
+      'PatternMiss',
+      'task `purge` runs on a schedule, but the default of `region` in its args model is not valid for it: "EU" must match the pattern "^[a-z]+$"',
+      'give `region` a default',
+    ],
+    [
+      'a default outside its enum',
+      'NotInEnum',
+      'task `purge` runs on a schedule, but the default of `mode` in its args model is not valid for it: "gentle" is not one of "soft", "hard"',
+      'give `mode` a default',
+    ],
+    [
+      'a default of another type',
+      'WrongType',
+      'task `purge` runs on a schedule, but the default of `days` in its args model is not valid for it: "thirty" must be an integer',
+      'give `days` a default',
+    ],
+    [
+      'a default object that lacks what its model requires',
+      'PolicyMissing',
+      'task `purge` runs on a schedule, but the default of `policy` in its args model is not valid for it: {} lacks the required property `mode`',
+      'give `policy` a default',
+    ],
+    [
+      'a default object with a property its model refuses',
+      'PolicyBadMode',
+      'task `purge` runs on a schedule, but the default of `policy` in its args model is not valid for it: {"mode":"gentle"} at `/mode` is not one of "soft", "hard"',
+      'give `policy` a default',
     ],
   ])('refuses %s, at the schedule', (_, model, message, hint) => {
     const tasks = `  purge:\n    worker: mailer\n    args: ${model}\n    schedule: '0 3 * * *'\n`;

@@ -8,7 +8,7 @@
  */
 import { didYouMean, hasErrors, loadProject, type SpecIR } from '@specfirst/spec-core';
 import { deadLetterQueueName, taskQueueName } from '@specfirst/spec-core/tasks';
-import type { DeadLetterJob, TaskBackend } from '@specfirst/runtime/tasks';
+import { TaskRetryError, type DeadLetterJob, type TaskBackend } from '@specfirst/runtime/tasks';
 import type { Output } from '../output.js';
 import { resolveRedisUrl, shownUrl } from '../redis-url.js';
 import {
@@ -125,7 +125,22 @@ export async function tasksRetryCommand(jobIds: string[], options: TasksRetryOpt
           chosen.push({ worker, job });
         }
       }
-      const report: TasksRetryJson = { dryRun: options.dryRun, retried: [], gone: [], error: null };
+      const report: TasksRetryJson = { dryRun: options.dryRun, retried: [], skipped: [], gone: [], error: null };
+      /** A dead letter that cannot be retried alone (a step whose previous step failed): reported, left as it is. */
+      const skip = (worker: string, job: DeadLetterJob, error: TaskRetryError): void => {
+        const { code, hint } = error;
+        const message =
+          hint !== '' && error.message.endsWith(`; ${hint}`) ? error.message.slice(0, -hint.length - 2) : error.message;
+        report.skipped.push({
+          worker,
+          queue: taskQueueName(worker),
+          jobId: job.id,
+          task: job.task,
+          code,
+          message,
+          hint,
+        });
+      };
       const print = (): void => {
         if (options.format === 'json') out.stdout(JSON.stringify(report, null, 2));
         else for (const line of tasksRetryText(report, out.colors)) out.stdout(line);
@@ -133,7 +148,21 @@ export async function tasksRetryCommand(jobIds: string[], options: TasksRetryOpt
       try {
         for (const { worker, job } of chosen) {
           const queue = taskQueueName(worker);
-          if (!options.dryRun && !(await backend.retryDeadLetter(queue, job.id))) {
+          // Known from the listing (so a dry run says it too); the backend refuses it as well (SFR4311).
+          if (job.failure.reason === 'previous-step') {
+            skip(worker, job, new TaskRetryError(job));
+            continue;
+          }
+          let sent: boolean;
+          try {
+            sent = options.dryRun || (await backend.retryDeadLetter(queue, job.id));
+          } catch (error) {
+            if (!(error instanceof TaskRetryError) && (error as { code?: unknown } | null)?.code !== 'SFR4311')
+              throw error;
+            skip(worker, job, error as TaskRetryError);
+            continue;
+          }
+          if (!sent) {
             report.gone.push(job.id);
             continue;
           }
@@ -149,7 +178,8 @@ export async function tasksRetryCommand(jobIds: string[], options: TasksRetryOpt
         return 0;
       }
       print();
-      return 0;
+      // Dead letters named by id that could not be retried: the command did not do what it was asked.
+      return report.skipped.length > 0 && !options.all ? 1 : 0;
     });
   });
 }

@@ -35,6 +35,7 @@ export { DEFAULT_KEEP_COMPLETED, memoryTaskBackend, type MemoryTaskBackendOption
 export type {
   ChainResult,
   ChainSteps,
+  ExtraFields,
   GroupResults,
   GroupStep,
   TaskFlows,

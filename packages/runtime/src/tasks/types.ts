@@ -244,10 +244,49 @@ export interface TaskStep<M extends TaskMap<M>, K extends TaskName<M> = TaskName
 /** Any one step of a task map, each task with its own args (a union over the tasks, for groups). */
 export type GroupStep<M extends TaskMap<M>> = { [K in TaskName<M>]: TaskStep<M, K> }[TaskName<M>];
 
+/** Every field name of any member of `T` (a union's `keyof` would keep only the shared ones). */
+type FieldsOf<T> = T extends unknown ? keyof T : never;
+
+/** The type of field `K` in the members of `T` that have it. */
+type FieldOf<T, K extends PropertyKey> = T extends unknown ? (K extends keyof T ? T[K] : never) : never;
+
+/**
+ * The fields of `Result` that `Args` has no field for, as paths (`total`, `customer.tier`,
+ * `lines[].sku`), nested objects and array items included, 6 levels deep at most: `never` when
+ * there is none. An args model is closed (no other properties), so a result with such a field,
+ * fed to the args of a chain's next task, is refused when that task runs (SFR4303).
+ */
+export type ExtraFields<
+  Result,
+  Args,
+  Path extends string = '',
+  Depth extends unknown[] = [],
+> = Depth['length'] extends 6
+  ? never
+  : unknown extends Args
+    ? never
+    : Result extends readonly (infer Item)[]
+      ? ExtraFields<Item, Extract<NonNullable<Args>, readonly unknown[]>[number], `${Path}[]`, [...Depth, unknown]>
+      : Result extends object
+        ? {
+            [K in keyof Result & string]-?: K extends FieldsOf<NonNullable<Args>>
+              ? ExtraFields<
+                  Result[K],
+                  FieldOf<NonNullable<Args>, K>,
+                  Path extends '' ? K : `${Path}.${K}`,
+                  [...Depth, unknown]
+                >
+              : Path extends ''
+                ? K
+                : `${Path}.${K}`;
+          }[keyof Result & string]
+        : never;
+
 /**
  * The later tasks of a chain that starts with `First`, checked pairwise: each task name stays as it
- * is when its args accept the result of the task before it, else it becomes the message
- * ``"the args of `b` do not accept the result of `a`"``, which the compiler then reports.
+ * is when its args accept the result of the task before it, else it becomes a message the compiler
+ * then reports: ``"the args of `b` do not accept the result of `a`"``, or, for a result with a field
+ * the (closed) args do not have, ``"the args of `b` have no field `total` that the result of `a` has"``.
  */
 export type ChainSteps<
   M extends TaskMap<M>,
@@ -255,7 +294,12 @@ export type ChainSteps<
   Rest extends readonly unknown[],
 > = Rest extends readonly [infer Next extends TaskName<M>, ...infer Tail]
   ? [M[First]['result']] extends [M[Next]['args']]
-    ? readonly [Next, ...ChainSteps<M, Next, Tail>]
+    ? [ExtraFields<M[First]['result'], M[Next]['args']>] extends [never]
+      ? readonly [Next, ...ChainSteps<M, Next, Tail>]
+      : readonly [
+          `the args of \`${Next}\` have no field \`${ExtraFields<M[First]['result'], M[Next]['args']>}\` that the result of \`${First}\` has`,
+          ...ChainSteps<M, Next, Tail>,
+        ]
     : readonly [`the args of \`${Next}\` do not accept the result of \`${First}\``, ...ChainSteps<M, Next, Tail>]
   : readonly [];
 

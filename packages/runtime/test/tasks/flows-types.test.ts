@@ -68,6 +68,8 @@ describe('typed chains and groups', { timeout: 60_000 }, () => {
       'UNKNOWN-TASK: TS2554 Expected 1 arguments, but got 2.',
       "FIRST-ARGS: TS2322 Type 'string' is not assignable to type 'number'.",
       "GROUP-ARGS: TS2353 Object literal may only specify known properties, and 'orderId' does not exist in type 'ChargeArgs'.",
+      'EXTRA-FIELD: TS2345 Argument of type \'"sendReceipt"\' is not assignable to parameter of type \'"the args of `sendReceipt` have no field `total` that the result of `invoice` has"\'.',
+      'EXTRA-NESTED: TS2345 Argument of type \'"archive"\' is not assignable to parameter of type \'"the args of `archive` have no field `lines[].qty` that the result of `invoiceLines` has"\'.',
     ]);
   });
 });

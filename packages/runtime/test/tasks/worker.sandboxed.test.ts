@@ -1,8 +1,8 @@
 /**
  * A worker whose handlers are sandboxed (child processes), on the memory backend: the handlers run
  * in children, a handler that ignores its time limit (a blocked event loop) fails the attempt at the
- * limit and its process is killed, and a module without a handler for one of the worker's tasks
- * fails start() before any job is taken.
+ * limit and its process is killed, and a module that throws on import, or lacks a handler for one
+ * of the worker's tasks, fails start() before any job is taken.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryTaskBackend } from '../../src/tasks/memory-backend.js';
@@ -33,9 +33,9 @@ describe('a worker with sandboxed handlers', { timeout: 30_000 }, () => {
     }
   });
 
-  function setup(definitions: Record<string, TaskDefinition>, exportName = 'default') {
+  function setup(definitions: Record<string, TaskDefinition>, exportName = 'default', module: URL = MODULE) {
     const backend = memoryTaskBackend();
-    const worker = createWorker('mailer', definitions, sandboxed(MODULE, exportName), {
+    const worker = createWorker('mailer', definitions, sandboxed(module, exportName), {
       backend,
       logger: recordingLogger(),
       concurrency: 1,
@@ -82,9 +82,16 @@ describe('a worker with sandboxed handlers', { timeout: 30_000 }, () => {
     expect(next).toMatchObject({ status: 'completed', result: { messageId: 'm-next-1' } });
   });
 
-  it('fails start() when the module has no handler for one of its tasks (SFR1322)', async () => {
-    const { worker } = setup(definitions(), 'incomplete');
-    await expect(worker.start()).rejects.toMatchObject({ code: 'SFR1322' });
+  it.each<[string, string, URL, string]>([
+    ['the module throws on import', 'SFR1320', new URL('./fixtures/throws-on-import.mjs', import.meta.url), 'default'],
+    ['the module has no handler for one of its tasks', 'SFR1322', MODULE, 'incomplete'],
+  ])('fails start() when %s (%s), before any job is taken or schedule made', async (_, code, module, exportName) => {
+    const { worker, backend, tasks } = setup(definitions(), exportName, module);
+    const waiting = await tasks.enqueue(sendReceiptTask(), { orderId: 'o-1' });
+    await expect(worker.start()).rejects.toMatchObject({ code });
+    // Nothing took the job (it would have failed or completed by now), and purgeCarts got no schedule.
+    expect(await waiting.result({ timeoutMs: 300 })).toEqual({ status: 'unfinished' });
+    expect(await backend.scheduleIds('mailer')).toEqual([]);
   });
 
   it('refuses a module path that is not absolute at createWorker (SFR1324)', () => {

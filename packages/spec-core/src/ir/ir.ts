@@ -431,7 +431,7 @@ export interface IRTask {
   args: string;
   result?: string;
   description?: string;
-  /** `attempts` is the number of runs before the job is dead-lettered (default 5, like a topic's). */
+  /** `attempts` is the number of runs before the job is dead-lettered (default 3, `DEFAULT_TASK_RETRY`). */
   retry: IRRetryPolicy;
   /** Hard time limit of one attempt: the handler's signal aborts and the attempt fails as a time-limit error. Absent: no limit. */
   timeoutMs?: number;

@@ -118,3 +118,24 @@ export async function arrays(notifications: TaskProducer<NotifyTaskMap>): Promis
   const chained = await notifications.chain({ task: 'notify', args: { to: [] } });
   is<TaskHandle<number>>()(chained, true);
 }
+
+// A result with a field the next task's (closed) args do not have is refused at run time (SFR4303), so it does not compile.
+interface BillingTaskMap {
+  invoice: { args: { amount: number }; result: { orderId: string; total: number } };
+  invoiceLines: { args: { amount: number }; result: { orderId: string; lines: { sku: string; qty: number }[] } };
+  order: { args: { amount: number }; result: { orderId: string; copies?: number } };
+  sendReceipt: { args: SendReceiptArgs; result: SendReceiptResult };
+  archive: { args: { orderId: string; lines: { sku: string }[] }; result: null };
+  anything: { args: Record<string, unknown>; result: number };
+  either: { args: { orderId: string; total: number } | { orderId: string; copies: number }; result: null };
+}
+export async function extraFields(billing: TaskProducer<BillingTaskMap>): Promise<void> {
+  // Fields the args have (optional ones too), args that take any field, or a union member with the field: fine.
+  is<TaskHandle<SendReceiptResult>>()(await billing.chain({ task: 'order', args: { amount: 1 } }, 'sendReceipt'), true);
+  is<TaskHandle<number>>()(await billing.chain({ task: 'invoice', args: { amount: 1 } }, 'anything'), true);
+  is<TaskHandle<null>>()(await billing.chain({ task: 'invoice', args: { amount: 1 } }, 'either'), true);
+  // @ts-expect-error EXTRA-FIELD
+  await billing.chain({ task: 'invoice', args: { amount: 5 } }, 'sendReceipt');
+  // @ts-expect-error EXTRA-NESTED
+  await billing.chain({ task: 'invoiceLines', args: { amount: 5 } }, 'archive');
+}

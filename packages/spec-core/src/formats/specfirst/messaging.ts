@@ -23,6 +23,7 @@ import { joinPointer } from '../../util/json-pointer.js';
 import { DEAD_LETTER_SUFFIX } from '../../messaging/streams.js';
 import { DEAD_LETTER_QUEUE_SUFFIX, deadLetterQueueName, taskQueueName } from '../../messaging/tasks.js';
 import type { SourceFile } from '../../yaml/source-file.js';
+import { valueProblem, type ValueProblem } from '../../ir/value-problem.js';
 
 export const DEFAULT_TOPIC_RETRY: IRRetryPolicy = { attempts: 5, backoff: 'exponential', delayMs: 1000 };
 /** Defaults of the delivery keys of a topic (docs/spec-format.md, `spec/events.yaml`). */
@@ -331,6 +332,7 @@ export function checkMessaging(
 /** Why `{}` is not a valid value of a schema: the first thing that refuses it. */
 type EmptyArgsProblem =
   | { kind: 'property'; property: IRProperty; model: string }
+  | { kind: 'default'; property: IRProperty; model: string; problem: ValueProblem }
   | { kind: 'not-object'; model: string; what: string }
   | { kind: 'min-properties'; model: string; min: number };
 
@@ -351,6 +353,12 @@ function emptyArgsProblem(
     case 'object': {
       const property = schema.properties.find((p) => p.required && p.schema.default === undefined);
       if (property) return { kind: 'property', property, model };
+      // The defaults fill `{}` in: each must be valid for its own property (its bounds, pattern, enum, model).
+      for (const p of schema.properties) {
+        if (p.schema.default === undefined) continue;
+        const problem = valueProblem(p.schema.default, p.schema, models, seen);
+        if (problem) return { kind: 'default', property: p, model, problem };
+      }
       const defaulted = schema.properties.filter((p) => p.schema.default !== undefined).length;
       if (schema.minProperties !== undefined && schema.minProperties > defaulted)
         return { kind: 'min-properties', model, min: schema.minProperties };
@@ -400,6 +408,19 @@ function checkScheduledArgs(ctx: BuildContext, task: IRTask, argsModel: IRModel,
         }),
       );
       return;
+    case 'default': {
+      const { property, problem: invalid } = problem;
+      const where = invalid.at === '' ? '' : ` at \`${invalid.at}\``;
+      ctx.diagnostics.push(
+        diagnosticAtLoc(loc, {
+          code: 'SF5012',
+          message: `task \`${task.name}\` runs on a schedule, but the default of \`${property.name}\`${problem.model === task.args ? '' : ` (of \`${problem.model}\`)`} in its args model is not valid for it: ${JSON.stringify(property.schema.default)}${where} ${invalid.why}`,
+          hint: `give \`${property.name}\` a default its schema accepts, since ${why} and its defaults fill them in`,
+          related: [relatedAt(property.loc, `\`${property.name}\` is declared here`)],
+        }),
+      );
+      return;
+    }
     case 'min-properties':
       ctx.diagnostics.push(
         diagnosticAtLoc(loc, {
