@@ -602,7 +602,7 @@ describe('specfirst init: options and refusals', { timeout: 30_000 }, () => {
       `file:${path.relative(project, path.join(REPO, 'packages/cli'))}`,
     );
     // npm's counterpart of pnpm-workspace.yaml's allowBuilds.
-    expect(pkg.allowScripts).toEqual({ esbuild: false });
+    expect(pkg.allowScripts).toEqual({ esbuild: false, 'msgpackr-extract': false });
     expect(readFileSync(path.join(project, '.husky/pre-commit'), 'utf8')).toBe('npx lint-staged --concurrent false\n');
     expect(readFileSync(path.join(project, 'AGENTS.md'), 'utf8')).toContain('npm run check');
     expect(existsSync(path.join(project, 'pnpm-workspace.yaml'))).toBe(false);

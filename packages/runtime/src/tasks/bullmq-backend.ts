@@ -15,7 +15,8 @@
  *   it as a `[reason] ` prefix, which the dead letter's `failure` takes apart again.
  * - `outcome`: one `QueueEvents` per queue (made on first use) wakes the waiters of a job; between
  *   events, a waiter looks again every {@link OUTCOME_POLL_MS} (events of a stream read that had not
- *   started yet are not lost). Completed jobs are kept (`keepCompleted`) so that a late `outcome` answers.
+ *   started yet are not lost). Completed jobs are kept (`keepCompleted`) so that a late `outcome` answers:
+ *   BullMQ keeps them (its default), and each worker's sweep trims them, not BullMQ on every completion.
  * - Redis away: every call is bounded. The queues and the flow producer share one connection without
  *   offline queue or retries (a command fails at once instead of waiting for Redis); calls race
  *   {@link CALL_TIMEOUT_MS} (then SFR4360); `outcome` answers `unfinished` at its deadline; `close()`
@@ -73,9 +74,13 @@ export interface BullmqTaskBackendOptions {
   maxStalledCount?: number;
   /** How long a running job's lock lasts without renewal (BullMQ `lockDuration`). Default 30000. */
   lockDurationMs?: number;
-  /** Completed jobs kept for `outcome`: the newest `count`, none older than `ageMs`. Default 10000 and 24 h. */
+  /**
+   * Completed jobs kept for `outcome`: the newest `count`, none older than `ageMs`. Default 10000 and
+   * 24 h. Trimmed by each worker's sweep (every `sweepIntervalMs`), so that between two sweeps up to
+   * what completes in one interval more are kept.
+   */
   keepCompleted?: { count: number; ageMs: number };
-  /** How often a processing queue's failed set is swept into the dead-letter queue. Default 5000. */
+  /** How often a processing queue's failed set is swept into the dead-letter queue, and its completed set trimmed. Default 5000. */
   sweepIntervalMs?: number;
   /** Where BullMQ's connection errors go. Default: nowhere (calls fail with `SFR4360` instead). */
   logger?: Logger;
@@ -117,6 +122,9 @@ const LOOK_GRACE_MS = 250;
 const RECONNECT_MAX_MS = 1000;
 const SWEEP_BATCH = 100;
 const SWEEP_ROUNDS = 100;
+/** Completed jobs removed per call of a trim, and calls per trim. */
+const TRIM_BATCH = 1000;
+const TRIM_ROUNDS = 100;
 
 const REASONS: readonly TaskFailure['reason'][] = [
   'error',
@@ -306,7 +314,6 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
   const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = options.prefix ?? 'bull';
   const keep = options.keepCompleted ?? { count: 10_000, ageMs: 24 * 60 * 60 * 1000 };
-  const removeOnComplete = { count: keep.count, age: Math.ceil(keep.ageMs / 1000) };
   const sweepIntervalMs = options.sweepIntervalMs ?? 5000;
   const retryStrategy = (times: number): number => Math.min(times * 100, RECONNECT_MAX_MS);
   /** Workers' connections, made by BullMQ: commands wait for Redis to come back (BullMQ's advice for workers). */
@@ -427,8 +434,9 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       // Ids of ours, never BullMQ's counter: a dead letter keeps its job's id, and BullMQ refuses integer ids.
       jobId: spec.jobId ?? randomUUID(),
       backoff,
-      removeOnComplete,
-      removeOnFail: false,
+      // Completed jobs stay until the workers' sweep trims them to keepCompleted (BullMQ's removeOnComplete
+      // would trim on every completion: three more Redis commands per job); failed jobs stay until
+      // dead-lettered. Both are BullMQ's defaults, so the options say nothing of them.
       ...(spec.delayMs === undefined || spec.delayMs <= 0 ? {} : { delay: spec.delayMs }),
       ...(spec.priority === undefined ? {} : { priority: spec.priority }),
     };
@@ -553,7 +561,10 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       }
     }
     for (const spec of jobs) await checkTakenIds(spec);
-    const dead = await Promise.all(jobs.map((job) => alreadyThere(job)));
+    // Only a job with an id of the caller's can be there already (no lookups for the others).
+    const dead = jobs.some((job) => job.jobId !== undefined)
+      ? await Promise.all(jobs.map((job) => alreadyThere(job)))
+      : jobs.map(() => false);
     const fresh = jobs.filter((_, index) => !dead[index]);
     // Connected first, then added: a call answered SFR4360 (late) must not add its jobs when Redis is back.
     const single = fresh.length === 1 && !(fresh[0]!.children && fresh[0]!.children.length > 0);
@@ -745,6 +756,23 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     return { ...data, args: values[first] };
   }
 
+  /**
+   * Trims the queue's completed set to `keepCompleted`: none finished more than `ageMs` ago, and
+   * only the newest `count`. Both are a finish time (the count's: the finish of the newest job beyond
+   * it), so that workers trimming at once remove the same jobs. Bounded: {@link TRIM_ROUNDS} ×
+   * {@link TRIM_BATCH} jobs per call, the rest at the next sweep.
+   */
+  async function trimCompleted(queueName: string): Promise<void> {
+    const completed = queue(queueName);
+    let cutoff = Date.now() - keep.ageMs;
+    const [beyond] = await completed.getJobs(['completed'], keep.count, keep.count, false);
+    if (typeof beyond?.finishedOn === 'number') cutoff = Math.max(cutoff, beyond.finishedOn);
+    for (let round = 0; round < TRIM_ROUNDS; round++) {
+      const removed = await completed.clean(Math.max(0, Date.now() - cutoff), TRIM_BATCH, 'completed');
+      if (removed.length < TRIM_BATCH) return;
+    }
+  }
+
   /** Dead-letters every job of the queue's failed set (bounded); returns how many. */
   async function sweep(queueName: string, logger: Logger): Promise<number> {
     let moved = 0;
@@ -780,8 +808,9 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
       id: job.id!,
       queue: job.queueName,
       name: job.name,
-      // A copy: the worker applies the args' defaults in place, and a dead letter keeps the data as enqueued.
-      data: structuredClone(job.data) as TaskJobData,
+      // Not a copy: the worker validates a copy of the args (defaults applied there), so the data
+      // stays as enqueued for the job's dead letter.
+      data: job.data as TaskJobData,
       attempt: job.attemptsMade + 1,
       enqueuedAt: job.timestamp,
       async childrenResults() {
@@ -805,15 +834,16 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     const worker = new Worker(
       queueName,
       async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
-        let abandon!: () => void;
-        const abandoned = new Promise<typeof ABANDONED>((resolve) => (abandon = () => resolve(ABANDONED)));
-        const entry: InFlight = { job, token, abandon };
+        const entry: InFlight = { job, token, abandon: () => undefined };
         inFlight.add(entry);
         try {
           const run = processor(toActiveJob(job), signal ?? new AbortController().signal);
-          run.catch(() => undefined);
-          const settled = await Promise.race([run, abandoned]);
-          if (settled === ABANDONED) throw ABANDONED;
+          // One promise per job: the processor's outcome, or ABANDONED when close() stops waiting
+          // (a processor that settles later settles unobserved).
+          const settled = await new Promise<unknown>((resolve, reject) => {
+            entry.abandon = () => reject(ABANDONED);
+            run.then(resolve, reject);
+          });
           return settled ?? null;
         } catch (error) {
           if (error === ABANDONED) {
@@ -834,7 +864,6 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
         prefix,
         concurrency: processOptions.concurrency,
         autorun: false,
-        removeOnComplete,
         ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
         ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
         ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
@@ -858,11 +887,17 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     });
 
     const runSweep = () => {
-      const swept = sweep(queueName, logger).then(
-        () => undefined,
-        (error: unknown) =>
+      const swept = Promise.all([
+        sweep(queueName, logger).catch((error: unknown) =>
           logger.warn({ code: 'SFR4365', queue: queueName, error: String(error) }, 'sweeping failed jobs failed'),
-      );
+        ),
+        trimCompleted(queueName).catch((error: unknown) =>
+          logger.warn(
+            { code: 'SFR4360', queue: queueName, error: String(error) },
+            'trimming completed jobs failed; the next sweep tries again',
+          ),
+        ),
+      ]).then(() => undefined);
       moves.add(swept);
       void swept.finally(() => moves.delete(swept));
       return swept;

@@ -14,6 +14,7 @@ import type { RuntimeErrorCode } from '../errors.js';
 import { errorText } from '../events/consume-stages.js';
 import { describeFailures } from '../events/publish.js';
 import { failuresFrom } from '../validation.js';
+import { copyData } from './data-copy.js';
 import { TaskJobError } from './job-error.js';
 import { argsFailures, TaskTimeLimitError } from './task-errors.js';
 import type { ActiveJob, TaskDefinition } from './types.js';
@@ -101,7 +102,7 @@ export function argsStage(definition: TaskDefinition) {
     }
     // A copy: the validator applies defaults, and the job's own data stays as it was enqueued
     // (a backend may keep that very object, for the job's next attempt or its dead letter).
-    args = structuredClone(args);
+    args = copyData(args);
     const failures = argsFailures(definition, args);
     if (failures.length > 0)
       return fail(
@@ -208,52 +209,65 @@ export interface AttemptLimits {
  * the attempt's signal aborts and the returned promise rejects at once (with the
  * `TaskTimeLimitError`, or a {@link WorkerStoppedError}), whether or not `run` ever settles; what
  * `run` does later is ignored.
+ *
+ * Made to cost little per job: one promise, one listener on `stop` while the attempt runs, a timer
+ * only with a time limit, and the attempt's `AbortController` only once its `signal` is read (a
+ * signal read after the cut is made aborted, with the cut's reason).
  */
 export function runAttempt<T>(run: (attempt: Attempt) => Promise<T>, limits: AttemptLimits): Promise<T> {
-  const controller = new AbortController();
   const { timeoutMs, stop } = limits;
   const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
+  let controller: AbortController | undefined;
+  /** Set once the attempt is cut (time limit, stop): the signal's reason and the outcome. */
+  let cutReason: Error | undefined;
+  let settled = false;
+  let timer: NodeJS.Timeout | undefined;
   const attempt: Attempt = {
-    signal: controller.signal,
+    get signal() {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (cutReason !== undefined) controller.abort(cutReason);
+      }
+      return controller.signal;
+    },
     timeLeftMs: () => (deadline === Infinity ? Infinity : Math.max(0, Math.round(deadline - performance.now()))),
   };
-  let timer: NodeJS.Timeout | undefined;
-  let onStop: (() => void) | undefined;
-  const cut = new Promise<never>((_, reject) => {
-    const abort = (reason: Error) => {
-      controller.abort(reason);
+  return new Promise<T>((resolve, reject) => {
+    const end = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      stop.removeEventListener('abort', onStop);
+      return true;
+    };
+    // Settled first, then aborted: a handler that settles in its abort listener did not finish in time either.
+    const cut = (reason: Error): void => {
+      if (!end()) return;
+      cutReason = reason;
+      controller?.abort(reason);
       reject(reason);
     };
-    onStop = () => abort(new WorkerStoppedError('the worker stopped before it finished; it runs again'));
-    if (stop.aborted) onStop();
-    else stop.addEventListener('abort', onStop, { once: true });
-    if (timeoutMs !== undefined && !controller.signal.aborted)
-      timer = setTimeout(() => abort(limits.timeLimitError()), timeoutMs);
-  });
-  let running: Promise<T>;
-  try {
-    running = controller.signal.aborted ? cut : run(attempt);
-  } catch (error) {
-    running = Promise.reject(error as Error);
-  }
-  // A handler that settles after the cut settles unobserved, never as an unhandled rejection.
-  running.catch(() => undefined);
-  cut.catch(() => undefined);
-  // Once the signal aborted, the cut is the outcome: a handler that settles in its abort listener
-  // (before the race sees the cut) did not finish in time either.
-  const cutReason = (): unknown => controller.signal.reason;
-  return Promise.race([running, cut])
-    .then(
+    const onStop = (): void => cut(new WorkerStoppedError('the worker stopped before it finished; it runs again'));
+    if (stop.aborted) {
+      onStop();
+      return;
+    }
+    stop.addEventListener('abort', onStop, { once: true });
+    if (timeoutMs !== undefined) timer = setTimeout(() => cut(limits.timeLimitError()), timeoutMs);
+    let running: Promise<T>;
+    try {
+      running = run(attempt);
+    } catch (error) {
+      running = Promise.reject(error as Error);
+    }
+    // A handler that settles after the cut settles unobserved, never as an unhandled rejection.
+    running.then(
       (value) => {
-        if (controller.signal.aborted) throw cutReason();
-        return value;
+        if (end()) resolve(value);
       },
       (error: unknown) => {
-        throw controller.signal.aborted ? cutReason() : error;
+        if (end()) reject(error as Error);
       },
-    )
-    .finally(() => {
-      clearTimeout(timer);
-      if (onStop !== undefined) stop.removeEventListener('abort', onStop);
-    });
+    );
+  });
 }

@@ -236,8 +236,15 @@ function createRunner({ handlers, concurrency, logger, tasks }: Settings): Handl
     return createSandboxRunner(handlers, { size: concurrency, logger, tasks: [...tasks.keys()] });
   const own = handlers;
   return {
-    // async: a handler that throws before its first await rejects like one that throws after.
-    run: async (task, args, context) => own[task]!(args, context) as unknown,
+    // A handler that throws before its first await rejects like one that throws after (no async
+    // wrapper: one promise less per job).
+    run: (task, args, context) => {
+      try {
+        return Promise.resolve(own[task]!(args, context) as unknown);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    },
     close: () => Promise.resolve(),
   };
 }
@@ -286,19 +293,24 @@ function processor(settings: Settings, runner: HandlerRunner): JobProcessor {
     const args = argsOf(job, data, previous);
     if (!args.ok) throw failed(job, definition, args.failure);
 
-    const logger = childLogger(settings.logger, { task: job.name, jobId: job.id, attempt: job.attempt });
     let result: unknown;
     try {
       result = await runAttempt(
         (attempt) => {
+          let logger: Logger | undefined;
           const context: TaskContext = {
             task: definition.name,
             jobId: job.id,
             attempt: job.attempt,
             attempts: definition.retry.attempts,
-            signal: attempt.signal,
+            // Read when the handler reads them: most handlers never touch the signal or the logger.
+            get signal() {
+              return attempt.signal;
+            },
             timeLeftMs: attempt.timeLeftMs,
-            logger,
+            get logger() {
+              return (logger ??= childLogger(settings.logger, { task: job.name, jobId: job.id, attempt: job.attempt }));
+            },
             childrenResults: () => job.childrenResults(),
           };
           if (data.requestId !== undefined) context.requestId = data.requestId;

@@ -56,7 +56,7 @@ workerBehaviour('BullMQ', async () => {
 const NO_RETRY: IRRetryPolicy = { attempts: 1, backoff: 'fixed', delayMs: 0 };
 
 /** A backend with a prefix of its own, and a raw BullMQ queue to look behind its back. */
-async function setup(options: { sweepIntervalMs?: number } = {}) {
+async function setup(options: { sweepIntervalMs?: number; keepCompleted?: { count: number; ageMs: number } } = {}) {
   await requireRedis();
   const prefix = `${FILE_PREFIX}-${++tests}`;
   const backend = bullmqTaskBackend({ url: REDIS_URL, prefix, ...options });
@@ -738,5 +738,46 @@ describe('bullmqTaskBackend errors', () => {
     for (const jobId of ['a:b', '123'])
       await expect(backend.add([job('a', 1, { jobId })])).rejects.toMatchObject({ code: 'SFR4364' });
     expect(await raw('mailer').getWaitingCount()).toBe(0);
+  });
+});
+
+describe('completed jobs kept for outcome (keepCompleted), trimmed by the sweep', () => {
+  it('keeps the newest `count`: outcome answers for them, and no longer for the older ones', async () => {
+    const { backend, raw } = await setup({ sweepIntervalMs: 100, keepCompleted: { count: 2, ageMs: 3_600_000 } });
+    const processing = await backend.process('mailer', async (active) => active.data.args, {
+      concurrency: 1,
+      logger: recordingLogger(),
+    });
+    const ids: string[] = [];
+    for (let n = 0; n < 5; n++) {
+      const [id] = await backend.add([job('t', n)]);
+      ids.push(id!);
+      await until(async () => (await raw('mailer').getJobState(id!)) === 'completed', `job ${n} completed`);
+      // Apart in time: the trim keeps the newest by finish time.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await until(async () => (await raw('mailer').getCompletedCount()) === 2, 'the sweep trimmed the completed set');
+    expect(await backend.outcome('mailer', ids[4]!, 0)).toEqual({ status: 'completed', result: 4 });
+    expect(await backend.outcome('mailer', ids[3]!, 0)).toEqual({ status: 'completed', result: 3 });
+    for (const id of ids.slice(0, 3)) expect(await backend.outcome('mailer', id, 0)).toEqual({ status: 'unfinished' });
+    await processing.close(1000);
+  });
+
+  it('keeps none finished more than `ageMs` ago', async () => {
+    const { backend, raw } = await setup({ sweepIntervalMs: 100, keepCompleted: { count: 1000, ageMs: 1 } });
+    let handled = 0;
+    const processing = await backend.process('mailer', async (active) => (handled++, active.data.args), {
+      concurrency: 2,
+      logger: recordingLogger(),
+    });
+    const ids = await backend.add([job('t', 1), job('t', 2), job('t', 3)]);
+    await until(async () => {
+      if (handled < 3) return false;
+      const states = await Promise.all(ids.map((id) => raw('mailer').getJobState(id)));
+      return states.every((state) => state === 'unknown');
+    }, 'the sweep removed the completed jobs');
+    expect(await raw('mailer').getCompletedCount()).toBe(0);
+    for (const id of ids) expect(await backend.outcome('mailer', id, 0)).toEqual({ status: 'unfinished' });
+    await processing.close(1000);
   });
 });

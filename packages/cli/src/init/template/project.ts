@@ -76,7 +76,7 @@ export function packageJsonFile(c: ProjectContext): InitFile {
     // npm reads overrides here; pnpm from pnpm-workspace.yaml (pnpmWorkspaceFile).
     ...(c.manager === 'npm' && Object.keys(overrides).length > 0 ? { overrides } : {}),
     // npm's list of install scripts that may run, as pnpm's `allowBuilds`: see pnpmWorkspaceFile.
-    ...(c.manager === 'npm' ? { allowScripts: { esbuild: false } } : {}),
+    ...(c.manager === 'npm' ? { allowScripts: { esbuild: false, 'msgpackr-extract': false } } : {}),
   };
   return { path: 'package.json', contents: `${JSON.stringify(pkg, null, 2)}\n` };
 }
@@ -253,6 +253,9 @@ allowBuilds:
   # tsx's esbuild: its postinstall only re-checks the platform binary that its optional
   # dependency (@esbuild/linux-x64 and so on) already installed from the registry.
   esbuild: false
+  # BullMQ's msgpackr (through @specfirst/runtime): its optional native extension would build from
+  # source; msgpackr runs the same in plain JavaScript without it.
+  msgpackr-extract: false
 ${resolved}`,
   };
 }
