@@ -50,7 +50,7 @@ import { SpecFirstRuntimeError } from '../errors.js';
 import { retryDelay } from '../events/backoff.js';
 import type { Logger } from '../logger.js';
 import { TaskJobError } from './job-error.js';
-import { checkDistinctJobIds, jobIdTakenError, TaskRetryError } from './task-errors.js';
+import { checkDistinctJobIds, jobIdTakenError, previousStepMessage, TaskRetryError } from './task-errors.js';
 import type {
   ActiveJob,
   DeadLetterJob,
@@ -629,7 +629,7 @@ export function bullmqTaskBackend(connection: string | BullmqTaskBackendOptions 
     const [childQueue, childId] = [rest.slice(0, cut), rest.slice(cut + 1)];
     const child = depth < MAX_CHILD_DEPTH ? await failedJob(childQueue, childId, depth + 1) : undefined;
     if (!child) return `its child job ${childId} (queue \`${childQueue}\`) failed`;
-    return `its child ${child.task} (job ${childId}) failed (${child.failure.reason}): ${child.failure.message}`;
+    return previousStepMessage({ task: child.task, id: childId, failure: child.failure });
   }
 
   /** A job that failed for good, in its queue's failed set or dead-lettered: its task and failure. */

@@ -34,7 +34,7 @@ import { SpecFirstRuntimeError } from '../errors.js';
 import { MAX_TIMER_MS, retryDelay } from '../events/backoff.js';
 import type { Logger } from '../logger.js';
 import { TaskJobError } from './job-error.js';
-import { checkDistinctJobIds, jobIdTakenError, TaskRetryError } from './task-errors.js';
+import { checkDistinctJobIds, jobIdTakenError, previousStepMessage, TaskRetryError } from './task-errors.js';
 import type {
   ActiveJob,
   DeadLetterJob,
@@ -382,7 +382,7 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
         parent,
         {
           reason: 'previous-step',
-          message: `its child ${job.name} (job ${job.id}) failed (${failure.reason}): ${failure.message}`,
+          message: previousStepMessage({ task: job.name, id: job.id, failure }),
           attempts: parent.attemptsMade,
         },
         logger,
@@ -568,7 +568,7 @@ export function memoryTaskBackend(options: MemoryTaskBackendOptions = {}): TaskB
         parent,
         {
           reason: 'previous-step',
-          message: `its child ${dead.letter.task} (job ${dead.letter.id}) failed (${dead.letter.failure.reason}): ${dead.letter.failure.message}`,
+          message: previousStepMessage(dead.letter),
           attempts: parent.attemptsMade,
         },
         undefined,

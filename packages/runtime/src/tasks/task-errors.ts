@@ -5,7 +5,7 @@
 import { SpecFirstRuntimeError } from '../errors.js';
 import { describeFailures } from '../events/publish.js';
 import { failuresFrom, type ValidationFailure } from '../validation.js';
-import type { JobSpec, TaskDefinition } from './types.js';
+import type { JobSpec, TaskDefinition, TaskFailure } from './types.js';
 
 /**
  * The failures of `args` against `task`'s args validator, with pointers from `/<part>` (`/args`,
@@ -114,4 +114,12 @@ export function checkDistinctJobIds(jobs: readonly JobSpec[]): void {
     for (const child of spec.children ?? []) visit(child);
   };
   for (const spec of jobs) visit(spec);
+}
+
+/**
+ * The message of a `previous-step` failure: the job's child (task and id) and the child's own
+ * failure. Both backends write it, and the contract suite holds them to it.
+ */
+export function previousStepMessage(child: { task: string; id: string; failure: TaskFailure }): string {
+  return `its child ${child.task} (job ${child.id}) failed (${child.failure.reason}): ${child.failure.message}`;
 }
