@@ -248,6 +248,16 @@ export function taskModelValidator(model: Model): string {
   return `validate${model.identifier}`;
 }
 
+/** `Users` → `createUsersInternalClient`: a caller's client of one callee, holding only the operations it declares it calls. */
+export function internalClientFactory(callee: Identified): string {
+  return `create${callee.identifier}InternalClient`;
+}
+
+/** `Users` → `UsersInternalClient`: the interface `create<Callee>InternalClient` returns. */
+export function internalClientInterface(callee: Identified): string {
+  return `${callee.identifier}InternalClient`;
+}
+
 /** Patterns of the factories above, for code that meets them without an IR node (the lint rules). */
 export const ROUTER_FACTORY_PATTERN = /^create[A-Z]\w*Router$/;
 export const APP_FACTORY_PATTERN = /^create[A-Z]\w*App$/;
@@ -314,6 +324,48 @@ export function tasksModule(service: Service): string {
 /** `mailer` → `tasks/mailer/validators`: the validators of those tasks' args and results (JavaScript, with a `.d.ts`). */
 export function taskValidatorsModule(service: Service): string {
   return `${TASKS_FOLDER}/${service.name}/validators`;
+}
+
+/** The folder of the internal clients: `internal/<caller>/<callee>`. */
+export const INTERNAL_FOLDER = 'internal';
+
+/**
+ * `orders`, `users` → `internal/orders/users`: the client orders uses to call users, holding the
+ * operations of orders' `consumes.operations` edges to users, and no other. Written only for a
+ * declared edge, so a service with no edge to another has no module to import.
+ */
+export function internalClientModule(caller: Service, callee: Service): string {
+  return `${INTERNAL_FOLDER}/${caller.name}/${callee.name}`;
+}
+
+/** The folder of the deployment files. */
+export const DEPLOY_FOLDER = 'deploy';
+
+/** The compose file: one service per spec service, Redis and PostgreSQL where `access` asks, a network per declared pair. */
+export const COMPOSE_FILE = `${DEPLOY_FOLDER}/compose.yaml`;
+
+/** The folder of the Kubernetes manifests: `deploy/k8s/<service>.yaml` (Deployment, Service, NetworkPolicies). */
+export const K8S_FOLDER = `${DEPLOY_FOLDER}/k8s`;
+
+/** `orders` → `deploy/k8s/orders.yaml`. Also `redis` and `postgres`, for the infrastructure, and `default-deny`. */
+export function k8sFile(name: string): string {
+  return `${K8S_FOLDER}/${name}.yaml`;
+}
+
+/** The Redis ACL file: one user per service that needs Redis, allowed its own keys and commands only. */
+export const REDIS_ACL_FILE = `${DEPLOY_FOLDER}/redis/users.acl`;
+
+/** The PostgreSQL script making one role (and schema) per service with `access: database`. */
+export const POSTGRES_ROLES_FILE = `${DEPLOY_FOLDER}/postgres/roles.sql`;
+
+/** `orders`, `users` → `orders--users`: the compose network the two share (sorted, so one per pair). */
+export function pairNetwork(a: string, b: string): string {
+  return a < b ? `${a}--${b}` : `${b}--${a}`;
+}
+
+/** `orders` → `orders--redis` (or `--postgres`, `--internet`): the network joining a service to infrastructure, or its route out. */
+export function accessNetwork(service: string, target: string): string {
+  return `${service}--${target}`;
 }
 
 /** `orders` → `clients/orders`: the service's typed client. */
