@@ -39,6 +39,12 @@ export interface OperationDefinition {
   security: readonly (readonly { scheme: string; scopes: readonly string[] }[])[];
   /** `WWW-Authenticate` challenges of the schemes involved (`Bearer`, `Basic`), sent with a 401. */
   challenges: readonly string[];
+  /**
+   * The services that declare an edge to this operation (`consumes.operations`), sorted: with
+   * `RouterOptions.callerGuard`, a signed call from any other service is refused with a 403.
+   * Absent or empty: no service may call it.
+   */
+  callers?: readonly string[];
 }
 
 /** What a controller method returns: a status it declared, with its body and headers. */

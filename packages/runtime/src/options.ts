@@ -3,6 +3,7 @@ import type { Authenticator } from './auth.js';
 import { SpecFirstRuntimeError } from './errors.js';
 import { jsonLogger, type Logger } from './logger.js';
 import type { OperationResult } from './operation.js';
+import type { CallerGuardOptions } from './internal/types.js';
 import type { ValidationProblem } from './validation.js';
 
 export interface RouterOptions {
@@ -35,6 +36,13 @@ export interface RouterOptions {
    * Default `false`: JSON Schema accepts NUL in a string.
    */
   refuseNul?: boolean;
+  /**
+   * Check who calls, for calls from other services of the spec: a call signed by a service (its
+   * internal client, with the key `SPECFIRST_KEY_<CALLER>`) is refused with a 403 unless that
+   * service declares an edge to the operation (`OperationDefinition.callers`) and the signature
+   * holds. `true` takes every default. Off by default.
+   */
+  callerGuard?: boolean | CallerGuardOptions;
 }
 
 /** The default of {@link RouterOptions.maxBodyDepth}: as System.Text.Json's; real payloads nest a handful of levels. */
