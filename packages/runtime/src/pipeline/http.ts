@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { RequestContext } from '../context.js';
+import { isValidTraceparent, newTraceparent, runInCallContext } from '../internal/call-context.js';
 import type { OperationDefinition, OperationResult } from '../operation.js';
 import type { ResolvedOptions } from '../options.js';
 import { requestIdOf, sendError, sendProblem } from '../respond.js';
@@ -47,8 +48,20 @@ export function httpPipeline(
         failures.push(...nulFailures({ ...parameters.value, body: body.value }, MAX_REPORTED_FAILURES));
       if (failures.length > 0) return replyInvalid(req, res, definition, failures, options, requestId);
 
-      const context = new RequestContext(definition.operationId, requestId, principals.value, options.logger, req, res);
-      const returned = call({ ...parameters.value, body: body.value }, context);
+      const traceparent = traceparentOf(req);
+      const context = new RequestContext(
+        definition.operationId,
+        requestId,
+        traceparent,
+        principals.value,
+        options.logger,
+        req,
+        res,
+      );
+      // Inside the call context, so that internal calls the controller makes pass the trace on.
+      const returned = runInCallContext({ requestId, traceparent }, () =>
+        call({ ...parameters.value, body: body.value }, context),
+      );
       const result = returned instanceof Promise ? await returned : returned;
       if (res.headersSent) return; // the controller answered through the escape hatch
       writeResult(res, definition, result, { validate: options.validateResponses, logger: options.logger, requestId });
@@ -56,6 +69,12 @@ export function httpPipeline(
       sendError(error, req, res, options.logger, requestId);
     }
   };
+}
+
+/** The request's `traceparent` when W3C Trace Context accepts it, otherwise a new trace. */
+function traceparentOf(req: Request): string {
+  const given = req.headers.traceparent;
+  return typeof given === 'string' && isValidTraceparent(given) ? given : newTraceparent();
 }
 
 function answerStop(res: Response, stopped: Stop): void {
