@@ -308,11 +308,21 @@ async function callInternal(
         );
       }
       if (error instanceof GuardRefusal) {
+        // The callee's own words, without the code and hint it repeats; for an undeclared edge the
+        // client knows the callee's name, which the callee may not.
+        let reason = error.detail.startsWith(`${error.code} `)
+          ? error.detail.slice(error.code.length + 1)
+          : error.detail;
+        if (error.hint !== undefined && reason.endsWith(`; ${error.hint}`))
+          reason = reason.slice(0, reason.length - error.hint.length - 2);
+        const edge = `\`${table.caller}: consumes.operations: [${table.callee}.${name}]\``;
         throw new InternalCallError(
           error.code,
           where(attempt + 1),
-          `${table.callee} refused ${table.caller}'s call of ${name}: ${error.detail}`,
-          error.hint ?? `check spec/services.yaml: \`${table.caller}: consumes.operations: [${table.callee}.${name}]\``,
+          `${table.callee} refused ${table.caller}'s call of ${name}: ${reason}`,
+          error.code === 'SFR4403' || error.hint === undefined
+            ? `${table.callee}'s spec does not list ${table.caller} as a caller: add ${edge} to spec/services.yaml, run specfirst sync and deploy ${table.callee} again`
+            : error.hint,
         );
       }
       const retryable = error instanceof ConnectFailure || error instanceof RetryStatus;

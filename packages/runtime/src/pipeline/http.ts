@@ -9,6 +9,7 @@ import { authenticateStage } from './authenticate.js';
 import { readBodyStage } from './read-body.js';
 import { readParametersStage } from './read-parameters.js';
 import { nulFailures } from './refuse-nul.js';
+import { callerGuardStage } from './caller-guard.js';
 import type { Stop } from './stage.js';
 import { writeResult } from './write-result.js';
 
@@ -20,7 +21,7 @@ export type ControllerMethod = (
 
 /**
  * The HTTP pipeline of one operation, as one Express handler (after the body parser):
- * authenticate → read parameters → read body → [refuse NUL] → failure reply → controller → check and write result.
+ * [guard caller] → authenticate → read parameters → read body → [refuse NUL] → failure reply → controller → check and write result.
  * The stages are built here once per operation (see ./stage.ts for their shape). A stage that
  * stops answers with its problem; the read stages' failures are answered together with a 400
  * problem, or with `options.validationErrorResponse`; anything thrown goes to `sendError`.
@@ -30,12 +31,15 @@ export function httpPipeline(
   call: ControllerMethod,
   options: ResolvedOptions,
 ): RequestHandler {
+  const guardCaller = callerGuardStage(definition, options.callerGuard);
   const authenticate = authenticateStage(definition, options.authenticate);
   const readParameters = readParametersStage(definition);
   const readBody = readBodyStage(definition);
   return async (req: Request, res: Response, _next: NextFunction) => {
     const requestId = requestIdOf(req, res);
     try {
+      const caller = guardCaller(req);
+      if (!caller.ok) return refuseCaller(req, res, caller, options, requestId);
       const pending = authenticate(req);
       const principals = pending instanceof Promise ? await pending : pending;
       if (!principals.ok) return answerStop(res, principals);
@@ -75,6 +79,21 @@ export function httpPipeline(
 function traceparentOf(req: Request): string {
   const given = req.headers.traceparent;
   return typeof given === 'string' && isValidTraceparent(given) ? given : newTraceparent();
+}
+
+/** A refused caller is logged (a forged or misrouted call inside the network is worth knowing of), then answered. */
+function refuseCaller(req: Request, res: Response, stopped: Stop, options: ResolvedOptions, requestId: string): void {
+  options.logger.warn(
+    {
+      requestId,
+      method: req.method,
+      url: req.originalUrl,
+      code: stopped.problem.code,
+      caller: stopped.problem.caller,
+    },
+    'refused an internal call',
+  );
+  answerStop(res, stopped);
 }
 
 function answerStop(res: Response, stopped: Stop): void {
