@@ -76,3 +76,15 @@ export function childTraceparent(parent: string | undefined): string {
 export function traceIdOf(traceparent: string | undefined): string | undefined {
   return parseTraceparent(traceparent)?.traceId;
 }
+
+/**
+ * The call context of a message or job being handled: its request id, and its `traceparent` when
+ * valid, otherwise a new trace (so that the calls one handler makes still share one trace).
+ */
+export function callContextFrom(origin: {
+  requestId?: string | undefined;
+  traceparent?: string | undefined;
+}): CallContext {
+  const traceparent = isValidTraceparent(origin.traceparent) ? origin.traceparent : newTraceparent();
+  return origin.requestId === undefined ? { traceparent } : { requestId: origin.requestId, traceparent };
+}

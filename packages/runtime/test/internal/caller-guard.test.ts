@@ -24,7 +24,7 @@ const whoAmI: OperationDefinition = {
   callers: ['orders'],
 };
 
-async function users(callerGuard: ServiceOptions['callerGuard']) {
+async function users(callerGuard: NonNullable<ServiceOptions['callerGuard']>) {
   const logger = recordingLogger();
   const app = createServiceApp(
     {

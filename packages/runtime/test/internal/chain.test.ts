@@ -48,7 +48,7 @@ async function service(
         service: name,
         requestId: context.requestId,
         traceparent: context.traceparent,
-        header: context.req.headers.traceparent,
+        header: context.req.get('traceparent'),
         contextInside: currentCallContext(),
       });
       return { status: 200, body: await answer(context) };
