@@ -186,8 +186,9 @@ function callSettings(
   return { timeoutMs: call.timeoutMs ?? settings.timeoutMs, retries: call.retries ?? settings.retries };
 }
 
+/** The guard's refusal in a 403 answer, if it is one (read from a clone: the body stays readable). */
 async function readGuardRefusal(response: Response): Promise<GuardRefusal | undefined> {
-  if (response.status !== 403 || !(response.headers.get('content-type') ?? '').includes('json')) return undefined;
+  if (!(response.headers.get('content-type') ?? '').includes('json')) return undefined;
   let problem: unknown;
   try {
     problem = await response.clone().json();
@@ -275,16 +276,21 @@ async function callInternal(
         if (init?.signal?.aborted) throw error;
         throw new ConnectFailure(error);
       }
-      const refusal = await readGuardRefusal(response);
-      if (refusal) throw refusal;
+      if (response.status === 403) {
+        const refusal = await readGuardRefusal(response);
+        if (refusal) throw refusal;
+      }
       if (!last && RETRY_STATUSES.has(response.status)) {
         await response.body?.cancel();
         throw new RetryStatus(response.status);
       }
       return response;
     };
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    // A timer of our own, cleared when the attempt ends: cheaper than AbortSignal.timeout, whose
+    // timer lives on until it fires.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
     try {
       return await callOperation(
         name,
@@ -295,8 +301,9 @@ async function callInternal(
         { signal, headers: { ...call.headers, ...trace } },
       );
     } catch (error) {
+      clearTimeout(timer);
       if (call.signal?.aborted) throw call.signal.reason;
-      if (timeout.aborted) {
+      if (timeout.signal.aborted) {
         throw new InternalCallError(
           'SFR4401',
           where(attempt + 1),
@@ -348,6 +355,8 @@ async function callInternal(
         );
       }
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
   // Unreachable: the last attempt returns or throws.
