@@ -247,7 +247,10 @@ async function callInternal(
   const method = operation.method.toUpperCase();
   const retries = IDEMPOTENT.has(method) ? allowed : 0;
   const context = currentCallContext();
-  const requestId = call.requestId ?? context?.requestId;
+  // A message's or job's request id came from elsewhere: passed on only when it is a plain one.
+  const inherited = context?.requestId;
+  const requestId =
+    call.requestId ?? (inherited !== undefined && SANE_REQUEST_ID.test(inherited) ? inherited : undefined);
   const where = (attempts: number) => ({ caller: table.caller, callee: table.callee, operation: name, attempts });
   let target = `${settings.baseUrl}${table.basePath}${operation.path}`;
 

@@ -212,6 +212,16 @@ describe('createInternalClient: what every call carries', () => {
     expect([s.requests[0]!.headers['x-request-id'], s.requests[0]!.headers.traceparent]).toEqual(['mine', explicit]);
   });
 
+  it('does not pass on a request id of the context that is not plain (from a message), nor an invalid trace', async () => {
+    const s = await server((_req, res) => json(res, 200, {}));
+    const client = createInternalClient(usersTable(), { baseUrl: s.url });
+    await runInCallContext({ requestId: 'two\nlines', traceparent: 'not-a-trace' }, () =>
+      client.getUser!({ params: { id: '7' } }),
+    );
+    expect(s.requests[0]!.headers['x-request-id']).toBeUndefined();
+    expect(s.requests[0]!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
   it('outside any context: a new trace and no request id', async () => {
     const s = await server((_req, res) => json(res, 200, {}));
     await createInternalClient(usersTable(), { baseUrl: s.url }).getUser!({ params: { id: '7' } });
