@@ -18,6 +18,9 @@ export const INTERNAL_CLIENT_DEFAULTS = { timeoutMs: 10_000, retries: 2, retryDe
 /** Most retries a client or a call may ask for: a retry storm inside a deployment hurts every service. */
 export const MAX_INTERNAL_RETRIES = 10;
 
+/** The longest wait between two attempts, however many doublings of retryDelayMs came before. */
+const MAX_RETRY_PAUSE_MS = 60_000;
+
 /** Methods a retry cannot make happen twice (RFC 9110 §9.2.2). POST and PATCH are never retried. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
@@ -337,7 +340,7 @@ async function callInternal(
       }
       const retryable = error instanceof ConnectFailure || error instanceof RetryStatus;
       if (retryable && !last) {
-        const pause = settings.retryDelayMs * 2 ** attempt;
+        const pause = Math.min(settings.retryDelayMs * 2 ** attempt, MAX_RETRY_PAUSE_MS);
         try {
           await sleep(pause, undefined, call.signal ? { signal: call.signal } : {});
         } catch {
