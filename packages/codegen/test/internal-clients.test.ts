@@ -9,13 +9,19 @@ import { buildProject, compile, loadIR, OUT_ROOT, REPO_ROOT } from './support/pr
 
 const SHOP = path.join(REPO_ROOT, 'fixtures/shop');
 const GOLDEN = path.join(import.meta.dirname, 'golden/shop-internal');
+/**
+ * The internal clients and what they import (the callees' public clients, routers and their
+ * validators, the models), so that the golden files type-check with the tests.
+ */
+const GOLDEN_FILES =
+  /^(internal\/|models\.ts$|clients\/(users|billing)\.ts$|routers\/(users\/users|billing\/invoices)\.ts$|validators\/(users|billing)\.)/;
 
 describe('internal clients: golden output', () => {
   // The shop declares orders → users.getUser and orders → billing.createInvoice: two clients, each
   // with its one operation, and the routers of users and billing name orders as the caller of those
-  // two operations only. Run with UPDATE_GOLDEN=1 to accept a deliberate change, then review the diff.
-  it('generates exactly the reviewed internal clients and routers for fixtures/shop', () => {
-    const files = generate(loadIR(SHOP)).filter((f) => /^(internal|routers)\//.test(f.path));
+  // two operations. Run with UPDATE_GOLDEN=1 to accept a deliberate change, then review the diff.
+  it('generates exactly the reviewed internal clients and callees for fixtures/shop', () => {
+    const files = generate(loadIR(SHOP)).filter((f) => GOLDEN_FILES.test(f.path));
     if (process.env.UPDATE_GOLDEN === '1') {
       rmSync(GOLDEN, { recursive: true, force: true });
       for (const file of files) {
@@ -73,7 +79,7 @@ export const billing = createBillingInternalClient;
 
   it('compiles the declared calls under strict tsc, and one goes over real HTTP signed as orders', async () => {
     const built = await buildProject('internal-shop', SHOP, { extraFiles: { 'src/use.ts': use } });
-    const seen: { method?: string; url?: string; headers: IncomingHttpHeaders }[] = [];
+    const seen: { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders }[] = [];
     const server = createServer((req, res) => {
       seen.push({ method: req.method, url: req.url, headers: req.headers });
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -101,6 +107,7 @@ export const billing = createBillingInternalClient;
       expect(seen[0]!.headers['x-specfirst-caller']).toBe('orders');
       expect(seen[0]!.headers['x-specfirst-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
       expect(seen[0]!.headers['x-request-id']).toBe('req-1');
+      expect(seen[0]!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
