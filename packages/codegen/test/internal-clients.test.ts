@@ -14,7 +14,7 @@ const GOLDEN = path.join(import.meta.dirname, 'golden/shop-internal');
  * validators, the models), so that the golden files type-check with the tests.
  */
 const GOLDEN_FILES =
-  /^(internal\/|models\.ts$|clients\/(users|billing)\.ts$|routers\/(users\/users|billing\/invoices)\.ts$|validators\/(users|billing)\.)/;
+  /^(internal\/|models\.ts$|clients\/(users|billing)\.ts$|routers\/(users\/(users|sessions)|billing\/invoices)\.ts$|validators\/(users|billing)\.)/;
 
 describe('internal clients: golden output', () => {
   // The shop declares orders → users.getUser and orders → billing.createInvoice: two clients, each
