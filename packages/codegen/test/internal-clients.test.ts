@@ -37,6 +37,19 @@ describe('internal clients: golden output', () => {
     for (const file of files) expect(file.contents, file.path).toBe(readFileSync(path.join(GOLDEN, file.path), 'utf8'));
   });
 
+  // The example declares one more edge than the fixture: the mailer (a worker) calls orders.purgeCarts.
+  it('gives a worker its client too: examples/shop has mailer → orders.purgeCarts', () => {
+    const files = generate(loadIR(path.join(REPO_ROOT, 'examples/shop')));
+    expect(files.filter((f) => f.path.startsWith('internal/')).map((f) => f.path)).toEqual([
+      'internal/mailer/orders.ts',
+      'internal/orders/billing.ts',
+      'internal/orders/users.ts',
+    ]);
+    const mailer = files.find((f) => f.path === 'internal/mailer/orders.ts')!.contents;
+    expect(mailer).toContain("keyEnv: 'SPECFIRST_KEY_MAILER'");
+    expect([...mailer.matchAll(/^ {2}(\w+)\(/gm)].map((m) => m[1])).toEqual(['purgeCarts']);
+  });
+
   it('is byte-stable: two generations from two loads give the same internal clients', () => {
     const pick = () => generate(loadIR(SHOP)).filter((f) => /^(internal|routers)\//.test(f.path));
     expect(JSON.stringify(pick())).toBe(JSON.stringify(pick()));
