@@ -34,7 +34,8 @@ export interface InternalEdge {
 /**
  * The internal clients a spec asks for: one per caller and callee with at least one declared
  * `consumes.operations` edge (`calleesOf`), sorted by caller then callee. A caller with no edge to
- * a service gets no client of it, so a call to that service has nothing to import.
+ * a service gets no client of it, so a call to that service has nothing to import. The IR's graph
+ * holds only operations the callee exposes (an edge to any other is SF4005, and never an edge).
  */
 export function internalEdges(ir: SpecIR): InternalEdge[] {
   const byName = new Map(ir.services.map((s) => [s.name, s]));
