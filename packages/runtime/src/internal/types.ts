@@ -68,4 +68,9 @@ export interface CallerGuardOptions {
   requireCaller?: boolean;
   /** Largest difference between the call's timestamp and the callee's clock, in ms: default 300 000. */
   maxSkewMs?: number;
+  /**
+   * This service's name in spec/services.yaml, so that a refusal names the exact line to add
+   * (`orders: consumes.operations: [users.getUser]`). Default: the line says `<this service>`.
+   */
+  service?: string;
 }
