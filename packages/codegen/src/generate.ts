@@ -6,6 +6,7 @@ import { emitModels } from './emit/models.js';
 import { emitTagRouter } from './emit/router.js';
 import { emitTasks, serviceTasks, taskModels, taskPayloadModels, taskServices } from './emit/tasks.js';
 import { emitServiceIndex } from './emit/service-index.js';
+import { deployFiles } from './emit/deploy/files.js';
 import { compileJob } from './emit/ajv-compile.js';
 import {
   assembleValidators,
@@ -127,6 +128,8 @@ function emitAll(
       },
     );
   }
+  // Deployment files (compose, Kubernetes, Redis ACL, PostgreSQL roles): see emit/deploy/files.ts.
+  files.push(...deployFiles(ir));
   return files;
 }
 
