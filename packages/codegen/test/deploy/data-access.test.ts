@@ -1,6 +1,8 @@
 // The Redis ACL users and PostgreSQL roles of the shop, against the real Redis (127.0.0.1:6379) and
 // PostgreSQL (127.0.0.1:5432): declared access works, undeclared access is refused.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -169,4 +171,38 @@ describe('PostgreSQL roles of the shop', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('SPECFIRST_POSTGRES_PASSWORD_BILLING is not set');
   });
+});
+
+describe('deploy/redis/users.acl', () => {
+  it(
+    'is loaded by a real redis-server (--aclfile), and nobody logs in until a password is set',
+    { timeout: 20_000 },
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sf-acl-'));
+      const socket = path.join(dir, 'redis.sock');
+      writeFileSync(path.join(dir, 'users.acl'), redisAclFiles(shop)[0]!.body);
+      const server = spawn(
+        'redis-server',
+        ['--port', '0', '--unixsocket', socket, '--save', '', '--aclfile', path.join(dir, 'users.acl')],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let log = '';
+      server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      try {
+        for (let i = 0; i < 100 && !log.includes('ready to accept connections') && server.exitCode === null; i++)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(log, log).toContain('ready to accept connections');
+        const cli = (args: string[]) =>
+          spawnSync('redis-cli', ['-s', socket, '--no-auth-warning', ...args], { encoding: 'utf8' }).stdout.trim();
+        expect(cli(['PING'])).toMatch(/NOAUTH/);
+        expect(cli(['--user', 'orders', '--pass', 'anything', 'PING'])).toMatch(/NOAUTH/);
+        expect(cli(['--user', 'default', '--pass', '', 'ACL', 'USERS'])).toMatch(/NOAUTH/);
+      } finally {
+        server.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
