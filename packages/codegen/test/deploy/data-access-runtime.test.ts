@@ -8,7 +8,7 @@ import type { Logger } from '@specfirst/runtime';
 import { redisBroker } from '@specfirst/runtime/events/redis';
 import { bullmqTaskBackend } from '@specfirst/runtime/tasks/bullmq';
 import { consumerGroup, deadLetterStreamKey, streamKey } from '@specfirst/spec-core/streams';
-import { taskQueueName } from '@specfirst/spec-core/tasks';
+import { TASK_JOB_VERSION, taskQueueName } from '@specfirst/spec-core/tasks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisAclUsers } from '../../src/emit/deploy/redis-acl.js';
 import { loadIR, REPO_ROOT } from '../support/project.js';
@@ -74,7 +74,9 @@ describe('the runtime under the ACL users', () => {
         concurrency: 1,
         logger: quiet,
       });
-      const [id] = await orders.add([{ queue, name: task.name, data: { args: { orderId: 'o1' } }, retry: task.retry }]);
+      const [id] = await orders.add([
+        { queue, name: task.name, data: { v: TASK_JOB_VERSION, args: { orderId: 'o1' } }, retry: task.retry },
+      ]);
       const outcome = await orders.outcome(queue, id!, 20_000);
       expect(outcome).toEqual({ status: 'completed', result: { sent: 'sendReceipt' } });
       await processing.close(5_000);
