@@ -107,7 +107,7 @@ export default createRule<Options, MessageIds>({
       publicClientNoEdge:
         "{{service}} imports {{other}}' public client ({{target}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to {{service}}' `consumes.operations`, then call it through its internal client",
       otherCallersClient:
-        "{{service}} imports {{caller}}'s internal client of {{other}} ({{target}}): it holds {{caller}}'s edges, not {{service}}'s. {{edgeHint}}",
+        '{{service}} imports the internal client {{caller}} uses to call {{other}} ({{target}}): it holds the edges of {{caller}}, not of {{service}}. {{edgeHint}}',
       internalClientNoEdge:
         "{{service}} imports an internal client of {{other}} ({{target}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to {{service}}' `consumes.operations`",
       database:
