@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import tsParser from '@typescript-eslint/parser';
 import { ESLint } from 'eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import plugin from '../src/index.js';
+import rule from '../src/rules/no-undeclared-dependency.js';
 
 /**
  * The rule as users run it: the real ESLint Node API on a copy of examples/shop, with only this
@@ -31,7 +31,7 @@ async function lint(): Promise<Report[]> {
       {
         files: ['**/*.ts'],
         languageOptions: { parser: tsParser },
-        plugins: { spec: plugin },
+        plugins: { spec: { rules: { 'no-undeclared-dependency': rule } } as unknown as ESLint.Plugin },
         rules: { [RULE]: 'error' },
       },
     ],
