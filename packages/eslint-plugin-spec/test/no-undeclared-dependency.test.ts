@@ -54,6 +54,12 @@ ruleTester().run('no-undeclared-dependency', rule, {
   ],
   invalid: [
     {
+      // `import x = require()` and `export * from` count like any import.
+      code: "import pg = require('pg');\nexport * from 'mongodb';",
+      filename: mailer,
+      errors: [{ messageId: 'database' }, { messageId: 'database' }],
+    },
+    {
       code: "import { UserStore } from '../../users/src/store.js';",
       filename: orders,
       errors: [
