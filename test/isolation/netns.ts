@@ -100,13 +100,20 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Removes the namespaces of runs that are over (killed, or this process's own from before). */
+/** The namespaces this process made and has not deleted yet. */
+const ours = new Set<string>();
+let topologies = 0;
+
+/**
+ * Removes the namespaces of runs that are over: their pid is gone (a run that was killed), or it is
+ * this process's pid but this process did not make them (a pid reused since).
+ */
 export function removeStaleNamespaces(): string[] {
   const removed: string[] = [];
   for (const line of run('ip', ['netns', 'list']).split('\n')) {
     const name = line.split(' ')[0] ?? '';
     const match = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
-    if (!match) continue;
+    if (!match || ours.has(name)) continue;
     const pid = Number(match[1]);
     if (pid !== process.pid && isAlive(pid)) continue;
     run('ip', ['netns', 'delete', name]);
@@ -116,7 +123,7 @@ export function removeStaleNamespaces(): string[] {
 }
 
 export class Topology {
-  readonly prefix = `${PREFIX}${process.pid}`;
+  readonly prefix = `${PREFIX}${process.pid}-${topologies++}`;
   readonly switchNs = `${this.prefix}-sw`;
   readonly internetNs = `${this.prefix}-inet`;
   /** Each service's addresses, by network. */
@@ -144,6 +151,7 @@ export class Topology {
     const add = (ns: string): void => {
       run('ip', ['netns', 'add', ns]);
       this.namespaces.push(ns);
+      ours.add(ns);
       run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       // Nothing routes between its networks: a service on two of them is no bridge between its peers.
       run('ip', ['netns', 'exec', ns, 'sh', '-c', 'echo 0 > /proc/sys/net/ipv4/ip_forward']);
@@ -324,7 +332,10 @@ export class Topology {
       ),
     );
     this.agents.clear();
-    for (const ns of this.namespaces.splice(0).reverse()) run('ip', ['netns', 'delete', ns]);
+    for (const ns of this.namespaces.splice(0).reverse()) {
+      run('ip', ['netns', 'delete', ns]);
+      ours.delete(ns);
+    }
   }
 }
 
