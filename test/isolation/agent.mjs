@@ -10,6 +10,12 @@ import { createInterface } from 'node:readline';
 import { setTimeout } from 'node:timers';
 
 const TIMEOUT_MS = 300;
+/**
+ * A connection that timed out is tried once more, with longer: on a loaded machine a first SYN can
+ * wait past 300 ms (ARP, a busy core). A retry can only turn a refusal into a connection, so it never
+ * hides a hole; an isolated pair times out twice (or fails at once: no route, refused).
+ */
+const RETRY_TIMEOUT_MS = 1_000;
 const [host, ...ports] = process.argv.slice(2);
 
 setTimeout(() => process.exit(2), 120_000).unref();
@@ -22,9 +28,14 @@ function listen(port) {
   });
 }
 
-function attempt({ target, address, port }) {
+async function attempt(probe) {
+  const first = await connect(probe, TIMEOUT_MS);
+  return first.code === 'ETIMEDOUT' ? connect(probe, RETRY_TIMEOUT_MS) : first;
+}
+
+function connect({ target, address, port }, timeout) {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: address, port, timeout: TIMEOUT_MS });
+    const socket = net.connect({ host: address, port, timeout });
     const done = (ok, code) => {
       socket.destroy();
       resolve({ target, address, port, ok, code });

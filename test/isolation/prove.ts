@@ -110,7 +110,10 @@ export function describeIsolation(title: string, project: () => string): void {
         const cell = matrix.get(reach.from)?.get(reach.to);
         expect(cell, `${reach.from} is a compose service`).toBeDefined();
         if (reach.to === INTERNET) expect(cell!.reached, `${reach.from} → internet`).not.toEqual([]);
-        else expect(cell!.reached, `${reach.from} → ${reach.to}:${reach.port}`).toContain(reach.port);
+        else
+          expect(cell!.reached, `${reach.from} → ${reach.to}:${reach.port} (${cell!.refused.join(', ')})`).toContain(
+            reach.port,
+          );
       }
     });
 
