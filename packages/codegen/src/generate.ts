@@ -8,6 +8,7 @@ import { emitModels } from './emit/models.js';
 import { emitTagRouter } from './emit/router.js';
 import { emitTasks, serviceTasks, taskModels, taskPayloadModels, taskServices } from './emit/tasks.js';
 import { emitServiceIndex } from './emit/service-index.js';
+import { deployFiles } from './emit/deploy/files.js';
 import { compileJob } from './emit/ajv-compile.js';
 import {
   assembleValidators,
@@ -140,6 +141,8 @@ function emitAll(
       contents: stampCode(internalSources(ir, edge.caller, edge.callee), emitInternalClient(edge)),
     });
   }
+  // Deployment files (compose, Kubernetes, Redis ACL, PostgreSQL roles): see emit/deploy/files.ts.
+  files.push(...deployFiles(ir));
   return files;
 }
 

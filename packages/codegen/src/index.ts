@@ -14,7 +14,7 @@ export {
   type OpenApiSecurityScheme,
 } from './openapi/document.js';
 export { asyncApiDocument, type AsyncApiDocument } from './asyncapi/document.js';
-export { stampCode, stampJson, readStamp, type Stamp } from './write/stamp.js';
+export { stampCode, stampJson, stampLineComment, readStamp, type Stamp } from './write/stamp.js';
 export { writeOutput, isUpToDate, type OutputReport, type OutputOptions } from './write/output.js';
 export { type OutputFile } from './write/plan.js';
 export { OutputRefusedError } from './write/errors.js';

@@ -64,7 +64,7 @@ export async function planOutput(
     .map((f) => f.path);
   if (unstamped.length > 0) {
     throw new OutputRefusedError(
-      `refusing to write to ${root}: contents without an intact specfirst stamp (build them with stampCode or stampJson): ${unstamped.join(', ')}`,
+      `refusing to write to ${root}: contents without an intact specfirst stamp (build them with stampCode, stampJson or stampLineComment): ${unstamped.join(', ')}`,
       unstamped,
     );
   }

@@ -65,9 +65,11 @@ async function walk(folder: string, prefix: string, scan: Scan): Promise<string[
 /** The stamp of a file's bytes; only files starting like a header are decoded. */
 export function stampOf(bytes: Buffer): Stamp | undefined {
   const first = bytes[0];
-  if (first !== SLASH && first !== BRACE) return undefined;
+  if (first !== SLASH && first !== BRACE && first !== HASH && first !== DASH) return undefined;
   return readStamp(bytes.toString('utf8'));
 }
 
 const SLASH = 0x2f;
 const BRACE = 0x7b;
+const HASH = 0x23;
+const DASH = 0x2d;

@@ -65,6 +65,22 @@ export function internalKeyEnv(service: Pick<IRService, 'name'> | string): strin
   return `SPECFIRST_KEY_${envStem(service)}`;
 }
 
+/**
+ * The variable holding the password of a service's own Redis ACL user in a deployment
+ * (`SPECFIRST_REDIS_PASSWORD_ORDERS`): Redis gets it for the user, the service inside its {@link REDIS_URL_ENV}.
+ */
+export function redisPasswordEnv(service: Pick<IRService, 'name'> | string): string {
+  return `SPECFIRST_REDIS_PASSWORD_${envStem(service)}`;
+}
+
+/**
+ * The variable holding the password of a service's own PostgreSQL role in a deployment
+ * (`SPECFIRST_POSTGRES_PASSWORD_ORDERS`): the roles script reads it, the service gets it inside its {@link DATABASE_URL_ENV}.
+ */
+export function postgresPasswordEnv(service: Pick<IRService, 'name'> | string): string {
+  return `SPECFIRST_POSTGRES_PASSWORD_${envStem(service)}`;
+}
+
 /** The variable holding a service's Redis URL (with its own ACL user in a deployment). */
 export const REDIS_URL_ENV = 'REDIS_URL';
 /** The variable holding a service's PostgreSQL URL (with its own role in a deployment). */
