@@ -4,18 +4,27 @@
  * than through `process.env`, so that the whole shop in one process needs no global state.
  */
 import type { CallerGuardOptions, InternalClientOptions } from '@specfirst/runtime/internal';
+import { internalKeyEnv } from '@specfirst/spec-core/connectivity';
 import { keysEnv, type ServiceName, type Settings } from './settings.js';
 
 /**
- * What a service's internal client of `callee` is made with: where the callee answers (a peer's
- * origin; without one, its `<CALLEE>_URL`, then the deployment files' host) and the keys.
+ * What the internal clients of `caller` are made with: where the callee answers (a peer's origin;
+ * without one, its `<CALLEE>_URL`, then the deployment files' host) and the caller's key. Without
+ * its key a caller's calls would go unsigned, as outside traffic: it does not start.
  */
 export function internalClientOptions(
   settings: Settings,
+  caller: ServiceName,
   baseUrl: string | undefined,
-  options: Omit<InternalClientOptions, 'env' | 'baseUrl'> = {},
+  options: Omit<InternalClientOptions, 'env' | 'baseUrl' | 'key'> = {},
 ): InternalClientOptions {
-  return { ...options, env: keysEnv(settings), ...(baseUrl === undefined ? {} : { baseUrl }) };
+  const key = settings.keys[caller];
+  if (key === undefined) {
+    throw new Error(
+      `${caller} calls other services: set ${internalKeyEnv(caller)}, the key it signs its calls with (the services it calls hold the same)`,
+    );
+  }
+  return { ...options, env: keysEnv(settings), key, ...(baseUrl === undefined ? {} : { baseUrl }) };
 }
 
 /**

@@ -16,13 +16,17 @@ export interface Settings {
   /**
    * Each service's signing key (`SPECFIRST_KEY_USERS`, `SPECFIRST_KEY_ORDERS`, ...): its internal
    * clients sign its calls with it, and the callee's caller guard checks them with the same key.
+   * In production a process holds only the keys it needs, as the deployment files give them: its
+   * own if it calls others (lib/internal.ts refuses to start without it), and its callers' (the
+   * guard refuses a declared caller whose key it lacks).
    */
-  keys: Record<ServiceName, string>;
+  keys: Partial<Record<ServiceName, string>>;
 }
 
 /**
  * Development values unless the environment says otherwise: the Quickstart's curl commands use
- * them. In production (`NODE_ENV=production`) each must be set, and no secret is ever a default.
+ * them. In production (`NODE_ENV=production`) the shop's secrets must be set, no secret is ever a
+ * default, and the keys are those the environment holds.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
   const production = env['NODE_ENV'] === 'production';
@@ -33,8 +37,11 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     return development;
   };
   const keys = Object.fromEntries(
-    SERVICE_NAMES.map((service) => [service, value(internalKeyEnv(service), `dev-key-${service}`)]),
-  ) as Record<ServiceName, string>;
+    SERVICE_NAMES.flatMap((service) => {
+      const key = env[internalKeyEnv(service)] || (production ? undefined : `dev-key-${service}`);
+      return key === undefined ? [] : [[service, key]];
+    }),
+  ) as Settings['keys'];
   return {
     secret: value('SHOP_SECRET', 'shop-development-secret'),
     apiKey: value('SHOP_API_KEY', 'dev-api-key'),
@@ -56,7 +63,12 @@ export function randomSettings(): Settings {
  * one process never changes `process.env`.
  */
 export function keysEnv(settings: Settings): Record<string, string> {
-  return Object.fromEntries(SERVICE_NAMES.map((service) => [internalKeyEnv(service), settings.keys[service]]));
+  return Object.fromEntries(
+    SERVICE_NAMES.flatMap((service) => {
+      const key = settings.keys[service];
+      return key === undefined ? [] : [[internalKeyEnv(service), key]];
+    }),
+  );
 }
 
 /** The settings as environment variables, for a service started as its own process. */
