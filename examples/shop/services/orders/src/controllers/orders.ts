@@ -71,7 +71,8 @@ export class OrdersControllerImpl implements OrdersController {
     try {
       // Whoever cares reads this; billing invoices the order from it if the call above failed.
       // (With a database, write the order and the message in one transaction through the outbox,
-      // so that neither exists without the other.)
+      // so that neither exists without the other. Here, an order whose message cannot be written
+      // is undone, and the invoice billing made for it stays unpaid: it is never shown a customer.)
       await this.deps.events.publishOrderCreated(
         { orderId: order.id, userId: order.userId, total: order.total },
         { requestId: context.requestId },
