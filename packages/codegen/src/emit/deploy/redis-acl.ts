@@ -1,8 +1,9 @@
 /**
  * The Redis ACL of a deployment: one user per service that needs Redis, allowed only the commands
  * and keys of its declared topics, queues and groups. The compose file passes the same rules to
- * `redis-server --user`, with each service's password from the environment; `deploy/redis/users.acl`
- * holds them without a password, so nobody logs in until one is set (`ACL SETUSER orders >…`).
+ * `redis-server --user`, with each service's password from the environment; `deploy/redis/users.conf`
+ * (a redis.conf fragment of `user` directives: an ACL file cannot hold the generated header) holds them
+ * without a password, so nobody logs in until one is set (`ACL SETUSER orders >…`).
  *
  * Keys, from the runtime's own names (`@specfirst/spec-core/streams`, `@specfirst/spec-core/tasks`):
  * - a topic it produces: `%W~<stream>` (XADD writes only);
@@ -86,7 +87,7 @@ export function redisAclUsers(ir: SpecIR, options: RedisAclOptions = {}): RedisA
   return users;
 }
 
-/** `deploy/redis/users.acl` (none when no service needs Redis): `user default off`, then one line per service. */
+/** `deploy/redis/users.conf` (none when no service needs Redis): `user default off`, then one line per service. */
 export function redisAclFiles(ir: SpecIR, options: RedisAclOptions = {}): { path: string; body: string }[] {
   const users = redisAclUsers(ir, options);
   if (users.length === 0) return [];
