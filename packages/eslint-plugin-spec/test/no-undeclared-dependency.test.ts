@@ -90,7 +90,7 @@ ruleTester().run('no-undeclared-dependency', rule, {
             other: 'orders',
             target: 'services/orders/src/store.js',
             edgeHint:
-              "spec/services.yaml declares no edge from mailer to orders: add `orders.<operation>` to mailer' `consumes.operations`, then call it through its internal client",
+              'spec/services.yaml declares no edge from mailer to orders: add `orders.<operation>` to `consumes.operations` of mailer, then call it through its internal client',
           },
         },
       ],
@@ -170,7 +170,7 @@ ruleTester().run('no-undeclared-dependency', rule, {
             other: 'users',
             target: 'generated/internal/orders/users.js',
             edgeHint:
-              "spec/services.yaml declares no edge from mailer to users: add `users.<operation>` to mailer' `consumes.operations`, then call it through its internal client",
+              'spec/services.yaml declares no edge from mailer to users: add `users.<operation>` to `consumes.operations` of mailer, then call it through its internal client',
           },
         },
       ],

@@ -99,28 +99,28 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       serviceSource:
-        "{{service}} imports {{other}}' source ({{target}}): a service never imports another's code. {{edgeHint}}",
+        "{{service}} imports the source of {{other}} ({{target}}): a service never imports another's code. {{edgeHint}}",
       generatedOfOther:
-        "{{service}} imports {{other}}' generated {{what}} ({{target}}): a service uses only its own. {{edgeHint}}",
+        '{{service}} imports the generated {{what}} of {{other}} ({{target}}): a service uses only its own. {{edgeHint}}',
       publicClient:
-        "{{service}} imports {{other}}' public client ({{target}}): call {{other}} through its internal client, `{{internal}}`",
+        '{{service}} imports the public client of {{other}} ({{target}}): call {{other}} through its internal client, `{{internal}}`',
       publicClientNoEdge:
-        "{{service}} imports {{other}}' public client ({{target}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to {{service}}' `consumes.operations`, then call it through its internal client",
+        '{{service}} imports the public client of {{other}} ({{target}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to `consumes.operations` of {{service}}, then call it through its internal client',
       otherCallersClient:
         '{{service}} imports the internal client {{caller}} uses to call {{other}} ({{target}}): it holds the edges of {{caller}}, not of {{service}}. {{edgeHint}}',
       internalClientNoEdge:
-        "{{service}} imports an internal client of {{other}} ({{target}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to {{service}}' `consumes.operations`",
+        '{{service}} imports an internal client of {{other}} ({{target}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to `consumes.operations` of {{service}}',
       database:
-        "{{service}} imports `{{module}}`, a database client, and {{servicesYaml}} does not give it a database: add `database` to {{service}}' `access`",
+        '{{service}} imports `{{module}}`, a database client, and {{servicesYaml}} does not give it a database: add `database` to `access` of {{service}}',
       redis:
-        "{{service}} imports `{{module}}`, a Redis client, and {{servicesYaml}} does not give it Redis: add `redis` to {{service}}' `access`{{redisHint}}",
-      http: "{{service}} {{found}}, an outbound HTTP client, and {{servicesYaml}} does not let it out: add `internet` to {{service}}' `access`, or call other services through their internal clients",
+        '{{service}} imports `{{module}}`, a Redis client, and {{servicesYaml}} does not give it Redis: add `redis` to `access` of {{service}}{{redisHint}}',
+      http: '{{service}} {{found}}, an outbound HTTP client, and {{servicesYaml}} does not let it out: add `internet` to `access` of {{service}}, or call other services through their internal clients',
       fetchExternal:
-        "{{service}} fetches {{host}}, outside the project, and {{servicesYaml}} does not let it out: add `internet` to {{service}}' `access`",
+        '{{service}} fetches {{host}}, outside the project, and {{servicesYaml}} does not let it out: add `internet` to `access` of {{service}}',
       fetchUnknown:
-        "{{service}} fetches a URL the linter cannot read (`{{found}}`): cannot tell where this goes; use the internal client or declare `internet` in {{service}}' `access` in {{servicesYaml}}",
+        '{{service}} fetches a URL the linter cannot read (`{{found}}`): cannot tell where this goes; use the internal client or declare `internet` in `access` of {{service}} in {{servicesYaml}}',
       fetchService:
-        "{{service}} fetches {{other}} ({{found}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to {{service}}' `consumes.operations`, then call it through its internal client",
+        '{{service}} fetches {{other}} ({{found}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to `consumes.operations` of {{service}}, then call it through its internal client',
     },
     schema: allowOptionSchema('undeclared dependencies'),
   },
@@ -145,7 +145,7 @@ export default createRule<Options, MessageIds>({
     const edgeHint = (other: string): string =>
       callees.has(other)
         ? `Call ${other} through its internal client, \`${internalOf(other)}\``
-        : `${servicesYaml} declares no edge from ${me} to ${other}: add \`${other}.<operation>\` to ${me}' \`consumes.operations\`, then call it through its internal client`;
+        : `${servicesYaml} declares no edge from ${me} to ${other}: add \`${other}.<operation>\` to \`consumes.operations\` of ${me}, then call it through its internal client`;
 
     /** The project-relative file a specifier names, for relative and `#generated/*` specifiers. */
     const projectPath = (specifier: string): string | undefined => {
