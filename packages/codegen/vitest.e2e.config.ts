@@ -10,6 +10,7 @@ export const E2E_TESTS = [
   'test/edge-http.test.ts',
   'test/generated-code.test.ts',
   'test/reserved-names-http.test.ts',
+  'test/internal-clients.test.ts',
 ];
 
 export default defineProject({

@@ -1,7 +1,9 @@
 import type { IRService, SpecIR } from '@specfirst/spec-core';
+import { callersOf } from '@specfirst/spec-core/connectivity';
 import { asyncApiDocument } from './asyncapi/document.js';
 import { emitClient } from './emit/client.js';
 import { emitEvents, eventServices, messageModels, serviceEvents } from './emit/events.js';
+import { emitInternalClient, internalEdges } from './emit/internal-client.js';
 import { emitModels } from './emit/models.js';
 import { emitTagRouter } from './emit/router.js';
 import { emitTasks, serviceTasks, taskModels, taskPayloadModels, taskServices } from './emit/tasks.js';
@@ -21,6 +23,7 @@ import {
   clientModule,
   eventsModule,
   eventValidatorsModule,
+  internalClientModule,
   MODELS_MODULE,
   openApiFile,
   serviceIndexModule,
@@ -90,7 +93,10 @@ function emitAll(
       if (tag.operations.length === 0) continue;
       files.push({
         path: `${tagRouterModule(service, tag)}.ts`,
-        contents: stampCode(sources, emitTagRouter(service, tag, models, validators.names)),
+        contents: stampCode(
+          sources,
+          emitTagRouter(service, tag, models, validators.names, (id) => callersOf(ir, service.name, id)),
+        ),
       });
     }
     files.push(
@@ -128,9 +134,21 @@ function emitAll(
       },
     );
   }
+  // Internal clients: only for the declared `consumes.operations` edges, holding only their operations.
+  for (const edge of internalEdges(ir)) {
+    files.push({
+      path: `${internalClientModule(edge.caller, edge.callee)}.ts`,
+      contents: stampCode(internalSources(ir, edge.caller, edge.callee), emitInternalClient(edge)),
+    });
+  }
   // Deployment files (compose, Kubernetes, Redis ACL, PostgreSQL roles): see emit/deploy/files.ts.
   files.push(...deployFiles(ir));
   return files;
+}
+
+/** The spec files an internal client derives from: the caller's declaration (its edges) and the callee's sources. */
+function internalSources(ir: SpecIR, caller: IRService, callee: IRService): string[] {
+  return unique([caller.loc.file, ...serviceSources(ir, callee)]);
 }
 
 /** The spec files a service's tasks code derives from: its declaration, its tasks' file, and their args' and results' models' files. */

@@ -11,6 +11,11 @@ export interface OperationContext<Schemes extends string = string, Guaranteed ex
   readonly operationId: string;
   /** From the `X-Request-Id` header when it is sane, otherwise a fresh UUID; echoed on the response. */
   readonly requestId: string;
+  /**
+   * W3C trace context of the request: its `traceparent` header when valid, otherwise a new trace.
+   * Internal clients called by the controller pass it on (same trace id, a new parent id).
+   */
+  readonly traceparent: string;
   /** The principal of each security scheme that authenticated this request. */
   readonly principals: { readonly [K in Guaranteed]: PrincipalOf<K> } & {
     readonly [K in Exclude<Schemes, Guaranteed>]?: PrincipalOf<K>;
@@ -32,6 +37,7 @@ export class RequestContext implements OperationContext {
   constructor(
     readonly operationId: string,
     readonly requestId: string,
+    readonly traceparent: string,
     readonly principals: Record<string, unknown>,
     private readonly baseLogger: Logger,
     readonly req: Request,

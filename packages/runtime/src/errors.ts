@@ -13,7 +13,9 @@
  * `createConsumers`, 40xx the publish/consume engine (thrown, written into dead-letter entries, or
  * the `code` of a log entry), 42xx the brokers' `BrokerError`. Tasks: 13xx start-up errors of
  * `createTasks` and `createWorker`, 43xx the enqueue/work engine (thrown by `enqueue<Task>`, written
- * into dead letters, or the `code` of a log entry); 4340–4359 the memory task backend.
+ * into dead letters, or the `code` of a log entry); 4340–4359 the memory task backend. Internal
+ * calls between services: 14xx start-up errors of `createInternalClient` and `callerGuard`, 44xx
+ * call-time errors (thrown by an internal client, or the `code` of the caller guard's 403 problem).
  */
 export const RUNTIME_ERROR_CODES = {
   SFR1001: 'no authenticate function for a security scheme',
@@ -44,6 +46,10 @@ export const RUNTIME_ERROR_CODES = {
   SFR1323: 'a sandbox option is out of range',
   SFR1324: 'the sandboxed module is not a file URL or an absolute path',
   SFR1325: 'a sandbox child process could not start',
+  SFR1401: "an internal client's base URL is not an http(s) URL",
+  SFR1402: 'an internal client option is out of range',
+  SFR1403: "an internal client's signing key is empty",
+  SFR1404: 'a callerGuard option is out of range',
   SFR2001: 'the controller returned no valid status',
   SFR3001: 'a JSON request body nests deeper than options.maxBodyDepth',
   SFR4001: 'a message to publish is not valid for its topic',
@@ -98,6 +104,15 @@ export const RUNTIME_ERROR_CODES = {
   SFR4364: 'BullMQ refused a job',
   SFR4365: 'a failed job could not be dead-lettered yet',
   SFR4366: 'the parent of a job to add does not exist or waits for no child',
+  SFR4401: 'an internal call ran past its time limit',
+  SFR4402: 'an internal call could not reach its callee',
+  SFR4403: 'the callee refused a caller that declares no edge to the operation',
+  SFR4404: 'the callee does not know the calling service',
+  SFR4405: 'the callee has no key for a declared caller',
+  SFR4406: "a call's caller signature is missing or does not hold",
+  SFR4407: "a call's caller timestamp is missing or outside the allowed skew",
+  SFR4408: 'a call without a caller identity to an operation that requires one',
+  SFR4409: 'an internal call option is not valid',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

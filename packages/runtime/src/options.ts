@@ -4,6 +4,7 @@ import { SpecFirstRuntimeError } from './errors.js';
 import { jsonLogger, type Logger } from './logger.js';
 import type { OperationResult } from './operation.js';
 import type { CallerGuardOptions } from './internal/types.js';
+import { DEFAULT_MAX_SKEW_MS, type ResolvedCallerGuard } from './pipeline/caller-guard.js';
 import type { ValidationProblem } from './validation.js';
 
 export interface RouterOptions {
@@ -57,6 +58,8 @@ export interface ResolvedOptions {
   logger: Logger;
   validationErrorResponse: ((problem: ValidationProblem, req: Request) => OperationResult) | undefined;
   refuseNul: boolean;
+  /** Absent when the caller guard is off. */
+  callerGuard?: ResolvedCallerGuard;
 }
 
 export function resolveOptions(options: RouterOptions): ResolvedOptions {
@@ -68,7 +71,9 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
       `leave it unset for the default (${DEFAULT_MAX_BODY_DEPTH}), or give the deepest nesting of arrays and objects a JSON body may have`,
     );
   }
+  const callerGuard = resolveCallerGuard(options.callerGuard);
   return {
+    ...(callerGuard ? { callerGuard } : {}),
     validateResponses: options.validateResponses ?? process.env.NODE_ENV !== 'production',
     authenticate: options.authenticate ?? {},
     bodyLimit: options.bodyLimit ?? '1mb',
@@ -76,5 +81,31 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
     logger: options.logger ?? jsonLogger(),
     validationErrorResponse: options.validationErrorResponse,
     refuseNul: options.refuseNul ?? false,
+  };
+}
+
+function resolveCallerGuard(option: RouterOptions['callerGuard']): ResolvedCallerGuard | undefined {
+  if (option === undefined || option === false) return undefined;
+  const given: CallerGuardOptions = option === true ? {} : option;
+  const skew = given.maxSkewMs;
+  if (skew !== undefined && !(Number.isInteger(skew) && skew > 0)) {
+    throw new SpecFirstRuntimeError(
+      'SFR1404',
+      `options.callerGuard.maxSkewMs must be a positive integer (ms); got ${String(skew)}`,
+      `leave it unset for the default (${DEFAULT_MAX_SKEW_MS}): how far a call's signing time may be from this service's clock`,
+    );
+  }
+  if (given.service !== undefined && !/^[a-z][a-z0-9-]*$/.test(given.service)) {
+    throw new SpecFirstRuntimeError(
+      'SFR1404',
+      `options.callerGuard.service must be this service's name in spec/services.yaml; got ${JSON.stringify(given.service)}`,
+      'give the name as spec/services.yaml spells it (lower-case letters, digits and `-`), or leave it unset',
+    );
+  }
+  return {
+    env: given.env ?? process.env,
+    requireCaller: given.requireCaller ?? false,
+    maxSkewMs: skew ?? DEFAULT_MAX_SKEW_MS,
+    service: given.service,
   };
 }

@@ -128,6 +128,8 @@ describe('start-up errors', () => {
     const sandbox = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(132|433)\d$/.test(code));
     // The BullMQ task backend's SFR4360–4366: test/tasks/bullmq-backend.test.ts.
     const bullmqTasks = ['SFR4360', 'SFR4361', 'SFR4362', 'SFR4363', 'SFR4364', 'SFR4365', 'SFR4366'];
+    // Internal clients and the caller guard (SFR14xx, SFR44xx): test/internal/.
+    const internal = Object.keys(RUNTIME_ERROR_CODES).filter((code) => /^SFR(14|44)\d\d$/.test(code));
     expect(Object.keys(RUNTIME_ERROR_CODES).sort()).toEqual(
       [
         ...new Set([
@@ -141,6 +143,7 @@ describe('start-up errors', () => {
           ...tasks,
           ...sandbox,
           ...bullmqTasks,
+          ...internal,
         ]),
       ].sort(),
     );

@@ -142,7 +142,8 @@ function inputParts(op: IROperation, naming: TypeNaming): { key: string; type: T
   return parts;
 }
 
-function inputIsOptional(op: IROperation): boolean {
+/** An input a caller may leave out entirely: nothing it must send. */
+export function inputIsOptional(op: IROperation): boolean {
   return !op.parameters.some(callerMustSend) && !(op.body?.required ?? false);
 }
 

@@ -48,6 +48,7 @@ export function emitTagRouter(
   tag: IRTag,
   models: ModelIndex,
   validators: Map<string, OperationValidators>,
+  callers: (operationId: string) => readonly string[] = () => [],
 ): string {
   const naming: TypeNaming = { models, modelType: (name) => `M.${models.get(name)!.identifier}` };
   const operations = tag.operations.map((id) => service.operations.find((op) => op.operationId === id)!);
@@ -56,7 +57,7 @@ export function emitTagRouter(
     out.push(emitRequestType(op, naming), emitResultType(op, naming), emitReplyHelpers(op, naming));
   }
   out.push(emitControllerInterface(tag, operations));
-  out.push(emitDefinitions(service, tag, operations, validators, models));
+  out.push(emitDefinitions(service, tag, operations, validators, models, callers));
   const controller = controllerInterface(tag);
   out.push(
     print([
@@ -172,6 +173,7 @@ function emitDefinitions(
   operations: IROperation[],
   validators: Map<string, OperationValidators>,
   models: ModelIndex,
+  callers: (operationId: string) => readonly string[],
 ): string {
   const schemes = new Map(service.securitySchemes.map((s) => [s.name, s]));
   const items = operations.map((op) => {
@@ -205,6 +207,8 @@ function emitDefinitions(
       ),
     ].sort();
     const pathParams = by('path');
+    // The services that declare an edge to this operation: a guarded router refuses any other caller.
+    const allowed = callers(op.operationId);
     const fields: Doc[] = [
       `operationId: ${str(op.operationId)}`,
       `method: ${str(op.identifier)}`,
@@ -237,6 +241,7 @@ function emitDefinitions(
       ['responses: ', objectLiteral(responses, { expanded: true })],
       ['security: ', arrayLiteral(security)],
       ['challenges: ', arrayLiteral(challenges.map(str))],
+      ...(allowed.length > 0 ? [['callers: ', arrayLiteral(allowed.map(str))]] : []),
     ];
     return objectLiteral(fields, { expanded: true });
   });

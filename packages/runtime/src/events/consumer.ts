@@ -19,6 +19,7 @@
 import { hostname } from 'node:os';
 import { consumerGroup, deadLetterStreamKey, streamKey } from '@specfirst/spec-core/streams';
 import { SpecFirstRuntimeError } from '../errors.js';
+import { callContextFrom, runInCallContext } from '../internal/call-context.js';
 import { childLogger, jsonLogger, type Logger } from '../logger.js';
 import { MAX_TIMER_MS, reconnectDelay } from './backoff.js';
 import { NoGroupError, type DeliveredEntry, type EventBroker } from './broker.js';
@@ -571,7 +572,8 @@ export class TopicConsumer {
     if (prepared.meta.traceparent !== undefined) context.traceparent = prepared.meta.traceparent;
     let outcome: Settle;
     try {
-      await this.handler(prepared.message, context);
+      // Inside the message's call context: internal calls the handler makes pass its trace on.
+      await runInCallContext(callContextFrom(prepared.meta), () => this.handler(prepared.message, context));
       outcome = { action: 'ack', why: 'handled' };
     } catch (error) {
       outcome = afterFailure(this.topic, entry.deliveries, error);

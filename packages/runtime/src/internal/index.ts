@@ -10,3 +10,21 @@ export type {
   InternalClientTable,
 } from './types.js';
 export type { ClientOperation, ClientResult } from '../client.js';
+export { UnexpectedResponseError } from '../client.js';
+export {
+  createInternalClient,
+  INTERNAL_CLIENT_DEFAULTS,
+  InternalCallError,
+  MAX_INTERNAL_RETRIES,
+  type InternalClientMethod,
+} from './client.js';
+export {
+  childTraceparent,
+  currentCallContext,
+  isValidTraceparent,
+  newTraceparent,
+  parseTraceparent,
+  runInCallContext,
+  traceIdOf,
+} from './call-context.js';
+export { signCall, verifyCall, type SignedCall } from './signature.js';

@@ -36,7 +36,7 @@ export interface InternalClientOptions {
   timeoutMs?: number;
   /** Further attempts of an idempotent call (GET, HEAD, OPTIONS, PUT, DELETE) that could not connect or got 502/503/504: default 2. Others are never retried. */
   retries?: number;
-  /** Wait before the first retry, doubled for each next one: default 100 ms. */
+  /** Wait before the first retry, doubled for each next one (at most 60 s): default 100 ms. */
   retryDelayMs?: number;
   /** Defaults to the global `fetch`. */
   fetch?: typeof fetch;
@@ -68,4 +68,9 @@ export interface CallerGuardOptions {
   requireCaller?: boolean;
   /** Largest difference between the call's timestamp and the callee's clock, in ms: default 300 000. */
   maxSkewMs?: number;
+  /**
+   * This service's name in spec/services.yaml, so that a refusal names the exact line to add
+   * (`orders: consumes.operations: [users.getUser]`). Default: the line says `<this service>`.
+   */
+  service?: string;
 }

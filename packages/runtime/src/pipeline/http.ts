@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { RequestContext } from '../context.js';
+import { isValidTraceparent, newTraceparent, runInCallContext } from '../internal/call-context.js';
 import type { OperationDefinition, OperationResult } from '../operation.js';
 import type { ResolvedOptions } from '../options.js';
 import { requestIdOf, sendError, sendProblem } from '../respond.js';
@@ -8,6 +9,7 @@ import { authenticateStage } from './authenticate.js';
 import { readBodyStage } from './read-body.js';
 import { readParametersStage } from './read-parameters.js';
 import { nulFailures } from './refuse-nul.js';
+import { callerGuardStage } from './caller-guard.js';
 import type { Stop } from './stage.js';
 import { writeResult } from './write-result.js';
 
@@ -19,7 +21,7 @@ export type ControllerMethod = (
 
 /**
  * The HTTP pipeline of one operation, as one Express handler (after the body parser):
- * authenticate → read parameters → read body → [refuse NUL] → failure reply → controller → check and write result.
+ * [guard caller] → authenticate → read parameters → read body → [refuse NUL] → failure reply → controller → check and write result.
  * The stages are built here once per operation (see ./stage.ts for their shape). A stage that
  * stops answers with its problem; the read stages' failures are answered together with a 400
  * problem, or with `options.validationErrorResponse`; anything thrown goes to `sendError`.
@@ -29,12 +31,15 @@ export function httpPipeline(
   call: ControllerMethod,
   options: ResolvedOptions,
 ): RequestHandler {
+  const guardCaller = callerGuardStage(definition, options.callerGuard);
   const authenticate = authenticateStage(definition, options.authenticate);
   const readParameters = readParametersStage(definition);
   const readBody = readBodyStage(definition);
   return async (req: Request, res: Response, _next: NextFunction) => {
     const requestId = requestIdOf(req, res);
     try {
+      const caller = guardCaller(req);
+      if (!caller.ok) return refuseCaller(req, res, caller, options, requestId);
       const pending = authenticate(req);
       const principals = pending instanceof Promise ? await pending : pending;
       if (!principals.ok) return answerStop(res, principals);
@@ -47,8 +52,20 @@ export function httpPipeline(
         failures.push(...nulFailures({ ...parameters.value, body: body.value }, MAX_REPORTED_FAILURES));
       if (failures.length > 0) return replyInvalid(req, res, definition, failures, options, requestId);
 
-      const context = new RequestContext(definition.operationId, requestId, principals.value, options.logger, req, res);
-      const returned = call({ ...parameters.value, body: body.value }, context);
+      const traceparent = traceparentOf(req);
+      const context = new RequestContext(
+        definition.operationId,
+        requestId,
+        traceparent,
+        principals.value,
+        options.logger,
+        req,
+        res,
+      );
+      // Inside the call context, so that internal calls the controller makes pass the trace on.
+      const returned = runInCallContext({ requestId, traceparent }, () =>
+        call({ ...parameters.value, body: body.value }, context),
+      );
       const result = returned instanceof Promise ? await returned : returned;
       if (res.headersSent) return; // the controller answered through the escape hatch
       writeResult(res, definition, result, { validate: options.validateResponses, logger: options.logger, requestId });
@@ -56,6 +73,27 @@ export function httpPipeline(
       sendError(error, req, res, options.logger, requestId);
     }
   };
+}
+
+/** The request's `traceparent` when W3C Trace Context accepts it, otherwise a new trace. */
+function traceparentOf(req: Request): string {
+  const given = req.headers.traceparent;
+  return typeof given === 'string' && isValidTraceparent(given) ? given : newTraceparent();
+}
+
+/** A refused caller is logged (a forged or misrouted call inside the network is worth knowing of), then answered. */
+function refuseCaller(req: Request, res: Response, stopped: Stop, options: ResolvedOptions, requestId: string): void {
+  options.logger.warn(
+    {
+      requestId,
+      method: req.method,
+      url: req.originalUrl,
+      code: stopped.problem.code,
+      caller: stopped.problem.caller,
+    },
+    'refused an internal call',
+  );
+  answerStop(res, stopped);
 }
 
 function answerStop(res: Response, stopped: Stop): void {

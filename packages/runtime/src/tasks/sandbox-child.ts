@@ -10,6 +10,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { callContextFrom, runInCallContext } from '../internal/call-context.js';
 import type { Logger } from '../logger.js';
 import {
   fromWire,
@@ -147,10 +148,13 @@ async function run(handlers: Handlers, message: Extract<ParentMessage, { type: '
       return;
     }
     try {
-      const value: unknown = await (handler as (args: unknown, context: TaskContext) => unknown).call(
-        handlers,
-        message.args,
-        contextFor(message.id, message.context, call.controller, call),
+      // Inside the job's call context, as in an in-process worker.
+      const value: unknown = await runInCallContext(callContextFrom(message.context), () =>
+        (handler as (args: unknown, context: TaskContext) => unknown).call(
+          handlers,
+          message.args,
+          contextFor(message.id, message.context, call.controller, call),
+        ),
       );
       send({ type: 'result', id: message.id, ok: true, value });
     } catch (error) {

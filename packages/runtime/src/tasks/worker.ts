@@ -12,6 +12,7 @@
  */
 import { SCHEDULE_ID_PREFIX, scheduleId, TASK_JOB_VERSION, taskQueueName } from '@specfirst/spec-core/tasks';
 import { SpecFirstRuntimeError } from '../errors.js';
+import { callContextFrom, runInCallContext } from '../internal/call-context.js';
 import { childLogger, jsonLogger, type Logger } from '../logger.js';
 import { within } from '../events/consumer.js';
 import { checkBackend, checkDefinitions } from './checks.js';
@@ -315,7 +316,8 @@ function processor(settings: Settings, runner: HandlerRunner): JobProcessor {
           };
           if (data.requestId !== undefined) context.requestId = data.requestId;
           if (data.traceparent !== undefined) context.traceparent = data.traceparent;
-          return runner.run(definition.name, args.value, context);
+          // Inside the job's call context: internal calls the handler makes pass its trace on.
+          return runInCallContext(callContextFrom(data), () => runner.run(definition.name, args.value, context));
         },
         {
           timeoutMs: definition.timeoutMs,

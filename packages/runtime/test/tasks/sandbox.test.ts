@@ -260,6 +260,7 @@ describe('what crosses the process boundary', () => {
         attempts: 5,
         requestId: 'req-1',
         traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        callContext: { requestId: 'req-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
         timeLeftFinite: true,
         timeLeftMs: expect.any(Number),
       },

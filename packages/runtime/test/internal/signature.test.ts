@@ -1,0 +1,41 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { signCall, verifyCall, type SignedCall } from '../../src/internal/signature.js';
+
+const call: SignedCall = {
+  caller: 'orders',
+  method: 'get',
+  target: '/api/users/7?expand=a',
+  timestamp: 1_765_000_000_000,
+};
+
+describe('the caller signature', () => {
+  it('is v1=<hex HMAC-SHA256(key, caller \\n METHOD \\n target \\n timestamp)> with the caller and timestamp headers', () => {
+    const expected = createHmac('sha256', 'k')
+      .update('orders\nGET\n/api/users/7?expand=a\n1765000000000')
+      .digest('hex');
+    expect(signCall('k', call)).toEqual({
+      'x-specfirst-caller': 'orders',
+      'x-specfirst-timestamp': '1765000000000',
+      'x-specfirst-signature': `v1=${expected}`,
+    });
+  });
+
+  const good = signCall('k', call)['x-specfirst-signature']!;
+  it.each<[string, string, SignedCall, string | undefined, boolean]>([
+    ['the same call and key', 'k', call, good, true],
+    ['the method in any case', 'k', { ...call, method: 'GET' }, good, true],
+    ['another key', 'k2', call, good, false],
+    ['another caller', 'k', { ...call, caller: 'mailer' }, good, false],
+    ['another method', 'k', { ...call, method: 'DELETE' }, good, false],
+    ['another path', 'k', { ...call, target: '/api/users/8?expand=a' }, good, false],
+    ['another query', 'k', { ...call, target: '/api/users/7' }, good, false],
+    ['another timestamp', 'k', { ...call, timestamp: call.timestamp + 1 }, good, false],
+    ['no signature', 'k', call, undefined, false],
+    ['another version', 'k', call, good.replace('v1=', 'v2='), false],
+    ['a truncated signature', 'k', call, good.slice(0, -2), false],
+    ['upper-case hex', 'k', call, `v1=${good.slice(3).toUpperCase()}`, false],
+  ])('verifies %s: %s', (_, key, signed, signature, valid) => {
+    expect(verifyCall(key, signed, signature)).toBe(valid);
+  });
+});
