@@ -352,8 +352,12 @@ export function k8sFile(name: string): string {
   return `${K8S_FOLDER}/${name}.yaml`;
 }
 
-/** The Redis ACL file: one user per service that needs Redis, allowed its own keys and commands only. */
-export const REDIS_ACL_FILE = `${DEPLOY_FOLDER}/redis/users.acl`;
+/**
+ * The Redis users: one per service that needs Redis, allowed its own keys and commands only. A
+ * redis.conf fragment of `user` directives (`redis-server users.conf`, or `include` it), not an
+ * `aclfile`: Redis refuses any comment in an ACL file, so the generated header could not go in one.
+ */
+export const REDIS_ACL_FILE = `${DEPLOY_FOLDER}/redis/users.conf`;
 
 /** The PostgreSQL script making one role (and schema) per service with `access: database`. */
 export const POSTGRES_ROLES_FILE = `${DEPLOY_FOLDER}/postgres/roles.sql`;

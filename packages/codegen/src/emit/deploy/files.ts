@@ -1,6 +1,6 @@
 /**
  * The deployment files sync writes under `generated/deploy/` for a `project` spec, in a fixed order.
- * Each entry says where its file goes, how its header comments (`#` for YAML and ACL files, `--`
+ * Each entry says where its file goes, how its header comments (`#` for YAML and Redis config files, `--`
  * for SQL) and how its body is made; a new deployment file is one more entry.
  */
 import type { SpecIR } from '@specfirst/spec-core';
@@ -8,6 +8,8 @@ import { COMPOSE_FILE } from '../../names.js';
 import { stampLineComment } from '../../write/stamp.js';
 import { emitCompose } from './compose.js';
 import { k8sFiles } from './k8s.js';
+import { postgresRolesFiles } from './postgres-roles.js';
+import { redisAclFiles } from './redis-acl.js';
 import { deploySources } from './topology.js';
 
 export interface DeployFile {
@@ -21,6 +23,8 @@ export interface DeployFile {
 export const DEPLOY_EMITTERS: readonly ((ir: SpecIR) => DeployFile[])[] = [
   (ir) => [{ path: COMPOSE_FILE, comment: '#', body: emitCompose(ir) }],
   (ir) => k8sFiles(ir).map((f) => ({ path: f.path, comment: '#' as const, body: f.body })),
+  (ir) => redisAclFiles(ir).map((f) => ({ ...f, comment: '#' as const })),
+  (ir) => postgresRolesFiles(ir).map((f) => ({ ...f, comment: '--' as const })),
 ];
 
 /** Every deployment file, stamped; none for a standalone OpenAPI document (it has no services.yaml). */
