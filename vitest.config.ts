@@ -12,6 +12,7 @@ export default defineConfig({
       'test/hostile/vitest.config.ts',
       'test/events/vitest.config.ts',
       'test/tasks/vitest.config.ts',
+      'test/isolation/vitest.config.ts',
     ],
     reporters: ['default', './scripts/summary-reporter.ts'],
     // Vitest allows `.only` unless CI is set, and then a forgotten one passes locally while it

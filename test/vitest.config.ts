@@ -8,7 +8,7 @@ export default defineProject({
     allowOnly: false,
     include: ['**/*.test.ts'],
     // The hostile battery and the proofs of events are projects of their own (hostile/, events/).
-    exclude: ['hostile/**', 'events/**', '**/node_modules/**'],
+    exclude: ['hostile/**', 'events/**', 'isolation/**', '**/node_modules/**'],
     globalSetup: ['./global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,

@@ -3,7 +3,10 @@
  * process with the four services on the in-memory broker and task queue; with REDIS_URL, each
  * service in its own process, events on Redis Streams and tasks on BullMQ. USERS_PORT, ORDERS_PORT,
  * BILLING_PORT (0: any free port), EVENTS_PREFIX, TASKS_PREFIX, MAILBOX_DIR (where the mailer
- * writes receipts.jsonl; default a folder in the system's temporary directory).
+ * writes receipts.jsonl; default a folder in the system's temporary directory), and the settings
+ * (lib/settings.ts): SHOP_SECRET, SHOP_API_KEY, SHOP_INTERNAL_TOKEN and each service's signing key
+ * SPECFIRST_KEY_USERS, _ORDERS, _BILLING, _MAILER (development defaults unless NODE_ENV=production).
+ * The services' processes get each callee's URL (USERS_URL, BILLING_URL, ORDERS_URL) from the launcher.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -112,10 +115,15 @@ function banner(urls: { users: string; orders: string; billing: string }, settin
     `  billing  ${urls.billing}    (OpenAPI: ${urls.billing}/openapi.json)`,
     `  mailer   a worker on the queue "mailer": sendReceipt, and purgeCarts on its schedule ('${purgeCartsTask.schedule}')`,
     '',
-    'Try the flow (orders -> order.created -> billing -> invoice.paid -> orders -> sendReceipt on the mailer):',
+    'The services call each other over HTTP, each through its generated internal clients, signed with its',
+    'SPECFIRST_KEY_<SERVICE> (dev defaults here); each refuses with a 403 a service services.yaml gives no edge:',
+    '  orders -> users.getUser, orders -> billing.createInvoice, mailer -> orders.purgeCarts',
+    '',
+    'Try the flow (orders -> billing.createInvoice; the payment -> invoice.paid -> orders -> users.getUser,',
+    'then sendReceipt on the mailer):',
     `  CUSTOMER=$(curl -s ${urls.users}/users ${json} -d '${user}' | ${id})`,
     `  ORDER=$(curl -s ${urls.orders}/orders ${apiKey} ${json} -d '${order}' | ${id})`,
-    `  curl -s ${urls.billing}/invoices/$ORDER ${internal}        # billing invoiced it, under the order's id`,
+    `  curl -s ${urls.billing}/invoices/$ORDER ${internal}        # orders had billing invoice it, under the order's id`,
     `  curl -s ${urls.billing}/invoices/$ORDER/payment ${internal} ${json} -d '{"method":"card","token":"tok_visa"}'`,
     `  curl -s ${urls.orders}/orders/$ORDER ${apiKey}        # "status":"paid"; orders enqueued the receipt`,
     `The receipt: the mailer logs "receipt sent" and appends it to ${receipts} (cat it).`,

@@ -3,8 +3,12 @@ import type { Logger } from '@specfirst/runtime';
 
 type Level = keyof Logger;
 
-/** Fields that say which replica or request, not what happened: left out to keep lines short. */
-const HIDDEN = new Set(['group', 'consumer', 'messageId', 'requestId', 'operationId', 'worker', 'jobId']);
+/**
+ * Fields that say which replica, message or job, not what happened: left out to keep lines short.
+ * The request id stays: it is how one reads a call from service to service (orders' `order placed`
+ * and billing's `invoice created` share one).
+ */
+const HIDDEN = new Set(['group', 'consumer', 'messageId', 'operationId', 'worker', 'jobId']);
 
 export function textLogger(
   service: string,

@@ -2,18 +2,22 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { serviceUrlEnv } from '@specfirst/spec-core/connectivity';
+import { SERVICE_NAMES, type ServiceName } from './settings.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '..');
-export const SERVICES = ['users', 'orders', 'billing', 'mailer'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export const SERVICES = SERVICE_NAMES;
+export type { ServiceName };
 
 /**
- * Whom each service calls, so is started after (its URL is in the environment: USERS_URL,
- * ORDERS_URL): orders asks users for the customer's e-mail, the mailer asks orders to purge carts.
+ * Whom each service calls through its internal clients (spec/services.yaml: `consumes.operations`),
+ * so is started after, with the callee's URL in its environment (USERS_URL, BILLING_URL,
+ * ORDERS_URL): orders asks users for the customer's e-mail and billing for the invoice of an order
+ * it places, the mailer asks orders to purge carts.
  */
 const CALLS: Record<ServiceName, readonly ServiceName[]> = {
   users: [],
-  orders: ['users'],
+  orders: ['users', 'billing'],
   billing: [],
   mailer: ['orders'],
 };
@@ -36,7 +40,7 @@ export interface ShopProcesses {
 }
 
 export interface SpawnOptions {
-  /** The environment of every service (REDIS_URL, EVENTS_PREFIX, TASKS_PREFIX, MAILBOX_DIR, the settings). */
+  /** The environment of every service (REDIS_URL, EVENTS_PREFIX, TASKS_PREFIX, MAILBOX_DIR, the settings and keys: `settingsEnv`). */
   env: NodeJS.ProcessEnv;
   /** A port per HTTP service (default the spec's). */
   ports?: Partial<Record<ServiceName, number>>;
@@ -61,7 +65,7 @@ export async function spawnShop(options: SpawnOptions): Promise<ShopProcesses> {
     if (!service) {
       service = Promise.all(CALLS[name].map(start)).then((peers) => {
         const env = { ...options.env };
-        for (const peer of peers) if (peer.url) env[`${peer.name.toUpperCase()}_URL`] = new URL(peer.url).origin;
+        for (const peer of peers) if (peer.url) env[serviceUrlEnv(peer.name)] = new URL(peer.url).origin;
         return spawnService(name, { ...options, env }, (child) => started.push(child));
       });
       starting.set(name, service);

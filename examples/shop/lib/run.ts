@@ -1,5 +1,9 @@
 /** A service's `main.ts`: start it from the environment, say where it listens, stop it on Ctrl+C. */
 import { memoryBroker } from '@specfirst/runtime/events';
+import { serviceUrlEnv } from '@specfirst/spec-core/connectivity';
+import { billingPort } from '#generated/routers/billing/index.js';
+import { ordersPort } from '#generated/routers/orders/index.js';
+import { usersPort } from '#generated/routers/users/index.js';
 import type { RunningService, ServiceOptions } from './service.js';
 import { brokerFromEnv } from './broker.js';
 import { textLogger } from './log.js';
@@ -44,9 +48,12 @@ export async function runService(
       logger,
       ...(port === undefined ? {} : { port }),
       ...(env['HOST'] ? { host: env['HOST'] } : {}),
+      // USERS_URL, ORDERS_URL, BILLING_URL: where the services this one calls answer (default:
+      // the spec's port on localhost, as `pnpm demo:shop` runs them; the deployment files set them).
       peers: {
-        ...(env['USERS_URL'] ? { users: env['USERS_URL'] } : {}),
-        ...(env['ORDERS_URL'] ? { orders: env['ORDERS_URL'] } : {}),
+        users: env[serviceUrlEnv('users')] || `http://localhost:${usersPort}`,
+        orders: env[serviceUrlEnv('orders')] || `http://localhost:${ordersPort}`,
+        billing: env[serviceUrlEnv('billing')] || `http://localhost:${billingPort}`,
       },
       ...(env['MAILBOX_DIR'] ? { mailboxDir: env['MAILBOX_DIR'] } : {}),
     }).catch(async (error: unknown) => {

@@ -18,8 +18,11 @@ export interface ServiceOptions {
   logger?: Logger;
   /** This replica's consumer name in its groups (default `<hostname>:<pid>`). */
   consumer?: string;
-  /** Where the other services answer, as origins (`http://localhost:3001`): default the spec's ports on localhost. */
-  peers?: { users?: string; orders?: string };
+  /**
+   * Where the services this one calls answer, as origins (`http://localhost:3001`): what its
+   * internal clients are given. Default: the spec's ports on localhost.
+   */
+  peers?: { users?: string; orders?: string; billing?: string };
   /** The mailer's mailbox folder (`MAILBOX_DIR`): each receipt is appended to its `receipts.jsonl`. Default: in memory only. */
   mailboxDir?: string;
 }

@@ -32,7 +32,7 @@ export interface Shop {
   stop(): Promise<void>;
 }
 
-/** `http://localhost:3001/api` → `http://localhost:3001`: what a generated client is given. */
+/** `http://localhost:3001/api` → `http://localhost:3001`: what an internal client is given. */
 const origin = (url: string): string => new URL(url).origin;
 
 export async function startShop(options: ShopOptions): Promise<Shop> {
@@ -53,10 +53,14 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
   try {
     const users = await startUsers(common('users', ports.users));
     started.push(users);
-    const orders = await startOrders({ ...common('orders', ports.orders), peers: { users: origin(users.url) } });
-    started.push(orders);
     const billing = await startBilling(common('billing', ports.billing));
     started.push(billing);
+    // Orders calls users and billing over HTTP, through its internal clients, on their real ports.
+    const orders = await startOrders({
+      ...common('orders', ports.orders),
+      peers: { users: origin(users.url), billing: origin(billing.url) },
+    });
+    started.push(orders);
     const mailer = await startMailer({
       ...common('mailer', undefined),
       peers: { orders: origin(orders.url) },

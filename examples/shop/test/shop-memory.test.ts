@@ -1,5 +1,7 @@
 /** The shop in one process on the in-memory broker and task queue, as `pnpm demo:shop` runs it without Redis. */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { listDeadLetters, memoryBroker } from '@specfirst/runtime/events';
 import { memoryTaskBackend } from '@specfirst/runtime/tasks';
 import { scheduleId, taskQueueName } from '@specfirst/spec-core/tasks';
@@ -8,9 +10,11 @@ import { createBillingPublisher, invoicePaidTopic } from '#generated/events/bill
 import type { Order } from '#generated/models.js';
 import { createOrdersTasks } from '#generated/tasks/orders/index.js';
 import { startShop, type Shop } from '../lib/shop.js';
+import { startBilling, type RunningBilling } from '../services/billing/src/service.js';
+import { startOrders, type RunningOrders } from '../services/orders/src/service.js';
 import { randomSettings } from '../lib/settings.js';
 import { call, eventually, recordingLoggers } from './support/http.js';
-import { placeAndPay } from './support/scenario.js';
+import { placeAndPay, refusesUndeclaredCalls } from './support/scenario.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -49,6 +53,37 @@ describe('the shop in one process, in memory', () => {
     });
     expect(logged('orders', 'receipt enqueued', orderId)).toHaveLength(1);
     expect(logged('mailer', 'receipt sent', orderId)).toHaveLength(1);
+  });
+
+  it('invoices an order through orders’ call to billing, which carries orders’ identity and the request’s id', async () => {
+    const { orderId, placedWith, paidWith } = await placeAndPay({
+      urls: { users: shop.users.url, orders: shop.orders.url, billing: shop.billing.url },
+      settings,
+      receiptOf: (id) => shop.mailer.mailbox.find(id),
+    });
+    // Billing's side of the call: one invoice, from createInvoice, called by orders (verified by
+    // billing's caller guard) within the request that placed the order.
+    expect(logged('billing', 'invoice created', orderId).map((entry) => entry.fields)).toEqual([
+      expect.objectContaining({ via: 'createInvoice', caller: 'orders', requestId: placedWith }),
+    ]);
+    expect(
+      logs.entries('orders').filter((entry) => entry.level === 'warn' && entry.fields['orderId'] === orderId),
+    ).toEqual([]);
+    // Users' side of orders' call for the e-mail: made while handling invoice.paid, which billing
+    // published within the payment's request, so it carries that request's id.
+    expect(
+      logs
+        .entries('users')
+        .filter((entry) => entry.message === 'user read' && entry.fields['requestId'] === paidWith)
+        .map((entry) => entry.fields),
+    ).toEqual([expect.objectContaining({ caller: 'orders', found: true, operationId: 'getUser' })]);
+  });
+
+  it('refuses, in every service, a call from a service with no declared edge, and a forged one', async () => {
+    await refusesUndeclaredCalls({
+      urls: { users: shop.users.url, orders: shop.orders.url, billing: shop.billing.url },
+      settings,
+    });
   });
 
   it('sends one receipt when invoice.paid is delivered again: the job id is the invoice’s', async () => {
@@ -157,3 +192,69 @@ describe('the shop in one process, in memory', () => {
     expect(run.fields).toMatchObject({ purged: 1, olderThanDays: 30 });
   });
 });
+
+describe('orders when billing cannot be called', () => {
+  const broker = memoryBroker();
+  const tasks = memoryTaskBackend();
+  const settings = randomSettings();
+  const logs = recordingLoggers();
+  let billing: RunningBilling | undefined;
+  let orders: RunningOrders | undefined;
+
+  beforeAll(async () => {
+    const common = { broker, tasks, settings, port: 0 };
+    billing = await startBilling({ ...common, logger: logs.logger('billing') });
+    // Orders is told billing is at a port where nothing listens: each call fails to connect.
+    orders = await startOrders({
+      ...common,
+      logger: logs.logger('orders'),
+      peers: { billing: `http://127.0.0.1:${await closedPort()}` },
+    });
+  });
+  afterAll(async () => {
+    await orders?.stop();
+    await billing?.stop();
+    await tasks.close();
+    await broker.close();
+  });
+
+  it('places the order all the same, and billing invoices it from order.created, the fallback', async () => {
+    if (!orders || !billing) throw new Error('the services did not start (see beforeAll)');
+    const placed = await call('POST', `${orders.url}/orders`, {
+      headers: { 'x-api-key': settings.apiKey },
+      body: {
+        userId: randomUUID(),
+        items: [{ sku: 'BOOK-42', quantity: 1, unitPrice: { amount: 1500, currency: 'EUR' } }],
+        shippingAddress: { line1: '1 Rue de Rivoli', city: 'Paris', postcode: '75001', country: 'FR' },
+      },
+    });
+    expect(placed.status).toBe(201);
+    const orderId: string = placed.body.id;
+    const warning = logs
+      .entries('orders')
+      .find((entry) => entry.message === 'billing could not be called; order.created will invoice the order');
+    expect(warning).toMatchObject({ level: 'warn', fields: { orderId, error: expect.stringContaining('SFR4402') } });
+    const invoice = await eventually('the invoice from order.created', async () => {
+      const reply = await call('GET', `${billing?.url}/invoices/${orderId}`, {
+        headers: { 'x-internal-token': settings.internalToken },
+      });
+      return reply.status === 200 ? reply.body : undefined;
+    });
+    expect(invoice).toMatchObject({ id: orderId, orderId, amount: { amount: 1500, currency: 'EUR' } });
+    expect(
+      logs
+        .entries('billing')
+        .filter((entry) => entry.message === 'invoice created')
+        .map((entry) => entry.fields),
+    ).toEqual([expect.objectContaining({ orderId, via: 'order.created' })]);
+  });
+});
+
+/** A port nothing listens on: one the system gave, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

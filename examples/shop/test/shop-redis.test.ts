@@ -21,7 +21,7 @@ import { randomSettings, settingsEnv } from '../lib/settings.js';
 import { readReceipts } from '../services/mailer/src/mailbox.js';
 import { eventually } from './support/http.js';
 import { deleteKeys } from './support/redis.js';
-import { placeAndPay } from './support/scenario.js';
+import { placeAndPay, refusesUndeclaredCalls } from './support/scenario.js';
 
 const REDIS_URL = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
 const TOPICS = ['order.created', 'invoice.paid'];
@@ -69,7 +69,7 @@ describe('the shop as four processes, on Redis', () => {
 
   it('places an order, invoices it, and once paid marks it paid and sends a receipt through BullMQ', async () => {
     const { urls, services } = running();
-    const { orderId, email, receipt } = await placeAndPay({
+    const { orderId, email, receipt, placedWith, paidWith } = await placeAndPay({
       urls,
       settings,
       receiptOf: async (id) => (await readReceipts(mailbox)).find((sent) => sent.orderId === id),
@@ -97,6 +97,23 @@ describe('the shop as four processes, on Redis', () => {
     expect((await readReceipts(mailbox)).filter((sent) => sent.orderId === orderId)).toEqual([receipt]);
     expect(services.mailer.output()).not.toContain('receipt already sent');
     expect(await tasks.listDeadLetters(taskQueueName('mailer'))).toEqual([]);
+
+    // The calls, read in the callees' own logs: billing's process invoiced the order as orders'
+    // call asked, within the request that placed it; users' process answered orders' call for the
+    // e-mail within the payment's request (billing -> invoice.paid -> orders -> users).
+    const lines = (service: 'billing' | 'users', ...parts: string[]) =>
+      services[service]
+        .output()
+        .split('\n')
+        .filter((line) => parts.every((part) => line.includes(part)));
+    expect(lines('billing', 'invoice created', `orderId=${orderId}`)).toEqual([
+      expect.stringMatching(new RegExp(`requestId=${placedWith} .*via=createInvoice caller=orders`)),
+    ]);
+    expect(lines('users', 'user read', `requestId=${paidWith}`)).toEqual([expect.stringContaining('caller=orders')]);
+  });
+
+  it('refuses, in every service’s process, a call from a service with no declared edge, and a forged one', async () => {
+    await refusesUndeclaredCalls({ urls: running().urls, settings });
   });
 
   it('runs purgeCarts on its one schedule, in the mailer’s process, through orders', async () => {

@@ -55,11 +55,13 @@ describe('specfirst sync', () => {
     // The events of the services that publish or consume a topic, the worker `mailer` included.
     for (const file of ['events/billing/index.ts', 'events/mailer/validators.js', 'asyncapi/orders.json'])
       expect(first.stdout).toContain(`created  generated/${file}`);
-    expect(first.stdout).toMatch(/✓ generated: 40 files written/);
+    // 40 code and document files, 2 internal clients (orders → users, billing), 10 deployment files
+    // (compose, 7 Kubernetes files, the Redis users, the PostgreSQL roles).
+    expect(first.stdout).toMatch(/✓ generated: 52 files written/);
     const before = snapshot(path.join(project, 'generated'));
     const second = run(['sync'], project);
     expect(second.code).toBe(0);
-    expect(second.stdout.trim()).toBe('✓ generated is up to date (40 files); nothing written');
+    expect(second.stdout.trim()).toBe('✓ generated is up to date (52 files); nothing written');
     expect(snapshot(path.join(project, 'generated'))).toEqual(before);
     for (const [file, entry] of before) expect(entry, file).toMatch(/specfirst from spec\//);
   });

@@ -36,7 +36,7 @@ interface Graph {
 const graphs: fc.Arbitrary<Graph> = fc.record({
   services: fc.array(
     fc.record({
-      worker: fc.boolean({ freq: 4 }),
+      worker: fc.boolean(),
       ops: fc.integer({ min: 1, max: 3 }),
       port: fc.integer({ min: 0, max: 5000 }),
       access: fc.subarray([...ACCESS]),

@@ -18,8 +18,8 @@ describe('the files generate() plans', () => {
     expect(paths).toContain('routers/users/sessions.ts');
     expect(paths).toContain('clients/billing.ts');
     expect(paths).toContain('openapi/users.json');
-    // The mailer is a worker: no HTTP files, only its events (it consumes `invoice.paid`) and its
-    // tasks (it runs `sendReceipt` and `purgeCarts`).
+    // The mailer is a worker: no HTTP files, only its events (it consumes `invoice.paid`), its
+    // tasks (it runs `sendReceipt` and `purgeCarts`) and its Kubernetes manifest (no Service in it).
     expect(paths.filter((p) => p.includes('mailer'))).toEqual([
       'events/mailer/validators.js',
       'events/mailer/validators.d.ts',
@@ -28,6 +28,7 @@ describe('the files generate() plans', () => {
       'tasks/mailer/validators.js',
       'tasks/mailer/validators.d.ts',
       'tasks/mailer/index.ts',
+      'deploy/k8s/mailer.yaml',
     ]);
   });
 

@@ -10,6 +10,7 @@ import generatedInSync from './rules/generated-in-sync.js';
 import noAdhocSchema from './rules/no-adhoc-schema.js';
 import noManualRouter from './rules/no-manual-router.js';
 import noShadowModel from './rules/no-shadow-model.js';
+import noUndeclaredDependency from './rules/no-undeclared-dependency.js';
 import requireControllerImplements from './rules/require-controller-implements.js';
 import validSpec from './rules/valid-spec.js';
 import { specFilesConfig } from './spec-files.js';
@@ -25,6 +26,7 @@ export const rules = {
   'no-adhoc-schema': noAdhocSchema,
   'no-manual-router': noManualRouter,
   'no-shadow-model': noShadowModel,
+  'no-undeclared-dependency': noUndeclaredDependency,
   'require-controller-implements': requireControllerImplements,
   'valid-spec': validSpec,
 };

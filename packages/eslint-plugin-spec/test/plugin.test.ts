@@ -24,6 +24,7 @@ describe('the plugin object', () => {
       'no-adhoc-schema',
       'no-manual-router',
       'no-shadow-model',
+      'no-undeclared-dependency',
       'require-controller-implements',
       'valid-spec',
     ]);
@@ -35,6 +36,7 @@ describe('the plugin object', () => {
     'spec/no-adhoc-schema': 'error',
     'spec/no-manual-router': 'error',
     'spec/no-shadow-model': 'error',
+    'spec/no-undeclared-dependency': 'error',
     'spec/require-controller-implements': 'error',
   };
 

@@ -1,9 +1,12 @@
 /**
  * The shop's story, told over real HTTP, the same whichever way the shop runs: a customer signs up
- * and places an order; billing invoices it (from `order.created`); the invoice is paid; the order
- * turns paid (orders, from `invoice.paid`), orders enqueues `sendReceipt` on the mailer's queue,
- * and the mailer sends the receipt to the customer's e-mail, which orders asked users for.
+ * and places an order; orders has billing invoice it (a call through its internal client); the
+ * invoice is paid; the order turns paid (orders, from `invoice.paid`), orders enqueues
+ * `sendReceipt` on the mailer's queue, and the mailer sends the receipt to the customer's e-mail,
+ * which orders asked users for (a call through its internal client).
  */
+import { randomUUID } from 'node:crypto';
+import { signCall } from '@specfirst/runtime/internal';
 import { expect } from 'vitest';
 import type { Settings } from '../../lib/settings.js';
 import type { Receipt } from '../../services/mailer/src/mailbox.js';
@@ -21,6 +24,10 @@ export interface Paid {
   orderId: string;
   email: string;
   receipt: Receipt;
+  /** The `X-Request-Id` the order was placed with, which orders passed on to billing. */
+  placedWith: string;
+  /** The `X-Request-Id` the invoice was paid with: billing passed it on in `invoice.paid`, and orders to users. */
+  paidWith: string;
 }
 
 export async function placeAndPay({ urls, settings, receiptOf }: ShopUnderTest): Promise<Paid> {
@@ -32,8 +39,9 @@ export async function placeAndPay({ urls, settings, receiptOf }: ShopUnderTest):
   expect(session.status).toBe(201);
   const customer = { authorization: `Bearer ${session.body.token}` };
 
+  const placedWith = randomUUID();
   const placed = await call('POST', `${urls.orders}/orders`, {
-    headers: customer,
+    headers: { ...customer, 'x-request-id': placedWith },
     body: {
       userId: signedUp.body.id,
       items: [
@@ -48,13 +56,17 @@ export async function placeAndPay({ urls, settings, receiptOf }: ShopUnderTest):
   const orderId: string = placed.body.id;
   expect(placed.headers.get('location')).toBe(`/api/orders/${orderId}`);
 
-  // Billing reads `order.created` and invoices the order, under the order's id.
+  // Orders called billing before it answered: the invoice is there already, under the order's id,
+  // with no wait for `order.created`.
   const internal = { 'x-internal-token': settings.internalToken };
-  const invoice = await eventually('the invoice of the order', async () => {
-    const reply = await call('GET', `${urls.billing}/invoices/${orderId}`, { headers: internal });
-    return reply.status === 200 ? reply.body : undefined;
+  const invoice = await call('GET', `${urls.billing}/invoices/${orderId}`, { headers: internal });
+  expect(invoice.status).toBe(200);
+  expect(invoice.body).toMatchObject({
+    id: orderId,
+    orderId,
+    amount: { amount: 3250, currency: 'EUR' },
+    paidAt: null,
   });
-  expect(invoice).toMatchObject({ id: orderId, orderId, amount: { amount: 3250, currency: 'EUR' }, paidAt: null });
 
   // A declined card changes nothing.
   const declined = await call('POST', `${urls.billing}/invoices/${orderId}/payment`, {
@@ -63,8 +75,9 @@ export async function placeAndPay({ urls, settings, receiptOf }: ShopUnderTest):
   });
   expect(declined.status).toBe(402);
 
+  const paidWith = randomUUID();
   const paid = await call('POST', `${urls.billing}/invoices/${orderId}/payment`, {
-    headers: internal,
+    headers: { ...internal, 'x-request-id': paidWith },
     body: { method: 'card', token: 'tok_visa' },
   });
   expect(paid.status).toBe(200);
@@ -84,5 +97,93 @@ export async function placeAndPay({ urls, settings, receiptOf }: ShopUnderTest):
   // The customer sees the order in its list, paid.
   const mine = await call('GET', `${urls.orders}/orders?status=paid`, { headers: customer });
   expect(mine.body.map((o: { id: string }) => o.id)).toEqual([orderId]);
-  return { orderId, email, receipt };
+  return { orderId, email, receipt, placedWith, paidWith };
+}
+
+/** A call one service makes to another's operation, signed as `caller`, that spec/services.yaml does not declare. */
+interface Undeclared {
+  caller: string;
+  callee: 'users' | 'orders' | 'billing';
+  method: 'GET' | 'POST';
+  /** Below the callee's `/api`. */
+  path: string;
+  body?: unknown;
+  /** The line the 403 says to add. */
+  line: string;
+}
+
+const UNDECLARED: readonly Undeclared[] = [
+  {
+    caller: 'mailer',
+    callee: 'billing',
+    method: 'POST',
+    path: '/invoices',
+    body: { orderId: randomUUID(), amount: { amount: 100, currency: 'EUR' } },
+    line: '`mailer: consumes.operations: [billing.createInvoice]`',
+  },
+  {
+    caller: 'billing',
+    callee: 'users',
+    method: 'GET',
+    path: `/users/${randomUUID()}`,
+    line: '`billing: consumes.operations: [users.getUser]`',
+  },
+  {
+    caller: 'users',
+    callee: 'orders',
+    method: 'POST',
+    path: '/admin/carts/purge',
+    body: { olderThanDays: 30 },
+    line: '`users: consumes.operations: [orders.purgeCarts]`',
+  },
+];
+
+/** A request to `callee` signed as `caller` with `key`, as an internal client would send it. */
+async function signedCall(
+  { urls, settings }: Pick<ShopUnderTest, 'urls' | 'settings'>,
+  { caller, callee, method, path, body }: Omit<Undeclared, 'line'>,
+  key: string,
+) {
+  const url = `${urls[callee]}${path}`;
+  const target = new URL(url).pathname;
+  // Every credential the operation asks for: only the caller's identity is wrong.
+  const credentials = {
+    'x-internal-token': settings.internalToken,
+    'x-api-key': settings.apiKey,
+  };
+  return call(method, url, {
+    headers: { ...credentials, ...signCall(key, { caller, method, target, timestamp: Date.now() }) },
+    ...(body === undefined ? {} : { body }),
+  });
+}
+
+/**
+ * Every service runs the caller guard: a call signed by a real service, with its real key, to an
+ * operation it declares no edge to is refused with a 403 naming the services.yaml line to add; a
+ * forged signature is refused too; orders' own signed call goes through.
+ */
+export async function refusesUndeclaredCalls(shop: Pick<ShopUnderTest, 'urls' | 'settings'>): Promise<void> {
+  const keys: Partial<Record<string, string>> = shop.settings.keys;
+  for (const undeclared of UNDECLARED) {
+    const refused = await signedCall(shop, undeclared, keys[undeclared.caller] ?? '');
+    expect(refused.status, `${undeclared.caller} -> ${undeclared.callee}`).toBe(403);
+    expect(refused.body).toMatchObject({ status: 403, code: 'SFR4403', caller: undeclared.caller });
+    expect(refused.body.detail).toContain(undeclared.line);
+  }
+
+  const invoice = {
+    caller: 'orders',
+    callee: 'billing',
+    method: 'POST',
+    path: '/invoices',
+    body: { orderId: randomUUID(), amount: { amount: 100, currency: 'EUR' } },
+  } as const;
+  // Orders' identity, signed with a key that is not orders': forged.
+  const forged = await signedCall(shop, invoice, keys['mailer'] ?? '');
+  expect(forged.status).toBe(403);
+  expect(forged.body).toMatchObject({ status: 403, code: 'SFR4406', caller: 'orders' });
+  // The same call signed with orders' key: orders declares it, so billing invoices.
+  const declared = await signedCall(shop, invoice, keys['orders'] ?? '');
+  expect(declared.status).toBe(201);
+  expect(declared.body).toMatchObject({ id: invoice.body.orderId, orderId: invoice.body.orderId });
 }

@@ -1,7 +1,7 @@
 /** Starts the mailer: a worker with no HTTP API, running the jobs of its queue (sendReceipt, purgeCarts). */
-import { createOrdersClient } from '#generated/clients/orders.js';
-import { ordersPort } from '#generated/routers/orders/index.js';
+import { createOrdersInternalClient } from '#generated/internal/mailer/orders.js';
 import { createMailerWorker } from '#generated/tasks/mailer/index.js';
+import { internalClientOptions } from '../../../lib/internal.js';
 import { tasksOf, type RunningService, type ServiceOptions } from '../../../lib/service.js';
 import { Mailbox } from './mailbox.js';
 import { mailerTasks } from './tasks.js';
@@ -15,11 +15,13 @@ export async function startMailer(
 ): Promise<RunningMailer> {
   const { logger } = options;
   const mailbox = await Mailbox.open(options.mailboxDir);
-  // purgeCarts calls orders with the API key, as a back office would.
-  const orders = createOrdersClient({
-    baseUrl: options.peers?.orders ?? `http://localhost:${ordersPort}`,
-    headers: { 'x-api-key': options.settings.apiKey },
-  });
+  // purgeCarts calls orders through the mailer's internal client (signed as `mailer`), with the
+  // API key that purgeCarts' security asks for.
+  const orders = createOrdersInternalClient(
+    internalClientOptions(options.settings, 'mailer', options.peers?.orders, {
+      headers: { 'x-api-key': options.settings.apiKey },
+    }),
+  );
   const worker = createMailerWorker(mailerTasks(mailbox, orders), {
     backend: tasksOf('mailer', options),
     concurrency: 4,

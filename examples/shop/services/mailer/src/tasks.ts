@@ -1,10 +1,10 @@
 /** What the mailer does with the jobs of its queue (spec/tasks.yaml): it is the worker of both tasks. */
 import { randomUUID } from 'node:crypto';
-import type { OrdersClient } from '#generated/clients/orders.js';
+import type { OrdersInternalClient } from '#generated/internal/mailer/orders.js';
 import type { MailerTaskHandlers } from '#generated/tasks/mailer/index.js';
 import type { Mailbox } from './mailbox.js';
 
-export function mailerTasks(mailbox: Mailbox, orders: OrdersClient): MailerTaskHandlers {
+export function mailerTasks(mailbox: Mailbox, orders: OrdersInternalClient): MailerTaskHandlers {
   return {
     /**
      * Orders enqueued it once the order was paid. A job runs at least once: a worker killed after

@@ -1,7 +1,7 @@
 /** What orders does with the events it consumes (spec/events.yaml). */
 import type { EventContext } from '@specfirst/runtime/events';
-import type { UsersClient } from '#generated/clients/users.js';
 import type { OrdersHandlers } from '#generated/events/orders/index.js';
+import type { UsersInternalClient } from '#generated/internal/orders/users.js';
 import type { Order } from '#generated/models.js';
 import type { OrdersTasks } from '#generated/tasks/orders/index.js';
 import { issueToken } from '../../../lib/tokens.js';
@@ -12,13 +12,17 @@ export interface OrderHandlerDeps {
   /** Enqueues the mailer's tasks (spec/tasks.yaml: orders `consumes.tasks: [sendReceipt]`). */
   tasks: OrdersTasks;
   /** Users' API (spec/services.yaml: orders `consumes.operations: [users.getUser]`), for the customer's e-mail. */
-  users: UsersClient;
+  users: UsersInternalClient;
   /** Signs the bearer tokens users checks (`SHOP_SECRET`). */
   secret: string;
 }
 
 export function orderHandlers({ orders, tasks, users, secret }: OrderHandlerDeps): OrdersHandlers {
-  /** The customer's e-mail, asked of users on the customer's behalf; undefined when users does not know them. */
+  /**
+   * The customer's e-mail, asked of users on the customer's behalf, through orders' internal client
+   * (signed as orders, with the id and trace of the message being handled); undefined when users
+   * does not know them.
+   */
   const emailOf = async (order: Order, signal: AbortSignal): Promise<string | undefined> => {
     // A token for the order's customer, a minute long: users shows it that customer's account only.
     const token = issueToken({ userId: order.userId, role: 'customer' }, new Date(Date.now() + 60_000), secret);

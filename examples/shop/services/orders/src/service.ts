@@ -1,10 +1,11 @@
 /** Starts the orders service: its HTTP API, its publisher of `order.created`, its consumer of `invoice.paid`, its tasks. */
-import { createUsersClient } from '#generated/clients/users.js';
 import { createOrdersConsumers, createOrdersPublisher } from '#generated/events/orders/index.js';
+import { createBillingInternalClient } from '#generated/internal/orders/billing.js';
+import { createUsersInternalClient } from '#generated/internal/orders/users.js';
 import { ordersPort } from '#generated/routers/orders/index.js';
-import { usersPort } from '#generated/routers/users/index.js';
 import { createOrdersTasks } from '#generated/tasks/orders/index.js';
 import { listen } from '../../../lib/http.js';
+import { internalClientOptions } from '../../../lib/internal.js';
 import { tasksOf, type RunningService, type ServiceOptions } from '../../../lib/service.js';
 import { createApp } from './app.js';
 import { orderHandlers } from './events.js';
@@ -22,7 +23,7 @@ export async function startOrders(options: ServiceOptions): Promise<RunningOrder
   const handlers = orderHandlers({
     orders,
     tasks: createOrdersTasks(tasksOf('orders', options)),
-    users: createUsersClient({ baseUrl: options.peers?.users ?? `http://localhost:${usersPort}` }),
+    users: createUsersInternalClient(internalClientOptions(settings, 'orders', options.peers?.users)),
     secret: settings.secret,
   });
   const consumers = createOrdersConsumers(handlers, {
@@ -33,7 +34,16 @@ export async function startOrders(options: ServiceOptions): Promise<RunningOrder
   });
   await consumers.start();
   try {
-    const app = createApp(orders, publisher, settings, logger);
+    // Billing invoices an order as it is placed: one attempt (a POST is never retried) of at most
+    // 2 s, so a slow billing delays no customer for long; `order.created` is the fallback.
+    const billing = createBillingInternalClient(
+      internalClientOptions(settings, 'orders', options.peers?.billing, {
+        timeoutMs: 2000,
+        retries: 0,
+        headers: { 'x-internal-token': settings.internalToken },
+      }),
+    );
+    const app = createApp(orders, { events: publisher, billing }, settings, logger);
     const http = await listen(app, options.port ?? ordersPort, options.host ?? '127.0.0.1');
     return {
       name: 'orders',

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { OperationContext } from '@specfirst/runtime';
+import { CALLER_HEADERS } from '@specfirst/spec-core/connectivity';
 import type { BillingPublisher } from '#generated/events/billing/index.js';
 import type { Invoice } from '#generated/models.js';
 import {
@@ -25,10 +25,27 @@ export class InvoicesControllerImpl implements InvoicesController {
     private readonly events: BillingPublisher,
   ) {}
 
-  /** An invoice by hand (orders' invoices come from `order.created`, see ../events.ts). */
-  createInvoice({ body }: CreateInvoiceRequest) {
-    const invoice: Invoice = { ...body, id: randomUUID(), paidAt: null };
+  /**
+   * Orders calls this as it places an order (its internal client, signed as `orders`: the caller
+   * guard let it through). One invoice per order, under the order's id: called again, or after
+   * `order.created` invoiced the order already (see ../events.ts), it answers that invoice.
+   */
+  createInvoice({ body }: CreateInvoiceRequest, { log, req }: OperationContext<'internal', 'internal'>) {
+    const earlier = this.invoices.get(body.orderId);
+    if (earlier) return createInvoiceReply.created(earlier);
+    const invoice: Invoice = { ...body, id: body.orderId, paidAt: null };
     this.invoices.put(invoice);
+    log.info(
+      {
+        invoiceId: invoice.id,
+        orderId: invoice.orderId,
+        amount: `${invoice.amount.amount} ${invoice.amount.currency}`,
+        via: 'createInvoice',
+        // Verified by the caller guard: the service whose signed call this is.
+        caller: req.get(CALLER_HEADERS.caller),
+      },
+      'invoice created',
+    );
     return createInvoiceReply.created(invoice);
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationContext } from '@specfirst/runtime';
 import type { OrdersPublisher } from '#generated/events/orders/index.js';
+import type { BillingInternalClient } from '#generated/internal/orders/billing.js';
 import type { Order } from '#generated/models.js';
 import {
   cancelOrderReply,
@@ -27,10 +28,17 @@ const mayAccess = ({ principals }: Context, order: Order | undefined): order is 
 
 const noSuchOrder = problem(404, 'No such order');
 
+/** What placing an order tells the others: billing, called directly, and everyone, through `order.created`. */
+export interface PlaceOrderDeps {
+  events: OrdersPublisher;
+  /** Billing's API (spec/services.yaml: orders `consumes.operations: [billing.createInvoice]`). */
+  billing: BillingInternalClient;
+}
+
 export class OrdersControllerImpl implements OrdersController {
   constructor(
     private readonly orders: OrderStore,
-    private readonly events: OrdersPublisher,
+    private readonly deps: PlaceOrderDeps,
   ) {}
 
   async placeOrder({ headers, body }: PlaceOrderRequest, context: Context) {
@@ -59,10 +67,13 @@ export class OrdersControllerImpl implements OrdersController {
     };
     this.orders.add(order, key || undefined);
     context.log.info({ orderId: order.id, total: `${amount} ${currency}` }, 'order placed');
+    await this.invoice(order, context);
     try {
-      // Billing invoices the order when it reads this. (With a database, write the order and the
-      // message in one transaction through the outbox, so that neither exists without the other.)
-      await this.events.publishOrderCreated(
+      // Whoever cares reads this; billing invoices the order from it if the call above failed.
+      // (With a database, write the order and the message in one transaction through the outbox,
+      // so that neither exists without the other. Here, an order whose message cannot be written
+      // is undone, and the invoice billing made for it stays unpaid: it is never shown a customer.)
+      await this.deps.events.publishOrderCreated(
         { orderId: order.id, userId: order.userId, total: order.total },
         { requestId: context.requestId },
       );
@@ -71,6 +82,32 @@ export class OrdersControllerImpl implements OrdersController {
       throw error;
     }
     return placeOrderReply.created(order, { Location: `/api/orders/${order.id}` });
+  }
+
+  /**
+   * Billing invoices the order now, through orders' internal client: the call carries orders'
+   * signed identity and this request's id and trace. Billing keeps one invoice per order, under the
+   * order's id. If billing is slow or down, the order is placed all the same: billing's handler of
+   * `order.created` invoices it when it reads the message.
+   */
+  private async invoice(order: Order, context: Context): Promise<void> {
+    try {
+      const reply = await this.deps.billing.createInvoice(
+        { body: { orderId: order.id, amount: order.total } },
+        { signal: context.signal },
+      );
+      if (reply.status !== 201) {
+        context.log.warn(
+          { orderId: order.id, status: reply.status, detail: reply.body.detail },
+          'billing did not invoice the order; order.created will',
+        );
+      }
+    } catch (error) {
+      context.log.warn(
+        { orderId: order.id, error: error instanceof Error ? error.message : String(error) },
+        'billing could not be called; order.created will invoice the order',
+      );
+    }
   }
 
   getOrder({ params }: GetOrderRequest, context: Context) {

@@ -1,4 +1,5 @@
 import type { OperationContext } from '@specfirst/runtime';
+import { CALLER_HEADERS } from '@specfirst/spec-core/connectivity';
 import type { User } from '#generated/models.js';
 import {
   createUserReply,
@@ -31,8 +32,11 @@ export class UsersControllerImpl implements UsersController {
       : createUserReply.conflict(problem(409, 'E-mail already registered', `${body.email} has an account; sign in`));
   }
 
-  getUser({ params }: GetUserRequest, { principals }: OperationContext<'bearer', 'bearer'>) {
+  getUser({ params }: GetUserRequest, { principals, log, req }: OperationContext<'bearer', 'bearer'>) {
     const user = this.users.get(params.id);
+    // Another service's call (orders asks for a customer's e-mail), which the caller guard verified.
+    const caller = req.get(CALLER_HEADERS.caller);
+    if (caller !== undefined) log.info({ userId: params.id, caller, found: user !== undefined }, 'user read');
     return mayAccess(principals.bearer, user) ? getUserReply.ok(user) : getUserReply.notFound(noSuchUser);
   }
 

@@ -1,0 +1,291 @@
+import rule from '../src/rules/no-undeclared-dependency.js';
+import { ruleTester, shopFile } from './rule-tester.js';
+
+// fixtures/shop: orders → users.getUser, billing.createInvoice; users: database; orders: database, redis;
+// billing: database, redis, internet; mailer: redis, smtp (a worker consuming invoice.paid).
+const orders = shopFile('services/orders/src/service.ts');
+const users = shopFile('services/users/src/store.ts');
+const mailer = shopFile('services/mailer/src/main.ts');
+const billing = shopFile('services/billing/src/pay.ts');
+
+ruleTester().run('no-undeclared-dependency', rule, {
+  valid: [
+    // Its own code, its own generated modules, its internal clients for declared edges.
+    { code: "import { OrderStore } from './store.js';", filename: orders },
+    { code: "import { createOrdersApp } from '#generated/routers/orders/index.js';", filename: orders },
+    { code: "import { createOrdersApp } from '../../../generated/routers/orders/index.js';", filename: orders },
+    { code: "import type { Order } from '#generated/models.js';", filename: orders },
+    { code: "import { createUsersInternalClient } from '#generated/internal/orders/users.js';", filename: orders },
+    { code: "const m = await import('#generated/internal/orders/billing.js');", filename: orders },
+    // Shared code of the project (lib/) and packages that reach nothing.
+    {
+      code: "import { problem } from '../../../lib/problems.js';\nimport { randomUUID } from 'node:crypto';",
+      filename: orders,
+    },
+    // Infrastructure the service declares.
+    { code: "import pg from 'pg';\nimport { drizzle } from 'drizzle-orm/node-postgres';", filename: users },
+    { code: "import { Redis } from 'ioredis';", filename: orders },
+    {
+      code: "import axios from 'axios';\nimport https from 'node:https';\nhttps.request('https://psp.example');",
+      filename: billing,
+    },
+    { code: "await fetch('https://psp.example/charge');", filename: billing },
+    // A worker with topics gets the runtime's Redis transport without `access: redis` being the reason.
+    { code: "import { redisTransport } from '@specfirst/runtime/events/redis';", filename: mailer },
+    // Internal fetches: a declared callee's host or URL variable, localhost.
+    { code: "await fetch('http://users:3001/api/users/1');", filename: orders },
+    { code: 'await fetch(`${process.env.USERS_URL}/api/users/${id}`);', filename: orders },
+    { code: "await fetch(new URL('/api/invoices', process.env.BILLING_URL));", filename: orders },
+    {
+      code: "await fetch('http://127.0.0.1:3001/health');\nawait fetch(`http://localhost:${port}/x`);",
+      filename: orders,
+    },
+    // A local function called fetch is not the global one; http.request of a local object neither.
+    { code: 'function fetch(u: string) { return u; }\nfetch(url);', filename: orders },
+    { code: 'const http = { request() {} };\nhttp.request();', filename: orders },
+    // Not a service file: tests, scripts, files of no project; and the allow option.
+    {
+      code: "import { UserStore } from '../../users/src/store.js';",
+      filename: shopFile('services/orders/test/store.test.ts'),
+    },
+    { code: "import pg from 'pg';", filename: shopFile('scripts/seed.ts') },
+    { code: "import pg from 'pg';", filename: '/tmp/not-a-project/x.ts' },
+    { code: "import pg from 'pg';", filename: mailer, options: [{ allow: ['services/mailer/src/main.ts'] }] },
+  ],
+  invalid: [
+    {
+      // `import x = require()` and `export * from` count like any import.
+      code: "import pg = require('pg');\nexport * from 'mongodb';",
+      filename: mailer,
+      errors: [{ messageId: 'database' }, { messageId: 'database' }],
+    },
+    {
+      code: "import { UserStore } from '../../users/src/store.js';",
+      filename: orders,
+      errors: [
+        {
+          messageId: 'serviceSource',
+          data: {
+            service: 'orders',
+            other: 'users',
+            target: 'services/users/src/store.js',
+            edgeHint: 'Call users through its internal client, `internal/orders/users`',
+          },
+        },
+      ],
+    },
+    {
+      code: "export { UserStore } from '../../users/src/store.js';\nconst m = require('../../billing/src/store.js');",
+      filename: orders,
+      errors: [{ messageId: 'serviceSource' }, { messageId: 'serviceSource' }],
+    },
+    {
+      code: "const s = await import('../../orders/src/store.js');",
+      filename: mailer,
+      errors: [
+        {
+          messageId: 'serviceSource',
+          data: {
+            service: 'mailer',
+            other: 'orders',
+            target: 'services/orders/src/store.js',
+            edgeHint:
+              'spec/services.yaml declares no edge from mailer to orders: add `orders.<operation>` to `consumes.operations` of mailer, then call it through its internal client',
+          },
+        },
+      ],
+    },
+    {
+      code: "import { usersPort } from '#generated/routers/users/index.js';",
+      filename: orders,
+      errors: [
+        {
+          messageId: 'generatedOfOther',
+          data: {
+            service: 'orders',
+            other: 'users',
+            what: 'router',
+            target: 'generated/routers/users/index.js',
+            edgeHint: 'Call users through its internal client, `internal/orders/users`',
+          },
+        },
+      ],
+    },
+    {
+      code: "import { createBillingConsumers } from '#generated/events/billing/index.js';\nimport { x } from '../../../generated/tasks/mailer/index.js';",
+      filename: orders,
+      errors: [
+        {
+          messageId: 'generatedOfOther',
+          data: {
+            service: 'orders',
+            other: 'billing',
+            what: 'publisher and consumers',
+            target: 'generated/events/billing/index.js',
+            edgeHint: 'Call billing through its internal client, `internal/orders/billing`',
+          },
+        },
+        { messageId: 'generatedOfOther' },
+      ],
+    },
+    {
+      code: "import { createUsersClient } from '#generated/clients/users.js';",
+      filename: orders,
+      errors: [
+        {
+          messageId: 'publicClient',
+          data: {
+            service: 'orders',
+            other: 'users',
+            target: 'generated/clients/users.js',
+            internal: 'internal/orders/users',
+          },
+        },
+      ],
+    },
+    {
+      code: "import { createBillingClient } from '#generated/clients/billing.js';",
+      filename: users,
+      errors: [
+        {
+          messageId: 'publicClientNoEdge',
+          data: {
+            service: 'users',
+            other: 'billing',
+            target: 'generated/clients/billing.js',
+            servicesYaml: 'spec/services.yaml',
+          },
+        },
+      ],
+    },
+    {
+      code: "import { createUsersInternalClient } from '#generated/internal/orders/users.js';",
+      filename: mailer,
+      errors: [
+        {
+          messageId: 'otherCallersClient',
+          data: {
+            service: 'mailer',
+            caller: 'orders',
+            other: 'users',
+            target: 'generated/internal/orders/users.js',
+            edgeHint:
+              'spec/services.yaml declares no edge from mailer to users: add `users.<operation>` to `consumes.operations` of mailer, then call it through its internal client',
+          },
+        },
+      ],
+    },
+    {
+      code: "import { createUsersInternalClient } from '#generated/internal/billing/users.js';",
+      filename: billing,
+      errors: [
+        {
+          messageId: 'internalClientNoEdge',
+          data: {
+            service: 'billing',
+            other: 'users',
+            target: 'generated/internal/billing/users.js',
+            servicesYaml: 'spec/services.yaml',
+          },
+        },
+      ],
+    },
+    {
+      code: "import pg from 'pg';",
+      filename: mailer,
+      errors: [
+        { messageId: 'database', data: { service: 'mailer', module: 'pg', servicesYaml: 'spec/services.yaml' } },
+      ],
+    },
+    {
+      code: "import { PrismaClient } from '@prisma/client';\nconst { PGlite } = require('@electric-sql/pglite');\nimport { drizzle } from 'drizzle-orm/node-postgres';",
+      filename: mailer,
+      errors: [{ messageId: 'database' }, { messageId: 'database' }, { messageId: 'database' }],
+    },
+    {
+      code: "import { Redis } from 'ioredis';",
+      filename: users,
+      errors: [
+        {
+          messageId: 'redis',
+          data: { service: 'users', module: 'ioredis', servicesYaml: 'spec/services.yaml', redisHint: '' },
+        },
+      ],
+    },
+    {
+      code: "import { bullmqQueue } from '@specfirst/runtime/tasks/bullmq';\nimport { Queue } from 'bullmq';",
+      filename: users,
+      errors: [{ messageId: 'redis' }, { messageId: 'redis' }],
+    },
+    {
+      code: "import axios from 'axios';\nimport { request } from 'undici';",
+      filename: orders,
+      errors: [
+        {
+          messageId: 'http',
+          data: { service: 'orders', found: 'imports `axios`', servicesYaml: 'spec/services.yaml' },
+        },
+        { messageId: 'http' },
+      ],
+    },
+    {
+      code: "import https from 'node:https';\nhttps.request('https://example.com');",
+      filename: orders,
+      errors: [{ messageId: 'http' }],
+    },
+    {
+      code: "import { get } from 'http';\nconst http = require('node:http');\nget('http://x');\nhttp.request({ host: 'x' });",
+      filename: users,
+      errors: [{ messageId: 'http' }, { messageId: 'http' }],
+    },
+    {
+      code: "await fetch('https://example.com');",
+      filename: orders,
+      errors: [
+        {
+          messageId: 'fetchExternal',
+          data: { service: 'orders', host: 'example.com', servicesYaml: 'spec/services.yaml' },
+        },
+      ],
+    },
+    {
+      code: 'await globalThis.fetch(`https://api.example.com/v1/${id}`);',
+      filename: orders,
+      errors: [
+        {
+          messageId: 'fetchExternal',
+          data: { service: 'orders', host: 'api.example.com', servicesYaml: 'spec/services.yaml' },
+        },
+      ],
+    },
+    {
+      code: 'await fetch(url);',
+      filename: orders,
+      errors: [
+        { messageId: 'fetchUnknown', data: { service: 'orders', found: 'url', servicesYaml: 'spec/services.yaml' } },
+      ],
+    },
+    {
+      code: 'await fetch(process.env.PSP_URL + "/charge");',
+      filename: orders,
+      errors: [{ messageId: 'fetchUnknown' }],
+    },
+    {
+      // Another service, with no edge: even a service with internet access names the edge to add.
+      code: "await fetch('http://users:3001/api/users/1');\nawait fetch(`${process.env.ORDERS_URL}/api/orders`);",
+      filename: billing,
+      errors: [
+        {
+          messageId: 'fetchService',
+          data: {
+            service: 'billing',
+            other: 'users',
+            found: "'http://users:3001/api/users/1'",
+            servicesYaml: 'spec/services.yaml',
+          },
+        },
+        { messageId: 'fetchService' },
+      ],
+    },
+  ],
+});
