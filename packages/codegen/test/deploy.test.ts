@@ -3,7 +3,7 @@
  * their validation by real tools (docker-compose 1.29's `config`, the Kubernetes API's JSON schemas
  * with ajv), determinism, and a hostile description that stays a YAML string.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -103,13 +103,48 @@ describe('compose layout of the shop', () => {
 
   it('builds each service from the project root, naming the service', () => {
     expect(compose.services.orders!.build).toEqual({ context: '../..', args: { SERVICE: 'orders' } });
-    expect(compose.services.redis!.command!.slice(0, 3)).toEqual(['redis-server', '--user', 'default off']);
+    const command = compose.services.redis!.command!;
+    expect(command.slice(0, 4)).toEqual(['redis-server', '--user', 'default', 'off']);
     // One Redis user per service that needs Redis (its ACL rules), with its password from the environment.
-    const users = compose.services.redis!.command!.filter((_, i, all) => all[i - 1] === '--user').slice(1);
-    expect(users.map((u) => u.split(' ')[0])).toEqual(['billing', 'mailer', 'orders']);
+    const users: string[][] = [];
+    for (const arg of command.slice(4)) {
+      if (arg === '--user') users.push([]);
+      else users.at(-1)!.push(arg);
+    }
+    expect(users.map((u) => u[0])).toEqual(['billing', 'mailer', 'orders']);
     for (const user of users) {
-      const stem = user.split(' ')[0]!.toUpperCase();
-      expect(user).toMatch(new RegExp(` >\\$\\{SPECFIRST_REDIS_PASSWORD_${stem}:\\?[^}]*\\}$`));
+      expect(user.at(-1)).toMatch(new RegExp(`^>\\$\\{SPECFIRST_REDIS_PASSWORD_${user[0]!.toUpperCase()}:\\?`));
+    }
+  });
+
+  it('starts a real redis-server with its command, each user on with its rules', { timeout: 20_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmp, 'redis-'));
+    const socket = path.join(dir, 'redis.sock');
+    const args = compose.services
+      .redis!.command!.slice(1)
+      .map((a) => a.replace(/\$\{SPECFIRST_REDIS_PASSWORD_([A-Z0-9_]+):\?[^}]*\}/g, 'pw-$1'));
+    const server = spawn('redis-server', [...args, '--port', '0', '--unixsocket', socket, '--save', ''], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    server.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    try {
+      for (let i = 0; i < 100 && !log.includes('ready to accept connections') && server.exitCode === null; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(log, log).toContain('ready to accept connections');
+      const cli = (user: string, ...command: string[]) =>
+        spawnSync(
+          'redis-cli',
+          ['-s', socket, '--user', user, '--pass', `pw-${user.toUpperCase()}`, '--no-auth-warning', ...command],
+          {
+            encoding: 'utf8',
+          },
+        ).stdout.trim();
+      expect(cli('orders', 'XADD', 'order.created', '*', 'a', '1')).toMatch(/^\d+-\d+$/);
+      expect(cli('billing', 'XADD', 'order.created', '*', 'a', '1')).toMatch(/NOPERM/);
+      expect(cli('users', 'PING')).toMatch(/WRONGPASS|NOAUTH/);
+    } finally {
+      server.kill();
     }
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { SpecIR } from '@specfirst/spec-core';
 import { describe, expect, it } from 'vitest';
 import { emitPostgresRoles, postgresRolesFiles } from '../../src/emit/deploy/postgres-roles.js';
-import { REDIS_ACL_COMMANDS, redisAclFiles, redisAclUsers } from '../../src/emit/deploy/redis-acl.js';
+import { REDIS_ACL_APPEND, REDIS_ACL_COMMANDS, redisAclFiles, redisAclUsers } from '../../src/emit/deploy/redis-acl.js';
 import { loadIR, REPO_ROOT } from '../support/project.js';
 
 const shop = loadIR(path.join(REPO_ROOT, 'fixtures/shop'));
@@ -21,32 +21,32 @@ const noMessaging = edit((ir) => {
 describe('redisAclUsers', () => {
   it.each([
     [
-      'orders in the shop: writes what it produces, reads what it consumes, its worker queue',
+      'orders in the shop: appends to what it produces, reads what it consumes without appending, its worker queue',
       shop,
       {},
       'orders',
-      `on resetkeys resetchannels %R~bull:mailer-dead-letter:* ~bull:mailer:* ~invoice.paid ~invoice.paid:dead-letter %W~order.created %W~order.created.dead ~orders:* ${REDIS_ACL_COMMANDS}`,
+      `on resetkeys resetchannels clearselectors %R~bull:mailer-dead-letter:* ~bull:mailer:* ~invoice.paid ~invoice.paid:dead-letter ~orders:* ${REDIS_ACL_COMMANDS} (%W~bull:mailer:* %W~invoice.paid:dead-letter %W~order.created %W~order.created.dead %W~orders:* ${REDIS_ACL_APPEND})`,
     ],
     [
       'the mailer runs the queue and its dead letters',
       shop,
       { bullPrefix: 'q' },
       'mailer',
-      `on resetkeys resetchannels ~invoice.paid ~invoice.paid:dead-letter ~mailer:* ~q:mailer-dead-letter:* ~q:mailer:* ${REDIS_ACL_COMMANDS}`,
+      `on resetkeys resetchannels clearselectors ~invoice.paid ~invoice.paid:dead-letter ~mailer:* ~q:mailer-dead-letter:* ~q:mailer:* ${REDIS_ACL_COMMANDS} (%W~invoice.paid:dead-letter %W~mailer:* %W~q:mailer-dead-letter:* %W~q:mailer:* ${REDIS_ACL_APPEND})`,
     ],
     [
       'access: redis alone: keys of its own only',
       noMessaging,
       {},
       'orders',
-      `on resetkeys resetchannels ~orders:* ${REDIS_ACL_COMMANDS}`,
+      `on resetkeys resetchannels clearselectors ~orders:* ${REDIS_ACL_COMMANDS} (%W~orders:* ${REDIS_ACL_APPEND})`,
     ],
     [
       'glob characters of a prefix are matched literally',
       noMessaging,
       { streamPrefix: 'a*b?[c]:' },
       'orders',
-      `on resetkeys resetchannels ~a\\*b\\?\\[c\\]:orders:* ${REDIS_ACL_COMMANDS}`,
+      `on resetkeys resetchannels clearselectors ~a\\*b\\?\\[c\\]:orders:* ${REDIS_ACL_COMMANDS} (%W~a\\*b\\?\\[c\\]:orders:* ${REDIS_ACL_APPEND})`,
     ],
   ])('%s', (_title, ir, options, user, rules) => {
     expect(redisAclUsers(ir, options).find((u) => u.user === user)?.rules).toBe(rules);
@@ -72,6 +72,8 @@ describe('redisAclUsers', () => {
   it('never grants a dangerous command back', () => {
     expect(REDIS_ACL_COMMANDS.indexOf('-@dangerous')).toBeGreaterThan(REDIS_ACL_COMMANDS.indexOf('+@write'));
     expect(REDIS_ACL_COMMANDS).not.toMatch(/\+(flushall|flushdb|config|keys|acl|debug|@all)\b/i);
+    expect(REDIS_ACL_COMMANDS.endsWith(' -xadd')).toBe(true);
+    expect(REDIS_ACL_APPEND).toBe('+xadd');
   });
 });
 

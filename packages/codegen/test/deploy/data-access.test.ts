@@ -80,6 +80,42 @@ describe('Redis ACL users of the shop', () => {
       ['XADD', `${streamPrefix}order.created.dead`, '*', 'a', '1'],
       /^\d+-\d+$/,
     ],
+    [
+      'billing forges order.created, the topic it consumes',
+      'billing',
+      ['XADD', `${streamPrefix}order.created`, '*', 'a', '1'],
+      /NOPERM/,
+    ],
+    [
+      'orders forges invoice.paid, the topic it consumes',
+      'orders',
+      ['XADD', `${streamPrefix}invoice.paid`, '*', 'a', '1'],
+      /NOPERM/,
+    ],
+    [
+      'the mailer forges invoice.paid, the topic it consumes',
+      'mailer',
+      ['XADD', `${streamPrefix}invoice.paid`, '*', 'a', '1'],
+      /NOPERM/,
+    ],
+    [
+      'orders deletes order.created (it only appends to it)',
+      'orders',
+      ['DEL', `${streamPrefix}order.created`],
+      /NOPERM/,
+    ],
+    [
+      'the mailer writes a dead letter of invoice.paid',
+      'mailer',
+      ['XADD', `${streamPrefix}invoice.paid:dead-letter`, '*', 'a', '1'],
+      /^\d+-\d+$/,
+    ],
+    [
+      'orders appends to a stream of its own',
+      'orders',
+      ['XADD', `${streamPrefix}orders:log`, '*', 'a', '1'],
+      /^\d+-\d+$/,
+    ],
     ['mailer writes its own keys', 'mailer', ['SET', `${streamPrefix}mailer:lease`, '1'], /^OK$/],
     ['mailer writes billing keys', 'mailer', ['SET', `${streamPrefix}billing:lease`, '1'], /NOPERM/],
     ['billing reads order.created (it consumes it)', 'billing', ['XLEN', `${streamPrefix}order.created`], /^\d+$/],
@@ -102,6 +138,17 @@ describe('Redis ACL users of the shop', () => {
     ['orders lists keys', 'orders', ['KEYS', '*'], /NOPERM/],
   ])('%s', (_title, user, args, expected) => {
     expect(redis(args, name(user))).toMatch(expected);
+  });
+  it.each([
+    [
+      'billing',
+      ['XADD', `${streamPrefix}order.created`, '*', 'a', '1'],
+      /no permissions to access the '.*order\.created' key/,
+    ],
+    ['billing', ['XACK', `${streamPrefix}order.created`, 'billing', '1-1'], /^OK$/],
+    ['orders', ['XADD', `${streamPrefix}order.created`, '*', 'a', '1'], /^OK$/],
+  ])('ACL DRYRUN as %s: %j', (user, args, expected) => {
+    expect(redis(['ACL', 'DRYRUN', name(user), ...args])).toMatch(expected);
   });
 });
 

@@ -120,13 +120,17 @@ export function emitCompose(ir: SpecIR): string {
   }
   if (redisUsers.length > 0) {
     const rules = new Map(redisAclUsers(ir).map((u) => [u.user, u.rules]));
-    const command = ['redis-server', '--user', 'default off'];
+    // One argument per word: redis-server quotes each argument of its command line, so
+    // `--user "orders on …"` would be one user name with spaces, which it refuses.
+    const command = ['redis-server', '--user', 'default', 'off'];
     for (const s of redisUsers) {
       const own = rules.get(s.name);
       if (own === undefined) continue;
       command.push(
         '--user',
-        `${s.name} ${literal(own)} >${required(redisPasswordEnv(s), `the password of the Redis user ${s.name}`)}`,
+        s.name,
+        ...own.split(' ').map(literal),
+        `>${required(redisPasswordEnv(s), `the password of the Redis user ${s.name}`)}`,
       );
     }
     composeServices[INFRASTRUCTURE.redis.host] = {
@@ -143,7 +147,8 @@ export function emitCompose(ir: SpecIR): string {
       .sort(([a], [b]) => compare(a, b))
       .map(([name, internal]) => [name, internal ? { internal: true } : {}]),
   );
-  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  // YAML 1.1, as docker-compose 1.x reads it: `on` and `off` (Redis ACL words) stay strings, quoted.
+  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }
 
 /** `generated` → `../..`: the project root as seen from `<output>/deploy`, the build context. */

@@ -6,13 +6,18 @@
  * without a password, so nobody logs in until one is set (`ACL SETUSER orders >…`).
  *
  * Keys, from the runtime's own names (`@specfirst/spec-core/streams`, `@specfirst/spec-core/tasks`):
- * - a topic it produces: `%W~<stream>` (XADD writes only);
- * - a topic it consumes: `~<stream>` and `~<dead-letter stream>` (the dead-letter script checks the
- *   dead stream's TYPE before it writes, which is a read);
+ * - a topic it produces: `%W~<stream>` in the `XADD` selector only, so it can append and nothing else;
+ * - a topic it consumes: `~<stream>` without `XADD` (read, ack, claim, create its group: a consumer
+ *   cannot forge the topic's messages), and `~<dead-letter stream>` (the dead-letter script checks the
+ *   dead stream's TYPE before it appends, which is a read);
  * - a task it enqueues: `~<bull>:<worker>:*`, and `%R~<bull>:<worker>-dead-letter:*` (enqueue checks
  *   that a job id is not taken by a dead letter);
  * - a worker: `~<bull>:<worker>:*` and `~<bull>:<worker>-dead-letter:*`;
  * - every user: `~<prefix><service>:*`, keys of its own (dedupe leases, `access: redis` data).
+ * `XADD` is taken out of the root rule and given back by a selector (Redis 7.0,
+ * `(%W~<key> … +xadd)`) on the keys it may append to: its own keys, the streams it produces, its
+ * consumed topics' dead-letter streams and its queues (BullMQ appends their events). Replaying dead
+ * letters back to a topic is an operator's job, with a user of its own.
  * Commands: reads and writes, Lua scripts (EVAL/EVALSHA: Redis checks each command of a script
  * against the same user), connection commands and INFO; nothing `@dangerous` (FLUSHALL, CONFIG,
  * KEYS, ACL, DEBUG, …), no functions, no Pub/Sub channels. A consumer group is not an ACL object:
@@ -31,15 +36,18 @@ export interface RedisAclOptions {
   bullPrefix?: string;
 }
 
-/** One ACL user: its name (the service's) and its rules, without a password (`on ~… %R~… +…`). */
+/** One ACL user: its name (the service's) and its rules, without a password (`on resetkeys … ~… %R~… +… (%W~… +xadd)`). */
 export interface RedisAclUser {
   user: string;
   rules: string;
 }
 
-/** The commands every service's user gets; order matters (a later rule wins). */
+/** The commands of every service's root rule; order matters (a later rule wins). No `XADD`: see {@link REDIS_ACL_APPEND}. */
 export const REDIS_ACL_COMMANDS =
-  '-@all +@read +@write +@connection +eval +evalsha +script|load +script|exists -@dangerous -function +info';
+  '-@all +@read +@write +@connection +eval +evalsha +script|load +script|exists -@dangerous -function +info -xadd';
+
+/** The only command of the selector that lists the keys a service may append to. */
+export const REDIS_ACL_APPEND = '+xadd';
 
 /** A Redis glob matching `text` literally. */
 function literal(text: string): string {
@@ -48,7 +56,10 @@ function literal(text: string): string {
 
 interface Access {
   read: boolean;
+  /** Any write but `XADD`. */
   write: boolean;
+  /** `XADD`. */
+  append: boolean;
 }
 
 export function redisAclUsers(ir: SpecIR, options: RedisAclOptions = {}): RedisAclUser[] {
@@ -59,30 +70,38 @@ export function redisAclUsers(ir: SpecIR, options: RedisAclOptions = {}): RedisA
     if (!needsRedis(ir, service)) continue;
     const name = service.name;
     const keys = new Map<string, Access>();
-    const grant = (pattern: string, read: boolean, write: boolean): void => {
-      const was = keys.get(pattern) ?? { read: false, write: false };
-      keys.set(pattern, { read: was.read || read, write: was.write || write });
+    const grant = (pattern: string, read: boolean, write: boolean, append: boolean): void => {
+      const was = keys.get(pattern) ?? { read: false, write: false, append: false };
+      keys.set(pattern, { read: was.read || read, write: was.write || write, append: was.append || append });
     };
-    grant(`${literal(streamPrefix + name)}:*`, true, true);
+    grant(`${literal(streamPrefix + name)}:*`, true, true, true);
     for (const topic of ir.topics) {
-      if (topic.producers.includes(name)) grant(literal(streamKey(topic, streamPrefix)), false, true);
+      if (topic.producers.includes(name)) grant(literal(streamKey(topic, streamPrefix)), false, false, true);
       if (topic.consumers.includes(name)) {
-        grant(literal(streamKey(topic, streamPrefix)), true, true);
-        grant(literal(deadLetterStreamKey(topic, streamPrefix)), true, true);
+        grant(literal(streamKey(topic, streamPrefix)), true, true, false);
+        grant(literal(deadLetterStreamKey(topic, streamPrefix)), true, true, true);
       }
     }
     for (const task of ir.tasks) {
       const runs = task.worker === name;
       if (!runs && !task.enqueuers.includes(name)) continue;
-      grant(`${literal(`${bull}:${taskQueueName(task)}`)}:*`, true, true);
-      grant(`${literal(`${bull}:${deadLetterQueueName(task)}`)}:*`, true, runs);
+      grant(`${literal(`${bull}:${taskQueueName(task)}`)}:*`, true, true, true);
+      grant(`${literal(`${bull}:${deadLetterQueueName(task)}`)}:*`, true, runs, runs);
     }
-    const patterns = [...keys]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const sorted = [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const patterns = sorted
+      .filter(([, access]) => access.read || access.write)
       .map(([pattern, access]) =>
         access.read && access.write ? `~${pattern}` : `%${access.read ? 'R' : 'W'}~${pattern}`,
       );
-    users.push({ user: name, rules: ['on', 'resetkeys', 'resetchannels', ...patterns, REDIS_ACL_COMMANDS].join(' ') });
+    const appends = sorted.filter(([, access]) => access.append).map(([pattern]) => `%W~${pattern}`);
+    const selector = `(${[...appends, REDIS_ACL_APPEND].join(' ')})`;
+    users.push({
+      user: name,
+      rules: ['on', 'resetkeys', 'resetchannels', 'clearselectors', ...patterns, REDIS_ACL_COMMANDS, selector].join(
+        ' ',
+      ),
+    });
   }
   return users;
 }
