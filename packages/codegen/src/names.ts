@@ -372,6 +372,15 @@ export function accessNetwork(service: string, target: string): string {
   return `${service}--${target}`;
 }
 
+/**
+ * `status` → `status`: the internal network of a service that connects to nothing, alone on it (a
+ * service name has no `--`, so it never clashes with the networks above). An override file can add
+ * networks to it, which it could not to `network_mode: none`.
+ */
+export function ownNetwork(service: string): string {
+  return service;
+}
+
 /** `orders` → `clients/orders`: the service's typed client. */
 export function clientModule(service: Service): string {
   return `clients/${service.name}`;

@@ -241,6 +241,62 @@ describe('real tools accept the compose files', { timeout: 60_000 }, () => {
   });
 });
 
+describe('the docs’ recipe for letting traffic in (docs/deployment.md)', { timeout: 60_000 }, () => {
+  const docs = readFileSync(path.join(REPO_ROOT, 'docs/deployment.md'), 'utf8');
+  const recipe = /`compose\.override\.yaml`:\n\n```yaml\n([\s\S]*?)```/.exec(docs)?.[1];
+  const composeConfig = (file: string, override: string) => {
+    const overrideFile = path.join(path.dirname(file), 'compose.override.yaml');
+    writeFileSync(overrideFile, override);
+    const env = Object.fromEntries(
+      [...readFileSync(file, 'utf8').matchAll(/\$\{([A-Z0-9_]+):\?/g)].map((m) => [m[1]!, 'x']),
+    );
+    return spawnSync('docker-compose', ['-f', file, '-f', overrideFile, 'config'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmp, ...env },
+      cwd: path.dirname(file),
+    });
+  };
+  const writeDeploy = (root: string): string => {
+    for (const file of generate(loadIR(root)).filter((f) => f.path.startsWith('deploy/'))) {
+      const target = path.join(root, 'generated', file.path);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, file.contents);
+    }
+    return path.join(root, 'generated', COMPOSE_FILE);
+  };
+
+  it.each([
+    ['orders, a service with networks (the shop)', 'orders', ''],
+    [
+      'status, an HTTP service that connects to nothing',
+      'status',
+      '\n  status:\n    type: http\n    description: Says it is up.\n    port: 3009\n    rest: rest/status.yaml\n',
+    ],
+  ])('lets traffic in to %s', (_title, service, extra) => {
+    expect(recipe, 'the compose.override.yaml block of docs/deployment.md').toBeDefined();
+    const root = copySpec(`override-${service}`, SHOP);
+    const services = path.join(root, 'spec/services.yaml');
+    writeFileSync(services, readFileSync(services, 'utf8') + extra);
+    writeFileSync(
+      path.join(root, 'spec/rest/status.yaml'),
+      'basePath: /api\ntags:\n  status:\n    operations:\n      getStatus:\n        method: get\n        path: /status\n        responses:\n          204: { description: Up }\n',
+    );
+    const file = writeDeploy(root);
+    const generated = parse(readFileSync(file, 'utf8')) as {
+      services: Record<string, ComposeService & { network_mode?: string }>;
+    };
+    expect(generated.services[service]!.network_mode).toBeUndefined();
+    const result = composeConfig(file, recipe!.replaceAll('orders', service));
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const merged = parse(result.stdout) as { services: Record<string, { networks: Record<string, unknown> }> };
+    expect(Object.keys(merged.services[service]!.networks)).toEqual(
+      expect.arrayContaining([`gateway--${service}`, ...generated.services[service]!.networks!]),
+    );
+    expect(Object.keys(merged.services.gateway!.networks).sort()).toEqual(['edge', `gateway--${service}`]);
+  });
+});
+
 describe('deployment files as sync writes them', { timeout: 60_000 }, () => {
   it('are stamped, and the same spec gives the same bytes', () => {
     const again = new Map(generate(loadIR(SHOP)).map((f) => [f.path, f.contents]));

@@ -5,7 +5,10 @@
  * - `accessNetwork(s, 'redis' | 'postgres')` (internal) joining a service to the infrastructure;
  * - `accessNetwork(s, 'internet')`, the only network that is not internal: the route out, for
  *   `access: internet` only.
- * A service with no connection at all gets `network_mode: none`. No port is published: publishing needs a network that is not internal, a route out for everyone.
+ * - `ownNetwork(s)` (internal), s alone, for a service with no connection at all: on no network,
+ *   compose would put it on the project's default network, which is not internal; and
+ *   `network_mode: none` could not be undone by an override file adding a network.
+ * No port is published: publishing needs a network that is not internal, a route out for everyone.
  * Compose networks are undirected: two services on one network reach each other both ways.
  *
  * Written with the `yaml` package; values from the spec (descriptions) go only into YAML strings,
@@ -22,7 +25,7 @@ import {
   serviceHost,
 } from '@specfirst/spec-core/connectivity';
 import { stringify } from 'yaml';
-import { accessNetwork, DEPLOY_FOLDER, pairNetwork } from '../../names.js';
+import { accessNetwork, DEPLOY_FOLDER, ownNetwork, pairNetwork } from '../../names.js';
 import { redisAclUsers } from './redis-acl.js';
 import {
   calleesOfService,
@@ -53,6 +56,7 @@ export function composeNetworksOf(ir: SpecIR, service: IRService): string[] {
   if (needsRedis(ir, service)) networks.add(accessNetwork(service.name, INFRASTRUCTURE.redis.host));
   if (needsDatabase(service)) networks.add(accessNetwork(service.name, INFRASTRUCTURE.database.host));
   if (needsInternet(service)) networks.add(accessNetwork(service.name, 'internet'));
+  if (networks.size === 0) networks.add(ownNetwork(service.name));
   return [...networks].sort(compare);
 }
 
@@ -92,10 +96,7 @@ export function emitCompose(ir: SpecIR): string {
       ...(needsRedis(ir, service) ? [INFRASTRUCTURE.redis.host] : []),
     ];
     if (dependsOn.length > 0) entry.depends_on = dependsOn;
-    // A service with no declared connection at all gets no network: on none, compose would put it
-    // on the project's default network, which is not internal.
-    if (own.length > 0) entry.networks = own;
-    else entry.network_mode = 'none';
+    entry.networks = own;
     composeServices[serviceHost(service)] = entry;
   }
 
