@@ -82,7 +82,12 @@ describe('emitPostgresRoles', () => {
     [
       'a role and schema per service with access: database',
       {},
-      ['CREATE SCHEMA "billing" AUTHORIZATION "billing";', 'CREATE SCHEMA "users" AUTHORIZATION "users";'],
+      [
+        'CREATE SCHEMA IF NOT EXISTS "billing" AUTHORIZATION "billing";',
+        'CREATE SCHEMA IF NOT EXISTS "users" AUTHORIZATION "users";',
+        `WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'users')`,
+        `SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', 'users', :'sf_password') \\gexec`,
+      ],
     ],
     [
       'a prefix is part of the quoted name',
@@ -92,7 +97,7 @@ describe('emitPostgresRoles', () => {
     [
       'quotes in a prefix cannot end the identifier or the literal',
       { rolePrefix: `x"'` },
-      ['CREATE SCHEMA "x""\'orders" AUTHORIZATION "x""\'orders";', `'x"''orders'`],
+      ['CREATE SCHEMA IF NOT EXISTS "x""\'orders" AUTHORIZATION "x""\'orders";', `'x"''orders'`],
     ],
     ['the password comes from the environment', {}, ['\\getenv sf_password SPECFIRST_POSTGRES_PASSWORD_USERS']],
   ])('%s', (_title, options, lines) => {

@@ -211,6 +211,43 @@ describe('PostgreSQL roles of the shop', () => {
     expect(mailer.stderr).toMatch(/role .* does not exist|authentication failed/);
   });
 
+  it('runs again without error, setting the new passwords and keeping the schemas and their data', () => {
+    const script = emitPostgresRoles(shop, { rolePrefix })!;
+    const next = `${password}-next`;
+    const passwordHash = () =>
+      psql([
+        '-d',
+        'postgres',
+        '-tAc',
+        `SELECT rolpassword FROM pg_authid WHERE rolname = '${rolePrefix}users'`,
+      ]).stdout.trim();
+    const before = passwordHash();
+    const env = Object.fromEntries(
+      ['USERS', 'ORDERS', 'BILLING'].map((s) => [`SPECFIRST_POSTGRES_PASSWORD_${s}`, next]),
+    );
+    const again = spawnSync(
+      'psql',
+      ['-h', '127.0.0.1', '-U', 'postgres', '-X', '-v', 'ON_ERROR_STOP=1', '-d', database],
+      {
+        input: script,
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      },
+    );
+    expect(again.status, again.stderr).toBe(0);
+    const rows = psql(['-d', database, '-tAc', 'SELECT count(*) FROM account'], {}, `${rolePrefix}users`);
+    expect(rows.stdout.trim(), rows.stderr).toBe('1');
+    expect(passwordHash()).not.toBe(before);
+    expect(passwordHash()).toMatch(/^SCRAM-SHA-256\$|^md5/);
+    const owner = psql([
+      '-d',
+      database,
+      '-tAc',
+      `SELECT nspowner::regrole FROM pg_namespace WHERE nspname = '${rolePrefix}users'`,
+    ]);
+    expect(owner.stdout.trim()).toBe(`${rolePrefix}users`);
+  });
+
   it('stops when a password is missing', () => {
     const script = emitPostgresRoles(shop, { rolePrefix: `${rolePrefix}x_` })!;
     const r = spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-X', '-d', database], {

@@ -4,6 +4,8 @@
  * or on other services' schemas. The password is read with psql's `\getenv` from
  * `SPECFIRST_POSTGRES_PASSWORD_<STEM>`; the script stops, changing nothing more, when one is missing.
  * The compose file mounts it in `/docker-entrypoint-initdb.d`; elsewhere run `psql -f roles.sql`.
+ * It can run again (after a new service, or to set new passwords): it creates what is missing,
+ * sets each role's password, and keeps existing schemas and their data.
  */
 import type { SpecIR } from '@specfirst/spec-core';
 import { needsDatabase, postgresPasswordEnv } from '@specfirst/spec-core/connectivity';
@@ -46,10 +48,12 @@ export function emitPostgresRoles(ir: SpecIR, options: PostgresRolesOptions = {}
       '\\else',
       `DO $$ BEGIN RAISE EXCEPTION '${env} is not set: the password of the role for service ${service.name.replace(/[^A-Za-z0-9._-]/g, '?')}'; END $$;`,
       '\\endif',
-      `SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', ${literal(role)}, :'sf_password') \\gexec`,
+      `SELECT format('CREATE ROLE %I', ${literal(role)}) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(role)}) \\gexec`,
+      `SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', ${literal(role)}, :'sf_password') \\gexec`,
       '\\unset sf_password',
       `SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), ${literal(role)}) \\gexec`,
-      `CREATE SCHEMA ${ident(role)} AUTHORIZATION ${ident(role)};`,
+      `CREATE SCHEMA IF NOT EXISTS ${ident(role)} AUTHORIZATION ${ident(role)};`,
+      `ALTER SCHEMA ${ident(role)} OWNER TO ${ident(role)};`,
       `ALTER ROLE ${ident(role)} SET search_path = ${ident(role)};`,
     );
   }
