@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { projectLabel } from '../src/emit/deploy/k8s.js';
 import { generate, readStamp, stampLineComment } from '../src/index.js';
 import { COMPOSE_FILE, K8S_FOLDER, k8sFile } from '../src/names.js';
 import { loadIR, REPO_ROOT } from './support/project.js';
@@ -357,5 +358,38 @@ describe('stampLineComment', () => {
     const text = stampLineComment('#', ['spec/a\nservices: evil.yaml'], 'x: 1\n');
     expect(text.split('\n')).toHaveLength(3);
     expect(readStamp(text)?.intact).toBe(true);
+  });
+});
+
+describe('projectLabel: the project name as a DNS-1123 label (part-of label, image prefix)', () => {
+  const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  it.each([
+    ['shop', 'shop'],
+    ['my_shop.v2.', 'my-shop-v2'],
+    ['shop-', 'shop'],
+    ['9lives', '9lives'],
+    [`${'a'.repeat(62)}-b`, 'a'.repeat(62)],
+    ['a'.repeat(80), 'a'.repeat(63)],
+    ['._-', 'specfirst'],
+  ])('%s → %s', (name, label) => {
+    expect(projectLabel(name)).toBe(label);
+    expect(label).toMatch(dns1123);
+    expect(label.length).toBeLessThanOrEqual(63);
+  });
+
+  it('labels the pods and names the images with it', () => {
+    const ir = loadIR(SHOP);
+    ir.project.name = 'my_shop.v2.';
+    const orders = parseAllDocuments(generate(ir).find((f) => f.path === k8sFile('orders'))!.contents).map(
+      (d) =>
+        d.toJS() as {
+          kind: string;
+          metadata: { labels: Record<string, string> };
+          spec: { template: { spec: { containers: { image: string }[] } } };
+        },
+    );
+    const deployment = orders.find((d) => d.kind === 'Deployment')!;
+    expect(deployment.metadata.labels['app.kubernetes.io/part-of']).toBe('my-shop-v2');
+    expect(deployment.spec.template.spec.containers[0]!.image).toBe('my-shop-v2-orders:latest');
   });
 });

@@ -31,8 +31,14 @@ function load(services: string, events?: string, tasks?: string) {
 const http = (name: string, port: number, extra = '') =>
   `  ${name}:\n    type: http\n    port: ${port}\n    rest: rest/api.yaml\n${extra}`;
 
-describe('SF4011: a service named after the infrastructure', () => {
-  it.each(['redis', 'postgres', 'internet'])('refuses `%s`, at its name, and suggests another', (name) => {
+describe('SF4011: a service named like something the deployment files use', () => {
+  it.each([
+    ['redis', 'the Redis host'],
+    ['postgres', 'the PostgreSQL host'],
+    ['internet', 'the route out'],
+    ['default-deny', 'the Kubernetes policy denying everything'],
+    ['bull', "BullMQ's key prefix"],
+  ])('refuses `%s`, at its name, says what uses it and suggests another', (name, use) => {
     const { result, text } = load(http(name, 3000));
     const found = result.diagnostics.filter((d) => d.code === 'SF4011');
     expect(found).toHaveLength(1);
@@ -42,7 +48,7 @@ describe('SF4011: a service named after the infrastructure', () => {
       line: lineOf(text('services'), `  ${name}:`),
       message: `service name \`${name}\` is reserved`,
     });
-    expect(found[0]!.hint).toContain('the deployment files give the host names');
+    expect(found[0]!.hint).toContain(`the deployment files use \`${name}\` for ${use}`);
     expect(found[0]!.hint).toContain(`\`${name}-service\``);
   });
 
@@ -51,8 +57,25 @@ describe('SF4011: a service named after the infrastructure', () => {
     expect(result.diagnostics.find((d) => d.code === 'SF4011')!.hint).toContain('`redis-service-2`');
   });
 
-  it.each(['redis-cache', 'postgresql', 'intranet', 'db'])('accepts `%s`', (name) => {
+  it.each(['redis-cache', 'postgresql', 'intranet', 'db', 'bullet', 'default'])('accepts `%s`', (name) => {
     expect(load(http(name, 3000)).result.diagnostics).toEqual([]);
+  });
+});
+
+describe('SF4012: a service name longer than a Kubernetes name', () => {
+  const long = `a${'-b'.repeat(31)}`; // 63 characters
+  it.each([
+    ['63 characters', long, []],
+    ['64 characters', `${long}c`, ['SF4012']],
+    ['80 characters', `${long}${'c'.repeat(17)}`, ['SF4012']],
+  ])('%s', (_title, name, codes) => {
+    const { result, text } = load(http(name, 3000));
+    const found = result.diagnostics.filter((d) => d.code === 'SF4012');
+    expect(found.map((d) => d.code)).toEqual(codes);
+    if (codes.length === 0) return;
+    expect(found[0]).toMatchObject({ severity: 'error', line: lineOf(text('services'), `  ${name}:`) });
+    expect(found[0]!.message).toContain(`has ${name.length} characters, more than 63`);
+    expect(found[0]!.hint).toContain(`shorten it, e.g. \`${name.slice(0, 63).replace(/-+$/, '')}\``);
   });
 });
 

@@ -1,12 +1,16 @@
 /**
  * Checks of the connectivity graph that need every service, topic and task at once: a service may
- * not take a host name the deployment files give to the infrastructure (SF4011), a topic nobody
+ * not take a name the deployment files use (SF4011) nor be longer than a Kubernetes name (SF4012), a topic nobody
  * consumes (SF5014) and a worker with nothing to run (SF5015) are almost always mistakes.
  */
 import type { BuildContext } from '../load/context.js';
 import type { IRService, IRTask, IRTopic } from '../ir/ir.js';
 import { diagnosticAtLoc, relatedAt } from '../diagnostics/location.js';
-import { RESERVED_SERVICE_NAMES } from '../messaging/connectivity.js';
+import {
+  MAX_SERVICE_NAME_LENGTH,
+  RESERVED_SERVICE_NAME_USES,
+  RESERVED_SERVICE_NAMES,
+} from '../messaging/connectivity.js';
 
 export function checkConnectivity(
   ctx: BuildContext,
@@ -16,6 +20,15 @@ export function checkConnectivity(
 ): void {
   const names = new Set(services.map((s) => s.name));
   for (const service of services) {
+    if (service.name.length > MAX_SERVICE_NAME_LENGTH) {
+      ctx.diagnostics.push(
+        diagnosticAtLoc(service.loc, {
+          code: 'SF4012',
+          message: `service name \`${service.name.slice(0, 20)}…\` has ${service.name.length} characters, more than ${MAX_SERVICE_NAME_LENGTH}`,
+          hint: `the deployment files use it as a Kubernetes name and label, at most ${MAX_SERVICE_NAME_LENGTH} characters; shorten it, e.g. \`${service.name.slice(0, MAX_SERVICE_NAME_LENGTH).replace(/-+$/, '')}\``,
+        }),
+      );
+    }
     if (!RESERVED_SERVICE_NAMES.includes(service.name)) continue;
     let suggestion = `${service.name}-service`;
     for (let i = 2; names.has(suggestion) && i < 100; i++) suggestion = `${service.name}-service-${i}`;
@@ -23,7 +36,7 @@ export function checkConnectivity(
       diagnosticAtLoc(service.loc, {
         code: 'SF4011',
         message: `service name \`${service.name}\` is reserved`,
-        hint: `the deployment files give the host names ${RESERVED_SERVICE_NAMES.map((n) => `\`${n}\``).join(', ')} to the infrastructure (Redis, PostgreSQL and the route out); rename the service, e.g. \`${suggestion}\``,
+        hint: `the deployment files use \`${service.name}\` for ${RESERVED_SERVICE_NAME_USES[service.name]} (reserved: ${RESERVED_SERVICE_NAMES.map((n) => `\`${n}\``).join(', ')}); rename the service, e.g. \`${suggestion}\``,
       }),
     );
   }

@@ -75,7 +75,8 @@ export const DIAGNOSTIC_CODES = {
   SF4008: 'unknown security scheme in an override',
   SF4009: 'operation overrides without an OpenAPI document',
   SF4010: 'override of a response the document declares',
-  SF4011: 'service name reserved for the infrastructure',
+  SF4011: 'service name reserved by the deployment files',
+  SF4012: 'service name too long',
 
   SF5001: 'unknown topic',
   SF5002: 'unknown task',

@@ -26,12 +26,24 @@ export const INFRASTRUCTURE = {
 /** The name of the internet, as a reachability target: it is not a host of the deployment. */
 export const INTERNET = 'internet';
 
-/** Host names a service may not take, as the deployment files give them to Redis, PostgreSQL and the internet. */
-export const RESERVED_SERVICE_NAMES: readonly string[] = [
-  INFRASTRUCTURE.redis.host,
-  INFRASTRUCTURE.database.host,
-  INTERNET,
-];
+/**
+ * Names a service may not take, with what the deployment files use each one for: the hosts of Redis,
+ * PostgreSQL and the internet, the Kubernetes file `default-deny.yaml`, and BullMQ's key prefix
+ * (`bull`: a service's own Redis keys, `bull:*`, would be every task queue's).
+ */
+export const RESERVED_SERVICE_NAME_USES: Readonly<Record<string, string>> = {
+  [INFRASTRUCTURE.redis.host]: 'the Redis host',
+  [INFRASTRUCTURE.database.host]: 'the PostgreSQL host',
+  [INTERNET]: 'the route out',
+  'default-deny': 'the Kubernetes policy denying everything (deploy/k8s/default-deny.yaml)',
+  bull: "BullMQ's key prefix (the service's own Redis keys would be every task queue's)",
+};
+
+/** Names a service may not take (see {@link RESERVED_SERVICE_NAME_USES}). */
+export const RESERVED_SERVICE_NAMES: readonly string[] = Object.keys(RESERVED_SERVICE_NAME_USES);
+
+/** The longest service name: a Kubernetes name and label value (DNS-1123 label) has at most 63 characters. */
+export const MAX_SERVICE_NAME_LENGTH = 63;
 
 /** A service's host name inside a deployment (compose service, Kubernetes Service): its name. */
 export function serviceHost(service: Pick<IRService, 'name'> | string): string {

@@ -48,6 +48,21 @@ export const PRIVATE_RANGES: readonly string[] = [
 /** The name of the policy that denies everything not allowed by another. */
 export const DEFAULT_DENY = 'default-deny';
 
+/**
+ * The project's name as a DNS-1123 label (the `part-of` label's value, the images' prefix): the
+ * spec allows `.` and `_` and any length, a label takes `[a-z0-9-]`, at most 63, alphanumeric at
+ * both ends. `my_shop.v2.` → `my-shop-v2`; nothing left → `specfirst`.
+ */
+export function projectLabel(name: string): string {
+  const label = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return label === '' ? 'specfirst' : label;
+}
+
 export interface K8sFile {
   path: string;
   /** A YAML stream: documents separated by `---`. */
@@ -80,7 +95,7 @@ function file(name: string, documents: Record<string, unknown>[]): K8sFile {
 }
 
 function labels(ir: SpecIR, name: string): Record<string, string> {
-  return { [NAME_LABEL]: name, [PART_OF_LABEL]: ir.project.name };
+  return { [NAME_LABEL]: name, [PART_OF_LABEL]: projectLabel(ir.project.name) };
 }
 
 function metadata(ir: SpecIR, name: string, service?: IRService): Record<string, unknown> {
@@ -109,7 +124,7 @@ function deployment(ir: SpecIR, service: IRService): Record<string, unknown> {
       env.push({ name: variable, value: `${value.before}$(${value.secret})${value.after}` });
     }
   }
-  const container: Record<string, unknown> = { name, image: `${ir.project.name}-${name}:latest` };
+  const container: Record<string, unknown> = { name, image: `${projectLabel(ir.project.name)}-${name}:latest` };
   if (env.length > 0) container.env = env;
   if (service.type === 'http') {
     container.ports = [{ name: 'http', containerPort: servicePort(service), protocol: 'TCP' }];
