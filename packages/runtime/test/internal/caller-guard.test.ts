@@ -360,7 +360,11 @@ describe('callerGuard options', () => {
     try {
       createServiceApp(
         { basePath: '', tags: [] },
-        { logger: recordingLogger(), docs: false, callerGuard: callerGuard as ServiceOptions['callerGuard'] },
+        {
+          logger: recordingLogger(),
+          docs: false,
+          callerGuard: callerGuard as NonNullable<ServiceOptions['callerGuard']>,
+        },
       );
     } catch (error) {
       thrown = error;
