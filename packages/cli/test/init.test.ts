@@ -70,6 +70,9 @@ const FILES = [
   'README.md',
   'eslint.config.mjs',
   'generated/clients/api.ts',
+  'generated/deploy/compose.yaml',
+  'generated/deploy/k8s/api.yaml',
+  'generated/deploy/k8s/default-deny.yaml',
   'generated/manifest.json',
   'generated/models.ts',
   'generated/openapi/api.json',
@@ -152,7 +155,7 @@ describe('specfirst init: a project that works out of the box', () => {
     async (script) => {
       const result = await pnpmRun(project, script);
       expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      if (script === 'check') expect(result.stdout).toContain('✓ generated matches the spec (9 files)');
+      if (script === 'check') expect(result.stdout).toContain('✓ generated matches the spec (12 files)');
       if (script === 'test') expect(result.stdout).toMatch(/Tests +4 passed/);
     },
     60_000,

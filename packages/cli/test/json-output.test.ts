@@ -39,6 +39,9 @@ function smallCopy(name: string): string {
 
 const GENERATED = [
   'clients/todo.ts',
+  'deploy/compose.yaml',
+  'deploy/k8s/default-deny.yaml',
+  'deploy/k8s/todo.yaml',
   'manifest.json',
   'models.ts',
   'openapi/todo.json',

@@ -43,6 +43,34 @@ ruleTester().run('no-undeclared-dependency', rule, {
     // A local function called fetch is not the global one; http.request of a local object neither.
     { code: 'function fetch(u: string) { return u; }\nfetch(url);', filename: orders },
     { code: 'const http = { request() {} };\nhttp.request();', filename: orders },
+    // Type-only imports load no code: a declared callee's router and client types, infrastructure types.
+    { code: "import type { GetUserResult } from '#generated/routers/users/users.js';", filename: orders },
+    {
+      code: "import { type GetUserInput } from '#generated/clients/users.js';\nexport type { CreateInvoiceResult } from '#generated/routers/billing/billing.js';",
+      filename: orders,
+    },
+    {
+      code: "import type { Pool } from 'pg';\nimport type { Redis } from 'ioredis';\nimport type { AxiosInstance } from 'axios';\nimport type pg = require('pg');",
+      filename: mailer,
+    },
+    // net/tls and WebSocket to localhost, a Unix socket, a declared callee, or infrastructure the service has.
+    {
+      code: "import net from 'node:net';\nimport { connect } from 'node:tls';\nnet.connect(3001);\nnet.createConnection({ port: 3001, host: 'localhost' });\nnet.connect('/run/app.sock');\nconnect(3002, 'billing');\nnet.connect({ host: 'postgres', port: 5432 });",
+      filename: orders,
+    },
+    {
+      code: "import WebSocket from 'ws';\nnew WebSocket('ws://users:3001/live');\nnew globalThis.WebSocket(`ws://localhost:${port}/x`);",
+      filename: orders,
+    },
+    // A service with internet access may connect out; a local `createRequire` is not node's.
+    {
+      code: "import * as tls from 'node:tls';\ntls.connect(443, 'psp.example');\nnew WebSocket('wss://psp.example/stream');",
+      filename: billing,
+    },
+    {
+      code: "const createRequire = (u: string) => (m: string) => m;\ncreateRequire(import.meta.url)('pg');",
+      filename: mailer,
+    },
     // Not a service file: tests, scripts, files of no project; and the allow option.
     {
       code: "import { UserStore } from '../../users/src/store.js';",
@@ -285,6 +313,131 @@ ruleTester().run('no-undeclared-dependency', rule, {
           },
         },
         { messageId: 'fetchService' },
+      ],
+    },
+    {
+      // A value import of a callee's router stays reported, and so do type imports without an edge,
+      // of a callee's events, and of another service's source.
+      code: "import { usersOperations } from '#generated/routers/users/users.js';\nimport type { InvoiceResult } from '#generated/routers/billing/billing.js';\nimport type { UserRow } from '../../users/src/store.js';",
+      filename: mailer,
+      errors: [{ messageId: 'generatedOfOther' }, { messageId: 'generatedOfOther' }, { messageId: 'serviceSource' }],
+    },
+    {
+      code: "import { type GetUserInput, createUsersClient } from '#generated/clients/users.js';\nimport type { UserRow } from '../../users/src/store.js';\nimport type { X } from '#generated/events/users/index.js';",
+      filename: orders,
+      errors: [{ messageId: 'publicClient' }, { messageId: 'serviceSource' }, { messageId: 'generatedOfOther' }],
+    },
+    {
+      // createRequire: called in place, kept in a const, through the module namespace, renamed.
+      code: [
+        "import { createRequire } from 'node:module';",
+        "import module from 'module';",
+        "import { createRequire as cr } from 'module';",
+        "createRequire(import.meta.url)('pg');",
+        'const require = createRequire(import.meta.url);',
+        "require('mongodb');",
+        "module.createRequire(import.meta.url)('mysql2');",
+        "const load = cr(import.meta.url);\nload('axios');",
+        "const { request } = require('node:https');\nrequest('https://x.example');",
+      ].join('\n'),
+      filename: mailer,
+      errors: [
+        { messageId: 'database', data: { service: 'mailer', module: 'pg', servicesYaml: 'spec/services.yaml' } },
+        { messageId: 'database' },
+        { messageId: 'database', line: 7 },
+        { messageId: 'http', line: 9 },
+        { messageId: 'http', line: 11 },
+      ],
+    },
+    {
+      code: "import net from 'node:net';\nnet.connect(443, 'example.com');",
+      filename: orders,
+      errors: [
+        {
+          messageId: 'connect',
+          data: {
+            service: 'orders',
+            found: 'calls `net.connect()` to example.com',
+            servicesYaml: 'spec/services.yaml',
+          },
+        },
+      ],
+    },
+    {
+      code: "const net = require('net');\nconst { connect } = require('node:tls');\nnet.createConnection({ host: 'smtp.example', port: 25 });\nconnect(options);\nnet.connect(port, host);",
+      filename: users,
+      errors: [
+        {
+          messageId: 'connect',
+          data: {
+            service: 'users',
+            found: 'calls `net.createConnection()` to smtp.example',
+            servicesYaml: 'spec/services.yaml',
+          },
+        },
+        {
+          messageId: 'connect',
+          data: {
+            service: 'users',
+            found: 'calls `tls.connect()` to an address the linter cannot read (`options`)',
+            servicesYaml: 'spec/services.yaml',
+          },
+        },
+        { messageId: 'connect' },
+      ],
+    },
+    {
+      // Redis without `access: redis`, another service without an edge (even with internet access).
+      code: "import net from 'node:net';\nnet.connect(6379, 'redis');",
+      filename: users,
+      errors: [
+        {
+          messageId: 'connect',
+          data: { service: 'users', found: 'calls `net.connect()` to redis', servicesYaml: 'spec/services.yaml' },
+        },
+      ],
+    },
+    {
+      code: "import { connect } from 'node:tls';\nconnect({ host: 'users', port: 3001 });\nnew WebSocket('ws://orders:3000/live');",
+      filename: billing,
+      errors: [
+        {
+          messageId: 'connectService',
+          data: {
+            service: 'billing',
+            other: 'users',
+            found: "calls `tls.connect()`: `{ host: 'users', port: 3001 }`",
+            servicesYaml: 'spec/services.yaml',
+          },
+        },
+        {
+          messageId: 'connectService',
+          data: {
+            service: 'billing',
+            other: 'orders',
+            found: "opens a WebSocket: `'ws://orders:3000/live'`",
+            servicesYaml: 'spec/services.yaml',
+          },
+        },
+      ],
+    },
+    {
+      code: "import WebSocket, * as ws from 'ws';\nnew WebSocket('wss://stream.example/x');\nnew ws.WebSocket(url);\nnew globalThis.WebSocket('wss://a.example');",
+      filename: orders,
+      errors: [
+        {
+          messageId: 'connect',
+          data: { service: 'orders', found: 'opens a WebSocket to stream.example', servicesYaml: 'spec/services.yaml' },
+        },
+        {
+          messageId: 'connect',
+          data: {
+            service: 'orders',
+            found: 'opens a WebSocket to an address the linter cannot read (`url`)',
+            servicesYaml: 'spec/services.yaml',
+          },
+        },
+        { messageId: 'connect' },
       ],
     },
   ],

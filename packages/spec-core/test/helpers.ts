@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import type { Diagnostic } from '../src/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FIXTURES = path.join(REPO_ROOT, 'fixtures');
@@ -38,4 +39,9 @@ export function yamlFiles(dir: string): string[] {
     if (statSync(full).isDirectory()) return yamlFiles(full);
     return /\.ya?ml$/.test(entry) ? [full] : [];
   });
+}
+
+/** A load result with its warnings left out, for tests about errors on specs too small to be otherwise complete. */
+export function errorsOnly<T extends { diagnostics: readonly Diagnostic[] }>(result: T): T {
+  return { ...result, diagnostics: result.diagnostics.filter((d) => d.severity === 'error') };
 }

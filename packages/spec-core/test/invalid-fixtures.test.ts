@@ -58,7 +58,9 @@ describe('fixtures/invalid', () => {
     it('gives exactly the expected diagnostics, each located, explained and hinted', () => {
       const expected = readInvalidCase(name);
       const { result, dir } = load(name);
-      const actual = result.diagnostics;
+      // The catalogue is about what spec-core refuses: its small specs may also earn warnings (a worker
+      // `jobs` with nothing to run, SF5015), which the tests of those warnings cover.
+      const actual = result.diagnostics.filter((d) => d.severity === 'error');
       const listing = `${expected.description}\nactual diagnostics:\n${describeAll(dir, actual)}`;
 
       expect(actual.map((d) => keyOf(dir, d)).sort(), listing).toEqual(expected.diagnostics.map(diagnosticKey).sort());

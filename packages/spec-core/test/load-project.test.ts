@@ -362,6 +362,8 @@ describe('a spec file with a YAML error', () => {
   ])('in %s', (_what, files, expected) => {
     const dir = tempProject(files, path.join(FIXTURES, 'small'));
     const { diagnostics } = loadProjectSync(dir, { cache: false });
-    expect(diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`).sort()).toEqual([...expected].sort());
+    // Errors only: a bare worker of these specs would also earn SF5015.
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => `${d.code} ${d.file}:${d.line}`).sort()).toEqual([...expected].sort());
   });
 });

@@ -7,7 +7,14 @@ import {
   ROUTERS_FOLDER,
   TASKS_FOLDER,
 } from '@specfirst/codegen/names';
-import { calleesOf, needsRedis, serviceHost, serviceUrlEnv } from '@specfirst/spec-core/connectivity';
+import {
+  calleesOf,
+  INFRASTRUCTURE,
+  needsDatabase,
+  needsRedis,
+  serviceHost,
+  serviceUrlEnv,
+} from '@specfirst/spec-core/connectivity';
 import type { IRService } from '@specfirst/spec-core';
 import type { TSESTree } from '@typescript-eslint/utils';
 import {
@@ -35,7 +42,9 @@ type MessageIds =
   | 'http'
   | 'fetchExternal'
   | 'fetchUnknown'
-  | 'fetchService';
+  | 'fetchService'
+  | 'connect'
+  | 'connectService';
 
 /**
  * The packages that reach infrastructure, in one place. A module matches by its package name
@@ -69,9 +78,22 @@ export const INFRASTRUCTURE_PACKAGES = {
  */
 export const RUNTIME_REDIS_MODULES = ['@specfirst/runtime/events/redis', '@specfirst/runtime/tasks/bullmq'] as const;
 
-/** `node:http` / `node:https` functions that open an outbound connection. */
+/**
+ * Node.js functions that open an outbound connection, by module. `http`/`https` are reported
+ * without `access: internet` whatever their target; `net`/`tls` by the host they connect to, like `fetch`.
+ */
+const CONNECTING_CALLS: Readonly<Record<string, readonly string[]>> = {
+  http: ['request', 'get'],
+  https: ['request', 'get'],
+  net: ['connect', 'createConnection'],
+  tls: ['connect'],
+};
 const HTTP_MODULES = new Set(['http', 'https']);
-const HTTP_CALLS = new Set(['request', 'get']);
+const CONNECTING_MODULES = new Set(Object.keys(CONNECTING_CALLS));
+/** `createRequire` of `node:module`: the `require` it returns loads packages like the global one. */
+const MODULE_MODULES = new Set(['module']);
+/** The `ws` package's client, `new WebSocket(url)`, like the global one. */
+const WS_MODULES = new Set(['ws']);
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 const SERVICES_YAML = 'services.yaml';
 
@@ -121,6 +143,10 @@ export default createRule<Options, MessageIds>({
         '{{service}} fetches a URL the linter cannot read (`{{found}}`): cannot tell where this goes; use the internal client or declare `internet` in `access` of {{service}} in {{servicesYaml}}',
       fetchService:
         '{{service}} fetches {{other}} ({{found}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to `consumes.operations` of {{service}}, then call it through its internal client',
+      connect:
+        '{{service}} {{found}}, an outbound connection {{servicesYaml}} does not let out: add `internet` to `access` of {{service}}, or call other services through their internal clients',
+      connectService:
+        '{{service}} connects to {{other}} ({{found}}), and {{servicesYaml}} declares no edge from {{service}} to {{other}}: add `{{other}}.<operation>` to `consumes.operations` of {{service}}, then call it through its internal client',
     },
     schema: allowOptionSchema('undeclared dependencies'),
   },
@@ -156,7 +182,7 @@ export default createRule<Options, MessageIds>({
       return undefined;
     };
 
-    const checkLocal = (node: TSESTree.Node, target: string): void => {
+    const checkLocal = (node: TSESTree.Node, target: string, typeOnly: boolean): void => {
       const under = (dir: string): string | undefined =>
         dir === '.' ? target : target.startsWith(`${dir}/`) ? target.slice(dir.length + 1) : undefined;
       const generated = under(outputDir);
@@ -181,7 +207,10 @@ export default createRule<Options, MessageIds>({
         }
         if (first === me || !byName.has(first)) return;
         const other = byName.get(first)!;
-        if (module === clientModule(other)) {
+        const isClient = module === clientModule(other);
+        // The types of a declared callee's router and client (its inputs and results) load no code of it.
+        if (typeOnly && callees.has(first) && (isClient || top === ROUTERS_FOLDER)) return;
+        if (isClient) {
           context.report({
             node,
             messageId: callees.has(first) ? 'publicClient' : 'publicClientNoEdge',
@@ -216,7 +245,9 @@ export default createRule<Options, MessageIds>({
       });
     };
 
-    const checkPackage = (node: TSESTree.Node, specifier: string): void => {
+    const checkPackage = (node: TSESTree.Node, specifier: string, typeOnly: boolean): void => {
+      // `import type { Pool } from 'pg'` opens no connection.
+      if (typeOnly) return;
       if ((RUNTIME_REDIS_MODULES as readonly string[]).includes(specifier)) {
         if (!needsRedis(ir, service))
           context.report({
@@ -250,40 +281,43 @@ export default createRule<Options, MessageIds>({
         });
     };
 
-    const checkSpecifier = (node: TSESTree.Node, specifier: string): void => {
+    const checkSpecifier = (node: TSESTree.Node, specifier: string, typeOnly = false): void => {
       const local = projectPath(specifier);
-      if (local !== undefined) checkLocal(node, local);
-      else if (!specifier.startsWith('/') && !specifier.startsWith('#')) checkPackage(node, specifier);
+      if (local !== undefined) checkLocal(node, local, typeOnly);
+      else if (!specifier.startsWith('/') && !specifier.startsWith('#')) checkPackage(node, specifier, typeOnly);
     };
 
     const online = service.access.includes('internet');
 
-    /** The module (`http`, `https`) a binding is, or the function of it (`request`, `get`) it holds. */
-    const httpBinding = (id: TSESTree.Identifier): { module: string; exported: string } | undefined => {
+    /** A module of `modules` (`http`, `node:net`, …) a binding holds, or the export of it (`request`, `connect`). */
+    const bindingOf = (
+      id: TSESTree.Identifier,
+      modules: ReadonlySet<string>,
+      depth = 0,
+    ): { module: string; exported: string } | undefined => {
       const variable = findVariable(sourceCode.getScope(id), id);
       const def = variable?.defs[0];
       if (!def) return undefined;
+      const exact = (specifier: string): string | undefined => {
+        const pkg = packageOf(specifier);
+        return modules.has(pkg) && specifier.replace(/^node:/, '') === pkg ? pkg : undefined;
+      };
       const from = importedFrom(def, { types: false });
       if (from) {
-        const pkg = packageOf(from.source);
-        return HTTP_MODULES.has(pkg) && from.source === (from.source.startsWith('node:') ? `node:${pkg}` : pkg)
-          ? { module: pkg, exported: from.exported }
-          : undefined;
+        const module = exact(from.source);
+        return module === undefined ? undefined : { module, exported: from.exported };
       }
       if (def.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init) {
         const init = unwrap(def.node.init);
         if (
           init.type === AST_NODE_TYPES.CallExpression &&
-          isGlobalRequire(init.callee, sourceCode) &&
-          init.arguments.length === 1
+          init.arguments.length === 1 &&
+          isRequire(init.callee, depth + 1)
         ) {
           const required = stringLiteral(init.arguments[0]);
-          if (
-            required !== undefined &&
-            HTTP_MODULES.has(packageOf(required)) &&
-            packageOf(required) === required.replace(/^node:/, '')
-          ) {
-            if (def.node.id.type === AST_NODE_TYPES.Identifier) return { module: packageOf(required), exported: '*' };
+          const module = required === undefined ? undefined : exact(required);
+          if (module !== undefined) {
+            if (def.node.id.type === AST_NODE_TYPES.Identifier) return { module, exported: '*' };
             if (def.node.id.type === AST_NODE_TYPES.ObjectPattern)
               for (const p of def.node.id.properties)
                 if (
@@ -291,27 +325,65 @@ export default createRule<Options, MessageIds>({
                   p.value === def.name &&
                   p.key.type === AST_NODE_TYPES.Identifier
                 )
-                  return { module: packageOf(required), exported: p.key.name };
+                  return { module, exported: p.key.name };
           }
         }
       }
       return undefined;
     };
 
-    const checkHttpCall = (node: TSESTree.CallExpression): void => {
-      const callee = unwrap(node.callee);
-      let found: string | undefined;
-      if (callee.type === AST_NODE_TYPES.Identifier) {
-        const binding = httpBinding(callee);
-        if (binding && HTTP_CALLS.has(binding.exported)) found = `${binding.module}.${binding.exported}`;
-      } else if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier) {
-        const binding = httpBinding(callee.object);
-        const name = memberName(callee);
-        if (binding && (binding.exported === '*' || binding.exported === 'default') && name && HTTP_CALLS.has(name))
-          found = `${binding.module}.${name}`;
+    /** `createRequire` of `node:module`, named (`createRequire`) or through the module (`module.createRequire`). */
+    const isCreateRequire = (node: TSESTree.Node, depth: number): boolean => {
+      const n = unwrap(node);
+      if (n.type === AST_NODE_TYPES.Identifier)
+        return bindingOf(n, MODULE_MODULES, depth)?.exported === 'createRequire';
+      if (
+        n.type === AST_NODE_TYPES.MemberExpression &&
+        n.object.type === AST_NODE_TYPES.Identifier &&
+        memberName(n) === 'createRequire'
+      ) {
+        const exported = bindingOf(n.object, MODULE_MODULES, depth)?.exported;
+        return exported === '*' || exported === 'default';
       }
-      if (found)
-        context.report({ node, messageId: 'http', data: { service: me, found: `calls \`${found}()\``, servicesYaml } });
+      return false;
+    };
+
+    /**
+     * A function that loads a package: the global `require`, `createRequire(import.meta.url)` called
+     * in place, or a `const` holding what `createRequire(…)` returned.
+     */
+    function isRequire(callee: TSESTree.Node, depth = 0): boolean {
+      if (depth > 4) return false;
+      const n = unwrap(callee);
+      if (isGlobalRequire(n, sourceCode)) return true;
+      if (n.type === AST_NODE_TYPES.CallExpression) return isCreateRequire(n.callee, depth + 1);
+      if (n.type !== AST_NODE_TYPES.Identifier) return false;
+      const def = findVariable(sourceCode.getScope(n), n)?.defs[0];
+      if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || !def.node.init) return false;
+      if (def.node.id.type !== AST_NODE_TYPES.Identifier) return false;
+      const init = unwrap(def.node.init);
+      return init.type === AST_NODE_TYPES.CallExpression && isCreateRequire(init.callee, depth + 1);
+    }
+
+    /** `net.connect(…)`, `request(…)` of `node:http`, …: the module and function called, if it opens a connection. */
+    const connectingCall = (node: TSESTree.CallExpression): { module: string; call: string } | undefined => {
+      const callee = unwrap(node.callee);
+      if (callee.type === AST_NODE_TYPES.Identifier) {
+        const binding = bindingOf(callee, CONNECTING_MODULES);
+        if (binding && CONNECTING_CALLS[binding.module]?.includes(binding.exported))
+          return { module: binding.module, call: binding.exported };
+      } else if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier) {
+        const binding = bindingOf(callee.object, CONNECTING_MODULES);
+        const name = memberName(callee);
+        if (
+          binding &&
+          (binding.exported === '*' || binding.exported === 'default') &&
+          name &&
+          CONNECTING_CALLS[binding.module]?.includes(name)
+        )
+          return { module: binding.module, call: name };
+      }
+      return undefined;
     };
 
     /** `process.env.USERS_URL` → `USERS_URL`. */
@@ -335,6 +407,15 @@ export default createRule<Options, MessageIds>({
     const toService = (other: string | undefined): Where | undefined =>
       other === undefined ? undefined : callees.has(other) || other === me ? { internal: true } : { service: other };
 
+    /** A host name: localhost, this service or a declared callee, the infrastructure it may use, another service, or outside. */
+    const whereHost = (host: string): Where => {
+      if (LOCAL_HOSTS.has(host)) return { internal: true };
+      if (host === INFRASTRUCTURE.redis.host && (service.access.includes('redis') || needsRedis(ir, service)))
+        return { internal: true };
+      if (host === INFRASTRUCTURE.database.host && needsDatabase(service)) return { internal: true };
+      return toService(serviceOfHost(host)) ?? { host };
+    };
+
     const whereText = (text: string): Where => {
       let host: string;
       try {
@@ -342,8 +423,7 @@ export default createRule<Options, MessageIds>({
       } catch {
         return { unknown: true };
       }
-      if (LOCAL_HOSTS.has(host)) return { internal: true };
-      return toService(serviceOfHost(host)) ?? { host };
+      return whereHost(host);
     };
 
     /** Where a URL expression goes, as far as can be read without running the code. */
@@ -413,9 +493,130 @@ export default createRule<Options, MessageIds>({
       else context.report({ node, messageId: 'fetchUnknown', data: { service: me, found, servicesYaml } });
     };
 
-    const source = (node: { source: TSESTree.Node | null }): void => {
+    /** Reports a connection by where it goes, as `fetch` is: `found` says what opens it (`calls \`net.connect()\``). */
+    const checkConnection = (node: TSESTree.Node, where: Where, found: string, shown: string): void => {
+      if ('internal' in where) return;
+      if ('service' in where)
+        context.report({
+          node,
+          messageId: 'connectService',
+          data: { service: me, other: where.service, found: `${found}: \`${shown}\``, servicesYaml },
+        });
+      else if (online) return;
+      else
+        context.report({
+          node,
+          messageId: 'connect',
+          data: {
+            service: me,
+            found:
+              'host' in where
+                ? `${found} to ${where.host}`
+                : `${found} to an address the linter cannot read (\`${shown}\`)`,
+            servicesYaml,
+          },
+        });
+    };
+
+    /** A host given as a string literal or as the `host` of an options object literal (`localhost` when absent). */
+    const whereOptions = (node: TSESTree.ObjectExpression): Where => {
+      let host: Where = { internal: true };
+      for (const p of node.properties) {
+        if (p.type === AST_NODE_TYPES.SpreadElement) return { unknown: true };
+        const key = p.computed
+          ? undefined
+          : p.key.type === AST_NODE_TYPES.Identifier
+            ? p.key.name
+            : stringLiteral(p.key);
+        if (key === 'path') return { internal: true };
+        if (key === 'host') {
+          const text = stringLiteral(p.value);
+          host = text === undefined ? { unknown: true } : whereHost(text);
+        }
+      }
+      return host;
+    };
+
+    /** Where `net.connect(…)` / `tls.connect(…)` goes: `(options)`, `(path)`, `(port, host?, …)`. */
+    const whereSocket = (args: TSESTree.CallExpressionArgument[]): Where => {
+      const [first, second] = args.map((a) => unwrap(a));
+      if (!first) return { unknown: true };
+      if (first.type === AST_NODE_TYPES.ObjectExpression) return whereOptions(first);
+      if (stringLiteral(first) !== undefined) return { internal: true }; // a Unix socket path
+      if (first.type !== AST_NODE_TYPES.Literal || typeof first.value !== 'number') return { unknown: true };
+      if (
+        !second ||
+        second.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+        second.type === AST_NODE_TYPES.FunctionExpression
+      )
+        return { internal: true };
+      if (second.type === AST_NODE_TYPES.ObjectExpression) return whereOptions(second);
+      const host = stringLiteral(second);
+      return host === undefined ? { unknown: true } : whereHost(host);
+    };
+
+    const checkConnectingCall = (node: TSESTree.CallExpression): void => {
+      const call = connectingCall(node);
+      if (!call) return;
+      const found = `calls \`${call.module}.${call.call}()\``;
+      if (HTTP_MODULES.has(call.module)) {
+        if (!online) context.report({ node, messageId: 'http', data: { service: me, found, servicesYaml } });
+        return;
+      }
+      const shown = node.arguments
+        .map((a) => sourceCode.getText(a))
+        .join(', ')
+        .replace(/\s+/g, ' ')
+        .slice(0, 60);
+      checkConnection(node, whereSocket(node.arguments), found, shown);
+    };
+
+    /** `new WebSocket(url)`: the global one, `globalThis.WebSocket`, or the client of the `ws` package. */
+    const isWebSocket = (callee: TSESTree.Node): boolean => {
+      const n = unwrap(callee);
+      if (n.type === AST_NODE_TYPES.Identifier) {
+        if (n.name === 'WebSocket' && !findVariable(sourceCode.getScope(n), n)?.defs.length) return true;
+        const binding = bindingOf(n, WS_MODULES);
+        return binding !== undefined && ['default', 'WebSocket'].includes(binding.exported);
+      }
+      if (n.type !== AST_NODE_TYPES.MemberExpression || memberName(n) !== 'WebSocket') return false;
+      if (n.object.type !== AST_NODE_TYPES.Identifier) return false;
+      if (n.object.name === 'globalThis') return true;
+      const exported = bindingOf(n.object, WS_MODULES)?.exported;
+      return exported === '*' || exported === 'default';
+    };
+
+    const checkWebSocket = (node: TSESTree.NewExpression): void => {
+      if (!isWebSocket(node.callee)) return;
+      const [url] = node.arguments;
+      const where: Where = url && url.type !== AST_NODE_TYPES.SpreadElement ? whereTo(url) : { unknown: true };
+      const shown = url ? sourceCode.getText(url).replace(/\s+/g, ' ').slice(0, 60) : '';
+      checkConnection(node, where, 'opens a WebSocket', shown);
+    };
+
+    /** `import type`, `export type`, `import { type A, type B }`: no code of the module is loaded. */
+    const isTypeOnly = (
+      node: TSESTree.ImportDeclaration | TSESTree.ExportNamedDeclaration | TSESTree.ExportAllDeclaration,
+    ): boolean => {
+      if (node.type === AST_NODE_TYPES.ImportDeclaration)
+        return (
+          node.importKind === 'type' ||
+          (node.specifiers.length > 0 &&
+            node.specifiers.every((s) => s.type === AST_NODE_TYPES.ImportSpecifier && s.importKind === 'type'))
+        );
+      if (node.exportKind === 'type') return true;
+      return (
+        node.type === AST_NODE_TYPES.ExportNamedDeclaration &&
+        node.specifiers.length > 0 &&
+        node.specifiers.every((s) => s.exportKind === 'type')
+      );
+    };
+
+    const source = (
+      node: TSESTree.ImportDeclaration | TSESTree.ExportNamedDeclaration | TSESTree.ExportAllDeclaration,
+    ): void => {
       const specifier = stringLiteral(node.source);
-      if (node.source && specifier !== undefined) checkSpecifier(node.source, specifier);
+      if (node.source && specifier !== undefined) checkSpecifier(node.source, specifier, isTypeOnly(node));
     };
 
     return {
@@ -430,18 +631,19 @@ export default createRule<Options, MessageIds>({
         const ref = node.moduleReference;
         if (ref.type === AST_NODE_TYPES.TSExternalModuleReference) {
           const specifier = stringLiteral(ref.expression);
-          if (specifier !== undefined) checkSpecifier(ref.expression, specifier);
+          if (specifier !== undefined) checkSpecifier(ref.expression, specifier, node.importKind === 'type');
         }
       },
       CallExpression(node) {
-        if (isGlobalRequire(node.callee, sourceCode) && node.arguments.length === 1) {
+        if (node.arguments.length === 1 && isRequire(node.callee)) {
           const specifier = stringLiteral(node.arguments[0]);
           if (specifier !== undefined) checkSpecifier(node.arguments[0]!, specifier);
           return;
         }
-        if (!online) checkHttpCall(node);
+        checkConnectingCall(node);
         checkFetch(node);
       },
+      NewExpression: checkWebSocket,
     };
   },
 });

@@ -75,6 +75,7 @@ export const DIAGNOSTIC_CODES = {
   SF4008: 'unknown security scheme in an override',
   SF4009: 'operation overrides without an OpenAPI document',
   SF4010: 'override of a response the document declares',
+  SF4011: 'service name reserved for the infrastructure',
 
   SF5001: 'unknown topic',
   SF5002: 'unknown task',
@@ -89,6 +90,8 @@ export const DIAGNOSTIC_CODES = {
   SF5011: 'retry delay cap below the first delay',
   SF5012: 'scheduled task whose args model does not accept `{}`',
   SF5013: 'worker queue is the dead-letter queue of another worker',
+  SF5014: 'topic with no consumer',
+  SF5015: 'worker with nothing to run',
 
   SF6001: 'unsupported OpenAPI version',
   SF6002: 'remote $ref refused',

@@ -7,6 +7,7 @@ import type { IRGraphEdge, IRLocation, IRService, IRTask, IRTopic } from '../../
 import { diagnosticAt, diagnosticAtLoc, irLoc, relatedAt } from '../../diagnostics/location.js';
 import { NAME_PATTERNS, toPascalCase } from '../../util/names.js';
 import type { OperationOverrides } from '../../checks/operation-overrides.js';
+import { checkConnectivity } from '../../checks/connectivity.js';
 import { isRecord, stringList } from '../../util/records.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import { joinPointer } from '../../util/json-pointer.js';
@@ -351,6 +352,7 @@ export function linkServices(
     }
   }
 
+  checkConnectivity(ctx, services, topics, tasks);
   return edges.sort(
     (a, b) =>
       compareStrings(a.from, b.from) ||
