@@ -54,14 +54,14 @@ const table = {
   callee: 'users',
   urlEnv: 'USERS_URL',
   defaultUrl: 'http://users:3001',
-  keyEnv: 'SPECFIRST_KEY_ORDERS',
+  keyEnv: 'SPECFIRST_KEY_ORDERS_TO_USERS',
   basePath: '/api',
   operations: { getUser: { method: 'get', path: '/users/{id}', statuses: ['200', '404'] } },
 };
 const unsigned = createInternalClient(table, { baseUrl: BASE, env: {} });
 const signed = createInternalClient(table, {
   baseUrl: BASE,
-  env: { SPECFIRST_KEY_ORDERS: 'bench-key-0123456789abcdef' },
+  env: { SPECFIRST_KEY_ORDERS_TO_USERS: 'bench-key-0123456789abcdef' },
 });
 const context = { requestId: 'bench-request', traceparent: newTraceparent() };
 

@@ -4,8 +4,9 @@
  * service in its own process, events on Redis Streams and tasks on BullMQ. USERS_PORT, ORDERS_PORT,
  * BILLING_PORT (0: any free port), EVENTS_PREFIX, TASKS_PREFIX, MAILBOX_DIR (where the mailer
  * writes receipts.jsonl; default a folder in the system's temporary directory), and the settings
- * (lib/settings.ts): SHOP_SECRET, SHOP_API_KEY, SHOP_INTERNAL_TOKEN and each service's signing key
- * SPECFIRST_KEY_USERS, _ORDERS, _BILLING, _MAILER (development defaults unless NODE_ENV=production).
+ * (lib/settings.ts): SHOP_SECRET, SHOP_API_KEY, SHOP_INTERNAL_TOKEN and one key per declared edge
+ * SPECFIRST_KEY_ORDERS_TO_USERS, _ORDERS_TO_BILLING, _MAILER_TO_ORDERS (development defaults unless
+ * NODE_ENV=production).
  * The services' processes get each callee's URL (USERS_URL, BILLING_URL, ORDERS_URL) from the launcher.
  */
 import os from 'node:os';
@@ -115,8 +116,8 @@ function banner(urls: { users: string; orders: string; billing: string }, settin
     `  billing  ${urls.billing}    (OpenAPI: ${urls.billing}/openapi.json)`,
     `  mailer   a worker on the queue "mailer": sendReceipt, and purgeCarts on its schedule ('${purgeCartsTask.schedule}')`,
     '',
-    'The services call each other over HTTP, each through its generated internal clients, signed with its',
-    'SPECFIRST_KEY_<SERVICE> (dev defaults here); each refuses with a 403 a service services.yaml gives no edge:',
+    'The services call each other over HTTP, each through its generated internal clients, signed with the key',
+    'of the edge, SPECFIRST_KEY_<CALLER>_TO_<CALLEE> (dev defaults here); each refuses with a 403 a call of an edge services.yaml does not declare:',
     '  orders -> users.getUser, orders -> billing.createInvoice, mailer -> orders.purgeCarts',
     '',
     'Try the flow (orders -> billing.createInvoice; the payment -> invoice.paid -> orders -> users.getUser,',

@@ -6,6 +6,14 @@ import { internalKeyEnv } from '@specfirst/spec-core/connectivity';
 export const SERVICE_NAMES = ['users', 'orders', 'billing', 'mailer'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/** The shop's declared operation edges (spec/services.yaml `consumes.operations`): one key each. */
+export const EDGES = [
+  { caller: 'orders', callee: 'users' },
+  { caller: 'orders', callee: 'billing' },
+  { caller: 'mailer', callee: 'orders' },
+] as const satisfies readonly { caller: ServiceName; callee: ServiceName }[];
+export type Edge = (typeof EDGES)[number];
+
 export interface Settings {
   /** Signs the bearer tokens users issues and orders checks (`SHOP_SECRET`). */
   secret: string;
@@ -14,13 +22,13 @@ export interface Settings {
   /** The `X-Internal-Token` billing accepts (`SHOP_INTERNAL_TOKEN`). */
   internalToken: string;
   /**
-   * Each service's signing key (`SPECFIRST_KEY_USERS`, `SPECFIRST_KEY_ORDERS`, ...): its internal
-   * clients sign its calls with it, and the callee's caller guard checks them with the same key.
-   * In production a process holds only the keys it needs, as the deployment files give them: its
-   * own if it calls others (lib/internal.ts refuses to start without it), and its callers' (the
-   * guard refuses a declared caller whose key it lacks).
+   * One key per declared edge, by its variable (`SPECFIRST_KEY_ORDERS_TO_USERS`, ...): the
+   * caller's internal client of the callee signs with it, and the callee's caller guard checks
+   * with the same key. In production a process holds only the keys of its own edges, as the
+   * deployment files give them: those it calls on (lib/internal.ts refuses to start without
+   * them), and those it is called on (the guard refuses a declared caller whose key it lacks).
    */
-  keys: Partial<Record<ServiceName, string>>;
+  keys: Partial<Record<string, string>>;
 }
 
 /**
@@ -37,9 +45,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     return development;
   };
   const keys = Object.fromEntries(
-    SERVICE_NAMES.flatMap((service) => {
-      const key = env[internalKeyEnv(service)] || (production ? undefined : `dev-key-${service}`);
-      return key === undefined ? [] : [[service, key]];
+    EDGES.flatMap(({ caller, callee }) => {
+      const variable = internalKeyEnv(caller, callee);
+      const key = env[variable] || (production ? undefined : `dev-key-${caller}-to-${callee}`);
+      return key === undefined ? [] : [[variable, key]];
     }),
   ) as Settings['keys'];
   return {
@@ -53,21 +62,18 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
 /** Fresh random settings: for tests, where nothing outside must be able to call in. */
 export function randomSettings(): Settings {
   const random = () => randomBytes(24).toString('base64url');
-  const keys = Object.fromEntries(SERVICE_NAMES.map((service) => [service, random()])) as Record<ServiceName, string>;
+  const keys = Object.fromEntries(EDGES.map(({ caller, callee }) => [internalKeyEnv(caller, callee), random()]));
   return { secret: random(), apiKey: random(), internalToken: random(), keys };
 }
 
 /**
- * The services' keys as the variables the internal clients and the caller guard read
- * (`SPECFIRST_KEY_ORDERS`, ...): given to them explicitly (their `env` option), so the shop in
- * one process never changes `process.env`.
+ * The edges' keys as the variables the internal clients and the caller guard read
+ * (`SPECFIRST_KEY_ORDERS_TO_USERS`, ...): given to them explicitly (their `env` option), so the
+ * shop in one process never changes `process.env`.
  */
 export function keysEnv(settings: Settings): Record<string, string> {
   return Object.fromEntries(
-    SERVICE_NAMES.flatMap((service) => {
-      const key = settings.keys[service];
-      return key === undefined ? [] : [[internalKeyEnv(service), key]];
-    }),
+    Object.entries(settings.keys).flatMap(([variable, key]) => (key === undefined ? [] : [[variable, key]])),
   );
 }
 

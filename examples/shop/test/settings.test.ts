@@ -5,26 +5,33 @@ import { keysEnv, randomSettings, settingsEnv, settingsFromEnv } from '../lib/se
 
 const SECRETS = { SHOP_SECRET: 's', SHOP_API_KEY: 'a', SHOP_INTERNAL_TOKEN: 't' };
 
+const DEV_KEYS = {
+  SPECFIRST_KEY_ORDERS_TO_USERS: 'dev-key-orders-to-users',
+  SPECFIRST_KEY_ORDERS_TO_BILLING: 'dev-key-orders-to-billing',
+  SPECFIRST_KEY_MAILER_TO_ORDERS: 'dev-key-mailer-to-orders',
+};
+
 describe('settingsFromEnv', () => {
   it.each([
-    {
-      case: 'development: every key has a default',
-      env: {},
-      keys: { users: 'dev-key-users', orders: 'dev-key-orders', billing: 'dev-key-billing', mailer: 'dev-key-mailer' },
-    },
+    { case: 'development: every edge has a default key', env: {}, keys: DEV_KEYS },
     {
       case: 'development: a key set in the environment wins',
-      env: { SPECFIRST_KEY_ORDERS: 'k-orders' },
-      keys: { users: 'dev-key-users', orders: 'k-orders', billing: 'dev-key-billing', mailer: 'dev-key-mailer' },
+      env: { SPECFIRST_KEY_ORDERS_TO_USERS: 'k' },
+      keys: { ...DEV_KEYS, SPECFIRST_KEY_ORDERS_TO_USERS: 'k' },
     },
     {
-      case: 'production: only the keys the environment holds (billing gets its callers’ from compose.yaml)',
-      env: { ...SECRETS, NODE_ENV: 'production', SPECFIRST_KEY_ORDERS: 'k-orders' },
-      keys: { orders: 'k-orders' },
+      case: 'production: only the keys the environment holds (users gets only orders → users from compose.yaml)',
+      env: { ...SECRETS, NODE_ENV: 'production', SPECFIRST_KEY_ORDERS_TO_USERS: 'k' },
+      keys: { SPECFIRST_KEY_ORDERS_TO_USERS: 'k' },
     },
     {
       case: 'production: an empty key is no key',
-      env: { ...SECRETS, NODE_ENV: 'production', SPECFIRST_KEY_MAILER: '' },
+      env: { ...SECRETS, NODE_ENV: 'production', SPECFIRST_KEY_MAILER_TO_ORDERS: '' },
+      keys: {},
+    },
+    {
+      case: 'the old one-key-per-caller variables are not read',
+      env: { ...SECRETS, NODE_ENV: 'production', SPECFIRST_KEY_ORDERS: 'k' },
       keys: {},
     },
   ])('$case', ({ env, keys }) => {
@@ -45,30 +52,33 @@ describe('settingsFromEnv', () => {
 describe('the keys given to internal clients and the caller guard', () => {
   const settings = randomSettings();
 
-  it('gives a caller its key and every key it holds as SPECFIRST_KEY_<SERVICE>, without process.env', () => {
-    const options = internalClientOptions(settings, 'orders', 'http://localhost:3003', { timeoutMs: 2000 });
+  it('gives a client of one edge the key of that edge, and the keys as variables, without process.env', () => {
+    const options = internalClientOptions(settings, 'orders', 'billing', 'http://localhost:3003', { timeoutMs: 2000 });
     expect(options).toEqual({
       timeoutMs: 2000,
       baseUrl: 'http://localhost:3003',
-      key: settings.keys.orders,
-      env: {
-        SPECFIRST_KEY_USERS: settings.keys.users,
-        SPECFIRST_KEY_ORDERS: settings.keys.orders,
-        SPECFIRST_KEY_BILLING: settings.keys.billing,
-        SPECFIRST_KEY_MAILER: settings.keys.mailer,
-      },
+      key: settings.keys['SPECFIRST_KEY_ORDERS_TO_BILLING'],
+      env: keysEnv(settings),
     });
-    expect(callerGuard('billing', settings)).toEqual({ service: 'billing', env: keysEnv(settings) });
+    expect(Object.keys(keysEnv(settings)).sort()).toEqual(Object.keys(DEV_KEYS).sort());
+  });
+
+  it.each([
+    ['users', { service: 'users' }],
+    ['orders', { service: 'orders', requireCaller: ['purgeCarts'] }],
+    ['billing', { service: 'billing', requireCaller: ['createInvoice'] }],
+  ] as const)('guards %s, requiring a caller only on operations no one outside calls', (service, expected) => {
+    expect(callerGuard(service, settings)).toEqual({ ...expected, env: keysEnv(settings) });
   });
 
   it('leaves the base URL to the client (its <CALLEE>_URL, then the deployment host) when no peer is given', () => {
-    expect(internalClientOptions(settings, 'mailer', undefined)).not.toHaveProperty('baseUrl');
+    expect(internalClientOptions(settings, 'mailer', 'orders', undefined)).not.toHaveProperty('baseUrl');
   });
 
-  it('refuses to make the clients of a caller without its key: its calls would go unsigned', () => {
-    const { orders: _orders, ...others } = settings.keys;
-    expect(() => internalClientOptions({ ...settings, keys: others }, 'orders', undefined)).toThrow(
-      'orders calls other services: set SPECFIRST_KEY_ORDERS',
+  it('refuses to make the client of an edge without its key: the callee would refuse its calls', () => {
+    const { SPECFIRST_KEY_ORDERS_TO_USERS: _gone, ...others } = settings.keys;
+    expect(() => internalClientOptions({ ...settings, keys: others }, 'orders', 'users', undefined)).toThrow(
+      'orders calls users: set SPECFIRST_KEY_ORDERS_TO_USERS',
     );
   });
 });

@@ -78,13 +78,22 @@ describe('compose layout of the shop', () => {
   });
 
   it.each([
-    ['users', ['PORT', 'SPECFIRST_KEY_ORDERS', 'DATABASE_URL']],
+    ['users', ['PORT', 'SPECFIRST_KEY_ORDERS_TO_USERS', 'DATABASE_URL']],
     [
       'orders',
-      ['PORT', 'BILLING_URL', 'USERS_URL', 'SPECFIRST_KEY_MAILER', 'SPECFIRST_KEY_ORDERS', 'REDIS_URL', 'DATABASE_URL'],
+      [
+        'PORT',
+        'BILLING_URL',
+        'USERS_URL',
+        'SPECFIRST_KEY_MAILER_TO_ORDERS',
+        'SPECFIRST_KEY_ORDERS_TO_BILLING',
+        'SPECFIRST_KEY_ORDERS_TO_USERS',
+        'REDIS_URL',
+        'DATABASE_URL',
+      ],
     ],
-    ['billing', ['PORT', 'SPECFIRST_KEY_ORDERS', 'REDIS_URL', 'DATABASE_URL']],
-    ['mailer', ['ORDERS_URL', 'SPECFIRST_KEY_MAILER', 'REDIS_URL']],
+    ['billing', ['PORT', 'SPECFIRST_KEY_ORDERS_TO_BILLING', 'REDIS_URL', 'DATABASE_URL']],
+    ['mailer', ['ORDERS_URL', 'SPECFIRST_KEY_MAILER_TO_ORDERS', 'REDIS_URL']],
   ])(
     'gives %s its callees’ URLs, the keys it needs, and its own Redis user / PostgreSQL role',
     (service, variables) => {
@@ -225,10 +234,10 @@ describe('real tools accept the compose files', { timeout: 60_000 }, () => {
     const ok = dockerCompose(file, SECRETS);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    const { SPECFIRST_KEY_ORDERS: _unset, ...rest } = SECRETS;
+    const { SPECFIRST_KEY_ORDERS_TO_USERS: _unset, ...rest } = SECRETS;
     const missing = dockerCompose(file, rest);
     expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toContain('set SPECFIRST_KEY_ORDERS');
+    expect(missing.stderr).toContain('set SPECFIRST_KEY_ORDERS_TO_USERS');
   });
 
   it.each(['fixtures/small', 'examples/conduit'])('docker-compose config accepts the compose file of %s', (project) => {

@@ -46,7 +46,7 @@ describe('internal clients: golden output', () => {
       'internal/orders/users.ts',
     ]);
     const mailer = files.find((f) => f.path === 'internal/mailer/orders.ts')!.contents;
-    expect(mailer).toContain("keyEnv: 'SPECFIRST_KEY_MAILER'");
+    expect(mailer).toContain("keyEnv: 'SPECFIRST_KEY_MAILER_TO_ORDERS'");
     expect([...mailer.matchAll(/^ {2}(\w+)\(/gm)].map((m) => m[1])).toEqual(['purgeCarts']);
   });
 
@@ -81,7 +81,7 @@ import { createUsersInternalClient } from '../generated/internal/orders/users.js
 import { createBillingInternalClient } from '../generated/internal/orders/billing.js';
 
 export async function getUser(baseUrl: string, id: string) {
-  const users = createUsersInternalClient({ baseUrl, env: { SPECFIRST_KEY_ORDERS: 'test-key' }, retries: 0 });
+  const users = createUsersInternalClient({ baseUrl, env: { SPECFIRST_KEY_ORDERS_TO_USERS: 'test-key' }, retries: 0 });
   const result = await users.getUser({ params: { id } }, { requestId: 'req-1' });
   if (result.status === 200) return { status: result.status, email: result.body.email };
   return { status: result.status, title: result.body.title };

@@ -2,6 +2,7 @@ import { FRAMEWORK_RESPONSES } from '@specfirst/spec-core/framework-responses';
 import express, { type Express, type Request, type Response, type Router } from 'express';
 import { docsRoutes, type DocsOptions } from './reference/docs.js';
 import type { OperationDefinition } from './operation.js';
+import { SpecFirstRuntimeError } from './errors.js';
 import { requestIdOf, sendError, sendProblem } from './respond.js';
 import { resolveOptions, type RouterOptions } from './options.js';
 import { routerFor } from './router.js';
@@ -42,6 +43,7 @@ export type ServiceOptions = RouterOptions & {
 export function createServiceApp(service: ServiceDefinition, options: ServiceOptions = {}): Express {
   const resolved = resolveOptions(options);
   const operations = service.tags.flatMap((tag) => tag.operations);
+  checkRequiredCallers(resolved.callerGuard?.requireCaller, operations);
   // Settled before anything is mounted, so that a refused option leaves `options.app` untouched.
   const docs = docsRoutes(
     { basePath: service.basePath, operations, openapi: service.openapi },
@@ -121,4 +123,20 @@ function methodNotAllowed(methodsByPath: ReadonlyMap<string, ReadonlySet<string>
     });
   }
   return router;
+}
+
+/** `callerGuard.requireCaller` may name only operations of the service: a typo would leave one open. */
+function checkRequiredCallers(
+  required: boolean | ReadonlySet<string> | undefined,
+  operations: readonly OperationDefinition[],
+): void {
+  if (required === undefined || typeof required === 'boolean') return;
+  const known = new Set(operations.map((operation) => operation.operationId));
+  const unknown = [...required].filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  throw new SpecFirstRuntimeError(
+    'SFR1404',
+    `options.callerGuard.requireCaller names ${unknown.map((id) => `\`${id}\``).join(', ')}, which this service does not have`,
+    `list operationIds of this service: ${[...known].sort().join(', ') || 'none'}`,
+  );
 }

@@ -90,7 +90,8 @@ function isJson(contentType: string | null): boolean {
   return contentType !== null && isJsonMediaType(contentType);
 }
 
-function declares(statuses: readonly string[], status: number): boolean {
+/** Does the operation declare `status` (exactly, as `4XX`, or through `default`)? */
+export function declares(statuses: readonly string[], status: number): boolean {
   return (
     statuses.includes(String(status)) ||
     statuses.includes(`${Math.floor(status / 100)}XX`) ||

@@ -50,6 +50,7 @@ export const RUNTIME_ERROR_CODES = {
   SFR1402: 'an internal client option is out of range',
   SFR1403: "an internal client's signing key is empty",
   SFR1404: 'a callerGuard option is out of range',
+  SFR1405: 'the callerGuard has no valid service name',
   SFR2001: 'the controller returned no valid status',
   SFR3001: 'a JSON request body nests deeper than options.maxBodyDepth',
   SFR4001: 'a message to publish is not valid for its topic',

@@ -4,7 +4,8 @@ import { SpecFirstRuntimeError } from './errors.js';
 import { jsonLogger, type Logger } from './logger.js';
 import type { OperationResult } from './operation.js';
 import type { CallerGuardOptions } from './internal/types.js';
-import { DEFAULT_MAX_SKEW_MS, type ResolvedCallerGuard } from './pipeline/caller-guard.js';
+import { ReplayCache } from './internal/signature.js';
+import { DEFAULT_MAX_SKEW_MS, DEFAULT_REPLAY_CACHE_SIZE, type ResolvedCallerGuard } from './pipeline/caller-guard.js';
 import type { ValidationProblem } from './validation.js';
 
 export interface RouterOptions {
@@ -39,9 +40,9 @@ export interface RouterOptions {
   refuseNul?: boolean;
   /**
    * Check who calls, for calls from other services of the spec: a call signed by a service (its
-   * internal client, with the key `SPECFIRST_KEY_<CALLER>`) is refused with a 403 unless that
-   * service declares an edge to the operation (`OperationDefinition.callers`) and the signature
-   * holds. `true` takes every default. Off by default.
+   * internal client, with the edge's key `SPECFIRST_KEY_<CALLER>_TO_<SERVICE>`) is refused with a
+   * 403 unless that service declares an edge to the operation (`OperationDefinition.callers`), the
+   * signature holds and was not seen before. Needs `service` (`SFR1405` otherwise). Off by default.
    */
   callerGuard?: boolean | CallerGuardOptions;
 }
@@ -86,7 +87,7 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
 
 function resolveCallerGuard(option: RouterOptions['callerGuard']): ResolvedCallerGuard | undefined {
   if (option === undefined || option === false) return undefined;
-  const given: CallerGuardOptions = option === true ? {} : option;
+  const given: Partial<CallerGuardOptions> = option === true ? {} : option;
   const skew = given.maxSkewMs;
   if (skew !== undefined && !(Number.isInteger(skew) && skew > 0)) {
     throw new SpecFirstRuntimeError(
@@ -95,17 +96,39 @@ function resolveCallerGuard(option: RouterOptions['callerGuard']): ResolvedCalle
       `leave it unset for the default (${DEFAULT_MAX_SKEW_MS}): how far a call's signing time may be from this service's clock`,
     );
   }
-  if (given.service !== undefined && !/^[a-z][a-z0-9-]*$/.test(given.service)) {
+  if (given.service === undefined || !/^[a-z][a-z0-9-]{0,62}$/.test(given.service)) {
+    throw new SpecFirstRuntimeError(
+      'SFR1405',
+      given.service === undefined
+        ? 'options.callerGuard needs `service`: the name of this service, the second half of the key of each edge it checks (SPECFIRST_KEY_<CALLER>_TO_<SERVICE>)'
+        : `options.callerGuard.service must be this service's name in spec/services.yaml; got ${JSON.stringify(given.service)}`,
+      "give the name as spec/services.yaml spells it (lower-case letters, digits and `-`), e.g. `callerGuard: { service: 'users' }`",
+    );
+  }
+  const required = given.requireCaller ?? false;
+  if (
+    typeof required !== 'boolean' &&
+    !(Array.isArray(required) && required.every((id) => typeof id === 'string' && id !== ''))
+  ) {
     throw new SpecFirstRuntimeError(
       'SFR1404',
-      `options.callerGuard.service must be this service's name in spec/services.yaml; got ${JSON.stringify(given.service)}`,
-      'give the name as spec/services.yaml spells it (lower-case letters, digits and `-`), or leave it unset',
+      `options.callerGuard.requireCaller must be true, false or a list of operationIds; got ${JSON.stringify(required)}`,
+      "list the operations only other services may call, e.g. `requireCaller: ['createInvoice']`",
+    );
+  }
+  const size = given.replayCacheSize;
+  if (size !== undefined && !(Number.isInteger(size) && size > 0)) {
+    throw new SpecFirstRuntimeError(
+      'SFR1404',
+      `options.callerGuard.replayCacheSize must be a positive integer; got ${String(size)}`,
+      `leave it unset for the default (${DEFAULT_REPLAY_CACHE_SIZE}): how many signed calls one process remembers within maxSkewMs`,
     );
   }
   return {
     env: given.env ?? process.env,
-    requireCaller: given.requireCaller ?? false,
+    requireCaller: typeof required === 'boolean' ? required : new Set(required),
     maxSkewMs: skew ?? DEFAULT_MAX_SKEW_MS,
     service: given.service,
+    replay: new ReplayCache(size ?? DEFAULT_REPLAY_CACHE_SIZE),
   };
 }

@@ -77,13 +77,13 @@ describe('the constants', () => {
 
 describe('the names of a service in a deployment', () => {
   it.each([
-    // name, host, stem, URL variable, key variable, Redis password, PostgreSQL password
+    // name, host, stem, URL variable, key variable of its edge to billing, Redis password, PostgreSQL password
     [
       'users',
       'users',
       'USERS',
       'USERS_URL',
-      'SPECFIRST_KEY_USERS',
+      'SPECFIRST_KEY_USERS_TO_BILLING',
       'SPECFIRST_REDIS_PASSWORD_USERS',
       'SPECFIRST_POSTGRES_PASSWORD_USERS',
     ],
@@ -92,7 +92,7 @@ describe('the names of a service in a deployment', () => {
       'order-service',
       'ORDER_SERVICE',
       'ORDER_SERVICE_URL',
-      'SPECFIRST_KEY_ORDER_SERVICE',
+      'SPECFIRST_KEY_ORDER_SERVICE_TO_BILLING',
       'SPECFIRST_REDIS_PASSWORD_ORDER_SERVICE',
       'SPECFIRST_POSTGRES_PASSWORD_ORDER_SERVICE',
     ],
@@ -101,7 +101,7 @@ describe('the names of a service in a deployment', () => {
       'a-b-c2',
       'A_B_C2',
       'A_B_C2_URL',
-      'SPECFIRST_KEY_A_B_C2',
+      'SPECFIRST_KEY_A_B_C2_TO_BILLING',
       'SPECFIRST_REDIS_PASSWORD_A_B_C2',
       'SPECFIRST_POSTGRES_PASSWORD_A_B_C2',
     ],
@@ -110,7 +110,8 @@ describe('the names of a service in a deployment', () => {
       expect(serviceHost(s)).toBe(host);
       expect(envStem(s)).toBe(stem);
       expect(serviceUrlEnv(s)).toBe(urlEnv);
-      expect(internalKeyEnv(s)).toBe(keyEnv);
+      expect(internalKeyEnv(s, svc('billing'))).toBe(keyEnv);
+      expect(internalKeyEnv('billing', s)).toBe(`SPECFIRST_KEY_BILLING_TO_${stem}`);
       expect(redisPasswordEnv(s)).toBe(redisPw);
       expect(postgresPasswordEnv(s)).toBe(pgPw);
     }

@@ -6,7 +6,8 @@
  * which orders asked users for (a call through its internal client).
  */
 import { randomUUID } from 'node:crypto';
-import { signCall } from '@specfirst/runtime/internal';
+import { newNonce, signCall } from '@specfirst/runtime/internal';
+import { internalKeyEnv } from '@specfirst/spec-core/connectivity';
 import { expect } from 'vitest';
 import type { Settings } from '../../lib/settings.js';
 import type { Receipt } from '../../services/mailer/src/mailbox.js';
@@ -100,49 +101,21 @@ export async function placeAndPay({ urls, settings, receiptOf }: ShopUnderTest):
   return { orderId, email, receipt, placedWith, paidWith };
 }
 
-/** A call one service makes to another's operation, signed as `caller`, that spec/services.yaml does not declare. */
-interface Undeclared {
+/** A call to `callee` signed as `caller`, as an internal client would send it. */
+interface Crafted {
   caller: string;
   callee: 'users' | 'orders' | 'billing';
   method: 'GET' | 'POST';
   /** Below the callee's `/api`. */
   path: string;
   body?: unknown;
-  /** The line the 403 says to add. */
-  line: string;
 }
 
-const UNDECLARED: readonly Undeclared[] = [
-  {
-    caller: 'mailer',
-    callee: 'billing',
-    method: 'POST',
-    path: '/invoices',
-    body: { orderId: randomUUID(), amount: { amount: 100, currency: 'EUR' } },
-    line: '`mailer: consumes.operations: [billing.createInvoice]`',
-  },
-  {
-    caller: 'billing',
-    callee: 'users',
-    method: 'GET',
-    path: `/users/${randomUUID()}`,
-    line: '`billing: consumes.operations: [users.getUser]`',
-  },
-  {
-    caller: 'users',
-    callee: 'orders',
-    method: 'POST',
-    path: '/admin/carts/purge',
-    body: { olderThanDays: 30 },
-    line: '`users: consumes.operations: [orders.purgeCarts]`',
-  },
-];
-
-/** A request to `callee` signed as `caller` with `key`, as an internal client would send it. */
+/** A request to `callee` signed as `caller` with `key` (unsigned without one). */
 async function signedCall(
   { urls, settings }: Pick<ShopUnderTest, 'urls' | 'settings'>,
-  { caller, callee, method, path, body }: Omit<Undeclared, 'line'>,
-  key: string,
+  { caller, callee, method, path, body }: Crafted,
+  key: string | undefined,
 ) {
   const url = `${urls[callee]}${path}`;
   const target = new URL(url).pathname;
@@ -151,39 +124,91 @@ async function signedCall(
     'x-internal-token': settings.internalToken,
     'x-api-key': settings.apiKey,
   };
+  const identity = signCall(key ?? 'none', {
+    caller,
+    callee,
+    method,
+    target,
+    timestamp: Date.now(),
+    nonce: newNonce(),
+  });
+  if (key === undefined) delete identity['x-specfirst-signature'];
   return call(method, url, {
-    headers: { ...credentials, ...signCall(key, { caller, method, target, timestamp: Date.now() }) },
+    headers: { ...credentials, ...(caller === '' ? {} : identity) },
     ...(body === undefined ? {} : { body }),
   });
 }
 
+/** The key of the edge `caller` → `callee` in the shop's settings. */
+function keyOf(settings: Settings, caller: string, callee: string): string | undefined {
+  return settings.keys[internalKeyEnv(caller, callee)];
+}
+
 /**
- * Every service runs the caller guard: a call signed by a real service, with its real key, to an
- * operation it declares no edge to is refused with a 403 naming the services.yaml line to add; a
- * forged signature is refused too; orders' own signed call goes through.
+ * Every service runs the caller guard with one key per declared edge: a real service that signs,
+ * with the key of one of its edges, a call of an operation it does not declare is refused with a
+ * 403 naming the services.yaml line to add; a call signed with the key of another edge (a callee
+ * signing as its caller to the caller's other callees, a service with no edge) is refused with a
+ * generic 403; createInvoice and purgeCarts refuse a request that names no caller; orders' own
+ * signed call goes through.
  */
 export async function refusesUndeclaredCalls(shop: Pick<ShopUnderTest, 'urls' | 'settings'>): Promise<void> {
-  const keys: Partial<Record<string, string>> = shop.settings.keys;
-  for (const undeclared of UNDECLARED) {
-    const refused = await signedCall(shop, undeclared, keys[undeclared.caller] ?? '');
-    expect(refused.status, `${undeclared.caller} -> ${undeclared.callee}`).toBe(403);
-    expect(refused.body).toMatchObject({ status: 403, code: 'SFR4403', caller: undeclared.caller });
-    expect(refused.body.detail).toContain(undeclared.line);
+  const { settings } = shop;
+  const newInvoice = () => ({ orderId: randomUUID(), amount: { amount: 100, currency: 'EUR' } });
+  const invoice = { caller: 'orders', callee: 'billing', method: 'POST', path: '/invoices' } as const;
+
+  // orders holds the key of orders → billing, but declares only createInvoice.
+  const getInvoice = { caller: 'orders', callee: 'billing', method: 'GET', path: `/invoices/${randomUUID()}` } as const;
+  const undeclared = await signedCall(shop, getInvoice, keyOf(settings, 'orders', 'billing'));
+  expect(undeclared.status).toBe(403);
+  expect(undeclared.body).toMatchObject({ status: 403, code: 'SFR4403', caller: 'orders' });
+  expect(undeclared.body.detail).toContain('`orders: consumes.operations: [billing.getInvoice]`');
+
+  const refusals: [string, Crafted, string | undefined, string][] = [
+    // users holds the key of orders → users: with it, it cannot sign as orders to billing.
+    [
+      'a callee signing as its caller',
+      { ...invoice, body: newInvoice() },
+      keyOf(settings, 'orders', 'users'),
+      'SFR4406',
+    ],
+    [
+      'a service with no edge, with the key of its own edge',
+      { caller: 'mailer', callee: 'billing', method: 'POST', path: '/invoices', body: newInvoice() },
+      keyOf(settings, 'mailer', 'orders'),
+      'SFR4404',
+    ],
+    [
+      'a service with no edge to users',
+      { caller: 'billing', callee: 'users', method: 'GET', path: `/users/${randomUUID()}` },
+      keyOf(settings, 'orders', 'users'),
+      'SFR4404',
+    ],
+    [
+      'a service with no edge to orders',
+      { caller: 'users', callee: 'orders', method: 'POST', path: '/admin/carts/purge', body: { olderThanDays: 30 } },
+      keyOf(settings, 'mailer', 'orders'),
+      'SFR4404',
+    ],
+    ['an unsigned call naming orders', { ...invoice, body: newInvoice() }, undefined, 'SFR4406'],
+    ['createInvoice without a caller', { ...invoice, caller: '', body: newInvoice() }, undefined, 'SFR4408'],
+    [
+      'purgeCarts without a caller',
+      { caller: '', callee: 'orders', method: 'POST', path: '/admin/carts/purge', body: { olderThanDays: 30 } },
+      undefined,
+      'SFR4408',
+    ],
+  ];
+  for (const [what, crafted, key, code] of refusals) {
+    const refused = await signedCall(shop, crafted, key);
+    expect([refused.status, refused.body.code], what).toEqual([403, code]);
+    // Whoever sent it may not be a service: told nothing of the topology.
+    expect(refused.body.detail, what).toBe(`${code} the caller guard refused this request`);
   }
 
-  const invoice = {
-    caller: 'orders',
-    callee: 'billing',
-    method: 'POST',
-    path: '/invoices',
-    body: { orderId: randomUUID(), amount: { amount: 100, currency: 'EUR' } },
-  } as const;
-  // Orders' identity, signed with a key that is not orders': forged.
-  const forged = await signedCall(shop, invoice, keys['mailer'] ?? '');
-  expect(forged.status).toBe(403);
-  expect(forged.body).toMatchObject({ status: 403, code: 'SFR4406', caller: 'orders' });
-  // The same call signed with orders' key: orders declares it, so billing invoices.
-  const declared = await signedCall(shop, invoice, keys['orders'] ?? '');
+  // The same call signed with the key of orders → billing: orders declares it, so billing invoices.
+  const body = newInvoice();
+  const declared = await signedCall(shop, { ...invoice, body }, keyOf(settings, 'orders', 'billing'));
   expect(declared.status).toBe(201);
-  expect(declared.body).toMatchObject({ id: invoice.body.orderId, orderId: invoice.body.orderId });
+  expect(declared.body).toMatchObject({ id: body.orderId, orderId: body.orderId });
 }

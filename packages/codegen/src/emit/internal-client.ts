@@ -98,7 +98,7 @@ export function emitInternalClient({ caller, callee, operations }: InternalEdge)
           `callee: ${str(callee.name)}`,
           `urlEnv: ${str(serviceUrlEnv(callee))}`,
           `defaultUrl: ${str(defaultServiceUrl(callee))}`,
-          `keyEnv: ${str(internalKeyEnv(caller))}`,
+          `keyEnv: ${str(internalKeyEnv(caller, callee))}`,
           `basePath: ${str(callee.basePath)}`,
           ['operations: ', objectLiteral(table, { expanded: true })],
         ],
@@ -131,7 +131,7 @@ export function emitInternalClient({ caller, callee, operations }: InternalEdge)
   out.push(
     print([
       comment([
-        `Calls \`${callee.name}\` as \`${caller.name}\`: at \`${serviceUrlEnv(callee)}\` (default \`${defaultServiceUrl(callee)}\`), signed with \`${internalKeyEnv(caller)}\`, passing on the current request's id and trace.`,
+        `Calls \`${callee.name}\` as \`${caller.name}\`: at \`${serviceUrlEnv(callee)}\` (default \`${defaultServiceUrl(callee)}\`), signed with \`${internalKeyEnv(caller, callee)}\`, passing on the current request's id and trace.`,
       ]),
       functionDeclaration(
         `export function ${internalClientFactory(callee)}`,

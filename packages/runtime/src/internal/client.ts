@@ -6,10 +6,11 @@
  * caller's signed identity.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callOperation, type ClientOperation } from '../client.js';
+import { CALLER_HEADERS } from '@specfirst/spec-core/connectivity';
+import { callOperation, declares, type ClientOperation } from '../client.js';
 import { SpecFirstRuntimeError, type RuntimeErrorCode } from '../errors.js';
 import { childTraceparent, currentCallContext, isValidTraceparent } from './call-context.js';
-import { signCall } from './signature.js';
+import { NONCE_HEADER, newNonce, signCall } from './signature.js';
 import type { InternalCallOptions, InternalClientOptions, InternalClientTable } from './types.js';
 
 /** The defaults of {@link InternalClientOptions}. */
@@ -130,10 +131,18 @@ function resolveSettings(table: InternalClientTable, options: InternalClientOpti
   } catch {
     url = undefined;
   }
+  if (url && (url.username !== '' || url.password !== '')) {
+    // Never printed: the URL holds a secret.
+    throw new SpecFirstRuntimeError(
+      'SFR1401',
+      `${table.caller}'s internal client of ${table.callee}: the base URL from ${source} holds credentials (user or password before \`@\`)`,
+      `set ${table.urlEnv} to ${table.callee}'s origin without credentials, e.g. \`${table.defaultUrl}\`: calls are authenticated by the edge's key (${table.keyEnv}); a proxy's credentials go in the \`headers\` option`,
+    );
+  }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
     throw new SpecFirstRuntimeError(
       'SFR1401',
-      `${table.caller}'s internal client of ${table.callee}: the base URL \`${baseUrl}\` (from ${source}) is not an http(s) URL without query or fragment`,
+      `${table.caller}'s internal client of ${table.callee}: the base URL \`${redact(baseUrl)}\` (from ${source}) is not an http(s) URL without query or fragment`,
       `set ${table.urlEnv} to ${table.callee}'s origin, e.g. \`${table.defaultUrl}\` (the client adds \`${table.basePath}\`)`,
     );
   }
@@ -188,6 +197,23 @@ function callSettings(
     invalid('requestId', JSON.stringify(call.requestId), '1 to 128 letters, digits or `_.:@-`');
   return { timeoutMs: call.timeoutMs ?? settings.timeoutMs, retries: call.retries ?? settings.retries };
 }
+
+/** A text that failed to parse as a URL, with anything between `//` and `@` hidden: it may hold a password. */
+function redact(text: string): string {
+  return text.replace(/\/\/[^/@]*@/, '//***@');
+}
+
+/** What to do about a refusal the callee explained only with its code (it does not tell strangers why). */
+const GUARD_HINTS: Partial<Record<RuntimeErrorCode, string>> = {
+  SFR4404:
+    "the callee does not know this caller: check that both were deployed from the same spec/services.yaml, and the callee's log",
+  SFR4405:
+    "the callee lacks this edge's key: set the same key variable in the callee's environment (the deployment files do)",
+  SFR4406:
+    "the signature did not hold: give the caller and the callee the same key of this edge; a proxy must not rewrite the path or query; see the callee's log",
+  SFR4407: "the call's timestamp was refused: synchronise the services' clocks (NTP); see the callee's log",
+  SFR4408: 'the callee requires a caller identity for this operation',
+};
 
 /** The guard's refusal in a 403 answer, if it is one (read from a clone: the body stays readable). */
 async function readGuardRefusal(response: Response): Promise<GuardRefusal | undefined> {
@@ -265,15 +291,28 @@ async function callInternal(
     if (requestId !== undefined) trace['x-request-id'] = requestId;
     const attemptFetch = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
       target = String(url);
-      if (settings.key !== undefined && init?.headers instanceof Headers) {
+      if (init?.headers instanceof Headers) {
         const sent = new URL(String(url));
-        const signed = signCall(settings.key, {
+        const call = {
           caller: table.caller,
+          callee: table.callee,
           method: init.method ?? 'GET',
           target: `${sent.pathname}${sent.search}`,
           timestamp: Date.now(),
-        });
-        for (const [header, value] of Object.entries(signed)) init.headers.set(header, value);
+          nonce: newNonce(),
+        };
+        // Without a key the call still says who sends it, unsigned: a guarded callee refuses it
+        // (SFR4406) rather than taking it for outside traffic.
+        const identity =
+          settings.key !== undefined
+            ? signCall(settings.key, call)
+            : {
+                [CALLER_HEADERS.caller]: call.caller,
+                [CALLER_HEADERS.timestamp]: String(call.timestamp),
+                [NONCE_HEADER]: call.nonce,
+              };
+        init.headers.delete(CALLER_HEADERS.signature);
+        for (const [header, value] of Object.entries(identity)) init.headers.set(header, value);
       }
       let response: Response;
       try {
@@ -286,7 +325,7 @@ async function callInternal(
         const refusal = await readGuardRefusal(response);
         if (refusal) throw refusal;
       }
-      if (!last && RETRY_STATUSES.has(response.status)) {
+      if (RETRY_STATUSES.has(response.status) && (!last || !declares(operation.statuses, response.status))) {
         await response.body?.cancel();
         throw new RetryStatus(response.status);
       }
@@ -333,9 +372,9 @@ async function callInternal(
           error.code,
           where(attempt + 1),
           `${table.callee} refused ${table.caller}'s call of ${name}: ${reason}`,
-          error.code === 'SFR4403' || error.hint === undefined
+          error.code === 'SFR4403'
             ? `${table.callee}'s spec does not list ${table.caller} as a caller: add ${edge} to spec/services.yaml, run specfirst sync and deploy ${table.callee} again`
-            : error.hint,
+            : `${GUARD_HINTS[error.code] ?? error.hint ?? `see ${table.callee}'s log`} (key: ${table.keyEnv})`,
         );
       }
       const retryable = error instanceof ConnectFailure || error instanceof RetryStatus;
@@ -347,6 +386,15 @@ async function callInternal(
           throw call.signal?.reason;
         }
         continue;
+      }
+      if (error instanceof RetryStatus) {
+        throw new InternalCallError(
+          'SFR4402',
+          where(attempt + 1),
+          `${table.callee} could not answer ${table.caller}'s call of ${name} (${method} ${target}): ` +
+            `it answered ${error.status}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}, a status its spec does not declare`,
+          `${table.callee} (or a proxy in front of it) is overloaded or down: look for request id ${requestId ?? '(none)'} in its log`,
+        );
       }
       if (error instanceof ConnectFailure) {
         const reason = error.reason instanceof Error ? causeText(error.reason) : String(error.reason);

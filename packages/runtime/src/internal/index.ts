@@ -27,4 +27,4 @@ export {
   runInCallContext,
   traceIdOf,
 } from './call-context.js';
-export { signCall, verifyCall, type SignedCall } from './signature.js';
+export { NONCE_HEADER, newNonce, signCall, verifyCall, type SignedCall } from './signature.js';

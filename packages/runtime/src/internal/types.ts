@@ -16,7 +16,7 @@ export interface InternalClientTable {
   readonly urlEnv: string;
   /** The base URL when that variable is unset: the callee's host and port in the deployment files (`http://users:3001`). */
   readonly defaultUrl: string;
-  /** The variable holding the caller's signing key (`SPECFIRST_KEY_ORDERS`). */
+  /** The variable holding the key of this edge, which only the caller and the callee hold (`SPECFIRST_KEY_ORDERS_TO_USERS`). */
   readonly keyEnv: string;
   /** The callee's base path (`/api`). */
   readonly basePath: string;
@@ -30,7 +30,11 @@ export interface InternalClientOptions {
   baseUrl?: string;
   /** Where the URL and the key are read: default `process.env`, read when the client is made. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** The caller's signing key: default `env[table.keyEnv]`. Without one, calls go unsigned (a guarded callee refuses them). */
+  /**
+   * The edge's signing key: default `env[table.keyEnv]`. Without one, calls still name the caller
+   * (`x-specfirst-caller`) but carry no signature: a guarded callee refuses them (403 `SFR4406`,
+   * thrown as an InternalCallError), and never mistakes them for outside traffic.
+   */
   key?: string;
   /** Time limit of one attempt, in ms: default 10 000. */
   timeoutMs?: number;
@@ -62,15 +66,27 @@ export interface CallContext {
 
 /** A callee's check of who calls it (`RouterOptions.callerGuard`). */
 export interface CallerGuardOptions {
-  /** Where the callers' keys are read (`SPECFIRST_KEY_<CALLER>`): default `process.env`. */
+  /**
+   * This service's name in spec/services.yaml: the second half of the key of each edge it checks
+   * (`SPECFIRST_KEY_<CALLER>_TO_<SERVICE>`), and the name a refusal's `services.yaml` line gives.
+   * Required: a guard without it does not start (`SFR1405`).
+   */
+  service: string;
+  /** Where the edges' keys are read (`SPECFIRST_KEY_<CALLER>_TO_<SERVICE>`): default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Refuse requests that carry no caller identity as well (403). Default false: they are outside traffic, left to the operation's security. */
-  requireCaller?: boolean;
+  /**
+   * Refuse requests that carry no caller identity as well (403 `SFR4408`): `true` for every
+   * operation, or the operationIds that only other services may call (`['createInvoice']`), so
+   * that a forged call cannot simply leave the caller header out. Default false: requests without
+   * the header are outside traffic, left to the operation's security.
+   */
+  requireCaller?: boolean | readonly string[];
   /** Largest difference between the call's timestamp and the callee's clock, in ms: default 300 000. */
   maxSkewMs?: number;
   /**
-   * This service's name in spec/services.yaml, so that a refusal names the exact line to add
-   * (`orders: consumes.operations: [users.getUser]`). Default: the line says `<this service>`.
+   * How many accepted signatures this process remembers within `maxSkewMs`, so that none is accepted
+   * twice: default 100 000. When full, further signed calls are refused (403 `SFR4406`) until
+   * entries expire. Per process: replicas do not share it.
    */
-  service?: string;
+  replayCacheSize?: number;
 }

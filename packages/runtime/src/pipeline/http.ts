@@ -9,7 +9,7 @@ import { authenticateStage } from './authenticate.js';
 import { readBodyStage } from './read-body.js';
 import { readParametersStage } from './read-parameters.js';
 import { nulFailures } from './refuse-nul.js';
-import { callerGuardStage } from './caller-guard.js';
+import { callerGuardStage, type GuardStop } from './caller-guard.js';
 import type { Stop } from './stage.js';
 import { writeResult } from './write-result.js';
 
@@ -82,14 +82,21 @@ function traceparentOf(req: Request): string {
 }
 
 /** A refused caller is logged (a forged or misrouted call inside the network is worth knowing of), then answered. */
-function refuseCaller(req: Request, res: Response, stopped: Stop, options: ResolvedOptions, requestId: string): void {
+function refuseCaller(
+  req: Request,
+  res: Response,
+  stopped: GuardStop,
+  options: ResolvedOptions,
+  requestId: string,
+): void {
   options.logger.warn(
     {
       requestId,
       method: req.method,
       url: req.originalUrl,
       code: stopped.problem.code,
-      caller: stopped.problem.caller,
+      ...(stopped.problem.caller !== undefined ? { caller: stopped.problem.caller } : {}),
+      ...stopped.log,
     },
     'refused an internal call',
   );

@@ -29,7 +29,7 @@ function table(caller: string, callee: string, name: string, method: string, pat
     callee,
     urlEnv: `${callee.toUpperCase()}_URL`,
     defaultUrl: `http://${callee}:3000`,
-    keyEnv: `SPECFIRST_KEY_${caller.toUpperCase()}`,
+    keyEnv: `SPECFIRST_KEY_${caller.toUpperCase()}_TO_${callee.toUpperCase()}`,
     basePath: '/api',
     operations: { [name]: { method, path, statuses: ['200'] } },
   };

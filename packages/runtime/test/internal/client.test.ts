@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UnexpectedResponseError } from '../../src/client.js';
 import { runInCallContext } from '../../src/internal/call-context.js';
 import { createInternalClient, InternalCallError } from '../../src/internal/client.js';
 import { verifyCall } from '../../src/internal/signature.js';
@@ -65,6 +64,24 @@ describe('createInternalClient: where the callee is', () => {
     expect(() => createInternalClient(usersTable(), options)).toThrow(
       "set USERS_URL to users's origin, e.g. `http://users:3001` (the client adds `/api`)",
     );
+  });
+
+  it.each([
+    ['USERS_URL', { env: { USERS_URL: 'http://admin:s3cret@users:3001' } }],
+    ['options.baseUrl', { baseUrl: 'https://admin@users' }],
+    ['USERS_URL', { env: { USERS_URL: 'http://admin:s3cret@[bad' } }],
+  ])('refuses a base URL with credentials from %s (SFR1401), and never prints them', (source, options) => {
+    let thrown: unknown;
+    try {
+      createInternalClient(usersTable(), options);
+    } catch (error) {
+      thrown = error;
+    }
+    const message = (thrown as Error).message;
+    expect(message).toMatch(/^SFR1401 orders's internal client of users: the base URL/);
+    expect(message).not.toContain('s3cret');
+    expect(message).not.toContain('admin');
+    expect(message).toContain(`from ${source}`);
   });
 
   it.each([
@@ -139,10 +156,24 @@ describe('createInternalClient: retries', () => {
     const s = await server((_req, res) => json(res, status, { title: 'busy' }));
     const client = createInternalClient(usersTable(), { baseUrl: s.url, retries: 2, retryDelayMs: 0 });
     const error = await rejection(client[name]!({ params: { id: '7' }, body: {} }));
-    // The last answer is returned as it is: undeclared here, so the public client's error.
-    expect(error).toBeInstanceOf(UnexpectedResponseError);
-    expect((error as unknown as UnexpectedResponseError).status).toBe(status);
+    // The last answer is undeclared here: the callee could not answer, an InternalCallError.
+    expect(error).toBeInstanceOf(InternalCallError);
+    expect([error.code, error.attempts]).toEqual(['SFR4402', attempts]);
+    expect(error.message).toContain(
+      `it answered ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}, a status its spec does not declare`,
+    );
     expect(s.requests).toHaveLength(attempts);
+  });
+
+  it('returns a declared 503 after the last attempt as the result it is', async () => {
+    const s = await server((_req, res) => json(res, 503, { title: 'busy' }));
+    const client = createInternalClient(
+      { ...usersTable(), operations: { getUser: { method: 'get', path: '/users/{id}', statuses: ['200', '503'] } } },
+      { baseUrl: s.url, retries: 1, retryDelayMs: 0 },
+    );
+    const result = await client.getUser!({ params: { id: '7' } });
+    expect([result.status, result.body]).toEqual([503, { title: 'busy' }]);
+    expect(s.requests).toHaveLength(2);
   });
 
   it('retries a GET that got 503 and returns the success that follows', async () => {
@@ -255,18 +286,21 @@ describe('createInternalClient: what every call carries', () => {
     const s = await server((_req, res) => (++hits < 2 ? json(res, 503, {}) : json(res, 200, {})));
     const client = createInternalClient(
       { ...usersTable(), operations: { getUser: { method: 'get', path: '/users/{id}', statuses: ['200'] } } },
-      { baseUrl: s.url, env: { SPECFIRST_KEY_ORDERS: 'k-orders' }, retryDelayMs: 0 },
+      { baseUrl: s.url, env: { SPECFIRST_KEY_ORDERS_TO_USERS: 'k-orders' }, retryDelayMs: 0 },
     );
     await client.getUser!({ params: { id: 'a b' }, query: { expand: ['x', 'y'] } });
     expect(s.requests).toHaveLength(2);
+    expect(s.requests[0]!.headers['x-specfirst-nonce']).not.toBe(s.requests[1]!.headers['x-specfirst-nonce']);
     for (const request of s.requests) {
       const headers = request.headers;
       expect(headers['x-specfirst-caller']).toBe('orders');
       const call = {
         caller: 'orders',
+        callee: 'users',
         method: 'GET',
         target: '/api/users/a%20b?expand=x&expand=y',
         timestamp: Number(headers['x-specfirst-timestamp']),
+        nonce: headers['x-specfirst-nonce'] as string,
       };
       expect(request.url).toBe(call.target);
       expect(verifyCall('k-orders', call, headers['x-specfirst-signature'] as string)).toBe(true);
@@ -274,10 +308,20 @@ describe('createInternalClient: what every call carries', () => {
     }
   });
 
-  it('sends no caller headers without a key', async () => {
+  it('without a key, names its caller unsigned (a guarded callee refuses it), whatever headers it is given', async () => {
     const s = await server((_req, res) => json(res, 200, {}));
-    await createInternalClient(usersTable(), { baseUrl: s.url, env: {} }).getUser!({ params: { id: '7' } });
-    expect(Object.keys(s.requests[0]!.headers).filter((h) => h.startsWith('x-specfirst-'))).toEqual([]);
+    await createInternalClient(usersTable(), {
+      baseUrl: s.url,
+      env: {},
+      headers: { 'x-specfirst-caller': 'billing', 'x-specfirst-signature': 'v1=00' },
+    }).getUser!({ params: { id: '7' } });
+    const headers = s.requests[0]!.headers;
+    expect(Object.keys(headers).filter((h) => h.startsWith('x-specfirst-'))).toEqual([
+      'x-specfirst-caller',
+      'x-specfirst-timestamp',
+      'x-specfirst-nonce',
+    ]);
+    expect(headers['x-specfirst-caller']).toBe('orders');
   });
 
   it('a signing key in options.key wins over the variable', async () => {
@@ -285,14 +329,16 @@ describe('createInternalClient: what every call carries', () => {
     await createInternalClient(usersTable(), {
       baseUrl: s.url,
       key: 'from-options',
-      env: { SPECFIRST_KEY_ORDERS: 'from-env' },
+      env: { SPECFIRST_KEY_ORDERS_TO_USERS: 'from-env' },
     }).getUser!({ params: { id: '7' } });
     const headers = s.requests[0]!.headers;
     const call = {
       caller: 'orders',
+      callee: 'users',
       method: 'GET',
       target: '/api/users/7',
       timestamp: Number(headers['x-specfirst-timestamp']),
+      nonce: headers['x-specfirst-nonce'] as string,
     };
     expect(verifyCall('from-options', call, headers['x-specfirst-signature'] as string)).toBe(true);
   });

@@ -1,22 +1,25 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signCall, verifyCall, type SignedCall } from '../../src/internal/signature.js';
+import { ReplayCache, signCall, verifyCall, type SignedCall } from '../../src/internal/signature.js';
 
 const call: SignedCall = {
   caller: 'orders',
+  callee: 'users',
   method: 'get',
   target: '/api/users/7?expand=a',
   timestamp: 1_765_000_000_000,
+  nonce: '0123456789abcdef0123456789abcdef',
 };
 
 describe('the caller signature', () => {
-  it('is v1=<hex HMAC-SHA256(key, caller \\n METHOD \\n target \\n timestamp)> with the caller and timestamp headers', () => {
+  it('is v1=<hex HMAC-SHA256(key, caller \\n callee \\n METHOD \\n target \\n timestamp \\n nonce)> with the caller, timestamp and nonce headers', () => {
     const expected = createHmac('sha256', 'k')
-      .update('orders\nGET\n/api/users/7?expand=a\n1765000000000')
+      .update('orders\nusers\nGET\n/api/users/7?expand=a\n1765000000000\n0123456789abcdef0123456789abcdef')
       .digest('hex');
     expect(signCall('k', call)).toEqual({
       'x-specfirst-caller': 'orders',
       'x-specfirst-timestamp': '1765000000000',
+      'x-specfirst-nonce': '0123456789abcdef0123456789abcdef',
       'x-specfirst-signature': `v1=${expected}`,
     });
   });
@@ -27,6 +30,8 @@ describe('the caller signature', () => {
     ['the method in any case', 'k', { ...call, method: 'GET' }, good, true],
     ['another key', 'k2', call, good, false],
     ['another caller', 'k', { ...call, caller: 'mailer' }, good, false],
+    ['another callee', 'k', { ...call, callee: 'billing' }, good, false],
+    ['another nonce', 'k', { ...call, nonce: 'f'.repeat(32) }, good, false],
     ['another method', 'k', { ...call, method: 'DELETE' }, good, false],
     ['another path', 'k', { ...call, target: '/api/users/8?expand=a' }, good, false],
     ['another query', 'k', { ...call, target: '/api/users/7' }, good, false],
@@ -37,5 +42,48 @@ describe('the caller signature', () => {
     ['upper-case hex', 'k', call, `v1=${good.slice(3).toUpperCase()}`, false],
   ])('verifies %s: %s', (_, key, signed, signature, valid) => {
     expect(verifyCall(key, signed, signature)).toBe(valid);
+  });
+});
+
+describe('the replay cache', () => {
+  it.each<[string, [string, number, number][], ('fresh' | 'replay' | 'full')[]]>([
+    [
+      'a new signature is fresh, the same again a replay',
+      [
+        ['a', 100, 0],
+        ['a', 100, 50],
+      ],
+      ['fresh', 'replay'],
+    ],
+    [
+      'a signature whose entry expired is fresh again',
+      [
+        ['a', 100, 0],
+        ['a', 300, 200],
+      ],
+      ['fresh', 'fresh'],
+    ],
+    [
+      'full: refuses a new one while none expired',
+      [
+        ['a', 100, 0],
+        ['b', 100, 10],
+        ['c', 100, 20],
+      ],
+      ['fresh', 'fresh', 'full'],
+    ],
+    [
+      'full: makes room once entries expired',
+      [
+        ['a', 100, 0],
+        ['b', 100, 10],
+        ['c', 300, 150],
+      ],
+      ['fresh', 'fresh', 'fresh'],
+    ],
+  ])('%s', (_, admissions, answers) => {
+    const cache = new ReplayCache(2);
+    expect(admissions.map(([signature, expiresAt, now]) => cache.admit(signature, expiresAt, now))).toEqual(answers);
+    expect(cache.size).toBeLessThanOrEqual(2);
   });
 });

@@ -50,7 +50,7 @@ export function usersTable(overrides: Partial<InternalClientTable> = {}): Intern
     callee: 'users',
     urlEnv: 'USERS_URL',
     defaultUrl: 'http://users:3001',
-    keyEnv: 'SPECFIRST_KEY_ORDERS',
+    keyEnv: 'SPECFIRST_KEY_ORDERS_TO_USERS',
     basePath: '/api',
     operations: {
       getUser: { method: 'get', path: '/users/{id}', statuses: ['200', '404'] },

@@ -69,12 +69,17 @@ export function defaultServiceUrl(service: Pick<IRService, 'name' | 'port'>): st
 }
 
 /**
- * The variable holding a service's own key, with which its internal clients sign their calls: the
- * callee reads the same variable to check them (`SPECFIRST_KEY_ORDERS`). A callee is given the keys
- * of its declared callers only, so a service with no edge cannot sign as one that has.
+ * The variable holding the key of one declared edge, `caller` → `callee`
+ * (`SPECFIRST_KEY_ORDERS_TO_USERS`): the caller's internal client of the callee signs its calls
+ * with it, and the callee's caller guard checks them with the same key. Only those two services are
+ * given it, so a callee cannot sign as its caller to the caller's other callees, and a service with
+ * no edge cannot sign at all.
  */
-export function internalKeyEnv(service: Pick<IRService, 'name'> | string): string {
-  return `SPECFIRST_KEY_${envStem(service)}`;
+export function internalKeyEnv(
+  caller: Pick<IRService, 'name'> | string,
+  callee: Pick<IRService, 'name'> | string,
+): string {
+  return `SPECFIRST_KEY_${envStem(caller)}_TO_${envStem(callee)}`;
 }
 
 /**

@@ -18,7 +18,7 @@ export async function startMailer(
   // purgeCarts calls orders through the mailer's internal client (signed as `mailer`), with the
   // API key that purgeCarts' security asks for.
   const orders = createOrdersInternalClient(
-    internalClientOptions(options.settings, 'mailer', options.peers?.orders, {
+    internalClientOptions(options.settings, 'mailer', 'orders', options.peers?.orders, {
       headers: { 'x-api-key': options.settings.apiKey },
     }),
   );

@@ -23,7 +23,7 @@ export async function startOrders(options: ServiceOptions): Promise<RunningOrder
   const handlers = orderHandlers({
     orders,
     tasks: createOrdersTasks(tasksOf('orders', options)),
-    users: createUsersInternalClient(internalClientOptions(settings, 'orders', options.peers?.users)),
+    users: createUsersInternalClient(internalClientOptions(settings, 'orders', 'users', options.peers?.users)),
     secret: settings.secret,
   });
   const consumers = createOrdersConsumers(handlers, {
@@ -37,7 +37,7 @@ export async function startOrders(options: ServiceOptions): Promise<RunningOrder
     // Billing invoices an order as it is placed: one attempt (a POST is never retried) of at most
     // 2 s, so a slow billing delays no customer for long; `order.created` is the fallback.
     const billing = createBillingInternalClient(
-      internalClientOptions(settings, 'orders', options.peers?.billing, {
+      internalClientOptions(settings, 'orders', 'billing', options.peers?.billing, {
         timeoutMs: 2000,
         retries: 0,
         headers: { 'x-internal-token': settings.internalToken },

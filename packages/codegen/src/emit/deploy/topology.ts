@@ -69,19 +69,22 @@ export function serviceEnvironment(ir: SpecIR, service: IRService): [string, Env
       { kind: 'value', value: defaultServiceUrl({ name: callee.name, port: servicePort(callee) }) },
     ]);
   }
-  const keys = new Set<string>();
-  if (callees.length > 0) keys.add(service.name);
-  for (const caller of callersOfService(ir, service.name)) keys.add(caller);
-  for (const name of [...keys].sort(compare)) {
+  // One key per declared edge, given to its two ends only: the caller signs with it, the callee checks.
+  const edges = [
+    ...callees.map((callee) => ({ caller: service.name, callee: callee.name })),
+    ...callersOfService(ir, service.name).map((caller) => ({ caller, callee: service.name })),
+  ];
+  const keys = new Map(edges.map((edge) => [internalKeyEnv(edge.caller, edge.callee), edge]));
+  for (const [variable, edge] of [...keys].sort(([a], [b]) => compare(a, b))) {
     env.push([
-      internalKeyEnv(name),
+      variable,
       {
         kind: 'secret',
-        name: internalKeyEnv(name),
+        name: variable,
         why:
-          name === service.name
-            ? `the key ${name} signs its internal calls with`
-            : `the key of ${name}, a caller of ${service.name}`,
+          edge.caller === service.name
+            ? `the key ${service.name} signs its calls of ${edge.callee} with`
+            : `the key ${service.name} checks the calls of ${edge.caller} with`,
       },
     ]);
   }
