@@ -23,6 +23,8 @@ const whoAmI: OperationDefinition = {
   challenges: ['Bearer'],
   callers: ['orders'],
 };
+/** Declared by no service. */
+const listUsers: OperationDefinition = operation('listUsers', 'get', '/users');
 
 async function users(callerGuard: NonNullable<ServiceOptions['callerGuard']>) {
   const logger = recordingLogger();
@@ -31,10 +33,11 @@ async function users(callerGuard: NonNullable<ServiceOptions['callerGuard']>) {
       basePath: '/api',
       tags: [
         {
-          operations: [getUser, whoAmI],
+          operations: [getUser, whoAmI, listUsers],
           controller: {
             getUser: () => ({ status: 200, body: { id: '7' } }),
             whoAmI: () => ({ status: 200, body: { id: 'me' } }),
+            listUsers: () => ({ status: 200, body: [] }),
           },
         },
       ],
@@ -54,12 +57,13 @@ async function users(callerGuard: NonNullable<ServiceOptions['callerGuard']>) {
 const guarded = await users({ env: KEYS, service: 'users' });
 const strict = await users({ env: KEYS, service: 'users', requireCaller: true });
 const anonymous = await users({ env: KEYS });
-const off = await users(false);
 
 interface Crafted {
   caller?: string;
   key?: string;
-  timestamp?: string | number;
+  /** The timestamp header as sent; when absent, now minus `ageMs` (negative: ahead), read when the call is sent. */
+  timestamp?: string;
+  ageMs?: number;
   /** The target the signature covers, when it differs from the one sent. */
   signedTarget?: string;
   signature?: string;
@@ -68,7 +72,7 @@ interface Crafted {
 async function send(base: string, target: string, crafted: Crafted = {}, headers: Record<string, string> = {}) {
   const sent: Record<string, string> = { ...headers };
   if (crafted.caller !== undefined) {
-    const timestamp = crafted.timestamp ?? Date.now();
+    const timestamp = crafted.timestamp ?? Date.now() - (crafted.ageMs ?? 0);
     const signed = signCall(crafted.key ?? 'none', {
       caller: crafted.caller,
       method: 'GET',
@@ -93,7 +97,7 @@ describe('the caller guard lets through', () => {
     ['a declared caller whose signature holds', { caller: 'orders', key: 'k-orders' }],
     [
       'a declared caller signed 4 minutes ago (within the 5 allowed)',
-      { caller: 'orders', key: 'k-orders', timestamp: Date.now() - 4 * MINUTE },
+      { caller: 'orders', key: 'k-orders', ageMs: 4 * MINUTE },
     ],
     ['a request that names no caller (outside traffic)', {}],
   ])('%s', async (_, crafted) => {
@@ -102,6 +106,8 @@ describe('the caller guard lets through', () => {
   });
 
   it('anything when it is off, even a forged caller', async () => {
+    // Built here, not when the file loads: a start-up that throws must fail a test.
+    const off = await users(false);
     const answer = await send(off.url, '/api/users/7', { caller: 'mailer', key: 'wrong' });
     expect(answer.status).toBe(200);
   });
@@ -160,14 +166,14 @@ describe('the caller guard refuses with 403', () => {
     ],
     [
       'a timestamp 10 minutes old (stale)',
-      { caller: 'orders', key: 'k-orders', timestamp: Date.now() - 10 * MINUTE },
+      { caller: 'orders', key: 'k-orders', ageMs: 10 * MINUTE },
       'SFR4407',
       "the call from `orders` was signed 600 s away from this service's clock (at most 300 s allowed)",
       "synchronise the services' clocks (NTP); a call signed long ago may be a replay",
     ],
     [
       'a timestamp 10 minutes ahead',
-      { caller: 'orders', key: 'k-orders', timestamp: Date.now() + 10 * MINUTE },
+      { caller: 'orders', key: 'k-orders', ageMs: -10 * MINUTE },
       'SFR4407',
       "the call from `orders` was signed 600 s away from this service's clock (at most 300 s allowed)",
       "synchronise the services' clocks (NTP); a call signed long ago may be a replay",
@@ -205,6 +211,21 @@ describe('the caller guard refuses with 403', () => {
         "call it through the caller's generated internal client, with the caller's key set",
     ]);
     expect((await send(strict.url, '/api/users/7', { caller: 'orders', key: 'k-orders' })).status).toBe(200);
+  });
+
+  it('says `none` when no service declares the operation', async () => {
+    const answer = await send(guarded.url, '/api/users', { caller: 'orders', key: 'k-orders' });
+    expect([answer.status, answer.body.detail]).toEqual([
+      403,
+      'SFR4403 caller `orders` declares no edge to operation `listUsers` (declared callers: none); ' +
+        'add `orders: consumes.operations: [users.listUsers]` to spec/services.yaml and run specfirst sync, or do not make this call',
+    ]);
+  });
+
+  it('takes an empty key for no key: a call signed with the empty key is refused (SFR4405)', async () => {
+    const emptyKey = await users({ env: { ...KEYS, SPECFIRST_KEY_ORDERS: '' }, service: 'users' });
+    const answer = await send(emptyKey.url, '/api/users/7', { caller: 'orders', key: '' });
+    expect([answer.status, answer.body.code]).toEqual([403, 'SFR4405']);
   });
 
   it('names `<this service>` in the line to add when it is not told its name', async () => {
