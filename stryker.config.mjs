@@ -196,7 +196,12 @@ export const MODULES = {
   },
   'internal-client': {
     mutate: 'packages/runtime/src/internal/client.ts',
-    tests: ['packages/runtime/test/internal/client.test.ts', 'packages/runtime/test/internal/chain.test.ts'],
+    // caller-guard.test.ts: the guard's refusals as the client reports them.
+    tests: [
+      'packages/runtime/test/internal/client.test.ts',
+      'packages/runtime/test/internal/chain.test.ts',
+      'packages/runtime/test/internal/caller-guard.test.ts',
+    ],
   },
   'internal-call-context': {
     mutate: 'packages/runtime/src/internal/call-context.ts',

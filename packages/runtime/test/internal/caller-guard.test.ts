@@ -279,6 +279,47 @@ describe('the guard seen from the internal client', () => {
     );
   });
 
+  it.each<[string, 'guarded' | 'strict', Partial<Parameters<typeof usersTable>[0]>, Record<string, string>, string]>([
+    [
+      'SFR4404',
+      'guarded',
+      { caller: 'stranger', keyEnv: 'SPECFIRST_KEY_STRANGER' },
+      { SPECFIRST_KEY_STRANGER: 'k-stranger' },
+      "SFR4404 users refused stranger's call of getUser: caller `stranger` is not known here: it declares no edge to `getUser` (declared callers: billing, orders), and this service has no key for it (SPECFIRST_KEY_STRANGER); " +
+        `if stranger should call it, add ${edge('stranger')} to spec/services.yaml, run specfirst sync, and give this service SPECFIRST_KEY_STRANGER`,
+    ],
+    [
+      'SFR4405',
+      'guarded',
+      { caller: 'billing', keyEnv: 'SPECFIRST_KEY_BILLING' },
+      { SPECFIRST_KEY_BILLING: 'k-billing' },
+      "SFR4405 users refused billing's call of getUser: caller `billing` declares an edge to `getUser`, but this service has no key to check its calls (SPECFIRST_KEY_BILLING is unset); " +
+        "set SPECFIRST_KEY_BILLING in this service's environment to the key billing signs with (the deployment files do)",
+    ],
+    [
+      'SFR4408',
+      'strict',
+      {},
+      {},
+      "SFR4408 users refused orders's call of getUser: operation `getUser` answers only calls from services that declare it (billing, orders), and this request names no caller (x-specfirst-caller); " +
+        "call it through the caller's generated internal client, with the caller's key set",
+    ],
+  ])(
+    'a refusal %s reaches the caller as an InternalCallError with the callee’s words',
+    async (code, callee, table, env, message) => {
+      const client = createInternalClient(usersTable(table), {
+        baseUrl: (callee === 'strict' ? strict : guarded).url,
+        env,
+      });
+      const error = (await client.getUser!({ params: { id: '7' } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as InternalCallError;
+      expect(error).toBeInstanceOf(InternalCallError);
+      expect([error.code, error.attempts, error.message]).toEqual([code, 1, message]);
+    },
+  );
+
   it("a client with another key than the callee's gets SFR4406 with the callee's hint", async () => {
     const orders = createInternalClient(usersTable(), { baseUrl: guarded.url, key: 'not-the-key' });
     const error = (await orders.getUser!({ params: { id: '7' } }).then(

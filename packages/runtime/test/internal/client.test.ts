@@ -57,6 +57,7 @@ describe('createInternalClient: where the callee is', () => {
     ['not a URL', { baseUrl: 'users:3001' }, 'the base URL `users:3001` (from options.baseUrl) is not an http(s) URL'],
     ['another scheme', { env: { USERS_URL: 'ftp://users' } }, 'the base URL `ftp://users` (from USERS_URL)'],
     ['a query', { env: { USERS_URL: 'http://users:3001/?a=1' } }, 'without query or fragment'],
+    ['a fragment', { env: { USERS_URL: 'http://users:3001/#top' } }, 'without query or fragment'],
   ])('refuses a base URL that is %s at creation (SFR1401, naming the variable)', (_, options, problem) => {
     expect(() => createInternalClient(usersTable(), options)).toThrow(problem);
     expect(() => createInternalClient(usersTable(), options)).toThrow(
@@ -73,11 +74,21 @@ describe('createInternalClient: where the callee is', () => {
     [{ retries: -1 }, 'SFR1402', 'option `retries` must be an integer from 0 to 10; got -1'],
     [{ retries: 11 }, 'SFR1402', 'option `retries` must be an integer from 0 to 10; got 11'],
     [{ retryDelayMs: 60_001 }, 'SFR1402', 'option `retryDelayMs` must be an integer from 0 to 60000 (ms); got 60001'],
+    // Node runs a timer longer than 2^31 - 1 ms at once: such a limit would time every call out.
+    [{ timeoutMs: 2_147_483_648 }, 'SFR1402', 'option `timeoutMs` must be a positive integer (ms); got 2147483648'],
     [{ key: '' }, 'SFR1403', 'options.key is empty'],
   ])('refuses %j at creation', (options, code, problem) => {
     expect(() => createInternalClient(usersTable(), options)).toThrow(
       `${code} orders's internal client of users: ${problem}`,
     );
+  });
+});
+
+describe('createInternalClient: the largest options it takes', () => {
+  it('takes retries 10, retryDelayMs 60000 and the longest timer Node keeps', () => {
+    expect(() =>
+      createInternalClient(usersTable(), { retries: 10, retryDelayMs: 60_000, timeoutMs: 2_147_483_647 }),
+    ).not.toThrow();
   });
 });
 
@@ -133,11 +144,28 @@ describe('createInternalClient: retries', () => {
     ['getUser', 'GET', 502, 3],
     ['getUser', 'GET', 504, 3],
     ['putUser', 'PUT', 503, 3],
+    ['deleteUser', 'DELETE', 503, 3],
+    ['headUser', 'HEAD', 503, 3],
+    ['optionsUser', 'OPTIONS', 503, 3],
     ['createUser', 'POST', 503, 1],
     ['patchUser', 'PATCH', 503, 1],
+    // An answer the spec does not declare, other than 502/503/504, is the callee's word: not retried.
+    ['getUser', 'GET', 500, 1],
   ] as const)('%s (%s) answered %i: %i attempt(s)', async (name, _method, status, attempts) => {
     const s = await server((_req, res) => json(res, status, { title: 'busy' }));
-    const client = createInternalClient(usersTable(), { baseUrl: s.url, retries: 2, retryDelayMs: 0 });
+    const table = usersTable();
+    const client = createInternalClient(
+      {
+        ...table,
+        operations: {
+          ...table.operations,
+          deleteUser: { method: 'delete', path: '/users/{id}', statuses: ['204'] },
+          headUser: { method: 'head', path: '/users/{id}', statuses: ['200'] },
+          optionsUser: { method: 'options', path: '/users/{id}', statuses: ['200'] },
+        },
+      },
+      { baseUrl: s.url, retries: 2, retryDelayMs: 0 },
+    );
     const error = await rejection(client[name]!({ params: { id: '7' }, body: {} }));
     // The last answer is returned as it is: undeclared here, so the public client's error.
     expect(error).toBeInstanceOf(UnexpectedResponseError);
@@ -240,6 +268,7 @@ describe('createInternalClient: what every call carries', () => {
     ],
     [{ requestId: 'has space' }, 'option `requestId` must be 1 to 128 letters, digits or `_.:@-`'],
     [{ timeoutMs: -1 }, 'option `timeoutMs` must be a positive integer (ms); got -1'],
+    [{ timeoutMs: 0 }, 'option `timeoutMs` must be a positive integer (ms); got 0'],
     [{ retries: 99 }, 'option `retries` must be an integer from 0 to 10; got 99'],
   ])('refuses call options %j with SFR4409 and sends nothing', async (call, problem) => {
     const s = await server((_req, res) => json(res, 200, {}));
@@ -278,6 +307,20 @@ describe('createInternalClient: what every call carries', () => {
     const s = await server((_req, res) => json(res, 200, {}));
     await createInternalClient(usersTable(), { baseUrl: s.url, env: {} }).getUser!({ params: { id: '7' } });
     expect(Object.keys(s.requests[0]!.headers).filter((h) => h.startsWith('x-specfirst-'))).toEqual([]);
+  });
+
+  it('takes an empty key variable for no key: sends no caller headers rather than sign with the empty key', async () => {
+    const s = await server((_req, res) => json(res, 200, {}));
+    await createInternalClient(usersTable(), { baseUrl: s.url, env: { SPECFIRST_KEY_ORDERS: '' } }).getUser!({
+      params: { id: '7' },
+    });
+    expect(Object.keys(s.requests[0]!.headers).filter((h) => h.startsWith('x-specfirst-'))).toEqual([]);
+  });
+
+  it('joins a base URL with trailing slashes to the base path with one slash', async () => {
+    const s = await server((_req, res) => json(res, 200, {}));
+    await createInternalClient(usersTable(), { env: { USERS_URL: `${s.url}//` } }).getUser!({ params: { id: '7' } });
+    expect(s.requests.map((r) => r.url)).toEqual(['/api/users/7']);
   });
 
   it('a signing key in options.key wins over the variable', async () => {
