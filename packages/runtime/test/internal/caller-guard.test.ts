@@ -158,6 +158,20 @@ describe('the caller guard refuses with 403', () => {
       'send the name of one service of spec/services.yaml, as the generated internal clients do',
     ],
     [
+      'two caller headers (joined into one value)',
+      { caller: 'orders, mailer', key: 'k-orders' },
+      'SFR4404',
+      'the caller header `x-specfirst-caller` does not hold one service name',
+      'send the name of one service of spec/services.yaml, as the generated internal clients do',
+    ],
+    [
+      'a caller header that only ends in a service name',
+      { caller: '1orders', key: 'k-orders' },
+      'SFR4404',
+      'the caller header `x-specfirst-caller` does not hold one service name',
+      'send the name of one service of spec/services.yaml, as the generated internal clients do',
+    ],
+    [
       'a declared caller whose key this service lacks',
       { caller: 'billing', key: 'k-billing' },
       'SFR4405',
@@ -189,7 +203,8 @@ describe('the caller guard refuses with 403', () => {
     const answer = await send(guarded.url, '/api/users/7?expand=a', crafted);
     expect(answer.status).toBe(403);
     expect(answer.type).toBe('application/problem+json; charset=utf-8');
-    const caller = code === 'SFR4404' && crafted.caller === 'Orders!' ? {} : { caller: crafted.caller };
+    // A header that names no service is not repeated back as a caller.
+    const caller = problem.includes('does not hold one service name') ? {} : { caller: crafted.caller };
     expect(answer.body).toEqual({
       type: 'about:blank',
       title: 'Forbidden',
