@@ -184,6 +184,60 @@ export const MODULES = {
     mutate: 'packages/runtime/src/tasks/memory-backend.ts',
     tests: ['packages/runtime/test/tasks/memory-backend.test.ts'],
   },
+  // Issue 15's internal calls (packages/runtime/src/internal/, the caller guard stage): each module with
+  // the unit tests that check it, against real servers on ephemeral ports.
+  'internal-caller-guard': {
+    mutate: 'packages/runtime/src/pipeline/caller-guard.ts',
+    tests: ['packages/runtime/test/internal/caller-guard.test.ts'],
+  },
+  'internal-signature': {
+    mutate: 'packages/runtime/src/internal/signature.ts',
+    tests: ['packages/runtime/test/internal/signature.test.ts', 'packages/runtime/test/internal/caller-guard.test.ts'],
+  },
+  'internal-client': {
+    mutate: 'packages/runtime/src/internal/client.ts',
+    // caller-guard.test.ts: the guard's refusals as the client reports them.
+    tests: [
+      'packages/runtime/test/internal/client.test.ts',
+      'packages/runtime/test/internal/chain.test.ts',
+      'packages/runtime/test/internal/caller-guard.test.ts',
+    ],
+  },
+  'internal-call-context': {
+    mutate: 'packages/runtime/src/internal/call-context.ts',
+    tests: [
+      'packages/runtime/test/internal/call-context.test.ts',
+      'packages/runtime/test/internal/chain.test.ts',
+      'packages/runtime/test/internal/handlers.test.ts',
+    ],
+  },
+  'no-undeclared-dependency': {
+    mutate: 'packages/eslint-plugin-spec/src/rules/no-undeclared-dependency.ts',
+    tests: ['packages/eslint-plugin-spec/test/no-undeclared-dependency.test.ts'],
+  },
+  // The deployment files: the shop's layout and the 200 random graphs' reachability. Not deploy.test.ts's
+  // real-tool cases alone: docker-compose and the Kubernetes schemas check shape, not which pairs connect.
+  'deploy-compose': {
+    mutate: 'packages/codegen/src/emit/deploy/compose.ts',
+    tests: ['packages/codegen/test/deploy.test.ts', 'packages/codegen/test/deploy-reachability.test.ts'],
+  },
+  'deploy-k8s': {
+    mutate: 'packages/codegen/src/emit/deploy/k8s.ts',
+    tests: ['packages/codegen/test/deploy.test.ts', 'packages/codegen/test/deploy-reachability.test.ts'],
+  },
+  'deploy-topology': {
+    mutate: 'packages/codegen/src/emit/deploy/topology.ts',
+    tests: ['packages/codegen/test/deploy.test.ts', 'packages/codegen/test/deploy-reachability.test.ts'],
+  },
+  // The Redis users and PostgreSQL roles: their rules table-driven (the real-server suites beside them are slower).
+  'deploy-redis-acl': {
+    mutate: 'packages/codegen/src/emit/deploy/redis-acl.ts',
+    tests: ['packages/codegen/test/deploy/data-access-rules.test.ts'],
+  },
+  'deploy-postgres-roles': {
+    mutate: 'packages/codegen/src/emit/deploy/postgres-roles.ts',
+    tests: ['packages/codegen/test/deploy/data-access-rules.test.ts'],
+  },
   'summary-reporter': {
     mutate: 'scripts/summary-reporter.ts',
     tests: ['test/summary-reporter.test.ts'],

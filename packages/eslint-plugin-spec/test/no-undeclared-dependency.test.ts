@@ -77,10 +77,30 @@ ruleTester().run('no-undeclared-dependency', rule, {
       filename: shopFile('services/orders/test/store.test.ts'),
     },
     { code: "import pg from 'pg';", filename: shopFile('scripts/seed.ts') },
+    // A folder of services/ that is no service's: nothing to check it against.
+    { code: "import pg from 'pg';", filename: shopFile('services/shared/db.ts') },
+    // A service without `access: database` still imports packages that reach nothing.
+    { code: "import { randomUUID } from 'node:crypto';\nimport { z } from 'zod';", filename: mailer },
     { code: "import pg from 'pg';", filename: '/tmp/not-a-project/x.ts' },
     { code: "import pg from 'pg';", filename: mailer, options: [{ allow: ['services/mailer/src/main.ts'] }] },
   ],
   invalid: [
+    {
+      // The runtime's Redis transport in a service with no topic, no task and no `access: redis`.
+      code: "import { redisBroker } from '@specfirst/runtime/events/redis';",
+      filename: users,
+      errors: [
+        {
+          messageId: 'redis',
+          data: {
+            service: 'users',
+            module: '@specfirst/runtime/events/redis',
+            servicesYaml: 'spec/services.yaml',
+            redisHint: '',
+          },
+        },
+      ],
+    },
     {
       // `import x = require()` and `export * from` count like any import.
       code: "import pg = require('pg');\nexport * from 'mongodb';",

@@ -25,6 +25,11 @@ describe('traceparent (W3C Trace Context level 1)', () => {
       `01-${TRACE_ID}-00f067aa0ba902b7-01-extra`,
       { version: '01', traceId: TRACE_ID, parentId: '00f067aa0ba902b7', flags: '01' },
     ],
+    // 512 characters: the longest value read.
+    [
+      `01-${TRACE_ID}-00f067aa0ba902b7-01-${'a'.repeat(456)}`,
+      { version: '01', traceId: TRACE_ID, parentId: '00f067aa0ba902b7', flags: '01' },
+    ],
   ])('reads %s', (value, parts) => {
     expect(parseTraceparent(value)).toEqual(parts);
     expect(isValidTraceparent(value)).toBe(true);
@@ -41,10 +46,13 @@ describe('traceparent (W3C Trace Context level 1)', () => {
     ['upper-case hex', `00-${TRACE_ID.toUpperCase()}-00f067aa0ba902b7-01`],
     ['a short trace id', '00-4bf92f3577b34da6-00f067aa0ba902b7-01'],
     ['no flags', `00-${TRACE_ID}-00f067aa0ba902b7`],
-    ['longer than 512 characters', `01-${TRACE_ID}-00f067aa0ba902b7-01-${'a'.repeat(600)}`],
+    ['longer than 512 characters', `01-${TRACE_ID}-00f067aa0ba902b7-01-${'a'.repeat(457)}`],
+    ['something before the version', `x00-${TRACE_ID}-00f067aa0ba902b7-01`],
+    ['something after the flags', `00-${TRACE_ID}-00f067aa0ba902b7-01x`],
   ])('refuses %s', (_, value) => {
     expect(parseTraceparent(value)).toBeUndefined();
     expect(isValidTraceparent(value)).toBe(false);
+    expect(traceIdOf(value)).toBeUndefined();
   });
 
   it('makes new traces and children: valid, the child in the same trace with a new parent id', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runInCallContext } from '../../src/internal/call-context.js';
 import { createInternalClient, InternalCallError } from '../../src/internal/client.js';
+import { UnexpectedResponseError } from '../../src/client.js';
 import { verifyCall } from '../../src/internal/signature.js';
 import { closedPort, json, rawServer, usersTable } from './support.js';
 
@@ -56,6 +57,7 @@ describe('createInternalClient: where the callee is', () => {
     ['not a URL', { baseUrl: 'users:3001' }, 'the base URL `users:3001` (from options.baseUrl) is not an http(s) URL'],
     ['another scheme', { env: { USERS_URL: 'ftp://users' } }, 'the base URL `ftp://users` (from USERS_URL)'],
     ['a query', { env: { USERS_URL: 'http://users:3001/?a=1' } }, 'without query or fragment'],
+    ['a fragment', { env: { USERS_URL: 'http://users:3001/#top' } }, 'without query or fragment'],
   ])('refuses a base URL that is %s at creation (SFR1401, naming the variable)', (_, options, problem) => {
     expect(() => createInternalClient(usersTable(), options)).toThrow(problem);
     expect(() => createInternalClient(usersTable(), options)).toThrow(
@@ -90,11 +92,21 @@ describe('createInternalClient: where the callee is', () => {
     [{ retries: -1 }, 'SFR1402', 'option `retries` must be an integer from 0 to 10; got -1'],
     [{ retries: 11 }, 'SFR1402', 'option `retries` must be an integer from 0 to 10; got 11'],
     [{ retryDelayMs: 60_001 }, 'SFR1402', 'option `retryDelayMs` must be an integer from 0 to 60000 (ms); got 60001'],
+    // Node runs a timer longer than 2^31 - 1 ms at once: such a limit would time every call out.
+    [{ timeoutMs: 2_147_483_648 }, 'SFR1402', 'option `timeoutMs` must be a positive integer (ms); got 2147483648'],
     [{ key: '' }, 'SFR1403', 'options.key is empty'],
   ])('refuses %j at creation', (options, code, problem) => {
     expect(() => createInternalClient(usersTable(), options)).toThrow(
       `${code} orders's internal client of users: ${problem}`,
     );
+  });
+});
+
+describe('createInternalClient: the largest options it takes', () => {
+  it('takes retries 10, retryDelayMs 60000 and the longest timer Node keeps', () => {
+    expect(() =>
+      createInternalClient(usersTable(), { retries: 10, retryDelayMs: 60_000, timeoutMs: 2_147_483_647 }),
+    ).not.toThrow();
   });
 });
 
@@ -150,11 +162,26 @@ describe('createInternalClient: retries', () => {
     ['getUser', 'GET', 502, 3],
     ['getUser', 'GET', 504, 3],
     ['putUser', 'PUT', 503, 3],
+    ['deleteUser', 'DELETE', 503, 3],
+    ['headUser', 'HEAD', 503, 3],
+    ['optionsUser', 'OPTIONS', 503, 3],
     ['createUser', 'POST', 503, 1],
     ['patchUser', 'PATCH', 503, 1],
   ] as const)('%s (%s) answered %i: %i attempt(s)', async (name, _method, status, attempts) => {
     const s = await server((_req, res) => json(res, status, { title: 'busy' }));
-    const client = createInternalClient(usersTable(), { baseUrl: s.url, retries: 2, retryDelayMs: 0 });
+    const table = usersTable();
+    const client = createInternalClient(
+      {
+        ...table,
+        operations: {
+          ...table.operations,
+          deleteUser: { method: 'delete', path: '/users/{id}', statuses: ['204'] },
+          headUser: { method: 'head', path: '/users/{id}', statuses: ['200'] },
+          optionsUser: { method: 'options', path: '/users/{id}', statuses: ['200'] },
+        },
+      },
+      { baseUrl: s.url, retries: 2, retryDelayMs: 0 },
+    );
     const error = await rejection(client[name]!({ params: { id: '7' }, body: {} }));
     // The last answer is undeclared here: the callee could not answer, an InternalCallError.
     expect(error).toBeInstanceOf(InternalCallError);
@@ -163,6 +190,14 @@ describe('createInternalClient: retries', () => {
       `it answered ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}, a status its spec does not declare`,
     );
     expect(s.requests).toHaveLength(attempts);
+  });
+
+  it("does not retry an undeclared 500 of a GET: it is the callee's word, an UnexpectedResponseError", async () => {
+    const s = await server((_req, res) => json(res, 500, { title: 'broken' }));
+    const client = createInternalClient(usersTable(), { baseUrl: s.url, retries: 2, retryDelayMs: 0 });
+    const error = await rejection(client.getUser!({ params: { id: '7' } }));
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(s.requests).toHaveLength(1);
   });
 
   it('returns a declared 503 after the last attempt as the result it is', async () => {
@@ -271,6 +306,7 @@ describe('createInternalClient: what every call carries', () => {
     ],
     [{ requestId: 'has space' }, 'option `requestId` must be 1 to 128 letters, digits or `_.:@-`'],
     [{ timeoutMs: -1 }, 'option `timeoutMs` must be a positive integer (ms); got -1'],
+    [{ timeoutMs: 0 }, 'option `timeoutMs` must be a positive integer (ms); got 0'],
     [{ retries: 99 }, 'option `retries` must be an integer from 0 to 10; got 99'],
   ])('refuses call options %j with SFR4409 and sends nothing', async (call, problem) => {
     const s = await server((_req, res) => json(res, 200, {}));
@@ -322,6 +358,21 @@ describe('createInternalClient: what every call carries', () => {
       'x-specfirst-nonce',
     ]);
     expect(headers['x-specfirst-caller']).toBe('orders');
+  });
+
+  it('takes an empty key variable for no key: names its caller unsigned rather than sign with the empty key', async () => {
+    const s = await server((_req, res) => json(res, 200, {}));
+    await createInternalClient(usersTable(), { baseUrl: s.url, env: { SPECFIRST_KEY_ORDERS_TO_USERS: '' } }).getUser!({
+      params: { id: '7' },
+    });
+    const headers = s.requests[0]!.headers;
+    expect([headers['x-specfirst-caller'], headers['x-specfirst-signature']]).toEqual(['orders', undefined]);
+  });
+
+  it('joins a base URL with trailing slashes to the base path with one slash', async () => {
+    const s = await server((_req, res) => json(res, 200, {}));
+    await createInternalClient(usersTable(), { env: { USERS_URL: `${s.url}//` } }).getUser!({ params: { id: '7' } });
+    expect(s.requests.map((r) => r.url)).toEqual(['/api/users/7']);
   });
 
   it('a signing key in options.key wins over the variable', async () => {

@@ -40,6 +40,10 @@ describe('the caller signature', () => {
     ['another version', 'k', call, good.replace('v1=', 'v2='), false],
     ['a truncated signature', 'k', call, good.slice(0, -2), false],
     ['upper-case hex', 'k', call, `v1=${good.slice(3).toUpperCase()}`, false],
+    // Node's hex decoder stops at the first character that is not hex: the whole value must be the 64 digits.
+    ['the right digits followed by more', 'k', call, `${good}zz`, false],
+    ['the right digits followed by more hex', 'k', call, `${good}00`, false],
+    ['the right digits after something else', 'k', call, `v1=zz${good.slice(3)}`, false],
   ])('verifies %s: %s', (_, key, signed, signature, valid) => {
     expect(verifyCall(key, signed, signature)).toBe(valid);
   });
