@@ -68,6 +68,20 @@ async function lint(root: string, patterns: string[] = ['.'], extra: Linter.Conf
   return flatten(root, await eslintFor(root, extra).lintFiles(patterns));
 }
 
+/**
+ * The reports of spec-core's errors only: the fixtures' expected.json lists errors, and their small
+ * specs also draw warnings (a topic nobody consumes, SF5014; a worker with nothing to run, SF5015),
+ * which valid-spec reports too.
+ */
+function errorsOnly(root: string, found: Found[]): Found[] {
+  const warnings = new Set(
+    loadProjectSync(root)
+      .diagnostics.filter((d) => d.severity === 'warning')
+      .map((d) => `${d.file}:${d.line}:${d.code}`),
+  );
+  return found.filter((m) => !warnings.has(`${m.file}:${m.line}:${m.code}`));
+}
+
 interface Expected {
   target: string;
   diagnostics: { code: string; file: string; line: number; hint?: string }[];
@@ -119,7 +133,7 @@ describe('spec/valid-spec through the ESLint Node API', () => {
 
   it('reports each diagnostic at its line and column, with code and hint', async () => {
     const root = copy('invalid/unknown-model');
-    const found = await lint(root);
+    const found = errorsOnly(root, await lint(root));
     const lines = readFileSync(path.join(root, 'spec/models.yaml'), 'utf8').split('\n');
     expect(found.map(({ ruleId, file, line, code }) => ({ ruleId, file, line, code }))).toEqual([
       { ruleId: RULE, file: 'spec/models.yaml', line: 7, code: 'SF2001' },
@@ -130,13 +144,13 @@ describe('spec/valid-spec through the ESLint Node API', () => {
       // The column is spec-core's (1-based in both), pointing at the unknown name.
       expect(lines[m.line - 1]!.slice(m.column - 1)).toMatch(/^(?:Usr|\{ \$ref: Usr|Usr \})/);
     }
-    const { diagnostics } = loadProjectSync(root);
+    const diagnostics = loadProjectSync(root).diagnostics.filter((d) => d.severity === 'error');
     expect(found.map((m) => [m.line, m.column])).toEqual(diagnostics.map((d) => [d.line, d.column]));
   });
 
   it('reports a YAML syntax error at its position', async () => {
     const root = copy('invalid/yaml-syntax-error');
-    const found = await lint(root);
+    const found = errorsOnly(root, await lint(root));
     const [d] = loadProjectSync(root).diagnostics;
     expect(found).toEqual([
       {
@@ -155,7 +169,7 @@ describe('spec/valid-spec through the ESLint Node API', () => {
   );
   it.each(projectFixtures)('invalid/%s: the codes, files and lines of expected.json', async (name) => {
     const root = copy(`invalid/${name}`);
-    const found = await lint(root);
+    const found = errorsOnly(root, await lint(root));
     expect(found.every((m) => m.ruleId === RULE)).toBe(true);
     const actual = found.filter((m) => m.code !== undefined).map(({ file, line, code }) => ({ file, line, code }));
     const expected = expectedOf(`invalid/${name}`)
