@@ -19,5 +19,8 @@ export default defineConfig({
     // silently skips the rest. Refused everywhere: the root and each project (whose configs do not
     // inherit this one) say so; test/vitest-config.test.ts checks them.
     allowOnly: false,
+    // Vitest's default is one worker less than the cores: one file at a time on CI's two cores, while
+    // most files wait on child processes (tsc, pnpm, servers). Two keep both cores busy.
+    maxWorkers: 2,
   },
 });

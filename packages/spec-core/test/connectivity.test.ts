@@ -64,7 +64,7 @@ describe('the constants', () => {
       database: { host: 'postgres', port: 5432 },
     });
     expect(INTERNET).toBe('internet');
-    expect(RESERVED_SERVICE_NAMES).toEqual(['redis', 'postgres', 'internet']);
+    expect(RESERVED_SERVICE_NAMES).toEqual(['redis', 'postgres', 'internet', 'default-deny', 'bull']);
     expect([REDIS_URL_ENV, DATABASE_URL_ENV, PORT_ENV]).toEqual(['REDIS_URL', 'DATABASE_URL', 'PORT']);
     expect(CALLER_HEADERS).toEqual({
       caller: 'x-specfirst-caller',
