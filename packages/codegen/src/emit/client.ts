@@ -51,15 +51,7 @@ export function emitClient(service: IRService, models: ModelIndex): string {
   }
   out.push('');
   for (const op of ops) out.push(emitInputType(op, naming));
-  const table = ops.map((op) => {
-    const fields: Doc[] = [
-      `method: ${str(op.method)}`,
-      `path: ${str(op.path)}`,
-      ['statuses: ', arrayLiteral(op.responses.map((r) => str(String(r.status))))],
-      ...(op.body ? [`bodyContentType: ${str(op.body.contentType)}`] : []),
-    ];
-    return [propertyKey(op.identifier), ': ', objectLiteral(fields)];
-  });
+  const table = ops.map(clientOperationEntry);
   out.push(
     print([
       'const $operations: Readonly<Record<string, $sf.ClientOperation>> = ',
@@ -153,4 +145,18 @@ function emitInputType(op: IROperation, naming: TypeNaming): string {
   if (parts.length === 0) return print([doc, `export type ${clientInputType(op)} = Record<string, never>;`]);
   const members = parts.map((p) => member([], p.key, p.type, { optional: !p.required }));
   return print([doc, interfaceDoc(`export interface ${clientInputType(op)}`, members)]);
+}
+
+/**
+ * One operation of a client's table, as the runtime's `ClientOperation` reads it: the public client
+ * (`$operations`) and the internal clients (`$table.operations`) both write it so.
+ */
+export function clientOperationEntry(op: IROperation): Doc {
+  const fields: Doc[] = [
+    `method: ${str(op.method)}`,
+    `path: ${str(op.path)}`,
+    ['statuses: ', arrayLiteral(op.responses.map((r) => str(String(r.status))))],
+    ...(op.body ? [`bodyContentType: ${str(op.body.contentType)}`] : []),
+  ];
+  return [propertyKey(op.identifier), ': ', objectLiteral(fields)];
 }

@@ -1,17 +1,8 @@
 import type { IROperation, IRService, SpecIR } from '@specfirst/spec-core';
 import { calleesOf, defaultServiceUrl, internalKeyEnv, serviceUrlEnv } from '@specfirst/spec-core/connectivity';
-import { inputIsOptional } from './client.js';
-import {
-  arrayLiteral,
-  call,
-  functionDeclaration,
-  group,
-  objectLiteral,
-  parameterList,
-  print,
-  type Doc,
-} from './doc.js';
-import { comment, propertyKey, str } from './ts.js';
+import { clientOperationEntry, inputIsOptional } from './client.js';
+import { call, functionDeclaration, group, objectLiteral, parameterList, print } from './doc.js';
+import { comment, str } from './ts.js';
 import {
   clientInputType,
   clientModule,
@@ -80,15 +71,7 @@ export function emitInternalClient({ caller, callee, operations }: InternalEdge)
     );
   }
   out.push('');
-  const table = operations.map((op) => {
-    const fields: Doc[] = [
-      `method: ${str(op.method)}`,
-      `path: ${str(op.path)}`,
-      ['statuses: ', arrayLiteral(op.responses.map((r) => str(String(r.status))))],
-      ...(op.body ? [`bodyContentType: ${str(op.body.contentType)}`] : []),
-    ];
-    return [propertyKey(op.identifier), ': ', objectLiteral(fields)];
-  });
+  const table = operations.map(clientOperationEntry);
   out.push(
     print([
       'const $table: $sf.InternalClientTable = ',
